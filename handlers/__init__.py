@@ -1,0 +1,17 @@
+"""Telegram-facing features. ``FEATURES`` is the one place that says the order handlers run in:
+membership upkeep first, then commands, then flows, then the catch-alls."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import cancel, errors, fallback, flows, membership, settings, start
+from handlers import help as help_feature
+
+FEATURES = (membership, start, help_feature, settings, cancel, flows, fallback)
+
+
+def register_all(app: Application) -> None:  # type: ignore[type-arg]
+    for feature in FEATURES:
+        feature.register(app)
+    errors.register(app)

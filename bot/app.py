@@ -1,0 +1,84 @@
+"""The application factory: wires settings, database, content, clock and handlers together.
+
+Nothing here runs at import time; :func:`build_application` is called by the CLI and tests.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+)
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.content import Content, load_content
+from bot.db.engine import create_engine, create_sessionmaker
+from bot.db.migrate import upgrade
+from bot.runtime import Runtime, flow_specs
+from handlers import register_all
+
+log = logging.getLogger("rebound")
+
+RuntimeApp = Application  # type: ignore[type-arg]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    token: str,
+    clock: Clock | None = None,
+    content: Content | None = None,
+    migrate: bool = True,
+) -> RuntimeApp:
+    """A ready-to-start Application talking to ``settings.api_url``."""
+    engine = create_engine(settings.effective_database_url)
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=create_sessionmaker(engine),
+        content=content or load_content(default_locale=settings.default_locale),
+        clock=clock or SystemClock(),
+        flows=flow_specs(),
+    )
+
+    async def post_init(app: RuntimeApp) -> None:
+        if migrate:
+            await upgrade(engine)
+        await register_commands(app, runtime.content)
+
+    async def post_shutdown(_app: RuntimeApp) -> None:
+        await engine.dispose()
+
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.bot_data["runtime"] = runtime
+    register_all(app)
+    return app
+
+
+async def register_commands(app: RuntimeApp, content: Content) -> None:
+    """Publish the command menus for private chats and groups, in every shipped language."""
+    for locale in content.catalogs:
+        texts = content.texts(locale)
+        language = "" if locale == content.default_locale else locale
+        for scope, section in (
+            (BotCommandScopeAllPrivateChats(), "commands.private"),
+            (BotCommandScopeAllGroupChats(), "commands.group"),
+        ):
+            commands = [BotCommand(name, text) for name, text in texts.section(section).items()]
+            await app.bot.set_my_commands(commands, scope=scope, language_code=language or None)

@@ -1,0 +1,90 @@
+"""``rebound run | demo | migrate``: the entry points people type."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from telegram import Update
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.db.engine import create_engine
+from bot.db.migrate import current_revision, upgrade
+
+log = logging.getLogger("rebound")
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Library loggers at INFO/DEBUG would print request bodies, i.e. what people wrote.
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "tornado.access"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
+def cmd_run(settings: Settings) -> int:
+    from bot.app import build_application
+
+    app = build_application(settings, token=settings.token_value())
+    if settings.webhook_url is not None:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_url.path or "",
+            webhook_url=str(settings.webhook_url),
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+async def _migrate(settings: Settings) -> str | None:
+    engine = create_engine(settings.effective_database_url)
+    try:
+        await upgrade(engine)
+        return await current_revision(engine)
+    finally:
+        await engine.dispose()
+
+
+def cmd_migrate(settings: Settings) -> int:
+    revision = asyncio.run(_migrate(settings))
+    print(f"database is at revision {revision}")
+    return 0
+
+
+def cmd_demo(settings: Settings, fresh: bool) -> int:
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(settings, fresh=fresh))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rebound", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot against Telegram (needs REBOUND_BOT_TOKEN)")
+    demo = sub.add_parser("demo", help="chat with the bot in this terminal, no token needed")
+    demo.add_argument("--fresh", action="store_true", help="start from an empty demo database")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level if args.command == "run" else "WARNING")
+        if args.command == "run":
+            return cmd_run(settings)
+        if args.command == "demo":
+            return cmd_demo(settings, args.fresh)
+        return cmd_migrate(settings)
+    except SettingsError as exc:
+        print(f"rebound: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Settings for Rebound, read from ``REBOUND_*`` environment variables and an optional ``.env``.
+
+Nothing here runs at import time: call :func:`load_settings` (the CLI does) so that a bad value
+stops start-up with one clear line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names it and is fit to print as is."""
+
+
+class Settings(BaseSettings):
+    """Everything configurable about one Rebound process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REBOUND_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: SecretStr | None = Field(
+        default=None, description="Bot token from @BotFather (needed by `rebound run`)."
+    )
+    api_url: str = Field(
+        default=TELEGRAM_API_URL,
+        description="Bot API server root; requests go to {api_url}/bot{token}/{method}.",
+    )
+    data_dir: Path = Field(default=Path("data"), description="Where the default SQLite file lives.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy async URL; default sqlite+aiosqlite:///{data_dir}/rebound.db.",
+    )
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Comma-separated Telegram user ids of bot operators."
+    )
+    default_locale: str = Field(default="en", description="Locale used when a user's is missing.")
+    webhook_url: AnyHttpUrl | None = Field(
+        default=None, description="Public HTTPS URL; when set, `rebound run` uses a webhook."
+    )
+    webhook_listen: str = Field(default="127.0.0.1", description="Address the webhook binds to.")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, description="Webhook port.")
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Logging level."
+    )
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or an SQLite file under ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'rebound.db'}"
+
+    def token_value(self) -> str:
+        """The bot token, or a clear error when `rebound run` has none."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise SettingsError(
+                "REBOUND_BOT_TOKEN is not set: get a token from @BotFather "
+                "(or try `make demo`, which needs none)."
+            )
+        return self.bot_token.get_secret_value().strip()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; turn pydantic's report into one line naming the first bad setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "REBOUND_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"Invalid setting {name}: {first['msg']}") from None

@@ -1,0 +1,185 @@
+"""``rebound demo``: the real bot, the local Bot API emulator and a terminal chat, in one process.
+
+Reads from the keyboard when standard input is a terminal, or a script of lines when it is not
+(``rebound demo < session.txt`` prints the whole conversation), so the demo itself is testable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import TextIO
+
+from telegram import Update
+
+from bot.app import RuntimeApp, build_application
+from bot.clock import ShiftedClock
+from bot.config import Settings
+from bot.content import Texts, load_content
+from bot.emulator import BotMessage, Emulator, SimUser
+
+DEMO_TOKEN = "123456789:REBOUND-DEMO-TOKEN"
+CLOCK_STEP = re.compile(r"^\+(\d{1,4})([dhm])$")
+UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+class Demo:
+    """One terminal conversation with the bot; every line of output goes to ``out``."""
+
+    def __init__(self, settings: Settings, texts: Texts, out: TextIO) -> None:
+        self.settings = settings
+        self.texts = texts
+        self.out = out
+        self.clock = ShiftedClock()
+        self.emulator = Emulator(token=DEMO_TOKEN, bot_username="rebound_demo_bot")
+        self.app: RuntimeApp | None = None
+        self.user: SimUser | None = None
+        self.shown: set[int] = set()
+
+    def print(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+
+    async def start(self) -> SimUser:
+        await self.emulator.start()
+        await self.start_bot()
+        self.user = self.emulator.user("You", user_id=1001)
+        return self.user
+
+    async def start_bot(self) -> None:
+        settings = self.settings.model_copy(update={"api_url": self.emulator.api_url})
+        self.app = build_application(settings, token=DEMO_TOKEN, clock=self.clock)
+        await self.app.initialize()
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(
+            poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES
+        )
+
+    async def stop_bot(self) -> None:
+        if self.app is None:
+            return
+        assert self.app.updater is not None
+        await self.app.updater.stop()
+        await self.app.stop()
+        await self.app.shutdown()
+        self.app = None
+
+    async def stop(self) -> None:
+        await self.stop_bot()
+        await self.emulator.stop()
+
+    async def handle(self, line: str) -> bool:
+        """Act on one line; False means quit."""
+        user = self.user
+        assert user is not None
+        line = line.strip()
+        if not line:
+            return True
+        if line in (":quit", ":q", ":exit"):
+            return False
+        if line.isdigit():
+            await self.tap(int(line))
+        elif line.startswith(":"):
+            await self.demo_command(line)
+        else:
+            await user.send(line)
+        await self.emulator.wait_idle()
+        self.show_new_messages()
+        return True
+
+    async def tap(self, number: int) -> None:
+        assert self.user is not None
+        latest = next((m for m in reversed(self.user.messages) if m.buttons), None)
+        labels = latest.button_labels() if latest else []
+        if latest is None or not 1 <= number <= len(labels):
+            self.print(self.texts("demo.no_buttons", number=number))
+            return
+        await self.user.tap(labels[number - 1], message=latest)
+
+    async def demo_command(self, line: str) -> None:
+        assert self.user is not None
+        name, _, arg = line.partition(" ")
+        if name == ":clock":
+            match = CLOCK_STEP.match(arg.strip())
+            if match is None:
+                self.print(self.texts("demo.clock_usage"))
+                return
+            amount, unit = int(match.group(1)), UNITS[match.group(2)]
+            self.clock.advance(timedelta(**{unit: amount}))
+            self.print(self.texts("demo.clock_moved", now=self.clock.now().strftime("%Y-%m-%d %H:%M")))
+        elif name == ":sticker":
+            await self.user.send_sticker()
+        elif name == ":photo":
+            await self.user.send_photo()
+        elif name == ":restart":
+            await self.stop_bot()
+            await self.start_bot()
+            self.print(self.texts("demo.restarted"))
+        elif name == ":help":
+            self.print(self.texts("demo.banner"))
+        else:
+            self.print(self.texts("demo.unknown"))
+
+    def show_new_messages(self) -> None:
+        assert self.user is not None
+        for message in self.user.messages:
+            if message.message_id not in self.shown and not message.deleted:
+                self.shown.add(message.message_id)
+                self.print(render_message(message, self.texts("demo.bot")))
+
+
+def render_message(message: BotMessage, prefix: str) -> str:
+    """A bot message as terminal lines, with its buttons numbered."""
+    indent = " " * len(prefix)
+    lines = message.text.splitlines() or [""]
+    out = [prefix + lines[0], *(indent + line if line else "" for line in lines[1:])]
+    number = 0
+    for row in message.buttons:
+        cells = []
+        for button in row:
+            number += 1
+            cells.append(f"[{number}] {button.text}")
+        out.append(indent + "   ".join(cells))
+    return "\n".join(out)
+
+
+async def read_lines(stream: TextIO, prompt: str, out: TextIO) -> AsyncIterator[str]:
+    """Lines from the keyboard (with a prompt) or from a script (echoed, so the log reads well)."""
+    interactive = stream.isatty()
+    while True:
+        if interactive:
+            print(prompt, end="", file=out, flush=True)
+        line = await asyncio.to_thread(stream.readline)
+        if not line:
+            return
+        if not interactive:
+            print(prompt + line.rstrip("\n"), file=out, flush=True)
+        yield line
+
+
+async def run_demo(
+    settings: Settings, *, fresh: bool = False, stdin: TextIO | None = None, out: TextIO | None = None
+) -> int:
+    stream, out = stdin or sys.stdin, out or sys.stdout
+    texts = load_content(default_locale=settings.default_locale).texts()
+    if settings.database_url is None:
+        path = settings.data_dir / "demo.db"
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
+    demo = Demo(settings, texts, out)
+    demo.print(texts("demo.banner"))
+    await demo.start()
+    try:
+        async for line in read_lines(stream, texts("demo.you"), out):
+            if not await demo.handle(line):
+                break
+    finally:
+        await demo.stop()
+    demo.print(texts("demo.bye", path=settings.effective_database_url.split("///")[-1]))
+    return 0

@@ -1,0 +1,30 @@
+"""What every handler needs, built once per Application: settings, database, content, clock."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content import Content
+from bot.services.flows import FlowSpec
+from bot.services.onboarding import OnboardingSpec, SettingsSpec
+
+
+def flow_specs() -> dict[str, FlowSpec]:
+    """Every guided conversation the bot knows, by the code in its callback data."""
+    specs: list[FlowSpec] = [OnboardingSpec(), SettingsSpec()]
+    return {spec.flow.code: spec for spec in specs}
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    content: Content
+    clock: Clock
+    flows: Mapping[str, FlowSpec]

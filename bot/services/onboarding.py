@@ -1,0 +1,195 @@
+"""Onboarding and settings: consent first, then time zone, check-in time and frequency.
+
+Both flows share the same questions; settings runs one of them at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from bot.db.models import User
+from bot.services.flow_engine import Accepted, Flow, JsonValue, Option, Rejected, Step
+from bot.services.replies import Button, Ref, Say
+from bot.services.time_of_day import format_time_of_day, parse_time_of_day
+from bot.services.timezones import (
+    ZoneChoice,
+    ZoneProblem,
+    local_now,
+    parse_timezone,
+    utc_offset_label,
+)
+
+FREQUENCIES = ("daily", "weekdays", "off")
+SUGGESTED_TIMES = ("08:00", "09:00", "12:30", "18:00", "20:00")
+DEFAULT_ZONE = "UTC"
+
+
+def parse_zone_answer(text: str, now: datetime) -> Accepted | Rejected:
+    result = parse_timezone(text, now)
+    if isinstance(result, ZoneChoice):
+        return Accepted(result.name, shown=result.matched)
+    return _zone_problem(result)
+
+
+def _zone_problem(problem: ZoneProblem) -> Rejected:
+    if problem.suggestions:
+        return Rejected(
+            f"onboarding.timezone_problem.{problem.code}_suggest",
+            {"suggestions": ", ".join(problem.suggestions)},
+        )
+    return Rejected(f"onboarding.timezone_problem.{problem.code}")
+
+
+def parse_time_answer(text: str, _now: datetime) -> Accepted | Rejected:
+    parsed = parse_time_of_day(text)
+    if parsed is None:
+        return Rejected("onboarding.time_problem")
+    shown = format_time_of_day(parsed)
+    return Accepted(shown, shown=shown)
+
+
+CONSENT = Step(
+    "consent",
+    "onboarding.welcome",
+    options=(
+        Option("yes", "onboarding.buttons.agree"),
+        Option("no", "onboarding.buttons.not_now"),
+    ),
+    ends_on=frozenset({"no"}),
+)
+TIMEZONE = Step("tz", "onboarding.ask_timezone", parse_text=parse_zone_answer, skippable=True)
+CHECKIN_TIME = Step(
+    "time",
+    "onboarding.ask_time",
+    options=tuple(Option(t, t, literal=True) for t in SUGGESTED_TIMES),
+    parse_text=parse_time_answer,
+    skippable=True,
+    columns=3,
+)
+FREQUENCY = Step(
+    "freq",
+    "onboarding.ask_frequency",
+    options=tuple(Option(f, f"onboarding.frequency.{f}") for f in FREQUENCIES),
+    columns=3,
+)
+
+
+def apply_setting(user: User, step: str, answer: Accepted, now: datetime) -> None:
+    """Store one answer on the person's row, the moment it is given."""
+    if step == "consent" and answer.value == "yes":
+        user.consented_at = now
+    elif step == "tz":
+        user.timezone = answer.value
+    elif step == "time":
+        user.checkin_time = None if answer.value is None else time.fromisoformat(answer.value)
+    elif step == "freq":
+        user.checkin_frequency = answer.value
+
+
+def zone_of(user: User) -> str:
+    return user.timezone or DEFAULT_ZONE
+
+
+def summary(user: User, now: datetime) -> Say:
+    """The person's current settings, with buttons to change each."""
+    zone = zone_of(user)
+    return Say(
+        "settings.summary",
+        {
+            "timezone": user.timezone or Ref("settings.zone_not_set"),
+            "local_time": local_now(zone, now).strftime("%H:%M"),
+            "checkin_time": (
+                format_time_of_day(user.checkin_time)
+                if user.checkin_time
+                else Ref("settings.time_not_set")
+            ),
+            "frequency": Ref(f"onboarding.frequency.{user.checkin_frequency or 'off'}"),
+        },
+        (
+            (
+                Button("settings.buttons.timezone", data="st:1:open:tz"),
+                Button("settings.buttons.time", data="st:1:open:time"),
+            ),
+            (
+                Button("settings.buttons.frequency", data="st:1:open:freq"),
+                Button("settings.buttons.done", data="st:1:open:done"),
+            ),
+        ),
+    )
+
+
+def _acknowledge(user: User, step: str, answer: Accepted, now: datetime) -> list[Say]:
+    if step == "tz" and answer.value is not None:
+        key = "onboarding.ack_offset" if answer.value.startswith("UTC") else "onboarding.ack_zone"
+        return [
+            Say(
+                key,
+                {
+                    "place": answer.shown,
+                    "offset": utc_offset_label(answer.value, now),
+                    "local_time": local_now(answer.value, now).strftime("%H:%M"),
+                },
+            )
+        ]
+    if step == "tz":
+        return [Say("onboarding.ack_zone_skipped")]
+    return []
+
+
+def _zone_params(user: User, now: datetime) -> dict[str, object]:
+    zone = zone_of(user)
+    return {"local_time": local_now(zone, now).strftime("%H:%M"), "timezone": zone}
+
+
+@dataclass(frozen=True)
+class OnboardingSpec:
+    flow: Flow = Flow("ob", 1, (CONSENT, TIMEZONE, CHECKIN_TIME, FREQUENCY))
+
+    def apply(self, user: User, step: str, answer: Accepted, now: datetime) -> None:
+        apply_setting(user, step, answer, now)
+
+    def acknowledge(self, user: User, step: str, answer: Accepted, now: datetime) -> list[Say]:
+        return _acknowledge(user, step, answer, now)
+
+    def prompt_params(self, user: User, step: str, now: datetime) -> dict[str, object]:
+        return _zone_params(user, now)
+
+    def finish(self, user: User, data: Mapping[str, JsonValue], now: datetime) -> list[Say]:
+        if data.get("consent") != "yes":
+            return [Say("onboarding.declined")]
+        user.onboarded_at = now
+        return [summary_done(user, now)]
+
+
+def summary_done(user: User, now: datetime) -> Say:
+    if user.checkin_frequency in (None, "off") or user.checkin_time is None:
+        return Say("onboarding.done_no_checkins")
+    return Say(
+        "onboarding.done",
+        {
+            "checkin_time": format_time_of_day(user.checkin_time),
+            "frequency": Ref(f"onboarding.frequency.{user.checkin_frequency}"),
+            "timezone": zone_of(user),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class SettingsSpec:
+    """Change one setting at a time, then show the summary again."""
+
+    flow: Flow = Flow("st", 1, (TIMEZONE, CHECKIN_TIME, FREQUENCY))
+
+    def apply(self, user: User, step: str, answer: Accepted, now: datetime) -> None:
+        apply_setting(user, step, answer, now)
+
+    def acknowledge(self, user: User, step: str, answer: Accepted, now: datetime) -> list[Say]:
+        return _acknowledge(user, step, answer, now)
+
+    def prompt_params(self, user: User, step: str, now: datetime) -> dict[str, object]:
+        return _zone_params(user, now)
+
+    def finish(self, user: User, data: Mapping[str, JsonValue], now: datetime) -> list[Say]:
+        return [Say("settings.saved"), summary(user, now)]

@@ -1,0 +1,41 @@
+"""What services ask the bot to show: content keys, parameters and buttons, no Telegram types.
+
+Handlers turn these into Telegram messages; services and tests reason about them as data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A parameter that is itself a content key, rendered in the reader's language."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Button:
+    """A tap (``data`` is callback data) or a link (``url``). ``label`` is a content key
+    unless ``literal`` is set."""
+
+    label: str
+    data: str | None = None
+    url: str | None = None
+    literal: bool = False
+    params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Say:
+    """One message: the text of content ``key`` rendered with ``params``, and button rows."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+def rows(buttons: list[Button], columns: int) -> tuple[tuple[Button, ...], ...]:
+    """Lay buttons out ``columns`` to a row, which reads well on a phone."""
+    return tuple(tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns))

@@ -1,0 +1,22 @@
+"""/cancel: leave whatever flow is running. Always works; answers so far stay saved."""
+
+from __future__ import annotations
+
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.services import flows
+from bot.services.replies import Say
+from handlers.turn import Turn, handler
+
+
+@handler
+async def cancel(turn: Turn) -> None:
+    if not turn.private:
+        turn.say(Say("cancel.nothing"))
+        return
+    stopped = await flows.cancel(turn.session, turn.chat_id, turn.person.id)
+    turn.say(Say("cancel.done" if stopped else "cancel.nothing"))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("cancel", cancel, filters=~filters.UpdateType.EDITED))

@@ -1,0 +1,56 @@
+"""The one error handler: log without personal text, stop sending to blockers, apologise."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from telegram import Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application
+
+from bot.services.users import mark_blocked
+from handlers.turn import Context, runtime
+
+log = logging.getLogger("rebound.errors")
+
+
+def describe(error: BaseException) -> str:
+    """Exception type and stack frames, never the message (it may quote what someone wrote)."""
+    frames = "".join(traceback.format_tb(error.__traceback__)) if error.__traceback__ else ""
+    return f"{type(error).__module__}.{type(error).__qualname__}\n{frames}".rstrip()
+
+
+async def on_error(update: object, context: Context) -> None:
+    error = context.error
+    if error is None:
+        return
+    upd = update if isinstance(update, Update) else None
+    chat = upd.effective_chat if upd else None
+    rt = runtime(context)
+    if isinstance(error, Forbidden) and chat is not None and chat.type == ChatType.PRIVATE:
+        log.info("chat %s blocked the bot; no more messages to it", chat.id)
+        async with rt.sessions() as session, session.begin():
+            await mark_blocked(session, chat.id, rt.clock.now())
+        return
+    log.error(
+        "error handling update %s in chat %s: %s",
+        upd.update_id if upd else "-",
+        chat.id if chat else "-",
+        describe(error),
+    )
+    if chat is None:
+        return
+    language = upd.effective_user.language_code if upd and upd.effective_user else None
+    texts = rt.content.texts(language)
+    try:
+        if upd and upd.callback_query:
+            await upd.callback_query.answer()
+        await context.bot.send_message(chat.id, texts("errors.apology"), parse_mode=ParseMode.HTML)
+    except TelegramError as exc:
+        log.warning("could not apologise in chat %s: %s", chat.id, type(exc).__name__)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_error_handler(on_error)

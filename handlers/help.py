@@ -1,0 +1,16 @@
+"""/help: the commands, grouped by what they are for."""
+
+from __future__ import annotations
+
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.services.replies import Say
+from handlers.turn import Turn, handler
+
+
+async def show(turn: Turn) -> None:
+    turn.say(Say("help.private" if turn.private else "help.group"))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("help", handler(show), filters=~filters.UpdateType.EDITED))

@@ -1,0 +1,44 @@
+"""/settings: see and change time zone, check-in time and frequency, one tap at a time."""
+
+from __future__ import annotations
+
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.services import flows
+from bot.services.onboarding import summary
+from bot.services.replies import Button, Say
+from handlers.turn import Turn, callback_message_id, handler
+
+CHANGEABLE = ("tz", "time", "freq")
+
+
+async def show(turn: Turn) -> None:
+    if not turn.private:
+        url = f"https://t.me/{turn.context.bot.username}?start=settings"
+        turn.say(Say("settings.in_group", buttons=((Button("start.buttons.open_private", url=url),),)))
+        return
+    turn.say(summary(turn.person, turn.now))
+
+
+@handler
+async def open_setting(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None and query.data is not None
+    if not turn.private:
+        turn.answer_callback("toasts.stale_button")
+        return
+    choice = query.data.rsplit(":", 1)[-1]
+    message_id = callback_message_id(turn.update)
+    if message_id is not None:
+        turn.strip_buttons(message_id)
+    if choice not in CHANGEABLE:
+        await flows.cancel(turn.session, turn.chat_id, turn.person.id)
+        turn.say(Say("settings.closed"))
+        return
+    spec = turn.rt.flows["st"]
+    turn.say(await flows.start(turn.session, spec, turn.person, turn.chat_id, turn.now, step=choice, only=True))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("settings", handler(show), filters=~filters.UpdateType.EDITED))
+    app.add_handler(CallbackQueryHandler(open_setting, pattern=r"^st:1:open:"))

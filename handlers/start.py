@@ -1,0 +1,68 @@
+"""/start: onboarding for someone new, their settings for someone known, and deep links."""
+
+from __future__ import annotations
+
+import re
+
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.services import flows
+from bot.services.onboarding import summary
+from bot.services.replies import Button, Say
+from handlers import help as help_feature
+from handlers import settings as settings_feature
+from handlers.turn import Turn, TurnFn, handler
+
+PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+# Deep links: t.me/<bot>?start=<payload>. Later features add their flows here.
+DEEP_LINKS: dict[str, TurnFn] = {
+    "settings": settings_feature.show,
+    "help": help_feature.show,
+}
+
+
+def _payload(turn: Turn) -> str | None:
+    args = turn.context.args or []
+    if len(args) == 1 and PAYLOAD.match(args[0]) and args[0] in DEEP_LINKS:
+        return args[0]
+    return None
+
+
+@handler
+async def start(turn: Turn) -> None:
+    if not turn.private:
+        await group_start(turn)
+        return
+    user = turn.person
+    payload = _payload(turn)
+    if user.onboarded_at is not None:
+        if payload is not None:
+            await DEEP_LINKS[payload](turn)
+            return
+        await flows.cancel(turn.session, turn.chat_id, user.id)
+        turn.say(Say("start.welcome_back"), summary(user, turn.now))
+        return
+    running = await flows.load_state(turn.session, turn.chat_id, user.id)
+    if running is not None and running.flow == "ob":
+        turn.say(Say("start.resume"), await flows.reask(turn.session, turn.rt.flows, user, turn.chat_id, turn.now))
+        return
+    data = {"_then": payload} if payload else None
+    first = await flows.start(turn.session, turn.rt.flows["ob"], user, turn.chat_id, turn.now, data=data)
+    turn.say(first)
+
+
+async def group_start(turn: Turn) -> None:
+    """In a group, personal set-up happens in private: offer the way there."""
+    url = f"https://t.me/{turn.context.bot.username}?start=settings"
+    turn.say(Say("start.group", buttons=((Button("start.buttons.open_private", url=url),),)))
+
+
+async def after_onboarding(turn: Turn, payload: object) -> None:
+    """Continue to what a deep link asked for, once onboarding is done."""
+    if isinstance(payload, str) and payload in DEEP_LINKS:
+        await DEEP_LINKS[payload](turn)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("start", start, filters=~filters.UpdateType.EDITED))

@@ -1,0 +1,160 @@
+"""One update, one transaction: the plumbing every handler shares.
+
+A handler is ``async def fn(turn: Turn) -> None``. It reads the update, calls services inside
+``turn.session`` and queues replies with ``turn.say``. The :func:`handler` decorator commits the
+transaction *first* and only then sends what was queued, so whatever the person sees
+acknowledged is already stored.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import ContextTypes
+
+from bot.content import Markup, Texts
+from bot.db.models import User
+from bot.runtime import Runtime
+from bot.services.replies import Button, Ref, Say
+from bot.services.users import ensure_user
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def runtime(context: Context) -> Runtime:
+    rt: Runtime = context.application.bot_data["runtime"]
+    return rt
+
+
+@dataclass
+class _CallbackAnswer:
+    key: str | None
+    alert: bool
+
+
+@dataclass
+class Turn:
+    update: Update
+    context: Context
+    rt: Runtime
+    session: AsyncSession
+    now: datetime
+    texts: Texts
+    user: User | None
+    _replies: list[Say] = field(default_factory=list)
+    _answer: _CallbackAnswer | None = None
+    _strip_buttons: list[int] = field(default_factory=list)
+
+    @property
+    def chat_id(self) -> int:
+        chat = self.update.effective_chat
+        assert chat is not None
+        return chat.id
+
+    @property
+    def private(self) -> bool:
+        chat = self.update.effective_chat
+        return chat is not None and chat.type == ChatType.PRIVATE
+
+    @property
+    def person(self) -> User:
+        """The person in a private chat (always loaded there)."""
+        assert self.user is not None
+        return self.user
+
+    def say(self, *replies: Say | None) -> None:
+        self._replies.extend(r for r in replies if r is not None)
+
+    def say_all(self, replies: Sequence[Say]) -> None:
+        self._replies.extend(replies)
+
+    def answer_callback(self, key: str | None = None, *, alert: bool = False) -> None:
+        self._answer = _CallbackAnswer(key, alert)
+
+    def strip_buttons(self, message_id: int) -> None:
+        """Remove the keyboard from a question that has been answered (no double taps)."""
+        self._strip_buttons.append(message_id)
+
+    def render_text(self, reply: Say) -> str:
+        params = {
+            name: Markup(self.texts(value.key, variant=0)) if isinstance(value, Ref) else value
+            for name, value in reply.params.items()
+        }
+        return self.texts(reply.key, **params)
+
+    def render_markup(self, reply: Say) -> InlineKeyboardMarkup | None:
+        if not reply.buttons:
+            return None
+        return InlineKeyboardMarkup(
+            [[self._render_button(button) for button in row] for row in reply.buttons]
+        )
+
+    def _render_button(self, button: Button) -> InlineKeyboardButton:
+        label = button.label if button.literal else self.texts(button.label, variant=0, **button.params)
+        if button.url is not None:
+            return InlineKeyboardButton(label, url=button.url)
+        return InlineKeyboardButton(label, callback_data=button.data)
+
+    async def flush(self) -> None:
+        """Send what was queued (after the commit)."""
+        bot = self.context.bot
+        query = self.update.callback_query
+        if query is not None:
+            answer = self._answer or _CallbackAnswer(None, False)
+            text = self.texts(answer.key) if answer.key else None
+            await query.answer(text, show_alert=answer.alert)
+        for message_id in self._strip_buttons:
+            await bot.edit_message_reply_markup(self.chat_id, message_id, reply_markup=None)
+        message = self.update.effective_message
+        thread_id = message.message_thread_id if message and message.is_topic_message else None
+        for reply in self._replies:
+            await bot.send_message(
+                self.chat_id,
+                self.render_text(reply),
+                parse_mode=ParseMode.HTML,
+                reply_markup=self.render_markup(reply),
+                message_thread_id=thread_id,
+            )
+
+
+TurnFn = Callable[[Turn], Awaitable[None]]
+
+
+def handler(fn: TurnFn) -> Callable[[Update, Context], Awaitable[None]]:
+    """Wrap ``fn`` in a transaction that commits before anything is sent."""
+
+    @functools.wraps(fn)
+    async def run(update: Update, context: Context) -> None:
+        turn = await open_turn(update, context, fn)
+        await turn.flush()
+
+    return run
+
+
+async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
+    rt = runtime(context)
+    now = rt.clock.now()
+    tg_user = update.effective_user
+    language = tg_user.language_code if tg_user else None
+    async with rt.sessions() as session, session.begin():
+        user = None
+        chat = update.effective_chat
+        if tg_user is not None and chat is not None and chat.type == ChatType.PRIVATE:
+            user = await ensure_user(session, tg_user.id, language, now)
+            language = user.language_code
+        turn = Turn(update, context, rt, session, now, rt.content.texts(language), user)
+        await fn(turn)
+    return turn
+
+
+def callback_message_id(update: Update) -> int | None:
+    query = update.callback_query
+    message: Any = query.message if query else None
+    return getattr(message, "message_id", None)
