@@ -58,9 +58,9 @@ def cmd_migrate(settings: Settings) -> int:
 
 
 def cmd_demo(settings: Settings, fresh: bool) -> int:
-    from bot.demo import run_demo
+    from bot.demo import demo_settings, run_demo
 
-    return asyncio.run(run_demo(settings, fresh=fresh))
+    return asyncio.run(run_demo(demo_settings(settings, fresh=fresh)))
 
 
 def main(argv: list[str] | None = None) -> int:

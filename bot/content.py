@@ -126,7 +126,7 @@ class Content:
     def texts(self, language_code: str | None = None) -> Texts:
         return Texts(self, self.resolve_locale(language_code))
 
-    def keys(self) -> set[str]:
+    def all_keys(self) -> set[str]:
         return set(self.catalogs[self.default_locale].texts)
 
     def variants(self, key: str, locale: str) -> tuple[str, ...]:
@@ -160,7 +160,11 @@ class Texts:
     def section(self, prefix: str) -> dict[str, str]:
         """The texts directly under ``prefix``, in file order (e.g. a command list)."""
         lead = prefix + "."
-        keys = [k for k in self.content.catalogs[self.content.default_locale].texts if k.startswith(lead)]
+        keys = [
+            k
+            for k in self.content.catalogs[self.content.default_locale].texts
+            if k.startswith(lead)
+        ]
         return {k[len(lead) :]: self(k, variant=0) for k in keys if "." not in k[len(lead) :]}
 
 

@@ -110,7 +110,9 @@ class Demo:
                 return
             amount, unit = int(match.group(1)), UNITS[match.group(2)]
             self.clock.advance(timedelta(**{unit: amount}))
-            self.print(self.texts("demo.clock_moved", now=self.clock.now().strftime("%Y-%m-%d %H:%M")))
+            self.print(
+                self.texts("demo.clock_moved", now=self.clock.now().strftime("%Y-%m-%d %H:%M"))
+            )
         elif name == ":sticker":
             await self.user.send_sticker()
         elif name == ":photo":
@@ -161,17 +163,25 @@ async def read_lines(stream: TextIO, prompt: str, out: TextIO) -> AsyncIterator[
         yield line
 
 
+def demo_settings(settings: Settings, *, fresh: bool) -> Settings:
+    """The demo keeps its own SQLite file (``data/demo.db``) unless a database URL is set."""
+    if settings.database_url is not None:
+        return settings
+    path = settings.data_dir / "demo.db"
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
+
+
 async def run_demo(
-    settings: Settings, *, fresh: bool = False, stdin: TextIO | None = None, out: TextIO | None = None
+    settings: Settings,
+    *,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
 ) -> int:
     stream, out = stdin or sys.stdin, out or sys.stdout
     texts = load_content(default_locale=settings.default_locale).texts()
-    if settings.database_url is None:
-        path = settings.data_dir / "demo.db"
-        if fresh:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
     demo = Demo(settings, texts, out)
     demo.print(texts("demo.banner"))
     await demo.start()

@@ -19,7 +19,9 @@ async def private_membership(turn: Turn) -> None:
     if status in (ChatMember.BANNED, ChatMember.LEFT):
         await mark_blocked(turn.session, change.from_user.id, turn.now)
     elif status == ChatMember.MEMBER:
-        await ensure_user(turn.session, change.from_user.id, change.from_user.language_code, turn.now)
+        await ensure_user(
+            turn.session, change.from_user.id, change.from_user.language_code, turn.now
+        )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

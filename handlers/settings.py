@@ -15,7 +15,9 @@ CHANGEABLE = ("tz", "time", "freq")
 async def show(turn: Turn) -> None:
     if not turn.private:
         url = f"https://t.me/{turn.context.bot.username}?start=settings"
-        turn.say(Say("settings.in_group", buttons=((Button("start.buttons.open_private", url=url),),)))
+        turn.say(
+            Say("settings.in_group", buttons=((Button("start.buttons.open_private", url=url),),))
+        )
         return
     turn.say(summary(turn.person, turn.now))
 
@@ -36,7 +38,11 @@ async def open_setting(turn: Turn) -> None:
         turn.say(Say("settings.closed"))
         return
     spec = turn.rt.flows["st"]
-    turn.say(await flows.start(turn.session, spec, turn.person, turn.chat_id, turn.now, step=choice, only=True))
+    turn.say(
+        await flows.start(
+            turn.session, spec, turn.person, turn.chat_id, turn.now, step=choice, only=True
+        )
+    )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -45,10 +45,15 @@ async def start(turn: Turn) -> None:
         return
     running = await flows.load_state(turn.session, turn.chat_id, user.id)
     if running is not None and running.flow == "ob":
-        turn.say(Say("start.resume"), await flows.reask(turn.session, turn.rt.flows, user, turn.chat_id, turn.now))
+        turn.say(
+            Say("start.resume"),
+            await flows.reask(turn.session, turn.rt.flows, user, turn.chat_id, turn.now),
+        )
         return
     data = {"_then": payload} if payload else None
-    first = await flows.start(turn.session, turn.rt.flows["ob"], user, turn.chat_id, turn.now, data=data)
+    first = await flows.start(
+        turn.session, turn.rt.flows["ob"], user, turn.chat_id, turn.now, data=data
+    )
     turn.say(first)
 
 

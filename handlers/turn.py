@@ -97,7 +97,9 @@ class Turn:
         )
 
     def _render_button(self, button: Button) -> InlineKeyboardButton:
-        label = button.label if button.literal else self.texts(button.label, variant=0, **button.params)
+        label = (
+            button.label if button.literal else self.texts(button.label, variant=0, **button.params)
+        )
         if button.url is not None:
             return InlineKeyboardButton(label, url=button.url)
         return InlineKeyboardButton(label, callback_data=button.data)

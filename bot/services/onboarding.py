@@ -6,7 +6,6 @@ Both flows share the same questions; settings runs one of them at a time.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.db.models import User
@@ -143,9 +142,8 @@ def _zone_params(user: User, now: datetime) -> dict[str, object]:
     return {"local_time": local_now(zone, now).strftime("%H:%M"), "timezone": zone}
 
 
-@dataclass(frozen=True)
 class OnboardingSpec:
-    flow: Flow = Flow("ob", 1, (CONSENT, TIMEZONE, CHECKIN_TIME, FREQUENCY))
+    flow = Flow("ob", 1, (CONSENT, TIMEZONE, CHECKIN_TIME, FREQUENCY))
 
     def apply(self, user: User, step: str, answer: Accepted, now: datetime) -> None:
         apply_setting(user, step, answer, now)
@@ -176,11 +174,10 @@ def summary_done(user: User, now: datetime) -> Say:
     )
 
 
-@dataclass(frozen=True)
 class SettingsSpec:
     """Change one setting at a time, then show the summary again."""
 
-    flow: Flow = Flow("st", 1, (TIMEZONE, CHECKIN_TIME, FREQUENCY))
+    flow = Flow("st", 1, (TIMEZONE, CHECKIN_TIME, FREQUENCY))
 
     def apply(self, user: User, step: str, answer: Accepted, now: datetime) -> None:
         apply_setting(user, step, answer, now)

@@ -35,7 +35,9 @@ def test_env_values_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
         ("REBOUND_LOG_LEVEL", "LOUD"),
     ],
 )
-def test_bad_setting_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+def test_bad_setting_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError) as caught:
         load_settings(_env_file=None)

@@ -29,7 +29,12 @@ FLOW = Flow(
     "t",
     3,
     (
-        Step("go", "test.go", options=(Option("yes", "test.yes"), Option("no", "test.no")), ends_on=frozenset({"no"})),
+        Step(
+            "go",
+            "test.go",
+            options=(Option("yes", "test.yes"), Option("no", "test.no")),
+            ends_on=frozenset({"no"}),
+        ),
         Step("age", "test.age", parse_text=_number, skippable=True),
         Step("colour", "test.colour", options=(Option("red", "test.red"),)),
     ),
@@ -87,7 +92,12 @@ def test_callback_data_round_trip_and_malformed() -> None:
     data = FLOW.callback_data("age", "skip")
     assert data == "t:3:age:skip"
     parsed = parse_callback(data)
-    assert parsed is not None and (parsed.code, parsed.version, parsed.step, parsed.value) == ("t", 3, "age", "skip")
+    assert parsed is not None and (parsed.code, parsed.version, parsed.step, parsed.value) == (
+        "t",
+        3,
+        "age",
+        "skip",
+    )
     assert parse_callback("t:3:time:08:00") is not None
     assert parse_callback("t:3:time:08:00").value == "08:00"  # type: ignore[union-attr]
     for bad in ("", "garbage", "t:x:age:1", "t:3:age"):

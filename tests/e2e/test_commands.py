@@ -1,0 +1,124 @@
+"""/help, /settings, /cancel, unknown commands, odd messages, stale buttons, blocking, errors."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.services import flows
+from tests.e2e.harness import BotHarness, onboard
+
+
+async def test_help_groups_commands_and_says_what_it_is_not(bot: BotHarness) -> None:
+    user = bot.user()
+    await user.send("/help")
+    help_text = (await user.next_message()).text
+    assert "Getting started" in help_text and "Anytime" in help_text
+    assert "/settings" in help_text and "/cancel" in help_text
+    assert "not a therapist" in help_text
+
+
+async def test_settings_change_time_zone_with_buttons(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("/settings")
+    summary = await user.next_message()
+    assert "Time zone: Europe/Berlin" in summary.text
+    await user.tap("Time zone")
+    assert "Where are you?" in (await user.next_message()).text
+    await user.send("Lagos")
+    assert "Lagos" in (await user.next_message()).text
+    assert (await user.next_message()).text == "Saved ✅"
+    assert "Time zone: Africa/Lagos" in (await user.next_message()).text
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.timezone == "Africa/Lagos"
+    await user.send("/settings")
+    await user.next_message()
+    await user.tap("All good")
+    assert "Settings kept" in (await user.next_message()).text
+
+
+async def test_cancel_always_works(bot: BotHarness) -> None:
+    user = bot.user()
+    await user.send("/cancel")
+    assert "Nothing to stop" in (await user.next_message()).text
+    await user.send("/start")
+    await user.next_message()
+    await user.tap("Sounds good")
+    await user.next_message()
+    await user.send("/cancel")
+    assert "Stopped" in (await user.next_message()).text
+    assert await bot.flow_state(user.id) is None
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.consented_at is not None  # what was said stays saved
+    await user.send("Berlin")
+    assert "/help shows what I can do" in (await user.next_message()).text
+
+
+async def test_unknown_command_and_unread_message_types(bot: BotHarness) -> None:
+    user = bot.user()
+    await user.send("/frobnicate")
+    assert "I don't know that command" in (await user.next_message()).text
+    for send in (user.send_sticker, user.send_photo, user.send_voice, user.send_location):
+        await send()
+        assert "I can only read text" in (await user.next_message()).text
+    # Inside a flow, the current question comes back after the note.
+    await user.send("/start")
+    await user.next_message()
+    await user.tap("Sounds good")
+    await user.next_message()
+    await user.send_sticker()
+    assert "I can only read text" in (await user.next_message()).text
+    assert "Where are you?" in (await user.next_message()).text
+
+
+async def test_stale_button_after_the_flow_ended(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    welcome = user.messages[0]
+    await user.tap_data("ob:1:consent:yes", message_id=welcome.message_id)
+    await bot.emulator.wait_idle()
+    assert user.callback_answers[-1].text.startswith("That button has expired")
+    await user.tap_data("zz:9:nothing:at-all")
+    await bot.emulator.wait_idle()
+    assert user.callback_answers[-1].text.startswith("That button has expired")
+    await user.expect_silence()
+
+
+async def test_edited_messages_are_ignored_on_purpose(bot: BotHarness) -> None:
+    user = bot.user()
+    message_id = await user.send("/help")
+    await user.next_message()
+    await user.edit(message_id, "/cancel")
+    await user.expect_silence()
+
+
+async def test_blocking_stops_and_start_restores(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    user.block()
+    await bot.emulator.wait_idle()
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.active is False
+    user.unblock()
+    await user.send("/start")
+    await user.next_message()
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.active is True
+
+
+async def test_an_error_gets_an_apology_and_no_personal_text_in_logs(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("my secret reflection")
+
+    user = bot.user()
+    await user.send("/start")
+    await user.next_message()
+    await user.tap("Sounds good")
+    await user.next_message()
+    monkeypatch.setattr(flows, "handle_text", broken)
+    with caplog.at_level(logging.DEBUG):
+        await user.send("my secret reflection")
+        assert "Sorry, something went wrong" in (await user.next_message()).text
+    assert "my secret reflection" not in caplog.text
+    assert any("ValueError" in r.getMessage() for r in caplog.records if r.name == "rebound.errors")

@@ -1,0 +1,52 @@
+"""Nothing lost: a restart resumes where the person was; two instances share one flow."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from tests.e2e.harness import BotHarness
+
+
+async def test_restart_mid_onboarding_resumes_at_the_same_question(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    first = await bot.start()
+    user = bot.user()
+    await user.send("/start")
+    await user.next_message()
+    await user.tap("Sounds good")
+    await user.next_message()
+    await user.send("Berlin")
+    await user.next_message()
+    assert "When should I check in?" in (await user.next_message()).text
+
+    await bot.stop(first)
+    await bot.start()  # a new process on the same database
+    await user.send("7:45")
+    assert "How often?" in (await user.next_message()).text
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.timezone == "Europe/Berlin" and row.checkin_time == time(7, 45)
+
+
+async def test_two_instances_continue_the_same_flow(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    a = await bot.start()
+    user = bot.user()
+    await user.send("/start")
+    await user.next_message()
+    await user.tap("Sounds good")
+    await user.next_message()
+
+    await bot.stop_polling(a)
+    b = await bot.start()
+    await user.send("Tokyo")
+    assert "it's 21:00 there now" in (await user.next_message()).text
+    await user.next_message()
+
+    await bot.stop_polling(b)
+    await bot.start(a)
+    await user.tap("18:00")
+    assert "How often?" in (await user.next_message()).text
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.timezone == "Asia/Tokyo" and row.checkin_time == time(18, 0)

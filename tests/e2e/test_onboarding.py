@@ -1,0 +1,160 @@
+"""A person meets Rebound: /start, consent, time zone, check-in time and frequency."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from tests.e2e.harness import BotHarness, begin_onboarding, onboard
+
+
+async def test_full_onboarding_stores_each_answer_as_given(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await begin_onboarding(bot)
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.consented_at == bot.clock.now()
+
+    await user.send("Berlin")
+    ack = await user.next_message()
+    assert ack.text == "✅ Berlin: it's 13:00 there now (UTC+01:00)."
+    ask_time = await user.next_message()
+    assert "When should I check in?" in ask_time.text
+    assert "It's 13:00 for you now" in ask_time.text
+    assert ask_time.button_labels() == ["08:00", "09:00", "12:30", "18:00", "20:00", "Skip"]
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.timezone == "Europe/Berlin"
+
+    await user.tap("09:00")
+    ask_freq = await user.next_message()
+    assert ask_freq.button_labels() == ["Every day", "Weekdays", "No check-ins"]
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.checkin_time == time(9, 0)
+    assert stored.onboarded_at is None
+
+    await user.tap("Weekdays")
+    done = await user.next_message()
+    assert "You're all set" in done.text
+    assert "Weekdays at 09:00 (Europe/Berlin)" in done.text
+    stored = await bot.stored_user(user.id)
+    assert stored is not None
+    assert stored.checkin_frequency == "weekdays"
+    assert stored.onboarded_at == bot.clock.now()
+    assert await bot.flow_state(user.id) is None
+    # The answered questions lost their buttons, so nothing can be tapped twice.
+    assert all(not m.buttons for m in user.messages)
+
+
+@pytest.mark.parametrize(
+    ("answer", "stored", "ack"),
+    [
+        ("Berlin", "Europe/Berlin", "Berlin: it's 13:00 there now"),
+        ("sao paulo", "America/Sao_Paulo", "it's 09:00 there now (UTC-03:00)"),
+        ("São Paulo", "America/Sao_Paulo", "it's 09:00 there now"),
+        ("Europe/Lisbon", "Europe/Lisbon", "it's 12:00 there now (UTC+00:00)"),
+        ("UTC+5:30", "UTC+05:30", "Set to UTC+05:30, so it's 17:30 for you now"),
+        ("it's 14:30 here", "UTC+02:30", "Set to UTC+02:30, so it's 14:30 for you now"),
+    ],
+)
+async def test_each_time_zone_form_is_understood(
+    bot: BotHarness, answer: str, stored: str, ack: str
+) -> None:
+    user = await begin_onboarding(bot)
+    await user.send(answer)
+    reply = await user.next_message()
+    assert ack in reply.text
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.timezone == stored
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Atlantis", "couldn't place"),
+        ("Berln", "Did you mean <b>Berlin"),
+        ("USA", "several time zones"),
+        ("UTC+15", "UTC-12 to UTC+14"),
+        ("🙂" * 50, "couldn't place"),
+        ("x" * 5000, "couldn't place"),
+    ],
+)
+async def test_bad_time_zone_gets_a_clear_re_ask(
+    bot: BotHarness, answer: str, expected: str
+) -> None:
+    user = await begin_onboarding(bot)
+    await user.send(answer)
+    problem = await user.next_message()
+    assert expected.replace("<b>", "") in problem.text
+    again = await user.next_message()
+    assert "Where are you?" in again.text
+    state = await bot.flow_state(user.id)
+    assert state is not None and state.step == "tz"
+    await user.send("Berlin")
+    assert "Berlin" in (await user.next_message()).text
+
+
+async def test_free_time_entry_and_bad_time(bot: BotHarness) -> None:
+    user = await begin_onboarding(bot)
+    await user.tap("Skip")
+    assert "use UTC for now" in (await user.next_message()).text
+    await user.next_message()  # the time question
+    await user.send("25:99")
+    assert "didn't catch that time" in (await user.next_message()).text
+    await user.next_message()
+    await user.send("8pm")
+    await user.next_message()  # frequency question
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.checkin_time == time(20, 0) and row.timezone is None
+
+
+async def test_not_now_stores_no_consent(bot: BotHarness) -> None:
+    user = bot.user()
+    await user.send("/start")
+    await user.next_message()
+    await user.tap("Not now")
+    assert "Send /start whenever" in (await user.next_message()).text
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.consented_at is None and row.onboarded_at is None
+
+
+async def test_start_again_shows_settings_instead_of_starting_over(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("/start")
+    assert (await user.next_message()).text == "Good to see you again."
+    summary = await user.next_message()
+    assert "Time zone: Europe/Berlin" in summary.text
+    assert "Check-in time: 09:00" in summary.text
+    assert "How often: Every day" in summary.text
+    assert summary.button_labels() == ["Time zone", "Check-in time", "How often", "All good"]
+
+
+async def test_start_mid_onboarding_resumes_the_same_question(bot: BotHarness) -> None:
+    user = await begin_onboarding(bot)
+    await user.send("/start")
+    assert "pick up where we left off" in (await user.next_message()).text
+    assert "Where are you?" in (await user.next_message()).text
+
+
+async def test_deep_link_runs_after_onboarding(bot: BotHarness) -> None:
+    user = bot.user()
+    await user.send("/start settings")
+    await user.next_message()
+    await user.tap("Sounds good")
+    await user.next_message()
+    await user.tap("Skip")
+    await user.next_message()
+    await user.next_message()
+    await user.tap("Skip")
+    await user.next_message()
+    await user.tap("No check-ins")
+    assert "No scheduled check-ins" in (await user.next_message()).text
+    assert "Your settings" in (await user.next_message()).text
+
+
+async def test_commands_are_registered_for_private_chats_and_groups(bot: BotHarness) -> None:
+    private = dict(bot.emulator.commands("all_private_chats"))
+    group = dict(bot.emulator.commands("all_group_chats"))
+    assert {"start", "settings", "help", "cancel"} <= set(private)
+    assert set(group) == {"help"}
+    assert private["cancel"] == "Stop what we're doing"
