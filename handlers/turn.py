@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.content import Markup, Texts
@@ -113,7 +114,12 @@ class Turn:
             text = self.texts(answer.key) if answer.key else None
             await query.answer(text, show_alert=answer.alert)
         for message_id in self._strip_buttons:
-            await bot.edit_message_reply_markup(self.chat_id, message_id, reply_markup=None)
+            try:
+                await bot.edit_message_reply_markup(self.chat_id, message_id, reply_markup=None)
+            except BadRequest as exc:
+                # A double tap: the first tap already removed the buttons.
+                if "not modified" not in exc.message:
+                    raise
         message = self.update.effective_message
         thread_id = message.message_thread_id if message and message.is_topic_message else None
         for reply in self._replies:

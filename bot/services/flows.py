@@ -59,7 +59,11 @@ class FlowResult:
 def ask(spec: FlowSpec, user: User, step: Step, now: datetime) -> Say:
     """The question for ``step`` with its answer buttons."""
     buttons = [
-        Button(option.label, data=spec.flow.callback_data(step.name, option.value), literal=option.literal)
+        Button(
+            option.label,
+            data=spec.flow.callback_data(step.name, option.value),
+            literal=option.literal,
+        )
         for option in step.all_options()
     ]
     return Say(step.prompt, spec.prompt_params(user, step.name, now), rows(buttons, step.columns))
@@ -148,7 +152,9 @@ async def handle_callback(
         or parsed.step != row.step
     ):
         return FlowResult(stale=True)
-    return await _apply(session, specs[row.flow], row, user, ChoiceEvent(parsed.step, parsed.value), now)
+    return await _apply(
+        session, specs[row.flow], row, user, ChoiceEvent(parsed.step, parsed.value), now
+    )
 
 
 async def _apply(

@@ -21,7 +21,8 @@ async def ensure_user(
     """
     user = await session.get(User, user_id)
     if user is None:
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         await session.execute(
             insert(User)
             .values(

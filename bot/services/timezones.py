@@ -1,0 +1,419 @@
+"""Understand how a person on a phone tells us their time zone during onboarding.
+
+People type a city, a country, an IANA name, a UTC offset, or just the time on their clock.
+`parse_timezone` turns that into one stored value (an IANA name, or a fixed "UTC±HH:MM" when
+all we know is an offset) or a problem code the conversation layer turns into a kind re-ask.
+The other helpers turn a stored value back into a tzinfo and display labels.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
+from functools import cache
+from importlib import resources
+from typing import Literal
+from zoneinfo import ZoneInfo, available_timezones
+
+import yaml
+
+from bot.services.time_of_day import parse_time_of_day
+
+__all__ = [
+    "ZoneChoice",
+    "ZoneProblem",
+    "is_valid_zone_name",
+    "local_now",
+    "parse_timezone",
+    "utc_offset_label",
+    "zone_for",
+]
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    """What we understood: the value to store and what to read back for confirmation."""
+
+    name: str
+    kind: Literal["iana", "offset"]
+    matched: str
+
+
+@dataclass(frozen=True)
+class ZoneProblem:
+    """Why we could not understand the answer, plus close matches for a kind re-ask."""
+
+    code: Literal["empty", "unknown", "ambiguous", "offset_out_of_range", "bad_clock_time"]
+    suggestions: tuple[str, ...] = ()
+
+
+# Nobody types a time zone this long; refusing early keeps pathological input cheap.
+_MAX_INPUT = 100
+_MIN_OFFSET = -12 * 60
+_MAX_OFFSET = 14 * 60
+_OFFSET_STEP = 15
+_MAX_SUGGESTIONS = 3
+
+_UTC_WORDS = frozenset({"utc", "gmt", "z"})
+# The areas of real places; legacy links such as "US/Eastern" or "Canada/Pacific" would turn
+# words like "eastern" or "pacific" into guesses.
+_PLACE_AREAS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+# Legacy names whose last part is a plain word rather than a place.
+_NOT_PLACES = frozenset({"Australia/North", "Australia/South", "Australia/West"})
+_NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
+
+_OFFSET_INPUT = re.compile(
+    r"(?:(?P<prefix>utc|gmt)\s*)?(?P<sign>[+-])?\s*(?P<hours>\d{1,2})(?:[:.]?(?P<minutes>\d{2}))?",
+    re.ASCII,
+)
+_OFFSET_NAME = re.compile(r"UTC(?P<sign>[+-])(?P<hours>\d{2}):(?P<minutes>\d{2})", re.ASCII)
+
+_PLACE_LABEL = re.compile(r"^(?:my\s+)?(?:time\s*zone|tz|city|location)\s*(?:is\b|[:=])?\s*")
+_PLACE_PREFIX = re.compile(
+    r"^(?:(?:i'?m|i am|i live|we'?re|we are|we live|currently|now)\s+)?"
+    r"(?:(?:based|living|located|currently|now)\s+)?(?:in|near|from)\s+"
+)
+_PLACE_SUFFIX = re.compile(r"\s+(?:time|time\s*zone|timezone|tz|here|now)$")
+
+_CLOCK_INTENT = re.compile(r"\b(?:it'?s|it is|now|here|o'?clock)\b")
+_CLOCK_FILLER = re.compile(
+    r"\b(?:it'?s|it|is|now|right|here|currently|local|time|the|at|moment|my|o'?clock)\b|[,;!?]"
+)
+_TIME_SHAPED = re.compile(r"[\d\s:.h]*\d[\d\s:.hapm]*", re.ASCII)
+
+_PUNCTUATION = str.maketrans(
+    {"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'", "‘": "'", "ʼ": "'", "`": "'"}
+)
+# Letters NFKD does not decompose, so "Łódź" and "Malmø" still fold to ASCII.
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i", "þ": "th"})
+
+
+@dataclass(frozen=True)
+class _Place:
+    zone: str
+    display: str
+
+
+@dataclass(frozen=True)
+class _Index:
+    places: dict[str, _Place]  # folded key -> zone; aliases win over zone cities and names
+    ambiguous: dict[str, tuple[str, ...]]  # folded key -> suggestions
+    suggestion_keys: tuple[str, ...]  # what difflib compares against
+    suggestion_display: dict[str, str]  # folded key -> display name
+
+
+def parse_timezone(text: str, now_utc: datetime) -> ZoneChoice | ZoneProblem:
+    """Understand a free-text time zone answer; `now_utc` anchors "it's 14:30 here"."""
+    _require_aware(now_utc)
+    stripped = text.strip()
+    if not stripped:
+        return ZoneProblem("empty")
+    if len(stripped) > _MAX_INPUT:
+        return ZoneProblem("unknown")
+    cleaned = _trim(_normalize(stripped))
+    if not cleaned or len(cleaned) > _MAX_INPUT:
+        return ZoneProblem("unknown")
+
+    for step in (_parse_offset, _lookup_place, _parse_clock_phrase):
+        result = step(cleaned, now_utc)
+        if result is not None:
+            return result
+    return ZoneProblem("unknown", _suggest(cleaned))
+
+
+def zone_for(name: str) -> tzinfo:
+    """Turn a stored value into a tzinfo; ValueError when it is not one we would store."""
+    if name in _iana_names():
+        return ZoneInfo(name)
+    minutes = _offset_name_minutes(name)
+    if minutes is None:
+        raise ValueError("not a stored time zone value")
+    return timezone(timedelta(minutes=minutes), name)
+
+
+def is_valid_zone_name(name: str) -> bool:
+    """True for values `parse_timezone` can produce: IANA names and canonical offsets."""
+    return name in _iana_names() or _offset_name_minutes(name) is not None
+
+
+def local_now(name: str, now_utc: datetime) -> datetime:
+    """The wall-clock time in zone `name` at the instant `now_utc`."""
+    _require_aware(now_utc)
+    return now_utc.astimezone(zone_for(name))
+
+
+def utc_offset_label(name: str, now_utc: datetime) -> str:
+    """The zone's offset at `now_utc` ("UTC+01:00" in a Berlin winter, "UTC+02:00" in summer).
+
+    Uses the same format as stored offsets, so a fixed offset's label is its stored name.
+    """
+    offset = local_now(name, now_utc).utcoffset()
+    if offset is None:  # pragma: no cover - zone_for only returns zones with offsets
+        raise ValueError("zone has no UTC offset")
+    return _offset_name(round(offset.total_seconds() / 60))
+
+
+# --- offsets -----------------------------------------------------------------------------------
+
+
+def _parse_offset(text: str, _now_utc: datetime) -> ZoneChoice | ZoneProblem | None:
+    """Offsets like "UTC+5:30", "GMT-3", "+2", "-0330"; a bare "14" is a clock time instead."""
+    match = _OFFSET_INPUT.fullmatch(text)
+    if match is None or not (match["prefix"] or match["sign"]):
+        return None
+    hours, minutes = int(match["hours"]), int(match["minutes"] or 0)
+    total = (hours * 60 + minutes) * (-1 if match["sign"] == "-" else 1)
+    if minutes >= 60 or minutes % _OFFSET_STEP or not _MIN_OFFSET <= total <= _MAX_OFFSET:
+        return ZoneProblem("offset_out_of_range")
+    name = _offset_name(total)
+    return ZoneChoice(name, "offset", name)
+
+
+def _offset_name(minutes: int) -> str:
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def _offset_name_minutes(name: str) -> int | None:
+    """Minutes east of UTC for a canonical stored offset ("UTC+05:30"), else None."""
+    match = _OFFSET_NAME.fullmatch(name)
+    if match is None:
+        return None
+    minutes = int(match["hours"]) * 60 + int(match["minutes"])
+    total = -minutes if match["sign"] == "-" else minutes
+    if total == 0 or int(match["minutes"]) % _OFFSET_STEP:
+        return None
+    return total if _MIN_OFFSET <= total <= _MAX_OFFSET else None
+
+
+# --- places ------------------------------------------------------------------------------------
+
+
+def _lookup_place(text: str, now_utc: datetime) -> ZoneChoice | ZoneProblem | None:
+    index = _index()
+    for candidate in _place_candidates(text):
+        key = _fold(candidate)
+        if key in _UTC_WORDS:
+            return ZoneChoice("UTC", "iana", "UTC")
+        if key in index.ambiguous:
+            return ZoneProblem("ambiguous", index.ambiguous[key])
+        place = index.places.get(key)
+        if place is not None:
+            return ZoneChoice(place.zone, "iana", place.display)
+    return None
+
+
+def _place_candidates(text: str) -> Iterator[str]:
+    """The answer as typed, then without "I'm in", "time zone:", "... time" or "the", per comma."""
+    yield text
+    core = _core(text)
+    if core != text:
+        yield core
+    if core.startswith("the "):
+        yield core.removeprefix("the ")
+    if "," in core:
+        yield from (part.strip() for part in core.split(","))
+
+
+def _core(text: str) -> str:
+    return _PLACE_SUFFIX.sub("", _PLACE_PREFIX.sub("", _PLACE_LABEL.sub("", text))).strip()
+
+
+def _suggest(text: str) -> tuple[str, ...]:
+    """Up to three display names close to what was typed ("Berln" -> "Berlin")."""
+    first_part = _core(text).split(",", 1)[0].removeprefix("the ")
+    key = _fold(first_part).rsplit("/", 1)[-1]
+    if not key:
+        return ()
+    index = _index()
+    matches = difflib.get_close_matches(key, index.suggestion_keys, n=10, cutoff=0.75)
+    displays = dict.fromkeys(index.suggestion_display[match] for match in matches)
+    return tuple(displays)[:_MAX_SUGGESTIONS]
+
+
+# --- "it's 14:30 here" -------------------------------------------------------------------------
+
+
+def _parse_clock_phrase(text: str, now_utc: datetime) -> ZoneChoice | ZoneProblem | None:
+    rest = " ".join(_CLOCK_FILLER.sub(" ", text).split())
+    wall = parse_time_of_day(rest) if rest else None
+    if wall is not None:
+        name = _offset_name(_offset_from_wall_clock(wall, now_utc))
+        return ZoneChoice(name, "offset", name)
+    if _CLOCK_INTENT.search(text) or _TIME_SHAPED.fullmatch(rest):
+        return ZoneProblem("bad_clock_time")
+    return None
+
+
+def _offset_from_wall_clock(wall: time, now_utc: datetime) -> int:
+    """Offset in minutes (15-minute steps) that makes `now_utc` read `wall` locally.
+
+    The wall time may be on the day before or after UTC's date. Near the date line two offsets
+    fit (UTC+13 or UTC-11); we pick the one more zones use right now, then the smaller one.
+    """
+    now = now_utc.astimezone(UTC).replace(tzinfo=None)
+    candidates: list[int] = []
+    for days in (-1, 0, 1):
+        local = datetime.combine(now.date() + timedelta(days=days), wall)
+        minutes = (local - now).total_seconds() / 60
+        rounded = math.floor(minutes / _OFFSET_STEP + 0.5) * _OFFSET_STEP
+        if _MIN_OFFSET <= rounded <= _MAX_OFFSET:
+            candidates.append(rounded)
+    if len(candidates) == 1:
+        return candidates[0]
+    in_use = _offsets_in_use(now_utc)
+    return max(candidates, key=lambda m: (in_use[m], -abs(m), m))
+
+
+def _offsets_in_use(now_utc: datetime) -> Counter[int]:
+    """How many real places sit at each offset (in minutes) at `now_utc`."""
+    counts: Counter[int] = Counter()
+    for name in _iana_names():
+        if name.split("/", 1)[0] in _PLACE_AREAS:
+            offset = now_utc.astimezone(ZoneInfo(name)).utcoffset()
+            if offset is not None:
+                counts[round(offset.total_seconds() / 60)] += 1
+    return counts
+
+
+# --- text handling -----------------------------------------------------------------------------
+
+
+def _normalize(text: str) -> str:
+    """NFKC, lower case, ASCII digits and plain dashes/apostrophes, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION).casefold()
+    digits = (unicodedata.decimal(c, None) if not c.isascii() else None for c in text)
+    text = "".join(c if d is None else str(d) for c, d in zip(text, digits, strict=True))
+    return " ".join(text.split())
+
+
+def _trim(text: str) -> str:
+    """Drop surrounding punctuation and emoji, keeping a leading sign for "+2"."""
+    start, end = 0, len(text)
+    while start < end and not (text[start].isalnum() or text[start] in "+-"):
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end]
+
+
+def _fold(text: str) -> str:
+    """Matching key: no accents or case; "_", "-", spaces alike; dots and apostrophes gone."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
+    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = re.sub(r"[_\-‐‑–—]+", " ", text)
+    text = re.sub(r"[.'’`]", "", text)
+    text = re.sub(r"\s*/\s*", "/", text)
+    return " ".join(text.split())
+
+
+def _pretty(zone: str) -> str:
+    """Readable place for a zone: "America/Sao_Paulo" -> "Sao Paulo", "Etc/GMT+3" -> offset."""
+    area, _, city = zone.rpartition("/")
+    if area.split("/", 1)[0] in _PLACE_AREAS:
+        return city.replace("_", " ")
+    if area == "Etc":
+        # Fixed zones, so any instant gives the label ("Etc/GMT+3" is UTC-03:00).
+        return utc_offset_label(zone, datetime(2000, 1, 1, tzinfo=UTC))
+    return zone.replace("_", " ")
+
+
+def _require_aware(now_utc: datetime) -> None:
+    if now_utc.tzinfo is None or now_utc.utcoffset() is None:
+        raise ValueError("now_utc must be timezone-aware")
+
+
+# --- data, loaded once -------------------------------------------------------------------------
+
+
+@cache
+def _iana_names() -> frozenset[str]:
+    return frozenset(available_timezones() - _NOT_ZONES)
+
+
+@dataclass(frozen=True)
+class _PlacesFile:
+    aliases: dict[str, str]
+    ambiguous: dict[str, tuple[str, ...]]
+    abbreviations: dict[str, tuple[str, ...]]
+
+
+@cache
+def _index() -> _Index:
+    """Build every lookup table once: aliases, IANA cities, full IANA names, fuzzy pool."""
+    data = _load_places()
+    names = _iana_names()
+    places: dict[str, _Place] = {}
+
+    for display, zone in data.aliases.items():
+        places.setdefault(_fold(display), _Place(zone, display))
+    # Prefer "America/Argentina/Buenos_Aires" over its legacy link "America/Buenos_Aires".
+    cities = sorted(
+        (n for n in names if n.split("/", 1)[0] in _PLACE_AREAS and n not in _NOT_PLACES),
+        key=lambda n: (-n.count("/"), n),
+    )
+    for zone in cities:
+        places.setdefault(_fold(zone.rsplit("/", 1)[1]), _Place(zone, _pretty(zone)))
+    suggestions = {key: place.display for key, place in places.items()}
+    suggestions.update({_fold(place): place for place in data.ambiguous})
+    for zone in sorted(names):
+        places.setdefault(_fold(zone), _Place(zone, _pretty(zone)))
+
+    ambiguous = {_fold(k): v for k, v in (data.ambiguous | data.abbreviations).items()}
+    return _Index(places, ambiguous, tuple(suggestions), suggestions)
+
+
+def _load_places() -> _PlacesFile:
+    """Read and check places.yaml; a bad edit fails loudly at first use, not silently."""
+    raw = (resources.files("bot.services") / "data" / "places.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(raw)
+    if not isinstance(data, dict):
+        raise ValueError("places.yaml must be a mapping")
+    names = _iana_names()
+    aliases = data.get("aliases")
+    if not isinstance(aliases, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v in names for k, v in aliases.items()
+    ):
+        raise ValueError("places.yaml: aliases must map names to known IANA zones")
+    return _PlacesFile(
+        aliases, _suggestion_table(data, "ambiguous"), _suggestion_table(data, "abbreviations")
+    )
+
+
+def _suggestion_table(data: dict[object, object], section: str) -> dict[str, tuple[str, ...]]:
+    table = data.get(section)
+    if not isinstance(table, dict):
+        raise ValueError(f"places.yaml: {section} must be a mapping")
+    result: dict[str, tuple[str, ...]] = {}
+    for key, cities in table.items():
+        if (
+            not isinstance(key, str)
+            or not isinstance(cities, list)
+            or not 0 < len(cities) <= _MAX_SUGGESTIONS
+            or not all(isinstance(city, str) for city in cities)
+        ):
+            raise ValueError(f"places.yaml: {section} must map names to 1-3 city names")
+        result[key] = tuple(cities)
+    return result

@@ -1,0 +1,82 @@
+"""300 random updates: odd Unicode, huge texts, edits, stray buttons, media, duplicate update ids.
+Nothing may crash, hang, or make a call Telegram would reject."""
+
+from __future__ import annotations
+
+import logging
+import random
+
+import pytest
+
+from bot.emulator import SimUser
+from tests.e2e.harness import BotHarness
+
+COMMANDS = ["/start", "/help", "/settings", "/cancel", "/nope", "/start settings", "/start ../../x"]
+ALPHABETS = [
+    "abcdefghijklmnopqrstuvwxyz ",
+    "ÄÖÜßçãõñ ",
+    "Привет мир ",
+    "مرحبا بالعالم ",
+    "こんにちは世界 ",
+    "🙂😭🔥👍🏽👨‍👩‍👧 ",
+    "<>&\"'/\\{}%s%d ",
+    "\u200b\u200d\u202e\ufeff\u0301",
+    "0123456789:+-. ",
+]
+
+
+def random_text(rng: random.Random) -> str:
+    if rng.random() < 0.05:
+        return rng.choice(ALPHABETS) * rng.randint(300, 700)  # well past 4096 characters
+    alphabet = "".join(rng.sample(ALPHABETS, 2))
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))).strip() or "?"
+
+
+async def random_action(rng: random.Random, user: SimUser, sent: list[int]) -> None:
+    roll = rng.random()
+    if roll < 0.30:
+        sent.append(await user.send(random_text(rng)))
+    elif roll < 0.45:
+        sent.append(await user.send(rng.choice(COMMANDS)))
+    elif roll < 0.65:
+        latest = user.last_message
+        buttons = [b for row in (latest.buttons if latest else []) for b in row if b.callback_data]
+        if buttons:
+            await user.tap(rng.choice(buttons).text, message=latest)
+        else:
+            await user.tap_data(random_text(rng).encode()[:60].decode(errors="ignore") or "x")
+    elif roll < 0.75 and sent:
+        await user.edit(rng.choice(sent), random_text(rng))
+    elif roll < 0.85:
+        await rng.choice(
+            [user.send_sticker, user.send_photo, user.send_voice, user.send_location]
+        )()
+    else:
+        await user.tap_data(
+            rng.choice(["ob:1:tz:skip", "ob:1:consent:yes", "st:1:open:tz", "ob:99:x:y"])
+        )
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_random_updates_never_crash(
+    bot: BotHarness, seed: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.emulator.set_rate_limits(False)  # this test is about input, not pacing
+    rng = random.Random(seed)
+    users = [bot.user(f"Fuzz{i}", language_code=rng.choice(["en", "de", None])) for i in range(30)]
+    sent: dict[int, list[int]] = {u.id: [] for u in users}
+    with caplog.at_level(logging.ERROR, logger="rebound.errors"):
+        for _ in range(150):
+            user = rng.choice(users)
+            await random_action(rng, user, sent[user.id])
+        # Telegram may deliver the same update twice; the bot must cope.
+        for update in rng.sample(bot.emulator.delivered_updates(), 10):
+            bot.emulator.inject_update(update)
+        await bot.emulator.wait_idle(timeout=60)
+    assert [r.getMessage() for r in caplog.records if r.name == "rebound.errors"] == []
+    answered = [u for u in users if u.messages or u.callback_answers]
+    assert len(answered) >= 25
+    # Bot still works for everyone afterwards.
+    probe = users[0]
+    await probe.send("/help")
+    assert "/help" in (await probe.next_message_matching("Getting started")).text
