@@ -13,19 +13,17 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
 )
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content, load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
-from bot.runtime import Runtime, flow_specs
+from bot.runtime import Runtime, RuntimeApp, flow_specs
 from handlers import register_all
 
 log = logging.getLogger("rebound")
-
-RuntimeApp = Application  # type: ignore[type-arg]
 
 
 def build_application(

@@ -147,6 +147,10 @@ class Texts:
     locale: str
 
     def __call__(self, key: str, /, *, variant: int | None = None, **params: object) -> str:
+        return self.render(key, params, variant=variant)
+
+    def render(self, key: str, params: Mapping[str, object], *, variant: int | None = None) -> str:
+        """Render ``key``; a random variant unless ``variant`` picks one."""
         variants = self.content.variants(key, self.locale)
         if variant is None:
             template = self.content.rng.choice(variants)

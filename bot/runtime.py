@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import Application
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content
 from bot.services.flows import FlowSpec
 from bot.services.onboarding import OnboardingSpec, SettingsSpec
+
+RuntimeApp: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 
 def flow_specs() -> dict[str, FlowSpec]:

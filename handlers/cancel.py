@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
+from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.replies import Say
 from handlers.turn import Turn, handler
@@ -18,5 +19,5 @@ async def cancel(turn: Turn) -> None:
     turn.say(Say("cancel.done" if stopped else "cancel.nothing"))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("cancel", cancel, filters=~filters.UpdateType.EDITED))

@@ -8,8 +8,8 @@ import traceback
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application
 
+from bot.runtime import RuntimeApp
 from bot.services.users import mark_blocked
 from handlers.turn import Context, runtime
 
@@ -52,5 +52,5 @@ async def on_error(update: object, context: Context) -> None:
         log.warning("could not apologise in chat %s: %s", chat.id, type(exc).__name__)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: RuntimeApp) -> None:
     app.add_error_handler(on_error)

@@ -4,8 +4,9 @@ purpose (edited messages, service messages, other bots' commands)."""
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
+from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.replies import Say
 from handlers.turn import Turn, handler
@@ -45,7 +46,7 @@ async def stale_button(turn: Turn) -> None:
     turn.answer_callback("toasts.stale_button")
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: RuntimeApp) -> None:
     fresh_private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(fresh_private & filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(fresh_private & NOT_READ, not_read))

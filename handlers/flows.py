@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
+from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.replies import Say
 from handlers import start as start_feature
@@ -46,7 +47,7 @@ async def on_tap(turn: Turn) -> None:
         await start_feature.after_onboarding(turn, result.finished_data.get("_then"))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: RuntimeApp) -> None:
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(private_text & filters.UpdateType.MESSAGE, on_text))
     app.add_handler(CallbackQueryHandler(on_tap))

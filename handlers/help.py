@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
+from bot.runtime import RuntimeApp
 from bot.services.replies import Say
 from handlers.turn import Turn, handler
 
@@ -12,5 +13,5 @@ async def show(turn: Turn) -> None:
     turn.say(Say("help.private" if turn.private else "help.group"))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("help", handler(show), filters=~filters.UpdateType.EDITED))

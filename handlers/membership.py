@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from telegram import ChatMember
 from telegram.constants import ChatType
-from telegram.ext import Application, ChatMemberHandler
+from telegram.ext import ChatMemberHandler
 
+from bot.runtime import RuntimeApp
 from bot.services.users import ensure_user, mark_blocked
 from handlers.turn import Turn, handler
 
@@ -24,5 +25,5 @@ async def private_membership(turn: Turn) -> None:
         )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: RuntimeApp) -> None:
     app.add_handler(ChatMemberHandler(private_membership, ChatMemberHandler.MY_CHAT_MEMBER))

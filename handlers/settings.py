@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
@@ -45,6 +46,6 @@ async def open_setting(turn: Turn) -> None:
     )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("settings", handler(show), filters=~filters.UpdateType.EDITED))
     app.add_handler(CallbackQueryHandler(open_setting, pattern=r"^st:1:open:"))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
+from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
@@ -69,5 +70,5 @@ async def after_onboarding(turn: Turn, payload: object) -> None:
         await DEEP_LINKS[payload](turn)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("start", start, filters=~filters.UpdateType.EDITED))

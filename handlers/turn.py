@@ -9,7 +9,7 @@ acknowledged is already stored.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -88,7 +88,7 @@ class Turn:
             name: Markup(self.texts(value.key, variant=0)) if isinstance(value, Ref) else value
             for name, value in reply.params.items()
         }
-        return self.texts(reply.key, **params)
+        return self.texts.render(reply.key, params)
 
     def render_markup(self, reply: Say) -> InlineKeyboardMarkup | None:
         if not reply.buttons:
@@ -99,7 +99,9 @@ class Turn:
 
     def _render_button(self, button: Button) -> InlineKeyboardButton:
         label = (
-            button.label if button.literal else self.texts(button.label, variant=0, **button.params)
+            button.label
+            if button.literal
+            else self.texts.render(button.label, button.params, variant=0)
         )
         if button.url is not None:
             return InlineKeyboardButton(label, url=button.url)
@@ -135,7 +137,7 @@ class Turn:
 TurnFn = Callable[[Turn], Awaitable[None]]
 
 
-def handler(fn: TurnFn) -> Callable[[Update, Context], Awaitable[None]]:
+def handler(fn: TurnFn) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
     """Wrap ``fn`` in a transaction that commits before anything is sent."""
 
     @functools.wraps(fn)
