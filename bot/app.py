@@ -80,3 +80,24 @@ async def register_commands(app: RuntimeApp, content: Content) -> None:
         ):
             commands = [BotCommand(name, text) for name, text in texts.section(section).items()]
             await app.bot.set_my_commands(commands, scope=scope, language_code=language or None)
+
+
+async def start_without_runner(app: RuntimeApp) -> None:
+    """Initialise and start ``app`` inside an existing event loop (demo, tests).
+
+    ``run_polling``/``run_webhook`` call ``post_init`` themselves; a hand-driven Application
+    must do it, or migrations and the command menus would be skipped.
+    """
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+
+
+async def stop_without_runner(app: RuntimeApp) -> None:
+    """The mirror of :func:`start_without_runner` (the updater must be stopped first)."""
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

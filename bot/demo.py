@@ -16,11 +16,12 @@ from typing import TextIO
 
 from telegram import Update
 
-from bot.app import RuntimeApp, build_application
+from bot.app import build_application, start_without_runner, stop_without_runner
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.content import Texts, load_content
 from bot.emulator import BotMessage, Emulator, SimUser
+from bot.runtime import RuntimeApp
 
 DEMO_TOKEN = "123456789:REBOUND-DEMO-TOKEN"
 CLOCK_STEP = re.compile(r"^\+(\d{1,4})([dhm])$")
@@ -35,7 +36,7 @@ class Demo:
         self.texts = texts
         self.out = out
         self.clock = ShiftedClock()
-        self.emulator = Emulator(token=DEMO_TOKEN, bot_username="rebound_demo_bot")
+        self.emulator = Emulator(token=DEMO_TOKEN, bot_username="rebound_demo_bot", think_time=2.0)
         self.app: RuntimeApp | None = None
         self.user: SimUser | None = None
         self.shown: set[int] = set()
@@ -52,8 +53,7 @@ class Demo:
     async def start_bot(self) -> None:
         settings = self.settings.model_copy(update={"api_url": self.emulator.api_url})
         self.app = build_application(settings, token=DEMO_TOKEN, clock=self.clock)
-        await self.app.initialize()
-        await self.app.start()
+        await start_without_runner(self.app)
         assert self.app.updater is not None
         await self.app.updater.start_polling(
             poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES
@@ -64,8 +64,7 @@ class Demo:
             return
         assert self.app.updater is not None
         await self.app.updater.stop()
-        await self.app.stop()
-        await self.app.shutdown()
+        await stop_without_runner(self.app)
         self.app = None
 
     async def stop(self) -> None:
@@ -96,7 +95,7 @@ class Demo:
         latest = next((m for m in reversed(self.user.messages) if m.buttons), None)
         labels = latest.button_labels() if latest else []
         if latest is None or not 1 <= number <= len(labels):
-            self.print(self.texts("demo.no_buttons", number=number))
+            self.print(self.texts("terminal.no_buttons", number=number))
             return
         await self.user.tap(labels[number - 1], message=latest)
 
@@ -106,12 +105,12 @@ class Demo:
         if name == ":clock":
             match = CLOCK_STEP.match(arg.strip())
             if match is None:
-                self.print(self.texts("demo.clock_usage"))
+                self.print(self.texts("terminal.clock_usage"))
                 return
             amount, unit = int(match.group(1)), UNITS[match.group(2)]
             self.clock.advance(timedelta(**{unit: amount}))
             self.print(
-                self.texts("demo.clock_moved", now=self.clock.now().strftime("%Y-%m-%d %H:%M"))
+                self.texts("terminal.clock_moved", now=self.clock.now().strftime("%Y-%m-%d %H:%M"))
             )
         elif name == ":sticker":
             await self.user.send_sticker()
@@ -120,18 +119,18 @@ class Demo:
         elif name == ":restart":
             await self.stop_bot()
             await self.start_bot()
-            self.print(self.texts("demo.restarted"))
+            self.print(self.texts("terminal.restarted"))
         elif name == ":help":
-            self.print(self.texts("demo.banner"))
+            self.print(self.texts("terminal.banner"))
         else:
-            self.print(self.texts("demo.unknown"))
+            self.print(self.texts("terminal.unknown"))
 
     def show_new_messages(self) -> None:
         assert self.user is not None
         for message in self.user.messages:
             if message.message_id not in self.shown and not message.deleted:
                 self.shown.add(message.message_id)
-                self.print(render_message(message, self.texts("demo.bot")))
+                self.print(render_message(message, self.texts("terminal.bot")))
 
 
 def render_message(message: BotMessage, prefix: str) -> str:
@@ -183,13 +182,13 @@ async def run_demo(
     stream, out = stdin or sys.stdin, out or sys.stdout
     texts = load_content(default_locale=settings.default_locale).texts()
     demo = Demo(settings, texts, out)
-    demo.print(texts("demo.banner"))
+    demo.print(texts("terminal.banner"))
     await demo.start()
     try:
-        async for line in read_lines(stream, texts("demo.you"), out):
+        async for line in read_lines(stream, texts("terminal.you"), out):
             if not await demo.handle(line):
                 break
     finally:
         await demo.stop()
-    demo.print(texts("demo.bye", path=settings.effective_database_url.split("///")[-1]))
+    demo.print(texts("terminal.bye", path=settings.effective_database_url.split("///")[-1]))
     return 0

@@ -8,7 +8,7 @@ from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.replies import Say
 from handlers import start as start_feature
-from handlers.turn import Turn, callback_message_id, handler
+from handlers.turn import Turn, handler, tapped_message_with_buttons
 
 
 @handler
@@ -36,7 +36,7 @@ async def on_tap(turn: Turn) -> None:
     result = await flows.handle_callback(
         turn.session, turn.rt.flows, turn.person, turn.chat_id, query.data, turn.now
     )
-    message_id = callback_message_id(turn.update)
+    message_id = tapped_message_with_buttons(turn.update)
     if message_id is not None:
         turn.strip_buttons(message_id)
     if result.stale:

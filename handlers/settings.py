@@ -8,7 +8,7 @@ from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
-from handlers.turn import Turn, callback_message_id, handler
+from handlers.turn import Turn, handler, tapped_message_with_buttons
 
 CHANGEABLE = ("tz", "time", "freq")
 
@@ -31,7 +31,7 @@ async def open_setting(turn: Turn) -> None:
         turn.answer_callback("toasts.stale_button")
         return
     choice = query.data.rsplit(":", 1)[-1]
-    message_id = callback_message_id(turn.update)
+    message_id = tapped_message_with_buttons(turn.update)
     if message_id is not None:
         turn.strip_buttons(message_id)
     if choice not in CHANGEABLE:

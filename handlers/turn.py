@@ -27,6 +27,8 @@ from bot.services.replies import Button, Ref, Say
 from bot.services.users import ensure_user
 
 Context = ContextTypes.DEFAULT_TYPE
+# Joined replies stay well inside Telegram's 4096 characters (HTML tags count here, not there).
+MERGE_LIMIT = 3500
 
 
 def runtime(context: Context) -> Runtime:
@@ -124,14 +126,33 @@ class Turn:
                     raise
         message = self.update.effective_message
         thread_id = message.message_thread_id if message and message.is_topic_message else None
-        for reply in self._replies:
+        for text, markup in self.messages():
             await bot.send_message(
                 self.chat_id,
-                self.render_text(reply),
+                text,
                 parse_mode=ParseMode.HTML,
-                reply_markup=self.render_markup(reply),
+                reply_markup=markup,
                 message_thread_id=thread_id,
             )
+
+    def messages(self) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+        """Queued replies as Telegram messages: a reply without buttons joins the next one, so
+        "Got it" and the next question arrive as one message (one notification, fewer sends)."""
+        out: list[tuple[str, InlineKeyboardMarkup | None]] = []
+        pending: list[str] = []
+        for reply in self._replies:
+            text = self.render_text(reply)
+            if pending and len("\n\n".join([*pending, text])) > MERGE_LIMIT:
+                out.append(("\n\n".join(pending), None))
+                pending = []
+            pending.append(text)
+            markup = self.render_markup(reply)
+            if markup is not None:
+                out.append(("\n\n".join(pending), markup))
+                pending = []
+        if pending:
+            out.append(("\n\n".join(pending), None))
+        return out
 
 
 TurnFn = Callable[[Turn], Awaitable[None]]
@@ -164,7 +185,11 @@ async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
     return turn
 
 
-def callback_message_id(update: Update) -> int | None:
+def tapped_message_with_buttons(update: Update) -> int | None:
+    """The id of the message whose button was tapped, if it still shows buttons."""
     query = update.callback_query
     message: Any = query.message if query else None
-    return getattr(message, "message_id", None)
+    if message is None or not getattr(message, "reply_markup", None):
+        return None
+    message_id: int = message.message_id
+    return message_id

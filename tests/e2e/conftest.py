@@ -13,7 +13,7 @@ from tests.e2e.harness import TOKEN, BotHarness
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
-    emu = Emulator(token=TOKEN, bot_username="rebound_test_bot")
+    emu = Emulator(token=TOKEN, bot_username="rebound_test_bot", think_time=2.0)
     await emu.start()
     try:
         yield emu

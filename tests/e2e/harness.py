@@ -10,13 +10,14 @@ from typing import Any
 
 from telegram import Update
 
-from bot.app import RuntimeApp, build_application
+from bot.app import build_application, start_without_runner, stop_without_runner
 from bot.clock import FrozenClock
 from bot.config import Settings, load_settings
 from bot.content import load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.models import FlowState, User
 from bot.emulator import Emulator, SimUser
+from bot.runtime import RuntimeApp
 
 TOKEN = "424242:TEST-TOKEN"
 START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -49,8 +50,7 @@ class BotHarness:
         """Initialise (if new) and start polling one instance."""
         app = app or self.new_instance()
         if not app.running:
-            await app.initialize()
-            await app.start()
+            await start_without_runner(app)
         assert app.updater is not None
         await app.updater.start_polling(
             poll_interval=0, timeout=2, allowed_updates=Update.ALL_TYPES
@@ -64,9 +64,7 @@ class BotHarness:
 
     async def stop(self, app: RuntimeApp) -> None:
         await self.stop_polling(app)
-        if app.running:
-            await app.stop()
-        await app.shutdown()
+        await stop_without_runner(app)
         self.instances.remove(app)
 
     async def close(self) -> None:
@@ -103,7 +101,6 @@ async def onboard(bot: BotHarness, **kwargs: Any) -> SimUser:
     """A person fully set up: Berlin, 09:00, every day."""
     user = await begin_onboarding(bot, **kwargs)
     await user.send("Berlin")
-    await user.next_message()
     await user.next_message()
     await user.tap("09:00")
     await user.next_message()

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from bot.cli import configure_logging
 from bot.services import flows
 from tests.e2e.harness import BotHarness, onboard
 
@@ -27,9 +28,10 @@ async def test_settings_change_time_zone_with_buttons(bot: BotHarness) -> None:
     await user.tap("Time zone")
     assert "Where are you?" in (await user.next_message()).text
     await user.send("Lagos")
-    assert "Lagos" in (await user.next_message()).text
-    assert (await user.next_message()).text == "Saved ✅"
-    assert "Time zone: Africa/Lagos" in (await user.next_message()).text
+    saved = await user.next_message()
+    assert "Lagos: it's 13:00 there now" in saved.text
+    assert "Saved ✅" in saved.text
+    assert "Time zone: Africa/Lagos" in saved.text
     row = await bot.stored_user(user.id)
     assert row is not None and row.timezone == "Africa/Lagos"
     await user.send("/settings")
@@ -68,8 +70,9 @@ async def test_unknown_command_and_unread_message_types(bot: BotHarness) -> None
     await user.tap("Sounds good")
     await user.next_message()
     await user.send_sticker()
-    assert "I can only read text" in (await user.next_message()).text
-    assert "Where are you?" in (await user.next_message()).text
+    reminder = await user.next_message()
+    assert "I can only read text" in reminder.text
+    assert "Where are you?" in reminder.text
 
 
 async def test_stale_button_after_the_flow_ended(bot: BotHarness) -> None:
@@ -108,8 +111,9 @@ async def test_blocking_stops_and_start_restores(bot: BotHarness) -> None:
 async def test_an_error_gets_an_apology_and_no_personal_text_in_logs(
     bot: BotHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken(*_args: object, **_kwargs: object) -> None:
-        raise ValueError("my secret reflection")
+    async def broken(*args: object) -> None:
+        typed_text = args[4]
+        raise ValueError(f"could not handle {typed_text}")
 
     user = bot.user()
     await user.send("/start")
@@ -117,8 +121,14 @@ async def test_an_error_gets_an_apology_and_no_personal_text_in_logs(
     await user.tap("Sounds good")
     await user.next_message()
     monkeypatch.setattr(flows, "handle_text", broken)
-    with caplog.at_level(logging.DEBUG):
-        await user.send("my secret reflection")
-        assert "Sorry, something went wrong" in (await user.next_message()).text
+    levels = {name: logging.getLogger(name).level for name in ("telegram", "httpx", "httpcore")}
+    configure_logging("DEBUG")  # the most talkative production setting
+    try:
+        with caplog.at_level(logging.DEBUG):
+            await user.send("my secret reflection")
+            assert "Sorry, something went wrong" in (await user.next_message()).text
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
     assert "my secret reflection" not in caplog.text
     assert any("ValueError" in r.getMessage() for r in caplog.records if r.name == "rebound.errors")

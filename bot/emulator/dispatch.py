@@ -1,0 +1,122 @@
+"""One Bot API request, end to end: decode, check, route, record, answer in Telegram's envelope."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.emulator.errors import ApiReject, bad_request, not_found, unauthorized
+from bot.emulator.methods import METHODS, Described
+from bot.emulator.methods.updates import get_updates
+from bot.emulator.models import ApiCall, ApiError
+from bot.emulator.spec import Upload
+from bot.emulator.state import State
+from bot.emulator.updates import Poll
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RawRequest:
+    """The parts of an HTTP request the Bot API reads parameters from."""
+
+    query: dict[str, list[bytes]]
+    content_type: str
+    body: bytes
+    form: dict[str, list[bytes]]
+    uploads: dict[str, Upload]
+
+
+def decode_params(request: RawRequest) -> dict[str, Any]:
+    """Merge query string and body (form fields or a JSON object), later values winning."""
+    raw: dict[str, Any] = {k: v[-1].decode("utf-8", "replace") for k, v in request.query.items()}
+    if request.content_type.split(";")[0].strip().lower() == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            raise bad_request("can't parse JSON encoded request") from None
+        if not isinstance(body, dict):
+            raise bad_request("JSON object expected")
+        raw.update(body)
+    else:
+        raw.update({k: v[-1].decode("utf-8", "replace") for k, v in request.form.items()})
+    return raw
+
+
+class Dispatcher:
+    def __init__(self, state: State, latency: float):
+        self.state = state
+        self.latency = latency
+        self.stopping = asyncio.Event()
+
+    async def handle(
+        self,
+        token: str,
+        method: str,
+        request: RawRequest,
+        poll: Poll,
+        client_gone: Callable[[], bool],
+    ) -> tuple[int, dict[str, Any]]:
+        """Answer one call; returns (HTTP status, JSON body)."""
+        state = self.state
+        name = state.spec.canonical_method(method) or method
+        long_poll = name == "getUpdates"
+        call = ApiCall(name, {})
+        state.calls.append(call)
+        if not long_poll:
+            state.in_flight += 1
+            state.note_activity()
+        try:
+            return 200, await self._answer(token, method, request, poll, call)
+        except ApiReject as reject:
+            if not client_gone():
+                state.errors.append(
+                    ApiError(name, reject.error_code, reject.description, call.params)
+                )
+            return reject.error_code, reject.envelope()
+        except Exception:
+            logger.exception("emulator failed on %s", name)
+            state.errors.append(ApiError(name, 500, "Internal Server Error", call.params))
+            return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+        finally:
+            if not long_poll:
+                state.in_flight -= 1
+                state.note_activity()
+
+    async def _answer(
+        self, token: str, method: str, request: RawRequest, poll: Poll, call: ApiCall
+    ) -> dict[str, Any]:
+        state = self.state
+        call.params = decode_params(request)
+        if token != state.token:
+            raise unauthorized()
+        if call.method not in METHODS and call.method != "getUpdates":
+            if state.spec.is_telegram_method(method):
+                raise not_found(f"method {method} is not emulated")
+            raise not_found()
+        params, unknown = state.spec.parse_params(call.method, call.params, request.uploads)
+        call.params = params
+        if unknown:
+            state.warnings.append(
+                f"{call.method}: unknown parameter(s) {', '.join(unknown)} (Telegram ignores them)"
+            )
+        if call.method == "getUpdates":
+            if not state.updates.has_updates_for(params.get("offset")):
+                await self._delay()
+            return {"ok": True, "result": await get_updates(state, params, poll)}
+        await self._delay()
+        result = await METHODS[call.method](state, params)
+        if isinstance(result, Described):
+            return {"ok": True, "result": result.result, "description": result.description}
+        return {"ok": True, "result": result}
+
+    async def _delay(self) -> None:
+        """The configured network latency, cut short when the emulator stops."""
+        if self.latency > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), self.latency)

@@ -1,0 +1,217 @@
+"""The Emulator: a local Telegram Bot API server plus the people who talk to the bot through it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any
+
+from bot.emulator.dispatch import Dispatcher
+from bot.emulator.limits import RateLimiter
+from bot.emulator.methods.bot import scope_key
+from bot.emulator.models import ApiCall, ApiError
+from bot.emulator.server import ApiServer
+from bot.emulator.sim import SimGroup, SimUser
+from bot.emulator.state import ChatState, State, UserInfo
+
+
+def _chat_ids(update: dict[str, Any]) -> Iterator[int]:
+    """Chats an arbitrary update is about (its object's chat, or its message's chat)."""
+    for value in update.values():
+        if not isinstance(value, dict):
+            continue
+        for holder in (value, value.get("message")):
+            chat = holder.get("chat") if isinstance(holder, dict) else None
+            if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+                yield chat["id"]
+
+
+class Emulator:
+    """Serve the Bot API for one bot token on loopback and simulate the people it talks to.
+
+    ``think_time`` is how many seconds each action of a simulated person (a message, a tap)
+    counts for towards Telegram's flood limits: people read before they tap, so a test that
+    taps instantly should not be judged as a burst no human could produce. 0 means no pause.
+
+    ``group_privacy`` mirrors BotFather's privacy mode (on by default, as for new bots): in groups
+    the bot then only receives commands, replies to its messages and service messages, unless it
+    is an administrator.
+    """
+
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        bot_username: str = "rebound_test_bot",
+        bot_first_name: str = "Rebound",
+        rate_limits: bool = True,
+        latency: float = 0.0,
+        *,
+        group_privacy: bool = True,
+        think_time: float = 0.0,
+    ):
+        self._state = State(
+            token=token,
+            bot_username=bot_username,
+            bot_first_name=bot_first_name,
+            limiter=self._new_limiter() if rate_limits else None,
+            group_privacy=group_privacy,
+        )
+        self._state.think_time = think_time
+        self._dispatcher = Dispatcher(self._state, latency)
+        self._server = ApiServer(self._dispatcher)
+        self._api_url: str | None = None
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        bound = await self._server.start(host, port)
+        shown_host = f"[{host}]" if ":" in host else host
+        self._api_url = f"http://{shown_host}:{bound}"
+
+    async def stop(self) -> None:
+        await self._state.webhook.stop()
+        await self._server.stop()
+        self._api_url = None
+
+    async def __aenter__(self) -> Emulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def api_url(self) -> str:
+        """``http://127.0.0.1:PORT``; the bot calls ``{api_url}/bot{token}/{method}``."""
+        if self._api_url is None:
+            raise RuntimeError("the emulator is not running; await emu.start() first")
+        return self._api_url
+
+    @property
+    def latency(self) -> float:
+        """Seconds added to every Bot API call (except getUpdates with updates waiting)."""
+        return self._dispatcher.latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self._dispatcher.latency = seconds
+
+    @property
+    def token(self) -> str:
+        return self._state.token
+
+    @property
+    def bot_id(self) -> int:
+        return self._state.bot_id
+
+    @property
+    def calls(self) -> list[ApiCall]:
+        return self._state.calls
+
+    @property
+    def errors(self) -> list[ApiError]:
+        return self._state.errors
+
+    @property
+    def warnings(self) -> list[str]:
+        """Oddities Telegram tolerates silently, such as parameters it does not know."""
+        return self._state.warnings
+
+    def user(
+        self,
+        first_name: str = "Alex",
+        *,
+        user_id: int | None = None,
+        language_code: str | None = "en",
+        username: str | None = None,
+        last_name: str | None = None,
+    ) -> SimUser:
+        """A new person; their private chat with the bot has the same id as they do."""
+        state = self._state
+        user_id = user_id if user_id is not None else state.new_user_id()
+        if user_id in state.users:
+            raise ValueError(f"user {user_id} already exists")
+        info = UserInfo(user_id, first_name, last_name, username, language_code)
+        state.users[user_id] = info
+        chat = ChatState(id=user_id, type="private", user=info, bot_status="member")
+        state.chats[user_id] = chat
+        return SimUser(state, info, chat)
+
+    def group(
+        self, title: str = "Job seekers", *, supergroup: bool = False, forum: bool = False
+    ) -> SimGroup:
+        """A new group (or supergroup, or forum supergroup) the bot is not yet a member of."""
+        state = self._state
+        is_super = supergroup or forum
+        chat = ChatState(
+            id=state.new_group_id(supergroup=is_super),
+            type="supergroup" if is_super else "group",
+            title=title,
+            is_forum=forum,
+        )
+        state.chats[chat.id] = chat
+        return SimGroup(state, chat)
+
+    def inject_update(self, update: dict[str, Any]) -> int:
+        """Queue a raw update (update_id kept if present, even a duplicate); returns its id."""
+        for chat_id in _chat_ids(update):
+            known = self._state.chats.get(chat_id)
+            if known is not None:
+                known.bot_seen = True
+        return self._state.updates.push(update)
+
+    def commands(
+        self,
+        scope_type: str = "default",
+        language_code: str = "",
+        *,
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> list[tuple[str, str]]:
+        """The command list setMyCommands stored for exactly this scope and language."""
+        stored = self._state.commands.get((scope_key(scope_type, chat_id, user_id), language_code))
+        return [(c["command"], c["description"]) for c in stored or []]
+
+    def set_rate_limits(self, enabled: bool) -> None:
+        self._state.limiter = self._new_limiter() if enabled else None
+
+    def _new_limiter(self) -> RateLimiter:
+        """Flood limits on a clock that also counts simulated people's thinking time."""
+        return RateLimiter(clock=lambda: time.monotonic() + self._state.thought)
+
+    async def wait_idle(self, quiet: float = 0.15, timeout: float = 10.0) -> None:
+        """Wait until the bot fetched every update and made no call for ``quiet`` seconds.
+
+        Long-poll getUpdates calls do not count as activity.
+        """
+        state = self._state
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            unfetched = state.updates.unfetched_count()
+            busy = unfetched or state.in_flight
+            quiet_left = state.last_activity + quiet - time.monotonic()
+            if not busy and quiet_left <= 0:
+                return
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(self._busy_report(timeout, unfetched))
+            await state.activity.wait(remaining if busy else min(quiet_left, remaining))
+
+    def _busy_report(self, timeout: float, unfetched: int) -> str:
+        state = self._state
+        if unfetched:
+            return (
+                f"bot not idle after {timeout}s: {unfetched} update(s) never fetched "
+                "(is the bot polling getUpdates, or is its webhook answering?)"
+            )
+        recent = [call.method for call in state.calls[-5:]]
+        return (
+            f"bot not idle after {timeout}s: {state.in_flight} call(s) in progress, "
+            f"recent calls: {recent}"
+        )

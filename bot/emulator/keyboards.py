@@ -1,0 +1,66 @@
+"""Inline keyboard rules Telegram enforces on reply_markup, and the Button view tests tap on."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.emulator.errors import bad_request
+from bot.emulator.models import Button
+
+MAX_BUTTONS = 100
+MAX_CALLBACK_DATA_BYTES = 64
+_ACTIONS = (
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+)
+_BUTTON_URL = re.compile(r"^(?:https?|tg)://\S+$")
+
+
+def check_reply_markup(markup: dict[str, Any] | None) -> None:
+    """Raise Telegram's 400 for an inline keyboard it would refuse (other markups pass as is)."""
+    if markup is None or "inline_keyboard" not in markup:
+        return
+    rows = markup["inline_keyboard"]
+    if sum(len(row) for row in rows) > MAX_BUTTONS:
+        raise bad_request("reply markup is too long")
+    for row in rows:
+        for button in row:
+            _check_button(button)
+
+
+def _check_button(button: dict[str, Any]) -> None:
+    if not button["text"].strip():
+        raise bad_request("BUTTON_TEXT_INVALID")
+    actions = [name for name in _ACTIONS if name in button]
+    if not actions:
+        raise bad_request(
+            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+        )
+    if len(actions) > 1:
+        raise bad_request(
+            f"can't parse inline keyboard button: exactly one of {', '.join(actions)} must be used"
+        )
+    if "callback_data" in button:
+        size = len(button["callback_data"].encode("utf-8"))
+        if not 1 <= size <= MAX_CALLBACK_DATA_BYTES:
+            raise bad_request("BUTTON_DATA_INVALID")
+    if "url" in button and not _BUTTON_URL.match(button["url"]):
+        raise bad_request("BUTTON_URL_INVALID")
+
+
+def inline_buttons(markup: dict[str, Any] | None) -> list[list[Button]]:
+    if markup is None or "inline_keyboard" not in markup:
+        return []
+    return [
+        [Button(b["text"], b.get("callback_data"), b.get("url")) for b in row]
+        for row in markup["inline_keyboard"]
+    ]

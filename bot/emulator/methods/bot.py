@@ -1,0 +1,113 @@
+"""The bot's own settings: identity, command lists, menu button, files, session."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.emulator.errors import bad_request
+from bot.emulator.methods.base import Method
+from bot.emulator.objects import file_json
+from bot.emulator.state import State
+
+MAX_COMMANDS = 100
+MAX_DESCRIPTION = 256
+_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_GLOBAL_SCOPES = frozenset(
+    {"default", "all_private_chats", "all_group_chats", "all_chat_administrators"}
+)
+
+
+def scope_key(
+    scope_type: str = "default", chat_id: int | None = None, user_id: int | None = None
+) -> str:
+    """How command lists are filed: the scope type plus the chat (and user) it names."""
+    return ":".join(str(part) for part in (scope_type, chat_id, user_id) if part is not None)
+
+
+def _scope(state: State, params: dict[str, Any]) -> tuple[str, str]:
+    scope = params.get("scope") or {"type": "default"}
+    kind = scope["type"]
+    language = params.get("language_code", "")
+    if kind in _GLOBAL_SCOPES:
+        return scope_key(kind), language
+    if kind not in ("chat", "chat_administrators", "chat_member"):
+        raise bad_request(f'unsupported bot command scope type "{kind}"')
+    chat = state.find_chat(scope["chat_id"])
+    return scope_key(kind, chat.id, scope.get("user_id")), language
+
+
+async def get_me(state: State, params: dict[str, Any]) -> Any:
+    return {
+        **state.bot_user,
+        "can_join_groups": True,
+        "can_read_all_group_messages": not state.group_privacy,
+        "supports_inline_queries": False,
+        "can_connect_to_business": False,
+        "has_main_web_app": False,
+    }
+
+
+async def log_out(state: State, params: dict[str, Any]) -> Any:
+    return True
+
+
+async def close(state: State, params: dict[str, Any]) -> Any:
+    return True
+
+
+async def set_my_commands(state: State, params: dict[str, Any]) -> Any:
+    commands = params["commands"]
+    if len(commands) > MAX_COMMANDS:
+        raise bad_request("BOT_COMMANDS_TOO_MUCH")
+    for command in commands:
+        if not _COMMAND_NAME.match(command["command"]):
+            raise bad_request("BOT_COMMAND_INVALID")
+        if not command["description"].strip():
+            raise bad_request("command description must be non-empty")
+        if len(command["description"]) > MAX_DESCRIPTION:
+            raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+    state.commands[_scope(state, params)] = [
+        {"command": c["command"], "description": c["description"]} for c in commands
+    ]
+    return True
+
+
+async def get_my_commands(state: State, params: dict[str, Any]) -> Any:
+    return state.commands.get(_scope(state, params), [])
+
+
+async def delete_my_commands(state: State, params: dict[str, Any]) -> Any:
+    state.commands.pop(_scope(state, params), None)
+    return True
+
+
+async def set_chat_menu_button(state: State, params: dict[str, Any]) -> Any:
+    button = params.get("menu_button", {"type": "default"})
+    if "chat_id" in params:
+        state.find_chat(params["chat_id"]).menu_button = button
+    else:
+        state.default_menu_button = button
+    return True
+
+
+async def get_chat_menu_button(state: State, params: dict[str, Any]) -> Any:
+    chat_button = state.find_chat(params["chat_id"]).menu_button if "chat_id" in params else None
+    return chat_button or state.default_menu_button or {"type": "default"}
+
+
+async def get_file(state: State, params: dict[str, Any]) -> Any:
+    return file_json(state.file(params["file_id"]))
+
+
+METHODS: dict[str, Method] = {
+    "getMe": get_me,
+    "logOut": log_out,
+    "close": close,
+    "setMyCommands": set_my_commands,
+    "getMyCommands": get_my_commands,
+    "deleteMyCommands": delete_my_commands,
+    "setChatMenuButton": set_chat_menu_button,
+    "getChatMenuButton": get_chat_menu_button,
+    "getFile": get_file,
+}

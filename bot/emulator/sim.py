@@ -1,0 +1,385 @@
+"""Simulated people and groups: they act like Telegram clients and watch what the bot sends back."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import mimetypes
+from typing import Any
+
+from bot.emulator.incoming import my_chat_member, user_message
+from bot.emulator.models import BotMessage, Button, CallbackAnswer
+from bot.emulator.objects import chat_json, document_json, photo_sizes_json, user_json
+from bot.emulator.state import ChatState, PendingQuery, State, UserInfo, now
+from bot.emulator.text import bot_command_entities
+
+# Smallest byte strings that identify as the formats Telegram would store for these files.
+_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+_WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88"
+_OGG = b"OggS\x00\x02" + bytes(22)
+
+
+class _ChatView:
+    """What a person sees of the bot in one chat, and waiting for the bot's next message there."""
+
+    def __init__(self, state: State, chat: ChatState):
+        self._state = state
+        self._chat = chat
+
+    @property
+    def messages(self) -> list[BotMessage]:
+        """Every bot message in this chat, as it looks now (edits applied, deletions flagged)."""
+        return list(self._chat.bot_messages.values())
+
+    @property
+    def last_message(self) -> BotMessage | None:
+        sent = self.messages
+        return sent[-1] if sent else None
+
+    async def next_message(self, timeout: float = 5.0) -> BotMessage:
+        """The next bot message sent here that no earlier next_message call returned."""
+        chat = self._chat
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while chat.read_cursor >= len(chat.bot_messages):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(self._no_message_report(timeout))
+            await chat.changed.wait(remaining)
+        message = self.messages[chat.read_cursor]
+        chat.read_cursor += 1
+        return message
+
+    async def expect_silence(self, within: float = 0.3) -> None:
+        """Assert the bot sends nothing new here (unread messages count) for ``within`` seconds."""
+        chat = self._chat
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while chat.read_cursor >= len(chat.bot_messages):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            await chat.changed.wait(remaining)
+        unexpected = self.messages[chat.read_cursor]
+        raise AssertionError(
+            f"expected silence in chat {chat.id}, but the bot sent: {unexpected.text!r}"
+        )
+
+    def _no_message_report(self, timeout: float) -> str:
+        chat = self._chat
+        seen = [m.text[:80] for m in self.messages[-3:]]
+        report = f"no new bot message in chat {chat.id} within {timeout}s; last messages: {seen}"
+        if self._state.errors:
+            last = self._state.errors[-1]
+            report += f"; last rejected call: {last.method} -> {last.description}"
+        return report
+
+    def _push(self, update: dict[str, Any]) -> int:
+        self._chat.bot_seen = True
+        self._state.thought += self._state.think_time
+        return self._state.updates.push(update)
+
+    def _tap(self, user: UserInfo, label: str, message: BotMessage | None) -> str:
+        candidates = [message] if message else reversed(list(self._chat.bot_messages.values()))
+        for view in candidates:
+            if view.deleted:
+                continue
+            button = _match_button(view, label)
+            if button is None:
+                continue
+            if button.callback_data is None:
+                target = f"opens {button.url}" if button.url else "sends no callback data"
+                raise ValueError(f"button {button.text!r} {target}; only callback buttons tap")
+            return self._callback(user, view.message_id, button.callback_data)
+        shown = [
+            view.button_labels() for view in self.messages if view.buttons and not view.deleted
+        ]
+        raise LookupError(f"no button {label!r} in chat {self._chat.id}; buttons shown: {shown}")
+
+    def _callback(self, user: UserInfo, message_id: int | None, data: str) -> str:
+        chat = self._chat
+        if message_id is None:
+            live = [m for m in chat.bot_messages.values() if not m.deleted]
+            if not live:
+                raise LookupError(f"the bot has no message in chat {chat.id} to tap on")
+            message_id = live[-1].message_id
+        raw = chat.messages.get(message_id)
+        message = (
+            copy.deepcopy(raw)
+            if raw is not None
+            else {"chat": chat_json(chat), "message_id": message_id, "date": 0}
+        )
+        query_id = self._state.new_query_id()
+        self._state.queries[query_id] = PendingQuery(user.id)
+        self._push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user_json(user),
+                    "message": message,
+                    "chat_instance": str(-(abs(chat.id) * 1_000_003 + 987_654_321)),
+                    "data": data,
+                }
+            }
+        )
+        return query_id
+
+
+def _match_button(view: BotMessage, label: str) -> Button | None:
+    """The button labelled exactly ``label``, else the only one whose label contains it."""
+    buttons = [button for row in view.buttons for button in row]
+    exact = [b for b in buttons if b.text == label]
+    if exact:
+        return exact[0]
+    partial = [b for b in buttons if label.lower() in b.text.lower()]
+    return partial[0] if len(partial) == 1 else None
+
+
+def _text_content(text: str) -> dict[str, Any]:
+    content: dict[str, Any] = {"text": text}
+    entities = bot_command_entities(text)
+    if entities:
+        content["entities"] = entities
+    return content
+
+
+class SimUser(_ChatView):
+    """A person in a private chat with the bot."""
+
+    def __init__(self, state: State, info: UserInfo, chat: ChatState):
+        super().__init__(state, chat)
+        self.info = info
+
+    @property
+    def id(self) -> int:
+        return self.info.id
+
+    @property
+    def chat_id(self) -> int:
+        return self._chat.id
+
+    @property
+    def first_name(self) -> str:
+        return self.info.first_name
+
+    @property
+    def callback_answers(self) -> list[CallbackAnswer]:
+        return self._state.callback_answers.setdefault(self.id, [])
+
+    @property
+    def chat_actions(self) -> list[str]:
+        """Every sendChatAction the bot made in this chat ("typing", ...)."""
+        return self._chat.chat_actions
+
+    async def send(self, text: str) -> int:
+        return self._post(_text_content(text))
+
+    async def send_sticker(self) -> int:
+        stored = self._state.store_file(
+            _WEBP, file_name=None, mime_type="image/webp", folder="stickers"
+        )
+        sticker = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+            "file_size": len(stored.content),
+        }
+        return self._post({"sticker": sticker})
+
+    async def send_photo(self) -> int:
+        stored = self._state.store_file(
+            _JPEG, file_name=None, mime_type="image/jpeg", folder="photos"
+        )
+        return self._post({"photo": photo_sizes_json(stored)})
+
+    async def send_voice(self) -> int:
+        stored = self._state.store_file(_OGG, file_name=None, mime_type="audio/ogg", folder="voice")
+        voice = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "duration": 3,
+            "mime_type": "audio/ogg",
+            "file_size": len(stored.content),
+        }
+        return self._post({"voice": voice})
+
+    async def send_location(self, latitude: float = 52.52, longitude: float = 13.40) -> int:
+        return self._post({"location": {"latitude": latitude, "longitude": longitude}})
+
+    async def send_document(self, filename: str = "cv.pdf", content: bytes = b"%PDF-1.4") -> int:
+        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        stored = self._state.store_file(
+            content, file_name=filename, mime_type=mime, folder="documents"
+        )
+        return self._post({"document": document_json(stored)})
+
+    async def edit(self, message_id: int, new_text: str) -> None:
+        """Edit one of this person's own messages (the bot gets an edited_message update)."""
+        raw = self._chat.messages.get(message_id)
+        if raw is None or raw.get("from", {}).get("id") != self.id or "text" not in raw:
+            raise ValueError(f"message {message_id} is not a text message {self.first_name} sent")
+        raw.update(_text_content(new_text))
+        if "entities" not in _text_content(new_text):
+            raw.pop("entities", None)
+        raw["edit_date"] = now()
+        self._push({"edited_message": copy.deepcopy(raw)})
+
+    async def tap(self, label: str, *, message: BotMessage | None = None) -> str:
+        """Press the inline button labelled ``label``; returns the callback query id."""
+        return self._tap(self.info, label, message)
+
+    async def tap_data(self, data: str, *, message_id: int | None = None) -> str:
+        """Send a callback query with arbitrary data (stale or forged buttons)."""
+        return self._callback(self.info, message_id, data)
+
+    def block(self) -> None:
+        """Block the bot: later sends get 403, and the bot hears about it as Telegram tells it."""
+        if not self._chat.blocked:
+            self._chat.blocked = True
+            self._member_update("member", "kicked")
+
+    def unblock(self) -> None:
+        if self._chat.blocked:
+            self._chat.blocked = False
+            self._member_update("kicked", "member")
+
+    def _member_update(self, old: str, new: str) -> None:
+        state = self._state
+        self._push(my_chat_member(self._chat, user_json(self.info), state.bot_user, old, new))
+
+    def _post(self, content: dict[str, Any]) -> int:
+        # Writing to a blocked bot means pressing "Restart" first, which unblocks it.
+        self.unblock()
+        message = user_message(self._chat, self.info, content)
+        self._push({"message": copy.deepcopy(message)})
+        return int(message["message_id"])
+
+
+class SimGroup(_ChatView):
+    """A group or supergroup (optionally a forum) where people and maybe the bot talk."""
+
+    @property
+    def id(self) -> int:
+        return self._chat.id
+
+    @property
+    def title(self) -> str:
+        return self._chat.title or ""
+
+    @property
+    def type(self) -> str:
+        return self._chat.type
+
+    @property
+    def is_forum(self) -> bool:
+        return self._chat.is_forum
+
+    def add_member(self, user: SimUser, *, admin: bool = False, creator: bool = False) -> None:
+        status = "creator" if creator else "administrator" if admin else "member"
+        self._chat.members[user.id] = status
+
+    async def add_bot(self, by: SimUser, *, as_admin: bool = False) -> None:
+        chat, state = self._chat, self._state
+        chat.members.setdefault(by.id, "member")
+        old, chat.bot_status = chat.bot_status, "administrator" if as_admin else "member"
+        self._push(my_chat_member(chat, user_json(by.info), state.bot_user, old, chat.bot_status))
+        joined = user_message(chat, by.info, {"new_chat_members": [state.bot_user]})
+        self._push({"message": copy.deepcopy(joined)})
+
+    async def remove_bot(self, by: SimUser) -> None:
+        chat = self._chat
+        old, chat.bot_status = chat.bot_status, "kicked"
+        self._push(my_chat_member(chat, user_json(by.info), self._state.bot_user, old, "kicked"))
+
+    async def send(
+        self,
+        user: SimUser,
+        text: str,
+        *,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+    ) -> int:
+        """Post as ``user``; the bot receives it only if Telegram's privacy mode lets it."""
+        chat = self._chat
+        if thread_id is not None and thread_id not in chat.topics:
+            raise ValueError(f"chat {self.id} has no topic {thread_id}")
+        chat.members.setdefault(user.id, "member")
+        content = _text_content(text)
+        if reply_to is not None:
+            if reply_to not in chat.messages:
+                raise ValueError(f"chat {self.id} has no message {reply_to}")
+            replied = chat.messages[reply_to]
+            content["reply_to_message"] = {
+                k: copy.deepcopy(v) for k, v in replied.items() if k != "reply_to_message"
+            }
+        message = user_message(chat, user.info, content, thread_id=thread_id)
+        if self._bot_hears(message, user):
+            self._push({"message": copy.deepcopy(message)})
+        return int(message["message_id"])
+
+    async def tap(self, user: SimUser, label: str, *, message: BotMessage | None = None) -> str:
+        return self._tap(user.info, label, message)
+
+    async def migrate_to_supergroup(self) -> SimGroup:
+        """Upgrade a basic group as Telegram does; the old id then answers "upgraded" errors."""
+        old = self._chat
+        if old.type != "group":
+            raise ValueError(f"chat {old.id} is already a {old.type}")
+        new = ChatState(
+            id=self._state.new_group_id(supergroup=True),
+            type="supergroup",
+            title=old.title,
+            bot_seen=old.bot_seen,
+            bot_status=old.bot_status,
+            members=dict(old.members),
+        )
+        self._state.chats[new.id] = new
+        actor = self._actor()
+        leaving = user_message(old, actor, {"migrate_to_chat_id": new.id})
+        arriving = user_message(new, actor, {"migrate_from_chat_id": old.id})
+        if old.bot_status in ("member", "administrator"):
+            self._state.updates.push({"message": copy.deepcopy(leaving)})
+            self._state.updates.push({"message": copy.deepcopy(arriving)})
+        old.migrated_to = new.id
+        return SimGroup(self._state, new)
+
+    async def create_topic(self, name: str) -> int:
+        """Open a forum topic; returns its message_thread_id."""
+        chat = self._chat
+        if not chat.is_forum:
+            raise ValueError(f"chat {chat.id} is not a forum")
+        created = {"forum_topic_created": {"name": name, "icon_color": 7322096}}
+        message = user_message(chat, self._actor(), created)
+        thread_id = int(message["message_id"])
+        message["message_thread_id"] = thread_id
+        message["is_topic_message"] = True
+        chat.topics[thread_id] = name
+        if chat.bot_status in ("member", "administrator"):
+            self._push({"message": copy.deepcopy(message)})
+        return thread_id
+
+    def _actor(self) -> UserInfo | None:
+        """Who performs group-wide actions: the creator if known, else the first member."""
+        members = self._chat.members
+        chosen = next((uid for uid, s in members.items() if s == "creator"), None)
+        chosen = chosen if chosen is not None else next(iter(members), None)
+        return self._state.users.get(chosen) if chosen is not None else None
+
+    def _bot_hears(self, message: dict[str, Any], user: SimUser) -> bool:
+        """Telegram's privacy mode: without admin rights a bot sees commands and replies to it."""
+        chat, state = self._chat, self._state
+        if chat.bot_status not in ("member", "administrator"):
+            return False
+        if not state.group_privacy or chat.bot_status == "administrator":
+            return True
+        text = message.get("text", "")
+        command = text.split(maxsplit=1)[0] if text.startswith("/") else ""
+        if command and ("@" not in command or command.endswith(f"@{state.bot_user['username']}")):
+            return True
+        replied_to = message.get("reply_to_message", {}).get("from", {})
+        return bool(replied_to.get("id") == state.bot_id)

@@ -1,0 +1,55 @@
+"""`rebound demo < script` prints the whole conversation: the demo itself is tested."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = """\
+/start
+1
+Berlin
+2
+1
+:clock +1d
+/settings
+:sticker
+9
+:restart
+/help
+:quit
+"""
+
+
+def test_scripted_demo_prints_the_conversation(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REBOUND_")}
+    env["REBOUND_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "demo", "--fresh"],
+        input=SCRIPT,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    out = result.stdout
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "you › /start" in out
+    assert "bot › Hi, I'm Rebound" in out
+    assert "[1] Sounds good   [2] Not now" in out
+    assert "Berlin: it's" in out
+    assert "[1] 08:00   [2] 09:00   [3] 12:30" in out
+    assert "You're all set" in out
+    assert "Every day at 09:00 (Europe/Berlin)" in out
+    assert "⏰ It is now" in out
+    assert "Time zone: Europe/Berlin" in out
+    assert "I can only read text" in out
+    assert "There is no button 9 on the latest message." in out
+    assert "🔄 The bot restarted" in out
+    assert "Getting started" in out
+    assert (tmp_path / "demo.db").exists()
+    assert "Traceback" not in result.stderr
