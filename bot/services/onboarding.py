@@ -168,7 +168,7 @@ def summary_done(user: User, now: datetime) -> Say:
         "onboarding.done",
         {
             "checkin_time": format_time_of_day(user.checkin_time),
-            "frequency": Ref(f"onboarding.frequency.{user.checkin_frequency}"),
+            "frequency": Ref(f"onboarding.frequency_phrase.{user.checkin_frequency}"),
             "timezone": zone_of(user),
         },
     )

@@ -44,7 +44,7 @@ def test_scripted_demo_prints_the_conversation(tmp_path: Path) -> None:
     assert "Berlin: it's" in out
     assert "[1] 08:00   [2] 09:00   [3] 12:30" in out
     assert "You're all set" in out
-    assert "Every day at 09:00 (Europe/Berlin)" in out
+    assert "every day at 09:00 (Europe/Berlin)" in out
     assert "⏰ It is now" in out
     assert "Time zone: Europe/Berlin" in out
     assert "I can only read text" in out

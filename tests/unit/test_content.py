@@ -90,6 +90,7 @@ def test_every_flow_key_and_built_key_exists() -> None:
         assert f"onboarding.timezone_problem.{code}_suggest" in keys
     for frequency in FREQUENCIES:
         assert f"onboarding.frequency.{frequency}" in keys
+        assert frequency == "off" or f"onboarding.frequency_phrase.{frequency}" in keys
 
 
 def test_params_are_escaped_and_markup_is_not() -> None:
