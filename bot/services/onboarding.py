@@ -75,18 +75,6 @@ FREQUENCY = Step(
 )
 
 
-def apply_setting(user: User, step: str, answer: Accepted, now: datetime) -> None:
-    """Store one answer on the person's row, the moment it is given."""
-    if step == "consent" and answer.value == "yes":
-        user.consented_at = now
-    elif step == "tz":
-        user.timezone = answer.value
-    elif step == "time":
-        user.checkin_time = None if answer.value is None else time.fromisoformat(answer.value)
-    elif step == "freq":
-        user.checkin_frequency = answer.value
-
-
 def zone_of(user: User) -> str:
     return user.timezone or DEFAULT_ZONE
 
@@ -119,7 +107,29 @@ def summary(user: User, now: datetime) -> Say:
     )
 
 
-def _acknowledge(user: User, step: str, answer: Accepted, now: datetime) -> list[Say]:
+class _SettingQuestions:
+    """What onboarding and /settings share: how answers are stored, confirmed and asked."""
+
+    def apply(self, user: User, step: str, answer: Accepted, now: datetime) -> None:
+        """Store one answer on the person's row, the moment it is given."""
+        if step == "consent" and answer.value == "yes":
+            user.consented_at = now
+        elif step == "tz":
+            user.timezone = answer.value
+        elif step == "time":
+            user.checkin_time = None if answer.value is None else time.fromisoformat(answer.value)
+        elif step == "freq":
+            user.checkin_frequency = answer.value
+
+    def acknowledge(self, user: User, step: str, answer: Accepted, now: datetime) -> list[Say]:
+        return _acknowledge(step, answer, now)
+
+    def prompt_params(self, user: User, step: str, now: datetime) -> dict[str, object]:
+        zone = zone_of(user)
+        return {"local_time": local_now(zone, now).strftime("%H:%M"), "timezone": zone}
+
+
+def _acknowledge(step: str, answer: Accepted, now: datetime) -> list[Say]:
     if step == "tz" and answer.value is not None:
         key = "onboarding.ack_offset" if answer.value.startswith("UTC") else "onboarding.ack_zone"
         return [
@@ -137,22 +147,8 @@ def _acknowledge(user: User, step: str, answer: Accepted, now: datetime) -> list
     return []
 
 
-def _zone_params(user: User, now: datetime) -> dict[str, object]:
-    zone = zone_of(user)
-    return {"local_time": local_now(zone, now).strftime("%H:%M"), "timezone": zone}
-
-
-class OnboardingSpec:
+class OnboardingSpec(_SettingQuestions):
     flow = Flow("ob", 1, (CONSENT, TIMEZONE, CHECKIN_TIME, FREQUENCY))
-
-    def apply(self, user: User, step: str, answer: Accepted, now: datetime) -> None:
-        apply_setting(user, step, answer, now)
-
-    def acknowledge(self, user: User, step: str, answer: Accepted, now: datetime) -> list[Say]:
-        return _acknowledge(user, step, answer, now)
-
-    def prompt_params(self, user: User, step: str, now: datetime) -> dict[str, object]:
-        return _zone_params(user, now)
 
     def finish(self, user: User, data: Mapping[str, JsonValue], now: datetime) -> list[Say]:
         if data.get("consent") != "yes":
@@ -174,19 +170,10 @@ def summary_done(user: User, now: datetime) -> Say:
     )
 
 
-class SettingsSpec:
+class SettingsSpec(_SettingQuestions):
     """Change one setting at a time, then show the summary again."""
 
     flow = Flow("st", 1, (TIMEZONE, CHECKIN_TIME, FREQUENCY))
-
-    def apply(self, user: User, step: str, answer: Accepted, now: datetime) -> None:
-        apply_setting(user, step, answer, now)
-
-    def acknowledge(self, user: User, step: str, answer: Accepted, now: datetime) -> list[Say]:
-        return _acknowledge(user, step, answer, now)
-
-    def prompt_params(self, user: User, step: str, now: datetime) -> dict[str, object]:
-        return _zone_params(user, now)
 
     def finish(self, user: User, data: Mapping[str, JsonValue], now: datetime) -> list[Say]:
         return [Say("settings.saved"), summary(user, now)]

@@ -84,9 +84,9 @@ class BotHarness:
             return await session.get(FlowState, (user_id, user_id))
 
 
-async def begin_onboarding(bot: BotHarness, **kwargs: Any) -> SimUser:
-    """A new person sends /start and agrees; returns them at the time zone question."""
-    user = bot.user(**kwargs)
+async def begin_onboarding(bot: BotHarness, user: SimUser | None = None, **kwargs: Any) -> SimUser:
+    """A new person (or ``user``) sends /start and agrees; they are at the time zone question."""
+    user = user or bot.user(**kwargs)
     await user.send("/start")
     welcome = await user.next_message()
     assert "not a therapist" in welcome.text

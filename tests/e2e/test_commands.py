@@ -8,7 +8,7 @@ import pytest
 
 from bot.cli import configure_logging
 from bot.services import flows
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import BotHarness, begin_onboarding, onboard
 
 
 async def test_help_groups_commands_and_says_what_it_is_not(bot: BotHarness) -> None:
@@ -44,10 +44,7 @@ async def test_cancel_always_works(bot: BotHarness) -> None:
     user = bot.user()
     await user.send("/cancel")
     assert "Nothing to stop" in (await user.next_message()).text
-    await user.send("/start")
-    await user.next_message()
-    await user.tap("Sounds good")
-    await user.next_message()
+    await begin_onboarding(bot, user=user)
     await user.send("/cancel")
     assert "Stopped" in (await user.next_message()).text
     assert await bot.flow_state(user.id) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import BotHarness, begin_onboarding
 
 
 async def test_restart_mid_onboarding_resumes_at_the_same_question(
@@ -12,11 +12,7 @@ async def test_restart_mid_onboarding_resumes_at_the_same_question(
 ) -> None:
     bot = harness_any_db
     first = await bot.start()
-    user = bot.user()
-    await user.send("/start")
-    await user.next_message()
-    await user.tap("Sounds good")
-    await user.next_message()
+    user = await begin_onboarding(bot)
     await user.send("Berlin")
     assert "When should I check in?" in (await user.next_message()).text
 
@@ -31,11 +27,7 @@ async def test_restart_mid_onboarding_resumes_at_the_same_question(
 async def test_two_instances_continue_the_same_flow(harness_any_db: BotHarness) -> None:
     bot = harness_any_db
     a = await bot.start()
-    user = bot.user()
-    await user.send("/start")
-    await user.next_message()
-    await user.tap("Sounds good")
-    await user.next_message()
+    user = await begin_onboarding(bot)
 
     await bot.stop_polling(a)
     b = await bot.start()
