@@ -37,7 +37,7 @@ async def on_tap(turn: Turn) -> None:
         turn.session, turn.rt.flows, turn.person, turn.chat_id, query.data, turn.now
     )
     message_id = tapped_message_with_buttons(turn.update)
-    if message_id is not None:
+    if message_id is not None and not result.edited:
         turn.strip_buttons(message_id)
     if result.stale:
         turn.answer_callback("toasts.stale_button")

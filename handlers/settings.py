@@ -48,4 +48,4 @@ async def open_setting(turn: Turn) -> None:
 
 def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("settings", handler(show), filters=~filters.UpdateType.EDITED))
-    app.add_handler(CallbackQueryHandler(open_setting, pattern=r"^st:1:open:"))
+    app.add_handler(CallbackQueryHandler(open_setting, pattern=r"^ss:1:"))

@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes
 from bot.content import Markup, Texts
 from bot.db.models import User
 from bot.runtime import Runtime
-from bot.services.replies import Button, Ref, Say
+from bot.services.replies import Button, Ref, RefList, Say
 from bot.services.users import ensure_user
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -86,11 +86,16 @@ class Turn:
         self._strip_buttons.append(message_id)
 
     def render_text(self, reply: Say) -> str:
-        params = {
-            name: Markup(self.texts(value.key, variant=0)) if isinstance(value, Ref) else value
-            for name, value in reply.params.items()
-        }
-        return self.texts.render(reply.key, params)
+        return self.texts.render(reply.key, {k: self._param(v) for k, v in reply.params.items()})
+
+    def _param(self, value: object) -> object:
+        if isinstance(value, Ref):
+            return Markup(self.texts(value.key, variant=0))
+        if isinstance(value, RefList):
+            if not value.keys:
+                return Markup(self.texts(value.empty, variant=0))
+            return Markup(value.separator.join(self.texts(k, variant=0) for k in value.keys))
+        return value
 
     def render_markup(self, reply: Say) -> InlineKeyboardMarkup | None:
         if not reply.buttons:
@@ -117,6 +122,13 @@ class Turn:
             answer = self._answer or _CallbackAnswer(None, False)
             text = self.texts(answer.key) if answer.key else None
             await query.answer(text, show_alert=answer.alert)
+        edits = [reply for reply in self._replies if reply.edit]
+        tapped = query.message.message_id if query is not None and query.message else None
+        for reply in edits:
+            if tapped is not None:
+                await bot.edit_message_reply_markup(
+                    self.chat_id, tapped, reply_markup=self.render_markup(reply)
+                )
         for message_id in self._strip_buttons:
             try:
                 await bot.edit_message_reply_markup(self.chat_id, message_id, reply_markup=None)
@@ -141,6 +153,8 @@ class Turn:
         out: list[tuple[str, InlineKeyboardMarkup | None]] = []
         pending: list[str] = []
         for reply in self._replies:
+            if reply.edit:
+                continue
             text = self.render_text(reply)
             if pending and len("\n\n".join([*pending, text])) > MERGE_LIMIT:
                 out.append(("\n\n".join(pending), None))

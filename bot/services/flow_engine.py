@@ -4,27 +4,27 @@ A guided conversation is a :class:`Flow` of :class:`Step` s. :func:`advance` tak
 :class:`State` and one event (typed text or a tapped option) and returns a :class:`Transition`:
 the next state, the answer to store, or the problem to explain. It touches no database and no
 Telegram type, so every flow can be tested as plain data.
+
+State data conventions (all JSON): answers under their step's name; ``_run`` a short token that
+ties buttons to one run of a flow; ``_trail`` the steps answered so far (for Back); ``_sel`` the
+options ticked so far on multi-select steps; ``<step>_note`` typed notes on such steps;
+``_only`` limits a run to one step.
 """
 
 from __future__ import annotations
 
+import secrets
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 JsonValue = Any  # JSON-serialisable (str, int, float, bool, None, list, dict)
 
-SKIP = "skip"
-
-
-@dataclass(frozen=True)
-class Accepted:
-    """A valid answer: ``value`` is stored; ``shown`` echoes a typed one, ``label`` a tapped one."""
-
-    value: JsonValue
-    shown: str = ""
-    label: str | None = None
+SKIP, BACK, DONE = "skip", "back", "done"
+NOTE_LIMIT = 600  # several typed notes on one step are joined, up to this many characters
+_RUN_ALPHABET = string.ascii_lowercase + string.digits
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,35 @@ class Rejected:
     params: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """A valid answer: ``value`` is stored; ``shown`` echoes a typed one, ``label`` a tapped one.
+
+    ``notice`` is a note to show with it (e.g. "I kept the first 300 characters").
+    """
+
+    value: JsonValue
+    shown: str = ""
+    label: str | None = None
+    notice: Rejected | None = None
+
+
 TextParser = Callable[[str, datetime], Accepted | Rejected]
+
+
+def free_text(limit: int, trimmed_notice: str) -> TextParser:
+    """A parser for optional free text: trimmed, capped at ``limit`` with a kind note."""
+
+    def parse(text: str, _now: datetime) -> Accepted | Rejected:
+        cleaned = " ".join(text.split())
+        if not cleaned:
+            return Rejected("flow.empty_text")
+        if len(cleaned) > limit:
+            notice = Rejected(trimmed_notice, {"limit": str(limit)})
+            return Accepted(cleaned[:limit].rstrip(), cleaned[:limit], notice=notice)
+        return Accepted(cleaned, cleaned)
+
+    return parse
 
 
 @dataclass(frozen=True)
@@ -52,6 +80,9 @@ class Option:
 
 @dataclass(frozen=True)
 class Step:
+    """One question. ``multi`` steps toggle options and finish with Done; with ``notes``,
+    typed text on them is kept as a note instead of being refused."""
+
     name: str
     prompt: str
     options: tuple[Option, ...] = ()
@@ -59,19 +90,26 @@ class Step:
     skippable: bool = False
     ends_on: frozenset[str] = frozenset()
     columns: int = 2
+    multi: bool = False
+    notes: TextParser | None = None
 
     def all_options(self) -> tuple[Option, ...]:
+        done = (Option(DONE, "flow.done"),) if self.multi else ()
         skip = (Option(SKIP, "flow.skip"),) if self.skippable else ()
-        return self.options + skip
+        return self.options + done + skip
 
 
 @dataclass(frozen=True)
 class Flow:
-    """``code`` and ``version`` prefix callback data, so a stale button is recognised."""
+    """``code`` and ``version`` prefix callback data, so a stale button is recognised.
+
+    With ``back``, every question after the first offers a Back button.
+    """
 
     code: str
     version: int
     steps: tuple[Step, ...]
+    back: bool = False
 
     def step(self, name: str) -> Step:
         for step in self.steps:
@@ -88,17 +126,29 @@ class Flow:
         index = names.index(name) + 1
         return names[index] if index < len(names) else None
 
-    def callback_data(self, step: str, value: str) -> str:
-        return f"{self.code}:{self.version}:{step}:{value}"
+    def callback_data(self, run: str, step: str, value: str) -> str:
+        return f"{self.code}:{self.version}:{run}:{step}:{value}"
+
+
+def new_run() -> str:
+    """A short random token, unique enough to tell one run's buttons from another's."""
+    return "".join(secrets.choice(_RUN_ALPHABET) for _ in range(4))
 
 
 @dataclass(frozen=True)
 class State:
-    """JSON-round-trippable position in a flow; ``data["_only"]`` limits it to one step."""
+    """JSON-round-trippable position in a flow (see the module docstring for ``data``)."""
 
     flow: str
     step: str
     data: dict[str, JsonValue] = field(default_factory=dict)
+
+    def selected(self, step: str) -> list[str]:
+        chosen: list[str] = self.data.get("_sel", {}).get(step, [])
+        return chosen
+
+    def can_go_back(self) -> bool:
+        return bool(self.data.get("_trail")) and "_only" not in self.data
 
 
 @dataclass(frozen=True)
@@ -113,14 +163,16 @@ class ChoiceEvent:
 
 
 Event = TextEvent | ChoiceEvent
+Outcome = Literal["answered", "problem", "toggled", "noted", "back"]
 
 
 @dataclass(frozen=True)
 class Transition:
-    """What an event did: ``state`` None means the flow has finished."""
+    """What an event did. ``state`` None means the flow has finished."""
 
     state: State | None
     step: str
+    outcome: Outcome
     answer: Accepted | None = None
     problem: Rejected | None = None
 
@@ -133,35 +185,76 @@ class Transition:
 class CallbackData:
     code: str
     version: int
+    run: str
     step: str
     value: str
 
 
 def parse_callback(data: str) -> CallbackData | None:
-    """``"ob:1:tz:skip"`` → parts; anything malformed → None (treated as stale)."""
-    parts = data.split(":", 3)
-    if len(parts) != 4 or not parts[1].isdigit():
+    """``"ob:1:k3x9:tz:skip"`` → parts; anything malformed → None (treated as stale)."""
+    parts = data.split(":", 4)
+    if len(parts) != 5 or not parts[1].isdigit():
         return None
-    return CallbackData(parts[0], int(parts[1]), parts[2], parts[3])
+    return CallbackData(parts[0], int(parts[1]), parts[2], parts[3], parts[4])
 
 
 def advance(flow: Flow, state: State, event: Event, now: datetime) -> Transition:
     """Apply one event to ``state``. A problem leaves the state as it was."""
     step = flow.step(state.step)
-    result = _interpret(step, event, now)
+    if isinstance(event, ChoiceEvent):
+        if event.value == BACK and flow.back and state.can_go_back():
+            trail = list(state.data["_trail"])
+            data = {**state.data, "_trail": trail[:-1]}
+            return Transition(replace(state, step=trail[-1], data=data), step.name, "back")
+        if step.multi and event.value not in (DONE, SKIP):
+            return _toggle(step, state, event.value)
+    elif step.multi and step.notes is not None:
+        return _note(step, state, step.notes(event.text, now))
+    result = _interpret(step, state, event, now)
     if isinstance(result, Rejected):
-        return Transition(state=state, step=step.name, problem=result)
-    data = {**state.data, step.name: result.value}
-    ends = state.data.get("_only") == step.name or result.value in step.ends_on
+        return Transition(state, step.name, "problem", problem=result)
+    trail = [*state.data.get("_trail", []), step.name]
+    data = {**state.data, step.name: result.value, "_trail": trail}
+    selections = {k: v for k, v in state.data.get("_sel", {}).items() if k != step.name}
+    if selections:
+        data["_sel"] = selections
+    else:
+        data.pop("_sel", None)
+    ends = state.data.get("_only") == step.name or (
+        isinstance(result.value, str) and result.value in step.ends_on
+    )
     next_name = None if ends else flow.after(step.name)
     next_state = None if next_name is None else replace(state, step=next_name, data=data)
-    return Transition(state=next_state, step=step.name, answer=result)
+    return Transition(next_state, step.name, "answered", answer=result)
 
 
-def _interpret(step: Step, event: Event, now: datetime) -> Accepted | Rejected:
+def _toggle(step: Step, state: State, value: str) -> Transition:
+    if value not in {option.value for option in step.options}:
+        return Transition(state, step.name, "problem", problem=Rejected("flow.stale_button"))
+    chosen = state.selected(step.name)
+    chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+    selections = {**state.data.get("_sel", {}), step.name: chosen}
+    return Transition(replace(state, data={**state.data, "_sel": selections}), step.name, "toggled")
+
+
+def _note(step: Step, state: State, parsed: Accepted | Rejected) -> Transition:
+    if isinstance(parsed, Rejected):
+        return Transition(state, step.name, "problem", problem=parsed)
+    key = f"{step.name}_note"
+    earlier = state.data.get(key)
+    note = f"{earlier} / {parsed.value}" if earlier else parsed.value
+    data = {**state.data, key: note[:NOTE_LIMIT]}
+    return Transition(replace(state, data=data), step.name, "noted", answer=parsed)
+
+
+def _interpret(step: Step, state: State, event: Event, now: datetime) -> Accepted | Rejected:
     if isinstance(event, ChoiceEvent):
+        if step.multi and event.value == DONE:
+            order = [o.value for o in step.options]
+            chosen = sorted(state.selected(step.name), key=order.index)
+            return Accepted(chosen, label="flow.done")
         for option in step.all_options():
-            if option.value == event.value:
+            if option.value == event.value and option.value != DONE:
                 value = None if option.value == SKIP else option.value
                 if option.literal:
                     return Accepted(value, shown=option.label)

@@ -15,18 +15,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FlowState, User
 from bot.services.flow_engine import (
+    BACK,
     Accepted,
     ChoiceEvent,
     Event,
     Flow,
     JsonValue,
     State,
-    Step,
     TextEvent,
+    Transition,
     advance,
+    new_run,
     parse_callback,
 )
 from bot.services.replies import Button, Say, rows
+
+
+@dataclass
+class FlowContext:
+    """What a flow's hooks may use: the transaction, the person, and the run's data
+    (which hooks may add to, e.g. the id of a record they created)."""
+
+    session: AsyncSession
+    user: User
+    chat_id: int
+    now: datetime
+    data: dict[str, JsonValue]
 
 
 class FlowSpec(Protocol):
@@ -34,43 +48,64 @@ class FlowSpec(Protocol):
 
     flow: Flow
 
-    def apply(self, user: User, step: str, answer: Accepted, now: datetime) -> None:
+    async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
         """Store one accepted answer on the person's records."""
 
-    def acknowledge(self, user: User, step: str, answer: Accepted, now: datetime) -> list[Say]:
+    def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
         """Messages confirming an answer, shown before the next question."""
 
-    def prompt_params(self, user: User, step: str, now: datetime) -> dict[str, object]:
+    def prompt_params(self, ctx: FlowContext, step: str) -> dict[str, object]:
         """Parameters the question for ``step`` needs."""
 
-    def finish(self, user: User, data: Mapping[str, JsonValue], now: datetime) -> list[Say]:
+    async def finish(self, ctx: FlowContext) -> list[Say]:
         """Close the flow: final records and the closing messages."""
 
 
 @dataclass
 class FlowResult:
-    """What one event did. ``finished_data`` holds the answers when the flow just ended."""
+    """What one event did. ``finished_data`` holds the answers when the flow just ended;
+    ``edited`` means the tapped question was updated in place (its buttons stay)."""
 
     replies: list[Say] = field(default_factory=list)
     finished_data: dict[str, JsonValue] | None = None
     stale: bool = False
+    edited: bool = False
 
 
-def ask(spec: FlowSpec, user: User, step: Step, now: datetime) -> Say:
-    """The question for ``step`` with its answer buttons."""
+def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -> Say:
+    """The question for the state's step, with its answer buttons (ticks on chosen options)."""
+    flow, step = spec.flow, spec.flow.step(state.step)
+    run = str(state.data.get("_run", ""))
+    chosen = set(state.selected(step.name))
     buttons = [
         Button(
             option.label,
-            data=spec.flow.callback_data(step.name, option.value),
+            data=flow.callback_data(run, step.name, option.value),
             literal=option.literal,
+            ticked=option.value in chosen,
         )
-        for option in step.all_options()
+        for option in step.options
     ]
-    return Say(step.prompt, spec.prompt_params(user, step.name, now), rows(buttons, step.columns))
+    layout = rows(buttons, step.columns)
+    extras = [
+        Button(option.label, data=flow.callback_data(run, step.name, option.value))
+        for option in step.all_options()[len(step.options) :]
+    ]
+    if flow.back and state.can_go_back():
+        extras.insert(0, Button("flow.back", data=flow.callback_data(run, step.name, BACK)))
+    if extras:
+        layout += (tuple(extras),)
+    return Say(step.prompt, spec.prompt_params(ctx, step.name), layout, edit=edit)
 
 
 async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowState | None:
     return await session.get(FlowState, (chat_id, user_id))
+
+
+def _context(
+    session: AsyncSession, user: User, chat_id: int, now: datetime, row: FlowState
+) -> FlowContext:
+    return FlowContext(session, user, chat_id, now, dict(row.data))
 
 
 async def start(
@@ -86,7 +121,7 @@ async def start(
 ) -> Say:
     """Begin ``spec`` (replacing any running flow) and return its first question."""
     name = step or spec.flow.first
-    payload = dict(data or {})
+    payload = {**(data or {}), "_run": new_run()}
     if only:
         payload["_only"] = name
     row = await load_state(session, chat_id, user.id)
@@ -94,7 +129,8 @@ async def start(
         row = FlowState(chat_id=chat_id, user_id=user.id, data={})
         session.add(row)
     row.flow, row.step, row.data, row.updated_at = spec.flow.code, name, payload, now
-    return ask(spec, user, spec.flow.step(name), now)
+    state = State(spec.flow.code, name, payload)
+    return ask(spec, FlowContext(session, user, chat_id, now, payload), state)
 
 
 async def cancel(session: AsyncSession, chat_id: int, user_id: int) -> str | None:
@@ -113,8 +149,8 @@ async def reask(
     row = await load_state(session, chat_id, user.id)
     if row is None or row.flow not in specs:
         return None
-    spec = specs[row.flow]
-    return ask(spec, user, spec.flow.step(row.step), now)
+    state = State(row.flow, row.step, dict(row.data))
+    return ask(specs[row.flow], _context(session, user, chat_id, now, row), state)
 
 
 async def handle_text(
@@ -140,7 +176,7 @@ async def handle_callback(
     data: str,
     now: datetime,
 ) -> FlowResult:
-    """Feed a tapped button; a button from an older step, flow or release is ``stale``."""
+    """Feed a tapped button; one from another run, step, flow or release is ``stale``."""
     parsed = parse_callback(data)
     row = await load_state(session, chat_id, user.id)
     if (
@@ -149,33 +185,66 @@ async def handle_callback(
         or parsed.code != row.flow
         or row.flow not in specs
         or parsed.version != specs[row.flow].flow.version
+        or parsed.run != row.data.get("_run")
         or parsed.step != row.step
     ):
         return FlowResult(stale=True)
-    return await _apply(
-        session, specs[row.flow], row, user, ChoiceEvent(parsed.step, parsed.value), now
-    )
+    event = ChoiceEvent(parsed.step, parsed.value)
+    return await _apply(session, specs[row.flow], row, user, event, now)
 
 
 async def _apply(
     session: AsyncSession, spec: FlowSpec, row: FlowState, user: User, event: Event, now: datetime
 ) -> FlowResult:
-    state = State(flow=row.flow, step=row.step, data=dict(row.data))
+    state = State(row.flow, row.step, dict(row.data))
     transition = advance(spec.flow, state, event, now)
-    if transition.problem is not None:
-        if transition.problem.problem == "flow.stale_button":
-            return FlowResult(stale=True)
-        problem = Say(transition.problem.problem, dict(transition.problem.params))
-        return FlowResult([problem, ask(spec, user, spec.flow.step(row.step), now)])
-    assert transition.answer is not None
-    spec.apply(user, transition.step, transition.answer, now)
-    user.updated_at = now
-    replies = spec.acknowledge(user, transition.step, transition.answer, now)
+    ctx = _context(session, user, row.chat_id, now, row)
+    if transition.outcome == "problem":
+        return _problem(spec, ctx, state, transition)
+    if transition.outcome in ("toggled", "noted", "back"):
+        assert transition.state is not None
+        row.step, row.data, row.updated_at = transition.state.step, transition.state.data, now
+        ctx.data = dict(transition.state.data)
+        if transition.outcome == "toggled":
+            return FlowResult([ask(spec, ctx, transition.state, edit=True)], edited=True)
+        if transition.outcome == "noted":
+            return FlowResult([Say("flow.note_saved")])
+        return FlowResult([ask(spec, ctx, transition.state)])
+    return await _answered(spec, ctx, row, state, transition)
+
+
+def _problem(spec: FlowSpec, ctx: FlowContext, state: State, transition: Transition) -> FlowResult:
+    assert transition.problem is not None
+    if transition.problem.problem == "flow.stale_button":
+        return FlowResult(stale=True)
+    problem = Say(transition.problem.problem, dict(transition.problem.params))
+    return FlowResult([problem, ask(spec, ctx, state)])
+
+
+async def _answered(
+    spec: FlowSpec, ctx: FlowContext, row: FlowState, state: State, transition: Transition
+) -> FlowResult:
+    answer = transition.answer
+    assert answer is not None
+    ctx.data = (
+        dict(transition.state.data)
+        if transition.state
+        else {
+            **state.data,
+            transition.step: answer.value,
+        }
+    )
+    await spec.apply(ctx, transition.step, answer)
+    ctx.user.updated_at = ctx.now
+    replies = []
+    if answer.notice is not None:
+        replies.append(Say(answer.notice.problem, dict(answer.notice.params)))
+    replies += spec.acknowledge(ctx, transition.step, answer)
     if transition.state is None:
-        data = {**state.data, transition.step: transition.answer.value}
-        await session.delete(row)
-        replies += spec.finish(user, data, now)
-        return FlowResult(replies, finished_data=data)
-    row.step, row.data, row.updated_at = transition.state.step, transition.state.data, now
-    replies.append(ask(spec, user, spec.flow.step(transition.state.step), now))
+        await ctx.session.delete(row)
+        replies += await spec.finish(ctx)
+        return FlowResult(replies, finished_data=ctx.data)
+    next_state = State(row.flow, transition.state.step, ctx.data)
+    row.step, row.data, row.updated_at = next_state.step, ctx.data, ctx.now
+    replies.append(ask(spec, ctx, next_state))
     return FlowResult(replies)

@@ -5,11 +5,11 @@ Both flows share the same questions; settings runs one of them at a time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, time
 
 from bot.db.models import User
-from bot.services.flow_engine import Accepted, Flow, JsonValue, Option, Rejected, Step
+from bot.services.flow_engine import Accepted, Flow, Option, Rejected, Step
+from bot.services.flows import FlowContext
 from bot.services.replies import Button, Ref, Say
 from bot.services.time_of_day import format_time_of_day, parse_time_of_day
 from bot.services.timezones import (
@@ -96,12 +96,12 @@ def summary(user: User, now: datetime) -> Say:
         },
         (
             (
-                Button("settings.buttons.timezone", data="st:1:open:tz"),
-                Button("settings.buttons.time", data="st:1:open:time"),
+                Button("settings.buttons.timezone", data="ss:1:tz"),
+                Button("settings.buttons.time", data="ss:1:time"),
             ),
             (
-                Button("settings.buttons.frequency", data="st:1:open:freq"),
-                Button("settings.buttons.done", data="st:1:open:done"),
+                Button("settings.buttons.frequency", data="ss:1:freq"),
+                Button("settings.buttons.done", data="ss:1:done"),
             ),
         ),
     )
@@ -110,10 +110,11 @@ def summary(user: User, now: datetime) -> Say:
 class _SettingQuestions:
     """What onboarding and /settings share: how answers are stored, confirmed and asked."""
 
-    def apply(self, user: User, step: str, answer: Accepted, now: datetime) -> None:
+    async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
         """Store one answer on the person's row, the moment it is given."""
+        user = ctx.user
         if step == "consent" and answer.value == "yes":
-            user.consented_at = now
+            user.consented_at = ctx.now
         elif step == "tz":
             user.timezone = answer.value
         elif step == "time":
@@ -121,12 +122,12 @@ class _SettingQuestions:
         elif step == "freq":
             user.checkin_frequency = answer.value
 
-    def acknowledge(self, user: User, step: str, answer: Accepted, now: datetime) -> list[Say]:
-        return _acknowledge(step, answer, now)
+    def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
+        return _acknowledge(step, answer, ctx.now)
 
-    def prompt_params(self, user: User, step: str, now: datetime) -> dict[str, object]:
-        zone = zone_of(user)
-        return {"local_time": local_now(zone, now).strftime("%H:%M"), "timezone": zone}
+    def prompt_params(self, ctx: FlowContext, step: str) -> dict[str, object]:
+        zone = zone_of(ctx.user)
+        return {"local_time": local_now(zone, ctx.now).strftime("%H:%M"), "timezone": zone}
 
 
 def _acknowledge(step: str, answer: Accepted, now: datetime) -> list[Say]:
@@ -150,14 +151,14 @@ def _acknowledge(step: str, answer: Accepted, now: datetime) -> list[Say]:
 class OnboardingSpec(_SettingQuestions):
     flow = Flow("ob", 1, (CONSENT, TIMEZONE, CHECKIN_TIME, FREQUENCY))
 
-    def finish(self, user: User, data: Mapping[str, JsonValue], now: datetime) -> list[Say]:
-        if data.get("consent") != "yes":
+    async def finish(self, ctx: FlowContext) -> list[Say]:
+        if ctx.data.get("consent") != "yes":
             return [Say("onboarding.declined")]
-        user.onboarded_at = now
-        return [summary_done(user, now)]
+        ctx.user.onboarded_at = ctx.now
+        return [summary_done(ctx.user)]
 
 
-def summary_done(user: User, now: datetime) -> Say:
+def summary_done(user: User) -> Say:
     if user.checkin_frequency in (None, "off") or user.checkin_time is None:
         return Say("onboarding.done_no_checkins")
     return Say(
@@ -175,5 +176,5 @@ class SettingsSpec(_SettingQuestions):
 
     flow = Flow("st", 1, (TIMEZONE, CHECKIN_TIME, FREQUENCY))
 
-    def finish(self, user: User, data: Mapping[str, JsonValue], now: datetime) -> list[Say]:
-        return [Say("settings.saved"), summary(user, now)]
+    async def finish(self, ctx: FlowContext) -> list[Say]:
+        return [Say("settings.saved"), summary(ctx.user, ctx.now)]

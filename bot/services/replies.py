@@ -16,6 +16,15 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class RefList:
+    """A parameter made of several content keys, rendered and joined (e.g. chosen reasons)."""
+
+    keys: tuple[str, ...]
+    separator: str = ", "
+    empty: str = "common.nothing"
+
+
+@dataclass(frozen=True)
 class Button:
     """A tap (``data`` is callback data) or a link (``url``). ``label`` is a content key
     unless ``literal`` is set."""
@@ -25,15 +34,20 @@ class Button:
     url: str | None = None
     literal: bool = False
     params: dict[str, object] = field(default_factory=dict)
+    ticked: bool = False  # a chosen option on a multi-select question
 
 
 @dataclass(frozen=True)
 class Say:
-    """One message: the text of content ``key`` rendered with ``params``, and button rows."""
+    """One message: the text of content ``key`` rendered with ``params``, and button rows.
+
+    ``edit`` replaces the buttons of the message that was tapped instead of sending anew.
+    """
 
     key: str
     params: dict[str, object] = field(default_factory=dict)
     buttons: tuple[tuple[Button, ...], ...] = ()
+    edit: bool = False
 
 
 def rows(buttons: list[Button], columns: int) -> tuple[tuple[Button, ...], ...]:

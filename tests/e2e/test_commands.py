@@ -75,7 +75,7 @@ async def test_unknown_command_and_unread_message_types(bot: BotHarness) -> None
 async def test_stale_button_after_the_flow_ended(bot: BotHarness) -> None:
     user = await onboard(bot)
     welcome = user.messages[0]
-    await user.tap_data("ob:1:consent:yes", message_id=welcome.message_id)
+    await user.tap_data("ob:1:abcd:consent:yes", message_id=welcome.message_id)
     await bot.emulator.wait_idle()
     assert user.callback_answers[-1].text.startswith("That button has expired")
     await user.tap_data("zz:9:nothing:at-all")

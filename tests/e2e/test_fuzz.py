@@ -14,7 +14,7 @@ from bot.emulator import SimUser
 from tests.e2e.harness import BotHarness
 
 COMMANDS = ["/start", "/help", "/settings", "/cancel", "/nope", "/start settings", "/start ../../x"]
-STALE_OR_FORGED = ["ob:1:tz:skip", "ob:1:consent:yes", "st:1:open:tz", "ob:99:x:y", "st:1:tz:x"]
+STALE_OR_FORGED = ["ob:1:abcd:tz:skip", "ob:1:x:consent:yes", "ss:1:tz", "ob:99:x:y:z", "st:1:tz:x"]
 ALPHABETS = [
     "abcdefghijklmnopqrstuvwxyz ",
     "ÄÖÜßçãõñ ",

@@ -15,6 +15,7 @@ from bot.services.flow_engine import (
     Step,
     TextEvent,
     advance,
+    free_text,
     parse_callback,
 )
 
@@ -44,7 +45,7 @@ FLOW = Flow(
 def test_linear_flow_collects_answers_and_finishes() -> None:
     state = State("t", "go")
     step1 = advance(FLOW, state, ChoiceEvent("go", "yes"), NOW)
-    assert step1.state == State("t", "age", {"go": "yes"})
+    assert step1.state == State("t", "age", {"go": "yes", "_trail": ["go"]})
     step2 = advance(FLOW, step1.state, TextEvent("41"), NOW)
     assert step2.answer == Accepted(41, shown="41")
     assert step2.state is not None and step2.state.step == "colour"
@@ -77,7 +78,8 @@ def test_skip_stores_none_and_unknown_option_is_stale() -> None:
     state = State("t", "age")
     skipped = advance(FLOW, state, ChoiceEvent("age", "skip"), NOW)
     assert skipped.answer == Accepted(None, label="flow.skip")
-    assert skipped.state is not None and skipped.state.data == {"age": None}
+    assert skipped.state is not None
+    assert skipped.state.data == {"age": None, "_trail": ["age"]}
     forged = advance(FLOW, State("t", "colour"), ChoiceEvent("colour", "blue"), NOW)
     assert forged.problem == Rejected("flow.stale_button")
 
@@ -89,18 +91,21 @@ def test_ends_on_and_single_step_mode_finish_early() -> None:
 
 
 def test_callback_data_round_trip_and_malformed() -> None:
-    data = FLOW.callback_data("age", "skip")
-    assert data == "t:3:age:skip"
+    data = FLOW.callback_data("r1", "age", "skip")
+    assert data == "t:3:r1:age:skip"
     parsed = parse_callback(data)
-    assert parsed is not None and (parsed.code, parsed.version, parsed.step, parsed.value) == (
+    assert parsed is not None
+    assert (parsed.code, parsed.version, parsed.run, parsed.step, parsed.value) == (
         "t",
         3,
+        "r1",
         "age",
         "skip",
     )
-    assert parse_callback("t:3:time:08:00") is not None
-    assert parse_callback("t:3:time:08:00").value == "08:00"  # type: ignore[union-attr]
-    for bad in ("", "garbage", "t:x:age:1", "t:3:age"):
+    time_choice = parse_callback("t:3:r1:time:08:00")
+    assert time_choice is not None
+    assert time_choice.value == "08:00"
+    for bad in ("", "garbage", "t:x:r:age:1", "t:3:age:1"):
         assert parse_callback(bad) is None
 
 
@@ -110,5 +115,66 @@ def test_every_callback_fits_telegram_limit() -> None:
     for spec in flow_specs().values():
         for step in spec.flow.steps:
             for option in step.all_options():
-                data = spec.flow.callback_data(step.name, option.value)
+                data = spec.flow.callback_data("abcd", step.name, option.value)
                 assert 1 <= len(data.encode()) <= 64, data
+
+
+MULTI = Flow(
+    "m",
+    1,
+    (
+        Step(
+            "pick",
+            "test.pick",
+            options=(Option("a", "test.a"), Option("b", "test.b"), Option("c", "test.c")),
+            multi=True,
+            notes=free_text(10, "test.trimmed"),
+        ),
+        Step("last", "test.last", options=(Option("x", "test.x"),), skippable=True),
+    ),
+    back=True,
+)
+
+
+def test_multi_select_toggles_then_done_keeps_option_order() -> None:
+    state = State("m", "pick", {"_run": "r"})
+    for value in ("c", "a", "b", "b"):
+        moved = advance(MULTI, state, ChoiceEvent("pick", value), NOW)
+        assert moved.outcome == "toggled"
+        assert moved.state is not None
+        state = moved.state
+    assert state.selected("pick") == ["c", "a"]
+    done = advance(MULTI, state, ChoiceEvent("pick", "done"), NOW)
+    assert done.outcome == "answered"
+    assert done.answer == Accepted(["a", "c"], label="flow.done")
+    assert done.state is not None
+    assert done.state.data == {"_run": "r", "pick": ["a", "c"], "_trail": ["pick"]}
+
+
+def test_typed_text_on_a_multi_step_is_a_trimmed_note() -> None:
+    state = State("m", "pick")
+    noted = advance(MULTI, state, TextEvent("  first   words  "), NOW)
+    assert noted.outcome == "noted"
+    assert noted.state is not None
+    again = advance(MULTI, noted.state, TextEvent("a very long second note"), NOW)
+    assert again.state is not None
+    assert again.state.data["pick_note"] == "first word / a very lon"
+    assert again.answer is not None
+    assert again.answer.notice == Rejected("test.trimmed", {"limit": "10"})
+    empty = advance(MULTI, state, TextEvent("   "), NOW)
+    assert empty.problem == Rejected("flow.empty_text")
+
+
+def test_back_returns_to_the_previous_question_and_forged_toggle_is_stale() -> None:
+    state = State("m", "pick")
+    at_last = advance(MULTI, state, ChoiceEvent("pick", "done"), NOW).state
+    assert at_last is not None
+    assert at_last.can_go_back()
+    back = advance(MULTI, at_last, ChoiceEvent("last", "back"), NOW)
+    assert back.outcome == "back"
+    assert back.state is not None
+    assert back.state.step == "pick"
+    assert back.state.data["_trail"] == []
+    assert not back.state.can_go_back()
+    stale = advance(MULTI, state, ChoiceEvent("pick", "zzz"), NOW)
+    assert stale.problem == Rejected("flow.stale_button")
