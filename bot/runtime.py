@@ -14,13 +14,14 @@ from bot.config import Settings
 from bot.content import Content
 from bot.services.flows import FlowSpec
 from bot.services.onboarding import OnboardingSpec, SettingsSpec
+from bot.services.reflection import ReflectionSpec
 
 RuntimeApp: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 
 def flow_specs() -> dict[str, FlowSpec]:
     """Every guided conversation the bot knows, by the code in its callback data."""
-    specs: list[FlowSpec] = [OnboardingSpec(), SettingsSpec()]
+    specs: list[FlowSpec] = [OnboardingSpec(), SettingsSpec(), ReflectionSpec()]
     return {spec.flow.code: spec for spec in specs}
 
 

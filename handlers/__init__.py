@@ -5,10 +5,30 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import cancel, errors, fallback, flows, membership, settings, start
+from handlers import (
+    cancel,
+    errors,
+    fallback,
+    flows,
+    membership,
+    reflection,
+    scheduled,
+    settings,
+    start,
+)
 from handlers import help as help_feature
 
-FEATURES = (membership, start, help_feature, settings, cancel, flows, fallback)
+FEATURES = (
+    membership,
+    start,
+    help_feature,
+    settings,
+    reflection,
+    cancel,
+    flows,
+    fallback,
+    scheduled,
+)
 
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]

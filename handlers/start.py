@@ -11,6 +11,7 @@ from bot.services import flows
 from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
 from handlers import help as help_feature
+from handlers import reflection as reflection_feature
 from handlers import settings as settings_feature
 from handlers.turn import Turn, TurnFn, handler
 
@@ -20,6 +21,7 @@ PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 DEEP_LINKS: dict[str, TurnFn] = {
     "settings": settings_feature.show,
     "help": help_feature.show,
+    "reflect": reflection_feature.show,
 }
 
 

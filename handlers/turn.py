@@ -15,20 +15,19 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.content import Markup, Texts
+from bot.content import Texts
 from bot.db.models import User
 from bot.runtime import Runtime
-from bot.services.replies import Button, Ref, RefList, Say
+from bot.services.replies import Say
 from bot.services.users import ensure_user
+from handlers.render import Renderer
 
 Context = ContextTypes.DEFAULT_TYPE
-# Joined replies stay well inside Telegram's 4096 characters (HTML tags count here, not there).
-MERGE_LIMIT = 3500
 
 
 def runtime(context: Context) -> Runtime:
@@ -85,34 +84,9 @@ class Turn:
         """Remove the keyboard from a question that has been answered (no double taps)."""
         self._strip_buttons.append(message_id)
 
-    def render_text(self, reply: Say) -> str:
-        return self.texts.render(reply.key, {k: self._param(v) for k, v in reply.params.items()})
-
-    def _param(self, value: object) -> object:
-        if isinstance(value, Ref):
-            return Markup(self.texts(value.key, variant=0))
-        if isinstance(value, RefList):
-            if not value.keys:
-                return Markup(self.texts(value.empty, variant=0))
-            return Markup(value.separator.join(self.texts(k, variant=0) for k in value.keys))
-        return value
-
-    def render_markup(self, reply: Say) -> InlineKeyboardMarkup | None:
-        if not reply.buttons:
-            return None
-        return InlineKeyboardMarkup(
-            [[self._render_button(button) for button in row] for row in reply.buttons]
-        )
-
-    def _render_button(self, button: Button) -> InlineKeyboardButton:
-        label = (
-            button.label
-            if button.literal
-            else self.texts.render(button.label, button.params, variant=0)
-        )
-        if button.url is not None:
-            return InlineKeyboardButton(label, url=button.url)
-        return InlineKeyboardButton(label, callback_data=button.data)
+    @property
+    def renderer(self) -> Renderer:
+        return Renderer(self.texts)
 
     async def flush(self) -> None:
         """Send what was queued (after the commit)."""
@@ -127,7 +101,7 @@ class Turn:
         for reply in edits:
             if tapped is not None:
                 await bot.edit_message_reply_markup(
-                    self.chat_id, tapped, reply_markup=self.render_markup(reply)
+                    self.chat_id, tapped, reply_markup=self.renderer.markup(reply)
                 )
         for message_id in self._strip_buttons:
             try:
@@ -138,7 +112,8 @@ class Turn:
                     raise
         message = self.update.effective_message
         thread_id = message.message_thread_id if message and message.is_topic_message else None
-        for text, markup in self.messages():
+        fresh = [reply for reply in self._replies if not reply.edit]
+        for text, markup in self.renderer.messages(fresh):
             await bot.send_message(
                 self.chat_id,
                 text,
@@ -146,27 +121,6 @@ class Turn:
                 reply_markup=markup,
                 message_thread_id=thread_id,
             )
-
-    def messages(self) -> list[tuple[str, InlineKeyboardMarkup | None]]:
-        """Queued replies as Telegram messages: a reply without buttons joins the next one, so
-        "Got it" and the next question arrive as one message (one notification, fewer sends)."""
-        out: list[tuple[str, InlineKeyboardMarkup | None]] = []
-        pending: list[str] = []
-        for reply in self._replies:
-            if reply.edit:
-                continue
-            text = self.render_text(reply)
-            if pending and len("\n\n".join([*pending, text])) > MERGE_LIMIT:
-                out.append(("\n\n".join(pending), None))
-                pending = []
-            pending.append(text)
-            markup = self.render_markup(reply)
-            if markup is not None:
-                out.append(("\n\n".join(pending), markup))
-                pending = []
-        if pending:
-            out.append(("\n\n".join(pending), None))
-        return out
 
 
 TurnFn = Callable[[Turn], Awaitable[None]]

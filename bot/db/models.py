@@ -11,8 +11,11 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
+    SmallInteger,
     String,
+    Text,
     Time,
     true,
 )
@@ -86,3 +89,69 @@ class FlowState(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
+
+
+class Rejection(Base):
+    """One "no" and the person's debrief of it. ``completed_at`` is None while in progress;
+    ``answered`` lists the questions answered so far, so an interrupted debrief can continue."""
+
+    __tablename__ = "rejections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    company: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str | None] = mapped_column(String(120))
+    stage: Mapped[str | None] = mapped_column(String(24))
+    mood: Mapped[int | None] = mapped_column(SmallInteger)
+    went_well: Mapped[list[str]] = mapped_column(JsonData, default=list)
+    went_well_note: Mapped[str | None] = mapped_column(Text)
+    reasons: Mapped[list[str]] = mapped_column(JsonData, default=list)
+    reasons_note: Mapped[str | None] = mapped_column(Text)
+    outside: Mapped[list[str]] = mapped_column(JsonData, default=list)
+    answered: Mapped[list[str]] = mapped_column(JsonData, default=list)
+    feedback_status: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PlanAction(Base):
+    """One small next step in the person's plan. Its text is content ``actions.<reason>``,
+    version ``variant``, so it reads in the person's language."""
+
+    __tablename__ = "plan_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    rejection_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("rejections.id", ondelete="SET NULL"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(32))
+    variant: Mapped[int] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ScheduledMessage(Base):
+    """The outbox: a message due at ``due_at`` (UTC). One job claims what is due in batches."""
+
+    __tablename__ = "scheduled_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonData, default=dict)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_scheduled_messages_status_due", "status", "due_at"),)

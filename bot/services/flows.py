@@ -208,7 +208,9 @@ async def _apply(
         if transition.outcome == "toggled":
             return FlowResult([ask(spec, ctx, transition.state, edit=True)], edited=True)
         if transition.outcome == "noted":
-            return FlowResult([Say("flow.note_saved")])
+            notice = transition.answer.notice if transition.answer else None
+            replies = [Say(notice.problem, dict(notice.params))] if notice else []
+            return FlowResult([*replies, Say("flow.note_saved")])
         return FlowResult([ask(spec, ctx, transition.state)])
     return await _answered(spec, ctx, row, state, transition)
 

@@ -10,18 +10,28 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Ref:
-    """A parameter that is itself a content key, rendered in the reader's language."""
+    """A parameter that is itself a content text, rendered in the reader's language.
+
+    ``variant`` picks one of several versions (services rotate it so repeats vary).
+    """
 
     key: str
+    params: dict[str, object] = field(default_factory=dict)
+    variant: int = 0
 
 
 @dataclass(frozen=True)
 class RefList:
-    """A parameter made of several content keys, rendered and joined (e.g. chosen reasons)."""
+    """A parameter made of several texts, rendered and joined (e.g. the reasons chosen)."""
 
-    keys: tuple[str, ...]
+    items: tuple[Ref, ...]
     separator: str = ", "
+    prefix: str = ""
     empty: str = "common.nothing"
+
+    @classmethod
+    def of(cls, keys: list[str] | tuple[str, ...], **kwargs: str) -> RefList:
+        return cls(tuple(Ref(key) for key in keys), **kwargs)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,391 @@
+"""The post-rejection debrief: questions, the record it fills, and the plan it ends in.
+
+Pure parts (company/role parsing, reframe and action choice, pattern detection) are plain
+functions, tested without a database; the flow hooks store each answer as it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import PlanAction, Rejection, User
+from bot.services.flow_engine import Accepted, Flow, Option, Step, free_text
+from bot.services.flows import FlowContext
+from bot.services.replies import Button, Ref, RefList, Say
+
+STAGES = ("application", "phone_screen", "first_interview", "technical", "final_round", "offer")
+WENT_WELL = ("rapport", "examples", "technical", "questions", "preparation", "calm", "presentation")
+REASONS = (
+    "off_guard",
+    "tech_depth",
+    "examples",
+    "nerves",
+    "research",
+    "no_questions",
+    "first_impression",
+    "application",
+    "not_sure",
+)
+OUTSIDE = ("internal", "experience", "budget", "gut", "unknown")
+MOODS = ("1", "2", "3", "4", "5")
+ACTION_VARIANTS = 3  # each content actions.<reason> lists this many different actions
+MAX_ACTIONS = 3
+COMPANY_LIMIT = 120
+NOTE_LIMIT = 300
+PATTERN_MIN = 3
+PATTERN_WINDOW = 5
+
+
+def _options(prefix: str, values: Sequence[str]) -> tuple[Option, ...]:
+    return tuple(Option(value, f"reflection.{prefix}.{value}") for value in values)
+
+
+FLOW = Flow(
+    "rf",
+    1,
+    (
+        Step(
+            "company",
+            "reflection.ask_company",
+            parse_text=free_text(COMPANY_LIMIT, "reflection.trimmed"),
+            skippable=True,
+        ),
+        Step("stage", "reflection.ask_stage", options=_options("stage", STAGES), skippable=True),
+        Step(
+            "mood",
+            "reflection.ask_mood",
+            options=_options("mood", MOODS),
+            skippable=True,
+            columns=5,
+        ),
+        Step(
+            "went_well",
+            "reflection.ask_went_well",
+            options=_options("went_well", WENT_WELL),
+            multi=True,
+            notes=free_text(NOTE_LIMIT, "reflection.trimmed"),
+        ),
+        Step(
+            "differently",
+            "reflection.ask_differently",
+            options=_options("reason", REASONS),
+            multi=True,
+            notes=free_text(NOTE_LIMIT, "reflection.trimmed"),
+        ),
+        Step(
+            "outside",
+            "reflection.ask_outside",
+            options=_options("outside", OUTSIDE),
+            multi=True,
+        ),
+    ),
+    back=True,
+)
+
+_ROLE_AT = re.compile(r"^(?P<role>.+?)\s+(?:at|@)\s+(?P<company>.+)$", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*(?:,|\||\s[-–—]\s)\s*")
+
+
+def split_company_role(text: str) -> tuple[str | None, str | None]:
+    """ "Designer at Acme" / "Acme, designer" / "Acme" → (company, role)."""
+    text = text.strip()
+    if not text:
+        return None, None
+    match = _ROLE_AT.match(text)
+    if match:
+        return match["company"].strip(), match["role"].strip()
+    parts = _SEPARATOR.split(text, maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return parts[0], parts[1]
+    return text, None
+
+
+def choose_reframe(outside: Sequence[str], stage: str | None) -> str:
+    """The content key of the one reframe that fits their own answers best."""
+    for reason in ("internal", "budget", "experience", "gut"):
+        if reason in outside:
+            return f"reflection.reframe.{reason}"
+    if stage == "final_round" or stage == "offer":
+        return "reflection.reframe.final_round"
+    if stage in ("application", "phone_screen"):
+        return "reflection.reframe.early"
+    if "unknown" in outside:
+        return "reflection.reframe.unknown"
+    return "reflection.reframe.generic"
+
+
+@dataclass(frozen=True)
+class DebriefFacts:
+    """What pattern detection needs from one finished debrief."""
+
+    stage: str | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Patterns:
+    stage: tuple[str, int, int] | None  # (stage, count, out of how many recent debriefs)
+    reasons: tuple[tuple[str, int], ...]  # (reason, count), most frequent first
+
+    @property
+    def any(self) -> bool:
+        return self.stage is not None or bool(self.reasons)
+
+
+def find_patterns(history: Sequence[DebriefFacts]) -> Patterns:
+    """Repeats across debriefs (newest first). Needs at least three to say anything."""
+    if len(history) < PATTERN_MIN:
+        return Patterns(None, ())
+    recent = history[:PATTERN_WINDOW]
+    stages = Counter(d.stage for d in recent if d.stage)
+    stage = None
+    if stages:
+        name, count = stages.most_common(1)[0]
+        if count >= PATTERN_MIN:
+            stage = (name, count, len(recent))
+    reasons = Counter(r for d in history for r in d.reasons if r != "not_sure")
+    repeated = tuple((r, n) for r, n in reasons.most_common() if n >= PATTERN_MIN)[:2]
+    return Patterns(stage, repeated)
+
+
+def choose_actions(
+    reasons: Sequence[str], repeated: Sequence[str], used: Counter[str]
+) -> list[tuple[str, int]]:
+    """Up to three (reason, variant) next actions: repeats across debriefs first, then this
+    debrief's reasons; a reason's variant rotates so the same action is not suggested again."""
+    picked: list[str] = []
+    for reason in [*repeated, *reasons]:
+        if reason != "not_sure" and reason not in picked:
+            picked.append(reason)
+    if not picked:
+        picked = ["not_sure" if "not_sure" in reasons else "general"]
+    return [(reason, used[reason] % ACTION_VARIANTS) for reason in picked[:MAX_ACTIONS]]
+
+
+def mood_band(mood: int) -> str:
+    return "low" if mood <= 2 else "mid" if mood == 3 else "high"
+
+
+# --- Records ------------------------------------------------------------------------------------
+
+
+async def start_debrief(session: AsyncSession, user: User, now: datetime) -> Rejection:
+    record = Rejection(
+        user_id=user.id,
+        went_well=[],
+        reasons=[],
+        outside=[],
+        answered=[],
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(record)
+    await session.flush()
+    return record
+
+
+async def unfinished(session: AsyncSession, user_id: int) -> Rejection | None:
+    """The newest debrief that was started and not finished."""
+    query = (
+        select(Rejection)
+        .where(Rejection.user_id == user_id, Rejection.completed_at.is_(None))
+        .order_by(Rejection.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def finished_count(session: AsyncSession, user_id: int) -> int:
+    query = select(func.count()).where(
+        Rejection.user_id == user_id, Rejection.completed_at.is_not(None)
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+def flow_data(record: Rejection) -> dict[str, object]:
+    return {"rejection_id": record.id, "company_name": record.company}
+
+
+def next_question(record: Rejection) -> str | None:
+    """The first question this debrief has not answered yet."""
+    return next((s.name for s in FLOW.steps if s.name not in record.answered), None)
+
+
+def title(record: Rejection) -> Ref:
+    if record.company:
+        return Ref("reflection.title_with_company", {"company": record.company})
+    return Ref("reflection.title")
+
+
+def card(record: Rejection, actions: Sequence[PlanAction], seed: int) -> Say:
+    """The summary card: what they said, one reframe, the next steps."""
+    mood = Ref(f"reflection.mood.{record.mood}") if record.mood else Ref("common.nothing")
+    stage = Ref(f"reflection.stage.{record.stage}") if record.stage else Ref("common.nothing")
+    steps = tuple(Ref(f"reflection.actions.{a.reason}", variant=a.variant) for a in actions)
+    return Say(
+        "reflection.summary",
+        {
+            "title": title(record),
+            "stage": stage,
+            "mood": mood,
+            "went_well": RefList.of([f"reflection.went_well.{v}" for v in record.went_well]),
+            "reasons": RefList.of([f"reflection.reason.{v}" for v in record.reasons]),
+            "outside": RefList.of([f"reflection.outside.{v}" for v in record.outside]),
+            "reframe": Ref(choose_reframe(record.outside, record.stage), variant=seed),
+            "actions": RefList(steps, separator="\n", prefix="• "),
+        },
+    )
+
+
+def pattern_message(patterns: Patterns, seed: int) -> Say | None:
+    if not patterns.any:
+        return None
+    lines: list[Ref] = [Ref("reflection.patterns.intro")]
+    if patterns.stage:
+        stage, count, total = patterns.stage
+        lines.append(
+            Ref(
+                "reflection.patterns.stage",
+                {"count": count, "total": total, "stage": Ref(f"reflection.stage.{stage}")},
+            )
+        )
+        lines.append(Ref("reflection.patterns.advice_stage", variant=seed))
+    for reason, count in patterns.reasons:
+        lines.append(
+            Ref(
+                "reflection.patterns.reason",
+                {"reason": Ref(f"reflection.reason.{reason}"), "count": count},
+            )
+        )
+    if patterns.reasons:
+        lines.append(Ref("reflection.patterns.advice_reason", variant=seed))
+    return Say("common.lines", {"lines": RefList(tuple(lines), separator="\n")})
+
+
+async def history_facts(session: AsyncSession, user_id: int) -> list[DebriefFacts]:
+    query = (
+        select(Rejection.stage, Rejection.reasons)
+        .where(Rejection.user_id == user_id, Rejection.completed_at.is_not(None))
+        .order_by(Rejection.completed_at.desc(), Rejection.id.desc())
+        .limit(50)
+    )
+    return [DebriefFacts(stage, tuple(reasons)) for stage, reasons in await session.execute(query)]
+
+
+async def actions_used(session: AsyncSession, user_id: int) -> Counter[str]:
+    query = (
+        select(PlanAction.reason, func.count())
+        .where(PlanAction.user_id == user_id)
+        .group_by(PlanAction.reason)
+    )
+    return Counter({reason: count for reason, count in (await session.execute(query)).all()})
+
+
+async def actions_of(session: AsyncSession, record_id: int) -> list[PlanAction]:
+    query = select(PlanAction).where(PlanAction.rejection_id == record_id).order_by(PlanAction.id)
+    return list((await session.execute(query)).scalars())
+
+
+class ReflectionSpec:
+    """Each answer lands on the Rejection record the moment it is given."""
+
+    flow = FLOW
+
+    async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
+        record = await ctx.session.get(Rejection, ctx.data["rejection_id"])
+        if record is None:
+            return
+        value = answer.value
+        if step == "company":
+            record.company, record.role = split_company_role(value) if value else (None, None)
+            ctx.data["company_name"] = record.company
+        elif step == "stage":
+            record.stage = value
+        elif step == "mood":
+            record.mood = int(value) if value else None
+        elif step == "went_well":
+            record.went_well = list(value or [])
+            record.went_well_note = ctx.data.get("went_well_note")
+        elif step == "differently":
+            record.reasons = list(value or [])
+            record.reasons_note = ctx.data.get("differently_note")
+        elif step == "outside":
+            record.outside = list(value or [])
+        if step not in record.answered:
+            record.answered = [*record.answered, step]
+        record.updated_at = ctx.now
+
+    def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
+        if step == "mood" and answer.value:
+            return [Say(f"reflection.mood_reply.{mood_band(int(answer.value))}")]
+        return []
+
+    def prompt_params(self, ctx: FlowContext, step: str) -> dict[str, object]:
+        if step == "stage":
+            company = ctx.data.get("company_name")
+            return {"company": company or Ref("reflection.this_company")}
+        return {}
+
+    async def finish(self, ctx: FlowContext) -> list[Say]:
+        record = await ctx.session.get(Rejection, ctx.data["rejection_id"])
+        if record is None:
+            return []
+        record.completed_at = ctx.now
+        record.feedback_status = "later"
+        await ctx.session.flush()
+        facts = await history_facts(ctx.session, ctx.user.id)
+        patterns = find_patterns(facts)
+        used = await actions_used(ctx.session, ctx.user.id)
+        actions = [
+            PlanAction(
+                user_id=ctx.user.id,
+                rejection_id=record.id,
+                reason=reason,
+                variant=variant,
+                status="open",
+                created_at=ctx.now,
+            )
+            for reason, variant in choose_actions(
+                record.reasons, [r for r, _ in patterns.reasons], used
+            )
+        ]
+        ctx.session.add_all(actions)
+        seed = len(facts)
+        replies = [card(record, actions, seed)]
+        pattern = pattern_message(patterns, seed)
+        if pattern is not None:
+            replies.append(pattern)
+        replies.append(Say("reflection.feedback_offer"))
+        return replies
+
+
+def opener(again: bool) -> Say:
+    return Say(
+        "reflection.opener_again" if again else "reflection.opener",
+        buttons=(
+            (
+                Button("reflection.buttons.start", data="rx:1:start"),
+                Button("reflection.buttons.not_now", data="rx:1:later"),
+            ),
+        ),
+    )
+
+
+def continue_or_fresh(record: Rejection) -> Say:
+    return Say(
+        "reflection.continue_or_fresh",
+        {"title": title(record)},
+        (
+            (
+                Button("reflection.buttons.continue", data=f"rx:1:continue:{record.id}"),
+                Button("reflection.buttons.fresh", data=f"rx:1:fresh:{record.id}"),
+            ),
+        ),
+    )

@@ -1,0 +1,121 @@
+"""/reflect: the post-rejection debrief (flow answers themselves go through handlers.flows)."""
+
+from __future__ import annotations
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.db.models import Rejection
+from bot.runtime import RuntimeApp
+from bot.services import flows, outbox, reflection
+from bot.services.replies import Button, Say
+from handlers.turn import Turn, handler, tapped_message_with_buttons
+
+REMINDER = "reflect_reminder"
+
+
+def private_chat_button(turn: Turn, payload: str) -> Button:
+    url = f"https://t.me/{turn.context.bot.username}?start={payload}"
+    return Button("start.buttons.open_private", url=url)
+
+
+async def show(turn: Turn) -> None:
+    """Offer a debrief, or continue the one in progress."""
+    if not turn.private:
+        turn.say(Say("reflection.in_group", buttons=((private_chat_button(turn, "reflect"),),)))
+        return
+    user = turn.person
+    running = await flows.load_state(turn.session, turn.chat_id, user.id)
+    if running is not None and running.flow == reflection.FLOW.code:
+        turn.say(
+            Say("start.resume"),
+            await flows.reask(turn.session, turn.rt.flows, user, turn.chat_id, turn.now),
+        )
+        return
+    record = await reflection.unfinished(turn.session, user.id)
+    if record is not None:
+        turn.say(reflection.continue_or_fresh(record))
+        return
+    again = await reflection.finished_count(turn.session, user.id) > 0
+    turn.say(reflection.opener(again))
+
+
+async def begin(turn: Turn, record: Rejection | None = None) -> None:
+    """Start (or continue) the questions, and drop a pending "remind me" nudge."""
+    user = turn.person
+    reminder = await outbox.pending(turn.session, user.id, REMINDER)
+    if reminder is not None:
+        reminder.status = "cancelled"
+    record = record or await reflection.start_debrief(turn.session, user, turn.now)
+    step = reflection.next_question(record) or reflection.FLOW.steps[-1].name
+    spec = turn.rt.flows[reflection.FLOW.code]
+    data = reflection.flow_data(record)
+    turn.say(
+        await flows.start(turn.session, spec, user, turn.chat_id, turn.now, step=step, data=data)
+    )
+
+
+async def later(turn: Turn) -> None:
+    """One gentle nudge tomorrow at their check-in time; never more than one waiting."""
+    user = turn.person
+    if await outbox.pending(turn.session, user.id, REMINDER) is None:
+        due = outbox.tomorrow_at(user.timezone or "UTC", user.checkin_time, turn.now)
+        await outbox.schedule(turn.session, user, REMINDER, due, turn.now)
+    if user.checkin_time is not None:
+        time = user.checkin_time.strftime("%H:%M")
+        turn.say(Say("reflection.not_now_with_time", {"time": time}))
+    else:
+        turn.say(Say("reflection.not_now"))
+
+
+@handler
+async def on_choice(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None
+    assert query.data is not None
+    if not turn.private:
+        turn.answer_callback("toasts.stale_button")
+        return
+    message_id = tapped_message_with_buttons(turn.update)
+    if message_id is not None:
+        turn.strip_buttons(message_id)
+    _, _, action, *rest = [*query.data.split(":"), ""]
+    user = turn.person
+    running = await flows.load_state(turn.session, turn.chat_id, user.id)
+    if running is not None and running.flow == reflection.FLOW.code:
+        # Already answering questions: a second tap on an old opener must not start another.
+        turn.say(await flows.reask(turn.session, turn.rt.flows, user, turn.chat_id, turn.now))
+        return
+    if action == "start":
+        await begin(turn)
+    elif action == "later":
+        await later(turn)
+    elif action == "dismiss":
+        turn.say(Say("reflection.reminder_dismissed"))
+    elif action in ("continue", "fresh") and rest[0].isdigit():
+        record = await reflection.unfinished(turn.session, user.id)
+        if record is None or record.id != int(rest[0]):
+            turn.answer_callback("toasts.stale_button")
+            return
+        if action == "fresh":
+            await turn.session.delete(record)
+            record = None
+        await begin(turn, record)
+    else:
+        turn.answer_callback("toasts.stale_button")
+
+
+def reminder_message() -> Say:
+    return Say(
+        "reflection.reminder",
+        buttons=(
+            (
+                Button("reflection.buttons.start", data="rx:1:start"),
+                Button("reflection.buttons.not_now", data="rx:1:dismiss"),
+            ),
+        ),
+    )
+
+
+def register(app: RuntimeApp) -> None:
+    app.add_handler(CommandHandler("reflect", handler(show), filters=~filters.UpdateType.EDITED))
+    app.add_handler(CallbackQueryHandler(on_choice, pattern=r"^rx:1:"))

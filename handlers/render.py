@@ -1,0 +1,69 @@
+"""Turns service replies (content keys, parameters, buttons) into Telegram messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.content import Markup, Texts
+from bot.services.replies import Button, Ref, RefList, Say
+
+# Joined replies stay well inside Telegram's 4096 characters (HTML tags count here, not there).
+MERGE_LIMIT = 3500
+Message = tuple[str, InlineKeyboardMarkup | None]
+
+
+@dataclass(frozen=True)
+class Renderer:
+    texts: Texts
+
+    def text(self, reply: Say) -> str:
+        return self.texts.render(reply.key, {k: self._param(v) for k, v in reply.params.items()})
+
+    def _param(self, value: object) -> object:
+        if isinstance(value, Ref):
+            params = {k: self._param(v) for k, v in value.params.items()}
+            return Markup(self.texts.render(value.key, params, variant=value.variant))
+        if isinstance(value, RefList):
+            if not value.items:
+                return Markup(self.texts(value.empty, variant=0))
+            parts = [value.prefix + str(self._param(item)) for item in value.items]
+            return Markup(value.separator.join(parts))
+        return value
+
+    def markup(self, reply: Say) -> InlineKeyboardMarkup | None:
+        if not reply.buttons:
+            return None
+        return InlineKeyboardMarkup([[self._button(b) for b in row] for row in reply.buttons])
+
+    def _button(self, button: Button) -> InlineKeyboardButton:
+        if button.literal:
+            label = button.label
+        else:
+            label = self.texts.render(button.label, button.params, variant=0)
+        if button.ticked:
+            label = f"✓ {label}"
+        if button.url is not None:
+            return InlineKeyboardButton(label, url=button.url)
+        return InlineKeyboardButton(label, callback_data=button.data)
+
+    def messages(self, replies: Sequence[Say]) -> list[Message]:
+        """Replies as Telegram messages: a reply without buttons joins the next one, so
+        "Got it" and the next question arrive as one message (one notification, fewer sends)."""
+        out: list[Message] = []
+        pending: list[str] = []
+        for reply in replies:
+            text = self.text(reply)
+            if pending and len("\n\n".join([*pending, text])) > MERGE_LIMIT:
+                out.append(("\n\n".join(pending), None))
+                pending = []
+            pending.append(text)
+            markup = self.markup(reply)
+            if markup is not None:
+                out.append(("\n\n".join(pending), markup))
+                pending = []
+        if pending:
+            out.append(("\n\n".join(pending), None))
+        return out
