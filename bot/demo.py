@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.content import Texts, load_content
 from bot.emulator import BotMessage, Emulator, SimUser
 from bot.runtime import RuntimeApp
+from handlers.scheduled import dispatch_due
 
 DEMO_TOKEN = "123456789:REBOUND-DEMO-TOKEN"
 CLOCK_STEP = re.compile(r"^\+(\d{1,4})([dhm])$")
@@ -40,6 +41,7 @@ class Demo:
         self.app: RuntimeApp | None = None
         self.user: SimUser | None = None
         self.shown: set[int] = set()
+        self.toasts_shown = 0
 
     def print(self, line: str) -> None:
         print(line, file=self.out, flush=True)
@@ -109,6 +111,8 @@ class Demo:
                 return
             amount, unit = int(match.group(1)), UNITS[match.group(2)]
             self.clock.advance(timedelta(**{unit: amount}))
+            assert self.app is not None
+            await dispatch_due(self.app)
             self.print(
                 self.texts("terminal.clock_moved", now=self.clock.now().strftime("%Y-%m-%d %H:%M"))
             )
@@ -127,6 +131,10 @@ class Demo:
 
     def show_new_messages(self) -> None:
         assert self.user is not None
+        for answer in self.user.callback_answers[self.toasts_shown :]:
+            if answer.text:
+                self.print(self.texts("terminal.toast", text=answer.text))
+        self.toasts_shown = len(self.user.callback_answers)
         for message in self.user.messages:
             if message.message_id not in self.shown and not message.deleted:
                 self.shown.add(message.message_id)

@@ -21,6 +21,8 @@ async def on_text(turn: Turn) -> None:
     if result is None:
         turn.say(Say("common.no_flow"))
         return
+    if result.strip is not None:
+        turn.strip_buttons(result.strip)
     turn.say_all(result.replies)
     if result.finished_data is not None:
         await start_feature.after_onboarding(turn, result.finished_data.get("_then"))

@@ -12,7 +12,13 @@ from bot.services.replies import Button, Ref, RefList, Say
 
 # Joined replies stay well inside Telegram's 4096 characters (HTML tags count here, not there).
 MERGE_LIMIT = 3500
-Message = tuple[str, InlineKeyboardMarkup | None]
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    prompt_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,13 @@ class Renderer:
         for reply in replies:
             text = self.text(reply)
             if pending and len("\n\n".join([*pending, text])) > MERGE_LIMIT:
-                out.append(("\n\n".join(pending), None))
+                out.append(Message("\n\n".join(pending)))
                 pending = []
             pending.append(text)
             markup = self.markup(reply)
             if markup is not None:
-                out.append(("\n\n".join(pending), markup))
+                out.append(Message("\n\n".join(pending), markup, reply.prompt_of))
                 pending = []
         if pending:
-            out.append(("\n\n".join(pending), None))
+            out.append(Message("\n\n".join(pending)))
         return out

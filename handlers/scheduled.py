@@ -44,9 +44,12 @@ async def dispatch_due(app: RuntimeApp) -> int:
             continue
         renderer = Renderer(rt.content.texts(languages[item.id]))
         try:
-            for text, markup in renderer.messages([reply]):
+            for message in renderer.messages([reply]):
                 await app.bot.send_message(
-                    item.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    item.chat_id,
+                    message.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=message.markup,
                 )
             sent += 1
         except Forbidden:

@@ -23,6 +23,7 @@ from telegram.ext import ContextTypes
 from bot.content import Texts
 from bot.db.models import User
 from bot.runtime import Runtime
+from bot.services import flows
 from bot.services.replies import Say
 from bot.services.users import ensure_user
 from handlers.render import Renderer
@@ -113,14 +114,20 @@ class Turn:
         message = self.update.effective_message
         thread_id = message.message_thread_id if message and message.is_topic_message else None
         fresh = [reply for reply in self._replies if not reply.edit]
-        for text, markup in self.renderer.messages(fresh):
-            await bot.send_message(
+        for out in self.renderer.messages(fresh):
+            sent = await bot.send_message(
                 self.chat_id,
-                text,
+                out.text,
                 parse_mode=ParseMode.HTML,
-                reply_markup=markup,
+                reply_markup=out.markup,
                 message_thread_id=thread_id,
             )
+            if out.prompt_of is not None and self.user is not None:
+                await self._remember_prompt(out.prompt_of, sent.message_id)
+
+    async def _remember_prompt(self, run: str, message_id: int) -> None:
+        async with self.rt.sessions() as session, session.begin():
+            await flows.remember_prompt(session, self.chat_id, self.person.id, run, message_id)
 
 
 TurnFn = Callable[[Turn], Awaitable[None]]

@@ -70,6 +70,7 @@ class FlowResult:
     finished_data: dict[str, JsonValue] | None = None
     stale: bool = False
     edited: bool = False
+    strip: int | None = None  # a question answered by typing, whose buttons can go now
 
 
 def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -> Say:
@@ -95,7 +96,14 @@ def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -
         extras.insert(0, Button("flow.back", data=flow.callback_data(run, step.name, BACK)))
     if extras:
         layout += (tuple(extras),)
-    return Say(step.prompt, spec.prompt_params(ctx, step.name), layout, edit=edit)
+    typed = step.parse_text is not None and not step.multi and bool(layout)
+    return Say(
+        step.prompt,
+        spec.prompt_params(ctx, step.name),
+        layout,
+        edit=edit,
+        prompt_of=run if typed else None,
+    )
 
 
 async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowState | None:
@@ -165,7 +173,24 @@ async def handle_text(
     row = await load_state(session, chat_id, user.id)
     if row is None or row.flow not in specs:
         return None
-    return await _apply(session, specs[row.flow], row, user, TextEvent(text), now)
+    prompt = row.data.get("_prompt")
+    result = await _apply(session, specs[row.flow], row, user, TextEvent(text), now)
+    if isinstance(prompt, int) and any(not r.edit for r in result.replies) and not _noted(result):
+        result.strip = prompt
+    return result
+
+
+def _noted(result: FlowResult) -> bool:
+    return bool(result.replies) and result.replies[-1].key == "flow.note_saved"
+
+
+async def remember_prompt(
+    session: AsyncSession, chat_id: int, user_id: int, run: str, message_id: int
+) -> None:
+    """Note which message holds the current question (only if that run is still current)."""
+    row = await load_state(session, chat_id, user_id)
+    if row is not None and row.data.get("_run") == run:
+        row.data = {**row.data, "_prompt": message_id}
 
 
 async def handle_callback(
@@ -228,14 +253,11 @@ async def _answered(
 ) -> FlowResult:
     answer = transition.answer
     assert answer is not None
-    ctx.data = (
-        dict(transition.state.data)
-        if transition.state
-        else {
-            **state.data,
-            transition.step: answer.value,
-        }
-    )
+    if transition.state is not None:
+        ctx.data = dict(transition.state.data)
+    else:
+        ctx.data = {**state.data, transition.step: answer.value}
+    ctx.data.pop("_prompt", None)  # answered: the next question gets its own message
     await spec.apply(ctx, transition.step, answer)
     ctx.user.updated_at = ctx.now
     replies = []

@@ -52,12 +52,15 @@ class Say:
     """One message: the text of content ``key`` rendered with ``params``, and button rows.
 
     ``edit`` replaces the buttons of the message that was tapped instead of sending anew.
+    ``prompt_of`` names the flow run whose question this is when it can also be answered by
+    typing: its message id is remembered so its buttons can be removed once answered.
     """
 
     key: str
     params: dict[str, object] = field(default_factory=dict)
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False
+    prompt_of: str | None = None
 
 
 def rows(buttons: list[Button], columns: int) -> tuple[tuple[Button, ...], ...]:
