@@ -11,6 +11,7 @@ from bot.services import flows
 from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
 from handlers import help as help_feature
+from handlers import history as history_feature
 from handlers import reflection as reflection_feature
 from handlers import settings as settings_feature
 from handlers.turn import Turn, TurnFn, handler
@@ -22,6 +23,8 @@ DEEP_LINKS: dict[str, TurnFn] = {
     "settings": settings_feature.show,
     "help": help_feature.show,
     "reflect": reflection_feature.show,
+    "history": history_feature.show_history,
+    "plan": history_feature.show_plan,
 }
 
 

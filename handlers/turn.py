@@ -97,13 +97,13 @@ class Turn:
             answer = self._answer or _CallbackAnswer(None, False)
             text = self.texts(answer.key) if answer.key else None
             await query.answer(text, show_alert=answer.alert)
-        edits = [reply for reply in self._replies if reply.edit]
         tapped = query.message.message_id if query is not None and query.message else None
-        for reply in edits:
-            if tapped is not None:
-                await bot.edit_message_reply_markup(
-                    self.chat_id, tapped, reply_markup=self.renderer.markup(reply)
-                )
+        for reply in self._replies:
+            if tapped is not None and reply.edit:
+                markup = self.renderer.markup(reply)
+                await bot.edit_message_reply_markup(self.chat_id, tapped, reply_markup=markup)
+            elif tapped is not None and reply.replace:
+                await self._replace(tapped, reply)
         for message_id in self._strip_buttons:
             try:
                 await bot.edit_message_reply_markup(self.chat_id, message_id, reply_markup=None)
@@ -113,7 +113,7 @@ class Turn:
                     raise
         message = self.update.effective_message
         thread_id = message.message_thread_id if message and message.is_topic_message else None
-        fresh = [reply for reply in self._replies if not reply.edit]
+        fresh = [reply for reply in self._replies if not (reply.edit or reply.replace)]
         for out in self.renderer.messages(fresh):
             sent = await bot.send_message(
                 self.chat_id,
@@ -124,6 +124,20 @@ class Turn:
             )
             if out.prompt_of is not None and self.user is not None:
                 await self._remember_prompt(out.prompt_of, sent.message_id)
+
+    async def _replace(self, message_id: int, reply: Say) -> None:
+        try:
+            await self.context.bot.edit_message_text(
+                self.renderer.text(reply),
+                self.chat_id,
+                message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=self.renderer.markup(reply),
+            )
+        except BadRequest as exc:
+            # Two quick taps on the same page button: the page already shows.
+            if "not modified" not in exc.message:
+                raise
 
     async def _remember_prompt(self, run: str, message_id: int) -> None:
         async with self.rt.sessions() as session, session.begin():

@@ -224,17 +224,23 @@ def title(record: Rejection) -> Ref:
     return Ref("reflection.title")
 
 
+def stage_label(stage: str | None) -> Ref:
+    return Ref(f"reflection.stage.{stage}") if stage else Ref("common.nothing")
+
+
+def mood_label(mood: int | None) -> Ref:
+    return Ref(f"reflection.mood.{mood}") if mood else Ref("common.nothing")
+
+
 def card(record: Rejection, actions: Sequence[PlanAction], seed: int) -> Say:
     """The summary card: what they said, one reframe, the next steps."""
-    mood = Ref(f"reflection.mood.{record.mood}") if record.mood else Ref("common.nothing")
-    stage = Ref(f"reflection.stage.{record.stage}") if record.stage else Ref("common.nothing")
     steps = tuple(Ref(f"reflection.actions.{a.reason}", variant=a.variant) for a in actions)
     return Say(
         "reflection.summary",
         {
             "title": title(record),
-            "stage": stage,
-            "mood": mood,
+            "stage": stage_label(record.stage),
+            "mood": mood_label(record.mood),
             "went_well": RefList.of([f"reflection.went_well.{v}" for v in record.went_well]),
             "reasons": RefList.of([f"reflection.reason.{v}" for v in record.reasons]),
             "outside": RefList.of([f"reflection.outside.{v}" for v in record.outside]),

@@ -51,7 +51,8 @@ class Button:
 class Say:
     """One message: the text of content ``key`` rendered with ``params``, and button rows.
 
-    ``edit`` replaces the buttons of the message that was tapped instead of sending anew.
+    ``edit`` replaces the buttons of the message that was tapped instead of sending anew;
+    ``replace`` replaces its text and buttons (e.g. turning a page).
     ``prompt_of`` names the flow run whose question this is when it can also be answered by
     typing: its message id is remembered so its buttons can be removed once answered.
     """
@@ -60,6 +61,7 @@ class Say:
     params: dict[str, object] = field(default_factory=dict)
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False
+    replace: bool = False
     prompt_of: str | None = None
 
 

@@ -1,0 +1,96 @@
+"""/history: past debriefs, newest first, a page at a time; each opens its summary card."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Rejection, User
+from bot.services import reflection
+from bot.services.replies import Button, Ref, RefList, Say
+from bot.services.timezones import zone_for
+
+PAGE_SIZE = 5
+
+
+def _finished(user_id: int) -> tuple[ColumnElement[bool], ...]:
+    return (Rejection.user_id == user_id, Rejection.completed_at.is_not(None))
+
+
+def short_date(moment: datetime, zone: str) -> str:
+    return moment.astimezone(zone_for(zone)).strftime("%d %b")
+
+
+def _line(record: Rejection, zone: str) -> Ref:
+    assert record.completed_at is not None
+    return Ref(
+        "reflection.history.line",
+        {
+            "date": short_date(record.completed_at, zone),
+            "company": record.company or Ref("reflection.history.unnamed"),
+            "stage": reflection.stage_label(record.stage),
+            "mood": reflection.mood_label(record.mood),
+        },
+    )
+
+
+async def page(session: AsyncSession, user: User, number: int) -> Say:
+    """Page ``number`` (1-based, clamped) of the person's finished debriefs."""
+    total = int(
+        (await session.execute(select(func.count()).where(*_finished(user.id)))).scalar_one()
+    )
+    if total == 0:
+        return Say("reflection.history.empty")
+    pages = math.ceil(total / PAGE_SIZE)
+    number = min(max(number, 1), pages)
+    query = (
+        select(Rejection)
+        .where(*_finished(user.id))
+        .order_by(Rejection.completed_at.desc(), Rejection.id.desc())
+        .offset((number - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    records = list((await session.execute(query)).scalars())
+    zone = user.timezone or "UTC"
+    lines = tuple(_line(r, zone) for r in records)
+    buttons: list[tuple[Button, ...]] = [
+        (
+            Button(
+                "reflection.history.open",
+                data=f"hs:1:open:{r.id}",
+                params={"date": short_date(r.completed_at, zone), "company": r.company or ""},
+            ),
+        )
+        for r in records
+        if r.completed_at is not None
+    ]
+    nav = []
+    if number > 1:
+        nav.append(Button("reflection.history.buttons.prev", data=f"hs:1:page:{number - 1}"))
+    if number < pages:
+        nav.append(Button("reflection.history.buttons.next", data=f"hs:1:page:{number + 1}"))
+    if nav:
+        buttons.append(tuple(nav))
+    params: dict[str, object] = {
+        "title": Ref("reflection.history.title", {"page": number, "pages": pages}),
+        "lines": RefList(lines, separator="\n"),
+        "hint": Ref("reflection.history.hint"),
+    }
+    facts = await reflection.history_facts(session, user.id)
+    patterns = reflection.pattern_message(reflection.find_patterns(facts), seed=total)
+    if patterns is None:
+        return Say("reflection.history.page", params, tuple(buttons))
+    params["patterns"] = Ref(patterns.key, patterns.params)
+    return Say("reflection.history.page_with_patterns", params, tuple(buttons))
+
+
+async def card(session: AsyncSession, user_id: int, record_id: int) -> Say | None:
+    """One finished debrief's summary card, or None if it is not theirs or not there."""
+    record = await session.get(Rejection, record_id)
+    if record is None or record.user_id != user_id or record.completed_at is None:
+        return None
+    actions = await reflection.actions_of(session, record.id)
+    return reflection.card(record, actions, seed=record.id)

@@ -1,0 +1,55 @@
+"""/history (past debriefs, paged in place) and /plan (open next steps)."""
+
+from __future__ import annotations
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.runtime import RuntimeApp
+from bot.services import history, plan
+from bot.services.replies import Say
+from handlers.reflection import private_chat_button
+from handlers.turn import Turn, handler
+
+
+async def show_history(turn: Turn) -> None:
+    if not turn.private:
+        turn.say(Say("reflection.in_group", buttons=((private_chat_button(turn, "history"),),)))
+        return
+    turn.say(await history.page(turn.session, turn.person, 1))
+
+
+async def show_plan(turn: Turn) -> None:
+    if not turn.private:
+        turn.say(Say("reflection.in_group", buttons=((private_chat_button(turn, "plan"),),)))
+        return
+    turn.say(await plan.overview(turn.session, turn.person.id))
+
+
+@handler
+async def on_history_tap(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None
+    assert query.data is not None
+    parts = query.data.split(":")
+    if not turn.private or len(parts) != 4 or not parts[3].isdigit():
+        turn.answer_callback("toasts.stale_button")
+        return
+    action, number = parts[2], int(parts[3])
+    if action == "page":
+        found = await history.page(turn.session, turn.person, number)
+        turn.say(Say(found.key, found.params, found.buttons, replace=True))
+    elif action == "open":
+        card = await history.card(turn.session, turn.person.id, number)
+        if card is None:
+            turn.answer_callback("toasts.debrief_gone")
+        else:
+            turn.say(card)
+    else:
+        turn.answer_callback("toasts.stale_button")
+
+
+def register(app: RuntimeApp) -> None:
+    fresh = ~filters.UpdateType.EDITED
+    app.add_handler(CommandHandler("history", handler(show_history), filters=fresh))
+    app.add_handler(CommandHandler("plan", handler(show_plan), filters=fresh))
+    app.add_handler(CallbackQueryHandler(on_history_tap, pattern=r"^hs:1:"))
