@@ -12,6 +12,7 @@ from telegram.ext import Application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content
+from bot.services.feedback import LogSpec, RequestSpec
 from bot.services.flows import FlowSpec
 from bot.services.onboarding import OnboardingSpec, SettingsSpec
 from bot.services.reflection import ReflectionSpec
@@ -21,7 +22,13 @@ RuntimeApp: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 def flow_specs() -> dict[str, FlowSpec]:
     """Every guided conversation the bot knows, by the code in its callback data."""
-    specs: list[FlowSpec] = [OnboardingSpec(), SettingsSpec(), ReflectionSpec()]
+    specs: list[FlowSpec] = [
+        OnboardingSpec(),
+        SettingsSpec(),
+        ReflectionSpec(),
+        RequestSpec(),
+        LogSpec(),
+    ]
     return {spec.flow.code: spec for spec in specs}
 
 

@@ -10,7 +10,7 @@ from bot.services import flows, outbox, reflection
 from bot.services.replies import Button, Say
 from handlers.turn import Turn, handler, tapped_message_with_buttons
 
-REMINDER = "reflect_reminder"
+REMINDER = reflection.REMINDER
 
 
 def private_chat_button(turn: Turn, payload: str) -> Button:
@@ -102,18 +102,6 @@ async def on_choice(turn: Turn) -> None:
         await begin(turn, record)
     else:
         turn.answer_callback("toasts.stale_button")
-
-
-def reminder_message() -> Say:
-    return Say(
-        "reflection.reminder",
-        buttons=(
-            (
-                Button("reflection.buttons.start", data="rx:1:start"),
-                Button("reflection.buttons.not_now", data="rx:1:dismiss"),
-            ),
-        ),
-    )
 
 
 def register(app: RuntimeApp) -> None:

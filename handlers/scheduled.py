@@ -3,28 +3,38 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.db.models import ScheduledMessage, User
 from bot.runtime import Runtime, RuntimeApp
-from bot.services import outbox
+from bot.services import feedback, outbox, reflection
 from bot.services.replies import Say
 from bot.services.users import mark_blocked
-from handlers import reflection
 from handlers.render import Renderer
 
 log = logging.getLogger("rebound.scheduled")
 
 INTERVAL_SECONDS = 30
-BUILDERS = {reflection.REMINDER: reflection.reminder_message}
 
 
-def message_for(item: ScheduledMessage) -> Say | None:
-    build = BUILDERS.get(item.kind)
-    return build() if build else None
+async def _reflect_reminder(_session: AsyncSession, _item: ScheduledMessage) -> Say | None:
+    return reflection.reminder_message()
+
+
+async def _feedback_check(session: AsyncSession, item: ScheduledMessage) -> Say | None:
+    return await feedback.check_for(session, item.ref_id)
+
+
+# What each kind of scheduled message says; None means it is no longer needed.
+BUILDERS: dict[str, Callable[[AsyncSession, ScheduledMessage], Awaitable[Say | None]]] = {
+    reflection.REMINDER: _reflect_reminder,
+    feedback.CHECK: _feedback_check,
+}
 
 
 async def dispatch_due(app: RuntimeApp) -> int:
@@ -32,17 +42,18 @@ async def dispatch_due(app: RuntimeApp) -> int:
     rt: Runtime = app.bot_data["runtime"]
     now = rt.clock.now()
     async with rt.sessions() as session, session.begin():
-        items = await outbox.claim_due(session, now)
-        languages = {
-            item.id: (await session.get_one(User, item.user_id)).language_code for item in items
-        }
+        due = []
+        for item in await outbox.claim_due(session, now):
+            build = BUILDERS.get(item.kind)
+            reply = await build(session, item) if build else None
+            if reply is None:
+                log.info("scheduled %s no longer needed", item.kind)
+                continue
+            user = await session.get_one(User, item.user_id)
+            due.append((item, reply, user.language_code))
     sent = 0
-    for item in items:
-        reply = message_for(item)
-        if reply is None:
-            log.warning("no message for scheduled kind %s", item.kind)
-            continue
-        renderer = Renderer(rt.content.texts(languages[item.id]))
+    for item, reply, language in due:
+        renderer = Renderer(rt.content.texts(language))
         try:
             for message in renderer.messages([reply]):
                 await app.bot.send_message(

@@ -10,6 +10,7 @@ from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
+from handlers import feedback as feedback_feature
 from handlers import help as help_feature
 from handlers import history as history_feature
 from handlers import reflection as reflection_feature
@@ -25,6 +26,7 @@ DEEP_LINKS: dict[str, TurnFn] = {
     "reflect": reflection_feature.show,
     "history": history_feature.show_history,
     "plan": history_feature.show_plan,
+    "feedback": feedback_feature.show,
 }
 
 

@@ -61,6 +61,8 @@ class User(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     checkin_time: Mapped[time | None] = mapped_column(Time())
     checkin_frequency: Mapped[str | None] = mapped_column(String(16))
+    # How they sign feedback requests; remembered so they type it once.
+    signature_name: Mapped[str | None] = mapped_column(String(80))
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # False once the person blocks the bot; /start sets it back.
@@ -148,6 +150,8 @@ class ScheduledMessage(Base):
     )
     chat_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(32))
+    # The record the message is about (e.g. a feedback request), so it can be cancelled.
+    ref_id: Mapped[int | None] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JsonData, default=dict)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(12), default="pending")
@@ -155,3 +159,33 @@ class ScheduledMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_scheduled_messages_status_due", "status", "due_at"),)
+
+
+class FeedbackRequest(Base):
+    """A feedback request to an employer, from draft to reply (or letting it go)."""
+
+    __tablename__ = "feedback_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    rejection_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("rejections.id", ondelete="SET NULL"), index=True
+    )
+    company: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str | None] = mapped_column(String(120))
+    recipient: Mapped[str] = mapped_column(String(16))
+    their_name: Mapped[str | None] = mapped_column(String(80))
+    channel: Mapped[str] = mapped_column(String(16))
+    tone: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), default="ask")
+    version: Mapped[int] = mapped_column(SmallInteger, default=0)
+    short: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JsonData, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -92,6 +92,10 @@ class Step:
     columns: int = 2
     multi: bool = False
     notes: TextParser | None = None
+    when: Callable[[dict[str, JsonValue]], bool] | None = None  # asked only if true
+
+    def applies(self, data: dict[str, JsonValue]) -> bool:
+        return self.when is None or self.when(data)
 
     def all_options(self) -> tuple[Option, ...]:
         done = (Option(DONE, "flow.done"),) if self.multi else ()
@@ -121,10 +125,17 @@ class Flow:
     def first(self) -> str:
         return self.steps[0].name
 
-    def after(self, name: str) -> str | None:
+    def first_for(self, data: dict[str, JsonValue]) -> str:
+        """The first step that applies to ``data``."""
+        return next(s.name for s in self.steps if s.applies(data))
+
+    def after(self, name: str, data: dict[str, JsonValue] | None = None) -> str | None:
+        """The next step that applies to ``data``, or None at the end."""
         names = [s.name for s in self.steps]
-        index = names.index(name) + 1
-        return names[index] if index < len(names) else None
+        for step in self.steps[names.index(name) + 1 :]:
+            if data is None or step.applies(data):
+                return step.name
+        return None
 
     def callback_data(self, run: str, step: str, value: str) -> str:
         return f"{self.code}:{self.version}:{run}:{step}:{value}"
@@ -223,7 +234,7 @@ def advance(flow: Flow, state: State, event: Event, now: datetime) -> Transition
     ends = state.data.get("_only") == step.name or (
         isinstance(result.value, str) and result.value in step.ends_on
     )
-    next_name = None if ends else flow.after(step.name)
+    next_name = None if ends else flow.after(step.name, data)
     next_state = None if next_name is None else replace(state, step=next_name, data=data)
     return Transition(next_state, step.name, "answered", answer=result)
 

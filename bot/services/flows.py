@@ -128,8 +128,8 @@ async def start(
     data: dict[str, JsonValue] | None = None,
 ) -> Say:
     """Begin ``spec`` (replacing any running flow) and return its first question."""
-    name = step or spec.flow.first
     payload = {**(data or {}), "_run": new_run()}
+    name = step or spec.flow.first_for(payload)
     if only:
         payload["_only"] = name
     row = await load_state(session, chat_id, user.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ScheduledMessage, User
@@ -34,11 +34,13 @@ async def schedule(
     due_at: datetime,
     now: datetime,
     payload: dict[str, JsonValue] | None = None,
+    ref_id: int | None = None,
 ) -> ScheduledMessage:
     item = ScheduledMessage(
         user_id=user.id,
         chat_id=user.id,
         kind=kind,
+        ref_id=ref_id,
         payload=payload or {},
         due_at=due_at,
         status="pending",
@@ -48,13 +50,28 @@ async def schedule(
     return item
 
 
-async def pending(session: AsyncSession, user_id: int, kind: str) -> ScheduledMessage | None:
+def _pending(user_id: int, kind: str, ref_id: int | None) -> Select[ScheduledMessage]:
     query = select(ScheduledMessage).where(
         ScheduledMessage.user_id == user_id,
         ScheduledMessage.kind == kind,
         ScheduledMessage.status == "pending",
     )
-    return (await session.execute(query.limit(1))).scalar_one_or_none()
+    return query if ref_id is None else query.where(ScheduledMessage.ref_id == ref_id)
+
+
+async def pending(
+    session: AsyncSession, user_id: int, kind: str, ref_id: int | None = None
+) -> ScheduledMessage | None:
+    result = await session.execute(_pending(user_id, kind, ref_id).limit(1))
+    return result.scalar_one_or_none()
+
+
+async def cancel(session: AsyncSession, user_id: int, kind: str, ref_id: int | None = None) -> int:
+    """Call off what is still waiting to be sent; returns how many."""
+    items = list((await session.execute(_pending(user_id, kind, ref_id))).scalars())
+    for item in items:
+        item.status = "cancelled"
+    return len(items)
 
 
 async def claim_due(

@@ -21,8 +21,13 @@ async def open_actions(session: AsyncSession, user_id: int) -> list[PlanAction]:
     return list((await session.execute(query)).scalars())
 
 
+# Next-step texts that only feedback creates live with the feedback content.
+FEEDBACK_ACTIONS = frozenset({"communication", "experience", "fit"})
+
+
 def action_text(action: PlanAction) -> Ref:
-    return Ref(f"reflection.actions.{action.reason}", variant=action.variant)
+    section = "feedback" if action.reason in FEEDBACK_ACTIONS else "reflection"
+    return Ref(f"{section}.actions.{action.reason}", variant=action.variant)
 
 
 async def overview(session: AsyncSession, user_id: int) -> Say:

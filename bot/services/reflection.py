@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import PlanAction, Rejection, User
 from bot.services.flow_engine import Accepted, Flow, Option, Step, free_text
 from bot.services.flows import FlowContext
+from bot.services.plan import action_text
 from bot.services.replies import Button, Ref, RefList, Say
 
 STAGES = ("application", "phone_screen", "first_interview", "technical", "final_round", "offer")
@@ -41,6 +42,7 @@ COMPANY_LIMIT = 120
 NOTE_LIMIT = 300
 PATTERN_MIN = 3
 PATTERN_WINDOW = 5
+REMINDER = "reflect_reminder"  # outbox kind: the once-only nudge after "Not now"
 
 
 def _options(prefix: str, values: Sequence[str]) -> tuple[Option, ...]:
@@ -234,7 +236,7 @@ def mood_label(mood: int | None) -> Ref:
 
 def card(record: Rejection, actions: Sequence[PlanAction], seed: int) -> Say:
     """The summary card: what they said, one reframe, the next steps."""
-    steps = tuple(Ref(f"reflection.actions.{a.reason}", variant=a.variant) for a in actions)
+    steps = tuple(action_text(a) for a in actions)
     return Say(
         "reflection.summary",
         {
@@ -344,7 +346,7 @@ class ReflectionSpec:
         if record is None:
             return []
         record.completed_at = ctx.now
-        record.feedback_status = "later"
+        record.feedback_status = "offered"
         await ctx.session.flush()
         facts = await history_facts(ctx.session, ctx.user.id)
         patterns = find_patterns(facts)
@@ -368,8 +370,21 @@ class ReflectionSpec:
         pattern = pattern_message(patterns, seed)
         if pattern is not None:
             replies.append(pattern)
-        replies.append(Say("reflection.feedback_offer"))
+        replies.append(feedback_offer(record))
         return replies
+
+
+def feedback_offer(record: Rejection) -> Say:
+    """Hand over to a feedback request for this debrief (see bot.services.feedback)."""
+    return Say(
+        "reflection.feedback_offer",
+        buttons=(
+            (
+                Button("reflection.buttons.draft_now", data=f"fq:1:for:{record.id}"),
+                Button("reflection.buttons.later", data=f"fq:1:later:{record.id}"),
+            ),
+        ),
+    )
 
 
 def opener(again: bool) -> Say:
@@ -392,6 +407,18 @@ def continue_or_fresh(record: Rejection) -> Say:
             (
                 Button("reflection.buttons.continue", data=f"rx:1:continue:{record.id}"),
                 Button("reflection.buttons.fresh", data=f"rx:1:fresh:{record.id}"),
+            ),
+        ),
+    )
+
+
+def reminder_message() -> Say:
+    return Say(
+        "reflection.reminder",
+        buttons=(
+            (
+                Button("reflection.buttons.start", data="rx:1:start"),
+                Button("reflection.buttons.not_now", data="rx:1:dismiss"),
             ),
         ),
     )

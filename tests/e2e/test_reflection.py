@@ -88,7 +88,8 @@ async def test_whole_debrief_by_taps_stores_everything(harness_any_db: BotHarnes
     assert record.outside == ["internal"]
     assert record.company is None
     assert record.completed_at == bot.clock.now()
-    assert record.feedback_status == "later"
+    assert record.feedback_status == "offered"
+    assert card.button_labels() == ["Draft it now", "Later"]
     [action] = await plan(bot, user.id)
     assert (action.reason, action.status, action.rejection_id) == ("tech_depth", "open", record.id)
     assert await bot.flow_state(user.id) is None

@@ -1,0 +1,443 @@
+"""Feedback requests: a ready-to-send draft, a check some business days after it was sent,
+and the reply turned into next steps. Templates are content; this module only chooses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import FeedbackRequest, PlanAction, Rejection, User
+from bot.services import outbox, reflection
+from bot.services.business_days import business_days_later
+from bot.services.feedback_tags import TAGS, read_feedback
+from bot.services.flow_engine import Accepted, Flow, Option, Step, free_text
+from bot.services.flows import FlowContext
+from bot.services.history import short_date
+from bot.services.replies import Button, Ref, RefList, Say
+
+RECIPIENTS = ("hr", "interviewer", "agency")
+CHANNELS = ("email", "linkedin")
+TONES = ("warm", "brief", "formal")
+KINDS = ("ask", "keep_in_touch", "turn_around", "followup")
+CHECK = "feedback_check"
+CHECK_AFTER_BUSINESS_DAYS = 5
+NAME_LIMIT = 80
+REPLY_LIMIT = 2000
+SHOWN = 8
+TAG_ACTIONS = {
+    "technical": "tech_depth",
+    "examples": "examples",
+    "communication": "communication",
+    "experience": "experience",
+    "fit": "fit",
+    "research": "research",
+    "nerves": "nerves",
+}
+OPEN = ("sent", "followed_up")
+
+
+def _options(prefix: str, values: Sequence[str]) -> tuple[Option, ...]:
+    return tuple(Option(value, f"feedback.{prefix}.{value}") for value in values)
+
+
+REQUEST_FLOW = Flow(
+    "fb",
+    1,
+    (
+        Step(
+            "company",
+            "feedback.ask_company",
+            parse_text=free_text(reflection.COMPANY_LIMIT, "reflection.trimmed"),
+            skippable=True,
+            when=lambda data: data.get("rejection_id") is None,
+        ),
+        Step(
+            "recipient",
+            "feedback.ask_recipient",
+            options=_options("recipient", RECIPIENTS),
+            columns=1,
+        ),
+        Step(
+            "their_name",
+            "feedback.ask_their_name",
+            parse_text=free_text(NAME_LIMIT, "reflection.trimmed"),
+            skippable=True,
+        ),
+        Step(
+            "your_name",
+            "feedback.ask_your_name",
+            parse_text=free_text(NAME_LIMIT, "reflection.trimmed"),
+            when=lambda data: not data.get("_has_name"),
+        ),
+        Step("channel", "feedback.ask_channel", options=_options("channel", CHANNELS)),
+        Step("tone", "feedback.ask_tone", options=_options("tone", TONES), columns=3),
+    ),
+    back=True,
+)
+
+LOG_FLOW = Flow(
+    "fl",
+    1,
+    (
+        Step("reply", "feedback.ask_log", parse_text=free_text(REPLY_LIMIT, "reflection.trimmed")),
+        Step("tags", "feedback.tags_prompt", options=_options("tag", TAGS), multi=True),
+    ),
+)
+
+
+# --- Drafts -----------------------------------------------------------------------------------
+
+
+def template_key(request: FeedbackRequest) -> str:
+    short = request.short or request.channel == "linkedin"
+    if request.kind == "ask":
+        return f"feedback.templates.ask.{'short' if short else request.tone}"
+    return f"feedback.templates.{request.kind}.{'short' if short else 'email'}"
+
+
+def _greeting(request: FeedbackRequest) -> Ref:
+    formal = "_formal" if request.tone == "formal" else ""
+    if request.their_name:
+        return Ref(f"feedback.greeting.named{formal}", {"name": request.their_name})
+    return Ref(f"feedback.greeting.unnamed{formal}")
+
+
+def _phrase(family: str, went_well: Sequence[str]) -> Ref:
+    """Something they said went well, as a phrase for the draft (or a neutral default)."""
+    return Ref(f"feedback.{family}.{went_well[0] if went_well else 'default'}")
+
+
+def draft_params(
+    request: FeedbackRequest, signature: str, went_well: Sequence[str]
+) -> dict[str, object]:
+    return {
+        "greeting": _greeting(request),
+        "role": request.role or Ref("feedback.role_fallback"),
+        "company": request.company or Ref("feedback.company_fallback"),
+        "valued": _phrase("valued", went_well),
+        "strength": _phrase("strength", went_well),
+        "signoff": Ref(f"feedback.signoff.{request.tone}"),
+        "your_name": signature,
+    }
+
+
+def draft_view(request: FeedbackRequest, signature: str, went_well: Sequence[str]) -> Say:
+    """The draft, easy to copy on a phone, with buttons to reshape it or mark it sent."""
+    params = draft_params(request, signature, went_well)
+    body = Ref(template_key(request), params, variant=request.version)
+    subject = Ref(
+        f"feedback.subjects.{request.kind}",
+        {"role": params["role"], "company": params["company"]},
+        variant=request.version,
+    )
+    email = request.channel == "email"
+    data = f"fd:1:{request.id}:"
+    first: list[Button] = [
+        Button(
+            "feedback.buttons.longer" if request.short else "feedback.buttons.shorter",
+            data=data + "length",
+        )
+    ]
+    if request.tone != "warm":
+        first.append(Button("feedback.buttons.warmer", data=data + "warmer"))
+    first.append(Button("feedback.buttons.another", data=data + "another"))
+    if not email:
+        first = first[1:]  # a LinkedIn message is already the short version
+    kinds: tuple[Button, ...] = ()
+    if request.kind == "ask":
+        kinds = (
+            Button("feedback.buttons.keep_in_touch", data=data + "keep_in_touch"),
+            Button("feedback.buttons.turn_around", data=data + "turn_around"),
+        )
+    elif request.kind != "followup":
+        kinds = (Button("feedback.buttons.back_to_ask", data=data + "ask"),)
+    last = (
+        Button("feedback.buttons.sent", data=data + "sent"),
+        Button("feedback.buttons.not_now", data=data + "not_now"),
+    )
+    rows = tuple(row for row in (tuple(first), kinds, last) if row)
+    params_out: dict[str, object] = {"kind": Ref(f"feedback.kind.{request.kind}"), "body": body}
+    if email:
+        params_out["subject"] = subject
+    return Say("feedback.draft_email" if email else "feedback.draft_message", params_out, rows)
+
+
+async def went_well_of(session: AsyncSession, request: FeedbackRequest) -> list[str]:
+    if request.rejection_id is None:
+        return []
+    record = await session.get(Rejection, request.rejection_id)
+    return list(record.went_well) if record else []
+
+
+async def view(session: AsyncSession, user: User, request: FeedbackRequest) -> Say:
+    went_well = await went_well_of(session, request)
+    return draft_view(request, user.signature_name or "", went_well)
+
+
+def check_message(request: FeedbackRequest) -> Say:
+    """Did they reply? Asked some business days after sending."""
+    data = f"fd:1:{request.id}:"
+    return Say(
+        "feedback.check",
+        {"company": request.company or Ref("feedback.company_fallback")},
+        (
+            (Button("feedback.buttons.log", data=data + "log"),),
+            (
+                Button("feedback.buttons.not_yet", data=data + "not_yet"),
+                Button("feedback.buttons.let_go", data=data + "let_go"),
+            ),
+        ),
+    )
+
+
+async def mine(session: AsyncSession, user_id: int, request_id: int) -> FeedbackRequest | None:
+    request = await session.get(FeedbackRequest, request_id)
+    return request if request is not None and request.user_id == user_id else None
+
+
+# --- Changing a request -------------------------------------------------------------------------
+
+
+def reshape(request: FeedbackRequest, action: str, now: datetime) -> bool:
+    """Apply a draft button (shorter, warmer, another version, another kind). False if unknown."""
+    if action == "length":
+        request.short = not request.short
+    elif action == "warmer":
+        request.tone = "warm"
+    elif action == "another":
+        request.version += 1
+    elif action in ("ask", "keep_in_touch", "turn_around"):
+        request.kind, request.version = action, 0
+    else:
+        return False
+    request.updated_at = now
+    return True
+
+
+async def mark_sent(
+    session: AsyncSession, user: User, request: FeedbackRequest, now: datetime
+) -> datetime:
+    """Record the send and schedule "did they reply?" for some business days later."""
+    request.status = "followed_up" if request.kind == "followup" else "sent"
+    request.sent_at = request.updated_at = now
+    await outbox.cancel(session, user.id, CHECK, request.id)
+    due = business_days_later(
+        now, user.timezone or "UTC", user.checkin_time, CHECK_AFTER_BUSINESS_DAYS
+    )
+    await outbox.schedule(session, user, CHECK, due, now, ref_id=request.id)
+    return due
+
+
+async def let_go(session: AsyncSession, request: FeedbackRequest, now: datetime) -> None:
+    request.status, request.updated_at = "closed", now
+    await outbox.cancel(session, request.user_id, CHECK, request.id)
+
+
+def start_followup(request: FeedbackRequest, now: datetime) -> None:
+    request.kind, request.version, request.updated_at = "followup", 0, now
+
+
+# --- Overview -----------------------------------------------------------------------------------
+
+
+async def recent_requests(session: AsyncSession, user_id: int) -> list[FeedbackRequest]:
+    query = (
+        select(FeedbackRequest)
+        .where(FeedbackRequest.user_id == user_id)
+        .order_by(FeedbackRequest.updated_at.desc(), FeedbackRequest.id.desc())
+        .limit(SHOWN)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+def _company(request: FeedbackRequest) -> object:
+    return request.company or Ref("feedback.company_fallback")
+
+
+async def overview(session: AsyncSession, user: User) -> Say:
+    requests = await recent_requests(session, user.id)
+    new = (Button("feedback.buttons.new", data="fq:1:new"),)
+    if not requests:
+        return Say("feedback.overview_empty", buttons=(new,))
+    zone = user.timezone or "UTC"
+    lines = tuple(
+        Ref(
+            "feedback.overview_line",
+            {
+                "company": _company(r),
+                "state": Ref(f"feedback.state.{r.status}"),
+                "date": short_date(r.updated_at, zone),
+            },
+        )
+        for r in requests
+    )
+    buttons = tuple(
+        (
+            Button(
+                "feedback.buttons.open",
+                data=f"fq:1:open:{r.id}",
+                params={"company": _company(r), "state": Ref(f"feedback.state.{r.status}")},
+            ),
+        )
+        for r in requests
+    )
+    return Say("feedback.overview", {"lines": RefList(lines, separator="\n")}, (*buttons, new))
+
+
+async def recent_debriefs(session: AsyncSession, user_id: int, limit: int = 3) -> list[Rejection]:
+    query = (
+        select(Rejection)
+        .where(Rejection.user_id == user_id, Rejection.completed_at.is_not(None))
+        .order_by(Rejection.completed_at.desc(), Rejection.id.desc())
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+def which_debrief(debriefs: Sequence[Rejection]) -> Say:
+    buttons = tuple(
+        (
+            Button(
+                r.company or "reflection.history.unnamed",
+                data=f"fq:1:for:{r.id}",
+                literal=bool(r.company),
+            ),
+        )
+        for r in debriefs
+    )
+    return Say(
+        "feedback.ask_which", buttons=(*buttons, (Button("feedback.another", data="fq:1:for:new"),))
+    )
+
+
+def request_data(user: User, record: Rejection | None) -> dict[str, object]:
+    data: dict[str, object] = {"_has_name": bool(user.signature_name)}
+    if record is not None:
+        data.update(rejection_id=record.id, company_name=record.company, role_name=record.role)
+    return data
+
+
+# --- Flow hooks ---------------------------------------------------------------------------------
+
+
+class RequestSpec:
+    """Who, how and in what tone; the draft is made when the last question is answered."""
+
+    flow = REQUEST_FLOW
+
+    async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
+        if step == "company":
+            company, role = reflection.split_company_role(answer.value or "")
+            ctx.data["company_name"], ctx.data["role_name"] = company, role
+        elif step == "your_name" and answer.value:
+            ctx.user.signature_name = answer.value
+
+    def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
+        return []
+
+    def prompt_params(self, ctx: FlowContext, step: str) -> dict[str, object]:
+        return {}
+
+    async def finish(self, ctx: FlowContext) -> list[Say]:
+        data = ctx.data
+        request = FeedbackRequest(
+            user_id=ctx.user.id,
+            rejection_id=data.get("rejection_id"),
+            company=data.get("company_name"),
+            role=data.get("role_name"),
+            recipient=data.get("recipient") or "hr",
+            their_name=data.get("their_name"),
+            channel=data.get("channel") or "email",
+            tone=data.get("tone") or "warm",
+            kind="ask",
+            version=0,
+            short=False,
+            status="draft",
+            tags=[],
+            created_at=ctx.now,
+            updated_at=ctx.now,
+        )
+        ctx.session.add(request)
+        await ctx.session.flush()
+        return [await view(ctx.session, ctx.user, request)]
+
+
+class LogSpec:
+    """What they heard back: stored, tagged by keywords the person corrects, turned into steps."""
+
+    flow = LOG_FLOW
+
+    async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
+        request = await mine(ctx.session, ctx.user.id, int(ctx.data["request_id"]))
+        if request is None:
+            return
+        if step == "reply":
+            reading = read_feedback(answer.value)
+            request.reply_text = answer.value
+            request.status, request.replied_at, request.updated_at = "replied", ctx.now, ctx.now
+            await outbox.cancel(ctx.session, ctx.user.id, CHECK, request.id)
+            ctx.data["_sel"] = {"tags": list(reading.tags)}
+            ctx.data["generic"] = reading.generic
+        elif step == "tags":
+            request.tags = list(answer.value or [])
+
+    def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
+        return []
+
+    def prompt_params(self, ctx: FlowContext, step: str) -> dict[str, object]:
+        if step != "tags":
+            return {}
+        found = ctx.data.get("_sel", {}).get("tags", [])
+        if not found:
+            return {"found": Ref("feedback.tags_none")}
+        names = RefList.of([f"feedback.tag.{tag}" for tag in found])
+        return {"found": Ref("feedback.tags_found", {"tags": names})}
+
+    async def finish(self, ctx: FlowContext) -> list[Say]:
+        request = await mine(ctx.session, ctx.user.id, int(ctx.data["request_id"]))
+        if request is None:
+            return []
+        used = await reflection.actions_used(ctx.session, ctx.user.id)
+        reasons = [TAG_ACTIONS[tag] for tag in request.tags][: reflection.MAX_ACTIONS]
+        ctx.session.add_all(
+            PlanAction(
+                user_id=ctx.user.id,
+                rejection_id=request.rejection_id,
+                reason=reason,
+                variant=used[reason] % reflection.ACTION_VARIANTS,
+                status="open",
+                created_at=ctx.now,
+            )
+            for reason in reasons
+        )
+        replies = [
+            Say("feedback.logged", {"count": len(reasons)})
+            if reasons
+            else Say("feedback.logged_none")
+        ]
+        if ctx.data.get("generic") and request.recipient != "interviewer":
+            replies.append(
+                Say(
+                    "feedback.generic_reply",
+                    buttons=(
+                        (
+                            Button(
+                                "feedback.buttons.ask_interviewer",
+                                data=f"fd:1:{request.id}:interviewer",
+                            ),
+                        ),
+                    ),
+                )
+            )
+        return replies
+
+
+async def check_for(session: AsyncSession, request_id: int | None) -> Say | None:
+    """The scheduled "did they reply?" message, unless the request has moved on since."""
+    request = await session.get(FeedbackRequest, request_id) if request_id else None
+    if request is None or request.status not in OPEN:
+        return None
+    return check_message(request)

@@ -1,0 +1,148 @@
+"""/feedback: draft a feedback request, reshape it, mark it sent, log the reply."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.db.models import Rejection
+from bot.runtime import RuntimeApp
+from bot.services import feedback, flows
+from bot.services.replies import Say
+from bot.services.timezones import zone_for
+from handlers.reflection import private_chat_button
+from handlers.turn import Turn, handler, tapped_message_with_buttons
+
+
+async def show(turn: Turn) -> None:
+    if not turn.private:
+        turn.say(Say("feedback.in_group", buttons=((private_chat_button(turn, "feedback"),),)))
+        return
+    turn.say(await feedback.overview(turn.session, turn.person))
+
+
+async def begin(turn: Turn, record: Rejection | None, **preset: object) -> None:
+    """The why (once), then the first question that applies."""
+    data = {**feedback.request_data(turn.person, record), **preset}
+    spec = turn.rt.flows[feedback.REQUEST_FLOW.code]
+    step = "their_name" if preset else None
+    first = await flows.start(
+        turn.session, spec, turn.person, turn.chat_id, turn.now, step=step, data=data
+    )
+    turn.say(Say("feedback.intro"), first)
+
+
+@handler
+async def on_menu(turn: Turn) -> None:
+    """fq:1:new | fq:1:for:<debrief id|new> | fq:1:later:<debrief id> | fq:1:open:<request id>"""
+    query = turn.update.callback_query
+    assert query is not None
+    assert query.data is not None
+    _, _, action, *rest = [*query.data.split(":"), ""]
+    if not turn.private:
+        turn.answer_callback("toasts.stale_button")
+        return
+    message_id = tapped_message_with_buttons(turn.update)
+    user = turn.person
+    target = int(rest[0]) if rest[0].isdigit() else None
+    if action == "new":
+        debriefs = await feedback.recent_debriefs(turn.session, user.id)
+        if debriefs:
+            turn.say(feedback.which_debrief(debriefs))
+        else:
+            await begin(turn, None)
+    elif action == "for":
+        record = await turn.session.get(Rejection, target) if target else None
+        if record is not None and record.user_id != user.id:
+            record = None
+        if record is not None:
+            record.feedback_status = "drafting"
+        await begin(turn, record)
+    elif action == "later" and target:
+        record = await turn.session.get(Rejection, target)
+        if record is not None and record.user_id == user.id:
+            record.feedback_status = "later"
+        turn.say(Say("reflection.feedback_later"))
+    elif action == "open" and target:
+        request = await feedback.mine(turn.session, user.id, target)
+        if request is None:
+            turn.answer_callback("toasts.request_gone")
+        elif request.status == "draft":
+            turn.say(await feedback.view(turn.session, user, request))
+        elif request.status in feedback.OPEN:
+            turn.say(feedback.check_message(request))
+        else:
+            turn.answer_callback("toasts.request_closed")
+        return  # the overview keeps its buttons
+    else:
+        turn.answer_callback("toasts.stale_button")
+        return
+    if message_id is not None:
+        turn.strip_buttons(message_id)
+
+
+def _when(turn: Turn, moment: datetime) -> str:
+    local = moment.astimezone(zone_for(turn.person.timezone or "UTC"))
+    return local.strftime("%a %d %b, %H:%M")
+
+
+@handler
+async def on_request(turn: Turn) -> None:
+    """fd:1:<request id>:<action> from a draft or a "did they reply?" message."""
+    query = turn.update.callback_query
+    assert query is not None
+    assert query.data is not None
+    parts = query.data.split(":")
+    request = None
+    if turn.private and len(parts) == 4 and parts[2].isdigit():
+        request = await feedback.mine(turn.session, turn.person.id, int(parts[2]))
+    if request is None:
+        turn.answer_callback("toasts.request_gone")
+        return
+    action, user = parts[3], turn.person
+    if feedback.reshape(request, action, turn.now):
+        view = await feedback.view(turn.session, user, request)
+        turn.say(Say(view.key, view.params, view.buttons, replace=True))
+        return
+    message_id = tapped_message_with_buttons(turn.update)
+    if message_id is not None:
+        turn.strip_buttons(message_id)
+    if request.status == "closed" or (request.status == "replied" and action != "interviewer"):
+        turn.answer_callback("toasts.request_closed")
+    elif action == "sent":
+        due = await feedback.mark_sent(turn.session, user, request, turn.now)
+        turn.say(Say("feedback.sent", {"date": _when(turn, due)}))
+    elif action == "not_now":
+        turn.say(Say("feedback.saved_draft"))
+    elif action == "log":
+        spec = turn.rt.flows[feedback.LOG_FLOW.code]
+        data = {"request_id": request.id}
+        turn.say(await flows.start(turn.session, spec, user, turn.chat_id, turn.now, data=data))
+    elif action == "not_yet":
+        feedback.start_followup(request, turn.now)
+        turn.say(Say("feedback.followup_intro"), await feedback.view(turn.session, user, request))
+    elif action == "let_go":
+        await feedback.let_go(turn.session, request, turn.now)
+        turn.say(Say("feedback.let_go"))
+    elif action == "interviewer":
+        record = (
+            await turn.session.get(Rejection, request.rejection_id)
+            if request.rejection_id
+            else None
+        )
+        await begin(
+            turn,
+            record,
+            recipient="interviewer",
+            company_name=request.company,
+            role_name=request.role,
+        )
+    else:
+        turn.answer_callback("toasts.stale_button")
+
+
+def register(app: RuntimeApp) -> None:
+    app.add_handler(CommandHandler("feedback", handler(show), filters=~filters.UpdateType.EDITED))
+    app.add_handler(CallbackQueryHandler(on_menu, pattern=r"^fq:1:"))
+    app.add_handler(CallbackQueryHandler(on_request, pattern=r"^fd:1:"))

@@ -1,0 +1,218 @@
+"""/feedback: from a debrief to a sent request, the check days later, and the reply logged."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.db.models import FeedbackRequest, PlanAction, ScheduledMessage
+from bot.emulator import BotMessage, SimUser
+from handlers.scheduled import dispatch_due
+from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.test_reflection import open_debrief, toggle
+
+
+async def requests(bot: BotHarness, user_id: int) -> list[FeedbackRequest]:
+    async with bot.sessions() as session:
+        query = select(FeedbackRequest).where(FeedbackRequest.user_id == user_id)
+        return list((await session.execute(query.order_by(FeedbackRequest.id))).scalars())
+
+
+async def debrief_then_draft(bot: BotHarness, user: SimUser) -> BotMessage:
+    """A debrief of a final round at Acme, then "Draft it now" through to the first draft."""
+    await open_debrief(user)
+    await user.send("Product Designer at Acme")
+    await user.next_message()
+    await user.tap("Final round")
+    await user.next_message()
+    await user.tap("Skip")
+    await user.next_message()
+    await toggle(bot, user, "Strong examples")
+    await user.tap("Done ✓")
+    await user.next_message()
+    await user.tap("Done ✓")
+    await user.next_message()
+    await user.tap("Done ✓")
+    card = await user.next_message()
+    await user.tap("Draft it now", message=card)
+    who = await user.next_message()
+    assert "feedback" in who.text.lower()
+    assert who.button_labels()[:3] == ["HR / recruiter", "The interviewer", "Agency / headhunter"]
+    await user.tap("HR / recruiter")
+    await user.next_message()
+    await user.send("Maria")
+    assert "sign" in (await user.next_message()).text.lower()
+    await user.send("Alex Kim")
+    await user.next_message()
+    await user.tap("Email")
+    await user.next_message()
+    await user.tap("Warm")
+    return await user.next_message()
+
+
+async def test_draft_sent_check_after_five_business_days_then_reply_logged(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    app = await bot.start()
+    user = await onboard(bot)  # Berlin, 09:00; the clock starts on Thursday 15 January
+    draft = await debrief_then_draft(bot, user)
+    assert "Subject" in draft.text
+    assert "Hi Maria," in draft.text
+    assert "Product Designer" in draft.text
+    assert "Acme" in draft.text
+    assert "Alex Kim" in draft.text
+    assert draft.html is not None
+    assert "<pre>" in draft.html
+    assert draft.button_labels() == [
+        "Shorter",
+        "Another version",
+        "Keep-in-touch note",
+        "Turn the no around",
+        "I sent it ✅",
+        "Not now",
+    ]
+    await user.tap("I sent it ✅")
+    sent = await user.next_message()
+    assert "Thu 22 Jan, 09:00" in sent.text  # five business days later, at check-in time
+    [request] = await requests(bot, user.id)
+    assert request.status == "sent"
+    stored = await bot.stored_user(user.id)
+    assert stored is not None
+    assert stored.signature_name == "Alex Kim"
+
+    bot.clock.advance(timedelta(days=6, hours=19))  # Wed 21 Jan, 07:00 UTC: not yet
+    assert await dispatch_due(app) == 0
+    bot.clock.current = datetime(2026, 1, 22, 8, 0, tzinfo=UTC)  # Thu 09:00 in Berlin
+    assert await dispatch_due(app) == 1
+    check = await user.next_message()
+    assert "Acme" in check.text
+    assert check.button_labels() == ["Yes, log it", "Not yet", "Let it go"]
+    await user.tap("Yes, log it")
+    await user.next_message()
+    await user.send(
+        "Thanks for asking. Your system design answers lacked depth and some examples were vague."
+    )
+    tags = await user.next_message()
+    assert "✓ Technical depth" in tags.button_labels()
+    assert "✓ Examples / detail" in tags.button_labels()
+    await toggle(bot, user, "Communication")  # the person corrects the suggestion
+    await user.tap("Done ✓")
+    logged = await user.next_message()
+    assert "/plan" in logged.text
+    [request] = await requests(bot, user.id)
+    assert request.status == "replied"
+    assert request.tags == ["technical", "examples", "communication"]
+    assert request.reply_text is not None
+    async with bot.sessions() as session:
+        reasons = (await session.execute(select(PlanAction.reason))).scalars().all()
+    assert {"tech_depth", "communication"} <= set(reasons)
+    await user.send("/plan")
+    plan = await user.next_message()
+    assert plan.text.count("• ") >= 3
+
+
+async def test_reshaping_the_draft_edits_it_in_place(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    draft = await debrief_then_draft(bot, user)
+    first_text = draft.text
+    await user.tap("Another version")
+    await bot.emulator.wait_idle()
+    assert draft.edited
+    assert draft.text != first_text
+    await user.tap("Shorter")
+    await bot.emulator.wait_idle()
+    assert "Longer" in draft.button_labels()
+    await user.tap("Turn the no around")
+    await bot.emulator.wait_idle()
+    assert "Turn the no around" in draft.text
+    assert "Feedback request" in draft.button_labels()
+    [request] = await requests(bot, user.id)
+    assert (request.kind, request.short, request.version) == ("turn_around", True, 0)
+    await user.tap("Not now")
+    assert "draft" in (await user.next_message()).text.lower()
+    await user.send("/feedback")
+    overview = await user.next_message()
+    assert "Acme" in overview.text
+    assert "draft" in overview.text
+    assert overview.button_labels()[-1] == "New request"
+
+
+async def test_let_it_go_stops_every_reminder(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await debrief_then_draft(bot, user)
+    await user.tap("I sent it ✅")
+    await user.next_message()
+    bot.clock.advance(timedelta(days=8))
+    assert await dispatch_due(bot.instances[0]) == 1
+    await user.next_message()
+    await user.tap("Let it go")
+    assert "no more reminders" in (await user.next_message()).text.lower()
+    bot.clock.advance(timedelta(days=30))
+    assert await dispatch_due(bot.instances[0]) == 0
+    [request] = await requests(bot, user.id)
+    assert request.status == "closed"
+    async with bot.sessions() as session:
+        pending = (
+            await session.execute(
+                select(ScheduledMessage).where(ScheduledMessage.status == "pending")
+            )
+        ).all()
+    assert pending == []
+
+
+async def test_not_yet_offers_a_gentle_follow_up_and_generic_reply_suggests_interviewer(
+    bot: BotHarness,
+) -> None:
+    user = await onboard(bot)
+    await debrief_then_draft(bot, user)
+    await user.tap("I sent it ✅")
+    await user.next_message()
+    bot.clock.advance(timedelta(days=8))
+    await dispatch_due(bot.instances[0])
+    await user.next_message()
+    await user.tap("Not yet")
+    follow_up = await user.next_message()
+    assert "Gentle follow-up" in follow_up.text
+    await user.tap("I sent it ✅")
+    await user.next_message()
+    [request] = await requests(bot, user.id)
+    assert request.status == "followed_up"
+    bot.clock.advance(timedelta(days=8))
+    await dispatch_due(bot.instances[0])
+    await user.next_message()
+    await user.tap("Yes, log it")
+    await user.next_message()
+    await user.send("We decided to move forward with another candidate. Best of luck!")
+    tags = await user.next_message()
+    assert not any(label.startswith("✓") for label in tags.button_labels())
+    await user.tap("Done ✓")
+    reply = await user.next_message()
+    assert reply.button_labels() == ["Ask the interviewer"]
+    await user.tap("Ask the interviewer")
+    ask_name = await user.next_message()
+    assert "name" in ask_name.text.lower()
+    await user.send("Sam")
+    await user.next_message()  # channel (their own name is remembered, so not asked again)
+    await user.tap("LinkedIn message")
+    await user.next_message()
+    await user.tap("Brief")
+    draft = await user.next_message()
+    assert "Subject" not in draft.text
+    assert "Sam" in draft.text
+    [_, second] = await requests(bot, user.id)
+    assert (second.recipient, second.channel, second.company) == ("interviewer", "linkedin", "Acme")
+
+
+async def test_feedback_without_a_debrief_asks_for_the_company(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("/feedback")
+    empty = await user.next_message()
+    await user.tap("New request", message=empty)
+    ask = await user.next_message()
+    assert "company" in ask.text.lower()
+    await user.send("Globex, data analyst")
+    assert "who" in (await user.next_message()).text.lower()
+    await user.send("/feedback@rebound_test_bot")
+    assert "Globex" not in (await user.next_message()).text  # nothing is drafted yet
