@@ -245,6 +245,8 @@ def _problem(spec: FlowSpec, ctx: FlowContext, state: State, transition: Transit
     if transition.problem.problem == "flow.stale_button":
         return FlowResult(stale=True)
     problem = Say(transition.problem.problem, dict(transition.problem.params))
+    if transition.problem.problem == "flow.tap_please":
+        return FlowResult([problem])  # the question and its buttons are right above
     return FlowResult([problem, ask(spec, ctx, state)])
 
 
