@@ -21,6 +21,7 @@ from bot.content import Content, load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
 from bot.runtime import Runtime, RuntimeApp, flow_specs
+from bot.update_processor import ChatOrderedProcessor
 from handlers import register_all
 
 log = logging.getLogger("rebound")
@@ -60,6 +61,7 @@ def build_application(
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(ChatOrderedProcessor(settings.max_concurrent_updates))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -101,3 +103,10 @@ async def stop_without_runner(app: RuntimeApp) -> None:
     await app.shutdown()
     if app.post_shutdown is not None:
         await app.post_shutdown(app)
+
+
+async def settle(app: RuntimeApp, fetched: int) -> None:
+    """Wait until ``app`` has finished handling ``fetched`` updates (demo and tests)."""
+    processor = app.update_processor
+    assert isinstance(processor, ChatOrderedProcessor)
+    await processor.wait_for(fetched)

@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         default=None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
     )
+    max_concurrent_updates: int = Field(
+        default=16,
+        ge=1,
+        le=256,
+        description="Chats handled side by side (one chat stays in order).",
+    )
+    nudge_repeat_days: int = Field(
+        default=14, ge=1, le=365, description="Days before the same nudge may be offered again."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging level."
     )

@@ -16,7 +16,7 @@ from typing import TextIO
 
 from telegram import Update
 
-from bot.app import build_application, start_without_runner, stop_without_runner
+from bot.app import build_application, settle, start_without_runner, stop_without_runner
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.content import Texts, load_content
@@ -42,6 +42,7 @@ class Demo:
         self.user: SimUser | None = None
         self.shown: set[int] = set()
         self.toasts_shown = 0
+        self.fetched_before = 0
 
     def print(self, line: str) -> None:
         print(line, file=self.out, flush=True)
@@ -53,6 +54,7 @@ class Demo:
         return self.user
 
     async def start_bot(self) -> None:
+        self.fetched_before = self.emulator.updates_fetched
         settings = self.settings.model_copy(update={"api_url": self.emulator.api_url})
         self.app = build_application(settings, token=DEMO_TOKEN, clock=self.clock)
         await start_without_runner(self.app)
@@ -88,9 +90,15 @@ class Demo:
             await self.demo_command(line)
         else:
             await user.send(line)
-        await self.emulator.wait_idle()
+        await self.settle()
         self.show_new_messages()
         return True
+
+    async def settle(self) -> None:
+        """Until the bot has handled everything it was sent (then print what it said)."""
+        await self.emulator.wait_idle()
+        assert self.app is not None
+        await settle(self.app, self.emulator.updates_fetched - self.fetched_before)
 
     async def tap(self, number: int) -> None:
         assert self.user is not None

@@ -12,6 +12,7 @@ from telegram.ext import Application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content
+from bot.services.checkins import WinSpec
 from bot.services.feedback import LogSpec, RequestSpec
 from bot.services.flows import FlowSpec
 from bot.services.onboarding import OnboardingSpec, SettingsSpec
@@ -28,6 +29,7 @@ def flow_specs() -> dict[str, FlowSpec]:
         ReflectionSpec(),
         RequestSpec(),
         LogSpec(),
+        WinSpec(),
     ]
     return {spec.flow.code: spec for spec in specs}
 

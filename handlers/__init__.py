@@ -7,6 +7,7 @@ from telegram.ext import Application
 
 from handlers import (
     cancel,
+    checkin,
     errors,
     fallback,
     feedback,
@@ -28,6 +29,7 @@ FEATURES = (
     reflection,
     history,
     feedback,
+    checkin,
     cancel,
     flows,
     fallback,

@@ -26,7 +26,8 @@ class Renderer:
     texts: Texts
 
     def text(self, reply: Say) -> str:
-        return self.texts.render(reply.key, {k: self._param(v) for k, v in reply.params.items()})
+        params = {k: self._param(v) for k, v in reply.params.items()}
+        return self.texts.render(reply.key, params, variant=reply.variant)
 
     def _param(self, value: object) -> object:
         if isinstance(value, Ref):

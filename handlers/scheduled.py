@@ -1,18 +1,22 @@
-"""The one periodic job: send what the outbox says is due (see bot.services.outbox)."""
+"""The one periodic job: move due check-ins and reviews into the outbox, then send what the
+outbox says is due, recording each outcome (see bot.services.schedule and .outbox)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.db.models import ScheduledMessage, User
 from bot.runtime import Runtime, RuntimeApp
-from bot.services import feedback, outbox, reflection
+from bot.services import checkins, feedback, nudges, outbox, reflection, schedule
 from bot.services.replies import Say
 from bot.services.users import mark_blocked
 from handlers.render import Renderer
@@ -20,57 +24,127 @@ from handlers.render import Renderer
 log = logging.getLogger("rebound.scheduled")
 
 INTERVAL_SECONDS = 30
+BATCH = 200
+CONCURRENCY = 16  # the rate limiter, not this, sets the pace
+TIME_BUDGET = 25.0  # seconds per run, so runs do not pile up
+
+Builder = Callable[[AsyncSession, ScheduledMessage, User], Awaitable[Say | None]]
 
 
-async def _reflect_reminder(_session: AsyncSession, _item: ScheduledMessage) -> Say | None:
+async def _checkin(session: AsyncSession, _item: ScheduledMessage, user: User) -> Say | None:
+    return checkins.prompt(await checkins.count(session, user.id))
+
+
+async def _review(session: AsyncSession, item: ScheduledMessage, user: User) -> Say | None:
+    return await checkins.weekly_review(session, user, item.due_at)
+
+
+async def _reflect_reminder(_s: AsyncSession, _i: ScheduledMessage, _u: User) -> Say | None:
     return reflection.reminder_message()
 
 
-async def _feedback_check(session: AsyncSession, item: ScheduledMessage) -> Say | None:
+async def _feedback_check(session: AsyncSession, item: ScheduledMessage, _u: User) -> Say | None:
     return await feedback.check_for(session, item.ref_id)
 
 
+async def _snoozed_nudge(session: AsyncSession, item: ScheduledMessage, user: User) -> Say | None:
+    nudge = await nudges.mine(session, user.id, item.ref_id) if item.ref_id else None
+    return await nudges.again(session, nudge) if nudge and nudge.outcome == "snoozed" else None
+
+
 # What each kind of scheduled message says; None means it is no longer needed.
-BUILDERS: dict[str, Callable[[AsyncSession, ScheduledMessage], Awaitable[Say | None]]] = {
+BUILDERS: dict[str, Builder] = {
+    schedule.CHECKIN: _checkin,
+    schedule.REVIEW: _review,
     reflection.REMINDER: _reflect_reminder,
     feedback.CHECK: _feedback_check,
+    nudges.SNOOZE: _snoozed_nudge,
 }
 
 
+@dataclass
+class Outcomes:
+    sent: list[int] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)
+    blocked: list[int] = field(default_factory=list)
+    failed: list[tuple[ScheduledMessage, float | None]] = field(default_factory=list)
+
+
 async def dispatch_due(app: RuntimeApp) -> int:
-    """Claim and send everything due now; returns how many were sent."""
+    """Everything due now, batch by batch, within a time budget; returns how many were sent."""
     rt: Runtime = app.bot_data["runtime"]
-    now = rt.clock.now()
+    started, total = time.monotonic(), 0
     async with rt.sessions() as session, session.begin():
-        due = []
-        for item in await outbox.claim_due(session, now):
-            build = BUILDERS.get(item.kind)
-            reply = await build(session, item) if build else None
-            if reply is None:
-                log.info("scheduled %s no longer needed", item.kind)
-                continue
+        await schedule.materialize(session, rt.clock.now())
+    while time.monotonic() - started < TIME_BUDGET:
+        sent, claimed = await _one_batch(app, rt)
+        total += sent
+        if claimed < BATCH:
+            break
+    return total
+
+
+async def _one_batch(app: RuntimeApp, rt: Runtime) -> tuple[int, int]:
+    now = rt.clock.now()
+    outcomes = Outcomes()
+    work: list[tuple[ScheduledMessage, Say, str | None]] = []
+    async with rt.sessions() as session, session.begin():
+        items = await outbox.claim_due(session, now, BATCH)
+        for item in items:
             user = await session.get_one(User, item.user_id)
-            due.append((item, reply, user.language_code))
-    sent = 0
-    for item, reply, language in due:
-        renderer = Renderer(rt.content.texts(language))
-        try:
-            for message in renderer.messages([reply]):
-                await app.bot.send_message(
-                    item.chat_id,
-                    message.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=message.markup,
+            build = BUILDERS.get(item.kind)
+            reply = await build(session, item, user) if build else None
+            if reply is None:
+                outcomes.dropped.append(item.id)
+            else:
+                work.append((item, reply, user.language_code))
+        await outbox.record_dropped(session, outcomes.dropped)
+        outcomes.dropped.clear()
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def send(item: ScheduledMessage, reply: Say, language: str | None) -> None:
+        async with gate:
+            await _send(app, rt, item, reply, language, outcomes)
+
+    await asyncio.gather(*(send(*job) for job in work))
+    async with rt.sessions() as session, session.begin():
+        finished = rt.clock.now()
+        await outbox.record_sent(session, outcomes.sent, finished)
+        await outbox.record_dropped(session, outcomes.dropped)
+        for user_id in outcomes.blocked:
+            await mark_blocked(session, user_id, finished)
+        for item, wait in outcomes.failed:
+            if await outbox.record_failure(session, item.id, item.attempts, finished, wait):
+                log.error(
+                    "scheduled %s %s parked after %d attempts", item.kind, item.id, item.attempts
                 )
-            sent += 1
-        except Forbidden:
-            async with rt.sessions() as session, session.begin():
-                await mark_blocked(session, item.user_id, rt.clock.now())
-        except TelegramError as exc:
-            log.warning(
-                "scheduled %s to chat %s failed: %s", item.kind, item.chat_id, type(exc).__name__
+    return len(outcomes.sent), len(items)
+
+
+async def _send(
+    app: RuntimeApp,
+    rt: Runtime,
+    item: ScheduledMessage,
+    reply: Say,
+    language: str | None,
+    outcomes: Outcomes,
+) -> None:
+    renderer = Renderer(rt.content.texts(language))
+    try:
+        for message in renderer.messages([reply]):
+            await app.bot.send_message(
+                item.chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=message.markup
             )
-    return sent
+    except Forbidden:
+        outcomes.dropped.append(item.id)
+        outcomes.blocked.append(item.user_id)
+    except RetryAfter as exc:
+        outcomes.failed.append((item, float(exc.retry_after)))  # type: ignore[arg-type]
+    except TelegramError as exc:
+        log.warning("scheduled %s %s failed: %s", item.kind, item.id, type(exc).__name__)
+        outcomes.failed.append((item, None))
+    else:
+        outcomes.sent.append(item.id)
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -80,5 +154,5 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
 def register(app: RuntimeApp) -> None:
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            _job, interval=INTERVAL_SECONDS, first=INTERVAL_SECONDS, name="outbox"
+            _job, interval=INTERVAL_SECONDS, first=INTERVAL_SECONDS, name="dispatch"
         )

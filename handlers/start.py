@@ -10,6 +10,7 @@ from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
+from handlers import checkin as checkin_feature
 from handlers import feedback as feedback_feature
 from handlers import help as help_feature
 from handlers import history as history_feature
@@ -27,6 +28,8 @@ DEEP_LINKS: dict[str, TurnFn] = {
     "history": history_feature.show_history,
     "plan": history_feature.show_plan,
     "feedback": feedback_feature.show,
+    "checkin": checkin_feature.show_checkin,
+    "win": checkin_feature.start_win,
 }
 
 

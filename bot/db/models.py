@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -17,6 +18,8 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -63,6 +66,12 @@ class User(Base):
     checkin_frequency: Mapped[str | None] = mapped_column(String(16))
     # How they sign feedback requests; remembered so they type it once.
     signature_name: Mapped[str | None] = mapped_column(String(80))
+    # The next scheduled check-in and weekly review (UTC); the dispatcher polls these indexes.
+    next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    review_day: Mapped[int | None] = mapped_column(SmallInteger)  # 0 = Monday; None = off
+    next_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None = until /resume
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # False once the person blocks the bot; /start sets it back.
@@ -137,6 +146,7 @@ class PlanAction(Base):
     status: Mapped[str] = mapped_column(String(12), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ScheduledMessage(Base):
@@ -154,7 +164,11 @@ class ScheduledMessage(Base):
     ref_id: Mapped[int | None] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JsonData, default=dict)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # pending → claimed (leased until claimed_until) → sent; or cancelled, or parked after
+    # too many failed attempts.
     status: Mapped[str] = mapped_column(String(12), default="pending")
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -189,3 +203,50 @@ class FeedbackRequest(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CheckIn(Base):
+    """One day's check-in (the person's local date); answering again that day updates it."""
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date())
+    mood: Mapped[int | None] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_checkins_user_day"),)
+
+
+class Win(Base):
+    """A small victory the person logged (or an interview they had)."""
+
+    __tablename__ = "wins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), default="win")
+    text: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Nudge(Base):
+    """A learning nudge that was offered: a plan action or a general idea, and what came of it.
+    Recent rows keep the same nudge from coming back too soon."""
+
+    __tablename__ = "nudges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    action_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("plan_actions.id", ondelete="CASCADE")
+    )
+    idea: Mapped[str | None] = mapped_column(String(32))
+    variant: Mapped[int] = mapped_column(SmallInteger, default=0)
+    outcome: Mapped[str | None] = mapped_column(String(12))  # done, snoozed, dropped
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -177,6 +177,11 @@ class Emulator:
         stored = self._state.commands.get((scope_key(scope_type, chat_id, user_id), language_code))
         return [(c["command"], c["description"]) for c in stored or []]
 
+    @property
+    def updates_fetched(self) -> int:
+        """How many distinct updates the bot has been handed (getUpdates or webhook)."""
+        return self._state.updates.fetched_total
+
     def set_rate_limits(self, enabled: bool) -> None:
         self._state.limiter = self._new_limiter() if enabled else None
 

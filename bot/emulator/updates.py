@@ -55,6 +55,7 @@ class UpdateQueue:
         self._allowed: set[str] | None = None
         self.webhook: WebhookConfig | None = None
         self.closed = False
+        self.fetched_total = 0  # distinct updates handed to the bot so far
 
     def push(self, update: dict[str, Any]) -> int:
         """Queue an update (numbering it unless it has an update_id); return its update_id."""
@@ -103,6 +104,7 @@ class UpdateQueue:
 
     def delivered(self, entry: Queued) -> None:
         """A webhook answered 2xx for ``entry``: it is fetched and confirmed."""
+        self.fetched_total += not entry.fetched
         entry.fetched = True
         if entry in self._pending:
             self._pending.remove(entry)
@@ -112,6 +114,7 @@ class UpdateQueue:
         batch = self._pending[:limit]
         if batch:
             for entry in batch:
+                self.fetched_total += not entry.fetched
                 entry.fetched = True
             self._on_activity()
         return [entry.update for entry in batch]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from bot.services.recurrence import local_instant
 from bot.services.timezones import zone_for
 
 DEFAULT_TIME = time(9, 0)
@@ -24,6 +25,5 @@ def add_business_days(start: date, days: int) -> date:
 
 def business_days_later(now: datetime, zone: str, at: time | None, days: int) -> datetime:
     """``days`` business days after today in ``zone``, at ``at`` local time, in UTC."""
-    tz = zone_for(zone)
-    day = add_business_days(now.astimezone(tz).date(), days)
-    return datetime.combine(day, at or DEFAULT_TIME, tzinfo=tz).astimezone(UTC)
+    day = add_business_days(now.astimezone(zone_for(zone)).date(), days)
+    return local_instant(day, at or DEFAULT_TIME, zone)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from bot.db.models import User
+from bot.services import schedule
 from bot.services.flow_engine import Accepted, Flow, Option, Rejected, Step
 from bot.services.flows import FlowContext
 from bot.services.replies import Button, Ref, Say
@@ -23,6 +24,7 @@ from bot.services.timezones import (
 FREQUENCIES = ("daily", "weekdays", "off")
 SUGGESTED_TIMES = ("08:00", "09:00", "12:30", "18:00", "20:00")
 DEFAULT_ZONE = "UTC"
+DEFAULT_REVIEW_DAY = 6  # Sunday; changed in /settings
 
 
 def parse_zone_answer(text: str, now: datetime) -> Accepted | Rejected:
@@ -121,6 +123,7 @@ class _SettingQuestions:
             user.checkin_time = None if answer.value is None else time.fromisoformat(answer.value)
         elif step == "freq":
             user.checkin_frequency = answer.value
+        schedule.reschedule(user, ctx.now)
 
     def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
         return _acknowledge(step, answer, ctx.now)
@@ -155,6 +158,9 @@ class OnboardingSpec(_SettingQuestions):
         if ctx.data.get("consent") != "yes":
             return [Say("onboarding.declined")]
         ctx.user.onboarded_at = ctx.now
+        if ctx.user.review_day is None:
+            ctx.user.review_day = DEFAULT_REVIEW_DAY
+        schedule.reschedule(ctx.user, ctx.now)
         return [summary_done(ctx.user)]
 
 

@@ -1,30 +1,31 @@
-"""The outbox: messages due later (reminders now; check-ins and nudges build on it).
+"""The outbox: messages due later (reminders, feedback checks, check-ins, snoozed nudges).
 
-Timing lives in the database, not in per-user jobs: one periodic job claims what is due, in
-batches, marks it sent in the same transaction, and only then sends.
+Timing lives in the database, not in per-user jobs: one periodic job leases what is due in
+batches, sends it, and records the outcome (sent, retried with backoff, parked, cancelled).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ScheduledMessage, User
 from bot.services.flow_engine import JsonValue
-from bot.services.timezones import zone_for
+from bot.services.recurrence import local_day, local_instant
 
 DEFAULT_LOCAL_TIME = time(9, 0)
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 5
+RETRY_BASE = timedelta(seconds=30)
 
 
 def tomorrow_at(zone: str, at: time | None, now: datetime) -> datetime:
     """Tomorrow at ``at`` (default 09:00) in ``zone``, as UTC. Computed in the zone itself, so
     a daylight-saving change overnight keeps the wall-clock time."""
-    tz = zone_for(zone)
-    local_day = now.astimezone(tz).date() + timedelta(days=1)
-    local = datetime.combine(local_day, at or DEFAULT_LOCAL_TIME, tzinfo=tz)
-    return local.astimezone(now.tzinfo)
+    day = local_day(now, zone) + timedelta(days=1)
+    return local_instant(day, at or DEFAULT_LOCAL_TIME, zone)
 
 
 async def schedule(
@@ -77,12 +78,18 @@ async def cancel(session: AsyncSession, user_id: int, kind: str, ref_id: int | N
 async def claim_due(
     session: AsyncSession, now: datetime, limit: int = 200
 ) -> list[ScheduledMessage]:
-    """Take up to ``limit`` due messages and mark them sent (or cancelled for people who
-    blocked the bot). On PostgreSQL, rows another instance is claiming are skipped."""
+    """Lease up to ``limit`` due messages (and ones whose lease ran out: a crash between
+    claiming and recording repeats a message at most once, never loses it). People who blocked
+    the bot have theirs cancelled. On PostgreSQL, rows another instance holds are skipped."""
     query = (
         select(ScheduledMessage, User.active)
         .join(User, User.id == ScheduledMessage.user_id)
-        .where(ScheduledMessage.status == "pending", ScheduledMessage.due_at <= now)
+        .where(
+            or_(
+                and_(ScheduledMessage.status == "pending", ScheduledMessage.due_at <= now),
+                and_(ScheduledMessage.status == "claimed", ScheduledMessage.claimed_until <= now),
+            )
+        )
         .order_by(ScheduledMessage.due_at)
         .limit(limit)
     )
@@ -90,8 +97,48 @@ async def claim_due(
         query = query.with_for_update(skip_locked=True, of=ScheduledMessage)
     claimed = []
     for item, active in (await session.execute(query)).all():
-        item.status = "sent" if active else "cancelled"
-        item.sent_at = now
-        if active:
-            claimed.append(item)
+        if not active:
+            item.status = "cancelled"
+            continue
+        item.status, item.claimed_until = "claimed", now + LEASE
+        item.attempts += 1
+        claimed.append(item)
     return claimed
+
+
+async def record_sent(session: AsyncSession, ids: list[int], now: datetime) -> None:
+    if ids:
+        await session.execute(
+            update(ScheduledMessage)
+            .where(ScheduledMessage.id.in_(ids))
+            .values(status="sent", sent_at=now, claimed_until=None)
+        )
+
+
+async def record_dropped(session: AsyncSession, ids: list[int]) -> None:
+    """Messages that no longer apply (a blocked person, a request that moved on)."""
+    if ids:
+        await session.execute(
+            update(ScheduledMessage)
+            .where(ScheduledMessage.id.in_(ids))
+            .values(status="cancelled", claimed_until=None)
+        )
+
+
+async def record_failure(
+    session: AsyncSession, item_id: int, attempts: int, now: datetime, wait: float | None
+) -> bool:
+    """Retry later with backoff (or after Telegram's retry_after); park after ``MAX_ATTEMPTS``.
+    Returns True when the message was parked."""
+    parked = attempts >= MAX_ATTEMPTS
+    delay = timedelta(seconds=wait) if wait else RETRY_BASE * 2 ** (attempts - 1)
+    await session.execute(
+        update(ScheduledMessage)
+        .where(ScheduledMessage.id == item_id)
+        .values(
+            status="parked" if parked else "pending",
+            due_at=now + delay,
+            claimed_until=None,
+        )
+    )
+    return parked

@@ -63,6 +63,7 @@ class Say:
     edit: bool = False
     replace: bool = False
     prompt_of: str | None = None
+    variant: int | None = None  # which version of the text; None picks one at random
 
 
 def rows(buttons: list[Button], columns: int) -> tuple[tuple[Button, ...], ...]:

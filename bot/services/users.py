@@ -10,6 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
+from bot.services import schedule
 
 
 async def ensure_user(
@@ -38,8 +39,9 @@ async def ensure_user(
     if language_code and user.language_code != language_code:
         user.language_code = language_code
     if not user.active:
-        # They wrote to us, so they have unblocked the bot.
+        # They wrote to us, so they have unblocked the bot: their schedule comes back.
         user.active = True
+        schedule.reschedule(user, now)
     return user
 
 

@@ -3,6 +3,7 @@ on loopback, with a real database and a frozen clock the test moves."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.app import build_application, start_without_runner, stop_without_runner
+from bot.app import build_application, settle, start_without_runner, stop_without_runner
 from bot.clock import FrozenClock
 from bot.config import Settings, load_settings
 from bot.content import load_content
@@ -18,9 +19,16 @@ from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.models import FlowState, User
 from bot.emulator import Emulator, SimUser
 from bot.runtime import RuntimeApp
+from bot.update_processor import ChatOrderedProcessor
 
 TOKEN = "424242:TEST-TOKEN"
 START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+
+
+def handled(app: RuntimeApp) -> int:
+    processor = app.update_processor
+    assert isinstance(processor, ChatOrderedProcessor)
+    return processor.handled
 
 
 class BotHarness:
@@ -36,6 +44,7 @@ class BotHarness:
             data_dir=tmp_path,
         )
         self.instances: list[RuntimeApp] = []
+        self.handled_by_stopped = 0
         self.engine = create_engine(database_url)
         self.sessions = create_sessionmaker(self.engine)
 
@@ -66,11 +75,19 @@ class BotHarness:
         await self.stop_polling(app)
         await stop_without_runner(app)
         self.instances.remove(app)
+        self.handled_by_stopped += handled(app)
 
     async def close(self) -> None:
         for app in list(self.instances):
             await self.stop(app)
         await self.engine.dispose()
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Until every update handed to the bot has been handled (replies, edits and all)."""
+        await self.emulator.wait_idle(timeout=timeout)
+        others = self.handled_by_stopped + sum(handled(a) for a in self.instances[:-1])
+        async with asyncio.timeout(timeout):
+            await settle(self.instances[-1], self.emulator.updates_fetched - others)
 
     def user(self, first_name: str = "Alex", **kwargs: Any) -> SimUser:
         return self.emulator.user(first_name, **kwargs)
@@ -97,13 +114,13 @@ async def begin_onboarding(bot: BotHarness, user: SimUser | None = None, **kwarg
     return user
 
 
-async def onboard(bot: BotHarness, **kwargs: Any) -> SimUser:
-    """A person fully set up: Berlin, 09:00, every day."""
+async def onboard(bot: BotHarness, frequency: str = "Every day", **kwargs: Any) -> SimUser:
+    """A person fully set up: Berlin, 09:00, every day (or ``frequency``)."""
     user = await begin_onboarding(bot, **kwargs)
     await user.send("Berlin")
     await user.next_message()
     await user.tap("09:00")
     await user.next_message()
-    await user.tap("Every day")
+    await user.tap(frequency)
     assert "You're all set" in (await user.next_message()).text
     return user

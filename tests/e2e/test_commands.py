@@ -76,10 +76,10 @@ async def test_stale_button_after_the_flow_ended(bot: BotHarness) -> None:
     user = await onboard(bot)
     welcome = user.messages[0]
     await user.tap_data("ob:1:abcd:consent:yes", message_id=welcome.message_id)
-    await bot.emulator.wait_idle()
+    await bot.settle()
     assert user.callback_answers[-1].text.startswith("That button has expired")
     await user.tap_data("zz:9:nothing:at-all")
-    await bot.emulator.wait_idle()
+    await bot.settle()
     assert user.callback_answers[-1].text.startswith("That button has expired")
     await user.expect_silence()
 
@@ -95,7 +95,7 @@ async def test_edited_messages_are_ignored_on_purpose(bot: BotHarness) -> None:
 async def test_blocking_stops_and_start_restores(bot: BotHarness) -> None:
     user = await onboard(bot)
     user.block()
-    await bot.emulator.wait_idle()
+    await bot.settle()
     row = await bot.stored_user(user.id)
     assert row is not None and row.active is False
     user.unblock()

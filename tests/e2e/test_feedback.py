@@ -56,7 +56,7 @@ async def test_draft_sent_check_after_five_business_days_then_reply_logged(
 ) -> None:
     bot = harness_any_db
     app = await bot.start()
-    user = await onboard(bot)  # Berlin, 09:00; the clock starts on Thursday 15 January
+    user = await onboard(bot, "No check-ins")  # Berlin, 09:00; starts Thursday 15 January
     draft = await debrief_then_draft(bot, user)
     assert "Subject" in draft.text
     assert "Hi Maria," in draft.text
@@ -114,18 +114,18 @@ async def test_draft_sent_check_after_five_business_days_then_reply_logged(
 
 
 async def test_reshaping_the_draft_edits_it_in_place(bot: BotHarness) -> None:
-    user = await onboard(bot)
+    user = await onboard(bot, "No check-ins")
     draft = await debrief_then_draft(bot, user)
     first_text = draft.text
     await user.tap("Another version")
-    await bot.emulator.wait_idle()
+    await bot.settle()
     assert draft.edited
     assert draft.text != first_text
     await user.tap("Shorter")
-    await bot.emulator.wait_idle()
+    await bot.settle()
     assert "Longer" in draft.button_labels()
     await user.tap("Turn the no around")
-    await bot.emulator.wait_idle()
+    await bot.settle()
     assert "Turn the no around" in draft.text
     assert "Feedback request" in draft.button_labels()
     [request] = await requests(bot, user.id)
@@ -140,7 +140,7 @@ async def test_reshaping_the_draft_edits_it_in_place(bot: BotHarness) -> None:
 
 
 async def test_let_it_go_stops_every_reminder(bot: BotHarness) -> None:
-    user = await onboard(bot)
+    user = await onboard(bot, "No check-ins")
     await debrief_then_draft(bot, user)
     await user.tap("I sent it ✅")
     await user.next_message()
@@ -165,7 +165,7 @@ async def test_let_it_go_stops_every_reminder(bot: BotHarness) -> None:
 async def test_not_yet_offers_a_gentle_follow_up_and_generic_reply_suggests_interviewer(
     bot: BotHarness,
 ) -> None:
-    user = await onboard(bot)
+    user = await onboard(bot, "No check-ins")
     await debrief_then_draft(bot, user)
     await user.tap("I sent it ✅")
     await user.next_message()
@@ -206,7 +206,7 @@ async def test_not_yet_offers_a_gentle_follow_up_and_generic_reply_suggests_inte
 
 
 async def test_feedback_without_a_debrief_asks_for_the_company(bot: BotHarness) -> None:
-    user = await onboard(bot)
+    user = await onboard(bot, "No check-ins")
     await user.send("/feedback")
     empty = await user.next_message()
     await user.tap("New request", message=empty)

@@ -96,13 +96,13 @@ async def test_random_updates_never_crash(
             update = raw_message(1_000_000 + n, user, rng.choice([*COMMANDS, "Berlin", "8pm"]))
             bot.emulator.inject_update(update)
             bot.emulator.inject_update(update)
-        await bot.emulator.wait_idle(timeout=60)
+        await bot.settle(timeout=60)
     assert [r.getMessage() for r in caplog.records if r.name == "rebound.errors"] == []
     answered = [u for u in users if u.messages or u.callback_answers]
     assert len(answered) >= 25
     # Bot still works for everyone afterwards.
     probe = users[0]
     await probe.send("/help")
-    await bot.emulator.wait_idle()
+    await bot.settle()
     assert probe.last_message is not None
     assert "Getting started" in probe.last_message.text

@@ -31,7 +31,7 @@ async def test_history_pages_in_place_and_opens_cards(bot: BotHarness) -> None:
     assert "Company 0" not in first.text
     assert first.button_labels()[-1] == "Older →"
     await user.tap("Older →")
-    await bot.emulator.wait_idle()
+    await bot.settle()
     assert first.edited
     assert "page 2 of 2" in first.text
     assert "Company 0" in first.text
@@ -40,7 +40,7 @@ async def test_history_pages_in_place_and_opens_cards(bot: BotHarness) -> None:
     card = await user.next_message()
     assert "Your debrief: Company 0" in card.text
     await user.tap_data("hs:1:open:99999")
-    await bot.emulator.wait_idle()
+    await bot.settle()
     assert user.callback_answers[-1].text == "That debrief is no longer there."
 
 

@@ -37,7 +37,7 @@ async def open_debrief(user: SimUser) -> BotMessage:
 async def toggle(bot: BotHarness, user: SimUser, *labels: str) -> BotMessage:
     for label in labels:
         await user.tap(label)
-    await bot.emulator.wait_idle()
+    await bot.settle()
     message = user.last_message
     assert message is not None
     return message
@@ -239,7 +239,7 @@ async def test_old_reflection_buttons_are_stale_and_two_in_a_row(bot: BotHarness
     await open_debrief(user)
     assert skip.callback_data is not None  # an old client could still send it
     await user.tap_data(skip.callback_data, message_id=old_question.message_id)
-    await bot.emulator.wait_idle()
+    await bot.settle()
     assert user.callback_answers[-1].text.startswith("That button has expired")
     state = await bot.flow_state(user.id)
     assert state is not None
@@ -267,7 +267,7 @@ async def test_patterns_appear_after_the_third(bot: BotHarness) -> None:
 
 
 async def test_not_now_nudges_once_the_next_day(bot: BotHarness) -> None:
-    user = await onboard(bot)  # check-ins at 09:00 Berlin
+    user = await onboard(bot, "No check-ins")  # check-in time 09:00 Berlin, none scheduled
     await user.send("/reflect")
     await user.next_message()
     await user.tap("Not now")

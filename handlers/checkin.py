@@ -1,0 +1,148 @@
+"""Check-ins (scheduled or /checkin), mood replies, nudges, /win, /pause and /resume."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.runtime import RuntimeApp
+from bot.services import checkins, flows, nudges
+from bot.services.replies import Button, Say
+from bot.services.timezones import zone_for
+from handlers import reflection as reflection_feature
+from handlers.reflection import private_chat_button
+from handlers.turn import Turn, handler, tapped_message_with_buttons
+
+MAX_PAUSE_DAYS = 365
+
+
+def _in_group(turn: Turn, payload: str) -> bool:
+    if turn.private:
+        return False
+    turn.say(Say("reflection.in_group", buttons=((private_chat_button(turn, payload),),)))
+    return True
+
+
+async def show_checkin(turn: Turn) -> None:
+    if _in_group(turn, "checkin"):
+        return
+    user = turn.person
+    if await checkins.checked_in_today(turn.session, user, turn.now):
+        turn.say(Say("checkin.checked_in_already"))
+    turn.say(checkins.prompt(await checkins.count(turn.session, user.id)))
+
+
+async def start_win(turn: Turn) -> None:
+    if _in_group(turn, "win"):
+        return
+    spec = turn.rt.flows[checkins.WIN_FLOW.code]
+    turn.say(await flows.start(turn.session, spec, turn.person, turn.chat_id, turn.now))
+
+
+@handler
+async def on_checkin(turn: Turn) -> None:
+    """ci:1:mood:<1-5> | ci:1:win | ci:1:interview | ci:1:rejection"""
+    query = turn.update.callback_query
+    assert query is not None
+    assert query.data is not None
+    if not turn.private:
+        turn.answer_callback("toasts.stale_button")
+        return
+    message_id = tapped_message_with_buttons(turn.update)
+    if message_id is not None:
+        turn.strip_buttons(message_id)
+    _, _, action, *rest = [*query.data.split(":"), ""]
+    user = turn.person
+    if action == "mood" and rest[0] in {str(m) for m in checkins.MOODS}:
+        mood = int(rest[0])
+        await checkins.record(turn.session, user, turn.now, mood)
+        turn.say_all(await checkins.mood_reply(turn.session, user, mood))
+        window = timedelta(days=turn.rt.settings.nudge_repeat_days)
+        turn.say(await nudges.offer(turn.session, user, turn.now, window))
+    elif action == "win":
+        await checkins.record(turn.session, user, turn.now, None)
+        await start_win(turn)
+    elif action == "interview":
+        await checkins.record(turn.session, user, turn.now, None)
+        wins = await checkins.log_win(turn.session, user, turn.now, "interview", None)
+        turn.say(Say("checkin.win_interview", variant=wins.id))
+    elif action == "rejection":
+        await checkins.record(turn.session, user, turn.now, None)
+        turn.say(Say("checkin.rejection_intro"))
+        await reflection_feature.show(turn)
+    else:
+        turn.answer_callback("toasts.stale_button")
+
+
+@handler
+async def on_nudge(turn: Turn) -> None:
+    """nd:1:<nudge id>:done|snooze|drop|today|tomorrow"""
+    query = turn.update.callback_query
+    assert query is not None
+    assert query.data is not None
+    parts = query.data.split(":")
+    nudge = None
+    if turn.private and len(parts) == 4 and parts[2].isdigit():
+        nudge = await nudges.mine(turn.session, turn.person.id, int(parts[2]))
+    if nudge is None or nudge.outcome in ("done", "dropped"):
+        turn.answer_callback("toasts.stale_button")
+        return
+    message_id = tapped_message_with_buttons(turn.update)
+    if message_id is not None:
+        turn.strip_buttons(message_id)
+    action, user = parts[3], turn.person
+    if action == "done":
+        await nudges.done(turn.session, nudge, turn.now)
+        turn.say(Say("checkin.nudge_done", variant=nudge.id))
+    elif action == "drop":
+        await nudges.drop(turn.session, nudge)
+        turn.say(Say("checkin.nudge_dropped", variant=nudge.id))
+    elif action == "snooze":
+        data = f"nd:1:{nudge.id}:"
+        turn.say(
+            Say(
+                "checkin.nudge_snooze_when",
+                buttons=(
+                    (
+                        Button("checkin.buttons.later_today", data=data + "today"),
+                        Button("checkin.buttons.tomorrow", data=data + "tomorrow"),
+                    ),
+                ),
+            )
+        )
+    elif action in ("today", "tomorrow"):
+        due = await nudges.snooze(turn.session, user, nudge, action, turn.now)
+        if action == "today":
+            local = due.astimezone(zone_for(user.timezone or "UTC"))
+            turn.say(Say("checkin.nudge_snoozed_today", {"time": local.strftime("%H:%M")}))
+        else:
+            turn.say(Say("checkin.nudge_snoozed_tomorrow"))
+    else:
+        turn.answer_callback("toasts.stale_button")
+
+
+async def pause(turn: Turn) -> None:
+    if _in_group(turn, "settings"):
+        return
+    args = turn.context.args or []
+    if len(args) > 1 or (args and not (args[0].isdigit() and 1 <= int(args[0]) <= MAX_PAUSE_DAYS)):
+        turn.say(Say("checkin.pause_usage"))
+        return
+    turn.say(checkins.pause(turn.person, turn.now, int(args[0]) if args else None))
+
+
+async def resume(turn: Turn) -> None:
+    if _in_group(turn, "settings"):
+        return
+    turn.say(checkins.resume(turn.person, turn.now))
+
+
+def register(app: RuntimeApp) -> None:
+    fresh = ~filters.UpdateType.EDITED
+    app.add_handler(CommandHandler("checkin", handler(show_checkin), filters=fresh))
+    app.add_handler(CommandHandler("win", handler(start_win), filters=fresh))
+    app.add_handler(CommandHandler("pause", handler(pause), filters=fresh))
+    app.add_handler(CommandHandler("resume", handler(resume), filters=fresh))
+    app.add_handler(CallbackQueryHandler(on_checkin, pattern=r"^ci:1:"))
+    app.add_handler(CallbackQueryHandler(on_nudge, pattern=r"^nd:1:"))
