@@ -48,11 +48,22 @@ def decode_params(request: RawRequest) -> dict[str, Any]:
     return raw
 
 
+class _Injected(Exception):
+    """A failure a test asked for: answered like Telegram, not counted as the bot's mistake."""
+
+    def __init__(self, reject: ApiReject):
+        super().__init__(reject.description)
+        self.reject = reject
+
+
 class Dispatcher:
     def __init__(self, state: State, latency: float):
         self.state = state
         self.latency = latency
         self.stopping = asyncio.Event()
+        # Failures a test asked for: (method, reject) answered before the real method runs.
+        self.faults: list[tuple[str, ApiReject]] = []
+        self.injected: list[ApiError] = []
 
     async def handle(
         self,
@@ -73,6 +84,8 @@ class Dispatcher:
             state.note_activity()
         try:
             return 200, await self._answer(token, method, request, poll, call)
+        except _Injected as injected:
+            return injected.reject.error_code, injected.reject.envelope()
         except ApiReject as reject:
             if not client_gone():
                 state.errors.append(
@@ -105,6 +118,13 @@ class Dispatcher:
             state.warnings.append(
                 f"{call.method}: unknown parameter(s) {', '.join(unknown)} (Telegram ignores them)"
             )
+        fault = next((f for f in self.faults if f[0] == call.method), None)
+        if fault is not None:
+            self.faults.remove(fault)
+            self.injected.append(
+                ApiError(call.method, fault[1].error_code, fault[1].description, params)
+            )
+            raise _Injected(fault[1])
         if call.method == "getUpdates":
             if not state.updates.has_updates_for(params.get("offset")):
                 await self._delay()

@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any
 
 from bot.emulator.dispatch import Dispatcher
+from bot.emulator.errors import ApiReject, too_many_requests
 from bot.emulator.limits import RateLimiter
 from bot.emulator.methods.bot import scope_key
 from bot.emulator.models import ApiCall, ApiError
@@ -176,6 +177,23 @@ class Emulator:
         """The command list setMyCommands stored for exactly this scope and language."""
         stored = self._state.commands.get((scope_key(scope_type, chat_id, user_id), language_code))
         return [(c["command"], c["description"]) for c in stored or []]
+
+    def fail_next(
+        self, method: str, error_code: int = 500, *, count: int = 1, retry_after: int | None = None
+    ) -> None:
+        """Answer the next ``count`` calls of ``method`` with an error, as Telegram would:
+        500 "Internal Server Error", 502 "Bad Gateway", or 429 with ``retry_after``. These
+        land in ``injected_failures``, not in ``errors``."""
+        if error_code == 429:
+            reject = too_many_requests(retry_after or 1)
+        else:
+            description = {502: "Bad Gateway"}.get(error_code, "Internal Server Error")
+            reject = ApiReject(error_code, description)
+        self._dispatcher.faults.extend((method, reject) for _ in range(count))
+
+    @property
+    def injected_failures(self) -> list[ApiError]:
+        return self._dispatcher.injected
 
     @property
     def updates_fetched(self) -> int:
