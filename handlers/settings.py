@@ -10,7 +10,7 @@ from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
 from handlers.turn import Turn, handler, tapped_message_with_buttons
 
-CHANGEABLE = ("tz", "time", "freq")
+CHANGEABLE = ("tz", "time", "freq", "review")
 
 
 async def show(turn: Turn) -> None:

@@ -69,6 +69,13 @@ CHECKIN_TIME = Step(
     skippable=True,
     columns=3,
 )
+REVIEW_DAYS = ("0", "1", "2", "3", "4", "5", "6", "off")
+REVIEW = Step(
+    "review",
+    "settings.ask_review",
+    options=tuple(Option(d, f"settings.review_day.{d}") for d in REVIEW_DAYS),
+    columns=4,
+)
 FREQUENCY = Step(
     "freq",
     "onboarding.ask_frequency",
@@ -95,6 +102,9 @@ def summary(user: User, now: datetime) -> Say:
                 else Ref("settings.time_not_set")
             ),
             "frequency": Ref(f"onboarding.frequency.{user.checkin_frequency or 'off'}"),
+            "review": Ref(
+                f"settings.review_day.{'off' if user.review_day is None else user.review_day}"
+            ),
         },
         (
             (
@@ -103,8 +113,9 @@ def summary(user: User, now: datetime) -> Say:
             ),
             (
                 Button("settings.buttons.frequency", data="ss:1:freq"),
-                Button("settings.buttons.done", data="ss:1:done"),
+                Button("settings.buttons.review", data="ss:1:review"),
             ),
+            (Button("settings.buttons.done", data="ss:1:done"),),
         ),
     )
 
@@ -123,6 +134,8 @@ class _SettingQuestions:
             user.checkin_time = None if answer.value is None else time.fromisoformat(answer.value)
         elif step == "freq":
             user.checkin_frequency = answer.value
+        elif step == "review":
+            user.review_day = None if answer.value in (None, "off") else int(answer.value)
         schedule.reschedule(user, ctx.now)
 
     def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
@@ -180,7 +193,7 @@ def summary_done(user: User) -> Say:
 class SettingsSpec(_SettingQuestions):
     """Change one setting at a time, then show the summary again."""
 
-    flow = Flow("st", 1, (TIMEZONE, CHECKIN_TIME, FREQUENCY))
+    flow = Flow("st", 1, (TIMEZONE, CHECKIN_TIME, FREQUENCY, REVIEW))
 
     async def finish(self, ctx: FlowContext) -> list[Say]:
         return [Say("settings.saved"), summary(ctx.user, ctx.now)]

@@ -36,6 +36,17 @@ async def test_settings_change_time_zone_with_buttons(bot: BotHarness) -> None:
     assert row is not None and row.timezone == "Africa/Lagos"
     await user.send("/settings")
     await user.next_message()
+    await user.tap("Weekly review")
+    await user.next_message()
+    await user.tap("Friday")
+    assert "Weekly review: Friday" in (await user.next_message()).text
+    row = await bot.stored_user(user.id)
+    assert row is not None
+    assert row.review_day == 4
+    assert row.next_review_at is not None
+    assert row.next_review_at.weekday() == 4
+    await user.send("/settings")
+    await user.next_message()
     await user.tap("All good")
     assert "Settings kept" in (await user.next_message()).text
 

@@ -125,7 +125,14 @@ async def test_start_again_shows_settings_instead_of_starting_over(bot: BotHarne
     assert "Time zone: Europe/Berlin" in summary.text
     assert "Check-in time: 09:00" in summary.text
     assert "How often: Every day" in summary.text
-    assert summary.button_labels() == ["Time zone", "Check-in time", "How often", "All good"]
+    assert "Weekly review: Sunday" in summary.text
+    assert summary.button_labels() == [
+        "Time zone",
+        "Check-in time",
+        "How often",
+        "Weekly review",
+        "All good",
+    ]
 
 
 async def test_start_mid_onboarding_resumes_the_same_question(bot: BotHarness) -> None:
