@@ -14,12 +14,22 @@ from bot.db.engine import create_engine
 from bot.db.migrate import current_revision, upgrade
 
 log = logging.getLogger("rebound")
+# At INFO/DEBUG these would print request bodies or SQL parameters, i.e. what people wrote.
+NOISY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "telegram",
+    "apscheduler",
+    "tornado.access",
+    "aiosqlite",
+    "sqlalchemy",
+    "asyncpg",
+)
 
 
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Library loggers at INFO/DEBUG would print request bodies, i.e. what people wrote.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "tornado.access"):
+    for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     nudge_repeat_days: int = Field(
         default=14, ge=1, le=365, description="Days before the same nudge may be offered again."
     )
+    checkin_retention_days: int = Field(
+        default=365, ge=7, description="Check-in moods older than this are deleted."
+    )
+    inactive_purge_days: int = Field(
+        default=180, ge=1, description="People who blocked the bot are erased after this."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging level."
     )

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.constants import ParseMode
@@ -16,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.db.models import ScheduledMessage, User
 from bot.runtime import Runtime, RuntimeApp
-from bot.services import checkins, feedback, nudges, outbox, reflection, schedule
+from bot.services import checkins, feedback, nudges, outbox, privacy, reflection, schedule
 from bot.services.replies import Say
 from bot.services.users import mark_blocked
 from handlers.render import Renderer
@@ -27,6 +28,7 @@ INTERVAL_SECONDS = 30
 BATCH = 200
 CONCURRENCY = 16  # the rate limiter, not this, sets the pace
 TIME_BUDGET = 25.0  # seconds per run, so runs do not pile up
+RETENTION_EVERY = timedelta(hours=1)
 
 Builder = Callable[[AsyncSession, ScheduledMessage, User], Awaitable[Say | None]]
 
@@ -74,6 +76,7 @@ async def dispatch_due(app: RuntimeApp) -> int:
     """Everything due now, batch by batch, within a time budget; returns how many were sent."""
     rt: Runtime = app.bot_data["runtime"]
     started, total = time.monotonic(), 0
+    await _retention(app, rt)
     async with rt.sessions() as session, session.begin():
         await schedule.materialize(session, rt.clock.now())
     while time.monotonic() - started < TIME_BUDGET:
@@ -82,6 +85,24 @@ async def dispatch_due(app: RuntimeApp) -> int:
         if claimed < BATCH:
             break
     return total
+
+
+async def _retention(app: RuntimeApp, rt: Runtime) -> None:
+    """At most hourly: delete old check-ins and erase people long gone (see /privacy)."""
+    now = rt.clock.now()
+    last = app.bot_data.get("retention_at")
+    if last is not None and now - last < RETENTION_EVERY:
+        return
+    app.bot_data["retention_at"] = now
+    settings = rt.settings
+    async with rt.sessions() as session, session.begin():
+        checkins_gone, people_gone = await privacy.purge(
+            session, now, settings.checkin_retention_days, settings.inactive_purge_days
+        )
+    if checkins_gone or people_gone:
+        log.info(
+            "retention: %d old check-ins, %d inactive people erased", checkins_gone, people_gone
+        )
 
 
 async def _one_batch(app: RuntimeApp, rt: Runtime) -> tuple[int, int]:

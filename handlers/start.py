@@ -14,6 +14,7 @@ from handlers import checkin as checkin_feature
 from handlers import feedback as feedback_feature
 from handlers import help as help_feature
 from handlers import history as history_feature
+from handlers import privacy as privacy_feature
 from handlers import reflection as reflection_feature
 from handlers import settings as settings_feature
 from handlers.turn import Turn, TurnFn, handler
@@ -30,6 +31,9 @@ DEEP_LINKS: dict[str, TurnFn] = {
     "feedback": feedback_feature.show,
     "checkin": checkin_feature.show_checkin,
     "win": checkin_feature.start_win,
+    "privacy": privacy_feature.show,
+    "export": privacy_feature.export,
+    "delete": privacy_feature.ask_delete,
 }
 
 

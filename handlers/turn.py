@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
+from telegram import InputFile, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -54,6 +54,7 @@ class Turn:
     _replies: list[Say] = field(default_factory=list)
     _answer: _CallbackAnswer | None = None
     _strip_buttons: list[int] = field(default_factory=list)
+    _files: list[tuple[str, bytes, Say | None]] = field(default_factory=list)
 
     @property
     def chat_id(self) -> int:
@@ -80,6 +81,14 @@ class Turn:
 
     def answer_callback(self, key: str | None = None, *, alert: bool = False) -> None:
         self._answer = _CallbackAnswer(key, alert)
+
+    def attach(self, filename: str, data: bytes, *, caption: Say | None = None) -> None:
+        """Send a file (after the commit, like every reply)."""
+        self._files.append((filename, data, caption))
+
+    def forget_person(self) -> None:
+        """The person's data was just erased: nothing more may be written for them."""
+        self.user = None
 
     def strip_buttons(self, message_id: int) -> None:
         """Remove the keyboard from a question that has been answered (no double taps)."""
@@ -124,6 +133,13 @@ class Turn:
             )
             if out.prompt_of is not None and self.user is not None:
                 await self._remember_prompt(out.prompt_of, sent.message_id)
+        for filename, data, caption in self._files:
+            await bot.send_document(
+                self.chat_id,
+                InputFile(data, filename=filename),
+                caption=self.renderer.text(caption) if caption else None,
+                parse_mode=ParseMode.HTML,
+            )
 
     async def _replace(self, message_id: int, reply: Say) -> None:
         try:

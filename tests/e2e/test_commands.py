@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from bot.cli import NOISY_LOGGERS as NOISY
 from bot.cli import configure_logging
 from bot.services import flows
 from tests.e2e.harness import BotHarness, begin_onboarding, onboard
@@ -129,7 +130,7 @@ async def test_an_error_gets_an_apology_and_no_personal_text_in_logs(
     await user.tap("Sounds good")
     await user.next_message()
     monkeypatch.setattr(flows, "handle_text", broken)
-    levels = {name: logging.getLogger(name).level for name in ("telegram", "httpx", "httpcore")}
+    levels = {name: logging.getLogger(name).level for name in NOISY}
     configure_logging("DEBUG")  # the most talkative production setting
     try:
         with caplog.at_level(logging.DEBUG):

@@ -1,0 +1,88 @@
+"""/privacy (what is kept and why), /export (all of it, as files), /delete (all of it, gone)."""
+
+from __future__ import annotations
+
+import html
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.runtime import RuntimeApp
+from bot.services import privacy
+from bot.services.replies import Button, Ref, Say
+from handlers.reflection import private_chat_button
+from handlers.turn import Turn, handler, tapped_message_with_buttons
+
+
+def _in_group(turn: Turn, payload: str) -> bool:
+    if turn.private:
+        return False
+    turn.say(Say("reflection.in_group", buttons=((private_chat_button(turn, payload),),)))
+    return True
+
+
+async def show(turn: Turn) -> None:
+    if _in_group(turn, "privacy"):
+        return
+    settings = turn.rt.settings
+    turn.say(
+        Say(
+            "privacy.summary",
+            {
+                "checkin_days": settings.checkin_retention_days,
+                "inactive_days": settings.inactive_purge_days,
+                "encryption": Ref("privacy.encryption.off"),
+            },
+        )
+    )
+
+
+async def export(turn: Turn) -> None:
+    if _in_group(turn, "export"):
+        return
+    document = await privacy.export(turn.session, turn.person, turn.now)
+    texts = turn.texts
+    # The Markdown file is plain text: render the content, then undo the HTML escaping.
+    readable = "\n\n".join(
+        html.unescape(texts.render(key, params, variant=0))
+        for key, params in privacy.markdown(document)
+    )
+    turn.attach("rebound-export.json", privacy.export_json(document))
+    turn.attach(
+        "rebound-debriefs.md", readable.encode("utf-8"), caption=Say("privacy.export_caption")
+    )
+
+
+async def ask_delete(turn: Turn) -> None:
+    if _in_group(turn, "delete"):
+        return
+    buttons = (
+        (Button("privacy.buttons.delete", data="dl:1:yes"),),
+        (Button("privacy.buttons.keep", data="dl:1:no"),),
+    )
+    turn.say(Say("privacy.delete_confirm", buttons=buttons))
+
+
+@handler
+async def on_delete(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None
+    if not turn.private:
+        turn.answer_callback("toasts.stale_button")
+        return
+    message_id = tapped_message_with_buttons(turn.update)
+    if message_id is not None:
+        turn.strip_buttons(message_id)
+    if query.data == "dl:1:yes":
+        await privacy.erase(turn.session, turn.person.id)
+        turn.forget_person()
+        turn.say(Say("privacy.deleted"))
+    else:
+        turn.say(Say("privacy.kept"))
+
+
+def register(app: RuntimeApp) -> None:
+    fresh = ~filters.UpdateType.EDITED
+    app.add_handler(CommandHandler("privacy", handler(show), filters=fresh))
+    app.add_handler(CommandHandler("export", handler(export), filters=fresh))
+    app.add_handler(CommandHandler("delete", handler(ask_delete), filters=fresh))
+    app.add_handler(CallbackQueryHandler(on_delete, pattern=r"^dl:1:"))
