@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     inactive_purge_days: int = Field(
         default=180, ge=1, description="People who blocked the bot are erased after this."
     )
+    flood_limit: int = Field(
+        default=30, ge=1, description="Messages per person per flood window before slowing down."
+    )
+    flood_window_seconds: float = Field(default=10.0, gt=0, description="The flood window.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging level."
     )

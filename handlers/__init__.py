@@ -12,6 +12,7 @@ from handlers import (
     fallback,
     feedback,
     flows,
+    gatekeeping,
     history,
     membership,
     privacy,
@@ -23,6 +24,7 @@ from handlers import (
 from handlers import help as help_feature
 
 FEATURES = (
+    gatekeeping,
     membership,
     start,
     help_feature,

@@ -42,6 +42,8 @@ class BotHarness:
             api_url=emulator.api_url,
             database_url=database_url,
             data_dir=tmp_path,
+            # Simulated people act at machine speed; the flood test sets its own limit.
+            flood_limit=10_000,
         )
         self.instances: list[RuntimeApp] = []
         self.handled_by_stopped = 0
