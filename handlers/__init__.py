@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
+    admin,
     cancel,
     checkin,
     errors,
@@ -34,6 +35,7 @@ FEATURES = (
     feedback,
     checkin,
     privacy,
+    admin,
     cancel,
     flows,
     fallback,

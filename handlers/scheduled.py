@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.db.models import ScheduledMessage, User
 from bot.runtime import Runtime, RuntimeApp
-from bot.services import checkins, feedback, nudges, outbox, privacy, reflection, schedule
+from bot.services import admin, checkins, feedback, nudges, outbox, privacy, reflection, schedule
 from bot.services.replies import Say
 from bot.services.users import mark_blocked
 from handlers.render import Renderer
@@ -54,6 +54,10 @@ async def _snoozed_nudge(session: AsyncSession, item: ScheduledMessage, user: Us
     return await nudges.again(session, nudge) if nudge and nudge.outcome == "snoozed" else None
 
 
+async def _broadcast(_s: AsyncSession, item: ScheduledMessage, _u: User) -> Say | None:
+    return admin.broadcast_message(str(item.payload.get("text", "")))
+
+
 # What each kind of scheduled message says; None means it is no longer needed.
 BUILDERS: dict[str, Builder] = {
     schedule.CHECKIN: _checkin,
@@ -61,6 +65,7 @@ BUILDERS: dict[str, Builder] = {
     reflection.REMINDER: _reflect_reminder,
     feedback.CHECK: _feedback_check,
     nudges.SNOOZE: _snoozed_nudge,
+    admin.BROADCAST: _broadcast,
 }
 
 

@@ -1,0 +1,99 @@
+"""Operator tools: aggregate counts only (never anyone's answers) and a confirmed broadcast."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import CheckIn, FeedbackRequest, FlowState, Rejection, ScheduledMessage, User
+from bot.services.replies import Button, Say
+
+BROADCAST = "broadcast"  # outbox kind
+DRAFT_FLOW = "ad"  # a pending broadcast waits in the operator's flow state until confirmed
+TEXT_LIMIT = 3000
+
+
+async def _count(session: AsyncSession, *where: object) -> int:
+    query = select(func.count())
+    for condition in where:
+        query = query.where(condition)  # type: ignore[arg-type]
+    return int((await session.execute(query)).scalar_one())
+
+
+async def stats(session: AsyncSession, now: datetime) -> Say:
+    week = now - timedelta(days=7)
+    return Say(
+        "admin.stats",
+        {
+            "people": await _count(session, User.id.is_not(None)),
+            "active": await _count(session, User.active.is_(True), User.onboarded_at.is_not(None)),
+            "debriefs": await _count(session, Rejection.completed_at.is_not(None)),
+            "debriefs_week": await _count(session, Rejection.completed_at >= week),
+            "requests_sent": await _count(session, FeedbackRequest.sent_at.is_not(None)),
+            "checkins_week": await _count(session, CheckIn.created_at >= week),
+            "pending": await _count(session, ScheduledMessage.status == "pending"),
+            "parked": await _count(session, ScheduledMessage.status == "parked"),
+        },
+    )
+
+
+async def draft_broadcast(session: AsyncSession, operator: User, text: str, now: datetime) -> Say:
+    text = text.strip()[:TEXT_LIMIT]
+    audience = await _count(session, User.active.is_(True), User.onboarded_at.is_not(None))
+    row = await session.get(FlowState, (operator.id, operator.id))
+    if row is None:
+        row = FlowState(chat_id=operator.id, user_id=operator.id, data={})
+        session.add(row)
+    row.flow, row.step, row.data, row.updated_at = DRAFT_FLOW, "confirm", {"text": text}, now
+    return Say(
+        "admin.broadcast_confirm",
+        {"text": text, "count": audience},
+        (
+            (
+                Button("admin.buttons.send", data="ad:1:send"),
+                Button("admin.buttons.cancel", data="ad:1:cancel"),
+            ),
+        ),
+    )
+
+
+async def confirm_broadcast(session: AsyncSession, operator: User, now: datetime) -> int | None:
+    """Queue the drafted broadcast for everyone active; None if there was no draft."""
+    row = await session.get(FlowState, (operator.id, operator.id))
+    if row is None or row.flow != DRAFT_FLOW:
+        return None
+    text = str(row.data.get("text", ""))
+    await session.delete(row)
+    ids = (
+        await session.execute(
+            select(User.id).where(User.active.is_(True), User.onboarded_at.is_not(None))
+        )
+    ).scalars()
+    rows = [
+        {
+            "user_id": uid,
+            "chat_id": uid,
+            "kind": BROADCAST,
+            "payload": {"text": text},
+            "due_at": now,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+        }
+        for uid in ids
+    ]
+    if rows:
+        await session.execute(insert(ScheduledMessage), rows)
+    return len(rows)
+
+
+async def drop_broadcast(session: AsyncSession, operator: User) -> None:
+    row = await session.get(FlowState, (operator.id, operator.id))
+    if row is not None and row.flow == DRAFT_FLOW:
+        await session.delete(row)
+
+
+def broadcast_message(text: str) -> Say:
+    return Say("admin.broadcast_message", {"text": text})

@@ -1,0 +1,57 @@
+"""/admin: for the operators in REBOUND_ADMIN_IDS only; to anyone else it does not exist."""
+
+from __future__ import annotations
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.runtime import RuntimeApp
+from bot.services import admin
+from bot.services.replies import Say
+from handlers.turn import Turn, handler, tapped_message_with_buttons
+
+
+def _is_operator(turn: Turn) -> bool:
+    user = turn.update.effective_user
+    return turn.private and user is not None and user.id in turn.rt.settings.admin_ids
+
+
+@handler
+async def on_admin(turn: Turn) -> None:
+    if not _is_operator(turn):
+        turn.say(Say("fallback.unknown_command"))
+        return
+    args = turn.context.args or []
+    message = turn.update.effective_message
+    if args[:1] == ["stats"]:
+        turn.say(await admin.stats(turn.session, turn.now))
+    elif args[:1] == ["broadcast"] and len(args) > 1 and message and message.text:
+        text = message.text.split(None, 2)[2]  # keep the operator's line breaks
+        turn.say(await admin.draft_broadcast(turn.session, turn.person, text, turn.now))
+    else:
+        turn.say(Say("admin.usage"))
+
+
+@handler
+async def on_confirm(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None
+    if not _is_operator(turn):
+        turn.answer_callback("toasts.stale_button")
+        return
+    message_id = tapped_message_with_buttons(turn.update)
+    if message_id is not None:
+        turn.strip_buttons(message_id)
+    if query.data == "ad:1:send":
+        count = await admin.confirm_broadcast(turn.session, turn.person, turn.now)
+        if count is None:
+            turn.answer_callback("toasts.stale_button")
+        else:
+            turn.say(Say("admin.broadcast_queued", {"count": count}))
+    else:
+        await admin.drop_broadcast(turn.session, turn.person)
+        turn.say(Say("admin.broadcast_cancelled"))
+
+
+def register(app: RuntimeApp) -> None:
+    app.add_handler(CommandHandler("admin", on_admin, filters=~filters.UpdateType.EDITED))
+    app.add_handler(CallbackQueryHandler(on_confirm, pattern=r"^ad:1:"))
