@@ -1,4 +1,4 @@
-"""``rebound run | demo | migrate``: the entry points people type."""
+"""``rebound run | demo | migrate | doctor``: the entry points people type."""
 
 from __future__ import annotations
 
@@ -80,7 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="chat with the bot in this terminal, no token needed")
     demo.add_argument("--fresh", action="store_true", help="start from an empty demo database")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    doctor = sub.add_parser("doctor", help="check settings, database, content, token and webhook")
+    doctor.add_argument("--offline", action="store_true", help="skip getMe and getWebhookInfo")
+    doctor.add_argument("-v", "--verbose", action="store_true", help="also list every setting")
     args = parser.parse_args(argv)
+    if args.command == "doctor":  # loads settings itself: a bad one is a FAIL line, not exit 2
+        from bot.doctor import main as doctor_main
+
+        configure_logging("WARNING")
+        return doctor_main(offline=args.offline, verbose=args.verbose)
     try:
         settings = load_settings()
         configure_logging(settings.log_level if args.command == "run" else "WARNING")

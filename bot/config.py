@@ -69,6 +69,9 @@ class Settings(BaseSettings):
         default=30, ge=1, description="Messages per person per flood window before slowing down."
     )
     flood_window_seconds: float = Field(default=10.0, gt=0, description="The flood window.")
+    group_edit_gap_seconds: float = Field(
+        default=4.0, gt=0, description="Group check-in counts are edited at most this often."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging level."
     )

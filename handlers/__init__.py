@@ -14,6 +14,7 @@ from handlers import (
     feedback,
     flows,
     gatekeeping,
+    groups,
     history,
     membership,
     privacy,
@@ -27,6 +28,7 @@ from handlers import help as help_feature
 FEATURES = (
     gatekeeping,
     membership,
+    groups,
     start,
     help_feature,
     settings,

@@ -49,7 +49,8 @@ class Renderer:
         if button.literal:
             label = button.label
         else:
-            label = self.texts.render(button.label, button.params, variant=0)
+            params = {k: self._param(v) for k, v in button.params.items()}
+            label = self.texts.render(button.label, params, variant=0)
         if button.ticked:
             label = f"✓ {label}"
         if button.url is not None:

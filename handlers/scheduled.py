@@ -15,9 +15,19 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.db.models import ScheduledMessage, User
+from bot.db.models import Group, ScheduledMessage, User
 from bot.runtime import Runtime, RuntimeApp
-from bot.services import admin, checkins, feedback, nudges, outbox, privacy, reflection, schedule
+from bot.services import (
+    admin,
+    checkins,
+    feedback,
+    groups,
+    nudges,
+    outbox,
+    privacy,
+    reflection,
+    schedule,
+)
 from bot.services.replies import Say
 from bot.services.users import mark_blocked
 from handlers.render import Renderer
@@ -31,6 +41,15 @@ TIME_BUDGET = 25.0  # seconds per run, so runs do not pile up
 RETENTION_EVERY = timedelta(hours=1)
 
 Builder = Callable[[AsyncSession, ScheduledMessage, User], Awaitable[Say | None]]
+GroupBuilder = Callable[[AsyncSession, ScheduledMessage, Group], Awaitable[Say | None]]
+
+
+@dataclass(frozen=True)
+class Job:
+    item: ScheduledMessage
+    reply: Say
+    language: str | None
+    thread_id: int | None = None
 
 
 async def _checkin(session: AsyncSession, _item: ScheduledMessage, user: User) -> Say | None:
@@ -58,6 +77,19 @@ async def _broadcast(_s: AsyncSession, item: ScheduledMessage, _u: User) -> Say 
     return admin.broadcast_message(str(item.payload.get("text", "")))
 
 
+async def _group_checkin(session: AsyncSession, item: ScheduledMessage, group: Group) -> Say | None:
+    return await groups.start_checkin(session, group, item.due_at)
+
+
+async def _group_recap(session: AsyncSession, item: ScheduledMessage, group: Group) -> Say | None:
+    return await groups.recap(session, group, item.due_at)
+
+
+GROUP_BUILDERS: dict[str, GroupBuilder] = {
+    groups.CHECKIN: _group_checkin,
+    groups.RECAP: _group_recap,
+}
+
 # What each kind of scheduled message says; None means it is no longer needed.
 BUILDERS: dict[str, Builder] = {
     schedule.CHECKIN: _checkin,
@@ -74,6 +106,7 @@ class Outcomes:
     sent: list[int] = field(default_factory=list)
     dropped: list[int] = field(default_factory=list)
     blocked: list[int] = field(default_factory=list)
+    kicked: list[int] = field(default_factory=list)
     failed: list[tuple[ScheduledMessage, float | None]] = field(default_factory=list)
 
 
@@ -113,32 +146,32 @@ async def _retention(app: RuntimeApp, rt: Runtime) -> None:
 async def _one_batch(app: RuntimeApp, rt: Runtime) -> tuple[int, int]:
     now = rt.clock.now()
     outcomes = Outcomes()
-    work: list[tuple[ScheduledMessage, Say, str | None]] = []
+    work: list[Job] = []
     async with rt.sessions() as session, session.begin():
         items = await outbox.claim_due(session, now, BATCH)
         for item in items:
-            user = await session.get_one(User, item.user_id)
-            build = BUILDERS.get(item.kind)
-            reply = await build(session, item, user) if build else None
-            if reply is None:
+            job = await _prepare(session, item)
+            if job is None:
                 outcomes.dropped.append(item.id)
             else:
-                work.append((item, reply, user.language_code))
+                work.append(job)
         await outbox.record_dropped(session, outcomes.dropped)
         outcomes.dropped.clear()
     gate = asyncio.Semaphore(CONCURRENCY)
 
-    async def send(item: ScheduledMessage, reply: Say, language: str | None) -> None:
+    async def send(job: Job) -> None:
         async with gate:
-            await _send(app, rt, item, reply, language, outcomes)
+            await _send(app, rt, job, outcomes)
 
-    await asyncio.gather(*(send(*job) for job in work))
+    await asyncio.gather(*(send(job) for job in work))
     async with rt.sessions() as session, session.begin():
         finished = rt.clock.now()
         await outbox.record_sent(session, outcomes.sent, finished)
         await outbox.record_dropped(session, outcomes.dropped)
         for user_id in outcomes.blocked:
             await mark_blocked(session, user_id, finished)
+        for chat_id in outcomes.kicked:
+            await groups.left(session, chat_id, finished)
         for item, wait in outcomes.failed:
             if await outbox.record_failure(session, item.id, item.attempts, finished, wait):
                 log.error(
@@ -147,23 +180,41 @@ async def _one_batch(app: RuntimeApp, rt: Runtime) -> tuple[int, int]:
     return len(outcomes.sent), len(items)
 
 
-async def _send(
-    app: RuntimeApp,
-    rt: Runtime,
-    item: ScheduledMessage,
-    reply: Say,
-    language: str | None,
-    outcomes: Outcomes,
-) -> None:
-    renderer = Renderer(rt.content.texts(language))
+async def _prepare(session: AsyncSession, item: ScheduledMessage) -> Job | None:
+    """What to send for ``item`` (built inside the claiming transaction), or None if moot."""
+    if item.group_id is not None:
+        group = await session.get(Group, item.group_id)
+        group_build = GROUP_BUILDERS.get(item.kind)
+        if group is None or group_build is None:
+            return None
+        reply = await group_build(session, item, group)
+        return Job(item, reply, None, group.thread_id) if reply else None
+    user = await session.get(User, item.user_id) if item.user_id else None
+    build = BUILDERS.get(item.kind)
+    if user is None or build is None:
+        return None
+    reply = await build(session, item, user)
+    return Job(item, reply, user.language_code) if reply else None
+
+
+async def _send(app: RuntimeApp, rt: Runtime, job: Job, outcomes: Outcomes) -> None:
+    item = job.item
+    renderer = Renderer(rt.content.texts(job.language))
     try:
-        for message in renderer.messages([reply]):
+        for message in renderer.messages([job.reply]):
             await app.bot.send_message(
-                item.chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=message.markup
+                item.chat_id,
+                message.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=message.markup,
+                message_thread_id=job.thread_id,
             )
     except Forbidden:
         outcomes.dropped.append(item.id)
-        outcomes.blocked.append(item.user_id)
+        if item.group_id is not None:
+            outcomes.kicked.append(item.chat_id)
+        elif item.user_id is not None:
+            outcomes.blocked.append(item.user_id)
     except RetryAfter as exc:
         outcomes.failed.append((item, float(exc.retry_after)))  # type: ignore[arg-type]
     except TelegramError as exc:

@@ -183,8 +183,11 @@ async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
         user = None
         chat = update.effective_chat
         if tg_user is not None and chat is not None and chat.type == ChatType.PRIVATE:
-            user = await ensure_user(session, tg_user.id, language, now)
-            language = user.language_code
+            if update.my_chat_member is None:
+                user = await ensure_user(session, tg_user.id, language, now)
+            else:  # a block/unblock is not the person writing to us: load, don't reactivate
+                user = await session.get(User, tg_user.id)
+            language = user.language_code if user else language
         turn = Turn(update, context, rt, session, now, rt.content.texts(language), user)
         await fn(turn)
     return turn

@@ -150,13 +150,17 @@ class PlanAction(Base):
 
 
 class ScheduledMessage(Base):
-    """The outbox: a message due at ``due_at`` (UTC). One job claims what is due in batches."""
+    """The outbox: a message due at ``due_at`` (UTC). One job claims what is due in batches.
+    It is for a person (``user_id``) or a group (``group_id``)."""
 
     __tablename__ = "scheduled_messages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
+    user_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("groups.id", ondelete="CASCADE"), index=True
     )
     chat_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(32))
@@ -250,3 +254,61 @@ class Nudge(Base):
     variant: Mapped[int] = mapped_column(SmallInteger, default=0)
     outcome: Mapped[str | None] = mapped_column(String(12))  # done, snoozed, dropped
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Group(Base):
+    """A group chat the bot is in. Only settings and anonymous counts: no member's words."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)  # changes on supergroup migration
+    thread_id: Mapped[int | None] = mapped_column(Integer)  # forum topic for scheduled posts
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    checkin_time: Mapped[time] = mapped_column(Time())
+    checkin_on: Mapped[bool] = mapped_column(Boolean, default=False)
+    recap_on: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    next_recap_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GroupCheckIn(Base):
+    """One day's group check-in message and what it currently shows (to edit only on change)."""
+
+    __tablename__ = "group_checkins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("groups.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[int | None] = mapped_column(Integer)
+    shown: Mapped[dict[str, int]] = mapped_column(JsonData, default=dict)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GroupVote(Base):
+    """A member's mood tap on a group check-in; kept only to count each member once."""
+
+    __tablename__ = "group_votes"
+
+    checkin_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("group_checkins.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    mood: Mapped[int] = mapped_column(SmallInteger)
+
+
+class GroupWin(Base):
+    """That a win was celebrated in a group (for the anonymous weekly recap; no text kept)."""
+
+    __tablename__ = "group_wins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("groups.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

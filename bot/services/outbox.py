@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import ScheduledMessage, User
+from bot.db.models import Group, ScheduledMessage, User
 from bot.services.flow_engine import JsonValue
 from bot.services.recurrence import local_day, local_instant
 
@@ -82,8 +82,9 @@ async def claim_due(
     claiming and recording repeats a message at most once, never loses it). People who blocked
     the bot have theirs cancelled. On PostgreSQL, rows another instance holds are skipped."""
     query = (
-        select(ScheduledMessage, User.active)
-        .join(User, User.id == ScheduledMessage.user_id)
+        select(ScheduledMessage, User.active, Group.active)
+        .outerjoin(User, User.id == ScheduledMessage.user_id)
+        .outerjoin(Group, Group.id == ScheduledMessage.group_id)
         .where(
             or_(
                 and_(ScheduledMessage.status == "pending", ScheduledMessage.due_at <= now),
@@ -96,8 +97,8 @@ async def claim_due(
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=ScheduledMessage)
     claimed = []
-    for item, active in (await session.execute(query)).all():
-        if not active:
+    for item, person_active, group_active in (await session.execute(query)).all():
+        if not (person_active if item.user_id is not None else group_active):
             item.status = "cancelled"
             continue
         item.status, item.claimed_until = "claimed", now + LEASE

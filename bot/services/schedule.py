@@ -15,7 +15,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import CheckIn, ScheduledMessage, User
+from bot.db.models import CheckIn, Group, ScheduledMessage, User
+from bot.services.groups import CHECKIN as GROUP_CHECKIN
+from bot.services.groups import RECAP as GROUP_RECAP
+from bot.services.groups import reschedule as reschedule_group
 from bot.services.recurrence import local_day, next_checkin, next_weekly
 
 log = logging.getLogger("rebound.schedule")
@@ -51,6 +54,7 @@ class Materialized:
     reviews: int = 0
     stale: int = 0
     already_checked_in: int = 0
+    groups: int = 0
 
 
 def skip_locked(session: AsyncSession) -> bool:
@@ -63,6 +67,7 @@ async def materialize(session: AsyncSession, now: datetime, batch: int = BATCH) 
     result = Materialized()
     await _checkins(session, now, batch, result)
     await _reviews(session, now, batch, result)
+    await _groups(session, now, batch, result)
     if result.stale:
         log.info("skipped %d scheduled messages that were more than %s late", result.stale, GRACE)
     return result
@@ -140,9 +145,31 @@ async def _reviews(session: AsyncSession, now: datetime, batch: int, result: Mat
     result.reviews += len(outbox)
 
 
-def _item(user_id: int, kind: str, due: datetime, now: datetime) -> dict[str, object]:
+async def _groups(session: AsyncSession, now: datetime, batch: int, result: Materialized) -> None:
+    """Group check-ins and weekly recaps: the same outbox, addressed to the group."""
+    for column, kind in (
+        (Group.next_checkin_at, GROUP_CHECKIN),
+        (Group.next_recap_at, GROUP_RECAP),
+    ):
+        query = select(Group).where(column <= now, Group.active.is_(True)).limit(batch)
+        if skip_locked(session):
+            query = query.with_for_update(skip_locked=True)
+        for group in (await session.execute(query)).scalars():
+            due = getattr(group, column.key)
+            reschedule_group(group, now)
+            if due < now - GRACE:
+                result.stale += 1
+                continue
+            item = _item(None, kind, due, now)
+            item.update(group_id=group.id, chat_id=group.chat_id)
+            await session.execute(insert(ScheduledMessage), [item])
+            result.groups += 1
+
+
+def _item(user_id: int | None, kind: str, due: datetime, now: datetime) -> dict[str, object]:
     return {
         "user_id": user_id,
+        "group_id": None,
         "chat_id": user_id,
         "kind": kind,
         "payload": {},

@@ -1,23 +1,189 @@
-"""In a group, personal set-up is offered in private through a deep link."""
+"""Rebound in a job-seeker group: joining, admin settings, the anonymous daily check-in with
+many members tapping, /win and /cheer, deep links for personal flows, forum topics, migration,
+removal, and that nothing private ever reaches the group."""
 
 from __future__ import annotations
 
-from tests.e2e.harness import BotHarness
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.db.models import Group, GroupVote, ScheduledMessage
+from bot.emulator import SimGroup, SimUser
+from handlers.scheduled import dispatch_due
+from tests.e2e.harness import BotHarness, onboard
+
+MORNING = datetime(2026, 3, 27, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
 
 
-async def test_start_in_a_group_points_to_the_private_chat(bot: BotHarness) -> None:
+async def a_group(bot: BotHarness, members: int = 3) -> tuple[SimGroup, SimUser, list[SimUser]]:
     admin = bot.user("Sam")
-    group = bot.emulator.group("Job seekers Berlin")
+    group = bot.emulator.group("Job seekers Berlin", supergroup=True)
     group.add_member(admin, admin=True)
+    people = [bot.user(f"M{i}") for i in range(members)]
+    for person in people:
+        group.add_member(person)
     await group.add_bot(admin)
+    hello = await group.next_message()
+    assert "/groupsettings" in hello.text
+    assert "never here" in hello.text
+    return group, admin, people
+
+
+async def test_start_and_help_in_a_group(bot: BotHarness) -> None:
+    group, admin, _ = await a_group(bot)
     await group.send(admin, "/start@rebound_test_bot")
     intro = await group.next_message()
     assert "help people bounce back" in intro.text
     [[button]] = intro.buttons
     assert button.url == "https://t.me/rebound_test_bot?start=settings"
     await group.send(admin, "/help@rebound_test_bot")
-    assert "Rebound in this group" in (await group.next_message()).text
+    assert "/win" in (await group.next_message()).text
     await group.send(admin, "/help@some_other_bot")
     await group.expect_silence()
-    # Nothing personal was stored for the group or its member.
-    assert await bot.stored_user(admin.id) is None
+    assert await bot.stored_user(admin.id) is None  # nothing personal stored for a group member
+
+
+async def test_only_admins_change_settings(bot: BotHarness) -> None:
+    group, admin, [member, *_] = await a_group(bot)
+    await group.send(member, "/groupsettings")
+    assert "Only group admins" in (await group.next_message()).text
+    await group.send(admin, "/groupsettings zone Berlin")
+    view = await group.next_message()
+    assert "Daily check-in: off, at 10:00 (Europe/Berlin)" in view.text
+    await group.tap(member, "Daily check-in on/off", message=view)
+    await bot.settle()
+    assert member.callback_answers[-1].text == "Only group admins can change these settings."
+    await group.tap(admin, "Daily check-in on/off", message=view)
+    await group.tap(admin, "09:00", message=view)
+    await bot.settle()
+    assert "Daily check-in: on, at 09:00" in view.text
+    async with bot.sessions() as session:
+        stored = (await session.execute(select(Group))).scalar_one()
+    assert stored.next_checkin_at == datetime(2026, 1, 16, 8, 0, tzinfo=UTC)
+
+
+async def test_daily_checkin_thirty_members_tapping_fast(bot: BotHarness) -> None:
+    bot.settings.group_edit_gap_seconds = 0.3
+    bot.clock.current = MORNING
+    group, admin, people = await a_group(bot, members=30)
+    await group.send(admin, "/groupsettings zone Berlin")
+    view = await group.next_message()
+    await group.tap(admin, "Daily check-in on/off", message=view)
+    await group.tap(admin, "09:00", message=view)
+    await bot.settle()
+    bot.clock.current = MORNING + timedelta(hours=2)  # 09:00 in Berlin
+    assert await dispatch_due(bot.instances[-1]) == 1
+    checkin = await group.next_message()
+    assert "Tap a face" in checkin.text or "Tap one" in checkin.text
+    for n, person in enumerate(people):
+        await group.tap(person, ["😣", "😕", "😐", "🙂", "😀"][n % 5], message=checkin)
+    await group.tap(people[0], "🙂", message=checkin)  # changing one's mind counts once
+    await bot.settle()
+    await bot.emulator.wait_idle(quiet=0.6)  # the batched edit lands after the gap
+    assert "30 checked in" in checkin.text
+    assert checkin.button_labels() == ["😣 5", "😕 6", "😐 6", "🙂 7", "😀 6"]
+    assert all(name not in checkin.text for name in ("M0", "M1", "Sam"))
+    edits = [c for c in bot.emulator.calls if c.method == "editMessageText"]
+    assert 1 <= len(edits) <= 5  # batched, far below the group's 20 per minute
+    async with bot.sessions() as session:
+        votes = (await session.execute(select(func.count()).select_from(GroupVote))).scalar_one()
+    assert votes == 30
+
+
+async def test_win_and_cheer(bot: BotHarness) -> None:
+    group, _, [member, *_] = await a_group(bot)
+    await group.send(member, "/win@rebound_test_bot I got a second interview!")
+    celebration = await group.next_message()
+    assert "M0" in celebration.text
+    assert "I got a second interview!" in celebration.text
+    await group.send(member, "/win")
+    assert "/win I got a second interview" in (await group.next_message()).text
+    await group.send(member, "/cheer")
+    assert (await group.next_message()).text
+
+
+async def test_personal_commands_point_to_the_private_chat(bot: BotHarness) -> None:
+    group, _, [member, *_] = await a_group(bot)
+    for command, payload in (
+        ("/reflect", "reflect"),
+        ("/feedback", "feedback"),
+        ("/plan", "plan"),
+        ("/settings", "settings"),
+        ("/checkin", "checkin"),
+        ("/export", "export"),
+    ):
+        await group.send(member, f"{command}@rebound_test_bot")
+        reply = await group.next_message()
+        assert reply.buttons[0][0].url == f"https://t.me/rebound_test_bot?start={payload}", command
+    await member.send("/start reflect")  # never started privately: set-up first, then reflect
+    assert "Shall we set up?" in (await member.next_message()).text
+
+
+async def test_forum_topics_get_answers_in_the_same_topic(bot: BotHarness) -> None:
+    admin = bot.user("Ana")
+    forum = bot.emulator.group("Hiring help", supergroup=True, forum=True)
+    forum.add_member(admin, admin=True)
+    await forum.add_bot(admin)
+    await forum.next_message()
+    topic = await forum.create_topic("Wins")
+    await forum.send(admin, "/win@rebound_test_bot Offer accepted!", thread_id=topic)
+    reply = await forum.next_message()
+    assert reply.thread_id == topic
+
+
+async def test_migration_keeps_settings_and_removal_stops_everything(bot: BotHarness) -> None:
+    admin = bot.user("Sam")
+    group = bot.emulator.group("Old group")
+    group.add_member(admin, admin=True)
+    await group.add_bot(admin)
+    await group.next_message()
+    await group.send(admin, "/groupsettings")
+    view = await group.next_message()
+    await group.tap(admin, "Daily check-in on/off", message=view)
+    await bot.settle()
+    supergroup = await group.migrate_to_supergroup()
+    await bot.settle()
+    async with bot.sessions() as session:
+        stored = (await session.execute(select(Group))).scalar_one()
+    assert stored.chat_id == supergroup.id
+    assert stored.checkin_on
+    bot.clock.current = stored.next_checkin_at  # type: ignore[assignment]
+    assert await dispatch_due(bot.instances[-1]) == 1
+    assert "check-in" in (await supergroup.next_message()).text.lower()
+    await supergroup.remove_bot(admin)
+    await bot.settle()
+    bot.clock.advance(timedelta(days=3))
+    assert await dispatch_due(bot.instances[-1]) == 0
+    async with bot.sessions() as session:
+        stored = (await session.execute(select(Group))).scalar_one()
+        pending = await session.execute(
+            select(func.count()).where(ScheduledMessage.status == "pending")
+        )
+    assert stored.active is False
+    assert pending.scalar_one() == 0
+
+
+async def test_nothing_private_ever_reaches_the_group(bot: BotHarness) -> None:
+    group, admin, [member, *_] = await a_group(bot)
+    await group.send(admin, "/groupsettings")
+    view = await group.next_message()
+    await group.tap(admin, "Daily check-in on/off", message=view)
+    await group.tap(admin, "Weekly recap on/off", message=view)
+    await bot.settle()
+    person = await onboard(bot, user=member)
+    await person.send("/reflect")
+    await person.next_message()
+    await person.tap("Let's do it")
+    await person.next_message()
+    await person.send("Secretcorp, secret role")
+    await person.next_message()
+    await group.send(member, "/win@rebound_test_bot new job!")
+    await group.next_message()
+    bot.clock.advance(timedelta(days=8))
+    for _ in range(8):
+        await dispatch_due(bot.instances[-1])
+        bot.clock.advance(timedelta(days=1))
+    await bot.settle()
+    assert any("recap" in m.text.lower() or "this week" in m.text.lower() for m in group.messages)
+    assert all("Secretcorp" not in m.text for m in group.messages)

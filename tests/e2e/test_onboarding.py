@@ -163,5 +163,5 @@ async def test_commands_are_registered_for_private_chats_and_groups(bot: BotHarn
     private = dict(bot.emulator.commands("all_private_chats"))
     group = dict(bot.emulator.commands("all_group_chats"))
     assert {"start", "settings", "help", "cancel"} <= set(private)
-    assert set(group) == {"help", "reflect"}
+    assert set(group) == {"help", "reflect", "win", "cheer", "groupsettings"}
     assert private["cancel"] == "Stop what we're doing"

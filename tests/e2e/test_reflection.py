@@ -295,6 +295,7 @@ async def test_reflect_in_a_group_links_to_the_private_chat(bot: BotHarness) -> 
     group = bot.emulator.group("Job hunt support")
     group.add_member(member)
     await group.add_bot(member)
+    assert "Rebound" in (await group.next_message()).text  # the bot introduces itself
     await group.send(member, "/reflect@rebound_test_bot")
     reply = await group.next_message()
     assert "private chat" in reply.text

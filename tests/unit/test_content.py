@@ -20,6 +20,7 @@ PLAIN_PREFIXES = ("terminal.", "toasts.", "commands.")
 ZONE_PROBLEMS = ("empty", "unknown", "ambiguous", "offset_out_of_range", "bad_clock_time")
 ZONE_PROBLEMS_WITH_SUGGESTIONS = ("unknown", "ambiguous")
 KEY_SHAPE = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
+FILE_NAME = re.compile(r"\.(yaml|json|md|py|db|txt)$")
 
 
 def _all_texts() -> list[tuple[str, str, str]]:
@@ -62,6 +63,7 @@ def _literal_keys(folder: Path) -> set[tuple[str, str]]:
                 isinstance(node, ast.Constant)
                 and isinstance(node.value, str)
                 and KEY_SHAPE.match(node.value)
+                and not FILE_NAME.search(node.value)
                 and node.value.split(".")[0] in stems
             ):
                 found.add((str(path.relative_to(ROOT)), node.value))

@@ -1,0 +1,227 @@
+"""Rebound in job-seeker groups: settings by admins, a daily check-in with anonymous counts,
+celebrated wins, and a weekly recap. Nothing from anyone's private chat is ever used here."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Group, GroupCheckIn, GroupVote, GroupWin, ScheduledMessage
+from bot.services.recurrence import next_checkin, next_weekly
+from bot.services.replies import Button, Ref, Say
+
+DEFAULT_TIME = time(10, 0)
+MOODS = (1, 2, 3, 4, 5)
+TIMES = ("08:00", "09:00", "10:00", "12:00", "18:00", "20:00")
+CHECKIN = "group_checkin"
+RECAP = "group_recap"
+RECAP_DAY = 6  # Sunday
+WIN_LIMIT = 300
+
+
+async def by_chat(session: AsyncSession, chat_id: int) -> Group | None:
+    return (
+        await session.execute(select(Group).where(Group.chat_id == chat_id))
+    ).scalar_one_or_none()
+
+
+async def joined(
+    session: AsyncSession, chat_id: int, thread_id: int | None, now: datetime
+) -> Group:
+    """The bot was added (or came back). Schedules stay off until an admin turns them on."""
+    group = await by_chat(session, chat_id)
+    if group is None:
+        group = Group(
+            chat_id=chat_id,
+            thread_id=thread_id,
+            active=True,
+            timezone="UTC",
+            checkin_time=DEFAULT_TIME,
+            checkin_on=False,
+            recap_on=False,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(group)
+    group.active, group.updated_at = True, now
+    reschedule(group, now)
+    await session.flush()
+    return group
+
+
+async def left(session: AsyncSession, chat_id: int, now: datetime) -> None:
+    """Removed from the group (or a 403 "kicked"): every scheduled group message stops now."""
+    group = await by_chat(session, chat_id)
+    if group is None:
+        return
+    group.active, group.updated_at = False, now
+    group.next_checkin_at = group.next_recap_at = None
+    await session.execute(
+        update(ScheduledMessage)
+        .where(
+            ScheduledMessage.group_id == group.id,
+            ScheduledMessage.status.in_(("pending", "claimed")),
+        )
+        .values(status="cancelled")
+    )
+
+
+async def migrated(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
+    """Group → supergroup: same settings and schedule, new chat id (pending messages follow)."""
+    group = await by_chat(session, old_chat_id)
+    if group is None or await by_chat(session, new_chat_id) is not None:
+        return
+    group.chat_id = new_chat_id
+    await session.execute(
+        update(ScheduledMessage)
+        .where(ScheduledMessage.group_id == group.id, ScheduledMessage.status == "pending")
+        .values(chat_id=new_chat_id)
+    )
+
+
+def reschedule(group: Group, now: datetime) -> None:
+    if not group.active:
+        group.next_checkin_at = group.next_recap_at = None
+        return
+    group.next_checkin_at = (
+        next_checkin(group.timezone, group.checkin_time, "daily", now) if group.checkin_on else None
+    )
+    group.next_recap_at = (
+        next_weekly(group.timezone, group.checkin_time, RECAP_DAY, now) if group.recap_on else None
+    )
+
+
+def _on_off(flag: bool) -> Ref:
+    return Ref("group.on" if flag else "group.off")
+
+
+def settings_view(group: Group) -> Say:
+    times = tuple(
+        Button(
+            t, data=f"gs:1:time:{t}", literal=True, ticked=group.checkin_time.strftime("%H:%M") == t
+        )
+        for t in TIMES
+    )
+    return Say(
+        "group.settings",
+        {
+            "checkin": _on_off(group.checkin_on),
+            "time": group.checkin_time.strftime("%H:%M"),
+            "timezone": group.timezone,
+            "recap": _on_off(group.recap_on),
+        },
+        (
+            (
+                Button("group.buttons.checkin", data="gs:1:checkin"),
+                Button("group.buttons.recap", data="gs:1:recap"),
+            ),
+            times[:3],
+            times[3:],
+        ),
+    )
+
+
+def change(group: Group, action: str, value: str, now: datetime) -> bool:
+    """Apply an admin's settings tap; False if it is not a known setting."""
+    if action == "checkin":
+        group.checkin_on = not group.checkin_on
+    elif action == "recap":
+        group.recap_on = not group.recap_on
+    elif action == "time" and value in TIMES:
+        group.checkin_time = time.fromisoformat(value)
+    else:
+        return False
+    group.updated_at = now
+    reschedule(group, now)
+    return True
+
+
+# --- The daily group check-in -------------------------------------------------------------------
+
+
+async def counts(session: AsyncSession, checkin_id: int) -> dict[str, int]:
+    query = (
+        select(GroupVote.mood, func.count())
+        .where(GroupVote.checkin_id == checkin_id)
+        .group_by(GroupVote.mood)
+    )
+    found = {str(mood): int(n) for mood, n in (await session.execute(query)).all()}
+    return {str(m): found.get(str(m), 0) for m in MOODS}
+
+
+def checkin_message(checkin: GroupCheckIn, tally: dict[str, int]) -> Say:
+    """The check-in with anonymous counts only: how many tapped each mood, never who."""
+    total = sum(tally.values())
+    buttons = tuple(
+        Button(
+            "group.mood_count" if tally.get(str(m)) else "group.mood",
+            data=f"gc:1:{checkin.id}:{m}",
+            params={"mood": Ref(f"checkin.mood.{m}"), "count": tally.get(str(m), 0)},
+        )
+        for m in MOODS
+    )
+    key = "group.checkin_counted" if total else "group.checkin"
+    return Say(key, {"count": total}, (buttons,), variant=checkin.id)
+
+
+async def start_checkin(session: AsyncSession, group: Group, now: datetime) -> Say:
+    checkin = GroupCheckIn(group_id=group.id, shown={}, created_at=now)
+    session.add(checkin)
+    await session.flush()
+    return checkin_message(checkin, {str(m): 0 for m in MOODS})
+
+
+async def vote(session: AsyncSession, checkin_id: int, user_id: int, mood: int) -> bool:
+    """Count one member once (a second tap changes their mood). False if the check-in is gone."""
+    if await session.get(GroupCheckIn, checkin_id) is None:
+        return False
+    existing = await session.get(GroupVote, (checkin_id, user_id))
+    if existing is None:
+        session.add(GroupVote(checkin_id=checkin_id, user_id=user_id, mood=mood))
+    else:
+        existing.mood = mood
+    await session.flush()
+    return True
+
+
+async def refresh(session: AsyncSession, checkin_id: int, now: datetime) -> Say | None:
+    """The updated message if the counts changed since it was last shown, else None — so an
+    edit is never "message is not modified"."""
+    checkin = await session.get(GroupCheckIn, checkin_id)
+    if checkin is None:
+        return None
+    tally = await counts(session, checkin_id)
+    if tally == checkin.shown:
+        return None
+    checkin.shown, checkin.edited_at = tally, now
+    return checkin_message(checkin, tally)
+
+
+# --- Wins and the weekly recap --------------------------------------------------------------------
+
+
+async def celebrate(session: AsyncSession, group: Group, now: datetime) -> int:
+    session.add(GroupWin(group_id=group.id, created_at=now))
+    await session.flush()
+    query = select(func.count()).where(GroupWin.group_id == group.id)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def recap(session: AsyncSession, group: Group, now: datetime) -> Say:
+    since = now - timedelta(days=7)
+    wins = await session.execute(
+        select(func.count()).where(GroupWin.group_id == group.id, GroupWin.created_at >= since)
+    )
+    taps = await session.execute(
+        select(func.count())
+        .select_from(GroupVote)
+        .join(GroupCheckIn, GroupCheckIn.id == GroupVote.checkin_id)
+        .where(GroupCheckIn.group_id == group.id, GroupCheckIn.created_at >= since)
+    )
+    return Say(
+        "group.recap",
+        {"wins": int(wins.scalar_one()), "checkins": int(taps.scalar_one())},
+        variant=now.toordinal(),
+    )

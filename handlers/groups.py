@@ -1,0 +1,229 @@
+"""Rebound in groups: joining, admin settings, the anonymous daily check-in, /win and /cheer,
+migration to a supergroup, and removal."""
+
+from __future__ import annotations
+
+import asyncio
+import time as clock
+
+from telegram import ChatMember
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.db.models import Group
+from bot.runtime import RuntimeApp
+from bot.services import groups
+from bot.services.replies import Say
+from bot.services.time_of_day import parse_time_of_day
+from bot.services.timezones import ZoneChoice, parse_timezone
+from handlers.render import Renderer
+from handlers.turn import Context, Turn, handler, runtime
+
+ADMIN_CACHE_SECONDS = 300
+GROUPS = filters.ChatType.GROUPS
+ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+async def is_admin(turn: Turn) -> bool:
+    """Asked of Telegram (getChatMember), remembered for a few minutes."""
+    user = turn.update.effective_user
+    if user is None:
+        return False
+    cache: dict[tuple[int, int], tuple[bool, float]] = turn.context.application.bot_data.setdefault(
+        "admin_cache", {}
+    )
+    key, now = (turn.chat_id, user.id), clock.monotonic()
+    cached = cache.get(key)
+    if cached and cached[1] > now:
+        return cached[0]
+    member = await turn.context.bot.get_chat_member(turn.chat_id, user.id)
+    answer = member.status in ADMIN_STATUSES
+    cache[key] = (answer, now + ADMIN_CACHE_SECONDS)
+    return answer
+
+
+async def _group(turn: Turn) -> Group:
+    message = turn.update.effective_message
+    thread = message.message_thread_id if message and message.is_topic_message else None
+    found = await groups.by_chat(turn.session, turn.chat_id)
+    return found or await groups.joined(turn.session, turn.chat_id, thread, turn.now)
+
+
+@handler
+async def group_settings(turn: Turn) -> None:
+    if turn.private:
+        turn.say(Say("fallback.unknown_command"))
+        return
+    if not await is_admin(turn):
+        turn.say(Say("group.admins_only"))
+        return
+    group = await _group(turn)
+    args = turn.context.args or []
+    if args[:1] == ["zone"] and len(args) > 1:
+        zone = parse_timezone(" ".join(args[1:]), turn.now)
+        if not isinstance(zone, ZoneChoice):
+            turn.say(Say("group.bad_zone"))
+            return
+        group.timezone = zone.name
+    elif args[:1] == ["time"] and len(args) > 1:
+        parsed = parse_time_of_day(" ".join(args[1:]))
+        if parsed is None:
+            turn.say(Say("group.bad_time"))
+            return
+        group.checkin_time = parsed
+    message = turn.update.effective_message
+    if message and message.is_topic_message:
+        group.thread_id = message.message_thread_id  # scheduled posts go to this topic
+    group.updated_at = turn.now
+    groups.reschedule(group, turn.now)
+    turn.say(groups.settings_view(group))
+
+
+@handler
+async def on_settings_tap(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None
+    assert query.data is not None
+    if turn.private or not await is_admin(turn):
+        turn.answer_callback("toasts.admins_only")
+        return
+    _, _, action, *rest = [*query.data.split(":", 3), ""]
+    group = await _group(turn)
+    if not groups.change(group, action, rest[0], turn.now):
+        turn.answer_callback("toasts.stale_button")
+        return
+    view = groups.settings_view(group)
+    turn.say(Say(view.key, view.params, view.buttons, replace=True))
+
+
+@handler
+async def on_checkin_tap(turn: Turn) -> None:
+    """gc:1:<check-in id>:<mood>: count the tap now, show the counts soon (batched edits)."""
+    query = turn.update.callback_query
+    assert query is not None
+    assert query.data is not None
+    parts = query.data.split(":")
+    user = turn.update.effective_user
+    if (
+        turn.private
+        or user is None
+        or len(parts) != 4
+        or not parts[2].isdigit()
+        or parts[3] not in {str(m) for m in groups.MOODS}
+        or not await groups.vote(turn.session, int(parts[2]), user.id, int(parts[3]))
+    ):
+        turn.answer_callback("toasts.stale_button")
+        return
+    turn.answer_callback("toasts.counted")
+    message = query.message
+    if message is not None:
+        thread = getattr(message, "message_thread_id", None)
+        _schedule_edit(turn.context, int(parts[2]), turn.chat_id, message.message_id, thread)
+
+
+def _schedule_edit(
+    context: Context, checkin_id: int, chat_id: int, message_id: int, thread: int | None
+) -> None:
+    """One pending edit per check-in: taps within the gap share it (the group's 20/min)."""
+    job_queue = context.job_queue
+    name = f"group-checkin-{checkin_id}"
+    if job_queue is None or job_queue.get_jobs_by_name(name):
+        return
+    gap = runtime(context).settings.group_edit_gap_seconds
+    job_queue.run_once(
+        _edit_counts, when=gap, name=name, data=(checkin_id, chat_id, message_id), chat_id=chat_id
+    )
+
+
+async def _edit_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    job = context.job
+    assert job is not None
+    data: tuple[int, int, int] = job.data  # type: ignore[assignment]
+    checkin_id, chat_id, message_id = data
+    rt = runtime(context)
+    locks: dict[int, asyncio.Lock] = context.application.bot_data.setdefault("edit_locks", {})
+    async with locks.setdefault(checkin_id, asyncio.Lock()):
+        async with rt.sessions() as session, session.begin():
+            reply = await groups.refresh(session, checkin_id, rt.clock.now())
+        if reply is None:
+            return
+        renderer = Renderer(rt.content.texts(None))
+        try:
+            await context.bot.edit_message_text(
+                renderer.text(reply),
+                chat_id,
+                message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=renderer.markup(reply),
+            )
+        except Forbidden:
+            async with rt.sessions() as session, session.begin():
+                await groups.left(session, chat_id, rt.clock.now())
+        except BadRequest as exc:
+            if "not modified" not in exc.message:
+                raise
+
+
+@handler
+async def win(turn: Turn) -> None:
+    """/win <text> in a group: celebrate a member's win by first name (their choice to post)."""
+    message = turn.update.effective_message
+    user = turn.update.effective_user
+    parts = message.text.split(None, 1) if message and message.text else []
+    text = parts[1].strip() if len(parts) == 2 else ""
+    if not text or user is None:
+        turn.say(Say("group.win_usage"))
+        return
+    count = await groups.celebrate(turn.session, await _group(turn), turn.now)
+    turn.say(
+        Say("group.win", {"name": user.first_name, "text": text[: groups.WIN_LIMIT]}),
+        Say("group.win_cheer", variant=count),
+    )
+
+
+@handler
+async def cheer(turn: Turn) -> None:
+    turn.say(Say("group.cheer", variant=int(turn.now.timestamp() // 3600)))
+
+
+@handler
+async def membership(turn: Turn) -> None:
+    change = turn.update.my_chat_member
+    if (
+        change is None
+        or change.chat.type == ChatType.PRIVATE
+        or change.chat.type == ChatType.CHANNEL
+    ):
+        return
+    status = change.new_chat_member.status
+    if status in (ChatMember.LEFT, ChatMember.BANNED):
+        await groups.left(turn.session, change.chat.id, turn.now)
+    elif change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
+        await groups.joined(turn.session, change.chat.id, None, turn.now)
+        turn.say(Say("group.joined"))
+
+
+@handler
+async def migration(turn: Turn) -> None:
+    message = turn.update.effective_message
+    if message is not None and message.migrate_to_chat_id:
+        await groups.migrated(turn.session, message.chat.id, message.migrate_to_chat_id)
+
+
+def register(app: RuntimeApp) -> None:
+    fresh = ~filters.UpdateType.EDITED
+    app.add_handler(CommandHandler("groupsettings", group_settings, filters=fresh))
+    app.add_handler(CommandHandler("win", win, filters=fresh & GROUPS))
+    app.add_handler(CommandHandler("cheer", cheer, filters=fresh))
+    app.add_handler(CallbackQueryHandler(on_settings_tap, pattern=r"^gs:1:"))
+    app.add_handler(CallbackQueryHandler(on_checkin_tap, pattern=r"^gc:1:"))
+    app.add_handler(ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER), group=1)
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration))
