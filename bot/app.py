@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.content import Content, load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
+from bot.services import crisis
 from bot.runtime import Runtime, RuntimeApp, flow_specs
 from bot.update_processor import ChatOrderedProcessor
 from handlers import register_all
@@ -49,6 +50,7 @@ def build_application(
     async def post_init(app: RuntimeApp) -> None:
         if migrate:
             await upgrade(engine)
+        crisis.warm_up()  # compile the phrase lists now, not on someone's first message
         await register_commands(app, runtime.content)
 
     async def post_shutdown(_app: RuntimeApp) -> None:
