@@ -20,8 +20,8 @@ from bot.config import Settings
 from bot.content import Content, load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
-from bot.services import crisis
 from bot.runtime import Runtime, RuntimeApp, flow_specs
+from bot.services import crisis
 from bot.update_processor import ChatOrderedProcessor
 from handlers import register_all
 
