@@ -33,10 +33,35 @@ def configure_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
+class MaskSecrets(logging.Filter):
+    """Replaces secrets (the bot token appears in Bot API URLs and some errors) in every record."""
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = message
+        for secret in self.secrets:
+            masked = masked.replace(secret, "***")
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+def mask_secrets(*secrets: str) -> None:
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MaskSecrets(*secrets))
+
+
 def cmd_run(settings: Settings) -> int:
     from bot.app import build_application
 
-    app = build_application(settings, token=settings.token_value())
+    token = settings.token_value()
+    webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    mask_secrets(token, webhook_secret)
+    app = build_application(settings, token=token)
     if settings.webhook_url is not None:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         app.run_webhook(
