@@ -15,6 +15,7 @@ from telegram import (
 )
 from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 
+from bot import crypto
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content, load_content
@@ -37,6 +38,7 @@ def build_application(
     migrate: bool = True,
 ) -> RuntimeApp:
     """A ready-to-start Application talking to ``settings.api_url``."""
+    crypto.configure(settings.key_values())
     engine = create_engine(settings.effective_database_url)
     runtime = Runtime(
         settings=settings,

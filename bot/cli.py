@@ -10,7 +10,7 @@ import sys
 from telegram import Update
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.db.engine import create_engine
+from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import current_revision, upgrade
 
 log = logging.getLogger("rebound")
@@ -92,6 +92,26 @@ def cmd_migrate(settings: Settings) -> int:
     return 0
 
 
+async def _rotate(settings: Settings) -> int:
+    from bot import crypto
+    from bot.services.encryption import rotate_all
+
+    crypto.configure(settings.key_values())
+    engine = create_engine(settings.effective_database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            return await rotate_all(session)
+    finally:
+        await engine.dispose()
+
+
+def cmd_rotate_keys(settings: Settings) -> int:
+    if not settings.encryption_keys:
+        raise SettingsError("REBOUND_ENCRYPTION_KEYS is not set: nothing to encrypt with")
+    print(f"re-encrypted {asyncio.run(_rotate(settings))} values with the first key")
+    return 0
+
+
 def cmd_demo(settings: Settings, fresh: bool) -> int:
     from bot.demo import demo_settings, run_demo
 
@@ -105,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="chat with the bot in this terminal, no token needed")
     demo.add_argument("--fresh", action="store_true", help="start from an empty demo database")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    sub.add_parser("new-key", help="print a new encryption key for REBOUND_ENCRYPTION_KEYS")
+    sub.add_parser("rotate-keys", help="re-encrypt stored free text with the first key")
     doctor = sub.add_parser("doctor", help="check settings, database, content, token and webhook")
     doctor.add_argument("--offline", action="store_true", help="skip getMe and getWebhookInfo")
     doctor.add_argument("-v", "--verbose", action="store_true", help="also list every setting")
@@ -121,6 +143,13 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(settings)
         if args.command == "demo":
             return cmd_demo(settings, args.fresh)
+        if args.command == "new-key":
+            from bot.crypto import new_key
+
+            print(new_key())
+            return 0
+        if args.command == "rotate-keys":
+            return cmd_rotate_keys(settings)
         return cmd_migrate(settings)
     except SettingsError as exc:
         print(f"rebound: {exc}", file=sys.stderr)

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy async URL; default sqlite+aiosqlite:///{data_dir}/rebound.db.",
     )
+    encryption_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated Fernet keys; the first encrypts free text at rest.",
+    )
     admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Comma-separated Telegram user ids of bot operators."
     )
@@ -76,7 +80,7 @@ class Settings(BaseSettings):
         default="INFO", description="Logging level."
     )
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "encryption_keys", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
@@ -101,6 +105,23 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'rebound.db'}"
+
+    @field_validator("encryption_keys")
+    @classmethod
+    def _check_keys(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        from cryptography.fernet import Fernet
+
+        for key in keys:
+            try:
+                Fernet(key.get_secret_value().encode())
+            except ValueError:
+                raise ValueError(
+                    "each key must be a Fernet key (rebound new-key makes one)"
+                ) from None
+        return keys
+
+    def key_values(self) -> list[str]:
+        return [key.get_secret_value() for key in self.encryption_keys]
 
     def token_value(self) -> str:
         """The bot token, or a clear error when `rebound run` has none."""

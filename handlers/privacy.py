@@ -6,6 +6,7 @@ import html
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot import crypto
 from bot.runtime import RuntimeApp
 from bot.services import privacy
 from bot.services.replies import Button, Ref, Say
@@ -24,13 +25,14 @@ async def show(turn: Turn) -> None:
     if _in_group(turn, "privacy"):
         return
     settings = turn.rt.settings
+    encrypted = crypto.cipher().enabled
     turn.say(
         Say(
             "privacy.summary",
             {
                 "checkin_days": settings.checkin_retention_days,
                 "inactive_days": settings.inactive_purge_days,
-                "encryption": Ref("privacy.encryption.off"),
+                "encryption": Ref("privacy.encryption." + ("on" if encrypted else "off")),
             },
         )
     )

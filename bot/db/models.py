@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -27,6 +28,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from bot import crypto
+
 JsonData = JSON().with_variant(JSONB(), "postgresql")
 
 
@@ -50,6 +53,32 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class EncryptedText(TypeDecorator[str]):
+    """Free text, encrypted at rest when keys are configured (see bot.crypto)."""
+
+    impl = Text()
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else crypto.cipher().encrypt(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else crypto.cipher().decrypt(value)
+
+
+class EncryptedJSON(TypeDecorator[Any]):
+    """A JSON document stored as (possibly encrypted) text: conversation state holds answers."""
+
+    impl = Text()
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else crypto.cipher().encrypt(json.dumps(value))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(crypto.cipher().decrypt(value))
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -65,7 +94,7 @@ class User(Base):
     checkin_time: Mapped[time | None] = mapped_column(Time())
     checkin_frequency: Mapped[str | None] = mapped_column(String(16))
     # How they sign feedback requests; remembered so they type it once.
-    signature_name: Mapped[str | None] = mapped_column(String(80))
+    signature_name: Mapped[str | None] = mapped_column(EncryptedText())
     # The next scheduled check-in and weekly review (UTC); the dispatcher polls these indexes.
     next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     review_day: Mapped[int | None] = mapped_column(SmallInteger)  # 0 = Monday; None = off
@@ -94,7 +123,7 @@ class FlowState(Base):
     )
     flow: Mapped[str] = mapped_column(String(32))
     step: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict[str, Any]] = mapped_column(JsonData, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(), default=dict)
     # Incremented on every change: a second instance's stale write fails instead of winning.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -112,14 +141,14 @@ class Rejection(Base):
     user_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    company: Mapped[str | None] = mapped_column(String(120))
-    role: Mapped[str | None] = mapped_column(String(120))
+    company: Mapped[str | None] = mapped_column(EncryptedText())
+    role: Mapped[str | None] = mapped_column(EncryptedText())
     stage: Mapped[str | None] = mapped_column(String(24))
     mood: Mapped[int | None] = mapped_column(SmallInteger)
     went_well: Mapped[list[str]] = mapped_column(JsonData, default=list)
-    went_well_note: Mapped[str | None] = mapped_column(Text)
+    went_well_note: Mapped[str | None] = mapped_column(EncryptedText())
     reasons: Mapped[list[str]] = mapped_column(JsonData, default=list)
-    reasons_note: Mapped[str | None] = mapped_column(Text)
+    reasons_note: Mapped[str | None] = mapped_column(EncryptedText())
     outside: Mapped[list[str]] = mapped_column(JsonData, default=list)
     answered: Mapped[list[str]] = mapped_column(JsonData, default=list)
     feedback_status: Mapped[str | None] = mapped_column(String(16))
@@ -191,17 +220,17 @@ class FeedbackRequest(Base):
     rejection_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("rejections.id", ondelete="SET NULL"), index=True
     )
-    company: Mapped[str | None] = mapped_column(String(120))
-    role: Mapped[str | None] = mapped_column(String(120))
+    company: Mapped[str | None] = mapped_column(EncryptedText())
+    role: Mapped[str | None] = mapped_column(EncryptedText())
     recipient: Mapped[str] = mapped_column(String(16))
-    their_name: Mapped[str | None] = mapped_column(String(80))
+    their_name: Mapped[str | None] = mapped_column(EncryptedText())
     channel: Mapped[str] = mapped_column(String(16))
     tone: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16), default="ask")
     version: Mapped[int] = mapped_column(SmallInteger, default=0)
     short: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="draft")
-    reply_text: Mapped[str | None] = mapped_column(Text)
+    reply_text: Mapped[str | None] = mapped_column(EncryptedText())
     tags: Mapped[list[str]] = mapped_column(JsonData, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -233,7 +262,7 @@ class Win(Base):
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(16), default="win")
-    text: Mapped[str | None] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(EncryptedText())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

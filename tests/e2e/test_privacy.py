@@ -150,3 +150,15 @@ async def test_logs_never_contain_what_people_write(
             logging.getLogger(name).setLevel(level)
     assert caplog.records  # logging was on
     assert MARKER not in caplog.text
+
+
+async def test_privacy_says_encrypted_when_a_key_is_set(bot: BotHarness) -> None:
+    from bot import crypto
+
+    crypto.configure([crypto.new_key()])
+    try:
+        user = bot.user()
+        await user.send("/privacy")
+        assert "encrypted" in (await user.next_message()).text
+    finally:
+        crypto.configure([])
