@@ -11,21 +11,13 @@ from bot.services import checkins, flows, nudges
 from bot.services.replies import Button, Say
 from bot.services.timezones import zone_for
 from handlers import reflection as reflection_feature
-from handlers.reflection import private_chat_button
-from handlers.turn import Turn, handler, tapped_message_with_buttons
+from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
 
 MAX_PAUSE_DAYS = 365
 
 
-def _in_group(turn: Turn, payload: str) -> bool:
-    if turn.private:
-        return False
-    turn.say(Say("reflection.in_group", buttons=((private_chat_button(turn, payload),),)))
-    return True
-
-
 async def show_checkin(turn: Turn) -> None:
-    if _in_group(turn, "checkin"):
+    if redirected_to_private(turn, "checkin"):
         return
     user = turn.person
     if await checkins.checked_in_today(turn.session, user, turn.now):
@@ -34,7 +26,7 @@ async def show_checkin(turn: Turn) -> None:
 
 
 async def start_win(turn: Turn) -> None:
-    if _in_group(turn, "win"):
+    if redirected_to_private(turn, "win"):
         return
     spec = turn.rt.flows[checkins.WIN_FLOW.code]
     turn.say(await flows.start(turn.session, spec, turn.person, turn.chat_id, turn.now))
@@ -123,7 +115,7 @@ async def on_nudge(turn: Turn) -> None:
 
 
 async def pause(turn: Turn) -> None:
-    if _in_group(turn, "settings"):
+    if redirected_to_private(turn, "settings"):
         return
     args = turn.context.args or []
     if len(args) > 1 or (args and not (args[0].isdigit() and 1 <= int(args[0]) <= MAX_PAUSE_DAYS)):
@@ -133,7 +125,7 @@ async def pause(turn: Turn) -> None:
 
 
 async def resume(turn: Turn) -> None:
-    if _in_group(turn, "settings"):
+    if redirected_to_private(turn, "settings"):
         return
     turn.say(checkins.resume(turn.person, turn.now))
 

@@ -11,13 +11,11 @@ from bot.runtime import RuntimeApp
 from bot.services import feedback, flows
 from bot.services.replies import Say
 from bot.services.timezones import zone_for
-from handlers.reflection import private_chat_button
-from handlers.turn import Turn, handler, tapped_message_with_buttons
+from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
 
 
 async def show(turn: Turn) -> None:
-    if not turn.private:
-        turn.say(Say("feedback.in_group", buttons=((private_chat_button(turn, "feedback"),),)))
+    if redirected_to_private(turn, "feedback", "feedback.in_group"):
         return
     turn.say(await feedback.overview(turn.session, turn.person))
 

@@ -7,20 +7,17 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.runtime import RuntimeApp
 from bot.services import history, plan
 from bot.services.replies import Say
-from handlers.reflection import private_chat_button
-from handlers.turn import Turn, handler
+from handlers.turn import Turn, handler, redirected_to_private
 
 
 async def show_history(turn: Turn) -> None:
-    if not turn.private:
-        turn.say(Say("reflection.in_group", buttons=((private_chat_button(turn, "history"),),)))
+    if redirected_to_private(turn, "history"):
         return
     turn.say(await history.page(turn.session, turn.person, 1))
 
 
 async def show_plan(turn: Turn) -> None:
-    if not turn.private:
-        turn.say(Say("reflection.in_group", buttons=((private_chat_button(turn, "plan"),),)))
+    if redirected_to_private(turn, "plan"):
         return
     turn.say(await plan.overview(turn.session, turn.person.id))
 

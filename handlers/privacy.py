@@ -10,19 +10,11 @@ from bot import crypto
 from bot.runtime import RuntimeApp
 from bot.services import privacy
 from bot.services.replies import Button, Ref, Say
-from handlers.reflection import private_chat_button
-from handlers.turn import Turn, handler, tapped_message_with_buttons
-
-
-def _in_group(turn: Turn, payload: str) -> bool:
-    if turn.private:
-        return False
-    turn.say(Say("reflection.in_group", buttons=((private_chat_button(turn, payload),),)))
-    return True
+from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
 
 
 async def show(turn: Turn) -> None:
-    if _in_group(turn, "privacy"):
+    if redirected_to_private(turn, "privacy"):
         return
     settings = turn.rt.settings
     encrypted = crypto.cipher().enabled
@@ -39,7 +31,7 @@ async def show(turn: Turn) -> None:
 
 
 async def export(turn: Turn) -> None:
-    if _in_group(turn, "export"):
+    if redirected_to_private(turn, "export"):
         return
     document = await privacy.export(turn.session, turn.person, turn.now)
     texts = turn.texts
@@ -55,7 +47,7 @@ async def export(turn: Turn) -> None:
 
 
 async def ask_delete(turn: Turn) -> None:
-    if _in_group(turn, "delete"):
+    if redirected_to_private(turn, "delete"):
         return
     buttons = (
         (Button("privacy.buttons.delete", data="dl:1:yes"),),

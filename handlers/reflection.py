@@ -7,21 +7,15 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.db.models import Rejection
 from bot.runtime import RuntimeApp
 from bot.services import flows, outbox, reflection
-from bot.services.replies import Button, Say
-from handlers.turn import Turn, handler, tapped_message_with_buttons
+from bot.services.replies import Say
+from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
 
 REMINDER = reflection.REMINDER
 
 
-def private_chat_button(turn: Turn, payload: str) -> Button:
-    url = f"https://t.me/{turn.context.bot.username}?start={payload}"
-    return Button("start.buttons.open_private", url=url)
-
-
 async def show(turn: Turn) -> None:
     """Offer a debrief, or continue the one in progress."""
-    if not turn.private:
-        turn.say(Say("reflection.in_group", buttons=((private_chat_button(turn, "reflect"),),)))
+    if redirected_to_private(turn, "reflect"):
         return
     user = turn.person
     running = await flows.load_state(turn.session, turn.chat_id, user.id)

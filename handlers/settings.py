@@ -7,18 +7,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.onboarding import summary
-from bot.services.replies import Button, Say
-from handlers.turn import Turn, handler, tapped_message_with_buttons
+from bot.services.replies import Say
+from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
 
 CHANGEABLE = ("tz", "time", "freq", "review")
 
 
 async def show(turn: Turn) -> None:
-    if not turn.private:
-        url = f"https://t.me/{turn.context.bot.username}?start=settings"
-        turn.say(
-            Say("settings.in_group", buttons=((Button("start.buttons.open_private", url=url),),))
-        )
+    if redirected_to_private(turn, "settings", "settings.in_group"):
         return
     turn.say(summary(turn.person, turn.now))
 

@@ -24,7 +24,7 @@ from bot.content import Texts
 from bot.db.models import User
 from bot.runtime import Runtime
 from bot.services import flows
-from bot.services.replies import Say
+from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from handlers.render import Renderer
 
@@ -158,6 +158,16 @@ class Turn:
     async def _remember_prompt(self, run: str, message_id: int) -> None:
         async with self.rt.sessions() as session, session.begin():
             await flows.remember_prompt(session, self.chat_id, self.person.id, run, message_id)
+
+
+def redirected_to_private(turn: Turn, payload: str, key: str = "reflection.in_group") -> bool:
+    """Personal features never run in a group: say so, with a button that opens the private
+    chat at this feature (t.me/<bot>?start=<payload>). True when the turn was redirected."""
+    if turn.private:
+        return False
+    url = f"https://t.me/{turn.context.bot.username}?start={payload}"
+    turn.say(Say(key, buttons=((Button("start.buttons.open_private", url=url),),)))
+    return True
 
 
 TurnFn = Callable[[Turn], Awaitable[None]]
