@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Group, ScheduledMessage, User
@@ -75,29 +75,44 @@ async def cancel(session: AsyncSession, user_id: int, kind: str, ref_id: int | N
     return len(items)
 
 
+async def _due(
+    session: AsyncSession, condition: ColumnElement[bool], limit: int
+) -> list[tuple[ScheduledMessage, bool | None, bool | None]]:
+    if limit <= 0:
+        return []
+    query = (
+        select(ScheduledMessage, User.active, Group.active)
+        .outerjoin(User, User.id == ScheduledMessage.user_id)
+        .outerjoin(Group, Group.id == ScheduledMessage.group_id)
+        .where(condition)
+        .order_by(ScheduledMessage.due_at)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=ScheduledMessage)
+    return [(item, person, group) for item, person, group in (await session.execute(query)).all()]
+
+
 async def claim_due(
     session: AsyncSession, now: datetime, limit: int = 200
 ) -> list[ScheduledMessage]:
     """Lease up to ``limit`` due messages (and ones whose lease ran out: a crash between
     claiming and recording repeats a message at most once, never loses it). People who blocked
     the bot have theirs cancelled. On PostgreSQL, rows another instance holds are skipped."""
-    query = (
-        select(ScheduledMessage, User.active, Group.active)
-        .outerjoin(User, User.id == ScheduledMessage.user_id)
-        .outerjoin(Group, Group.id == ScheduledMessage.group_id)
-        .where(
-            or_(
-                and_(ScheduledMessage.status == "pending", ScheduledMessage.due_at <= now),
-                and_(ScheduledMessage.status == "claimed", ScheduledMessage.claimed_until <= now),
-            )
-        )
-        .order_by(ScheduledMessage.due_at)
-        .limit(limit)
+    # Two index-friendly queries (status, due_at) rather than one OR: with an OR the database
+    # sorts every pending row for each batch, which made a 100k burst quadratic.
+    expired = await _due(
+        session,
+        and_(ScheduledMessage.status == "claimed", ScheduledMessage.claimed_until <= now),
+        limit,
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=ScheduledMessage)
+    pending = await _due(
+        session,
+        and_(ScheduledMessage.status == "pending", ScheduledMessage.due_at <= now),
+        limit - len(expired),
+    )
     claimed = []
-    for item, person_active, group_active in (await session.execute(query)).all():
+    for item, person_active, group_active in [*expired, *pending]:
         if not (person_active if item.user_id is not None else group_active):
             item.status = "cancelled"
             continue
