@@ -41,6 +41,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # One connection per process: SQLite has one writer anyway, and waiting for the pool is
+        # first come, first served, where SQLite's own busy handler is not (under load some
+        # transactions waited past busy_timeout and failed with "database is locked").
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 60)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
