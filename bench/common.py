@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
+
 RESULTS = Path(__file__).with_name("results")
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ENV = "REBOUND_BENCH_POSTGRES_URL"
@@ -75,6 +77,7 @@ def machine() -> dict[str, Any]:
             if text.startswith("MemTotal:"):
                 mem_kb = int(text.split()[1])
     return {
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "nproc": os.cpu_count(),
         "cpu": model,
         "memory_gib": round(mem_kb / 1024 / 1024, 1),
@@ -87,7 +90,9 @@ def machine_line() -> str:
     m = machine()
     return (
         f"machine: {m['nproc']} cores, {m['cpu']}, {m['memory_gib']} GiB RAM, "
-        f"Python {m['python']}, {m['platform']}"
+        f"Python {m['python']}, {m['platform']}; 1-min load average at the end "
+        f"{m['load_average_1m']} (other work on the machine skews absolute numbers, less so "
+        "the same-run ratios)"
     )
 
 
@@ -181,8 +186,6 @@ def with_database(url: str, database: str) -> str:
 
 async def postgres_available() -> str | None:
     """None when the admin URL answers, else why not."""
-    import asyncpg
-
     try:
         conn = await asyncio.wait_for(asyncpg.connect(_dsn(postgres_admin_url())), 5)
     except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
@@ -192,8 +195,6 @@ async def postgres_available() -> str | None:
 
 
 async def admin_sql(sql: str) -> None:
-    import asyncpg
-
     conn = await asyncpg.connect(_dsn(postgres_admin_url()))
     try:
         await conn.execute(sql)
