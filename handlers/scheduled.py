@@ -115,8 +115,12 @@ async def dispatch_due(app: RuntimeApp) -> int:
     rt: Runtime = app.bot_data["runtime"]
     started, total = time.monotonic(), 0
     await _retention(app, rt)
-    async with rt.sessions() as session, session.begin():
-        await schedule.materialize(session, rt.clock.now())
+    while time.monotonic() - started < TIME_BUDGET:
+        async with rt.sessions() as session, session.begin():
+            materialized = await schedule.materialize(session, rt.clock.now())
+        if not materialized.more:
+            break
+        await asyncio.sleep(0)  # let waiting updates in between batches
     while time.monotonic() - started < TIME_BUDGET:
         sent, claimed = await _one_batch(app, rt)
         total += sent

@@ -27,7 +27,7 @@ CHECKIN = "checkin"
 REVIEW = "weekly_review"
 GRACE = timedelta(hours=2)
 DEFAULT_TIME = time(9, 0)
-BATCH = 5000
+BATCH = 1000  # people per transaction: small enough that the event loop is never held long
 
 
 def reschedule(user: User, now: datetime) -> None:
@@ -55,6 +55,7 @@ class Materialized:
     stale: int = 0
     already_checked_in: int = 0
     groups: int = 0
+    more: bool = False  # a batch was full: call again for the rest
 
 
 def skip_locked(session: AsyncSession) -> bool:
@@ -92,6 +93,7 @@ async def _checkins(session: AsyncSession, now: datetime, batch: int, result: Ma
     if skip_locked(session):
         query = query.with_for_update(skip_locked=True)
     rows = (await session.execute(query)).all()
+    result.more |= len(rows) >= batch
     if not rows:
         return
     today = {row.id: local_day(row.next_checkin_at, row.timezone or "UTC") for row in rows}
@@ -128,6 +130,7 @@ async def _reviews(session: AsyncSession, now: datetime, batch: int, result: Mat
     if skip_locked(session):
         query = query.with_for_update(skip_locked=True)
     rows = (await session.execute(query)).all()
+    result.more |= len(rows) >= batch
     updates: list[dict[str, object]] = []
     outbox: list[dict[str, object]] = []
     for row in rows:
