@@ -613,13 +613,16 @@ async def _peer_rows(sizes: list[int], passes: dict[int, dict[str, Any]]) -> lis
 
 
 async def run(quick: bool) -> None:
+    from bot.services import schedule
+    from handlers.scheduled import BATCH
+
     sizes = [100, 1_000] if quick else [100, 10_000, 100_000]
     dispatch_n = 0 if quick else 5_000  # 0: not in --quick
     peer_sizes = [1_000] if quick else [10_000, 100_000]
     backends = ["sqlite"]
     notes = [
-        "bookkeeping: materialize (5,000 per transaction) until nothing is due, then claim_due "
-        "(200) + record_sent until nothing is left; timed in a fresh process per size",
+        f"bookkeeping: materialize ({schedule.BATCH:,} per transaction) until nothing is due, "
+        f"then claim_due ({BATCH}) + record_sent until nothing is left; a fresh process per size",
         "bare SQL: the same writes with no ORM and no time-zone maths, on a copy of the "
         "same database in the same run",
         "dispatch_due: the production job with send_message returning at once; real "
