@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.runtime import RuntimeApp
 from bot.services import admin
 from bot.services.replies import Say
-from handlers.turn import Turn, handler, tapped_message_with_buttons
+from handlers.turn import Turn, handler
 
 
 def _is_operator(turn: Turn) -> bool:
@@ -38,9 +38,7 @@ async def on_confirm(turn: Turn) -> None:
     if not _is_operator(turn):
         turn.answer_callback("toasts.stale_button")
         return
-    message_id = tapped_message_with_buttons(turn.update)
-    if message_id is not None:
-        turn.strip_buttons(message_id)
+    turn.clear_tapped()
     if query.data == "ad:1:send":
         count = await admin.confirm_broadcast(turn.session, turn.person, turn.now)
         if count is None:

@@ -11,7 +11,7 @@ from bot.services import checkins, flows, nudges
 from bot.services.replies import Button, Say
 from bot.services.timezones import zone_for
 from handlers import reflection as reflection_feature
-from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
+from handlers.turn import Turn, handler, redirected_to_private
 
 MAX_PAUSE_DAYS = 365
 
@@ -35,16 +35,11 @@ async def start_win(turn: Turn) -> None:
 @handler
 async def on_checkin(turn: Turn) -> None:
     """ci:1:mood:<1-5> | ci:1:win | ci:1:interview | ci:1:rejection"""
-    query = turn.update.callback_query
-    assert query is not None
-    assert query.data is not None
-    if not turn.private:
-        turn.answer_callback("toasts.stale_button")
+    parts = turn.private_tap()
+    if parts is None:
         return
-    message_id = tapped_message_with_buttons(turn.update)
-    if message_id is not None:
-        turn.strip_buttons(message_id)
-    _, _, action, *rest = [*query.data.split(":"), ""]
+    turn.clear_tapped()
+    _, _, action, *rest = parts
     user = turn.person
     if action == "mood" and rest[0] in {str(m) for m in checkins.MOODS}:
         mood = int(rest[0])
@@ -80,9 +75,7 @@ async def on_nudge(turn: Turn) -> None:
     if nudge is None or nudge.outcome in ("done", "dropped"):
         turn.answer_callback("toasts.stale_button")
         return
-    message_id = tapped_message_with_buttons(turn.update)
-    if message_id is not None:
-        turn.strip_buttons(message_id)
+    turn.clear_tapped()
     action, user = parts[3], turn.person
     if action == "done":
         await nudges.done(turn.session, nudge, turn.now)

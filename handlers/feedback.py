@@ -103,9 +103,7 @@ async def on_request(turn: Turn) -> None:
         view = await feedback.view(turn.session, user, request)
         turn.say(Say(view.key, view.params, view.buttons, replace=True))
         return
-    message_id = tapped_message_with_buttons(turn.update)
-    if message_id is not None:
-        turn.strip_buttons(message_id)
+    turn.clear_tapped()
     if request.status == "closed" or (request.status == "replied" and action != "interviewer"):
         turn.answer_callback("toasts.request_closed")
     elif action == "sent":

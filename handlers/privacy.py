@@ -10,7 +10,7 @@ from bot import crypto
 from bot.runtime import RuntimeApp
 from bot.services import privacy
 from bot.services.replies import Button, Ref, Say
-from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
+from handlers.turn import Turn, handler, redirected_to_private
 
 
 async def show(turn: Turn) -> None:
@@ -58,15 +58,11 @@ async def ask_delete(turn: Turn) -> None:
 
 @handler
 async def on_delete(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None
-    if not turn.private:
-        turn.answer_callback("toasts.stale_button")
+    parts = turn.private_tap()
+    if parts is None:
         return
-    message_id = tapped_message_with_buttons(turn.update)
-    if message_id is not None:
-        turn.strip_buttons(message_id)
-    if query.data == "dl:1:yes":
+    turn.clear_tapped()
+    if parts[2] == "yes":
         await privacy.erase(turn.session, turn.person.id)
         turn.forget_person()
         turn.say(Say("privacy.deleted"))

@@ -8,7 +8,7 @@ from bot.db.models import Rejection
 from bot.runtime import RuntimeApp
 from bot.services import flows, outbox, reflection
 from bot.services.replies import Say
-from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
+from handlers.turn import Turn, handler, redirected_to_private
 
 REMINDER = reflection.REMINDER
 
@@ -63,16 +63,11 @@ async def later(turn: Turn) -> None:
 
 @handler
 async def on_choice(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None
-    assert query.data is not None
-    if not turn.private:
-        turn.answer_callback("toasts.stale_button")
+    parts = turn.private_tap()
+    if parts is None:
         return
-    message_id = tapped_message_with_buttons(turn.update)
-    if message_id is not None:
-        turn.strip_buttons(message_id)
-    _, _, action, *rest = [*query.data.split(":"), ""]
+    turn.clear_tapped()
+    _, _, action, *rest = parts
     user = turn.person
     running = await flows.load_state(turn.session, turn.chat_id, user.id)
     if running is not None and running.flow == reflection.FLOW.code:

@@ -8,7 +8,7 @@ from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.onboarding import summary
 from bot.services.replies import Say
-from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
+from handlers.turn import Turn, handler, redirected_to_private
 
 CHANGEABLE = ("tz", "time", "freq", "review")
 
@@ -21,15 +21,11 @@ async def show(turn: Turn) -> None:
 
 @handler
 async def open_setting(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None and query.data is not None
-    if not turn.private:
-        turn.answer_callback("toasts.stale_button")
+    parts = turn.private_tap()
+    if parts is None:
         return
-    choice = query.data.rsplit(":", 1)[-1]
-    message_id = tapped_message_with_buttons(turn.update)
-    if message_id is not None:
-        turn.strip_buttons(message_id)
+    choice = parts[2]
+    turn.clear_tapped()
     if choice not in CHANGEABLE:
         await flows.cancel(turn.session, turn.chat_id, turn.person.id)
         turn.say(Say("settings.closed"))
