@@ -13,7 +13,7 @@ from bot.db.models import FeedbackRequest, PlanAction, Rejection, User
 from bot.services import outbox, reflection
 from bot.services.business_days import business_days_later
 from bot.services.feedback_tags import TAGS, read_feedback
-from bot.services.flow_engine import Accepted, Flow, Option, Step, free_text
+from bot.services.flow_engine import Accepted, Flow, Step, free_text, options
 from bot.services.flows import FlowContext
 from bot.services.history import short_date
 from bot.services.replies import Button, Ref, RefList, Say
@@ -39,10 +39,6 @@ TAG_ACTIONS = {
 OPEN = ("sent", "followed_up")
 
 
-def _options(prefix: str, values: Sequence[str]) -> tuple[Option, ...]:
-    return tuple(Option(value, f"feedback.{prefix}.{value}") for value in values)
-
-
 REQUEST_FLOW = Flow(
     "fb",
     1,
@@ -57,7 +53,7 @@ REQUEST_FLOW = Flow(
         Step(
             "recipient",
             "feedback.ask_recipient",
-            options=_options("recipient", RECIPIENTS),
+            options=options("feedback.recipient", RECIPIENTS),
             columns=1,
         ),
         Step(
@@ -72,8 +68,8 @@ REQUEST_FLOW = Flow(
             parse_text=free_text(NAME_LIMIT, "reflection.trimmed"),
             when=lambda data: not data.get("_has_name"),
         ),
-        Step("channel", "feedback.ask_channel", options=_options("channel", CHANNELS)),
-        Step("tone", "feedback.ask_tone", options=_options("tone", TONES), columns=3),
+        Step("channel", "feedback.ask_channel", options=options("feedback.channel", CHANNELS)),
+        Step("tone", "feedback.ask_tone", options=options("feedback.tone", TONES), columns=3),
     ),
     back=True,
 )
@@ -83,7 +79,7 @@ LOG_FLOW = Flow(
     1,
     (
         Step("reply", "feedback.ask_log", parse_text=free_text(REPLY_LIMIT, "reflection.trimmed")),
-        Step("tags", "feedback.tags_prompt", options=_options("tag", TAGS), multi=True),
+        Step("tags", "feedback.tags_prompt", options=options("feedback.tag", TAGS), multi=True),
     ),
 )
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -76,6 +76,11 @@ class Option:
     value: str
     label: str
     literal: bool = False
+
+
+def options(section: str, values: Sequence[str]) -> tuple[Option, ...]:
+    """One button per value, labelled by content key ``<section>.<value>``."""
+    return tuple(Option(value, f"{section}.{value}") for value in values)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import datetime, time
 
 from bot.db.models import User
 from bot.services import schedule
-from bot.services.flow_engine import Accepted, Flow, Option, Rejected, Step
+from bot.services.flow_engine import Accepted, Flow, Option, Rejected, Step, options
 from bot.services.flows import FlowContext
 from bot.services.replies import Button, Ref, Say
 from bot.services.time_of_day import format_time_of_day, parse_time_of_day
@@ -73,13 +73,13 @@ REVIEW_DAYS = ("0", "1", "2", "3", "4", "5", "6", "off")
 REVIEW = Step(
     "review",
     "settings.ask_review",
-    options=tuple(Option(d, f"settings.review_day.{d}") for d in REVIEW_DAYS),
+    options=options("settings.review_day", REVIEW_DAYS),
     columns=4,
 )
 FREQUENCY = Step(
     "freq",
     "onboarding.ask_frequency",
-    options=tuple(Option(f, f"onboarding.frequency.{f}") for f in FREQUENCIES),
+    options=options("onboarding.frequency", FREQUENCIES),
     columns=3,
 )
 

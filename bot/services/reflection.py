@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import PlanAction, Rejection, User
-from bot.services.flow_engine import Accepted, Flow, Option, Step, free_text
+from bot.services.flow_engine import Accepted, Flow, Step, free_text, options
 from bot.services.flows import FlowContext
 from bot.services.plan import action_text
 from bot.services.replies import Button, Ref, RefList, Say
@@ -45,10 +45,6 @@ PATTERN_WINDOW = 5
 REMINDER = "reflect_reminder"  # outbox kind: the once-only nudge after "Not now"
 
 
-def _options(prefix: str, values: Sequence[str]) -> tuple[Option, ...]:
-    return tuple(Option(value, f"reflection.{prefix}.{value}") for value in values)
-
-
 FLOW = Flow(
     "rf",
     1,
@@ -59,32 +55,37 @@ FLOW = Flow(
             parse_text=free_text(COMPANY_LIMIT, "reflection.trimmed"),
             skippable=True,
         ),
-        Step("stage", "reflection.ask_stage", options=_options("stage", STAGES), skippable=True),
+        Step(
+            "stage",
+            "reflection.ask_stage",
+            options=options("reflection.stage", STAGES),
+            skippable=True,
+        ),
         Step(
             "mood",
             "reflection.ask_mood",
-            options=_options("mood", MOODS),
+            options=options("reflection.mood", MOODS),
             skippable=True,
             columns=5,
         ),
         Step(
             "went_well",
             "reflection.ask_went_well",
-            options=_options("went_well", WENT_WELL),
+            options=options("reflection.went_well", WENT_WELL),
             multi=True,
             notes=free_text(NOTE_LIMIT, "reflection.trimmed"),
         ),
         Step(
             "differently",
             "reflection.ask_differently",
-            options=_options("reason", REASONS),
+            options=options("reflection.reason", REASONS),
             multi=True,
             notes=free_text(NOTE_LIMIT, "reflection.trimmed"),
         ),
         Step(
             "outside",
             "reflection.ask_outside",
-            options=_options("outside", OUTSIDE),
+            options=options("reflection.outside", OUTSIDE),
             multi=True,
         ),
     ),
