@@ -341,3 +341,21 @@ class GroupWin(Base):
         Integer, ForeignKey("groups.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class InboxUpdate(Base):
+    """An incoming update, stored before Telegram is told it arrived (issue 9).
+
+    ``processed_at`` is set in the same transaction as the handler's own writes, so an update
+    is either fully handled or still here to be handled after a crash; the unique
+    ``update_id`` makes a redelivered update a no-op. The payload holds what people typed,
+    so it is encrypted like every other free text, and pruned a day after handling.
+    """
+
+    __tablename__ = "inbox_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
