@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -42,3 +43,5 @@ class Runtime:
     content: Content
     clock: Clock
     flows: Mapping[str, FlowSpec]
+    # Set on SIGTERM: the dispatcher stops sending and hands back what it had claimed.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
