@@ -13,7 +13,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
 )
-from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from bot import crypto
 from bot.clock import Clock, SystemClock
@@ -21,6 +21,8 @@ from bot.config import Settings
 from bot.content import Content, load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
+from bot.intake import InboxPoller, Intake
+from bot.metrics import CountingRateLimiter
 from bot.runtime import Runtime, RuntimeApp, flow_specs
 from bot.services import crisis
 from bot.update_processor import ChatOrderedProcessor
@@ -58,21 +60,54 @@ def build_application(
     async def post_shutdown(_app: RuntimeApp) -> None:
         await engine.dispose()
 
+    processor = ChatOrderedProcessor(settings.max_concurrent_updates, runtime.metrics)
     app = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(ChatOrderedProcessor(settings.max_concurrent_updates))
+        .rate_limiter(CountingRateLimiter(runtime.metrics, max_retries=3))
+        .concurrent_updates(processor)
+        .updater(None)  # updates come in through the inbox (bot.intake), never PTB's Updater
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
     app.bot_data["runtime"] = runtime
+    intake = Intake(app)
+    app.bot_data["intake"] = intake
+    processor.after = intake.finish
     register_all(app)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(_prune_inbox, interval=3600, first=60, name="inbox-prune")
     return app
+
+
+def intake_of(app: RuntimeApp) -> Intake:
+    intake = app.bot_data["intake"]
+    assert isinstance(intake, Intake)
+    return intake
+
+
+async def _prune_inbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    pruned = await intake_of(context.application).prune()
+    if pruned:
+        log.info("inbox: forgot %d updates handled over a day ago", pruned)
+
+
+async def start_polling(app: RuntimeApp, *, timeout: float = 10.0) -> InboxPoller:
+    """Replay what an earlier run left unhandled, then poll through the inbox."""
+    poller = InboxPoller(intake_of(app), timeout=timeout)
+    await poller.start()
+    app.bot_data["poller"] = poller
+    return poller
+
+
+async def stop_polling(app: RuntimeApp) -> None:
+    poller = app.bot_data.pop("poller", None)
+    if isinstance(poller, InboxPoller):
+        await poller.stop()
 
 
 async def register_commands(app: RuntimeApp, content: Content) -> None:
@@ -101,7 +136,8 @@ async def start_without_runner(app: RuntimeApp) -> None:
 
 
 async def stop_without_runner(app: RuntimeApp) -> None:
-    """The mirror of :func:`start_without_runner` (the updater must be stopped first)."""
+    """The mirror of :func:`start_without_runner`; stops polling first if it runs."""
+    await stop_polling(app)
     if app.running:
         await app.stop()
     await app.shutdown()

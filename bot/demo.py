@@ -14,9 +14,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from telegram import Update
-
-from bot.app import build_application, settle, start_without_runner, stop_without_runner
+from bot.app import (
+    build_application,
+    settle,
+    start_polling,
+    start_without_runner,
+    stop_without_runner,
+)
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.content import Texts, load_content
@@ -58,16 +62,11 @@ class Demo:
         settings = self.settings.model_copy(update={"api_url": self.emulator.api_url})
         self.app = build_application(settings, token=DEMO_TOKEN, clock=self.clock)
         await start_without_runner(self.app)
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(
-            poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES
-        )
+        await start_polling(self.app, timeout=5)
 
     async def stop_bot(self) -> None:
         if self.app is None:
             return
-        assert self.app.updater is not None
-        await self.app.updater.stop()
         await stop_without_runner(self.app)
         self.app = None
 

@@ -13,6 +13,7 @@ from telegram.ext import Application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content
+from bot.metrics import Metrics
 from bot.services.checkins import WinSpec
 from bot.services.feedback import LogSpec, RequestSpec
 from bot.services.flows import FlowSpec
@@ -45,3 +46,9 @@ class Runtime:
     flows: Mapping[str, FlowSpec]
     # Set on SIGTERM: the dispatcher stops sending and hands back what it had claimed.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    metrics: Metrics = field(default_factory=Metrics)
+    # Ids of updates taken from the inbox whose processed mark is not yet committed: the
+    # first turn of such an update sets the mark in its own transaction (see bot.intake).
+    unmarked: set[int] = field(default_factory=set)
+    # time.monotonic() when the dispatcher last finished a run (for /healthz).
+    dispatched_at: float | None = None

@@ -4,11 +4,14 @@ bound. Also counts finished updates, so the demo and tests can wait until the bo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.metrics import Metrics
 
 
 def chat_key(update: object) -> int:
@@ -22,8 +25,11 @@ def chat_key(update: object) -> int:
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(self, max_concurrent_updates: int, metrics: Metrics | None = None) -> None:
         super().__init__(max_concurrent_updates)
+        self.metrics = metrics or Metrics()
+        # Runs after an update's handlers, still in the chat's turn (bot.intake marks it).
+        self.after: Callable[[object], Awaitable[None]] | None = None
         self._chats: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # lock, [updates holding it]
         self.handled = 0
         self._changed = asyncio.Event()
@@ -34,7 +40,12 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         users[0] += 1
         try:
             async with lock:
+                started = time.perf_counter()
                 await coroutine
+                if self.after is not None:
+                    await self.after(update)
+                self.metrics.handler_seconds.observe(time.perf_counter() - started)
+                self.metrics.count_update(update)
         finally:
             users[0] -= 1
             if not users[0]:

@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes
 from bot.content import Texts
 from bot.db.models import User
 from bot.runtime import Runtime
-from bot.services import flows
+from bot.services import flows, inbox
 from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from handlers.render import Renderer
@@ -55,6 +55,7 @@ class Turn:
     _answer: _CallbackAnswer | None = None
     _strip_buttons: list[int] = field(default_factory=list)
     _files: list[tuple[str, bytes, Say | None]] = field(default_factory=list)
+    duplicate: bool = False  # already handled elsewhere: nothing to do, nothing to send
 
     @property
     def chat_id(self) -> int:
@@ -117,6 +118,8 @@ class Turn:
 
     async def flush(self) -> None:
         """Send what was queued (after the commit)."""
+        if self.duplicate:
+            return
         bot = self.context.bot
         query = self.update.callback_query
         if query is not None:
@@ -206,7 +209,13 @@ async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
     now = rt.clock.now()
     tg_user = update.effective_user
     language = tg_user.language_code if tg_user else None
+    from_inbox = update.update_id in rt.unmarked
     async with rt.sessions() as session, session.begin():
+        if from_inbox and not await inbox.mark_processed(session, update.update_id, now):
+            # Another instance (or a replay racing the first delivery) handled it already.
+            rt.unmarked.discard(update.update_id)
+            texts = rt.content.texts(language)
+            return Turn(update, context, rt, session, now, texts, None, duplicate=True)
         user = None
         chat = update.effective_chat
         if tg_user is not None and chat is not None and chat.type == ChatType.PRIVATE:
@@ -217,6 +226,8 @@ async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
             language = user.language_code if user else language
         turn = Turn(update, context, rt, session, now, rt.content.texts(language), user)
         await fn(turn)
+    if from_inbox:  # committed together with the handler's own writes
+        rt.unmarked.discard(update.update_id)
     return turn
 
 

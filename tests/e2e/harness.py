@@ -9,9 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
-
-from bot.app import build_application, settle, start_without_runner, stop_without_runner
+from bot.app import (
+    build_application,
+    settle,
+    start_polling,
+    start_without_runner,
+    stop_polling,
+    stop_without_runner,
+)
 from bot.clock import FrozenClock
 from bot.config import Settings, load_settings
 from bot.content import load_content
@@ -62,16 +67,11 @@ class BotHarness:
         app = app or self.new_instance()
         if not app.running:
             await start_without_runner(app)
-        assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0, timeout=2, allowed_updates=Update.ALL_TYPES
-        )
+        await start_polling(app, timeout=2)
         return app
 
     async def stop_polling(self, app: RuntimeApp) -> None:
-        assert app.updater is not None
-        if app.updater.running:
-            await app.updater.stop()
+        await stop_polling(app)
 
     async def stop(self, app: RuntimeApp) -> None:
         await self.stop_polling(app)

@@ -1,0 +1,173 @@
+"""How updates get in: stored in the inbox first, acknowledged second, handled third.
+
+Rebound does not use PTB's ``Updater``: it confirms an update to Telegram before a handler
+has run (see bot.services.inbox). :class:`InboxPoller` is a ``getUpdates`` loop that commits
+each batch to the inbox *before* asking for the next offset, and :class:`WebhookHandler`
+commits before answering 200. Both hand updates to the Application's queue; the first turn
+of an update marks it processed in its own transaction (handlers.turn), and
+:meth:`Intake.finish` marks the ones no turn touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from datetime import timedelta
+
+import tornado.web
+from telegram import Update
+from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
+
+from bot.runtime import Runtime, RuntimeApp
+from bot.services import inbox
+from bot.update_processor import chat_key
+
+log = logging.getLogger("rebound.intake")
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class Intake:
+    """Between the inbox table and the Application's update queue."""
+
+    def __init__(self, app: RuntimeApp) -> None:
+        self.app = app
+        self.rt: Runtime = app.bot_data["runtime"]
+
+    async def accept(self, updates: list[Update]) -> int:
+        """Commit ``updates`` to the inbox, then queue the new ones; returns how many were new.
+        Raises if the database write fails: the caller must not acknowledge them then."""
+        incoming = [inbox.Incoming(u.update_id, chat_key(u) or None, u.to_dict()) for u in updates]
+        async with self.rt.sessions() as session, session.begin():
+            fresh = await inbox.store(session, incoming, self.rt.clock.now())
+        for update in updates:
+            if update.update_id in fresh:
+                await self._enqueue(update)
+        return len(fresh)
+
+    async def replay(self) -> int:
+        """Queue what an earlier run stored but never finished (oldest first)."""
+        async with self.rt.sessions() as session:
+            left = await inbox.unprocessed(session)
+        for row in left:
+            update = Update.de_json(row.payload, self.app.bot)
+            await self._enqueue(update)
+        if left:
+            log.warning("replaying %d updates left unhandled by an earlier run", len(left))
+        return len(left)
+
+    async def _enqueue(self, update: Update) -> None:
+        self.rt.unmarked.add(update.update_id)
+        await self.app.update_queue.put(update)
+
+    async def finish(self, update: object) -> None:
+        """After the handlers ran: mark an update that no turn marked (nothing matched it, or
+        its handler failed and the error handler answered). Not after a cancellation: an
+        update cut short by shutdown stays in the inbox for the next start."""
+        if not isinstance(update, Update) or update.update_id not in self.rt.unmarked:
+            return
+        async with self.rt.sessions() as session, session.begin():
+            await inbox.mark_processed(session, update.update_id, self.rt.clock.now())
+        self.rt.unmarked.discard(update.update_id)
+
+    async def prune(self) -> int:
+        async with self.rt.sessions() as session, session.begin():
+            return await inbox.prune(session, self.rt.clock.now())
+
+
+class InboxPoller:
+    """Long polling that never confirms an update before it is committed to the inbox.
+
+    The offset only moves past a batch once :meth:`Intake.accept` has committed it, so a crash
+    at any point means Telegram sends the batch again (and the inbox ignores the copies)."""
+
+    MAX_BACKOFF = 30.0
+
+    def __init__(self, intake: Intake, *, timeout: float = 10.0) -> None:
+        self.intake = intake
+        self.timeout = timeout
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.intake.app.bot.delete_webhook()  # polling and a webhook exclude each other
+        await self.intake.replay()
+        self._task = asyncio.create_task(self._loop(), name="rebound-inbox-poller")
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def stop(self) -> None:
+        """Stop asking for updates. One cut short mid-batch is not lost: it was either
+        committed (and is handled or replayed) or never confirmed (and comes again)."""
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def _loop(self) -> None:
+        bot = self.intake.app.bot
+        offset: int | None = None
+        backoff = 1.0
+        while True:
+            try:
+                updates = await bot.get_updates(
+                    offset=offset, timeout=self.timeout, allowed_updates=Update.ALL_TYPES
+                )
+                if updates:
+                    await self.intake.accept(list(updates))
+                    offset = updates[-1].update_id + 1
+                backoff = 1.0
+            except TimedOut:
+                continue
+            except InvalidToken:
+                log.critical("the bot token was refused: stopped polling")
+                raise
+            except RetryAfter as exc:
+                wait = exc.retry_after
+                await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # network, 409, database: wait and fetch the batch again
+                log.warning("getUpdates round failed (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.MAX_BACKOFF)
+
+
+class WebhookHandler(tornado.web.RequestHandler):
+    """Telegram's POST: checked, committed to the inbox, then answered 200.
+
+    A missing or wrong secret gets 401 and is not processed. A database failure answers 500,
+    so Telegram delivers the update again later instead of it being lost."""
+
+    def initialize(self, intake: Intake, secret: str | None) -> None:
+        self.intake = intake
+        self.secret = secret
+
+    async def post(self) -> None:
+        if self.secret is not None:
+            given = self.request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode(), self.secret.encode()):
+                self.send_error(401)
+                return
+        try:
+            data = json.loads(self.request.body)
+            update = Update.de_json(data, self.intake.app.bot)
+        except (ValueError, TypeError, KeyError, TelegramError):
+            self.send_error(400)
+            return
+        try:
+            await self.intake.accept([update])
+        except Exception:
+            log.exception("could not store update %s; Telegram will retry", update.update_id)
+            self.send_error(500)
+            return
+        self.set_status(200)
+
+    def log_exception(self, *args: object) -> None:
+        """Tornado would log the request, body included; ours are logged above."""

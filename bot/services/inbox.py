@@ -1,0 +1,107 @@
+"""The update inbox: incoming updates are stored before Telegram is told they arrived.
+
+python-telegram-bot acknowledges an update (the next ``getUpdates`` offset, or the webhook's
+200) before a handler has run, so a crash would lose it. Rebound writes each update here
+first; the handler marks it processed in its own transaction; on start, whatever is not
+marked is handled again. Plain data in, plain data out: no Telegram types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import InboxUpdate
+
+# Telegram keeps an unconfirmed update for 24 hours; a processed row only has to outlive that
+# to recognise a redelivery.
+KEEP_PROCESSED = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    update_id: int
+    chat_id: int | None
+    payload: dict[str, Any]
+
+
+async def store(session: AsyncSession, updates: Sequence[Incoming], now: datetime) -> set[int]:
+    """Insert ``updates``; returns the ids that were new (a redelivered one is ignored)."""
+    if not updates:
+        return set()
+    rows = [
+        {
+            "update_id": u.update_id,
+            "chat_id": u.chat_id,
+            "payload": u.payload,
+            "received_at": now,
+            "processed_at": None,
+        }
+        for u in updates
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(InboxUpdate)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(InboxUpdate.update_id)
+    )
+    return set((await session.execute(statement)).scalars())
+
+
+async def mark_processed(session: AsyncSession, update_id: int, now: datetime) -> bool:
+    """Mark an update handled, in the caller's transaction. False when it already was (another
+    instance, or a replay racing the first delivery, got there first): skip it then.
+
+    On PostgreSQL the row lock makes a concurrent duplicate wait for the first transaction and
+    then find the row already marked."""
+    result = await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id == update_id, InboxUpdate.processed_at.is_(None))
+        .values(processed_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def unprocessed(session: AsyncSession, limit: int = 10_000) -> list[Incoming]:
+    """What a crash left unhandled, oldest first (so each chat's updates keep their order)."""
+    rows = await session.execute(
+        select(InboxUpdate.update_id, InboxUpdate.chat_id, InboxUpdate.payload)
+        .where(InboxUpdate.processed_at.is_(None))
+        .order_by(InboxUpdate.update_id)
+        .limit(limit)
+    )
+    return [Incoming(update_id, chat_id, payload) for update_id, chat_id, payload in rows]
+
+
+async def prune(session: AsyncSession, now: datetime) -> int:
+    """Forget updates handled more than a day ago; returns how many."""
+    result = await session.execute(
+        delete(InboxUpdate).where(InboxUpdate.processed_at < now - KEEP_PROCESSED)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int
+    oldest: datetime | None
+
+
+async def backlog(session: AsyncSession) -> Backlog:
+    """How many updates wait to be handled and since when (for /metrics)."""
+    waiting, oldest = (
+        await session.execute(
+            select(func.count(), func.min(InboxUpdate.received_at)).where(
+                InboxUpdate.processed_at.is_(None)
+            )
+        )
+    ).one()
+    return Backlog(int(waiting), oldest)
