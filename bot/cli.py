@@ -1,13 +1,14 @@
-"""``rebound run | demo | migrate | doctor``: the entry points people type."""
+"""``rebound run | demo | migrate | doctor | backup | …``: the entry points people type."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
-
-from telegram import Update
+from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.db.engine import create_engine, create_sessionmaker
@@ -27,10 +28,31 @@ NOISY_LOGGERS = (
 )
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def configure_logging(level: str, fmt: str = "text") -> None:
+    handler = logging.StreamHandler()
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message (and the exception, if any).
+    Only the fields Rebound itself writes; log calls never carry what people typed."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
 
 
 class MaskSecrets(logging.Filter):
@@ -56,24 +78,24 @@ def mask_secrets(*secrets: str) -> None:
 
 
 def cmd_run(settings: Settings) -> int:
-    from bot.app import build_application
+    from bot.serve import serve
 
     token = settings.token_value()
     webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     mask_secrets(token, webhook_secret)
-    app = build_application(settings, token=token)
-    if settings.webhook_url is not None:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_url.path or "",
-            webhook_url=str(settings.webhook_url),
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return asyncio.run(serve(settings, token))
+
+
+def cmd_backup(settings: Settings, target: Path | None) -> int:
+    from bot.backup import BackupError, backup_sqlite
+
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    try:
+        written = backup_sqlite(settings.effective_database_url, target, stamp)
+    except BackupError as exc:
+        print(f"rebound: {exc}", file=sys.stderr)
+        return 2
+    print(f"backup written to {written}")
     return 0
 
 
@@ -125,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="chat with the bot in this terminal, no token needed")
     demo.add_argument("--fresh", action="store_true", help="start from an empty demo database")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    backup = sub.add_parser("backup", help="copy the SQLite database safely while the bot runs")
+    backup.add_argument("target", nargs="?", type=Path, help="file or folder (default: data dir)")
     sub.add_parser("new-key", help="print a new encryption key for REBOUND_ENCRYPTION_KEYS")
     sub.add_parser("rotate-keys", help="re-encrypt stored free text with the first key")
     doctor = sub.add_parser("doctor", help="check settings, database, content, token and webhook")
@@ -138,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         return doctor_main(offline=args.offline, verbose=args.verbose)
     try:
         settings = load_settings()
-        configure_logging(settings.log_level if args.command == "run" else "WARNING")
+        level = settings.log_level if args.command == "run" else "WARNING"
+        configure_logging(level, settings.log_format)
         if args.command == "run":
             return cmd_run(settings)
         if args.command == "demo":
@@ -150,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "rotate-keys":
             return cmd_rotate_keys(settings)
+        if args.command == "backup":
+            return cmd_backup(settings, args.target)
         return cmd_migrate(settings)
     except SettingsError as exc:
         print(f"rebound: {exc}", file=sys.stderr)

@@ -54,6 +54,16 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         default=None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
     )
+    health_listen: str = Field(
+        default="127.0.0.1", description="Address of /healthz and /metrics in polling mode."
+    )
+    health_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Port for /healthz and /metrics in polling mode (webhook mode serves "
+        "them beside the webhook); unset = not served.",
+    )
     max_concurrent_updates: int = Field(
         default=16,
         ge=1,
@@ -78,6 +88,14 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging level."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="`json` writes one JSON object per log line."
+    )
+    shutdown_timeout_seconds: float = Field(
+        default=25.0,
+        gt=0,
+        description="On SIGTERM, how long in-flight updates may take to finish.",
     )
 
     @field_validator("admin_ids", "encryption_keys", mode="before")

@@ -1,0 +1,97 @@
+"""``rebound run``: the production process, from start to a graceful stop.
+
+Not PTB's ``run_polling``/``run_webhook``: those acknowledge updates before handling them
+(see bot.intake). On SIGTERM or SIGINT the process stops taking updates, lets the dispatcher
+hand back what it claimed, finishes the updates already taken, and closes the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from telegram import Update
+
+from bot.app import (
+    build_application,
+    intake_of,
+    start_polling,
+    start_without_runner,
+    stop_polling,
+    stop_without_runner,
+)
+from bot.config import Settings
+from bot.runtime import Runtime, RuntimeApp
+from bot.server import OpsServer
+
+log = logging.getLogger("rebound")
+
+
+class Service:
+    """One running Rebound: the Application, how updates come in, and the ops server."""
+
+    def __init__(self, app: RuntimeApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.server: OpsServer | None = None
+
+    @property
+    def rt(self) -> Runtime:
+        rt: Runtime = self.app.bot_data["runtime"]
+        return rt
+
+    async def start(self) -> None:
+        settings = self.settings
+        await start_without_runner(self.app)
+        if settings.webhook_url is not None:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            self.server = OpsServer(
+                self.app,
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                webhook_path=settings.webhook_url.path or "/",
+                secret=secret,
+            )
+            await self.server.start()
+            await intake_of(self.app).replay()
+            await self.app.bot.set_webhook(
+                str(settings.webhook_url), secret_token=secret, allowed_updates=Update.ALL_TYPES
+            )
+            log.info("Rebound is running (webhook)")
+            return
+        if settings.health_port is not None:
+            self.server = OpsServer(
+                self.app, listen=settings.health_listen, port=settings.health_port
+            )
+            await self.server.start()
+        await start_polling(self.app)
+        log.info("Rebound is running (polling)")
+
+    async def stop(self) -> None:
+        """Stop taking updates first, then finish what was taken, then close the database."""
+        await stop_polling(self.app)
+        if self.server is not None:
+            await self.server.stop()
+        self.rt.stopping.set()  # the dispatcher hands back unsent claims and returns
+        try:
+            async with asyncio.timeout(self.settings.shutdown_timeout_seconds):
+                await stop_without_runner(self.app)
+        except TimeoutError:
+            # Whatever did not finish is still unmarked in the inbox: replayed on next start.
+            log.warning("shutdown: in-flight work did not finish in time; it will be replayed")
+            await self.rt.engine.dispose()
+        log.info("Rebound stopped")
+
+
+async def serve(settings: Settings, token: str) -> int:
+    service = Service(build_application(settings, token=token), settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await service.start()
+    await stop.wait()
+    log.info("stopping: taking no new updates, finishing the ones in hand")
+    await service.stop()
+    return 0
