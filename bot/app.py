@@ -96,7 +96,7 @@ async def _prune_inbox(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("inbox: forgot %d updates handled over a day ago", pruned)
 
 
-async def start_polling(app: RuntimeApp, *, timeout: float = 10.0) -> InboxPoller:
+async def start_polling(app: RuntimeApp, *, timeout: int = 10) -> InboxPoller:
     """Replay what an earlier run left unhandled, then poll through the inbox."""
     poller = InboxPoller(intake_of(app), timeout=timeout)
     await poller.start()

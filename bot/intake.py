@@ -86,7 +86,7 @@ class InboxPoller:
 
     MAX_BACKOFF = 30.0
 
-    def __init__(self, intake: Intake, *, timeout: float = 10.0) -> None:
+    def __init__(self, intake: Intake, *, timeout: int = 10) -> None:
         self.intake = intake
         self.timeout = timeout
         self._task: asyncio.Task[None] | None = None
