@@ -19,8 +19,9 @@ class BackupError(Exception):
 
 
 def backup_sqlite(database_url: str, target: Path | None, stamp: str) -> Path:
-    """Copy the database at ``database_url`` to ``target`` (a file, or a folder to put
-    ``rebound-<stamp>.db`` in; default: next to the database). Returns the file written."""
+    """Copy the database at ``database_url`` to ``target``: a file name (with an extension),
+    or a folder (existing, or a name without extension) to put ``rebound-<stamp>.db`` in;
+    default: next to the database. Returns the file written."""
     url = make_url(database_url)
     if not url.get_backend_name().startswith("sqlite"):
         raise BackupError(
@@ -34,7 +35,7 @@ def backup_sqlite(database_url: str, target: Path | None, stamp: str) -> Path:
         raise BackupError(f"no database at {source}")
     if target is None:
         target = source.parent
-    if target.is_dir():
+    if target.is_dir() or not target.suffix:
         target = target / f"rebound-{stamp}.db"
     if target.exists():
         raise BackupError(f"{target} exists; not overwriting it")
