@@ -55,14 +55,14 @@ class Settings(BaseSettings):
         default=None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
     )
     health_listen: str = Field(
-        default="127.0.0.1", description="Address of /healthz and /metrics in polling mode."
+        default="127.0.0.1", description="Address REBOUND_HEALTH_PORT binds to."
     )
     health_port: int | None = Field(
         default=None,
         ge=0,
         le=65535,
-        description="Port for /healthz and /metrics in polling mode (webhook mode serves "
-        "them beside the webhook); unset = not served.",
+        description="Port for /healthz and /metrics (webhook mode also serves them beside "
+        "the webhook); unset = not served on a port of their own.",
     )
     max_concurrent_updates: int = Field(
         default=16,

@@ -34,7 +34,7 @@ class Service:
     def __init__(self, app: RuntimeApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
-        self.server: OpsServer | None = None
+        self.servers: list[OpsServer] = []
 
     @property
     def rt(self) -> Runtime:
@@ -44,35 +44,46 @@ class Service:
     async def start(self) -> None:
         settings = self.settings
         await start_without_runner(self.app)
-        if settings.webhook_url is not None:
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            self.server = OpsServer(
+        if settings.health_port is not None:
+            self.servers.append(
+                OpsServer(self.app, listen=settings.health_listen, port=settings.health_port)
+            )
+        if settings.webhook_url is None:
+            await self._start_servers()
+            await start_polling(self.app)
+            log.info("Rebound is running (polling)")
+            return
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        self.servers.append(
+            OpsServer(
                 self.app,
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
                 webhook_path=settings.webhook_url.path or "/",
                 secret=secret,
             )
-            await self.server.start()
-            await intake_of(self.app).replay()
-            await self.app.bot.set_webhook(
-                str(settings.webhook_url), secret_token=secret, allowed_updates=Update.ALL_TYPES
-            )
-            log.info("Rebound is running (webhook)")
-            return
-        if settings.health_port is not None:
-            self.server = OpsServer(
-                self.app, listen=settings.health_listen, port=settings.health_port
-            )
-            await self.server.start()
-        await start_polling(self.app)
-        log.info("Rebound is running (polling)")
+        )
+        await self._start_servers()
+        await intake_of(self.app).replay()
+        await self.app.bot.set_webhook(
+            str(settings.webhook_url), secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+        log.info("Rebound is running (webhook)")
+
+    async def _start_servers(self) -> None:
+        for server in self.servers:
+            await server.start()
+
+    @property
+    def webhook_server(self) -> OpsServer | None:
+        """The server taking Telegram's webhook (it also serves /healthz and /metrics)."""
+        return next((s for s in self.servers if s.webhook), None)
 
     async def stop(self) -> None:
         """Stop taking updates first, then finish what was taken, then close the database."""
         await stop_polling(self.app)
-        if self.server is not None:
-            await self.server.stop()
+        for server in self.servers:
+            await server.stop()
         self.rt.stopping.set()  # the dispatcher hands back unsent claims and returns
         try:
             async with asyncio.timeout(self.settings.shutdown_timeout_seconds):

@@ -124,6 +124,7 @@ class OpsServer:
             path = "/" + webhook_path.strip("/")
             routes.append((path, WebhookHandler, {"intake": intake, "secret": secret}))
         # No access log: a webhook URL path may carry a secret, and there is nothing to learn.
+        self.webhook = webhook_path is not None
         self._web = tornado.web.Application(routes, log_function=lambda _handler: None)
         self.listen, self.port = listen, port
         self._server: tornado.httpserver.HTTPServer | None = None

@@ -68,8 +68,8 @@ async def test_webhook_round_trip_secret_duplicates_health_and_metrics(
 ) -> None:
     service = webhook_service(harness)
     await service.start()
-    assert service.server is not None
-    base = f"http://127.0.0.1:{service.server.port}"
+    assert service.webhook_server is not None
+    base = f"http://127.0.0.1:{service.webhook_server.port}"
     user = harness.user()
     await user.send("/help")
     assert "Getting started" in (await user.next_message()).text  # delivered by webhook
@@ -110,11 +110,11 @@ async def test_webhook_round_trip_secret_duplicates_health_and_metrics(
 async def test_health_reports_an_unreachable_database(harness: BotHarness) -> None:
     service = webhook_service(harness)
     await service.start()
-    assert service.server is not None
+    assert service.webhook_server is not None
     good_engine = service.rt.engine
     service.rt.engine = create_engine("postgresql+asyncpg://nobody@127.0.0.1:9/none")
     async with httpx.AsyncClient() as client:
-        health = await client.get(f"http://127.0.0.1:{service.server.port}/healthz")
+        health = await client.get(f"http://127.0.0.1:{service.webhook_server.port}/healthz")
     assert health.status_code == 503
     assert health.json() == {
         "status": "unhealthy",
@@ -124,5 +124,27 @@ async def test_health_reports_an_unreachable_database(harness: BotHarness) -> No
     }
     await service.rt.engine.dispose()
     service.rt.engine = good_engine
+    await service.stop()
+    harness.instances.remove(service.app)
+
+
+async def test_polling_mode_serves_health_and_metrics_on_their_own_port(
+    harness: BotHarness,
+) -> None:
+    port = free_port()
+    settings = Settings(**{**harness.settings.model_dump(), "health_port": port})
+    service = Service(harness.new_instance(), settings)
+    await service.start()
+    assert service.webhook_server is None
+    user = harness.user()
+    await user.send("/help")
+    assert "Getting started" in (await user.next_message()).text
+    async with httpx.AsyncClient() as client:
+        health = await client.get(f"http://127.0.0.1:{port}/healthz")
+        body = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+        webhook = await client.post(f"http://127.0.0.1:{port}/rebound", json={})
+    assert health.status_code == 200
+    assert metric(body, 'rebound_updates_total{type="message"}') == 1
+    assert webhook.status_code == 404  # no webhook in polling mode
     await service.stop()
     harness.instances.remove(service.app)
