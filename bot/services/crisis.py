@@ -26,8 +26,13 @@ How matching works (the choices are documented at the top of the YAML file):
 The false-positive cost is a kind message with helplines; the false-negative cost is far higher,
 so the lists lean towards recall, while the everyday venting idioms stay quiet.
 
-``python -m bot.services.crisis`` prints precision, recall and the confusion counts on the
-labelled set in ``tests/unit/crisis_cases.yaml``.
+``python -m bot.services.crisis [file] [--counts]`` prints precision, recall and the confusion
+counts on the labelled set in ``tests/unit/crisis_cases.yaml`` (the tuning set) or another file,
+such as the held-out ``tests/unit/crisis_cases_heldout.yaml``; ``--counts`` hides the sentences,
+so a held-out set can be scored without being read while the lists change.
+
+In groups the handler answers publicly without repeating the words, at most once per member per
+cooldown (`GroupCareLimiter`, in memory). `forget_text` blanks the inbox copy of a crisis message.
 """
 
 from __future__ import annotations
@@ -45,14 +50,23 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import InboxUpdate
 
 __all__ = [
+    "GROUP_REPLY_KEY",
     "HELPLINES_SECTION",
     "INTERNATIONAL",
+    "PRIVATE_SUPPORT_KEY",
     "REPLY_KEY",
     "RESUME_KEY",
+    "SUPPORT_PAYLOAD",
     "CrisisSignal",
+    "GroupCareLimiter",
     "detect",
+    "forget_text",
     "helpline_countries",
     "helplines_for",
     "normalise",
@@ -67,6 +81,11 @@ REPLY_KEY = "crisis.reply"
 RESUME_KEY = "crisis.resume"
 HELPLINES_SECTION = "crisis.helplines"
 INTERNATIONAL = "INTL"
+# In a group: a reply that never repeats the words, with the international directory, and a
+# button to t.me/<bot>?start=support, which opens PRIVATE_SUPPORT_KEY (with local helplines).
+GROUP_REPLY_KEY = "crisis.group_reply"
+PRIVATE_SUPPORT_KEY = "crisis.private_support"
+SUPPORT_PAYLOAD = "support"
 
 # Telegram messages are at most 4096 characters (captions 1024); anything longer is not a chat
 # message, and scanning a bounded prefix keeps the worst case cheap.
@@ -80,6 +99,55 @@ class CrisisSignal:
 
 
 NO_SIGNAL = CrisisSignal(matched=False, language=None)
+
+
+class GroupCareLimiter:
+    """At most one crisis reply per member of a group per ``cooldown`` seconds.
+
+    A group is public: a second, third, tenth reply to the same person would put them on show
+    and could become a loop. Kept in memory only (nothing about a crisis message is stored);
+    after a restart a member may get one more reply, which is the safe side. Keys are
+    (chat id, sender id) pairs and expire; the table is pruned so it stays small.
+    """
+
+    def __init__(self, cooldown: float = 1800.0, max_entries: int = 10_000) -> None:
+        self.cooldown = cooldown
+        self.max_entries = max_entries
+        self._until: dict[tuple[int, int], float] = {}
+
+    def allow(self, chat_id: int, sender_id: int, now: float) -> bool:
+        """True (and the member's quiet period starts) when a reply may be sent now."""
+        key = (chat_id, sender_id)
+        until = self._until.get(key)
+        if until is not None and now < until:
+            return False
+        if len(self._until) >= self.max_entries:
+            self._prune(now)
+        self._until[key] = now + self.cooldown
+        return True
+
+    def _prune(self, now: float) -> None:
+        live = [(key, until) for key, until in self._until.items() if until > now]
+        if len(live) >= self.max_entries:  # all still quiet: keep the newest
+            live = sorted(live, key=lambda item: item[1])[len(live) - self.max_entries + 1 :]
+        self._until = dict(live)
+
+    def __len__(self) -> int:
+        return len(self._until)
+
+
+async def forget_text(session: AsyncSession, update_id: int) -> None:
+    """Blank the stored copy of a crisis message in the update inbox (bot.services.inbox).
+
+    The inbox keeps each update's payload, encrypted, for a day after handling so a crash can
+    replay it; a crisis message must not be kept at all. Called in the transaction that marks
+    the update handled, so the row is never replayed; only the update id is left.
+    """
+    await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id == update_id)
+        .values(payload={"update_id": update_id})
+    )
 
 
 # --- normalisation -----------------------------------------------------------------------------
@@ -592,6 +660,7 @@ class Case:
 
 def load_cases(path: Path = CASES) -> list[Case]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    default_source = str(data.get("source", "tuning"))
     cases: list[Case] = []
     for section, crisis in (("positives", True), ("negatives", False)):
         for item in data[section]:
@@ -601,7 +670,7 @@ def load_cases(path: Path = CASES) -> list[Case]:
                     crisis=crisis,
                     lang=str(item["lang"]),
                     must=bool(item.get("must", False)),
-                    source=str(item.get("source", "tuning")),
+                    source=str(item.get("source", default_source)),
                 )
             )
     return cases
@@ -666,7 +735,10 @@ def _print_scores(label: str, result: Scores) -> None:
 
 
 def _main(argv: list[str]) -> int:
-    path = Path(argv[0]) if argv and not argv[0].startswith("-") else CASES
+    """``[cases.yaml] [--counts]``: --counts hides the sentences (for a held-out set)."""
+    paths = [arg for arg in argv if not arg.startswith("-")]
+    path = Path(paths[0]) if paths else CASES
+    counts_only = "--counts" in argv
     cases = load_cases(path)
     warm_up()
     start = time.perf_counter()
@@ -688,6 +760,8 @@ def _main(argv: list[str]) -> int:
     print("by batch:")
     for source in sorted({c.source for c in cases}):
         _print_scores(source, score(c for c in cases if c.source == source)[0])
+    if counts_only:
+        return 0
     # Test-set sentences only (never user messages): shown to help tune the lists.
     for label, items in (("missed", missed), ("false alarm", false_alarms)):
         for case in items:

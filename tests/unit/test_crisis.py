@@ -15,11 +15,14 @@ from bot.content import Markup, load_content, placeholders
 from bot.emulator.html import parse_html
 from bot.services import crisis
 from bot.services.crisis import (
+    GROUP_REPLY_KEY,
     HELPLINES_SECTION,
     INTERNATIONAL,
+    PRIVATE_SUPPORT_KEY,
     REPLY_KEY,
     RESUME_KEY,
     CrisisSignal,
+    GroupCareLimiter,
     detect,
     helpline_countries,
     helplines_for,
@@ -27,6 +30,8 @@ from bot.services.crisis import (
 )
 
 CASES = crisis.load_cases()
+HELD_OUT_FILE = Path(crisis.CASES).with_name("crisis_cases_heldout.yaml")
+HELD_OUT = crisis.load_cases(HELD_OUT_FILE)
 LANGUAGES = ("en", "es", "pt", "de", "fr", "ru", "uk")
 
 
@@ -56,6 +61,28 @@ def test_precision_and_recall_on_the_labelled_set() -> None:
     assert result.must_recall == 1.0
     assert result.recall >= 0.95, [c.text for c in missed]
     assert result.precision >= 0.95, [c.text for c in false_alarms]
+
+
+def test_held_out_set_is_separate_and_big_enough() -> None:
+    """Written before the lists last changed and never used to tune them (see its header)."""
+    assert {c.source for c in HELD_OUT} == {"heldout3"}
+    positives = [c for c in HELD_OUT if c.crisis]
+    assert sum(c.lang == "en" and not c.must for c in positives) >= 80  # indirect, English
+    assert sum(not c.crisis for c in HELD_OUT) >= 120
+    for lang in LANGUAGES:
+        assert any(c.lang == lang for c in positives), lang
+    tuning = {c.text.casefold() for c in CASES}
+    assert not [c.text for c in HELD_OUT if c.text.casefold() in tuning]
+    assert len({c.text for c in HELD_OUT}) == len(HELD_OUT), "duplicate cases"
+
+
+def test_held_out_scores_stay_at_least_where_they_were_measured() -> None:
+    """A floor, not a target: measured once at 0.974 precision, 0.916 recall. If a change to
+    the lists drops below it, fix the lists; do not tune them on these sentences."""
+    result, missed, _ = crisis.score(HELD_OUT)
+    assert [c.text for c in missed if c.must] == []
+    assert result.recall >= 0.9
+    assert result.precision >= 0.95
 
 
 @pytest.mark.parametrize(
@@ -243,7 +270,8 @@ def test_phrase_file_follows_its_own_rules() -> None:
         )
         assert "'" not in pattern, f"write ’ for an apostrophe: {pattern}"
         assert pattern == pattern.strip() and "  " not in pattern, pattern
-        assert not re.search(r"(.)\1\1", re.sub(r"\\.", "", pattern)), f"3 repeats: {pattern}"
+        # Messages have 3+ repeats squeezed; regex syntax such as ")))" is not text.
+        assert not re.search(r"(\w)\1\1", re.sub(r"\\.", "", pattern)), f"3 repeats: {pattern}"
     rules = crisis.compile_rules(data)
     assert rules.languages[0] == "en"
 
@@ -286,9 +314,34 @@ def test_first_letter_dispatch_finds_what_a_plain_search_finds() -> None:
     fast = crisis._rules()
     # The plain search sees every pattern at every word, so nothing depends on first letters.
     slow = crisis._Rules(by_first_char={}, other=plain, guard=fast.guard, languages=fast.languages)
-    texts = [c.text for c in CASES] + ["", "x", "2 die", "i want 2 die", "ok . kill myself"]
+    texts = [c.text for c in CASES + HELD_OUT] + ["", "x", "2 die", "i want 2 die", "ok . kill"]
     for text in texts:
         assert crisis._detect_with(fast, text) == crisis._detect_with(slow, text), text
+
+
+# --- groups: one reply per member per cooldown ----------------------------------------------------
+
+
+def test_group_limiter_allows_one_reply_per_member_per_cooldown() -> None:
+    limiter = GroupCareLimiter(cooldown=100.0)
+    assert limiter.allow(-1, 1, now=0.0)
+    assert not limiter.allow(-1, 1, now=50.0)  # the same member, too soon
+    assert limiter.allow(-1, 2, now=50.0)  # someone else
+    assert limiter.allow(-2, 1, now=50.0)  # the same member in another group
+    assert not limiter.allow(-1, 1, now=99.9)
+    assert limiter.allow(-1, 1, now=100.0)  # the quiet period is over
+    assert not limiter.allow(-1, 1, now=150.0)  # and a new one started
+
+
+def test_group_limiter_stays_small() -> None:
+    limiter = GroupCareLimiter(cooldown=10.0, max_entries=100)
+    for member in range(1000):
+        assert limiter.allow(-1, member, now=float(member))
+        assert len(limiter) <= 100
+    assert not limiter.allow(-1, 999, now=999.5)  # the newest are the ones kept
+    for member in range(1000, 1300):  # everyone still quiet: the oldest make room
+        limiter.allow(-1, member, now=1000.0)
+        assert len(limiter) <= 100
 
 
 # --- helplines ----------------------------------------------------------------------------------
@@ -387,6 +440,21 @@ def test_reply_variants_and_resume() -> None:
         assert placeholders(template) == {"helplines"}
         assert template.count("{helplines}") == 1
     assert placeholders(CONTENT.variants(RESUME_KEY, "en")[0]) == set()
+
+
+def test_group_reply_and_private_support() -> None:
+    """The group reply is public: it shows the directory and names nothing."""
+    variants = CONTENT.variants(GROUP_REPLY_KEY, "en")
+    assert len(variants) >= 2
+    directory = Markup(EN(f"{HELPLINES_SECTION}.{INTERNATIONAL}"))
+    for variant, template in enumerate(variants):
+        assert placeholders(template) == {"directory"}
+        plain, _ = parse_html(EN(GROUP_REPLY_KEY, variant=variant, directory=directory))
+        assert "Find A Helpline" in plain
+        own_words, _ = parse_html(EN(GROUP_REPLY_KEY, variant=variant, directory=Markup("")))
+        assert not re.search(r"suicid|self.?harm|kill|die\b|death|crisis", own_words, re.I)
+    assert placeholders(CONTENT.variants(PRIVATE_SUPPORT_KEY, "en")[0]) == {"helplines"}
+    assert EN("crisis.buttons.private_support")
 
 
 @pytest.mark.parametrize("code", sorted(helpline_countries() | {INTERNATIONAL}))
