@@ -42,9 +42,10 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
+        if value.tzinfo is not UTC:  # the usual case (UTC already) skips the conversion
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTC column")
+            value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
@@ -348,8 +349,8 @@ class InboxUpdate(Base):
 
     ``processed_at`` is set in the same transaction as the handler's own writes, so an update
     is either fully handled or still here to be handled after a crash; the unique
-    ``update_id`` makes a redelivered update a no-op. The payload holds what people typed,
-    so it is encrypted like every other free text, and pruned a day after handling.
+    ``update_id`` makes a redelivered update a no-op. The payload holds what people typed:
+    encrypted like every other free text, blanked once handled, the row pruned a day later.
     """
 
     __tablename__ = "inbox_updates"
@@ -359,3 +360,24 @@ class InboxUpdate(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+class Strength(Base):
+    """One core strength the person listed (issue 8), in their own words, encrypted.
+
+    ``skill`` is the id of the vocabulary entry it matches (bot/services/data/skills.yaml), so a
+    job description that words it differently still finds it; None for a strength the
+    vocabulary does not know, which is then matched by its own words.
+    """
+
+    __tablename__ = "strengths"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(EncryptedText())
+    skill: Mapped[str | None] = mapped_column(String(48))
+    kind: Mapped[str] = mapped_column(String(8), default="other")  # hard, soft, other
+    source: Mapped[str] = mapped_column(String(16), default="typed")  # typed, suggested, match
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

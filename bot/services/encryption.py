@@ -14,7 +14,9 @@ ENCRYPTED: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("rejections", ("id",), ("company", "role", "went_well_note", "reasons_note")),
     ("feedback_requests", ("id",), ("company", "role", "their_name", "reply_text")),
     ("wins", ("id",), ("text",)),
+    ("strengths", ("id",), ("text",)),
     ("flow_states", ("chat_id", "user_id"), ("data",)),
+    ("inbox_updates", ("update_id",), ("payload",)),
 )
 
 

@@ -57,7 +57,9 @@ async def store(session: AsyncSession, updates: Sequence[Incoming], now: datetim
 
 
 async def mark_processed(session: AsyncSession, update_id: int, now: datetime) -> bool:
-    """Mark an update handled, in the caller's transaction. False when it already was (another
+    """Mark an update handled, in the caller's transaction, and drop its payload: once handled,
+    what the person wrote is kept only where a feature stored it on purpose (the row stays a
+    day, by id alone, to recognise a redelivery). False when it already was handled (another
     instance, or a replay racing the first delivery, got there first): skip it then.
 
     On PostgreSQL the row lock makes a concurrent duplicate wait for the first transaction and
@@ -65,7 +67,7 @@ async def mark_processed(session: AsyncSession, update_id: int, now: datetime) -
     result = await session.execute(
         update(InboxUpdate)
         .where(InboxUpdate.update_id == update_id, InboxUpdate.processed_at.is_(None))
-        .values(processed_at=now)
+        .values(processed_at=now, payload={})
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 

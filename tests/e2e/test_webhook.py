@@ -9,9 +9,11 @@ import re
 import socket
 
 import httpx
+from sqlalchemy import select
 
 from bot.config import Settings
 from bot.db.engine import create_engine
+from bot.db.models import InboxUpdate
 from bot.serve import Service
 from tests.e2e.harness import BotHarness
 
@@ -103,6 +105,10 @@ async def test_webhook_round_trip_secret_duplicates_health_and_metrics(
     assert metric(body, "rebound_handler_seconds_count") == 2
     assert metric(body, "rebound_inbox_depth") == 0
     assert metric(body, "rebound_outbox_depth") == 0
+    async with harness.sessions() as session:
+        kept = (await session.execute(select(InboxUpdate.update_id, InboxUpdate.payload))).all()
+    assert len(kept) == 2  # ids stay a day to recognise redeliveries; what was typed does not
+    assert all(payload == {} for _, payload in kept)
     await service.stop()
     harness.instances.remove(service.app)
 
