@@ -17,8 +17,10 @@ from bot.metrics import Metrics
 from bot.services.checkins import WinSpec
 from bot.services.feedback import LogSpec, RequestSpec
 from bot.services.flows import FlowSpec
+from bot.services.jobmatch import MatchSpec
 from bot.services.onboarding import OnboardingSpec, SettingsSpec
 from bot.services.reflection import ReflectionSpec
+from bot.services.strengths import AddSpec as StrengthsAddSpec
 
 RuntimeApp: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
@@ -32,6 +34,8 @@ def flow_specs() -> dict[str, FlowSpec]:
         RequestSpec(),
         LogSpec(),
         WinSpec(),
+        StrengthsAddSpec(),
+        MatchSpec(),
     ]
     return {spec.flow.code: spec for spec in specs}
 

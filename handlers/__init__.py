@@ -16,12 +16,15 @@ from handlers import (
     gatekeeping,
     groups,
     history,
+    match,
     membership,
     privacy,
     reflection,
     scheduled,
     settings,
     start,
+    stats,
+    strengths,
 )
 from handlers import help as help_feature
 
@@ -38,6 +41,9 @@ FEATURES = (
     checkin,
     privacy,
     admin,
+    stats,
+    strengths,
+    match,
     cancel,
     flows,
     fallback,

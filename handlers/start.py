@@ -12,11 +12,15 @@ from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
 from handlers import checkin as checkin_feature
 from handlers import feedback as feedback_feature
+from handlers import gatekeeping
 from handlers import help as help_feature
 from handlers import history as history_feature
+from handlers import match as match_feature
 from handlers import privacy as privacy_feature
 from handlers import reflection as reflection_feature
 from handlers import settings as settings_feature
+from handlers import stats as stats_feature
+from handlers import strengths as strengths_feature
 from handlers.turn import Turn, TurnFn, handler
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -32,9 +36,15 @@ DEEP_LINKS: dict[str, TurnFn] = {
     "checkin": checkin_feature.show_checkin,
     "win": checkin_feature.start_win,
     "privacy": privacy_feature.show,
+    "stats": stats_feature.show,
+    "strengths": strengths_feature.show,
+    "match": match_feature.show,
     "export": privacy_feature.export,
     "delete": privacy_feature.ask_delete,
+    "support": gatekeeping.private_support,
 }
+# Deep links that must not wait for onboarding: crisis support from a group reply's button.
+IMMEDIATE = frozenset({"support"})
 
 
 def _payload(turn: Turn) -> str | None:
@@ -51,6 +61,9 @@ async def start(turn: Turn) -> None:
         return
     user = turn.person
     payload = _payload(turn)
+    if payload in IMMEDIATE:
+        await DEEP_LINKS[payload](turn)
+        return
     if user.onboarded_at is not None:
         if payload is not None:
             await DEEP_LINKS[payload](turn)

@@ -8,6 +8,7 @@ acknowledged is already stored.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -54,7 +55,9 @@ class Turn:
     _replies: list[Say] = field(default_factory=list)
     _answer: _CallbackAnswer | None = None
     _strip_buttons: list[int] = field(default_factory=list)
-    _files: list[tuple[str, bytes, Say | None]] = field(default_factory=list)
+    _files: list[tuple[str, bytes | Callable[[], bytes], Say | None, bool]] = field(
+        default_factory=list
+    )
     duplicate: bool = False  # already handled elsewhere: nothing to do, nothing to send
 
     @property
@@ -83,9 +86,19 @@ class Turn:
     def answer_callback(self, key: str | None = None, *, alert: bool = False) -> None:
         self._answer = _CallbackAnswer(key, alert)
 
-    def attach(self, filename: str, data: bytes, *, caption: Say | None = None) -> None:
-        """Send a file (after the commit, like every reply)."""
-        self._files.append((filename, data, caption))
+    def attach(
+        self,
+        filename: str,
+        data: bytes | Callable[[], bytes],
+        *,
+        caption: Say | None = None,
+        as_photo: bool = False,
+    ) -> None:
+        """Send a file, or a photo, after the commit like every reply. ``data`` may be a
+        function (e.g. a chart render): it then runs in a worker thread, after the commit, so
+        neither the transaction nor the event loop waits for it. The caption's buttons go on
+        the file's message."""
+        self._files.append((filename, data, caption, as_photo))
 
     def forget_person(self) -> None:
         """The person's data was just erased: nothing more may be written for them."""
@@ -153,12 +166,15 @@ class Turn:
             )
             if out.prompt_of is not None and self.user is not None:
                 await self._remember_prompt(out.prompt_of, sent.message_id)
-        for filename, data, caption in self._files:
-            await bot.send_document(
+        for filename, data, caption, as_photo in self._files:
+            content = await asyncio.to_thread(data) if callable(data) else data
+            send = bot.send_photo if as_photo else bot.send_document
+            await send(
                 self.chat_id,
-                InputFile(data, filename=filename),
+                InputFile(content, filename=filename),
                 caption=self.renderer.text(caption) if caption else None,
                 parse_mode=ParseMode.HTML,
+                reply_markup=self.renderer.markup(caption) if caption else None,
             )
 
     async def _replace(self, message_id: int, reply: Say) -> None:

@@ -22,6 +22,7 @@ from bot.db.models import (
     PlanAction,
     Rejection,
     ScheduledMessage,
+    Strength,
     User,
     Win,
 )
@@ -34,6 +35,7 @@ TABLES: tuple[tuple[str, type[Base]], ...] = (
     ("feedback_requests", FeedbackRequest),
     ("checkins", CheckIn),
     ("wins", Win),
+    ("strengths", Strength),
     ("nudges", Nudge),
     ("scheduled", ScheduledMessage),
     ("conversation_state", FlowState),

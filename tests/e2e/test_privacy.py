@@ -39,6 +39,11 @@ async def a_full_life(bot: BotHarness):  # type: ignore[no-untyped-def]
     await user.send("/checkin")
     await user.tap("🙂", message=await user.next_message())
     await user.next_message()
+    await user.send("/strengths")
+    await user.tap("Add my own", message=await user.next_message())
+    await user.next_message()
+    await user.send("SQL, explaining complex things simply")
+    await user.next_message()
     await user.send("/reflect")  # an unfinished debrief and a running flow, too
     await user.next_message()
     await user.tap("Let's do it")
@@ -72,6 +77,10 @@ async def test_export_sends_everything_as_json_and_markdown(bot: BotHarness) -> 
     assert document["feedback_requests"][0]["status"] == "sent"
     assert len(document["checkins"]) == 1
     assert document["conversation_state"][0]["flow"] == "rf"
+    assert [(s["text"], s["skill"]) for s in document["strengths"]] == [
+        ("SQL", "sql"),
+        ("explaining complex things simply", None),
+    ]
     assert readable.document is not None
     assert readable.document.filename == "rebound-debriefs.md"
     markdown = readable.document.content.decode()
@@ -86,7 +95,9 @@ async def test_delete_erases_every_row_in_one_go(harness_any_db: BotHarness) -> 
     user = await a_full_life(bot)
     other = await onboard(bot, first_name="Sam")
     before = await row_counts(bot)
-    assert all(before[name] > 0 for name in ("users", "debriefs", "plan", "feedback_requests"))
+    assert all(
+        before[name] > 0 for name in ("users", "debriefs", "plan", "feedback_requests", "strengths")
+    )
     await user.send("/delete")
     confirm = await user.next_message()
     await user.tap("No, keep my data", message=confirm)

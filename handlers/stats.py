@@ -1,0 +1,123 @@
+"""/stats: a chart of the person's last 30 or 90 days (or all of it), with a one-line summary
+as its caption and period buttons that re-render it; and the weekly review's small chart.
+
+Charts are drawn after the transaction commits, in a worker thread (see ``Turn.attach``). The
+emulator, like older Bot API clients, has no editMessageMedia, so a period button sends a new
+photo and takes the buttons off the old one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import html
+import logging
+
+from telegram import InputFile
+from telegram.constants import ParseMode
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.content import Texts
+from bot.runtime import RuntimeApp
+from bot.services import charts, stats
+from bot.services.reflection import REASONS, STAGES
+from bot.services.replies import Say
+from handlers.render import Renderer
+from handlers.turn import Turn, handler, redirected_to_private
+
+log = logging.getLogger("rebound.stats")
+CAPTION_LIMIT = 900  # Telegram allows 1,024 characters of caption; keep a margin for tags
+
+
+def _plain(texts: Texts, key: str) -> str:
+    return html.unescape(texts(key, variant=0))
+
+
+def chart_text(texts: Texts, title_key: str) -> charts.ChartText:
+    """Every word a chart shows, in the reader's language."""
+    names = {stage: _plain(texts, f"reflection.stage.{stage}") for stage in STAGES}
+    names |= {reason: _plain(texts, f"reflection.reason.{reason}") for reason in REASONS}
+    return charts.ChartText(
+        title=_plain(texts, title_key),
+        mood=_plain(texts, "stats.chart.mood"),
+        mood_low=_plain(texts, "stats.chart.mood_low"),
+        mood_high=_plain(texts, "stats.chart.mood_high"),
+        no_mood=_plain(texts, "stats.chart.no_mood"),
+        stages=_plain(texts, "stats.chart.stages"),
+        no_debriefs=_plain(texts, "stats.chart.no_debriefs"),
+        reasons=_plain(texts, "stats.chart.reasons"),
+        no_reasons=_plain(texts, "stats.chart.no_reasons"),
+        progress=_plain(texts, "stats.chart.progress"),
+        done=_plain(texts, "stats.chart.done"),
+        wins=_plain(texts, "stats.chart.wins"),
+        no_progress=_plain(texts, "stats.chart.no_progress"),
+        names=names,
+        weekdays=tuple(_plain(texts, f"stats.chart.weekday.{day}") for day in range(7)),
+    )
+
+
+async def _chart(turn: Turn, period: str) -> None:
+    data = await stats.gather(turn.session, turn.person, turn.now, period)
+    if not data.enough:
+        turn.say(stats.little_data(data))
+        return
+    text = chart_text(turn.texts, f"stats.period.{data.period}")
+    turn.attach(
+        f"rebound-stats-{data.period}.png",
+        functools.partial(charts.render_stats, data, text),
+        caption=stats.caption(data),
+        as_photo=True,
+    )
+
+
+async def show(turn: Turn) -> None:
+    if redirected_to_private(turn, "stats"):
+        return
+    await _chart(turn, stats.DEFAULT_PERIOD)
+
+
+@handler
+async def on_period(turn: Turn) -> None:
+    """sx:1:<30|90|all>: the same chart over another period, as a new photo."""
+    parts = turn.private_tap()
+    if parts is None:
+        return
+    if parts[2] not in stats.PERIODS or parts[3]:
+        turn.answer_callback("toasts.stale_button")
+        return
+    turn.clear_tapped()
+    await _chart(turn, parts[2])
+
+
+async def send_review_with_chart(
+    app: RuntimeApp, chat_id: int, renderer: Renderer, review: Say, data: stats.WeekData
+) -> bool:
+    """Send the weekly review as a photo of the week with the review as its caption (one
+    message, so one notification and one send within the per-chat limit). False, with
+    nothing sent, when there is nothing to draw, the text is too long for a caption, or the
+    drawing failed: the caller then sends the review as text. Telegram errors propagate so the
+    dispatcher records them as for any message."""
+    messages = renderer.messages([review])
+    if not data.enough or len(messages) != 1 or len(messages[0].text) > CAPTION_LIMIT:
+        return False
+    try:
+        png = await asyncio.to_thread(
+            charts.render_week, data, chart_text(renderer.texts, "stats.chart.week_title")
+        )
+    except Exception:
+        log.exception("weekly chart could not be drawn")
+        return False
+    await app.bot.send_photo(
+        chat_id,
+        InputFile(png, filename="rebound-week.png"),
+        caption=messages[0].text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=messages[0].markup,
+    )
+    return True
+
+
+def register(app: RuntimeApp) -> None:
+    fresh = ~filters.UpdateType.EDITED
+    app.add_handler(CommandHandler("stats", handler(show), filters=fresh))
+    app.add_handler(CallbackQueryHandler(on_period, pattern=r"^sx:1:"))

@@ -1,0 +1,173 @@
+"""/stats end to end: a real chart photo with a summary caption, period buttons that re-render
+it, a kind word instead of an empty chart, and the weekly review's small chart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.db.models import CheckIn, FeedbackRequest, PlanAction, Rejection, Win
+from bot.emulator import BotMessage, SimUser
+from bot.services.charts import png_size
+from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.test_checkins import FRIDAY, run_clock
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+async def seed_history(bot: BotHarness, user_id: int) -> None:
+    """Twelve check-ins, three recent debriefs and one older, steps, wins, a feedback request."""
+    now = bot.clock.now()
+    async with bot.sessions() as session, session.begin():
+        for i in range(12):
+            day = (now - timedelta(days=2 * i)).date()
+            session.add(CheckIn(user_id=user_id, day=day, mood=1 + i % 5, created_at=now))
+        debriefs = [
+            ("technical", ["tech_depth", "nerves"], 3),
+            ("technical", ["tech_depth"], 9),
+            ("final_round", ["examples"], 15),
+            ("application", ["application"], 60),
+        ]
+        for stage, reasons, days_ago in debriefs:
+            at = now - timedelta(days=days_ago)
+            session.add(
+                Rejection(
+                    user_id=user_id,
+                    stage=stage,
+                    reasons=reasons,
+                    went_well=["examples"],
+                    outside=[],
+                    answered=[],
+                    created_at=at,
+                    updated_at=at,
+                    completed_at=at,
+                )
+            )
+        for days_ago in (1, 2):
+            at = now - timedelta(days=days_ago)
+            session.add(
+                PlanAction(
+                    user_id=user_id,
+                    reason="nerves",
+                    variant=0,
+                    status="done",
+                    created_at=at,
+                    done_at=at,
+                )
+            )
+        for days_ago in (0, 4, 40):
+            session.add(
+                Win(
+                    user_id=user_id,
+                    kind="win",
+                    text="mock interview",
+                    created_at=now - timedelta(days=days_ago),
+                )
+            )
+        sent = now - timedelta(days=20)
+        session.add(
+            FeedbackRequest(
+                user_id=user_id,
+                recipient="hr",
+                channel="email",
+                tone="warm",
+                status="sent",
+                tags=[],
+                created_at=sent,
+                updated_at=sent,
+                sent_at=sent,
+            )
+        )
+
+
+def assert_chart(message: BotMessage) -> None:
+    assert message.photo is not None
+    content = message.photo.content
+    assert content.startswith(PNG)
+    assert png_size(content) == (1080, 1350)
+    assert 20_000 < len(content) < 1_500_000
+
+
+async def test_stats_with_no_data_says_so_kindly(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("/stats")
+    reply = await user.next_message()
+    assert reply.photo is None
+    assert "not much to draw yet" in reply.text
+    assert "/checkin" in reply.text
+    assert reply.button_labels() == ["✓ 30 days", "90 days", "All"]
+    await user.tap("All", message=reply)
+    everything = await user.next_message()
+    assert everything.photo is None
+    assert "Since you started" in everything.text
+    assert everything.button_labels() == []  # nothing wider to offer
+    assert reply.buttons == []  # the tapped message lost its buttons
+
+
+async def test_stats_sends_a_chart_with_a_summary_and_period_buttons(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await seed_history(bot, user.id)
+    await user.send("/stats")
+    chart = await user.next_message()
+    assert_chart(chart)
+    caption = chart.text
+    assert caption.startswith("📊 Last 30 days: check-ins 12 · mood 2.8/5 on average")
+    assert "debriefs 3 · steps done 2 · wins 2" in caption
+    assert "Most debriefs ended at Technical / task (2 of 3)" in caption
+    assert "Came up most often: Technical depth (2 times)" in caption
+    assert "Your last feedback request went out 20 days ago" in caption
+    assert len(caption) <= 1024
+    assert chart.button_labels() == ["✓ 30 days", "90 days", "All"]
+
+    await user.tap("90 days", message=chart)
+    wider = await user.next_message()
+    assert_chart(wider)
+    assert wider.text.startswith("📊 Last 90 days:")
+    assert "debriefs 4" in wider.text and "wins 3" in wider.text
+    assert wider.button_labels() == ["30 days", "✓ 90 days", "All"]
+    assert chart.buttons == []  # the old chart keeps its picture, loses its buttons
+    assert chart.photo is not None
+
+    await user.tap("✓ 90 days", message=wider)  # the same period again: drawn again, no error
+    assert_chart(await user.next_message())
+
+
+async def test_stats_in_a_group_points_to_the_private_chat(bot: BotHarness) -> None:
+    admin = await onboard(bot)
+    group = bot.emulator.group("Job hunters")
+    group.add_member(admin, admin=True)
+    await group.add_bot(admin)
+    await bot.settle()
+    before = len(group.messages)
+    await group.send(admin, "/stats")
+    await bot.settle()
+    reply = group.messages[before:][-1]
+    assert reply.photo is None
+    assert reply.buttons[0][0].url == "https://t.me/rebound_test_bot?start=stats"
+
+
+async def test_stats_survives_a_stale_period_button(bot: BotHarness) -> None:
+    user: SimUser = await onboard(bot)
+    await user.tap_data("sx:1:365")
+    await bot.settle()
+    assert user.callback_answers[-1].text is not None
+    assert "expired" in user.callback_answers[-1].text
+
+
+async def test_weekly_review_carries_a_chart_of_the_week(bot: BotHarness) -> None:
+    bot.clock.current = FRIDAY
+    user = await onboard(bot)
+    now = bot.clock.now()
+    async with bot.sessions() as session, session.begin():
+        for days_ago, mood in ((0, 2), (1, 4)):
+            day = (now - timedelta(days=days_ago)).date()
+            session.add(CheckIn(user_id=user.id, day=day, mood=mood, created_at=now))
+        session.add(Win(user_id=user.id, kind="win", text=None, created_at=now))
+    await run_clock(bot, datetime(2026, 3, 29, 8, 0, tzinfo=UTC))  # Sunday: review day
+    await bot.settle()
+    photos = [m for m in user.messages if m.photo is not None]
+    assert len(photos) == 1  # the review itself, as a photo of the week with its text below
+    review = photos[0]
+    assert "Your week" in review.text
+    assert "Days you checked in: 2" in review.text and "Wins logged: 1" in review.text
+    assert review.photo is not None and png_size(review.photo.content) == (1080, 720)
+    assert not [m for m in user.messages if m.photo is None and "Your week" in m.text]
