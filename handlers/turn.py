@@ -130,15 +130,32 @@ class Turn:
         return Renderer(self.texts)
 
     async def flush(self) -> None:
-        """Send what was queued (after the commit)."""
+        """Send what was queued (after the commit).
+
+        The callback answer and the edits of older messages (a tapped message's buttons, an
+        answered question's keyboard) go out alongside the new messages rather than before
+        them: each is a network round trip, and the person waits for the new message. New
+        messages and files keep their order. The first failure is raised once all are done,
+        so the error handler sees it as before."""
         if self.duplicate:
             return
-        bot = self.context.bot
+        results = await asyncio.gather(
+            self._answer_query(), self._edit_older(), self._send_new(), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+
+    async def _answer_query(self) -> None:
         query = self.update.callback_query
         if query is not None:
             answer = self._answer or _CallbackAnswer(None, False)
             text = self.texts(answer.key) if answer.key else None
             await query.answer(text, show_alert=answer.alert)
+
+    async def _edit_older(self) -> None:
+        bot = self.context.bot
+        query = self.update.callback_query
         tapped = query.message.message_id if query is not None and query.message else None
         for reply in self._replies:
             if tapped is not None and reply.edit:
@@ -153,6 +170,9 @@ class Turn:
                 # A double tap: the first tap already removed the buttons.
                 if "not modified" not in exc.message:
                     raise
+
+    async def _send_new(self) -> None:
+        bot = self.context.bot
         message = self.update.effective_message
         thread_id = message.message_thread_id if message and message.is_topic_message else None
         fresh = [reply for reply in self._replies if not (reply.edit or reply.replace)]
