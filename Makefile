@@ -35,8 +35,9 @@ fmt: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/rebound migrate
 
+## Benchmarks at small sizes (under ~10 minutes); `make bench BENCH_ARGS=--full` for the README's.
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 ## Re-pin dependencies (needs network); commit the result.
 lock:

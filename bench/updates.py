@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -235,7 +235,8 @@ async def emulator_main() -> None:
 class EmulatorProcess:
     """The bot's side of the emulator process: JSON commands over its stdin/stdout."""
 
-    def __init__(self) -> None:
+    def __init__(self, module: str = MODULE) -> None:
+        self.module = module  # its ``python -m <module> emulator`` serves the commands
         self.proc: asyncio.subprocess.Process | None = None
         self.api_url = ""
 
@@ -243,7 +244,7 @@ class EmulatorProcess:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            MODULE,
+            self.module,
             "emulator",
             cwd=ROOT,
             stdin=asyncio.subprocess.PIPE,
@@ -291,20 +292,54 @@ class Bot:
     handled: Callable[[], int]
     wait_for: Callable[[int], Awaitable[None]]
     stop: Callable[[], Awaitable[None]]
-    service: list[float]  # seconds per update inside its chat's turn (Rebound only)
-    queued: list[float]  # seconds from being handed to the processor to done (Rebound only)
+    service: list[float]  # seconds per update inside its turn (its chat's lock held)
+    queued: list[float]  # seconds from getting a slot in the processor to done (Rebound)
     rate_limit: Callable[[bool], None]  # Rebound's rate limiter on or off
     errors: Counter[str]  # what reached the error handler, by kind
+    # update_id -> time.monotonic() when the processor got it, got a slot (its concurrency
+    # bound), started its turn (its chat's lock), finished. CLOCK_MONOTONIC is one clock for
+    # every process on Linux, so these line up with the emulator process's timestamps.
+    marks: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
+
+
+def _instrument(processor: Any, service: list[float], queued: list[float]) -> dict[int, Any]:
+    """Wrap a PTB update processor's two steps to time each update; returns the marks."""
+    marks: dict[int, tuple[float, float, float, float]] = {}
+    arrived: dict[int, float] = {}
+    process, do_process = processor.process_update, processor.do_process_update
+
+    async def timed(update_id: int, slot: float, coroutine: Awaitable[Any]) -> None:
+        started = time.monotonic()
+        await coroutine
+        done = time.monotonic()
+        service.append(done - started)
+        marks[update_id] = (arrived.pop(update_id, slot), slot, started, done)
+
+    async def on_arrival(update: object, coroutine: Awaitable[Any]) -> None:
+        arrived[getattr(update, "update_id", 0)] = time.monotonic()
+        await process(update, coroutine)
+
+    async def in_slot(update: object, coroutine: Awaitable[Any]) -> None:
+        slot = time.monotonic()
+        await do_process(update, timed(getattr(update, "update_id", 0), slot, coroutine))
+        queued.append(time.monotonic() - slot)
+
+    processor.process_update = on_arrival
+    processor.do_process_update = in_slot
+    return marks
 
 
 def _switchable_limiter() -> Any:
-    """Rebound's rate limiter (AIORateLimiter, as app.py builds it) with an off switch, so the
-    untimed setup and the capacity burst are not held to Telegram's 30 messages a second."""
+    """Rebound's rate limiter (bot.metrics.CountingRateLimiter, as app.py builds it) with an off
+    switch for the AIORateLimiter part only, so the untimed setup and the capacity burst are not
+    held to Telegram's 30 messages a second; its counting stays on either way."""
     from collections.abc import Coroutine
 
     from telegram.ext import AIORateLimiter
 
-    class Switchable(AIORateLimiter):
+    from bot.metrics import CountingRateLimiter
+
+    class PassThrough(AIORateLimiter):
         enabled = True
 
         async def process_request(
@@ -322,6 +357,9 @@ def _switchable_limiter() -> Any:
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
 
+    class Switchable(CountingRateLimiter, PassThrough):
+        """CountingRateLimiter's counting, then PassThrough, then AIORateLimiter (the MRO)."""
+
     return Switchable
 
 
@@ -329,10 +367,11 @@ def _switchable_limiter() -> Any:
 async def rebound_bot(
     api_url: str, database_url: str, workdir: Path, concurrency: int
 ) -> AsyncIterator[Bot]:
-    from telegram import Update
+    """Rebound as ``rebound run`` starts it for long polling: the inbox poller (bot.intake)
+    commits each batch before confirming it, the chat-ordered processor handles it."""
     from telegram.ext import ContextTypes
 
-    from bot.app import build_application, start_without_runner, stop_without_runner
+    from bot.app import build_application, start_polling, start_without_runner, stop_without_runner
     from bot.config import load_settings
     from bot.update_processor import ChatOrderedProcessor
 
@@ -346,7 +385,7 @@ async def rebound_bot(
         flood_limit=1_000_000,
         max_concurrent_updates=concurrency,
     )
-    with mock.patch("bot.app.AIORateLimiter", _switchable_limiter()):
+    with mock.patch("bot.app.CountingRateLimiter", _switchable_limiter()):
         app = build_application(settings, token=TOKEN)
     errors: Counter[str] = Counter()
 
@@ -364,37 +403,26 @@ async def rebound_bot(
     assert isinstance(processor, ChatOrderedProcessor)
     service: list[float] = []
     queued: list[float] = []
-    original = processor.do_process_update
-
-    async def timed(coroutine: Awaitable[Any]) -> None:
-        started = time.perf_counter()
-        await coroutine
-        service.append(time.perf_counter() - started)
-
-    async def measured(update: object, coroutine: Awaitable[Any]) -> None:
-        started = time.perf_counter()
-        await original(update, timed(coroutine))
-        queued.append(time.perf_counter() - started)
-
-    processor.do_process_update = measured  # type: ignore[method-assign]
+    marks = _instrument(processor, service, queued)
     await start_without_runner(app)
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=2, allowed_updates=Update.ALL_TYPES)
-
-    async def stop() -> None:
-        assert app.updater is not None
-        await app.updater.stop()
-        await stop_without_runner(app)
+    await start_polling(app, timeout=2)
 
     def limit(enabled: bool) -> None:
         limiter.enabled = enabled
 
     try:
         yield Bot(
-            lambda: processor.handled, processor.wait_for, stop, service, queued, limit, errors
+            lambda: processor.handled,
+            processor.wait_for,
+            functools.partial(stop_without_runner, app),
+            service,
+            queued,
+            limit,
+            errors,
+            marks,
         )
     finally:
-        await stop()
+        await stop_without_runner(app)
 
 
 @contextlib.asynccontextmanager
@@ -428,6 +456,8 @@ async def echo_bot(api_url: str, concurrency: int) -> AsyncIterator[Bot]:
         builder = builder.concurrent_updates(concurrency)
     app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
+    service: list[float] = []
+    marks = _instrument(app.update_processor, service, [])
     await app.initialize()
     await app.start()
     assert app.updater is not None
@@ -440,7 +470,9 @@ async def echo_bot(api_url: str, concurrency: int) -> AsyncIterator[Bot]:
         await app.shutdown()
 
     try:
-        yield Bot(lambda: done, wait_for, stop, [], [], lambda _enabled: None, Counter())
+        yield Bot(
+            lambda: done, wait_for, stop, service, [], lambda _enabled: None, Counter(), marks
+        )
     finally:
         await stop()
 
@@ -570,7 +602,7 @@ def _echo_rows(sizes: Sizes, echo: dict[str, Any], sequential: dict[str, Any] | 
             f"p99 {_ms(echo['trip_p99_s'])}",
         ),
     ]
-    if sequential is not None:  # not in --quick
+    if sequential is not None:  # only with --full
         rows.insert(
             1,
             Row(
@@ -652,9 +684,9 @@ async def _postgres_url() -> AsyncIterator[str]:
         yield url
 
 
-async def run(quick: bool) -> None:
+async def run(full: bool) -> None:
     logging.getLogger("rebound").setLevel(logging.WARNING)
-    sizes = Sizes(25, 12, 2, 25, 10) if quick else Sizes(200, 10, 2, 60, 40)
+    sizes = Sizes(200, 10, 2, 60, 40) if full else Sizes(25, 12, 2, 25, 10)
     notes = [
         "timing starts when the emulator is told to inject all K updates (it does so in its own "
         "process, in a few ms) and ends when the bot has handled the last one, replies sent",
@@ -668,7 +700,7 @@ async def run(quick: bool) -> None:
         "waiting for the loop, the database and the emulator",
     ]
     echo = await measure("echo", sizes, concurrency=16)
-    sequential = None if quick else await measure("echo", sizes, concurrency=1)
+    sequential = await measure("echo", sizes, concurrency=1) if full else None
     print(f"  echo bot: {fmt(echo['per_second'])}/s")
     rows = _echo_rows(sizes, echo, sequential)
     backends: list[tuple[str, Callable[[], contextlib.AbstractAsyncContextManager[str]]]] = [
@@ -690,12 +722,13 @@ async def run(quick: bool) -> None:
     report(NAME, "Update handling: Rebound vs a bare PTB echo bot", rows, notes)
 
 
-def main(quick: bool = False) -> None:
-    asyncio.run(run(quick))
+def main(full: bool = False) -> None:
+    """Default: 25 people, a few seconds; ``full``: 200 people and the sequential echo bot."""
+    asyncio.run(run(full))
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["emulator"]:
         asyncio.run(emulator_main())
     else:
-        main("--quick" in sys.argv)
+        main("--full" in sys.argv)

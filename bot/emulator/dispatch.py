@@ -83,23 +83,43 @@ class Dispatcher:
             state.in_flight += 1
             state.note_activity()
         try:
+            # The network round trip: half on the request's way in, half on the answer's way
+            # out. So a message the bot sends shows in the chat half a round trip after the
+            # call starts, and an update reaches a waiting long poll's client half a round
+            # trip after it arrives; updates arriving meanwhile wait for the next poll.
+            await self._delay()
+            outcome = await self._outcome(token, method, request, poll, call, client_gone)
+            await self._delay()
+            return outcome
+        finally:
+            if not long_poll:
+                state.in_flight -= 1
+                state.note_activity()
+
+    async def _outcome(
+        self,
+        token: str,
+        method: str,
+        request: RawRequest,
+        poll: Poll,
+        call: ApiCall,
+        client_gone: Callable[[], bool],
+    ) -> tuple[int, dict[str, Any]]:
+        state = self.state
+        try:
             return 200, await self._answer(token, method, request, poll, call)
         except _Injected as injected:
             return injected.reject.error_code, injected.reject.envelope()
         except ApiReject as reject:
             if not client_gone():
                 state.errors.append(
-                    ApiError(name, reject.error_code, reject.description, call.params)
+                    ApiError(call.method, reject.error_code, reject.description, call.params)
                 )
             return reject.error_code, reject.envelope()
         except Exception:
-            logger.exception("emulator failed on %s", name)
-            state.errors.append(ApiError(name, 500, "Internal Server Error", call.params))
+            logger.exception("emulator failed on %s", call.method)
+            state.errors.append(ApiError(call.method, 500, "Internal Server Error", call.params))
             return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
-        finally:
-            if not long_poll:
-                state.in_flight -= 1
-                state.note_activity()
 
     async def _answer(
         self, token: str, method: str, request: RawRequest, poll: Poll, call: ApiCall
@@ -126,17 +146,15 @@ class Dispatcher:
             )
             raise _Injected(fault[1])
         if call.method == "getUpdates":
-            if not state.updates.has_updates_for(params.get("offset")):
-                await self._delay()
             return {"ok": True, "result": await get_updates(state, params, poll)}
-        await self._delay()
         result = await METHODS[call.method](state, params)
         if isinstance(result, Described):
             return {"ok": True, "result": result.result, "description": result.description}
         return {"ok": True, "result": result}
 
     async def _delay(self) -> None:
-        """The configured network latency, cut short when the emulator stops."""
-        if self.latency > 0:
+        """One way of the configured round trip (half of it), cut short when the emulator
+        stops."""
+        if self.latency > 0 and not self.stopping.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.stopping.wait(), self.latency)
+                await asyncio.wait_for(self.stopping.wait(), self.latency / 2)

@@ -95,7 +95,8 @@ class Emulator:
 
     @property
     def latency(self) -> float:
-        """Seconds added to every Bot API call (except getUpdates with updates waiting)."""
+        """The network round trip in seconds, for every Bot API call, getUpdates included: half
+        before the call is handled, half before its answer leaves."""
         return self._dispatcher.latency
 
     @latency.setter
