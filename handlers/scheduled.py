@@ -1,21 +1,30 @@
 """The one periodic job: move due check-ins and reviews into the outbox, then send what the
-outbox says is due, recording each outcome (see bot.services.schedule and .outbox)."""
+outbox says is due, recording each outcome (see bot.services.schedule and .outbox).
+
+Sending is paced here, evenly, just under Telegram's overall limit (the rate limiter stays
+as the hard cap behind it), and a run keeps going while there is work, so a burst of
+thousands goes out at a steady ~30 messages a second instead of in fits between job runs.
+On shutdown (``Runtime.stopping``) it stops claiming and sending and hands back what it had
+claimed but not sent."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.db.models import Group, ScheduledMessage, User
+from bot.db.models import Group, User
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import (
     admin,
@@ -27,61 +36,73 @@ from bot.services import (
     privacy,
     reflection,
     schedule,
+    stats,
 )
+from bot.services.outbox import Claimed
 from bot.services.replies import Say
 from bot.services.users import mark_blocked
+from handlers import stats as stats_feature
 from handlers.render import Renderer
 
 log = logging.getLogger("rebound.scheduled")
 
 INTERVAL_SECONDS = 30
-BATCH = 200
-CONCURRENCY = 16  # the rate limiter, not this, sets the pace
-TIME_BUDGET = 25.0  # seconds per run, so runs do not pile up
+BATCH = 200  # claimed at once: about 7 seconds of sending
+PREPARE_CHUNK = 50  # messages built per transaction, so people chatting get the database too
+CONCURRENCY = 32  # requests in flight at most; the pacer, not this, sets the pace
+# Messages per second: just under Telegram's ~30 overall, so the limits never answer 429 and
+# replies to people chatting meanwhile still fit.
+SEND_RATE = 29.5
+CATCH_UP = 0.5  # seconds of pacing that may be made up after a pause (between batches)
+MATERIALIZE_SLICE = 0.5  # seconds of moving schedules into the outbox between batches
+STOP_GRACE = 5.0  # seconds sends already under way get to finish once stopping
 RETENTION_EVERY = timedelta(hours=1)
+TASK = "dispatch_task"
+PACER = "dispatch_pacer"
 
-Builder = Callable[[AsyncSession, ScheduledMessage, User], Awaitable[Say | None]]
-GroupBuilder = Callable[[AsyncSession, ScheduledMessage, Group], Awaitable[Say | None]]
+Builder = Callable[[AsyncSession, Claimed, User], Awaitable[Say | None]]
+GroupBuilder = Callable[[AsyncSession, Claimed, Group], Awaitable[Say | None]]
 
 
 @dataclass(frozen=True)
 class Job:
-    item: ScheduledMessage
+    item: Claimed
     reply: Say
     language: str | None
     thread_id: int | None = None
+    week: stats.WeekData | None = None  # the weekly review's chart, its text as the caption
 
 
-async def _checkin(session: AsyncSession, _item: ScheduledMessage, user: User) -> Say | None:
+async def _checkin(session: AsyncSession, _item: Claimed, user: User) -> Say | None:
     return checkins.prompt(await checkins.count(session, user.id))
 
 
-async def _review(session: AsyncSession, item: ScheduledMessage, user: User) -> Say | None:
+async def _review(session: AsyncSession, item: Claimed, user: User) -> Say | None:
     return await checkins.weekly_review(session, user, item.due_at)
 
 
-async def _reflect_reminder(_s: AsyncSession, _i: ScheduledMessage, _u: User) -> Say | None:
+async def _reflect_reminder(_s: AsyncSession, _i: Claimed, _u: User) -> Say | None:
     return reflection.reminder_message()
 
 
-async def _feedback_check(session: AsyncSession, item: ScheduledMessage, _u: User) -> Say | None:
+async def _feedback_check(session: AsyncSession, item: Claimed, _u: User) -> Say | None:
     return await feedback.check_for(session, item.ref_id)
 
 
-async def _snoozed_nudge(session: AsyncSession, item: ScheduledMessage, user: User) -> Say | None:
+async def _snoozed_nudge(session: AsyncSession, item: Claimed, user: User) -> Say | None:
     nudge = await nudges.mine(session, user.id, item.ref_id) if item.ref_id else None
     return await nudges.again(session, nudge) if nudge and nudge.outcome == "snoozed" else None
 
 
-async def _broadcast(_s: AsyncSession, item: ScheduledMessage, _u: User) -> Say | None:
+async def _broadcast(_s: AsyncSession, item: Claimed, _u: User) -> Say | None:
     return admin.broadcast_message(str(item.payload.get("text", "")))
 
 
-async def _group_checkin(session: AsyncSession, item: ScheduledMessage, group: Group) -> Say | None:
+async def _group_checkin(session: AsyncSession, item: Claimed, group: Group) -> Say | None:
     return await groups.start_checkin(session, group, item.due_at)
 
 
-async def _group_recap(session: AsyncSession, item: ScheduledMessage, group: Group) -> Say | None:
+async def _group_recap(session: AsyncSession, item: Claimed, group: Group) -> Say | None:
     return await groups.recap(session, group, item.due_at)
 
 
@@ -107,26 +128,73 @@ class Outcomes:
     dropped: list[int] = field(default_factory=list)
     blocked: list[int] = field(default_factory=list)
     kicked: list[int] = field(default_factory=list)
-    failed: list[tuple[ScheduledMessage, float | None]] = field(default_factory=list)
+    failed: list[tuple[Claimed, float | None]] = field(default_factory=list)
+    unsent: list[int] = field(default_factory=list)  # claimed, not tried: handed back
+
+
+class Pacer:
+    """Send slots evenly spaced at ``rate`` a second, continuous across batches and runs of
+    one application (None: no pacing, for benchmarks of the bookkeeping). Up to ``catch_up``
+    seconds of slots missed while claiming the next batch are made up, so the long-run rate
+    is ``rate`` and not a little less; that burst is well within Telegram's."""
+
+    def __init__(self, rate: float | None, catch_up: float = CATCH_UP) -> None:
+        self.rate = rate
+        self.catch_up = catch_up
+        self._next = -math.inf
+
+    async def slot(self, stopping: asyncio.Event) -> bool:
+        """Wait for the next slot; False (at once) when stopping is set meanwhile."""
+        if self.rate is not None:
+            now = asyncio.get_running_loop().time()
+            at = max(self._next, now - self.catch_up)
+            self._next = at + 1 / self.rate
+            if at > now and not stopping.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stopping.wait(), at - now)
+        return not stopping.is_set()
+
+
+def _pacer(app: RuntimeApp) -> Pacer:
+    pacer = app.bot_data.get(PACER)
+    if not isinstance(pacer, Pacer):
+        pacer = app.bot_data[PACER] = Pacer(SEND_RATE)
+    return pacer
 
 
 async def dispatch_due(app: RuntimeApp) -> int:
-    """Everything due now, batch by batch, within a time budget; returns how many were sent."""
+    """Everything due now, batch by batch, until nothing is left or the bot is stopping;
+    returns how many were sent. Due schedules move into the outbox a slice at a time between
+    batches, so sending starts at once even when a hundred thousand fall due together."""
     rt: Runtime = app.bot_data["runtime"]
-    started, total = time.monotonic(), 0
+    pacer, total = _pacer(app), 0
     await _retention(app, rt)
-    while time.monotonic() - started < TIME_BUDGET:
+    more, materialized_at = True, -math.inf
+    while not rt.stopping.is_set():
+        if more or time.monotonic() - materialized_at >= INTERVAL_SECONDS:
+            more = await _materialize(rt)
+            materialized_at = time.monotonic()
+        sent, claimed = await _one_batch(app, rt, pacer)
+        total += sent
+        if claimed < BATCH and not more:
+            break
+        await asyncio.sleep(0)  # let waiting updates in between batches
+    return total
+
+
+async def _materialize(rt: Runtime) -> bool:
+    """Move due schedules into the outbox for up to ``MATERIALIZE_SLICE`` seconds, a
+    transaction per pass; True when some are still waiting."""
+    started = time.monotonic()
+    while not rt.stopping.is_set():
         async with rt.sessions() as session, session.begin():
             materialized = await schedule.materialize(session, rt.clock.now())
         if not materialized.more:
-            break
-        await asyncio.sleep(0)  # let waiting updates in between batches
-    while time.monotonic() - started < TIME_BUDGET:
-        sent, claimed = await _one_batch(app, rt)
-        total += sent
-        if claimed < BATCH:
-            break
-    return total
+            return False
+        if time.monotonic() - started >= MATERIALIZE_SLICE:
+            return True
+        await asyncio.sleep(0)
+    return True
 
 
 async def _retention(app: RuntimeApp, rt: Runtime) -> None:
@@ -147,31 +215,120 @@ async def _retention(app: RuntimeApp, rt: Runtime) -> None:
         )
 
 
-async def _one_batch(app: RuntimeApp, rt: Runtime) -> tuple[int, int]:
-    now = rt.clock.now()
+async def _one_batch(app: RuntimeApp, rt: Runtime, pacer: Pacer) -> tuple[int, int]:
+    """Claim a batch, build its messages, send them paced, then record every outcome (and hand
+    back what was not sent) in one transaction; returns (sent, claimed)."""
+    async with rt.sessions() as session, session.begin():
+        items = await outbox.claim_due(session, rt.clock.now(), BATCH)
+    if not items:
+        return 0, 0
     outcomes = Outcomes()
     work: list[Job] = []
-    async with rt.sessions() as session, session.begin():
-        items = await outbox.claim_due(session, now, BATCH)
-        for item in items:
-            job = await _prepare(session, item)
-            if job is None:
-                outcomes.dropped.append(item.id)
-            else:
-                work.append(job)
-        await outbox.record_dropped(session, outcomes.dropped)
-        outcomes.dropped.clear()
+    for start in range(0, len(items), PREPARE_CHUNK):
+        work += await _prepare_chunk(rt, items[start : start + PREPARE_CHUNK], outcomes)
+    await _send_paced(app, rt, pacer, work, outcomes)
+    await _record(rt, outcomes)
+    return len(outcomes.sent), len(items)
+
+
+async def _prepare_chunk(rt: Runtime, items: list[Claimed], outcomes: Outcomes) -> list[Job]:
+    """Build the messages for ``items`` in one transaction. A builder that fails gets its item
+    retried later with backoff (and parked in the end); the rest of the chunk is built again
+    in a fresh transaction, since the failed one's writes are gone."""
+    if rt.stopping.is_set():
+        outcomes.unsent += [item.id for item in items]
+        return []
+    remaining = list(items)
+    while True:
+        work: list[Job] = []
+        dropped: list[int] = []
+        current: Claimed | None = None
+        try:
+            async with rt.sessions() as session, session.begin():
+                await _load_recipients(session, remaining)
+                for current in remaining:
+                    job = await _prepare(session, current)
+                    if job is None:
+                        dropped.append(current.id)
+                    else:
+                        work.append(job)
+                current = None
+                await outbox.record_dropped(session, dropped)
+        except Exception as exc:
+            if current is None:
+                raise
+            log.error(
+                "building scheduled %s %s failed: %s", current.kind, current.id, type(exc).__name__
+            )
+            outcomes.failed.append((current, None))
+            remaining.remove(current)
+            continue
+        return work
+
+
+async def _load_recipients(session: AsyncSession, items: list[Claimed]) -> None:
+    """The chunk's people and groups in two queries; ``session.get`` then finds them in the
+    identity map instead of asking the database once per message."""
+    people = [item.user_id for item in items if item.user_id is not None]
+    groups_ = [item.group_id for item in items if item.group_id is not None]
+    if people:
+        await session.execute(select(User).where(outbox.ids_in(session, User.id, people)))
+    if groups_:
+        await session.execute(select(Group).where(outbox.ids_in(session, Group.id, groups_)))
+
+
+async def _send_paced(
+    app: RuntimeApp, rt: Runtime, pacer: Pacer, work: list[Job], outcomes: Outcomes
+) -> None:
+    """Start one send per pacer slot, a bounded number in flight. Once stopping: start no
+    more, give the ones under way ``STOP_GRACE`` seconds, and count everything else as unsent
+    (a send cut off mid-request may have arrived: at most one repeat, never a loss)."""
     gate = asyncio.Semaphore(CONCURRENCY)
+    running: dict[asyncio.Task[None], Job] = {}
 
     async def send(job: Job) -> None:
-        async with gate:
+        try:
             await _send(app, rt, job, outcomes)
+        finally:
+            gate.release()
 
-    await asyncio.gather(*(send(job) for job in work))
+    for index, job in enumerate(work):
+        if not await pacer.slot(rt.stopping):
+            outcomes.unsent += [later.item.id for later in work[index:]]
+            break
+        await gate.acquire()
+        running[asyncio.create_task(send(job))] = job
+    if not running:
+        return
+    under_way = set(running)
+    if not rt.stopping.is_set():  # until they are all done, or stopping (see STOP_GRACE)
+        stop = asyncio.create_task(_until(rt.stopping))
+        while under_way and not stop.done():
+            _done, under_way = await asyncio.wait(
+                {*under_way, stop}, return_when=asyncio.FIRST_COMPLETED
+            )
+            under_way.discard(stop)
+        stop.cancel()
+    if under_way:
+        _done, cut = await asyncio.wait(under_way, timeout=STOP_GRACE)
+        for task in cut:
+            task.cancel()
+        if cut:
+            await asyncio.wait(cut)
+        outcomes.unsent += [running[task].item.id for task in cut]
+
+
+async def _until(event: asyncio.Event) -> None:
+    await event.wait()
+
+
+async def _record(rt: Runtime, outcomes: Outcomes) -> None:
+    """Every outcome of a batch in one transaction, including handing back the unsent."""
     async with rt.sessions() as session, session.begin():
         finished = rt.clock.now()
         await outbox.record_sent(session, outcomes.sent, finished)
         await outbox.record_dropped(session, outcomes.dropped)
+        await outbox.release(session, outcomes.unsent)
         for user_id in outcomes.blocked:
             await mark_blocked(session, user_id, finished)
         for chat_id in outcomes.kicked:
@@ -181,11 +338,12 @@ async def _one_batch(app: RuntimeApp, rt: Runtime) -> tuple[int, int]:
                 log.error(
                     "scheduled %s %s parked after %d attempts", item.kind, item.id, item.attempts
                 )
-    return len(outcomes.sent), len(items)
+    if outcomes.unsent:
+        log.info("stopping: handed back %d claimed messages", len(outcomes.unsent))
 
 
-async def _prepare(session: AsyncSession, item: ScheduledMessage) -> Job | None:
-    """What to send for ``item`` (built inside the claiming transaction), or None if moot."""
+async def _prepare(session: AsyncSession, item: Claimed) -> Job | None:
+    """What to send for ``item``, or None if moot."""
     if item.group_id is not None:
         group = await session.get(Group, item.group_id)
         group_build = GROUP_BUILDERS.get(item.kind)
@@ -198,14 +356,18 @@ async def _prepare(session: AsyncSession, item: ScheduledMessage) -> Job | None:
     if user is None or build is None:
         return None
     reply = await build(session, item, user)
-    return Job(item, reply, user.language_code) if reply else None
+    week = await stats.week(session, user, item.due_at) if item.kind == schedule.REVIEW else None
+    return Job(item, reply, user.language_code, week=week) if reply else None
 
 
 async def _send(app: RuntimeApp, rt: Runtime, job: Job, outcomes: Outcomes) -> None:
     item = job.item
     renderer = Renderer(rt.content.texts(job.language))
     try:
-        for message in renderer.messages([job.reply]):
+        sent = job.week is not None and await stats_feature.send_review_with_chart(
+            app, item.chat_id, renderer, job.reply, job.week
+        )
+        for message in [] if sent else renderer.messages([job.reply]):
             await app.bot.send_message(
                 item.chat_id,
                 message.text,
@@ -229,7 +391,14 @@ async def _send(app: RuntimeApp, rt: Runtime, job: Job, outcomes: Outcomes) -> N
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await dispatch_due(context.application)
+    """Start a dispatch run unless one is still working through a backlog. The run is its own
+    task so the job returns at once: runs never overlap and the scheduler never has to skip
+    (and warn about) a tick; ``Application.stop`` waits for the task."""
+    app = context.application
+    running = app.bot_data.get(TASK)
+    if isinstance(running, asyncio.Task) and not running.done():
+        return
+    app.bot_data[TASK] = app.create_task(dispatch_due(app), name="dispatch")
 
 
 def register(app: RuntimeApp) -> None:

@@ -7,12 +7,19 @@ jump, e.g. 02:30 becomes 03:30; a time that happens twice (clocks go back) uses 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
-from bot.services.timezones import zone_for
+from bot.services.timezones import zone_for as _zone_for
 
 FREQUENCIES = ("daily", "weekdays", "off")
 SATURDAY = 5
+
+
+@lru_cache(maxsize=1024)
+def zone_for(name: str) -> tzinfo:
+    """The stored zone's tzinfo, looked up once per name (a burst asks thousands of times)."""
+    return _zone_for(name)
 
 
 def local_instant(day: date, at: time, zone: str) -> datetime:

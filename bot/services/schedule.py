@@ -9,16 +9,29 @@ to its next occurrence instead of arriving at an odd hour.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    bindparam,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-from bot.db.models import CheckIn, Group, ScheduledMessage, User
+from bot.db.models import CheckIn, Group, ScheduledMessage, User, UTCDateTime
 from bot.services.groups import CHECKIN as GROUP_CHECKIN
 from bot.services.groups import RECAP as GROUP_RECAP
 from bot.services.groups import reschedule as reschedule_group
+from bot.services.outbox import ids_in
 from bot.services.recurrence import local_day, next_checkin, next_weekly
 
 log = logging.getLogger("rebound.schedule")
@@ -28,6 +41,7 @@ REVIEW = "weekly_review"
 GRACE = timedelta(hours=2)
 DEFAULT_TIME = time(9, 0)
 BATCH = 1000  # people per transaction: small enough that the event loop is never held long
+SHARED = 8  # people sharing a next time worth an UPDATE of their own
 
 
 def reschedule(user: User, now: datetime) -> None:
@@ -74,6 +88,34 @@ async def materialize(session: AsyncSession, now: datetime, batch: int = BATCH) 
     return result
 
 
+class _Next:
+    """Next occurrences, memoised for one pass: a burst is thousands of people sharing a few
+    (zone, time, frequency) combinations, so the time-zone maths runs once per combination."""
+
+    def __init__(self) -> None:
+        self._checkins: dict[tuple[str, time, str, datetime], datetime | None] = {}
+        self._weekly: dict[tuple[str, time, int, datetime], datetime] = {}
+        self._days: dict[tuple[datetime, str], date] = {}
+
+    def checkin(self, zone: str, at: time, frequency: str, after: datetime) -> datetime | None:
+        key = (zone, at, frequency, after)
+        if key not in self._checkins:
+            self._checkins[key] = next_checkin(zone, at, frequency, after)
+        return self._checkins[key]
+
+    def weekly(self, zone: str, at: time, weekday: int, after: datetime) -> datetime:
+        key = (zone, at, weekday, after)
+        if key not in self._weekly:
+            self._weekly[key] = next_weekly(zone, at, weekday, after)
+        return self._weekly[key]
+
+    def day(self, moment: datetime, zone: str) -> date:
+        key = (moment, zone)
+        if key not in self._days:
+            self._days[key] = local_day(moment, zone)
+        return self._days[key]
+
+
 async def _checkins(session: AsyncSession, now: datetime, batch: int, result: Materialized) -> None:
     columns = (
         User.id,
@@ -96,28 +138,27 @@ async def _checkins(session: AsyncSession, now: datetime, batch: int, result: Ma
     result.more |= len(rows) >= batch
     if not rows:
         return
-    today = {row.id: local_day(row.next_checkin_at, row.timezone or "UTC") for row in rows}
-    done = await _checked_in(session, today)
-    updates: list[dict[str, object]] = []
-    outbox: list[dict[str, object]] = []
-    for row in rows:
-        zone, due = row.timezone or "UTC", row.next_checkin_at
-        after = now
-        if row.paused and row.paused_until is not None and row.paused_until > now:
-            after = row.paused_until
-        at = row.checkin_time or DEFAULT_TIME
-        following = next_checkin(zone, at, row.checkin_frequency or "off", after)
-        updates.append({"uid": row.id, "next": following})
-        paused = row.paused and (row.paused_until is None or row.paused_until > now)
-        if paused or due < now - GRACE:
-            result.stale += not paused
+    cache = _Next()
+    moves: dict[datetime | None, list[int]] = defaultdict(list)
+    candidates: dict[int, date] = {}  # person → their local day, if a reminder may go out
+    stale_before = now - GRACE
+    for uid, zone, at, frequency, current, paused, paused_until in rows:
+        zone = zone or "UTC"
+        resting = paused and (paused_until is None or paused_until > now)
+        after = paused_until if resting and paused_until is not None else now
+        moves[cache.checkin(zone, at or DEFAULT_TIME, frequency or "off", after)].append(uid)
+        if resting:
             continue
-        if (row.id, today[row.id]) in done:
-            result.already_checked_in += 1
+        if current is None or current < stale_before:
+            result.stale += 1
             continue
-        outbox.append(_item(row.id, CHECKIN, due, now))
-    await _apply(session, "next_checkin_at", updates, outbox)
-    result.checkins += len(outbox)
+        candidates[uid] = cache.day(current, zone)
+    done = await _checked_in(session, candidates)
+    due = [uid for uid, day in candidates.items() if (uid, day) not in done]
+    result.already_checked_in += len(candidates) - len(due)
+    await _enqueue(session, CHECKIN, User.next_checkin_at, due, now)
+    await _move(session, User.next_checkin_at, moves)
+    result.checkins += len(due)
 
 
 async def _reviews(session: AsyncSession, now: datetime, batch: int, result: Materialized) -> None:
@@ -131,21 +172,24 @@ async def _reviews(session: AsyncSession, now: datetime, batch: int, result: Mat
         query = query.with_for_update(skip_locked=True)
     rows = (await session.execute(query)).all()
     result.more |= len(rows) >= batch
-    updates: list[dict[str, object]] = []
-    outbox: list[dict[str, object]] = []
-    for row in rows:
-        if row.review_day is None:
-            updates.append({"uid": row.id, "next": None})
+    if not rows:
+        return
+    cache = _Next()
+    moves: dict[datetime | None, list[int]] = defaultdict(list)
+    due: list[int] = []
+    stale_before = now - GRACE
+    for uid, zone, at, weekday, current in rows:
+        if weekday is None:
+            moves[None].append(uid)
             continue
-        at = row.checkin_time or DEFAULT_TIME
-        following = next_weekly(row.timezone or "UTC", at, row.review_day, now)
-        updates.append({"uid": row.id, "next": following})
-        if row.next_review_at < now - GRACE:
+        moves[cache.weekly(zone or "UTC", at or DEFAULT_TIME, weekday, now)].append(uid)
+        if current is not None and current < stale_before:
             result.stale += 1
-            continue
-        outbox.append(_item(row.id, REVIEW, row.next_review_at, now))
-    await _apply(session, "next_review_at", updates, outbox)
-    result.reviews += len(outbox)
+        else:
+            due.append(uid)
+    await _enqueue(session, REVIEW, User.next_review_at, due, now)
+    await _move(session, User.next_review_at, moves)
+    result.reviews += len(due)
 
 
 async def _groups(session: AsyncSession, now: datetime, batch: int, result: Materialized) -> None:
@@ -185,21 +229,66 @@ def _item(user_id: int | None, kind: str, due: datetime, now: datetime) -> dict[
 
 async def _checked_in(session: AsyncSession, days: dict[int, date]) -> set[tuple[int, date]]:
     """Which of these people already checked in on their local day (only if not → remind)."""
+    if not days:
+        return set()
     wanted = set(days.values())
     query = select(CheckIn.user_id, CheckIn.day).where(
-        CheckIn.user_id.in_(list(days)), CheckIn.day.in_(wanted)
+        ids_in(session, CheckIn.user_id, list(days)), CheckIn.day.in_(wanted)
     )
     return {(uid, day) for uid, day in (await session.execute(query)).all() if days[uid] == day}
 
 
-async def _apply(
+async def _enqueue(
     session: AsyncSession,
-    column: str,
-    updates: list[dict[str, object]],
-    outbox: list[dict[str, object]],
+    kind: str,
+    due: InstrumentedAttribute[datetime | None],
+    ids: list[int],
+    now: datetime,
 ) -> None:
-    """One bulk UPDATE by primary key and one bulk INSERT, whatever the batch size."""
-    if updates:
-        await session.execute(update(User), [{"id": u["uid"], column: u["next"]} for u in updates])
-    if outbox:
-        await session.execute(insert(ScheduledMessage), outbox)
+    """The outbox rows for these people, built by the database from their own rows
+    (INSERT ... SELECT): due at the time that has come, which is still stored on them."""
+    if not ids:
+        return
+    sm = ScheduledMessage
+    rows = select(
+        User.id,
+        User.id,
+        literal(kind, String()),
+        literal({}, sm.payload.type),
+        due,
+        literal("pending", String()),
+        literal(0, Integer()),
+        literal(now, UTCDateTime()),
+    ).where(ids_in(session, User.id, ids))
+    target = (sm.user_id, sm.chat_id, sm.kind, sm.payload, sm.due_at, sm.status, sm.attempts)
+    await session.execute(
+        insert(sm).from_select([*target, sm.created_at], rows),
+        execution_options={"synchronize_session": False},
+    )
+
+
+async def _move(
+    session: AsyncSession,
+    attribute: InstrumentedAttribute[datetime | None],
+    moves: dict[datetime | None, list[int]],
+) -> None:
+    """Each person's next time: one UPDATE per distinct value (people due together mostly
+    share their next time too); people whose next time nobody else shares go in one
+    executemany by primary key."""
+    alone: list[dict[str, object]] = []
+    for following, ids in moves.items():
+        if len(ids) < SHARED:
+            alone += [{"uid": uid, "next": following} for uid in ids]
+            continue
+        await session.execute(
+            update(User).where(ids_in(session, User.id, ids)).values({attribute.key: following}),
+            execution_options={"synchronize_session": False},
+        )
+    if alone:
+        table = cast(Table, User.__table__)
+        await session.execute(
+            update(table)
+            .where(table.c.id == bindparam("uid"))
+            .values({attribute.key: bindparam("next")}),
+            alone,
+        )
