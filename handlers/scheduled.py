@@ -176,6 +176,7 @@ async def dispatch_due(app: RuntimeApp) -> int:
             materialized_at = time.monotonic()
         sent, claimed = await _one_batch(app, rt, pacer)
         total += sent
+        rt.dispatched_at = time.monotonic()  # progress, for /healthz
         if claimed < BATCH and not more:
             break
         await asyncio.sleep(0)  # let waiting updates in between batches

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.db.engine import create_engine
 from bot.db.models import InboxUpdate
 from bot.serve import Service
+from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness
 
 SECRET = "a-long-random-secret_123"
@@ -99,6 +100,9 @@ async def test_webhook_round_trip_secret_duplicates_health_and_metrics(
         assert health.status_code == 200
         assert health.json()["database"] == "ok"
         assert health.json()["dispatcher"] == "ok"
+        await dispatch_due(service.app)  # a run that finds nothing due still counts as alive
+        age = (await client.get(f"{base}/healthz")).json()["dispatcher_age_seconds"]
+        assert age is not None and 0 <= age < 5
         body = (await client.get(f"{base}/metrics")).text
     assert metric(body, 'rebound_updates_total{type="message"}') == 2
     assert metric(body, 'rebound_messages_sent_total{method="sendMessage"}') == 2
