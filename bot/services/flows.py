@@ -61,6 +61,20 @@ class FlowSpec(Protocol):
         """Close the flow: final records and the closing messages."""
 
 
+class AnswerAtFinish:
+    """For a flow whose answers only matter once it ends: nothing stored per answer, nothing
+    acknowledged, no question parameters. Subclasses define ``flow`` and ``finish``."""
+
+    async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
+        return None
+
+    def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
+        return []
+
+    def prompt_params(self, ctx: FlowContext, step: str) -> dict[str, object]:
+        return {}
+
+
 @dataclass
 class FlowResult:
     """What one event did. ``finished_data`` holds the answers when the flow just ended;

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import User
 from bot.services import matching, strengths
 from bot.services.flow_engine import Accepted, Flow, Rejected, Step
-from bot.services.flows import FlowContext
+from bot.services.flows import AnswerAtFinish, FlowContext
 from bot.services.replies import Button, Ref, RefList, Say
 
 TEXT_LIMIT = 4096  # one Telegram message; longer pastes arrive as several messages
@@ -109,19 +109,10 @@ async def answer(session: AsyncSession, user: User, text: str) -> Say:
     return result_message(result, bool(mine), len(text) >= LONG_TEXT)
 
 
-class MatchSpec:
+class MatchSpec(AnswerAtFinish):
     """One question: paste the description. The answer ends the flow; the result follows."""
 
     flow = FLOW
-
-    async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
-        return None
-
-    def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
-        return []
-
-    def prompt_params(self, ctx: FlowContext, step: str) -> dict[str, object]:
-        return {}
 
     async def finish(self, ctx: FlowContext) -> list[Say]:
         text = ctx.data.pop("text", None)

@@ -177,20 +177,7 @@ async def gather(session: AsyncSession, user: User, now: datetime, period: str) 
     reason_counts = Counter(
         reason for _, reasons in debrief_rows for reason in reasons if reason != "not_sure"
     )
-    done_at = (
-        await session.execute(
-            select(PlanAction.done_at).where(
-                PlanAction.user_id == user.id,
-                PlanAction.status == "done",
-                PlanAction.done_at >= since,
-            )
-        )
-    ).scalars()
-    win_at = (
-        await session.execute(
-            select(Win.created_at).where(Win.user_id == user.id, Win.created_at >= since)
-        )
-    ).scalars()
+    done_at, win_at = await _done_and_wins(session, user.id, since)
     size, firsts = buckets_for(start, today)
     return StatsData(
         period=period if period in PERIODS else DEFAULT_PERIOD,
@@ -206,6 +193,23 @@ async def gather(session: AsyncSession, user: User, now: datetime, period: str) 
         debriefs=len(debrief_rows),
         feedback_sent_days_ago=await _feedback_days_ago(session, user.id, now),
     )
+
+
+async def _done_and_wins(
+    session: AsyncSession, user_id: int, since: datetime
+) -> tuple[list[datetime | None], list[datetime]]:
+    """When steps were marked done and wins logged, since ``since`` (UTC)."""
+    done_at = await session.execute(
+        select(PlanAction.done_at).where(
+            PlanAction.user_id == user_id,
+            PlanAction.status == "done",
+            PlanAction.done_at >= since,
+        )
+    )
+    win_at = await session.execute(
+        select(Win.created_at).where(Win.user_id == user_id, Win.created_at >= since)
+    )
+    return list(done_at.scalars()), list(win_at.scalars())
 
 
 async def _feedback_days_ago(session: AsyncSession, user_id: int, now: datetime) -> int | None:
@@ -231,20 +235,7 @@ async def week(session: AsyncSession, user: User, now: datetime) -> WeekData:
         )
     )
     by_day = {day: mood for day, mood in mood_rows}
-    done_at = (
-        await session.execute(
-            select(PlanAction.done_at).where(
-                PlanAction.user_id == user.id,
-                PlanAction.status == "done",
-                PlanAction.done_at >= since,
-            )
-        )
-    ).scalars()
-    win_at = (
-        await session.execute(
-            select(Win.created_at).where(Win.user_id == user.id, Win.created_at >= since)
-        )
-    ).scalars()
+    done_at, win_at = await _done_and_wins(session, user.id, since)
     done = Counter(_local(m, zone) for m in done_at if m is not None)
     wins = Counter(_local(m, zone) for m in win_at)
     return WeekData(

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import FeedbackRequest, Rejection, Strength, User, Win
 from bot.services import matching
 from bot.services.flow_engine import Accepted, Flow, Rejected, Step
-from bot.services.flows import FlowContext
+from bot.services.flows import AnswerAtFinish, FlowContext
 from bot.services.replies import Button, Ref, RefList, Say
 
 MAX_STRENGTHS = 40
@@ -255,19 +255,10 @@ def plain_list(strengths: Sequence[Strength]) -> Say:
     return Say("strengths.plain", {"lines": lines})
 
 
-class AddSpec:
+class AddSpec(AnswerAtFinish):
     """One question: which strengths to add (several at once, comma or line separated)."""
 
     flow = ADD_FLOW
-
-    async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
-        return None
-
-    def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
-        return []
-
-    def prompt_params(self, ctx: FlowContext, step: str) -> dict[str, object]:
-        return {}
 
     async def finish(self, ctx: FlowContext) -> list[Say]:
         typed = ctx.data.get("text")
