@@ -255,3 +255,53 @@ def emit(result: dict[str, Any]) -> None:
     """A worker's answer: one JSON line on stdout."""
     sys.stdout.write(json.dumps(result) + "\n")
     sys.stdout.flush()
+
+
+class EmulatorProcess:
+    """The bot's side of the emulator process: JSON commands over its stdin/stdout."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module  # its ``python -m <module> emulator`` serves the commands
+        self.proc: asyncio.subprocess.Process | None = None
+        self.api_url = ""
+
+    async def __aenter__(self) -> EmulatorProcess:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            self.module,
+            "emulator",
+            cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            limit=2**26,  # one reply line can carry a large result
+        )
+        self.api_url = (await self._read(30))["api_url"]
+        return self
+
+    async def _read(self, timeout: float) -> dict[str, Any]:
+        assert self.proc is not None and self.proc.stdout is not None
+        line = await asyncio.wait_for(self.proc.stdout.readline(), timeout)
+        if not line:
+            raise RuntimeError("the emulator process exited")
+        answer: dict[str, Any] = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"emulator process: {answer['error']}")
+        return answer
+
+    async def call(self, cmd: str, timeout: float = 300, **args: Any) -> dict[str, Any]:
+        assert self.proc is not None and self.proc.stdin is not None
+        self.proc.stdin.write((json.dumps({"cmd": cmd, **args}) + "\n").encode())
+        await self.proc.stdin.drain()
+        return await self._read(timeout)
+
+    async def __aexit__(self, *_exc: object) -> None:
+        assert self.proc is not None and self.proc.stdin is not None
+        with contextlib.suppress(ConnectionError):
+            self.proc.stdin.write(b'{"cmd": "stop"}\n')
+            await self.proc.stdin.drain()
+        try:
+            await asyncio.wait_for(self.proc.wait(), 10)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()

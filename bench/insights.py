@@ -14,6 +14,7 @@ matplotlib and builds its font cache; that cold figure is reported apart):
 
 from __future__ import annotations
 
+import functools
 import random
 import sys
 import time
@@ -81,6 +82,7 @@ def _timed(fn: Callable[[], object], runs: int) -> list[float]:
 
 def _stats_data(days: int) -> object:
     from bot.services import stats
+    from bot.services.reflection import STAGES
 
     end = date(2026, 1, 15)
     start = end - timedelta(days=days - 1)
@@ -91,7 +93,7 @@ def _stats_data(days: int) -> object:
         start=start,
         end=end,
         moods=[(start + timedelta(days=i), rng.randint(1, 5)) for i in range(days)],
-        stages=[(s, rng.randint(0, 4)) for s in stats.STAGES],
+        stages=[(s, rng.randint(0, 4)) for s in STAGES],
         reasons=[("tech_depth", 5), ("nerves", 3), ("examples", 2), ("research", 1)],
         bucket_days=size,
         buckets=firsts,
@@ -124,7 +126,7 @@ def main(full: bool = False) -> None:
     for days in (30, 90):
         data = _stats_data(days)
         assert isinstance(data, stats.StatsData)
-        timings = _timed(lambda data=data: charts.render_stats(data, text), renders)
+        timings = _timed(functools.partial(charts.render_stats, data, text), renders)
         size = len(charts.render_stats(data, text))
         rows.append(
             Row(

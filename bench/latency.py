@@ -47,11 +47,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import Row, StallMonitor, percentile, postgres_available, report
+from bench.common import (
+    EmulatorProcess,
+    Row,
+    StallMonitor,
+    percentile,
+    postgres_available,
+    report,
+)
 from bench.updates import (
     COMPANIES,
     Bot,
-    EmulatorProcess,
     EmulatorSide,
     _postgres_url,
     _sqlite_url,

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import (
-    ROOT,
+    EmulatorProcess,
     Row,
     StallMonitor,
     emit,
@@ -157,55 +157,6 @@ async def emulator_main() -> None:
     await side.emulator.stop()
 
 
-class EmulatorProcess:
-    """The bot's side of the emulator process: JSON commands over its stdin/stdout."""
-
-    def __init__(self) -> None:
-        self.proc: asyncio.subprocess.Process | None = None
-        self.api_url = ""
-
-    async def __aenter__(self) -> EmulatorProcess:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            MODULE,
-            "emulator",
-            cwd=ROOT,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            limit=2**26,
-        )
-        self.api_url = (await self._read(30))["api_url"]
-        return self
-
-    async def _read(self, timeout: float) -> dict[str, Any]:
-        assert self.proc is not None and self.proc.stdout is not None
-        line = await asyncio.wait_for(self.proc.stdout.readline(), timeout)
-        if not line:
-            raise RuntimeError("the emulator process exited")
-        answer: dict[str, Any] = json.loads(line)
-        if "error" in answer:
-            raise RuntimeError(f"emulator process: {answer['error']}")
-        return answer
-
-    async def call(self, cmd: str, timeout: float = 120, **args: Any) -> dict[str, Any]:
-        assert self.proc is not None and self.proc.stdin is not None
-        self.proc.stdin.write((json.dumps({"cmd": cmd, **args}) + "\n").encode())
-        await self.proc.stdin.drain()
-        return await self._read(timeout)
-
-    async def __aexit__(self, *_exc: object) -> None:
-        assert self.proc is not None and self.proc.stdin is not None
-        with contextlib.suppress(ConnectionError):
-            self.proc.stdin.write(b'{"cmd": "stop"}\n')
-            await self.proc.stdin.drain()
-        try:
-            await asyncio.wait_for(self.proc.wait(), 10)
-        except TimeoutError:
-            self.proc.kill()
-            await self.proc.wait()
-
-
 # --- The bot side --------------------------------------------------------------------------------
 
 
@@ -243,7 +194,7 @@ async def measure(backend: str, window: float, workdir: Path) -> dict[str, Any]:
     from handlers.scheduled import SEND_RATE, dispatch_due
 
     n = int(TELEGRAM_RATE * (window + HEADROOM))
-    async with _database(backend, workdir) as url, EmulatorProcess() as emu:
+    async with _database(backend, workdir) as url, EmulatorProcess(MODULE) as emu:
         await populate(url, n)  # everyone due in the same minute (see bench.scheduling)
         await emu.call("people", first=FIRST_ID, count=n)
         settings = load_settings(
