@@ -27,6 +27,7 @@ from bot.runtime import Runtime
 from bot.services import flows, inbox
 from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
+from bot.update_processor import handoff
 from handlers.render import Renderer
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -164,12 +165,7 @@ class Turn:
             elif tapped is not None and reply.replace:
                 await self._replace(tapped, reply)
         for message_id in self._strip_buttons:
-            try:
-                await bot.edit_message_reply_markup(self.chat_id, message_id, reply_markup=None)
-            except BadRequest as exc:
-                # A double tap: the first tap already removed the buttons.
-                if "not modified" not in exc.message:
-                    raise
+            await self._strip(message_id)
 
     async def _send_new(self) -> None:
         bot = self.context.bot
@@ -211,9 +207,23 @@ class Turn:
             if "not modified" not in exc.message:
                 raise
 
-    async def _remember_prompt(self, run: str, message_id: int) -> None:
+    async def _remember_prompt(self, key: str, message_id: int) -> None:
         async with self.rt.sessions() as session, session.begin():
-            await flows.remember_prompt(session, self.chat_id, self.person.id, run, message_id)
+            current = await flows.remember_prompt(
+                session, self.chat_id, self.person.id, key, message_id
+            )
+        if not current:  # already answered (the chat's next update was quicker): no buttons
+            await self._strip(message_id)
+
+    async def _strip(self, message_id: int) -> None:
+        try:
+            await self.context.bot.edit_message_reply_markup(
+                self.chat_id, message_id, reply_markup=None
+            )
+        except BadRequest as exc:
+            # A double tap: the first tap already removed the buttons.
+            if "not modified" not in exc.message:
+                raise
 
 
 def redirected_to_private(turn: Turn, payload: str, key: str = "reflection.in_group") -> bool:
@@ -235,6 +245,7 @@ def handler(fn: TurnFn) -> Callable[[Update, Context], Coroutine[Any, Any, None]
     @functools.wraps(fn)
     async def run(update: Update, context: Context) -> None:
         turn = await open_turn(update, context, fn)
+        await handoff()  # committed: the chat's next update may start while this one sends
         await turn.flush()
 
     return run

@@ -128,6 +128,10 @@ class FlowState(Base):
     # Incremented on every change: a second instance's stale write fails instead of winning.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The message asking the question of ``prompt_step``, noted after it is sent (a plain
+    # UPDATE that neither checks nor bumps ``revision``): typing an answer removes its buttons.
+    prompt_step: Mapped[str | None] = mapped_column(String(32))
+    prompt_message_id: Mapped[int | None] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
 

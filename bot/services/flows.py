@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, cast
 
+from sqlalchemy import Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FlowState, User
@@ -116,12 +117,16 @@ def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -
         spec.prompt_params(ctx, step.name),
         layout,
         edit=edit,
-        prompt_of=run if typed else None,
+        prompt_of=prompt_key(flow.code, step.name) if typed else None,
     )
 
 
 async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowState | None:
-    return await session.get(FlowState, (chat_id, user_id))
+    """The conversation row, locked for this transaction on PostgreSQL (SQLite transactions
+    are serial already): a turn of the same chat on another instance, or this chat's previous
+    reply noting its question (:func:`remember_prompt`), waits until this turn commits."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    return await session.get(FlowState, (chat_id, user_id), with_for_update=postgres)
 
 
 def _context(
@@ -187,9 +192,9 @@ async def handle_text(
     row = await load_state(session, chat_id, user.id)
     if row is None or row.flow not in specs:
         return None
-    prompt = row.data.get("_prompt")
+    prompt = row.prompt_message_id if row.prompt_step == row.step else None
     result = await _apply(session, specs[row.flow], row, user, TextEvent(text), now)
-    if isinstance(prompt, int) and any(not r.edit for r in result.replies) and not _noted(result):
+    if prompt is not None and any(not r.edit for r in result.replies) and not _noted(result):
         result.strip = prompt
     return result
 
@@ -198,13 +203,30 @@ def _noted(result: FlowResult) -> bool:
     return bool(result.replies) and result.replies[-1].key == "flow.note_saved"
 
 
+def prompt_key(flow: str, step: str) -> str:
+    """What a question's message is remembered by (``Say.prompt_of``)."""
+    return f"{flow}:{step}"
+
+
 async def remember_prompt(
-    session: AsyncSession, chat_id: int, user_id: int, run: str, message_id: int
-) -> None:
-    """Note which message holds the current question (only if that run is still current)."""
-    row = await load_state(session, chat_id, user_id)
-    if row is not None and row.data.get("_run") == run:
-        row.data = {**row.data, "_prompt": message_id}
+    session: AsyncSession, chat_id: int, user_id: int, key: str, message_id: int
+) -> bool:
+    """Note which message asks the question ``key`` (see :func:`prompt_key`), if the
+    conversation is still at that question. False when it has moved on (the person answered
+    before this message was noted): the caller removes the message's buttons itself."""
+    flow, _, step = key.partition(":")
+    table = cast(Table, FlowState.__table__)  # Core: no version check, no ORM bookkeeping
+    result = await session.execute(
+        update(table)
+        .where(
+            table.c.chat_id == chat_id,
+            table.c.user_id == user_id,
+            table.c.flow == flow,
+            table.c.step == step,
+        )
+        .values(prompt_step=step, prompt_message_id=message_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def handle_callback(
@@ -273,7 +295,6 @@ async def _answered(
         ctx.data = dict(transition.state.data)
     else:
         ctx.data = {**state.data, transition.step: answer.value}
-    ctx.data.pop("_prompt", None)  # answered: the next question gets its own message
     await spec.apply(ctx, transition.step, answer)
     ctx.user.updated_at = ctx.now
     replies = []

@@ -53,8 +53,9 @@ class Say:
 
     ``edit`` replaces the buttons of the message that was tapped instead of sending anew;
     ``replace`` replaces its text and buttons (e.g. turning a page).
-    ``prompt_of`` names the flow run whose question this is when it can also be answered by
-    typing: its message id is remembered so its buttons can be removed once answered.
+    ``prompt_of`` names the flow question (``flows.prompt_key``) this asks when it can also be
+    answered by typing: its message id is remembered so its buttons can be removed once
+    answered.
     """
 
     key: str
