@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -255,6 +255,29 @@ def emit(result: dict[str, Any]) -> None:
     """A worker's answer: one JSON line on stdout."""
     sys.stdout.write(json.dumps(result) + "\n")
     sys.stdout.flush()
+
+
+async def serve_commands(
+    emulator: Any, handle: Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+) -> None:
+    """The emulator process's side of :class:`EmulatorProcess`: start ``emulator``, announce
+    its URL, then answer one JSON command per stdin line with ``handle`` until "stop". An
+    error is sent back as ``{"error": ...}`` for the bot's side to raise."""
+    await emulator.start()
+    emit({"api_url": emulator.api_url})
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=2**24)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while line := await reader.readline():
+        command = json.loads(line)
+        name = command.pop("cmd")
+        if name == "stop":
+            break
+        try:
+            emit(await handle(name, command))
+        except Exception as exc:
+            emit({"error": f"{type(exc).__name__}: {exc}"})
+    await emulator.stop()
 
 
 class EmulatorProcess:

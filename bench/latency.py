@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import sys
@@ -54,6 +55,7 @@ from bench.common import (
     percentile,
     postgres_available,
     report,
+    serve_commands,
 )
 from bench.updates import (
     COMPANIES,
@@ -279,27 +281,9 @@ async def _command(side: LatencySide, name: str, args: dict[str, Any]) -> dict[s
 
 
 async def emulator_main() -> None:
-    import json
-
-    from bench.common import emit
-
     logging.disable(logging.CRITICAL)
     side = LatencySide()
-    await side.emulator.start()
-    emit({"api_url": side.emulator.api_url})
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while line := await reader.readline():
-        command = json.loads(line)
-        name = command.pop("cmd")
-        if name == "stop":
-            break
-        try:
-            emit(await _command(side, name, command))
-        except Exception as exc:  # reported to the bot's side, which raises it there
-            emit({"error": f"{type(exc).__name__}: {exc}"})
-    await side.emulator.stop()
+    await serve_commands(side.emulator, functools.partial(_command, side))
 
 
 # --- The bot's side ------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
+import functools
 import logging
 import sys
 import tempfile
@@ -37,11 +37,11 @@ from bench.common import (
     EmulatorProcess,
     Row,
     StallMonitor,
-    emit,
     fmt,
     postgres_available,
     postgres_database,
     report,
+    serve_commands,
 )
 
 NAME = "sending"
@@ -127,34 +127,23 @@ class EmulatorSide:
         }
 
 
+async def _command(side: EmulatorSide, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    if name == "people":
+        return side.people(**args)
+    if name == "start":
+        return side.start()
+    if name == "first":
+        await side.first.wait()
+        return {}
+    if name == "stats":
+        return side.stats()
+    raise ValueError(f"unknown command {name!r}")
+
+
 async def emulator_main() -> None:
     logging.disable(logging.CRITICAL)
     side = EmulatorSide()
-    await side.emulator.start()
-    emit({"api_url": side.emulator.api_url})
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=2**24)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while line := await reader.readline():
-        command = json.loads(line)
-        name = command.pop("cmd")
-        if name == "stop":
-            break
-        try:
-            if name == "people":
-                emit(side.people(**command))
-            elif name == "start":
-                emit(side.start())
-            elif name == "first":
-                await side.first.wait()
-                emit({})
-            elif name == "stats":
-                emit(side.stats())
-            else:
-                raise ValueError(f"unknown command {name!r}")
-        except Exception as exc:  # reported to the bot's side, which raises it there
-            emit({"error": f"{type(exc).__name__}: {exc}"})
-    await side.emulator.stop()
+    await serve_commands(side.emulator, functools.partial(_command, side))
 
 
 # --- The bot side --------------------------------------------------------------------------------

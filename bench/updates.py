@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import logging
 import os
 import sys
@@ -37,12 +36,12 @@ from unittest import mock
 from bench.common import (
     EmulatorProcess,
     Row,
-    emit,
     fmt,
     percentile,
     postgres_available,
     postgres_database,
     report,
+    serve_commands,
 )
 
 NAME = "updates"
@@ -215,21 +214,7 @@ async def _command(side: EmulatorSide, name: str, args: dict[str, Any]) -> dict[
 async def emulator_main() -> None:
     logging.disable(logging.CRITICAL)
     side = EmulatorSide()
-    await side.emulator.start()
-    emit({"api_url": side.emulator.api_url})
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while line := await reader.readline():
-        command = json.loads(line)
-        name = command.pop("cmd")
-        if name == "stop":
-            break
-        try:
-            emit(await _command(side, name, command))
-        except Exception as exc:  # reported to the bot's side, which raises it there
-            emit({"error": f"{type(exc).__name__}: {exc}"})
-    await side.emulator.stop()
+    await serve_commands(side.emulator, functools.partial(_command, side))
 
 
 # --- The bots ------------------------------------------------------------------------------------
