@@ -92,19 +92,12 @@ async def group_crisis_check(update: Update, context: Context) -> None:
     elif message.from_user is not None and not message.from_user.is_bot:
         sender_id = message.from_user.id
     else:
-        await _forget(update, context)
         raise ApplicationHandlerStop
     if _group_limiter(context).allow(message.chat_id, sender_id, time.monotonic()):
         await _group_care(update, context)
-    else:
-        await _forget(update, context)
+    # With or without a reply, the inbox copy of the words is dropped when the update is
+    # marked handled (bot.services.inbox.mark_processed), like every other message's.
     raise ApplicationHandlerStop
-
-
-async def _forget(update: Update, context: Context) -> None:
-    """No reply is due, but the inbox copy of the words still goes (see crisis.forget_text)."""
-    async with runtime(context).sessions() as session, session.begin():
-        await crisis.forget_text(session, update.update_id)
 
 
 def _helplines(turn: Turn) -> Ref:
@@ -129,7 +122,6 @@ async def _offer_resume(turn: Turn) -> None:
 
 @handler
 async def _care(turn: Turn) -> None:
-    await crisis.forget_text(turn.session, turn.update.update_id)
     turn.say(Say(crisis.REPLY_KEY, {"helplines": _helplines(turn)}))
     await _offer_resume(turn)
 
@@ -138,7 +130,6 @@ async def _care(turn: Turn) -> None:
 async def _group_care(turn: Turn) -> None:
     """Public and generic on purpose: no name, no quote, no reply-to (which would show the
     words again); the directory is one tap away even if the private chat is never opened."""
-    await crisis.forget_text(turn.session, turn.update.update_id)
     url = f"https://t.me/{turn.context.bot.username}?start={crisis.SUPPORT_PAYLOAD}"
     directory = Ref(f"{crisis.HELPLINES_SECTION}.{crisis.INTERNATIONAL}")
     turn.say(

@@ -32,7 +32,8 @@ such as the held-out ``tests/unit/crisis_cases_heldout.yaml``; ``--counts`` hide
 so a held-out set can be scored without being read while the lists change.
 
 In groups the handler answers publicly without repeating the words, at most once per member per
-cooldown (`GroupCareLimiter`, in memory). `forget_text` blanks the inbox copy of a crisis message.
+cooldown (`GroupCareLimiter`, in memory). The inbox copy of the words goes
+when the update is marked handled, as every message's does (bot.services.inbox).
 """
 
 from __future__ import annotations
@@ -50,10 +51,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.db.models import InboxUpdate
 
 __all__ = [
     "GROUP_REPLY_KEY",
@@ -66,7 +63,6 @@ __all__ = [
     "CrisisSignal",
     "GroupCareLimiter",
     "detect",
-    "forget_text",
     "helpline_countries",
     "helplines_for",
     "normalise",
@@ -134,20 +130,6 @@ class GroupCareLimiter:
 
     def __len__(self) -> int:
         return len(self._until)
-
-
-async def forget_text(session: AsyncSession, update_id: int) -> None:
-    """Blank the stored copy of a crisis message in the update inbox (bot.services.inbox).
-
-    The inbox keeps each update's payload, encrypted, for a day after handling so a crash can
-    replay it; a crisis message must not be kept at all. Called in the transaction that marks
-    the update handled, so the row is never replayed; only the update id is left.
-    """
-    await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.update_id == update_id)
-        .values(payload={"update_id": update_id})
-    )
 
 
 # --- normalisation -----------------------------------------------------------------------------
