@@ -19,12 +19,12 @@ from sqlalchemy import text
 from bot.intake import Intake, WebhookHandler
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import ops
+from handlers.scheduled import INTERVAL_SECONDS
 
 log = logging.getLogger("rebound.server")
 
-# The dispatcher runs every 30 s; three missed runs in a row mean it is stuck or dead.
-DISPATCH_INTERVAL = 30.0
-DISPATCHER_STALE_AFTER = 3 * DISPATCH_INTERVAL
+# Three dispatcher intervals without progress mean it is stuck or dead.
+DISPATCHER_STALE_AFTER = 3 * INTERVAL_SECONDS
 
 
 @dataclass(frozen=True)
