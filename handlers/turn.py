@@ -267,7 +267,7 @@ async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
         chat = update.effective_chat
         if tg_user is not None and chat is not None and chat.type == ChatType.PRIVATE:
             if update.my_chat_member is None:
-                user = await ensure_user(session, tg_user.id, language, now)
+                user = await ensure_user(session, tg_user.id, language, now, chat_id=chat.id)
             else:  # a block/unblock is not the person writing to us: load, don't reactivate
                 user = await session.get(User, tg_user.id)
             language = user.language_code if user else language

@@ -296,7 +296,6 @@ async def _answered(
     else:
         ctx.data = {**state.data, transition.step: answer.value}
     await spec.apply(ctx, transition.step, answer)
-    ctx.user.updated_at = ctx.now
     replies = []
     if answer.notice is not None:
         replies.append(Say(answer.notice.problem, dict(answer.notice.params)))

@@ -9,18 +9,25 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import User
+from bot.db.models import FlowState, User
 from bot.services import schedule
 
 
 async def ensure_user(
-    session: AsyncSession, user_id: int, language_code: str | None, now: datetime
+    session: AsyncSession,
+    user_id: int,
+    language_code: str | None,
+    now: datetime,
+    *,
+    chat_id: int | None = None,
 ) -> User:
     """Load the person, creating their row if this is their first message.
 
     Two instances may see someone's first message at once, so the insert ignores a conflict.
+    With ``chat_id`` on SQLite, the person's conversation state in that chat comes with the same
+    query (see :func:`_load`).
     """
-    user = await session.get(User, user_id)
+    user = await _load(session, user_id, chat_id)
     if user is None:
         dialect = session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -42,6 +49,28 @@ async def ensure_user(
         # They wrote to us, so they have unblocked the bot: their schedule comes back.
         user.active = True
         schedule.reschedule(user, now)
+    return user
+
+
+async def _load(session: AsyncSession, user_id: int, chat_id: int | None) -> User | None:
+    """The person, and on SQLite their conversation row in ``chat_id`` joined to the same query:
+    it lands in the session, where bot.services.flows.load_state finds it without asking the
+    database again (each query is a round trip through the driver's thread, and a turn's
+    queries hold the one connection in turn). PostgreSQL locks that row with FOR UPDATE, which
+    an outer join's nullable side cannot take, so there it is read on its own."""
+    if chat_id is None or session.get_bind().dialect.name != "sqlite":
+        return await session.get(User, user_id)
+    joined = (
+        select(User, FlowState)
+        .outerjoin(FlowState, (FlowState.user_id == User.id) & (FlowState.chat_id == chat_id))
+        .where(User.id == user_id)
+    )
+    row = (await session.execute(joined)).first()
+    if row is None:
+        return None
+    user, state = row
+    # The identity map holds objects weakly: keep the row alive for the rest of the turn.
+    session.info["conversation"] = state
     return user
 
 
