@@ -1,0 +1,190 @@
+"""A python-telegram-bot request backend on aiohttp, for less CPU per Bot API call.
+
+PTB's stock :class:`telegram.request.HTTPXRequest` (httpx + httpcore + h11 + anyio, all pure
+Python) spends most of a Bot API call's client-side CPU in the HTTP layer: httpcore's pool scans
+every connection on each request and asks anyio for socket details to check that each one is
+still readable. aiohttp parses HTTP in C and keeps its pool bookkeeping small.
+
+Measured with the Bot API emulator in its own process on loopback, ``time.process_time()`` of the
+client process per call (medians of 3 alternating rounds of 3,000 calls, 2-core machine,
+aiohttp 3.14.5 against httpx 0.28.1 / httpcore 1.0.9 / anyio 4.16.0, PTB 22.8):
+
+* ``bot.send_message``, 16 concurrent: 0.98 ms CPU per call with HTTPXRequest, 0.18 ms with
+  this class (-82%); one call at a time 0.75 ms against 0.21 ms (-72%); 64 concurrent 1.23 ms
+  against 0.18 ms (-85%); ``edit_message_reply_markup`` 1.18 ms against 0.26 ms;
+* the HTTP layer alone (``do_request``, 16 concurrent): 0.87 ms against 0.10 ms.
+
+:class:`AiohttpRequest` implements PTB's documented extension point
+(:class:`telegram.request.BaseRequest`) with HTTPXRequest's constructor arguments and defaults,
+and raises the same errors: :exc:`telegram.error.TimedOut` for any timeout and
+:exc:`telegram.error.NetworkError` for connection and protocol failures (PTB turns HTTP error
+statuses into BadRequest, Forbidden, RetryAfter, ... itself). Where aiohttp's timeouts differ:
+
+* ``pool_timeout`` + ``connect_timeout`` bound waiting for a pooled connection and opening a new
+  one together (aiohttp has one budget for both); ``connect_timeout`` alone bounds the TCP connect.
+* ``read_timeout`` is the longest silence while waiting for the response, as in httpx.
+* aiohttp has no per-write timeout, so for a request with a body ``write_timeout`` (or
+  ``media_write_timeout`` for uploads) becomes part of a deadline for the whole call:
+  pool + connect + write + read, when all four are finite.
+* proxies come only from ``proxy``, never from environment variables (httpx reads
+  ``HTTPS_PROXY``/``ALL_PROXY``; aiohttp would look them up again on every request).
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+import aiohttp
+
+# Private to PTB, but what its own HTTPXRequest uses to type and detect "timeout not passed".
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+_FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
+# aiohttp warns about (and writes in one piece) bytes bodies above 1 MiB; it streams BytesIO.
+_STREAM_ABOVE = 1024 * 1024
+
+
+def _given(value: ODVInput[float], default: float | None) -> float | None:
+    return default if isinstance(value, DefaultValue) else value
+
+
+def _sum(*parts: float | None) -> float | None:
+    """The sum, or None (no limit) if any part has no limit."""
+    total = 0.0
+    for part in parts:
+        if part is None:
+            return None
+        total += part
+    return total
+
+
+class AiohttpRequest(BaseRequest):
+    """:class:`telegram.request.BaseRequest` on one :class:`aiohttp.ClientSession`.
+
+    Arguments and defaults are HTTPXRequest's: ``connection_pool_size`` caps the open
+    connections; the timeouts are seconds, ``None`` for no limit. The session is opened by
+    :meth:`initialize` (or on the first request) and closed by :meth:`shutdown`.
+    """
+
+    __slots__ = (
+        "_connect_timeout",
+        "_media_write_timeout",
+        "_pool_size",
+        "_pool_timeout",
+        "_proxy",
+        "_read_timeout",
+        "_session",
+        "_write_timeout",
+    )
+
+    def __init__(
+        self,
+        connection_pool_size: int = 256,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+        proxy: str | None = None,
+    ) -> None:
+        if connection_pool_size < 1:
+            raise ValueError("connection_pool_size must be at least 1")
+        self._pool_size = connection_pool_size
+        self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._media_write_timeout = media_write_timeout
+        self._proxy = proxy
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The default read timeout (see :attr:`telegram.request.BaseRequest.read_timeout`)."""
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        """Open the session (again, after :meth:`shutdown`)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                headers={"User-Agent": self.USER_AGENT},
+            )
+
+    async def shutdown(self) -> None:
+        """Close the session and its connections; later requests raise RuntimeError."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """One HTTP request; returns (status, body). See :meth:`BaseRequest.do_request`."""
+        if self._session is None:
+            await self.initialize()
+        session = self._session
+        assert session is not None
+        if session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+
+        read = _given(read_timeout, self._read_timeout)
+        connect = _given(connect_timeout, self._connect_timeout)
+        pool = _given(pool_timeout, self._pool_timeout)
+        body: aiohttp.FormData | str | None = None
+        headers: dict[str, str] | None = None
+        total: float | None = None
+        if request_data is not None:
+            files = request_data.multipart_data
+            if files:
+                # Raw UTF-8 file names, as httpx and browsers send them (aiohttp would
+                # percent-encode them by default, and Telegram would show "%D0%..." names).
+                body = aiohttp.FormData(quote_fields=False)
+                for name, value in request_data.json_parameters.items():
+                    body.add_field(name, value)
+                for name, (filename, content, mimetype) in files.items():
+                    if isinstance(content, bytes) and len(content) > _STREAM_ABOVE:
+                        content = io.BytesIO(content)
+                    body.add_field(name, content, filename=filename, content_type=mimetype)
+                write = _given(write_timeout, self._media_write_timeout)
+            else:
+                body = urlencode(request_data.json_parameters)
+                headers = _FORM_HEADERS
+                write = _given(write_timeout, self._write_timeout)
+            total = _sum(pool, connect, write, read)
+        timeout = aiohttp.ClientTimeout(
+            total=total, connect=_sum(pool, connect), sock_connect=connect, sock_read=read
+        )
+
+        try:
+            async with session.request(
+                method,
+                url,
+                data=body,
+                headers=headers,
+                timeout=timeout,
+                proxy=self._proxy,
+                allow_redirects=False,  # as httpx; Telegram does not redirect
+            ) as response:
+                return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise TimedOut(
+                "Timed out getting a connection: all pooled connections busy for longer than "
+                "pool_timeout, or connecting took longer than connect_timeout"
+            ) from exc
+        except aiohttp.SocketTimeoutError as exc:
+            raise TimedOut(f"Timed out: no answer within read_timeout ({read}s)") from exc
+        except TimeoutError as exc:
+            raise TimedOut(f"Timed out: the call took longer than {total}s in all") from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
