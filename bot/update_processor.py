@@ -3,9 +3,10 @@ bound. Also counts finished updates, so the demo and tests can wait until the bo
 
 One chat is a two-stage pipeline: an update holds the chat's *work* lock while it reads and
 writes the database, and once its transaction is committed it trades it for the chat's *send*
-lock (:func:`handoff`) to send its replies. The chat's next update can do its database work
-while the previous replies are still on the network, and still sends after them: the locks are
-first come, first served, so replies keep the order of the updates."""
+lock (:func:`handoff`) to send its replies, which it gives up once they are out (:func:`sent`).
+The chat's next update can do its database work while the previous replies are still on the
+network, and still sends after them: the locks are first come, first served, so replies keep
+the order of the updates."""
 
 from __future__ import annotations
 
@@ -54,6 +55,11 @@ class _Slot:
             self.chat.work.release()
             self.working = False
 
+    def done_sending(self) -> None:
+        if self.sending:
+            self.chat.send.release()
+            self.sending = False
+
     def release(self) -> None:
         if self.working:
             self.chat.work.release()
@@ -71,6 +77,15 @@ async def handoff() -> None:
     slot = _CURRENT.get()
     if slot is not None:
         await slot.handoff()
+
+
+def sent() -> None:
+    """The update's replies are out: the chat's next update may send its own while this one
+    finishes its bookkeeping (noting which message asks the open question). A no-op outside
+    the processor."""
+    slot = _CURRENT.get()
+    if slot is not None:
+        slot.done_sending()
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):

@@ -27,7 +27,7 @@ from bot.runtime import Runtime
 from bot.services import flows, inbox
 from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
-from bot.update_processor import handoff
+from bot.update_processor import handoff, sent
 from handlers.render import Renderer
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -59,6 +59,7 @@ class Turn:
     _files: list[tuple[str, bytes | Callable[[], bytes], Say | None, bool]] = field(
         default_factory=list
     )
+    _prompts: list[tuple[str, int]] = field(default_factory=list)  # (prompt key, message id)
     duplicate: bool = False  # already handled elsewhere: nothing to do, nothing to send
 
     @property
@@ -136,13 +137,17 @@ class Turn:
         The callback answer and the edits of older messages (a tapped message's buttons, an
         answered question's keyboard) go out alongside the new messages rather than before
         them: each is a network round trip, and the person waits for the new message. New
-        messages and files keep their order. The first failure is raised once all are done,
-        so the error handler sees it as before."""
+        messages and files keep their order. Once all are out, the chat's next update may send
+        while this one notes which message asks the open question. The first failure is raised
+        once all are done, so the error handler sees it as before."""
         if self.duplicate:
             return
         results = await asyncio.gather(
             self._answer_query(), self._edit_older(), self._send_new(), return_exceptions=True
         )
+        sent()
+        for key, message_id in self._prompts:
+            await self._remember_prompt(key, message_id)
         for result in results:
             if isinstance(result, BaseException):
                 raise result
@@ -173,7 +178,7 @@ class Turn:
         thread_id = message.message_thread_id if message and message.is_topic_message else None
         fresh = [reply for reply in self._replies if not (reply.edit or reply.replace)]
         for out in self.renderer.messages(fresh):
-            sent = await bot.send_message(
+            posted = await bot.send_message(
                 self.chat_id,
                 out.text,
                 parse_mode=ParseMode.HTML,
@@ -181,7 +186,7 @@ class Turn:
                 message_thread_id=thread_id,
             )
             if out.prompt_of is not None and self.user is not None:
-                await self._remember_prompt(out.prompt_of, sent.message_id)
+                self._prompts.append((out.prompt_of, posted.message_id))
         for filename, data, caption, as_photo in self._files:
             content = await asyncio.to_thread(data) if callable(data) else data
             send = bot.send_photo if as_photo else bot.send_document
