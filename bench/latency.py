@@ -4,17 +4,19 @@ echo bot on the same emulator, same schedule, same run.
 The emulator (its own process, as Telegram is a remote server) adds a 50 ms round trip to every
 Bot API call: half on the request's way in, half on the answer's way out, getUpdates included.
 People arrive open-loop at a steady 50 updates/s, scheduled by the clock and never waiting for
-replies, spread over 200 private chats. Slots come in pairs 20 ms apart from the same person, so
-each chat regularly has a second update arriving while its first is still being handled: that
-is where per-chat order is at stake.
+replies, spread over 200 private chats, in two arrangements (``MODES``): *independent*, each
+slot the next person's, so a person writes every 4 s (the load the targets are set for); and
+*pairs*, two slots in a row from the same person 20 ms apart, so each chat regularly has a
+second update arriving while its first is still being handled: that is where per-chat order is
+at stake (Rebound sends the second's reply only after Telegram has answered the first's).
 
 * Rebound: everyone is onboarded and taken to the debrief's company question first (untimed,
-  no latency). A pair is a typed company name (stored; the stage question comes back, the old
-  question's buttons are removed) and a tap on the stage question's Back (flow state stored, the
-  company question asked again), so each update is a real step and each person ends where
-  they began.
-* Echo: a pair is two plain texts, each answered with the same text. No database. This is the
-  floor: the network and python-telegram-bot, nothing else.
+  no latency). A person's updates alternate: a typed company name (stored; the stage question
+  comes back, the old question's buttons are removed) and a tap on the stage question's Back
+  (flow state stored, the company question asked again), so each update is a real step and
+  each person ends where they began.
+* Echo: plain texts, each answered with the same text. No database. This is the floor: the
+  network and python-telegram-bot, nothing else.
 
 Latency of one update: from the moment the emulator makes it available to getUpdates (the
 person sends it) to the moment the emulator receives the bot's sendMessage in that chat, both
@@ -78,6 +80,10 @@ TARGET_OVERHEAD_P99_S = 0.025
 CONCURRENCIES = (8, 16, 32)
 SHIPPED_CONCURRENCY = 16  # Settings.max_concurrent_updates' default
 ECHO_CONCURRENCY = 16
+# How the 50 updates/s are spread over the people: "independent" = each slot the next person's
+# (a person writes every 4 s: the load the targets are set for); "pairs" = two slots in a row
+# from one person, 20 ms apart (the second's reply must wait for the first's: per-chat order).
+MODES = {"independent": False, "pairs": True}
 DRAIN_S = 60.0  # after the last update, how long replies may take before they count as missing
 
 
@@ -170,14 +176,18 @@ class LatencySide(EmulatorSide):
         return noted
 
     async def run_window(
-        self, seconds: float, warmup: float, rate: float, reflect: bool, seed: int
+        self, seconds: float, warmup: float, rate: float, reflect: bool, seed: int, pairs: bool
     ) -> dict[str, Any]:
-        """Push updates on the clock (pairs from one person, 1/rate apart); wait for replies."""
+        """Push updates on the clock, 1/rate apart, and wait for the replies. ``pairs``: two
+        slots in a row from one person; else each slot is the next person's (round robin, so a
+        person's updates are len(people)/rate apart). Either way each person's updates
+        alternate company name / Back, and every person ends where they began."""
         emulator = self.emulator
         users = list(self.users)
         random.Random(seed).shuffle(users)
         total = round((warmup + seconds) * rate)
-        total += total % 2
+        cycle = 2 if pairs else 2 * len(users)
+        total += -total % cycle
         measured_from = round(warmup * rate)
         window = self.window = _Window()
         self.reflect = reflect
@@ -190,8 +200,12 @@ class LatencySide(EmulatorSide):
             wait = due - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            pair, second = divmod(slot, 2)
-            user = users[pair % len(users)]
+            if pairs:
+                pair, second = divmod(slot, 2)
+                user = users[pair % len(users)]
+            else:
+                pair, second = slot, (slot // len(users)) % 2
+                user = users[slot % len(users)]
             now = time.monotonic()
             lateness.append(now - due)
             if reflect and second:
@@ -322,7 +336,12 @@ def _phases(samples: list[list[float]], marks: dict[int, Any]) -> dict[str, floa
 
 
 async def _window(
-    emu: EmulatorProcess, bot: Bot, seconds: float, reflect: bool, fetched_before: int = 0
+    emu: EmulatorProcess,
+    bot: Bot,
+    seconds: float,
+    reflect: bool,
+    pairs: bool,
+    fetched_before: int = 0,
 ) -> dict[str, Any]:
     """One measured window with a started bot: the schedule, then the figures.
     ``fetched_before``: updates the emulator handed to earlier bots (not this one's count)."""
@@ -341,6 +360,7 @@ async def _window(
             rate=RATE,
             reflect=reflect,
             seed=7,
+            pairs=pairs,
         )
     cpu = time.process_time() - cpu
     lat = result.pop("latencies_s")
@@ -363,21 +383,24 @@ async def _window(
     }
 
 
-async def measure_echo(sizes: Sizes) -> dict[str, Any]:
+async def measure_echo(sizes: Sizes, pairs: bool) -> dict[str, Any]:
     async with EmulatorProcess(MODULE) as emu, echo_bot(emu.api_url, ECHO_CONCURRENCY) as bot:
         await emu.call("setup", people=PEOPLE, reflect=False)
         await emu.call("latency", seconds=LATENCY_S)
-        return await _window(emu, bot, sizes.seconds, reflect=False)
+        return await _window(emu, bot, sizes.seconds, False, pairs)
+
+
+Config = tuple[str, int]  # (arrival mode, max_concurrent_updates)
 
 
 async def measure_rebound(
-    database_url: str, sizes: Sizes, concurrencies: tuple[int, ...]
-) -> dict[int, dict[str, Any]]:
-    """One emulator, one database, one setup; a fresh bot per concurrency."""
-    results: dict[int, dict[str, Any]] = {}
+    database_url: str, sizes: Sizes, configs: list[Config]
+) -> dict[Config, dict[str, Any]]:
+    """One emulator, one database, one setup; a fresh bot per configuration."""
+    results: dict[Config, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="rebound-bench-") as tmp:
         async with EmulatorProcess(MODULE) as emu:
-            for number, concurrency in enumerate(concurrencies):
+            for number, (mode, concurrency) in enumerate(configs):
                 fetched_before = (await emu.call("fetched"))["fetched"]
                 async with rebound_bot(emu.api_url, database_url, Path(tmp), concurrency) as bot:
                     # Setup and measurement alike without the rate limiter: 50 updates/s need
@@ -387,12 +410,11 @@ async def measure_rebound(
                         setup = await emu.call("setup", people=PEOPLE, reflect=True)
                         print(f"    setup: {setup['setup_s']:.0f}s", flush=True)
                         await emu.call("latency", seconds=LATENCY_S)
-                    results[concurrency] = await _window(
-                        emu, bot, sizes.seconds, True, fetched_before
+                    got = results[mode, concurrency] = await _window(
+                        emu, bot, sizes.seconds, True, MODES[mode], fetched_before
                     )
-                    got = results[concurrency]
                     print(
-                        f"    concurrency {concurrency}: p50 {_ms(got['p50_s'])}, "
+                        f"    {mode}, concurrency {concurrency}: p50 {_ms(got['p50_s'])}, "
                         f"p99 {_ms(got['p99_s'])}",
                         flush=True,
                     )
@@ -440,11 +462,12 @@ def _verdict(value: float, target: float) -> str:
 
 
 def _rows(
-    size: str, echo: dict[str, Any], backend: str, results: dict[int, dict[str, Any]]
+    size: str, echoes: dict[str, dict[str, Any]], backend: str, results: dict[Config, Any]
 ) -> list[Row]:
     rows: list[Row] = []
-    for concurrency, ours in results.items():
-        label = f"{backend}: Rebound, {concurrency} concurrent"
+    for (mode, concurrency), ours in results.items():
+        echo = echoes[mode]
+        label = f"{backend}, {mode}: Rebound, {concurrency} concurrent"
         overhead = {q: ours[f"p{q}_s"] - echo[f"p{q}_s"] for q in (50, 95, 99)}
         calls = ", ".join(
             f"{_per_update(ours, m):.2f} {m}"
@@ -488,14 +511,15 @@ def _rows(
     return rows
 
 
-def best_concurrency(results: dict[int, dict[str, Any]]) -> int:
-    """Lowest p99 among the configurations that kept order and lost nothing."""
+def best_concurrency(results: dict[Config, dict[str, Any]], mode: str) -> int:
+    """Lowest p99 in ``mode`` among the configurations that kept order and lost nothing."""
+    in_mode = {c: r for (m, c), r in results.items() if m == mode}
     clean = {
         c: r
-        for c, r in results.items()
+        for c, r in in_mode.items()
         if r["chats_in_order"] == r["chats"] and not r["errors"] and not r["missing_replies"]
     }
-    pool = clean or results
+    pool = clean or in_mode
     return min(pool, key=lambda c: pool[c]["p99_s"])
 
 
@@ -507,26 +531,35 @@ async def run(full: bool) -> None:
         else Sizes(30.0, CONCURRENCIES, (SHIPPED_CONCURRENCY,))
     )
     size = f"{sizes.seconds:.0f}s x {RATE:.0f}/s, {PEOPLE} chats"
-    echo = await measure_echo(sizes)
-    print(f"  echo bot: p50 {_ms(echo['p50_s'])}, p99 {_ms(echo['p99_s'])}", flush=True)
-    rows = [
-        Row(
-            "echo bot (floor): update to reply",
-            size,
-            echo["p99_s"] * 1000,
-            "ms (p99)",
-            f"p50 {_ms(echo['p50_s'])}, p95 {_ms(echo['p95_s'])}, max {_ms(echo['max_s'])}; "
-            f"{_order(echo)}; {ECHO_CONCURRENCY} concurrent, no database",
-            echo,
+    echoes: dict[str, dict[str, Any]] = {}
+    rows: list[Row] = []
+    for mode, pairs in MODES.items():
+        echo = echoes[mode] = await measure_echo(sizes, pairs)
+        print(f"  echo bot, {mode}: p50 {_ms(echo['p50_s'])}, p99 {_ms(echo['p99_s'])}", flush=True)
+        rows.append(
+            Row(
+                f"echo bot (floor), {mode}: update to reply",
+                size,
+                echo["p99_s"] * 1000,
+                "ms (p99)",
+                f"p50 {_ms(echo['p50_s'])}, p95 {_ms(echo['p95_s'])}, max {_ms(echo['max_s'])}; "
+                f"{_order(echo)}; {ECHO_CONCURRENCY} concurrent, no database",
+                echo,
+            )
         )
-    ]
     notes = [
         f"emulator round trip {_ms(LATENCY_S)} per Bot API call (half in, half out, getUpdates "
-        "included), in its own process; open-loop arrivals on the clock, in pairs from one "
-        f"person {1000 / RATE:.0f} ms apart; first {WARMUP_S:.0f}s not counted",
+        f"included), in its own process; open-loop arrivals on the clock, {1000 / RATE:.0f} ms "
+        f"apart; first {WARMUP_S:.0f}s not counted",
+        f"independent: each arrival is the next of the {PEOPLE} people's (a person writes every "
+        f"{PEOPLE / RATE:.0f} s): the load the targets are set for; pairs: two arrivals in a row "
+        f"from one person, {1000 / RATE:.0f} ms apart, so every second update finds its chat's "
+        "first still in hand. Rebound sends a chat's replies in the order of its updates, so the "
+        "second's reply waits for Telegram's answer to the first's (one round trip); the echo "
+        "bot keeps no order (it holds here only because it has nothing to do between updates)",
         "update to reply: from the update becoming available to getUpdates to the bot's "
         "sendMessage reaching the emulator (both clocked there); own overhead = Rebound minus "
-        "the echo bot at the same percentile, same run",
+        "the echo bot at the same percentile, same arrivals, same run",
         "where the time goes (p50/p99 of each step, clocks of both processes): delivery = "
         "available to the bot's update processor (getUpdates; for Rebound also the inbox "
         "commit before the next poll), slot wait = for the concurrency bound, chat wait = for "
@@ -550,14 +583,18 @@ async def run(full: bool) -> None:
         backends.append(("postgres", _postgres_url, sizes.postgres_sweep))
     for backend, url_factory, sweep in backends:
         print(f"  {backend}:", flush=True)
+        configs = [("independent", c) for c in sweep] + [("pairs", SHIPPED_CONCURRENCY)]
         async with url_factory() as url:
-            results = await measure_rebound(url, sizes, sweep)
-        rows += _rows(size, echo, backend, results)
-        if len(results) > 1:
-            best = best_concurrency(results)
-            ranked = ", ".join(f"{c}: p99 {_ms(r['p99_s'])}" for c, r in results.items())
+            results = await measure_rebound(url, sizes, configs)
+        rows += _rows(size, echoes, backend, results)
+        if len(sweep) > 1:
+            best = best_concurrency(results, "independent")
+            ranked = ", ".join(
+                f"{c}: p99 {_ms(r['p99_s'])}" for (m, c), r in results.items() if m == "independent"
+            )
             notes.append(
-                f"{backend}: best max_concurrent_updates = {best} by p99 update to reply ({ranked})"
+                f"{backend}: best max_concurrent_updates = {best} by p99 update to reply, "
+                f"independent arrivals ({ranked})"
             )
     report(NAME, "Reply latency at 50 updates/s over a 50 ms network: Rebound vs echo", rows, notes)
 
