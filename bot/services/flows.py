@@ -13,6 +13,8 @@ from typing import Protocol, cast
 
 from sqlalchemy import Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.db.models import FlowState, User
 from bot.services.flow_engine import (
@@ -30,6 +32,8 @@ from bot.services.flow_engine import (
     parse_callback,
 )
 from bot.services.replies import Button, Say, rows
+
+_FLOW_STATES = cast(Table, FlowState.__table__)
 
 
 @dataclass
@@ -215,7 +219,7 @@ async def remember_prompt(
     conversation is still at that question. False when it has moved on (the person answered
     before this message was noted): the caller removes the message's buttons itself."""
     flow, _, step = key.partition(":")
-    table = cast(Table, FlowState.__table__)  # Core: no version check, no ORM bookkeeping
+    table = _FLOW_STATES  # Core: no version check, no ORM bookkeeping
     result = await session.execute(
         update(table)
         .where(
@@ -264,7 +268,7 @@ async def _apply(
         return _problem(spec, ctx, state, transition)
     if transition.outcome in ("toggled", "noted", "back"):
         assert transition.state is not None
-        row.step, row.data, row.updated_at = transition.state.step, transition.state.data, now
+        await _save(session, row, transition.state.step, transition.state.data, now)
         ctx.data = dict(transition.state.data)
         if transition.outcome == "toggled":
             return FlowResult([ask(spec, ctx, transition.state, edit=True)], edited=True)
@@ -274,6 +278,29 @@ async def _apply(
             return FlowResult([*replies, Say("flow.note_saved")])
         return FlowResult([ask(spec, ctx, transition.state)])
     return await _answered(spec, ctx, row, state, transition)
+
+
+async def _save(
+    session: AsyncSession, row: FlowState, step: str, data: dict[str, JsonValue], now: datetime
+) -> None:
+    """Move the conversation to ``step`` with one UPDATE that checks and bumps ``revision``,
+    as the ORM's version counter does, but without a unit-of-work flush (every answer passes
+    here: the flush was 8% of the bot's CPU under a burst). A turn of the same chat elsewhere
+    that got there first makes it fail like a stale ORM write."""
+    revision = row.revision + 1
+    result = await session.execute(
+        update(_FLOW_STATES)
+        .where(
+            _FLOW_STATES.c.chat_id == row.chat_id,
+            _FLOW_STATES.c.user_id == row.user_id,
+            _FLOW_STATES.c.revision == row.revision,
+        )
+        .values(step=step, data=data, revision=revision, updated_at=now)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleDataError("flow_states row changed by another turn")
+    for key, value in (("step", step), ("data", data), ("revision", revision), ("updated_at", now)):
+        set_committed_value(row, key, value)
 
 
 def _problem(spec: FlowSpec, ctx: FlowContext, state: State, transition: Transition) -> FlowResult:
@@ -305,6 +332,6 @@ async def _answered(
         replies += await spec.finish(ctx)
         return FlowResult(replies, finished_data=ctx.data)
     next_state = State(row.flow, transition.state.step, ctx.data)
-    row.step, row.data, row.updated_at = next_state.step, ctx.data, ctx.now
+    await _save(ctx.session, row, next_state.step, ctx.data, ctx.now)
     replies.append(ask(spec, ctx, next_state))
     return FlowResult(replies)

