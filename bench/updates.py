@@ -370,8 +370,9 @@ async def rebound_bot(
 
 
 @contextlib.asynccontextmanager
-async def echo_bot(api_url: str, concurrency: int) -> AsyncIterator[Bot]:
-    """The baseline: a bare PTB Application that replies with the same text."""
+async def echo_bot(api_url: str, concurrency: int, aiohttp: bool = False) -> AsyncIterator[Bot]:
+    """The baseline: a bare PTB Application that replies with the same text; ``aiohttp``: over
+    Rebound's transport (bot.telegram_http) instead of PTB's stock httpx."""
     from telegram import Update
     from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -398,6 +399,12 @@ async def echo_bot(api_url: str, concurrency: int) -> AsyncIterator[Bot]:
     )
     if concurrency > 1:
         builder = builder.concurrent_updates(concurrency)
+    if aiohttp:
+        from bot.telegram_http import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
     app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
     service: list[float] = []
@@ -494,7 +501,7 @@ async def measure(
             bot_context = (
                 rebound_bot(emu.api_url, database_url, Path(tmp), concurrency)
                 if reflect
-                else echo_bot(emu.api_url, concurrency)
+                else echo_bot(emu.api_url, concurrency, aiohttp=kind == "echo-aiohttp")
             )
             async with bot_context as bot:
                 bot.rate_limit(False)
@@ -527,7 +534,12 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def _echo_rows(sizes: Sizes, echo: dict[str, Any], sequential: dict[str, Any] | None) -> list[Row]:
+def _echo_rows(
+    sizes: Sizes,
+    echo: dict[str, Any],
+    same_transport: dict[str, Any],
+    sequential: dict[str, Any] | None,
+) -> list[Row]:
     size = f"K={sizes.updates}, {sizes.people} chats"
     rows = [
         Row(
@@ -538,6 +550,15 @@ def _echo_rows(sizes: Sizes, echo: dict[str, Any], sequential: dict[str, Any] | 
             f"bot CPU {echo['bot_cpu_ms_per_update']:.1f} ms/update, "
             f"{echo['api_calls_per_update']:.1f} API calls/update; no database",
             echo,
+        ),
+        Row(
+            "echo bot on Rebound's aiohttp transport",
+            size,
+            same_transport["per_second"],
+            "updates/s",
+            f"bot CPU {same_transport['bot_cpu_ms_per_update']:.1f} ms/update; "
+            f"{same_transport['per_second'] / echo['per_second']:.2f}x the stock echo bot",
+            same_transport,
         ),
         Row(
             "echo bot: unloaded round trip, 1 person",
@@ -574,11 +595,16 @@ def _failures(result: dict[str, Any]) -> str:
 
 
 def _rebound_rows(
-    backend: str, sizes: Sizes, ours: dict[str, Any], echo: dict[str, Any]
+    backend: str,
+    sizes: Sizes,
+    ours: dict[str, Any],
+    echo: dict[str, Any],
+    same_transport: dict[str, Any],
 ) -> list[Row]:
     size = f"K={sizes.updates}, {sizes.people} chats"
     limited = ours["rate_limited"]
     ratio = ours["per_second"] / echo["per_second"]
+    ratio_same = ours["per_second"] / same_transport["per_second"]
     cpu_ratio = ours["bot_cpu_ms_per_update"] / echo["bot_cpu_ms_per_update"]
     return [
         Row(
@@ -586,7 +612,8 @@ def _rebound_rows(
             size,
             ours["per_second"],
             "updates/s",
-            f"{ratio:.2f}x the echo bot (Rebound/echo); bot CPU "
+            f"{ratio:.2f}x the echo bot (Rebound/echo; {ratio_same:.2f}x the echo bot on "
+            f"aiohttp; target 0.7x); bot CPU "
             f"{ours['bot_cpu_ms_per_update']:.1f} ms/update ({cpu_ratio:.1f}x echo), "
             f"{ours['api_calls_per_update']:.1f} API calls/update{_failures(ours)}",
             ours,
@@ -645,9 +672,13 @@ async def run(full: bool) -> None:
         "waiting for the loop, the database and the emulator",
     ]
     echo = await measure("echo", sizes, concurrency=16)
+    same_transport = await measure("echo-aiohttp", sizes, concurrency=16)
     sequential = await measure("echo", sizes, concurrency=1) if full else None
-    print(f"  echo bot: {fmt(echo['per_second'])}/s")
-    rows = _echo_rows(sizes, echo, sequential)
+    print(
+        f"  echo bot: {fmt(echo['per_second'])}/s "
+        f"(on aiohttp: {fmt(same_transport['per_second'])}/s)"
+    )
+    rows = _echo_rows(sizes, echo, same_transport, sequential)
     backends: list[tuple[str, Callable[[], contextlib.AbstractAsyncContextManager[str]]]] = [
         ("sqlite", _sqlite_url)
     ]
@@ -663,7 +694,7 @@ async def run(full: bool) -> None:
             f"  {backend}: Rebound {fmt(ours['per_second'])}/s, "
             f"as shipped {fmt(ours['rate_limited']['per_second'])}/s"
         )
-        rows += _rebound_rows(backend, sizes, ours, echo)
+        rows += _rebound_rows(backend, sizes, ours, echo, same_transport)
     report(NAME, "Update handling: Rebound vs a bare PTB echo bot", rows, notes)
 
 
