@@ -528,7 +528,7 @@ async def run(full: bool) -> None:
     sizes = (
         Sizes(120.0, CONCURRENCIES, CONCURRENCIES)
         if full
-        else Sizes(30.0, CONCURRENCIES, (SHIPPED_CONCURRENCY,))
+        else Sizes(20.0, CONCURRENCIES, (SHIPPED_CONCURRENCY,))
     )
     size = f"{sizes.seconds:.0f}s x {RATE:.0f}/s, {PEOPLE} chats"
     echoes: dict[str, dict[str, Any]] = {}
@@ -600,7 +600,7 @@ async def run(full: bool) -> None:
 
 
 def main(full: bool = False) -> None:
-    """Default: 30 s windows, the concurrency sweep on SQLite only; ``full``: 120 s, both."""
+    """Default: 20 s windows, the concurrency sweep on SQLite only; ``full``: 120 s, both."""
     asyncio.run(run(full))
 
 
