@@ -1,0 +1,90 @@
+"""The one-trip SQLite connection under SQLAlchemy: results, counts and errors as the stock
+aiosqlite adapter gives them, in one trip to the driver's thread per statement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.db import sqlite_driver
+from bot.db.engine import create_engine
+
+META = MetaData()
+NOTES = Table(
+    "notes",
+    META,
+    Column("id", Integer, primary_key=True),
+    Column("text", String(50), nullable=False, unique=True),
+)
+
+
+async def test_results_counts_and_errors(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/one.db")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(META.create_all)
+            raw = await conn.get_raw_connection()
+            assert isinstance(raw.driver_connection, sqlite_driver.OneTripConnection)
+
+            first = await conn.execute(insert(NOTES).values(text="Grüße 👋"))
+            assert first.inserted_primary_key == (1,)
+            await conn.execute(insert(NOTES), [{"text": "b"}, {"text": "c"}])  # executemany
+            returned = await conn.execute(
+                insert(NOTES).values(text="d").returning(NOTES.c.id, NOTES.c.text)
+            )
+            assert returned.all() == [(4, "d")]
+            changed = await conn.execute(
+                update(NOTES).where(NOTES.c.id > 2).values(text=NOTES.c.text + "!")
+            )
+            assert changed.rowcount == 2
+            rows = (await conn.execute(select(NOTES.c.text).order_by(NOTES.c.id))).scalars()
+            assert list(rows) == ["Grüße 👋", "b", "c!", "d!"]
+
+        async with engine.connect() as conn:
+            with pytest.raises(IntegrityError):  # the driver's error, mapped as usual
+                await conn.execute(insert(NOTES).values(text="b"))
+            await conn.rollback()
+            # The connection is still good after a failed statement.
+            assert (await conn.execute(select(NOTES.c.id).where(NOTES.c.text == "b"))).scalar() == 2
+    finally:
+        await engine.dispose()
+
+
+async def test_one_trip_per_statement(tmp_path: Path) -> None:
+    """A SELECT with rows takes one trip to the driver's thread (the stock adapter takes four:
+    cursor, execute, fetch, close)."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/trips.db")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(META.create_all)
+            await conn.execute(insert(NOTES), [{"text": str(i)} for i in range(5)])
+        async with engine.begin() as conn:  # BEGIN IMMEDIATE is a trip of its own, before
+            raw = await conn.get_raw_connection()
+            assert isinstance(raw.driver_connection, sqlite_driver.OneTripConnection)
+            driver = type(raw.driver_connection)
+            with mock.patch.object(
+                driver, "_execute", autospec=True, side_effect=driver._execute
+            ) as trips:
+                rows = (await conn.execute(select(NOTES.c.text))).all()
+            assert len(rows) == 5
+            assert trips.call_count == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_url_options_keep_the_stock_driver(tmp_path: Path) -> None:
+    """Options in the URL are aiosqlite.connect's to interpret: no async_creator then."""
+    with mock.patch("bot.db.engine.create_async_engine", wraps=create_async_engine) as create:
+        engines = [
+            create_engine(f"sqlite+aiosqlite:///{tmp_path}/x.db?timeout=3"),
+            create_engine(f"sqlite+aiosqlite:///{tmp_path}/y.db"),
+        ]
+    assert "async_creator" not in create.call_args_list[0].kwargs
+    assert "async_creator" in create.call_args_list[1].kwargs
+    for engine in engines:
+        await engine.dispose()
