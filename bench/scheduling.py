@@ -194,6 +194,7 @@ async def worker_pass(
     (claiming stops after ``budget`` seconds: the rest is extrapolated and flagged)."""
     from bot.app import build_application
     from bot.runtime import Runtime
+    from bot.serve import freeze_startup
     from bot.services import outbox, schedule
     from handlers.scheduled import BATCH
 
@@ -203,9 +204,8 @@ async def worker_pass(
     assert app.job_queue is not None
     await app.job_queue.start()
     startup = time.perf_counter() - started
-    if freeze:  # start-up objects out of the collector's way (not done by `rebound run` yet)
-        gc.collect()
-        gc.freeze()
+    if freeze:  # start-up objects out of the collector's way, as `rebound run` does
+        freeze_startup()
     # The real dispatch job would try to reach Telegram: only the bookkeeping is measured here.
     await app.job_queue.stop(wait=False)
     rss_started = rss_kib()

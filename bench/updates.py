@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import gc
 import logging
 import os
 import sys
@@ -299,13 +298,6 @@ def _switchable_limiter() -> Any:
     return Switchable
 
 
-def _freeze_startup() -> None:
-    """Move what start-up loaded out of the cyclic collector's way, as ``rebound run`` does
-    (bot.serve): without it a full collection during a burst scans every loaded module."""
-    gc.collect()
-    gc.freeze()
-
-
 @contextlib.asynccontextmanager
 async def rebound_bot(
     api_url: str, database_url: str, workdir: Path, concurrency: int
@@ -316,6 +308,7 @@ async def rebound_bot(
 
     from bot.app import build_application, start_polling, start_without_runner, stop_without_runner
     from bot.config import load_settings
+    from bot.serve import freeze_startup
     from bot.update_processor import ChatOrderedProcessor
 
     # The load generator is not a person: flood control still runs on every update, but with a
@@ -349,7 +342,7 @@ async def rebound_bot(
     marks = _instrument(processor, service, queued)
     await start_without_runner(app)
     await start_polling(app, timeout=2)
-    _freeze_startup()  # as `rebound run` does (bot.serve)
+    freeze_startup()  # as `rebound run` does
 
     def limit(enabled: bool) -> None:
         limiter.enabled = enabled
@@ -376,6 +369,9 @@ async def echo_bot(api_url: str, concurrency: int, aiohttp: bool = False) -> Asy
     from telegram import Update
     from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+    from bot.serve import freeze_startup
+    from bot.telegram_http import use_aiohttp
+
     done = 0
     changed = asyncio.Event()
 
@@ -400,11 +396,7 @@ async def echo_bot(api_url: str, concurrency: int, aiohttp: bool = False) -> Asy
     if concurrency > 1:
         builder = builder.concurrent_updates(concurrency)
     if aiohttp:
-        from bot.telegram_http import AiohttpRequest
-
-        builder = builder.request(AiohttpRequest()).get_updates_request(
-            AiohttpRequest(connection_pool_size=1)
-        )
+        builder = use_aiohttp(builder)
     app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
     service: list[float] = []
@@ -413,7 +405,7 @@ async def echo_bot(api_url: str, concurrency: int, aiohttp: bool = False) -> Asy
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0, timeout=2, allowed_updates=Update.ALL_TYPES)
-    _freeze_startup()  # the floor gets the same treatment as Rebound
+    freeze_startup()  # the floor gets the same treatment as Rebound
 
     async def stop() -> None:
         assert app.updater is not None

@@ -96,6 +96,14 @@ class Service:
         log.info("Rebound stopped")
 
 
+def freeze_startup() -> None:
+    """Everything loaded at start-up (libraries, content, phrase lists) is long-lived: move it
+    out of the collector's reach, or each full collection scans it all and stalls the event loop
+    for ~100 ms during a burst of check-ins (bench/scheduling.py measures both)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(settings: Settings, token: str) -> int:
     service = Service(build_application(settings, token=token), settings)
     stop = asyncio.Event()
@@ -103,11 +111,7 @@ async def serve(settings: Settings, token: str) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await service.start()
-    # Everything loaded at start-up (libraries, content, phrase lists) is long-lived: move it
-    # out of the collector's reach, or each full collection scans it all and stalls the event
-    # loop for ~100 ms during a burst of check-ins (bench/scheduling.py measures both).
-    gc.collect()
-    gc.freeze()
+    freeze_startup()
     await stop.wait()
     log.info("stopping: taking no new updates, finishing the ones in hand")
     await service.stop()
