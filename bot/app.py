@@ -25,7 +25,7 @@ from bot.intake import InboxPoller, Intake
 from bot.metrics import CountingRateLimiter
 from bot.runtime import Runtime, RuntimeApp, flow_specs
 from bot.services import crisis
-from bot.telegram_http import AiohttpRequest
+from bot.telegram_http import use_aiohttp
 from bot.update_processor import ChatOrderedProcessor
 from handlers import register_all
 
@@ -62,17 +62,15 @@ def build_application(
         await engine.dispose()
 
     processor = ChatOrderedProcessor(settings.max_concurrent_updates, runtime.metrics)
+    # aiohttp instead of PTB's stock httpx: a fifth of the CPU per Bot API call
+    # (bot/telegram_http.py has the figures).
     app = (
-        ApplicationBuilder()
+        use_aiohttp(ApplicationBuilder())
         .token(token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(CountingRateLimiter(runtime.metrics, max_retries=3))
-        # aiohttp instead of PTB's stock httpx: a fifth of the CPU per Bot API call
-        # (bot/telegram_http.py has the figures).
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .concurrent_updates(processor)
         .updater(None)  # updates come in through the inbox (bot.intake), never PTB's Updater
         .post_init(post_init)

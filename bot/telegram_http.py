@@ -33,6 +33,7 @@ statuses into BadRequest, Forbidden, RetryAfter, ... itself). Where aiohttp's ti
 from __future__ import annotations
 
 import io
+from typing import TypeVar
 from urllib.parse import urlencode
 
 import aiohttp
@@ -41,11 +42,23 @@ import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
+from telegram.ext import ApplicationBuilder
 from telegram.request import BaseRequest, RequestData
 
 _FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 # aiohttp warns about (and writes in one piece) bytes bodies above 1 MiB; it streams BytesIO.
 _STREAM_ABOVE = 1024 * 1024
+
+
+Builder = TypeVar("Builder", bound=ApplicationBuilder)  # type: ignore[type-arg]
+
+
+def use_aiohttp(builder: Builder) -> Builder:
+    """``builder`` with :class:`AiohttpRequest` for the bot's calls and for getUpdates (one
+    connection: a single long poll at a time)."""
+    return builder.request(AiohttpRequest()).get_updates_request(
+        AiohttpRequest(connection_pool_size=1)
+    )
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:
