@@ -63,9 +63,8 @@ class _Slot:
     def release(self) -> None:
         if self.working:
             self.chat.work.release()
-        if self.sending:
-            self.chat.send.release()
-        self.working = self.sending = False
+            self.working = False
+        self.done_sending()
 
 
 _CURRENT: ContextVar[_Slot | None] = ContextVar("rebound_update_slot", default=None)

@@ -32,8 +32,8 @@ such as the held-out ``tests/unit/crisis_cases_heldout.yaml``; ``--counts`` hide
 so a held-out set can be scored without being read while the lists change.
 
 In groups the handler answers publicly without repeating the words, at most once per member per
-cooldown (`GroupCareLimiter`, in memory). The inbox copy of the words goes
-when the update is marked handled, as every message's does (bot.services.inbox).
+cooldown (`GroupCareLimiter`, in memory). The inbox copy of the words goes when the update is
+marked handled, as every message's does (bot.services.inbox).
 """
 
 from __future__ import annotations

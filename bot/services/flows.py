@@ -219,14 +219,13 @@ async def remember_prompt(
     conversation is still at that question. False when it has moved on (the person answered
     before this message was noted): the caller removes the message's buttons itself."""
     flow, _, step = key.partition(":")
-    table = _FLOW_STATES  # Core: no version check, no ORM bookkeeping
-    result = await session.execute(
-        update(table)
+    result = await session.execute(  # Core: no version check, no ORM bookkeeping
+        update(_FLOW_STATES)
         .where(
-            table.c.chat_id == chat_id,
-            table.c.user_id == user_id,
-            table.c.flow == flow,
-            table.c.step == step,
+            _FLOW_STATES.c.chat_id == chat_id,
+            _FLOW_STATES.c.user_id == user_id,
+            _FLOW_STATES.c.flow == flow,
+            _FLOW_STATES.c.step == step,
         )
         .values(prompt_step=step, prompt_message_id=message_id)
     )
