@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, cast
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,6 +34,33 @@ from bot.services.flow_engine import (
 from bot.services.replies import Button, Say, rows
 
 _FLOW_STATES = cast(Table, FlowState.__table__)
+
+# Every answer runs these two: built once and run with parameters, since building a statement
+# and its cache key cost more CPU than running it (bot.services.inbox has the figures).
+_SAVE = (
+    update(_FLOW_STATES)
+    .where(
+        _FLOW_STATES.c.chat_id == bindparam("chat"),
+        _FLOW_STATES.c.user_id == bindparam("user"),
+        _FLOW_STATES.c.revision == bindparam("seen"),
+    )
+    .values(
+        step=bindparam("new_step"),
+        data=bindparam("new_data"),
+        revision=bindparam("new_revision"),
+        updated_at=bindparam("at"),
+    )
+)
+_REMEMBER_PROMPT = (
+    update(_FLOW_STATES)
+    .where(
+        _FLOW_STATES.c.chat_id == bindparam("chat"),
+        _FLOW_STATES.c.user_id == bindparam("user"),
+        _FLOW_STATES.c.flow == bindparam("at_flow"),
+        _FLOW_STATES.c.step == bindparam("at_step"),
+    )
+    .values(prompt_step=bindparam("at_step"), prompt_message_id=bindparam("message"))
+)
 
 
 @dataclass
@@ -220,14 +247,8 @@ async def remember_prompt(
     before this message was noted): the caller removes the message's buttons itself."""
     flow, _, step = key.partition(":")
     result = await session.execute(  # Core: no version check, no ORM bookkeeping
-        update(_FLOW_STATES)
-        .where(
-            _FLOW_STATES.c.chat_id == chat_id,
-            _FLOW_STATES.c.user_id == user_id,
-            _FLOW_STATES.c.flow == flow,
-            _FLOW_STATES.c.step == step,
-        )
-        .values(prompt_step=step, prompt_message_id=message_id)
+        _REMEMBER_PROMPT,
+        {"chat": chat_id, "user": user_id, "at_flow": flow, "at_step": step, "message": message_id},
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -288,13 +309,16 @@ async def _save(
     that got there first makes it fail like a stale ORM write."""
     revision = row.revision + 1
     result = await session.execute(
-        update(_FLOW_STATES)
-        .where(
-            _FLOW_STATES.c.chat_id == row.chat_id,
-            _FLOW_STATES.c.user_id == row.user_id,
-            _FLOW_STATES.c.revision == row.revision,
-        )
-        .values(step=step, data=data, revision=revision, updated_at=now)
+        _SAVE,
+        {
+            "chat": row.chat_id,
+            "user": row.user_id,
+            "seen": row.revision,
+            "new_step": step,
+            "new_data": data,
+            "new_revision": revision,
+            "at": now,
+        },
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleDataError("flow_states row changed by another turn")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,14 @@ from bot.db.models import InboxUpdate
 # Every update passes through store and mark_processed: they are Core statements on the table,
 # which skip the ORM's bulk-statement bookkeeping (6.6% of the bot's CPU under a burst, py-spy).
 _INBOX = cast(Table, InboxUpdate.__table__)
+
+# Built once, run with parameters: building a statement and its cache key cost more CPU than
+# running it (about 60 of the 100 µs a freshly built UPDATE took, on SQLite).
+_MARK_PROCESSED = (
+    update(_INBOX)
+    .where(_INBOX.c.update_id == bindparam("id"), _INBOX.c.processed_at.is_(None))
+    .values(processed_at=bindparam("at"), payload={})
+)
 
 # Telegram keeps an unconfirmed update for 24 hours; a processed row only has to outlive that
 # to recognise a redelivery.
@@ -68,11 +76,7 @@ async def mark_processed(session: AsyncSession, update_id: int, now: datetime) -
 
     On PostgreSQL the row lock makes a concurrent duplicate wait for the first transaction and
     then find the row already marked."""
-    result = await session.execute(
-        update(_INBOX)
-        .where(_INBOX.c.update_id == update_id, _INBOX.c.processed_at.is_(None))
-        .values(processed_at=now, payload={})
-    )
+    result = await session.execute(_MARK_PROCESSED, {"id": update_id, "at": now})
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

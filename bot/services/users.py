@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FlowState, User
 from bot.services import schedule
+
+# Every turn in a private chat runs this on SQLite (see _load): built once, since building it
+# and its cache key cost more CPU than running it.
+_PERSON_AND_CONVERSATION = (
+    select(User, FlowState)
+    .outerjoin(FlowState, (FlowState.user_id == User.id) & (FlowState.chat_id == bindparam("chat")))
+    .where(User.id == bindparam("user"))
+)
 
 
 async def ensure_user(
@@ -60,12 +68,9 @@ async def _load(session: AsyncSession, user_id: int, chat_id: int | None) -> Use
     an outer join's nullable side cannot take, so there it is read on its own."""
     if chat_id is None or session.get_bind().dialect.name != "sqlite":
         return await session.get(User, user_id)
-    joined = (
-        select(User, FlowState)
-        .outerjoin(FlowState, (FlowState.user_id == User.id) & (FlowState.chat_id == chat_id))
-        .where(User.id == user_id)
-    )
-    row = (await session.execute(joined)).first()
+    row = (
+        await session.execute(_PERSON_AND_CONVERSATION, {"chat": chat_id, "user": user_id})
+    ).first()
     if row is None:
         return None
     user, state = row
