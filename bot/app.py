@@ -25,7 +25,8 @@ from bot.intake import InboxPoller, Intake
 from bot.metrics import CountingRateLimiter
 from bot.runtime import Runtime, RuntimeApp, flow_specs
 from bot.services import crisis
-from bot.telegram_http import use_aiohttp
+from bot.telegram_bot import ReboundBot
+from bot.telegram_http import aiohttp_requests
 from bot.update_processor import ChatOrderedProcessor
 from handlers import register_all
 
@@ -64,13 +65,19 @@ def build_application(
     processor = ChatOrderedProcessor(settings.max_concurrent_updates, runtime.metrics)
     # aiohttp instead of PTB's stock httpx: a fifth of the CPU per Bot API call
     # (bot/telegram_http.py has the figures).
+    calls, updates = aiohttp_requests()
+    bot = ReboundBot(
+        token,
+        base_url=f"{settings.api_url}/bot",
+        base_file_url=f"{settings.api_url}/file/bot",
+        defaults=Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)),
+        rate_limiter=CountingRateLimiter(runtime.metrics, max_retries=3),
+        request=calls,
+        get_updates_request=updates,
+    )
     app = (
-        use_aiohttp(ApplicationBuilder())
-        .token(token)
-        .base_url(f"{settings.api_url}/bot")
-        .base_file_url(f"{settings.api_url}/file/bot")
-        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(CountingRateLimiter(runtime.metrics, max_retries=3))
+        ApplicationBuilder()
+        .bot(bot)
         .concurrent_updates(processor)
         .updater(None)  # updates come in through the inbox (bot.intake), never PTB's Updater
         .post_init(post_init)

@@ -53,12 +53,16 @@ _STREAM_ABOVE = 1024 * 1024
 Builder = TypeVar("Builder", bound=ApplicationBuilder)  # type: ignore[type-arg]
 
 
+def aiohttp_requests() -> tuple[AiohttpRequest, AiohttpRequest]:
+    """:class:`AiohttpRequest` for a bot's calls, and one for getUpdates (one connection: a
+    single long poll at a time)."""
+    return AiohttpRequest(), AiohttpRequest(connection_pool_size=1)
+
+
 def use_aiohttp(builder: Builder) -> Builder:
-    """``builder`` with :class:`AiohttpRequest` for the bot's calls and for getUpdates (one
-    connection: a single long poll at a time)."""
-    return builder.request(AiohttpRequest()).get_updates_request(
-        AiohttpRequest(connection_pool_size=1)
-    )
+    """``builder`` with :func:`aiohttp_requests`."""
+    calls, updates = aiohttp_requests()
+    return builder.request(calls).get_updates_request(updates)
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

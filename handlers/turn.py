@@ -27,6 +27,7 @@ from bot.runtime import Runtime
 from bot.services import flows, inbox
 from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
+from bot.telegram_bot import ReboundBot
 from bot.update_processor import handoff, sent
 from handlers.render import Renderer
 
@@ -128,6 +129,13 @@ class Turn:
         self._strip_buttons.append(message_id)
 
     @property
+    def bot(self) -> ReboundBot:
+        """The application's bot (bot.app builds a ReboundBot; PTB's context types it ExtBot)."""
+        bot: object = self.context.bot
+        assert isinstance(bot, ReboundBot)
+        return bot
+
+    @property
     def renderer(self) -> Renderer:
         return Renderer(self.texts)
 
@@ -160,33 +168,27 @@ class Turn:
             await query.answer(text, show_alert=answer.alert)
 
     async def _edit_older(self) -> None:
-        bot = self.context.bot
         query = self.update.callback_query
         tapped = query.message.message_id if query is not None and query.message else None
         for reply in self._replies:
             if tapped is not None and reply.edit:
-                markup = self.renderer.markup(reply)
-                await bot.edit_message_reply_markup(self.chat_id, tapped, reply_markup=markup)
+                await self.bot.set_buttons(self.chat_id, tapped, self.renderer.markup(reply))
             elif tapped is not None and reply.replace:
                 await self._replace(tapped, reply)
         for message_id in self._strip_buttons:
             await self._strip(message_id)
 
     async def _send_new(self) -> None:
-        bot = self.context.bot
+        bot = self.bot
         message = self.update.effective_message
         thread_id = message.message_thread_id if message and message.is_topic_message else None
         fresh = [reply for reply in self._replies if not (reply.edit or reply.replace)]
         for out in self.renderer.messages(fresh):
-            posted = await bot.send_message(
-                self.chat_id,
-                out.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=out.markup,
-                message_thread_id=thread_id,
+            message_id = await bot.send_text(
+                self.chat_id, out.text, reply_markup=out.markup, message_thread_id=thread_id
             )
             if out.prompt_of is not None and self.user is not None:
-                self._prompts.append((out.prompt_of, posted.message_id))
+                self._prompts.append((out.prompt_of, message_id))
         for filename, data, caption, as_photo in self._files:
             content = await asyncio.to_thread(data) if callable(data) else data
             send = bot.send_photo if as_photo else bot.send_document
@@ -222,9 +224,7 @@ class Turn:
 
     async def _strip(self, message_id: int) -> None:
         try:
-            await self.context.bot.edit_message_reply_markup(
-                self.chat_id, message_id, reply_markup=None
-            )
+            await self.bot.set_buttons(self.chat_id, message_id)
         except BadRequest as exc:
             # A double tap: the first tap already removed the buttons.
             if "not modified" not in exc.message:

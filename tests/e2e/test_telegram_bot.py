@@ -1,0 +1,123 @@
+"""bot.telegram_bot.ReboundBot against the emulator on loopback: its two lean calls reach the chat
+as PTB's own methods would (defaults, rate limiter, Telegram's errors), and return only the id."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import BaseRateLimiter, Defaults
+
+from bot.emulator import Emulator, SimUser
+from bot.telegram_bot import ReboundBot
+from bot.telegram_http import aiohttp_requests
+
+TOKEN = "424242:REBOUND-BOT-TEST"
+
+
+class RecordingLimiter(BaseRateLimiter[int]):
+    """Passes every call on and notes its endpoint: proof the call went through the limiter."""
+
+    def __init__(self) -> None:
+        self.endpoints: list[str] = []
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        self.endpoints.append(endpoint)
+        return await callback(*args, **kwargs)
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[Emulator]:
+    async with Emulator(token=TOKEN, rate_limits=False) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def limiter() -> RecordingLimiter:
+    return RecordingLimiter()
+
+
+@pytest.fixture
+async def bot(emu: Emulator, limiter: RecordingLimiter) -> AsyncIterator[ReboundBot]:
+    calls, updates = aiohttp_requests()
+    async with ReboundBot(
+        TOKEN,
+        base_url=f"{emu.api_url}/bot",
+        base_file_url=f"{emu.api_url}/file/bot",
+        defaults=Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)),
+        rate_limiter=limiter,
+        request=calls,
+        get_updates_request=updates,
+    ) as rebound_bot:
+        yield rebound_bot
+
+
+@pytest.fixture
+async def alex(emu: Emulator) -> SimUser:
+    user = emu.user("Alex")
+    await user.send("/start")
+    return user
+
+
+KEYBOARD = InlineKeyboardMarkup(
+    [[InlineKeyboardButton("Phone screen", callback_data="rf:1:ab:stage:phone")]]
+)
+
+
+async def test_send_text_returns_the_id_of_what_the_person_sees(
+    bot: ReboundBot, emu: Emulator, alex: SimUser, limiter: RecordingLimiter
+) -> None:
+    message_id = await bot.send_text(
+        alex.chat_id, "Which stage was <b>Acme</b>? &amp; 👋", reply_markup=KEYBOARD
+    )
+    seen = await alex.next_message()
+    assert seen.message_id == message_id
+    assert (seen.text, seen.parse_mode) == ("Which stage was Acme? & 👋", "HTML")
+    assert seen.button_labels() == ["Phone screen"]
+    sent = next(call for call in emu.calls if call.method == "sendMessage")
+    assert sent.params["link_preview_options"] == {"is_disabled": True}  # the bot's Defaults
+    assert limiter.endpoints == ["getMe", "sendMessage"]  # getMe: the bot starting
+    assert emu.errors == []
+
+
+async def test_set_buttons_replaces_then_removes(
+    bot: ReboundBot, emu: Emulator, alex: SimUser, limiter: RecordingLimiter
+) -> None:
+    message_id = await bot.send_text(alex.chat_id, "Which stage?", reply_markup=KEYBOARD)
+    other = InlineKeyboardMarkup([[InlineKeyboardButton("Onsite", callback_data="x:onsite")]])
+    await bot.set_buttons(alex.chat_id, message_id, other)
+    assert alex.messages[-1].button_labels() == ["Onsite"]
+    assert await bot.set_buttons(alex.chat_id, message_id) is None
+    shown = alex.messages[-1]
+    assert (shown.message_id, shown.buttons, shown.edited) == (message_id, [], True)
+    assert limiter.endpoints[1:] == ["sendMessage", *["editMessageReplyMarkup"] * 2]
+
+
+async def test_telegrams_errors_come_back_as_ptbs_exceptions(
+    bot: ReboundBot, alex: SimUser
+) -> None:
+    message_id = await bot.send_text(alex.chat_id, "Which stage?")
+    with pytest.raises(BadRequest, match="not modified"):
+        await bot.set_buttons(alex.chat_id, message_id)  # it has no buttons to remove
+    with pytest.raises(BadRequest, match=r"(?i)can.t parse entities"):
+        await bot.send_text(alex.chat_id, "<b>unclosed")
+    alex.block()
+    with pytest.raises(Forbidden, match="blocked"):
+        await bot.send_text(alex.chat_id, "Still there?")
