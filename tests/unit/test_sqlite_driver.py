@@ -3,11 +3,13 @@ aiosqlite adapter gives them, in one trip to the driver's thread per statement."
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from pathlib import Path
 from unittest import mock
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -87,4 +89,54 @@ async def test_url_options_keep_the_stock_driver(tmp_path: Path) -> None:
     assert "async_creator" not in create.call_args_list[0].kwargs
     assert "async_creator" in create.call_args_list[1].kwargs
     for engine in engines:
+        await engine.dispose()
+
+
+async def test_on_event_loop_runs_statements_inside_a_transaction_without_a_trip(
+    tmp_path: Path,
+) -> None:
+    """Within on_event_loop: BEGIN IMMEDIATE (which may wait for a lock) and COMMIT (which may
+    checkpoint) still take their trips; the statements between them take none, and run on the
+    loop's thread. Outside it, every statement takes its trip as before."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/loop.db")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(META.create_all)
+        async with engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver = type(raw.driver_connection)
+            seen_on: list[int] = []
+            raw.driver_connection._conn.create_function(  # the loop's thread may call it now
+                "where_am_i", 0, lambda: seen_on.append(threading.get_ident()) or 1
+            )
+            with mock.patch.object(
+                driver, "_execute", autospec=True, side_effect=driver._execute
+            ) as trips:
+                with sqlite_driver.on_event_loop():
+                    async with conn.begin():
+                        begun = trips.call_count
+                        await conn.execute(insert(NOTES).values(text="on the loop"))
+                        await conn.execute(select(func.where_am_i()))
+                        rows = (await conn.execute(select(NOTES.c.text))).scalars().all()
+                        assert trips.call_count == begun  # no trip for the three statements
+                    assert trips.call_count > begun  # COMMIT took one
+                assert rows == ["on the loop"]
+                assert seen_on == [threading.get_ident()]
+
+                before = trips.call_count
+                async with conn.begin():
+                    await conn.execute(select(func.where_am_i()))
+                assert trips.call_count >= before + 3  # BEGIN, the SELECT, COMMIT
+                assert seen_on[1] != threading.get_ident()  # on the driver's thread
+
+                async def elsewhere() -> None:
+                    async with conn.begin():
+                        await conn.execute(select(func.where_am_i()))
+
+                with sqlite_driver.on_event_loop():
+                    # A task started meanwhile inherits the context, but is not the task that
+                    # asked: background work it starts keeps to the driver's thread.
+                    await asyncio.create_task(elsewhere())
+                assert seen_on[2] != threading.get_ident()
+    finally:
         await engine.dispose()
