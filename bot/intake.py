@@ -15,7 +15,9 @@ import contextlib
 import hmac
 import json
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import tornado.web
 from telegram import Update
@@ -24,6 +26,7 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 from bot.db.sqlite_driver import on_event_loop
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import inbox
+from bot.telegram_bot import ReboundBot
 from bot.update_processor import chat_key
 
 log = logging.getLogger("rebound.intake")
@@ -38,14 +41,15 @@ class Intake:
         self.app = app
         self.rt: Runtime = app.bot_data["runtime"]
 
-    async def accept(self, updates: list[Update]) -> int:
-        """Commit ``updates`` to the inbox, then queue the new ones; returns how many were new.
-        Raises if the database write fails: the caller must not acknowledge them then."""
-        incoming = [inbox.Incoming(u.update_id, chat_key(u) or None, u.to_dict()) for u in updates]
+    async def accept(self, batch: Sequence[tuple[dict[str, Any], Update]]) -> int:
+        """Commit each update (as Telegram sent it, and parsed) to the inbox, then queue the new
+        ones; returns how many were new. Raises if the database write fails: the caller must
+        not acknowledge them then."""
+        incoming = [inbox.Incoming(u.update_id, chat_key(u) or None, data) for data, u in batch]
         with on_event_loop():  # one small INSERT (at most 100 updates a batch)
             async with self.rt.sessions() as session, session.begin():
                 fresh = await inbox.store(session, incoming, self.rt.clock.now())
-        for update in updates:
+        for _data, update in batch:
             if update.update_id in fresh:
                 await self._enqueue(update)
         return len(fresh)
@@ -115,16 +119,17 @@ class InboxPoller:
 
     async def _loop(self) -> None:
         bot = self.intake.app.bot
+        assert isinstance(bot, ReboundBot)  # bot.app builds one
         offset: int | None = None
         backoff = 1.0
         while True:
             try:
-                updates = await bot.get_updates(
+                batch = await bot.get_updates_with_json(
                     offset=offset, timeout=self.timeout, allowed_updates=Update.ALL_TYPES
                 )
-                if updates:
-                    await self.intake.accept(list(updates))
-                    offset = updates[-1].update_id + 1
+                if batch:
+                    await self.intake.accept(batch)
+                    offset = batch[-1][1].update_id + 1
                 backoff = 1.0
             except TimedOut:
                 continue
@@ -165,7 +170,7 @@ class WebhookHandler(tornado.web.RequestHandler):
             self.send_error(400)
             return
         try:
-            await self.intake.accept([update])
+            await self.intake.accept([(data, update)])
         except Exception:
             log.exception("could not store update %s; Telegram will retry", update.update_id)
             self.send_error(500)

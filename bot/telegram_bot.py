@@ -1,24 +1,34 @@
-"""Rebound's Bot: python-telegram-bot's ExtBot, plus two calls that skip building objects no one
+"""Rebound's Bot: python-telegram-bot's ExtBot, plus three calls that skip converting what no one
 reads.
 
 PTB turns every answer into TelegramObjects. The answer to ``sendMessage`` becomes a whole
 Message (its chat, its sender, its entities and every button); under a burst of debrief steps,
 building those was the largest single cost after the database (py-spy: ~11% of the bot's CPU).
 A turn needs only the new message's id, and an edit that changes buttons needs nothing back.
+The inbox stores each update as JSON, which ``Update.to_dict()`` rebuilt from the parsed
+objects (~4%) when Telegram had just sent exactly that.
 
-:meth:`ReboundBot.send_text` and :meth:`ReboundBot.set_buttons` take the path every Bot method
-takes below the parsing (``ExtBot._post``): defaults inserted, the rate limiter, the request,
-Telegram's errors raised as the same exceptions. They differ only in returning the id, or
-nothing. ``_post`` is PTB's protected hook for subclasses (ExtBot itself builds on it);
+:meth:`ReboundBot.send_text`, :meth:`ReboundBot.set_buttons` and
+:meth:`ReboundBot.get_updates_with_json` take the path every Bot method takes below the parsing
+(``ExtBot._post``): defaults inserted, the rate limiter (never for getUpdates), the request,
+Telegram's errors raised as the same exceptions. They differ only in what they return.
+``_post`` is PTB's protected hook for subclasses (ExtBot itself builds on it);
 python-telegram-bot is pinned in requirements.lock and tests/e2e/test_telegram_bot.py covers
-both calls against the emulator.
+the three against the emulator.
 """
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
+
+# How much longer than its long-poll timeout a getUpdates may take to answer before it counts
+# as timed out (PTB's default read timeout, which it adds the same way).
+POLL_READ_GRACE_SECONDS = 5.0
 
 
 class ReboundBot(ExtBot[int]):  # int: AIORateLimiter's rate_limit_args
@@ -53,3 +63,19 @@ class ReboundBot(ExtBot[int]):  # int: AIORateLimiter's rate_limit_args
             "editMessageReplyMarkup",
             {"chat_id": chat_id, "message_id": message_id, "reply_markup": reply_markup},
         )
+
+    async def get_updates_with_json(
+        self, *, offset: int | None, timeout: int, allowed_updates: Sequence[str]
+    ) -> list[tuple[dict[str, Any], Update]]:
+        """``getUpdates``: each update as Telegram sent it, and parsed."""
+        result = await self._post(
+            "getUpdates",
+            {"offset": offset, "timeout": timeout, "allowed_updates": allowed_updates},
+            read_timeout=timeout + POLL_READ_GRACE_SECONDS,
+        )
+        batch = []
+        for data in result:
+            update = Update.de_json(data, self)  # it copies what it changes: data stays as sent
+            self.insert_callback_data(update)  # as ExtBot.get_updates does
+            batch.append((data, update))
+        return batch

@@ -121,3 +121,23 @@ async def test_telegrams_errors_come_back_as_ptbs_exceptions(
     alex.block()
     with pytest.raises(Forbidden, match="blocked"):
         await bot.send_text(alex.chat_id, "Still there?")
+
+
+async def test_get_updates_with_json_gives_each_update_as_sent_and_parsed(
+    bot: ReboundBot, emu: Emulator, alex: SimUser, limiter: RecordingLimiter
+) -> None:
+    await alex.send("Acme — <b>not</b> HTML")
+    batch = await bot.get_updates_with_json(offset=None, timeout=0, allowed_updates=[])
+    assert [data["update_id"] for data, _update in batch] == [u.update_id for _d, u in batch]
+    (_start_data, start), (data, update) = batch  # the fixture's /start, then the text
+    assert start.message is not None and start.message.text == "/start"
+    assert update.message is not None and update.message.text == "Acme — <b>not</b> HTML"
+    # The JSON as Telegram sent it: untouched by parsing ("from", not PTB's "from_user").
+    assert data["message"]["from"]["id"] == alex.id
+    assert "from_user" not in data["message"]
+    assert data["message"]["text"] == "Acme — <b>not</b> HTML"
+    again = await bot.get_updates_with_json(
+        offset=update.update_id + 1, timeout=0, allowed_updates=[]
+    )
+    assert again == []  # the offset confirmed both
+    assert "getUpdates" not in limiter.endpoints  # never rate limited, as in PTB
