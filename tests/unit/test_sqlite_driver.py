@@ -4,7 +4,9 @@ aiosqlite adapter gives them, in one trip to the driver's thread per statement."
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -92,12 +94,10 @@ async def test_url_options_keep_the_stock_driver(tmp_path: Path) -> None:
         await engine.dispose()
 
 
-async def test_on_event_loop_runs_statements_inside_a_transaction_without_a_trip(
-    tmp_path: Path,
-) -> None:
-    """Within on_event_loop: BEGIN IMMEDIATE (which may wait for a lock) and COMMIT (which may
-    checkpoint) still take their trips; the statements between them take none, and run on the
-    loop's thread. Outside it, every statement takes its trip as before."""
+async def test_on_event_loop_runs_the_whole_transaction_without_a_trip(tmp_path: Path) -> None:
+    """Within on_event_loop: BEGIN IMMEDIATE, the statements and COMMIT run on the loop's
+    thread, with no trip. Outside it, and in a task started meanwhile, every one takes its
+    trip as before."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/loop.db")
     try:
         async with engine.begin() as conn:
@@ -114,19 +114,17 @@ async def test_on_event_loop_runs_statements_inside_a_transaction_without_a_trip
             ) as trips:
                 with sqlite_driver.on_event_loop():
                     async with conn.begin():
-                        begun = trips.call_count
                         await conn.execute(insert(NOTES).values(text="on the loop"))
                         await conn.execute(select(func.where_am_i()))
-                        rows = (await conn.execute(select(NOTES.c.text))).scalars().all()
-                        assert trips.call_count == begun  # no trip for the three statements
-                    assert trips.call_count > begun  # COMMIT took one
+                    rows = (await conn.execute(select(NOTES.c.text))).scalars().all()
+                    await conn.rollback()
+                assert trips.call_count == 0
                 assert rows == ["on the loop"]
                 assert seen_on == [threading.get_ident()]
 
-                before = trips.call_count
                 async with conn.begin():
                     await conn.execute(select(func.where_am_i()))
-                assert trips.call_count >= before + 3  # BEGIN, the SELECT, COMMIT
+                assert trips.call_count == 3  # BEGIN, the SELECT, COMMIT
                 assert seen_on[1] != threading.get_ident()  # on the driver's thread
 
                 async def elsewhere() -> None:
@@ -138,5 +136,68 @@ async def test_on_event_loop_runs_statements_inside_a_transaction_without_a_trip
                     # asked: background work it starts keeps to the driver's thread.
                     await asyncio.create_task(elsewhere())
                 assert seen_on[2] != threading.get_ident()
+                assert trips.call_count == 6
+    finally:
+        await engine.dispose()
+
+
+async def test_a_held_lock_is_waited_for_on_the_drivers_thread(tmp_path: Path) -> None:
+    """Another process holds the write lock: the turn's BEGIN is not waited for on the loop
+    (it keeps serving others) but on the driver's thread, and goes ahead once it is free."""
+    path = tmp_path / "locked.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None)  # as another process would
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(META.create_all)
+        other.execute("BEGIN IMMEDIATE")
+
+        async def turn() -> None:
+            with sqlite_driver.on_event_loop():
+                async with engine.begin() as conn:
+                    await conn.execute(insert(NOTES).values(text="after the wait"))
+
+        waiting = asyncio.create_task(turn())
+        started = time.monotonic()
+        for _ in range(10):
+            await asyncio.sleep(0.01)  # the loop keeps running meanwhile
+        assert time.monotonic() - started < 0.5
+        assert not waiting.done()
+        other.execute("COMMIT")
+        await asyncio.wait_for(waiting, 5)
+        async with engine.connect() as conn:
+            assert (await conn.execute(select(NOTES.c.text))).scalars().all() == ["after the wait"]
+            busy = (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar()
+            assert busy == sqlite_driver.BUSY_TIMEOUT_SECONDS * 1000  # put back after the try
+    finally:
+        other.close()
+        await engine.dispose()
+
+
+async def test_checkpoints_only_on_the_drivers_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's automatic checkpoint is off; the commit that reaches CHECKPOINT_AFTER_CHANGES
+    takes a trip and checkpoints there, the others stay on the loop."""
+    monkeypatch.setattr(sqlite_driver, "CHECKPOINT_AFTER_CHANGES", 5)
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/wal.db")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(META.create_all)
+            assert (await conn.exec_driver_sql("PRAGMA wal_autocheckpoint")).scalar() == 0
+            raw = await conn.get_raw_connection()
+            driver = type(raw.driver_connection)
+        with (
+            mock.patch.object(
+                driver, "_execute", autospec=True, side_effect=driver._execute
+            ) as trips,
+            sqlite_driver.on_event_loop(),
+        ):
+            for n in range(4):  # 2 rows each: changes 2, 4, 6 (checkpoint), 8
+                async with engine.begin() as conn:
+                    await conn.execute(insert(NOTES), [{"text": f"{n}a"}, {"text": f"{n}b"}])
+        assert [call.args[1] for call in trips.call_args_list] == [
+            sqlite_driver._commit_and_checkpoint
+        ]
     finally:
         await engine.dispose()
