@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, cast
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -50,6 +50,13 @@ _SAVE = (
         revision=bindparam("new_revision"),
         updated_at=bindparam("at"),
     )
+)
+# PostgreSQL's read of the conversation, locked (see load_state); refreshed if already loaded.
+_LOCKED_STATE = (
+    select(FlowState)
+    .where(FlowState.chat_id == bindparam("chat"), FlowState.user_id == bindparam("user"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
 )
 _REMEMBER_PROMPT = (
     update(_FLOW_STATES)
@@ -156,8 +163,11 @@ async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowS
     """The conversation row, locked for this transaction on PostgreSQL (SQLite transactions
     are serial already): a turn of the same chat on another instance, or this chat's previous
     reply noting its question (:func:`remember_prompt`), waits until this turn commits."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    return await session.get(FlowState, (chat_id, user_id), with_for_update=postgres)
+    if session.get_bind().dialect.name != "postgresql":
+        # Found in the session when bot.services.users loaded it with the person.
+        return await session.get(FlowState, (chat_id, user_id))
+    found = await session.execute(_LOCKED_STATE, {"chat": chat_id, "user": user_id})
+    return found.scalar_one_or_none()
 
 
 def _context(

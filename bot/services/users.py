@@ -19,6 +19,7 @@ _PERSON_AND_CONVERSATION = (
     .outerjoin(FlowState, (FlowState.user_id == User.id) & (FlowState.chat_id == bindparam("chat")))
     .where(User.id == bindparam("user"))
 )
+_PERSON = select(User).where(User.id == bindparam("user"))
 
 
 async def ensure_user(
@@ -67,7 +68,8 @@ async def _load(session: AsyncSession, user_id: int, chat_id: int | None) -> Use
     queries hold the one connection in turn). PostgreSQL locks that row with FOR UPDATE, which
     an outer join's nullable side cannot take, so there it is read on its own."""
     if chat_id is None or session.get_bind().dialect.name != "sqlite":
-        return await session.get(User, user_id)
+        # The turn's first load: nothing in the session to find first, as Session.get would.
+        return (await session.execute(_PERSON, {"user": user_id})).scalar_one_or_none()
     row = (
         await session.execute(_PERSON_AND_CONVERSATION, {"chat": chat_id, "user": user_id})
     ).first()
