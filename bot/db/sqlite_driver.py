@@ -1,4 +1,4 @@
-"""SQLite statements in one trip to the driver's thread instead of four.
+"""SQLite statements in one trip to the driver's thread instead of four, or none for a turn.
 
 aiosqlite runs every sqlite3 call in its own thread, one hand-over per call. SQLAlchemy's
 aiosqlite adapter makes four per statement (open a cursor, execute, fetch, close), and each is
@@ -29,6 +29,10 @@ does:
   checkpoints (PASSIVE) once :data:`CHECKPOINT_AFTER_CHANGES` rows have changed since the last,
   and a turn's commit that would reach that goes there. In WAL mode with ``synchronous=NORMAL``
   any other commit only appends to the WAL, without syncing.
+
+Nor do two threads ever use the connection at once: a task cancelled while it awaits a trip
+(a timeout, shutdown) leaves that job running on the driver's thread, and until it has finished
+everything takes the trip, queued behind it.
 
 Background work (the scheduler's batches of a thousand rows take ~20 ms) keeps every trip, so
 the loop stays responsive. Under a burst of debrief steps the turn's statements on the loop took
@@ -132,15 +136,13 @@ class OneTripCursor:
 
     async def _trip(self, sql: str, parameters: Any, many: bool) -> OneTripCursor:
         conn = self._connection._conn
-        here = _asked_here()
+        here = self._connection.here()
         if here and conn.in_transaction:
             outcome: Outcome = _run(conn, sql, parameters, many)
         elif here and sql.startswith("BEGIN") and _begin_without_waiting(conn, sql):
             outcome = (None, -1, None, [])
         else:
-            outcome = await self._connection._execute(  # type: ignore[no-untyped-call]
-                _run, conn, sql, parameters, many
-            )
+            outcome = await self._connection._execute(_run, conn, sql, parameters, many)
         self.description, self.rowcount, self.lastrowid, self._rows = outcome
         return self
 
@@ -167,10 +169,30 @@ class OneTripCursor:
 
 
 class OneTripConnection(aiosqlite.Connection):
+    _checkpointed_at = 0  # the connection's total_changes at its last checkpoint
+    # Jobs handed to the driver's thread, and jobs it has finished; each written by one thread.
+    _handed_over = 0
+    _finished = 0
+
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)
 
-    _checkpointed_at = 0  # the connection's total_changes at its last checkpoint
+    def here(self) -> bool:
+        """May the running task use the connection on the event loop? Only the task that
+        opened :func:`on_event_loop`, and only while the driver's thread has nothing of ours."""
+        return _asked_here() and self._finished == self._handed_over
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """aiosqlite's hand-over to its thread, counted (see :meth:`here`)."""
+
+        def counted() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._finished += 1
+
+        self._handed_over += 1
+        return await super()._execute(counted)  # type: ignore[no-untyped-call]
 
     async def commit(self) -> None:
         """On the loop for the task that asked, unless a checkpoint is due: then on the driver's
@@ -180,12 +202,12 @@ class OneTripConnection(aiosqlite.Connection):
         if not conn.in_transaction:
             return
         if conn.total_changes - self._checkpointed_at < CHECKPOINT_AFTER_CHANGES:
-            if _asked_here():
+            if self.here():
                 conn.commit()
             else:
                 await super().commit()
             return
-        await self._execute(_commit_and_checkpoint, conn)  # type: ignore[no-untyped-call]
+        await self._execute(_commit_and_checkpoint, conn)
         self._checkpointed_at = conn.total_changes
 
     async def rollback(self) -> None:
@@ -193,7 +215,7 @@ class OneTripConnection(aiosqlite.Connection):
         transaction is open (the pool's reset of every connection it takes back)."""
         if not self._conn.in_transaction:
             return
-        if _asked_here():
+        if self.here():
             self._conn.rollback()
         else:
             await super().rollback()

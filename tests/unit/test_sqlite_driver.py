@@ -201,3 +201,25 @@ async def test_checkpoints_only_on_the_drivers_thread(
         ]
     finally:
         await engine.dispose()
+
+
+async def test_nothing_runs_on_the_loop_while_the_thread_has_a_job(tmp_path: Path) -> None:
+    """A task cancelled while awaiting a trip leaves the job running on the driver's thread;
+    until it ends, even the task that asked for on_event_loop queues behind it rather than use
+    the connection from a second thread at once."""
+    connection = await sqlite_driver.connector(str(tmp_path / "busy.db"))()
+    try:
+        await connection.execute("PRAGMA journal_mode=WAL")
+        slow = asyncio.create_task(connection._execute(time.sleep, 0.3))
+        await asyncio.sleep(0.05)
+        slow.cancel()
+        with sqlite_driver.on_event_loop():
+            assert not connection.here()
+            started = time.monotonic()
+            await connection.cursor().execute("BEGIN IMMEDIATE")
+            assert time.monotonic() - started > 0.15  # waited for the sleep to end
+            assert connection.here()  # the thread is idle again: back on the loop
+            await connection.cursor().execute("CREATE TABLE t (x)")
+            await connection.commit()
+    finally:
+        await connection.close()
