@@ -53,11 +53,10 @@ import aiosqlite
 
 Outcome = tuple[Any, int, int | None, list[Any]]  # description, rowcount, lastrowid, rows
 
-BUSY_TIMEOUT_SECONDS = 5.0  # how long a statement on the driver's thread waits for a lock
+BUSY_TIMEOUT_MS = 5000  # how long a statement waits for a lock (set by bot.db.engine)
 # Rows changed between checkpoints. The WAL then stays within a few MB (SQLite's own automatic
 # checkpoint runs at 1,000 pages, ~4 MB) and a checkpoint takes a few ms on the driver's thread.
 CHECKPOINT_AFTER_CHANGES = 1000
-_BUSY_MS = int(BUSY_TIMEOUT_SECONDS * 1000)
 
 # The task that asked for on_event_loop. A task started meanwhile inherits the variable (and
 # so may a scheduler timer set meanwhile, with every job it later starts), but it is another
@@ -92,7 +91,7 @@ def _begin_without_waiting(connection: sqlite3.Connection, sql: str) -> bool:
             raise
         return False
     finally:
-        connection.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     return True
 
 
@@ -229,10 +228,7 @@ def connector(database: str) -> Callable[[], Awaitable[OneTripConnection]]:
         # check_same_thread off: within on_event_loop, statements run on the loop's thread. The
         # pool's one connection is used by one task at a time, so calls never overlap.
         connection = OneTripConnection(
-            lambda: sqlite3.connect(
-                database, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
-            ),
-            iter_chunk_size=64,
+            lambda: sqlite3.connect(database, check_same_thread=False), iter_chunk_size=64
         )
         connection._thread.daemon = True  # an unclosed connection must not hold the exit
         await connection  # starts the thread and connects

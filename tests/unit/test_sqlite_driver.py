@@ -168,7 +168,7 @@ async def test_a_held_lock_is_waited_for_on_the_drivers_thread(tmp_path: Path) -
         async with engine.connect() as conn:
             assert (await conn.execute(select(NOTES.c.text))).scalars().all() == ["after the wait"]
             busy = (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar()
-            assert busy == sqlite_driver.BUSY_TIMEOUT_SECONDS * 1000  # put back after the try
+            assert busy == sqlite_driver.BUSY_TIMEOUT_MS  # put back after the try
     finally:
         other.close()
         await engine.dispose()
