@@ -23,7 +23,6 @@ import tornado.web
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 
-from bot.db.sqlite_driver import on_event_loop
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import inbox
 from bot.telegram_bot import ReboundBot
@@ -46,9 +45,8 @@ class Intake:
         ones; returns how many were new. Raises if the database write fails: the caller must
         not acknowledge them then."""
         incoming = [inbox.Incoming(u.update_id, chat_key(u) or None, data) for data, u in batch]
-        with on_event_loop():  # one small INSERT (at most 100 updates a batch)
-            async with self.rt.sessions() as session, session.begin():
-                fresh = await inbox.store(session, incoming, self.rt.clock.now())
+        async with self.rt.small_transaction() as session:  # at most 100 updates a batch
+            fresh = await inbox.store(session, incoming, self.rt.clock.now())
         for _data, update in batch:
             if update.update_id in fresh:
                 await self._enqueue(update)
@@ -75,9 +73,8 @@ class Intake:
         update cut short by shutdown stays in the inbox for the next start."""
         if not isinstance(update, Update) or update.update_id not in self.rt.unmarked:
             return
-        with on_event_loop():
-            async with self.rt.sessions() as session, session.begin():
-                await inbox.mark_processed(session, update.update_id, self.rt.clock.now())
+        async with self.rt.small_transaction() as session:
+            await inbox.mark_processed(session, update.update_id, self.rt.clock.now())
         self.rt.unmarked.discard(update.update_id)
 
     async def prune(self) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import contextlib
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -13,6 +14,7 @@ from telegram.ext import Application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content
+from bot.db.sqlite_driver import on_event_loop
 from bot.metrics import Metrics
 from bot.services.checkins import WinSpec
 from bot.services.feedback import LogSpec, RequestSpec
@@ -56,3 +58,11 @@ class Runtime:
     unmarked: set[int] = field(default_factory=set)
     # time.monotonic() when the dispatcher last finished a run (for /healthz).
     dispatched_at: float | None = None
+
+    @contextlib.asynccontextmanager
+    async def small_transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction for a few small statements (a turn, an inbox write),
+        which on SQLite run on the event loop's thread (bot.db.sqlite_driver.on_event_loop)."""
+        with on_event_loop():
+            async with self.sessions() as session, session.begin():
+                yield session

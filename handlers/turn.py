@@ -23,7 +23,6 @@ from telegram.ext import ContextTypes
 
 from bot.content import Texts
 from bot.db.models import User
-from bot.db.sqlite_driver import on_event_loop
 from bot.runtime import Runtime
 from bot.services import flows, inbox
 from bot.services.replies import Button, Say
@@ -216,11 +215,10 @@ class Turn:
                 raise
 
     async def _remember_prompt(self, key: str, message_id: int) -> None:
-        with on_event_loop():
-            async with self.rt.sessions() as session, session.begin():
-                current = await flows.remember_prompt(
-                    session, self.chat_id, self.person.id, key, message_id
-                )
+        async with self.rt.small_transaction() as session:
+            current = await flows.remember_prompt(
+                session, self.chat_id, self.person.id, key, message_id
+            )
         if not current:  # already answered (the chat's next update was quicker): no buttons
             await self._strip(message_id)
 
@@ -264,24 +262,22 @@ async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
     tg_user = update.effective_user
     language = tg_user.language_code if tg_user else None
     from_inbox = update.update_id in rt.unmarked
-    # One person's few small statements: on the event loop's thread on SQLite (see there).
-    with on_event_loop():
-        async with rt.sessions() as session, session.begin():
-            if from_inbox and not await inbox.mark_processed(session, update.update_id, now):
-                # Another instance (or a replay racing the first delivery) handled it already.
-                rt.unmarked.discard(update.update_id)
-                texts = rt.content.texts(language)
-                return Turn(update, context, rt, session, now, texts, None, duplicate=True)
-            user = None
-            chat = update.effective_chat
-            if tg_user is not None and chat is not None and chat.type == ChatType.PRIVATE:
-                if update.my_chat_member is None:
-                    user = await ensure_user(session, tg_user.id, language, now, chat_id=chat.id)
-                else:  # a block/unblock is not the person writing to us: load, don't reactivate
-                    user = await session.get(User, tg_user.id)
-                language = user.language_code if user else language
-            turn = Turn(update, context, rt, session, now, rt.content.texts(language), user)
-            await fn(turn)
+    async with rt.small_transaction() as session:
+        if from_inbox and not await inbox.mark_processed(session, update.update_id, now):
+            # Another instance (or a replay racing the first delivery) handled it already.
+            rt.unmarked.discard(update.update_id)
+            texts = rt.content.texts(language)
+            return Turn(update, context, rt, session, now, texts, None, duplicate=True)
+        user = None
+        chat = update.effective_chat
+        if tg_user is not None and chat is not None and chat.type == ChatType.PRIVATE:
+            if update.my_chat_member is None:
+                user = await ensure_user(session, tg_user.id, language, now, chat_id=chat.id)
+            else:  # a block/unblock is not the person writing to us: load, don't reactivate
+                user = await session.get(User, tg_user.id)
+            language = user.language_code if user else language
+        turn = Turn(update, context, rt, session, now, rt.content.texts(language), user)
+        await fn(turn)
     if from_inbox:  # committed together with the handler's own writes
         rt.unmarked.discard(update.update_id)
     return turn
