@@ -1,5 +1,5 @@
-"""bot.telegram_bot.ReboundBot against the emulator on loopback: its two lean calls reach the chat
-as PTB's own methods would (defaults, rate limiter, Telegram's errors), and return only the id."""
+"""bot.telegram_bot.ReboundBot against the emulator on loopback: its lean calls go out as PTB's
+own methods would (defaults, rate limiter, Telegram's errors), and return only what is read."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from telegram.ext import BaseRateLimiter, Defaults
 from bot.emulator import Emulator, SimUser
 from bot.telegram_bot import ReboundBot
 from bot.telegram_http import aiohttp_requests
-
-TOKEN = "424242:REBOUND-BOT-TEST"
+from tests.e2e.harness import TOKEN
 
 
 class RecordingLimiter(BaseRateLimiter[int]):
@@ -44,23 +43,17 @@ class RecordingLimiter(BaseRateLimiter[int]):
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    async with Emulator(token=TOKEN, rate_limits=False) as emulator:
-        yield emulator
-
-
-@pytest.fixture
 def limiter() -> RecordingLimiter:
     return RecordingLimiter()
 
 
 @pytest.fixture
-async def bot(emu: Emulator, limiter: RecordingLimiter) -> AsyncIterator[ReboundBot]:
+async def bot(emulator: Emulator, limiter: RecordingLimiter) -> AsyncIterator[ReboundBot]:
     calls, updates = aiohttp_requests()
     async with ReboundBot(
         TOKEN,
-        base_url=f"{emu.api_url}/bot",
-        base_file_url=f"{emu.api_url}/file/bot",
+        base_url=f"{emulator.api_url}/bot",
+        base_file_url=f"{emulator.api_url}/file/bot",
         defaults=Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)),
         rate_limiter=limiter,
         request=calls,
@@ -70,8 +63,8 @@ async def bot(emu: Emulator, limiter: RecordingLimiter) -> AsyncIterator[Rebound
 
 
 @pytest.fixture
-async def alex(emu: Emulator) -> SimUser:
-    user = emu.user("Alex")
+async def alex(emulator: Emulator) -> SimUser:
+    user = emulator.user("Alex")
     await user.send("/start")
     return user
 
@@ -82,7 +75,7 @@ KEYBOARD = InlineKeyboardMarkup(
 
 
 async def test_send_text_returns_the_id_of_what_the_person_sees(
-    bot: ReboundBot, emu: Emulator, alex: SimUser, limiter: RecordingLimiter
+    bot: ReboundBot, emulator: Emulator, alex: SimUser, limiter: RecordingLimiter
 ) -> None:
     message_id = await bot.send_text(
         alex.chat_id, "Which stage was <b>Acme</b>? &amp; 👋", reply_markup=KEYBOARD
@@ -91,14 +84,14 @@ async def test_send_text_returns_the_id_of_what_the_person_sees(
     assert seen.message_id == message_id
     assert (seen.text, seen.parse_mode) == ("Which stage was Acme? & 👋", "HTML")
     assert seen.button_labels() == ["Phone screen"]
-    sent = next(call for call in emu.calls if call.method == "sendMessage")
+    sent = next(call for call in emulator.calls if call.method == "sendMessage")
     assert sent.params["link_preview_options"] == {"is_disabled": True}  # the bot's Defaults
     assert limiter.endpoints == ["getMe", "sendMessage"]  # getMe: the bot starting
-    assert emu.errors == []
+    assert emulator.errors == []
 
 
 async def test_set_buttons_replaces_then_removes(
-    bot: ReboundBot, emu: Emulator, alex: SimUser, limiter: RecordingLimiter
+    bot: ReboundBot, emulator: Emulator, alex: SimUser, limiter: RecordingLimiter
 ) -> None:
     message_id = await bot.send_text(alex.chat_id, "Which stage?", reply_markup=KEYBOARD)
     other = InlineKeyboardMarkup([[InlineKeyboardButton("Onsite", callback_data="x:onsite")]])
@@ -124,7 +117,7 @@ async def test_telegrams_errors_come_back_as_ptbs_exceptions(
 
 
 async def test_get_updates_with_json_gives_each_update_as_sent_and_parsed(
-    bot: ReboundBot, emu: Emulator, alex: SimUser, limiter: RecordingLimiter
+    bot: ReboundBot, emulator: Emulator, alex: SimUser, limiter: RecordingLimiter
 ) -> None:
     await alex.send("Acme — <b>not</b> HTML")
     batch = await bot.get_updates_with_json(offset=None, timeout=0, allowed_updates=[])
