@@ -154,6 +154,9 @@ class Rejection(Base):
     went_well_note: Mapped[str | None] = mapped_column(EncryptedText())
     reasons: Mapped[list[str]] = mapped_column(JsonData, default=list)
     reasons_note: Mapped[str | None] = mapped_column(EncryptedText())
+    # What the person typed during the debrief that answered no question (e.g. how they feel,
+    # written where the company was asked): kept with the debrief, shown on its card.
+    note: Mapped[str | None] = mapped_column(EncryptedText())
     outside: Mapped[list[str]] = mapped_column(JsonData, default=list)
     answered: Mapped[list[str]] = mapped_column(JsonData, default=list)
     feedback_status: Mapped[str | None] = mapped_column(String(16))
@@ -385,3 +388,17 @@ class Strength(Base):
     kind: Mapped[str] = mapped_column(String(8), default="other")  # hard, soft, other
     source: Mapped[str] = mapped_column(String(16), default="typed")  # typed, suggested, match
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VariantUse(Base):
+    """When a person last saw each version of a text sent again and again (check-in prompts,
+    mood replies, nudge intros...): the next message picks the version seen least recently."""
+
+    __tablename__ = "variant_uses"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    variant: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime())
