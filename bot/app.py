@@ -5,6 +5,7 @@ Nothing here runs at import time; :func:`build_application` is called by the CLI
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import (
@@ -24,7 +25,7 @@ from bot.db.migrate import upgrade
 from bot.intake import InboxPoller, Intake
 from bot.metrics import CountingRateLimiter
 from bot.runtime import Runtime, RuntimeApp, flow_specs
-from bot.services import crisis
+from bot.services import crisis, understanding
 from bot.telegram_bot import ReboundBot
 from bot.telegram_http import aiohttp_requests
 from bot.update_processor import ChatOrderedProcessor
@@ -57,6 +58,8 @@ def build_application(
         if migrate:
             await upgrade(engine)
         crisis.warm_up()  # compile the phrase lists now, not on someone's first message
+        # The language model and word lists load once per process (~0.7 s), off the loop.
+        await asyncio.to_thread(understanding.warm_up)
         await register_commands(app, runtime.content)
 
     async def post_shutdown(_app: RuntimeApp) -> None:
