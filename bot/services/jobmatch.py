@@ -3,7 +3,7 @@
 The description is read once and never stored: the flow's one question takes it as the answer
 that ends the flow, so its state row (the only place it passes through) is deleted in the same
 transaction. What the person gets back: which of their strengths it asks for, which skills it
-asks for that are not on their list (a gap to prepare, or a sign it is the wrong target), other
+asks for that are not on their list (framed as things to prepare, never "a stretch"), other
 requirement lines, and two or three talking points for the interview.
 """
 
@@ -24,8 +24,8 @@ LONG_TEXT = 3500  # a paste this long was probably split: say that only this par
 MIN_WORDS = 12
 SHOWN_GAPS = 6
 GAP_BUTTONS = 4
-WRONG_TARGET_SHARE = 0.34  # fewer of its skills than this on their list: say it may be a stretch
-WRONG_TARGET_MIN = 4
+PREPARE_FIRST_SHARE = 0.34  # fewer of its skills than this on their list: say what to prepare first
+PREPARE_FIRST_MIN = 4
 
 
 def parse_description(text: str, _now: datetime) -> Accepted | Rejected:
@@ -87,8 +87,8 @@ def result_message(result: matching.MatchResult, has_strengths: bool, read_part:
         lines.append(Ref("match.other", {"items": other}))
     known = len(result.mentions)
     covered = sum(1 for s in result.asked if s.skill in result.mentions)
-    if has_strengths and known >= WRONG_TARGET_MIN and covered / known < WRONG_TARGET_SHARE:
-        lines.append(Ref("match.stretch"))
+    if has_strengths and known >= PREPARE_FIRST_MIN and covered / known < PREPARE_FIRST_SHARE:
+        lines.append(Ref("match.prepare_first"))
     points = RefList(tuple(talking_points(result)), separator="\n", prefix="• ")
     lines.append(Ref("match.points", {"points": points}))
     lines.append(Ref("match.not_stored"))

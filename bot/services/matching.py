@@ -143,6 +143,11 @@ def tokens(text: str, language: str = "english") -> tuple[str, ...]:
     return tuple(stem(word) for word in words(text))
 
 
+def _surface(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as written (accent-folded), one per token of :func:`tokens`."""
+    return tuple(_fold(word) for word in words(text))
+
+
 # --- The vocabulary ----------------------------------------------------------------------------
 
 
@@ -161,6 +166,7 @@ class Vocabulary:
     positive: tuple[str, ...]
     negative: tuple[str, ...]
     headings: dict[str, tuple[str, ...]]
+    endings: dict[str, frozenset[str]]  # per stemmer language: endings that make the same word
 
 
 @cache
@@ -176,41 +182,94 @@ def vocabulary() -> Vocabulary:
         positive=tuple(data["feedback"]["positive"]),
         negative=tuple(data["feedback"]["negative"]),
         headings={name: tuple(items) for name, items in data["headings"].items()},
+        endings={
+            language: frozenset(str(e) for e in items)
+            for language, items in data.get("same_word_endings", {}).items()
+        },
     )
+
+
+def same_word(a: str, b: str, endings: frozenset[str] | None) -> bool:
+    """Are two words with the same stem the same word in another form ("test"/"testing"), not
+    a different word that stems alike ("excel"/"excellent")? Without endings for the language,
+    the stem alone decides."""
+    if a == b or endings is None or not a.isalpha() or not b.isalpha():
+        return True
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    if common == 0:
+        return False
+    rests = [a[common:], b[common:]]
+    for i, rest in enumerate(rests):
+        if len(rest) > 1 and rest[0] == a[common - 1]:  # planning / plan: a doubled consonant
+            rests[i] = rest[1:]
+    return all(rest in endings for rest in rests)
+
+
+_Entry = tuple[tuple[str, ...], tuple[str, ...], str]  # stems, the words as written, id
 
 
 @dataclass(frozen=True)
 class _Index:
-    """Phrases by first token, longest first, for a greedy longest-match scan."""
+    """Phrases by first stem, longest first, for a greedy longest-match scan.
 
-    by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+    A phrase matches where the stems match and every word is the same word as the phrase's
+    (see :func:`same_word`), so "excellent" never reads as "Excel"."""
 
-    def scan(self, toks: Sequence[str]) -> list[tuple[int, int, str]]:
+    by_first: dict[str, tuple[_Entry, ...]]
+    endings: frozenset[str] | None
+
+    def _at(self, toks: Sequence[str], surface: Sequence[str], i: int, end: int) -> list[_Entry]:
+        """Phrases that match at ``i`` and end by ``end``, longest first."""
+        out = []
+        for entry in self.by_first.get(toks[i], ()):
+            stems, written, _ = entry
+            stop = i + len(stems)
+            if stop > end or tuple(toks[i:stop]) != stems:
+                continue
+            if all(same_word(surface[i + k], written[k], self.endings) for k in range(len(stems))):
+                out.append(entry)
+        return out
+
+    def scan(self, toks: Sequence[str], surface: Sequence[str]) -> list[tuple[int, int, str]]:
         """(start, end, id) of every match, longest first at each position, never overlapping."""
         found: list[tuple[int, int, str]] = []
         i, n = 0, len(toks)
         while i < n:
-            for phrase, key in self.by_first.get(toks[i], ()):
-                end = i + len(phrase)
-                if end <= n and tuple(toks[i:end]) == phrase:
-                    found.append((i, end, key))
-                    i = end
-                    break
+            entries = self._at(toks, surface, i, n)
+            if entries:
+                end = i + len(entries[0][0])
+                found.append((i, end, entries[0][2]))
+                i = end
             else:
                 i += 1
         return found
 
+    def inside(
+        self, toks: Sequence[str], surface: Sequence[str], spans: Iterable[tuple[int, int, str]]
+    ) -> set[str]:
+        """Other ids whose phrases sit inside longer matches ("research" in "user research")."""
+        nested: set[str] = set()
+        for start, end, key in spans:
+            for i in range(start, end):
+                nested.update(e[2] for e in self._at(toks, surface, i, end) if e[2] != key)
+        return nested
 
-def _build_index(pairs: Iterable[tuple[tuple[str, ...], str]]) -> _Index:
-    grouped: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for phrase, key in pairs:
-        if phrase:
-            grouped.setdefault(phrase[0], []).append((phrase, key))
+
+def _build_index(pairs: Iterable[_Entry], endings: frozenset[str] | None) -> _Index:
+    grouped: dict[str, list[_Entry]] = {}
+    for entry in pairs:
+        if entry[0] and len(entry[0]) == len(entry[1]):
+            grouped.setdefault(entry[0][0], []).append(entry)
     return _Index(
         {
             first: tuple(sorted(set(items), key=lambda item: -len(item[0])))
             for first, items in grouped.items()
-        }
+        },
+        endings,
     )
 
 
@@ -227,29 +286,31 @@ class _Compiled:
 @cache
 def _compiled(language: str) -> _Compiled:
     vocab = vocabulary()
+    endings = vocab.endings.get(language)
     skill_pairs = [
-        (tokens(phrase, language), skill.id)
+        (tokens(phrase, language), _surface(phrase), skill.id)
         for skill in vocab.skills.values()
         for phrase in (*skill.phrases, skill.label)
     ]
     heading_pairs = [
-        (tokens(phrase, language), section)
+        (tokens(phrase, language), _surface(phrase), section)
         for section, phrases in vocab.headings.items()
         for phrase in phrases
     ]
     return _Compiled(
-        skills=_build_index(skill_pairs),
-        headings=_build_index(heading_pairs),
+        skills=_build_index(skill_pairs, endings),
+        headings=_build_index(heading_pairs, endings),
         positive=frozenset(t for p in vocab.positive for t in tokens(p, language)),
         negative=frozenset(t for p in vocab.negative for t in tokens(p, language)),
-        phrase_texts=tuple(" ".join(toks) for toks, _ in skill_pairs),
-        phrase_skills=tuple(sid for _, sid in skill_pairs),
+        phrase_texts=tuple(" ".join(toks) for toks, _, _ in skill_pairs),
+        phrase_skills=tuple(sid for _, _, sid in skill_pairs),
     )
 
 
 def skills_in(text: str, language: str = "english") -> Counter[str]:
     """Vocabulary skills mentioned in ``text``, with how often."""
-    return Counter(key for _, _, key in _compiled(language).skills.scan(tokens(text, language)))
+    found = _compiled(language).skills.scan(tokens(text, language), _surface(text))
+    return Counter(key for _, _, key in found)
 
 
 def identify(text: str, language: str = "english") -> str | None:
@@ -262,7 +323,7 @@ def identify(text: str, language: str = "english") -> str | None:
     toks = tokens(text, language)
     if not toks:
         return None
-    found = compiled.skills.scan(toks)
+    found = compiled.skills.scan(toks, _surface(text))
     if len(found) == 1 and found[0][0] == 0 and found[0][1] == len(toks):
         return found[0][2]
     joined = " ".join(toks)
@@ -282,7 +343,7 @@ def praised_skills(text: str, language: str = "english") -> Counter[str]:
         toks = tokens(sentence, language)
         cues = set(toks)
         if cues & compiled.positive and not cues & compiled.negative:
-            found.update(key for _, _, key in compiled.skills.scan(toks))
+            found.update(key for _, _, key in compiled.skills.scan(toks, _surface(sentence)))
     return found
 
 
@@ -323,15 +384,18 @@ class MatchResult:
 class _Line:
     raw: str
     toks: tuple[str, ...]
+    surface: tuple[str, ...]
     section: str | None  # requirements, duties, skip, or None before any heading
     heading: bool
 
 
-def _heading(line: str, toks: tuple[str, ...], compiled: _Compiled) -> str | None:
+def _heading(
+    line: str, toks: tuple[str, ...], surface: tuple[str, ...], compiled: _Compiled
+) -> str | None:
     """The section a heading line opens, or None if the line is not a heading."""
     if not toks or len(toks) > 8 or _BULLET.match(line) or any(t.isdigit() for t in toks):
         return None
-    found = compiled.headings.scan(toks)
+    found = compiled.headings.scan(toks, surface)
     if not found:
         return None
     covered = sum(end - start for start, end, _ in found)
@@ -348,10 +412,11 @@ def _lines(text: str, compiled: _Compiled, language: str) -> list[_Line]:
         toks = tokens(raw, language)
         if not toks:
             continue
-        opened = _heading(raw, toks, compiled)
+        surface = _surface(raw)
+        opened = _heading(raw, toks, surface, compiled)
         if opened is not None:
             section = opened
-        out.append(_Line(raw.strip(), toks, section, opened is not None))
+        out.append(_Line(raw.strip(), toks, surface, section, opened is not None))
     return out
 
 
@@ -368,9 +433,13 @@ def _says(strength: StrengthRef, lines: Sequence[_Line], texts: Sequence[str], l
     if not toks:
         return False
     width = len(toks)
+    surface = _surface(strength.text)
+    endings = vocabulary().endings.get(lang)
     for line in lines:
         for i in range(len(line.toks) - width + 1):
-            if line.toks[i : i + width] == toks:
+            if line.toks[i : i + width] == toks and all(
+                same_word(line.surface[i + k], surface[k], endings) for k in range(width)
+            ):
                 return True
     joined = " ".join(toks)
     if len(joined) < 5 or not texts:
@@ -392,9 +461,12 @@ def match(
     mentions: Counter[str] = Counter()
     weight: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
+    inside: set[str] = set()  # skills named only within a longer phrase ("user research")
     uncovered: list[_Line] = []
     for line in lines:
-        found = dict.fromkeys(key for _, _, key in compiled.skills.scan(line.toks))
+        spans = compiled.skills.scan(line.toks, line.surface)
+        inside |= compiled.skills.inside(line.toks, line.surface, spans)
+        found = dict.fromkeys(key for _, _, key in spans)
         for key in found:
             mentions[key] += 1  # lines that mention it, so a list of tools counts once
             weight[key] += REQUIREMENT_WEIGHT if line.section == "requirements" else 1
@@ -409,7 +481,11 @@ def match(
         if strength.skill is not None and strength.skill in mentions:
             asked.append((order.index(strength.skill), strength))
             covered_skills.add(strength.skill)
-        elif strength.skill is None and _says(strength, lines, line_texts, language):
+        elif (
+            strength.skill in inside
+            if strength.skill is not None
+            else _says(strength, lines, line_texts, language)
+        ):
             asked.append((len(order), strength))
     other: list[str] = []
     own = [(s, tokens(s.text, language)) for s in strengths if s.skill is None and s.text.strip()]

@@ -163,10 +163,10 @@ async def test_match_shows_strengths_gaps_and_talking_points(bot: BotHarness) ->
     await user.send(f"/match {JOB}")  # straight away, without the question
     answer = await user.next_message()
     text = answer.text
-    asked = text.split("Your strengths it asks for")[1].split("It asks for, not on your list")[0]
+    asked = text.split("Your strengths it asks for")[1].split("Things to prepare")[0]
     assert "SQL" in asked and "public speaking" in asked
     assert "explaining complex things simply" not in asked
-    gaps = text.split("It asks for, not on your list")[1].split("Talking points")[0]
+    gaps = text.split("Things to prepare")[1].split("Talking points")[0]
     assert "Python" in gaps and "Stakeholder management" in gaps
     assert "SQL" not in gaps
     points = text.split("Talking points to prepare")[1]
@@ -186,6 +186,36 @@ async def test_match_shows_strengths_gaps_and_talking_points(bot: BotHarness) ->
     await user.send("🙂🙂🙂 ok")
     nothing = await user.next_message()
     assert "couldn't find requirements" in nothing.text
+
+
+DESIGN_JOB = """Senior Product Designer, Globex
+
+Requirements:
+- Excellent communication with engineers and product managers
+- Experience running user research and usability tests
+- Figma, Python and SQL for prototyping with data
+- Kubernetes and Terraform knowledge
+"""
+
+
+async def test_match_reads_whole_words_and_frames_gaps_as_preparation(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("/strengths")
+    await user.tap("✏️ Add my own", message=await user.next_message())
+    await user.next_message()
+    await user.send("Research, Bookkeeping")
+    await user.next_message()
+
+    await user.send(f"/match {DESIGN_JOB}")
+    text = (await user.next_message()).text
+    asked = text.split("Your strengths it asks for")[1].split("Things to prepare")[0]
+    assert "Research" in asked  # "user research" asks for it
+    gaps = text.split("Things to prepare")[1].split("Talking points")[0]
+    assert "Communication" in gaps
+    assert "Excel" not in text  # "Excellent communication" is not a spreadsheet skill
+    assert "prepare those first" in text  # most of it is new to them: what to prepare first
+    assert "stretch" not in text.lower()
+    assert "right target" not in text.lower()
 
 
 async def test_match_reads_other_languages_and_odd_text(bot: BotHarness) -> None:

@@ -271,3 +271,59 @@ def test_match_is_fast_for_1500_words() -> None:
     matching._compiled.cache_clear()
     matching.match(_description(1500, seed=99), mine, "spanish")  # vocabulary built on the way
     assert time.perf_counter() - cold_started < 0.4
+
+
+DESIGNER = """Senior Product Designer
+
+Requirements:
+- Excellent communication with engineers and product managers
+- Experience running user research and usability tests
+- Operational excellence and a calm approach to deadlines
+"""
+
+
+def test_excellent_is_not_excel() -> None:
+    result = matching.match(DESIGNER, [StrengthRef(1, "Communication", "communication")])
+    assert "excel" not in skills(result)
+    assert "excel" not in result.gaps
+    assert [s.text for s in result.asked] == ["Communication"]
+    assert matching.skills_in("Excellent communication") == {"communication": 1}
+    assert matching.skills_in("Advanced Excel and spreadsheets") == {"excel": 2}
+    assert set(matching.praised_skills("Your communication was excellent.")) == {"communication"}
+
+
+def test_a_strength_inside_a_longer_phrase_counts() -> None:
+    mine = [StrengthRef(1, "Research", matching.identify("Research"))]
+    assert mine[0].skill == "research"
+    result = matching.match(DESIGNER, mine)
+    assert [s.text for s in result.asked] == ["Research"]
+    assert "research" not in result.gaps  # it is theirs, and "user research" is still UX
+    assert "ux_design" in result.gaps
+    own_words = matching.match(DESIGNER, [StrengthRef(2, "user research", None)])
+    assert [s.text for s in own_words.asked] == ["user research"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("test", "testing", True),
+        ("plan", "planning", True),
+        ("communicate", "communication", True),
+        ("wireframe", "wireframes", True),
+        ("excel", "excellent", False),
+        ("excel", "excellence", False),
+        ("account", "accountant", False),
+    ],
+)
+def test_same_word_in_another_form(a: str, b: str, same: bool) -> None:
+    endings = matching.vocabulary().endings["english"]
+    assert matching.same_word(a, b, endings) is same
+    assert matching.same_word(a, b, None) is True  # a language without endings: stems decide
+
+
+def test_gaps_are_framed_as_things_to_prepare() -> None:
+    result = matching.match(ENGLISH, [StrengthRef(1, "Bookkeeping", "finance")])
+    message = jobmatch.result_message(result, has_strengths=True, read_part=False)
+    keys = [ref.key for ref in message.params["lines"].items]  # type: ignore[attr-defined]
+    assert "match.prepare_first" in keys
+    assert "match.gaps" in keys
