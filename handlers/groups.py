@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.db.models import Group
 from bot.runtime import RuntimeApp
 from bot.services import groups
-from bot.services.replies import Say
+from bot.services.replies import Ref, Say
 from bot.services.time_of_day import parse_time_of_day
 from bot.services.timezones import ZoneChoice, parse_timezone
 from handlers.render import Renderer
@@ -32,8 +32,20 @@ GROUPS = filters.ChatType.GROUPS
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
+def posted_as_the_group(turn: Turn) -> bool:
+    """An anonymous admin's message: Telegram sends it with ``sender_chat`` = the group itself
+    (and ``from`` = the placeholder @GroupAnonymousBot, which is never an administrator).
+    Only administrators can post as the group."""
+    message = turn.update.message
+    sender = message.sender_chat if message is not None else None
+    return sender is not None and sender.id == turn.chat_id
+
+
 async def is_admin(turn: Turn) -> bool:
-    """Asked of Telegram (getChatMember), remembered for a few minutes."""
+    """Asked of Telegram (getChatMember), remembered for a few minutes; a message posted as the
+    group (an anonymous admin) needs no asking."""
+    if posted_as_the_group(turn):
+        return True
     user = turn.update.effective_user
     if user is None:
         return False
@@ -182,9 +194,13 @@ async def win(turn: Turn) -> None:
     if not text or user is None:
         turn.say(Say("group.win_usage"))
         return
+    # Posted as a chat (an anonymous admin, a linked channel): "from" is a placeholder account
+    # whose name ("Group", "Telegram") is nobody's, so no name is shown.
+    anonymous = message is not None and message.sender_chat is not None
+    name: str | Ref = Ref("group.someone") if anonymous else user.first_name
     count = await groups.celebrate(turn.session, await _group(turn), turn.now)
     turn.say(
-        Say("group.win", {"name": user.first_name, "text": text[: groups.WIN_LIMIT]}),
+        Say("group.win", {"name": name, "text": text[: groups.WIN_LIMIT]}),
         Say("group.win_cheer", variant=count),
     )
 

@@ -22,7 +22,7 @@ ADMIN_RIGHTS = (
 
 
 def user_json(user: UserInfo) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": user.id, "is_bot": False, "first_name": user.first_name}
+    data: dict[str, Any] = {"id": user.id, "is_bot": user.is_bot, "first_name": user.first_name}
     if user.last_name:
         data["last_name"] = user.last_name
     if user.username:

@@ -10,7 +10,7 @@ from typing import Any
 from bot.emulator.incoming import my_chat_member, user_message
 from bot.emulator.models import BotMessage, Button, CallbackAnswer
 from bot.emulator.objects import chat_json, document_json, photo_sizes_json, user_json
-from bot.emulator.state import ChatState, PendingQuery, State, UserInfo, now
+from bot.emulator.state import ANONYMOUS_ADMIN, ChatState, PendingQuery, State, UserInfo, now
 from bot.emulator.text import bot_command_entities
 
 # Smallest byte strings that identify as the formats Telegram would store for these files.
@@ -319,6 +319,19 @@ class SimGroup(_ChatView):
             }
         message = user_message(chat, user.info, content, thread_id=thread_id)
         if self._bot_hears(message, user):
+            self._push({"message": copy.deepcopy(message)})
+        return int(message["message_id"])
+
+    async def send_anonymously(self, admin: SimUser, text: str) -> int:
+        """Post as the group itself, as an administrator with "Remain anonymous" on does:
+        ``sender_chat`` is the group and ``from`` is Telegram's placeholder @GroupAnonymousBot.
+        Their button taps still carry their own account (use :meth:`tap`)."""
+        chat = self._chat
+        if chat.members.get(admin.id) not in ("administrator", "creator"):
+            raise ValueError(f"{admin.first_name} is not an administrator of chat {self.id}")
+        content = {**_text_content(text), "sender_chat": chat_json(chat)}
+        message = user_message(chat, ANONYMOUS_ADMIN, content)
+        if self._bot_hears(message, admin):
             self._push({"message": copy.deepcopy(message)})
         return int(message["message_id"])
 

@@ -32,6 +32,11 @@ class UserInfo:
     last_name: str | None = None
     username: str | None = None
     language_code: str | None = None
+    is_bot: bool = False
+
+
+# Telegram's placeholder sender (@GroupAnonymousBot) of messages anonymous admins post as the group.
+ANONYMOUS_ADMIN = UserInfo(1087968824, "Group", username="GroupAnonymousBot", is_bot=True)
 
 
 @dataclass

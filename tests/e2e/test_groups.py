@@ -187,3 +187,20 @@ async def test_nothing_private_ever_reaches_the_group(bot: BotHarness) -> None:
     await bot.settle()
     assert any("recap" in m.text.lower() or "this week" in m.text.lower() for m in group.messages)
     assert all("Secretcorp" not in m.text for m in group.messages)
+
+
+async def test_anonymous_admin_sets_up_the_group_and_shares_a_win(bot: BotHarness) -> None:
+    group, admin, [member, *_] = await a_group(bot)
+    await group.send_anonymously(admin, "/groupsettings zone Berlin")
+    view = await group.next_message()
+    assert "Daily check-in: off, at 10:00 (Europe/Berlin)" in view.text
+    await group.tap(admin, "Daily check-in on/off", message=view)  # a tap shows who they are
+    await bot.settle()
+    assert "Daily check-in: on" in view.text
+    await group.send_anonymously(admin, "/win@rebound_test_bot Three interviews this week")
+    celebration = await group.next_message()
+    assert "<b>Someone in the group</b> has a win" in (celebration.html or "")
+    assert "Three interviews this week" in celebration.text
+    assert "Group" not in celebration.text.replace("in the group", "")
+    await group.send(member, "/groupsettings")  # a member posting as themselves is still asked
+    assert "Only group admins" in (await group.next_message()).text

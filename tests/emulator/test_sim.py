@@ -213,3 +213,23 @@ async def test_forum_topic_messages(emu: Emulator, http: httpx.AsyncClient) -> N
     assert message["chat"]["is_forum"] is True
     with pytest.raises(ValueError, match="no topic"):
         await forum.send(owner, "lost", thread_id=thread + 1)
+
+
+async def test_anonymous_admin_posts_as_the_group(
+    emu: Emulator, http: httpx.AsyncClient, bot: Bot
+) -> None:
+    owner, member = emu.user("Owner"), emu.user("Member")
+    group = emu.group("Peers", supergroup=True)
+    group.add_member(owner, admin=True)
+    await group.add_bot(owner)
+    await group.send_anonymously(owner, "/groupsettings")
+    message = (await raw_updates(http))[-1]["message"]
+    assert message["sender_chat"] == {"id": group.id, "type": "supergroup", "title": "Peers"}
+    assert message["from"]["id"] == 1087968824
+    assert message["from"]["username"] == "GroupAnonymousBot"
+    assert message["from"]["is_bot"] is True
+    assert_shape("Message", message)
+    placeholder = await bot.get_chat_member(group.id, 1087968824)
+    assert placeholder.status == "left"  # never an administrator: check sender_chat instead
+    with pytest.raises(ValueError, match="not an administrator"):
+        await group.send_anonymously(member, "hello")

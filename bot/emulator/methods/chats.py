@@ -8,7 +8,7 @@ from bot.emulator.errors import bad_request
 from bot.emulator.incoming import my_chat_member
 from bot.emulator.methods.base import Method
 from bot.emulator.objects import chat_full_info_json, member_json, user_json
-from bot.emulator.state import ChatState, State
+from bot.emulator.state import ANONYMOUS_ADMIN, ChatState, State
 
 
 async def get_chat(state: State, params: dict[str, Any]) -> Any:
@@ -28,6 +28,9 @@ async def get_chat_member(state: State, params: dict[str, Any]) -> Any:
     user_id = params["user_id"]
     if user_id == state.bot_id:
         return member_json(state.bot_user, _status(state, chat, user_id))
+    if user_id == ANONYMOUS_ADMIN.id:
+        # The placeholder anonymous admins post as: not a participant, never an administrator.
+        return member_json(user_json(ANONYMOUS_ADMIN), "left")
     user = state.users.get(user_id)
     if user is None:
         raise bad_request("user not found")
