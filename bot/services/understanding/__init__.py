@@ -19,12 +19,50 @@ Categories (``Reading.kind``), checked in this order:
 - ``unsure``: none of the above with any confidence.
 
 Word lists and patterns are data, one file per language under ``data/understanding/``.
+
+How a message is read (each step has its own module):
+
+1. ``normalise``: one folded form (casefold, no accents, "sooo" -> "so", emoji kept as tokens).
+2. ``language``: the script, py3langid and the person's Telegram language (``language_hint``,
+   which wins on a word or two, where the model guesses).
+3. ``lexicon``: the word lists of that language, the hint's and English (people mix) are each
+   matched; a phrase counts 2, a weak hint (``~`` in the file) 1, and a good-news or venting
+   phrase right after a negation ("didn't get the offer", "not tired") does not count. The
+   language with the strongest reading wins.
+4. Deciding: distress first; a question about something the bot helps with (a question word
+   *and* a topic) next, because the person asked; then news (rejection or good news, the
+   stronger; rejection on a tie) when a clear phrase names it, so "rejected again 😭" is news
+   told with feeling; otherwise the highest score among news, venting, a topic without a
+   question word, and greetings, in the order above on a tie ("hi, rough day" is venting).
+5. ``extract``: the company and the stage, for news, venting and questions.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Literal
+
+from bot.services import crisis
+from bot.services.understanding import language as _language
+from bot.services.understanding.extract import company_in, stage_in
+from bot.services.understanding.lexicon import STRONG, Lexicon, lexicon
+from bot.services.understanding.normalise import normalise
+
+__all__ = [
+    "FEELINGS",
+    "GOOD_NEWS_TOPICS",
+    "KINDS",
+    "LANGUAGES",
+    "QUESTION_TOPICS",
+    "SOCIAL_TOPICS",
+    "Kind",
+    "Reading",
+    "read",
+    "warm_up",
+]
+
+log = logging.getLogger(__name__)
 
 Kind = Literal["distress", "rejection", "good_news", "venting", "question", "greeting", "unsure"]
 KINDS: tuple[Kind, ...] = (
@@ -49,19 +87,125 @@ LANGUAGES = ("en", "de", "es", "ru", "pt", "fr", "uk", "hi")
 class Reading:
     """What a message is. ``company`` is as the person wrote it (trimmed, <= 120 chars);
     ``stage`` is one of bot.services.reflection.STAGES; ``language`` one of LANGUAGES (the
-    language of the text, else the hint, else "en")."""
+    language of the text, else the hint, else "en"). ``feeling`` is one of FEELINGS when the
+    message also voices one but is read as something else ("rejected again, so tired" is a
+    rejection with feeling "exhausted"); for venting it equals ``topic``."""
 
     kind: Kind
     language: str = "en"
     topic: str | None = None
     company: str | None = None
     stage: str | None = None
+    feeling: str | None = None
+
+
+# Kinds whose phrases a negation just before them cancels ("not tired", "no offer yet").
+_NEGATABLE = frozenset({"good_news", "venting"})
+_CLAUSE_END = frozenset({".", "?", "!"})
+_NEGATION_REACH = 3  # words looked at before a phrase
+_ORDER: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
+# Which facts a kind carries.
+_WITH_FACTS = frozenset({"rejection", "good_news", "venting", "question"})
+
+Scores = dict[str, dict[str | None, int]]
+
+
+def _negated(text: str, start: int, lex: Lexicon) -> bool:
+    before = text[max(0, start - 60) : start].split()
+    for word in reversed(before[-_NEGATION_REACH:]):
+        if word in _CLAUSE_END or word in lex.clause_breaks:
+            return False
+        if word in lex.negations:
+            return True
+    return False
+
+
+def _scores(text: str, lex: Lexicon) -> Scores:
+    scores: Scores = {}
+    for rule in lex.rules:
+        for match in rule.pattern.finditer(text):
+            if rule.kind in _NEGATABLE and _negated(text, match.start(), lex):
+                continue
+            topics = scores.setdefault(rule.kind, {})
+            topics[rule.topic] = topics.get(rule.topic, 0) + rule.weight
+    return scores
+
+
+def _best_topic(topics: dict[str | None, int], allowed: tuple[str, ...]) -> str | None:
+    named = [(score, t) for t, score in topics.items() if t in allowed and score > 0]
+    return max(named)[1] if named else None
+
+
+def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
+    """(strength, kind, topic) for one language's scores; strength compares languages."""
+    total = {kind: sum(topics.values()) for kind, topics in scores.items()}
+    questions = dict(scores.get("question", {}))
+    cue = questions.pop("cue", 0)
+    topic = _best_topic(questions, QUESTION_TOPICS)
+    if cue and topic:
+        return (3, cue + questions[topic]), "question", topic
+    news = max(total.get("rejection", 0), total.get("good_news", 0))
+    if news >= STRONG:
+        kind: Kind = "rejection" if total.get("rejection", 0) >= news else "good_news"
+        return (2, news), kind, _best_topic(scores.get(kind, {}), GOOD_NEWS_TOPICS)
+    total["question"] = sum(questions.values()) if topic else 0
+    candidates = [(score, -_ORDER[k], k) for k, score in total.items() if score > 0]
+    if not candidates:
+        return (0, 0), "unsure", None
+    score, _, best = max(candidates)
+    chosen: Kind = best  # type: ignore[assignment]
+    allowed = {
+        "good_news": GOOD_NEWS_TOPICS,
+        "venting": FEELINGS,
+        "question": QUESTION_TOPICS,
+        "greeting": SOCIAL_TOPICS,
+    }.get(chosen, ())
+    found = _best_topic(scores.get(chosen, {}), allowed)
+    if chosen == "greeting" and found is None:
+        found = "small_talk"
+    return (1, score), chosen, found
+
+
+def _read(text: str, language_hint: str | None) -> Reading:
+    language = _language.detect(text, language_hint)
+    if crisis.detect(text).matched:
+        return Reading("distress", language)
+    normal = normalise(text)
+    order = dict.fromkeys([language, _language.hint_language(language_hint) or language, "en"])
+    lexicons = [lex for code in order if (lex := lexicon(code)) is not None]
+    best: tuple[tuple[int, int], Kind, str | None, Scores] = ((0, 0), "unsure", None, {})
+    for lex in lexicons:
+        scores = _scores(normal, lex)
+        strength, kind, topic = _decide(scores)
+        if strength > best[0]:
+            best = (strength, kind, topic, scores)
+    _, kind, topic, scores = best
+    if kind not in _WITH_FACTS:
+        return Reading(kind, language, topic)
+    feeling = topic if kind == "venting" else _best_topic(scores.get("venting", {}), FEELINGS)
+    return Reading(
+        kind,
+        language,
+        topic,
+        company=company_in(text, lexicons),
+        stage=stage_in(normal, lexicons),
+        feeling=feeling,
+    )
 
 
 def read(text: str, language_hint: str | None = None) -> Reading:
-    """Read ``text`` (placeholder until the classifier lands: everything is ``unsure``)."""
-    return Reading("unsure", (language_hint or "en").split("-")[0].lower())
+    """What ``text`` is (see the module docstring). Never raises: on a bug it logs the error's
+    type (never the text) and answers ``unsure``."""
+    try:
+        return _read(text if isinstance(text, str) else "", language_hint)
+    except Exception as exc:  # a reply must still go out; the words are never logged
+        log.error("understanding failed: %s", type(exc).__name__)
+        return Reading("unsure", _language.hint_language(language_hint) or "en")
 
 
 def warm_up() -> None:
     """Load word lists and the language model now, not on someone's first message."""
+    _language.warm_up()
+    crisis.warm_up()
+    for code in LANGUAGES:
+        lexicon(code)

@@ -1,0 +1,72 @@
+"""The company and the stage a message names, so a debrief can start with them filled in.
+
+Company: as the person typed it, found next to the words that introduce one in the lists
+("from Stripe", "at Acme", "bei SAP", "Google said no"). A capitalised run of words is taken
+after any lead-in; a lowercase single word only after the few lead-ins where it is rarely
+anything else ("rejected by google"). Words that are never a company ("them", "the recruiter",
+"Friday", "LinkedIn") are refused, and dropped from the end of a run ("at Google I think").
+
+Stage: the furthest of bot.services.reflection.STAGES the message names ("passed the
+technical, failed the final round" -> final_round).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.services.reflection import STAGES
+from bot.services.understanding.lexicon import Lexicon
+from bot.services.understanding.normalise import MAX_SCAN_CHARS, fold
+
+MAX_COMPANY_CHARS = 120
+_TRIM = re.compile(r"^[\W_]+|[\W_]+$")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _clean(name: str, not_names: frozenset[str]) -> str | None:
+    words = [_POSSESSIVE.sub("", _TRIM.sub("", w)) for w in name.split()]
+    while words and (not words[-1] or fold(words[-1]) in not_names):
+        words.pop()
+    if not words or fold(words[0]) in not_names or (len(words[0]) < 2 and not words[0].isdigit()):
+        return None
+    if all(w.isdigit() for w in words):
+        return None
+    return " ".join(words)[:MAX_COMPANY_CHARS]
+
+
+def company_in(text: str, lexicons: Sequence[Lexicon]) -> str | None:
+    """The company named in ``text`` (as typed), or None."""
+    text = " ".join(text[:MAX_SCAN_CHARS].split())
+    not_names = frozenset().union(*(lex.not_names for lex in lexicons))
+    found: list[tuple[int, str]] = []
+    for lex in lexicons:
+        for pattern in (lex.company_before, lex.company_after):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(text):
+                name = _clean(match.group("name"), not_names)
+                if name:
+                    found.append((match.start("name"), name))
+                    break
+    if not found:
+        for lex in lexicons:
+            if lex.company_before_lower is None:
+                continue
+            for match in lex.company_before_lower.finditer(text):
+                name = _clean(match.group("name"), not_names)
+                if name:
+                    found.append((match.start("name"), name))
+                    break
+    return min(found)[1] if found else None
+
+
+def stage_in(normal: str, lexicons: Sequence[Lexicon]) -> str | None:
+    """The furthest stage named in the normalised text, or None."""
+    named = {
+        stage
+        for lex in lexicons
+        for stage, pattern in lex.stages
+        if stage in STAGES and pattern.search(normal)
+    }
+    return max(named, key=STAGES.index) if named else None

@@ -1,0 +1,153 @@
+"""The word lists: ``data/understanding/<language>.yaml``, compiled once.
+
+Each file holds regular expressions matched against the normalised message (see normalise.py),
+grouped by kind and topic; the file's header says how to write them. A pattern is wrapped in
+token boundaries (a space or the text's edge). ``~`` in front marks a weak pattern: it counts
+1 instead of 2, so a single weak hint ("rejections", "ugh") never outweighs a clear phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.services.understanding.normalise import fold
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "understanding"
+STRONG, WEAK = 2, 1
+SECTIONS = ("rejection", "good_news", "venting", "question", "greeting")
+_ESCAPES = re.compile(r"(\\.)")
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without booleans: "no", "yes", "on" are words here, not False and True."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class LexiconError(ValueError):
+    """A word-list file is malformed; the message says where."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    topic: str | None  # None: the kind without a finer reading
+    weight: int
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    rules: tuple[Rule, ...]
+    negations: frozenset[str]  # a rule negated by one of these words just before it is dropped
+    clause_breaks: frozenset[str]  # words that end the reach of a negation ("but")
+    stages: tuple[tuple[str, re.Pattern[str]], ...]
+    company_before: re.Pattern[str] | None  # a lead-in followed by a capitalised name
+    company_before_lower: re.Pattern[str] | None  # lead-ins after which a lowercase word is a name
+    company_after: re.Pattern[str] | None  # a capitalised name followed by a lead-out
+    not_names: frozenset[str]
+
+
+def fold_pattern(source: str) -> str:
+    """Fold the literal parts of a pattern like messages are folded; escapes stay as written."""
+    return "".join(
+        piece if piece.startswith("\\") else fold(piece) for piece in _ESCAPES.split(source)
+    )
+
+
+def _strings(node: Any, where: str) -> list[str]:
+    if node is None:
+        return []
+    if not isinstance(node, list) or not all(isinstance(item, str) for item in node):
+        raise LexiconError(f"{where} must be a list of strings")
+    return list(node)
+
+
+def _compile(patterns: list[str], where: str) -> re.Pattern[str]:
+    body = "|".join(f"(?:{fold_pattern(p)})" for p in patterns)
+    try:
+        return re.compile(f"(?<!\\S)(?:{body})(?!\\S)")
+    except re.error as exc:
+        raise LexiconError(f"{where}: {exc}") from exc
+
+
+def _rules(kind: str, node: Any, where: str) -> list[Rule]:
+    """A section is a list (no topic) or a mapping topic -> list; "other" means no topic."""
+    groups: Mapping[str, Any] = {"other": node} if isinstance(node, list) else node or {}
+    if not isinstance(groups, Mapping):
+        raise LexiconError(f"{where} must be a list or a mapping of lists")
+    out: list[Rule] = []
+    for topic, items in groups.items():
+        patterns = _strings(items, f"{where}.{topic}")
+        for weight in (STRONG, WEAK):
+            chosen = [
+                p[1:].strip() if p.startswith("~") else p
+                for p in patterns
+                if p.startswith("~") == (weight == WEAK)
+            ]
+            if chosen:
+                name = None if topic == "other" else str(topic)
+                out.append(Rule(kind, name, weight, _compile(chosen, f"{where}.{topic}")))
+    return out
+
+
+def _raw(patterns: list[str], template: str, flags: int = 0) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile(template.replace("LEAD", "|".join(f"(?:{p})" for p in patterns)), flags)
+
+
+# A name as typed: capitalised words (or digits), up to four, "AT&T", "Booking.com", "O'Reilly".
+_CAP = r"[A-Z0-9\u00c0-\u00de\u0400-\u042f\u0490\u0404\u0406\u0407](?:[\w&+'’-]|\.(?=\w))*"
+NAME = rf"(?P<name>{_CAP}(?: {_CAP}){{0,3}})"
+_LOWER = r"(?P<name>[^\W\d_][\w&+-]*(?:\.[a-z]{2,3})?)"
+
+
+def load(language: str, path: Path | None = None) -> Lexicon:
+    path = path or DATA / f"{language}.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    where = path.name
+    rules: list[Rule] = []
+    for kind in SECTIONS:
+        rules += _rules(kind, data.get(kind), f"{where}:{kind}")
+    stage_node = data.get("stage") or {}
+    stages = tuple(
+        (str(stage), _compile(_strings(items, f"{where}:stage.{stage}"), f"{where}:stage"))
+        for stage, items in stage_node.items()
+    )
+    company = data.get("company") or {}
+    before = _strings(company.get("before"), f"{where}:company.before")
+    lower = _strings(company.get("lowercase_after"), f"{where}:company.lowercase_after")
+    after = _strings(company.get("after"), f"{where}:company.after")
+    return Lexicon(
+        language=language,
+        rules=tuple(rules),
+        negations=frozenset(fold(w) for w in _strings(data.get("negation"), f"{where}:negation")),
+        clause_breaks=frozenset(fold(w) for w in _strings(data.get("but"), f"{where}:but")),
+        stages=stages,
+        company_before=_raw(before, rf"(?<!\w)(?i:LEAD) {NAME}"),
+        company_before_lower=_raw(lower, rf"(?<!\w)(?:LEAD) {_LOWER}", re.IGNORECASE),
+        company_after=_raw(after, rf"(?<!\w){NAME} (?i:LEAD)(?!\w)"),
+        not_names=frozenset(
+            fold(w) for w in _strings(company.get("not_names"), f"{where}:company.not_names")
+        ),
+    )
+
+
+@cache
+def lexicon(language: str) -> Lexicon | None:
+    """The compiled lists for ``language``, or None when there is no file."""
+    path = DATA / f"{language}.yaml"
+    return load(language, path) if path.exists() else None
