@@ -1,20 +1,47 @@
-"""Parse the times of day people type on a phone ("8:15", "8am", "20h", "noon").
+"""Parse the times of day people type on a phone ("8:15", "8am", "20h", "half past 8", "halb neun").
 
-Used for reminder times and, by `bot.services.timezones`, for "it's 14:30 here".
+Used for reminder times and, by `bot.services.timezones`, for "it's 9pm here".
 The canonical display is 24-hour "HH:MM" so nobody has to guess am/pm.
+
+Digits are read here; the words people use around them ("half past", "Uhr", "de la noche",
+"полдевятого") live per language in `data/time_words.yaml`. A bare hour with no part of the day
+("7", "half past 8") is read on the 24-hour clock: 07:00 and 08:30.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import time
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+
+__all__ = ["TimeReading", "format_time_of_day", "parse_time_of_day", "read_time_of_day"]
 
 # Anything longer than this is not a time of day; bail out before doing real work.
-_MAX_LEN = 32
+_MAX_LEN = 48
+_MAX_PHRASE_WORDS = 4
+_DAY = 24 * 60
 
-_WORDS = re.compile(r"(?:12\s*)?(?P<word>noon|midday|midnight)")
-_WORD_TIMES = {"noon": time(12), "midday": time(12), "midnight": time(0)}
+Precision = Literal["hour", "quarter", "minute"]
+
+
+@dataclass(frozen=True)
+class TimeReading:
+    """A time of day and how exactly it was said.
+
+    ``precision`` is "hour" for "9pm" or "20 Uhr" (people round to the hour), "quarter" for
+    "half past 8" or "8:45", "minute" for "8:47". ``approximate`` is set by "around 7", "7ish".
+    """
+
+    time: time
+    precision: Precision
+    approximate: bool = False
+
 
 _CLOCK = re.compile(
     r"""
@@ -27,6 +54,70 @@ _CLOCK = re.compile(
     """,
     re.VERBOSE | re.ASCII,
 )
+_GLUED_NUMBER = re.compile(r"(?P<number>\d{1,2})(?P<word>[^\d\s:.]\D*)")
+_HYPHEN = re.compile(r"(?<=[^\W\d_])[-‐‑–—](?=[^\W\d_])")
+_EDGE_PUNCTUATION = ',;!?()"«»“”'
+_PUNCTUATION = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
+
+_PERIODS = frozenset({"am", "pm", "morning", "afternoon", "evening", "night"})
+_SIMPLE_ROLES = frozenset({"skip", "about", "hour_mark", "past", "to", "and", "minus", "without"})
+
+
+# --- tokens ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Number:
+    value: int
+    minute: int | None = None  # "8:15" is hour 8, minute 15
+    digits: bool = False
+
+
+@dataclass(frozen=True)
+class _Role:
+    role: str  # one of _SIMPLE_ROLES, a period, "at", "before" or "after"
+    minutes: int = 0  # "at": minutes after midnight; "before"/"after": minutes from the hour
+
+
+_Token = _Number | _Role
+
+
+@dataclass(frozen=True)
+class _Words:
+    phrases: dict[str, _Token]  # folded phrase -> meaning, from every language
+    glued: tuple[str, ...]  # folded beginnings that may be written onto a number word
+
+
+def parse_time_of_day(text: str) -> time | None:
+    """Return the time of day in `text`, or None when it is not one we are sure about."""
+    reading = read_time_of_day(text)
+    return None if reading is None else reading.time
+
+
+def read_time_of_day(text: str) -> TimeReading | None:
+    """Like `parse_time_of_day`, with how precisely the time was said."""
+    text = text.strip()
+    if not text or len(text) > _MAX_LEN:
+        return None
+    text = _normalize(text)
+    clock = _CLOCK.fullmatch(text)
+    if clock is not None:  # the common case, and the strictest: "8:15", "8pm", "0815"
+        parsed = _clock_token(clock)
+        return None if parsed is None else _resolve(list(parsed))
+    tokens = _tokenize(text)
+    return None if tokens is None else _resolve(tokens)
+
+
+def format_time_of_day(t: time) -> str:
+    """Canonical 24-hour display, e.g. "08:15"."""
+    return f"{t.hour:02d}:{t.minute:02d}"
+
+
+def fold(text: str) -> str:
+    """Matching key shared with the data file: no case, no accents, "-" between letters a space."""
+    text = _HYPHEN.sub(" ", text.translate(_PUNCTUATION).casefold())
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def _normalize(text: str) -> str:
@@ -37,40 +128,225 @@ def _normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-def parse_time_of_day(text: str) -> time | None:
-    """Return the time of day in `text`, or None when it is not one we are sure about."""
-    text = text.strip()
-    if not text or len(text) > _MAX_LEN:
-        return None
-    text = _normalize(text)
-
-    word = _WORDS.fullmatch(text)
-    if word is not None:
-        return _WORD_TIMES[word["word"]]
-
-    match = _CLOCK.fullmatch(text)
-    if match is None:
-        return None
+def _clock_token(match: re.Match[str]) -> tuple[_Token, ...] | None:
+    """The digits of "8", "8:15", "20h", "0815", "8pm" as a number (and an am/pm marker)."""
     meridiem = match["meridiem"]
     if match["packed"] is not None:
         packed = match["packed"]
         if len(packed) == 3 and meridiem is None:
             return None  # "815" is too easy to mistype; "830am" is clear enough.
         hour, minute = int(packed[:-2]), int(packed[-2:])
+        number = _Number(hour, minute, digits=True)
     else:
         if match["sep"] in (":", ".") and match["minute"] is None:
             return None
-        hour, minute = int(match["hour"]), int(match["minute"] or 0)
+        minute_text = match["minute"]
+        number = _Number(
+            int(match["hour"]), None if minute_text is None else int(minute_text), digits=True
+        )
+    if meridiem is None:
+        return (number,)
+    return (number, _Role("am" if meridiem == "a" else "pm"))
 
-    if meridiem is not None:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if meridiem == "p" else 0)
-    if hour > 23 or minute > 59:
+
+def _tokenize(text: str) -> list[_Token] | None:
+    """Every word must mean something: a number, a known phrase, or digits; else None."""
+    words = _words()
+    raw = [w.strip(_EDGE_PUNCTUATION) for w in text.split()]
+    raw = [w for w in raw if w]
+    tokens: list[_Token] = []
+    i = 0
+    while i < len(raw):
+        for size in range(min(_MAX_PHRASE_WORDS, len(raw) - i), 0, -1):
+            phrase = fold(" ".join(raw[i : i + size]))
+            token = words.phrases.get(phrase)
+            if token is None and size == 1:
+                token = words.phrases.get(phrase.rstrip("."))
+            if token is not None:
+                tokens.append(token)
+                i += size
+                break
+        else:
+            word = _word_tokens(raw[i], words)
+            if word is None:
+                return None
+            tokens.extend(word)
+            i += 1
+    return tokens
+
+
+def _word_tokens(word: str, words: _Words) -> tuple[_Token, ...] | None:
+    """One word not in the lists: digits ("8:15", "8pm"), "7ish", "20uhr", "полдевятого"."""
+    word = word.rstrip(".") if not _CLOCK.fullmatch(word) else word
+    clock = _CLOCK.fullmatch(word)
+    if clock is not None:
+        return _clock_token(clock)
+    glued = _GLUED_NUMBER.fullmatch(word)
+    if glued is not None:
+        suffix = words.phrases.get(fold(glued["word"].lstrip("-")))
+        if suffix is not None and isinstance(suffix, _Role):
+            return (_Number(int(glued["number"]), digits=True), suffix)
+    folded = fold(word)
+    for start in words.glued:
+        rest = folded.removeprefix(start)
+        if rest != folded and isinstance(words.phrases.get(rest), _Number):
+            return (words.phrases[start], words.phrases[rest])
+    return None
+
+
+# --- meaning -----------------------------------------------------------------------------------
+
+
+def _resolve(tokens: list[_Token]) -> TimeReading | None:
+    """Turn the tokens into a time: pick out "about" and the part of the day, then the clock."""
+    approximate = any(isinstance(t, _Role) and t.role == "about" for t in tokens)
+    periods = {t.role for t in tokens if isinstance(t, _Role) and t.role in _PERIODS}
+    core = [
+        t
+        for t in tokens
+        if not (isinstance(t, _Role) and (t.role in ("skip", "about") or t.role in _PERIODS))
+    ]
+    # "Uhr" joins hour and minutes ("8 Uhr 30"); elsewhere it adds nothing ("20 Uhr").
+    core = [t for i, t in enumerate(core) if not _loose_hour_mark(core, i)]
+    if len(periods) > 1 or not core:
         return None
-    return time(hour, minute)
+    clock = _clock(core)
+    if clock is None:
+        return None
+    stated_hour, minutes, precision = clock
+    if periods:
+        adjusted = _apply_period(periods.pop(), stated_hour, minutes)
+        if adjusted is None:
+            return None
+        minutes = adjusted
+    return TimeReading(time(minutes // 60, minutes % 60), precision, approximate)
 
 
-def format_time_of_day(t: time) -> str:
-    """Canonical 24-hour display, e.g. "08:15"."""
-    return f"{t.hour:02d}:{t.minute:02d}"
+def _loose_hour_mark(core: list[_Token], i: int) -> bool:
+    token = core[i]
+    if not (isinstance(token, _Role) and token.role == "hour_mark"):
+        return False
+    between = 0 < i < len(core) - 1
+    return not (between and isinstance(core[i - 1], _Number) and isinstance(core[i + 1], _Number))
+
+
+def _clock(core: list[_Token]) -> tuple[int, int, Precision] | None:
+    """(the hour as said, minutes after midnight, precision) for the shapes people use."""
+    shape = tuple(t.role if isinstance(t, _Role) else "n" for t in core)
+    nums = [t for t in core if isinstance(t, _Number)]
+    roles = [t for t in core if isinstance(t, _Role)]
+
+    if shape == ("at",):
+        return (roles[0].minutes // 60, roles[0].minutes, "hour")
+    if shape == ("n",):
+        return _hour_and_minute(nums[0].value, nums[0].minute)
+    if nums and any(n.minute is not None for n in nums):
+        return None  # "8:15" only ever stands alone
+    if shape in (("n", "n"), ("n", "and", "n"), ("n", "hour_mark", "n")):
+        return _hour_and_minute(nums[0].value, nums[1].value)
+    if shape == ("before", "n"):
+        return _shifted(nums[0].value, roles[0].minutes)
+    if shape == ("n", "after"):
+        return _shifted(nums[0].value, roles[0].minutes)
+    if shape == ("n", "past", "n"):
+        return _shifted(nums[1].value, _minutes(nums[0].value))
+    if shape in (("n", "to", "n"), ("without", "n", "n")):
+        return _shifted(nums[1].value, -_minutes(nums[0].value))
+    if shape == ("n", "minus", "n"):
+        return _shifted(nums[0].value, -_minutes(nums[1].value))
+    return None
+
+
+def _minutes(value: int) -> int:
+    return value if 1 <= value <= 59 else 10_000  # 10_000 fails the range check in _shifted
+
+
+def _hour_and_minute(hour: int, minute: int | None) -> tuple[int, int, Precision] | None:
+    if hour > 23 or (minute is not None and minute > 59):
+        return None
+    if minute is None or minute == 0:
+        return (hour, hour * 60 + (minute or 0), "hour")
+    return (hour, hour * 60 + minute, "quarter" if minute % 15 == 0 else "minute")
+
+
+def _shifted(hour: int, delta: int) -> tuple[int, int, Precision] | None:
+    """The hour moved by `delta` minutes: "halb neun" is 9:00 - 30 = 08:30."""
+    if not 0 <= hour <= 24 or abs(delta) >= 60:
+        return None
+    minutes = (hour * 60 + delta) % _DAY
+    return (hour, minutes, "quarter" if delta % 15 == 0 else "minute")
+
+
+def _apply_period(period: str, stated_hour: int, minutes: int) -> int | None:
+    """Put the time in the part of the day said: "9 de la noche" is 21:00, "2 ночи" 02:00."""
+    hour, minute = divmod(minutes, 60)
+    if period in ("am", "pm", "morning"):
+        if not 1 <= stated_hour <= 12:
+            return None  # "13pm", "0am"
+        hour = hour % 12 + (12 if period == "pm" else 0)
+    elif stated_hour <= 12:  # "20 Uhr abends" stays 20:00
+        if period == "afternoon":
+            hour = hour % 12 + 12
+        elif period == "evening":
+            hour = 0 if hour in (0, 12) else hour % 12 + 12
+        elif hour >= 5:  # night: "11 at night" is 23:00, "2 at night" 02:00
+            hour = 0 if hour == 12 else hour + 12
+    return hour * 60 + minute
+
+
+# --- data, loaded once -------------------------------------------------------------------------
+
+
+@cache
+def _words() -> _Words:
+    """Read and check time_words.yaml; a bad edit fails loudly at first use, not silently."""
+    path = resources.files("bot.services") / "data" / "time_words.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("time_words.yaml must map languages to word lists")
+    phrases: dict[str, _Token] = {}
+    glued: list[str] = []
+
+    def add(phrase: object, token: _Token, language: str) -> None:
+        if not isinstance(phrase, str):
+            raise ValueError(f"time_words.yaml ({language}): {phrase!r} must be text")
+        key = fold(phrase)
+        if phrases.setdefault(key, token) != token:
+            raise ValueError(f"time_words.yaml ({language}): {phrase!r} means two things")
+
+    for language, section in data.items():
+        if not isinstance(section, dict) or not set(section) <= {"numbers", "words", "glued"}:
+            raise ValueError(f"time_words.yaml: {language} must have numbers/words/glued")
+        for phrase, value in (section.get("numbers") or {}).items():
+            if not isinstance(value, int) or not 0 <= value <= 59:
+                raise ValueError(f"time_words.yaml ({language}): {phrase!r} must be 0-59")
+            add(phrase, _Number(value), language)
+        for phrase, role in (section.get("words") or {}).items():
+            add(phrase, _parse_role(role, language), language)
+        for start in section.get("glued") or ():
+            if not isinstance(_lookup_role(phrases, start), _Role):
+                raise ValueError(f"time_words.yaml ({language}): glued {start!r} needs a role")
+            glued.append(fold(start))
+    return _Words(phrases, tuple(glued))
+
+
+def _lookup_role(phrases: dict[str, _Token], start: object) -> _Token | None:
+    return phrases.get(fold(start)) if isinstance(start, str) else None
+
+
+_ROLE = re.compile(r"(?P<role>at|before|after) (?P<value>\S+)")
+
+
+def _parse_role(role: object, language: str) -> _Role:
+    if isinstance(role, str) and (role in _SIMPLE_ROLES or role in _PERIODS):
+        return _Role(role)
+    match = _ROLE.fullmatch(role) if isinstance(role, str) else None
+    if match is not None and match["role"] == "at":
+        hours, _, mins = match["value"].partition(":")
+        if hours.isdigit() and mins.isdigit() and int(hours) < 24 and int(mins) < 60:
+            return _Role("at", int(hours) * 60 + int(mins))
+    elif match is not None and re.fullmatch(r"[+-]\d{1,2}", match["value"]):
+        delta = int(match["value"])
+        if 0 < abs(delta) < 60:
+            return _Role(match["role"], delta)
+    raise ValueError(f"time_words.yaml ({language}): unknown role {role!r}")

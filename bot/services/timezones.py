@@ -9,21 +9,20 @@ The other helpers turn a stored value back into a tzinfo and display labels.
 from __future__ import annotations
 
 import difflib
-import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
-from functools import cache
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
 
-from bot.services.time_of_day import parse_time_of_day
+from bot.services.time_of_day import TimeReading, fold, read_time_of_day
 
 __all__ = [
     "ZoneChoice",
@@ -94,10 +93,7 @@ _PLACE_PREFIX = re.compile(
 )
 _PLACE_SUFFIX = re.compile(r"\s+(?:time|time\s*zone|timezone|tz|here|now)$")
 
-_CLOCK_INTENT = re.compile(r"\b(?:it'?s|it is|now|here|o'?clock)\b")
-_CLOCK_FILLER = re.compile(
-    r"\b(?:it'?s|it|is|now|right|here|currently|local|time|the|at|moment|my|o'?clock)\b|[,;!?]"
-)
+_MAX_HERE_WORDS = 4
 _TIME_SHAPED = re.compile(r"[\d\s:.h]*\d[\d\s:.hapm]*", re.ASCII)
 
 _PUNCTUATION = str.maketrans(
@@ -253,42 +249,75 @@ def _suggest(text: str) -> tuple[str, ...]:
     return tuple(displays)[:_MAX_SUGGESTIONS]
 
 
-# --- "it's 14:30 here" -------------------------------------------------------------------------
+# --- "it's 9pm here" ---------------------------------------------------------------------------
+
+# How far from the stated time the real one may be: "9pm" is often said at 20:47 or 21:20.
+_TOLERANCE = {"hour": 30, "quarter": 8, "minute": 3}
+_ABOUT_TOLERANCE = 15  # added for "around 9", "9ish"
 
 
 def _parse_clock_phrase(text: str, now_utc: datetime) -> ZoneChoice | ZoneProblem | None:
-    rest = " ".join(_CLOCK_FILLER.sub(" ", text).split())
-    wall = parse_time_of_day(rest) if rest else None
-    if wall is not None:
-        name = _offset_name(_offset_from_wall_clock(wall, now_utc))
+    rest, intent = _strip_here_words(text)
+    reading = read_time_of_day(rest) if rest else None
+    if reading is not None:
+        name = _offset_name(_offset_from_wall_clock(reading, now_utc))
         return ZoneChoice(name, "offset", name)
-    if _CLOCK_INTENT.search(text) or _TIME_SHAPED.fullmatch(rest):
+    if intent or _TIME_SHAPED.fullmatch(rest):
         return ZoneProblem("bad_clock_time")
     return None
 
 
-def _offset_from_wall_clock(wall: time, now_utc: datetime) -> int:
-    """Offset in minutes (15-minute steps) that makes `now_utc` read `wall` locally.
+def _strip_here_words(text: str) -> tuple[str, bool]:
+    """Drop "it's", "here", "hier ist es", "у меня сейчас"; True when any was there."""
+    words = [w for w in (w.strip(",;!?") for w in text.split()) if w]
+    here = _here_words()
+    kept: list[str] = []
+    intent = False
+    i = 0
+    while i < len(words):
+        for size in range(min(_MAX_HERE_WORDS, len(words) - i), 0, -1):
+            if fold(" ".join(words[i : i + size])) in here:
+                intent, i = True, i + size
+                break
+        else:
+            kept.append(words[i])
+            i += 1
+    return " ".join(kept), intent
 
-    The wall time may be on the day before or after UTC's date. Near the date line two offsets
-    fit (UTC+13 or UTC-11); we pick the one more zones use right now, then the smaller one.
+
+def _offset_from_wall_clock(reading: TimeReading, now_utc: datetime) -> int:
+    """Offset in minutes that makes `now_utc` read the stated time locally.
+
+    People round: "9pm" at 12:13 UTC means UTC+09:00, not UTC+08:45. So the offsets considered
+    are whole hours plus the :30 and :45 offsets some place uses right now, and a whole hour
+    wins whenever it is within what the person's rounding allows (about half an hour for "9pm",
+    a few minutes for "8:47"). Otherwise the closest offset wins. The stated time may be on the
+    day before or after UTC's date; near the date line two offsets fit (UTC+13 or UTC-11), and
+    the one more places use right now wins.
     """
     now = now_utc.astimezone(UTC).replace(tzinfo=None)
-    candidates: list[int] = []
-    for days in (-1, 0, 1):
-        local = datetime.combine(now.date() + timedelta(days=days), wall)
-        minutes = (local - now).total_seconds() / 60
-        rounded = math.floor(minutes / _OFFSET_STEP + 0.5) * _OFFSET_STEP
-        if _MIN_OFFSET <= rounded <= _MAX_OFFSET:
-            candidates.append(rounded)
-    if len(candidates) == 1:
-        return candidates[0]
     in_use = _offsets_in_use(now_utc)
-    return max(candidates, key=lambda m: (in_use[m], -abs(m), m))
+    offsets = set(range(_MIN_OFFSET, _MAX_OFFSET + 1, 60)) | set(in_use)
+    tolerance = _TOLERANCE[reading.precision] + (_ABOUT_TOLERANCE if reading.approximate else 0)
+    scored: list[tuple[float, int]] = []
+    for days in (-1, 0, 1):
+        local = datetime.combine(now.date() + timedelta(days=days), reading.time)
+        exact = (local - now).total_seconds() / 60
+        scored.extend((abs(offset - exact), offset) for offset in offsets)
+    close = [(error, offset) for error, offset in scored if error <= tolerance]
+    if close:
+        return min(close, key=lambda c: (c[1] % 60 != 0, -in_use[c[1]], c[0], abs(c[1])))[1]
+    return min(scored, key=lambda c: (c[0], c[1] % 60 != 0, -in_use[c[1]], abs(c[1])))[1]
 
 
 def _offsets_in_use(now_utc: datetime) -> Counter[int]:
-    """How many real places sit at each offset (in minutes) at `now_utc`."""
+    """How many real places sit at each offset (in minutes) at `now_utc` (per UTC hour)."""
+    hour = now_utc.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return _offsets_in_use_at(hour)
+
+
+@lru_cache(maxsize=8)
+def _offsets_in_use_at(now_utc: datetime) -> Counter[int]:
     counts: Counter[int] = Counter()
     for name in _iana_names():
         if name.split("/", 1)[0] in _PLACE_AREAS:
@@ -346,6 +375,19 @@ def _require_aware(now_utc: datetime) -> None:
 
 
 # --- data, loaded once -------------------------------------------------------------------------
+
+
+@cache
+def _here_words() -> frozenset[str]:
+    """Read time_words_here.yaml: per language, the words around "it's 9pm here"."""
+    path = resources.files("bot.services") / "data" / "time_words_here.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(
+        isinstance(words, list) and all(isinstance(w, str) for w in words)
+        for words in data.values()
+    ):
+        raise ValueError("time_words_here.yaml must map languages to lists of words")
+    return frozenset(fold(w) for words in data.values() for w in words)
 
 
 @cache

@@ -265,26 +265,29 @@ def test_offsets_out_of_range(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "now_utc", "name"),
     [
-        ("it's 14:30 here", NOW, "UTC+02:30"),
-        ("it’s 14:30 here", NOW, "UTC+02:30"),
-        ("It is 2:30pm", NOW, "UTC+02:30"),
-        ("now 14:30", NOW, "UTC+02:30"),
-        ("14:30", NOW, "UTC+02:30"),
-        ("2.30 pm", NOW, "UTC+02:30"),
+        # No place is at UTC+02:30: the nearest offset a place uses (UTC+02:00 and UTC+03:00
+        # are equally near; more places use UTC+02:00).
+        ("it's 14:30 here", NOW, "UTC+02:00"),
+        ("it’s 14:30 here", NOW, "UTC+02:00"),
+        ("It is 2:30pm", NOW, "UTC+02:00"),
+        ("now 14:30", NOW, "UTC+02:00"),
+        ("14:30", NOW, "UTC+02:00"),
+        ("2.30 pm", NOW, "UTC+02:00"),
+        ("17:30", NOW, "UTC+05:30"),  # India and Sri Lanka
         ("here it is 9am", NOW, "UTC-03:00"),
         ("it's noon", NOW, "UTC"),
         ("12", NOW, "UTC"),
         ("2000", NOW, "UTC+08:00"),
         ("17:45", NOW, "UTC+05:45"),
         # wall time on the next / previous day
-        ("it's 01:30 here", datetime(2025, 1, 15, 23, 0, tzinfo=UTC), "UTC+02:30"),
+        ("it's 01:30 here", datetime(2025, 1, 15, 23, 0, tzinfo=UTC), "UTC+02:00"),
         ("22:00", datetime(2025, 1, 15, 1, 0, tzinfo=UTC), "UTC-03:00"),
         ("11pm", datetime(2025, 1, 15, 2, 0, tzinfo=UTC), "UTC-03:00"),
-        # a minute or two of typing is rounded to the 15-minute grid
+        # a minute or two of typing is rounded away
         ("12:05", datetime(2025, 1, 15, 10, 7, 40, tzinfo=UTC), "UTC+02:00"),
         ("9:58", datetime(2025, 1, 15, 12, 1, 0, tzinfo=UTC), "UTC-02:00"),
         # now_utc given in another zone is still the same instant
-        ("14:30", datetime(2025, 1, 15, 13, 0, tzinfo=timezone(timedelta(hours=1))), "UTC+02:30"),
+        ("14:30", datetime(2025, 1, 15, 13, 0, tzinfo=timezone(timedelta(hours=1))), "UTC+02:00"),
         # near the date line two offsets fit; the one real places use wins
         ("01:00", NOW, "UTC+13:00"),  # New Zealand summer, not UTC-11
         ("00:00", NOW, "UTC+12:00"),  # nobody lives at UTC-12
