@@ -212,6 +212,9 @@ async def cheer(turn: Turn) -> None:
 
 @handler
 async def membership(turn: Turn) -> None:
+    """The bot's own status in a group. A join only records the group: the hello waits for the
+    "added" service message (:func:`added`), which a supergroup migration never sends, so a
+    migrated group is not greeted a second time."""
     change = turn.update.my_chat_member
     if (
         change is None
@@ -224,14 +227,28 @@ async def membership(turn: Turn) -> None:
         await groups.left(turn.session, change.chat.id, turn.now)
     elif change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
         await groups.joined(turn.session, change.chat.id, None, turn.now)
-        turn.say(Say("group.joined"))
+
+
+@handler
+async def added(turn: Turn) -> None:
+    """Someone added the bot to a group: say hello once."""
+    message = turn.update.effective_message
+    me = turn.context.bot.id
+    if message is None or not any(m.id == me for m in message.new_chat_members or ()):
+        return
+    await groups.joined(turn.session, turn.chat_id, None, turn.now)
+    turn.say(Say("group.joined"))
 
 
 @handler
 async def migration(turn: Turn) -> None:
+    """Group → supergroup. The supergroup's own ``migrate_from_chat_id`` message carries the
+    move: it is handled in order with the supergroup's join event (which Telegram may send
+    first), so the two never race. The old group's ``migrate_to_chat_id`` message needs no
+    work; a send that still goes to the old id learns the new one (handlers.scheduled)."""
     message = turn.update.effective_message
-    if message is not None and message.migrate_to_chat_id:
-        await groups.migrated(turn.session, message.chat.id, message.migrate_to_chat_id)
+    if message is not None and message.migrate_from_chat_id:
+        await groups.migrated(turn.session, message.migrate_from_chat_id, message.chat.id, turn.now)
 
 
 def register(app: RuntimeApp) -> None:
@@ -243,3 +260,4 @@ def register(app: RuntimeApp) -> None:
     app.add_handler(CallbackQueryHandler(on_checkin_tap, pattern=r"^gc:1:"))
     app.add_handler(ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER), group=1)
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration))
+    app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS & GROUPS, added))

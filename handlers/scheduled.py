@@ -21,7 +21,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.db.models import Group, User
@@ -130,6 +130,7 @@ class Outcomes:
     kicked: list[int] = field(default_factory=list)
     failed: list[tuple[Claimed, float | None]] = field(default_factory=list)
     unsent: list[int] = field(default_factory=list)  # claimed, not tried: handed back
+    migrated: list[tuple[int, int]] = field(default_factory=list)  # group (old id, new id)
 
 
 class Pacer:
@@ -330,6 +331,8 @@ async def _record(rt: Runtime, outcomes: Outcomes) -> None:
         await outbox.record_sent(session, outcomes.sent, finished)
         await outbox.record_dropped(session, outcomes.dropped)
         await outbox.release(session, outcomes.unsent)
+        for old_id, new_id in outcomes.migrated:
+            await groups.migrated(session, old_id, new_id, finished)
         for user_id in outcomes.blocked:
             await mark_blocked(session, user_id, finished)
         for chat_id in outcomes.kicked:
@@ -361,25 +364,35 @@ async def _prepare(session: AsyncSession, item: Claimed) -> Job | None:
     return Job(item, reply, user.language_code, week=week) if reply else None
 
 
-async def _send(app: RuntimeApp, rt: Runtime, job: Job, outcomes: Outcomes) -> None:
+async def _send(
+    app: RuntimeApp, rt: Runtime, job: Job, outcomes: Outcomes, chat_id: int | None = None
+) -> None:
     item = job.item
+    chat_id = item.chat_id if chat_id is None else chat_id
     renderer = Renderer(rt.content.texts(job.language))
     try:
         sent = job.week is not None and await stats_feature.send_review_with_chart(
-            app, item.chat_id, renderer, job.reply, job.week
+            app, chat_id, renderer, job.reply, job.week
         )
         for message in [] if sent else renderer.messages([job.reply]):
             await app.bot.send_message(
-                item.chat_id,
+                chat_id,
                 message.text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=message.markup,
                 message_thread_id=job.thread_id,
             )
+    except ChatMigrated as exc:  # the group became a supergroup: send there, and move it there
+        new_id = int(exc.new_chat_id)
+        if item.group_id is None or new_id == chat_id:
+            outcomes.failed.append((item, None))
+            return
+        outcomes.migrated.append((chat_id, new_id))
+        await _send(app, rt, job, outcomes, new_id)
     except Forbidden:
         outcomes.dropped.append(item.id)
         if item.group_id is not None:
-            outcomes.kicked.append(item.chat_id)
+            outcomes.kicked.append(chat_id)
         elif item.user_id is not None:
             outcomes.blocked.append(item.user_id)
     except RetryAfter as exc:

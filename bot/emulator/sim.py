@@ -338,8 +338,17 @@ class SimGroup(_ChatView):
     async def tap(self, user: SimUser, label: str, *, message: BotMessage | None = None) -> str:
         return self._tap(user.info, label, message)
 
-    async def migrate_to_supergroup(self) -> SimGroup:
-        """Upgrade a basic group as Telegram does; the old id then answers "upgraded" errors."""
+    async def migrate_to_supergroup(
+        self, *, join_first: bool = False, bot_told: bool = True
+    ) -> SimGroup:
+        """Upgrade a basic group as Telegram does; the old id then answers "upgraded" errors.
+
+        A bot in the group gets three updates: the old group's ``migrate_to_chat_id`` message,
+        the supergroup's ``migrate_from_chat_id`` message, and its own join event
+        (my_chat_member, "left" to its status) in the supergroup. Telegram does not promise
+        their order: ``join_first`` sends the join event before the other two. ``bot_told=False``
+        sends none of them, as for a bot that was offline longer than Telegram keeps updates
+        (24 hours); its next send to the old id is how it learns."""
         old = self._chat
         if old.type != "group":
             raise ValueError(f"chat {old.id} is already a {old.type}")
@@ -355,9 +364,14 @@ class SimGroup(_ChatView):
         actor = self._actor()
         leaving = user_message(old, actor, {"migrate_to_chat_id": new.id})
         arriving = user_message(new, actor, {"migrate_from_chat_id": old.id})
-        if old.bot_status in ("member", "administrator"):
-            self._state.updates.push({"message": copy.deepcopy(leaving)})
-            self._state.updates.push({"message": copy.deepcopy(arriving)})
+        updates = [{"message": leaving}, {"message": arriving}]
+        if new.bot_status in ("member", "administrator"):
+            who = user_json(actor) if actor is not None else self._state.bot_user
+            join = my_chat_member(new, who, self._state.bot_user, "left", new.bot_status)
+            updates.insert(0 if join_first else 2, join)
+            if bot_told:
+                for update in updates:
+                    self._state.updates.push(copy.deepcopy(update))
         old.migrated_to = new.id
         return SimGroup(self._state, new)
 

@@ -68,17 +68,44 @@ async def left(session: AsyncSession, chat_id: int, now: datetime) -> None:
     )
 
 
-async def migrated(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
-    """Group → supergroup: same settings and schedule, new chat id (pending messages follow)."""
+async def migrated(
+    session: AsyncSession, old_chat_id: int, new_chat_id: int, now: datetime
+) -> Group | None:
+    """Group → supergroup: same settings and schedule, new chat id (pending messages follow).
+
+    Telegram may deliver the bot's join event for the supergroup first, which made a row of its
+    own (:func:`joined`); that row is folded into the old one. Its settings win only if an admin
+    changed them since. Calling this again (both migration messages, a send that learned the
+    new id) changes nothing."""
     group = await by_chat(session, old_chat_id)
-    if group is None or await by_chat(session, new_chat_id) is not None:
-        return
-    group.chat_id = new_chat_id
+    fresh = await by_chat(session, new_chat_id)
+    if group is None:
+        return fresh
+    if fresh is not None:
+        for model in (GroupCheckIn, GroupWin, ScheduledMessage):
+            await session.execute(
+                update(model).where(model.group_id == fresh.id).values(group_id=group.id)
+            )
+        changed = fresh.updated_at > fresh.created_at or group.active != fresh.active
+        if fresh.updated_at > fresh.created_at:
+            for name in ("thread_id", "timezone", "checkin_time", "checkin_on", "recap_on"):
+                setattr(group, name, getattr(fresh, name))
+        group.active = fresh.active
+        await session.delete(fresh)
+        await session.flush()  # the supergroup's id is free before the old row takes it
+        if changed:
+            reschedule(group, now)
+    group.chat_id, group.updated_at = new_chat_id, now
     await session.execute(
         update(ScheduledMessage)
-        .where(ScheduledMessage.group_id == group.id, ScheduledMessage.status == "pending")
+        .where(
+            ScheduledMessage.group_id == group.id,
+            ScheduledMessage.status.in_(("pending", "claimed")),
+        )
         .values(chat_id=new_chat_id)
     )
+    await session.flush()
+    return group
 
 
 def reschedule(group: Group, now: datetime) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import Group, GroupVote, ScheduledMessage
@@ -204,3 +205,55 @@ async def test_anonymous_admin_sets_up_the_group_and_shares_a_win(bot: BotHarnes
     assert "Group" not in celebration.text.replace("in the group", "")
     await group.send(member, "/groupsettings")  # a member posting as themselves is still asked
     assert "Only group admins" in (await group.next_message()).text
+
+
+async def a_basic_group_with_checkins(bot: BotHarness) -> tuple[SimGroup, SimUser]:
+    admin = bot.user("Sam")
+    group = bot.emulator.group("Old group")
+    group.add_member(admin, admin=True)
+    await group.add_bot(admin)
+    await group.next_message()
+    await group.send(admin, "/groupsettings zone Berlin")
+    view = await group.next_message()
+    await group.tap(admin, "Daily check-in on/off", message=view)
+    await bot.settle()
+    return group, admin
+
+
+async def the_groups(bot: BotHarness) -> list[Group]:
+    async with bot.sessions() as session:
+        return list((await session.execute(select(Group))).scalars())
+
+
+@pytest.mark.parametrize("join_first", [False, True], ids=["migration-first", "join-first"])
+async def test_migration_in_either_order_is_one_group_greeted_once(
+    bot: BotHarness, join_first: bool
+) -> None:
+    group, _ = await a_basic_group_with_checkins(bot)
+    supergroup = await group.migrate_to_supergroup(join_first=join_first)
+    await bot.settle()
+    await supergroup.expect_silence()  # no second hello
+    [stored] = await the_groups(bot)
+    assert (stored.chat_id, stored.active, stored.checkin_on) == (supergroup.id, True, True)
+    assert stored.timezone == "Europe/Berlin"
+    bot.clock.current = stored.next_checkin_at  # type: ignore[assignment]
+    assert await dispatch_due(bot.instances[-1]) == 1
+    assert "check-in" in (await supergroup.next_message()).text.lower()
+
+
+async def test_a_send_to_the_old_group_id_moves_to_the_supergroup(bot: BotHarness) -> None:
+    group, _ = await a_basic_group_with_checkins(bot)
+    supergroup = await group.migrate_to_supergroup(bot_told=False)  # the bot missed the news
+    [stored] = await the_groups(bot)
+    bot.clock.current = stored.next_checkin_at  # type: ignore[assignment]
+    assert await dispatch_due(bot.instances[-1]) == 1
+    assert "check-in" in (await supergroup.next_message()).text.lower()
+    [refused] = bot.emulator.errors  # the one send Telegram refused, naming the new id
+    assert refused.description == "Bad Request: group chat was upgraded to a supergroup chat"
+    bot.emulator.errors.clear()
+    [stored] = await the_groups(bot)
+    assert stored.chat_id == supergroup.id
+    bot.clock.advance(timedelta(days=1))
+    assert await dispatch_due(bot.instances[-1]) == 1
+    assert "check-in" in (await supergroup.next_message()).text.lower()
+    assert bot.emulator.errors == []

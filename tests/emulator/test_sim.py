@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import ChatMigrated
 
 from bot.emulator import Emulator
 from tests.emulator.helpers import assert_shape, raw_updates
@@ -198,6 +199,45 @@ async def test_migration_messages(emu: Emulator, http: httpx.AsyncClient) -> Non
         "title": "Job seekers",
     }
     assert supergroup.type == "supergroup" and str(supergroup.id).startswith("-100")
+
+
+async def test_migration_join_event_in_either_order(
+    emu: Emulator, http: httpx.AsyncClient, bot: Bot
+) -> None:
+    owner = emu.user()
+    first, second, third = emu.group("A"), emu.group("B"), emu.group("C")
+    for group in (first, second, third):
+        group.add_member(owner, creator=True)
+        await group.add_bot(owner)
+    await raw_updates(http)
+    new_first = await first.migrate_to_supergroup()
+    new_second = await second.migrate_to_supergroup(join_first=True)
+    await third.migrate_to_supergroup(bot_told=False)
+    updates = await raw_updates(http, offset=-6)
+    kinds = [
+        "join"
+        if "my_chat_member" in u
+        else "to"
+        if "migrate_to_chat_id" in u["message"]
+        else "from"
+        for u in updates
+    ]
+    assert kinds == ["to", "from", "join", "join", "to", "from"]
+    join = updates[3]["my_chat_member"]
+    assert join["chat"]["id"] == new_second.id
+    assert (join["old_chat_member"]["status"], join["new_chat_member"]["status"]) == (
+        "left",
+        "member",
+    )
+    assert updates[2]["my_chat_member"]["chat"]["id"] == new_first.id
+    for update in updates:
+        assert_shape("Update", update)
+    with pytest.raises(ChatMigrated) as raised:  # the old id answers as Telegram does
+        await bot.send_message(third.id, "still there?")
+    assert raised.value.new_chat_id < -1_000_000_000_000
+    assert emu.errors[-1].description == (
+        "Bad Request: group chat was upgraded to a supergroup chat"
+    )
 
 
 async def test_forum_topic_messages(emu: Emulator, http: httpx.AsyncClient) -> None:
