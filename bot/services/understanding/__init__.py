@@ -120,9 +120,13 @@ def _negated(text: str, start: int, lex: Lexicon) -> bool:
     return False
 
 
-def _scores(text: str, lex: Lexicon) -> Scores:
+def _scores(text: str, lex: Lexicon, weak: bool) -> Scores:
+    """Each kind's topics and their points; ``weak`` False skips the weak entries (for a list
+    of another language than the text's, where a short word like "no" means something else)."""
     scores: Scores = {}
     for rule in lex.rules:
+        if rule.weight < STRONG and not weak:
+            continue
         for match in rule.pattern.finditer(text):
             if rule.kind in _NEGATABLE and _negated(text, match.start(), lex):
                 continue
@@ -132,8 +136,9 @@ def _scores(text: str, lex: Lexicon) -> Scores:
 
 
 def _best_topic(topics: dict[str | None, int], allowed: tuple[str, ...]) -> str | None:
-    named = [(score, t) for t, score in topics.items() if t in allowed and score > 0]
-    return max(named)[1] if named else None
+    """The highest-scoring topic; on a tie, the one listed first in ``allowed``."""
+    named = [(score, -allowed.index(t), t) for t, score in topics.items() if t in allowed and score]
+    return max(named)[2] if named else None
 
 
 def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
@@ -171,11 +176,12 @@ def _read(text: str, language_hint: str | None) -> Reading:
     if crisis.detect(text).matched:
         return Reading("distress", language)
     normal = normalise(text)
-    order = dict.fromkeys([language, _language.hint_language(language_hint) or language, "en"])
+    own = {language, _language.hint_language(language_hint) or language}
+    order = dict.fromkeys([language, *sorted(own), "en"])
     lexicons = [lex for code in order if (lex := lexicon(code)) is not None]
     best: tuple[tuple[int, int], Kind, str | None, Scores] = ((0, 0), "unsure", None, {})
     for lex in lexicons:
-        scores = _scores(normal, lex)
+        scores = _scores(normal, lex, weak=lex.language in own)
         strength, kind, topic = _decide(scores)
         if strength > best[0]:
             best = (strength, kind, topic, scores)
