@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 from telegram import (
     BotCommand,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
@@ -123,17 +125,48 @@ async def stop_polling(app: RuntimeApp) -> None:
         await poller.stop()
 
 
+def telegram_language(locale: str, content: Content) -> str | None:
+    """The language_code Telegram files a locale's menus and profile under: "" for the default
+    locale, the locale itself if it is a two-letter ISO 639-1 code (Telegram refuses anything
+    else, such as "pt-br"), None to skip it."""
+    if locale == content.default_locale:
+        return ""
+    return locale if re.fullmatch(r"[a-z]{2}", locale) else None
+
+
 async def register_commands(app: RuntimeApp, content: Content) -> None:
-    """Publish the command menus for private chats and groups, in every shipped language."""
+    """Publish the command menus for private chats, groups and group admins (who alone see
+    /groupsettings), and the bot's profile texts, in every shipped language."""
     for locale in content.catalogs:
+        language = telegram_language(locale, content)
+        if language is None:
+            log.warning("locale %s: not a two-letter code, so no menus or profile for it", locale)
+            continue
         texts = content.texts(locale)
-        language = "" if locale == content.default_locale else locale
-        for scope, section in (
-            (BotCommandScopeAllPrivateChats(), "commands.private"),
-            (BotCommandScopeAllGroupChats(), "commands.group"),
+        group = texts.section("commands.group")
+        for scope, items in (
+            (BotCommandScopeAllPrivateChats(), texts.section("commands.private")),
+            (BotCommandScopeAllGroupChats(), group),
+            (
+                BotCommandScopeAllChatAdministrators(),
+                {**group, **texts.section("commands.group_admins")},
+            ),
         ):
-            commands = [BotCommand(name, text) for name, text in texts.section(section).items()]
+            commands = [BotCommand(name, text) for name, text in items.items()]
             await app.bot.set_my_commands(commands, scope=scope, language_code=language or None)
+        await register_profile(app, content, locale, language)
+
+
+async def register_profile(app: RuntimeApp, content: Content, locale: str, language: str) -> None:
+    """The description ("What can this bot do?") and the short one, from content/*/profile.yaml.
+    Other locales only set what they translate; the default covers everyone else."""
+    own = content.catalogs[locale].texts
+    if language == "" or "profile.description" in own:
+        description = content.texts(locale)("profile.description", variant=0)
+        await app.bot.set_my_description(description, language_code=language or None)
+    if language == "" or "profile.short_description" in own:
+        short = content.texts(locale)("profile.short_description", variant=0)
+        await app.bot.set_my_short_description(short, language_code=language or None)
 
 
 async def start_without_runner(app: RuntimeApp) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from bot.emulator.dispatch import Dispatcher
 from bot.emulator.errors import ApiReject, too_many_requests
 from bot.emulator.limits import RateLimiter
-from bot.emulator.methods.bot import scope_key
+from bot.emulator.methods.bot import default_admin_rights, scope_key
 from bot.emulator.models import ApiCall, ApiError
 from bot.emulator.server import ApiServer
 from bot.emulator.sim import SimGroup, SimUser
@@ -178,6 +178,20 @@ class Emulator:
         """The command list setMyCommands stored for exactly this scope and language."""
         stored = self._state.commands.get((scope_key(scope_type, chat_id, user_id), language_code))
         return [(c["command"], c["description"]) for c in stored or []]
+
+    def description(self, language_code: str = "") -> str:
+        """What "What can this bot do?" shows a person whose app is in ``language_code``."""
+        texts = self._state.descriptions
+        return texts.get(language_code) or texts.get("", "")
+
+    def short_description(self, language_code: str = "") -> str:
+        """The bot's profile line (and the text sent with a shared link to it)."""
+        texts = self._state.short_descriptions
+        return texts.get(language_code) or texts.get("", "")
+
+    def default_administrator_rights(self, *, for_channels: bool = False) -> dict[str, Any]:
+        """The admin rights Telegram suggests when someone adds the bot as an administrator."""
+        return default_admin_rights(self._state, for_channels)
 
     def fail_next(
         self, method: str, error_code: int = 500, *, count: int = 1, retry_after: int | None = None

@@ -33,6 +33,12 @@ METHODS: tuple[str, ...] = (
     "deleteMyCommands",
     "setChatMenuButton",
     "getChatMenuButton",
+    "setMyDescription",
+    "getMyDescription",
+    "setMyShortDescription",
+    "getMyShortDescription",
+    "setMyDefaultAdministratorRights",
+    "getMyDefaultAdministratorRights",
     "sendMessage",
     "sendDocument",
     "sendPhoto",
@@ -77,6 +83,9 @@ OUTPUT_TYPES: tuple[str, ...] = (
     "File",
     "WebhookInfo",
     "ForumTopicCreated",
+    "BotDescription",
+    "BotShortDescription",
+    "ChatAdministratorRights",
 )
 
 _TYPE_NAME = re.compile(r"[A-Z][A-Za-z]+")

@@ -131,6 +131,10 @@ class State:
         self.callback_answers: dict[int, list[CallbackAnswer]] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.default_menu_button: dict[str, Any] | None = None
+        # Bot profile, per language code ("" = everyone without a version of their own).
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
+        self.default_admin_rights: dict[bool, dict[str, Any]] = {}  # key: for channels
         self.calls: list[ApiCall] = []
         self.errors: list[ApiError] = []
         self.warnings: list[str] = []

@@ -232,6 +232,46 @@ async def test_commands_by_scope_and_language(bot: Bot, emu: Emulator) -> None:
     assert emu.commands() == []
 
 
+@pytest.mark.parametrize("code", ["en-US", "pt_BR", "eng", "EN", "e"])
+async def test_language_codes_are_two_letters(bot: Bot, emu: Emulator, code: str) -> None:
+    from telegram import BotCommand
+
+    with pytest.raises(BadRequest, match=r"(?i)two-letter ISO 639-1"):
+        await bot.set_my_commands([BotCommand("start", "Begin")], language_code=code)
+    with pytest.raises(BadRequest, match=r"(?i)two-letter ISO 639-1"):
+        await bot.set_my_description("Hello", language_code=code)
+    assert emu.commands(language_code=code) == []
+
+
+async def test_profile_descriptions_with_their_limits(bot: Bot, emu: Emulator) -> None:
+    await bot.set_my_description("d" * 512)
+    await bot.set_my_description("Hallo", language_code="de")
+    await bot.set_my_short_description("s" * 120)
+    assert emu.description() == "d" * 512 and emu.description("de") == "Hallo"
+    assert emu.description("fr") == "d" * 512  # no French version: the default shows
+    assert (await bot.get_my_description("de")).description == "Hallo"
+    assert (await bot.get_my_short_description()).short_description == "s" * 120
+    with pytest.raises(BadRequest, match="too long"):
+        await bot.set_my_description("d" * 513)
+    with pytest.raises(BadRequest, match="too long"):
+        await bot.set_my_short_description("s" * 121)
+    await bot.set_my_description("", language_code="de")  # removes the German version
+    assert emu.description("de") == "d" * 512
+
+
+async def test_default_administrator_rights(bot: Bot, emu: Emulator) -> None:
+    from telegram import ChatAdministratorRights
+
+    assert emu.default_administrator_rights()["can_delete_messages"] is False
+    wanted = ChatAdministratorRights.no_rights()
+    wanted = ChatAdministratorRights(**{**wanted.to_dict(), "can_manage_chat": True})
+    await bot.set_my_default_administrator_rights(wanted)
+    rights = await bot.get_my_default_administrator_rights()
+    assert rights.can_manage_chat is True and rights.can_delete_messages is False
+    assert emu.default_administrator_rights()["can_manage_chat"] is True
+    assert emu.default_administrator_rights(for_channels=True)["can_manage_chat"] is False
+
+
 @pytest.mark.parametrize(
     ("command", "description", "error"),
     [

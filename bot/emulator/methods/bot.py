@@ -7,12 +7,15 @@ from typing import Any
 
 from bot.emulator.errors import bad_request
 from bot.emulator.methods.base import Method
-from bot.emulator.objects import file_json
+from bot.emulator.objects import ADMIN_RIGHTS, file_json
 from bot.emulator.state import State
 
 MAX_COMMANDS = 100
-MAX_DESCRIPTION = 256
+MAX_DESCRIPTION = 256  # one command's description
+MAX_BOT_DESCRIPTION = 512  # setMyDescription: "0-512 characters"
+MAX_SHORT_DESCRIPTION = 120  # setMyShortDescription: "0-120 characters"
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")  # "A two-letter ISO 639-1 language code"
 _GLOBAL_SCOPES = frozenset(
     {"default", "all_private_chats", "all_group_chats", "all_chat_administrators"}
 )
@@ -25,10 +28,20 @@ def scope_key(
     return ":".join(str(part) for part in (scope_type, chat_id, user_id) if part is not None)
 
 
+def language_code(params: dict[str, Any]) -> str:
+    """The call's language_code: empty (everyone without a dedicated version) or two letters.
+    Telegram refuses the rest ("en-US", "pt_BR", "eng"); its exact wording is not documented,
+    so this one is the emulator's."""
+    code = params.get("language_code") or ""
+    if code and not _LANGUAGE_CODE.match(code):
+        raise bad_request(f"invalid language code {code!r}: a two-letter ISO 639-1 code expected")
+    return str(code)
+
+
 def _scope(state: State, params: dict[str, Any]) -> tuple[str, str]:
     scope = params.get("scope") or {"type": "default"}
     kind = scope["type"]
-    language = params.get("language_code", "")
+    language = language_code(params)
     if kind in _GLOBAL_SCOPES:
         return scope_key(kind), language
     if kind not in ("chat", "chat_administrators", "chat_member"):
@@ -96,6 +109,65 @@ async def get_chat_menu_button(state: State, params: dict[str, Any]) -> Any:
     return chat_button or state.default_menu_button or {"type": "default"}
 
 
+async def set_my_description(state: State, params: dict[str, Any]) -> Any:
+    text = params.get("description") or ""
+    if len(text) > MAX_BOT_DESCRIPTION:
+        raise bad_request("description is too long")
+    _store(state.descriptions, language_code(params), text)
+    return True
+
+
+async def get_my_description(state: State, params: dict[str, Any]) -> Any:
+    return {"description": _stored(state.descriptions, language_code(params))}
+
+
+async def set_my_short_description(state: State, params: dict[str, Any]) -> Any:
+    text = params.get("short_description") or ""
+    if len(text) > MAX_SHORT_DESCRIPTION:
+        raise bad_request("short description is too long")
+    _store(state.short_descriptions, language_code(params), text)
+    return True
+
+
+async def get_my_short_description(state: State, params: dict[str, Any]) -> Any:
+    return {"short_description": _stored(state.short_descriptions, language_code(params))}
+
+
+def _store(texts: dict[str, str], language: str, text: str) -> None:
+    """An empty text removes the language's own version (the default then shows)."""
+    if text:
+        texts[language] = text
+    else:
+        texts.pop(language, None)
+
+
+def _stored(texts: dict[str, str], language: str) -> str:
+    return texts.get(language) or texts.get("", "")
+
+
+async def set_my_default_administrator_rights(state: State, params: dict[str, Any]) -> Any:
+    for_channels = bool(params.get("for_channels"))
+    rights = params.get("rights")
+    if rights:
+        state.default_admin_rights[for_channels] = dict(rights)
+    else:
+        state.default_admin_rights.pop(for_channels, None)
+    return True
+
+
+async def get_my_default_administrator_rights(state: State, params: dict[str, Any]) -> Any:
+    for_channels = bool(params.get("for_channels"))
+    return default_admin_rights(state, for_channels)
+
+
+def default_admin_rights(state: State, for_channels: bool = False) -> dict[str, Any]:
+    """The rights suggested when the bot is added as an administrator (none set: all off)."""
+    stored = state.default_admin_rights.get(for_channels, {})
+    rights: dict[str, Any] = {"is_anonymous": False, **dict.fromkeys(ADMIN_RIGHTS, False)}
+    rights.update(stored)
+    return rights
+
+
 async def get_file(state: State, params: dict[str, Any]) -> Any:
     return file_json(state.file(params["file_id"]))
 
@@ -110,4 +182,10 @@ METHODS: dict[str, Method] = {
     "setChatMenuButton": set_chat_menu_button,
     "getChatMenuButton": get_chat_menu_button,
     "getFile": get_file,
+    "setMyDescription": set_my_description,
+    "getMyDescription": get_my_description,
+    "setMyShortDescription": set_my_short_description,
+    "getMyShortDescription": get_my_short_description,
+    "setMyDefaultAdministratorRights": set_my_default_administrator_rights,
+    "getMyDefaultAdministratorRights": get_my_default_administrator_rights,
 }
