@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, PlanAction, Rejection, User
-from bot.services import outbox, reflection
+from bot.services import outbox, plan, reflection
 from bot.services.business_days import business_days_later
-from bot.services.feedback_tags import TAGS, read_feedback
+from bot.services.feedback_tags import TAGS, focus, read_feedback
 from bot.services.flow_engine import Accepted, Flow, Step, free_text, options
 from bot.services.flows import FlowContext
 from bot.services.history import short_date
@@ -37,6 +37,8 @@ TAG_ACTIONS = {
     "nerves": "nerves",
 }
 OPEN = ("sent", "followed_up")
+# A name that starts with one of these is greeted in full ("Hi Dr. Chen"), never "Hi Dr.".
+TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "sir", "madam"})
 
 
 REQUEST_FLOW = Flow(
@@ -88,17 +90,34 @@ LOG_FLOW = Flow(
 
 
 def template_key(request: FeedbackRequest) -> str:
+    """Every kind has a long and a short form in each tone (a LinkedIn message is short)."""
     short = request.short or request.channel == "linkedin"
-    if request.kind == "ask":
-        return f"feedback.templates.ask.{'short' if short else request.tone}"
-    return f"feedback.templates.{request.kind}.{'short' if short else 'email'}"
+    tone = request.tone if request.tone in TONES else "warm"
+    return f"feedback.templates.{request.kind}.{'short' if short else 'long'}.{tone}"
+
+
+def first_name(name: str) -> str:
+    """The first name for a warm or brief greeting ("Maria Lopez" -> "Maria"); a name that
+    starts with a title ("Dr. Chen") is kept whole."""
+    parts = name.split()
+    if len(parts) < 2 or parts[0].rstrip(".").casefold() in TITLES:
+        return " ".join(parts)
+    return parts[0]
 
 
 def _greeting(request: FeedbackRequest) -> Ref:
-    formal = "_formal" if request.tone == "formal" else ""
-    if request.their_name:
-        return Ref(f"feedback.greeting.named{formal}", {"name": request.their_name})
-    return Ref(f"feedback.greeting.unnamed{formal}")
+    tone = request.tone if request.tone in TONES else "warm"
+    name = " ".join((request.their_name or "").split())
+    if name:
+        shown = name if tone == "formal" else first_name(name)
+        return Ref(f"feedback.greeting.named.{tone}", {"name": shown})
+    if tone == "formal":
+        return Ref(f"feedback.greeting.unnamed.formal.{_recipient(request)}")
+    return Ref(f"feedback.greeting.unnamed.{tone}")
+
+
+def _recipient(request: FeedbackRequest) -> str:
+    return request.recipient if request.recipient in RECIPIENTS else "hr"
 
 
 def _phrase(family: str, went_well: Sequence[str]) -> Ref:
@@ -109,13 +128,19 @@ def _phrase(family: str, went_well: Sequence[str]) -> Ref:
 def draft_params(
     request: FeedbackRequest, signature: str, went_well: Sequence[str]
 ) -> dict[str, object]:
+    tone = request.tone if request.tone in TONES else "warm"
+    who = _recipient(request)
+    role = request.role or Ref("feedback.role_fallback")
+    company = request.company or Ref(f"feedback.draft_company.{who}")
     return {
         "greeting": _greeting(request),
-        "role": request.role or Ref("feedback.role_fallback"),
-        "company": request.company or Ref("feedback.company_fallback"),
+        "thanks": Ref(f"feedback.thanks.{who}.{tone}", {"role": role, "company": company}),
+        "request": Ref(f"feedback.request.{who}.{tone}", {"company": company}),
+        "role": role,
+        "company": company,
         "valued": _phrase("valued", went_well),
         "strength": _phrase("strength", went_well),
-        "signoff": Ref(f"feedback.signoff.{request.tone}"),
+        "signoff": Ref(f"feedback.signoff.{tone}"),
         "your_name": signature,
     }
 
@@ -361,6 +386,19 @@ class RequestSpec:
         return [await view(ctx.session, ctx.user, request)]
 
 
+def steps_added(tags: Sequence[str], actions: Sequence[PlanAction], reply: str) -> RefList:
+    """The steps just added, each in the feedback's own words where it names something
+    specific ("design systems at scale"), else the step as /plan shows it."""
+    items = []
+    for tag, action in zip(tags, actions, strict=True):
+        words = focus(reply, tag)
+        if words:
+            items.append(Ref(f"feedback.focused.{tag}", {"focus": words}, variant=action.variant))
+        else:
+            items.append(plan.action_text(action))
+    return RefList(tuple(items), separator="\n", prefix="• ")
+
+
 class LogSpec:
     """What they heard back: stored, tagged by keywords the person corrects, turned into steps."""
 
@@ -397,21 +435,22 @@ class LogSpec:
         if request is None:
             return []
         used = await reflection.actions_used(ctx.session, ctx.user.id)
-        reasons = [TAG_ACTIONS[tag] for tag in request.tags][: reflection.MAX_ACTIONS]
-        ctx.session.add_all(
+        tags = [tag for tag in TAGS if tag in request.tags][: reflection.MAX_ACTIONS]
+        added = [
             PlanAction(
                 user_id=ctx.user.id,
                 rejection_id=request.rejection_id,
-                reason=reason,
-                variant=used[reason] % reflection.ACTION_VARIANTS,
+                reason=TAG_ACTIONS[tag],
+                variant=used[TAG_ACTIONS[tag]] % reflection.ACTION_VARIANTS,
                 status="open",
                 created_at=ctx.now,
             )
-            for reason in reasons
-        )
+            for tag in tags
+        ]
+        ctx.session.add_all(added)
         replies = [
-            Say("feedback.logged", {"count": len(reasons)})
-            if reasons
+            Say("feedback.logged", {"steps": steps_added(tags, added, request.reply_text or "")})
+            if added
             else Say("feedback.logged_none")
         ]
         if ctx.data.get("generic") and request.recipient != "interviewer":

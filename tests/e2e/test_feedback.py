@@ -101,6 +101,9 @@ async def test_draft_sent_check_after_five_business_days_then_reply_logged(
     await user.tap("Done ✓")
     logged = await user.next_message()
     assert "/plan" in logged.text
+    assert "Small steps added" not in logged.text
+    assert logged.text.count("• ") == 3  # the steps themselves, not a count
+    assert "system design" in logged.text  # in the feedback's own words
     [request] = await requests(bot, user.id)
     assert request.status == "replied"
     assert request.tags == ["technical", "examples", "communication"]
@@ -216,3 +219,30 @@ async def test_feedback_without_a_debrief_asks_for_the_company(bot: BotHarness) 
     assert "who" in (await user.next_message()).text.lower()
     await user.send("/feedback@rebound_test_bot")
     assert "Globex" not in (await user.next_message()).text  # nothing is drafted yet
+
+
+async def test_logged_feedback_lists_steps_in_its_own_words(bot: BotHarness) -> None:
+    user = await onboard(bot, "No check-ins")
+    await debrief_then_draft(bot, user)
+    await user.tap("I sent it ✅")
+    await user.next_message()
+    bot.clock.advance(timedelta(days=8))
+    await dispatch_due(bot.instances[0])
+    await user.next_message()
+    await user.tap("Yes, log it")
+    await user.next_message()
+    await user.send(
+        "They wanted more experience with design systems at scale, "
+        "and examples about <teams> & budgets."
+    )
+    tags = await user.next_message()
+    ticked = [label for label in tags.button_labels() if label.startswith("✓")]
+    assert ticked == ["✓ Examples / detail", "✓ Experience level"]
+    await user.tap("Done ✓")
+    logged = await user.next_message()
+    lines = [line for line in logged.text.splitlines() if line.startswith("• ")]
+    assert len(lines) == 2
+    assert "<teams> & budgets" in lines[0]  # shown as typed, safely escaped
+    assert "design systems at scale" in lines[1]
+    assert logged.html is not None and "&lt;teams&gt; &amp; budgets" in logged.html
+    assert "thank-you" in logged.text or "thanks" in logged.text
