@@ -51,7 +51,8 @@ def test_text_renders_within_telegram_limits(locale: str, key: str, text: str) -
 def test_command_names_are_valid() -> None:
     for key in CONTENT.all_keys():
         if key.startswith("commands."):
-            assert re.fullmatch(r"commands\.(private|group|group_admins)\.[a-z0-9_]{1,32}", key), key
+            menu = r"commands\.(private|group|group_admins)\.[a-z0-9_]{1,32}"
+            assert re.fullmatch(menu, key), key
 
 
 def _literal_keys(folder: Path) -> set[tuple[str, str]]:
