@@ -1,12 +1,21 @@
-"""Typed answers and button taps for whichever guided flow the person is in."""
+"""Typed words and button taps: the running flow's answers, and replies to whatever a person
+types outside a flow (bot.services.listening decides what to say and offer)."""
 
 from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
+from bot.db.models import Rejection
 from bot.runtime import RuntimeApp
-from bot.services import flows
+from bot.services import checkins, flows, listening, understanding
 from bot.services.replies import Say
+from handlers import checkin as checkin_feature
+from handlers import feedback as feedback_feature
+from handlers import gatekeeping
+from handlers import help as help_feature
+from handlers import history as history_feature
+from handlers import match as match_feature
+from handlers import reflection as reflection_feature
 from handlers import start as start_feature
 from handlers.turn import Turn, handler, tapped_message_with_buttons
 
@@ -15,17 +24,70 @@ from handlers.turn import Turn, handler, tapped_message_with_buttons
 async def on_text(turn: Turn) -> None:
     message = turn.update.effective_message
     assert message is not None and message.text is not None
+    person = turn.person
+    reading = understanding.read(message.text, person.language_code)
+    if reading.kind == "distress":
+        # The crisis check (handlers.gatekeeping) runs first; this is only a second net. Words
+        # of distress are not stored anywhere, and a running flow stays as it was.
+        await gatekeeping.private_support(turn)
+        return
+    locale = listening.reply_locale(reading, turn.texts.locale, frozenset(turn.rt.content.catalogs))
+    heard = listening.Heard(reading, locale)
     result = await flows.handle_text(
-        turn.session, turn.rt.flows, turn.person, turn.chat_id, message.text, turn.now
+        turn.session, turn.rt.flows, person, turn.chat_id, message.text, turn.now, heard
     )
     if result is None:
-        turn.say(Say("common.no_flow"))
+        turn.say_all(
+            await listening.listen(turn.session, person, turn.chat_id, reading, turn.now, locale)
+        )
         return
     if result.strip is not None:
         turn.strip_buttons(result.strip)
     turn.say_all(result.replies)
     if result.finished_data is not None:
         await start_feature.after_onboarding(turn, result.finished_data.get("_then"))
+
+
+@handler
+async def on_listen_tap(turn: Turn) -> None:
+    """The buttons under a reply to typed words (``ls:<version>:<action>[:<argument>]``)."""
+    query = turn.update.callback_query
+    assert query is not None and query.data is not None
+    tap = listening.parse(query.data)
+    if tap is None or not turn.private:
+        turn.answer_callback("toasts.stale_button")
+        return
+    turn.clear_tapped()
+    person = turn.person
+    if person.onboarded_at is None and tap.action != listening.SETUP:
+        await start_feature.set_up(turn)
+        return
+    if tap.action == listening.DEBRIEF:
+        record_id = listening.debrief_id(tap)
+        record = await turn.session.get(Rejection, record_id) if record_id else None
+        if record is not None and (record.user_id != person.id or record.completed_at):
+            record = None
+        await reflection_feature.start_now(turn, record)
+    elif tap.action == listening.LATER:
+        await reflection_feature.later(turn)
+    elif tap.action == listening.SAID:
+        turn.say(Say("listen.said"))
+    elif tap.action == listening.CHECKIN:
+        await checkin_feature.show_checkin(turn)
+    elif tap.action == listening.WIN:
+        kind = listening.win_kind(tap)
+        await checkins.log_win(turn.session, person, turn.now, kind, None)
+        turn.say(Say(f"listen.win_logged.{kind}"))
+    elif tap.action == listening.FEEDBACK:
+        await feedback_feature.show(turn)
+    elif tap.action == listening.PLAN:
+        await history_feature.show_plan(turn)
+    elif tap.action == listening.MATCH:
+        await match_feature.show(turn)
+    elif tap.action == listening.HELP:
+        await help_feature.show(turn)
+    else:  # SETUP
+        await start_feature.set_up(turn)
 
 
 @handler
@@ -52,4 +114,5 @@ async def on_tap(turn: Turn) -> None:
 def register(app: RuntimeApp) -> None:
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(private_text & filters.UpdateType.MESSAGE, on_text))
+    app.add_handler(CallbackQueryHandler(on_listen_tap, pattern=listening.PATTERN))
     app.add_handler(CallbackQueryHandler(on_tap))

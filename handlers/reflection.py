@@ -33,6 +33,26 @@ async def show(turn: Turn) -> None:
     turn.say(reflection.opener(again))
 
 
+async def start_now(turn: Turn, record: Rejection | None = None) -> None:
+    """[Debrief it now] under a reply to typed news: straight into the questions, at the first
+    one ``record`` (started from the news, company and stage filled in) has not answered; a
+    debrief already open is picked up instead."""
+    user = turn.person
+    running = await flows.load_state(turn.session, turn.chat_id, user.id)
+    if running is not None and running.flow == reflection.FLOW.code:
+        turn.say(
+            Say("start.resume"),
+            await flows.reask(turn.session, turn.rt.flows, user, turn.chat_id, turn.now),
+        )
+        return
+    if record is None:
+        open_one = await reflection.unfinished(turn.session, user.id)
+        if open_one is not None:
+            turn.say(reflection.continue_or_fresh(open_one))
+            return
+    await begin(turn, record)
+
+
 async def begin(turn: Turn, record: Rejection | None = None) -> None:
     """Start (or continue) the questions, and drop a pending "remind me" nudge."""
     user = turn.person
@@ -75,7 +95,12 @@ async def on_choice(turn: Turn) -> None:
         turn.say(await flows.reask(turn.session, turn.rt.flows, user, turn.chat_id, turn.now))
         return
     if action == "start":
-        await begin(turn)
+        # A debrief started from typed news and never opened (company and stage at most) is
+        # the one this "Let's do it" means, e.g. the reminder after "Not now".
+        record = await reflection.unfinished(turn.session, user.id)
+        if record is not None and not set(record.answered) <= {"company", "stage"}:
+            record = None
+        await begin(turn, record)
     elif action == "later":
         await later(turn)
     elif action == "dismiss":

@@ -25,9 +25,16 @@ class Message:
 class Renderer:
     texts: Texts
 
+    def _for(self, reply: Say) -> Renderer:
+        """The renderer for this reply's language (its own ``locale``, else the person's)."""
+        if reply.locale is None or reply.locale == self.texts.locale:
+            return self
+        return Renderer(self.texts.content.texts(reply.locale))
+
     def text(self, reply: Say) -> str:
-        params = {k: self._param(v) for k, v in reply.params.items()}
-        return self.texts.render(reply.key, params, variant=reply.variant)
+        own = self._for(reply)
+        params = {k: own._param(v) for k, v in reply.params.items()}
+        return own.texts.render(reply.key, params, variant=reply.variant)
 
     def _param(self, value: object) -> object:
         if isinstance(value, Ref):
@@ -43,7 +50,8 @@ class Renderer:
     def markup(self, reply: Say) -> InlineKeyboardMarkup | None:
         if not reply.buttons:
             return None
-        return InlineKeyboardMarkup([[self._button(b) for b in row] for row in reply.buttons])
+        own = self._for(reply)
+        return InlineKeyboardMarkup([[own._button(b) for b in row] for row in reply.buttons])
 
     def _button(self, button: Button) -> InlineKeyboardButton:
         if button.literal:

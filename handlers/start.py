@@ -71,6 +71,15 @@ async def start(turn: Turn) -> None:
         await flows.cancel(turn.session, turn.chat_id, user.id)
         turn.say(Say("start.welcome_back"), summary(user, turn.now))
         return
+    await set_up(turn, payload)
+
+
+async def set_up(turn: Turn, payload: str | None = None) -> None:
+    """Onboarding: resumed where it stopped, or begun (then on to ``payload``'s feature)."""
+    user = turn.person
+    if user.onboarded_at is not None:
+        turn.say(summary(user, turn.now))
+        return
     running = await flows.load_state(turn.session, turn.chat_id, user.id)
     if running is not None and running.flow == "ob":
         turn.say(

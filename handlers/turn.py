@@ -277,10 +277,28 @@ async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
                 user = await session.get(User, tg_user.id)
             language = user.language_code if user else language
         turn = Turn(update, context, rt, session, now, rt.content.texts(language), user)
+        command = _command(update) if user is not None else None
+        if command is not None and f"commands.private.{command}" not in rt.content.all_keys():
+            command = None  # an unknown command changes nothing
+        before = None
+        if command is not None and user is not None and chat is not None:
+            before = await flows.snapshot(session, chat.id, user.id)
         await fn(turn)
+        if before is not None and command is not None and turn.user is not None:
+            # Another command while a flow was open: the flow is set aside, visibly.
+            turn.say(await flows.park(session, turn.chat_id, turn.user.id, before, command))
     if from_inbox:  # committed together with the handler's own writes
         rt.unmarked.discard(update.update_id)
     return turn
+
+
+def _command(update: Update) -> str | None:
+    """The command a fresh private message starts with (``/checkin@bot x`` -> "checkin")."""
+    message = update.message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return None
+    name = message.text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
+    return name or None
 
 
 def tapped_message_with_buttons(update: Update) -> int | None:

@@ -51,19 +51,27 @@ class Accepted:
 TextParser = Callable[[str, datetime], Accepted | Rejected]
 
 
-def free_text(limit: int, trimmed_notice: str) -> TextParser:
-    """A parser for optional free text: trimmed, capped at ``limit`` with a kind note."""
+@dataclass(frozen=True)
+class FreeText:
+    """A parser for optional free text: trimmed, capped at ``limit`` with a kind note.
+    ``limit`` also says what the question wants: a short answer (a company, a name) or prose."""
 
-    def parse(text: str, _now: datetime) -> Accepted | Rejected:
+    limit: int
+    trimmed_notice: str
+
+    def __call__(self, text: str, _now: datetime) -> Accepted | Rejected:
         cleaned = " ".join(text.split())
         if not cleaned:
             return Rejected("flow.empty_text")
-        if len(cleaned) > limit:
-            notice = Rejected(trimmed_notice, {"limit": str(limit)})
-            return Accepted(cleaned[:limit].rstrip(), cleaned[:limit], notice=notice)
+        if len(cleaned) > self.limit:
+            notice = Rejected(self.trimmed_notice, {"limit": str(self.limit)})
+            return Accepted(cleaned[: self.limit].rstrip(), cleaned[: self.limit], notice=notice)
         return Accepted(cleaned, cleaned)
 
-    return parse
+
+def free_text(limit: int, trimmed_notice: str) -> TextParser:
+    """A parser for optional free text (see :class:`FreeText`)."""
+    return FreeText(limit, trimmed_notice)
 
 
 @dataclass(frozen=True)

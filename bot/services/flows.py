@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, cast
+from typing import Literal, Protocol, cast, runtime_checkable
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,13 +25,14 @@ from bot.services.flow_engine import (
     Flow,
     JsonValue,
     State,
+    Step,
     TextEvent,
     Transition,
     advance,
     new_run,
     parse_callback,
 )
-from bot.services.replies import Button, Say, rows
+from bot.services.replies import Button, Ref, Say, rows
 
 _FLOW_STATES = cast(Table, FlowState.__table__)
 
@@ -100,6 +101,34 @@ class FlowSpec(Protocol):
         """Close the flow: final records and the closing messages."""
 
 
+@runtime_checkable
+class KeepsNotes(Protocol):
+    """A flow with a record to keep words typed beside its questions (e.g. the debrief)."""
+
+    async def keep_note(self, ctx: FlowContext, text: str) -> bool:
+        """Keep ``text``; False when there was nowhere to keep it."""
+
+
+Choice = Literal["answer", "fill", "aside"]
+
+
+class Listener(Protocol):
+    """What was understood of a typed message (bot.services.listening.Heard): whether it
+    answers the question at hand, and the words to acknowledge it with when it does not."""
+
+    def choice(self, step: Step, text: str, now: datetime) -> Choice:
+        """``answer``, ``fill`` (rejection news naming the company asked for) or ``aside``."""
+
+    def fill(self) -> tuple[str, str | None, Say]:
+        """For ``fill``: the company, the stage if named, and the acknowledgement."""
+
+    def aside(self, kept: bool) -> list[Say]:
+        """For ``aside``: the acknowledgement shown before the question again."""
+
+    def noted(self) -> Say | None:
+        """How a typed note on a multi-select step is acknowledged (None: as usual)."""
+
+
 class AnswerAtFinish:
     """For a flow whose answers only matter once it ends: nothing stored per answer, nothing
     acknowledged, no question parameters. Subclasses define ``flow`` and ``finish``."""
@@ -124,6 +153,7 @@ class FlowResult:
     stale: bool = False
     edited: bool = False
     strip: int | None = None  # a question answered by typing, whose buttons can go now
+    noted: bool = False  # typed words kept as a note on the question, which stays open
 
 
 def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -> Say:
@@ -210,6 +240,55 @@ async def cancel(session: AsyncSession, chat_id: int, user_id: int) -> str | Non
     return row.flow
 
 
+# The command that picks each flow up again; the debrief keeps every answer on its record.
+HOME_COMMANDS = {
+    "rf": "reflect",
+    "ob": "start",
+    "st": "settings",
+    "fb": "feedback",
+    "fl": "feedback",
+    "wn": "win",
+    "sa": "strengths",
+    "mt": "match",
+}
+# Commands that leave a running flow as it is, or settle it themselves.
+KEEPS_FLOW = frozenset({"cancel", "help", "start"})
+Snapshot = tuple[str, str]  # (flow code, run token)
+
+
+async def snapshot(session: AsyncSession, chat_id: int, user_id: int) -> Snapshot | None:
+    """Which flow is running (and which run of it), as stored right now."""
+    await session.flush()
+    query = select(_FLOW_STATES.c.flow, _FLOW_STATES.c.data).where(
+        _FLOW_STATES.c.chat_id == chat_id, _FLOW_STATES.c.user_id == user_id
+    )
+    found = (await session.execute(query)).first()
+    if found is None:
+        return None
+    flow, data = found
+    return str(flow), str((data or {}).get("_run", ""))
+
+
+async def park(
+    session: AsyncSession, chat_id: int, user_id: int, before: Snapshot, command: str
+) -> Say | None:
+    """After another command ran while flow ``before`` was open: set the flow aside and say
+    so, with the command that picks it up ("Your debrief is saved; /reflect picks it up").
+    Nothing to say when the command was the flow's own, left it alone on purpose, or ended
+    it itself; set-up keeps running whatever else is looked at meanwhile."""
+    code = before[0]
+    home = HOME_COMMANDS.get(code)
+    if home is None or code == "ob" or command in KEEPS_FLOW or command == home:
+        return None
+    after = await snapshot(session, chat_id, user_id)
+    if after is None:
+        return None
+    if after == before:
+        await cancel(session, chat_id, user_id)
+    key = "flow.parked.debrief" if code == "rf" else "flow.parked.other"
+    return Say(key, {"what": Ref(f"flow.parked_what.{code}"), "command": f"/{home}"})
+
+
 async def reask(
     session: AsyncSession, specs: Mapping[str, FlowSpec], user: User, chat_id: int, now: datetime
 ) -> Say | None:
@@ -228,20 +307,68 @@ async def handle_text(
     chat_id: int,
     text: str,
     now: datetime,
+    heard: Listener | None = None,
 ) -> FlowResult | None:
-    """Feed typed text to the running flow; None when no flow is running."""
+    """Feed typed text to the running flow; None when no flow is running.
+
+    With ``heard`` (what the text was understood to be), words that plainly do not answer the
+    question are acknowledged, kept as a note where the flow has somewhere to keep them, and
+    the question is asked again; rejection news at the company question fills it in."""
     row = await load_state(session, chat_id, user.id)
     if row is None or row.flow not in specs:
         return None
+    spec = specs[row.flow]
     prompt = row.prompt_message_id if row.prompt_step == row.step else None
-    result = await _apply(session, specs[row.flow], row, user, TextEvent(text), now)
-    if prompt is not None and any(not r.edit for r in result.replies) and not _noted(result):
+    choice = heard.choice(spec.flow.step(row.step), text, now) if heard else "answer"
+    if heard is not None and choice == "aside":
+        result = await _aside(session, spec, row, user, text, now, heard)
+    elif heard is not None and choice == "fill":
+        result = await _fill(session, spec, row, user, now, heard)
+    else:
+        result = await _apply(session, spec, row, user, TextEvent(text), now)
+        acknowledgement = heard.noted() if heard is not None and result.noted else None
+        if acknowledgement is not None:
+            result.replies[-1] = acknowledgement
+    if prompt is not None and any(not r.edit for r in result.replies) and not result.noted:
         result.strip = prompt
     return result
 
 
-def _noted(result: FlowResult) -> bool:
-    return bool(result.replies) and result.replies[-1].key == "flow.note_saved"
+async def _aside(
+    session: AsyncSession,
+    spec: FlowSpec,
+    row: FlowState,
+    user: User,
+    text: str,
+    now: datetime,
+    heard: Listener,
+) -> FlowResult:
+    """Acknowledge words that answer nothing, keep them if the flow can, ask again."""
+    ctx = _context(session, user, row.chat_id, now, row)
+    kept = isinstance(spec, KeepsNotes) and await spec.keep_note(ctx, text)
+    state = State(row.flow, row.step, dict(row.data))
+    return FlowResult([*heard.aside(kept), ask(spec, ctx, state)])
+
+
+async def _fill(
+    session: AsyncSession,
+    spec: FlowSpec,
+    row: FlowState,
+    user: User,
+    now: datetime,
+    heard: Listener,
+) -> FlowResult:
+    """Rejection news at the company question: the company it names is the answer, and the
+    stage too when the next question asks it and the news names one."""
+    company, stage, acknowledgement = heard.fill()
+    first = await _apply(session, spec, row, user, TextEvent(company), now)
+    if stage is None or row.step != "stage" or first.finished_data is not None:
+        return FlowResult([acknowledgement, *first.replies], first.finished_data)
+    second = await _apply(session, spec, row, user, ChoiceEvent("stage", stage), now)
+    if second.stale:
+        return FlowResult([acknowledgement, *first.replies], first.finished_data)
+    asked_stage = first.replies[:-1]  # the stage question is answered already
+    return FlowResult([acknowledgement, *asked_stage, *second.replies], second.finished_data)
 
 
 def prompt_key(flow: str, step: str) -> str:
@@ -305,7 +432,7 @@ async def _apply(
         if transition.outcome == "noted":
             notice = transition.answer.notice if transition.answer else None
             replies = [Say(notice.problem, dict(notice.params))] if notice else []
-            return FlowResult([*replies, Say("flow.note_saved")])
+            return FlowResult([*replies, Say("flow.note_saved")], noted=True)
         return FlowResult([ask(spec, ctx, transition.state)])
     return await _answered(spec, ctx, row, state, transition)
 

@@ -42,6 +42,8 @@ ACTION_VARIANTS = 3  # each content actions.<reason> lists this many different a
 MAX_ACTIONS = 3
 COMPANY_LIMIT = 120
 NOTE_LIMIT = 300
+ASIDE_LIMIT = 600  # what was typed beside the questions (Rejection.note), joined, at most
+CARD_NOTE_LIMIT = 160  # a note on the summary card is trimmed to this, at a word
 PATTERN_MIN = 3
 PATTERN_WINDOW = 5
 REMINDER = "reflect_reminder"  # outbox kind: the once-only nudge after "Not now"
@@ -214,6 +216,46 @@ async def finished_count(session: AsyncSession, user_id: int) -> int:
     return int((await session.execute(query)).scalar_one())
 
 
+async def prefill(
+    session: AsyncSession, user: User, now: datetime, company: str | None, stage: str | None
+) -> Rejection:
+    """A debrief started from rejection news, with the company and stage it named answered
+    already (the flow then starts at the first question left). An untouched one started this
+    way before is reused rather than leaving several behind."""
+    record = await unfinished(session, user.id)
+    if record is None or not set(record.answered) <= {"company", "stage"}:
+        record = await start_debrief(session, user, now)
+    answered = set(record.answered)
+    if company:
+        record.company, record.role = company[:COMPANY_LIMIT], None
+        answered.add("company")
+    if stage in STAGES:
+        record.stage = stage
+        answered.add("stage")
+    record.answered = [step for step in ("company", "stage") if step in answered]
+    record.updated_at = now
+    await session.flush()
+    return record
+
+
+def joined_note(earlier: str | None, text: str, limit: int = ASIDE_LIMIT) -> str:
+    """Another typed note added to what was kept before, within ``limit`` characters."""
+    cleaned = " ".join(text.split())
+    note = f"{earlier} / {cleaned}" if earlier else cleaned
+    return note[:limit].rstrip()
+
+
+def trimmed(text: str, limit: int = CARD_NOTE_LIMIT) -> str:
+    """``text`` cut at a word boundary to fit ``limit`` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:-–—/") + "…"
+
+
 def flow_data(record: Rejection) -> dict[str, object]:
     return {"rejection_id": record.id, "company_name": record.company}
 
@@ -237,12 +279,27 @@ def mood_label(mood: int | None) -> Ref:
     return Ref(f"reflection.mood.{mood}") if mood else Ref("common.nothing")
 
 
+def card_notes(record: Rejection) -> list[Ref]:
+    """What the person typed during the debrief, in their words (trimmed for the card)."""
+    notes = (
+        ("reflection.card_note.went_well", record.went_well_note),
+        ("reflection.card_note.differently", record.reasons_note),
+        ("reflection.card_note.aside", record.note),
+    )
+    return [Ref(key, {"text": trimmed(text)}) for key, text in notes if text and text.strip()]
+
+
 def card(record: Rejection, actions: Sequence[PlanAction], seed: int) -> Say:
-    """The summary card: what they said, one reframe, the next steps."""
+    """The summary card: what they said (their own words too), one reframe, the next steps."""
     steps = tuple(action_text(a) for a in actions)
+    notes = card_notes(record)
+    extra: dict[str, object] = {}
+    if notes:
+        extra["notes"] = RefList(tuple(notes), separator="\n")
     return Say(
-        "reflection.summary",
+        "reflection.summary_with_notes" if notes else "reflection.summary",
         {
+            **extra,
             "title": title(record),
             "stage": stage_label(record.stage),
             "mood": mood_label(record.mood),
@@ -356,6 +413,15 @@ class ReflectionSpec:
         values["updated_at"] = ctx.now
         statement = _record_answer(frozenset(values))
         await ctx.session.execute(statement, {"record": record_id, **values})
+
+    async def keep_note(self, ctx: FlowContext, text: str) -> bool:
+        """Words typed beside a question (an aside) are kept with this debrief."""
+        record = await ctx.session.get(Rejection, ctx.data["rejection_id"])
+        if record is None:
+            return False
+        record.note = joined_note(record.note, text)
+        record.updated_at = ctx.now
+        return True
 
     def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
         if step == "mood" and answer.value:

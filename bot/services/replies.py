@@ -56,6 +56,8 @@ class Say:
     ``prompt_of`` names the flow question (``flows.prompt_key``) this asks when it can also be
     answered by typing: its message id is remembered so its buttons can be removed once
     answered.
+    ``locale`` renders this message (text and buttons) in that language instead of the
+    person's own, e.g. a reply in the language they just wrote in.
     """
 
     key: str
@@ -65,6 +67,7 @@ class Say:
     replace: bool = False
     prompt_of: str | None = None
     variant: int | None = None  # which version of the text; None picks one at random
+    locale: str | None = None
 
 
 def rows(buttons: list[Button], columns: int) -> tuple[tuple[Button, ...], ...]:

@@ -62,8 +62,8 @@ async def test_cancel_always_works(bot: BotHarness) -> None:
     assert await bot.flow_state(user.id) is None
     row = await bot.stored_user(user.id)
     assert row is not None and row.consented_at is not None  # what was said stays saved
-    await user.send("Berlin")
-    assert "/help shows what I can do" in (await user.next_message()).text
+    await user.send("Berlin")  # no flow now: a kind reply and the way back to set-up
+    assert (await user.next_message()).button_labels() == ["Set up"]
 
 
 async def test_unknown_command_and_unread_message_types(bot: BotHarness) -> None:

@@ -104,7 +104,7 @@ async def test_free_text_unicode_and_notes(bot: BotHarness) -> None:
     assert "How far did you get with Müller & Söhne 🚀?" in stage.text
     await user.tap("Technical / task")
     await user.next_message()
-    await user.send("ich bin müde")  # typing on a tap-only step gets a hint, not a dead end
+    await user.send("hmm, maybe")  # typing on a tap-only step gets a hint, not a dead end
     hint = await user.next_message()
     assert "tap one of the buttons" in hint.text
     await user.tap("😐 3")

@@ -1,0 +1,398 @@
+"""Replying to what people type: outside flows (news, venting, good news, questions, hellos)
+and, inside a flow, telling an answer from words that are plainly not one.
+
+Plain Python over the database, no Telegram types. :func:`listen` reads the person's
+situation (a debrief in progress, a feedback request waiting for a reply, open plan steps,
+never debriefed, set up or not) and returns the replies for one :class:`Reading`;
+:func:`in_flow_choice` decides, for a typed message inside a flow, whether it answers the
+question, fills it from rejection news, or is an aside to acknowledge before asking again.
+
+Buttons carry callback data from one small codec (:func:`pack` / :func:`parse`):
+``ls:<version>:<action>[:<argument>]``. A tap from an older version or an unknown action is
+stale and answered kindly by the handler.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import FeedbackRequest, FlowState, PlanAction, User
+from bot.services import reflection
+from bot.services.flow_engine import FreeText, Rejected, Step
+from bot.services.replies import Button, Ref, Say
+from bot.services.understanding import (
+    FEELINGS,
+    GOOD_NEWS_TOPICS,
+    QUESTION_TOPICS,
+    SOCIAL_TOPICS,
+    Reading,
+)
+
+CODE = "ls"
+VERSION = 1
+PATTERN = rf"^{CODE}:"  # every version: an older one is recognised and answered as stale
+
+# Tap actions (short: callback data is at most 64 bytes).
+DEBRIEF = "db"  # start (or continue) a debrief; argument: a pre-filled debrief's id
+LATER = "later"  # not now: one gentle reminder tomorrow
+SAID = "said"  # "I just needed to say it"
+CHECKIN = "ci"
+WIN = "win"  # argument: which kind of good news (a GOOD_NEWS_TOPICS entry, or "win")
+FEEDBACK = "fb"
+PLAN = "plan"
+MATCH = "match"
+HELP = "help"
+SETUP = "setup"
+ACTIONS = frozenset({DEBRIEF, LATER, SAID, CHECKIN, WIN, FEEDBACK, PLAN, MATCH, HELP, SETUP})
+_ARGUMENT = re.compile(r"^[a-z0-9_]{1,24}$")
+
+# Feedback requests still waiting for an answer (bot.services.feedback.OPEN).
+_AWAITING = ("sent", "followed_up")
+# Kinds that are plainly not an answer to a question that expects a short one.
+ASIDES = frozenset({"venting", "rejection", "good_news", "question"})
+# A typed answer to a short question (a company, a name) longer than this many words is a
+# sentence about something else, whatever it reads as.
+SHORT_ANSWER_WORDS = 10
+SHORT_ANSWER_LIMIT = 120  # a free-text question capped at this many characters wants a short one
+
+
+@dataclass(frozen=True)
+class Tap:
+    action: str
+    argument: str | None = None
+
+
+def pack(action: str, argument: str | int | None = None) -> str:
+    """Callback data for a listening button: ``ls:1:db:42``."""
+    assert action in ACTIONS
+    data = f"{CODE}:{VERSION}:{action}"
+    if argument is not None:
+        assert _ARGUMENT.match(str(argument))
+        data += f":{argument}"
+    return data
+
+
+def parse(data: str) -> Tap | None:
+    """The tap, or None when it is from another version or not one of ours (stale)."""
+    parts = data.split(":")
+    if len(parts) not in (3, 4) or parts[0] != CODE or parts[1] != str(VERSION):
+        return None
+    if parts[2] not in ACTIONS:
+        return None
+    argument = parts[3] if len(parts) == 4 else None
+    if argument is not None and not _ARGUMENT.match(argument):
+        return None
+    return Tap(parts[2], argument)
+
+
+def debrief_id(tap: Tap) -> int | None:
+    return int(tap.argument) if tap.argument and tap.argument.isdigit() else None
+
+
+def win_kind(tap: Tap) -> str:
+    return tap.argument if tap.argument in GOOD_NEWS_TOPICS else "win"
+
+
+# --- The person's situation ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What is most useful to offer right now."""
+
+    onboarded: bool
+    flow: str | None = None  # the running flow's code
+    unfinished_debrief: bool = False
+    debriefs: int = 0  # finished
+    awaiting_reply: bool = False  # a feedback request sent, no answer logged yet
+    open_steps: int = 0
+
+
+async def situation(session: AsyncSession, user: User, chat_id: int) -> Situation:
+    if user.onboarded_at is None:
+        return Situation(onboarded=False)
+    flow = await session.scalar(
+        select(FlowState.flow).where(FlowState.chat_id == chat_id, FlowState.user_id == user.id)
+    )
+    unfinished = await reflection.unfinished(session, user.id)
+    finished = await reflection.finished_count(session, user.id)
+    awaiting = await session.scalar(
+        select(func.count()).where(
+            FeedbackRequest.user_id == user.id, FeedbackRequest.status.in_(_AWAITING)
+        )
+    )
+    steps = await session.scalar(
+        select(func.count()).where(PlanAction.user_id == user.id, PlanAction.status == "open")
+    )
+    return Situation(
+        onboarded=True,
+        flow=flow,
+        unfinished_debrief=unfinished is not None,
+        debriefs=finished,
+        awaiting_reply=bool(awaiting),
+        open_steps=int(steps or 0),
+    )
+
+
+def next_steps(now: Situation, limit: int = 3) -> list[Button]:
+    """The two or three things most useful for this person right now, most useful first."""
+    if not now.onboarded:
+        return [Button("listen.buttons.set_up", data=pack(SETUP))]
+    found: list[Button] = []
+    if now.unfinished_debrief:
+        found.append(Button("listen.buttons.continue_debrief", data=pack(DEBRIEF)))
+    if now.awaiting_reply:
+        found.append(Button("listen.buttons.replies", data=pack(FEEDBACK)))
+    if now.open_steps:
+        found.append(Button("listen.buttons.plan", data=pack(PLAN)))
+    if not now.unfinished_debrief and now.debriefs == 0:
+        found.append(Button("listen.buttons.debrief_first", data=pack(DEBRIEF)))
+    found.append(Button("listen.buttons.check_in", data=pack(CHECKIN)))
+    found.append(Button("listen.buttons.log_win", data=pack(WIN, "win")))
+    return found[:limit]
+
+
+def _stack(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
+    return tuple((b,) for b in buttons)
+
+
+# --- Replies outside flows ------------------------------------------------------------------------
+
+
+def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> list[Say]:
+    """The replies to one typed message outside any flow (pure: tested without a database).
+
+    ``prefilled`` is the debrief already started from rejection news (company and stage
+    filled where the message named them)."""
+    if not now.onboarded:
+        return [
+            Say(_key(reading), _params(reading)),
+            Say("listen.setup", buttons=_stack(next_steps(now))),
+        ]
+    kind = reading.kind
+    if kind == "rejection":
+        return [
+            Say(
+                _key(reading),
+                _params(reading),
+                buttons=(
+                    (
+                        Button("listen.buttons.debrief_now", data=pack(DEBRIEF, prefilled)),
+                        Button("listen.buttons.not_now", data=pack(LATER)),
+                    ),
+                ),
+            )
+        ]
+    if kind == "venting":
+        return [
+            Say(
+                _key(reading),
+                buttons=(
+                    (Button("listen.buttons.just_saying", data=pack(SAID)),),
+                    (
+                        Button("listen.buttons.check_in", data=pack(CHECKIN)),
+                        Button("listen.buttons.debrief", data=pack(DEBRIEF)),
+                    ),
+                ),
+            )
+        ]
+    if kind == "good_news":
+        topic = reading.topic if reading.topic in GOOD_NEWS_TOPICS else "win"
+        button = Button("listen.buttons.log_it", data=pack(WIN, topic))
+        return [Say(_key(reading), buttons=((button,),))]
+    if kind == "question":
+        return [Say(_key(reading), buttons=_stack(_answers(reading.topic, now)))]
+    if kind == "greeting" and reading.topic == "bye":
+        return [Say(_key(reading))]
+    return [Say(_key(reading), buttons=_stack(next_steps(now)))]
+
+
+def _answers(topic: str | None, now: Situation) -> list[Button]:
+    """The action that matches a question's topic (then what else is useful)."""
+    if topic == "feedback":
+        return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK))]
+    if topic == "after_no":
+        return [
+            Button("listen.buttons.debrief_it", data=pack(DEBRIEF)),
+            Button("listen.buttons.draft_feedback", data=pack(FEEDBACK)),
+        ]
+    if topic == "prepare":
+        return [
+            Button("listen.buttons.match", data=pack(MATCH)),
+            Button("listen.buttons.plan", data=pack(PLAN)),
+        ]
+    if topic == "bot":
+        return [Button("listen.buttons.help", data=pack(HELP))]
+    return [*next_steps(now, limit=2), Button("listen.buttons.help", data=pack(HELP))]
+
+
+def _key(reading: Reading) -> str:
+    """The content key of the first words back (their words first: the company if named)."""
+    kind, topic = reading.kind, reading.topic
+    if kind == "rejection":
+        return "listen.rejection.with_company" if reading.company else "listen.rejection.plain"
+    if kind == "venting":
+        return f"listen.venting.{topic if topic in FEELINGS else 'general'}"
+    if kind == "good_news":
+        return f"listen.good_news.{topic if topic in GOOD_NEWS_TOPICS else 'general'}"
+    if kind == "question":
+        return f"listen.question.{topic if topic in QUESTION_TOPICS else 'general'}"
+    if kind == "greeting":
+        return f"listen.greeting.{topic if topic in SOCIAL_TOPICS else 'hello'}"
+    return "listen.unsure"
+
+
+def _params(reading: Reading) -> dict[str, object]:
+    if reading.kind != "rejection":
+        return {}
+    params: dict[str, object] = {"tip": Ref("listen.rejection.tip")}
+    if reading.company:
+        params["company"] = reading.company
+    return params
+
+
+def in_language(replies: list[Say], locale: str | None) -> list[Say]:
+    """The replies in ``locale`` (the language the person wrote in), where one is set."""
+    if locale is None:
+        return replies
+    return [replace(reply, locale=locale) for reply in replies]
+
+
+async def listen(
+    session: AsyncSession,
+    user: User,
+    chat_id: int,
+    reading: Reading,
+    now: datetime,
+    locale: str | None = None,
+) -> list[Say]:
+    """Replies to a typed message when no flow is running. Rejection news naming a company or
+    a stage starts an untouched debrief with those filled in, for [Debrief it now]."""
+    here = await situation(session, user, chat_id)
+    prefilled = None
+    if here.onboarded and reading.kind == "rejection" and (reading.company or reading.stage):
+        record = await reflection.prefill(session, user, now, reading.company, reading.stage)
+        prefilled = record.id
+    return in_language(respond(reading, here, prefilled), locale)
+
+
+def reply_locale(reading: Reading, person: str, shipped: frozenset[str] | set[str]) -> str | None:
+    """Which language to answer in: the language the message is written in when Rebound has
+    content for it, else None (the person's own, from Telegram). Someone whose Telegram is in
+    English and who writes in Russian is answered in Russian."""
+    language = reading.language
+    if language in shipped and language != person:
+        return language
+    return None
+
+
+# --- Inside flows --------------------------------------------------------------------------------
+
+Choice = Literal["answer", "fill", "aside"]
+
+
+def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Choice:
+    """Whether typed text answers ``step``'s question (``answer``), fills it from rejection
+    news (``fill``: the company question, when the news names one) or is plainly something
+    else (``aside``: acknowledged, kept as a note where there is one, the question asked
+    again). Real answers are never diverted: "Google", "Acme, designer", "Berlin", "09:00".
+    """
+    kind = reading.kind
+    if step.multi and step.notes is not None:
+        return "answer"  # every typed word on these steps is kept as the step's note
+    if step.parse_text is None:  # a question answered by tapping
+        return "aside" if kind in ASIDES else "answer"
+    if step.name == "company" and kind == "rejection" and reading.company:
+        return "fill"
+    parser = step.parse_text
+    if isinstance(parser, FreeText):
+        if parser.limit > SHORT_ANSWER_LIMIT:
+            return "answer"  # prose wanted (a win, a pasted reply): any words are an answer
+        if kind in ASIDES:
+            return "answer" if answer_shaped(text, kind) else "aside"
+        if kind == "unsure" and len(text.split()) > SHORT_ANSWER_WORDS:
+            return "aside"
+        return "answer"
+    # A parser that understands a format (a time zone, a time): what it accepts is an answer;
+    # what it refuses and reads as news or feelings is an aside rather than a format error.
+    if kind in ASIDES and isinstance(parser(text, now), Rejected):
+        return "aside"
+    return "answer"
+
+
+_NAMED = re.compile(r"\s(?:at|@|bei|en|в)\s|,|\s[-–—|]\s", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def answer_shaped(text: str, kind: str) -> bool:
+    """Typed words that look like an answer to a short question, whatever else they read as:
+    a name or two ("Rocket Lab", "Happy Socks") or a company and role ("Designer at Acme 🚀",
+    "Acme, designer"). Feelings and questions of up to three words are not ("so tired",
+    "why me?"), nor emoji alone or a line ending in "?"."""
+    cleaned = text.strip()
+    words = len(cleaned.split())
+    if not _LETTER.search(cleaned) or cleaned.endswith("?"):
+        return False
+    if words <= 3:
+        return kind not in ("venting", "question") and not (words > 1 and cleaned.endswith("!"))
+    return kind != "rejection" and words <= 6 and bool(_NAMED.search(cleaned))
+
+
+def aside_replies(reading: Reading, kept: bool) -> list[Say]:
+    """The acknowledgement before the question is asked again (joined with it on screen)."""
+    kind = reading.kind
+    if kind == "venting":
+        key = f"listen.in_flow.venting.{reading.topic if reading.topic in FEELINGS else 'general'}"
+    elif kind == "question":
+        topic = reading.topic if reading.topic in QUESTION_TOPICS else "general"
+        key = f"listen.in_flow.question.{topic}"
+    elif kind in ("rejection", "good_news"):
+        key = f"listen.in_flow.{kind}"
+    else:
+        key = "listen.in_flow.other"
+    replies = [Say(key)]
+    replies.append(Say("listen.in_flow.kept" if kept else "listen.in_flow.back_to_it"))
+    return replies
+
+
+def filled_reply(reading: Reading) -> Say:
+    return Say("listen.in_flow.filled", {"company": reading.company or ""})
+
+
+def noted_reply(reading: Reading) -> Say | None:
+    """A venting note on a multi-select step is acknowledged as a feeling, not "Noted"."""
+    if reading.kind != "venting":
+        return None
+    feeling = reading.topic if reading.topic in FEELINGS else "general"
+    return Say(f"listen.in_flow.noted_feeling.{feeling}")
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A reading put to work inside a flow (bot.services.flows.Listener): replies come in
+    ``locale`` where one is set."""
+
+    reading: Reading
+    locale: str | None = None
+
+    def choice(self, step: Step, text: str, now: datetime) -> Choice:
+        return in_flow_choice(self.reading, step, text, now)
+
+    def fill(self) -> tuple[str, str | None, Say]:
+        assert self.reading.company is not None
+        stage = self.reading.stage if self.reading.stage in reflection.STAGES else None
+        [reply] = in_language([filled_reply(self.reading)], self.locale)
+        return self.reading.company, stage, reply
+
+    def aside(self, kept: bool) -> list[Say]:
+        return in_language(aside_replies(self.reading, kept), self.locale)
+
+    def noted(self) -> Say | None:
+        reply = noted_reply(self.reading)
+        return None if reply is None else in_language([reply], self.locale)[0]
