@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.feedback_tags import TAGS, read_feedback
+from bot.services.feedback_tags import TAGS, focus, read_feedback
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,37 @@ def test_words_inside_other_words_do_not_match() -> None:
 def test_odd_unicode_and_huge_text_do_not_crash() -> None:
     assert read_feedback("🙂" * 5000 + "\u202e\u200d").tags == ()
     assert "technical" in read_feedback("Téchnical déPTH " * 2000).tags
+
+
+@pytest.mark.parametrize(
+    ("reply", "tag", "words"),
+    [
+        (
+            "They wanted more experience with design systems at scale.",
+            "experience",
+            "design systems at scale",
+        ),
+        ("Your answers lacked depth in distributed systems.", "technical", "distributed systems"),
+        ("Your system design answers lacked depth.", "technical", "system design"),
+        ("More detail on the impact of your work would help.", "examples", "impact of your work"),
+        (
+            "We needed more examples of stakeholder management and conflict resolution.",
+            "examples",
+            "stakeholder management",
+        ),
+        (
+            "Someone with hands-on experience in Kubernetes, and clearer answers.",
+            "experience",
+            "Kubernetes",
+        ),
+        ("Expérience with Größe-Planung, maybe.", "experience", "Größe-Planung"),
+        ("Good communication, but more experience in this role.", "experience", None),
+        ("Your research on our product was thin.", "research", None),
+        ("The examples were vague.", "examples", None),
+        ("More experience with " + "very " * 10 + "big things.", "experience", None),
+        ("", "experience", None),
+        ("experience with design", "no-such-tag", None),
+    ],
+)
+def test_focus_in_the_feedbacks_own_words(reply: str, tag: str, words: str | None) -> None:
+    assert focus(reply, tag) == words
