@@ -1,0 +1,166 @@
+"""Times and durations as people type them (issue 16 §10), through the emulator.
+
+/pause with a length in words ("two weeks", "zwei Wochen", "until Monday"), and the onboarding
+questions answered the way people talk: "half past 8", "it's 9pm here".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from bot.emulator import BotMessage, SimUser
+from handlers.scheduled import dispatch_due
+from tests.e2e.harness import BotHarness, begin_onboarding, onboard
+
+FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)  # 01:00 in Berlin; clocks change on the 29th
+
+
+def is_checkin(message: BotMessage) -> bool:
+    return "🏆 Log a win" in message.button_labels()
+
+
+async def reply_to(bot: BotHarness, user: SimUser, text: str) -> BotMessage:
+    await user.send(text)
+    await bot.settle()
+    assert user.last_message is not None
+    return user.last_message
+
+
+async def run_clock(bot: BotHarness, until: datetime, step: timedelta) -> None:
+    """Move time forward in steps, running the dispatcher at each, as the job queue would."""
+    app = bot.instances[-1]
+    while bot.clock.now() < until:
+        bot.clock.advance(step)
+        await dispatch_due(app)
+
+
+# --- /pause <how long> -------------------------------------------------------------------------
+
+
+async def test_pause_two_weeks_pauses_for_fourteen_days(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    bot.clock.current = FRIDAY
+    user = await onboard(bot)  # Berlin, 09:00, every day
+
+    reply = await reply_to(bot, user, "/pause two weeks")
+    assert "Check-ins are paused until <b>Fri 10 Apr</b>" in reply.html  # Berlin's date
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.paused
+    assert stored.paused_until is not None
+    assert stored.paused_until.replace(tzinfo=UTC) == FRIDAY + timedelta(days=14)
+
+    count = len(user.messages)
+    await run_clock(bot, FRIDAY + timedelta(days=14), timedelta(hours=1))
+    assert len(user.messages) == count  # two quiet weeks
+    await run_clock(bot, FRIDAY + timedelta(days=14, hours=8), timedelta(hours=1))
+    await bot.settle()
+    assert is_checkin(user.messages[-1])  # 09:00 in Berlin on Friday 10 April
+    assert len(user.messages) == count + 1
+
+
+@pytest.mark.parametrize(
+    ("said", "days", "date"),
+    [
+        ("2 weeks", 14, "Fri 10 Apr"),
+        ("a week", 7, "Fri 03 Apr"),
+        ("10 days", 10, "Mon 06 Apr"),
+        ("a month", 30, "Sun 26 Apr"),
+        ("zwei Wochen", 14, "Fri 10 Apr"),
+        ("dos semanas", 14, "Fri 10 Apr"),
+        ("две недели", 14, "Fri 10 Apr"),
+        ("3 дня", 3, "Mon 30 Mar"),
+        ("until Monday", 3, "Mon 30 Mar"),
+        ("7", 7, "Fri 03 Apr"),
+    ],
+)
+async def test_pause_lengths_in_words(bot: BotHarness, said: str, days: int, date: str) -> None:
+    bot.clock.current = FRIDAY + timedelta(hours=9)  # Friday 10:00 in Berlin
+    user = await onboard(bot)
+    reply = await reply_to(bot, user, f"/pause {said}")
+    assert f"paused until <b>{date}</b>" in reply.html
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.paused and stored.paused_until is not None
+    assert stored.paused_until.replace(tzinfo=UTC) == bot.clock.now() + timedelta(days=days)
+
+
+async def test_pause_alone_still_pauses_until_resume(bot: BotHarness) -> None:
+    bot.clock.current = FRIDAY
+    user = await onboard(bot)
+    reply = await reply_to(bot, user, "/pause")
+    assert "paused until you send /resume" in reply.text
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.paused and stored.paused_until is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("for a bit", "/pause two weeks"),
+        ("0", "/pause two weeks"),
+        ("2 years", "up to a year"),
+        ("400 days", "up to a year"),
+    ],
+)
+async def test_a_length_it_cannot_use_gets_a_kind_example(
+    bot: BotHarness, said: str, expected: str
+) -> None:
+    bot.clock.current = FRIDAY
+    user = await onboard(bot)
+    reply = await reply_to(bot, user, f"/pause {said}")
+    assert expected in reply.text
+    assert "/resume" in reply.text
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and not stored.paused  # nothing changed
+
+
+# --- onboarding answers as people say them -----------------------------------------------------
+
+
+async def test_typed_times_at_onboarding(harness_any_db: BotHarness) -> None:
+    """ "it's 9pm here" at 12:13 UTC is UTC+09:00 (not +08:45); "half past 8" is 08:30."""
+    bot = harness_any_db
+    await bot.start()
+    bot.clock.current = datetime(2026, 1, 15, 12, 13, tzinfo=UTC)
+    user = await begin_onboarding(bot)
+
+    await user.send("it's 9pm here")
+    ask_time = await user.next_message()
+    assert "Set to UTC+09:00, so it's 21:13 for you now" in ask_time.text
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.timezone == "UTC+09:00"
+
+    await user.send("half past 8")
+    await user.next_message()  # how often?
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.checkin_time == time(8, 30)
+
+    await user.tap("Every day")
+    done = await user.next_message()
+    assert "at 08:30 (UTC+09:00)" in done.text
+
+
+@pytest.mark.parametrize(
+    ("zone_answer", "zone", "time_answer", "checkin"),
+    [
+        ("hier ist es 21 Uhr", "UTC+09:00", "halb neun", time(8, 30)),
+        ("aquí son las 9 de la noche", "UTC+09:00", "a las 8 y media", time(8, 30)),
+        ("у меня сейчас 9 вечера", "UTC+09:00", "в 9 утра", time(9, 0)),
+        ("it's 5:45pm here", "UTC+05:30", "7ish", time(7, 0)),
+        ("it's 8:45 am", "UTC-03:30", "quarter to 9", time(8, 45)),
+    ],
+)
+async def test_time_zone_and_time_in_other_words(
+    bot: BotHarness, zone_answer: str, zone: str, time_answer: str, checkin: time
+) -> None:
+    bot.clock.current = datetime(2026, 1, 15, 12, 13, tzinfo=UTC)
+    user = await begin_onboarding(bot)
+    await user.send(zone_answer)
+    assert f"Set to {zone}" in (await user.next_message()).text
+    await user.send(time_answer)
+    await user.next_message()
+    stored = await bot.stored_user(user.id)
+    assert stored is not None
+    assert (stored.timezone, stored.checkin_time) == (zone, checkin)
