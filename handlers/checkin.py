@@ -110,11 +110,19 @@ async def on_nudge(turn: Turn) -> None:
 async def pause(turn: Turn) -> None:
     if redirected_to_private(turn, "settings"):
         return
-    args = turn.context.args or []
-    if len(args) > 1 or (args and not (args[0].isdigit() and 1 <= int(args[0]) <= MAX_PAUSE_DAYS)):
-        turn.say(Say("checkin.pause_usage"))
-        return
-    turn.say(checkins.pause(turn.person, turn.now, int(args[0]) if args else None))
+    # "/pause", "/pause 7", "/pause two weeks", "/pause until Monday", "/pause zwei Wochen".
+    from bot.services import durations
+    from bot.services.timezones import local_now
+
+    user, now = turn.person, turn.now
+    said = " ".join(turn.context.args or [])
+    days = None
+    if said:
+        days = durations.read_days(said, local_now(user.timezone or "UTC", now).date())
+        if days is None or days > durations.MAX_DAYS:
+            turn.say(Say("durations.pause_usage" if days is None else "durations.pause_too_long"))
+            return
+    turn.say(checkins.pause(user, now, days))
 
 
 async def resume(turn: Turn) -> None:
