@@ -46,6 +46,7 @@ async def test_pause_two_weeks_pauses_for_fourteen_days(harness_any_db: BotHarne
     user = await onboard(bot)  # Berlin, 09:00, every day
 
     reply = await reply_to(bot, user, "/pause two weeks")
+    assert reply.html is not None
     assert "Check-ins are paused until <b>Fri 10 Apr</b>" in reply.html  # Berlin's date
     stored = await bot.stored_user(user.id)
     assert stored is not None and stored.paused
@@ -80,7 +81,7 @@ async def test_pause_lengths_in_words(bot: BotHarness, said: str, days: int, dat
     bot.clock.current = FRIDAY + timedelta(hours=9)  # Friday 10:00 in Berlin
     user = await onboard(bot)
     reply = await reply_to(bot, user, f"/pause {said}")
-    assert f"paused until <b>{date}</b>" in reply.html
+    assert reply.html is not None and f"paused until <b>{date}</b>" in reply.html
     stored = await bot.stored_user(user.id)
     assert stored is not None and stored.paused and stored.paused_until is not None
     assert stored.paused_until.replace(tzinfo=UTC) == bot.clock.now() + timedelta(days=days)
