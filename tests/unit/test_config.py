@@ -33,6 +33,10 @@ def test_env_values_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
         ("REBOUND_ADMIN_IDS", "12,abc"),
         ("REBOUND_API_URL", "ftp://example"),
         ("REBOUND_LOG_LEVEL", "LOUD"),
+        ("REBOUND_WEBHOOK_SECRET", "has spaces in it"),
+        ("REBOUND_WEBHOOK_SECRET", "x" * 257),
+        ("REBOUND_WEBHOOK_SECRET", "pa$$word"),
+        ("REBOUND_WEBHOOK_SECRET", ""),  # Telegram would take "" as no secret at all
     ],
 )
 def test_bad_setting_is_one_clear_line(
@@ -62,3 +66,42 @@ def test_cli_prints_one_line_for_bad_settings(
     err = capsys.readouterr().err.strip()
     assert err.startswith("rebound: Invalid setting REBOUND_WEBHOOK_PORT")
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["A", "x" * 256, "Az09_-", "x" * 257, "with space", "dot.ted", "pa$$", "ünï", "a/b"],
+)
+async def test_webhook_secret_rule_is_telegrams(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    """Start-up accepts exactly the secrets setWebhook accepts (the emulator follows the Bot API
+    documentation), so a bad one stops `rebound run` at once instead of at setWebhook."""
+    from telegram import Bot
+    from telegram.error import BadRequest
+    from telegram.request import HTTPXRequest
+
+    from bot.emulator import Emulator
+
+    monkeypatch.setenv("REBOUND_WEBHOOK_SECRET", secret)
+    refusal = ""
+    try:
+        load_settings(_env_file=None)
+    except SettingsError as exc:
+        refusal = str(exc)
+    start_up_accepts = not refusal
+    if refusal:
+        assert refusal.startswith("Invalid setting REBOUND_WEBHOOK_SECRET: ")
+        assert "1-256 characters of A-Z, a-z, 0-9, _ and -" in refusal
+        assert len(secret) < 4 or secret not in refusal  # a secret is never printed
+    plain = HTTPXRequest(httpx_kwargs={"trust_env": False})
+    async with (
+        Emulator() as emu,
+        Bot(emu.token, base_url=f"{emu.api_url}/bot", request=plain) as bot,
+    ):
+        try:
+            await bot.set_webhook("http://127.0.0.1:9/hook", secret_token=secret)
+            telegram_accepts = True
+        except BadRequest:
+            telegram_accepts = False
+    assert start_up_accepts == telegram_accepts
