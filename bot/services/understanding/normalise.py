@@ -5,8 +5,8 @@ emoji instead of words. Matching one folded form keeps the word lists short:
 
 - at most MAX_SCAN_CHARS are read (a chat message is <= 4096; a pasted email says what it is in
   its first lines), control and format characters become spaces;
-- casefold, strip accents and combining marks (NFKD: é -> e, ü -> u, й -> и; Devanagari vowel
-  signs go too, as in the crisis detector), delete apostrophes ("can't" -> "cant");
+- casefold, strip accents and combining marks (NFKD: é -> e, ü -> u, й -> и; in Devanagari
+  only the nukta), delete apostrophes ("can't" -> "cant");
 - letters repeated 3+ times become one ("sooo" -> "so"), any other character repeated becomes
   one ("!!!" -> "!", "😭😭😭" -> "😭");
 - ":(" and ":)" (and "((" / "))") become ☹ and 🙂; emoji and other symbols stay, as tokens of
@@ -35,20 +35,25 @@ _EMOTICONS = (
 )
 _LETTER_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _OTHER_REPEATS = re.compile(r"([^\w\s])\1+")
-_CLAUSE = re.compile(r"[.,;:…\n\r\u2028\u2029]+")
+_CLAUSE = re.compile(r"[.,;:…।॥\n\r\u2028\u2029]+")
 _KEEP = re.compile(r"([?!¿¡])")
-_SPACE_OUT = re.compile(r"[^\w\s.?!]|_")
+_SPACE_OUT = re.compile(r"[^\w\s.?!\u0900-\u0963\u0966-\u097f]|_")  # Devanagari signs stay
 _SPACES = re.compile(r"\s+")
 
 
 @cache
 def _mark_table() -> dict[int, int | None]:
-    """Combining marks (deleted) and apostrophes (deleted), for str.translate."""
-    ranges = (range(0x0300, 0x2E00), range(0xFE00, 0xFE30))
+    """Combining marks (deleted) and apostrophes (deleted), for str.translate.
+
+    Devanagari keeps its vowel signs (without them "हां" "yes" and "हूं" "am" are one word);
+    only the nukta goes and chandrabindu becomes anusvara, the usual spelling variants."""
+    ranges = (range(0x0300, 0x0900), range(0x0980, 0x2E00), range(0xFE00, 0xFE30))
     table: dict[int, int | None] = {
         cp: None for block in ranges for cp in block if unicodedata.category(chr(cp))[0] == "M"
     }
     table.update(dict.fromkeys(map(ord, _APOSTROPHES)))
+    table[0x093C] = None  # nukta
+    table[0x0901] = 0x0902  # chandrabindu -> anusvara
     return table
 
 
