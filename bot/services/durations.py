@@ -31,6 +31,7 @@ _KINDS = ("numbers", "units", "skip", "until", "weekdays", "tomorrow", "and")
 class _Token:
     kind: str  # "number", "unit", "skip", "until", "weekday", "tomorrow", "and"
     value: int = 0
+    digits: bool = False  # "14" rather than "fourteen"
 
 
 def parse_days(text: str, today: date, max_days: int = MAX_DAYS) -> int | None:
@@ -76,12 +77,12 @@ def _tokenize(text: str) -> list[_Token] | None:
 def _word(word: str, words: dict[str, _Token]) -> tuple[_Token, ...] | None:
     """Digits ("14"), or digits written onto a unit ("10d", "2weeks")."""
     if word.isdigit() and word.isascii():
-        return (_Token("number", int(word)),)
+        return (_Token("number", int(word), digits=True),)
     glued = _GLUED.fullmatch(word)
     if glued is not None:
         unit = words.get(glued["unit"])
         if unit is not None and unit.kind == "unit":
-            return (_Token("number", int(glued["number"])), unit)
+            return (_Token("number", int(glued["number"]), digits=True), unit)
     return None
 
 
@@ -92,8 +93,8 @@ def _days(tokens: list[_Token], today: date) -> int | None:
         return ahead or 7  # "until Monday" on a Monday means next Monday
     if kinds in (["until", "tomorrow"], ["tomorrow"]):
         return 1
-    if kinds == ["number"]:
-        return tokens[0].value  # "/pause 14": days, as before
+    if kinds == ["number"] and tokens[0].digits:
+        return tokens[0].value  # "/pause 14": days, as before; "/pause a" is not a length
     total = 0
     groups = _split(tokens)
     if groups is None:

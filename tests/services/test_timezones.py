@@ -499,3 +499,73 @@ def test_every_choice_round_trips_through_storage(text: str) -> None:
     zone_for(choice.name)
     if choice.kind == "offset":
         assert utc_offset_label(choice.name, NOW) == choice.name
+
+
+# --- people round: "it's 9pm here" (issue 16 §10) ----------------------------------------------
+
+AWKWARD = datetime(2026, 1, 15, 12, 13, tzinfo=UTC)  # winter in the north, summer in the south
+AWKWARD_JULY = datetime(2026, 7, 15, 12, 13, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "now_utc", "name"),
+    [
+        # "9pm" at 12:13 UTC: it is 20:47-21:13 somewhere; whole hours win over UTC+08:45
+        ("it's 9pm here", AWKWARD, "UTC+09:00"),
+        ("it's 9 pm here", AWKWARD, "UTC+09:00"),
+        ("9pm", AWKWARD, "UTC+09:00"),
+        ("it's 21:00 here", AWKWARD, "UTC+09:00"),
+        ("it's around 9pm", AWKWARD, "UTC+09:00"),
+        ("it's 9ish pm", AWKWARD, "UTC+09:00"),
+        ("it's 9pm here", datetime(2026, 1, 15, 12, 47, tzinfo=UTC), "UTC+08:00"),
+        ("it's 9pm here", datetime(2026, 1, 15, 12, 29, tzinfo=UTC), "UTC+09:00"),
+        ("it's 9pm here", datetime(2026, 1, 15, 12, 31, tzinfo=UTC), "UTC+08:00"),
+        ("it's 6pm here", AWKWARD, "UTC+06:00"),  # even in India: "6pm" rounds; reply says so
+        # the same in other languages
+        ("hier ist es 21 Uhr", AWKWARD, "UTC+09:00"),
+        ("bei mir ist es gerade 21 Uhr", AWKWARD, "UTC+09:00"),
+        ("es ist halb neun abends", AWKWARD, "UTC+08:00"),  # 20:30, no place at +08:15
+        ("aquí son las 9 de la noche", AWKWARD, "UTC+09:00"),
+        ("son las 9 de la noche", AWKWARD, "UTC+09:00"),
+        ("у меня сейчас 9 вечера", AWKWARD, "UTC+09:00"),
+        ("сейчас 9 вечера", AWKWARD, "UTC+09:00"),
+        ("il est 21h ici", AWKWARD, "UTC+09:00"),
+        ("aqui são 9 da noite", AWKWARD, "UTC+09:00"),
+        ("у мене зараз 9 вечора", AWKWARD, "UTC+09:00"),
+        # minutes that only a :30 or :45 place explains are taken at their word
+        ("it's 5:45pm here", AWKWARD, "UTC+05:30"),  # India, a couple of minutes off
+        ("it's 17:43", AWKWARD, "UTC+05:30"),
+        ("it's 17:58", AWKWARD, "UTC+05:45"),  # Nepal
+        ("it's 8:47 here", AWKWARD, "UTC-03:30"),  # Newfoundland in winter
+        # ... and only while some place uses them: daylight saving moves them
+        ("it's 9:45am here", datetime(2026, 1, 15, 13, 13, tzinfo=UTC), "UTC-03:30"),
+        ("it's 9:45am here", AWKWARD_JULY, "UTC-02:30"),  # Newfoundland in summer
+        ("it's 10:45pm", AWKWARD, "UTC+10:30"),  # Adelaide in summer
+        ("it's 9:45pm", AWKWARD_JULY, "UTC+09:30"),  # Adelaide in winter, Darwin
+        ("it's 10:45pm", AWKWARD_JULY, "UTC+10:30"),  # Lord Howe, all year
+        # a :30 nobody uses is rounded to the nearest offset some place does use
+        ("it's 9:43pm", AWKWARD, "UTC+09:30"),  # Darwin
+        ("it's 4:43pm", AWKWARD, "UTC+04:30"),  # Kabul
+        ("it's 2:43pm", AWKWARD, "UTC+02:00"),  # no place at +02:30
+    ],
+)
+def test_clock_phrases_round_like_people_do(text: str, now_utc: datetime, name: str) -> None:
+    assert parse_timezone(text, now_utc) == offset(name)
+
+
+@pytest.mark.parametrize("minute", range(60))
+def test_a_whole_hour_said_gives_a_whole_hour_offset(minute: int) -> None:
+    """Whatever the UTC minute, "9pm" never gives a :15 or :45 offset."""
+    now_utc = datetime(2026, 1, 15, 12, minute, tzinfo=UTC)
+    result = parse_timezone("it's 9pm here", now_utc)
+    assert isinstance(result, ZoneChoice)
+    if minute != 30:  # at 12:30 both are half an hour off; either is fair
+        assert result.name == ("UTC+09:00" if minute < 30 else "UTC+08:00")
+    assert result.name in ("UTC+09:00", "UTC+08:00")
+
+
+@pytest.mark.parametrize(
+    "text", ["it's late here", "hier ist es spät", "у меня сейчас вечер", "it's 25:00 here"]
+)
+def test_clock_phrase_without_a_time(text: str) -> None:
+    assert parse_timezone(text, AWKWARD) == ZoneProblem("bad_clock_time")
