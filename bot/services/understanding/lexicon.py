@@ -70,8 +70,11 @@ def fold_pattern(source: str) -> str:
 def _strings(node: Any, where: str) -> list[str]:
     if node is None:
         return []
-    if not isinstance(node, list) or not all(isinstance(item, str) for item in node):
+    if not isinstance(node, list):
         raise LexiconError(f"{where} must be a list of strings")
+    for item in node:
+        if not isinstance(item, str):  # usually an unquoted "(?: x" read as a mapping
+            raise LexiconError(f"{where}: {item!r} is not a string (quote it)")
     return list(node)
 
 

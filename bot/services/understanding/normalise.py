@@ -6,7 +6,8 @@ emoji instead of words. Matching one folded form keeps the word lists short:
 - at most MAX_SCAN_CHARS are read (a chat message is <= 4096; a pasted email says what it is in
   its first lines), control and format characters become spaces;
 - casefold, strip accents and combining marks (NFKD: é -> e, ü -> u, й -> и; in Devanagari
-  only the nukta), delete apostrophes ("can't" -> "cant");
+  only the nukta), delete apostrophes ("can't" -> "cant") except after a French elided
+  article or pronoun ("l'entretien" -> "l entretien");
 - letters repeated 3+ times become one ("sooo" -> "so"), any other character repeated becomes
   one ("!!!" -> "!", "😭😭😭" -> "😭");
 - ":(" and ":)" (and "((" / "))") become ☹ and 🙂; emoji and other symbols stay, as tokens of
@@ -33,6 +34,9 @@ _EMOTICONS = (
     (re.compile(r"\({2,}"), " ☹ "),  # Russian chat: "((" is a frown, "))" a smile
     (re.compile(r"\){2,}"), " 🙂 "),
 )
+# French (and Italian) elision: "l'entretien" -> "l entretien", so "entretien" is a word of its
+# own; "can't", "I'm" keep their letters together ("cant", "im").
+_ELISION = re.compile(r"(?<![^\W\d_])([ldjmtscnLDJMTSCN]|qu|Qu|QU)['’](?=[^\W\d_])")
 _LETTER_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _OTHER_REPEATS = re.compile(r"([^\w\s])\1+")
 _CLAUSE = re.compile(r"[.,;:…।॥\n\r\u2028\u2029]+")
@@ -59,6 +63,8 @@ def _mark_table() -> dict[int, int | None]:
 
 def fold(text: str) -> str:
     """Casefold, strip accents, marks and apostrophes; control characters become spaces."""
+    if "'" in text or "’" in text:
+        text = _ELISION.sub(r"\1 ", text)
     if text.isascii():
         if not text.isprintable():
             text = "".join(ch if ch.isprintable() else " " for ch in text)
