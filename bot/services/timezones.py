@@ -319,12 +319,18 @@ def _offsets_in_use(now_utc: datetime) -> Counter[int]:
 @lru_cache(maxsize=8)
 def _offsets_in_use_at(now_utc: datetime) -> Counter[int]:
     counts: Counter[int] = Counter()
-    for name in _iana_names():
-        if name.split("/", 1)[0] in _PLACE_AREAS:
-            offset = now_utc.astimezone(ZoneInfo(name)).utcoffset()
-            if offset is not None:
-                counts[round(offset.total_seconds() / 60)] += 1
+    for zone in _place_zones():
+        offset = now_utc.astimezone(zone).utcoffset()
+        if offset is not None:
+            counts[round(offset.total_seconds() / 60)] += 1
     return counts
+
+
+@cache
+def _place_zones() -> tuple[ZoneInfo, ...]:
+    """Every real place's zone, loaded once (ZoneInfo only weakly caches what it loads)."""
+    names = sorted(n for n in _iana_names() if n.split("/", 1)[0] in _PLACE_AREAS)
+    return tuple(ZoneInfo(name) for name in names)
 
 
 # --- text handling -----------------------------------------------------------------------------
