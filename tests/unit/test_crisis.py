@@ -1,4 +1,5 @@
-"""Crisis detection: a labelled set, odd input, speed, privacy; helplines by place."""
+"""Crisis detection: a labelled set, odd input, speed, privacy; signals, combinations, guards and
+levels; helplines by place."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench import crisis as bench
 from bot.content import Markup, load_content, placeholders
 from bot.emulator.html import parse_html
 from bot.services import crisis
@@ -21,18 +23,24 @@ from bot.services.crisis import (
     PRIVATE_SUPPORT_KEY,
     REPLY_KEY,
     RESUME_KEY,
+    Assessment,
     CrisisSignal,
     GroupCareLimiter,
+    assess,
     detect,
     helpline_countries,
     helplines_for,
     normalise,
+    phrases,
+    signals,
 )
+from bot.services.crisis import helplines as helplines_module
 
-CASES = crisis.load_cases()
-HELD_OUT_FILE = Path(crisis.CASES).with_name("crisis_cases_heldout.yaml")
-HELD_OUT = crisis.load_cases(HELD_OUT_FILE)
+CASES = bench.load_cases(bench.TUNING)
+HELD_OUT_FILE = bench.HELD_OUT[0]  # heldout3; the newer heldout4 is scored by bench only
+HELD_OUT = bench.load_cases(HELD_OUT_FILE)
 LANGUAGES = ("en", "es", "pt", "de", "fr", "ru", "uk")
+ALL_LANGUAGES = (*LANGUAGES, "hi")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -55,12 +63,16 @@ def test_labelled_set_is_big_enough_and_covers_the_languages() -> None:
 
 
 def test_precision_and_recall_on_the_labelled_set() -> None:
-    result, missed, false_alarms = crisis.score(CASES)
-    must_missed = [c.text for c in missed if c.must]
-    assert must_missed == [], "explicit wording must always fire"
-    assert result.must_recall == 1.0
-    assert result.recall >= 0.95, [c.text for c in missed]
-    assert result.precision >= 0.95, [c.text for c in false_alarms]
+    results = bench.assess_all(CASES)
+    missed = [r.case.text for r in results if r.case.crisis and r.level == "none"]
+    false_alarms = [r.case.text for r in results if not r.case.crisis and r.level != "none"]
+    must_missed = [r.case.text for r in results if r.case.must and r.level != "crisis"]
+    assert must_missed == [], "explicit wording must always be a crisis"
+    strict, loose = bench.score(results, False), bench.score(results, True)
+    assert strict.must_recall == 1.0
+    assert loose.recall >= 0.97, missed
+    assert strict.recall >= 0.97
+    assert loose.fp_rate <= 0.01, false_alarms
 
 
 def test_held_out_set_is_separate_and_big_enough() -> None:
@@ -77,12 +89,16 @@ def test_held_out_set_is_separate_and_big_enough() -> None:
 
 
 def test_held_out_scores_stay_at_least_where_they_were_measured() -> None:
-    """A floor, not a target: measured once at 0.974 precision, 0.916 recall. If a change to
-    the lists drops below it, fix the lists; do not tune them on these sentences."""
-    result, missed, _ = crisis.score(HELD_OUT)
-    assert [c.text for c in missed if c.must] == []
-    assert result.recall >= 0.9
-    assert result.precision >= 0.95
+    """A floor, not a target: measured at 0.916 recall, 0.974 precision before issue 16 and at
+    0.922 (crisis only) / 0.934 (with unsure), false positives 0.028, after the signal redesign.
+    If a change drops below it, fix the lists; do not tune them on these sentences."""
+    results = bench.assess_all(HELD_OUT)
+    assert [r.case.text for r in results if r.case.must and r.level != "crisis"] == []
+    strict, loose = bench.score(results, False), bench.score(results, True)
+    assert strict.recall >= 0.92
+    assert loose.recall >= 0.93
+    assert loose.fp_rate <= 0.03
+    assert strict.precision >= 0.96
 
 
 @pytest.mark.parametrize(
@@ -160,6 +176,164 @@ def test_nothing_found_is_a_plain_no() -> None:
     assert detect("I had my final interview today") == CrisisSignal(matched=False, language=None)
 
 
+# --- levels: signals combined (issue 16) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The three misses from issue 16: no phrase matches, the combination does.
+        "I have pills saved up",
+        "i'm planning to jump",
+        "I don't see the point anymore. of anything.",
+    ],
+)
+def test_the_issue_misses_are_now_a_crisis(text: str) -> None:
+    found = assess(text)
+    assert found.level == "crisis"
+    assert "phrase" not in found.signals  # found by the signals, not by a new phrase
+    assert detect(text).matched
+
+
+@pytest.mark.parametrize(
+    ("text", "signals_found"),
+    [
+        ("I have pills saved up", {"means", "preparation"}),
+        ("i'm planning to jump", {"means", "plan"}),
+        ("I'm going to take all of them tonight", {"means", "plan"}),
+        ("I keep driving past the bridge and thinking about it", {"place", "thinking"}),
+        ("I stood on the bridge for an hour last night", {"place", "act"}),
+        ("I don't see the point anymore. of anything.", {"hopeless", "finality"}),
+        ("you won't have to deal with me much longer", {"gone", "finality"}),
+        ("i give up on everything. goodbye", {"hopeless", "farewell"}),
+        ("I hate being alive", {"wish_dead"}),
+        ("I scratched my arms until they bled last night", {"self_harm_act"}),
+        ("I wouldn't mind if the plane crashed tbh", {"wish", "accident"}),
+        ("💊💊💊 saved up", {"means", "preparation"}),
+    ],
+)
+def test_combinations_name_the_signals_that_decided(text: str, signals_found: set[str]) -> None:
+    assert assess(text) == Assessment("crisis", "en", frozenset(signals_found))
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("tengo pastillas guardadas", "es"),
+        ("tenho remédios guardados", "pt"),  # "guardados" is Spanish too: languages overlap
+        ("ich habe Tabletten gesammelt", "de"),
+        ("j'ai mis des cachets de côté", "fr"),
+        ("я накопил таблетки", "ru"),
+        ("я назбирав пігулки", "uk"),
+        ("maine neend ki goliyan jama kar li hain", "hi"),
+        ("ich sehe keinen Sinn mehr. in nichts.", "de"),
+        ("не вижу смысла больше ни в чем", "ru"),
+    ],
+)
+def test_signals_combine_in_every_language(text: str, language: str) -> None:
+    found = assess(text)
+    assert found.level == "crisis", text
+    assert found.language == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the point of anything",  # hopelessness without finality
+        "I feel hopeless",
+        "I feel like such a waste of space",
+        "I feel so trapped",
+        "everyone would be better off",
+    ],
+)
+def test_one_weaker_sign_alone_is_unsure(text: str) -> None:
+    found = assess(text)
+    assert found.level == "unsure", text
+    assert found.worrying and not found.crisis
+    assert not detect(text).matched  # the older yes/no is for a crisis only
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't do this anymore",  # exhaustion alone is venting (the YAML header's decision)
+        "I can't do this anymore, six months of rejections",
+        "this job hunt is killing me lol",
+        "I could die of embarrassment",
+        "I'm dead tired",
+        "what's the point",  # bare, no finality: venting
+        "I don't see the point of cover letters anymore",  # about cover letters
+        "I'm hopeless at whiteboard interviews",
+        "I'm planning to jump ship to a startup",
+        "I'm going to jump at the next opportunity",
+        "took two painkillers for my headache after the interview",
+        "I need to take my meds before the interview",
+        "the office is right by the bridge, I'm going to walk there",
+        "They want 10 years of experience for a junior role, I'm dying 😂",
+        "Ich will einfach nur, dass die Warterei aufhört",  # German "die" is not English "die"
+        "goodbye everyone, I got the job! thanks for everything",
+        "I'm a burden on my partner financially right now",
+        "I feel trapped in traffic on the way to the interview",
+        "💀💀 that interview question",
+        "estoy muerto de cansancio después de la entrevista",
+    ],
+)
+def test_venting_and_idioms_are_none(text: str) -> None:
+    assert assess(text) == Assessment("none"), text
+
+
+def test_finality_alone_is_nothing_and_joins_only_within_the_window() -> None:
+    assert assess("anymore. for good. forever.").level == "none"
+    assert assess("I feel hopeless. not anymore").level == "crisis"  # window of two clauses
+    far = "I feel hopeless. the interview was on Monday. the office is nice. not anymore"
+    assert assess(far).level == "unsure"  # the finality word is three clauses away
+
+
+def test_near_rules_need_the_words_close_together() -> None:
+    assert assess("I want to die").level == "crisis"
+    spread = "I want to say that after all these rounds and calls and tests I am so tired of dying"
+    assert signals.compiled().crisis  # rules are loaded
+    assert assess(spread).level in ("none", "crisis")  # may be a phrase; never an error
+    assert assess("I want the junior role so badly, the last one died").level == "none"
+
+
+def test_signal_file_errors_are_reported() -> None:
+    phrase_data = phrases.load_phrases()
+    with pytest.raises(phrases.PhraseError, match="unknown category"):
+        signals.compile_signals({"categories": {"nope": {"en": ["x"]}}}, phrase_data)
+    with pytest.raises(phrases.PhraseError, match="known categories"):
+        signals.compile_signals(
+            {"categories": {}, "levels": {"crisis": [["means", "nope"]]}}, phrase_data
+        )
+    with pytest.raises(phrases.PhraseError, match="near"):
+        signals.compile_signals(
+            {"categories": {}, "levels": {"crisis": [{"all": ["means"], "near": 0}]}}, phrase_data
+        )
+    with pytest.raises(phrases.PhraseError, match="groups"):
+        signals.compile_signals({"categories": {"means": {"en": ["(x)"]}}}, phrase_data)
+
+
+def test_every_category_covers_every_language() -> None:
+    data = signals.load_signals()
+    for category, by_language in data["categories"].items():
+        assert set(by_language) == set(ALL_LANGUAGES), category
+    assert set(data["guards"]) == set(ALL_LANGUAGES)
+
+
+def test_an_assessment_holds_no_words(caplog: pytest.LogCaptureFixture) -> None:
+    secret = "zebra42 I have pills saved up"
+    with caplog.at_level(logging.DEBUG):
+        found = assess(secret)
+    assert found.crisis
+    assert "zebra" not in repr(found) and "pills" not in repr(found)
+    assert "zebra" not in caplog.text
+
+
+@pytest.mark.parametrize("text", ["", " ", "\u200b" * 50, "😭" * 100, "a" * 7000])
+def test_assess_odd_input(text: str) -> None:
+    assert assess(text).level == "none"
+
+
 # --- normalisation and odd input -----------------------------------------------------------------
 
 
@@ -225,7 +399,7 @@ def test_huge_text_is_capped_and_fast() -> None:
     assert time.perf_counter() - start < 0.5
 
 
-def test_ten_thousand_messages_in_under_a_second() -> None:
+def test_ten_thousand_messages_in_under_three_seconds() -> None:
     sample = [c.text for c in CASES] + [
         "I had my final round today and they went with another candidate, pretty gutted",
         "ok",
@@ -236,7 +410,7 @@ def test_ten_thousand_messages_in_under_a_second() -> None:
     start = time.perf_counter()
     for message in messages:
         detect(message)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 3.0  # about 60 µs each when idle; CI machines are busy
 
 
 def test_the_text_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
@@ -252,15 +426,23 @@ def test_the_text_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def _raw_patterns() -> list[str]:
-    data = crisis.load_phrases()
+    data = phrases.load_phrases()
     found = [
-        p for code, node in data["languages"].items() for p in crisis._language_patterns(node, code)
+        p for code, node in data["languages"].items() for p in phrases.language_patterns(node, code)
     ]
+    signal_data = signals.load_signals()
+    found += [
+        p
+        for by_language in signal_data["categories"].values()
+        for items in by_language.values()
+        for p in items
+    ]
+    found += [p for items in signal_data["guards"].values() for p in items]
     return found + [p for items in data["guards"].values() for p in items]
 
 
 def test_phrase_file_follows_its_own_rules() -> None:
-    data = crisis.load_phrases()
+    data = phrases.load_phrases()
     assert set(LANGUAGES) <= set(data["languages"])
     assert set(LANGUAGES) <= set(data["guards"])
     for pattern in _raw_patterns():
@@ -272,17 +454,17 @@ def test_phrase_file_follows_its_own_rules() -> None:
         assert pattern == pattern.strip() and "  " not in pattern, pattern
         # Messages have 3+ repeats squeezed; regex syntax such as ")))" is not text.
         assert not re.search(r"(\w)\1\1", re.sub(r"\\.", "", pattern)), f"3 repeats: {pattern}"
-    rules = crisis.compile_rules(data)
+    rules = phrases.compile_rules(data)
     assert rules.languages[0] == "en"
 
 
 def test_phrase_file_errors_are_reported() -> None:
-    with pytest.raises(crisis.PhraseError, match="macro"):
-        crisis.compile_rules({"languages": {"en": ["%nope% x"]}})
-    with pytest.raises(crisis.PhraseError, match="groups"):
-        crisis.compile_rules({"languages": {"en": ["(x)"]}})
-    with pytest.raises(crisis.PhraseError, match="language code"):
-        crisis.compile_rules({"languages": {"EN": ["x"]}})
+    with pytest.raises(phrases.PhraseError, match="macro"):
+        phrases.compile_rules({"languages": {"en": ["%nope% x"]}})
+    with pytest.raises(phrases.PhraseError, match="groups"):
+        phrases.compile_rules({"languages": {"en": ["(x)"]}})
+    with pytest.raises(phrases.PhraseError, match="language code"):
+        phrases.compile_rules({"languages": {"EN": ["x"]}})
 
 
 @pytest.mark.parametrize(
@@ -298,25 +480,28 @@ def test_phrase_file_errors_are_reported() -> None:
     ],
 )
 def test_first_chars(pattern: str, expected: set[str] | None) -> None:
-    assert crisis.first_chars(pattern) == (None if expected is None else frozenset(expected))
+    assert phrases.first_chars(pattern) == (None if expected is None else frozenset(expected))
 
 
 def test_first_letter_dispatch_finds_what_a_plain_search_finds() -> None:
     """The speed-up (only patterns that can start with a word's first letter) loses nothing."""
-    data = crisis.load_phrases()
+    data = phrases.load_phrases()
     macros = data["macros"]
-    plain = crisis._grouped(
+    plain = phrases.grouped(
         {
-            code: [crisis.prepare_pattern(p, macros) for p in crisis._language_patterns(node, code)]
+            code: [
+                phrases.prepare_pattern(p, macros) for p in phrases.language_patterns(node, code)
+            ]
             for code, node in data["languages"].items()
         }
     )
-    fast = crisis._rules()
+    fast = phrases.compiled()
     # The plain search sees every pattern at every word, so nothing depends on first letters.
-    slow = crisis._Rules(by_first_char={}, other=plain, guard=fast.guard, languages=fast.languages)
+    slow = phrases.Rules(by_first_char={}, other=plain, guard=fast.guard, languages=fast.languages)
     texts = [c.text for c in CASES + HELD_OUT] + ["", "x", "2 die", "i want 2 die", "ok . kill"]
     for text in texts:
-        assert crisis._detect_with(fast, text) == crisis._detect_with(slow, text), text
+        folded = normalise(text)
+        assert phrases.match(fast, folded) == phrases.match(slow, folded), text
 
 
 # --- groups: one reply per member per cooldown ----------------------------------------------------
@@ -386,7 +571,7 @@ def test_helplines_for(zone: str | None, language: str | None, expected: str) ->
 
 
 def test_zone_table_works_without_tzdata(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(crisis, "_zone_tab", dict)
+    monkeypatch.setattr(helplines_module, "zone_tab", dict)
     assert helplines_for("Europe/Berlin", None) == "DE"
     assert helplines_for("America/Sao_Paulo", None) == "BR"
     assert helplines_for("Asia/Kolkata", None) == "IN"
@@ -394,7 +579,7 @@ def test_zone_table_works_without_tzdata(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_tzdata_zone_tab_is_read() -> None:
-    table = crisis._zone_tab()
+    table = helplines_module.zone_tab()
     assert table.get("Europe/Berlin") == "DE"
     assert table.get("America/Sao_Paulo") == "BR"
 
@@ -429,7 +614,13 @@ def test_helpline_countries_match_the_content() -> None:
     } <= keys
     for code in keys - {INTERNATIONAL}:
         assert re.fullmatch(r"[A-Z]{2}", code), code
-    every_place = set(crisis._ZONE_COUNTRY.values()) | set(crisis._LANGUAGE_COUNTRY.values())
+    known = helplines_module.countries()
+    every_place = (
+        set(known.zones.values())
+        | set(known.languages.values())
+        | set(known.zone_prefixes.values())
+        | set(known.offsets.values())
+    )
     assert every_place <= keys, "a mapped country without helplines"
 
 
@@ -471,6 +662,6 @@ def test_every_helpline_renders_inside_the_reply(code: str) -> None:
 
 
 def test_the_content_file_is_plain_yaml() -> None:
-    path = Path(crisis.__file__).resolve().parents[2] / "content" / "en" / "crisis.yaml"
+    path = Path(crisis.__file__).resolve().parents[3] / "content" / "en" / "crisis.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert all(isinstance(code, str) for code in data["helplines"])  # "NO" stays Norway

@@ -1,0 +1,293 @@
+"""Crisis signals (``data/crisis_signals.yaml``): the warning signs clinicians screen for, as
+per-language word patterns, combined by rules into a level.
+
+Each category (means, plan, intent, preparation, self_harm, hopeless, finality, burden,
+disappear, farewell, death) is one compiled alternation with a named group per language. The
+normalised message is cut into clauses at " . "; a rule holds when all its categories occur
+within ``window`` consecutive clauses. ``levels.crisis`` rules decide "crisis", then
+``levels.unsure`` rules "unsure". A signal overlapping a guard (a venting idiom, from this file
+or the phrase file) does not count.
+
+Only category names and clause numbers are kept while deciding: never the words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from bot.services.crisis.phrases import (
+    LEFT,
+    RIGHT,
+    PhraseError,
+    alternation,
+    first_chars,
+    grouped,
+    load_phrases,
+    prepare_pattern,
+    strings,
+)
+
+Level = Literal["crisis", "unsure", "none"]
+SIGNALS = Path(__file__).resolve().parent.parent / "data" / "crisis_signals.yaml"
+CATEGORIES = (
+    "wish_dead",
+    "wish",
+    "thinking",
+    "means",
+    "place",
+    "act",
+    "gone",
+    "self_harm_act",
+    "accident",
+    "trapped",
+    "plan",
+    "intent",
+    "preparation",
+    "self_harm",
+    "hopeless",
+    "finality",
+    "burden",
+    "disappear",
+    "farewell",
+    "death",
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One signal in a message: its category, clause and word number and language (never its
+    words)."""
+
+    category: str
+    clause: int
+    word: int
+    language: str  # the first language whose list matched
+    languages: frozenset[str]  # every language whose list matches here ("remedios": es, pt)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One or two categories that together decide a level: found in one language, within the
+    window of clauses, and (with ``near``) their first words at most ``near`` words apart."""
+
+    categories: tuple[str, ...]
+    near: int | None = None
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.categories)
+
+    def holds(self, found: Sequence[Found]) -> Found | None:
+        """The first signal of a combination that satisfies the rule, or None."""
+        first = self.categories[0]
+        second = self.categories[-1]
+        for a in found:
+            if a.category != first:
+                continue
+            if len(self.categories) == 1:
+                return a
+            for b in found:
+                if (
+                    b.category == second
+                    and not a.languages.isdisjoint(b.languages)
+                    and (self.near is None or abs(b.word - a.word) <= self.near)
+                ):
+                    return a if a.word <= b.word else b
+        return None
+
+
+@dataclass(frozen=True)
+class SignalRules:
+    # first character of a word -> (category, the alternatives that can start with it, a named
+    # group per language); "" -> those that can start with anything.
+    by_first_char: dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
+    guard: re.Pattern[str] | None
+    crisis: tuple[Rule, ...]
+    unsure: tuple[Rule, ...]
+    window: int
+    languages: tuple[str, ...]
+    # (category, language) -> that list alone, to tell every language a match belongs to
+    per_language: dict[tuple[str, str], re.Pattern[str]]
+
+
+def load_signals(path: Path = SIGNALS) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise PhraseError(f"{path.name}: expected a mapping")
+    return data
+
+
+def _rules_of(node: Any, where: str) -> tuple[Rule, ...]:
+    """A rule is ``[a]``, ``[a, b]`` or ``{all: [a, b], near: N}``."""
+    if not isinstance(node, list):
+        raise PhraseError(f"{where} must be a list of rules")
+    found: list[Rule] = []
+    for rule in node:
+        near = None
+        if isinstance(rule, Mapping):
+            near = rule.get("near")
+            if near is not None and (not isinstance(near, int) or near < 1):
+                raise PhraseError(f"{where}: {rule!r}: near must be a positive whole number")
+            rule = rule.get("all")
+        names = strings(rule, where)
+        unknown = [name for name in names if name not in CATEGORIES]
+        if not 1 <= len(names) <= 2 or unknown:
+            raise PhraseError(f"{where}: {rule!r}: one or two known categories")
+        found.append(Rule(tuple(names), near))
+    return tuple(found)
+
+
+def compile_signals(data: Mapping[str, Any], phrase_data: Mapping[str, Any]) -> SignalRules:
+    """Check and compile the signal file; the phrase file lends its macros and guards."""
+    macros = {str(k): str(v) for k, v in (phrase_data.get("macros") or {}).items()}
+    own = data.get("macros") or {}
+    if not isinstance(own, Mapping):
+        raise PhraseError("macros must be a mapping")
+    macros |= {str(k): str(v) for k, v in own.items()}
+    categories = data.get("categories")
+    if not isinstance(categories, Mapping):
+        raise PhraseError("categories must be a mapping")
+    prepared_all: dict[str, dict[str, list[tuple[str, frozenset[str] | None]]]] = {}
+    per_language: dict[tuple[str, str], re.Pattern[str]] = {}
+    languages: set[str] = set()
+    for category, by_language in categories.items():
+        if category not in CATEGORIES:
+            raise PhraseError(f"unknown category {category!r}")
+        if not isinstance(by_language, Mapping):
+            raise PhraseError(f"categories.{category} must map languages to lists")
+        by_code: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
+        for code, node in by_language.items():
+            if not re.fullmatch(r"[a-z]{2,3}", str(code)):
+                raise PhraseError(f"language code {code!r} must be 2-3 lower-case letters")
+            where = f"categories.{category}.{code}"
+            prepared = [prepare_pattern(p, macros) for p in strings(node, where)]
+            for pattern in prepared:
+                try:
+                    compiled = re.compile(pattern)
+                except re.error as exc:
+                    raise PhraseError(f"{where}: {pattern!r}: {exc}") from None
+                if compiled.groups:
+                    raise PhraseError(f"{where}: {pattern!r}: use (?:...) groups only")
+            if prepared:
+                by_code[str(code)] = [(p, first_chars(p)) for p in prepared]
+                per_language[(str(category), str(code))] = re.compile(
+                    f"(?:{alternation(prepared)}){RIGHT}"
+                )
+                languages.add(str(code))
+        prepared_all[str(category)] = by_code
+    guard_sources = [
+        prepare_pattern(p, macros)
+        for node in (phrase_data.get("guards") or {}, data.get("guards") or {})
+        for key, value in node.items()
+        for p in strings(value, f"guards.{key}")
+    ]
+    levels = data.get("levels") or {}
+    window = data.get("window", 2)
+    if not isinstance(window, int) or window < 1:
+        raise PhraseError("window must be a positive whole number")
+    return SignalRules(
+        by_first_char=_dispatch(prepared_all),
+        guard=(
+            re.compile(f"{LEFT}(?:{alternation(guard_sources)}){RIGHT}") if guard_sources else None
+        ),
+        crisis=_rules_of(levels.get("crisis") or [], "levels.crisis"),
+        unsure=_rules_of(levels.get("unsure") or [], "levels.unsure"),
+        window=window,
+        languages=tuple(sorted(languages)),
+        per_language=per_language,
+    )
+
+
+def _dispatch(
+    prepared: Mapping[str, Mapping[str, list[tuple[str, frozenset[str] | None]]]],
+) -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    """For each possible first character, the categories' alternatives that can start with it
+    (as in bot.services.crisis.phrases: a message is matched only at word starts)."""
+    keys = sorted(
+        {
+            ch
+            for by_code in prepared.values()
+            for items in by_code.values()
+            for _, cs in items
+            for ch in cs or ()
+        }
+    )
+    table: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}
+    for ch in [*keys, ""]:
+        entries: list[tuple[str, re.Pattern[str]]] = []
+        for category, by_code in prepared.items():
+            groups = {
+                code: [p for p, cs in items if cs is None or (ch and ch in cs)]
+                for code, items in by_code.items()
+            }
+            if any(groups.values()):
+                entries.append((category, grouped(groups)))
+        table[ch] = tuple(entries)
+    return table
+
+
+@cache
+def compiled() -> SignalRules:
+    return compile_signals(load_signals(), load_phrases())
+
+
+def find(rules: SignalRules, folded: str) -> list[Found]:
+    """Every signal in the normalised message that does not overlap a guard."""
+    guards: list[tuple[int, int]] | None = None
+    found: list[Found] = []
+    table = rules.by_first_char
+    anywhere = table.get("", ())
+    clause = 0
+    position = 0
+    for number, word in enumerate(folded.split(" ")):
+        if word == ".":
+            clause += 1
+        for category, pattern in table.get(word[:1], anywhere):
+            m = pattern.match(folded, position)
+            if m is None:
+                continue
+            if guards is None:
+                guards = [g.span() for g in rules.guard.finditer(folded)] if rules.guard else []
+            start, end = m.span()
+            if not any(g_start < end and start < g_end for g_start, g_end in guards):
+                first = m.lastgroup or ""
+                also = frozenset(
+                    code
+                    for code in rules.languages
+                    if code != first
+                    and (pattern_of := rules.per_language.get((category, code))) is not None
+                    and pattern_of.match(folded, position)
+                )
+                found.append(Found(category, clause, number, first, also | {first}))
+        position += len(word) + 1
+    return found
+
+
+def decide(rules: SignalRules, found: Sequence[Found]) -> tuple[Level, frozenset[str], str | None]:
+    """("crisis" | "unsure" | "none", the categories of the rule that held, its language)."""
+    if not found:
+        return "none", frozenset(), None
+    last = max(f.clause for f in found)
+    unsure: tuple[frozenset[str], str | None] | None = None
+    for first in range(last + 1):
+        window = [f for f in found if first <= f.clause < first + rules.window]
+        for rule in rules.crisis:
+            hit = rule.holds(window)
+            if hit is not None:
+                return "crisis", rule.names, hit.language
+        if unsure is None:
+            for rule in rules.unsure:
+                hit = rule.holds(window)
+                if hit is not None:
+                    unsure = (rule.names, hit.language)
+                    break
+    if unsure is not None:
+        return "unsure", unsure[0], unsure[1]
+    return "none", frozenset(), None
