@@ -54,10 +54,12 @@ async def on_listen_tap(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None and query.data is not None
     tap = listening.parse(query.data)
-    if tap is None or not turn.private:
+    tapped = tapped_message_with_buttons(turn.update)
+    if tap is None or not turn.private or tapped is None:
+        # Not ours, from an older release, or a second tap on a message already answered.
         turn.answer_callback("toasts.stale_button")
         return
-    turn.clear_tapped()
+    turn.strip_buttons(tapped)
     person = turn.person
     if person.onboarded_at is None and tap.action != listening.SETUP:
         await start_feature.set_up(turn)

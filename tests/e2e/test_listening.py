@@ -1,0 +1,396 @@
+"""What people type in their own words, outside and inside flows (issue 16 §2-3, §6 card):
+each kind gets its own reply and next steps, asides in a flow are acknowledged and kept, and
+real answers stay answers. Texts are compared with the content catalogue, not copied."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.content import load_content
+from bot.db.models import CheckIn, Rejection, ScheduledMessage, Win
+from bot.emulator import BotMessage, SimUser
+from bot.emulator.html import parse_html
+from tests.e2e.harness import BotHarness, begin_onboarding, onboard
+
+CONTENT = load_content()
+
+
+def shown(key: str, locale: str = "en", **params: object) -> list[str]:
+    """Every variant of ``key`` as the person sees it (plain text, as the emulator shows)."""
+    texts = CONTENT.texts(locale)
+    out = []
+    for variant in range(texts.count(key)):
+        plain, _ = parse_html(texts(key, variant=variant, **params))
+        out.append(plain)
+    return out
+
+
+def first_lines(key: str, locale: str = "en", **params: object) -> list[str]:
+    """The first line of every variant (the rest holds a varying tip)."""
+    texts = CONTENT.texts(locale)
+    return [
+        texts.render(key, {**params, "tip": "\x00"}, variant=v).split("\n")[0]
+        for v in range(texts.count(key))
+    ]
+
+
+def label(key: str, locale: str = "en") -> str:
+    return CONTENT.texts(locale)(key, variant=0)
+
+
+def one_of(text: str, candidates: list[str]) -> bool:
+    return any(candidate in text for candidate in candidates)
+
+
+async def debriefs(bot: BotHarness, user_id: int) -> list[Rejection]:
+    async with bot.sessions() as session:
+        query = select(Rejection).where(Rejection.user_id == user_id).order_by(Rejection.id)
+        return list((await session.execute(query)).scalars())
+
+
+async def open_debrief(user: SimUser) -> BotMessage:
+    await user.send("/reflect")
+    await user.next_message()
+    await user.tap(label("reflection.buttons.start"))
+    return await user.next_message()
+
+
+# --- Outside flows --------------------------------------------------------------------------------
+
+
+async def test_rejection_news_offers_a_debrief_with_the_company_filled_in(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("They went with another candidate at Globex after the final round")
+    reply = await user.next_message()
+    assert one_of(reply.text, first_lines("listen.rejection.with_company", company="Globex"))
+    assert one_of(reply.text, shown("listen.rejection.tip"))
+    assert reply.button_labels() == [
+        label("listen.buttons.debrief_now"),
+        label("listen.buttons.not_now"),
+    ]
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.stage, record.answered) == (
+        "Globex",
+        "final_round",
+        ["company", "stage"],
+    )
+    assert record.completed_at is None
+    await user.tap(label("listen.buttons.debrief_now"))
+    mood = await user.next_message()
+    assert one_of(mood.text, shown("reflection.ask_mood"))  # company and stage skipped
+    state = await bot.flow_state(user.id)
+    assert state is not None and (state.flow, state.step) == ("rf", "mood")
+    assert len(await debriefs(bot, user.id)) == 1
+
+
+async def test_rejection_news_not_now_brings_one_reminder(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("Just got the rejection email from Stripe")
+    reply = await user.next_message()
+    assert one_of(reply.text, first_lines("listen.rejection.with_company", company="Stripe"))
+    await user.tap(label("listen.buttons.not_now"))
+    later = await user.next_message()
+    assert one_of(later.text, shown("reflection.not_now_with_time", time="09:00"))
+    async with bot.sessions() as session:
+        [reminder] = (await session.execute(select(ScheduledMessage))).scalars().all()
+    assert reminder.kind == "reflect_reminder"
+    # /reflect later offers the debrief started from the news, Stripe and all.
+    await user.send("/reflect")
+    offer = await user.next_message()
+    assert "Stripe" in offer.text
+    await user.tap(label("reflection.buttons.continue"))
+    assert one_of((await user.next_message()).text, shown("reflection.ask_stage", company="Stripe"))
+
+
+async def test_venting_is_heard_without_a_task(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("this job hunt is killing me lol")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.venting.exhausted"))
+    assert reply.button_labels() == [
+        label("listen.buttons.just_saying"),
+        label("listen.buttons.check_in"),
+        label("listen.buttons.debrief"),
+    ]
+    await user.tap(label("listen.buttons.just_saying"))
+    assert one_of((await user.next_message()).text, shown("listen.said"))
+    await user.send("😭😭😭")
+    assert one_of((await user.next_message()).text, shown("listen.venting.sad"))
+    await user.tap(label("listen.buttons.check_in"))
+    checkin = await user.next_message()
+    assert one_of(checkin.text, shown("checkin.prompt"))
+    assert await debriefs(bot, user.id) == []
+    async with bot.sessions() as session:
+        assert (await session.execute(select(CheckIn))).scalars().all() == []
+
+
+async def test_good_news_is_celebrated_and_logged_as_a_win(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("I got an offer!!!")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.good_news.offer"))
+    assert reply.button_labels() == [label("listen.buttons.log_it")]
+    [[log_it]] = reply.buttons
+    await user.tap(label("listen.buttons.log_it"))
+    assert one_of((await user.next_message()).text, shown("listen.win_logged.offer"))
+    async with bot.sessions() as session:
+        [win] = (await session.execute(select(Win))).scalars().all()
+    assert (win.user_id, win.kind) == (user.id, "offer")
+    assert reply.buttons == [] and log_it.callback_data is not None
+    await user.tap_data(log_it.callback_data, message_id=reply.message_id)  # a second tap
+    await bot.settle()
+    assert user.callback_answers[-1].text == CONTENT.texts("en")("toasts.stale_button")
+    async with bot.sessions() as session:
+        assert len((await session.execute(select(Win))).scalars().all()) == 1
+
+
+async def test_a_question_gets_an_answer_and_the_matching_action(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("how do I ask for feedback after a rejection?")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.question.feedback"))
+    assert reply.button_labels() == [label("listen.buttons.draft_feedback")]
+    await user.tap(label("listen.buttons.draft_feedback"))
+    overview = await user.next_message()
+    assert one_of(overview.text, shown("feedback.overview_empty"))
+    assert overview.button_labels() == [label("feedback.buttons.new")]
+
+
+async def test_greetings_offer_what_is_useful_for_this_person(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("hi")
+    hello = await user.next_message()
+    assert one_of(hello.text, shown("listen.greeting.hello"))
+    assert hello.button_labels() == [
+        label("listen.buttons.debrief_first"),  # never debriefed
+        label("listen.buttons.check_in"),
+        label("listen.buttons.log_win"),
+    ]
+    await user.tap(label("listen.buttons.debrief_first"))
+    assert one_of((await user.next_message()).text, shown("reflection.ask_company"))
+    await user.tap(label("flow.skip"))
+    await user.next_message()
+    await user.send("/cancel")
+    await user.next_message()
+    await user.send("thanks!")
+    thanks = await user.next_message()
+    assert one_of(thanks.text, shown("listen.greeting.thanks"))
+    assert thanks.button_labels()[0] == label("listen.buttons.continue_debrief")
+    await user.tap(label("listen.buttons.continue_debrief"))
+    offer = await user.next_message()
+    assert offer.button_labels() == [
+        label("reflection.buttons.continue"),
+        label("reflection.buttons.fresh"),
+    ]
+
+
+async def test_unsure_is_answered_kindly_with_next_steps(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("Google")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.unsure"))
+    assert reply.button_labels() == [
+        label("listen.buttons.debrief_first"),
+        label("listen.buttons.check_in"),
+        label("listen.buttons.log_win"),
+    ]
+
+
+async def test_not_set_up_yet_gets_a_warm_reply_and_the_way_to_set_up(bot: BotHarness) -> None:
+    user = bot.user("Noa")
+    await user.send("hi")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.greeting.hello"))
+    assert one_of(reply.text, shown("listen.setup"))
+    assert reply.button_labels() == [label("listen.buttons.set_up")]
+    await user.tap(label("listen.buttons.set_up"))
+    assert "not a therapist" in (await user.next_message()).text
+
+
+async def test_a_stale_or_older_listening_button_is_answered_kindly(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.tap_data("ls:0:db")
+    await user.tap_data("ls:1:nonsense")
+    await bot.settle()
+    stale = CONTENT.texts("en")("toasts.stale_button")
+    assert [a.text for a in user.callback_answers[-2:]] == [stale, stale]
+    assert await debriefs(bot, user.id) == []
+
+
+async def test_written_in_another_language_is_answered_in_it(bot: BotHarness) -> None:
+    user = await onboard(bot)  # Telegram in English
+    await user.send("Привет")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.greeting.hello", "ru"))
+    assert label("listen.buttons.check_in", "ru") in reply.button_labels()
+
+
+# --- Inside flows -------------------------------------------------------------------------------
+
+
+async def test_venting_at_the_company_question_is_kept_as_a_note(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    question = await open_debrief(user)
+    words = "I have been applying for six months now and this one really hurt…"
+    await user.send(words)
+    again = await user.next_message()
+    assert one_of(again.text, shown("listen.in_flow.venting.sad"))
+    assert one_of(again.text, shown("listen.in_flow.kept"))
+    assert one_of(again.text, shown("reflection.ask_company"))  # asked again
+    assert question.buttons == []  # the earlier copy of the question lost its buttons
+    [record] = await debriefs(bot, user.id)
+    assert record.company is None
+    assert record.note == words
+    await user.send("Acme, designer")  # a real answer is still an answer
+    stage = await user.next_message()
+    assert one_of(stage.text, shown("reflection.ask_stage", company="Acme"))
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.role) == ("Acme", "designer")
+
+
+async def test_rejection_news_at_the_company_question_fills_it(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await open_debrief(user)
+    await user.send("They went with another candidate at Globex after the final round")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.in_flow.filled", company="Globex"))
+    assert one_of(reply.text, shown("reflection.ask_mood"))  # the stage was named too
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.stage, record.note) == ("Globex", "final_round", None)
+
+
+async def test_plain_names_are_answers_not_news(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await open_debrief(user)
+    await user.send("Google")
+    assert one_of((await user.next_message()).text, shown("reflection.ask_stage", company="Google"))
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.note) == ("Google", None)
+
+
+async def test_a_question_at_a_tap_step_is_acknowledged_and_asked_again(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await open_debrief(user)
+    await user.send("Initech")
+    await user.next_message()
+    words = "how do I ask for feedback after a rejection?"
+    await user.send(words)
+    again = await user.next_message()
+    assert one_of(again.text, shown("listen.in_flow.question.feedback"))
+    assert one_of(again.text, shown("reflection.ask_stage", company="Initech"))
+    await user.tap(label("reflection.stage.technical"))
+    assert one_of((await user.next_message()).text, shown("reflection.ask_mood"))
+    [record] = await debriefs(bot, user.id)
+    assert (record.stage, record.note) == ("technical", words)
+
+
+async def test_a_feeling_on_a_multi_select_step_is_heard_and_on_the_card(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await open_debrief(user)
+    await user.send("Umbrella <Corp>")
+    await user.next_message()
+    await user.tap(label("flow.skip"))
+    await user.next_message()
+    await user.tap(label("flow.skip"))
+    await user.next_message()  # what went well
+    await user.send("I asked good questions about the team")
+    assert one_of((await user.next_message()).text, shown("flow.note_saved"))
+    await user.tap(label("flow.done"))
+    await user.next_message()  # what to do differently
+    feeling = "this is so frustrating, I prepared for weeks"
+    await user.send(feeling)
+    heard = await user.next_message()
+    assert one_of(heard.text, shown("listen.in_flow.noted_feeling.frustrated"))
+    assert not one_of(heard.text, shown("flow.note_saved"))
+    await user.tap(label("flow.done"))
+    await user.next_message()
+    await user.tap(label("flow.done"))
+    card = await user.next_message()
+    for line in (
+        shown("reflection.card_note.went_well", text="I asked good questions about the team"),
+        shown("reflection.card_note.differently", text=feeling),
+    ):
+        assert line[0] in card.text
+    assert "Umbrella <Corp>" in card.text  # escaped on the way, shown as typed
+    [record] = await debriefs(bot, user.id)
+    assert record.went_well_note == "I asked good questions about the team"
+    assert record.reasons_note == feeling
+
+
+async def test_venting_at_the_time_zone_question_is_acknowledged_not_an_error(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await begin_onboarding(bot)
+    await user.send("this job hunt is killing me lol")
+    again = await user.next_message()
+    assert one_of(again.text, shown("listen.in_flow.venting.exhausted"))
+    assert one_of(again.text, shown("listen.in_flow.back_to_it"))
+    assert one_of(again.text, shown("onboarding.ask_timezone"))
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.timezone is None
+    await user.send("Berlin")  # a place is an answer
+    await user.next_message()
+    await user.send("09:00")  # so is a time
+    await user.next_message()
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.timezone == "Europe/Berlin"
+    assert stored.checkin_time is not None and stored.checkin_time.hour == 9
+
+
+async def test_another_command_parks_the_debrief_and_reflect_picks_it_up(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await open_debrief(user)
+    await user.send("Hooli")
+    await user.next_message()
+    await user.tap(label("reflection.stage.phone_screen"))
+    await user.next_message()
+    await user.send("/checkin")
+    prompt, parked = await user.next_message(), await user.next_message()
+    assert one_of(prompt.text, shown("checkin.prompt"))
+    assert one_of(parked.text, shown("flow.parked.debrief"))
+    assert await bot.flow_state(user.id) is None
+    await user.send("/reflect")
+    offer = await user.next_message()
+    assert "Hooli" in offer.text
+    await user.tap(label("reflection.buttons.continue"))
+    assert one_of((await user.next_message()).text, shown("reflection.ask_mood"))
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.stage) == ("Hooli", "phone_screen")
+
+
+async def test_help_and_the_flows_own_command_do_not_park_it(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await open_debrief(user)
+    await user.send("/help")
+    help_text = await user.next_message()
+    assert not one_of(help_text.text, shown("flow.parked.debrief"))
+    await user.send("/reflect")
+    assert one_of((await user.next_message()).text, shown("reflection.ask_company"))
+    state = await bot.flow_state(user.id)
+    assert state is not None and state.step == "company"
