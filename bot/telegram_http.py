@@ -26,15 +26,23 @@ statuses into BadRequest, Forbidden, RetryAfter, ... itself). Where aiohttp's ti
 * aiohttp has no per-write timeout, so for a request with a body ``write_timeout`` (or
   ``media_write_timeout`` for uploads) becomes part of a deadline for the whole call:
   pool + connect + write + read, when all four are finite.
-* proxies come only from ``proxy``, never from environment variables (httpx reads
-  ``HTTPS_PROXY``/``ALL_PROXY``; aiohttp would look them up again on every request).
+* proxies: ``proxy`` if given, else the environment as httpx (PTB's default) reads it:
+  ``HTTPS_PROXY`` for https URLs (``HTTP_PROXY`` for http), else ``ALL_PROXY``, and none for
+  hosts ``NO_PROXY`` lists (lower-case names work too). Looked up once per scheme and host, not
+  on every request. aiohttp's own ``trust_env=True`` would cover ``HTTP(S)_PROXY`` and
+  ``NO_PROXY`` but not ``ALL_PROXY``, and it looks them up on every request. Only HTTP proxies
+  (``http://``, or ``https://`` to the proxy) work: a SOCKS proxy (``socks5://...``, common in
+  ``ALL_PROXY``) raises :exc:`ProxyNotSupported` with a clear message instead of quietly going
+  direct. (httpx needs its ``socks`` extra for SOCKS, which is not installed here either.)
 """
 
 from __future__ import annotations
 
 import io
+import ipaddress
+import urllib.request
 from typing import TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 
@@ -51,6 +59,53 @@ _STREAM_ABOVE = 1024 * 1024
 
 
 Builder = TypeVar("Builder", bound=ApplicationBuilder)  # type: ignore[type-arg]
+
+
+def _no_proxy(host: str, no_proxy: str) -> bool:
+    """``NO_PROXY`` as httpx reads it: "*", host names (covering their subdomains, with or
+    without a leading dot), IP addresses and networks (``10.0.0.0/8``)."""
+    for entry in (e.strip().lower() for e in no_proxy.split(",")):
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        try:
+            if ipaddress.ip_address(host) in ipaddress.ip_network(entry, strict=False):
+                return True
+            continue
+        except ValueError:
+            pass
+        name = entry.lstrip(".")
+        if host.lower() == name or host.lower().endswith("." + name):
+            return True
+    return False
+
+
+class ProxyNotSupported(ValueError):
+    """The environment names a proxy this client cannot use (SOCKS); the message says which
+    variable, without the proxy's address or credentials."""
+
+
+def environment_proxy(url: str) -> str | None:
+    """The proxy httpx's ``trust_env`` would pick for ``url``: ``<SCHEME>_PROXY``, else
+    ``ALL_PROXY``; None when unset or ``NO_PROXY`` covers the host."""
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies_environment()  # lower-case keys: "https", "all", "no"
+    host = parts.hostname or ""
+    if not host or _no_proxy(host, proxies.get("no", "")):
+        return None
+    for key in (parts.scheme, "all"):
+        proxy = proxies.get(key)
+        if not proxy:
+            continue
+        if not proxy.lower().startswith(("http://", "https://")):
+            scheme = proxy.split("://", 1)[0] if "://" in proxy else "an unknown"
+            raise ProxyNotSupported(
+                f"{key.upper()}_PROXY is a {scheme} proxy: the Bot API client speaks to HTTP "
+                "proxies only (http:// or https://); set HTTPS_PROXY to one, or unset it"
+            )
+        return proxy
+    return None
 
 
 def aiohttp_requests() -> tuple[AiohttpRequest, AiohttpRequest]:
@@ -92,6 +147,7 @@ class AiohttpRequest(BaseRequest):
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_proxies",
         "_proxy",
         "_read_timeout",
         "_session",
@@ -117,6 +173,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._proxy = proxy
+        self._proxies: dict[tuple[str, str], str | None] = {}  # (scheme, host) -> proxy
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -136,6 +193,16 @@ class AiohttpRequest(BaseRequest):
         """Close the session and its connections; later requests raise RuntimeError."""
         if self._session is not None and not self._session.closed:
             await self._session.close()
+
+    def proxy_for(self, url: str) -> str | None:
+        """The proxy for ``url``: the one given, else the environment's (looked up once)."""
+        if self._proxy is not None:
+            return self._proxy
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        if key not in self._proxies:
+            self._proxies[key] = environment_proxy(url)
+        return self._proxies[key]
 
     async def do_request(
         self,
@@ -190,7 +257,7 @@ class AiohttpRequest(BaseRequest):
                 data=body,
                 headers=headers,
                 timeout=timeout,
-                proxy=self._proxy,
+                proxy=self.proxy_for(url),
                 allow_redirects=False,  # as httpx; Telegram does not redirect
             ) as response:
                 return response.status, await response.read()

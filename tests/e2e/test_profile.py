@@ -3,6 +3,8 @@ menus per kind of chat (group admins alone see /groupsettings)."""
 
 from __future__ import annotations
 
+from bot.app import register_commands
+from bot.content import load_content
 from tests.e2e.harness import BotHarness
 
 
@@ -25,3 +27,19 @@ async def test_groupsettings_is_in_the_admins_menu_only(bot: BotHarness) -> None
     assert admins["groupsettings"] == "Daily check-in and weekly recap settings"
     assert set(everyone) == {"win", "cheer", "reflect", "help"}
     assert set(admins) == set(everyone) | {"groupsettings"}
+
+
+async def test_menus_are_filed_under_two_letter_language_codes_only(bot: BotHarness) -> None:
+    """Telegram takes ISO 639-1 codes ("de"), not "pt-br": such a locale is skipped, and the
+    emulator would refuse the call (the harness fails on any refused call)."""
+    content = load_content()
+    english = content.catalogs["en"]
+    german = english.model_copy(
+        update={"locale": "de", "texts": {"commands.group.win": ("Einen Erfolg teilen",)}}
+    )
+    content.catalogs["de"] = german
+    content.catalogs["pt-br"] = english
+    await register_commands(bot.instances[-1], content)
+    assert dict(bot.emulator.commands("all_group_chats", "de"))["win"] == "Einen Erfolg teilen"
+    assert bot.emulator.description("de") == bot.emulator.description()  # not translated: default
+    assert bot.emulator.commands("all_group_chats", "pt-br") == []

@@ -11,6 +11,7 @@ import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -24,7 +25,7 @@ from telegram.error import (
 )
 
 from bot.emulator import Emulator, SimUser
-from bot.telegram_http import AiohttpRequest
+from bot.telegram_http import AiohttpRequest, ProxyNotSupported, environment_proxy
 
 TOKEN = "424242:AIOHTTP-TEST"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
@@ -335,3 +336,94 @@ async def test_full_pool_is_timed_out_after_pool_timeout() -> None:
         hanging.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await hanging
+
+
+# --- Proxies from the environment, as PTB's default (httpx) reads them -----------------------
+
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+@pytest.fixture
+def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "ALL_PROXY", "all_proxy"])
+async def test_calls_go_through_the_proxy_the_environment_names(
+    no_proxy_env: pytest.MonkeyPatch, variable: str
+) -> None:
+    proxy = Canned()
+    async with serving(proxy) as proxy_url:
+        no_proxy_env.setenv(variable, proxy_url.removesuffix("/bot"))
+        async with AiohttpRequest() as request:
+            bot = Bot(TOKEN, base_url="http://api.blocked.example/bot", request=request)
+            await bot.send_message(1, "through the proxy")
+    [head] = proxy.heads  # absolute-form: the request was handed to the proxy
+    assert head.startswith(f"POST http://api.blocked.example/bot{TOKEN}/sendMessage ".encode())
+
+
+async def test_no_proxy_and_an_explicit_proxy_win(
+    no_proxy_env: pytest.MonkeyPatch, emu: Emulator, alex: SimUser
+) -> None:
+    proxy = Canned()
+    async with serving(proxy) as proxy_url:
+        no_proxy_env.setenv("HTTP_PROXY", proxy_url.removesuffix("/bot"))
+        no_proxy_env.setenv("NO_PROXY", "localhost, 127.0.0.0/8")
+        async with AiohttpRequest() as request:
+            bot = Bot(TOKEN, base_url=f"{emu.api_url}/bot", request=request)
+            await bot.send_message(alex.chat_id, "direct")
+        assert (await alex.next_message()).text == "direct"
+        assert proxy.heads == []
+        async with AiohttpRequest(proxy=proxy_url.removesuffix("/bot")) as request:
+            bot = Bot(TOKEN, base_url="http://api.blocked.example/bot", request=request)
+            await bot.send_message(1, "given")
+    assert len(proxy.heads) == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "url", "expected"),
+    [
+        ({"HTTPS_PROXY": "http://p:3128"}, "https://api.telegram.org/bot", "http://p:3128"),
+        ({"HTTP_PROXY": "http://p:3128"}, "https://api.telegram.org/bot", None),
+        ({"ALL_PROXY": "http://a:1", "HTTPS_PROXY": "http://s:2"}, "https://t.org", "http://s:2"),
+        ({"ALL_PROXY": "https://a:1"}, "https://api.telegram.org", "https://a:1"),
+        (
+            {"HTTPS_PROXY": "http://p:1", "NO_PROXY": "telegram.org"},
+            "https://api.telegram.org",
+            None,
+        ),
+        ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": ".org"}, "https://api.telegram.org", None),
+        ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "*"}, "https://api.telegram.org", None),
+        (
+            {"HTTPS_PROXY": "http://p:1", "NO_PROXY": "gram.org"},
+            "https://api.telegram.org",
+            "http://p:1",
+        ),
+    ],
+)
+def test_which_proxy_for_which_url(
+    no_proxy_env: pytest.MonkeyPatch, env: dict[str, str], url: str, expected: str | None
+) -> None:
+    for name, value in env.items():
+        no_proxy_env.setenv(name, value)
+    assert environment_proxy(url) == expected
+
+
+def test_a_socks_proxy_stops_start_up_with_one_line(
+    no_proxy_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bot.app import build_application
+    from bot.config import SettingsError, load_settings
+
+    no_proxy_env.setenv("ALL_PROXY", "socks5://user:secret@10.0.0.1:1080")
+    settings = load_settings(_env_file=None, data_dir=tmp_path)
+    with pytest.raises(SettingsError) as refused:
+        build_application(settings, token=TOKEN)
+    message = str(refused.value)
+    assert message.startswith("ALL_PROXY is a socks5 proxy: the Bot API client speaks to HTTP")
+    assert "secret" not in message and "10.0.0.1" not in message and "\n" not in message
+    with pytest.raises(ProxyNotSupported):
+        environment_proxy("https://api.telegram.org")
