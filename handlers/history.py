@@ -1,4 +1,5 @@
-"""/history (past debriefs, paged in place) and /plan (open next steps)."""
+"""/history (past debriefs, paged in place) and /plan (open next steps, done or snoozed in
+place)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,30 @@ async def show_history(turn: Turn) -> None:
 async def show_plan(turn: Turn) -> None:
     if redirected_to_private(turn, "plan"):
         return
-    turn.say(await plan.overview(turn.session, turn.person.id))
+    turn.say(await plan.overview(turn.session, turn.person, turn.now))
+
+
+@handler
+async def on_plan_tap(turn: Turn) -> None:
+    """pl:1:done|snooze:<plan action id>: the step changes and /plan updates in place."""
+    query = turn.update.callback_query
+    assert query is not None
+    tap = plan.PlanTap.parse(query.data or "")
+    if not turn.private or tap is None:
+        turn.answer_callback("toasts.stale_button")
+        return
+    action = await plan.mine(turn.session, turn.person.id, tap.action_id)
+    if action is None or action.status != "open":
+        turn.answer_callback("plan.toasts.gone")  # e.g. a double tap: the list already says so
+        return
+    if tap.verb == "done":
+        await plan.mark_done(turn.session, action, turn.now)
+        turn.answer_callback("plan.toasts.done")
+    else:
+        turn.answer_callback("plan.toasts.snoozed")
+        if await plan.snooze(turn.session, turn.person, action, turn.now) is None:
+            return  # already waiting (a double tap): the list already says so
+    turn.say(await plan.overview(turn.session, turn.person, turn.now, replace=True))
 
 
 @handler
@@ -50,3 +74,4 @@ def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("history", handler(show_history), filters=fresh))
     app.add_handler(CommandHandler("plan", handler(show_plan), filters=fresh))
     app.add_handler(CallbackQueryHandler(on_history_tap, pattern=r"^hs:1:"))
+    app.add_handler(CallbackQueryHandler(on_plan_tap, pattern=plan.PlanTap.PATTERN))

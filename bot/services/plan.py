@@ -1,14 +1,58 @@
-"""/plan: the person's open next steps, the ones their debriefs created."""
+"""/plan: the person's open next steps, the ones their debriefs and feedback created, each with
+Done and Snooze right there. A snoozed step comes back as a nudge (the nudges' own snooze and
+outbox), so a step put off from /plan and one put off from a nudge behave the same."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import PlanAction
-from bot.services.replies import Ref, RefList, Say
+from bot.db.models import Nudge, PlanAction, ScheduledMessage, User
+from bot.services import outbox
+from bot.services.recurrence import local_day, local_instant
+from bot.services.replies import Button, Ref, RefList, Say
 
 SHOWN = 10
+DONE_SHOWN = 3  # steps done today, shown ticked under the open ones
+SNOOZE_KIND = "nudge"  # bot.services.nudges.SNOOZE (a test keeps the two equal)
+
+# Next-step texts that only feedback creates live with the feedback content.
+FEEDBACK_ACTIONS = frozenset({"communication", "experience", "fit"})
+
+Verb = Literal["done", "snooze"]
+
+
+@dataclass(frozen=True)
+class PlanTap:
+    """A tap on a /plan button: ``pl:1:<done|snooze>:<plan action id>``."""
+
+    verb: Verb
+    action_id: int
+
+    PREFIX = "pl"
+    VERSION = 1
+    PATTERN = r"^pl:"  # every version, so an old button is answered kindly, not ignored
+
+    def pack(self) -> str:
+        return f"{self.PREFIX}:{self.VERSION}:{self.verb}:{self.action_id}"
+
+    @classmethod
+    def parse(cls, data: str) -> PlanTap | None:
+        """The tap, or None for data from another version or shape (a stale button)."""
+        found = _TAP.fullmatch(data)
+        if found is None:
+            return None
+        verb: Verb = "done" if found["verb"] == "done" else "snooze"
+        return cls(verb, int(found["id"]))
+
+
+_TAP = re.compile(r"pl:1:(?P<verb>done|snooze):(?P<id>\d{1,12})")
 
 
 async def open_actions(session: AsyncSession, user_id: int) -> list[PlanAction]:
@@ -21,8 +65,36 @@ async def open_actions(session: AsyncSession, user_id: int) -> list[PlanAction]:
     return list((await session.execute(query)).scalars())
 
 
-# Next-step texts that only feedback creates live with the feedback content.
-FEEDBACK_ACTIONS = frozenset({"communication", "experience", "fit"})
+async def done_today(session: AsyncSession, user: User, now: datetime) -> list[PlanAction]:
+    zone = user.timezone or "UTC"
+    start = local_instant(local_day(now, zone), time(0), zone)
+    query = (
+        select(PlanAction)
+        .where(
+            PlanAction.user_id == user.id,
+            PlanAction.status == "done",
+            PlanAction.done_at >= start,
+        )
+        .order_by(PlanAction.done_at.desc(), PlanAction.id.desc())
+        .limit(DONE_SHOWN)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def snoozed(session: AsyncSession, user_id: int) -> set[int]:
+    """Plan actions waiting to come back as a snoozed nudge."""
+    query = (
+        select(Nudge.action_id)
+        .join(ScheduledMessage, ScheduledMessage.ref_id == Nudge.id)
+        .where(
+            Nudge.user_id == user_id,
+            Nudge.action_id.is_not(None),
+            ScheduledMessage.user_id == user_id,
+            ScheduledMessage.kind == SNOOZE_KIND,
+            ScheduledMessage.status == "pending",
+        )
+    )
+    return {action_id for action_id in (await session.execute(query)).scalars() if action_id}
 
 
 def action_text(action: PlanAction) -> Ref:
@@ -30,9 +102,85 @@ def action_text(action: PlanAction) -> Ref:
     return Ref(f"{section}.actions.{action.reason}", variant=action.variant)
 
 
-async def overview(session: AsyncSession, user_id: int) -> Say:
-    actions = await open_actions(session, user_id)
+def view(
+    actions: Sequence[PlanAction],
+    done: Sequence[PlanAction] = (),
+    waiting: set[int] | None = None,
+    *,
+    replace: bool = False,
+) -> Say:
+    """The plan: numbered open steps with ✅ / ⏰ per step, and what was done today."""
+    waiting = waiting or set()
+    finished = tuple(Ref("plan.item_done", {"step": action_text(a)}) for a in done)
     if not actions:
-        return Say("plan.empty")
-    items = tuple(action_text(a) for a in actions)
-    return Say("plan.list", {"items": RefList(items, separator="\n", prefix="• ")})
+        if finished:
+            return Say(
+                "plan.all_done", {"done": RefList(finished, separator="\n")}, replace=replace
+            )
+        return Say("plan.empty", replace=replace)
+    items = []
+    buttons = []
+    for number, action in enumerate(actions, start=1):
+        later = action.id in waiting
+        key = "plan.item_snoozed" if later else "plan.item"
+        items.append(Ref(key, {"n": number, "step": action_text(action)}))
+        row = [Button("plan.buttons.done", PlanTap("done", action.id).pack(), params={"n": number})]
+        if not later:
+            row.append(
+                Button(
+                    "plan.buttons.snooze", PlanTap("snooze", action.id).pack(), params={"n": number}
+                )
+            )
+        buttons.append(tuple(row))
+    params: dict[str, object] = {"items": RefList(tuple(items), separator="\n")}
+    if finished:
+        params["done"] = Ref("plan.done_today", {"items": RefList(finished, separator="\n")})
+        return Say("plan.list_with_done", params, tuple(buttons), replace=replace)
+    return Say("plan.list", params, tuple(buttons), replace=replace)
+
+
+async def overview(
+    session: AsyncSession, user: User, now: datetime, *, replace: bool = False
+) -> Say:
+    actions = await open_actions(session, user.id)
+    done = await done_today(session, user, now)
+    waiting = await snoozed(session, user.id) if actions else set()
+    return view(actions, done, waiting, replace=replace)
+
+
+async def mine(session: AsyncSession, user_id: int, action_id: int) -> PlanAction | None:
+    action = await session.get(PlanAction, action_id)
+    return action if action is not None and action.user_id == user_id else None
+
+
+async def _waiting_nudges(session: AsyncSession, user_id: int, action_id: int) -> list[Nudge]:
+    query = select(Nudge).where(
+        Nudge.user_id == user_id, Nudge.action_id == action_id, Nudge.outcome == "snoozed"
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def mark_done(session: AsyncSession, action: PlanAction, now: datetime) -> None:
+    """Done: the step leaves the plan, and a snoozed nudge for it is called off."""
+    action.status, action.done_at = "done", now
+    for nudge in await _waiting_nudges(session, action.user_id, action.id):
+        nudge.outcome = "done"
+        await outbox.cancel(session, action.user_id, SNOOZE_KIND, nudge.id)
+
+
+async def snooze(
+    session: AsyncSession, user: User, action: PlanAction, now: datetime
+) -> datetime | None:
+    """Put a step off until tomorrow's check-in time: it comes back as a nudge, with Done and
+    Snooze, through the nudges' snooze (a low day holds it another day). None if it is
+    already waiting (a double tap)."""
+    from bot.services import nudges  # here: nudges imports action_text from this module
+
+    if action.id in await snoozed(session, user.id):
+        return None
+
+    nudge = Nudge(user_id=user.id, action_id=action.id, idea=None, variant=0, sent_at=now)
+    action.last_nudged_at = now
+    session.add(nudge)
+    await session.flush()
+    return await nudges.snooze(session, user, nudge, "tomorrow", now)

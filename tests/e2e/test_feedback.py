@@ -113,7 +113,8 @@ async def test_draft_sent_check_after_five_business_days_then_reply_logged(
     assert {"tech_depth", "communication"} <= set(reasons)
     await user.send("/plan")
     plan = await user.next_message()
-    assert plan.text.count("• ") >= 3
+    assert sum(1 for line in plan.text.splitlines() if line[:2] in ("1.", "2.", "3.", "4.")) >= 3
+    assert "✅ 1 Done" in plan.button_labels()
 
 
 async def test_reshaping_the_draft_edits_it_in_place(bot: BotHarness) -> None:

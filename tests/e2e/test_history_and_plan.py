@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from bot.db.models import Nudge, PlanAction, ScheduledMessage
+from bot.services import nudges, plan
+from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.test_reflection import finish_quickly, open_debrief, tap_through
 
@@ -55,4 +60,111 @@ async def test_history_shows_patterns_and_plan_lists_steps(bot: BotHarness) -> N
     await user.send("/plan")
     steps = await user.next_message()
     assert "Your next steps" in steps.text
-    assert steps.text.count("• ") == 3
+    assert [line[:3] for line in steps.text.splitlines() if line[:1].isdigit()] == [
+        "1. ",
+        "2. ",
+        "3. ",
+    ]
+    assert steps.button_labels()[:2] == ["✅ 1 Done", "⏰ 1 Tomorrow"]
+
+
+async def seed_plan(bot: BotHarness, user_id: int, reasons: list[str]) -> list[int]:
+    """Open steps as a debrief would leave them, oldest first."""
+    ids = []
+    async with bot.sessions() as session, session.begin():
+        for n, reason in enumerate(reasons):
+            action = PlanAction(
+                user_id=user_id,
+                reason=reason,
+                variant=0,
+                status="open",
+                created_at=bot.clock.now() - timedelta(minutes=10 - n),
+            )
+            session.add(action)
+            await session.flush()
+            ids.append(action.id)
+    return ids
+
+
+async def stored_actions(bot: BotHarness, user_id: int) -> dict[int, str]:
+    async with bot.sessions() as session:
+        query = select(PlanAction).where(PlanAction.user_id == user_id)
+        return {a.id: a.status for a in (await session.execute(query)).scalars()}
+
+
+async def test_plan_steps_done_and_snoozed_in_place(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    app = await bot.start()
+    user = await onboard(bot, "No check-ins")  # Berlin, 09:00
+    nerves, research, tech = await seed_plan(bot, user.id, ["nerves", "research", "tech_depth"])
+    await user.send("/plan")
+    shown = await user.next_message()
+    assert shown.button_labels() == [
+        "✅ 1 Done",
+        "⏰ 1 Tomorrow",
+        "✅ 2 Done",
+        "⏰ 2 Tomorrow",
+        "✅ 3 Done",
+        "⏰ 3 Tomorrow",
+    ]
+    first_step = shown.text.splitlines()[1]  # newest first: the technical step
+
+    await user.tap("✅ 1 Done", message=shown)
+    await bot.settle()
+    assert user.callback_answers[-1].text is not None
+    assert "✅" in user.callback_answers[-1].text
+    assert shown.edited  # the same message, updated in place
+    assert "Done today" in shown.text
+    assert "✅ 3 Done" not in shown.button_labels()  # two open steps left
+    assert first_step.split(" ", 1)[1] in shown.text.split("Done today")[1]
+    assert (await stored_actions(bot, user.id))[tech] == "done"
+
+    await user.tap("⏰ 2 Tomorrow", message=shown)
+    await bot.settle()
+    assert "tomorrow" in (user.callback_answers[-1].text or "")
+    assert "back tomorrow" in shown.text
+    assert "⏰ 2 Tomorrow" not in shown.button_labels()
+    assert "✅ 2 Done" in shown.button_labels()  # a snoozed step can still be ticked off
+    async with bot.sessions() as session:
+        [waiting] = (
+            await session.execute(
+                select(ScheduledMessage).where(
+                    ScheduledMessage.kind == nudges.SNOOZE, ScheduledMessage.status == "pending"
+                )
+            )
+        ).scalars()
+        nudge = await session.get(Nudge, waiting.ref_id)
+        assert nudge is not None and nudge.action_id == nerves
+    assert (await stored_actions(bot, user.id))[nerves] == "open"
+    await user.tap_data(f"pl:1:snooze:{nerves}", message_id=shown.message_id)  # a double tap
+    await bot.settle()
+    assert "tomorrow" in (user.callback_answers[-1].text or "")
+
+    # Tomorrow at 09:00 in Berlin the snoozed step comes back as a nudge with its buttons.
+    bot.clock.current = waiting.due_at
+    assert await dispatch_due(app) == 1
+    back = await user.next_message()
+    assert "⏰" in back.text
+    assert back.button_labels()[:2] == ["✅ Done", "⏰ Snooze"]
+
+    await user.tap_data(f"pl:1:done:{tech}", message_id=shown.message_id)  # already done
+    await bot.settle()
+    assert (
+        user.callback_answers[-1].text
+        == "That step is already done or gone. /plan shows what's open now."
+    )
+    await user.tap_data(f"pl:0:done:{research}", message_id=shown.message_id)  # an old release
+    await bot.settle()
+    assert "expired" in (user.callback_answers[-1].text or "")
+    assert (await stored_actions(bot, user.id))[research] == "open"
+    await user.tap_data("pl:1:done:99999", message_id=shown.message_id)  # not theirs
+    await bot.settle()
+    assert "already done or gone" in (user.callback_answers[-1].text or "")
+
+
+def test_plan_codec_round_trips_and_rejects_other_shapes() -> None:
+    assert plan.PlanTap("snooze", 42).pack() == "pl:1:snooze:42"
+    assert plan.PlanTap.parse("pl:1:snooze:42") == plan.PlanTap("snooze", 42)
+    for stale in ("pl:0:done:1", "pl:1:drop:1", "pl:1:done:", "pl:1:done:1:2", "pl:1:done:x"):
+        assert plan.PlanTap.parse(stale) is None
+    assert plan.SNOOZE_KIND == nudges.SNOOZE
