@@ -20,7 +20,7 @@ from typing import Literal
 
 import yaml
 
-__all__ = ["TimeReading", "format_time_of_day", "parse_time_of_day", "read_time_of_day"]
+__all__ = ["TimeReading", "fold", "format_time_of_day", "parse_time_of_day", "read_time_of_day"]
 
 # Anything longer than this is not a time of day; bail out before doing real work.
 _MAX_LEN = 48
