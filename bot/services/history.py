@@ -1,4 +1,5 @@
-"""/history: past debriefs, newest first, a page at a time; each opens its summary card."""
+"""/history: past debriefs, newest first, a page at a time, with the notes the person typed on
+each (trimmed); each opens its summary card."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.services.replies import Button, Ref, RefList, Say
 from bot.services.timezones import zone_for
 
 PAGE_SIZE = 5
+NOTE_LIMIT = 80  # characters of each typed note shown in the list (5 debriefs, 3 notes each)
 
 
 def _finished(user_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -24,9 +26,23 @@ def short_date(moment: datetime, zone: str) -> str:
     return moment.astimezone(zone_for(zone)).strftime("%d %b")
 
 
+def notes(record: Rejection) -> list[Ref]:
+    """What they typed on this debrief, each note trimmed for a list (the card shows more)."""
+    typed = (
+        ("history.note.went_well", record.went_well_note),
+        ("history.note.differently", record.reasons_note),
+        ("history.note.aside", record.note),
+    )
+    return [
+        Ref(key, {"text": reflection.trimmed(text, NOTE_LIMIT)})
+        for key, text in typed
+        if text and text.strip()
+    ]
+
+
 def _line(record: Rejection, zone: str) -> Ref:
     assert record.completed_at is not None
-    return Ref(
+    line = Ref(
         "reflection.history.line",
         {
             "date": short_date(record.completed_at, zone),
@@ -34,6 +50,12 @@ def _line(record: Rejection, zone: str) -> Ref:
             "stage": reflection.stage_label(record.stage),
             "mood": reflection.mood_label(record.mood),
         },
+    )
+    typed = notes(record)
+    if not typed:
+        return line
+    return Ref(
+        "history.entry_with_notes", {"line": line, "notes": RefList(tuple(typed), separator="\n")}
     )
 
 
@@ -76,7 +98,8 @@ async def page(session: AsyncSession, user: User, number: int) -> Say:
         buttons.append(tuple(nav))
     params: dict[str, object] = {
         "title": Ref("reflection.history.title", {"page": number, "pages": pages}),
-        "lines": RefList(lines, separator="\n"),
+        # a blank line between debriefs once some carry notes, so each reads as one block
+        "lines": RefList(lines, separator="\n\n" if any(notes(r) for r in records) else "\n"),
         "hint": Ref("reflection.history.hint"),
     }
     facts = await reflection.history_facts(session, user.id)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.db.models import Nudge, PlanAction, ScheduledMessage
+from bot.db.models import Nudge, PlanAction, Rejection, ScheduledMessage
 from bot.services import nudges, plan
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
@@ -168,3 +168,55 @@ def test_plan_codec_round_trips_and_rejects_other_shapes() -> None:
     for stale in ("pl:0:done:1", "pl:1:drop:1", "pl:1:done:", "pl:1:done:1:2", "pl:1:done:x"):
         assert plan.PlanTap.parse(stale) is None
     assert plan.SNOOZE_KIND == nudges.SNOOZE
+
+
+async def test_history_shows_the_notes_typed_escaped_and_trimmed(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    now = bot.clock.now()
+    long_note = "I rambled about <script> & my " + "very " * 40 + "long answer"
+    async with bot.sessions() as session, session.begin():
+        session.add(
+            Rejection(
+                user_id=user.id,
+                company="Acme",
+                stage="final_round",
+                mood=2,
+                went_well=["rapport"],
+                went_well_note="They liked my portfolio",
+                reasons=["examples"],
+                reasons_note=long_note,
+                note="I've been applying for months",
+                outside=[],
+                answered=[],
+                created_at=now,
+                updated_at=now,
+                completed_at=now,
+            )
+        )
+        session.add(
+            Rejection(
+                user_id=user.id,
+                company="Globex",
+                stage="phone_screen",
+                went_well=[],
+                reasons=[],
+                outside=[],
+                answered=[],
+                created_at=now - timedelta(days=1),
+                updated_at=now - timedelta(days=1),
+                completed_at=now - timedelta(days=1),
+            )
+        )
+    await user.send("/history")
+    page = await user.next_message()
+    acme, globex = page.text.split("\n\n")[1:3]
+    assert acme.splitlines()[1:] == [
+        "   went well: “They liked my portfolio”",
+        acme.splitlines()[2],
+        "   you added: “I've been applying for months”",
+    ]
+    trimmed = acme.splitlines()[2]
+    assert trimmed.startswith("   next time: “I rambled about <script> & my very")
+    assert trimmed.endswith("…”") and len(trimmed) < 110
+    assert page.html is not None and "&lt;script&gt; &amp; my" in page.html
+    assert "Globex" in globex and len(globex.splitlines()) == 1  # no notes, no extra lines
