@@ -366,10 +366,13 @@ def filled_reply(reading: Reading) -> Say:
 
 
 def noted_reply(reading: Reading) -> Say | None:
-    """A venting note on a multi-select step is acknowledged as a feeling, not "Noted"."""
-    if reading.kind != "venting":
+    """A note told with feeling on a multi-select step is acknowledged as a feeling, not
+    "Noted" (venting, or a question or news with a clear feeling in it)."""
+    feeling = reading.feeling if reading.feeling in FEELINGS else None
+    if reading.kind == "venting":
+        feeling = feeling or (reading.topic if reading.topic in FEELINGS else "general")
+    if feeling is None or reading.kind == "good_news":
         return None
-    feeling = reading.topic if reading.topic in FEELINGS else "general"
     return Say(f"listen.in_flow.noted_feeling.{feeling}")
 
 

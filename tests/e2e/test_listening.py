@@ -229,10 +229,16 @@ async def test_a_stale_or_older_listening_button_is_answered_kindly(bot: BotHarn
 
 async def test_written_in_another_language_is_answered_in_it(bot: BotHarness) -> None:
     user = await onboard(bot)  # Telegram in English
-    await user.send("Привет")
+    await user.send("Привет, как дела?")
     reply = await user.next_message()
     assert one_of(reply.text, shown("listen.greeting.hello", "ru"))
     assert label("listen.buttons.check_in", "ru") in reply.button_labels()
+    await user.send("Я так устал от этих поисков работы")
+    venting = await user.next_message()
+    assert one_of(venting.text, shown("listen.venting.exhausted", "ru"))
+    assert venting.button_labels()[0] == label("listen.buttons.just_saying", "ru")
+    await user.send("/help")  # their own settings still say English for everything else
+    assert "Getting started" in (await user.next_message()).text
 
 
 # --- Inside flows -------------------------------------------------------------------------------
