@@ -26,14 +26,16 @@ How a message is read (each step has its own module):
 2. ``language``: the script, py3langid and the person's Telegram language (``language_hint``,
    which wins on a word or two, where the model guesses).
 3. ``lexicon``: the word lists of that language, the hint's and English (people mix) are each
-   matched; a phrase counts 2, a weak hint (``~`` in the file) 1, and a good-news or venting
+   matched; a phrase counts 3, a weak hint (``~`` in the file) 1, and a good-news or venting
    phrase right after a negation ("didn't get the offer", "not tired") does not count. The
    language with the strongest reading wins.
-4. Deciding: distress first; a question about something the bot helps with (a question word
-   *and* a topic) next, because the person asked; then news (rejection or good news, the
-   stronger; rejection on a tie) when a clear phrase names it, so "rejected again 😭" is news
-   told with feeling; otherwise the highest score among news, venting, a topic without a
-   question word, and greetings, in the order above on a tie ("hi, rough day" is venting).
+4. Deciding: distress first; a question about something the bot helps with next, because the
+   person asked: a message that opens like a question ("how", "should I") with any hint of a
+   topic, or a question mark or "any tips" anywhere with a clear topic; then news (rejection
+   or good news, the stronger; rejection on a tie) when a clear phrase names it, so "rejected
+   again 😭" is news told with feeling; otherwise the highest score among news, venting, a
+   clear topic without a question word, and greetings, in the order above on a tie ("hi,
+   rough day" is venting).
 5. ``extract``: the company and the stage, for news, venting and questions.
 """
 
@@ -136,9 +138,14 @@ def _scores(text: str, lex: Lexicon, weak: bool) -> Scores:
 
 
 def _best_topic(topics: dict[str | None, int], allowed: tuple[str, ...]) -> str | None:
-    """The highest-scoring topic; on a tie, the one listed first in ``allowed``."""
-    named = [(score, -allowed.index(t), t) for t, score in topics.items() if t in allowed and score]
-    return max(named)[2] if named else None
+    """The topic with the most clear phrases; on a tie, the one listed first in ``allowed``
+    (weak hints only break a tie between topics that have none)."""
+    named = [
+        (score // STRONG, -allowed.index(t), score, t)
+        for t, score in topics.items()
+        if t in allowed and score
+    ]
+    return max(named)[3] if named else None
 
 
 def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
@@ -146,14 +153,16 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     total = {kind: sum(topics.values()) for kind, topics in scores.items()}
     questions = dict(scores.get("question", {}))
     cue = questions.pop("cue", 0)
+    opener = questions.pop("opener", 0)
     topic = _best_topic(questions, QUESTION_TOPICS)
-    if cue and topic:
-        return (3, cue + questions[topic]), "question", topic
+    if topic and ((cue and questions[topic] >= STRONG) or opener):
+        return (3, cue + opener + questions[topic]), "question", topic
     news = max(total.get("rejection", 0), total.get("good_news", 0))
     if news >= STRONG:
         kind: Kind = "rejection" if total.get("rejection", 0) >= news else "good_news"
         return (2, news), kind, _best_topic(scores.get(kind, {}), GOOD_NEWS_TOPICS)
-    total["question"] = sum(questions.values()) if topic else 0
+    # Without a question word, only a clear phrase makes a question ("help", "feedback request").
+    total["question"] = questions[topic] if topic and questions[topic] >= STRONG else 0
     candidates = [(score, -_ORDER[k], k) for k, score in total.items() if score > 0]
     if not candidates:
         return (0, 0), "unsure", None

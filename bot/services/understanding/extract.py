@@ -4,7 +4,8 @@ Company: as the person typed it, found next to the words that introduce one in t
 ("from Stripe", "at Acme", "bei SAP", "Google said no"). A capitalised run of words is taken
 after any lead-in; a lowercase single word only after the few lead-ins where it is rarely
 anything else ("rejected by google"). Words that are never a company ("them", "the recruiter",
-"Friday", "LinkedIn") are refused, and dropped from the end of a run ("at Google I think").
+"Friday", "LinkedIn") are refused, and dropped from either end of a run ("at Google I think",
+"My Google interview").
 
 Stage: the furthest of bot.services.reflection.STAGES the message names ("passed the
 technical, failed the final round" -> final_round).
@@ -28,7 +29,9 @@ def _clean(name: str, not_names: frozenset[str]) -> str | None:
     words = [_POSSESSIVE.sub("", _TRIM.sub("", w)) for w in name.split()]
     while words and (not words[-1] or fold(words[-1]) in not_names):
         words.pop()
-    if not words or fold(words[0]) in not_names or (len(words[0]) < 2 and not words[0].isdigit()):
+    while words and fold(words[0]) in not_names:  # "My Google interview", "So Amazon said no"
+        words.pop(0)
+    if not words or (len(words[0]) < 2 and not words[0].isdigit()):
         return None
     if all(w.isdigit() for w in words):
         return None

@@ -3,7 +3,7 @@
 Each file holds regular expressions matched against the normalised message (see normalise.py),
 grouped by kind and topic; the file's header says how to write them. A pattern is wrapped in
 token boundaries (a space or the text's edge). ``~`` in front marks a weak pattern: it counts
-1 instead of 2, so a single weak hint ("rejections", "ugh") never outweighs a clear phrase.
+1 instead of 3, so a weak hint or two ("rejections", "ugh") never outweigh a clear phrase.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import yaml
 from bot.services.understanding.normalise import fold
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "understanding"
-STRONG, WEAK = 2, 1
+STRONG, WEAK = 3, 1  # three weak hints weigh one clear phrase
 SECTIONS = ("rejection", "good_news", "venting", "question", "greeting")
 _ESCAPES = re.compile(r"(\\.)")
 
