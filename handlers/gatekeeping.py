@@ -1,10 +1,23 @@
 """Runs before every feature (handler groups below 0): flood control first, then the crisis
 check, which answers at once, whatever flow is running, and keeps the flow as it was.
 
+Private chat, by level (bot.services.crisis.assess):
+
+- ``crisis``: care and the person's helplines, then a choice: [Pick up where we left off] when a
+  flow is open, [Not now], [Pause check-ins], [Check on me tomorrow] (an opt-in gentle message
+  the next morning, bot.services.crisis.care).
+- ``unsure``: "Are you safe right now?" with [I'm safe] (a warm word, then the open question
+  again) / [I'm not] (the full crisis reply).
+
+Either way the words go no further: the handlers that would store them (a flow's answer, a note)
+never see them, and nothing here logs or keeps them; the buttons carry no words.
+
 In a group the crisis check answers too, but in public: a gentle reply that never repeats,
 quotes or names what the member wrote, with the international helpline directory, and a button
 that opens the private chat (``/start support``) where their own country's helplines are shown.
-At most one such reply per member per half hour; nothing about it is stored or logged.
+At most one such reply per member per half hour; nothing about it is stored or logged. An
+``unsure`` message in a group gets no public reply (asking "are you safe?" in front of others
+would single the member out over what may be venting) but is not passed on either.
 """
 
 from __future__ import annotations
@@ -22,7 +35,8 @@ from telegram.ext import (
 )
 
 from bot.runtime import RuntimeApp
-from bot.services import crisis, flows
+from bot.services import checkins, crisis, flows
+from bot.services.crisis import care
 from bot.services.flood import FloodGate
 from bot.services.replies import Button, Ref, Say
 from handlers.turn import Context, Turn, handler, runtime
@@ -68,13 +82,17 @@ async def flood_control(update: Update, context: Context) -> None:
 
 
 async def crisis_check(update: Update, context: Context) -> None:
-    """A message about suicide or self-harm gets care and helplines right away. Its text is
-    not stored, logged or passed on: the handlers that would use it never see it."""
+    """A message about suicide or self-harm gets care and helplines right away; one with a
+    weaker sign gets a gentle "Are you safe?". Its text is not stored, logged or passed on: the
+    handlers that would use it never see it."""
     message = update.effective_message
     text = message.text or message.caption if message else None
-    if not text or not crisis.detect(text).matched:
+    if not text:
         return
-    await _care(update, context)
+    level = crisis.assess(text).level
+    if level == "none":
+        return
+    await (_care if level == "crisis" else _ask_safe)(update, context)
     raise ApplicationHandlerStop
 
 
@@ -85,8 +103,11 @@ async def group_crisis_check(update: Update, context: Context) -> None:
     if message is None or message.is_automatic_forward:
         return  # a channel post mirrored into its discussion group: no member wrote it
     text = message.text or message.caption
-    if not text or not crisis.detect(text).matched:
+    level = crisis.assess(text).level if text else "none"
+    if level == "none":
         return
+    if level == "unsure":
+        raise ApplicationHandlerStop  # no public reply (see the module docstring), not passed on
     if message.sender_chat is not None:  # an anonymous admin or a channel writing in the group
         sender_id = message.sender_chat.id
     elif message.from_user is not None and not message.from_user.is_bot:
@@ -110,20 +131,43 @@ def _helplines(turn: Turn) -> Ref:
     return Ref(f"{crisis.HELPLINES_SECTION}.{country}")
 
 
-async def _offer_resume(turn: Turn) -> None:
+async def _flow_open(turn: Turn) -> bool:
     user = turn.user
-    if user is not None and await flows.load_state(turn.session, turn.chat_id, user.id):
+    return (
+        user is not None and await flows.load_state(turn.session, turn.chat_id, user.id) is not None
+    )
+
+
+async def _offer_resume(turn: Turn) -> None:
+    if await _flow_open(turn):
         turn.say(
-            Say(
-                crisis.RESUME_KEY, buttons=((Button("crisis.buttons.resume", data="cr:1:resume"),),)
-            )
+            Say(crisis.RESUME_KEY, buttons=((Button("crisis.buttons.resume", data=care.RESUME),),))
         )
+
+
+async def _offer_next_steps(turn: Turn) -> None:
+    flow_open = await _flow_open(turn)
+    turn.say(
+        Say(
+            crisis.RESUME_KEY if flow_open else crisis.NEXT_STEPS_KEY,
+            buttons=care.next_step_buttons(turn.user, turn.now, flow_open),
+        )
+    )
+
+
+async def _reply_with_care(turn: Turn) -> None:
+    turn.say(Say(crisis.REPLY_KEY, {"helplines": _helplines(turn)}))
+    await _offer_next_steps(turn)
 
 
 @handler
 async def _care(turn: Turn) -> None:
-    turn.say(Say(crisis.REPLY_KEY, {"helplines": _helplines(turn)}))
-    await _offer_resume(turn)
+    await _reply_with_care(turn)
+
+
+@handler
+async def _ask_safe(turn: Turn) -> None:
+    turn.say(Say(crisis.ASK_SAFE_KEY, buttons=care.safety_buttons()))
 
 
 @handler
@@ -148,9 +192,53 @@ async def private_support(turn: Turn) -> None:
     await _offer_resume(turn)
 
 
+async def _reask_or(turn: Turn, otherwise: Say | None) -> None:
+    """The open flow's question again, or ``otherwise`` when no flow is open."""
+    again = await flows.reask(turn.session, turn.rt.flows, turn.person, turn.chat_id, turn.now)
+    turn.say(again or otherwise)
+
+
 @handler
 async def resume_after_care(turn: Turn) -> None:
-    turn.say(await flows.reask(turn.session, turn.rt.flows, turn.person, turn.chat_id, turn.now))
+    """``cr:1:resume`` (buttons sent before issue 16) and ``cr:2:resume``."""
+    if turn.private_tap() is None:
+        return
+    turn.clear_tapped()
+    await _reask_or(turn, Say(care.NOT_NOW_KEY))
+
+
+@handler
+async def on_care_button(turn: Turn) -> None:
+    """The buttons after a crisis reply, the "Are you safe?" question and the next day's check."""
+    parts = turn.private_tap()
+    if parts is None:
+        return
+    action, detail = parts[2], parts[3]
+    turn.clear_tapped()
+    user = turn.person
+    if action == "notnow":
+        turn.say(Say(care.NOT_NOW_KEY))
+    elif action == "pause":
+        if user.onboarded_at is None:
+            turn.say(Say(care.NOT_NOW_KEY))
+        else:
+            turn.say(checkins.pause(user, turn.now, care.PAUSE_DAYS))
+    elif action == "tomorrow":
+        due = await care.schedule_check(turn.session, user, turn.now)
+        turn.say(care.check_set(user, due))
+    elif action == "safe":
+        turn.say(Say(crisis.SAFE_KEY))
+        await _reask_or(turn, None)
+    elif action == "notsafe":
+        await _reply_with_care(turn)
+    elif action == "day" and detail in care.DAY_KEYS:
+        if detail == "hard":
+            turn.say(Say(care.DAY_KEYS[detail], {"helplines": _helplines(turn)}))
+            await _offer_next_steps(turn)
+        else:
+            turn.say(Say(care.DAY_KEYS[detail]))
+    else:
+        turn.answer_callback("toasts.stale_button")
 
 
 def register(app: RuntimeApp) -> None:
@@ -162,4 +250,5 @@ def register(app: RuntimeApp) -> None:
     app.add_handler(
         MessageHandler(filters.ChatType.GROUPS & text, group_crisis_check), group=CRISIS_GROUP
     )
-    app.add_handler(CallbackQueryHandler(resume_after_care, pattern=r"^cr:1:resume$"))
+    app.add_handler(CallbackQueryHandler(resume_after_care, pattern=r"^cr:[12]:resume$"))
+    app.add_handler(CallbackQueryHandler(on_care_button, pattern=r"^cr:2:"))

@@ -1,20 +1,28 @@
 """A crisis message in the middle of anything gets care at once; the flow waits; the words
-are kept nowhere."""
+are kept nowhere. A message with one weaker sign gets "Are you safe right now?". After the care
+reply: [Not now], [Pause check-ins], [Check on me tomorrow] (and [Pick up where we left off] when
+a flow is open)."""
 
 from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.cli import NOISY_LOGGERS as NOISY
 from bot.cli import configure_logging
-from bot.db.models import Base, FlowState, InboxUpdate, Rejection
+from bot.db.models import Base, FlowState, InboxUpdate, Rejection, ScheduledMessage
 from bot.emulator import SimGroup, SimUser
+from bot.services.crisis import care
+from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.test_reflection import open_debrief
+
+NEXT_STEPS = ["Not now", "Pause check-ins", "Check on me tomorrow"]
+WITH_RESUME = ["Pick up where we left off", *NEXT_STEPS]
 
 CRISIS = "honestly I don't see the point anymore, I want to end my life"
 
@@ -32,7 +40,9 @@ async def test_crisis_mid_reflection_gets_helplines_and_the_flow_waits(
     care = await user.next_message()
     assert "You matter" in care.text or "you matter" in care.text.lower()
     assert "TelefonSeelsorge" in care.text
-    assert care.button_labels() == ["Pick up where we left off"]
+    assert "pick up where we left off" in care.text  # one message: care, then the choices
+    assert care.button_labels() == WITH_RESUME
+    steps = care
     async with bot.sessions() as session:
         state = await session.get(FlowState, (user.id, user.id))
         record = (await session.execute(select(Rejection))).scalar_one()
@@ -41,7 +51,7 @@ async def test_crisis_mid_reflection_gets_helplines_and_the_flow_waits(
     assert "end my life" not in json.dumps(state.data)
     assert record.company == "Acme"
     assert record.stage is None
-    await user.tap("Pick up where we left off", message=care)
+    await user.tap("Pick up where we left off", message=steps)
     assert "How far did you get with Acme?" in (await user.next_message()).text
     await user.tap("Final round")
     assert "feeling" in (await user.next_message()).text
@@ -61,7 +71,8 @@ async def test_crisis_outside_any_flow_and_without_a_time_zone(bot: BotHarness) 
     await user.send("não quero mais viver")
     care = await user.next_message()
     assert "CVV" in care.text
-    assert care.buttons == []  # nothing to resume
+    # Nothing to resume; not set up, so no check-ins to pause.
+    assert care.button_labels() == ["Not now", "Check on me tomorrow"]
 
 
 # --- veiled phrasings in a private chat ----------------------------------------------------------
@@ -79,7 +90,7 @@ async def test_veiled_phrasing_mid_reflection_pauses_and_resumes(bot: BotHarness
     care = await user.next_message()
     assert "TelefonSeelsorge" in care.text
     assert "better off" not in care.text  # their words are not repeated back
-    assert care.button_labels() == ["Pick up where we left off"]
+    assert care.button_labels() == WITH_RESUME
     state = await bot.flow_state(user.id)
     assert state is not None and state.step == "stage"
     assert "better off" not in json.dumps(state.data)
@@ -204,3 +215,226 @@ async def test_group_reply_stays_in_its_forum_topic(bot: BotHarness) -> None:
     reply = await forum.next_message()
     assert reply.thread_id == topic
     assert "around" not in reply.text
+
+
+# --- issue 16: what follows the care reply --------------------------------------------------------
+
+BERLIN_NEXT_MORNING = datetime(2026, 1, 16, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
+
+
+async def _check_messages(user: SimUser) -> list[str]:
+    """The next day's gentle checks received (the only messages with these mood buttons)."""
+    return [m.text for m in user.messages if "A bit better" in m.button_labels()]
+
+
+async def _outbox(bot: BotHarness, user: SimUser) -> list[ScheduledMessage]:
+    async with bot.sessions() as session:
+        rows = await session.execute(
+            select(ScheduledMessage).where(
+                ScheduledMessage.user_id == user.id, ScheduledMessage.kind == care.CHECK_ON_ME
+            )
+        )
+        return list(rows.scalars())
+
+
+async def test_check_on_me_tomorrow_sends_a_gentle_check_the_next_morning(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)  # Berlin
+    await user.send("I have pills saved up")  # one of issue 16's misses: no phrase, signals
+    reply = await user.next_message()
+    assert "TelefonSeelsorge" in reply.text
+    assert reply.button_labels() == NEXT_STEPS  # no flow open: nothing to resume
+    await user.tap("Check on me tomorrow", message=reply)
+    confirmed = await user.next_message()
+    assert "I'll check on you tomorrow around 10:00" in confirmed.text
+    await bot.settle()
+    assert user.messages[-2].buttons == []  # the choices are gone once one is taken
+    [row] = await _outbox(bot, user)
+    assert row.due_at == BERLIN_NEXT_MORNING
+    assert row.payload == {}  # nothing of what was written
+    # A second tap (an older copy of the buttons) moves the check, never doubles it.
+    await user.tap_data(care.TOMORROW)
+    await user.next_message()
+    assert len([r for r in await _outbox(bot, user) if r.status == "pending"]) == 1
+
+    app = bot.instances[-1]
+    bot.clock.current = BERLIN_NEXT_MORNING - timedelta(minutes=1)
+    await dispatch_due(app)
+    await bot.settle()
+    assert await _check_messages(user) == []  # not before its time
+    bot.clock.current = BERLIN_NEXT_MORNING + timedelta(minutes=1)
+    await dispatch_due(app)
+    await bot.settle()
+    [check] = [m for m in user.messages if "A bit better" in m.button_labels()]
+    assert "pills" not in check.text
+    assert check.button_labels() == ["A bit better", "About the same", "Still really hard"]
+    await user.tap("Still really hard", message=check)
+    await bot.settle()
+    hard = user.last_message  # (the day's check-in prompt may have come too, before it)
+    assert hard is not None and "TelefonSeelsorge" in hard.text
+    assert hard.button_labels() == ["Not now", "Pause check-ins", "Check on me tomorrow"]
+    await user.tap("Not now", message=hard)
+    await bot.settle()
+    assert user.last_message is not None
+    assert "I'm here whenever you want to write" in user.last_message.text
+
+
+async def test_the_check_is_not_sent_after_a_pause_and_pause_uses_the_pause_logic(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("i'm planning to jump")
+    reply = await user.next_message()
+    assert "TelefonSeelsorge" in reply.text
+    await user.tap("Check on me tomorrow", message=reply)
+    await user.next_message()
+    # The next steps come again with the next crisis reply; this time: pause check-ins.
+    await user.send("I don't see the point anymore. of anything.")
+    again = await user.next_message()
+    assert again.button_labels() == NEXT_STEPS
+    await user.tap("Pause check-ins", message=again)
+    paused = await user.next_message()
+    assert "paused until" in paused.text
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.paused
+    assert stored.paused_until == bot.clock.now() + timedelta(days=care.PAUSE_DAYS)
+    app = bot.instances[-1]
+    bot.clock.current = BERLIN_NEXT_MORNING + timedelta(minutes=1)
+    await dispatch_due(app)
+    await bot.settle()
+    assert await _check_messages(user) == []
+    [row] = await _outbox(bot, user)
+    assert row.status != "pending"  # dealt with, not waiting to be sent later
+    # While paused, the crisis reply no longer offers to pause.
+    await user.send("I have pills saved up")
+    assert (await user.next_message()).button_labels() == ["Not now", "Check on me tomorrow"]
+
+
+async def test_the_check_is_not_sent_to_someone_who_blocked_the_bot(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("I have pills saved up")
+    await user.tap("Check on me tomorrow", message=await user.next_message())
+    await user.next_message()
+    user.block()
+    await bot.settle()
+    bot.clock.current = BERLIN_NEXT_MORNING + timedelta(minutes=1)
+    await dispatch_due(bot.instances[-1])
+    await bot.settle()
+    assert await _check_messages(user) == []
+
+
+# --- issue 16: "unsure" asks gently ---------------------------------------------------------------
+
+UNSURE = "honestly zebracornflakes, what's the point of anything"
+
+
+async def test_unsure_asks_are_you_safe_and_im_not_gives_the_crisis_reply(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send(UNSURE)
+    question = await user.next_message()
+    assert "Are you safe right now?" in question.text or "are you safe right now?" in question.text
+    assert "TelefonSeelsorge" not in question.text
+    assert MARKER not in question.text
+    assert question.button_labels() == ["I'm safe", "I'm not"]
+    await user.tap("I'm not", message=question)
+    care_reply = await user.next_message()
+    assert "TelefonSeelsorge" in care_reply.text
+    assert care_reply.button_labels() == NEXT_STEPS
+    await bot.settle()
+    assert not await _inbox_holds(bot, MARKER)
+
+
+async def test_unsure_inside_a_debrief_is_not_saved_and_im_safe_resumes(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await open_debrief(user)
+    await user.send("Initech")
+    assert "Initech" in (await user.next_message()).text  # the stage question
+    before = await _row_counts(bot)
+    await user.send(UNSURE)
+    question = await user.next_message()
+    assert question.button_labels() == ["I'm safe", "I'm not"]
+    await user.tap("I'm safe", message=question)
+    safe = await user.next_message()
+    assert "How far did you get with Initech?" in safe.text  # the warm word, then the question
+    assert any(word in safe.text for word in ("Thank you for letting me know", "I'm glad"))
+    await bot.settle()
+    state = await bot.flow_state(user.id)
+    assert state is not None and state.step == "stage"
+    assert MARKER not in json.dumps(state.data)
+    async with bot.sessions() as session:
+        record = (await session.execute(select(Rejection))).scalar_one()
+    assert record.company == "Initech"
+    assert record.note is None and record.stage is None  # not kept as a note, not an answer
+    after = await _row_counts(bot)
+    assert after[ScheduledMessage.__tablename__] >= before[ScheduledMessage.__tablename__]
+    assert {k: v for k, v in after.items() if k != ScheduledMessage.__tablename__} == {
+        k: v for k, v in before.items() if k != ScheduledMessage.__tablename__
+    }
+    assert not await _inbox_holds(bot, MARKER)
+    await user.tap("Final round")
+    assert "feeling" in (await user.next_message()).text
+
+
+async def test_crisis_inside_a_debrief_is_kept_nowhere_and_the_flow_resumes(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await open_debrief(user)
+    crisis_text = f"{MARKER} I have pills saved up"  # typed at the company question
+    await user.send(crisis_text)
+    care_reply = await user.next_message()
+    assert "TelefonSeelsorge" in care_reply.text
+    assert care_reply.button_labels() == WITH_RESUME
+    await bot.settle()
+    state = await bot.flow_state(user.id)
+    assert state is not None and MARKER not in json.dumps(state.data)
+    async with bot.sessions() as session:
+        records = list((await session.execute(select(Rejection))).scalars())
+    assert all(MARKER not in (r.company or "") and not r.note for r in records)
+    assert not await _inbox_holds(bot, MARKER)
+    await user.tap("Pick up where we left off", message=care_reply)
+    assert "company" in (await user.next_message()).text.lower()
+
+
+async def test_old_resume_buttons_still_work_and_odd_ones_get_a_kind_answer(
+    bot: BotHarness,
+) -> None:
+    user = await onboard(bot)
+    await open_debrief(user)
+    await user.send("Hooli")
+    await user.next_message()
+    await user.tap_data("cr:1:resume")  # a button sent before issue 16
+    assert "How far did you get with Hooli?" in (await user.next_message()).text
+    await user.tap_data("cr:2:nonsense")
+    await bot.settle()
+    assert (
+        user.callback_answers[-1].text
+        == "That button has expired. Your latest message has the current options."
+    )
+
+
+async def test_unsure_in_a_group_gets_no_public_reply_and_goes_no_further(bot: BotHarness) -> None:
+    member = bot.user("Kim")
+    group = await _group_with_bot(bot, member)
+    await bot.settle()
+    before = await _row_counts(bot)
+    await group.send(member, f"/win {MARKER} what's the point of anything")
+    await group.expect_silence()
+    await bot.settle()
+    assert await _row_counts(bot) == before
+    assert not await _inbox_holds(bot, MARKER)

@@ -1,0 +1,111 @@
+"""What follows a crisis reply: the opt-in gentle check the next day, and the buttons offered.
+
+The check is an outbox message of its own kind (``CHECK_ON_ME``), scheduled when the person taps
+[Check on me tomorrow], at ``CHECK_LOCAL_TIME`` on their next morning (their own time zone; UTC
+when none is set). It is never sent to someone who paused check-ins meanwhile (``check_message``
+returns None), blocked the bot (the outbox drops messages to inactive people) or deleted their
+data (their outbox rows go with them). Nothing here holds any of the words that led to it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import User
+from bot.services import outbox
+from bot.services.recurrence import local_day, local_instant, zone_for
+from bot.services.replies import Button, Say
+
+CHECK_ON_ME = "crisis_check"  # outbox kind
+CHECK_LOCAL_TIME = time(10, 0)
+# Before this local hour "tomorrow" means later today: asked at 02:00, checked at 10:00.
+NIGHT_ENDS = time(5, 0)
+PAUSE_DAYS = 7  # [Pause check-ins]: a week, then they come back (/resume any time sooner)
+
+CHECK_KEY = "crisis.check_on_me"
+CHECK_SET_KEY = "crisis.check_set"
+NOT_NOW_KEY = "crisis.not_now"
+DAY_KEYS = {"better": "crisis.day_better", "same": "crisis.day_same", "hard": "crisis.day_hard"}
+
+# Callback data, versioned: cr:2:<action>[:<mood>]. cr:1:resume (older buttons) still resumes.
+PREFIX = "cr:2"
+RESUME = f"{PREFIX}:resume"
+NOT_NOW = f"{PREFIX}:notnow"
+PAUSE = f"{PREFIX}:pause"
+TOMORROW = f"{PREFIX}:tomorrow"
+SAFE = f"{PREFIX}:safe"
+NOT_SAFE = f"{PREFIX}:notsafe"
+DAY = f"{PREFIX}:day"
+
+
+def zone_of(user: User) -> str:
+    return user.timezone or "UTC"
+
+
+def check_due(user: User, now: datetime) -> datetime:
+    """The next morning at CHECK_LOCAL_TIME in the person's zone (later today after midnight)."""
+    zone = zone_of(user)
+    local_now = now.astimezone(zone_for(zone))
+    day = local_day(now, zone)
+    if local_now.time() >= NIGHT_ENDS:
+        day += timedelta(days=1)
+    return local_instant(day, CHECK_LOCAL_TIME, zone)
+
+
+async def schedule_check(session: AsyncSession, user: User, now: datetime) -> datetime:
+    """Schedule the gentle check (one at a time: a second tap moves it, never doubles it)."""
+    await outbox.cancel(session, user.id, CHECK_ON_ME)
+    due = check_due(user, now)
+    await outbox.schedule(session, user, CHECK_ON_ME, due, now)
+    return due
+
+
+def check_set(user: User, due: datetime) -> Say:
+    local = due.astimezone(zone_for(zone_of(user)))
+    return Say(CHECK_SET_KEY, {"time": local.strftime("%H:%M")})
+
+
+def is_paused(user: User, now: datetime) -> bool:
+    return user.paused and (user.paused_until is None or user.paused_until > now)
+
+
+def check_message(user: User, now: datetime) -> Say | None:
+    """The next day's message, or None when it must not be sent (paused, inactive)."""
+    if not user.active or is_paused(user, now):
+        return None
+    return Say(
+        CHECK_KEY,
+        buttons=(
+            (
+                Button("crisis.buttons.day_better", data=f"{DAY}:better"),
+                Button("crisis.buttons.day_same", data=f"{DAY}:same"),
+            ),
+            (Button("crisis.buttons.day_hard", data=f"{DAY}:hard"),),
+        ),
+    )
+
+
+def next_step_buttons(
+    user: User | None, now: datetime, flow_open: bool
+) -> tuple[tuple[Button, ...], ...]:
+    """[Pick up where we left off] when a flow is open, then [Not now], [Pause check-ins] (for
+    people whose check-ins are running) and [Check on me tomorrow]."""
+    rows: list[tuple[Button, ...]] = []
+    if flow_open:
+        rows.append((Button("crisis.buttons.resume", data=RESUME),))
+    rows.append((Button("crisis.buttons.not_now", data=NOT_NOW),))
+    if user is not None and user.onboarded_at is not None and not is_paused(user, now):
+        rows.append((Button("crisis.buttons.pause", data=PAUSE),))
+    rows.append((Button("crisis.buttons.check_tomorrow", data=TOMORROW),))
+    return tuple(rows)
+
+
+def safety_buttons() -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button("crisis.buttons.safe", data=SAFE),
+            Button("crisis.buttons.not_safe", data=NOT_SAFE),
+        ),
+    )
