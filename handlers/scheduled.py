@@ -38,6 +38,7 @@ from bot.services import (
     schedule,
     stats,
 )
+from bot.services.crisis import care as crisis_care
 from bot.services.outbox import Claimed
 from bot.services.replies import Say
 from bot.services.users import mark_blocked
@@ -98,6 +99,11 @@ async def _broadcast(_s: AsyncSession, item: Claimed, _u: User) -> Say | None:
     return admin.broadcast_message(str(item.payload.get("text", "")))
 
 
+async def _crisis_check(_s: AsyncSession, item: Claimed, user: User) -> Say | None:
+    """The gentle check the person asked for after a crisis reply (None once they paused)."""
+    return crisis_care.check_message(user, item.due_at)
+
+
 async def _group_checkin(session: AsyncSession, item: Claimed, group: Group) -> Say | None:
     return await groups.start_checkin(session, group, item.due_at)
 
@@ -119,6 +125,7 @@ BUILDERS: dict[str, Builder] = {
     feedback.CHECK: _feedback_check,
     nudges.SNOOZE: _snoozed_nudge,
     admin.BROADCAST: _broadcast,
+    crisis_care.CHECK_ON_ME: _crisis_check,
 }
 
 
