@@ -33,8 +33,8 @@ How a message is read (each step has its own module):
    person asked: a message that opens like a question ("how", "should I") with any hint of a
    topic, or a question mark or "any tips" anywhere with a clear topic; then news (rejection
    or good news, the stronger; rejection on a tie) when a clear phrase names it, so "rejected
-   again 😭" is news told with feeling; otherwise the highest score among news, venting, a
-   clear topic without a question word, and greetings, in the order above on a tie ("hi,
+   again 😭" is news told with feeling; otherwise the highest score among news, venting, "help"
+   and the like without a question word, and greetings, in the order above on a tie ("hi,
    rough day" is venting).
 5. ``extract``: the company and the stage, for news, venting and questions.
 """
@@ -161,8 +161,9 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     if news >= STRONG:
         kind: Kind = "rejection" if total.get("rejection", 0) >= news else "good_news"
         return (2, news), kind, _best_topic(scores.get(kind, {}), GOOD_NEWS_TOPICS)
-    # Without a question word, only a clear phrase makes a question ("help", "feedback request").
-    total["question"] = questions[topic] if topic and questions[topic] >= STRONG else 0
+    # Without any question form only the bot's own topic is a question ("help", "commands").
+    total["question"] = questions.get("bot", 0) if questions.get("bot", 0) >= STRONG else 0
+    topic = "bot" if total["question"] else topic
     candidates = [(score, -_ORDER[k], k) for k, score in total.items() if score > 0]
     if not candidates:
         return (0, 0), "unsure", None

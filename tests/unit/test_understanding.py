@@ -1,0 +1,376 @@
+"""Understanding free text (issue 16, section 1): what a typed message is, in eight languages,
+what it names (company, stage), that it never raises or leaks the words, and how well it does
+on the labelled sets."""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import time
+from collections import Counter
+
+import pytest
+import yaml
+
+from bench import understanding as bench
+from bot.services import understanding
+from bot.services.reflection import STAGES
+from bot.services.understanding import (
+    FEELINGS,
+    GOOD_NEWS_TOPICS,
+    KINDS,
+    LANGUAGES,
+    QUESTION_TOPICS,
+    SOCIAL_TOPICS,
+    Reading,
+    read,
+)
+from bot.services.understanding.lexicon import DATA, STRONG, lexicon
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm() -> None:
+    understanding.warm_up()
+
+
+# --- the issue's own examples ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "topic", "company"),
+    [
+        ("Just got the rejection email from Stripe", "rejection", None, "Stripe"),
+        ("this job hunt is killing me lol", "venting", "exhausted", None),
+        ("I got an offer!!!", "good_news", "offer", None),
+        ("how do I ask for feedback after a rejection?", "question", "feedback", None),
+        ("hi", "greeting", "hello", None),
+        ("😭😭😭", "venting", "sad", None),
+    ],
+)
+def test_the_issue_table(text: str, kind: str, topic: str | None, company: str | None) -> None:
+    reading = read(text, "en")
+    assert (reading.kind, reading.topic, reading.company) == (kind, topic, company)
+
+
+def test_the_issue_in_flow_examples() -> None:
+    hurt = read("I have been applying for six months now and this one really hurt…", "en")
+    assert hurt.kind == "venting"
+    assert hurt.company is None  # not a company name, whatever step it was typed at
+    assert read("i can't do this anymore", "en").kind in ("venting", "distress")
+
+
+# --- the tricky ones ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("I didn't get an offer", {"rejection"}),
+        ("didn't get the job :(", {"rejection"}),
+        ("no luck again", {"rejection", "venting"}),
+        ("hi, just got rejected by Google", {"rejection"}),
+        ("thanks, that helped", {"greeting"}),
+        ("hey, rough day", {"venting"}),
+        ("rejected again 😭", {"rejection"}),
+        ("so tired of this. how do I even ask them for feedback?", {"question"}),
+        ("not tired at all, ready for tomorrow", {"unsure", "good_news"}),
+        ("no offer yet", {"rejection", "unsure", "venting"}),
+        ("Unfortunately, we have decided to move forward with other candidates.", {"rejection"}),
+        (
+            "Dear Alex,\n\nThank you for your interest in the Backend Engineer position. After "
+            "careful consideration, we regret to inform you that we will not be moving forward "
+            "with your application at this time.\n\nKind regards,\nThe Talent Team",
+            {"rejection"},
+        ),
+        ("I got an offer after 12 rejections!!", {"good_news"}),
+        ("what can you do?", {"question"}),
+        ("thanks but they rejected me", {"rejection"}),
+        ("I want to kill myself", {"distress"}),
+    ],
+)
+def test_tricky_messages(text: str, kinds: set[str]) -> None:
+    assert read(text, "en").kind in kinds
+
+
+def test_a_rejection_also_carries_the_feeling_it_was_told_with() -> None:
+    reading = read("got rejected by Monzo again, so exhausted", "en")
+    assert (reading.kind, reading.company, reading.feeling) == ("rejection", "Monzo", "exhausted")
+    venting = read("feeling really low today", "en")
+    assert venting.feeling == venting.topic == "sad"
+
+
+# --- every language, every kind ------------------------------------------------------------------
+
+PER_LANGUAGE = {
+    "en": [
+        ("they went with someone else", "rejection"),
+        ("I'm through to the next round!", "good_news"),
+        ("honestly so drained", "venting"),
+        ("should I ask for feedback?", "question"),
+        ("thank you!", "greeting"),
+        ("my dog is asleep", "unsure"),
+    ],
+    "de": [
+        ("Ich habe eine Absage von Bosch bekommen", "rejection"),
+        ("Ich hab die Zusage!!", "good_news"),
+        ("ich bin total erschöpft", "venting"),
+        ("Wie bereite ich mich auf die letzte Runde vor?", "question"),
+        ("Hallo!", "greeting"),
+        ("Ich gehe einkaufen", "unsure"),
+    ],
+    "es": [
+        ("Me rechazaron en la entrevista final", "rejection"),
+        ("¡Me ofrecieron el puesto!", "good_news"),
+        ("estoy harto de buscar trabajo", "venting"),
+        ("¿Cómo me preparo para la próxima entrevista?", "question"),
+        ("muchas gracias", "greeting"),
+        ("voy al supermercado", "unsure"),
+    ],
+    "ru": [
+        ("Мне отказали после финального этапа", "rejection"),
+        ("Мне сделали оффер!", "good_news"),
+        ("я так устал от всего этого", "venting"),
+        ("Как попросить обратную связь?", "question"),
+        ("Привет!", "greeting"),
+        ("иду в магазин", "unsure"),
+    ],
+    "pt": [
+        ("Infelizmente não fui selecionado", "rejection"),
+        ("Recebi uma proposta de emprego!", "good_news"),
+        ("estou exausta", "venting"),
+        ("Como peço feedback?", "question"),
+        ("obrigado!", "greeting"),
+        ("vou ao mercado", "unsure"),
+    ],
+    "fr": [
+        ("J'ai reçu un refus ce matin", "rejection"),
+        ("J'ai eu le poste !", "good_news"),
+        ("je suis tellement fatiguée", "venting"),
+        ("Comment demander un retour ?", "question"),
+        ("Bonjour", "greeting"),
+        ("je vais au marché", "unsure"),
+    ],
+    "uk": [
+        ("Мені відмовили після співбесіди", "rejection"),
+        ("Мені дали офер!", "good_news"),
+        ("я дуже втомилася", "venting"),
+        ("Як підготуватися до співбесіди?", "question"),
+        ("Дякую!", "greeting"),
+        ("йду в магазин", "unsure"),
+    ],
+    "hi": [
+        ("मुझे रिजेक्ट कर दिया गया", "rejection"),
+        ("मुझे नौकरी मिल गई!", "good_news"),
+        ("मैं बहुत थक गई हूं", "venting"),
+        ("फीडबैक कैसे मांगूं?", "question"),
+        ("नमस्ते", "greeting"),
+        ("मैं बाजार जा रही हूं", "unsure"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kind"),
+    [(lang, text, kind) for lang, cases in PER_LANGUAGE.items() for text, kind in cases],
+)
+def test_each_language_reads_each_kind(lang: str, text: str, kind: str) -> None:
+    reading = read(text, lang)
+    assert reading.kind == kind
+    assert reading.language == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "language"),
+    [
+        ("hi", "en", "en"),  # the model alone says German
+        ("hola", "es", "es"),
+        ("Ich habe heute leider eine Absage bekommen", "en", "de"),
+        ("Just got the rejection email from Stripe", "ru", "en"),
+        ("Мені відмовили", None, "uk"),
+        ("Мне отказали", None, "ru"),
+        ("नमस्ते", "en", "hi"),
+        ("😭😭😭", "es", "es"),
+        ("👍", None, "en"),
+        ("hi", "pt-BR", "pt"),
+        ("hi", "xx", "en"),
+    ],
+)
+def test_language_from_script_model_and_hint(text: str, hint: str | None, language: str) -> None:
+    assert read(text, hint).language == language
+
+
+def test_a_language_mixed_with_english_is_still_read() -> None:
+    assert read("got rejected by Siemens, echt frustrierend", "de").kind == "rejection"
+    assert read("me rechazaron otra vez, I'm so done", "es").kind == "rejection"
+    assert read("offer mil gaya!!", "hi").kind == "good_news"
+
+
+# --- company and stage -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "company", "stage"),
+    [
+        ("Just got the rejection email from Stripe", "Stripe", None),
+        ("didn't make it past the final round at Acme", "Acme", "final_round"),
+        ("Spotify said no", "Spotify", None),
+        ("rejected by google after the phone screen", "google", "phone_screen"),
+        ("got rejected, heard from them this morning", None, None),
+        ("heard back from the recruiter, it's a no", None, None),
+        ("rejected at the final round on Friday", None, "final_round"),
+        ("no from Goldman Sachs after the technical interview", "Goldman Sachs", "technical"),
+        ("Booking.com rejected me", "Booking.com", None),
+        ("my Google interview was a no", "Google", None),
+        ("failed the take home at AT&T", "AT&T", "technical"),
+        ("passed the technical but failed the final round", None, "final_round"),
+        ("Absage von Zalando nach dem Telefoninterview", "Zalando", "phone_screen"),
+        ("отказ от Яндекса после технического собеседования", "Яндекса", "technical"),
+        ("me rechazaron en Mercado Libre", "Mercado Libre", None),
+    ],
+)
+def test_company_and_stage(text: str, company: str | None, stage: str | None) -> None:
+    reading = read(text, "en")
+    assert (reading.company, reading.stage) == (company, stage)
+
+
+def test_stage_values_are_the_debriefs_stages_and_company_is_capped() -> None:
+    reading = read("rejected by " + "A" * 500 + " after the onsite", "en")
+    assert reading.stage in STAGES
+    assert reading.company is None or len(reading.company) <= 120
+
+
+# --- robustness and privacy ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\n\t",
+        "😭",
+        "👍🏽👍🏽",
+        "\x00\x01\x02 rejected \x7f",
+        "\ud800 broken surrogate",
+        "z\u0351\u0361a\u035c\u0322l\u0334g\u0315o\u0489",
+        "ﬁnally ｇｏｔ ｔｈｅ ｏｆｆｅｒ",
+        "a" * 10_000,
+        "rejected " * 2_000,
+        "((((((((((((((((((((((((((((((((((((((",
+        "?" * 5000,
+        "🏳️‍🌈" * 500,
+        "\u202eevil rtl\u202c",
+        "ab\u200bcd\u200d",
+        "Мне отказали, ugh, मुझे रिजेक्ट कर दिया, 😭",
+    ],
+)
+def test_never_raises_on_odd_input(text: str) -> None:
+    reading = read(text, "en")
+    assert isinstance(reading, Reading)
+    assert reading.kind in KINDS
+    assert reading.language in LANGUAGES
+
+
+def test_odd_arguments_do_not_raise() -> None:
+    assert read("hi", None).kind == "greeting"
+    assert read("hi", "").kind == "greeting"
+    assert read(None, "en").kind == "unsure"  # type: ignore[arg-type]
+
+
+def test_a_long_message_is_read_quickly() -> None:
+    text = "Unfortunately we decided to move forward with other candidates. " * 300
+    started = time.perf_counter()
+    assert read(text, "en").kind == "rejection"
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_failure_is_logged_without_the_words(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "my secret sentence about Stripe"
+
+    def broken(text: str) -> str:
+        raise ValueError(text)
+
+    monkeypatch.setattr(understanding, "normalise", broken)
+    with caplog.at_level(logging.ERROR):
+        reading = read(secret, "de")
+    assert reading == Reading("unsure", "de")
+    assert "ValueError" in caplog.text
+    assert "secret" not in caplog.text
+
+
+def test_a_reading_never_carries_the_text() -> None:
+    text = "I have been applying for six months now and this one really hurt"
+    reading = read(text, "en")
+    for value in (reading.topic, reading.company, reading.stage, reading.feeling):
+        assert value is None or value not in text or len(value) < 40
+
+
+# --- the word lists ----------------------------------------------------------------------------
+
+ALLOWED_TOPICS = {
+    "rejection": {"other"},
+    "good_news": {*GOOD_NEWS_TOPICS, "other"},
+    "venting": {*FEELINGS, "other"},
+    "question": {*QUESTION_TOPICS, "cue", "opener"},
+    "greeting": set(SOCIAL_TOPICS),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_lists_for_every_kind(language: str) -> None:
+    lex = lexicon(language)
+    assert lex is not None
+    raw = yaml.safe_load((DATA / f"{language}.yaml").read_text(encoding="utf-8"))
+    for kind, allowed in ALLOWED_TOPICS.items():
+        node = raw[kind]
+        topics = {"other"} if isinstance(node, list) else set(node)
+        assert topics <= allowed, (language, kind, topics - allowed)
+        assert any(rule.kind == kind and rule.weight == STRONG for rule in lex.rules), kind
+    assert set(raw["stage"]) <= set(STAGES)
+    assert lex.negations
+
+
+# --- the labelled sets -------------------------------------------------------------------------
+
+
+def test_the_tuning_set_covers_every_kind_in_every_language() -> None:
+    cases = bench.load_cases(bench.TUNING)
+    per = Counter((c.kind, c.lang) for c in cases)
+    for kind in KINDS:
+        assert sum(n for (k, _), n in per.items() if k == kind) >= 40, kind
+        for lang in LANGUAGES:
+            assert per[(kind, lang)] >= 1, (kind, lang)
+
+
+def test_accuracy_on_the_tuning_set() -> None:
+    result = bench.score(bench.load_cases(bench.TUNING))
+    assert result.overall.right / result.overall.total >= 0.95
+    for kind, tally in result.by_kind.items():
+        assert tally.right / tally.total >= 0.9, kind
+    assert result.company.right / result.company.total >= 0.9
+    assert result.stage.right / result.stage.total >= 0.9
+
+
+HELD_OUT_FLOOR = 0.0  # set below the measured figure once the held-out set exists
+
+
+def test_accuracy_on_the_held_out_set() -> None:
+    """Written by someone who never saw the word lists; scored here, never tuned on."""
+    if not bench.HELDOUT.exists():
+        pytest.skip(f"{bench.HELDOUT.name} is not there yet")
+    result = bench.score(bench.load_cases(bench.HELDOUT))
+    assert result.overall.right / result.overall.total >= HELD_OUT_FLOOR
+
+
+def test_median_time_per_message() -> None:
+    """The issue's bound is a 1 ms median; this generous bound only catches a blow-up on a
+    shared machine (bench.understanding reports the real figure)."""
+    texts = [case.text for case in bench.load_cases(bench.TUNING)]
+    timings = []
+    for text in texts:
+        started = time.perf_counter()
+        read(text, "en")
+        timings.append(time.perf_counter() - started)
+    assert statistics.median(timings) < 0.005
