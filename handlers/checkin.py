@@ -7,7 +7,7 @@ from datetime import timedelta
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.runtime import RuntimeApp
-from bot.services import checkins, flows, nudges
+from bot.services import checkins, flows, nudges, variants
 from bot.services.replies import Button, Say
 from bot.services.timezones import zone_for
 from handlers import reflection as reflection_feature
@@ -19,10 +19,10 @@ MAX_PAUSE_DAYS = 365
 async def show_checkin(turn: Turn) -> None:
     if redirected_to_private(turn, "checkin"):
         return
-    user = turn.person
-    if await checkins.checked_in_today(turn.session, user, turn.now):
-        turn.say(Say("checkin.checked_in_already"))
-    turn.say(checkins.prompt(await checkins.count(turn.session, user.id)))
+    user, session, now = turn.person, turn.session, turn.now
+    if await checkins.checked_in_today(session, user, now):
+        turn.say(await variants.say(session, user.id, "checkin.checked_in_already", now))
+    turn.say(await checkins.daily_prompt(session, user, now))
 
 
 async def start_win(turn: Turn) -> None:
@@ -40,23 +40,24 @@ async def on_checkin(turn: Turn) -> None:
         return
     turn.clear_tapped()
     _, _, action, *rest = parts
-    user = turn.person
+    user, session, now = turn.person, turn.session, turn.now
     if action == "mood" and rest[0] in {str(m) for m in checkins.MOODS}:
         mood = int(rest[0])
-        await checkins.record(turn.session, user, turn.now, mood)
-        turn.say_all(await checkins.mood_reply(turn.session, user, mood))
-        window = timedelta(days=turn.rt.settings.nudge_repeat_days)
-        turn.say(await nudges.offer(turn.session, user, turn.now, window))
+        await checkins.record(session, user, now, mood)
+        turn.say_all(await checkins.mood_reply(session, user, mood, now))
+        if checkins.band(mood) != "low":  # a low day brings rest, not a task
+            window = timedelta(days=turn.rt.settings.nudge_repeat_days)
+            turn.say(await nudges.offer(session, user, now, window))
     elif action == "win":
         await checkins.record(turn.session, user, turn.now, None)
         await start_win(turn)
     elif action == "interview":
         await checkins.record(turn.session, user, turn.now, None)
-        wins = await checkins.log_win(turn.session, user, turn.now, "interview", None)
-        turn.say(Say("checkin.win_interview", variant=wins.id))
+        await checkins.log_win(session, user, now, "interview", None)
+        turn.say(await checkins.win_reply(session, user, now, "interview"))
     elif action == "rejection":
         await checkins.record(turn.session, user, turn.now, None)
-        turn.say(Say("checkin.rejection_intro"))
+        turn.say(await variants.say(session, user.id, "checkin.rejection_intro", now))
         await reflection_feature.show(turn)
     else:
         turn.answer_callback("toasts.stale_button")
@@ -76,13 +77,13 @@ async def on_nudge(turn: Turn) -> None:
         turn.answer_callback("toasts.stale_button")
         return
     turn.clear_tapped()
-    action, user = parts[3], turn.person
+    action, user, session, now = parts[3], turn.person, turn.session, turn.now
     if action == "done":
-        await nudges.done(turn.session, nudge, turn.now)
-        turn.say(Say("checkin.nudge_done", variant=nudge.id))
+        await nudges.done(session, nudge, now)
+        turn.say(await variants.say(session, user.id, "checkin.nudge_done", now))
     elif action == "drop":
-        await nudges.drop(turn.session, nudge)
-        turn.say(Say("checkin.nudge_dropped", variant=nudge.id))
+        await nudges.drop(session, nudge)
+        turn.say(await variants.say(session, user.id, "checkin.nudge_dropped", now))
     elif action == "snooze":
         data = f"nd:1:{nudge.id}:"
         turn.say(
@@ -97,12 +98,15 @@ async def on_nudge(turn: Turn) -> None:
             )
         )
     elif action in ("today", "tomorrow"):
-        due = await nudges.snooze(turn.session, user, nudge, action, turn.now)
+        due = await nudges.snooze(session, user, nudge, action, now)
         if action == "today":
             local = due.astimezone(zone_for(user.timezone or "UTC"))
-            turn.say(Say("checkin.nudge_snoozed_today", {"time": local.strftime("%H:%M")}))
+            params: dict[str, object] = {"time": local.strftime("%H:%M")}
+            turn.say(
+                await variants.say(session, user.id, "checkin.nudge_snoozed_today", now, params)
+            )
         else:
-            turn.say(Say("checkin.nudge_snoozed_tomorrow"))
+            turn.say(await variants.say(session, user.id, "checkin.nudge_snoozed_tomorrow", now))
     else:
         turn.answer_callback("toasts.stale_button")
 

@@ -74,8 +74,8 @@ class Job:
     week: stats.WeekData | None = None  # the weekly review's chart, its text as the caption
 
 
-async def _checkin(session: AsyncSession, _item: Claimed, user: User) -> Say | None:
-    return checkins.prompt(await checkins.count(session, user.id))
+async def _checkin(session: AsyncSession, item: Claimed, user: User) -> Say | None:
+    return await checkins.daily_prompt(session, user, item.due_at)
 
 
 async def _review(session: AsyncSession, item: Claimed, user: User) -> Say | None:
@@ -91,8 +91,14 @@ async def _feedback_check(session: AsyncSession, item: Claimed, _u: User) -> Say
 
 
 async def _snoozed_nudge(session: AsyncSession, item: Claimed, user: User) -> Say | None:
+    """A snoozed nudge coming back; on a low day it is held until the mood lifts instead."""
     nudge = await nudges.mine(session, user.id, item.ref_id) if item.ref_id else None
-    return await nudges.again(session, nudge) if nudge and nudge.outcome == "snoozed" else None
+    if nudge is None or nudge.outcome != "snoozed":
+        return None
+    if await checkins.low_day(session, user, item.due_at):
+        nudges.hold(nudge)
+        return None
+    return await nudges.again(session, nudge, item.due_at)
 
 
 async def _broadcast(_s: AsyncSession, item: Claimed, _u: User) -> Say | None:

@@ -1,37 +1,44 @@
-"""Check-ins, wins, pause/resume and the weekly review.
+"""Check-ins, wins, pause/resume, low days and the weekly review.
 
-Replies are matched to the mood; several low days in a row bring a gentler message and a
-self-care idea. Nothing here counts a missed day against anyone.
+Replies are matched to the mood. A low day (a mood of 1-2, or a low streak that today's answer
+has not broken) brings no task and no learning nudge: rest, one self-care idea and an offer to
+talk to someone; tasks come back when the mood lifts. Every text sent day after day is picked
+least-recently-used per person (bot.services.variants). Nothing here counts a missed day
+against anyone.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import CheckIn, PlanAction, User, Win
-from bot.services import schedule
+from bot.db.models import CheckIn, FeedbackRequest, Nudge, PlanAction, Rejection, User, Win
+from bot.services import schedule, variants
 from bot.services.flow_engine import Accepted, Flow, Step, free_text
 from bot.services.flows import FlowContext
 from bot.services.recurrence import local_day
-from bot.services.replies import Button, Ref, Say
+from bot.services.replies import Button, Ref, RefList, Say
 from bot.services.timezones import zone_for
 
 MOODS = (1, 2, 3, 4, 5)
 LOW = 2
 LOW_STREAK = 3
-SELF_CARE_VARIANTS = 8
 WIN_LIMIT = 300
+RECENT_DAYS = 14
+AWAY_DAYS = 5  # no check-in for this many days: the next prompt says welcome back
+FIRST_REVIEW_AFTER = timedelta(days=7)  # no weekly review in a person's first week
 
 
 def band(mood: int) -> str:
     return "low" if mood <= LOW else "mid" if mood == 3 else "high"
 
 
-def prompt(variant: int) -> Say:
-    """How are you today? Five moods and three shortcuts."""
+def prompt(variant: int | None = None, key: str = "checkin.prompt") -> Say:
+    """How are you today? Five moods and three shortcuts (``key`` picks the wording: the
+    usual prompt, the gentler one after a low day, or welcome back after time away)."""
     moods = tuple(Button(f"checkin.mood.{m}", data=f"ci:1:mood:{m}") for m in MOODS)
     shortcuts = (
         (Button("checkin.buttons.win", data="ci:1:win"),),
@@ -40,7 +47,40 @@ def prompt(variant: int) -> Say:
             Button("checkin.buttons.rejection", data="ci:1:rejection"),
         ),
     )
-    return Say("checkin.prompt", buttons=(moods, *shortcuts), variant=variant)
+    return Say(key, buttons=(moods, *shortcuts), variant=variant)
+
+
+async def recent_moods(
+    session: AsyncSession, user_id: int, limit: int = RECENT_DAYS
+) -> list[tuple[date, int | None]]:
+    """The latest check-ins, newest first: (local day, mood or None)."""
+    query = (
+        select(CheckIn.day, CheckIn.mood)
+        .where(CheckIn.user_id == user_id)
+        .order_by(CheckIn.day.desc())
+        .limit(limit)
+    )
+    return [(day, mood) for day, mood in (await session.execute(query)).all()]
+
+
+def prompt_key(today: date, recent: list[tuple[date, int | None]]) -> str:
+    """Which prompt fits: after a low day, a gentler question; after days away, welcome back."""
+    before = [(day, mood) for day, mood in recent if day < today]
+    if not before:
+        return "checkin.prompt"
+    if (today - before[0][0]).days >= AWAY_DAYS:
+        return "checkin.prompt_after_pause"
+    last_mood = next((m for d, m in before if m is not None and (today - d).days <= 2), None)
+    if last_mood is not None and last_mood <= LOW:
+        return "checkin.prompt_after_low"
+    return "checkin.prompt"
+
+
+async def daily_prompt(session: AsyncSession, user: User, now: datetime) -> Say:
+    """Today's check-in question, in the wording this person has seen least recently."""
+    today = local_day(now, user.timezone or "UTC")
+    key = prompt_key(today, await recent_moods(session, user.id, 3))
+    return prompt(await variants.pick(session, user.id, key, now), key)
 
 
 async def count(session: AsyncSession, user_id: int) -> int:
@@ -78,22 +118,47 @@ def low_run(moods_newest_first: list[tuple[date, int | None]]) -> int:
     return run
 
 
-async def mood_reply(session: AsyncSession, user: User, mood: int) -> list[Say]:
-    recent_query = (
-        select(CheckIn.day, CheckIn.mood)
-        .where(CheckIn.user_id == user.id)
-        .order_by(CheckIn.day.desc())
-        .limit(14)
+def is_low_day(today: date, recent: list[tuple[date, int | None]]) -> bool:
+    """Today's mood is 1-2; or there is no mood yet today and the days up to yesterday were a
+    low streak. A better mood today lifts it (tasks come back)."""
+    todays = next((mood for day, mood in recent if day == today), None)
+    if todays is not None:
+        return todays <= LOW
+    before = [(day, mood) for day, mood in recent if day < today]
+    return bool(before) and (today - before[0][0]).days == 1 and low_run(before) >= LOW_STREAK
+
+
+async def low_day(session: AsyncSession, user: User, now: datetime) -> bool:
+    """Whether today, in the person's own time zone, is a day for rest and no tasks."""
+    today = local_day(now, user.timezone or "UTC")
+    return is_low_day(today, await recent_moods(session, user.id))
+
+
+async def low_day_message(session: AsyncSession, user: User, now: datetime, run: int = 1) -> Say:
+    """Rest, one self-care idea and an offer to talk to someone: one short message, no task."""
+    uid = user.id
+    rest = (
+        await variants.ref(session, uid, "checkin.low_streak", now, {"days": run})
+        if run >= LOW_STREAK
+        else await variants.ref(session, uid, "checkin.reply.low", now)
     )
-    recent = [(day, m) for day, m in (await session.execute(recent_query)).all()]
-    seen = await count(session, user.id)
-    run = low_run(recent)
-    if run >= LOW_STREAK:
-        return [
-            Say("checkin.low_streak", {"days": run}, variant=seen),
-            Say("checkin.self_care", variant=seen % SELF_CARE_VARIANTS),
-        ]
-    return [Say(f"checkin.reply.{band(mood)}", variant=seen)]
+    return Say(
+        "checkin.low_day",
+        {
+            "rest": rest,
+            "care": await variants.ref(session, uid, "checkin.self_care", now),
+            "talk": await variants.ref(session, uid, "checkin.talk", now),
+        },
+    )
+
+
+async def mood_reply(session: AsyncSession, user: User, mood: int, now: datetime) -> list[Say]:
+    """The reply to today's mood (already recorded): a low day's rest message after a 1-2,
+    else a word matched to the mood; the handler adds a nudge only when it is not a low day."""
+    if mood <= LOW:
+        run = low_run(await recent_moods(session, user.id))
+        return [await low_day_message(session, user, now, max(run, 1))]
+    return [await variants.say(session, user.id, f"checkin.reply.{band(mood)}", now)]
 
 
 async def log_win(
@@ -103,6 +168,12 @@ async def log_win(
     session.add(win)
     await session.flush()
     return win
+
+
+async def win_reply(session: AsyncSession, user: User, now: datetime, kind: str = "win") -> Say:
+    """The celebration after a win (or an interview) is logged, least recently seen first."""
+    key = "checkin.win_interview" if kind == "interview" else "checkin.win_saved"
+    return await variants.say(session, user.id, key, now)
 
 
 # --- Pause --------------------------------------------------------------------------------------
@@ -154,35 +225,98 @@ def trend(this_week: list[int], last_week: list[int]) -> str:
     return "checkin.weekly.mood_same"
 
 
-async def weekly_review(session: AsyncSession, user: User, now: datetime) -> Say:
-    """Check-ins, mood trend, wins and steps done over the last seven days."""
+@dataclass(frozen=True)
+class WeekCounts:
+    """What the person did in the last seven days."""
+
+    checkins: int
+    debriefs: int
+    feedback_requests: int
+    nudges_done: int
+    wins: int
+
+    @property
+    def anything(self) -> bool:
+        return any(
+            (self.checkins, self.debriefs, self.feedback_requests, self.nudges_done, self.wins)
+        )
+
+
+async def _count(session: AsyncSession, *where: ColumnElement[bool]) -> int:
+    return int((await session.execute(select(func.count()).where(*where))).scalar_one())
+
+
+async def week_counts(session: AsyncSession, user: User, now: datetime) -> WeekCounts:
+    """Check-ins (local days), finished debriefs, feedback requests written, nudges and plan
+    steps done, and wins, over the last seven days. A nudge for a plan step counts once: the
+    step's done time; a general idea counts in the week it was offered (nudges keep no done
+    time)."""
+    today = local_day(now, user.timezone or "UTC")
+    start, since, uid = today - timedelta(days=6), now - timedelta(days=7), user.id
+    steps = await _count(
+        session,
+        PlanAction.user_id == uid,
+        PlanAction.status == "done",
+        PlanAction.done_at >= since,
+    )
+    ideas = await _count(
+        session,
+        Nudge.user_id == uid,
+        Nudge.action_id.is_(None),
+        Nudge.outcome == "done",
+        Nudge.sent_at >= since,
+    )
+    return WeekCounts(
+        checkins=await _count(
+            session, CheckIn.user_id == uid, CheckIn.day >= start, CheckIn.day <= today
+        ),
+        debriefs=await _count(session, Rejection.user_id == uid, Rejection.completed_at >= since),
+        feedback_requests=await _count(
+            session, FeedbackRequest.user_id == uid, FeedbackRequest.created_at >= since
+        ),
+        nudges_done=steps + ideas,
+        wins=await _count(session, Win.user_id == uid, Win.created_at >= since),
+    )
+
+
+def too_early_for_review(user: User, now: datetime) -> bool:
+    """No review in the person's first week: there is nothing yet to look back on."""
+    return user.onboarded_at is not None and now - user.onboarded_at < FIRST_REVIEW_AFTER
+
+
+async def weekly_review(session: AsyncSession, user: User, now: datetime) -> Say | None:
+    """What the person did over the last seven days (only what they did), the mood trend and
+    a closing line; a kind word about resting only when nothing at all happened. None during
+    the first week after setup."""
+    if too_early_for_review(user, now):
+        return None
+    counts = await week_counts(session, user, now)
+    uid = user.id
+    if not counts.anything:
+        return await variants.say(session, uid, "checkin.weekly.quiet_week", now)
     today = local_day(now, user.timezone or "UTC")
     start, previous = today - timedelta(days=6), today - timedelta(days=13)
-    days_query = select(func.count()).where(
-        CheckIn.user_id == user.id, CheckIn.day >= start, CheckIn.day <= today
-    )
-    checkins = int((await session.execute(days_query)).scalar_one())
-    since = now - timedelta(days=7)
-    wins_query = select(func.count()).where(Win.user_id == user.id, Win.created_at >= since)
-    wins = int((await session.execute(wins_query)).scalar_one())
-    done_query = select(func.count()).where(
-        PlanAction.user_id == user.id, PlanAction.status == "done", PlanAction.done_at >= since
-    )
-    done = int((await session.execute(done_query)).scalar_one())
-    seen = checkins + wins + done
-    if not seen:
-        return Say("checkin.weekly.quiet_week", variant=today.toordinal())
-    this_week = await _moods(session, user.id, start, today)
-    last_week = await _moods(session, user.id, previous, start - timedelta(days=1))
+    this_week = await _moods(session, uid, start, today)
+    last_week = await _moods(session, uid, previous, start - timedelta(days=1))
+    lines = [
+        Ref(f"checkin.weekly.{name}", {"count": number})
+        for name, number in (
+            ("checkins", counts.checkins),
+            ("debriefs", counts.debriefs),
+            ("feedback_requests", counts.feedback_requests),
+            ("actions", counts.nudges_done),
+            ("wins", counts.wins),
+        )
+        if number
+    ]
+    if counts.checkins:
+        lines.append(Ref(trend(this_week, last_week)))
     return Say(
         "checkin.weekly_page",
         {
-            "intro": Ref("checkin.weekly.intro", variant=today.toordinal()),
-            "checkins": Ref("checkin.weekly.checkins", {"count": checkins}),
-            "mood": Ref(trend(this_week, last_week)),
-            "wins": Ref("checkin.weekly.wins", {"count": wins}),
-            "actions": Ref("checkin.weekly.actions", {"count": done}),
-            "encouragement": Ref("checkin.weekly.encouragement", variant=today.toordinal()),
+            "intro": await variants.ref(session, uid, "checkin.weekly.intro", now),
+            "lines": RefList(tuple(lines), separator="\n"),
+            "encouragement": await variants.ref(session, uid, "checkin.weekly.encouragement", now),
         },
     )
 
@@ -218,9 +352,4 @@ class WinSpec:
         return {}
 
     async def finish(self, ctx: FlowContext) -> list[Say]:
-        wins = int(
-            (
-                await ctx.session.execute(select(func.count()).where(Win.user_id == ctx.user.id))
-            ).scalar_one()
-        )
-        return [Say("checkin.win_saved", variant=wins)]
+        return [await win_reply(ctx.session, ctx.user, ctx.now)]

@@ -1,5 +1,7 @@
 """Learning nudges: one small step at a time, from the plan first, then general ideas from the
-advice map; nothing comes back within the repeat window, and "Not relevant" is final."""
+advice map; nothing comes back within the repeat window, and "Not relevant" is final. At most
+one new nudge a day while today's is still open, none on a low day (bot.services.checkins), and
+the words around the step are picked least-recently-used per person."""
 
 from __future__ import annotations
 
@@ -11,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Nudge, PlanAction, User
-from bot.services import outbox
+from bot.services import outbox, variants
 from bot.services.plan import action_text
-from bot.services.recurrence import local_day
+from bot.services.recurrence import local_day, local_instant
 from bot.services.replies import Button, Ref, Say
 from bot.services.timezones import zone_for
 
@@ -29,8 +31,9 @@ IDEAS = (
     "change_approach",
     "nerves",
 )
-IDEA_VARIANTS = 3
+IDEA_VARIANTS = 4
 SNOOZE = "nudge"  # outbox kind: a snoozed nudge coming back
+HELD = "held"  # outcome of a snoozed nudge that came due on a low day
 LATER_TODAY = timedelta(hours=3)
 QUIET_START, QUIET_END = time(21, 0), time(8, 0)
 
@@ -61,19 +64,20 @@ def choose(
     return None
 
 
-def message(nudge: Nudge, action: PlanAction | None) -> Say:
-    """The nudge with Done / Snooze / Not relevant."""
+def intro_key(action: PlanAction | None) -> str:
+    return "checkin.nudge_intro" if action is not None else "checkin.nudge_general_intro"
+
+
+def message(nudge: Nudge, action: PlanAction | None, intro: Ref | None = None) -> Say:
+    """The nudge with Done / Snooze / Not relevant (``intro``: the line above the step)."""
     if action is not None:
-        intro, step = "checkin.nudge_intro", action_text(action)
+        step: object = action_text(action)
     else:
-        intro, step = (
-            "checkin.nudge_general_intro",
-            Ref(f"checkin.ideas.{nudge.idea}", variant=nudge.variant),
-        )
+        step = Ref(f"checkin.ideas.{nudge.idea}", variant=nudge.variant)
     data = f"nd:1:{nudge.id}:"
     return Say(
         "checkin.nudge",
-        {"intro": Ref(intro, variant=nudge.id), "step": step},
+        {"intro": intro or Ref(intro_key(action), variant=nudge.id), "step": step},
         (
             (
                 Button("checkin.buttons.done", data=data + "done"),
@@ -84,7 +88,15 @@ def message(nudge: Nudge, action: PlanAction | None) -> Say:
     )
 
 
+def still_open_today(history: Sequence[Nudge], now: datetime, zone: str) -> bool:
+    """A nudge offered today that is neither done nor dropped: no second one on top of it."""
+    start = local_instant(local_day(now, zone), time(0), zone)
+    return any(n.sent_at >= start and n.outcome not in ("done", "dropped") for n in history)
+
+
 async def offer(session: AsyncSession, user: User, now: datetime, window: timedelta) -> Say | None:
+    """Today's small step, or None: nothing fits, or today's nudge is still open. A nudge held
+    back on a low day comes first."""
     actions_query = (
         select(PlanAction)
         .where(PlanAction.user_id == user.id, PlanAction.status == "open")
@@ -93,6 +105,12 @@ async def offer(session: AsyncSession, user: User, now: datetime, window: timede
     actions = list((await session.execute(actions_query)).scalars())
     history_query = select(Nudge).where(Nudge.user_id == user.id).order_by(Nudge.id)
     history = list((await session.execute(history_query)).scalars())
+    if still_open_today(history, now, user.timezone or "UTC"):
+        return None
+    held = [n for n in history if n.outcome == HELD]
+    if held:  # put off on a low day: it comes back first, now the mood has lifted
+        nudge, nudge.outcome, nudge.sent_at = held[-1], None, now
+        return await again(session, nudge, now)
     choice = choose(actions, history, now, window)
     if choice is None:
         return None
@@ -107,7 +125,8 @@ async def offer(session: AsyncSession, user: User, now: datetime, window: timede
         choice.action.last_nudged_at = now
     session.add(nudge)
     await session.flush()
-    return message(nudge, choice.action)
+    intro = await variants.ref(session, user.id, intro_key(choice.action), now)
+    return message(nudge, choice.action, intro)
 
 
 async def mine(session: AsyncSession, user_id: int, nudge_id: int) -> Nudge | None:
@@ -115,10 +134,17 @@ async def mine(session: AsyncSession, user_id: int, nudge_id: int) -> Nudge | No
     return nudge if nudge is not None and nudge.user_id == user_id else None
 
 
-async def again(session: AsyncSession, nudge: Nudge) -> Say:
-    """A snoozed nudge, as it comes back."""
+async def again(session: AsyncSession, nudge: Nudge, now: datetime) -> Say:
+    """A snoozed nudge, as it comes back (introduced as the one they put off)."""
     action = await session.get(PlanAction, nudge.action_id) if nudge.action_id else None
-    return message(nudge, action)
+    intro = await variants.ref(session, nudge.user_id, "checkin.nudge_again_intro", now)
+    return message(nudge, action, intro)
+
+
+def hold(nudge: Nudge) -> None:
+    """A snoozed nudge that falls on a low day is not sent: it waits, and comes back with the
+    next check-in whose mood is not low (see ``offer``)."""
+    nudge.outcome = HELD
 
 
 async def done(session: AsyncSession, nudge: Nudge, now: datetime) -> None:

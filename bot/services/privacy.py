@@ -24,6 +24,7 @@ from bot.db.models import (
     ScheduledMessage,
     Strength,
     User,
+    VariantUse,
     Win,
 )
 
@@ -39,6 +40,7 @@ TABLES: tuple[tuple[str, type[Base]], ...] = (
     ("nudges", Nudge),
     ("scheduled", ScheduledMessage),
     ("conversation_state", FlowState),
+    ("variant_uses", VariantUse),  # which version of repeated texts was last shown, and when
 )
 USER_FIELDS = (
     "id",

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from bot.app import start_without_runner
-from bot.db.models import CheckIn, Nudge, ScheduledMessage, Win
+from bot.content import load_content
+from bot.db.models import CheckIn, Nudge, ScheduledMessage, VariantUse, Win
 from bot.emulator import BotMessage, SimUser
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, begin_onboarding, onboard
@@ -73,35 +75,131 @@ async def test_a_few_days_in_three_time_zones(bot: BotHarness) -> None:
     new_york = await onboard_as(bot, "New York", "8:15", "Weekdays")
     tokyo = await onboard_as(bot, "Tokyo", "20:00", "Every day")
     times = await checkin_times(bot, [berlin, new_york, tokyo], FRIDAY + timedelta(days=4))
-    at = lambda d, h, m=0: datetime(2026, 3, d, h, m, tzinfo=UTC)  # noqa: E731
+
+    def at(d: int, h: int, m: int = 0) -> datetime:
+        return datetime(2026, 3, d, h, m, tzinfo=UTC)
+
     # 09:00 in Berlin is 08:00 UTC before the change and 07:00 UTC after it.
     assert times[berlin.id] == [at(27, 8), at(28, 8), at(29, 7), at(30, 7)]
     # 08:15 in New York (already on summer time), weekdays only.
     assert times[new_york.id] == [at(27, 12, 15), at(30, 12, 15)]
     assert times[tokyo.id] == [at(27, 11), at(28, 11), at(29, 11), at(30, 11)]
-    # The weekly review came on Sunday, at check-in time, with no guilt about a quiet week.
-    review = [m for m in berlin.messages if "okay" in m.text.lower() or "week" in m.text.lower()]
-    assert review
+    # Sunday is review day, but nobody gets a weekly review two days after setting up.
+    assert not [m for m in berlin.messages if "🗓" in m.text or "this week" in m.text]
 
 
-async def test_mood_reply_low_streak_and_a_nudge(bot: BotHarness) -> None:
+def variants_of(key: str, **params: object) -> list[str]:
+    """Every version of a content text as the person would read it (HTML tags removed)."""
+    texts = load_content().texts("en")
+    return [
+        re.sub(r"<[^>]+>", "", texts(key, variant=i, **params)) for i in range(texts.count(key))
+    ]
+
+
+async def test_low_days_bring_rest_and_no_tasks_until_the_mood_lifts(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
     bot.clock.current = FRIDAY
+    await bot.start()
     user = await onboard(bot)
+    self_care, talk = variants_of("checkin.self_care"), variants_of("checkin.talk")
+    replies = []
     for day in range(3):
         await run_clock(bot, FRIDAY + timedelta(days=day, hours=8))
         await bot.settle()
         prompt = [m for m in user.messages if is_checkin(m)][-1]
         assert prompt.buttons  # today's, not yet answered
+        if day:  # the day after a low day is asked about gently
+            assert prompt.text in variants_of("checkin.prompt_after_low")
         reply = await latest_after(bot, user, user.tap("😕", message=prompt))
-        if day < 2:
-            assert "/pause" not in reply.text
-    assert "/pause" in reply.text  # three low days in a row: gentler, and a way to pause
-    assert reply.button_labels() == ["✅ Done", "⏰ Snooze", "Not relevant"]  # a nudge follows
+        assert reply.buttons == []  # rest: no Done / Snooze, no task of any kind
+        assert sum(idea in reply.text for idea in self_care) == 1  # one self-care idea
+        assert sum(offer in reply.text for offer in talk) == 1  # and someone to talk to
+        replies.append(reply.text)
+    streak = variants_of("checkin.low_streak", days=3)
+    assert any(replies[2].startswith(text) for text in streak)  # three in a row: said kindly
+    assert len(set(replies)) == 3
+    async with bot.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(Nudge))).scalar_one() == 0
+    # The mood lifts: tasks come back.
+    await run_clock(bot, FRIDAY + timedelta(days=3, hours=8))
+    await bot.settle()
+    prompt = [m for m in user.messages if is_checkin(m)][-1]
+    assert prompt.text in variants_of("checkin.prompt_after_low")
+    nudge = await latest_after(bot, user, user.tap("🙂", message=prompt))
+    said, _step = nudge.text.split("\n\n")  # a word for the mood, joined to the nudge
+    assert said in variants_of("checkin.reply.high")
+    assert nudge.button_labels() == ["✅ Done", "⏰ Snooze", "Not relevant"]
     async with bot.sessions() as session:
         moods = (await session.execute(select(CheckIn.mood).order_by(CheckIn.day))).scalars().all()
-        nudges = (await session.execute(select(Nudge))).scalars().all()
-    assert moods == [2, 2, 2]
-    assert len({(n.idea, n.variant) for n in nudges}) == 3  # nothing repeated
+    assert moods == [2, 2, 2, 4]
+
+
+async def test_a_snoozed_nudge_waits_out_a_low_day(bot: BotHarness) -> None:
+    bot.clock.current = FRIDAY + timedelta(hours=8)  # 09:00 in Berlin
+    user = await onboard(bot)
+    await user.send("/checkin")
+    nudge = await latest_after(bot, user, user.tap("🙂", message=await user.next_message()))
+    when = await latest_after(bot, user, user.tap("⏰ Snooze", message=nudge))
+    await latest_after(bot, user, user.tap("Later today", message=when))
+    # An hour later the day turns: the mood is updated to a low one.
+    bot.clock.advance(timedelta(hours=1))
+    again = await latest_after(bot, user, user.send("/checkin"))
+    assert again.text.split("\n\n")[0] in variants_of("checkin.checked_in_already")
+    low = await latest_after(bot, user, user.tap("😣", message=again))
+    assert low.buttons == []
+    count = len(user.messages)
+    await run_clock(bot, FRIDAY + timedelta(hours=20))
+    await bot.settle()
+    assert len(user.messages) == count  # the snoozed step is not sent on a low day
+    async with bot.sessions() as session:
+        [stored] = (await session.execute(select(Nudge))).scalars().all()
+    assert stored.outcome == "held"
+    # Next morning the mood is better: the held step comes back first, as the snoozed one.
+    await run_clock(bot, FRIDAY + timedelta(days=1, hours=8))
+    await bot.settle()
+    prompt = user.messages[-1]
+    assert is_checkin(prompt) and prompt.text in variants_of("checkin.prompt_after_low")
+    back = await latest_after(bot, user, user.tap("😐", message=prompt))
+    assert back.text.split("\n")[-1] == nudge.text.split("\n")[-1]  # the same step
+    assert back.text.split("\n\n")[1].split("\n")[0] in variants_of("checkin.nudge_again_intro")
+    assert back.button_labels() == ["✅ Done", "⏰ Snooze", "Not relevant"]
+
+
+async def test_a_week_of_check_ins_through_the_dispatcher_repeats_no_sentence(
+    harness_any_db: BotHarness,
+) -> None:
+    """Eight days of scheduled check-ins answered with a mood (one of them low), the nudge
+    done and a win logged: no prompt, mood reply, low-day message, nudge intro, done reply or
+    win reply comes twice."""
+    bot = harness_any_db
+    bot.clock.current = FRIDAY
+    await bot.start()
+    user = await onboard(bot)
+    seen: list[str] = []
+    moods = ["🙂", "😐", "😀", "😕", "🙂", "😐", "😀", "🙂"]
+    for day, mood in enumerate(moods):
+        await run_clock(bot, FRIDAY + timedelta(days=day, hours=8))
+        await bot.settle()
+        prompt = user.messages[-1]
+        assert is_checkin(prompt)
+        seen.append(prompt.text)
+        reply = await latest_after(bot, user, user.tap(mood, message=prompt))
+        if mood == "😕":
+            seen.append(reply.text)
+            continue
+        mood_reply, nudge = reply.text.split("\n\n")  # a word for the mood, then the nudge
+        seen += [mood_reply, nudge.split("\n")[0]]
+        done = await latest_after(bot, user, user.tap("✅ Done", message=reply))
+        seen.append(done.text)
+        await latest_after(bot, user, user.send("/win"))
+        win = await latest_after(bot, user, user.send(f"Day {day}: a reply from a recruiter"))
+        seen.append(win.text)
+    assert len(seen) == len(set(seen)), [text for text in seen if seen.count(text) > 1]
+    async with bot.sessions() as session:
+        uses = (await session.execute(select(func.count()).select_from(VariantUse))).scalar_one()
+    assert uses >= len(seen)
 
 
 async def test_nudge_done_snooze_and_not_relevant(bot: BotHarness) -> None:
@@ -123,7 +221,7 @@ async def test_nudge_done_snooze_and_not_relevant(bot: BotHarness) -> None:
     assert done.callback_data is not None
     await user.tap_data(done.callback_data, message_id=nudge.message_id)  # an old copy
     await bot.settle()
-    assert user.callback_answers[-1].text.startswith("That button has expired")
+    assert (user.callback_answers[-1].text or "").startswith("That button has expired")
     prompt = await latest_after(bot, user, user.send("/checkin"))
     second = await latest_after(bot, user, user.tap("😀", message=prompt))
     assert second.text.split("\n")[-1] != nudge.text.split("\n")[-1]  # not the same step

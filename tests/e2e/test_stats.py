@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.db.models import CheckIn, FeedbackRequest, PlanAction, Rejection, Win
+from bot.content import load_content
+from bot.db.models import CheckIn, FeedbackRequest, Nudge, PlanAction, Rejection, Win
 from bot.emulator import BotMessage, SimUser
 from bot.services.charts import png_size
 from tests.e2e.harness import BotHarness, onboard
@@ -153,21 +154,98 @@ async def test_stats_survives_a_stale_period_button(bot: BotHarness) -> None:
     assert "expired" in user.callback_answers[-1].text
 
 
+SECOND_SUNDAY = datetime(2026, 4, 5, 8, 0, tzinfo=UTC)  # nine days after a Friday setup
+
+
 async def test_weekly_review_carries_a_chart_of_the_week(bot: BotHarness) -> None:
     bot.clock.current = FRIDAY
     user = await onboard(bot)
+    await run_clock(bot, SECOND_SUNDAY - timedelta(days=1))
     now = bot.clock.now()
     async with bot.sessions() as session, session.begin():
         for days_ago, mood in ((0, 2), (1, 4)):
             day = (now - timedelta(days=days_ago)).date()
             session.add(CheckIn(user_id=user.id, day=day, mood=mood, created_at=now))
         session.add(Win(user_id=user.id, kind="win", text=None, created_at=now))
-    await run_clock(bot, datetime(2026, 3, 29, 8, 0, tzinfo=UTC))  # Sunday: review day
+    await run_clock(bot, SECOND_SUNDAY)  # Sunday: review day, a week after setting up
     await bot.settle()
     photos = [m for m in user.messages if m.photo is not None]
     assert len(photos) == 1  # the review itself, as a photo of the week with its text below
     review = photos[0]
-    assert "Your week" in review.text
     assert "Days you checked in: 2" in review.text and "Wins logged: 1" in review.text
+    assert "Debriefs" not in review.text  # only what the person did is listed
     assert review.photo is not None and png_size(review.photo.content) == (1080, 720)
-    assert not [m for m in user.messages if m.photo is None and "Your week" in m.text]
+    assert not [m for m in user.messages if m.photo is None and "🗓" in m.text]
+
+
+def quiet_texts() -> list[str]:
+    texts = load_content().texts("en")
+    key = "checkin.weekly.quiet_week"
+    return [texts(key, variant=i).split("\n")[0] for i in range(texts.count(key))]
+
+
+async def test_the_review_counts_debriefs_feedback_and_nudges_and_is_never_quiet_then(
+    bot: BotHarness,
+) -> None:
+    bot.clock.current = FRIDAY
+    user = await onboard(bot)
+    await run_clock(bot, SECOND_SUNDAY - timedelta(days=1))
+    now = bot.clock.now()
+    async with bot.sessions() as session, session.begin():
+        at = now - timedelta(days=2)
+        session.add(
+            Rejection(
+                user_id=user.id,
+                stage="technical",
+                reasons=["nerves"],
+                went_well=[],
+                outside=[],
+                answered=[],
+                created_at=at,
+                updated_at=at,
+                completed_at=at,
+            )
+        )
+        session.add(
+            FeedbackRequest(
+                user_id=user.id,
+                recipient="hr",
+                channel="email",
+                tone="warm",
+                status="sent",
+                tags=[],
+                created_at=at,
+                updated_at=at,
+                sent_at=at,
+            )
+        )
+        step = PlanAction(
+            user_id=user.id, reason="nerves", variant=0, status="done", created_at=at, done_at=at
+        )
+        session.add(step)
+        await session.flush()
+        session.add(Nudge(user_id=user.id, action_id=step.id, outcome="done", sent_at=at))
+        session.add(Nudge(user_id=user.id, idea="practice", outcome="done", sent_at=at))
+        session.add(Nudge(user_id=user.id, idea="nerves", outcome="dropped", sent_at=at))
+    await run_clock(bot, SECOND_SUNDAY)
+    await bot.settle()
+    [review] = [m for m in user.messages if "🗓" in m.text]
+    assert "Debriefs finished: 1" in review.text
+    assert "Feedback requests written: 1" in review.text
+    assert "Nudges and small steps done: 2" in review.text  # the step once, the idea once
+    assert "Days you checked in" not in review.text and "Wins" not in review.text
+    assert not any(quiet in review.text for quiet in quiet_texts())
+
+
+async def test_no_review_in_the_first_week_and_a_kind_word_for_a_quiet_one(
+    bot: BotHarness,
+) -> None:
+    bot.clock.current = FRIDAY
+    user = await onboard(bot)
+    await run_clock(bot, datetime(2026, 3, 29, 8, 0, tzinfo=UTC))  # the first Sunday
+    await bot.settle()
+    assert not [m for m in user.messages if "week" in m.text.lower()]
+    await run_clock(bot, SECOND_SUNDAY)  # check-ins came every day, none was answered
+    await bot.settle()
+    [quiet] = [m for m in user.messages if any(q in m.text for q in quiet_texts())]
+    assert quiet.photo is None

@@ -8,7 +8,7 @@ import pytest
 
 from bot.db.models import Nudge, PlanAction
 from bot.services.checkins import low_run, trend
-from bot.services.nudges import IDEAS, choose, later_today
+from bot.services.nudges import IDEA_VARIANTS, IDEAS, choose, later_today
 from bot.services.recurrence import local_instant, next_checkin, next_weekly
 
 T = lambda *a: datetime(*a, tzinfo=UTC)  # noqa: E731
@@ -86,6 +86,8 @@ def test_dropped_ideas_never_return_and_everything_recent_means_nothing() -> Non
     assert picked is not None
     assert picked.variant == 1
     everything = [
-        Nudge(idea=i, variant=v, sent_at=NOW - timedelta(days=1)) for i in IDEAS for v in range(3)
+        Nudge(idea=i, variant=v, sent_at=NOW - timedelta(days=1))
+        for i in IDEAS
+        for v in range(IDEA_VARIANTS)
     ]
     assert choose([], everything, NOW, WINDOW) is None
