@@ -14,6 +14,7 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    ChatAdministratorRights,
     LinkPreviewOptions,
 )
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
@@ -27,7 +28,7 @@ from bot.db.migrate import upgrade
 from bot.intake import InboxPoller, Intake
 from bot.metrics import CountingRateLimiter
 from bot.runtime import Runtime, RuntimeApp, flow_specs
-from bot.services import crisis, understanding
+from bot.services import crisis, groups, understanding
 from bot.telegram_bot import ReboundBot
 from bot.telegram_http import ProxyNotSupported, aiohttp_requests, environment_proxy
 from bot.update_processor import ChatOrderedProcessor
@@ -159,6 +160,29 @@ async def register_commands(app: RuntimeApp, content: Content) -> None:
             commands = [BotCommand(name, text) for name, text in items.items()]
             await app.bot.set_my_commands(commands, scope=scope, language_code=language or None)
         await register_profile(app, content, locale, language)
+    await register_admin_rights(app)
+
+
+async def register_admin_rights(app: RuntimeApp) -> None:
+    """What Telegram suggests when someone adds the bot to a group as an admin: only being an
+    admin (see bot.services.groups.ADMIN_RIGHTS), nothing it would never use."""
+    asked = set(groups.ADMIN_RIGHTS)
+    rights = ChatAdministratorRights(
+        is_anonymous=False,
+        can_manage_chat="manage_chat" in asked,
+        can_delete_messages="delete_messages" in asked,
+        can_manage_video_chats="manage_video_chats" in asked,
+        can_restrict_members="restrict_members" in asked,
+        can_promote_members="promote_members" in asked,
+        can_change_info="change_info" in asked,
+        can_invite_users="invite_users" in asked,
+        can_post_stories=False,
+        can_edit_stories=False,
+        can_delete_stories=False,
+        can_pin_messages="pin_messages" in asked,
+        can_manage_topics="manage_topics" in asked,
+    )
+    await app.bot.set_my_default_administrator_rights(rights)
 
 
 async def register_profile(app: RuntimeApp, content: Content, locale: str, language: str) -> None:

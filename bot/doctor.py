@@ -28,10 +28,9 @@ from bot.content import load_content
 from bot.db.engine import create_engine
 from bot.db.migrate import alembic_config, current_revision, head_revision
 
-CHECK_NAMES = ("settings", "database", "migrations", "content", "token", "webhook")
+CHECK_NAMES = ("settings", "database", "migrations", "content", "token", "groups", "webhook")
 # Telegram only delivers webhooks over HTTPS to these ports.
 WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
-# What setWebhook accepts as secret_token.
 DEFAULT_TIMEOUT = 10.0
 
 
@@ -204,16 +203,19 @@ async def _call(client: httpx.AsyncClient, settings: Settings, token: str, metho
 
 
 async def check_telegram(settings: Settings, *, offline: bool, timeout: float) -> list[Check]:
-    """The token line (getMe) and the webhook line (getWebhookInfo)."""
+    """The token line (getMe), what the bot sees in groups (getMe's flags) and the webhook
+    line (getWebhookInfo)."""
     token = _token(settings)
     if token is None:
         return [
             Check("token", Status.FAIL, "REBOUND_BOT_TOKEN not set (get one from @BotFather)"),
+            Check("groups", Status.SKIP, "needs a token"),
             Check("webhook", Status.SKIP, "needs a token"),
         ]
     if offline:
         return [
             Check("token", Status.PASS, f"{mask_token(token)} set; getMe skipped (--offline)"),
+            Check("groups", Status.SKIP, "getMe skipped (--offline)"),
             Check("webhook", Status.SKIP, "getWebhookInfo skipped (--offline)"),
         ]
     async with httpx.AsyncClient(timeout=timeout) as client:
@@ -222,6 +224,7 @@ async def check_telegram(settings: Settings, *, offline: bool, timeout: float) -
         except _ApiError as exc:
             return [
                 Check("token", Status.FAIL, f"{mask_token(token)}: {exc}"),
+                Check("groups", Status.SKIP, "needs a working token"),
                 Check("webhook", Status.SKIP, "needs a working token"),
             ]
         who = f"{mask_token(token)} is @{me.get('username')} (id {me.get('id')})"
@@ -229,8 +232,31 @@ async def check_telegram(settings: Settings, *, offline: bool, timeout: float) -
         try:
             info = await _call(client, settings, token, "getWebhookInfo")
         except _ApiError as exc:
-            return [token_check, Check("webhook", Status.FAIL, str(exc))]
-    return [token_check, webhook_check(settings, info)]
+            return [token_check, groups_check(me), Check("webhook", Status.FAIL, str(exc))]
+    return [token_check, groups_check(me), webhook_check(settings, info)]
+
+
+def groups_check(me: dict[str, Any]) -> Check:
+    """Privacy mode, from getMe: with it on (BotFather's default) a bot that is not a group's
+    admin gets only commands, replies to it and service messages, so the group crisis check
+    never sees an ordinary message there."""
+    if not me.get("can_join_groups", True):
+        return Check(
+            "groups", Status.WARN, "can_join_groups false: @BotFather /setjoingroups is off"
+        )
+    if me.get("can_read_all_group_messages"):
+        return Check(
+            "groups",
+            Status.PASS,
+            "can_read_all_group_messages true (privacy mode off): sees every group message",
+        )
+    return Check(
+        "groups",
+        Status.WARN,
+        "can_read_all_group_messages false (privacy mode on): where Rebound is not an admin it "
+        "sees only commands, so the group crisis check sees nothing; make it an admin there, "
+        "or turn privacy off in @BotFather and re-add it (deploy/README.md)",
+    )
 
 
 def webhook_check(settings: Settings, info: dict[str, Any]) -> Check:

@@ -82,13 +82,13 @@ async def group_settings(turn: Turn) -> None:
     if args[:1] == ["zone"] and len(args) > 1:
         zone = parse_timezone(" ".join(args[1:]), turn.now)
         if not isinstance(zone, ZoneChoice):
-            turn.say(Say("group.bad_zone"))
+            turn.say(Say("group.bad_zone", {"bot": turn.context.bot.username}))
             return
         group.timezone = zone.name
     elif args[:1] == ["time"] and len(args) > 1:
         parsed = parse_time_of_day(" ".join(args[1:]))
         if parsed is None:
-            turn.say(Say("group.bad_time"))
+            turn.say(Say("group.bad_time", {"bot": turn.context.bot.username}))
             return
         group.checkin_time = parsed
     message = turn.update.effective_message
@@ -96,7 +96,7 @@ async def group_settings(turn: Turn) -> None:
         group.thread_id = message.message_thread_id  # scheduled posts go to this topic
     group.updated_at = turn.now
     groups.reschedule(group, turn.now)
-    turn.say(groups.settings_view(group))
+    turn.say(groups.settings_view(group, turn.context.bot.username))
 
 
 @handler
@@ -112,7 +112,7 @@ async def on_settings_tap(turn: Turn) -> None:
     if not groups.change(group, action, rest[0], turn.now):
         turn.answer_callback("toasts.stale_button")
         return
-    view = groups.settings_view(group)
+    view = groups.settings_view(group, turn.context.bot.username)
     turn.say(Say(view.key, view.params, view.buttons, replace=True))
 
 
@@ -192,7 +192,7 @@ async def win(turn: Turn) -> None:
     parts = message.text.split(None, 1) if message and message.text else []
     text = parts[1].strip() if len(parts) == 2 else ""
     if not text or user is None:
-        turn.say(Say("group.win_usage"))
+        turn.say(Say("group.win_usage", {"bot": turn.context.bot.username}))
         return
     # Posted as a chat (an anonymous admin, a linked channel): "from" is a placeholder account
     # whose name ("Group", "Telegram") is nobody's, so no name is shown.
@@ -231,13 +231,24 @@ async def membership(turn: Turn) -> None:
 
 @handler
 async def added(turn: Turn) -> None:
-    """Someone added the bot to a group: say hello once."""
+    """Someone added the bot to a group: say hello once (and, under privacy mode without admin
+    rights, what that means)."""
     message = turn.update.effective_message
-    me = turn.context.bot.id
-    if message is None or not any(m.id == me for m in message.new_chat_members or ()):
+    bot = turn.context.bot
+    if message is None or not any(m.id == bot.id for m in message.new_chat_members or ()):
         return
     await groups.joined(turn.session, turn.chat_id, None, turn.now)
-    turn.say(Say("group.joined"))
+    turn.say(groups.hello(bot.username, reads_everything=await reads_everything(turn)))
+
+
+async def reads_everything(turn: Turn) -> bool:
+    """Whether Telegram hands the bot every message here: privacy mode off in @BotFather
+    (getMe's can_read_all_group_messages), or the bot is an administrator of the group."""
+    bot = turn.context.bot
+    if bot.can_read_all_group_messages:
+        return True
+    me = await bot.get_chat_member(turn.chat_id, bot.id)
+    return me.status in ADMIN_STATUSES
 
 
 @handler

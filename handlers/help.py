@@ -10,7 +10,10 @@ from handlers.turn import Turn, handler
 
 
 async def show(turn: Turn) -> None:
-    turn.say(Say("help.private" if turn.private else "help.group"))
+    if turn.private:
+        turn.say(Say("help.private"))
+    else:  # "/win@bot": a bare "/win" may go to another bot in the group (privacy mode)
+        turn.say(Say("help.group", {"bot": turn.context.bot.username}))
 
 
 def register(app: RuntimeApp) -> None:

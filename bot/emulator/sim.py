@@ -338,6 +338,15 @@ class SimGroup(_ChatView):
     async def tap(self, user: SimUser, label: str, *, message: BotMessage | None = None) -> str:
         return self._tap(user.info, label, message)
 
+    async def another_bot_posts(self, text: str = "Welcome!", username: str = "helper_bot") -> int:
+        """Another bot in the group writes. Bots never see each other's messages, but from now
+        on a bare "/command" goes to that bot under privacy mode, not to this one."""
+        chat = self._chat
+        other = UserInfo(5_000_000_001, "Helper", username=username, is_bot=True)
+        message = user_message(chat, other, _text_content(text))
+        chat.bot_wrote_last = False
+        return int(message["message_id"])
+
     async def migrate_to_supergroup(
         self, *, join_first: bool = False, bot_told: bool = True
     ) -> SimGroup:
@@ -359,6 +368,7 @@ class SimGroup(_ChatView):
             bot_seen=old.bot_seen,
             bot_status=old.bot_status,
             members=dict(old.members),
+            bot_wrote_last=old.bot_wrote_last,  # the history moves with the group
         )
         self._state.chats[new.id] = new
         actor = self._actor()
@@ -398,7 +408,9 @@ class SimGroup(_ChatView):
         return self._state.users.get(chosen) if chosen is not None else None
 
     def _bot_hears(self, message: dict[str, Any], user: SimUser) -> bool:
-        """Telegram's privacy mode: without admin rights a bot sees commands and replies to it."""
+        """Telegram's privacy mode: a bot that is not an administrator sees commands meant for
+        it ("/win@this_bot"), a bare "/win" only if it was the last bot to write in the group,
+        and replies to its own messages (service messages are delivered elsewhere)."""
         chat, state = self._chat, self._state
         if chat.bot_status not in ("member", "administrator"):
             return False
@@ -406,7 +418,9 @@ class SimGroup(_ChatView):
             return True
         text = message.get("text", "")
         command = text.split(maxsplit=1)[0] if text.startswith("/") else ""
-        if command and ("@" not in command or command.endswith(f"@{state.bot_user['username']}")):
+        if command.endswith(f"@{state.bot_user['username']}"):
+            return True
+        if command and "@" not in command and chat.bot_wrote_last:
             return True
         replied_to = message.get("reply_to_message", {}).get("from", {})
         return bool(replied_to.get("id") == state.bot_id)

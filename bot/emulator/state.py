@@ -77,6 +77,9 @@ class ChatState:
     topics: dict[int, str] = field(default_factory=dict)
     chat_actions: list[str] = field(default_factory=list)
     menu_button: dict[str, Any] | None = None
+    # Groups: whether this bot was the last bot to write here (privacy mode hands it a bare
+    # "/command" only then); another bot posting takes it away.
+    bot_wrote_last: bool = False
 
     @property
     def is_group(self) -> bool:
@@ -90,6 +93,7 @@ class ChatState:
     def record_bot_message(self, raw: dict[str, Any], view: BotMessage) -> None:
         self.messages[view.message_id] = raw
         self.bot_messages[view.message_id] = view
+        self.bot_wrote_last = True
         self.changed.notify()
 
 

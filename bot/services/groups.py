@@ -19,6 +19,10 @@ CHECKIN = "group_checkin"
 RECAP = "group_recap"
 RECAP_DAY = 6  # Sunday
 WIN_LIMIT = 300
+# The only administrator right Rebound asks for: being an admin at all (can_manage_chat is
+# implied by any right) is what lets a bot under privacy mode see every message, which the
+# crisis check needs. It deletes, pins, bans and invites nothing.
+ADMIN_RIGHTS = ("manage_chat",)
 
 
 async def by_chat(session: AsyncSession, chat_id: int) -> Group | None:
@@ -108,6 +112,22 @@ async def migrated(
     return group
 
 
+def admin_link(bot_username: str) -> str:
+    """Telegram's link that adds the bot to a group as an administrator with exactly
+    :data:`ADMIN_RIGHTS` suggested (the person adding can still change them)."""
+    return f"https://t.me/{bot_username}?startgroup=admin&admin={'+'.join(ADMIN_RIGHTS)}"
+
+
+def hello(bot_username: str, *, reads_everything: bool) -> Say:
+    """The one message when the bot is added. Without admin rights (privacy mode on), the
+    admins learn in the same message what works as it is and what needs admin rights."""
+    params: dict[str, object] = {"bot": bot_username}
+    if reads_everything:
+        return Say("group.joined", params)
+    make_admin = Button("group.buttons.make_admin", url=admin_link(bot_username))
+    return Say("group.joined_limited", params, ((make_admin,),))
+
+
 def reschedule(group: Group, now: datetime) -> None:
     if not group.active:
         group.next_checkin_at = group.next_recap_at = None
@@ -124,7 +144,7 @@ def _on_off(flag: bool) -> Ref:
     return Ref("group.on" if flag else "group.off")
 
 
-def settings_view(group: Group) -> Say:
+def settings_view(group: Group, bot_username: str) -> Say:
     times = tuple(
         Button(
             t, data=f"gs:1:time:{t}", literal=True, ticked=group.checkin_time.strftime("%H:%M") == t
@@ -138,6 +158,7 @@ def settings_view(group: Group) -> Say:
             "time": group.checkin_time.strftime("%H:%M"),
             "timezone": group.timezone,
             "recap": _on_off(group.recap_on),
+            "bot": bot_username,
         },
         (
             (

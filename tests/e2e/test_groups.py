@@ -99,7 +99,7 @@ async def test_win_and_cheer(bot: BotHarness) -> None:
     assert "M0" in celebration.text
     assert "I got a second interview!" in celebration.text
     await group.send(member, "/win")
-    assert "/win I got a second interview" in (await group.next_message()).text
+    assert "/win@rebound_test_bot I got a second interview" in (await group.next_message()).text
     await group.send(member, "/cheer")
     assert (await group.next_message()).text
 
@@ -257,3 +257,39 @@ async def test_a_send_to_the_old_group_id_moves_to_the_supergroup(bot: BotHarnes
     assert await dispatch_due(bot.instances[-1]) == 1
     assert "check-in" in (await supergroup.next_message()).text.lower()
     assert bot.emulator.errors == []
+
+
+async def test_without_admin_rights_the_hello_says_what_needs_them(bot: BotHarness) -> None:
+    group, _, _ = await a_group(bot)
+    [hello] = group.messages
+    assert "/win@rebound_test_bot I got a second interview" in hello.text
+    assert "Telegram only shows me commands" in hello.text
+    assert "make me an admin: I need no other rights" in hello.text
+    [[button]] = hello.buttons
+    assert button.text == "Make Rebound an admin"
+    assert button.url == "https://t.me/rebound_test_bot?startgroup=admin&admin=manage_chat"
+    suggested = bot.emulator.default_administrator_rights()  # what that link's dialog offers
+    assert [right for right, on in suggested.items() if on] == ["can_manage_chat"]
+
+
+async def test_added_as_admin_the_hello_is_plain(bot: BotHarness) -> None:
+    admin = bot.user("Ana")
+    group = bot.emulator.group("Hiring help", supergroup=True)
+    group.add_member(admin, admin=True)
+    await group.add_bot(admin, as_admin=True)
+    hello = await group.next_message()
+    assert "/groupsettings@rebound_test_bot" in hello.text
+    assert "make me an admin" not in hello.text
+    assert hello.buttons == []
+
+
+async def test_group_texts_teach_the_command_that_always_arrives(bot: BotHarness) -> None:
+    group, _, [member, *_] = await a_group(bot)
+    await group.send(member, "/help")
+    help_text = (await group.next_message()).text
+    assert "/win@rebound_test_bot your news" in help_text
+    await group.another_bot_posts("Welcome to the group! Read the rules.")
+    await group.send(member, "/win Got the offer")  # Telegram hands this to the other bot
+    await group.expect_silence()
+    await group.send(member, "/win@rebound_test_bot Got the offer")
+    assert "Got the offer" in (await group.next_message()).text

@@ -161,12 +161,18 @@ async def test_group_privacy_mode(emu: Emulator, http: httpx.AsyncClient, bot: B
     await group.add_bot(owner)
     await group.send(member, "just chatting")
     await group.send(member, "/stats@other_bot")
-    await group.send(member, "/stats")
+    await group.send(member, "/stats")  # the bot has not written here yet: not for it
+    await group.send(member, "/stats@rebound_test_bot")
     asked = await bot.send_message(group.id, "How did it go?")
     await group.send(member, "Fine", reply_to=asked.message_id)
+    await group.send(member, "/help")  # now it was the last bot to write
+    await group.another_bot_posts()
+    await group.send(member, "/cheer")  # another bot wrote since: a bare command is theirs
+    await group.send(member, "/cheer@rebound_test_bot")
     updates = await raw_updates(http)
     texts = [u["message"].get("text") for u in updates if "message" in u]
-    assert texts == [None, "/stats", "Fine"]  # None: the new_chat_members service message
+    # None: the new_chat_members service message
+    assert texts == [None, "/stats@rebound_test_bot", "Fine", "/help", "/cheer@rebound_test_bot"]
     assert updates[0]["my_chat_member"]["new_chat_member"]["status"] == "member"
     for update in updates:
         assert_shape("Update", update)
@@ -262,7 +268,7 @@ async def test_anonymous_admin_posts_as_the_group(
     group = emu.group("Peers", supergroup=True)
     group.add_member(owner, admin=True)
     await group.add_bot(owner)
-    await group.send_anonymously(owner, "/groupsettings")
+    await group.send_anonymously(owner, "/groupsettings@rebound_test_bot")
     message = (await raw_updates(http))[-1]["message"]
     assert message["sender_chat"] == {"id": group.id, "type": "supergroup", "title": "Peers"}
     assert message["from"]["id"] == 1087968824

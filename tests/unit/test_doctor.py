@@ -74,9 +74,10 @@ async def test_everything_passes_on_a_migrated_database(sqlite_url: str, emu: Em
         "migrations",
         "content",
         "token",
+        "groups",
         "webhook",
     ]
-    assert all(c.status is Status.PASS for c in checks.values()), output
+    assert all(c.status is Status.PASS for c in checks.values() if c.name != "groups"), output
     assert line(output, "database") == f"PASS  database   {sqlite_url} reachable"
     assert line(output, "migrations") == f"PASS  migrations at head {head_revision()}"
     assert line(output, "token") == (
@@ -240,6 +241,26 @@ async def test_offline_makes_no_bot_api_calls(sqlite_url: str, emu: Emulator) ->
     assert emu.calls == []
 
 
+async def test_groups_line_reports_privacy_mode_from_get_me(sqlite_url: str) -> None:
+    for privacy, expected in (
+        (
+            True,
+            "WARN  groups     can_read_all_group_messages false (privacy mode on): where Rebound"
+            " is not an admin it sees only commands, so the group crisis check sees nothing;",
+        ),
+        (
+            False,
+            "PASS  groups     can_read_all_group_messages true (privacy mode off): sees every"
+            " group message",
+        ),
+    ):
+        async with Emulator(token=TOKEN, rate_limits=False, group_privacy=privacy) as emu:
+            output, code, _ = await doctor(settings(sqlite_url, emu.api_url))
+        assert code == 0, output  # a warning: groups work, crisis care there does not
+        assert line(output, "groups").startswith(expected)
+        assert line(output, "groups").endswith("re-add it (deploy/README.md)") is privacy
+
+
 def test_mask_token() -> None:
     assert mask_token("1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw") == "1234…:***"
     assert mask_token("no-colon-at-all") == "***"
@@ -294,7 +315,7 @@ def test_cli_doctor_reports_a_bad_setting_as_a_failure(
     rows = capsys.readouterr().out.splitlines()
     assert rows[0].startswith("FAIL  settings   Invalid setting REBOUND_WEBHOOK_PORT")
     assert rows[1] == "SKIP  database   settings did not load"
-    assert len(rows) == 6
+    assert len(rows) == 7
 
 
 async def test_migrated_database_passes_on_each_backend(db_url: str) -> None:
