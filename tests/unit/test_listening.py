@@ -1,0 +1,209 @@
+"""bot.services.listening's choices, without Telegram or a database: what each kind of
+message gets, the next steps for a person's situation, and answers told from asides."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.runtime import flow_specs
+from bot.services import listening
+from bot.services.flow_engine import Step
+from bot.services.replies import Say
+from bot.services.understanding import Kind, Reading
+
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+SPECS = flow_specs()
+NEW = listening.Situation(onboarded=True)
+
+
+def step(flow: str, name: str) -> Step:
+    return SPECS[flow].flow.step(name)
+
+
+def labels(says: list[Say]) -> list[str]:
+    return [b.label for say in says for row in say.buttons for b in row]
+
+
+def test_the_codec_is_short_versioned_and_strict() -> None:
+    data = listening.pack(listening.DEBRIEF, 123456789)
+    assert data == "ls:1:db:123456789" and len(data.encode()) < 64
+    tap = listening.parse(data)
+    assert tap == listening.Tap("db", "123456789") and listening.debrief_id(tap) == 123456789
+    assert listening.parse("ls:1:win:offer") == listening.Tap("win", "offer")
+    for stale in ("ls:0:db", "ls:2:db", "ls:1:nope", "ls:1:db:1:2", "rf:1:db", "ls:1:db:X;"):
+        assert listening.parse(stale) is None, stale
+    assert listening.win_kind(listening.Tap("win", "bogus")) == "win"
+
+
+def test_rejection_news_is_acknowledged_with_the_company_and_a_debrief_offer() -> None:
+    reading = Reading("rejection", company="Stripe", stage="final_round")
+    [say] = listening.respond(reading, NEW, prefilled=42)
+    assert say.key == "listen.rejection.with_company"
+    assert say.params["company"] == "Stripe"
+    assert [[b.data for b in row] for row in say.buttons] == [["ls:1:db:42", "ls:1:later"]]
+    [plain] = listening.respond(Reading("rejection"), NEW)
+    assert plain.key == "listen.rejection.plain" and "company" not in plain.params
+    assert plain.buttons[0][0].data == "ls:1:db"
+
+
+def test_venting_names_the_feeling_and_sets_no_task() -> None:
+    [say] = listening.respond(Reading("venting", topic="exhausted"), NEW)
+    assert say.key == "listen.venting.exhausted"
+    assert labels([say]) == [
+        "listen.buttons.just_saying",
+        "listen.buttons.check_in",
+        "listen.buttons.debrief",
+    ]
+    [other] = listening.respond(Reading("venting", topic="something new"), NEW)
+    assert other.key == "listen.venting.general"
+
+
+@pytest.mark.parametrize(
+    ("topic", "key", "data"),
+    [
+        ("offer", "listen.good_news.offer", "ls:1:win:offer"),
+        ("next_round", "listen.good_news.next_round", "ls:1:win:next_round"),
+        (None, "listen.good_news.general", "ls:1:win:win"),
+    ],
+)
+def test_good_news_is_celebrated_with_a_win_to_log(topic: str | None, key: str, data: str) -> None:
+    [say] = listening.respond(Reading("good_news", topic=topic), NEW)
+    assert say.key == key
+    assert [b.data for row in say.buttons for b in row] == [data]
+
+
+@pytest.mark.parametrize(
+    ("topic", "first"),
+    [
+        ("feedback", "listen.buttons.draft_feedback"),
+        ("after_no", "listen.buttons.debrief_it"),
+        ("prepare", "listen.buttons.match"),
+        ("bot", "listen.buttons.help"),
+    ],
+)
+def test_a_question_gets_its_answer_and_matching_action(topic: str, first: str) -> None:
+    [say] = listening.respond(Reading("question", topic=topic), NEW)
+    assert say.key == f"listen.question.{topic}"
+    assert labels([say])[0] == first
+
+
+def test_next_steps_follow_the_persons_situation() -> None:
+    assert labels(listening.respond(Reading("greeting", topic="hello"), NEW)) == [
+        "listen.buttons.debrief_first",
+        "listen.buttons.check_in",
+        "listen.buttons.log_win",
+    ]
+    busy = listening.Situation(
+        onboarded=True, unfinished_debrief=True, debriefs=2, awaiting_reply=True, open_steps=3
+    )
+    assert [b.label for b in listening.next_steps(busy)] == [
+        "listen.buttons.continue_debrief",
+        "listen.buttons.replies",
+        "listen.buttons.plan",
+    ]
+    settled = listening.Situation(onboarded=True, debriefs=1)
+    assert [b.label for b in listening.next_steps(settled)] == [
+        "listen.buttons.check_in",
+        "listen.buttons.log_win",
+    ]
+    assert listening.respond(Reading("greeting", topic="bye"), NEW)[0].buttons == ()
+    [unsure] = listening.respond(Reading("unsure"), settled)
+    assert unsure.key == "listen.unsure" and len(unsure.buttons) == 2
+
+
+def test_someone_not_set_up_gets_a_warm_reply_and_the_way_to_set_up() -> None:
+    says = listening.respond(Reading("venting", topic="sad"), listening.Situation(False))
+    assert [s.key for s in says] == ["listen.venting.sad", "listen.setup"]
+    assert labels(says) == ["listen.buttons.set_up"]
+
+
+def test_replies_come_in_the_language_written_in_where_content_exists() -> None:
+    shipped = frozenset({"en", "de", "es", "ru"})
+    assert listening.reply_locale(Reading("unsure", language="ru"), "en", shipped) == "ru"
+    assert listening.reply_locale(Reading("unsure", language="en"), "en", shipped) is None
+    assert listening.reply_locale(Reading("unsure", language="pt"), "de", shipped) is None
+    says = listening.in_language(listening.respond(Reading("unsure"), NEW), "ru")
+    assert {s.locale for s in says} == {"ru"}
+
+
+KINDS_SEEN: tuple[Kind, ...] = ("unsure", "good_news", "greeting", "rejection")
+NAMES = ["Google", "Acme, designer", "Designer at Acme 🚀", "Rocket Lab", "Hello Fresh"]
+# News without a company, at four words or more, reads as news: only short names are checked.
+SEEN_AS: list[tuple[str, Kind]] = [
+    (text, kind)
+    for text in NAMES
+    for kind in KINDS_SEEN
+    if kind != "rejection" or (len(text.split()) <= 3 and "," not in text)
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), SEEN_AS)
+def test_names_at_the_company_question_stay_answers(text: str, kind: Kind) -> None:
+    reading = Reading(kind)  # whatever the words look like to the classifier
+    assert listening.in_flow_choice(reading, step("rf", "company"), text, NOW) == "answer"
+
+
+@pytest.mark.parametrize(
+    ("reading", "text"),
+    [
+        (
+            Reading("venting", topic="sad"),
+            "I have been applying for six months now and this one really hurt…",
+        ),
+        (Reading("venting", topic="sad"), "😭😭😭"),
+        (Reading("question", topic="feedback"), "how do I ask for feedback?"),
+        (Reading("good_news", topic="offer"), "I got an offer!!!"),
+        (Reading("rejection"), "It's a no, sadly, they said"),
+        (Reading("unsure"), "well it was a long day and I am not sure what to say about it all"),
+    ],
+)
+def test_plain_non_answers_at_the_company_question_are_asides(reading: Reading, text: str) -> None:
+    assert listening.in_flow_choice(reading, step("rf", "company"), text, NOW) == "aside"
+
+
+def test_rejection_news_naming_a_company_fills_the_company_question() -> None:
+    news = Reading("rejection", company="Globex", stage="final_round")
+    text = "They went with another candidate at Globex after the final round"
+    assert listening.in_flow_choice(news, step("rf", "company"), text, NOW) == "fill"
+    company, stage, reply = listening.Heard(news, "de").fill()
+    assert (company, stage, reply.key, reply.locale) == (
+        "Globex",
+        "final_round",
+        "listen.in_flow.filled",
+        "de",
+    )
+
+
+def test_tap_steps_formats_and_prose() -> None:
+    venting = Reading("venting", topic="exhausted")
+    assert listening.in_flow_choice(venting, step("rf", "stage"), "so tired", NOW) == "aside"
+    assert listening.in_flow_choice(Reading("unsure"), step("rf", "stage"), "hmm", NOW) == "answer"
+    killing = "this job hunt is killing me lol"
+    assert listening.in_flow_choice(venting, step("ob", "tz"), killing, NOW) == "aside"
+    assert listening.in_flow_choice(venting, step("ob", "tz"), "Berlin", NOW) == "answer"
+    assert listening.in_flow_choice(venting, step("ob", "time"), "09:00", NOW) == "answer"
+    # Prose is wanted on these: any words answer them, and notes are kept on multi-selects.
+    assert listening.in_flow_choice(venting, step("wn", "text"), killing, NOW) == "answer"
+    assert listening.in_flow_choice(venting, step("rf", "went_well"), killing, NOW) == "answer"
+
+
+def test_asides_and_notes_are_acknowledged_as_what_they_are() -> None:
+    sad = Reading("venting", topic="sad")
+    assert [s.key for s in listening.aside_replies(sad, kept=True)] == [
+        "listen.in_flow.venting.sad",
+        "listen.in_flow.kept",
+    ]
+    question = Reading("question", topic="feedback")
+    assert [s.key for s in listening.aside_replies(question, kept=False)] == [
+        "listen.in_flow.question.feedback",
+        "listen.in_flow.back_to_it",
+    ]
+    noted = listening.noted_reply(sad)
+    assert noted is not None and noted.key == "listen.in_flow.noted_feeling.sad"
+    mixed = Reading("question", topic="prepare", feeling="frustrated")
+    noted = listening.noted_reply(mixed)
+    assert noted is not None and noted.key == "listen.in_flow.noted_feeling.frustrated"
+    assert listening.noted_reply(Reading("unsure")) is None
+    assert listening.noted_reply(Reading("good_news", feeling="anxious")) is None
