@@ -24,6 +24,11 @@ ONCE = {
     "candid": r"candid|honest",
     "call": r"\bcall\b",
     "busy": r"\bbusy\b|how full things get",
+    "value": r"\bvalu(?:e|ed)\b",
+    "appreciate": r"\bappreciated?\b",
+    "perspective": r"\bperspective\b",
+    "wish": r"\bwish(?:es|ing)?\b",
+    "all the best": r"all the best",
 }
 
 
@@ -47,6 +52,16 @@ def request(
         created_at=NOW,
         updated_at=NOW,
     )
+
+
+WENT_WELL = ("rapport", "examples", "technical", "questions", "preparation", "calm", "presentation")
+SAME_NAMES = {"designer", "product"}  # the role's own words may come back
+
+
+def repeated_words(text: str) -> set[str]:
+    """Longer words said twice in one draft: a sign the same thing is said twice."""
+    words = [w for w in re.findall(r"[a-z']+", text.lower()) if len(w) >= 6]
+    return {w for w in words if words.count(w) > 1} - SAME_NAMES
 
 
 def body(req: FeedbackRequest, went_well: tuple[str, ...] = ("rapport",)) -> str:
@@ -78,6 +93,11 @@ def test_every_draft_renders_and_reads_well(
             assert len(sentences) == len(set(sentences)), text
             for idea, pattern in ONCE.items():
                 assert len(re.findall(pattern, text, re.IGNORECASE)) <= 1, (idea, text)
+            for went_well in [(), *((w,) for w in WENT_WELL)]:
+                with_phrase = body(
+                    request(recipient, channel, tone, kind, version=version), went_well
+                )
+                assert repeated_words(with_phrase) == set(), with_phrase
             if name and tone != "formal":
                 assert text.startswith("Hello Maria,") or text.startswith("Hi Maria,")
                 assert "Lopez" not in text
