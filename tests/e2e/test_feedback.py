@@ -19,7 +19,7 @@ async def requests(bot: BotHarness, user_id: int) -> list[FeedbackRequest]:
         return list((await session.execute(query.order_by(FeedbackRequest.id))).scalars())
 
 
-async def debrief_then_draft(bot: BotHarness, user: SimUser) -> BotMessage:
+async def debrief_then_draft(bot: BotHarness, user: SimUser, tone: str = "Warm") -> BotMessage:
     """A debrief of a final round at Acme, then "Draft it now" through to the first draft."""
     await open_debrief(user)
     await user.send("Product Designer at Acme")
@@ -47,7 +47,7 @@ async def debrief_then_draft(bot: BotHarness, user: SimUser) -> BotMessage:
     await user.next_message()
     await user.tap("Email")
     await user.next_message()
-    await user.tap("Warm")
+    await user.tap(tone)
     return await user.next_message()
 
 
@@ -141,6 +141,24 @@ async def test_reshaping_the_draft_edits_it_in_place(bot: BotHarness) -> None:
     assert "Acme" in overview.text
     assert "draft" in overview.text
     assert overview.button_labels()[-1] == "New request"
+
+
+async def test_warmer_changes_greeting_and_body(bot: BotHarness) -> None:
+    user = await onboard(bot, "No check-ins")
+    draft = await debrief_then_draft(bot, user, tone="Formal")
+    formal = draft.text
+    assert "Dear Maria," in formal
+    assert "Kind regards," in formal
+    await user.tap("Warmer")
+    await bot.settle()
+    assert draft.edited
+    warm = draft.text
+    assert "Hi Maria," in warm and "Dear Maria," not in warm
+    body = [line for line in warm.splitlines() if line.startswith("Thank you for")]
+    assert body and body[0] not in formal  # the thanks itself is warmer, not only the sign-off
+    assert "Warmer" not in draft.button_labels()
+    [request] = await requests(bot, user.id)
+    assert request.tone == "warm"
 
 
 async def test_let_it_go_stops_every_reminder(bot: BotHarness) -> None:
