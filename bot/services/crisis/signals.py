@@ -40,6 +40,8 @@ CATEGORIES = (
     "wish_dead",
     "wish",
     "thinking",
+    "relief",
+    "method",
     "means",
     "place",
     "act",
