@@ -23,6 +23,7 @@ from bot.services.understanding.normalise import MAX_SCAN_CHARS, fold
 MAX_COMPANY_CHARS = 120
 _TRIM = re.compile(r"^[\W_]+|[\W_]+$")
 _POSSESSIVE = re.compile(r"['’]s$")
+_NUMBER = re.compile(r"^\d+(?:st|nd|rd|th|x|k)?$", re.IGNORECASE)
 
 
 def _clean(name: str, not_names: frozenset[str]) -> str | None:
@@ -33,7 +34,7 @@ def _clean(name: str, not_names: frozenset[str]) -> str | None:
         words.pop(0)
     if not words or (len(words[0]) < 2 and not words[0].isdigit()):
         return None
-    if all(w.isdigit() for w in words):
+    if all(_NUMBER.match(w) for w in words):  # "my 40th application"
         return None
     return " ".join(words)[:MAX_COMPANY_CHARS]
 
@@ -42,6 +43,7 @@ def company_in(text: str, lexicons: Sequence[Lexicon]) -> str | None:
     """The company named in ``text`` (as typed), or None."""
     text = " ".join(text[:MAX_SCAN_CHARS].split())
     not_names = frozenset().union(*(lex.not_names for lex in lexicons))
+    titles = frozenset().union(*(lex.title_words for lex in lexicons))
     found: list[tuple[int, str]] = []
     for lex in lexicons:
         for pattern in (lex.company_before, lex.company_after):
@@ -49,6 +51,9 @@ def company_in(text: str, lexicons: Sequence[Lexicon]) -> str | None:
                 continue
             for match in pattern.finditer(text):
                 name = _clean(match.group("name"), not_names)
+                following = text[match.end("name") :].split(maxsplit=1)
+                if following and fold(_TRIM.sub("", following[0])) in titles:
+                    continue  # "interest in the Data Analyst role"
                 if name:
                     found.append((match.start("name"), name))
                     break

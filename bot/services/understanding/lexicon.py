@@ -58,6 +58,9 @@ class Lexicon:
     company_before_lower: re.Pattern[str] | None  # lead-ins after which a lowercase word is a name
     company_after: re.Pattern[str] | None  # a capitalised name followed by a lead-out
     not_names: frozenset[str]
+    title_words: frozenset[
+        str
+    ]  # "the Data Analyst role": a capitalised run before these is a title
 
 
 def fold_pattern(source: str) -> str:
@@ -115,6 +118,9 @@ def _raw(patterns: list[str], template: str, flags: int = 0) -> re.Pattern[str] 
 # A name as typed: capitalised words (or digits), up to four, "AT&T", "Booking.com", "O'Reilly".
 _CAP = r"[A-Z0-9\u00c0-\u00de\u0400-\u042f\u0490\u0404\u0406\u0407](?:[\w&+'’-]|\.(?=\w))*"
 NAME = rf"(?P<name>{_CAP}(?: {_CAP}){{0,3}})"
+_ARTICLE = (
+    r"(?:(?i:the|die|der|das|den|dem|la|le|el|los|las|a|o|os|as) )?"  # "from the Revolut team"
+)
 _LOWER = r"(?P<name>[^\W\d_][\w&+-]*(?:\.[a-z]{2,3})?)"
 
 
@@ -140,11 +146,14 @@ def load(language: str, path: Path | None = None) -> Lexicon:
         negations=frozenset(fold(w) for w in _strings(data.get("negation"), f"{where}:negation")),
         clause_breaks=frozenset(fold(w) for w in _strings(data.get("but"), f"{where}:but")),
         stages=stages,
-        company_before=_raw(before, rf"(?<!\w)(?i:LEAD) {NAME}"),
+        company_before=_raw(before, rf"(?<!\w)(?i:LEAD) {_ARTICLE}{NAME}"),
         company_before_lower=_raw(lower, rf"(?<!\w)(?:LEAD) {_LOWER}", re.IGNORECASE),
         company_after=_raw(after, rf"(?<!\w){NAME} (?i:LEAD)(?!\w)"),
         not_names=frozenset(
             fold(w) for w in _strings(company.get("not_names"), f"{where}:company.not_names")
+        ),
+        title_words=frozenset(
+            fold(w) for w in _strings(company.get("title_words"), f"{where}:company.title_words")
         ),
     )
 
