@@ -30,6 +30,16 @@ from bot.update_processor import chat_key
 
 log = logging.getLogger("rebound.intake")
 
+# The update kinds Rebound handles, for getUpdates and setWebhook. Not Update.ALL_TYPES: an
+# admin bot in a busy group would otherwise get every join (chat_member) and reaction as an
+# inbox row and a turn. chat_member stays out: Rebound follows only its own membership.
+ALLOWED_UPDATES = (
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+)
+
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -122,7 +132,7 @@ class InboxPoller:
         while True:
             try:
                 batch = await bot.get_updates_with_json(
-                    offset=offset, timeout=self.timeout, allowed_updates=Update.ALL_TYPES
+                    offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
                 )
                 if batch:
                     await self.intake.accept(batch)

@@ -12,8 +12,6 @@ import gc
 import logging
 import signal
 
-from telegram import Update
-
 from bot.app import (
     build_application,
     intake_of,
@@ -23,6 +21,7 @@ from bot.app import (
     stop_without_runner,
 )
 from bot.config import Settings
+from bot.intake import ALLOWED_UPDATES
 from bot.runtime import Runtime, RuntimeApp
 from bot.server import OpsServer
 
@@ -67,7 +66,7 @@ class Service:
         await self._start_servers()
         await intake_of(self.app).replay()
         await self.app.bot.set_webhook(
-            str(settings.webhook_url), secret_token=secret, allowed_updates=Update.ALL_TYPES
+            str(settings.webhook_url), secret_token=secret, allowed_updates=ALLOWED_UPDATES
         )
         log.info("Rebound is running (webhook)")
 

@@ -86,6 +86,9 @@ OUTPUT_TYPES: tuple[str, ...] = (
     "BotDescription",
     "BotShortDescription",
     "ChatAdministratorRights",
+    "MessageReactionUpdated",
+    "ReactionType",
+    "ReactionTypeEmoji",
 )
 
 _TYPE_NAME = re.compile(r"[A-Z][A-Za-z]+")

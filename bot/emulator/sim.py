@@ -338,6 +338,39 @@ class SimGroup(_ChatView):
     async def tap(self, user: SimUser, label: str, *, message: BotMessage | None = None) -> str:
         return self._tap(user.info, label, message)
 
+    async def member_joins(self, user: SimUser) -> None:
+        """Someone joins. The bot gets the "joined" service message; Telegram also sends a
+        chat_member update, but only to an administrator bot that asked for it in
+        allowed_updates (the queue drops it otherwise)."""
+        chat = self._chat
+        old, chat.members[user.id] = chat.members.get(user.id, "left"), "member"
+        if chat.bot_status not in ("member", "administrator"):
+            return
+        if chat.bot_status == "administrator":
+            joined = user_json(user.info)
+            change = my_chat_member(chat, joined, joined, old, "member")
+            self._push({"chat_member": change["my_chat_member"]})
+        service = user_message(chat, user.info, {"new_chat_members": [user_json(user.info)]})
+        self._push({"message": copy.deepcopy(service)})
+
+    async def react(self, user: SimUser, message_id: int, emoji: str = "👍") -> None:
+        """A reaction on a message; Telegram tells only an administrator bot that asked for
+        message_reaction in allowed_updates."""
+        chat = self._chat
+        if message_id not in chat.messages:
+            raise ValueError(f"chat {self.id} has no message {message_id}")
+        if chat.bot_status != "administrator":
+            return
+        reaction = {
+            "chat": chat_json(chat),
+            "message_id": message_id,
+            "user": user_json(user.info),
+            "date": now(),
+            "old_reaction": [],
+            "new_reaction": [{"type": "emoji", "emoji": emoji}],
+        }
+        self._push({"message_reaction": reaction})
+
     async def another_bot_posts(self, text: str = "Welcome!", username: str = "helper_bot") -> int:
         """Another bot in the group writes. Bots never see each other's messages, but from now
         on a bare "/command" goes to that bot under privacy mode, not to this one."""

@@ -293,3 +293,24 @@ async def test_group_texts_teach_the_command_that_always_arrives(bot: BotHarness
     await group.expect_silence()
     await group.send(member, "/win@rebound_test_bot Got the offer")
     assert "Got the offer" in (await group.next_message()).text
+
+
+async def test_an_admin_bot_is_not_handed_every_join_and_reaction(bot: BotHarness) -> None:
+    admin = bot.user("Ana")
+    group = bot.emulator.group("Busy group", supergroup=True)
+    group.add_member(admin, admin=True)
+    await group.add_bot(admin, as_admin=True)
+    hello = await group.next_message()
+    await bot.settle()
+    before = bot.emulator.updates_fetched
+    for n in range(5):
+        newcomer = bot.user(f"New{n}")
+        await group.member_joins(newcomer)
+        await group.react(newcomer, hello.message_id, "🎉")
+    await bot.settle()
+    assert bot.emulator.updates_fetched - before == 5  # the "joined" service messages only
+    polls = [
+        c.params.get("allowed_updates") for c in bot.emulator.calls if c.method == "getUpdates"
+    ]
+    assert polls[-1] == ["message", "edited_message", "callback_query", "my_chat_member"]
+    await group.expect_silence()  # and nobody is greeted or answered for joining

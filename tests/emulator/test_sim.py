@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -279,3 +281,39 @@ async def test_anonymous_admin_posts_as_the_group(
     assert placeholder.status == "left"  # never an administrator: check sender_chat instead
     with pytest.raises(ValueError, match="not an administrator"):
         await group.send_anonymously(member, "hello")
+
+
+async def confirmed(http: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:
+    """The pending updates, then confirmed (the next call's offset), as a bot does."""
+    updates = await raw_updates(http, **params)
+    if updates:
+        await raw_updates(http, offset=updates[-1]["update_id"] + 1)
+    return updates
+
+
+async def test_joins_and_reactions_reach_only_an_admin_bot_that_asked(
+    emu: Emulator, http: httpx.AsyncClient
+) -> None:
+    owner, newbie, late = emu.user("Owner"), emu.user("Newbie"), emu.user("Late")
+    group = emu.group(supergroup=True)
+    await group.add_bot(owner, as_admin=True)
+    hello = await group.send(owner, "hello")
+    await confirmed(http)  # the default: every kind but chat_member and reactions
+    await group.member_joins(newbie)
+    await group.react(newbie, hello)
+    kinds = [next(k for k in u if k != "update_id") for u in await confirmed(http)]
+    assert kinds == ["message"]  # only the "joined" service message
+    await confirmed(http, allowed_updates='["message", "chat_member", "message_reaction"]')
+    await group.member_joins(late)
+    await group.react(late, hello, "🎉")
+    updates = await confirmed(http)
+    assert [next(k for k in u if k != "update_id") for u in updates] == [
+        "chat_member",
+        "message",
+        "message_reaction",
+    ]
+    assert updates[0]["chat_member"]["new_chat_member"]["user"]["id"] == late.id
+    assert updates[2]["message_reaction"]["new_reaction"] == [{"type": "emoji", "emoji": "🎉"}]
+    for update in updates:
+        assert_shape("Update", update)
+        assert Update.de_json(update, None) is not None
