@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, PlanAction, Rejection, User
-from bot.services import outbox, plan, reflection
+from bot.services import matching, outbox, plan, reflection, strengths
 from bot.services.business_days import business_days_later
 from bot.services.feedback_tags import TAGS, focus, read_feedback
 from bot.services.flow_engine import Accepted, Flow, Step, free_text, options
@@ -399,6 +399,15 @@ def steps_added(tags: Sequence[str], actions: Sequence[PlanAction], reply: str) 
     return RefList(tuple(items), separator="\n", prefix="• ")
 
 
+async def praised(session: AsyncSession, user: User, reply: str) -> list[str]:
+    """Strengths the feedback praised that are not on the person's list yet (labels)."""
+    found = matching.praised_skills(reply, strengths.language(user))
+    if not found:
+        return []
+    have = {s.skill for s in await strengths.listed(session, user.id)}
+    return [strengths.label(skill) for skill, _ in found.most_common(3) if skill not in have]
+
+
 class LogSpec:
     """What they heard back: stored, tagged by keywords the person corrects, turned into steps."""
 
@@ -453,6 +462,9 @@ class LogSpec:
             if added
             else Say("feedback.logged_none")
         ]
+        praise = await praised(ctx.session, ctx.user, request.reply_text or "")
+        if praise:
+            replies.append(Say("feedback.praised", {"skills": ", ".join(praise)}))
         if ctx.data.get("generic") and request.recipient != "interviewer":
             replies.append(
                 Say(

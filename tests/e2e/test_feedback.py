@@ -251,8 +251,8 @@ async def test_logged_feedback_lists_steps_in_its_own_words(bot: BotHarness) -> 
     await user.tap("Yes, log it")
     await user.next_message()
     await user.send(
-        "They wanted more experience with design systems at scale, "
-        "and examples about <teams> & budgets."
+        "Your Figma work was excellent. They wanted more experience with design systems at "
+        "scale, and examples about <teams> & budgets."
     )
     tags = await user.next_message()
     ticked = [label for label in tags.button_labels() if label.startswith("✓")]
@@ -265,3 +265,4 @@ async def test_logged_feedback_lists_steps_in_its_own_words(bot: BotHarness) -> 
     assert "design systems at scale" in lines[1]
     assert logged.html is not None and "&lt;teams&gt; &amp; budgets" in logged.html
     assert "thank-you" in logged.text or "thanks" in logged.text
+    assert "They also named what worked: Design tools" in logged.text  # strengths, too
