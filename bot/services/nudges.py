@@ -105,12 +105,12 @@ async def offer(session: AsyncSession, user: User, now: datetime, window: timede
     actions = list((await session.execute(actions_query)).scalars())
     history_query = select(Nudge).where(Nudge.user_id == user.id).order_by(Nudge.id)
     history = list((await session.execute(history_query)).scalars())
-    if still_open_today(history, now, user.timezone or "UTC"):
-        return None
     held = [n for n in history if n.outcome == HELD]
     if held:  # put off on a low day: it comes back first, now the mood has lifted
         nudge, nudge.outcome, nudge.sent_at = held[-1], None, now
         return await again(session, nudge, now)
+    if still_open_today(history, now, user.timezone or "UTC"):
+        return None
     choice = choose(actions, history, now, window)
     if choice is None:
         return None

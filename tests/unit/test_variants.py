@@ -130,7 +130,10 @@ MOODS = [4, 3, 5, 2, 4, 1, 2, 2, 3, 5, 4, 3, 2, 4, 5, 3]
 
 
 async def sixteen_days(
-    sessions: async_sessionmaker[AsyncSession], uid: int = 1, plan: bool = True
+    sessions: async_sessionmaker[AsyncSession],
+    uid: int = 1,
+    plan: bool = True,
+    moods: list[int] = MOODS,
 ) -> tuple[dict[str, list[tuple[date, str]]], list[list[Say]]]:
     """Sixteen days of a person who checks in every day, gets the nudge (and a snoozed one
     back), marks it done and logs a win and an interview: every daily text, by key. With
@@ -141,7 +144,7 @@ async def sixteen_days(
             session.add(PlanAction(user_id=uid, reason="nerves", variant=i % 3, created_at=START))
     texts: dict[str, list[tuple[date, str]]] = defaultdict(list)
     days: list[list[Say]] = []
-    for day, mood in enumerate(MOODS):
+    for day, mood in enumerate(moods):
         now = START + timedelta(days=day)
         sent: list[Say] = []
         async with sessions() as session, session.begin():
@@ -178,17 +181,33 @@ async def test_sixteen_days_of_daily_use_repeat_no_sentence_within_two_weeks(
     assert set(texts) | set(ideas) == set(DAILY)  # every daily key was really sent
     assert len(ideas["checkin.nudge_general_intro"]) == len(texts["checkin.nudge_intro"]) == 11
     for key, uses in [*texts.items(), *ideas.items()]:
-        last: dict[str, date] = {}
-        for day, text in uses:
-            if text in last:
-                assert (day - last[text]).days >= TWO_WEEKS, f"{key} repeated: {text!r}"
-            last[text] = day
+        assert_two_weeks_apart(key, uses)
     # Whole messages too: nothing a person reads comes twice within two weeks.
     for person_days in (days, idea_days):
         rendered = [[RENDERER.text(reply) for reply in sent] for sent in person_days]
         for first, earlier in enumerate(rendered):
             for later in rendered[first + 1 : first + TWO_WEEKS]:
                 assert not set(earlier) & set(later)
+
+
+def assert_two_weeks_apart(key: str, uses: list[tuple[date, str]]) -> None:
+    last: dict[str, date] = {}
+    for day, text in uses:
+        if text in last:
+            assert (day - last[text]).days >= TWO_WEEKS, f"{key} repeated: {text!r}"
+        last[text] = day
+
+
+@pytest.mark.parametrize("mood", [1, 3, 5])
+async def test_the_same_mood_every_day_still_reads_fresh(
+    sessions: async_sessionmaker[AsyncSession], mood: int
+) -> None:
+    """The hardest case for one key: sixteen low (or in-between, or good) days in a row, so
+    one mood reply, or the low-day lines, come every single day."""
+    texts, _days = await sixteen_days(sessions, moods=[mood] * DAYS)
+    assert max(len(uses) for uses in texts.values()) == DAYS
+    for key, uses in texts.items():
+        assert_two_weeks_apart(key, uses)
 
 
 async def test_low_days_bring_rest_and_no_task(
