@@ -48,30 +48,26 @@ async def on_plan_tap(turn: Turn) -> None:
 
 @handler
 async def on_history_tap(turn: Turn) -> None:
+    """hs:1:page:<number> | hs:1:open:<debrief id>"""
     query = turn.update.callback_query
     assert query is not None
-    assert query.data is not None
-    parts = query.data.split(":")
-    if not turn.private or len(parts) != 4 or not parts[3].isdigit():
+    tap = history.HistoryTap.parse(query.data or "")
+    if not turn.private or tap is None:
         turn.answer_callback("toasts.stale_button")
-        return
-    action, number = parts[2], int(parts[3])
-    if action == "page":
-        found = await history.page(turn.session, turn.person, number)
+    elif tap.verb == "page":
+        found = await history.page(turn.session, turn.person, tap.number)
         turn.say(Say(found.key, found.params, found.buttons, replace=True))
-    elif action == "open":
-        card = await history.card(turn.session, turn.person.id, number)
+    else:
+        card = await history.card(turn.session, turn.person.id, tap.number)
         if card is None:
             turn.answer_callback("toasts.debrief_gone")
         else:
             turn.say(card)
-    else:
-        turn.answer_callback("toasts.stale_button")
 
 
 def register(app: RuntimeApp) -> None:
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("history", handler(show_history), filters=fresh))
     app.add_handler(CommandHandler("plan", handler(show_plan), filters=fresh))
-    app.add_handler(CallbackQueryHandler(on_history_tap, pattern=r"^hs:1:"))
+    app.add_handler(CallbackQueryHandler(on_history_tap, pattern=history.HistoryTap.PATTERN))
     app.add_handler(CallbackQueryHandler(on_plan_tap, pattern=plan.PlanTap.PATTERN))

@@ -4,7 +4,10 @@ each (trimmed); each opens its summary card."""
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +19,29 @@ from bot.services.timezones import zone_for
 
 PAGE_SIZE = 5
 NOTE_LIMIT = 80  # characters of each typed note shown in the list (5 debriefs, 3 notes each)
+
+
+@dataclass(frozen=True)
+class HistoryTap:
+    """A tap in /history: ``hs:1:page:<number>`` turns the page, ``hs:1:open:<id>`` opens a card."""
+
+    verb: Literal["page", "open"]
+    number: int
+
+    PATTERN = r"^hs:"  # every version, so an old button is answered kindly, not ignored
+
+    def pack(self) -> str:
+        return f"hs:1:{self.verb}:{self.number}"
+
+    @classmethod
+    def parse(cls, data: str) -> HistoryTap | None:
+        found = _TAP.fullmatch(data)
+        if found is None:
+            return None
+        return cls("page" if found["verb"] == "page" else "open", int(found["n"]))
+
+
+_TAP = re.compile(r"hs:1:(?P<verb>page|open):(?P<n>\d{1,12})")
 
 
 def _finished(user_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -82,7 +108,7 @@ async def page(session: AsyncSession, user: User, number: int) -> Say:
         (
             Button(
                 "reflection.history.open",
-                data=f"hs:1:open:{r.id}",
+                data=HistoryTap("open", r.id).pack(),
                 params={"date": short_date(r.completed_at, zone), "company": r.company or ""},
             ),
         )
@@ -91,9 +117,13 @@ async def page(session: AsyncSession, user: User, number: int) -> Say:
     ]
     nav = []
     if number > 1:
-        nav.append(Button("reflection.history.buttons.prev", data=f"hs:1:page:{number - 1}"))
+        nav.append(
+            Button("reflection.history.buttons.prev", data=HistoryTap("page", number - 1).pack())
+        )
     if number < pages:
-        nav.append(Button("reflection.history.buttons.next", data=f"hs:1:page:{number + 1}"))
+        nav.append(
+            Button("reflection.history.buttons.next", data=HistoryTap("page", number + 1).pack())
+        )
     if nav:
         buttons.append(tuple(nav))
     params: dict[str, object] = {

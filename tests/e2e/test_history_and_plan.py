@@ -47,6 +47,10 @@ async def test_history_pages_in_place_and_opens_cards(bot: BotHarness) -> None:
     await user.tap_data("hs:1:open:99999")
     await bot.settle()
     assert user.callback_answers[-1].text == "That debrief is no longer there."
+    for stale in ("hs:0:page:1", "hs:1:page:x", "hs:1:jump:2"):
+        await user.tap_data(stale)
+        await bot.settle()
+        assert "expired" in (user.callback_answers[-1].text or "")
 
 
 async def test_history_shows_patterns_and_plan_lists_steps(bot: BotHarness) -> None:
