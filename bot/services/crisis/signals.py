@@ -38,6 +38,7 @@ Level = Literal["crisis", "unsure", "none"]
 SIGNALS = Path(__file__).resolve().parent.parent / "data" / "crisis_signals.yaml"
 CATEGORIES = (
     "wish_dead",
+    "final_act",
     "wish",
     "thinking",
     "relief",
