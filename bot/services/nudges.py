@@ -105,9 +105,14 @@ async def offer(session: AsyncSession, user: User, now: datetime, window: timede
     actions = list((await session.execute(actions_query)).scalars())
     history_query = select(Nudge).where(Nudge.user_id == user.id).order_by(Nudge.id)
     history = list((await session.execute(history_query)).scalars())
-    held = [n for n in history if n.outcome == HELD]
-    if held:  # put off on a low day: it comes back first, now the mood has lifted
-        nudge, nudge.outcome, nudge.sent_at = held[-1], None, now
+    open_ids = {action.id for action in actions}
+    for nudge in reversed([n for n in history if n.outcome == HELD]):
+        if nudge.action_id is not None and nudge.action_id not in open_ids:
+            step = await session.get(PlanAction, nudge.action_id)  # finished or dropped since
+            nudge.outcome = "done" if step is not None and step.status == "done" else "dropped"
+            continue
+        # Put off on a low day: it comes back first, now that the mood has lifted.
+        nudge.outcome, nudge.sent_at = None, now
         return await again(session, nudge, now)
     if still_open_today(history, now, user.timezone or "UTC"):
         return None

@@ -252,3 +252,42 @@ def test_a_low_day_is_todays_mood_or_an_unbroken_streak() -> None:
     assert checkins.prompt_key(d(5), [(d(4), 4)]) == "checkin.prompt"
     assert checkins.prompt_key(d(12), [(d(4), 4)]) == "checkin.prompt_after_pause"
     assert checkins.prompt_key(d(5), []) == "checkin.prompt"
+
+
+async def test_a_held_nudge_returns_when_the_mood_lifts_unless_its_step_is_done(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await person(sessions)
+    window = timedelta(days=TWO_WEEKS)
+    async with sessions() as session, session.begin():
+        for reason in ("nerves", "research"):
+            session.add(PlanAction(user_id=1, reason=reason, variant=0, created_at=START))
+    async with sessions() as session, session.begin():
+        user = await session.get(User, 1)
+        assert user is not None
+        first = await nudges.offer(session, user, START, window)
+        assert first is not None
+        nudge = (await session.execute(select(Nudge))).scalar_one()
+        nudge.outcome = "snoozed"
+        nudges.hold(nudge)  # it came due on a low day
+    async with sessions() as session, session.begin():
+        user = await session.get(User, 1)
+        assert user is not None
+        back = await nudges.offer(session, user, START + timedelta(days=1), window)
+        assert back is not None and back.params["step"] == first.params["step"]
+        intro = back.params["intro"]
+        assert isinstance(intro, Ref) and intro.key == "checkin.nudge_again_intro"
+        stored = (await session.execute(select(Nudge))).scalar_one()
+        assert stored.outcome is None
+        # Held again, but its step is finished from /plan meanwhile: a new step instead.
+        stored.outcome = nudges.HELD
+        step = await session.get(PlanAction, stored.action_id)
+        assert step is not None
+        step.status, step.done_at = "done", START
+    async with sessions() as session, session.begin():
+        user = await session.get(User, 1)
+        assert user is not None
+        fresh = await nudges.offer(session, user, START + timedelta(days=2), window)
+        assert fresh is not None and fresh.params["step"] != first.params["step"]
+        outcomes = (await session.execute(select(Nudge.outcome).order_by(Nudge.id))).all()
+    assert [o for (o,) in outcomes] == ["done", None]
