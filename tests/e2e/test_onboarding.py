@@ -54,7 +54,8 @@ async def test_full_onboarding_stores_each_answer_as_given(harness_any_db: BotHa
         ("São Paulo", "America/Sao_Paulo", "it's 09:00 there now"),
         ("Europe/Lisbon", "Europe/Lisbon", "it's 12:00 there now (UTC)"),
         ("UTC+5:30", "UTC+05:30", "Set to UTC+05:30, so it's 17:30 for you now"),
-        ("it's 14:30 here", "UTC+02:30", "Set to UTC+02:30, so it's 14:30 for you now"),
+        ("it's 14:00 here", "UTC+02:00", "Set to UTC+02:00, so it's 14:00 for you now"),
+        ("it's 17:30 here", "UTC+05:30", "Set to UTC+05:30, so it's 17:30 for you now"),
     ],
 )
 async def test_each_time_zone_form_is_understood(
@@ -163,5 +164,9 @@ async def test_commands_are_registered_for_private_chats_and_groups(bot: BotHarn
     private = dict(bot.emulator.commands("all_private_chats"))
     group = dict(bot.emulator.commands("all_group_chats"))
     assert {"start", "settings", "help", "cancel"} <= set(private)
-    assert set(group) == {"help", "reflect", "win", "cheer", "groupsettings"}
+    assert set(group) == {"help", "reflect", "win", "cheer"}
+    admins = dict(bot.emulator.commands("all_chat_administrators"))
+    assert set(admins) == {"help", "reflect", "win", "cheer", "groupsettings"}
+    # A locale with only some texts (listen.yaml) still gets the whole menu, in English.
+    assert dict(bot.emulator.commands("all_private_chats", "ru")) == private
     assert private["cancel"] == "Stop what we're doing"
