@@ -36,33 +36,32 @@ async def on_menu(turn: Turn) -> None:
     """fq:1:new | fq:1:for:<debrief id|new> | fq:1:later:<debrief id> | fq:1:open:<request id>"""
     query = turn.update.callback_query
     assert query is not None
-    assert query.data is not None
-    _, _, action, *rest = [*query.data.split(":"), ""]
-    if not turn.private:
+    tap = feedback.MenuTap.parse(query.data or "")
+    if not turn.private or tap is None:
         turn.answer_callback("toasts.stale_button")
         return
     message_id = tapped_message_with_buttons(turn.update)
-    user = turn.person
-    target = int(rest[0]) if rest[0].isdigit() else None
-    if action == "new":
+    user, target = turn.person, tap.target
+    if tap.verb == "new":
         debriefs = await feedback.recent_debriefs(turn.session, user.id)
         if debriefs:
             turn.say(feedback.which_debrief(debriefs))
         else:
             await begin(turn, None)
-    elif action == "for":
+    elif tap.verb == "for":
         record = await turn.session.get(Rejection, target) if target else None
         if record is not None and record.user_id != user.id:
             record = None
         if record is not None:
             record.feedback_status = "drafting"
         await begin(turn, record)
-    elif action == "later" and target:
+    elif tap.verb == "later":
         record = await turn.session.get(Rejection, target)
         if record is not None and record.user_id == user.id:
             record.feedback_status = "later"
         turn.say(Say("reflection.feedback_later"))
-    elif action == "open" and target:
+    else:  # open
+        assert target is not None
         request = await feedback.mine(turn.session, user.id, target)
         if request is None:
             turn.answer_callback("toasts.request_gone")
@@ -73,9 +72,6 @@ async def on_menu(turn: Turn) -> None:
         else:
             turn.answer_callback("toasts.request_closed")
         return  # the overview keeps its buttons
-    else:
-        turn.answer_callback("toasts.stale_button")
-        return
     if message_id is not None:
         turn.strip_buttons(message_id)
 
@@ -90,15 +86,15 @@ async def on_request(turn: Turn) -> None:
     """fd:1:<request id>:<action> from a draft or a "did they reply?" message."""
     query = turn.update.callback_query
     assert query is not None
-    assert query.data is not None
-    parts = query.data.split(":")
-    request = None
-    if turn.private and len(parts) == 4 and parts[2].isdigit():
-        request = await feedback.mine(turn.session, turn.person.id, int(parts[2]))
+    tap = feedback.RequestTap.parse(query.data or "")
+    if not turn.private or tap is None:
+        turn.answer_callback("toasts.stale_button")
+        return
+    request = await feedback.mine(turn.session, turn.person.id, tap.request_id)
     if request is None:
         turn.answer_callback("toasts.request_gone")
         return
-    action, user = parts[3], turn.person
+    action, user = tap.action, turn.person
     if feedback.reshape(request, action, turn.now):
         view = await feedback.view(turn.session, user, request)
         turn.say(Say(view.key, view.params, view.buttons, replace=True))
@@ -140,5 +136,5 @@ async def on_request(turn: Turn) -> None:
 
 def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("feedback", handler(show), filters=~filters.UpdateType.EDITED))
-    app.add_handler(CallbackQueryHandler(on_menu, pattern=r"^fq:1:"))
-    app.add_handler(CallbackQueryHandler(on_request, pattern=r"^fd:1:"))
+    app.add_handler(CallbackQueryHandler(on_menu, pattern=feedback.MenuTap.PATTERN))
+    app.add_handler(CallbackQueryHandler(on_request, pattern=feedback.RequestTap.PATTERN))

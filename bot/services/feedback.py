@@ -3,7 +3,9 @@ and the reply turned into next steps. Templates are content; this module only ch
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -86,6 +88,78 @@ LOG_FLOW = Flow(
 )
 
 
+# --- Callback data ------------------------------------------------------------------------------
+
+DRAFT_ACTIONS = frozenset(
+    {
+        "length",
+        "warmer",
+        "another",
+        "ask",
+        "keep_in_touch",
+        "turn_around",
+        "sent",
+        "not_now",
+        "log",
+        "not_yet",
+        "let_go",
+        "interviewer",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RequestTap:
+    """A button on a draft or a "did they reply?" message: ``fd:1:<request id>:<action>``."""
+
+    request_id: int
+    action: str  # one of DRAFT_ACTIONS
+
+    PATTERN = r"^fd:"  # every version, so an old button is answered kindly
+
+    def pack(self) -> str:
+        return f"fd:1:{self.request_id}:{self.action}"
+
+    @classmethod
+    def parse(cls, data: str) -> RequestTap | None:
+        found = _REQUEST_TAP.fullmatch(data)
+        if found is None or found["action"] not in DRAFT_ACTIONS:
+            return None
+        return cls(int(found["id"]), found["action"])
+
+
+@dataclass(frozen=True)
+class MenuTap:
+    """/feedback's menu: ``fq:1:new``, ``fq:1:for:<debrief id|new>``, ``fq:1:later:<debrief
+    id>``, ``fq:1:open:<request id>``. ``target`` is None for "new"."""
+
+    verb: str
+    target: int | None = None
+
+    PATTERN = r"^fq:"
+
+    def pack(self) -> str:
+        if self.verb == "new":
+            return "fq:1:new"
+        return f"fq:1:{self.verb}:{'new' if self.target is None else self.target}"
+
+    @classmethod
+    def parse(cls, data: str) -> MenuTap | None:
+        found = _MENU_TAP.fullmatch(data)
+        if found is None:
+            return None
+        verb, target = found["verb"], found["target"]
+        if verb == "new":
+            return cls("new") if target is None else None
+        if target is None or (target == "new" and verb != "for"):
+            return None
+        return cls(verb, None if target == "new" else int(target))
+
+
+_REQUEST_TAP = re.compile(r"fd:1:(?P<id>\d{1,12}):(?P<action>[a-z_]{1,20})")
+_MENU_TAP = re.compile(r"fq:1:(?P<verb>new|for|later|open)(?::(?P<target>\d{1,12}|new))?")
+
+
 # --- Drafts -----------------------------------------------------------------------------------
 
 
@@ -155,29 +229,35 @@ def draft_view(request: FeedbackRequest, signature: str, went_well: Sequence[str
         variant=request.version,
     )
     email = request.channel == "email"
-    data = f"fd:1:{request.id}:"
     first: list[Button] = [
         Button(
             "feedback.buttons.longer" if request.short else "feedback.buttons.shorter",
-            data=data + "length",
+            data=RequestTap(request.id, "length").pack(),
         )
     ]
     if request.tone != "warm":
-        first.append(Button("feedback.buttons.warmer", data=data + "warmer"))
-    first.append(Button("feedback.buttons.another", data=data + "another"))
+        first.append(
+            Button("feedback.buttons.warmer", data=RequestTap(request.id, "warmer").pack())
+        )
+    first.append(Button("feedback.buttons.another", data=RequestTap(request.id, "another").pack()))
     if not email:
         first = first[1:]  # a LinkedIn message is already the short version
     kinds: tuple[Button, ...] = ()
     if request.kind == "ask":
         kinds = (
-            Button("feedback.buttons.keep_in_touch", data=data + "keep_in_touch"),
-            Button("feedback.buttons.turn_around", data=data + "turn_around"),
+            Button(
+                "feedback.buttons.keep_in_touch",
+                data=RequestTap(request.id, "keep_in_touch").pack(),
+            ),
+            Button(
+                "feedback.buttons.turn_around", data=RequestTap(request.id, "turn_around").pack()
+            ),
         )
     elif request.kind != "followup":
-        kinds = (Button("feedback.buttons.back_to_ask", data=data + "ask"),)
+        kinds = (Button("feedback.buttons.back_to_ask", data=RequestTap(request.id, "ask").pack()),)
     last = (
-        Button("feedback.buttons.sent", data=data + "sent"),
-        Button("feedback.buttons.not_now", data=data + "not_now"),
+        Button("feedback.buttons.sent", data=RequestTap(request.id, "sent").pack()),
+        Button("feedback.buttons.not_now", data=RequestTap(request.id, "not_now").pack()),
     )
     rows = tuple(row for row in (tuple(first), kinds, last) if row)
     params_out: dict[str, object] = {"kind": Ref(f"feedback.kind.{request.kind}"), "body": body}
@@ -200,15 +280,14 @@ async def view(session: AsyncSession, user: User, request: FeedbackRequest) -> S
 
 def check_message(request: FeedbackRequest) -> Say:
     """Did they reply? Asked some business days after sending."""
-    data = f"fd:1:{request.id}:"
     return Say(
         "feedback.check",
         {"company": request.company or Ref("feedback.company_fallback")},
         (
-            (Button("feedback.buttons.log", data=data + "log"),),
+            (Button("feedback.buttons.log", data=RequestTap(request.id, "log").pack()),),
             (
-                Button("feedback.buttons.not_yet", data=data + "not_yet"),
-                Button("feedback.buttons.let_go", data=data + "let_go"),
+                Button("feedback.buttons.not_yet", data=RequestTap(request.id, "not_yet").pack()),
+                Button("feedback.buttons.let_go", data=RequestTap(request.id, "let_go").pack()),
             ),
         ),
     )
@@ -280,7 +359,7 @@ def _company(request: FeedbackRequest) -> object:
 
 async def overview(session: AsyncSession, user: User) -> Say:
     requests = await recent_requests(session, user.id)
-    new = (Button("feedback.buttons.new", data="fq:1:new"),)
+    new = (Button("feedback.buttons.new", data=MenuTap("new").pack()),)
     if not requests:
         return Say("feedback.overview_empty", buttons=(new,))
     zone = user.timezone or "UTC"
@@ -299,7 +378,7 @@ async def overview(session: AsyncSession, user: User) -> Say:
         (
             Button(
                 "feedback.buttons.open",
-                data=f"fq:1:open:{r.id}",
+                data=MenuTap("open", r.id).pack(),
                 params={"company": _company(r), "state": Ref(f"feedback.state.{r.status}")},
             ),
         )
@@ -323,14 +402,15 @@ def which_debrief(debriefs: Sequence[Rejection]) -> Say:
         (
             Button(
                 r.company or "reflection.history.unnamed",
-                data=f"fq:1:for:{r.id}",
+                data=MenuTap("for", r.id).pack(),
                 literal=bool(r.company),
             ),
         )
         for r in debriefs
     )
     return Say(
-        "feedback.ask_which", buttons=(*buttons, (Button("feedback.another", data="fq:1:for:new"),))
+        "feedback.ask_which",
+        buttons=(*buttons, (Button("feedback.another", data=MenuTap("for").pack()),)),
     )
 
 
@@ -473,7 +553,7 @@ class LogSpec:
                         (
                             Button(
                                 "feedback.buttons.ask_interviewer",
-                                data=f"fd:1:{request.id}:interviewer",
+                                data=RequestTap(request.id, "interviewer").pack(),
                             ),
                         ),
                     ),

@@ -141,6 +141,13 @@ async def test_reshaping_the_draft_edits_it_in_place(bot: BotHarness) -> None:
     assert "Acme" in overview.text
     assert "draft" in overview.text
     assert overview.button_labels()[-1] == "New request"
+    for stale in (f"fd:0:{request.id}:sent", f"fd:1:{request.id}:explode", "fq:1:open:x"):
+        await user.tap_data(stale)
+        await bot.settle()
+        assert "expired" in (user.callback_answers[-1].text or "")
+    await user.tap_data("fd:1:99999:sent")
+    await bot.settle()
+    assert user.callback_answers[-1].text == "That request is no longer there."
 
 
 async def test_warmer_changes_greeting_and_body(bot: BotHarness) -> None:

@@ -150,3 +150,22 @@ def test_warmer_button_reshapes_tone() -> None:
     req = request("hr", "email", "brief", "ask")
     assert feedback.reshape(req, "warmer", NOW)
     assert req.tone == "warm"
+
+
+def test_callback_codecs_round_trip_and_reject_other_shapes() -> None:
+    for tap in (feedback.RequestTap(7, "warmer"), feedback.RequestTap(123456, "let_go")):
+        assert feedback.RequestTap.parse(tap.pack()) == tap
+    for stale in ("fd:0:7:warmer", "fd:1:7:explode", "fd:1:x:sent", "fd:1:7", "fd:1:7:sent:1"):
+        assert feedback.RequestTap.parse(stale) is None
+    for menu in (
+        feedback.MenuTap("new"),
+        feedback.MenuTap("for"),
+        feedback.MenuTap("for", 3),
+        feedback.MenuTap("later", 3),
+        feedback.MenuTap("open", 9),
+    ):
+        assert feedback.MenuTap.parse(menu.pack()) == menu
+    assert feedback.MenuTap("for", 3).pack() == "fq:1:for:3"  # as the debrief card sends it
+    assert feedback.MenuTap("later", 3).pack() == "fq:1:later:3"
+    for stale in ("fq:0:new", "fq:1:new:3", "fq:1:later:new", "fq:1:open", "fq:1:drop:3"):
+        assert feedback.MenuTap.parse(stale) is None
