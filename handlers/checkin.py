@@ -136,6 +136,7 @@ async def resume(turn: Turn) -> None:
 
 
 def register(app: RuntimeApp) -> None:
+    variants.warm_up()
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("checkin", handler(show_checkin), filters=fresh))
     app.add_handler(CommandHandler("win", handler(start_win), filters=fresh))

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content import DEFAULT_LOCALE, load_content
+from bot.content import DEFAULT_LOCALE, Content, load_content
 from bot.db.models import VariantUse
 from bot.services.replies import Button, Ref, Say
 
@@ -28,10 +28,20 @@ _RNG = random.Random()
 
 
 @functools.cache
+def _content() -> Content:
+    return load_content()
+
+
+def warm_up() -> None:
+    """Read the content once at start-up, not during someone's first check-in."""
+    _content()
+
+
+@functools.cache
 def size(key: str) -> int:
     """How many versions ``key`` has in the complete (English) content; other locales may hold
     fewer, and the renderer wraps the number round."""
-    return len(load_content().variants(key, DEFAULT_LOCALE))
+    return len(_content().variants(key, DEFAULT_LOCALE))
 
 
 def least_recent(
