@@ -4,12 +4,15 @@ real answers stay answers. Texts are compared with the content catalogue, not co
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.content import load_content
 from bot.db.models import CheckIn, Rejection, ScheduledMessage, Win
 from bot.emulator import BotMessage, SimUser
 from bot.emulator.html import parse_html
+from bot.services import crisis, understanding
+from bot.services.understanding import Reading
 from tests.e2e.harness import BotHarness, begin_onboarding, onboard
 
 CONTENT = load_content()
@@ -400,3 +403,32 @@ async def test_help_and_the_flows_own_command_do_not_park_it(bot: BotHarness) ->
     assert one_of((await user.next_message()).text, shown("reflection.ask_company"))
     state = await bot.flow_state(user.id)
     assert state is not None and state.step == "company"
+
+
+async def test_distress_the_crisis_check_missed_gets_support_and_nothing_is_stored(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second net: if the understanding reads distress that the crisis check let through,
+    the person gets the support message with helplines, and the words are kept nowhere."""
+    user = await onboard(bot)
+    await open_debrief(user)
+    monkeypatch.setattr(understanding, "read", lambda text, hint=None: Reading("distress"))
+    await user.send("words the crisis check did not catch")
+    support = await user.next_message()
+    assert one_of(support.text, first_lines(crisis.PRIVATE_SUPPORT_KEY, helplines="\x00"))
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.note) == (None, None)
+    state = await bot.flow_state(user.id)
+    assert state is not None and state.step == "company"  # the debrief waits, untouched
+
+
+async def test_another_flow_set_aside_says_how_to_start_it_again(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("/win")
+    await user.next_message()
+    await user.send("/plan")
+    parked = await user.next_message()  # the plan, and below it the win set aside
+    assert one_of(parked.text, shown("plan.empty"))
+    what = CONTENT.texts("en")("flow.parked_what.wn")
+    assert one_of(parked.text, shown("flow.parked.other", what=what, command="/win"))
+    assert await bot.flow_state(user.id) is None
