@@ -48,6 +48,7 @@ CATEGORIES = (
     "act",
     "gone",
     "self_harm_act",
+    "veiled_act",
     "accident",
     "trapped",
     "plan",
