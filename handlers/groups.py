@@ -11,7 +11,6 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     CallbackQueryHandler,
-    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -210,11 +209,12 @@ async def cheer(turn: Turn) -> None:
     turn.say(Say("group.cheer", variant=int(turn.now.timestamp() // 3600)))
 
 
-@handler
-async def membership(turn: Turn) -> None:
-    """The bot's own status in a group. A join only records the group: the hello waits for the
-    "added" service message (:func:`added`), which a supergroup migration never sends, so a
-    migrated group is not greeted a second time."""
+async def bot_membership(turn: Turn) -> None:
+    """The bot's own status in a group (called by handlers.membership, the one my_chat_member
+    handler: a second handler in a later group would run after the update's hand-off, beside
+    the chat's next update). A join only records the group: the hello waits for the "added"
+    service message (:func:`added`), which a supergroup migration never sends, so a migrated
+    group is not greeted a second time."""
     change = turn.update.my_chat_member
     if (
         change is None
@@ -269,6 +269,5 @@ def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("cheer", cheer, filters=fresh))
     app.add_handler(CallbackQueryHandler(on_settings_tap, pattern=r"^gs:1:"))
     app.add_handler(CallbackQueryHandler(on_checkin_tap, pattern=r"^gc:1:"))
-    app.add_handler(ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER), group=1)
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration))
     app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS & GROUPS, added))

@@ -1,4 +1,5 @@
-"""The bot's own membership in private chats: blocked means stop sending, at once."""
+"""The bot's own membership (my_chat_member), in one handler: in private chats blocked means
+stop sending, at once; in groups, handlers.groups keeps the group's row."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ from telegram.ext import ChatMemberHandler
 
 from bot.runtime import RuntimeApp
 from bot.services.users import ensure_user, mark_blocked
+from handlers import groups
 from handlers.turn import Turn, handler
 
 
 @handler
-async def private_membership(turn: Turn) -> None:
+async def my_membership(turn: Turn) -> None:
     change = turn.update.my_chat_member
-    if change is None or change.chat.type != ChatType.PRIVATE:
+    if change is None or change.chat.type == ChatType.CHANNEL:
+        return
+    if change.chat.type != ChatType.PRIVATE:
+        await groups.bot_membership(turn)
         return
     status = change.new_chat_member.status
     if status in (ChatMember.BANNED, ChatMember.LEFT):
@@ -26,4 +31,4 @@ async def private_membership(turn: Turn) -> None:
 
 
 def register(app: RuntimeApp) -> None:
-    app.add_handler(ChatMemberHandler(private_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(ChatMemberHandler(my_membership, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -227,8 +227,10 @@ async def the_groups(bot: BotHarness) -> list[Group]:
 
 @pytest.mark.parametrize("join_first", [False, True], ids=["migration-first", "join-first"])
 async def test_migration_in_either_order_is_one_group_greeted_once(
-    bot: BotHarness, join_first: bool
+    harness_any_db: BotHarness, join_first: bool
 ) -> None:
+    bot = harness_any_db
+    await bot.start()
     group, _ = await a_basic_group_with_checkins(bot)
     supergroup = await group.migrate_to_supergroup(join_first=join_first)
     await bot.settle()
@@ -241,7 +243,11 @@ async def test_migration_in_either_order_is_one_group_greeted_once(
     assert "check-in" in (await supergroup.next_message()).text.lower()
 
 
-async def test_a_send_to_the_old_group_id_moves_to_the_supergroup(bot: BotHarness) -> None:
+async def test_a_send_to_the_old_group_id_moves_to_the_supergroup(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
     group, _ = await a_basic_group_with_checkins(bot)
     supergroup = await group.migrate_to_supergroup(bot_told=False)  # the bot missed the news
     [stored] = await the_groups(bot)
