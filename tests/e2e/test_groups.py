@@ -5,14 +5,15 @@ removal, and that nothing private ever reaches the group."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import Group, GroupVote, ScheduledMessage
-from bot.emulator import SimGroup, SimUser
+from bot.emulator import Emulator, SimGroup, SimUser
 from handlers.scheduled import dispatch_due
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import TOKEN, BotHarness, onboard
 
 MORNING = datetime(2026, 3, 27, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
 
@@ -320,3 +321,20 @@ async def test_an_admin_bot_is_not_handed_every_join_and_reaction(bot: BotHarnes
     ]
     assert polls[-1] == ["message", "edited_message", "callback_query", "my_chat_member"]
     await group.expect_silence()  # and nobody is greeted or answered for joining
+
+
+async def test_with_privacy_mode_off_the_hello_is_plain(sqlite_db: str, tmp_path: Path) -> None:
+    async with Emulator(token=TOKEN, bot_username="rebound_test_bot", group_privacy=False) as emu:
+        bot = BotHarness(emu, sqlite_db, tmp_path)
+        try:
+            await bot.start()
+            admin = bot.user("Sam")
+            group = emu.group("Open group")
+            group.add_member(admin, admin=True)
+            await group.add_bot(admin)  # a plain member, but it sees every message
+            hello = await group.next_message()
+            assert "/win@rebound_test_bot" in hello.text
+            assert "make me an admin" not in hello.text and hello.buttons == []
+        finally:
+            await bot.close()
+        assert emu.errors == []
