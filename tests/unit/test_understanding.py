@@ -199,6 +199,21 @@ def test_language_from_script_model_and_hint(text: str, hint: str | None, langua
     assert read(text, hint).language == language
 
 
+def test_a_language_other_than_the_persons_own_is_still_read() -> None:
+    """Telegram says English, the message is Portuguese: the model's guess is tried too."""
+    reading = read("fui rejeitada de novo", "en")
+    assert (reading.kind, reading.language) == ("rejection", "pt")
+    assert read("me rechazaron", "de").kind == "rejection"
+
+
+def test_clear_says_whether_a_clear_phrase_decided() -> None:
+    assert read("Just got the rejection email from Stripe", "en").clear
+    assert read("hi", "en").clear
+    assert not read("ok", "en").clear  # an acknowledgement, or the answer to a question
+    assert not read("meh", "en").clear
+    assert not read("Stripe", "en").clear
+
+
 def test_a_language_mixed_with_english_is_still_read() -> None:
     assert read("got rejected by Siemens, echt frustrierend", "de").kind == "rejection"
     assert read("me rechazaron otra vez, I'm so done", "es").kind == "rejection"

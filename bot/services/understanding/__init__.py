@@ -91,7 +91,9 @@ class Reading:
     ``stage`` is one of bot.services.reflection.STAGES; ``language`` one of LANGUAGES (the
     language of the text, else the hint, else "en"). ``feeling`` is one of FEELINGS when the
     message also voices one but is read as something else ("rejected again, so tired" is a
-    rejection with feeling "exhausted"); for venting it equals ``topic``."""
+    rejection with feeling "exhausted"); for venting it equals ``topic``. ``clear`` is True
+    when a clear phrase decided the kind, False when only weak hints did ("no luck", "ugh",
+    "ok"): inside a flow, a reading that is not clear is better taken as the answer typed."""
 
     kind: Kind
     language: str = "en"
@@ -99,6 +101,7 @@ class Reading:
     company: str | None = None
     stage: str | None = None
     feeling: str | None = None
+    clear: bool = False
 
 
 # Kinds whose phrases a negation just before them cancels ("not tired", "no offer yet").
@@ -182,12 +185,14 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
 
 
 def _read(text: str, language_hint: str | None) -> Reading:
-    language = _language.detect(text, language_hint)
+    language, guess = _language.detect_with_guess(text, language_hint)
     if crisis.detect(text).matched:
-        return Reading("distress", language)
+        return Reading("distress", language, clear=True)
     normal = normalise(text)
+    # Weak hints count only in the text's language and the person's own; the model's unsure
+    # guess and English (people mix) are tried for clear phrases.
     own = {language, _language.hint_language(language_hint) or language}
-    order = dict.fromkeys([language, *sorted(own), "en"])
+    order = dict.fromkeys([language, *sorted(own), "en", guess])
     lexicons = [lex for code in order if (lex := lexicon(code)) is not None]
     best: tuple[tuple[int, int], Kind, str | None, Scores] = ((0, 0), "unsure", None, {})
     for lex in lexicons:
@@ -195,9 +200,12 @@ def _read(text: str, language_hint: str | None) -> Reading:
         strength, kind, topic = _decide(scores)
         if strength > best[0]:
             best = (strength, kind, topic, scores)
-    _, kind, topic, scores = best
+            if lex.language == guess and lex.language not in own:
+                language = guess  # the model's guess read it where the hint's lists did not
+    (tier, score), kind, topic, scores = best
+    clear = tier >= 2 or score >= STRONG
     if kind not in _WITH_FACTS:
-        return Reading(kind, language, topic)
+        return Reading(kind, language, topic, clear=clear)
     feeling = topic if kind == "venting" else _best_topic(scores.get("venting", {}), FEELINGS)
     return Reading(
         kind,
@@ -206,6 +214,7 @@ def _read(text: str, language_hint: str | None) -> Reading:
         company=company_in(text, lexicons),
         stage=stage_in(normal, lexicons),
         feeling=feeling,
+        clear=clear,
     )
 
 

@@ -74,26 +74,34 @@ def hint_language(hint: str | None) -> str | None:
 
 def detect(text: str, hint: str | None) -> str:
     """The language of ``text`` (one of ALL_LANGUAGES); see the module docstring."""
+    return detect_with_guess(text, hint)[0]
+
+
+def detect_with_guess(text: str, hint: str | None) -> tuple[str, str]:
+    """The language of ``text``, and the model's own best guess (the same when it is sure).
+
+    When the hint wins over an unsure model, the guess is still worth trying: a person whose
+    Telegram is in English may write "fui rejeitada" all the same."""
     hint = hint_language(hint)
     sample = text[:MAX_MODEL_CHARS]
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))
     if _DEVANAGARI.search(sample) and len(_DEVANAGARI.findall(sample)) >= latin:
-        return "hi"
+        return "hi", "hi"
     if cyrillic > latin:
         if _UKRAINIAN.search(sample):
-            return "uk"
+            return "uk", "uk"
         if _RUSSIAN.search(sample):
-            return "ru"
+            return "ru", "ru"
         language, probability = _classify(sample, CYRILLIC_LANGUAGES)
         if probability < CONFIDENT and hint in CYRILLIC_LANGUAGES:
-            return hint
-        return language
+            return hint, language
+        return language, language
     if latin == 0:
-        return hint or "en"
+        return hint or "en", hint or "en"
     language, probability = _classify(sample, LATIN_LANGUAGES)
     if probability >= CONFIDENT and latin >= MIN_LETTERS:
-        return language
+        return language, language
     if hint in LATIN_LANGUAGES:
-        return hint
-    return language if probability >= CONFIDENT else "en"
+        return hint, language
+    return (language if probability >= CONFIDENT else "en"), language
