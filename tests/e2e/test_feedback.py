@@ -38,6 +38,8 @@ async def debrief_then_draft(bot: BotHarness, user: SimUser, tone: str = "Warm")
     await user.tap("Draft it now", message=card)
     who = await user.next_message()
     assert "feedback" in who.text.lower()
+    assert "line is open" in who.text  # a rejection message means a reply is worth sending
+    assert who.text.count("HR") == 1  # the why and the question do not give one advice twice
     assert who.button_labels()[:3] == ["HR / recruiter", "The interviewer", "Agency / headhunter"]
     await user.tap("HR / recruiter")
     await user.next_message()
