@@ -12,6 +12,10 @@ item ``{lang, text, must?}``. Without files: the tuning set and the held-out set
   is a false positive when the level is ``crisis`` or ``unsure`` (asking a venting person "Are you
   safe?" is a false alarm too).
 
+``--train`` relearns the similarity weights (bot/services/crisis/similarity.py) from the tuning
+set and writes them to bot/services/data/crisis_similarity.json; run it after changing the
+tuning set (a unit test checks the two are in step).
+
 ``--counts`` prints only numbers, never a sentence: use it for a held-out set, so it can be
 scored without being read while the lists change. Without it the missed positives and false
 alarms of each file are listed (test-set sentences, never user messages).
@@ -28,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from bot.services import crisis
+from bot.services.crisis import similarity
 
 DATA = Path(__file__).resolve().parent / "data"
 TUNING = DATA / "crisis_tuning.yaml"
@@ -148,7 +153,17 @@ def report(path: Path, counts_only: bool) -> None:
             print(f"  FALSE {r.level} [{r.case.lang}]: {r.case.text}")
 
 
+def train() -> similarity.Model:
+    examples = [(crisis.normalise(c.text), c.crisis) for c in load_cases(TUNING)]
+    return similarity.train(examples)
+
+
 def main(argv: list[str]) -> int:
+    if "--train" in argv:
+        model = train()
+        similarity.dump(model)
+        print(f"{similarity.MODEL.name}: {len(model.weights)} weights from {TUNING.name}")
+        return 0
     counts_only = "--counts" in argv
     paths = [Path(arg) for arg in argv if not arg.startswith("-")] or [
         p for p in DEFAULT_FILES if p.exists()

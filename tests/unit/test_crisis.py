@@ -33,6 +33,7 @@ from bot.services.crisis import (
     normalise,
     phrases,
     signals,
+    similarity,
 )
 from bot.services.crisis import helplines as helplines_module
 
@@ -334,6 +335,33 @@ def test_assess_odd_input(text: str) -> None:
     assert assess(text).level == "none"
 
 
+def test_the_similarity_weights_are_in_step_with_the_tuning_set() -> None:
+    """Run ``python -m bench.crisis --train`` after changing the tuning set."""
+    stored = similarity.compiled()
+    assert bench.train() == stored
+    assert stored.threshold > 0
+    assert len(stored.weights) < 5000  # a small file of words and word pairs, no sentences
+
+
+def test_similarity_alone_is_only_ever_unsure() -> None:
+    model = similarity.compiled()
+    phrase_rules, signal_rules = phrases.compiled(), signals.compiled()
+    checked = 0
+    for case in CASES:
+        folded = normalise(case.text)
+        if phrases.match(phrase_rules, folded) is not None:
+            continue
+        if signals.decide(signal_rules, signals.find(signal_rules, folded))[0] != "none":
+            continue
+        found = crisis.assess_with(phrase_rules, signal_rules, case.text, model)
+        assert found.level == ("unsure" if similarity.similar(model, folded) else "none")
+        if found.level == "unsure":
+            assert found.signals == {"similar"}
+            checked += 1
+    assert checked  # the layer does something on the tuning set
+    assert assess("I had my final interview today and it went fine").level == "none"
+
+
 # --- normalisation and odd input -----------------------------------------------------------------
 
 
@@ -407,10 +435,11 @@ def test_ten_thousand_messages_in_under_three_seconds() -> None:
         "it's 14:30 here",
     ]
     messages = (sample * (10_000 // len(sample) + 1))[:10_000]
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other processes sharing the machine don't count
     for message in messages:
         detect(message)
-    assert time.perf_counter() - start < 3.0  # about 60 µs each when idle; CI machines are busy
+    # Measured at 60-90 µs each (CPU) on a busy 2-core machine; 35 µs before issue 16's signals.
+    assert time.process_time() - start < 3.0
 
 
 def test_the_text_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:

@@ -7,7 +7,8 @@
   ``data/crisis_signals.yaml`` (C-SSRS categories: means with a plan, intent or preparatory act;
   hopelessness with finality; a burden or a farewell with finality or hopelessness; ...).
 - ``unsure``: one weaker sign alone (hopelessness without finality, being a burden, wanting to
-  disappear): the bot asks gently "Are you safe right now?".
+  disappear), or, when nothing else fired, a message that reads like the labelled crisis
+  messages (``similarity``): the bot asks gently "Are you safe right now?".
 - ``none``.
 
 ``detect(text)`` is the older yes/no: ``matched`` is True for ``crisis`` only, with the language
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.services.crisis import phrases, signals
+from bot.services.crisis import phrases, signals, similarity
 from bot.services.crisis.helplines import (
     INTERNATIONAL,
     country_for_language,
@@ -149,24 +150,35 @@ def warm_up() -> None:
     """Compile the phrase lists and signals now (a fraction of a second), not on a message."""
     phrases.compiled()
     signals.compiled()
+    similarity.compiled()
+
+
+SIMILAR = frozenset({"similar"})
 
 
 def assess_with(
-    phrase_rules: phrases.Rules, signal_rules: signals.SignalRules, text: str
+    phrase_rules: phrases.Rules,
+    signal_rules: signals.SignalRules,
+    text: str,
+    model: similarity.Model | None = None,
 ) -> Assessment:
     folded = normalise(text)
     language = phrases.match(phrase_rules, folded)
     if language is not None:
         return Assessment("crisis", language, PHRASE)
     level, rule, found_in = signals.decide(signal_rules, signals.find(signal_rules, folded))
-    return NONE if level == "none" else Assessment(level, found_in, rule)
+    if level != "none":
+        return Assessment(level, found_in, rule)
+    if model is not None and similarity.similar(model, folded):
+        return Assessment("unsure", None, SIMILAR)
+    return NONE
 
 
 def assess(text: str) -> Assessment:
     """Crisis, unsure or none for one message. Never stores or logs the text."""
     if not isinstance(text, str) or not text:
         return NONE
-    return assess_with(phrases.compiled(), signals.compiled(), text)
+    return assess_with(phrases.compiled(), signals.compiled(), text, similarity.compiled())
 
 
 def detect(text: str) -> CrisisSignal:

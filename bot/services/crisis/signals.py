@@ -28,7 +28,6 @@ from bot.services.crisis.phrases import (
     PhraseError,
     alternation,
     first_chars,
-    grouped,
     load_phrases,
     prepare_pattern,
     strings,
@@ -108,17 +107,22 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Dispatch:
+    pattern: re.Pattern[str]
+    groups: tuple[tuple[int, str, str], ...]  # (group number, category, language)
+
+
+@dataclass(frozen=True)
 class SignalRules:
-    # first character of a word -> (category, the alternatives that can start with it, a named
-    # group per language); "" -> those that can start with anything.
-    by_first_char: dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
+    # first character of a word -> one pattern of optional lookaheads, one per (category,
+    # language) whose alternatives can start with that character, and what each group is; ""
+    # -> those that can start with anything. One match call per word finds them all.
+    by_first_char: dict[str, Dispatch]
     guard: re.Pattern[str] | None
     crisis: tuple[Rule, ...]
     unsure: tuple[Rule, ...]
     window: int
     languages: tuple[str, ...]
-    # (category, language) -> that list alone, to tell every language a match belongs to
-    per_language: dict[tuple[str, str], re.Pattern[str]]
 
 
 def load_signals(path: Path = SIGNALS) -> dict[str, Any]:
@@ -159,7 +163,6 @@ def compile_signals(data: Mapping[str, Any], phrase_data: Mapping[str, Any]) -> 
     if not isinstance(categories, Mapping):
         raise PhraseError("categories must be a mapping")
     prepared_all: dict[str, dict[str, list[tuple[str, frozenset[str] | None]]]] = {}
-    per_language: dict[tuple[str, str], re.Pattern[str]] = {}
     languages: set[str] = set()
     for category, by_language in categories.items():
         if category not in CATEGORIES:
@@ -181,9 +184,6 @@ def compile_signals(data: Mapping[str, Any], phrase_data: Mapping[str, Any]) -> 
                     raise PhraseError(f"{where}: {pattern!r}: use (?:...) groups only")
             if prepared:
                 by_code[str(code)] = [(p, first_chars(p)) for p in prepared]
-                per_language[(str(category), str(code))] = re.compile(
-                    f"(?:{alternation(prepared)}){RIGHT}"
-                )
                 languages.add(str(code))
         prepared_all[str(category)] = by_code
     guard_sources = [
@@ -205,13 +205,12 @@ def compile_signals(data: Mapping[str, Any], phrase_data: Mapping[str, Any]) -> 
         unsure=_rules_of(levels.get("unsure") or [], "levels.unsure"),
         window=window,
         languages=tuple(sorted(languages)),
-        per_language=per_language,
     )
 
 
 def _dispatch(
     prepared: Mapping[str, Mapping[str, list[tuple[str, frozenset[str] | None]]]],
-) -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+) -> dict[str, Dispatch]:
     """For each possible first character, the categories' alternatives that can start with it
     (as in bot.services.crisis.phrases: a message is matched only at word starts)."""
     keys = sorted(
@@ -223,17 +222,18 @@ def _dispatch(
             for ch in cs or ()
         }
     )
-    table: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}
+    table: dict[str, Dispatch] = {}
     for ch in [*keys, ""]:
-        entries: list[tuple[str, re.Pattern[str]]] = []
+        parts: list[str] = []
+        groups: list[tuple[int, str, str]] = []
         for category, by_code in prepared.items():
-            groups = {
-                code: [p for p, cs in items if cs is None or (ch and ch in cs)]
-                for code, items in by_code.items()
-            }
-            if any(groups.values()):
-                entries.append((category, grouped(groups)))
-        table[ch] = tuple(entries)
+            for code, items in by_code.items():
+                alternatives = [p for p, cs in items if cs is None or (ch and ch in cs)]
+                if alternatives:
+                    groups.append((len(groups) + 1, category, code))
+                    parts.append(f"(?:(?=({alternation(alternatives)}){RIGHT}))?")
+        if groups:
+            table[ch] = Dispatch(re.compile("".join(parts)), tuple(groups))
     return table
 
 
@@ -247,29 +247,27 @@ def find(rules: SignalRules, folded: str) -> list[Found]:
     guards: list[tuple[int, int]] | None = None
     found: list[Found] = []
     table = rules.by_first_char
-    anywhere = table.get("", ())
+    anywhere = table.get("")
     clause = 0
     position = 0
     for number, word in enumerate(folded.split(" ")):
         if word == ".":
             clause += 1
-        for category, pattern in table.get(word[:1], anywhere):
-            m = pattern.match(folded, position)
-            if m is None:
-                continue
-            if guards is None:
-                guards = [g.span() for g in rules.guard.finditer(folded)] if rules.guard else []
-            start, end = m.span()
-            if not any(g_start < end and start < g_end for g_start, g_end in guards):
-                first = m.lastgroup or ""
-                also = frozenset(
-                    code
-                    for code in rules.languages
-                    if code != first
-                    and (pattern_of := rules.per_language.get((category, code))) is not None
-                    and pattern_of.match(folded, position)
-                )
-                found.append(Found(category, clause, number, first, also | {first}))
+        dispatch = table.get(word[:1], anywhere)
+        m = dispatch.pattern.match(folded, position) if dispatch is not None else None
+        if m is not None and m.lastindex is not None:
+            languages: dict[str, list[str]] = {}
+            for group, category, code in dispatch.groups:  # type: ignore[union-attr]
+                end = m.end(group)
+                if end < 0:
+                    continue
+                if guards is None:
+                    guard = rules.guard
+                    guards = [g.span() for g in guard.finditer(folded)] if guard else []
+                if not any(g_start < end and position < g_end for g_start, g_end in guards):
+                    languages.setdefault(category, []).append(code)
+            for category, codes in languages.items():
+                found.append(Found(category, clause, number, codes[0], frozenset(codes)))
         position += len(word) + 1
     return found
 
