@@ -7,8 +7,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.db.models import Rejection
 from bot.runtime import RuntimeApp
-from bot.services import checkins, flows, listening, understanding
-from bot.services.replies import Say
+from bot.services import checkins, flows, listening, understanding, variants
 from handlers import checkin as checkin_feature
 from handlers import feedback as feedback_feature
 from handlers import gatekeeping
@@ -73,13 +72,13 @@ async def on_listen_tap(turn: Turn) -> None:
     elif tap.action == listening.LATER:
         await reflection_feature.later(turn)
     elif tap.action == listening.SAID:
-        turn.say(Say("listen.said"))
+        turn.say(await variants.say(turn.session, person.id, "listen.said", turn.now))
     elif tap.action == listening.CHECKIN:
         await checkin_feature.show_checkin(turn)
     elif tap.action == listening.WIN:
         kind = listening.win_kind(tap)
         await checkins.log_win(turn.session, person, turn.now, kind, None)
-        turn.say(Say(f"listen.win_logged.{kind}"))
+        turn.say(await variants.say(turn.session, person.id, f"listen.win_logged.{kind}", turn.now))
     elif tap.action == listening.FEEDBACK:
         await feedback_feature.show(turn)
     elif tap.action == listening.PLAN:

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, FlowState, PlanAction, User
-from bot.services import reflection
+from bot.services import reflection, variants
 from bot.services.flow_engine import FreeText, Rejected, Step
 from bot.services.replies import Button, Ref, Say
 from bot.services.understanding import (
@@ -279,7 +279,22 @@ async def listen(
     if here.onboarded and reading.kind == "rejection" and (reading.company or reading.stage):
         record = await reflection.prefill(session, user, now, reading.company, reading.stage)
         prefilled = record.id
-    return in_language(respond(reading, here, prefilled), locale)
+    replies = [await varied(session, user.id, r, now) for r in respond(reading, here, prefilled)]
+    return in_language(replies, locale)
+
+
+async def varied(session: AsyncSession, user_id: int, reply: Say, now: datetime) -> Say:
+    """``reply`` (and a text inside it, like the rejection tip) in the version this person
+    read least recently (bot.services.variants)."""
+    params = dict(reply.params)
+    for name, value in reply.params.items():
+        if isinstance(value, Ref) and value.key.startswith("listen."):
+            part = await variants.pick(session, user_id, value.key, now)
+            params[name] = replace(value, variant=part)
+    variant = reply.variant
+    if variant is None:
+        variant = await variants.pick(session, user_id, reply.key, now)
+    return replace(reply, params=params, variant=variant)
 
 
 def reply_locale(reading: Reading, person: str, shipped: frozenset[str] | set[str]) -> str | None:

@@ -432,3 +432,16 @@ async def test_another_flow_set_aside_says_how_to_start_it_again(bot: BotHarness
     what = CONTENT.texts("en")("flow.parked_what.wn")
     assert one_of(parked.text, shown("flow.parked.other", what=what, command="/win"))
     assert await bot.flow_state(user.id) is None
+
+
+async def test_the_same_kind_of_message_is_not_answered_with_the_same_words(
+    bot: BotHarness,
+) -> None:
+    user = await onboard(bot)
+    versions = shown("listen.greeting.hello")
+    seen = []
+    for _ in versions:
+        await user.send("hi")
+        text = (await user.next_message()).text
+        seen.append(next(v for v in versions if v in text))
+    assert sorted(seen) == sorted(versions)  # each version once before any repeats
