@@ -270,8 +270,8 @@ async def test_without_admin_rights_the_hello_says_what_needs_them(bot: BotHarne
     group, _, _ = await a_group(bot)
     [hello] = group.messages
     assert "/win@rebound_test_bot I got a second interview" in hello.text
-    assert "Telegram only shows me commands" in hello.text
-    assert "make me an admin: I need no other rights" in hello.text
+    assert "Without admin rights, though, Telegram only shows me commands" in hello.text
+    assert "Make me an admin for that (no other rights needed)" in hello.text
     [[button]] = hello.buttons
     assert button.text == "Make Rebound an admin"
     assert button.url == "https://t.me/rebound_test_bot?startgroup=admin&admin=manage_chat"
@@ -286,7 +286,7 @@ async def test_added_as_admin_the_hello_is_plain(bot: BotHarness) -> None:
     await group.add_bot(admin, as_admin=True)
     hello = await group.next_message()
     assert "/groupsettings@rebound_test_bot" in hello.text
-    assert "make me an admin" not in hello.text
+    assert "Make me an admin" not in hello.text
     assert hello.buttons == []
 
 
@@ -334,7 +334,7 @@ async def test_with_privacy_mode_off_the_hello_is_plain(sqlite_db: str, tmp_path
             await group.add_bot(admin)  # a plain member, but it sees every message
             hello = await group.next_message()
             assert "/win@rebound_test_bot" in hello.text
-            assert "make me an admin" not in hello.text and hello.buttons == []
+            assert "Make me an admin" not in hello.text and hello.buttons == []
         finally:
             await bot.close()
         assert emu.errors == []
