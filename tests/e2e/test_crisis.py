@@ -63,7 +63,8 @@ async def test_venting_after_a_rejection_is_just_venting(bot: BotHarness) -> Non
     await user.send("That interview was a massacre, the waiting is torture")
     reply = await user.next_message()
     assert "TelefonSeelsorge" not in reply.text
-    assert "How far did you get" in reply.text
+    assert "safe right now" not in reply.text  # not even "unsure"
+    assert "company" in reply.text.lower()  # the flow goes on (its own reply to venting)
 
 
 async def test_crisis_outside_any_flow_and_without_a_time_zone(bot: BotHarness) -> None:
