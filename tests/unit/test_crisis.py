@@ -362,6 +362,23 @@ def test_similarity_alone_is_only_ever_unsure() -> None:
     assert assess("I had my final interview today and it went fine").level == "none"
 
 
+def test_everyday_messages_stay_quiet() -> None:
+    """The understanding classifier's tuning set (bench/data/understanding_tuning.yaml, another
+    helper's): rejection news, venting, good news, questions, greetings. Measured: 1 of 667
+    asked "Are you safe?" ("siento que no sirvo para nada"), every distress message found."""
+    path = Path(bench.DATA) / "understanding_tuning.yaml"
+    if not path.exists():
+        pytest.skip("no understanding tuning set")
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+    everyday = [c["text"] for c in cases if c.get("kind") != "distress"]
+    distress = [c["text"] for c in cases if c.get("kind") == "distress"]
+    alarms = [text for text in everyday if assess(text).level != "none"]
+    assert len(everyday) >= 300
+    assert len(alarms) <= 0.01 * len(everyday), alarms
+    found = [text for text in distress if assess(text).level != "none"]
+    assert len(found) >= 0.9 * len(distress)
+
+
 # --- normalisation and odd input -----------------------------------------------------------------
 
 
