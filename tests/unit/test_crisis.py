@@ -91,13 +91,13 @@ def test_held_out_set_is_separate_and_big_enough() -> None:
 
 def test_held_out_scores_stay_at_least_where_they_were_measured() -> None:
     """A floor, not a target: measured at 0.916 recall, 0.974 precision before issue 16 and at
-    0.922 (crisis only) / 0.934 (with unsure), false positives 0.028, after the signal redesign.
+    0.928 (crisis only) / 0.952 (with unsure), false positives 0.028, after the signal redesign.
     If a change drops below it, fix the lists; do not tune them on these sentences."""
     results = bench.assess_all(HELD_OUT)
     assert [r.case.text for r in results if r.case.must and r.level != "crisis"] == []
     strict, loose = bench.score(results, False), bench.score(results, True)
     assert strict.recall >= 0.92
-    assert loose.recall >= 0.93
+    assert loose.recall >= 0.95
     assert loose.fp_rate <= 0.03
     assert strict.precision >= 0.96
 
