@@ -74,6 +74,10 @@ def test_the_issue_in_flow_examples() -> None:
         ("rejected again 😭", {"rejection"}),
         ("so tired of this. how do I even ask them for feedback?", {"question"}),
         ("not tired at all, ready for tomorrow", {"unsure", "good_news"}),
+        ("I will apply later", {"unsure"}),  # "later" ends it, but it is no goodbye
+        ("jeden Tag dasselbe", {"unsure"}),  # German "Tag" is a day, not "hello"
+        ("yo trabajo en marketing", {"unsure"}),  # Spanish "yo" is "I", not "yo!"
+        ("пока нет ответа", {"unsure", "venting", "rejection"}),  # "пока" is "for now" here
         ("no offer yet", {"rejection", "unsure", "venting"}),
         ("Unfortunately, we have decided to move forward with other candidates.", {"rejection"}),
         (

@@ -92,8 +92,8 @@ class Reading:
     language of the text, else the hint, else "en"). ``feeling`` is one of FEELINGS when the
     message also voices one but is read as something else ("rejected again, so tired" is a
     rejection with feeling "exhausted"); for venting it equals ``topic``. ``clear`` is True
-    when a clear phrase decided the kind, False when only weak hints did ("no luck", "ugh",
-    "ok"): inside a flow, a reading that is not clear is better taken as the answer typed."""
+    when a clear phrase decided the kind, False when only weak hints did ("meh", "ok",
+    "rejections"): inside a flow, a reading that is not clear is better taken as the answer typed."""
 
     kind: Kind
     language: str = "en"
