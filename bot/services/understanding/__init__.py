@@ -93,7 +93,7 @@ class Reading:
     message also voices one but is read as something else ("rejected again, so tired" is a
     rejection with feeling "exhausted"); for venting it equals ``topic``. ``clear`` is True
     when a clear phrase decided the kind, False when only weak hints did ("meh", "ok",
-    "rejections"): inside a flow, a reading that is not clear is better taken as the answer typed."""
+    "rejections"): inside a flow, an unclear reading is better taken as the answer typed."""
 
     kind: Kind
     language: str = "en"
