@@ -157,9 +157,17 @@ async def test_stats_survives_a_stale_period_button(bot: BotHarness) -> None:
 SECOND_SUNDAY = datetime(2026, 4, 5, 8, 0, tzinfo=UTC)  # nine days after a Friday setup
 
 
+def unhurried(bot: BotHarness) -> None:
+    """Nine simulated days pass in a few real seconds, a check-in each day and the review with
+    Sunday's: more than Telegram's short per-chat burst in real time, though a day apart for
+    the person. These tests are about what the review says; the limits have their own."""
+    bot.emulator.set_rate_limits(False)
+
+
 async def test_weekly_review_carries_a_chart_of_the_week(bot: BotHarness) -> None:
     bot.clock.current = FRIDAY
     user = await onboard(bot)
+    unhurried(bot)
     await run_clock(bot, SECOND_SUNDAY - timedelta(days=1))
     now = bot.clock.now()
     async with bot.sessions() as session, session.begin():
@@ -189,6 +197,7 @@ async def test_the_review_counts_debriefs_feedback_and_nudges_and_is_never_quiet
 ) -> None:
     bot.clock.current = FRIDAY
     user = await onboard(bot)
+    unhurried(bot)
     await run_clock(bot, SECOND_SUNDAY - timedelta(days=1))
     now = bot.clock.now()
     async with bot.sessions() as session, session.begin():
@@ -242,6 +251,7 @@ async def test_no_review_in_the_first_week_and_a_kind_word_for_a_quiet_one(
 ) -> None:
     bot.clock.current = FRIDAY
     user = await onboard(bot)
+    unhurried(bot)
     await run_clock(bot, datetime(2026, 3, 29, 8, 0, tzinfo=UTC))  # the first Sunday
     await bot.settle()
     assert not [m for m in user.messages if "week" in m.text.lower()]
