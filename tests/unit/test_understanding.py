@@ -245,6 +245,9 @@ def test_a_language_mixed_with_english_is_still_read() -> None:
         ("Absage von Zalando nach dem Telefoninterview", "Zalando", "phone_screen"),
         ("отказ от Яндекса после технического собеседования", "Яндекса", "technical"),
         ("me rechazaron en Mercado Libre", "Mercado Libre", None),
+        ("got rejected from stripe", "stripe", None),  # lowercase, after a lead-in, in news
+        ("rejected by email at the last minute", None, None),
+        ("how do i get better at behavioral interviews", None, None),  # a question: no guess
     ],
 )
 def test_company_and_stage(text: str, company: str | None, stage: str | None) -> None:

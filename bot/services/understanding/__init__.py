@@ -211,7 +211,7 @@ def _read(text: str, language_hint: str | None) -> Reading:
         kind,
         language,
         topic,
-        company=company_in(text, lexicons),
+        company=company_in(text, lexicons, lowercase=kind in ("rejection", "good_news")),
         stage=stage_in(normal, lexicons),
         feeling=feeling,
         clear=clear,

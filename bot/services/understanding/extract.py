@@ -39,8 +39,9 @@ def _clean(name: str, not_names: frozenset[str]) -> str | None:
     return " ".join(words)[:MAX_COMPANY_CHARS]
 
 
-def company_in(text: str, lexicons: Sequence[Lexicon]) -> str | None:
-    """The company named in ``text`` (as typed), or None."""
+def company_in(text: str, lexicons: Sequence[Lexicon], lowercase: bool = True) -> str | None:
+    """The company named in ``text`` (as typed), or None. ``lowercase`` False takes only
+    capitalised names (for questions and feelings, where "at" is rarely followed by a firm)."""
     text = " ".join(text[:MAX_SCAN_CHARS].split())
     not_names = frozenset().union(*(lex.not_names for lex in lexicons))
     titles = frozenset().union(*(lex.title_words for lex in lexicons))
@@ -57,7 +58,7 @@ def company_in(text: str, lexicons: Sequence[Lexicon]) -> str | None:
                 if name:
                     found.append((match.start("name"), name))
                     break
-    if not found:
+    if not found and lowercase:
         for lex in lexicons:
             if lex.company_before_lower is None:
                 continue
