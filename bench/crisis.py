@@ -23,7 +23,7 @@ alarms of each file are listed (test-set sentences, never user messages).
 Measured for issue 16 (recall / false-positive rate; "crisis+unsure" is the target's convention):
 
     set (positives/negatives)      before issue 16   crisis only     crisis+unsure
-    crisis_tuning   (582/445)      0.809 / 0.000     0.966 / 0.000   0.988 / 0.000  (fit by design)
+    crisis_tuning   (612/450)      0.804 / 0.000     0.967 / 0.000   0.989 / 0.000  (fit by design)
     crisis_heldout3 (166/177)      0.916 / 0.023     0.928 / 0.028   0.952 / 0.028
     crisis_heldout4 (237/235)      0.494 / 0.013     0.616 / 0.017   0.667 / 0.026
 
@@ -31,7 +31,8 @@ heldout4 was written by another helper who never saw the lists; it was scored --
 seven times in all (six while the design was widened in general terms, one for the "before"
 column), and never read. Target on held-out text: recall >= 0.95, false positives <= 0.05; the
 false-positive side is met, the recall side is not (the lists generalise to a new author's
-wording far less than to their own author's).
+wording far less than to their own author's). The last widening (tuning9, English) came after
+the last heldout4 run and is not in its figures.
 """
 
 from __future__ import annotations
