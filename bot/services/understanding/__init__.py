@@ -31,8 +31,8 @@ How a message is read (each step has its own module):
    language with the strongest reading wins.
 4. Deciding: distress first; a question about something the bot helps with next, because the
    person asked: a message that opens like a question ("how", "should I") with any hint of a
-   topic, or a question mark or "any tips" anywhere with a clear topic; then news (rejection
-   or good news, the stronger; rejection on a tie) when a clear phrase names it, so "rejected
+   topic, or a question mark or "any tips" anywhere with a clear topic; then news when a
+   clear phrase names it (rejection or good news; when both do, the one told last), so "rejected
    again 😭" is news told with feeling; otherwise the highest score among news, venting, "help"
    and the like without a question word, and greetings, in the order above on a tie ("hi,
    rough day" is venting).
@@ -113,6 +113,9 @@ _ORDER: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
 _WITH_FACTS = frozenset({"rejection", "good_news", "venting", "question"})
 
 Scores = dict[str, dict[str | None, int]]
+# Where in the text the last clear phrase of a kind starts: when a message tells both a "no"
+# and good news, the later one is how things stand ("the final went well, but they said no").
+_LAST = "_last"
 
 
 def _negated(text: str, start: int, lex: Lexicon) -> bool:
@@ -137,6 +140,9 @@ def _scores(text: str, lex: Lexicon, weak: bool) -> Scores:
                 continue
             topics = scores.setdefault(rule.kind, {})
             topics[rule.topic] = topics.get(rule.topic, 0) + rule.weight
+            if rule.weight >= STRONG:
+                last = scores.setdefault(_LAST, {})
+                last[rule.kind] = max(last.get(rule.kind, -1), match.start())
     return scores
 
 
@@ -153,7 +159,8 @@ def _best_topic(topics: dict[str | None, int], allowed: tuple[str, ...]) -> str 
 
 def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     """(strength, kind, topic) for one language's scores; strength compares languages."""
-    total = {kind: sum(topics.values()) for kind, topics in scores.items()}
+    total = {kind: sum(topics.values()) for kind, topics in scores.items() if kind != _LAST}
+    last = scores.get(_LAST, {})
     questions = dict(scores.get("question", {}))
     cue = questions.pop("cue", 0)
     opener = questions.pop("opener", 0)
@@ -163,6 +170,8 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     news = max(total.get("rejection", 0), total.get("good_news", 0))
     if news >= STRONG:
         kind: Kind = "rejection" if total.get("rejection", 0) >= news else "good_news"
+        if "rejection" in last and "good_news" in last:  # both told clearly: the later one
+            kind = "rejection" if last["rejection"] > last["good_news"] else "good_news"
         return (2, news), kind, _best_topic(scores.get(kind, {}), GOOD_NEWS_TOPICS)
     # Without any question form only the bot's own topic is a question ("help", "commands").
     total["question"] = questions.get("bot", 0) if questions.get("bot", 0) >= STRONG else 0
