@@ -74,6 +74,8 @@ def test_the_issue_in_flow_examples() -> None:
         ("rejected again 😭", {"rejection"}),
         ("so tired of this. how do I even ask them for feedback?", {"question"}),
         ("not tired at all, ready for tomorrow", {"unsure", "good_news"}),
+        ("the final round went well, but then they said no", {"rejection"}),  # told last
+        ("rejected by Stripe last week, but today I got an offer from Acme!", {"good_news"}),
         ("I will apply later", {"unsure"}),  # "later" ends it, but it is no goodbye
         ("jeden Tag dasselbe", {"unsure"}),  # German "Tag" is a day, not "hello"
         ("yo trabajo en marketing", {"unsure"}),  # Spanish "yo" is "I", not "yo!"
