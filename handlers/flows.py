@@ -98,11 +98,11 @@ async def on_tap(turn: Turn) -> None:
     if not turn.private:
         turn.answer_callback("toasts.stale_button")
         return
-    result = await flows.handle_callback(
-        turn.session, turn.rt.flows, turn.person, turn.chat_id, query.data, turn.now
-    )
     message_id = tapped_message_with_buttons(turn.update)
-    if message_id is not None and not result.edited:
+    result = await flows.handle_callback(
+        turn.session, turn.rt.flows, turn.person, turn.chat_id, query.data, turn.now, message_id
+    )
+    if message_id is not None and not result.edited and not result.leave_tapped:
         turn.strip_buttons(message_id)
     if result.stale:
         turn.answer_callback("toasts.stale_button")

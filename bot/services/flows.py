@@ -154,6 +154,8 @@ class FlowResult:
     edited: bool = False
     strip: int | None = None  # a question answered by typing, whose buttons can go now
     noted: bool = False  # typed words kept as a note on the question, which stays open
+    # The tapped question's buttons are removed by the turn that sent it (see handle_callback).
+    leave_tapped: bool = False
 
 
 def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -> Say:
@@ -179,7 +181,7 @@ def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -
         extras.insert(0, Button("flow.back", data=flow.callback_data(run, step.name, BACK)))
     if extras:
         layout += (tuple(extras),)
-    typed = step.parse_text is not None and not step.multi and bool(layout)
+    typed = _typed(step) and bool(layout)
     return Say(
         step.prompt,
         spec.prompt_params(ctx, step.name),
@@ -187,6 +189,12 @@ def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -
         edit=edit,
         prompt_of=prompt_key(flow.code, step.name) if typed else None,
     )
+
+
+def _typed(step: Step) -> bool:
+    """A question that can be answered by typing as well as by its buttons: its message is
+    remembered (``Say.prompt_of``) so its buttons go once it is answered."""
+    return step.parse_text is not None and not step.multi
 
 
 async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowState | None:
@@ -397,10 +405,23 @@ async def handle_callback(
     chat_id: int,
     data: str,
     now: datetime,
+    tapped: int | None = None,
 ) -> FlowResult:
-    """Feed a tapped button; one from another run, step, flow or release is ``stale``."""
+    """Feed a tapped button; one from another run, step, flow or release is ``stale``.
+
+    ``tapped`` is the id of the message whose button it was. When that message asks a question
+    that can also be typed and the turn that sent it has not noted it yet (:func:`remember_prompt`
+    runs after the send, and this tap may come first), ``leave_tapped`` says to leave its
+    buttons to that turn, which removes them once it sees the question answered: removing
+    them here too would be a second, refused edit."""
     parsed = parse_callback(data)
     row = await load_state(session, chat_id, user.id)
+    unnoted = (
+        row is not None
+        and row.flow in specs
+        and _typed(specs[row.flow].flow.step(row.step))
+        and not (row.prompt_step == row.step and row.prompt_message_id == tapped)
+    )
     if (
         parsed is None
         or row is None
@@ -412,7 +433,9 @@ async def handle_callback(
     ):
         return FlowResult(stale=True)
     event = ChoiceEvent(parsed.step, parsed.value)
-    return await _apply(session, specs[row.flow], row, user, event, now)
+    result = await _apply(session, specs[row.flow], row, user, event, now)
+    result.leave_tapped = unnoted and tapped is not None
+    return result
 
 
 async def _apply(
