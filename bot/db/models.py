@@ -180,6 +180,8 @@ class PlanAction(Base):
     )
     reason: Mapped[str] = mapped_column(String(32))
     variant: Mapped[int] = mapped_column(SmallInteger)
+    # The feedback's own words for a step made from it ("design systems at scale"), if any.
+    focus: Mapped[str | None] = mapped_column(EncryptedText())
     status: Mapped[str] = mapped_column(String(12), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

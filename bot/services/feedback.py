@@ -466,17 +466,10 @@ class RequestSpec:
         return [await view(ctx.session, ctx.user, request)]
 
 
-def steps_added(tags: Sequence[str], actions: Sequence[PlanAction], reply: str) -> RefList:
-    """The steps just added, each in the feedback's own words where it names something
-    specific ("design systems at scale"), else the step as /plan shows it."""
-    items = []
-    for tag, action in zip(tags, actions, strict=True):
-        words = focus(reply, tag)
-        if words:
-            items.append(Ref(f"feedback.focused.{tag}", {"focus": words}, variant=action.variant))
-        else:
-            items.append(plan.action_text(action))
-    return RefList(tuple(items), separator="\n", prefix="• ")
+def steps_added(actions: Sequence[PlanAction]) -> RefList:
+    """The steps just added, as /plan shows them (in the feedback's own words where it named
+    something specific)."""
+    return RefList(tuple(plan.action_text(a) for a in actions), separator="\n", prefix="• ")
 
 
 async def praised(session: AsyncSession, user: User, reply: str) -> list[str]:
@@ -531,6 +524,7 @@ class LogSpec:
                 rejection_id=request.rejection_id,
                 reason=TAG_ACTIONS[tag],
                 variant=used[TAG_ACTIONS[tag]] % reflection.ACTION_VARIANTS,
+                focus=focus(request.reply_text or "", tag),
                 status="open",
                 created_at=ctx.now,
             )
@@ -538,7 +532,7 @@ class LogSpec:
         ]
         ctx.session.add_all(added)
         replies = [
-            Say("feedback.logged", {"steps": steps_added(tags, added, request.reply_text or "")})
+            Say("feedback.logged", {"steps": steps_added(added)})
             if added
             else Say("feedback.logged_none")
         ]

@@ -98,6 +98,10 @@ async def snoozed(session: AsyncSession, user_id: int) -> set[int]:
 
 
 def action_text(action: PlanAction) -> Ref:
+    """The step as the person reads it: in the feedback's own words when it was made from
+    feedback that named something specific, else the standard text for its reason."""
+    if action.focus:
+        return Ref(f"feedback.focused.{action.reason}", {"focus": action.focus}, action.variant)
     section = "feedback" if action.reason in FEEDBACK_ACTIONS else "reflection"
     return Ref(f"{section}.actions.{action.reason}", variant=action.variant)
 

@@ -275,3 +275,13 @@ async def test_logged_feedback_lists_steps_in_its_own_words(bot: BotHarness) -> 
     assert logged.html is not None and "&lt;teams&gt; &amp; budgets" in logged.html
     assert "thank-you" in logged.text or "thanks" in logged.text
     assert "They also named what worked: Design tools" in logged.text  # strengths, too
+    # /plan shows the same steps, in the same words (kept with the step, encrypted like them)
+    await user.send("/plan")
+    plan_text = (await user.next_message()).text
+    assert "design systems at scale" in plan_text and "<teams> & budgets" in plan_text
+    async with bot.sessions() as session:
+        steps = (await session.execute(select(PlanAction).order_by(PlanAction.id))).scalars()
+        assert [s.focus for s in steps if s.focus] == [
+            "<teams> & budgets",
+            "design systems at scale",
+        ]
