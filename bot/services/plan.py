@@ -159,7 +159,9 @@ async def mine(session: AsyncSession, user_id: int, action_id: int) -> PlanActio
 
 async def _waiting_nudges(session: AsyncSession, user_id: int, action_id: int) -> list[Nudge]:
     query = select(Nudge).where(
-        Nudge.user_id == user_id, Nudge.action_id == action_id, Nudge.outcome == "snoozed"
+        Nudge.user_id == user_id,
+        Nudge.action_id == action_id,
+        Nudge.outcome.in_(("snoozed", "held")),  # held: came due on a low day, comes back later
     )
     return list((await session.execute(query)).scalars())
 
@@ -176,7 +178,7 @@ async def snooze(
     session: AsyncSession, user: User, action: PlanAction, now: datetime
 ) -> datetime | None:
     """Put a step off until tomorrow's check-in time: it comes back as a nudge, with Done and
-    Snooze, through the nudges' snooze (a low day holds it another day). None if it is
+    Snooze, through the nudges' snooze (on a low day it waits until the mood lifts). None if it is
     already waiting (a double tap)."""
     from bot.services import nudges  # here: nudges imports action_text from this module
 
