@@ -76,6 +76,8 @@ def test_the_issue_in_flow_examples() -> None:
         ("not tired at all, ready for tomorrow", {"unsure", "good_news"}),
         ("the final round went well, but then they said no", {"rejection"}),  # told last
         ("rejected by Stripe last week, but today I got an offer from Acme!", {"good_news"}),
+        ("any advice?", {"question"}),  # asking, about nothing named: a question all the same
+        ("got rejected again, any tips?", {"question"}),
         ("I will apply later", {"unsure"}),  # "later" ends it, but it is no goodbye
         ("jeden Tag dasselbe", {"unsure"}),  # German "Tag" is a day, not "hello"
         ("yo trabajo en marketing", {"unsure"}),  # Spanish "yo" is "I", not "yo!"

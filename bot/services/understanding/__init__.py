@@ -31,7 +31,8 @@ How a message is read (each step has its own module):
    language with the strongest reading wins.
 4. Deciding: distress first; a question about something the bot helps with next, because the
    person asked: a message that opens like a question ("how", "should I") with any hint of a
-   topic, or a question mark or "any tips" anywhere with a clear topic; then news when a
+   topic, a question mark or "any tips" anywhere with a clear topic, or a plain request for
+   advice ("any advice?", "what should I do?", topic or not); then news when a
    clear phrase names it (rejection or good news; when both do, the one told last), so "rejected
    again 😭" is news told with feeling; otherwise the highest score among news, venting, "help"
    and the like without a question word, and greetings, in the order above on a tie ("hi,
@@ -164,9 +165,12 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     questions = dict(scores.get("question", {}))
     cue = questions.pop("cue", 0)
     opener = questions.pop("opener", 0)
+    asks = questions.pop(None, 0)  # "any advice?", "what should I do?": asking, topic or not
     topic = _best_topic(questions, QUESTION_TOPICS)
     if topic and ((cue and questions[topic] >= STRONG) or opener):
         return (3, cue + opener + questions[topic]), "question", topic
+    if asks >= STRONG:
+        return (3, asks + (questions[topic] if topic else 0)), "question", topic
     news = max(total.get("rejection", 0), total.get("good_news", 0))
     if news >= STRONG:
         kind: Kind = "rejection" if total.get("rejection", 0) >= news else "good_news"
