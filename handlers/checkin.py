@@ -7,13 +7,11 @@ from datetime import timedelta
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.runtime import RuntimeApp
-from bot.services import checkins, flows, nudges, variants
+from bot.services import checkins, durations, flows, nudges, variants
 from bot.services.replies import Button, Say
-from bot.services.timezones import zone_for
+from bot.services.timezones import local_now, zone_for
 from handlers import reflection as reflection_feature
 from handlers.turn import Turn, handler, redirected_to_private
-
-MAX_PAUSE_DAYS = 365
 
 
 async def show_checkin(turn: Turn) -> None:
@@ -115,9 +113,6 @@ async def pause(turn: Turn) -> None:
     if redirected_to_private(turn, "settings"):
         return
     # "/pause", "/pause 7", "/pause two weeks", "/pause until Monday", "/pause zwei Wochen".
-    from bot.services import durations
-    from bot.services.timezones import local_now
-
     user, now = turn.person, turn.now
     said = " ".join(turn.context.args or [])
     days = None
