@@ -339,7 +339,7 @@ ALLOWED_TOPICS = {
     "rejection": {"other"},
     "good_news": {*GOOD_NEWS_TOPICS, "other"},
     "venting": {*FEELINGS, "other"},
-    "question": {*QUESTION_TOPICS, "cue", "opener"},
+    "question": {*QUESTION_TOPICS, "cue", "opener", "other"},
     "greeting": set(SOCIAL_TOPICS),
 }
 
