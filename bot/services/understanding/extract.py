@@ -2,10 +2,11 @@
 
 Company: as the person typed it, found next to the words that introduce one in the lists
 ("from Stripe", "at Acme", "bei SAP", "Google said no"). A capitalised run of words is taken
-after any lead-in; a lowercase single word only after the few lead-ins where it is rarely
-anything else ("rejected by google"). Words that are never a company ("them", "the recruiter",
+after any lead-in; a lowercase single word only in news (people type "rejected by google"), after
+the lead-ins each list allows for it. Words that are never a company ("them", "the recruiter",
 "Friday", "LinkedIn") are refused, and dropped from either end of a run ("at Google I think",
-"My Google interview").
+"My Google interview"); a run followed by a job-title word is a title ("the Data Analyst
+role").
 
 Stage: the furthest of bot.services.reflection.STAGES the message names ("passed the
 technical, failed the final round" -> final_round).

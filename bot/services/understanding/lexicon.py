@@ -3,7 +3,7 @@
 Each file holds regular expressions matched against the normalised message (see normalise.py),
 grouped by kind and topic; the file's header says how to write them. A pattern is wrapped in
 token boundaries (a space or the text's edge). ``~`` in front marks a weak pattern: it counts
-1 instead of 3, so a weak hint or two ("rejections", "ugh") never outweigh a clear phrase.
+1 instead of 3, so a weak hint or two ("rejections", "meh") never outweigh a clear phrase.
 """
 
 from __future__ import annotations
