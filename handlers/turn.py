@@ -278,8 +278,8 @@ async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
             language = user.language_code if user else language
         turn = Turn(update, context, rt, session, now, rt.content.texts(language), user)
         command = _command(update) if user is not None else None
-        if command is not None and f"commands.private.{command}" not in rt.content.all_keys():
-            command = None  # an unknown command changes nothing
+        if command not in flows.SETS_ASIDE:
+            command = None  # only a command that starts something sets a flow aside
         before = None
         if command is not None and user is not None and chat is not None:
             before = await flows.snapshot(session, chat.id, user.id)

@@ -259,8 +259,10 @@ HOME_COMMANDS = {
     "sa": "strengths",
     "mt": "match",
 }
-# Commands that leave a running flow as it is, or settle it themselves.
-KEEPS_FLOW = frozenset({"cancel", "help", "start"})
+# Commands that start a conversation of their own, which sets a running flow aside. Others
+# only show something (/help, /plan, /privacy, /export, ...) or settle the flow themselves
+# (/start, /cancel, /delete): the question stays open.
+SETS_ASIDE = frozenset({"reflect", "feedback", "checkin", "win", "strengths", "match", "settings"})
 Snapshot = tuple[str, str]  # (flow code, run token)
 
 
@@ -282,11 +284,11 @@ async def park(
 ) -> Say | None:
     """After another command ran while flow ``before`` was open: set the flow aside and say
     so, with the command that picks it up ("Your debrief is saved; /reflect picks it up").
-    Nothing to say when the command was the flow's own, left it alone on purpose, or ended
-    it itself; set-up keeps running whatever else is looked at meanwhile."""
+    Nothing to say when the command was the flow's own, only showed something, or ended the
+    flow itself; set-up keeps running whatever else is looked at meanwhile."""
     code = before[0]
     home = HOME_COMMANDS.get(code)
-    if home is None or code == "ob" or command in KEEPS_FLOW or command == home:
+    if home is None or code == "ob" or command not in SETS_ASIDE or command == home:
         return None
     after = await snapshot(session, chat_id, user_id)
     if after is None:

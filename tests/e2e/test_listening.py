@@ -426,9 +426,17 @@ async def test_another_flow_set_aside_says_how_to_start_it_again(bot: BotHarness
     user = await onboard(bot)
     await user.send("/win")
     await user.next_message()
-    await user.send("/plan")
-    parked = await user.next_message()  # the plan, and below it the win set aside
-    assert one_of(parked.text, shown("plan.empty"))
+    await user.send("/plan")  # only shows something: the question stays open
+    plan = await user.next_message()
+    assert one_of(plan.text, shown("plan.empty")) and not one_of(
+        plan.text,
+        shown("flow.parked.other", what=CONTENT.texts("en")("flow.parked_what.wn"), command="/win"),
+    )
+    state = await bot.flow_state(user.id)
+    assert state is not None and state.flow == "wn"
+    await user.send("/reflect")
+    await user.next_message()  # the debrief's opener
+    parked = await user.next_message()
     what = CONTENT.texts("en")("flow.parked_what.wn")
     assert one_of(parked.text, shown("flow.parked.other", what=what, command="/win"))
     assert await bot.flow_state(user.id) is None
