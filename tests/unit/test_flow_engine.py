@@ -9,6 +9,7 @@ from bot.services.flow_engine import (
     Accepted,
     ChoiceEvent,
     Flow,
+    FreeText,
     Option,
     Rejected,
     State,
@@ -178,3 +179,11 @@ def test_back_returns_to_the_previous_question_and_forged_toggle_is_stale() -> N
     assert not back.state.can_go_back()
     stale = advance(MULTI, state, ChoiceEvent("pick", "zzz"), NOW)
     assert stale.problem == Rejected("flow.stale_button")
+
+
+def test_free_text_says_how_long_an_answer_it_wants() -> None:
+    short, prose = free_text(120, "test.trimmed"), free_text(2000, "test.trimmed")
+    assert isinstance(short, FreeText) and short.limit == 120
+    assert isinstance(prose, FreeText) and prose.limit == 2000
+    assert short("  Acme ,  designer ", NOW) == Accepted("Acme , designer", "Acme , designer")
+    assert short("   ", NOW) == Rejected("flow.empty_text")
