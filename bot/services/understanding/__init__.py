@@ -175,7 +175,7 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     if news >= STRONG:
         kind: Kind = "rejection" if total.get("rejection", 0) >= news else "good_news"
         if "rejection" in last and "good_news" in last:  # both told clearly: the later one
-            kind = "rejection" if last["rejection"] > last["good_news"] else "good_news"
+            kind = "rejection" if last["rejection"] >= last["good_news"] else "good_news"
         return (2, news), kind, _best_topic(scores.get(kind, {}), GOOD_NEWS_TOPICS)
     # Without any question form only the bot's own topic is a question ("help", "commands").
     total["question"] = questions.get("bot", 0) if questions.get("bot", 0) >= STRONG else 0
