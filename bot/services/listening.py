@@ -318,7 +318,8 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     else (``aside``: acknowledged, kept as a note where there is one, the question asked
     again). Real answers are never diverted: "Google", "Acme, designer", "Berlin", "09:00".
     """
-    kind = reading.kind
+    # A reading decided only by weak hints ("meh", "ok") is taken as the answer typed.
+    kind = reading.kind if reading.clear else "unsure"
     if step.multi and step.notes is not None:
         return "answer"  # every typed word on these steps is kept as the step's note
     if step.parse_text is None:  # a question answered by tapping

@@ -141,7 +141,7 @@ SEEN_AS: list[tuple[str, Kind]] = [
 
 @pytest.mark.parametrize(("text", "kind"), SEEN_AS)
 def test_names_at_the_company_question_stay_answers(text: str, kind: Kind) -> None:
-    reading = Reading(kind)  # whatever the words look like to the classifier
+    reading = Reading(kind, clear=True)  # whatever the words look like to the classifier
     assert listening.in_flow_choice(reading, step("rf", "company"), text, NOW) == "answer"
 
 
@@ -149,14 +149,17 @@ def test_names_at_the_company_question_stay_answers(text: str, kind: Kind) -> No
     ("reading", "text"),
     [
         (
-            Reading("venting", topic="sad"),
+            Reading("venting", topic="sad", clear=True),
             "I have been applying for six months now and this one really hurt…",
         ),
-        (Reading("venting", topic="sad"), "😭😭😭"),
-        (Reading("question", topic="feedback"), "how do I ask for feedback?"),
-        (Reading("good_news", topic="offer"), "I got an offer!!!"),
-        (Reading("rejection"), "It's a no, sadly, they said"),
-        (Reading("unsure"), "well it was a long day and I am not sure what to say about it all"),
+        (Reading("venting", topic="sad", clear=True), "😭😭😭"),
+        (Reading("question", topic="feedback", clear=True), "how do I ask for feedback?"),
+        (Reading("good_news", topic="offer", clear=True), "I got an offer!!!"),
+        (Reading("rejection", clear=True), "It's a no, sadly, they said"),
+        (
+            Reading("unsure", clear=True),
+            "well it was a long day and I am not sure what to say about it all",
+        ),
     ],
 )
 def test_plain_non_answers_at_the_company_question_are_asides(reading: Reading, text: str) -> None:
@@ -164,7 +167,7 @@ def test_plain_non_answers_at_the_company_question_are_asides(reading: Reading, 
 
 
 def test_rejection_news_naming_a_company_fills_the_company_question() -> None:
-    news = Reading("rejection", company="Globex", stage="final_round")
+    news = Reading("rejection", company="Globex", stage="final_round", clear=True)
     text = "They went with another candidate at Globex after the final round"
     assert listening.in_flow_choice(news, step("rf", "company"), text, NOW) == "fill"
     company, stage, reply = listening.Heard(news, "de").fill()
@@ -177,9 +180,12 @@ def test_rejection_news_naming_a_company_fills_the_company_question() -> None:
 
 
 def test_tap_steps_formats_and_prose() -> None:
-    venting = Reading("venting", topic="exhausted")
+    venting = Reading("venting", topic="exhausted", clear=True)
     assert listening.in_flow_choice(venting, step("rf", "stage"), "so tired", NOW) == "aside"
-    assert listening.in_flow_choice(Reading("unsure"), step("rf", "stage"), "hmm", NOW) == "answer"
+    assert (
+        listening.in_flow_choice(Reading("unsure", clear=True), step("rf", "stage"), "hmm", NOW)
+        == "answer"
+    )
     killing = "this job hunt is killing me lol"
     assert listening.in_flow_choice(venting, step("ob", "tz"), killing, NOW) == "aside"
     assert listening.in_flow_choice(venting, step("ob", "tz"), "Berlin", NOW) == "answer"
@@ -190,20 +196,28 @@ def test_tap_steps_formats_and_prose() -> None:
 
 
 def test_asides_and_notes_are_acknowledged_as_what_they_are() -> None:
-    sad = Reading("venting", topic="sad")
+    sad = Reading("venting", topic="sad", clear=True)
     assert [s.key for s in listening.aside_replies(sad, kept=True)] == [
         "listen.in_flow.venting.sad",
         "listen.in_flow.kept",
     ]
-    question = Reading("question", topic="feedback")
+    question = Reading("question", topic="feedback", clear=True)
     assert [s.key for s in listening.aside_replies(question, kept=False)] == [
         "listen.in_flow.question.feedback",
         "listen.in_flow.back_to_it",
     ]
     noted = listening.noted_reply(sad)
     assert noted is not None and noted.key == "listen.in_flow.noted_feeling.sad"
-    mixed = Reading("question", topic="prepare", feeling="frustrated")
+    mixed = Reading("question", topic="prepare", feeling="frustrated", clear=True)
     noted = listening.noted_reply(mixed)
     assert noted is not None and noted.key == "listen.in_flow.noted_feeling.frustrated"
-    assert listening.noted_reply(Reading("unsure")) is None
-    assert listening.noted_reply(Reading("good_news", feeling="anxious")) is None
+    assert listening.noted_reply(Reading("unsure", clear=True)) is None
+    assert listening.noted_reply(Reading("good_news", feeling="anxious", clear=True)) is None
+
+
+def test_a_reading_from_weak_hints_is_taken_as_the_answer_typed() -> None:
+    meh = Reading("venting", topic="sad")  # clear=False: only weak hints
+    assert listening.in_flow_choice(meh, step("rf", "company"), "meh", NOW) == "answer"
+    assert listening.in_flow_choice(meh, step("rf", "stage"), "meh", NOW) == "answer"
+    long_one = "well it was a long day and I am not sure what to say about it all"
+    assert listening.in_flow_choice(meh, step("rf", "company"), long_one, NOW) == "aside"
