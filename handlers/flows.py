@@ -42,7 +42,7 @@ async def on_text(turn: Turn) -> None:
         return
     if result.strip is not None:
         turn.strip_buttons(result.strip)
-    turn.say_all(result.replies)
+    turn.say_all(await listening.vary_all(turn.session, person.id, result.replies, turn.now))
     if result.finished_data is not None:
         await start_feature.after_onboarding(turn, result.finished_data.get("_then"))
 

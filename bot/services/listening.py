@@ -283,6 +283,17 @@ async def listen(
     return in_language(replies, locale)
 
 
+async def vary_all(
+    session: AsyncSession, user_id: int, replies: list[Say], now: datetime
+) -> list[Say]:
+    """Each of this module's texts among ``replies`` (e.g. an aside's acknowledgement inside a
+    flow) in the version the person read least recently; other replies as they are."""
+    return [
+        await varied(session, user_id, r, now) if r.key.startswith("listen.") else r
+        for r in replies
+    ]
+
+
 async def varied(session: AsyncSession, user_id: int, reply: Say, now: datetime) -> Say:
     """``reply`` (and a text inside it, like the rejection tip) in the version this person
     read least recently (bot.services.variants)."""

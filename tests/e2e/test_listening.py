@@ -453,3 +453,19 @@ async def test_the_same_kind_of_message_is_not_answered_with_the_same_words(
         text = (await user.next_message()).text
         seen.append(next(v for v in versions if v in text))
     assert sorted(seen) == sorted(versions)  # each version once before any repeats
+
+
+async def test_a_person_whose_telegram_is_in_german_is_answered_in_german(bot: BotHarness) -> None:
+    user = await onboard(bot, language_code="de")
+    await user.send("Ich bin so müde von der Jobsuche")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.venting.exhausted", "de"))
+    assert reply.button_labels()[0] == label("listen.buttons.just_saying", "de")
+    await user.send("/reflect")
+    await user.next_message()
+    await user.tap(label("reflection.buttons.start"))  # not translated yet: English
+    await user.next_message()
+    await user.send("Ich bin so müde von der Jobsuche")  # an aside, acknowledged in German
+    again = await user.next_message()
+    assert one_of(again.text, shown("listen.in_flow.venting.exhausted", "de"))
+    assert one_of(again.text, shown("listen.in_flow.kept", "de"))
