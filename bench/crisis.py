@@ -50,8 +50,11 @@ from bot.services.crisis import similarity
 
 DATA = Path(__file__).resolve().parent / "data"
 TUNING = DATA / "crisis_tuning.yaml"
+# Every tuning batch (read and tuned on; never a held-out set). The similarity weights are learnt
+# from all of them.
+TUNING_FILES = (TUNING, DATA / "crisis_tuning_b.yaml", DATA / "crisis_tuning_c.yaml")
 HELD_OUT = (DATA / "crisis_heldout3.yaml", DATA / "crisis_heldout4.yaml")
-DEFAULT_FILES = (TUNING, *HELD_OUT)
+DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,12 @@ def report(path: Path, counts_only: bool) -> None:
 
 
 def train() -> similarity.Model:
-    examples = [(crisis.normalise(c.text), c.crisis) for c in load_cases(TUNING)]
+    examples = [
+        (crisis.normalise(c.text), c.crisis)
+        for path in TUNING_FILES
+        if path.exists()
+        for c in load_cases(path)
+    ]
     return similarity.train(examples)
 
 
@@ -176,7 +184,8 @@ def main(argv: list[str]) -> int:
     if "--train" in argv:
         model = train()
         similarity.dump(model)
-        print(f"{similarity.MODEL.name}: {len(model.weights)} weights from {TUNING.name}")
+        names = ", ".join(p.name for p in TUNING_FILES if p.exists())
+        print(f"{similarity.MODEL.name}: {len(model.weights)} weights from {names}")
         return 0
     counts_only = "--counts" in argv
     paths = [Path(arg) for arg in argv if not arg.startswith("-")] or [

@@ -60,6 +60,12 @@ CATEGORIES = (
     "disappear",
     "farewell",
     "death",
+    "resolve",
+    "when",
+    "settle",
+    "parting",
+    "goodbye",
+    "last_word",
 )
 
 

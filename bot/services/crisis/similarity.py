@@ -24,7 +24,7 @@ from pathlib import Path
 
 MODEL = Path(__file__).resolve().parent.parent / "data" / "crisis_similarity.json"
 MIN_COUNT = 3
-THRESHOLD = 7.0
+THRESHOLD = 8.0
 
 
 @dataclass(frozen=True)
