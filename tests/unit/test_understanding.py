@@ -201,6 +201,11 @@ def test_each_language_reads_each_kind(lang: str, text: str, kind: str) -> None:
         ("👍", None, "en"),
         ("hi", "pt-BR", "pt"),
         ("hi", "xx", "en"),
+        ("Привет", "en", "ru"),  # no letter of either's own; the model alone leans Ukrainian
+        ("Дякую!", "ru", "uk"),
+        ("Hola, ¿qué tal?", "en", "es"),  # too short for the model; ¿ is Spanish only
+        ("Grüß dich", "en", "de"),
+        ("I was so nervous at the Zürich office", "en", "en"),  # a place, not the language
     ],
 )
 def test_language_from_script_model_and_hint(text: str, hint: str | None, language: str) -> None:

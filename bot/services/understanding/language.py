@@ -4,8 +4,13 @@ py3langid ships its model in the wheel (nothing downloads) and answers in ~0.1-0
 word or two it guesses ("hi" comes out German, "hola" English). So:
 
 - Devanagari is Hindi; Cyrillic is Ukrainian when it has і ї є ґ, Russian when it has ы э ъ ё,
-  else whichever of the two the model prefers (or the hint, when it is one of them);
+  else the model's answer when it is fairly sure, else the hint when it is one of the two, else
+  Russian (a Ukrainian text of any length nearly always shows one of its own letters; "Привет"
+  is Russian, though the model leans Ukrainian on it);
 - Latin script with a confident model answer (and enough letters to trust it) is that language;
+- else a mark only one of our Latin-script languages uses (¿ ¡ ñ; ß ä ö ü; ã õ; è ù œ) names it
+  in a short text ("Hola, ¿qué tal?" from someone whose Telegram is in English), or when the
+  model leans the same way;
 - otherwise the hint (the person's Telegram language) when it is a Latin-script language we
   read, else the model's best guess, else English.
 
@@ -22,6 +27,7 @@ LATIN_LANGUAGES = ("en", "de", "es", "pt", "fr")
 CYRILLIC_LANGUAGES = ("ru", "uk")
 ALL_LANGUAGES = (*LATIN_LANGUAGES, *CYRILLIC_LANGUAGES, "hi")
 CONFIDENT = 0.9
+FAIRLY_SURE = 0.8  # Russian or Ukrainian with neither one's own letters: the model, if this sure
 MIN_LETTERS = 12  # below this many letters the model is a guess; the hint wins when confident fails
 MAX_MODEL_CHARS = 400  # the start of a message says which language it is in
 
@@ -30,6 +36,13 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 _RUSSIAN = re.compile(r"[ыэъёЫЭЪЁ]")
+# Marks that, among the Latin-script languages read here, only one language uses.
+_OWN_MARKS = (
+    ("es", re.compile(r"[¿¡ñÑ]")),
+    ("de", re.compile(r"[ßäöüÄÖÜ]")),
+    ("pt", re.compile(r"[ãõÃÕ]")),
+    ("fr", re.compile(r"[èùœÈÙŒ]")),
+)
 
 _lock = threading.Lock()
 _models: dict[str, Any] = {}
@@ -94,14 +107,17 @@ def detect_with_guess(text: str, hint: str | None) -> tuple[str, str]:
         if _RUSSIAN.search(sample):
             return "ru", "ru"
         language, probability = _classify(sample, CYRILLIC_LANGUAGES)
-        if probability < CONFIDENT and hint in CYRILLIC_LANGUAGES:
-            return hint, language
-        return language, language
+        if probability >= FAIRLY_SURE:
+            return language, language
+        return (hint if hint in CYRILLIC_LANGUAGES else "ru"), language
     if latin == 0:
         return hint or "en", hint or "en"
     language, probability = _classify(sample, LATIN_LANGUAGES)
     if probability >= CONFIDENT and latin >= MIN_LETTERS:
         return language, language
+    marked = [code for code, marks in _OWN_MARKS if marks.search(sample)]
+    if len(marked) == 1 and (latin < MIN_LETTERS or language == marked[0]):
+        return marked[0], marked[0]  # (a longer text may only name a place: "Zürich office")
     if hint in LATIN_LANGUAGES:
         return hint, language
     return (language if probability >= CONFIDENT else "en"), language
