@@ -53,7 +53,11 @@ TUNING = DATA / "crisis_tuning.yaml"
 # Every tuning batch (read and tuned on; never a held-out set). The similarity weights are learnt
 # from all of them.
 TUNING_FILES = (TUNING, DATA / "crisis_tuning_b.yaml", DATA / "crisis_tuning_c.yaml")
-HELD_OUT = (DATA / "crisis_heldout3.yaml", DATA / "crisis_heldout4.yaml")
+HELD_OUT = (
+    DATA / "crisis_heldout3.yaml",
+    DATA / "crisis_heldout4.yaml",
+    DATA / "crisis_heldout5.yaml",
+)
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 
 
