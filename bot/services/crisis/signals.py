@@ -66,6 +66,7 @@ CATEGORIES = (
     "parting",
     "goodbye",
     "last_word",
+    "serious",
 )
 
 
@@ -84,10 +85,13 @@ class Found:
 @dataclass(frozen=True)
 class Rule:
     """One or two categories that together decide a level: found in one language, within the
-    window of clauses, and (with ``near``) their first words at most ``near`` words apart."""
+    window of clauses, and (with ``near``) their first words at most ``near`` words apart; with
+    ``ordered``, the first category's word comes first ("want ... to die", not "dead. they
+    want")."""
 
     categories: tuple[str, ...]
     near: int | None = None
+    ordered: bool = False
 
     @property
     def names(self) -> frozenset[str]:
@@ -107,6 +111,7 @@ class Rule:
                     b.category == second
                     and not a.languages.isdisjoint(b.languages)
                     and (self.near is None or abs(b.word - a.word) <= self.near)
+                    and (not self.ordered or a.word <= b.word)
                 ):
                     return a if a.word <= b.word else b
         return None
@@ -139,22 +144,26 @@ def load_signals(path: Path = SIGNALS) -> dict[str, Any]:
 
 
 def _rules_of(node: Any, where: str) -> tuple[Rule, ...]:
-    """A rule is ``[a]``, ``[a, b]`` or ``{all: [a, b], near: N}``."""
+    """A rule is ``[a]``, ``[a, b]`` or ``{all: [a, b], near: N, ordered: true}``."""
     if not isinstance(node, list):
         raise PhraseError(f"{where} must be a list of rules")
     found: list[Rule] = []
     for rule in node:
         near = None
+        ordered = False
         if isinstance(rule, Mapping):
             near = rule.get("near")
             if near is not None and (not isinstance(near, int) or near < 1):
                 raise PhraseError(f"{where}: {rule!r}: near must be a positive whole number")
+            ordered = rule.get("ordered", False)
+            if not isinstance(ordered, bool):
+                raise PhraseError(f"{where}: {rule!r}: ordered must be true or false")
             rule = rule.get("all")
         names = strings(rule, where)
         unknown = [name for name in names if name not in CATEGORIES]
         if not 1 <= len(names) <= 2 or unknown:
             raise PhraseError(f"{where}: {rule!r}: one or two known categories")
-        found.append(Rule(tuple(names), near))
+        found.append(Rule(tuple(names), near, ordered))
     return tuple(found)
 
 
