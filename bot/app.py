@@ -28,7 +28,7 @@ from bot.db.migrate import upgrade
 from bot.intake import InboxPoller, Intake
 from bot.metrics import CountingRateLimiter
 from bot.runtime import Runtime, RuntimeApp, flow_specs
-from bot.services import crisis, groups, understanding
+from bot.services import groups, understanding
 from bot.telegram_bot import ReboundBot
 from bot.telegram_http import ProxyNotSupported, aiohttp_requests, environment_proxy
 from bot.update_processor import ChatOrderedProcessor
@@ -57,15 +57,20 @@ def build_application(
         flows=flow_specs(),
     )
 
+    warming: list[asyncio.Future[None]] = []
+
     async def post_init(app: RuntimeApp) -> None:
         if migrate:
             await upgrade(engine)
-        crisis.warm_up()  # compile the phrase lists now, not on someone's first message
-        # The language model and word lists load once per process (~0.7 s), off the loop.
-        await asyncio.to_thread(understanding.warm_up)
+        # The crisis signals, the word lists and the language model take a second or more to
+        # load (once per process): in a thread, while the bot already answers. A message that
+        # comes first loads what it needs itself.
+        warming.append(asyncio.ensure_future(asyncio.to_thread(understanding.warm_up)))
         await register_commands(app, runtime.content)
 
     async def post_shutdown(_app: RuntimeApp) -> None:
+        for done in warming:  # a thread cannot be stopped: let it finish before the engine goes
+            await done
         await engine.dispose()
 
     try:  # HTTPS_PROXY / ALL_PROXY are honoured as PTB's default does; SOCKS stops start-up here
