@@ -71,9 +71,9 @@ def test_precision_and_recall_on_the_labelled_set() -> None:
     assert must_missed == [], "explicit wording must always be a crisis"
     strict, loose = bench.score(results, False), bench.score(results, True)
     assert strict.must_recall == 1.0
-    assert loose.recall >= 0.97, missed
-    assert strict.recall >= 0.96  # some positives are "unsure" by design (asked, not told)
-    assert loose.fp_rate <= 0.01, false_alarms
+    assert loose.recall >= 0.99, missed  # measured 0.997 (H11)
+    assert strict.recall >= 0.965  # some positives are "unsure" by design (asked, not told)
+    assert loose.fp_rate <= 0.005, false_alarms  # measured 0.000
 
 
 def test_held_out_set_is_separate_and_big_enough() -> None:
@@ -90,14 +90,16 @@ def test_held_out_set_is_separate_and_big_enough() -> None:
 
 
 def test_held_out_scores_stay_at_least_where_they_were_measured() -> None:
-    """A floor, not a target: measured at 0.916 recall, 0.974 precision before issue 16 and at
-    0.928 (crisis only) / 0.952 (with unsure), false positives 0.028, after the signal redesign.
-    If a change drops below it, fix the lists; do not tune them on these sentences."""
+    """A floor, not a target: measured at 0.916 recall, 0.974 precision before issue 16, at
+    0.928 (crisis only) / 0.952 (with unsure), false positives 0.028, after the signal redesign,
+    and at 0.940 / 0.970, false positives 0.028, after the widening for other authors (H11; scored
+    by counts only, never read). If a change drops below it, fix the lists; do not tune them on
+    these sentences."""
     results = bench.assess_all(HELD_OUT)
     assert [r.case.text for r in results if r.case.must and r.level != "crisis"] == []
     strict, loose = bench.score(results, False), bench.score(results, True)
-    assert strict.recall >= 0.92
-    assert loose.recall >= 0.95
+    assert strict.recall >= 0.93
+    assert loose.recall >= 0.96
     assert loose.fp_rate <= 0.03
     assert strict.precision >= 0.96
 
@@ -377,6 +379,131 @@ def test_everyday_messages_stay_quiet() -> None:
     assert len(alarms) <= 0.01 * len(everyday), alarms
     found = [text for text in distress if assess(text).level != "none"]
     assert len(found) >= 0.9 * len(distress)
+
+
+# --- widened for other authors' phrasing (tuning_b, tuning_c) -----------------------------------
+
+TUNING_B = bench.load_cases(bench.DATA / "crisis_tuning_b.yaml")
+TUNING_C = bench.load_cases(bench.DATA / "crisis_tuning_c.yaml")
+
+
+def test_the_second_and_third_tuning_batches_stay_where_they_were_measured() -> None:
+    """IN-SAMPLE floors: the lists were widened while reading these batches (tuning_b was
+    0.514 recall / 0.053 false positives, crisis+unsure, before; see bench/crisis.py)."""
+    for cases, recall in ((TUNING_B, 0.96), (TUNING_C, 0.97)):
+        results = bench.assess_all(cases)
+        assert [r.case.text for r in results if r.case.must and r.level != "crisis"] == []
+        loose = bench.score(results, True)
+        assert loose.recall >= recall
+        assert loose.fp_rate <= 0.015, [
+            r.case.text for r in results if not r.case.crisis and r.level != "none"
+        ]
+
+
+@pytest.mark.parametrize(
+    ("text", "signals_found"),
+    [
+        ("decided. this weekend", {"resolve", "when"}),
+        ("im gonna end it on friday. i just wanted someone to know", {"resolve", "when"}),
+        ("going to the bridge after this. dont try to talk me out of it", {"resolve", "place"}),
+        ("gave my guitar to my cousin. wont need it", {"settle", "gone"}),
+        ("cancelled all my subscriptions. tying up loose ends", {"settle", "last_word"}),
+        ("this is my last message. thank you for trying", {"last_word", "parting"}),
+        ("wouldnt be the worst thing if that truck swerved into me", {"wish", "accident"}),
+        ("if i got a terminal diagnosis id honestly be relieved", {"relief", "accident"}),
+        ("guess ill just go die in a ditch. honestly i mean it though", {"serious", "death"}),
+        ("or i could just stop. permanently", {"death", "finality"}),
+        ("i've decided how i'm going to do it", {"plan", "method"}),
+    ],
+)
+def test_new_combinations_name_the_signals_that_decided(text: str, signals_found: set[str]) -> None:
+    assert assess(text) == Assessment("crisis", "en", frozenset(signals_found))
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ya lo decidí. esta noche", "es"),
+        ("le regalé mi perro a la vecina, ella lo va a cuidar mejor cuando yo ya no esté", "es"),
+        ("obrigada por tudo. é minha última mensagem", "pt"),
+        ("ich hab mich entschieden. heute nacht", "de"),
+        ("wenn mich ein bus überfährt wär mir das ehrlich egal", "de"),
+        ("merci pour tout. c'est mon dernier message", "fr"),
+        ("раздал вещи, закрыл счета. скоро меня не будет", "ru"),
+        ("я вирішила. сьогодні вночі", "uk"),
+        ("अपना सारा सामान दोस्तों में बाँट दिया, अब ज़रूरत नहीं पड़ेगी", "hi"),
+    ],
+)
+def test_new_combinations_work_in_every_language(text: str, language: str) -> None:
+    found = assess(text)
+    assert found.level == "crisis", text
+    assert found.language == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it won't get better. i've known for a while",  # hopelessness, no finality
+        "sent my best friend my passwords and told her where the important stuff is",
+        "take care of yourselves. i love you all. sorry",  # a farewell without a last word
+        "ive got everything ready. i just need to do it",  # preparation with a resolve
+    ],
+)
+def test_a_single_strong_ish_sign_is_unsure(text: str) -> None:
+    assert assess(text).level == "unsure", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # hobbies, errands, medicine for someone or something else
+        "i bought a rope for climbing, starting bouldering to destress",
+        "compré una cuerda para escalar, empiezo este finde",
+        "i bought pills for my dog's arthritis, they're so expensive",
+        "how many sleeping pills can i take on a long flight",
+        "i cut myself shaving right before the video call, great start",
+        # other people, and people who help others
+        "my brother attempted suicide last year and he's doing much better now",
+        "i'm a nurse interviewing for a mental health unit, what might they ask about "
+        "self-harm protocols?",
+        "watched a documentary about suicide prevention in the workplace",
+        "my friend said she wanted to die after her breakup, how do i help her",
+        "i'm volunteering for a suicide hotline, can i put it on my cv?",
+        # a plan or a goodbye explained in the next clause, leaving a job or a company
+        "decided tonight: i'm going back to school for a masters",
+        "i'm going to do it tonight, finally rewriting my whole CV",
+        "i know exactly how i'm going to do it: rewrite my cv from scratch",
+        "thanks for everything, bye for now!",
+        "gracias por todo, ¡adiós y hasta mañana!",
+        "goodbye for good, corporate world. hello freelancing",
+        "i'm not going to be around next week, visiting my parents",
+        "i gave away my old interview suits, they don't fit anymore",
+        "said my goodbyes to the team on my last day, it was emotional but nice",
+        # comparatives and hyperbole
+        "prefiero morirme que hacer otra dinámica de grupo jaja",
+        "bring mich um, noch ein assessment center lol",
+        "i'd rather jump off a cliff than work there again lol",
+        "i'm literally dead, they want 10 years of experience for a junior role",
+        "ich stehe auf dem dach der firma, schöne aussicht",
+    ],
+)
+def test_new_guards_keep_everyday_messages_quiet(text: str) -> None:
+    assert assess(text) == Assessment("none"), text
+
+
+def test_an_ordered_rule_needs_its_words_in_order() -> None:
+    rule = signals.Rule(("wish", "death"), near=4, ordered=True)
+    want = signals.Found("wish", 0, 1, "en", frozenset({"en"}))
+    dead = signals.Found("death", 0, 3, "en", frozenset({"en"}))
+    assert rule.holds([want, dead]) is want
+    late = signals.Found("wish", 0, 5, "en", frozenset({"en"}))
+    assert rule.holds([dead, late]) is None
+    assert signals.Rule(("wish", "death"), near=4).holds([dead, late]) is dead
+    with pytest.raises(phrases.PhraseError, match="ordered"):
+        signals.compile_signals(
+            {"categories": {}, "levels": {"crisis": [{"all": ["wish", "death"], "ordered": 1}]}},
+            phrases.load_phrases(),
+        )
 
 
 # --- normalisation and odd input -----------------------------------------------------------------
