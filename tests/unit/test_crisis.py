@@ -356,12 +356,21 @@ def test_similarity_alone_is_only_ever_unsure() -> None:
         if signals.decide(signal_rules, signals.find(signal_rules, folded))[0] != "none":
             continue
         found = crisis.assess_with(phrase_rules, signal_rules, case.text, model)
-        assert found.level == ("unsure" if similarity.similar(model, folded) else "none")
+        asked = similarity.similar(model, folded) and not signals.guarded(signal_rules, folded)
+        assert found.level == ("unsure" if asked else "none")
         if found.level == "unsure":
             assert found.signals == {"similar"}
             checked += 1
     assert checked  # the layer does something on the tuning set
     assert assess("I had my final interview today and it went fine").level == "none"
+
+
+def test_similarity_does_not_ask_about_words_a_guard_explained() -> None:
+    always = similarity.Model(prior=100.0, threshold=0.0, weights={})  # everything "similar"
+    phrase_rules, signal_rules = phrases.compiled(), signals.compiled()
+    for text in ("i bought a rope for climbing", "how many sleeping pills can i take on a flight"):
+        assert crisis.assess_with(phrase_rules, signal_rules, text, always).level == "none"
+    assert crisis.assess_with(phrase_rules, signal_rules, "hello there", always).level == "unsure"
 
 
 def test_everyday_messages_stay_quiet() -> None:

@@ -7,7 +7,8 @@
   ``data/crisis_signals.yaml`` (C-SSRS categories: means with a plan, intent or preparatory act;
   hopelessness with finality; a burden or a farewell with finality or hopelessness; ...).
 - ``unsure``: one weaker sign alone (hopelessness without finality, being a burden, wanting to
-  disappear), or, when nothing else fired, a message that reads like the labelled crisis
+  disappear, final arrangements, a farewell without a last word), or, when nothing else fired
+  and no guard explained the message's words, a message that reads like the labelled crisis
   messages (``similarity``): the bot asks gently "Are you safe right now?".
 - ``none``.
 
@@ -169,7 +170,13 @@ def assess_with(
     level, rule, found_in = signals.decide(signal_rules, signals.find(signal_rules, folded))
     if level != "none":
         return Assessment(level, found_in, rule)
-    if model is not None and similarity.similar(model, folded):
+    # The similarity layer is for what no list names; a message whose crisis words a guard has
+    # explained ("a rope for climbing", "sleeping pills on a long flight") is not asked.
+    if (
+        model is not None
+        and not signals.guarded(signal_rules, folded)
+        and similarity.similar(model, folded)
+    ):
         return Assessment("unsure", None, SIMILAR)
     return NONE
 

@@ -257,6 +257,11 @@ def compiled() -> SignalRules:
     return compile_signals(load_signals(), load_phrases())
 
 
+def guarded(rules: SignalRules, folded: str) -> bool:
+    """Does a venting idiom or an everyday use of crisis words (a guard) occur in the message?"""
+    return rules.guard is not None and rules.guard.search(folded) is not None
+
+
 def find(rules: SignalRules, folded: str) -> list[Found]:
     """Every signal in the normalised message that does not overlap a guard."""
     guards: list[tuple[int, int]] | None = None
