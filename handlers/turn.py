@@ -83,6 +83,11 @@ class Turn:
     def say(self, *replies: Say | None) -> None:
         self._replies.extend(r for r in replies if r is not None)
 
+    def say_first(self, reply: Say | None) -> None:
+        """Queue ``reply`` before everything queued so far (a note on what just changed)."""
+        if reply is not None:
+            self._replies.insert(0, reply)
+
     def say_all(self, replies: Sequence[Say]) -> None:
         self._replies.extend(replies)
 
@@ -285,8 +290,9 @@ async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
             before = await flows.snapshot(session, chat.id, user.id)
         await fn(turn)
         if before is not None and command is not None and turn.user is not None:
-            # Another command while a flow was open: the flow is set aside, visibly.
-            turn.say(await flows.park(session, turn.chat_id, turn.user.id, before, command))
+            # Another command while a flow was open: the flow is set aside, visibly, before
+            # what the command itself says.
+            turn.say_first(await flows.park(session, turn.chat_id, turn.user.id, before, command))
     if from_inbox:  # committed together with the handler's own writes
         rt.unmarked.discard(update.update_id)
     return turn
