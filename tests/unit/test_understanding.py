@@ -405,3 +405,19 @@ def test_median_time_per_message() -> None:
         read(text, "en")
         timings.append(time.perf_counter() - started)
     assert statistics.median(timings) < 0.005
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "kind", "topic"),
+    [
+        # Everyday phrasings found by trying the bot as a person would (Spain's perfect tense,
+        # the standard German rejection line, a qualified "failure").
+        ("me acaban de rechazar en Telefónica", "es", "rejection", None),
+        ("¡Me han ofrecido el puesto!", "es", "good_news", "offer"),
+        ("Sie haben sich für jemand anderen entschieden", "de", "rejection", None),
+        ("I feel like a total failure", "en", "venting", "self_doubt"),
+    ],
+)
+def test_common_phrasings_found_in_use(text: str, hint: str, kind: str, topic: str | None) -> None:
+    reading = read(text, hint)
+    assert (reading.kind, reading.topic) == (kind, topic)
