@@ -67,6 +67,7 @@ CATEGORIES = (
     "goodbye",
     "last_word",
     "serious",
+    "no_need",
 )
 
 
