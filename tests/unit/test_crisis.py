@@ -532,6 +532,8 @@ def test_an_ordered_rule_needs_its_words_in_order() -> None:
         ("kіll myself", "kill myself"),  # Cyrillic і inside a Latin word
         ("хочу умерeть", "хочу умереть"),  # Latin e inside a Cyrillic word
         ("line one\nline two", "line one . line two"),
+        ("thinkin bout sucide tonite", "thinking bout suicide tonight"),  # phone spellings
+        ("noone wud care", "no one would care"),
     ],
 )
 def test_normalise(raw: str, folded: str) -> None:

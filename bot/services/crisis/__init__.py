@@ -39,7 +39,7 @@ from bot.services.crisis.helplines import (
     helpline_countries,
     helplines_for,
 )
-from bot.services.crisis.normalise import MAX_SCAN_CHARS, normalise
+from bot.services.crisis.normalise import MAX_SCAN_CHARS, normalise, spellings
 from bot.services.crisis.signals import Level
 
 __all__ = [
@@ -149,6 +149,7 @@ class GroupCareLimiter:
 
 def warm_up() -> None:
     """Compile the phrase lists and signals now (a fraction of a second), not on a message."""
+    spellings()
     phrases.compiled()
     signals.compiled()
     similarity.compiled()

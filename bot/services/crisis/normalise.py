@@ -3,7 +3,8 @@
 Cap the length, drop zero-width/format characters, casefold, strip accents (NFKD, which also
 folds full-width and "fancy" letters), undo cheap leetspeak ("k1ll"), fix words that mix Latin
 and Cyrillic look-alikes, squeeze characters repeated 3+ times ("dieeee"), delete apostrophes
-("can't" -> "cant"), turn hyphens and symbols into spaces and clause punctuation into " . ".
+("can't" -> "cant"), turn hyphens and symbols into spaces and clause punctuation into " . ",
+and read common phone misspellings as the word ("sucide", "tonite": ``data/crisis_spellings.yaml``).
 Nothing here stores or logs the text.
 """
 
@@ -12,6 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
+
+import yaml
 
 __all__ = ["MAX_SCAN_CHARS", "fold", "normalise"]
 
@@ -57,6 +61,19 @@ _CYR_TO_LAT = str.maketrans("аеорсухікмтнвјѕ", "aeopcyxikmthbjs")
 _LAT_TO_CYR = str.maketrans("aeopcyxikmthb", "аеорсухікмтнв")
 
 
+SPELLINGS = Path(__file__).resolve().parent.parent / "data" / "crisis_spellings.yaml"
+
+
+@cache
+def spellings(path: Path = SPELLINGS) -> dict[str, str]:
+    """Misspelt word -> the word (whole words, normalised forms)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    table = data.get("spellings") or {}
+    if not isinstance(table, dict):
+        raise ValueError(f"{path.name}: spellings must be a mapping")
+    return {str(k): str(v) for k, v in table.items() if str(k) != str(v)}
+
+
 @cache
 def _mark_table() -> dict[int, None]:
     """Every combining mark (categories Mn, Mc, Me) in the scripts we read, deleted by translate."""
@@ -93,5 +110,6 @@ def normalise(text: str) -> str:
         if _LATIN.search(text) and _CYRILLIC.search(text):
             text = _MIXED_WORD.sub(_fix_mixed_word, text)
         text = _NON_WORD.sub(" ", text)
-    text = " ".join(text.split())
+    table = spellings()
+    text = " ".join(table.get(word, word) for word in text.split())
     return _DOTS.sub(" .", text) if ". ." in text else text
