@@ -29,10 +29,29 @@ Measured for issue 16 (recall / false-positive rate; "crisis+unsure" is the targ
 
 heldout4 was written by another helper who never saw the lists; it was scored --counts only,
 seven times in all (six while the design was widened in general terms, one for the "before"
-column), and never read. Target on held-out text: recall >= 0.95, false positives <= 0.05; the
-false-positive side is met, the recall side is not (the lists generalise to a new author's
-wording far less than to their own author's). The last widening (tuning9, English) came after
-the last heldout4 run and is not in its figures.
+column), and never read. The last widening (tuning9, English) came after the last heldout4 run
+and is not in its figures.
+
+Widened for other authors' phrasing (H11). tuning_b (389/376, a second independent author, 8
+languages) was scored once as it came (an honest out-of-sample figure for the design above:
+crisis only 0.476 / 0.048, crisis+unsure 0.514 / 0.053), then read and tuned on; tuning_c is
+H11's own batch of shapes and hard negatives (written by the same hand as the rules: it proves
+little). Afterwards:
+
+    set (positives/negatives)      crisis only     crisis+unsure
+    crisis_tuning   (612/450)      0.972 / 0.000   0.995 / 0.000  (in-sample)
+    crisis_tuning_b (389/376)      0.882 / 0.000   0.967 / 0.000  (in-sample since read)
+    crisis_tuning_c (510/397)      0.849 / 0.005   0.980 / 0.008  (in-sample, same hand)
+    crisis_heldout3 (166/177)      0.940 / 0.028   0.970 / 0.028  (counts only)
+    crisis_heldout4 (237/235)      0.726 / 0.013   0.802 / 0.013  (counts only; before: 0.624 /
+                                                                   0.017, 0.679 / 0.026)
+    crisis_heldout5 (246/247)      0.687 / 0.032   0.756 / 0.040  (a third author; scored ONCE,
+                                                                   counts only, after the last
+                                                                   change; never read)
+
+heldout4 was scored twice by H11 (before and after), heldout5 once. Target on held-out text:
+recall >= 0.95, false positives <= 0.05: the false-positive side is met on every set, the recall
+side is not (0.76-0.80 on the two newest authors). About 0.2 ms per message.
 """
 
 from __future__ import annotations
