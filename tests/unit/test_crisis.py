@@ -286,7 +286,11 @@ def test_venting_and_idioms_are_none(text: str) -> None:
 
 
 def test_finality_alone_is_nothing_and_joins_only_within_the_window() -> None:
-    assert assess("anymore. for good. forever.").level == "none"
+    # the rules alone (the learned tier may still ask about a message of nothing but finality)
+    rules_only = crisis.assess_with(
+        phrases.compiled(), signals.compiled(), "anymore. for good. forever."
+    )
+    assert rules_only.level == "none"
     assert assess("I feel hopeless. not anymore").level == "crisis"  # window of two clauses
     far = "I feel hopeless. the interview was on Monday. the office is nice. not anymore"
     assert assess(far).level == "unsure"  # the finality word is three clauses away

@@ -9,7 +9,8 @@
 - ``unsure``: one weaker sign alone (hopelessness without finality, being a burden, wanting to
   disappear, final arrangements, a farewell without a last word), or, when nothing else fired
   and no guard explained the message's words, a message that reads like the labelled crisis
-  messages (``similarity``): the bot asks gently "Are you safe right now?".
+  messages (``similarity``), or that the learned n-gram model (``learned``, thresholds chosen by
+  cross-validation) scores high enough: the bot asks gently "Are you safe right now?".
 - ``none``.
 
 ``detect(text)`` is the older yes/no: ``matched`` is True for ``crisis`` only, with the language
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.services.crisis import phrases, signals, similarity
+from bot.services.crisis import learned, phrases, signals, similarity
 from bot.services.crisis.helplines import (
     INTERNATIONAL,
     country_for_language,
@@ -153,9 +154,11 @@ def warm_up() -> None:
     phrases.compiled()
     signals.compiled()
     similarity.compiled()
+    learned.compiled()
 
 
 SIMILAR = frozenset({"similar"})
+LEARNED = frozenset({"learned"})
 
 
 def assess_with(
@@ -163,6 +166,7 @@ def assess_with(
     signal_rules: signals.SignalRules,
     text: str,
     model: similarity.Model | None = None,
+    learned_model: learned.Model | None = None,
 ) -> Assessment:
     folded = normalise(text)
     language = phrases.match(phrase_rules, folded)
@@ -173,12 +177,18 @@ def assess_with(
         return Assessment(level, found_in, rule)
     # The similarity layer is for what no list names; a message whose crisis words a guard has
     # explained ("a rope for climbing", "sleeping pills on a long flight") is not asked.
-    if (
-        model is not None
-        and not signals.guarded(signal_rules, folded)
-        and similarity.similar(model, folded)
-    ):
+    if model is None and learned_model is None:
+        return NONE
+    guarded = signals.guarded(signal_rules, folded)
+    if model is not None and not guarded and similarity.similar(model, folded):
         return Assessment("unsure", None, SIMILAR)
+    # The learned tier (n-grams, thresholds chosen by cross-validation): a guard's explanation
+    # wins unless the model is surer than its guarded threshold; "crisis" only above its own.
+    if learned_model is not None:
+        chance = learned.probability(learned_model, folded)
+        if chance >= (learned_model.guarded if guarded else learned_model.unsure):
+            sure = chance >= learned_model.crisis and not guarded
+            return Assessment("crisis" if sure else "unsure", None, LEARNED)
     return NONE
 
 
@@ -186,7 +196,9 @@ def assess(text: str) -> Assessment:
     """Crisis, unsure or none for one message. Never stores or logs the text."""
     if not isinstance(text, str) or not text:
         return NONE
-    return assess_with(phrases.compiled(), signals.compiled(), text, similarity.compiled())
+    return assess_with(
+        phrases.compiled(), signals.compiled(), text, similarity.compiled(), learned.compiled()
+    )
 
 
 def detect(text: str) -> CrisisSignal:
