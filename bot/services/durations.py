@@ -15,7 +15,7 @@ from importlib import resources
 
 import yaml
 
-from bot.services.time_of_day import fold
+from bot.services.time_of_day import fold, longest_phrases
 
 __all__ = ["MAX_DAYS", "parse_days", "read_days"]
 
@@ -54,24 +54,14 @@ def read_days(text: str, today: date) -> int | None:
 
 def _tokenize(text: str) -> list[_Token] | None:
     words = _words()
-    raw = [w.strip(_EDGE_PUNCTUATION) for w in fold(text).split()]
-    raw = [w for w in raw if w]
-    tokens: list[_Token] = []
-    i = 0
-    while i < len(raw):
-        for size in range(min(_MAX_PHRASE_WORDS, len(raw) - i), 0, -1):
-            token = words.get(" ".join(raw[i : i + size]))
-            if token is not None:
-                tokens.append(token)
-                i += size
-                break
-        else:
-            word = _word(raw[i], words)
-            if word is None:
-                return None
-            tokens.extend(word)
-            i += 1
-    return [t for t in tokens if t.kind != "skip"]
+    tokens = longest_phrases(
+        fold(text),
+        lambda parts: words.get(" ".join(parts)),
+        lambda word: _word(word, words),
+        longest=_MAX_PHRASE_WORDS,
+        edges=_EDGE_PUNCTUATION,
+    )
+    return None if tokens is None else [t for t in tokens if t.kind != "skip"]
 
 
 def _word(word: str, words: dict[str, _Token]) -> tuple[_Token, ...] | None:

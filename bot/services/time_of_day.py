@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import time
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 
@@ -152,25 +153,48 @@ def _clock_token(match: re.Match[str]) -> tuple[_Token, ...] | None:
 def _tokenize(text: str) -> list[_Token] | None:
     """Every word must mean something: a number, a known phrase, or digits; else None."""
     words = _words()
-    raw = [w.strip(_EDGE_PUNCTUATION) for w in text.split()]
-    raw = [w for w in raw if w]
-    tokens: list[_Token] = []
+
+    def phrase(parts: list[str]) -> _Token | None:
+        folded = fold(" ".join(parts))
+        token = words.phrases.get(folded)
+        if token is None and len(parts) == 1:
+            token = words.phrases.get(folded.rstrip("."))
+        return token
+
+    return longest_phrases(
+        text, phrase, lambda word: _word_tokens(word, words), longest=_MAX_PHRASE_WORDS
+    )
+
+
+T = TypeVar("T")
+
+
+def longest_phrases(
+    text: str,
+    phrase: Callable[[list[str]], T | None],
+    word: Callable[[str], Sequence[T] | None],
+    *,
+    longest: int,
+    edges: str = _EDGE_PUNCTUATION,
+) -> list[T] | None:
+    """``text`` as tokens, reading the longest known phrase (up to ``longest`` words) at each
+    place, else one word by ``word``; None as soon as a word means nothing. Shared by times of
+    day and durations ("half past 8", "two weeks"). ``edges``: punctuation trimmed off words."""
+    raw = [w for w in (w.strip(edges) for w in text.split()) if w]
+    tokens: list[T] = []
     i = 0
     while i < len(raw):
-        for size in range(min(_MAX_PHRASE_WORDS, len(raw) - i), 0, -1):
-            phrase = fold(" ".join(raw[i : i + size]))
-            token = words.phrases.get(phrase)
-            if token is None and size == 1:
-                token = words.phrases.get(phrase.rstrip("."))
+        for size in range(min(longest, len(raw) - i), 0, -1):
+            token = phrase(raw[i : i + size])
             if token is not None:
                 tokens.append(token)
                 i += size
                 break
         else:
-            word = _word_tokens(raw[i], words)
-            if word is None:
+            found = word(raw[i])
+            if found is None:
                 return None
-            tokens.extend(word)
+            tokens.extend(found)
             i += 1
     return tokens
 
