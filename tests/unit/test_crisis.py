@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -30,6 +31,7 @@ from bot.services.crisis import (
     detect,
     helpline_countries,
     helplines_for,
+    learned,
     normalise,
     phrases,
     signals,
@@ -71,7 +73,7 @@ def test_precision_and_recall_on_the_labelled_set() -> None:
     assert must_missed == [], "explicit wording must always be a crisis"
     strict, loose = bench.score(results, False), bench.score(results, True)
     assert strict.must_recall == 1.0
-    assert loose.recall >= 0.99, missed  # measured 0.997 (H11)
+    assert loose.recall >= 0.99, missed  # measured 0.997 (H11), 0.998 with the learned tier
     assert strict.recall >= 0.965  # some positives are "unsure" by design (asked, not told)
     assert loose.fp_rate <= 0.005, false_alarms  # measured 0.000
 
@@ -93,15 +95,26 @@ def test_held_out_scores_stay_at_least_where_they_were_measured() -> None:
     """A floor, not a target: measured at 0.916 recall, 0.974 precision before issue 16, at
     0.928 (crisis only) / 0.952 (with unsure), false positives 0.028, after the signal redesign,
     and at 0.940 / 0.970, false positives 0.028, after the widening for other authors (H11; scored
-    by counts only, never read). If a change drops below it, fix the lists; do not tune them on
-    these sentences."""
+    by counts only, never read). Since H13 the set is SPENT and trains the learned tier: in-sample
+    now, measured 0.940 / 1.000, false positives 0.028 (leave-one-file-out: 0.994 / 0.045)."""
     results = bench.assess_all(HELD_OUT)
     assert [r.case.text for r in results if r.case.must and r.level != "crisis"] == []
     strict, loose = bench.score(results, False), bench.score(results, True)
     assert strict.recall >= 0.93
-    assert loose.recall >= 0.96
+    assert loose.recall >= 0.99
     assert loose.fp_rate <= 0.03
     assert strict.precision >= 0.96
+
+
+def test_the_spent_fourth_held_out_set_trains_the_model() -> None:
+    """IN-SAMPLE floor (heldout4 is training data for the learned tier since H13): measured
+    0.726 / 0.962, false positives 0.013 (rules alone 0.802; leave-one-file-out with the model
+    0.899 / 0.013)."""
+    results = bench.assess_all(bench.load_cases(bench.HELD_OUT[1]))
+    strict, loose = bench.score(results, False), bench.score(results, True)
+    assert strict.recall >= 0.72
+    assert loose.recall >= 0.95
+    assert loose.fp_rate <= 0.02
 
 
 @pytest.mark.parametrize(
@@ -380,7 +393,8 @@ def test_similarity_does_not_ask_about_words_a_guard_explained() -> None:
 def test_everyday_messages_stay_quiet() -> None:
     """The understanding classifier's tuning set (bench/data/understanding_tuning.yaml, another
     helper's): rejection news, venting, good news, questions, greetings. Measured: 1 of 667
-    asked "Are you safe?" ("siento que no sirvo para nada"), every distress message found."""
+    asked "Are you safe?" ("siento que no sirvo para nada"), every distress message found; with
+    the learned tier (which trains on these everyday messages: in-sample) 2 of 789."""
     path = Path(bench.DATA) / "understanding_tuning.yaml"
     if not path.exists():
         pytest.skip("no understanding tuning set")
@@ -402,8 +416,9 @@ TUNING_C = bench.load_cases(bench.DATA / "crisis_tuning_c.yaml")
 
 def test_the_second_and_third_tuning_batches_stay_where_they_were_measured() -> None:
     """IN-SAMPLE floors: the lists were widened while reading these batches (tuning_b was
-    0.514 recall / 0.053 false positives, crisis+unsure, before; see bench/crisis.py)."""
-    for cases, recall in ((TUNING_B, 0.96), (TUNING_C, 0.97)):
+    0.514 recall / 0.053 false positives, crisis+unsure, before; see bench/crisis.py), and the
+    learned tier trains on them (measured 0.990 / 0.000 and 0.990 / 0.008 with it)."""
+    for cases, recall in ((TUNING_B, 0.985), (TUNING_C, 0.985)):
         results = bench.assess_all(cases)
         assert [r.case.text for r in results if r.case.must and r.level != "crisis"] == []
         loose = bench.score(results, True)
@@ -853,3 +868,108 @@ def test_the_content_file_is_plain_yaml() -> None:
     path = Path(crisis.__file__).resolve().parents[3] / "content" / "en" / "crisis.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert all(isinstance(code, str) for code in data["helplines"])  # "NO" stays Norway
+
+
+# --- the learned tier (bot/services/crisis/learned.py) ------------------------------------------
+
+RAISED_BY_THE_MODEL = [
+    # written for this test, not in any training file; the rules leave each of them alone
+    ("i found a way to make it stop", "en"),
+    ("i keep holding the knife to my wrist", "en"),
+    ("ich habe die tabletten schon gezählt", "de"),
+    ("ya tengo todo preparado para esta noche", "es"),
+    ("मैंने सब खत्म करने का फैसला कर लिया है", "hi"),
+]
+
+
+def test_the_model_loads_with_thresholds_chosen_by_cross_validation() -> None:
+    model = learned.compiled()
+    assert model.weights.shape == (1 << learned.BITS,)
+    assert 0.5 < model.unsure < 1.0
+    assert model.guarded > 1.0  # cross-validated: a guard's explanation wins (see bench/crisis.py)
+    assert model.crisis > 1.0  # the model alone only ever asks
+    assert learned.MODEL.stat().st_size < 400_000  # float16, compressed
+
+
+def test_the_model_is_in_step_with_its_training_data() -> None:
+    """Run ``python -m bench.crisis --train`` after changing a training file."""
+    cases = [case for _, case in bench.learn_cases()]
+    assert learned.compiled().fingerprint == bench.fingerprint(cases)
+    names = {path.name for path in bench.LEARN_FILES}
+    assert not names & {"crisis_heldout5.yaml", "crisis_heldout6.yaml"}
+
+
+@pytest.mark.parametrize(("text", "lang"), RAISED_BY_THE_MODEL)
+def test_the_model_raises_indirect_phrasings_to_unsure(text: str, lang: str) -> None:
+    rules = crisis.assess_with(phrases.compiled(), signals.compiled(), text, similarity.compiled())
+    assert rules.level == "none"
+    assert assess(text) == Assessment("unsure", None, frozenset({"learned"}))
+
+
+def test_the_model_is_deterministic_across_processes() -> None:
+    """Stable hashing (crc32, not the per-process salted hash): another interpreter with another
+    hash seed gets the same buckets and the same probability."""
+    import os
+    import subprocess
+    import sys
+
+    text = RAISED_BY_THE_MODEL[0][0]
+    here = learned.probability(learned.compiled(), normalise(text))
+    assert here == learned.probability(learned.compiled(), normalise(text))
+    code = (
+        "from bot.services.crisis import learned, normalise;"
+        f"print(repr(learned.probability(learned.compiled(), normalise({text!r}))))"
+    )
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=root
+    )
+    assert float(out.stdout) == here
+
+
+def test_the_model_never_tells_and_a_guard_wins() -> None:
+    model = learned.compiled()
+    certain = learned.Model(model.weights, 1e6, model.unsure, model.guarded, model.crisis, "")
+    phrase_rules, signal_rules = phrases.compiled(), signals.compiled()
+    for text in ("i bought a rope for climbing", "how many sleeping pills can i take on a flight"):
+        assert signals.guarded(signal_rules, normalise(text))
+        found = crisis.assess_with(phrase_rules, signal_rules, text, None, certain)
+        assert found.level == "none", text
+    found = crisis.assess_with(phrase_rules, signal_rules, "hello there", None, certain)
+    assert found == Assessment("unsure", None, frozenset({"learned"}))
+    silent = learned.Model(model.weights, -1e6, model.unsure, model.guarded, model.crisis, "")
+    assert crisis.assess_with(phrase_rules, signal_rules, "hello there", None, silent).level == (
+        "none"
+    )
+
+
+def test_everyday_messages_nobody_trained_on_stay_mostly_quiet() -> None:
+    """The understanding classifier's held-out set (another author; never trained on): measured
+    6 of 350 everyday messages asked "Are you safe?" with the model (0 without it)."""
+    everyday = bench.everyday_cases(bench.EVERYDAY_UNSEEN)
+    alarms = [c.text for c in everyday if assess(c.text).level != "none"]
+    assert len(everyday) >= 300
+    assert len(alarms) <= 0.02 * len(everyday), alarms
+
+
+def test_fit_learns_and_is_deterministic() -> None:
+    rows = [learned.features(normalise(t)) for t in ("dark end", "end now", "sunny day", "day off")]
+    labels = np.array([1.0, 1.0, 0.0, 0.0])
+    first = learned.fit(learned.Rows.of(rows), labels, epochs=50)
+    second = learned.fit(learned.Rows.of(rows), labels, epochs=50)
+    assert np.array_equal(first[0], second[0]) and first[1] == second[1]
+    model = learned.Model(first[0].astype(np.float32), first[1], 0.5, 2.0, 2.0, "")
+    assert learned.probability(model, normalise("dark end")) > 0.5
+    assert learned.probability(model, normalise("sunny day")) < 0.5
+    assert learned.probability(model, "") == 0.0
+
+
+def test_the_model_costs_well_under_a_millisecond() -> None:
+    model = learned.compiled()
+    folded = [normalise(c.text) for c in CASES]
+    start = time.process_time()  # CPU time
+    for text in folded:
+        learned.probability(model, text)
+    # Measured about 75 µs each (CPU) on a busy 2-core machine.
+    assert (time.process_time() - start) / len(folded) < 0.0005
