@@ -18,12 +18,7 @@ async def show(turn: Turn) -> None:
     if redirected_to_private(turn, "reflect"):
         return
     user = turn.person
-    running = await flows.load_state(turn.session, turn.chat_id, user.id)
-    if running is not None and running.flow == reflection.FLOW.code:
-        turn.say(
-            Say("start.resume"),
-            await flows.reask(turn.session, turn.rt.flows, user, turn.chat_id, turn.now),
-        )
+    if await _resumed(turn):
         return
     record = await reflection.unfinished(turn.session, user.id)
     if record is not None:
@@ -38,12 +33,7 @@ async def start_now(turn: Turn, record: Rejection | None = None) -> None:
     one ``record`` (started from the news, company and stage filled in) has not answered; a
     debrief already open is picked up instead."""
     user = turn.person
-    running = await flows.load_state(turn.session, turn.chat_id, user.id)
-    if running is not None and running.flow == reflection.FLOW.code:
-        turn.say(
-            Say("start.resume"),
-            await flows.reask(turn.session, turn.rt.flows, user, turn.chat_id, turn.now),
-        )
+    if await _resumed(turn):
         return
     if record is None:
         open_one = await reflection.unfinished(turn.session, user.id)
@@ -51,6 +41,18 @@ async def start_now(turn: Turn, record: Rejection | None = None) -> None:
             turn.say(reflection.continue_or_fresh(open_one))
             return
     await begin(turn, record)
+
+
+async def _resumed(turn: Turn) -> bool:
+    """A debrief's questions are open already: ask the current one again (True)."""
+    running = await flows.load_state(turn.session, turn.chat_id, turn.person.id)
+    if running is None or running.flow != reflection.FLOW.code:
+        return False
+    turn.say(
+        Say("start.resume"),
+        await flows.reask(turn.session, turn.rt.flows, turn.person, turn.chat_id, turn.now),
+    )
+    return True
 
 
 async def begin(turn: Turn, record: Rejection | None = None) -> None:
