@@ -134,7 +134,13 @@ DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the two spent
 # held-out sets (3 and 4: scored many times, no longer honest figures) and the everyday messages of
 # the understanding classifier's tuning set. Held-out sets 5 and 6 are never read here.
-LEARN_FILES = (*TUNING_FILES, DATA / "crisis_heldout3.yaml", DATA / "crisis_heldout4.yaml")
+LEARN_FILES = (
+    *TUNING_FILES,
+    DATA / "crisis_heldout3.yaml",
+    DATA / "crisis_heldout4.yaml",
+    # Answers to the bot's own questions ("aquí son las 9 de la noche"): negatives only.
+    DATA / "crisis_everyday_answers.yaml",
+)
 EVERYDAY = DATA / "understanding_tuning.yaml"
 # Never trained on: an out-of-sample check that everyday messages stay quiet.
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"

@@ -973,3 +973,13 @@ def test_the_model_costs_well_under_a_millisecond() -> None:
         learned.probability(model, text)
     # Measured about 75 µs each (CPU) on a busy 2-core machine.
     assert (time.process_time() - start) / len(folded) < 0.0005
+
+
+def test_answers_to_the_bots_own_questions_stay_quiet() -> None:
+    """Times, places, lengths and roles typed at the bot's questions, in every language: the
+    learned tier asked "Are you safe?" about "aquí son las 9 de la noche" at the time zone
+    question until these answers joined its training data (in-sample now, so all must pass)."""
+    path = Path(bench.DATA) / "crisis_everyday_answers.yaml"
+    answers = [c["text"] for c in yaml.safe_load(path.read_text(encoding="utf-8"))["negatives"]]
+    assert len(answers) >= 100
+    assert [text for text in answers if assess(text).level != "none"] == []
