@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -58,7 +59,9 @@ class Renderer:
             label = button.label
         else:
             params = {k: self._param(v) for k, v in button.params.items()}
-            label = self.texts.render(button.label, params, variant=0)
+            # Labels are plain text on Telegram (no parse mode): the escaping that keeps a
+            # message's HTML valid would show as "AT&amp;T" there.
+            label = html.unescape(self.texts.render(button.label, params, variant=0))
         if button.ticked:
             label = f"✓ {label}"
         if button.url is not None:

@@ -285,3 +285,19 @@ async def test_logged_feedback_lists_steps_in_its_own_words(bot: BotHarness) -> 
             "<teams> & budgets",
             "design systems at scale",
         ]
+
+
+async def test_button_labels_show_a_company_name_as_typed(bot: BotHarness) -> None:
+    """Button labels are plain text on Telegram: "AT&T" must not show as "AT&amp;T"."""
+    user = await onboard(bot, "No check-ins")
+    await debrief_then_draft(bot, user)
+    [request] = await requests(bot, user.id)
+    async with bot.sessions() as session, session.begin():
+        stored = await session.get(FeedbackRequest, request.id)
+        assert stored is not None
+        stored.company = "AT&T <Labs>"
+    await user.send("/feedback")
+    overview = await user.next_message()
+    assert "AT&T <Labs>" in overview.text  # the message text: escaped HTML, shown as typed
+    [label] = [b for b in overview.button_labels() if b.startswith("AT&T")]
+    assert label.startswith("AT&T <Labs> · ")
