@@ -9,8 +9,10 @@ acknowledged is already stored.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,6 +34,7 @@ from bot.update_processor import handoff, sent
 from handlers.render import Renderer
 
 Context = ContextTypes.DEFAULT_TYPE
+log = logging.getLogger("rebound.turn")
 
 
 def runtime(context: Context) -> Runtime:
@@ -170,14 +173,22 @@ class Turn:
         if query is not None:
             answer = self._answer or _CallbackAnswer(None, False)
             text = self.texts(answer.key) if answer.key else None
-            await query.answer(text, show_alert=answer.alert)
+            try:
+                await query.answer(text, show_alert=answer.alert)
+            except BadRequest as exc:
+                # Answered too late (Telegram gives up on a query after a while): the tap itself
+                # was handled and stored; only the spinner's early stop is lost. No apology.
+                if "query is too old" not in exc.message.lower():
+                    raise
+                log.info("a tap in chat %s was answered too late", self.chat_id)
 
     async def _edit_older(self) -> None:
         query = self.update.callback_query
         tapped = query.message.message_id if query is not None and query.message else None
         for reply in self._replies:
             if tapped is not None and reply.edit:
-                await self.bot.set_buttons(self.chat_id, tapped, self.renderer.markup(reply))
+                with _gone_or_unchanged_ok():
+                    await self.bot.set_buttons(self.chat_id, tapped, self.renderer.markup(reply))
             elif tapped is not None and reply.replace:
                 await self._replace(tapped, reply)
         for message_id in self._strip_buttons:
@@ -206,7 +217,8 @@ class Turn:
             )
 
     async def _replace(self, message_id: int, reply: Say) -> None:
-        try:
+        # Two quick taps on the same page button: the page already shows.
+        with _gone_or_unchanged_ok():
             await self.context.bot.edit_message_text(
                 self.renderer.text(reply),
                 self.chat_id,
@@ -214,10 +226,6 @@ class Turn:
                 parse_mode=ParseMode.HTML,
                 reply_markup=self.renderer.markup(reply),
             )
-        except BadRequest as exc:
-            # Two quick taps on the same page button: the page already shows.
-            if "not modified" not in exc.message:
-                raise
 
     async def _remember_prompt(self, key: str, message_id: int) -> None:
         async with self.rt.small_transaction() as session:
@@ -228,12 +236,22 @@ class Turn:
             await self._strip(message_id)
 
     async def _strip(self, message_id: int) -> None:
-        try:
+        # A double tap: the first tap already removed the buttons.
+        with _gone_or_unchanged_ok():
             await self.bot.set_buttons(self.chat_id, message_id)
-        except BadRequest as exc:
-            # A double tap: the first tap already removed the buttons.
-            if "not modified" not in exc.message:
-                raise
+
+
+@contextlib.contextmanager
+def _gone_or_unchanged_ok() -> Iterator[None]:
+    """An edit of an older message that Telegram refuses because there is nothing to do: it
+    already shows this ("message is not modified", e.g. a double tap), or the person deleted it
+    ("message to edit not found"). What they answered is stored either way: no apology."""
+    try:
+        yield
+    except BadRequest as exc:
+        reason = exc.message.lower()
+        if "not modified" not in reason and "message to edit not found" not in reason:
+            raise
 
 
 def redirected_to_private(turn: Turn, payload: str, key: str = "reflection.in_group") -> bool:

@@ -104,6 +104,15 @@ class Emulator:
         self._dispatcher.latency = seconds
 
     @property
+    def query_timeout(self) -> float | None:
+        """Seconds within which a callback query must be answered (None: no limit)."""
+        return self._state.query_timeout
+
+    @query_timeout.setter
+    def query_timeout(self, seconds: float | None) -> None:
+        self._state.query_timeout = seconds
+
+    @property
     def token(self) -> str:
         return self._state.token
 

@@ -174,6 +174,12 @@ class SimUser(_ChatView):
     async def send(self, text: str) -> int:
         return self._post(_text_content(text))
 
+    def delete(self, message: BotMessage) -> None:
+        """Delete one of the bot's messages for both sides, as a person may in a private chat:
+        from then on the bot's edits of it get "message to edit not found"."""
+        self._chat.messages.pop(message.message_id, None)
+        message.deleted = True
+
     async def send_sticker(self) -> int:
         stored = self._state.store_file(
             _WEBP, file_name=None, mime_type="image/webp", folder="stickers"

@@ -55,6 +55,7 @@ class PendingQuery:
 
     user_id: int
     answered: bool = False
+    asked_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -132,6 +133,9 @@ class State:
         self.chats: dict[int, ChatState] = {}
         self.files: dict[str, StoredFile] = {}
         self.queries: dict[str, PendingQuery] = {}
+        # Telegram drops a callback query that is not answered in time ("query is too old");
+        # None: queries never expire (tests set seconds to see it).
+        self.query_timeout: float | None = None
         self.callback_answers: dict[int, list[CallbackAnswer]] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.default_menu_button: dict[str, Any] | None = None

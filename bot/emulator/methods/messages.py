@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import mimetypes
+import time
 from typing import Any
 
 from bot.emulator.errors import bad_request
@@ -308,6 +309,9 @@ async def delete_message(state: State, params: dict[str, Any]) -> Any:
 async def answer_callback_query(state: State, params: dict[str, Any]) -> Any:
     query = state.queries.get(params["callback_query_id"])
     if query is None or query.answered:
+        raise bad_request(_QUERY_INVALID)
+    timeout = state.query_timeout
+    if timeout is not None and time.monotonic() - query.asked_at > timeout:
         raise bad_request(_QUERY_INVALID)
     text = params.get("text")
     if text is not None and len(text) > MAX_CALLBACK_ANSWER:
