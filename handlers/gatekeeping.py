@@ -22,10 +22,12 @@ would single the member out over what may be venting) but is not passed on eithe
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -76,7 +78,12 @@ async def flood_control(update: Update, context: Context) -> None:
         return
     verdict = _gate(context).check(user.id, time.monotonic())
     if verdict == "warn":
-        await _slow_down(update, context)
+        await _slow_down(update, context)  # a tap among them is answered there
+    elif verdict != "ok" and update.callback_query is not None:
+        # Dropped, but a tap still gets its answer: else the button spins until Telegram
+        # gives up on it. Nothing is written or sent for it.
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
     if verdict != "ok":
         raise ApplicationHandlerStop
 
