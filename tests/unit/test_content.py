@@ -125,3 +125,24 @@ def test_locale_fallback_and_placeholder_mismatch(tmp_path: Path) -> None:
 def test_missing_parameter_is_an_error() -> None:
     with pytest.raises(ContentError, match="missing parameters"):
         CONTENT.texts("en")("onboarding.ack_zone", place="Berlin")
+
+
+# What a phone shows of a button label before cutting it, by buttons per row (issue 19 item 10).
+PHONE_LABEL_CHARS = {1: 30, 2: 20, 3: 13, 4: 9, 5: 6}
+
+
+def test_flow_answer_buttons_fit_a_phone() -> None:
+    """Every answer button of every flow, in every locale, fits its row on a phone (a ticked
+    multi-select option shows "✓ " in front)."""
+    content = CONTENT
+    too_long = []
+    for locale in content.catalogs:
+        texts = content.texts(locale)
+        for spec in flow_specs().values():
+            for step in spec.flow.steps:
+                limit = PHONE_LABEL_CHARS.get(step.columns, 6)
+                for option in step.options:
+                    label = option.label if option.literal else texts(option.label, variant=0)
+                    if len(label) + (2 if step.multi else 0) > limit:
+                        too_long.append((locale, spec.flow.code, step.name, label))
+    assert too_long == []
