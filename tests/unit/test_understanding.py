@@ -252,7 +252,7 @@ def test_a_language_mixed_with_english_is_still_read() -> None:
         ("failed the take home at AT&T", "AT&T", "technical"),
         ("passed the technical but failed the final round", None, "final_round"),
         ("Absage von Zalando nach dem Telefoninterview", "Zalando", "phone_screen"),
-        ("отказ от Яндекса после технического собеседования", "Яндекса", "technical"),
+        ("отказ от Яндекса после технического собеседования", "Яндекс", "technical"),
         ("me rechazaron en Mercado Libre", "Mercado Libre", None),
         ("got rejected from stripe", "stripe", None),  # lowercase, after a lead-in, in news
         ("rejected by email at the last minute", None, None),
@@ -421,3 +421,19 @@ def test_median_time_per_message() -> None:
 def test_common_phrasings_found_in_use(text: str, hint: str, kind: str, topic: str | None) -> None:
     reading = read(text, hint)
     assert (reading.kind, reading.topic) == (kind, topic)
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("мне отказали в Яндексе", "Яндекс"),  # a reply can say "Яндекс", not "с Яндексе"
+        ("Мне пришёл отказ от Сбера", "Сбер"),
+        ("отказ из Альфа-Банка", "Альфа-Банк"),
+        ("меня не взяли в Авито", "Авито"),  # does not decline
+        ("отказали в МТС", "МТС"),
+        ("Яндекс отказал", "Яндекс"),  # already as it is called
+        ("мені відмовили в Монобанку", "Монобанк"),
+    ],
+)
+def test_a_declined_company_name_is_given_as_it_is_called(text: str, company: str) -> None:
+    assert read(text, "ru").company == company

@@ -40,6 +40,24 @@ def _clean(name: str, not_names: frozenset[str]) -> str | None:
     return " ".join(words)[:MAX_COMPANY_CHARS]
 
 
+_CYRILLIC_NAME = re.compile(r"^[\u0400-\u04ff-]+$")
+_CONSONANT_END = re.compile(r"[бвгджзйклмнпрстфхцчшщґ]$", re.IGNORECASE)
+
+
+def _as_called(name: str, endings: Sequence[str]) -> str:
+    """A one-word Cyrillic name after a lead-in, without its case ending: "Яндексе" ->
+    "Яндекс", "Сбера" -> "Сбер", "Альфа-Банка" -> "Альфа-Банк". Only where what is left ends in
+    a consonant, so "Авито" and "МТС" stay; a feminine name ("в Ленте") can still come out
+    short, which is why this is limited to the lead-ins."""
+    if not endings or " " in name or not _CYRILLIC_NAME.match(name):
+        return name
+    for ending in sorted(endings, key=len, reverse=True):
+        stem = name[: -len(ending)]
+        if name.lower().endswith(ending) and len(stem) >= 3 and _CONSONANT_END.search(stem):
+            return stem
+    return name
+
+
 def company_in(text: str, lexicons: Sequence[Lexicon], lowercase: bool = True) -> str | None:
     """The company named in ``text`` (as typed), or None. ``lowercase`` False takes only
     capitalised names (for questions and feelings, where "at" is rarely followed by a firm)."""
@@ -57,6 +75,8 @@ def company_in(text: str, lexicons: Sequence[Lexicon], lowercase: bool = True) -
                 if following and fold(_TRIM.sub("", following[0])) in titles:
                     continue  # "interest in the Data Analyst role"
                 if name:
+                    if pattern is lex.company_before:
+                        name = _as_called(name, lex.oblique_endings)
                     found.append((match.start("name"), name))
                     break
     if not found and lowercase:
@@ -66,7 +86,7 @@ def company_in(text: str, lexicons: Sequence[Lexicon], lowercase: bool = True) -
             for match in lex.company_before_lower.finditer(text):
                 name = _clean(match.group("name"), not_names)
                 if name:
-                    found.append((match.start("name"), name))
+                    found.append((match.start("name"), _as_called(name, lex.oblique_endings)))
                     break
     return min(found)[1] if found else None
 

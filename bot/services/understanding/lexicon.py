@@ -61,6 +61,9 @@ class Lexicon:
     title_words: frozenset[
         str
     ]  # "the Data Analyst role": a capitalised run before these is a title
+    # Case endings a one-word name takes after a lead-in ("в Яндексе", "от Сбера"), dropped to
+    # give the name as it is called ("Яндекс", "Сбер"); empty where names do not decline.
+    oblique_endings: tuple[str, ...] = ()
 
 
 def fold_pattern(source: str) -> str:
@@ -154,6 +157,9 @@ def load(language: str, path: Path | None = None) -> Lexicon:
         ),
         title_words=frozenset(
             fold(w) for w in _strings(company.get("title_words"), f"{where}:company.title_words")
+        ),
+        oblique_endings=tuple(
+            _strings(company.get("oblique_endings"), f"{where}:company.oblique_endings")
         ),
     )
 
