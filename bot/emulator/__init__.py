@@ -24,6 +24,7 @@ from bot.emulator.emulator import Emulator
 from bot.emulator.html import HtmlError, parse_html
 from bot.emulator.models import ApiCall, ApiError, BotMessage, Button, CallbackAnswer, SentFile
 from bot.emulator.sim import SimGroup, SimUser
+from bot.emulator.updates import UpdateIds
 
 __all__ = [
     "ApiCall",
@@ -36,5 +37,6 @@ __all__ = [
     "SentFile",
     "SimGroup",
     "SimUser",
+    "UpdateIds",
     "parse_html",
 ]
