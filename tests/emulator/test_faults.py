@@ -66,7 +66,7 @@ async def test_a_delayed_call_is_done_at_once_and_answered_late() -> None:
 
 
 def test_shares_are_checked() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="shares"):
         Faults(fail=0.8, delay=0.3)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="delay_range"):
         Faults(delay=0.1, delay_range=(3.0, 1.0))
