@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time as clock
 
-from telegram import ChatMember
+from telegram import ChatMember, Message
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
@@ -117,32 +117,38 @@ async def on_settings_tap(turn: Turn) -> None:
 
 @handler
 async def on_checkin_tap(turn: Turn) -> None:
-    """gc:1:<check-in id>:<mood>: count the tap now, show the counts soon (batched edits)."""
+    """gc:1:<check-in id>:<mood>: count the tap now, show the counts soon (batched edits).
+    The tap counts only for a check-in of this chat, shown on the message it came from."""
     query = turn.update.callback_query
     assert query is not None
     assert query.data is not None
     parts = query.data.split(":")
     user = turn.update.effective_user
+    message = query.message if isinstance(query.message, Message) else None
     if (
         turn.private
         or user is None
         or len(parts) != 4
         or not parts[2].isdigit()
         or parts[3] not in {str(m) for m in groups.MOODS}
-        or not await groups.vote(turn.session, int(parts[2]), user.id, int(parts[3]))
+        or (message is not None and not _a_button_of(message, query.data))
+        or not await groups.vote(turn.session, int(parts[2]), turn.chat_id, user.id, int(parts[3]))
     ):
         turn.answer_callback("toasts.stale_button")
         return
     turn.answer_callback("toasts.counted")
-    message = query.message
-    if message is not None:
-        thread = getattr(message, "message_thread_id", None)
-        _schedule_edit(turn.context, int(parts[2]), turn.chat_id, message.message_id, thread)
+    if message is not None:  # an inaccessible (very old) message is not edited
+        _schedule_edit(turn.context, int(parts[2]), turn.chat_id, message.message_id)
 
 
-def _schedule_edit(
-    context: Context, checkin_id: int, chat_id: int, message_id: int, thread: int | None
-) -> None:
+def _a_button_of(message: Message, data: str) -> bool:
+    """Whether ``data`` is one of the message's own buttons (a forged tap names another)."""
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    return any(button.callback_data == data for row in rows for button in row)
+
+
+def _schedule_edit(context: Context, checkin_id: int, chat_id: int, message_id: int) -> None:
     """One pending edit per check-in: taps within the gap share it (the group's 20/min)."""
     job_queue = context.job_queue
     name = f"group-checkin-{checkin_id}"

@@ -25,6 +25,7 @@ from bot.emulator.faults import Faults
 from bot.emulator.html import HtmlError, parse_html
 from bot.emulator.models import ApiCall, ApiError, BotMessage, Button, CallbackAnswer, SentFile
 from bot.emulator.sim import SimGroup, SimUser
+from bot.emulator.updates import UpdateIds
 
 __all__ = [
     "ApiCall",
@@ -38,5 +39,6 @@ __all__ = [
     "SentFile",
     "SimGroup",
     "SimUser",
+    "UpdateIds",
     "parse_html",
 ]

@@ -17,6 +17,7 @@ from bot.emulator.models import ApiCall, ApiError
 from bot.emulator.server import ApiServer
 from bot.emulator.sim import SimGroup, SimUser
 from bot.emulator.state import ChatState, State, UserInfo
+from bot.emulator.updates import UpdateIds
 
 
 def _chat_ids(update: dict[str, Any]) -> Iterator[int]:
@@ -43,6 +44,9 @@ class Emulator:
 
     ``faults`` (off by default) fails or delays a share of calls at random, as Telegram now and
     then does (see bot.emulator.faults); it can also be set later through :attr:`faults`.
+
+    ``update_ids`` numbers the updates (see :class:`~bot.emulator.updates.UpdateIds`): from 1 by
+    default; the demo keeps its numbering in a file so that it continues across runs.
     """
 
     def __init__(
@@ -56,6 +60,7 @@ class Emulator:
         group_privacy: bool = True,
         think_time: float = 0.0,
         faults: Faults | None = None,
+        update_ids: UpdateIds | None = None,
     ):
         self._state = State(
             token=token,
@@ -63,6 +68,7 @@ class Emulator:
             bot_first_name=bot_first_name,
             limiter=self._new_limiter() if rate_limits else None,
             group_privacy=group_privacy,
+            update_ids=update_ids,
         )
         self._state.think_time = think_time
         self._dispatcher = Dispatcher(self._state, latency)

@@ -344,6 +344,11 @@ class SimGroup(_ChatView):
     async def tap(self, user: SimUser, label: str, *, message: BotMessage | None = None) -> str:
         return self._tap(user.info, label, message)
 
+    async def tap_data(self, user: SimUser, data: str, *, message_id: int | None = None) -> str:
+        """A tap by ``user`` with arbitrary callback data (a stale or forged button) on one of
+        the bot's messages here (the latest if ``message_id`` is None)."""
+        return self._callback(user.info, message_id, data)
+
     async def member_joins(self, user: SimUser) -> None:
         """Someone joins. The bot gets the "joined" service message; Telegram also sends a
         chat_member update, but only to an administrator bot that asked for it in

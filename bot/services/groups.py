@@ -221,9 +221,18 @@ async def start_checkin(session: AsyncSession, group: Group, now: datetime) -> S
     return checkin_message(checkin, {str(m): 0 for m in MOODS})
 
 
-async def vote(session: AsyncSession, checkin_id: int, user_id: int, mood: int) -> bool:
-    """Count one member once (a second tap changes their mood). False if the check-in is gone."""
-    if await session.get(GroupCheckIn, checkin_id) is None:
+async def vote(
+    session: AsyncSession, checkin_id: int, chat_id: int, user_id: int, mood: int
+) -> bool:
+    """Count one member once (a second tap changes their mood). False if the check-in is gone
+    or is another group's: a tap counts only in the chat it came from, whatever id its data
+    names (a forged ``gc:1:<another group's check-in>`` would otherwise vote there)."""
+    found = await session.execute(
+        select(GroupCheckIn.id)
+        .join(Group, Group.id == GroupCheckIn.group_id)
+        .where(GroupCheckIn.id == checkin_id, Group.chat_id == chat_id)
+    )
+    if found.scalar_one_or_none() is None:
         return False
     existing = await session.get(GroupVote, (checkin_id, user_id))
     if existing is None:
