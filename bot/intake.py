@@ -100,6 +100,10 @@ class InboxPoller:
     at any point means Telegram sends the batch again (and the inbox ignores the copies)."""
 
     MAX_BACKOFF = 30.0
+    # A batch fetched but not stored (the database is down): tried again this often, without
+    # growing back-off, so the first reply after the database is back comes within a second or
+    # two (it was up to MAX_BACKOFF). One failed write a second costs the database nothing.
+    STORE_RETRY = 1.0
 
     def __init__(self, intake: Intake, *, timeout: int = 10) -> None:
         self.intake = intake
@@ -135,10 +139,11 @@ class InboxPoller:
                 batch = await bot.get_updates_with_json(
                     offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
                 )
-                if batch:
-                    await self.intake.accept(batch)
-                    offset = batch[-1][1].update_id + 1
                 backoff = 1.0
+                if batch:
+                    if not await self._store(batch):
+                        continue  # not confirmed: the same batch is fetched again
+                    offset = batch[-1][1].update_id + 1
             except TimedOut:
                 continue
             except InvalidToken:
@@ -149,10 +154,23 @@ class InboxPoller:
                 await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # network, 409, database: wait and fetch the batch again
+            except Exception as exc:  # network, 409: wait, longer each time, and fetch again
                 log.warning("getUpdates round failed (%s); retrying", type(exc).__name__)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.MAX_BACKOFF)
+
+    async def _store(self, batch: Sequence[tuple[dict[str, Any], Update]]) -> bool:
+        """Commit ``batch`` to the inbox; False (after a short pause) when the database
+        refused."""
+        try:
+            await self.intake.accept(batch)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("storing updates failed (%s); retrying", type(exc).__name__)
+            await asyncio.sleep(self.STORE_RETRY)
+            return False
+        return True
 
 
 # Telegram's updates are a few KiB; a request announcing more than this is refused unread.
