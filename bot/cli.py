@@ -81,8 +81,7 @@ def cmd_run(settings: Settings) -> int:
     from bot.serve import serve
 
     token = settings.token_value()
-    webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    mask_secrets(token, webhook_secret)
+    mask_secrets(token, settings.webhook_secret_value(token))
     return asyncio.run(serve(settings, token))
 
 

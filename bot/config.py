@@ -6,6 +6,8 @@ stops start-up with one clear line instead of a traceback.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -153,6 +155,16 @@ class Settings(BaseSettings):
 
     def key_values(self) -> list[str]:
         return [key.get_secret_value() for key in self.encryption_keys]
+
+    def webhook_secret_value(self, token: str) -> str:
+        """The secret Telegram must send with every webhook update: REBOUND_WEBHOOK_SECRET, or
+        when it is unset one derived from the token (HMAC-SHA256). Webhook mode never runs
+        without a secret. Derived rather than random so that every instance behind one URL, and
+        every restart, registers the same one (a random one per process would lock the others
+        out); nobody can compute it without the token, and a new token gives a new secret."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        return hmac.new(token.encode(), b"rebound webhook secret", hashlib.sha256).hexdigest()
 
     def token_value(self) -> str:
         """The bot token, or a clear error when `rebound run` has none."""

@@ -12,7 +12,7 @@ from bot.emulator.errors import bad_request, forbidden, too_many_requests
 from bot.emulator.limits import RateLimiter
 from bot.emulator.models import ApiCall, ApiError, BotMessage, CallbackAnswer
 from bot.emulator.spec import BotApiSpec
-from bot.emulator.updates import UpdateQueue
+from bot.emulator.updates import UpdateIds, UpdateQueue
 from bot.emulator.wakeup import Signal
 from bot.emulator.webhook import WebhookPusher
 
@@ -116,6 +116,7 @@ class State:
         bot_first_name: str,
         limiter: RateLimiter | None,
         group_privacy: bool,
+        update_ids: UpdateIds | None = None,
     ):
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
@@ -152,7 +153,7 @@ class State:
         self.activity = Signal()
         self.last_activity = time.monotonic()
         self.in_flight = 0
-        self.updates = UpdateQueue(self.note_activity)
+        self.updates = UpdateQueue(self.note_activity, update_ids)
         self.webhook = WebhookPusher(self.updates)
         self._user_ids = itertools.count(7_000_000_001)
         self._group_ids = itertools.count(1)
