@@ -21,6 +21,7 @@ Where it knowingly differs from Telegram:
 """
 
 from bot.emulator.emulator import Emulator
+from bot.emulator.faults import Faults
 from bot.emulator.html import HtmlError, parse_html
 from bot.emulator.models import ApiCall, ApiError, BotMessage, Button, CallbackAnswer, SentFile
 from bot.emulator.sim import SimGroup, SimUser
@@ -33,6 +34,7 @@ __all__ = [
     "Button",
     "CallbackAnswer",
     "Emulator",
+    "Faults",
     "HtmlError",
     "SentFile",
     "SimGroup",
