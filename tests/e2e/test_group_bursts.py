@@ -28,6 +28,9 @@ async def a_group(bot: BotHarness, members: int) -> tuple[SimGroup, list[SimUser
         group.add_member(person)
     await group.add_bot(admin)
     await group.next_message()
+    # The process's first text loads the language models (seconds on a busy machine).
+    await admin.send("/help")
+    await admin.next_message(timeout=60)
     return group, people
 
 
