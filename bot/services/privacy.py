@@ -131,8 +131,8 @@ async def erase(session: AsyncSession, user_id: int) -> None:
 
 async def checkpoint(engine: AsyncEngine) -> bool:
     """SQLite: copy the write-ahead log into the database file and empty it, so what an erase
-    removed is not left in the log until the next periodic checkpoint (1,000 changes, see
-    bot.db.sqlite_driver). Returns whether it completed (False when another process reads;
+    removed is not left in the log until SQLite's next automatic checkpoint (at 1,000 pages of
+    log). Returns whether it completed (False when another process reads;
     the next checkpoint will do it). PostgreSQL: nothing to do here (True).
 
     Run after the erase's commit, outside a transaction (a checkpoint cannot run inside one,
