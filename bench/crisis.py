@@ -100,6 +100,81 @@ heldout6: de 0.867 / 0.067, en 0.825 / 0.057, es 0.800 / 0.133, fr 0.933 / 0.067
 English: one message is 0.067). The model lifts recall by about 0.1 on new authors but the target
 (recall >= 0.95) is still not met; on heldout6 the rules alone already give 0.053 false positives
 as "crisis" (the model never says crisis; 3 negatives there were "unsure", from either tier).
+
+Two more authors, and the spent held-out sets train (helper "crisis", 2026-12-06). tuning_d and
+tuning_e (290 + 290 each, 8 languages, two new independent authors) were scored ONCE with the
+detector above, --counts only, before being read: honest out-of-sample figures for it
+(crisis+unsure recall / false positives; per language de, en, es, fr, hi, pt, ru, uk):
+
+    set            crisis only     crisis+unsure   crisis+unsure by language
+    crisis_tuning_d 0.617 / 0.007  0.790 / 0.010   .633/0 .900/.025 .833/0 .733/.033 .667/0
+                                                   .900/0 .700/0 .767/0
+    crisis_tuning_e 0.403 / 0.007  0.659 / 0.041   .600/.033 .750/.025 .700/.033 .567/.133
+                                                   .700/.033 .733/.033 .533/0 .533/.067
+
+Then they, and heldout5 and heldout6 (spent: scored several times; moved from NEVER_TRAIN to
+training here), were read and trained on. Changes, by category rather than phrase by phrase:
+questions about a method's certainty or pain ("least painful way", "how high ... to be sure",
+"lethal dose"), the wish not to wake up, plain statements of suicide outside English ("me mato y
+no es broma", "mets fin à mes jours", "уйду из жизни", "піду з життя"), self-harm acts
+("geritzt", "me corté más profundo", "हाथ पर ब्लेड"), not being alive or around by a date, and
+settling affairs (a pet rehomed, passwords for a sibling); guards for people who help ("suicide
+prevention line", "patients after suicide attempts", in five languages), stories about suicide,
+"enough rope", "a suicidal burn rate", "va me tuer" said of a boss, "me jogar nesse desafio". The
+learned tier now also reads the rules' CUES (the signal categories found and whether a guard
+matched: the same feature in every language), and cross-validation now learns the similarity
+weights out of fold too (before, a tuning file's "rules" figure used weights learnt on it).
+Tried and dropped (leave-one-file-out, same data): 2^20 buckets (no better), L2 3e-6 (more false
+alarms), a second, lower threshold for messages with a signal cue (+0.007 recall: not worth it).
+The similarity layer's threshold went from 8.0 to 9.0 (see similarity.py).
+
+Leave-one-file-out, crisis+unsure recall / false positives (the model and the similarity weights
+never saw the file; the RULES did for every file here: they were widened while reading tuning_d,
+tuning_e, heldout5 and heldout6, so these figures flatter the detector on them):
+
+    file (pos/neg)            rules alone     with the model   by language (with the model)
+    crisis_heldout5 (246/247) 0.841 / 0.012   0.935 / 0.012    de .867/0 en .922/.021 es .933/0
+                                                               fr 1/0 hi 1/0 pt 1/0 ru .867/0 uk 1/0
+    crisis_heldout6 (231/227) 0.805 / 0.009   0.905 / 0.018    de .933/0 en .897/.025 es .867/.067
+                                                               fr .933/0 hi .933/0 pt .933/0 ru .933/0
+                                                               uk .867/0
+    crisis_tuning_d (290/290) 0.814 / 0.000   0.921 / 0.003    de .867/0 en .963/0 es .900/0
+                                                               fr .867/.033 hi .900/0 pt .933/0
+                                                               ru .933/0 uk .933/0
+    crisis_tuning_e (290/290) 0.655 / 0.014   0.828 / 0.052    de .867/.067 en .850/.025
+                                                               es .867/.033 fr .767/.167
+                                                               hi .867/.067 pt .900/.033 ru .733/0
+                                                               uk .733/.067
+    crisis_heldout4 (237/235) 0.840 / 0.009   0.920 / 0.013
+    crisis_heldout3 (166/177) 0.970 / 0.028   1.000 / 0.040
+    crisis_tuning_b (389/376) 0.964 / 0.003   0.987 / 0.024
+    crisis_tuning_c (510/397) 0.973 / 0.028   0.986 / 0.078    (its hard negatives were written
+                                                               against the lists)
+    everyday        (0/789)     - / 0.003       - / 0.010
+
+The more honest estimate for a new author is the run made BEFORE the lists were widened (old
+rules, new model with cues, leave-one-file-out, same threshold policy, unsure at p >= 0.75):
+heldout5 0.919 / 0.045, heldout6 0.887 / 0.062, tuning_d 0.855 / 0.010, tuning_e 0.797 / 0.059
+(pooled over the six newest authors' files: 0.899 / 0.035). Thresholds now: unsure at p >= 0.76
+(bound by the everyday budget: 0.010 of everyday messages out of fold); guarded and crisis never.
+understanding_heldout (never trained on): the whole detector asks about 6 of 350 everyday
+messages, all six the model (the same count as before this round); understanding_tuning 1 of 789.
+
+The shipped detector, IN-SAMPLE (every file below trains the model and was read for the rules;
+crisis only / crisis+unsure recall, false positives):
+
+    crisis_tuning_d  0.745 / 0.990, fp 0.000      crisis_heldout5  0.752 / 0.963, fp 0.012
+    crisis_tuning_e  0.531 / 0.972, fp 0.003      crisis_heldout6  0.680 / 0.952, fp 0.009
+    crisis_tuning    0.972 / 0.998, fp 0.000      crisis_heldout4  0.738 / 0.970, fp 0.009
+    crisis_tuning_b  0.882 / 0.990, fp 0.000      crisis_heldout3  0.940 / 1.000, fp 0.028
+    crisis_tuning_c  0.851 / 0.990, fp 0.008
+
+Model file 198 KiB; the whole check costs a median 245 µs of CPU per message (p99 1.2 ms, on a
+loaded machine). The target (held-out recall >= 0.95 at <= 0.05 false positives) is still NOT
+shown to be met: cross-validated recall on new authors is 0.83-0.94 (and the lists were read on
+those files), and only heldout7 (kept
+outside the repository, never read, to be scored once by the lead with this model) can say
+where the detector stands now.
 """
 
 from __future__ import annotations

@@ -3,11 +3,13 @@
 The rules (``phrases``, ``signals``) decide clear cases; word lists keep chasing each new
 author's phrasing. This model reads the message's shape instead: character 2- to 5-grams of each
 word with boundary marks (``<pill``, ``ills>``), plus words and word pairs, hashed with
-``zlib.crc32`` (stable across processes, unlike ``hash``) into ``2**BITS`` buckets. The score is a
+``zlib.crc32`` (stable across processes, unlike ``hash``) into ``2**BITS`` buckets, plus the rules'
+cues (the signal categories found, and "guard" when a guard matched: the same feature in every
+language, so one author's wording teaches the model about another language). The score is a
 logistic regression over those bucket indices (present or not, scaled as ``MIN_COUNT`` says).
 
 Trained OFFLINE by ``python -m bench.crisis --train`` (plain full-batch gradient descent with L2,
-``fit`` below, numpy only) on the tuning sets, the spent held-out sets 3 and 4 and the everyday
+``fit`` below, numpy only) on the tuning sets, the spent held-out sets and the everyday
 messages of the understanding classifier's tuning set; stored in ``data/crisis_model.npz``
 (float16 weights) with the thresholds chosen by cross-validation (see ``bench/crisis.py``).
 Nothing downloads; the file is read once at warm-up.
