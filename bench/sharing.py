@@ -156,12 +156,12 @@ class EmulatorSide:
     async def stats(self) -> dict[str, Any]:
         self._count()
         latencies: list[float] = []
-        unfinished = 0
+        unfinished: list[str] = []
         for task in self._answerers:
             if task.done() and task.exception() is None:
                 latencies += task.result()
             else:
-                unfinished += 1
+                unfinished.append(type(task.exception()).__name__ if task.done() else "running")
                 task.cancel()
         return {
             "samples": self.samples,
@@ -269,6 +269,12 @@ async def measure(window: float, workdir: Path) -> dict[str, Any]:
     }
 
 
+def _unfinished(result: dict[str, Any]) -> str:
+    """How many answerers did not get through, and why (an exception's type, or running)."""
+    reasons: list[str] = result["unfinished"]
+    return f"{len(reasons)} {', '.join(sorted(set(reasons)))}".strip()
+
+
 def _rows(result: dict[str, Any]) -> list[Row]:
     size = f"N={PEOPLE:,}, {result['answerers']} answering, {result['window_s']:.0f} s"
     p99_ok = "meets" if result["p99_s"] <= LATENCY_TARGET else "FAILS"
@@ -282,7 +288,7 @@ def _rows(result: dict[str, Any]) -> list[Row]:
             "ms",
             f"target <= {LATENCY_TARGET * 1000:.0f} ms: {p99_ok}; p50 "
             f"{result['p50_s'] * 1000:.0f} ms, worst {result['worst_s'] * 1000:.0f} ms over "
-            f"{result['latencies']} replies ({result['unfinished']} people not finished)",
+            f"{result['latencies']} replies (people not finished: {_unfinished(result)})",
             result,
         ),
         Row(
