@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo run test lint fmt bench migrate lock clean
+.PHONY: demo run test lint fmt bench migrate lock clean runtime wheel
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rebound needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
@@ -44,5 +44,18 @@ lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes -o requirements.lock
 
+## For installs without containers (deploy/README.md): runtime.lock, the run-time part of the
+## lock (no pytest, mypy or ruff; hashes kept), and the bot's wheel in dist/. Run it with the
+## Python the service will use (PYTHON=python3.11): the lock's markers are evaluated for it.
+runtime: runtime.lock wheel
+
+runtime.lock: $(STAMP) deploy/runtime_lock.py
+	$(BIN)/python deploy/runtime_lock.py pyproject.toml requirements.lock > $@.tmp
+	mv $@.tmp $@
+
+wheel: $(STAMP)
+	rm -f dist/rebound-*.whl
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation -w dist .
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache runtime.lock dist

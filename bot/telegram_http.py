@@ -108,10 +108,17 @@ def environment_proxy(url: str) -> str | None:
     return None
 
 
+# How long a Bot API call may wait for Telegram's answer. PTB's default, 5 s, is short for a
+# Bot API that is slow now and then: a message it took, answered after 6 s, counted as failed,
+# and the person saw the reply *and* an apology. Past this the outcome is unknown (see
+# the reply outbox for what Rebound then does).
+CALL_READ_TIMEOUT = 15.0
+
+
 def aiohttp_requests() -> tuple[AiohttpRequest, AiohttpRequest]:
     """:class:`AiohttpRequest` for a bot's calls, and one for getUpdates (one connection: a
     single long poll at a time)."""
-    return AiohttpRequest(), AiohttpRequest(connection_pool_size=1)
+    return AiohttpRequest(read_timeout=CALL_READ_TIMEOUT), AiohttpRequest(connection_pool_size=1)
 
 
 def use_aiohttp(builder: Builder) -> Builder:

@@ -37,7 +37,11 @@ def _begin_immediate(connection: Any) -> None:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for ``url``; creates the SQLite file's folder when needed."""
+    """An async engine for ``url``; creates the SQLite file's folder when needed.
+
+    Statement parameters are what people typed (and whole updates, for the inbox): a database
+    error never quotes them, whatever the mode or log level (``hide_parameters``)."""
+    kwargs["hide_parameters"] = True
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
