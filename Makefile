@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo run test lint fmt bench migrate lock clean runtime wheel
+.PHONY: demo run test test-latest lint fmt bench migrate lock clean runtime wheel
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rebound needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
@@ -27,6 +27,17 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The test suite on the newest releases pyproject.toml's ranges allow (not the lock), in a
+## venv of its own (.venv-latest), rebuilt each time so that it picks up new releases.
+LATEST := .venv-latest
+test-latest:
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade --upgrade-strategy eager -e '.[dev]'
+	@$(LATEST)/bin/python -m pip list --disable-pip-version-check --format=freeze | grep -iE '^(python-telegram-bot|sqlalchemy|aiosqlite|asyncpg|aiohttp|alembic|pydantic|apscheduler)=='
+	$(LATEST)/bin/pytest $(PYTEST_ARGS)
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -58,4 +69,4 @@ wheel: $(STAMP)
 	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation -w dist .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache runtime.lock dist
+	rm -rf $(VENV) .venv-latest .pytest_cache .mypy_cache .ruff_cache runtime.lock dist

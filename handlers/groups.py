@@ -211,19 +211,19 @@ async def win(turn: Turn) -> None:
     anonymous = message is not None and message.sender_chat is not None
     name: str | Ref = Ref("group.someone") if anonymous else user.first_name
     group = await _group(turn)
-    count = await groups.celebrate(turn.session, group, turn.now)
-    turn.say(
-        Say("group.win", {"name": name, "text": text[: groups.WIN_LIMIT]}),
-        Say("group.win_cheer", variant=count),
-    )
+    turn.say_all(await groups.celebrate(turn.session, group, name, text, turn.now))
     await _paused_note(turn, group)
 
 
 @handler
 async def cheer(turn: Turn) -> None:
-    turn.say(Say("group.cheer", variant=int(turn.now.timestamp() // 3600)))
-    if not turn.private:
-        await _paused_note(turn, await _group(turn))
+    """/cheer: an encouragement for everyone (in a group, one per few minutes)."""
+    if turn.private:
+        turn.say(groups.cheer_message(turn.now))
+        return
+    group = await _group(turn)
+    turn.say(groups.cheer(group, turn.now))
+    await _paused_note(turn, group)
 
 
 async def _paused_note(turn: Turn, group: Group) -> None:

@@ -50,6 +50,12 @@ PAUSED_HERE = {
     TOPIC_GONE: "group.paused_here.topic_gone",
 }
 TOLD_AT_MOST = 5  # admins told privately about one pause
+# Bursts: a group gets one /cheer per CHEER_COOLDOWN and celebrates at most WIN_BURST wins in
+# any WIN_WINDOW, so a busy moment (or someone holding the command down) never uses up the
+# group's 20 messages a minute. Past that the group hears one short note, then nothing.
+CHEER_COOLDOWN = timedelta(minutes=5)
+WIN_BURST = 4
+WIN_WINDOW = timedelta(minutes=1)
 
 
 async def by_chat(session: AsyncSession, chat_id: int) -> Group | None:
@@ -364,11 +370,48 @@ async def refresh(session: AsyncSession, checkin_id: int, now: datetime) -> Say 
 # --- Wins and the weekly recap --------------------------------------------------------------------
 
 
-async def celebrate(session: AsyncSession, group: Group, now: datetime) -> int:
+async def celebrate(
+    session: AsyncSession, group: Group, name: str | Ref, text: str, now: datetime
+) -> list[Say]:
+    """/win: the celebration, unless :data:`WIN_BURST` wins were celebrated in the last
+    :data:`WIN_WINDOW`; then a note, once per such wait, that asks to share it again in a
+    moment (the win is not counted, so nothing is lost by sharing it again), else nothing."""
+    recent = await session.execute(
+        select(func.min(GroupWin.created_at), func.count()).where(
+            GroupWin.group_id == group.id, GroupWin.created_at > now - WIN_WINDOW
+        )
+    )
+    oldest, in_window = recent.one()
+    if in_window >= WIN_BURST:
+        if group.win_noted_at is not None and group.win_noted_at >= oldest:
+            return []  # this wait was announced already
+        group.win_noted_at = now
+        return [Say("group.win_wait")]
     session.add(GroupWin(group_id=group.id, created_at=now))
     await session.flush()
-    query = select(func.count()).where(GroupWin.group_id == group.id)
-    return int((await session.execute(query)).scalar_one())
+    total = select(func.count()).where(GroupWin.group_id == group.id)
+    count = int((await session.execute(total)).scalar_one())
+    return [
+        Say("group.win", {"name": name, "text": text[:WIN_LIMIT]}),
+        Say("group.win_cheer", variant=count),
+    ]
+
+
+def cheer(group: Group, now: datetime) -> Say | None:
+    """/cheer in a group: a cheer at most every :data:`CHEER_COOLDOWN` (it is still on screen);
+    within it, one short note that it is just above, then nothing."""
+    last = group.cheered_at
+    if last is None or now - last >= CHEER_COOLDOWN:
+        group.cheered_at = now
+        return cheer_message(now)
+    if group.cheer_noted_at is not None and group.cheer_noted_at >= last:
+        return None
+    group.cheer_noted_at = now
+    return Say("group.cheer_wait")
+
+
+def cheer_message(now: datetime) -> Say:
+    return Say("group.cheer", variant=int(now.timestamp() // CHEER_COOLDOWN.total_seconds()))
 
 
 async def recap(session: AsyncSession, group: Group, now: datetime) -> Say:
