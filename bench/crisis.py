@@ -136,8 +136,8 @@ tuning_e, heldout5 and heldout6, so these figures flatter the detector on them):
     crisis_heldout5 (246/247) 0.841 / 0.012   0.935 / 0.012    de .867/0 en .922/.021 es .933/0
                                                                fr 1/0 hi 1/0 pt 1/0 ru .867/0 uk 1/0
     crisis_heldout6 (231/227) 0.805 / 0.009   0.905 / 0.018    de .933/0 en .897/.025 es .867/.067
-                                                               fr .933/0 hi .933/0 pt .933/0 ru .933/0
-                                                               uk .867/0
+                                                               fr .933/0 hi .933/0 pt .933/0
+                                                               ru .933/0 uk .867/0
     crisis_tuning_d (290/290) 0.814 / 0.000   0.921 / 0.003    de .867/0 en .963/0 es .900/0
                                                                fr .867/.033 hi .900/0 pt .933/0
                                                                ru .933/0 uk .933/0
