@@ -206,22 +206,24 @@ def _show_counts_soon(context: Context, chat_id: int, checkin_id: int, message_i
 
 
 async def _edit_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the group's latest counts, one edit per gap; taps that arrive meanwhile are
+    picked up here too (their own run then finds nothing left)."""
     job = context.job
     assert job is not None
     chat_id: int = job.data  # type: ignore[assignment]
     rt = runtime(context)
     edits = _count_edits(context, chat_id)
     async with edits.lock:  # a run still editing (a slow answer) finishes first
-        wait = edits.last + rt.settings.group_edit_gap_seconds - clock.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        behind, edits.behind = edits.behind, {}
-        for checkin_id, message_id in behind.items():
+        while edits.behind:
+            wait = edits.last + rt.settings.group_edit_gap_seconds - clock.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            checkin_id = next(iter(edits.behind))
+            message_id = edits.behind.pop(checkin_id)
             async with rt.sessions() as session, session.begin():
                 reply = await groups.refresh(session, checkin_id, rt.clock.now())
             if reply is None:
                 continue
-            edits.last = clock.monotonic()
             renderer = Renderer(rt.content.texts(None))
             try:
                 await context.bot.edit_message_text(
@@ -232,12 +234,16 @@ async def _edit_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
                     reply_markup=renderer.markup(reply),
                 )
             except Forbidden:
+                edits.behind.clear()
                 async with rt.sessions() as session, session.begin():
                     await groups.left(session, chat_id, rt.clock.now())
-                return
-            except BadRequest as exc:
-                if "not modified" not in exc.message:
+            except BadRequest as exc:  # shown already, or an admin deleted the check-in
+                reason = exc.message.lower()
+                if "not modified" not in reason and "message to edit not found" not in reason:
                     raise
+            finally:
+                # From its answer: the next edit reaches Telegram a whole gap after this one.
+                edits.last = clock.monotonic()
 
 
 @handler
