@@ -349,7 +349,11 @@ class ReboundRateLimiter(BaseRateLimiter[int]):
         self.set_limits(limits)
 
     def set_limits(self, limits: Limits | None) -> None:
-        """Start over with other limits (None: no pacing); for tests and benchmarks."""
+        """Start over with other limits (None: no pacing); for tests and benchmarks, while
+        nothing waits."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer, self._timer_at = None, math.inf
         self.limits = limits
         self._scheduler = SendScheduler(limits or Limits(), self._clock())
 
