@@ -31,7 +31,7 @@ from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import handoff, sent
-from handlers.render import Renderer
+from handlers.render import Renderer, buttons_key
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger("rebound.turn")
@@ -187,11 +187,13 @@ class Turn:
         tapped = query.message.message_id if query is not None and query.message else None
         for reply in self._replies:
             if tapped is not None and reply.edit:
-                with _gone_or_unchanged_ok():
-                    await self.bot.set_buttons(self.chat_id, tapped, self.renderer.markup(reply))
+                markup = self.renderer.markup(reply)
+                if self.rt.shown.edit(self.chat_id, tapped, buttons_key(markup)):
+                    with self._edit_of(tapped):
+                        await self.bot.set_buttons(self.chat_id, tapped, markup)
             elif tapped is not None and reply.replace:
                 await self._replace(tapped, reply)
-        for message_id in self._strip_buttons:
+        for message_id in dict.fromkeys(self._strip_buttons):
             await self._strip(message_id)
 
     async def _send_new(self) -> None:
@@ -203,6 +205,8 @@ class Turn:
             message_id = await bot.send_text(
                 self.chat_id, out.text, reply_markup=out.markup, message_thread_id=thread_id
             )
+            if out.markup is not None:
+                self.rt.shown.sent(self.chat_id, message_id, out.text, buttons_key(out.markup))
             if out.prompt_of is not None and self.user is not None:
                 self._prompts.append((out.prompt_of, message_id))
         for filename, data, caption, as_photo in self._files:
@@ -217,14 +221,13 @@ class Turn:
             )
 
     async def _replace(self, message_id: int, reply: Say) -> None:
-        # Two quick taps on the same page button: the page already shows.
-        with _gone_or_unchanged_ok():
+        # Two quick taps on the same page button: the page already shows (bot.shown).
+        text, markup = self.renderer.text(reply), self.renderer.markup(reply)
+        if not self.rt.shown.edit(self.chat_id, message_id, buttons_key(markup), text):
+            return
+        with self._edit_of(message_id):
             await self.context.bot.edit_message_text(
-                self.renderer.text(reply),
-                self.chat_id,
-                message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=self.renderer.markup(reply),
+                text, self.chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
             )
 
     async def _remember_prompt(self, key: str, message_id: int) -> None:
@@ -236,21 +239,28 @@ class Turn:
             await self._strip(message_id)
 
     async def _strip(self, message_id: int) -> None:
-        # A double tap: the first tap already removed the buttons.
-        with _gone_or_unchanged_ok():
-            await self.bot.set_buttons(self.chat_id, message_id)
+        # Once: a double tap, a stray tap on an old question or a question answered by typing
+        # after a tap asks again for buttons that are gone (bot.shown).
+        if self.rt.shown.edit(self.chat_id, message_id, None):
+            with self._edit_of(message_id):
+                await self.bot.set_buttons(self.chat_id, message_id)
 
-
-@contextlib.contextmanager
-def _gone_or_unchanged_ok() -> Iterator[None]:
-    """An edit of an older message that Telegram refuses because there is nothing to do: it
-    already shows this ("message is not modified", e.g. a double tap), or the person deleted it
-    ("message to edit not found"). What they answered is stored either way: no apology."""
-    try:
-        yield
-    except BadRequest as exc:
-        reason = exc.message.lower()
-        if "not modified" not in reason and "message to edit not found" not in reason:
+    @contextlib.contextmanager
+    def _edit_of(self, message_id: int) -> Iterator[None]:
+        """An edit of an older message. Telegram refusing it because there is nothing to do
+        is no failure: it already shows this ("message is not modified": another instance
+        made the edit, or the bot restarted since), or the person deleted it ("message to edit
+        not found"). What they answered is stored either way: no apology. Any other failure
+        leaves what the message shows unknown."""
+        try:
+            yield
+        except BadRequest as exc:
+            reason = exc.message.lower()
+            if "not modified" not in reason and "message to edit not found" not in reason:
+                self.rt.shown.forget(self.chat_id, message_id)
+                raise
+        except BaseException:
+            self.rt.shown.forget(self.chat_id, message_id)
             raise
 
 
