@@ -18,7 +18,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InputFile, Update
+from telegram import (
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+    Update,
+)
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -48,6 +55,15 @@ class _CallbackAnswer:
     alert: bool
 
 
+@dataclass(frozen=True)
+class _File:
+    name: str
+    data: bytes | Callable[[], bytes]
+    caption: Say | None
+    as_photo: bool
+    in_place: bool  # replace the tapped message's photo (editMessageMedia), not a new message
+
+
 @dataclass
 class Turn:
     update: Update
@@ -60,9 +76,7 @@ class Turn:
     _replies: list[Say] = field(default_factory=list)
     _answer: _CallbackAnswer | None = None
     _strip_buttons: list[int] = field(default_factory=list)
-    _files: list[tuple[str, bytes | Callable[[], bytes], Say | None, bool]] = field(
-        default_factory=list
-    )
+    _files: list[_File] = field(default_factory=list)
     _prompts: list[tuple[str, int]] = field(default_factory=list)  # (prompt key, message id)
     duplicate: bool = False  # already handled elsewhere: nothing to do, nothing to send
 
@@ -104,12 +118,15 @@ class Turn:
         *,
         caption: Say | None = None,
         as_photo: bool = False,
+        in_place: bool = False,
     ) -> None:
         """Send a file, or a photo, after the commit like every reply. ``data`` may be a
         function (e.g. a chart render): it then runs in a worker thread, after the commit, so
         neither the transaction nor the event loop waits for it. The caption's buttons go on
-        the file's message."""
-        self._files.append((filename, data, caption, as_photo))
+        the file's message. ``in_place`` puts it in the tapped message instead (its photo or
+        text replaced, with this caption and buttons); when that would show exactly what the
+        message shows, nothing is drawn or sent."""
+        self._files.append(_File(filename, data, caption, as_photo, in_place))
 
     def forget_person(self) -> None:
         """The person's data was just erased: nothing more may be written for them."""
@@ -209,16 +226,43 @@ class Turn:
                 self.rt.shown.sent(self.chat_id, message_id, out.text, buttons_key(out.markup))
             if out.prompt_of is not None and self.user is not None:
                 self._prompts.append((out.prompt_of, message_id))
-        for filename, data, caption, as_photo in self._files:
+        for file in self._files:
+            caption = self.renderer.text(file.caption) if file.caption else None
+            markup = self.renderer.markup(file.caption) if file.caption else None
+            tapped = tapped_message_id(self.update) if file.in_place else None
+            if tapped is not None:
+                if self.rt.shown.edit(self.chat_id, tapped, buttons_key(markup), caption or ""):
+                    with self._edit_of(tapped):
+                        await self._replace_media(tapped, file, caption, markup)
+                continue
+            data = file.data
             content = await asyncio.to_thread(data) if callable(data) else data
-            send = bot.send_photo if as_photo else bot.send_document
-            await send(
+            send = bot.send_photo if file.as_photo else bot.send_document
+            sent = await send(
                 self.chat_id,
-                InputFile(content, filename=filename),
-                caption=self.renderer.text(caption) if caption else None,
+                InputFile(content, filename=file.name),
+                caption=caption,
                 parse_mode=ParseMode.HTML,
-                reply_markup=self.renderer.markup(caption) if caption else None,
+                reply_markup=markup,
             )
+            if markup is not None:
+                self.rt.shown.sent(
+                    self.chat_id, sent.message_id, caption or "", buttons_key(markup)
+                )
+
+    async def _replace_media(
+        self,
+        message_id: int,
+        file: _File,
+        caption: str | None,
+        markup: InlineKeyboardMarkup | None,
+    ) -> None:
+        data = file.data
+        content = await asyncio.to_thread(data) if callable(data) else data
+        kind = InputMediaPhoto if file.as_photo else InputMediaDocument
+        # Bytes and a name, not an InputFile: PTB attaches only what it wraps itself.
+        media = kind(content, caption=caption, parse_mode=ParseMode.HTML, filename=file.name)
+        await self.bot.edit_message_media(media, self.chat_id, message_id, reply_markup=markup)
 
     async def _replace(self, message_id: int, reply: Say) -> None:
         # Two quick taps on the same page button: the page already shows (bot.shown).
@@ -333,6 +377,13 @@ def _command(update: Update) -> str | None:
         return None
     name = message.text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
     return name or None
+
+
+def tapped_message_id(update: Update) -> int | None:
+    """The id of the message whose button was tapped, if it can still be edited."""
+    query = update.callback_query
+    message = query.message if query else None
+    return message.message_id if isinstance(message, Message) else None
 
 
 def tapped_message_with_buttons(update: Update) -> int | None:
