@@ -11,6 +11,7 @@ import hmac
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -57,7 +58,9 @@ class Settings(BaseSettings):
     webhook_listen: str = Field(default="127.0.0.1", description="Address the webhook binds to.")
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="Webhook port.")
     webhook_secret: SecretStr | None = Field(
-        default=None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
+        default=None,
+        description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; unset, one is "
+        "derived from the token (webhook mode never runs without one).",
     )
     health_listen: str = Field(
         default="127.0.0.1", description="Address REBOUND_HEALTH_PORT binds to."
@@ -66,8 +69,8 @@ class Settings(BaseSettings):
         default=None,
         ge=0,
         le=65535,
-        description="Port for /healthz and /metrics (webhook mode also serves them beside "
-        "the webhook); unset = not served on a port of their own.",
+        description="Port for /healthz and /metrics (the only place they are served; the "
+        "webhook port serves the webhook path alone); unset = not served.",
     )
     max_concurrent_updates: int = Field(
         default=16,
@@ -128,8 +131,21 @@ class Settings(BaseSettings):
     @field_validator("api_url")
     @classmethod
     def _check_api_url(cls, value: str) -> str:
+        """Checked here, where a bad value is one line naming the setting: the first Bot API
+        call would otherwise fail with a traceback quoting the URL, token and all."""
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - reading it checks it (0-65535)
+        except ValueError as exc:
+            raise ValueError(f"not a valid URL ({exc})") from None
+        if not parts.hostname:
+            raise ValueError("has no host")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("must be a plain server root, such as https://api.telegram.org")
+        if any(ch.isspace() for ch in value):
+            raise ValueError("must not contain spaces")
         return value.rstrip("/")
 
     @property
