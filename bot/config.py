@@ -92,7 +92,12 @@ class Settings(BaseSettings):
     )
     flood_window_seconds: float = Field(default=10.0, gt=0, description="The flood window.")
     group_edit_gap_seconds: float = Field(
-        default=4.0, gt=0, description="Group check-in counts are edited at most this often."
+        default=6.0,
+        gt=0,
+        description=(
+            "A group's check-in counts are edited at most this often (6: half of Telegram's"
+            " 20 messages a minute per group, the other half for replies)."
+        ),
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging level."

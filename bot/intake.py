@@ -238,7 +238,10 @@ class WebhookHandler(tornado.web.RequestHandler):
             self.send_error(401)
             return
         declared = self.request.headers.get("Content-Length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_UPDATE_BYTES):
+        if declared is not None and not declared.isdigit():
+            self.send_error(400)
+            return
+        if declared is not None and int(declared) > MAX_UPDATE_BYTES:
             self.send_error(413)
             return
 
