@@ -30,6 +30,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
@@ -129,6 +130,7 @@ class Outcome:
     wait: float | None = None  # Telegram's retry_after, when that was the failure
     refused: TelegramError | None = None  # refused for good: not retried, raised/logged
     prompts: list[tuple[str, int]] = field(default_factory=list)  # (question, message id)
+    deferred: bool = False  # not tried: left to the pump, behind the chat's older replies
 
 
 async def _make(bot: ReboundBot, chat_id: int, call: Call) -> int | None:
@@ -188,19 +190,17 @@ async def strip(bot: ReboundBot, chat_id: int, message_id: int) -> None:
         )
 
 
-async def note_prompts(
-    rt: Runtime, bot: ReboundBot, chat_id: int, user_id: int | None, outcome: Outcome
-) -> None:
-    """Note which message asks each open question; strip the ones already answered."""
-    if not outcome.prompts or user_id is None:
-        return
+async def _note_prompts(
+    session: AsyncSession, chat_id: int, user_id: int | None, outcome: Outcome
+) -> list[int]:
+    """Note which message asks each open question; returns the ones already answered (their
+    buttons are to go)."""
     stale = []
-    async with rt.small_transaction() as session:
+    if user_id is not None:
         for key, message_id in outcome.prompts:
             if not await flows.remember_prompt(session, chat_id, user_id, key, message_id):
                 stale.append(message_id)
-    for message_id in stale:
-        await strip(bot, chat_id, message_id)
+    return stale
 
 
 class Delivery:
@@ -238,7 +238,7 @@ class Delivery:
                     await outbox.hand_back_replies(session, [reply_id])
             if waiting:
                 self.kick()
-                return Outcome()
+                return Outcome(deferred=True)
             self.behind.discard(chat_id)
         outcome = await make_calls(self.bot, chat_id, calls, INLINE_BUDGET)
         if outcome.left:
@@ -250,17 +250,22 @@ class Delivery:
     ) -> None:
         """Write down what came of a reply: delivered (deleted), or what is left, with backoff;
         and which messages ask the open questions."""
+        if outcome.deferred:
+            return
+        parked = False
         async with self.rt.small_transaction() as session:
             if outcome.left:
                 now = self.rt.clock.now()
                 parked = await outbox.reply_again(
                     session, reply_id, outcome.left, attempts, now, outcome.wait
                 )
-                if parked:
-                    log.error("reply %s parked after %d attempts", reply_id, attempts)
             else:
                 await outbox.replies_delivered(session, [reply_id])
-        await note_prompts(self.rt, self.bot, chat_id, user_id, outcome)
+            stale = await _note_prompts(session, chat_id, user_id, outcome)
+        if parked:
+            log.error("reply %s parked after %d attempts", reply_id, attempts)
+        for message_id in stale:
+            await strip(self.bot, chat_id, message_id)
 
     def kick(self) -> None:
         """Run the pump now (or once more, if it is running)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import time as clock_time
 from datetime import timedelta
 from typing import Any
 
@@ -15,8 +16,9 @@ from sqlalchemy.exc import OperationalError
 from bot.content import load_content
 from bot.emulator import Faults, SimUser
 from bot.services import inbox
+from handlers import delivery
 from handlers.turn import Turn
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import BotHarness, begin_onboarding
 
 texts = load_content().texts("en")
 
@@ -153,11 +155,8 @@ async def test_a_reply_cut_off_by_a_crash_is_sent_by_the_next_instance(
     stored, and the next instance sends the reply (once the dead one's lease has run out)."""
     bot = harness_any_db
     first = await bot.start()
-    user = bot.user()
-    await user.send("/start")
-    await user.next_message(timeout=30)
-    await user.tap("Sounds good")
-    assert "Where are you?" in (await user.next_message()).text
+    await warmed_up(bot)
+    user = await begin_onboarding(bot)
 
     async def dies_before_sending(self: Turn) -> None:
         """Nothing is sent: as if the process were killed right after the commit."""
@@ -179,3 +178,34 @@ async def test_a_reply_cut_off_by_a_crash_is_sent_by_the_next_instance(
     assert "How often?" in (await user.next_message()).text
     await bot.settle()
     assert len(user.messages) == 4  # welcome, where, when (once), how often
+
+
+async def test_a_reply_still_failing_is_sent_later_and_the_next_waits_behind_it(
+    harness_any_db: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram keeps failing a reply past the turn's own retries: it goes back to the outbox
+    with backoff, the chat's next reply waits behind it, and both come later in order."""
+    monkeypatch.setattr(delivery, "INLINE_BUDGET", 0.2)  # one try, then the outbox
+    bot = harness_any_db
+    app = await bot.start()
+    await warmed_up(bot)
+    user = await begin_onboarding(bot)
+    bot.emulator.fail_next("sendMessage", 502)
+    await user.send("Berlin")
+    await bot.settle()
+    await user.send("7:45")  # typed while the time question has not arrived
+    await bot.settle()
+    await user.expect_silence()
+    assert len(bot.emulator.injected_failures) == 1
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.checkin_time == clock_time(7, 45)  # both answers are stored
+
+    bot.clock.advance(timedelta(seconds=10))  # the backoff has passed
+    delivery.of(app).kick()  # (the pump also looks every few seconds)
+    asked = await user.next_message(timeout=15)
+    assert "When should I check in?" in asked.text
+    assert "How often?" in (await user.next_message()).text
+    await bot.settle()
+    assert asked.buttons == []  # answered by typing before it arrived: no stale buttons
+    assert await delivery.of(app).pump() == 0  # nothing twice
+    await user.expect_silence(within=6)  # past the pump's next look
