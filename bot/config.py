@@ -11,6 +11,7 @@ import hmac
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -128,8 +129,21 @@ class Settings(BaseSettings):
     @field_validator("api_url")
     @classmethod
     def _check_api_url(cls, value: str) -> str:
+        """Checked here, where a bad value is one line naming the setting: the first Bot API
+        call would otherwise fail with a traceback quoting the URL, token and all."""
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - reading it checks it (0-65535)
+        except ValueError as exc:
+            raise ValueError(f"not a valid URL ({exc})") from None
+        if not parts.hostname:
+            raise ValueError("has no host")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("must be a plain server root, such as https://api.telegram.org")
+        if any(ch.isspace() for ch in value):
+            raise ValueError("must not contain spaces")
         return value.rstrip("/")
 
     @property

@@ -26,7 +26,6 @@ from telegram.error import InvalidToken, RetryAfter, TimedOut
 from bot.logsafe import describe
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import inbox
-from bot.telegram_bot import ReboundBot
 from bot.update_processor import chat_key
 
 log = logging.getLogger("rebound.intake")
@@ -52,9 +51,9 @@ class Intake:
         self.rt: Runtime = app.bot_data["runtime"]
 
     async def accept(self, batch: Sequence[tuple[dict[str, Any], Update]]) -> int:
-        """Commit each update (as Telegram sent it, and parsed) to the inbox, then queue the new
-        ones; returns how many were new. Raises if the database write fails: the caller must
-        not acknowledge them then."""
+        """Commit each update (as JSON, and parsed) to the inbox, then queue the new ones;
+        returns how many were new. Raises if the database write fails: the caller must not
+        acknowledge them then."""
         incoming = [inbox.Incoming(u.update_id, chat_key(u) or None, data) for data, u in batch]
         async with self.rt.small_transaction() as session:  # at most 100 updates a batch
             fresh = await inbox.store(session, incoming, self.rt.clock.now())
@@ -131,19 +130,19 @@ class InboxPoller:
 
     async def _loop(self) -> None:
         bot = self.intake.app.bot
-        assert isinstance(bot, ReboundBot)  # bot.app builds one
         offset: int | None = None
         backoff = 1.0
         while True:
             try:
-                batch = await bot.get_updates_with_json(
+                # PTB's read timeout for it is the long poll's plus the request's own (5 s).
+                updates = await bot.get_updates(
                     offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
                 )
                 backoff = 1.0
-                if batch:
-                    if not await self._store(batch):
+                if updates:
+                    if not await self._store([(u.to_dict(), u) for u in updates]):
                         continue  # not confirmed: the same batch is fetched again
-                    offset = batch[-1][1].update_id + 1
+                    offset = updates[-1].update_id + 1
             except TimedOut:
                 continue
             except InvalidToken:

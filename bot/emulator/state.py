@@ -72,10 +72,13 @@ class ChatState:
     changed: Signal = field(default_factory=Signal)
     bot_seen: bool = False  # the bot has received an update from this chat
     blocked: bool = False  # private chats: the user blocked the bot
-    bot_status: str = "left"  # groups: "left", "member", "administrator" or "kicked"
+    # Groups: "left", "member", "administrator", "kicked", or "restricted" (a supergroup's
+    # admin took the bot's right to send messages: it stays a member and still hears updates).
+    bot_status: str = "left"
     migrated_to: int | None = None
     members: dict[int, str] = field(default_factory=dict)  # user id -> member/administrator/creator
     topics: dict[int, str] = field(default_factory=dict)
+    closed_topics: set[int] = field(default_factory=set)  # only administrators post there
     chat_actions: list[str] = field(default_factory=list)
     menu_button: dict[str, Any] | None = None
     # Groups: whether this bot was the last bot to write here (privacy mode hands it a bare
@@ -222,6 +225,12 @@ class State:
         elif chat.bot_status == "left":
             raise forbidden(f"bot is not a member of the {chat.type} chat")
         return chat
+
+    def check_can_send(self, chat: ChatState, what: str) -> None:
+        """A restricted bot may not post ``what`` ("text messages", "photos", ...); Telegram
+        answers 400 with these words, not 403: the bot is still a member of the chat."""
+        if chat.bot_status == "restricted":
+            raise bad_request(f"not enough rights to send {what} to the chat")
 
     def charge_rate(self, chat: ChatState) -> None:
         """Count one sent or edited message against Telegram's flood limits."""

@@ -36,7 +36,7 @@ async def a_group(bot: BotHarness, members: int = 3) -> tuple[SimGroup, SimUser,
 async def test_start_and_help_in_a_group(bot: BotHarness) -> None:
     group, admin, _ = await a_group(bot)
     await group.send(admin, "/start@rebound_test_bot")
-    intro = await group.next_message()
+    intro = await group.next_message(timeout=60)  # the first text loads the language models
     assert "help people bounce back" in intro.text
     [[button]] = intro.buttons
     assert button.url == "https://t.me/rebound_test_bot?start=settings"

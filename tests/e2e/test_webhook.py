@@ -82,7 +82,9 @@ async def test_webhook_round_trip_secret_duplicates_health_and_metrics(
     ops = f"http://127.0.0.1:{service.health_server.port}"
     user = harness.user()
     await user.send("/help")
-    assert "Getting started" in (await user.next_message()).text  # delivered by webhook
+    # Delivered by webhook. Often the process's first message: it may load the language models
+    # itself (seconds on a busy machine) when the warm-up thread has not finished.
+    assert "Getting started" in (await user.next_message(timeout=60)).text
 
     update = private_update(999_001, user.id, "/help")
     async with httpx.AsyncClient() as client:
