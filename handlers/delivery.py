@@ -316,6 +316,7 @@ class Delivery:
                 )  # not retried: it would be refused again
             await self.settle(reply.chat_id, reply.user_id, reply.id, reply.attempts, outcome)
             if outcome.left:
+                self.behind.add(reply.chat_id)
                 async with self.rt.small_transaction() as session:
                     await outbox.hand_back_replies(session, [r.id for r in replies[index + 1 :]])
                 return index
