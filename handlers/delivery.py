@@ -23,7 +23,6 @@ answer, so a merely slow Telegram does not count as unknown.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -40,6 +39,7 @@ from bot.services import flows, outbox
 from bot.services.outbox import Reply
 from bot.services.users import mark_blocked
 from bot.telegram_bot import ReboundBot
+from handlers.render import buttons_key
 
 log = logging.getLogger("rebound.delivery")
 
@@ -115,7 +115,7 @@ async def retrying(make: Callable[[], Awaitable[T]], budget: float) -> T:
             pause *= 2
 
 
-def _unchanged_or_gone(error: BadRequest) -> bool:
+def unchanged_or_gone(error: BadRequest) -> bool:
     """An edit with nothing to do: the message already shows this ("not modified", e.g. a
     double tap) or the person deleted it. What they answered is stored either way."""
     reason = error.message.lower()
@@ -130,11 +130,18 @@ class Outcome:
     wait: float | None = None  # Telegram's retry_after, when that was the failure
     refused: TelegramError | None = None  # refused for good: not retried, raised/logged
     prompts: list[tuple[str, int]] = field(default_factory=list)  # (question, message id)
+    sent: list[tuple[int, Call]] = field(default_factory=list)  # new messages: (id, call)
+    unsure: list[int] = field(default_factory=list)  # messages whose edit failed
     deferred: bool = False  # not tried: left to the pump, behind the chat's older replies
 
 
+def markup_of(call: Call, bot: ReboundBot) -> InlineKeyboardMarkup | None:
+    """The buttons a call puts on its message."""
+    return InlineKeyboardMarkup.de_json(call["markup"], bot) if call["markup"] else None
+
+
 async def _make(bot: ReboundBot, chat_id: int, call: Call) -> int | None:
-    markup = InlineKeyboardMarkup.de_json(call["markup"], bot) if call["markup"] else None
+    markup = markup_of(call, bot)
     if call["m"] == "send":
         return await bot.send_text(
             chat_id, call["text"], reply_markup=markup, message_thread_id=call["thread"]
@@ -147,7 +154,7 @@ async def _make(bot: ReboundBot, chat_id: int, call: Call) -> int | None:
                 call["text"], chat_id, call["id"], parse_mode="HTML", reply_markup=markup
             )
     except BadRequest as exc:
-        if not _unchanged_or_gone(exc):
+        if not unchanged_or_gone(exc):
             raise
     return None
 
@@ -164,9 +171,12 @@ async def _in_order(
                 outcome.wait = _retry_after(exc)
             elif outcome.refused is None:
                 outcome.refused = exc
+            outcome.unsure += [later["id"] for later in calls[index:] if later["m"] != "send"]
             return
-        if message_id is not None and call.get("prompt"):
-            outcome.prompts.append((call["prompt"], message_id))
+        if message_id is not None:
+            outcome.sent.append((message_id, call))
+            if call.get("prompt"):
+                outcome.prompts.append((call["prompt"], message_id))
 
 
 async def make_calls(bot: ReboundBot, chat_id: int, calls: list[Call], budget: float) -> Outcome:
@@ -180,14 +190,6 @@ async def make_calls(bot: ReboundBot, chat_id: int, calls: list[Call], budget: f
         _in_order(bot, chat_id, sends, budget, outcome),
     )
     return outcome
-
-
-async def strip(bot: ReboundBot, chat_id: int, message_id: int) -> None:
-    """Remove a question's buttons (it was answered before its message was noted)."""
-    with contextlib.suppress(TelegramError):  # a leftover keyboard is harmless; taps are checked
-        await retrying(
-            functools.partial(_make, bot, chat_id, buttons_call(message_id, None)), PUMP_BUDGET
-        )
 
 
 async def _note_prompts(
@@ -264,8 +266,25 @@ class Delivery:
             stale = await _note_prompts(session, chat_id, user_id, outcome)
         if parked:
             log.error("reply %s parked after %d attempts", reply_id, attempts)
+        shown = self.rt.shown
+        for message_id, call in outcome.sent:
+            if call["markup"]:
+                markup = buttons_key(markup_of(call, self.bot))
+                shown.sent(chat_id, message_id, call["text"], markup)
+        for message_id in outcome.unsure:
+            shown.forget(chat_id, message_id)
         for message_id in stale:
-            await strip(self.bot, chat_id, message_id)
+            await self.strip(chat_id, message_id)
+
+    async def strip(self, chat_id: int, message_id: int) -> None:
+        """Remove a question's buttons (it was answered before its message was noted)."""
+        if not self.rt.shown.edit(chat_id, message_id, None):
+            return  # already gone
+        call = functools.partial(_make, self.bot, chat_id, buttons_call(message_id, None))
+        try:
+            await retrying(call, PUMP_BUDGET)
+        except TelegramError:  # a leftover keyboard is harmless: taps on it are checked
+            self.rt.shown.forget(chat_id, message_id)
 
     def kick(self) -> None:
         """Run the pump now (or once more, if it is running)."""

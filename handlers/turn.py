@@ -11,15 +11,23 @@ is sent again rather than lost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InputFile, Update
+from telegram import (
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+    Update,
+)
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
@@ -33,7 +41,7 @@ from bot.services.users import ensure_user
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import handoff, sent
 from handlers import delivery
-from handlers.render import Renderer
+from handlers.render import Renderer, buttons_key
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger("rebound.turn")
@@ -51,6 +59,15 @@ class _CallbackAnswer:
     alert: bool
 
 
+@dataclass(frozen=True)
+class _File:
+    name: str
+    data: bytes | Callable[[], bytes]
+    caption: Say | None
+    as_photo: bool
+    in_place: bool  # replace the tapped message's photo (editMessageMedia), not a new message
+
+
 @dataclass
 class Turn:
     update: Update
@@ -63,9 +80,7 @@ class Turn:
     _replies: list[Say] = field(default_factory=list)
     _answer: _CallbackAnswer | None = None
     _strip_buttons: list[int] = field(default_factory=list)
-    _files: list[tuple[str, bytes | Callable[[], bytes], Say | None, bool]] = field(
-        default_factory=list
-    )
+    _files: list[_File] = field(default_factory=list)
     _reply: tuple[int, list[delivery.Call]] | None = None  # the committed outbox row, its calls
     duplicate: bool = False  # already handled elsewhere: nothing to do, nothing to send
 
@@ -107,12 +122,15 @@ class Turn:
         *,
         caption: Say | None = None,
         as_photo: bool = False,
+        in_place: bool = False,
     ) -> None:
         """Send a file, or a photo, after the commit like every reply. ``data`` may be a
         function (e.g. a chart render): it then runs in a worker thread, after the commit, so
         neither the transaction nor the event loop waits for it. The caption's buttons go on
-        the file's message."""
-        self._files.append((filename, data, caption, as_photo))
+        the file's message. ``in_place`` puts it in the tapped message instead (its photo or
+        text replaced, with this caption and buttons); when that would show exactly what the
+        message shows, nothing is drawn or sent."""
+        self._files.append(_File(filename, data, caption, as_photo, in_place))
 
     def forget_person(self) -> None:
         """The person's data was just erased: nothing more may be written for them."""
@@ -164,7 +182,8 @@ class Turn:
                 calls.append(
                     delivery.text_call(tapped, renderer.text(reply), renderer.markup(reply))
                 )
-        calls += [delivery.buttons_call(message_id, None) for message_id in self._strip_buttons]
+        stripped = dict.fromkeys(self._strip_buttons)
+        calls += [delivery.buttons_call(message_id, None) for message_id in stripped]
         message = self.update.effective_message
         thread_id = message.message_thread_id if message and message.is_topic_message else None
         fresh = [reply for reply in self._replies if not (reply.edit or reply.replace)]
@@ -198,7 +217,9 @@ class Turn:
         async def replies() -> None:
             nonlocal outcome
             if self._reply is not None:
-                outcome = await deliveries.deliver(self.chat_id, *self._reply)
+                reply_id, calls = self._reply
+                calls = [call for call in calls if self._changes(call)]
+                outcome = await deliveries.deliver(self.chat_id, reply_id, calls)
             await self._send_files()
 
         answered, replied = await asyncio.gather(
@@ -212,6 +233,16 @@ class Turn:
         for failure in failures:
             if failure is not None:
                 raise failure
+
+    def _changes(self, call: delivery.Call) -> bool:
+        """Whether an edit would change what the message shows (bot.shown): a double tap, a
+        stray tap on an old question and the like would be refused as "not modified". Noted as
+        done when it would; Delivery.settle forgets it if it fails."""
+        if call["m"] == "send":
+            return True
+        markup = buttons_key(delivery.markup_of(call, self.bot))
+        text = call["text"] if call["m"] == "text" else None
+        return self.rt.shown.edit(self.chat_id, call["id"], markup, text)
 
     async def _answer_query(self) -> None:
         """Stop the tap's spinner. Not retried for long and never apologised for: Telegram
@@ -240,18 +271,65 @@ class Turn:
         """Files go after the messages, retried like them but not kept in the outbox (an
         export is made again in a moment; its bytes are not worth storing)."""
         bot = self.bot
-        for filename, data, caption, as_photo in self._files:
+        for file in self._files:
+            caption = self.renderer.text(file.caption) if file.caption else None
+            markup = self.renderer.markup(file.caption) if file.caption else None
+            tapped = tapped_message_id(self.update) if file.in_place else None
+            if tapped is not None:
+                if self.rt.shown.edit(self.chat_id, tapped, buttons_key(markup), caption or ""):
+                    with self._edit_of(tapped):
+                        await self._replace_media(tapped, file, caption, markup)
+                continue
+            data = file.data
             content = await asyncio.to_thread(data) if callable(data) else data
-            send = bot.send_photo if as_photo else bot.send_document
+            send = bot.send_photo if file.as_photo else bot.send_document
             once = functools.partial(
                 send,
                 self.chat_id,
-                InputFile(content, filename=filename),
-                caption=self.renderer.text(caption) if caption else None,
+                InputFile(content, filename=file.name),
+                caption=caption,
                 parse_mode=ParseMode.HTML,
-                reply_markup=self.renderer.markup(caption) if caption else None,
+                reply_markup=markup,
             )
-            await delivery.retrying(once, delivery.INLINE_BUDGET)
+            message = await delivery.retrying(once, delivery.INLINE_BUDGET)
+            if markup is not None:
+                self.rt.shown.sent(
+                    self.chat_id, message.message_id, caption or "", buttons_key(markup)
+                )
+
+    async def _replace_media(
+        self,
+        message_id: int,
+        file: _File,
+        caption: str | None,
+        markup: InlineKeyboardMarkup | None,
+    ) -> None:
+        data = file.data
+        content = await asyncio.to_thread(data) if callable(data) else data
+        kind = InputMediaPhoto if file.as_photo else InputMediaDocument
+        # Bytes and a name, not an InputFile: PTB attaches only what it wraps itself.
+        media = kind(content, caption=caption, parse_mode=ParseMode.HTML, filename=file.name)
+        edit = functools.partial(
+            self.bot.edit_message_media, media, self.chat_id, message_id, reply_markup=markup
+        )
+        await delivery.retrying(edit, delivery.INLINE_BUDGET)
+
+    @contextlib.contextmanager
+    def _edit_of(self, message_id: int) -> Iterator[None]:
+        """An edit of an older message. Telegram refusing it because there is nothing to do
+        is no failure: it already shows this ("message is not modified": another instance
+        made the edit, or the bot restarted since), or the person deleted it ("message to edit
+        not found"). What they answered is stored either way: no apology. Any other failure
+        leaves what the message shows unknown."""
+        try:
+            yield
+        except BadRequest as exc:
+            if not delivery.unchanged_or_gone(exc):
+                self.rt.shown.forget(self.chat_id, message_id)
+                raise
+        except BaseException:
+            self.rt.shown.forget(self.chat_id, message_id)
+            raise
 
 
 def redirected_to_private(turn: Turn, payload: str, key: str = "reflection.in_group") -> bool:
@@ -324,6 +402,13 @@ def _command(update: Update) -> str | None:
         return None
     name = message.text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
     return name or None
+
+
+def tapped_message_id(update: Update) -> int | None:
+    """The id of the message whose button was tapped, if it can still be edited."""
+    query = update.callback_query
+    message = query.message if query else None
+    return message.message_id if isinstance(message, Message) else None
 
 
 def tapped_message_with_buttons(update: Update) -> int | None:
