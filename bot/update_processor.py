@@ -1,12 +1,12 @@
-"""Updates from one chat are handled in order; different chats may run side by side, up to a
-bound. Also counts finished updates, so the demo and tests can wait until the bot is done.
+"""Updates from one chat are handled in order, one at a time; different chats run side by side,
+up to ``max_concurrent_updates`` at once. Also counts finished updates, so the demo and tests
+can wait until the bot is done.
 
-One chat is a two-stage pipeline: an update holds the chat's *work* lock while it reads and
-writes the database, and once its transaction is committed it trades it for the chat's *send*
-lock (:func:`handoff`) to send its replies, which it gives up once they are out (:func:`sent`).
-The chat's next update can do its database work while the previous replies are still on the
-network, and still sends after them: the locks are first come, first served, so replies keep
-the order of the updates."""
+An update first queues for its chat's turn and only then for one of the global slots, so a
+chat with a backlog holds at most one slot: everybody else's updates go past its queue. (PTB's
+stock ``process_update`` takes the slot first, so one chat's backlog could fill every slot while
+each waited for the chat's lock.) A chat's turn covers the whole update, sends included: its
+replies go out in the order of its updates."""
 
 from __future__ import annotations
 
@@ -35,56 +35,18 @@ def chat_key(update: object) -> int:
 
 @dataclass
 class _Chat:
-    work: asyncio.Lock = field(default_factory=asyncio.Lock)
-    send: asyncio.Lock = field(default_factory=asyncio.Lock)
-    updates: int = 0  # in this chat's pipeline now; the chat is forgotten at zero
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # first come, first served
+    updates: int = 0  # queued or running; the chat is forgotten at zero
 
 
-@dataclass
-class _Slot:
-    """One update's place in its chat's pipeline."""
-
-    chat: _Chat
-    working: bool = False
-    sending: bool = False
-
-    async def handoff(self) -> None:
-        if self.working and not self.sending:
-            await self.chat.send.acquire()
-            self.sending = True
-            self.chat.work.release()
-            self.working = False
-
-    def done_sending(self) -> None:
-        if self.sending:
-            self.chat.send.release()
-            self.sending = False
-
-    def release(self) -> None:
-        if self.working:
-            self.chat.work.release()
-            self.working = False
-        self.done_sending()
+_CURRENT: ContextVar[_Chat | None] = ContextVar("rebound_update_chat", default=None)
 
 
-_CURRENT: ContextVar[_Slot | None] = ContextVar("rebound_update_slot", default=None)
-
-
-async def handoff() -> None:
-    """The update's writes are committed: let the chat's next update start its database work
-    while this one sends. A no-op outside the processor."""
-    slot = _CURRENT.get()
-    if slot is not None:
-        await slot.handoff()
-
-
-def sent() -> None:
-    """The update's replies are out: the chat's next update may send its own while this one
-    finishes its bookkeeping (noting which message asks the open question). A no-op outside
-    the processor."""
-    slot = _CURRENT.get()
-    if slot is not None:
-        slot.done_sending()
+def waiting_in_chat() -> int:
+    """How many later updates of the current update's chat are already queued behind it (0
+    outside the processor). Flood control uses it to answer only the latest of a burst."""
+    chat = _CURRENT.get()
+    return chat.updates - 1 if chat is not None else 0
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -94,32 +56,54 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         # Runs after an update's handlers, still in the chat's turn (bot.intake marks it).
         self.after: Callable[[object], Awaitable[None]] | None = None
         self._chats: dict[int, _Chat] = {}
+        # The global bound, taken after the chat's turn (the base class's own semaphore is
+        # private and taken before: see process_update).
+        self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
+        self._running = 0
         self.handled = 0
         self._changed = asyncio.Event()
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    @property
+    def current_concurrent_updates(self) -> int:
+        """Updates holding a slot now (the base class counts its own semaphore, unused here)."""
+        return self._running
+
+    # PTB marks process_update @final, but documents it as the public entry point that the
+    # Application calls (tests/unit/test_update_processor.py checks that it still does). The
+    # base version takes the global slot before do_process_update can wait for the chat.
+    async def process_update(  # type: ignore[misc]
+        self, update: object, coroutine: Awaitable[Any]
+    ) -> None:
+        """Wait for the chat's turn, then for a global slot, then handle the update."""
         key = chat_key(update)
-        chat = self._chats.setdefault(key, _Chat())
+        chat = self._chats.get(key)
+        if chat is None:
+            chat = self._chats[key] = _Chat()
         chat.updates += 1
-        slot = _Slot(chat)
-        token = _CURRENT.set(slot)
+        token = _CURRENT.set(chat)
         try:
-            await chat.work.acquire()
-            slot.working = True
-            started = time.perf_counter()
-            await coroutine
-            if self.after is not None:
-                await self.after(update)
-            self.metrics.handler_seconds.observe(time.perf_counter() - started)
-            self.metrics.count_update(update)
+            async with chat.lock, self._slots:
+                self._running += 1
+                try:
+                    await self.do_process_update(update, coroutine)
+                finally:
+                    self._running -= 1
         finally:
             _CURRENT.reset(token)
-            slot.release()
             chat.updates -= 1
             if not chat.updates:
                 del self._chats[key]  # nobody waiting: forget the chat, memory stays flat
             self.handled += 1
             self._changed.set()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Handle one update; called with its chat's turn and a slot held."""
+        started = time.perf_counter()
+        await coroutine
+        if self.after is not None:
+            await self.after(update)
+        self.metrics.handler_seconds.observe(time.perf_counter() - started)
+        self.metrics.count_update(update)
 
     async def wait_for(self, count: int) -> None:
         """Until at least ``count`` updates have been handled."""
