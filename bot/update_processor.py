@@ -39,14 +39,38 @@ class _Chat:
     updates: int = 0  # queued or running; the chat is forgotten at zero
 
 
-_CURRENT: ContextVar[_Chat | None] = ContextVar("rebound_update_chat", default=None)
+@dataclass
+class _InHand:
+    """The update being handled (one per process_update call)."""
+
+    chat: _Chat
+    coalesce: bool = False
+
+
+_CURRENT: ContextVar[_InHand | None] = ContextVar("rebound_update_in_hand", default=None)
 
 
 def waiting_in_chat() -> int:
     """How many later updates of the current update's chat are already queued behind it (0
-    outside the processor). Flood control uses it to answer only the latest of a burst."""
-    chat = _CURRENT.get()
-    return chat.updates - 1 if chat is not None else 0
+    outside the processor)."""
+    current = _CURRENT.get()
+    return current.chat.updates - 1 if current is not None else 0
+
+
+def coalesce_replies() -> None:
+    """Flood control (handlers.gatekeeping): the current update is handled as usual, but when
+    a later update of its chat is already waiting, that one answers for both (see
+    :func:`superseded`). A no-op outside the processor."""
+    current = _CURRENT.get()
+    if current is not None:
+        current.coalesce = True
+
+
+def superseded() -> bool:
+    """True when the current update's replies are to be left to a later update of its chat:
+    flood control asked for it, and one is waiting."""
+    current = _CURRENT.get()
+    return current is not None and current.coalesce and current.chat.updates > 1
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -80,7 +104,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         if chat is None:
             chat = self._chats[key] = _Chat()
         chat.updates += 1
-        token = _CURRENT.set(chat)
+        token = _CURRENT.set(_InHand(chat))
         try:
             async with chat.lock, self._slots:
                 self._running += 1

@@ -30,6 +30,7 @@ from bot.services import flows, inbox
 from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from bot.telegram_bot import ReboundBot
+from bot.update_processor import superseded
 from handlers.render import Renderer
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -155,6 +156,9 @@ class Turn:
         messages and files keep their order. The first failure is raised once all are done, so
         the error handler sees it as before."""
         if self.duplicate:
+            return
+        if superseded():  # a flood: the chat's next update answers for this one (gatekeeping)
+            await self._answer_query()  # a tap still stops spinning
             return
         results = await asyncio.gather(
             self._answer_query(), self._edit_older(), self._send_new(), return_exceptions=True
