@@ -12,7 +12,12 @@ from telegram import Chat, Message, Update
 from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest, RequestData
 
-from bot.update_processor import ChatOrderedProcessor, waiting_in_chat
+from bot.update_processor import (
+    ChatOrderedProcessor,
+    coalesce_replies,
+    superseded,
+    waiting_in_chat,
+)
 
 DATE = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -186,3 +191,30 @@ async def test_the_application_goes_through_our_process_update() -> None:
         finally:
             hold.set()
             await app.stop()
+
+
+async def test_only_a_coalesced_update_with_a_later_one_waiting_is_superseded() -> None:
+    processor = ChatOrderedProcessor(8)
+    seen: list[tuple[int, bool]] = []
+    hold = asyncio.Event()
+
+    async def handle(number: int, coalesce: bool) -> None:
+        if number == 1:
+            await hold.wait()
+        if coalesce:
+            coalesce_replies()
+        seen.append((number, superseded()))
+
+    tasks = [
+        asyncio.create_task(processor.process_update(update(1, 5), handle(1, True))),
+        asyncio.create_task(processor.process_update(update(2, 5), handle(2, False))),
+        asyncio.create_task(processor.process_update(update(3, 5), handle(3, True))),
+        asyncio.create_task(processor.process_update(update(4, 5), handle(4, True))),
+    ]
+    await settle()
+    hold.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 1)
+    # 1: flood control asked, 3 more wait; 2: not asked; 3: asked, 4 waits; 4: the latest.
+    assert seen == [(1, True), (2, False), (3, True), (4, False)]
+    coalesce_replies()  # outside the processor: nothing to mark
+    assert not superseded()
