@@ -50,25 +50,41 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_info or record.exc_text:
+            # MaskSecrets leaves the masked traceback in exc_text; use it, as logging does.
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
+        if record.stack_info:
+            entry["stack"] = record.stack_info
         return json.dumps(entry, ensure_ascii=False)
 
 
 class MaskSecrets(logging.Filter):
-    """Replaces secrets (the bot token appears in Bot API URLs and some errors) in every record."""
+    """Replaces secrets (the bot token appears in Bot API URLs and some errors) in every record:
+    its message, its traceback and its stack."""
+
+    _formatter = logging.Formatter()
 
     def __init__(self, *secrets: str) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if s]
+        self.secrets = sorted((s for s in secrets if s), key=len, reverse=True)
+
+    def mask(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = message
-        for secret in self.secrets:
-            masked = masked.replace(secret, "***")
+        masked = self.mask(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set: the traceback is formatted once, here.
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.mask(record.stack_info)
         return True
 
 
@@ -81,8 +97,6 @@ def cmd_run(settings: Settings) -> int:
     from bot.serve import serve
 
     token = settings.token_value()
-    webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    mask_secrets(token, webhook_secret)
     return asyncio.run(serve(settings, token))
 
 
@@ -164,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         level = settings.log_level if args.command == "run" else "WARNING"
         configure_logging(level, settings.log_format)
+        if settings.bot_token is not None and (token := settings.bot_token.get_secret_value()):
+            mask_secrets(token.strip(), settings.webhook_secret_value(token.strip()))
         if args.command == "run":
             return cmd_run(settings)
         if args.command == "demo":
@@ -183,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through the log, not Python's own traceback printer: the log masks the token.
+        log.critical("rebound %s stopped by an unexpected error", args.command, exc_info=True)
+        return 1
 
 
 if __name__ == "__main__":

@@ -6,9 +6,12 @@ stops start-up with one clear line instead of a traceback.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -126,8 +129,21 @@ class Settings(BaseSettings):
     @field_validator("api_url")
     @classmethod
     def _check_api_url(cls, value: str) -> str:
+        """Checked here, where a bad value is one line naming the setting: the first Bot API
+        call would otherwise fail with a traceback quoting the URL, token and all."""
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - reading it checks it (0-65535)
+        except ValueError as exc:
+            raise ValueError(f"not a valid URL ({exc})") from None
+        if not parts.hostname:
+            raise ValueError("has no host")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("must be a plain server root, such as https://api.telegram.org")
+        if any(ch.isspace() for ch in value):
+            raise ValueError("must not contain spaces")
         return value.rstrip("/")
 
     @property
@@ -153,6 +169,16 @@ class Settings(BaseSettings):
 
     def key_values(self) -> list[str]:
         return [key.get_secret_value() for key in self.encryption_keys]
+
+    def webhook_secret_value(self, token: str) -> str:
+        """The secret Telegram must send with every webhook update: REBOUND_WEBHOOK_SECRET, or
+        when it is unset one derived from the token (HMAC-SHA256). Webhook mode never runs
+        without a secret. Derived rather than random so that every instance behind one URL, and
+        every restart, registers the same one (a random one per process would lock the others
+        out); nobody can compute it without the token, and a new token gives a new secret."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        return hmac.new(token.encode(), b"rebound webhook secret", hashlib.sha256).hexdigest()
 
     def token_value(self) -> str:
         """The bot token, or a clear error when `rebound run` has none."""

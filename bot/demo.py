@@ -24,11 +24,15 @@ from bot.app import (
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.content import Texts, load_content
-from bot.emulator import BotMessage, Emulator, SimUser
+from bot.emulator import BotMessage, Emulator, SimUser, UpdateIds
 from bot.runtime import RuntimeApp
 from handlers.scheduled import dispatch_due
 
 DEMO_TOKEN = "123456789:REBOUND-DEMO-TOKEN"
+# Beside the demo database: the last update id the demo's emulator gave out, and when. The next
+# run numbers on from it, as Telegram does, so the inbox (which remembers the ids it handled
+# within the last day) does not take the new run's updates for copies of the old ones.
+UPDATE_IDS_FILE = "demo-update-ids.json"
 CLOCK_STEP = re.compile(r"^\+(\d{1,4})([dhm])$")
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
@@ -41,7 +45,12 @@ class Demo:
         self.texts = texts
         self.out = out
         self.clock = ShiftedClock()
-        self.emulator = Emulator(token=DEMO_TOKEN, bot_username="rebound_demo_bot", think_time=2.0)
+        self.emulator = Emulator(
+            token=DEMO_TOKEN,
+            bot_username="rebound_demo_bot",
+            think_time=2.0,
+            update_ids=UpdateIds(settings.data_dir / UPDATE_IDS_FILE),
+        )
         self.app: RuntimeApp | None = None
         self.user: SimUser | None = None
         self.shown: set[int] = set()

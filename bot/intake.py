@@ -21,11 +21,11 @@ from typing import Any
 
 import tornado.web
 from telegram import Update
-from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
+from telegram.error import InvalidToken, RetryAfter, TimedOut
 
+from bot.logsafe import describe
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import inbox
-from bot.telegram_bot import ReboundBot
 from bot.update_processor import chat_key
 
 log = logging.getLogger("rebound.intake")
@@ -51,9 +51,9 @@ class Intake:
         self.rt: Runtime = app.bot_data["runtime"]
 
     async def accept(self, batch: Sequence[tuple[dict[str, Any], Update]]) -> int:
-        """Commit each update (as Telegram sent it, and parsed) to the inbox, then queue the new
-        ones; returns how many were new. Raises if the database write fails: the caller must
-        not acknowledge them then."""
+        """Commit each update (as JSON, and parsed) to the inbox, then queue the new ones;
+        returns how many were new. Raises if the database write fails: the caller must not
+        acknowledge them then."""
         incoming = [inbox.Incoming(u.update_id, chat_key(u) or None, data) for data, u in batch]
         async with self.rt.small_transaction() as session:  # at most 100 updates a batch
             fresh = await inbox.store(session, incoming, self.rt.clock.now())
@@ -99,6 +99,10 @@ class InboxPoller:
     at any point means Telegram sends the batch again (and the inbox ignores the copies)."""
 
     MAX_BACKOFF = 30.0
+    # A batch fetched but not stored (the database is down): tried again this often, without
+    # growing back-off, so the first reply after the database is back comes within a second or
+    # two (it was up to MAX_BACKOFF). One failed write a second costs the database nothing.
+    STORE_RETRY = 1.0
 
     def __init__(self, intake: Intake, *, timeout: int = 10) -> None:
         self.intake = intake
@@ -126,18 +130,19 @@ class InboxPoller:
 
     async def _loop(self) -> None:
         bot = self.intake.app.bot
-        assert isinstance(bot, ReboundBot)  # bot.app builds one
         offset: int | None = None
         backoff = 1.0
         while True:
             try:
-                batch = await bot.get_updates_with_json(
+                # PTB's read timeout for it is the long poll's plus the request's own (5 s).
+                updates = await bot.get_updates(
                     offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
                 )
-                if batch:
-                    await self.intake.accept(batch)
-                    offset = batch[-1][1].update_id + 1
                 backoff = 1.0
+                if updates:
+                    if not await self._store([(u.to_dict(), u) for u in updates]):
+                        continue  # not confirmed: the same batch is fetched again
+                    offset = updates[-1].update_id + 1
             except TimedOut:
                 continue
             except InvalidToken:
@@ -148,38 +153,109 @@ class InboxPoller:
                 await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # network, 409, database: wait and fetch the batch again
+            except Exception as exc:  # network, 409: wait, longer each time, and fetch again
                 log.warning("getUpdates round failed (%s); retrying", type(exc).__name__)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.MAX_BACKOFF)
 
+    async def _store(self, batch: Sequence[tuple[dict[str, Any], Update]]) -> bool:
+        """Commit ``batch`` to the inbox; False (after a short pause) when the database
+        refused."""
+        try:
+            await self.intake.accept(batch)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("storing updates failed (%s); retrying", type(exc).__name__)
+            await asyncio.sleep(self.STORE_RETRY)
+            return False
+        return True
 
+
+# Telegram's updates are a few KiB; a request announcing more than this is refused unread.
+MAX_UPDATE_BYTES = 1024 * 1024
+# Ids the inbox's BIGINT columns can hold.
+_BIGINT = range(-(2**63), 2**63)
+
+
+def _no_constants(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_update(body: bytes, bot: Any) -> tuple[dict[str, Any], Update] | None:
+    """``body`` as (JSON object, Update), or None when it is not an update Rebound can store:
+    not a JSON object, an ``update_id`` that is not an integer, a part PTB cannot read (such as
+    ``"message": 5``), or a chat id the database could not hold."""
+    try:
+        data = json.loads(body, parse_constant=_no_constants)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    update_id = data.get("update_id")
+    if type(update_id) is not int or update_id not in _BIGINT:  # bool, str and float are not ids
+        return None
+    try:
+        update = Update.de_json(data, bot)
+        chat = chat_key(update)
+    except Exception:  # whatever a malformed part makes PTB raise: not an update
+        return None
+    if type(chat) is not int or chat not in _BIGINT:
+        return None
+    return data, update
+
+
+@tornado.web.stream_request_body
 class WebhookHandler(tornado.web.RequestHandler):
     """Telegram's POST: checked, committed to the inbox, then answered 200.
 
-    A missing or wrong secret gets 401 and is not processed. A database failure answers 500,
-    so Telegram delivers the update again later instead of it being lost."""
+    The secret header is checked as soon as the headers arrive, before any of the body is read:
+    a missing or wrong secret gets 401, a body over :data:`MAX_UPDATE_BYTES` 413, and neither is
+    read into memory. Anything that is not an update gets 400 (Telegram does not retry a 4xx).
+    A database failure answers 500, so Telegram delivers the update again later instead of it
+    being lost."""
 
-    def initialize(self, intake: Intake, secret: str | None) -> None:
+    def initialize(self, intake: Intake, secret: str) -> None:
         self.intake = intake
         self.secret = secret
+        self.chunks: list[bytes] = []
+        self.received = 0
+
+    def prepare(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            self.send_error(401)
+            return
+        declared = self.request.headers.get("Content-Length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_UPDATE_BYTES):
+            self.send_error(413)
+            return
+
+    def data_received(self, chunk: bytes) -> None:
+        """A chunked body has no length up front: past the cap it is read and dropped."""
+        self.received += len(chunk)
+        if self.received <= MAX_UPDATE_BYTES:
+            self.chunks.append(chunk)
 
     async def post(self) -> None:
-        if self.secret is not None:
-            given = self.request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode(), self.secret.encode()):
-                self.send_error(401)
-                return
-        try:
-            data = json.loads(self.request.body)
-            update = Update.de_json(data, self.intake.app.bot)
-        except (ValueError, TypeError, KeyError, TelegramError):
+        if self.received > MAX_UPDATE_BYTES:
+            self.send_error(413)
+            return
+        parsed = parse_update(b"".join(self.chunks), self.intake.app.bot)
+        self.chunks = []
+        if parsed is None:
             self.send_error(400)
             return
+        data, update = parsed
         try:
             await self.intake.accept([(data, update)])
-        except Exception:
-            log.exception("could not store update %s; Telegram will retry", update.update_id)
+        except Exception as exc:
+            # Type and frames only: a database error's text may quote the update.
+            log.error(
+                "could not store update %s; Telegram will retry: %s",
+                update.update_id,
+                describe(exc),
+            )
             self.send_error(500)
             return
         self.set_status(200)

@@ -14,7 +14,6 @@ from telegram.ext import Application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content
-from bot.db.sqlite_driver import on_event_loop
 from bot.metrics import Metrics
 from bot.services.checkins import WinSpec
 from bot.services.feedback import LogSpec, RequestSpec
@@ -61,8 +60,6 @@ class Runtime:
 
     @contextlib.asynccontextmanager
     async def small_transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session in a transaction for a few small statements (a turn, an inbox write),
-        which on SQLite run on the event loop's thread (bot.db.sqlite_driver.on_event_loop)."""
-        with on_event_loop():
-            async with self.sessions() as session, session.begin():
-                yield session
+        """A session in a transaction for a few small statements (a turn, an inbox write)."""
+        async with self.sessions() as session, session.begin():
+            yield session

@@ -53,7 +53,9 @@ class Service:
             await start_polling(self.app)
             log.info("Rebound is running (polling)")
             return
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        secret = settings.webhook_secret_value(self.app.bot.token)
+        if settings.webhook_secret is None:
+            log.info("webhook: REBOUND_WEBHOOK_SECRET is unset, using one derived from the token")
         self.servers.append(
             OpsServer(
                 self.app,
@@ -75,8 +77,14 @@ class Service:
             await server.start()
 
     @property
+    def health_server(self) -> OpsServer | None:
+        """The server on REBOUND_HEALTH_PORT, when one is set."""
+        return next((s for s in self.servers if not s.webhook), None)
+
+    @property
     def webhook_server(self) -> OpsServer | None:
-        """The server taking Telegram's webhook (it also serves /healthz and /metrics)."""
+        """The server taking Telegram's webhook (only that: /healthz and /metrics are on the
+        health port)."""
         return next((s for s in self.servers if s.webhook), None)
 
     async def stop(self) -> None:

@@ -1,11 +1,13 @@
-"""Rebound's own small HTTP server: Telegram's webhook (when configured), ``/healthz`` and
-``/metrics``. Tornado, because python-telegram-bot's webhook extra already brings it."""
+"""Rebound's own small HTTP servers: Telegram's webhook on the public port (that path and
+nothing else), ``/healthz`` and ``/metrics`` on the health port (loopback by default). Tornado,
+because python-telegram-bot's webhook extra already brings it."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import re
 import socket
 import time
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ import tornado.netutil
 import tornado.web
 from sqlalchemy import text
 
-from bot.intake import Intake, WebhookHandler
+from bot.intake import MAX_UPDATE_BYTES, Intake, WebhookHandler
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import ops
 from handlers.scheduled import INTERVAL_SECONDS
@@ -25,6 +27,8 @@ log = logging.getLogger("rebound.server")
 
 # Three dispatcher intervals without progress mean it is stuck or dead.
 DISPATCHER_STALE_AFTER = 3 * INTERVAL_SECONDS
+# No request to these servers has a body worth more than an update (GETs have none).
+MAX_BODY_BYTES = 2 * MAX_UPDATE_BYTES
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,8 @@ class MetricsHandler(_Base):
 
 
 class OpsServer:
-    """Serves /healthz and /metrics, and Telegram's webhook at ``webhook_path`` when given."""
+    """Serves /healthz and /metrics; or, given ``webhook_path``, Telegram's webhook at that path
+    and nothing else (the public port shows no figures, and every other path is a 404)."""
 
     def __init__(
         self,
@@ -113,16 +118,19 @@ class OpsServer:
         webhook_path: str | None = None,
         secret: str | None = None,
     ) -> None:
-        started = time.monotonic()
-        common: dict[str, Any] = {"app": app, "started": started}
-        routes: list[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]] = [
-            (r"/healthz", HealthHandler, common),
-            (r"/metrics", MetricsHandler, common),
-        ]
-        if webhook_path is not None:
+        routes: list[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]]
+        if webhook_path is None:
+            common: dict[str, Any] = {"app": app, "started": time.monotonic()}
+            routes = [
+                (r"/healthz", HealthHandler, common),
+                (r"/metrics", MetricsHandler, common),
+            ]
+        else:
+            if not secret:
+                raise ValueError("the webhook never runs without a secret")
             intake: Intake = app.bot_data["intake"]
             path = "/" + webhook_path.strip("/")
-            routes.append((path, WebhookHandler, {"intake": intake, "secret": secret}))
+            routes = [(re.escape(path), WebhookHandler, {"intake": intake, "secret": secret})]
         # No access log: a webhook URL path may carry a secret, and there is nothing to learn.
         self.webhook = webhook_path is not None
         self._web = tornado.web.Application(routes, log_function=lambda _handler: None)
@@ -132,7 +140,15 @@ class OpsServer:
     async def start(self) -> int:
         """Start listening; returns the port (useful when 0 asked for a free one)."""
         sockets = tornado.netutil.bind_sockets(self.port, self.listen, family=socket.AF_INET)
-        self._server = tornado.httpserver.HTTPServer(self._web, xheaders=True)
+        # A slow or idle client cannot hold a connection open for long; the webhook handler caps
+        # the body itself (bot.intake.MAX_UPDATE_BYTES), this is the server-wide backstop.
+        self._server = tornado.httpserver.HTTPServer(
+            self._web,
+            xheaders=True,
+            max_body_size=MAX_BODY_BYTES,
+            body_timeout=30,
+            idle_connection_timeout=75,
+        )
         self._server.add_sockets(sockets)
         self.port = sockets[0].getsockname()[1]
         return self.port

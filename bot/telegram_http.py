@@ -45,10 +45,6 @@ from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
-
-# Private to PTB, but what its own HTTPXRequest uses to type and detect "timeout not passed".
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import ApplicationBuilder
 from telegram.request import BaseRequest, RequestData
@@ -108,10 +104,17 @@ def environment_proxy(url: str) -> str | None:
     return None
 
 
+# How long a Bot API call may wait for Telegram's answer. PTB's default, 5 s, is short for a
+# Bot API that is slow now and then: a message it took, answered after 6 s, counted as failed,
+# and the person saw the reply *and* an apology. Past this the outcome is unknown (see
+# the reply outbox for what Rebound then does).
+CALL_READ_TIMEOUT = 15.0
+
+
 def aiohttp_requests() -> tuple[AiohttpRequest, AiohttpRequest]:
     """:class:`AiohttpRequest` for a bot's calls, and one for getUpdates (one connection: a
     single long poll at a time)."""
-    return AiohttpRequest(), AiohttpRequest(connection_pool_size=1)
+    return AiohttpRequest(read_timeout=CALL_READ_TIMEOUT), AiohttpRequest(connection_pool_size=1)
 
 
 def use_aiohttp(builder: Builder) -> Builder:
@@ -120,8 +123,15 @@ def use_aiohttp(builder: Builder) -> Builder:
     return builder.request(calls).get_updates_request(updates)
 
 
-def _given(value: ODVInput[float], default: float | None) -> float | None:
-    return default if isinstance(value, DefaultValue) else value
+def _given(value: object, default: float | None) -> float | None:
+    """A timeout argument of :meth:`BaseRequest.do_request`: ``default`` when it was not passed
+    (PTB's documented test, ``is BaseRequest.DEFAULT_NONE``), else seconds or None (no limit).
+    Typed ``object`` because PTB types it with a private alias (``telegram._utils.types``)."""
+    if value is BaseRequest.DEFAULT_NONE:
+        return default
+    if value is None or isinstance(value, int | float):
+        return value
+    raise TypeError(f"a timeout is seconds or None, not {type(value).__name__}")
 
 
 def _sum(*parts: float | None) -> float | None:
@@ -209,10 +219,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """One HTTP request; returns (status, body). See :meth:`BaseRequest.do_request`."""
         if self._session is None:

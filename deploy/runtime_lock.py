@@ -52,14 +52,17 @@ def runtime_names(dependencies: list[str]) -> set[str]:
 
 
 def lock_blocks(lock_text: str) -> dict[str, str]:
-    """``{canonical name: "name==1.0 \\\\\\n    --hash=...\\n    # via ...\\n"}`` from a uv lock."""
+    """``{canonical name: "name==1.0 \\\\\\n    --hash=...\\n    # via ...\\n"}`` from a uv lock
+    (every pin of the name, when the lock pins it per Python version)."""
     blocks: dict[str, str] = {}
     current: str | None = None
     for line in lock_text.splitlines(keepends=True):
         match = _NAME.match(line)
         if match:
             current = canonicalize_name(match.group())
-            blocks[current] = line
+            # A package pinned differently per Python (`numpy==2.4.6 ; python_full_version <
+            # '3.12'`, then `numpy==2.5.5 ; ... >= '3.12'`) has one block per pin: keep them all.
+            blocks[current] = blocks.get(current, "") + line
         elif current is not None and line.startswith((" ", "\t")):
             blocks[current] += line
         else:

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import logging
-import traceback
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
 
+from bot.logsafe import describe
 from bot.runtime import RuntimeApp
 from bot.services.users import mark_blocked
 from handlers.turn import Context, runtime
 
 log = logging.getLogger("rebound.errors")
-
-
-def describe(error: BaseException) -> str:
-    """Exception type and stack frames, never the message (it may quote what someone wrote)."""
-    frames = "".join(traceback.format_tb(error.__traceback__)) if error.__traceback__ else ""
-    return f"{type(error).__module__}.{type(error).__qualname__}\n{frames}".rstrip()
 
 
 async def on_error(update: object, context: Context) -> None:

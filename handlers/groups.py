@@ -4,11 +4,12 @@ migration to a supergroup, and removal."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time as clock
 
-from telegram import ChatMember
+from telegram import ChatMember, Message
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -18,17 +19,19 @@ from telegram.ext import (
 )
 
 from bot.db.models import Group
-from bot.runtime import RuntimeApp
+from bot.runtime import Runtime, RuntimeApp
 from bot.services import groups
 from bot.services.replies import Ref, Say
 from bot.services.time_of_day import parse_time_of_day
 from bot.services.timezones import ZoneChoice, parse_timezone
+from bot.services.users import mark_blocked
 from handlers.render import Renderer
 from handlers.turn import Context, Turn, handler, runtime
 
 ADMIN_CACHE_SECONDS = 300
 GROUPS = filters.ChatType.GROUPS
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+log = logging.getLogger("rebound.groups")
 
 
 def posted_as_the_group(turn: Turn) -> bool:
@@ -93,7 +96,11 @@ async def group_settings(turn: Turn) -> None:
     message = turn.update.effective_message
     if message and message.is_topic_message:
         group.thread_id = message.message_thread_id  # scheduled posts go to this topic
+    elif group.paused == groups.TOPIC_GONE:
+        group.thread_id = None  # its topic is gone: the main chat, where this was sent
     group.updated_at = turn.now
+    if groups.resume(group, turn.now):  # an admin is here and the bot can answer: try again
+        turn.say(Say("group.resumed"))
     groups.reschedule(group, turn.now)
     turn.say(groups.settings_view(group, turn.context.bot.username))
 
@@ -117,32 +124,38 @@ async def on_settings_tap(turn: Turn) -> None:
 
 @handler
 async def on_checkin_tap(turn: Turn) -> None:
-    """gc:1:<check-in id>:<mood>: count the tap now, show the counts soon (batched edits)."""
+    """gc:1:<check-in id>:<mood>: count the tap now, show the counts soon (batched edits).
+    The tap counts only for a check-in of this chat, shown on the message it came from."""
     query = turn.update.callback_query
     assert query is not None
     assert query.data is not None
     parts = query.data.split(":")
     user = turn.update.effective_user
+    message = query.message if isinstance(query.message, Message) else None
     if (
         turn.private
         or user is None
         or len(parts) != 4
         or not parts[2].isdigit()
         or parts[3] not in {str(m) for m in groups.MOODS}
-        or not await groups.vote(turn.session, int(parts[2]), user.id, int(parts[3]))
+        or (message is not None and not _a_button_of(message, query.data))
+        or not await groups.vote(turn.session, int(parts[2]), turn.chat_id, user.id, int(parts[3]))
     ):
         turn.answer_callback("toasts.stale_button")
         return
     turn.answer_callback("toasts.counted")
-    message = query.message
-    if message is not None:
-        thread = getattr(message, "message_thread_id", None)
-        _schedule_edit(turn.context, int(parts[2]), turn.chat_id, message.message_id, thread)
+    if message is not None:  # an inaccessible (very old) message is not edited
+        _schedule_edit(turn.context, int(parts[2]), turn.chat_id, message.message_id)
 
 
-def _schedule_edit(
-    context: Context, checkin_id: int, chat_id: int, message_id: int, thread: int | None
-) -> None:
+def _a_button_of(message: Message, data: str) -> bool:
+    """Whether ``data`` is one of the message's own buttons (a forged tap names another)."""
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    return any(button.callback_data == data for row in rows for button in row)
+
+
+def _schedule_edit(context: Context, checkin_id: int, chat_id: int, message_id: int) -> None:
     """One pending edit per check-in: taps within the gap share it (the group's 20/min)."""
     job_queue = context.job_queue
     name = f"group-checkin-{checkin_id}"
@@ -197,16 +210,80 @@ async def win(turn: Turn) -> None:
     # whose name ("Group", "Telegram") is nobody's, so no name is shown.
     anonymous = message is not None and message.sender_chat is not None
     name: str | Ref = Ref("group.someone") if anonymous else user.first_name
-    count = await groups.celebrate(turn.session, await _group(turn), turn.now)
-    turn.say(
-        Say("group.win", {"name": name, "text": text[: groups.WIN_LIMIT]}),
-        Say("group.win_cheer", variant=count),
-    )
+    group = await _group(turn)
+    turn.say_all(await groups.celebrate(turn.session, group, name, text, turn.now))
+    await _paused_note(turn, group)
 
 
 @handler
 async def cheer(turn: Turn) -> None:
-    turn.say(Say("group.cheer", variant=int(turn.now.timestamp() // 3600)))
+    """/cheer: an encouragement for everyone (in a group, one per few minutes)."""
+    if turn.private:
+        turn.say(groups.cheer_message(turn.now))
+        return
+    group = await _group(turn)
+    turn.say(groups.cheer(group, turn.now))
+    await _paused_note(turn, group)
+
+
+async def _paused_note(turn: Turn, group: Group) -> None:
+    """Once, to the first admin who uses a command here: the check-ins are paused, and why
+    (when no admin could be told privately). Members are not asked about: only paused groups
+    that still owe the note cost an admin check."""
+    if group.paused in groups.PAUSED_HERE and not group.paused_told and await is_admin(turn):
+        turn.say(groups.paused_here(group, turn.context.bot.username))
+
+
+async def cannot_post(app: RuntimeApp, group_id: int, chat_id: int, error: TelegramError) -> bool:
+    """A scheduled group send that Telegram refused for good (no right to send messages, a
+    closed or deleted topic): pause the group's posts rather than fail every day, and tell its
+    admins once, privately, where one has a chat with the bot. True when it was such a
+    refusal (the send is then dropped, not retried); False for anything a retry may fix."""
+    reason = groups.cannot_post(error.message)
+    if reason is None:
+        return False
+    rt: Runtime = app.bot_data["runtime"]
+    async with rt.sessions() as session, session.begin():
+        paused = await groups.pause(session, group_id, reason, rt.clock.now())
+    if paused:
+        log.info("group %s paused: %s", group_id, reason)
+        await _tell_admins(app, rt, group_id, chat_id, reason)
+    return True
+
+
+async def _tell_admins(
+    app: RuntimeApp, rt: Runtime, group_id: int, chat_id: int, reason: str
+) -> None:
+    """Each admin who has started the bot gets one private message. Telegram answers who the
+    admins are and the group's name even to a bot that may not post there."""
+    bot = app.bot
+    try:
+        admins = await bot.get_chat_administrators(chat_id)
+        title = (await bot.get_chat(chat_id)).title or ""
+    except TelegramError as exc:
+        log.warning("group %s: admins not told (%s)", group_id, type(exc).__name__)
+        return
+    ids = [member.user.id for member in admins if not member.user.is_bot]
+    async with rt.sessions() as session, session.begin():
+        people = [(p.id, p.language_code) for p in await groups.admins_to_tell(session, ids)]
+    blocked: list[int] = []
+    told = False
+    for person_id, language in people:
+        renderer = Renderer(rt.content.texts(language))
+        notice = groups.paused_notice(reason, title, bot.username)
+        try:
+            await bot.send_message(person_id, renderer.text(notice), parse_mode=ParseMode.HTML)
+        except Forbidden:
+            blocked.append(person_id)
+        except TelegramError as exc:
+            log.warning("group %s: an admin not told (%s)", group_id, type(exc).__name__)
+        else:
+            told = True
+    async with rt.sessions() as session, session.begin():
+        if told:
+            await groups.told(session, group_id)
+        for person_id in blocked:
+            await mark_blocked(session, person_id, rt.clock.now())
 
 
 async def bot_membership(turn: Turn) -> None:
@@ -222,11 +299,28 @@ async def bot_membership(turn: Turn) -> None:
         or change.chat.type == ChatType.CHANNEL
     ):
         return
-    status = change.new_chat_member.status
+    status, old = change.new_chat_member.status, change.old_chat_member.status
     if status in (ChatMember.LEFT, ChatMember.BANNED):
         await groups.left(turn.session, change.chat.id, turn.now)
-    elif change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
+    elif old in (ChatMember.LEFT, ChatMember.BANNED):
         await groups.joined(turn.session, change.chat.id, None, turn.now)
+    elif status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR):
+        # May send again (a restriction lifted); an administrator also posts in closed topics.
+        fixed: tuple[str, ...] = (groups.NO_RIGHTS,)
+        if status == ChatMember.ADMINISTRATOR:
+            fixed = (groups.NO_RIGHTS, groups.TOPIC_CLOSED)
+        group = await groups.by_chat(turn.session, change.chat.id)
+        if group is not None:
+            groups.resume(group, turn.now, only=fixed)
+
+
+@handler
+async def topic_reopened(turn: Turn) -> None:
+    """The closed topic the check-ins go to is open again: they start again."""
+    message = turn.update.effective_message
+    group = await groups.by_chat(turn.session, turn.chat_id)
+    if message is not None and group is not None and message.message_thread_id == group.thread_id:
+        groups.resume(group, turn.now, only=(groups.TOPIC_CLOSED,))
 
 
 @handler
@@ -270,4 +364,6 @@ def register(app: RuntimeApp) -> None:
     app.add_handler(CallbackQueryHandler(on_settings_tap, pattern=r"^gs:1:"))
     app.add_handler(CallbackQueryHandler(on_checkin_tap, pattern=r"^gc:1:"))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration))
+    reopened = filters.StatusUpdate.FORUM_TOPIC_REOPENED & GROUPS
+    app.add_handler(MessageHandler(reopened, topic_reopened))
     app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS & GROUPS, added))

@@ -42,6 +42,7 @@ from bot.services.crisis import care as crisis_care
 from bot.services.outbox import Claimed
 from bot.services.replies import Say
 from bot.services.users import mark_blocked
+from handlers import groups as group_feature
 from handlers import stats as stats_feature
 from handlers.render import Renderer
 
@@ -411,6 +412,11 @@ async def _send(
     except RetryAfter as exc:
         outcomes.failed.append((item, float(exc.retry_after)))  # type: ignore[arg-type]
     except TelegramError as exc:
+        if item.group_id is not None and await group_feature.cannot_post(
+            app, item.group_id, chat_id, exc
+        ):
+            outcomes.dropped.append(item.id)  # can never succeed: the group is paused instead
+            return
         log.warning("scheduled %s %s failed: %s", item.kind, item.id, type(exc).__name__)
         outcomes.failed.append((item, None))
     else:

@@ -310,6 +310,15 @@ class Group(Base):
     recap_on: Mapped[bool] = mapped_column(Boolean, default=False)
     next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     next_recap_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Why scheduled posts are paused (bot.services.groups: NO_RIGHTS, TOPIC_CLOSED,
+    # TOPIC_GONE), None while they run; and whether an admin has been told.
+    paused: Mapped[str | None] = mapped_column(String(16))
+    paused_told: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Bursts (bot.services.groups.burst): the last /cheer, and when the group was last told
+    # that /cheer or /win must wait a moment (told once per wait).
+    cheered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cheer_noted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    win_noted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -21,9 +21,11 @@ Where it knowingly differs from Telegram:
 """
 
 from bot.emulator.emulator import Emulator
+from bot.emulator.faults import Faults
 from bot.emulator.html import HtmlError, parse_html
 from bot.emulator.models import ApiCall, ApiError, BotMessage, Button, CallbackAnswer, SentFile
 from bot.emulator.sim import SimGroup, SimUser
+from bot.emulator.updates import UpdateIds
 
 __all__ = [
     "ApiCall",
@@ -32,9 +34,11 @@ __all__ = [
     "Button",
     "CallbackAnswer",
     "Emulator",
+    "Faults",
     "HtmlError",
     "SentFile",
     "SimGroup",
     "SimUser",
+    "UpdateIds",
     "parse_html",
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.emulator.errors import ApiReject, bad_request, not_found, unauthorized
+from bot.emulator.faults import Faults
 from bot.emulator.methods import METHODS, Described
 from bot.emulator.methods.updates import get_updates
 from bot.emulator.models import ApiCall, ApiError
@@ -64,6 +65,8 @@ class Dispatcher:
         # Failures a test asked for: (method, reject) answered before the real method runs.
         self.faults: list[tuple[str, ApiReject]] = []
         self.injected: list[ApiError] = []
+        # Random failures and late answers on a share of calls (None: off; see faults.py).
+        self.chaos: Faults | None = None
 
     async def handle(
         self,
@@ -145,9 +148,20 @@ class Dispatcher:
                 ApiError(call.method, fault[1].error_code, fault[1].description, params)
             )
             raise _Injected(fault[1])
-        if call.method == "getUpdates":
+        drawn = self.chaos.draw(call.method) if self.chaos is not None else None
+        if isinstance(drawn, ApiReject):
+            self.injected.append(ApiError(call.method, drawn.error_code, drawn.description, params))
+            raise _Injected(drawn)
+        answer = await self._run(call.method, params, poll)
+        if drawn:  # done, and the answer is slow to come back
+            await self._wait(drawn)
+        return answer
+
+    async def _run(self, method: str, params: dict[str, Any], poll: Poll) -> dict[str, Any]:
+        state = self.state
+        if method == "getUpdates":
             return {"ok": True, "result": await get_updates(state, params, poll)}
-        result = await METHODS[call.method](state, params)
+        result = await METHODS[method](state, params)
         if isinstance(result, Described):
             return {"ok": True, "result": result.result, "description": result.description}
         return {"ok": True, "result": result}
@@ -155,6 +169,9 @@ class Dispatcher:
     async def _delay(self) -> None:
         """One way of the configured round trip (half of it), cut short when the emulator
         stops."""
-        if self.latency > 0 and not self.stopping.is_set():
+        await self._wait(self.latency / 2)
+
+    async def _wait(self, seconds: float) -> None:
+        if seconds > 0 and not self.stopping.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.stopping.wait(), self.latency / 2)
+                await asyncio.wait_for(self.stopping.wait(), seconds)

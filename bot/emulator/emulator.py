@@ -10,12 +10,14 @@ from typing import Any
 
 from bot.emulator.dispatch import Dispatcher
 from bot.emulator.errors import ApiReject, too_many_requests
+from bot.emulator.faults import Faults
 from bot.emulator.limits import RateLimiter
 from bot.emulator.methods.bot import default_admin_rights, scope_key
 from bot.emulator.models import ApiCall, ApiError
 from bot.emulator.server import ApiServer
 from bot.emulator.sim import SimGroup, SimUser
 from bot.emulator.state import ChatState, State, UserInfo
+from bot.emulator.updates import UpdateIds
 
 
 def _chat_ids(update: dict[str, Any]) -> Iterator[int]:
@@ -39,6 +41,12 @@ class Emulator:
     ``group_privacy`` mirrors BotFather's privacy mode (on by default, as for new bots): in groups
     the bot then only receives commands, replies to its messages and service messages, unless it
     is an administrator.
+
+    ``faults`` (off by default) fails or delays a share of calls at random, as Telegram now and
+    then does (see bot.emulator.faults); it can also be set later through :attr:`faults`.
+
+    ``update_ids`` numbers the updates (see :class:`~bot.emulator.updates.UpdateIds`): from 1 by
+    default; the demo keeps its numbering in a file so that it continues across runs.
     """
 
     def __init__(
@@ -51,6 +59,8 @@ class Emulator:
         *,
         group_privacy: bool = True,
         think_time: float = 0.0,
+        faults: Faults | None = None,
+        update_ids: UpdateIds | None = None,
     ):
         self._state = State(
             token=token,
@@ -58,9 +68,11 @@ class Emulator:
             bot_first_name=bot_first_name,
             limiter=self._new_limiter() if rate_limits else None,
             group_privacy=group_privacy,
+            update_ids=update_ids,
         )
         self._state.think_time = think_time
         self._dispatcher = Dispatcher(self._state, latency)
+        self._dispatcher.chaos = faults
         self._server = ApiServer(self._dispatcher)
         self._api_url: str | None = None
 
@@ -217,7 +229,19 @@ class Emulator:
 
     @property
     def injected_failures(self) -> list[ApiError]:
+        """Calls answered with an error a test asked for (``fail_next``, ``faults``)."""
         return self._dispatcher.injected
+
+    @property
+    def faults(self) -> Faults | None:
+        """Random 500/502 answers and late answers on a share of calls, e.g.
+        ``Faults(fail=0.07, delay=0.03)``; None (the default) answers every call normally.
+        Failures land in ``injected_failures``, not in ``errors``."""
+        return self._dispatcher.chaos
+
+    @faults.setter
+    def faults(self, faults: Faults | None) -> None:
+        self._dispatcher.chaos = faults
 
     @property
     def updates_fetched(self) -> int:

@@ -21,6 +21,27 @@ ADMIN_RIGHTS = (
 )
 
 
+# The permission fields of ChatMemberRestricted (all required).
+RESTRICTED_RIGHTS = (
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_react_to_messages",
+    "can_edit_tag",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+)
+
+
 def user_json(user: UserInfo) -> dict[str, Any]:
     data: dict[str, Any] = {"id": user.id, "is_bot": user.is_bot, "first_name": user.first_name}
     if user.last_name:
@@ -78,6 +99,14 @@ def member_json(user: dict[str, Any], status: str) -> dict[str, Any]:
         }
     if status == "kicked":
         return {"status": "kicked", "user": user, "until_date": 0}
+    if status == "restricted":  # still in the group, allowed to send nothing (until lifted)
+        return {
+            "status": "restricted",
+            "user": user,
+            "is_member": True,
+            **dict.fromkeys(RESTRICTED_RIGHTS, False),
+            "until_date": 0,
+        }
     return {"status": status, "user": user}
 
 

@@ -143,6 +143,10 @@ def _text_content(text: str) -> dict[str, Any]:
     return content
 
 
+# The bot's statuses in which it is in a group and receives its updates.
+_IN_THE_GROUP = ("member", "administrator", "restricted")
+
+
 class SimUser(_ChatView):
     """A person in a private chat with the bot."""
 
@@ -297,10 +301,32 @@ class SimGroup(_ChatView):
         joined = user_message(chat, by.info, {"new_chat_members": [state.bot_user]})
         self._push({"message": copy.deepcopy(joined)})
 
-    async def remove_bot(self, by: SimUser) -> None:
+    async def remove_bot(self, by: SimUser, *, bot_told: bool = True) -> None:
+        """Kick the bot. ``bot_told=False`` sends no my_chat_member update, as for a bot that
+        was offline longer than Telegram keeps updates: its next send gets the 403."""
         chat = self._chat
         old, chat.bot_status = chat.bot_status, "kicked"
-        self._push(my_chat_member(chat, user_json(by.info), self._state.bot_user, old, "kicked"))
+        if bot_told:
+            update = my_chat_member(chat, user_json(by.info), self._state.bot_user, old, "kicked")
+            self._push(update)
+
+    async def restrict_bot(self, by: SimUser) -> None:
+        """An admin takes the bot's right to send messages (supergroups only, as in Telegram).
+        It stays a member and still receives updates; its sends get "not enough rights"."""
+        chat = self._chat
+        if chat.type != "supergroup":
+            raise ValueError(f"chat {chat.id} is a {chat.type}: only supergroups restrict members")
+        self._set_bot_status(by, "restricted")
+
+    async def lift_restrictions(self, by: SimUser) -> None:
+        """The bot may send messages again (a plain member once more)."""
+        if self._chat.bot_status == "restricted":
+            self._set_bot_status(by, "member")
+
+    def _set_bot_status(self, by: SimUser, new: str) -> None:
+        chat, state = self._chat, self._state
+        old, chat.bot_status = chat.bot_status, new
+        self._push(my_chat_member(chat, user_json(by.info), state.bot_user, old, new))
 
     async def send(
         self,
@@ -344,13 +370,18 @@ class SimGroup(_ChatView):
     async def tap(self, user: SimUser, label: str, *, message: BotMessage | None = None) -> str:
         return self._tap(user.info, label, message)
 
+    async def tap_data(self, user: SimUser, data: str, *, message_id: int | None = None) -> str:
+        """A tap by ``user`` with arbitrary callback data (a stale or forged button) on one of
+        the bot's messages here (the latest if ``message_id`` is None)."""
+        return self._callback(user.info, message_id, data)
+
     async def member_joins(self, user: SimUser) -> None:
         """Someone joins. The bot gets the "joined" service message; Telegram also sends a
         chat_member update, but only to an administrator bot that asked for it in
         allowed_updates (the queue drops it otherwise)."""
         chat = self._chat
         old, chat.members[user.id] = chat.members.get(user.id, "left"), "member"
-        if chat.bot_status not in ("member", "administrator"):
+        if chat.bot_status not in _IN_THE_GROUP:
             return
         if chat.bot_status == "administrator":
             joined = user_json(user.info)
@@ -414,7 +445,7 @@ class SimGroup(_ChatView):
         leaving = user_message(old, actor, {"migrate_to_chat_id": new.id})
         arriving = user_message(new, actor, {"migrate_from_chat_id": old.id})
         updates = [{"message": leaving}, {"message": arriving}]
-        if new.bot_status in ("member", "administrator"):
+        if new.bot_status in _IN_THE_GROUP:
             who = user_json(actor) if actor is not None else self._state.bot_user
             join = my_chat_member(new, who, self._state.bot_user, "left", new.bot_status)
             updates.insert(0 if join_first else 2, join)
@@ -435,9 +466,43 @@ class SimGroup(_ChatView):
         message["message_thread_id"] = thread_id
         message["is_topic_message"] = True
         chat.topics[thread_id] = name
-        if chat.bot_status in ("member", "administrator"):
+        if chat.bot_status in _IN_THE_GROUP:
             self._push({"message": copy.deepcopy(message)})
         return thread_id
+
+    async def close_topic(self, thread_id: int) -> None:
+        """Close a forum topic: from now on only administrators post there (anyone else,
+        the bot included unless it is an administrator, gets "TOPIC_CLOSED")."""
+        self._topic_service(thread_id, {"forum_topic_closed": {}})
+        self._chat.closed_topics.add(thread_id)
+
+    async def reopen_topic(self, thread_id: int) -> None:
+        self._topic_service(thread_id, {"forum_topic_reopened": {}})
+        self._chat.closed_topics.discard(thread_id)
+
+    async def delete_topic(self, thread_id: int) -> None:
+        """Delete a forum topic with all its messages. Telegram tells bots nothing; a send
+        there gets "message thread not found"."""
+        chat = self._chat
+        if thread_id not in chat.topics:
+            raise ValueError(f"chat {chat.id} has no topic {thread_id}")
+        del chat.topics[thread_id]
+        chat.closed_topics.discard(thread_id)
+        for message_id, raw in list(chat.messages.items()):
+            if message_id == thread_id or raw.get("message_thread_id") == thread_id:
+                del chat.messages[message_id]
+                view = chat.bot_messages.get(message_id)
+                if view is not None:
+                    view.deleted = True
+
+    def _topic_service(self, thread_id: int, content: dict[str, Any]) -> None:
+        """A service message in the topic (the bot gets it, privacy mode or not)."""
+        chat = self._chat
+        if thread_id not in chat.topics:
+            raise ValueError(f"chat {chat.id} has no topic {thread_id}")
+        message = user_message(chat, self._actor(), content, thread_id=thread_id)
+        if chat.bot_status in _IN_THE_GROUP:
+            self._push({"message": copy.deepcopy(message)})
 
     def _actor(self) -> UserInfo | None:
         """Who performs group-wide actions: the creator if known, else the first member."""
@@ -451,7 +516,7 @@ class SimGroup(_ChatView):
         it ("/win@this_bot"), a bare "/win" only if it was the last bot to write in the group,
         and replies to its own messages (service messages are delivered elsewhere)."""
         chat, state = self._chat, self._state
-        if chat.bot_status not in ("member", "administrator"):
+        if chat.bot_status not in _IN_THE_GROUP:
             return False
         if not state.group_privacy or chat.bot_status == "administrator":
             return True

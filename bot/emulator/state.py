@@ -12,7 +12,7 @@ from bot.emulator.errors import bad_request, forbidden, too_many_requests
 from bot.emulator.limits import RateLimiter
 from bot.emulator.models import ApiCall, ApiError, BotMessage, CallbackAnswer
 from bot.emulator.spec import BotApiSpec
-from bot.emulator.updates import UpdateQueue
+from bot.emulator.updates import UpdateIds, UpdateQueue
 from bot.emulator.wakeup import Signal
 from bot.emulator.webhook import WebhookPusher
 
@@ -72,10 +72,13 @@ class ChatState:
     changed: Signal = field(default_factory=Signal)
     bot_seen: bool = False  # the bot has received an update from this chat
     blocked: bool = False  # private chats: the user blocked the bot
-    bot_status: str = "left"  # groups: "left", "member", "administrator" or "kicked"
+    # Groups: "left", "member", "administrator", "kicked", or "restricted" (a supergroup's
+    # admin took the bot's right to send messages: it stays a member and still hears updates).
+    bot_status: str = "left"
     migrated_to: int | None = None
     members: dict[int, str] = field(default_factory=dict)  # user id -> member/administrator/creator
     topics: dict[int, str] = field(default_factory=dict)
+    closed_topics: set[int] = field(default_factory=set)  # only administrators post there
     chat_actions: list[str] = field(default_factory=list)
     menu_button: dict[str, Any] | None = None
     # Groups: whether this bot was the last bot to write here (privacy mode hands it a bare
@@ -113,6 +116,7 @@ class State:
         bot_first_name: str,
         limiter: RateLimiter | None,
         group_privacy: bool,
+        update_ids: UpdateIds | None = None,
     ):
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
@@ -149,7 +153,7 @@ class State:
         self.activity = Signal()
         self.last_activity = time.monotonic()
         self.in_flight = 0
-        self.updates = UpdateQueue(self.note_activity)
+        self.updates = UpdateQueue(self.note_activity, update_ids)
         self.webhook = WebhookPusher(self.updates)
         self._user_ids = itertools.count(7_000_000_001)
         self._group_ids = itertools.count(1)
@@ -221,6 +225,12 @@ class State:
         elif chat.bot_status == "left":
             raise forbidden(f"bot is not a member of the {chat.type} chat")
         return chat
+
+    def check_can_send(self, chat: ChatState, what: str) -> None:
+        """A restricted bot may not post ``what`` ("text messages", "photos", ...); Telegram
+        answers 400 with these words, not 403: the bot is still a member of the chat."""
+        if chat.bot_status == "restricted":
+            raise bad_request(f"not enough rights to send {what} to the chat")
 
     def charge_rate(self, chat: ChatState) -> None:
         """Count one sent or edited message against Telegram's flood limits."""

@@ -7,8 +7,13 @@ Updates wait here until the bot confirms them (a later getUpdates offset, or a 2
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bot.emulator.errors import conflict
@@ -18,6 +23,61 @@ from bot.emulator.wakeup import Signal
 OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 # How long a new getUpdates waits to see whether the previous poller simply hung up.
 _HANG_UP_GRACE = 0.05
+# Telegram numbers a bot's updates sequentially; after this long without one, the next id is
+# chosen at random instead (Bot API, Update.update_id).
+RESTART_AFTER_S = 7 * 24 * 3600
+RANDOM_RESTART_MAX = 2**30
+
+
+class UpdateIds:
+    """A bot's update ids as Telegram gives them: one more than the last, across runs when a
+    ``path`` keeps them, and from a random number after a week without updates.
+
+    Without a path (the tests' emulators) numbering starts at 1 in each run. With one (the
+    demo's), the last id and when it was given are written there after each update, so a bot
+    whose inbox still remembers a previous run's ids does not take new updates for copies."""
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.path = path
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self.next_id = 1
+        self.last_at: float | None = None  # wall-clock seconds of the last update given out
+        if path is not None and path.exists():
+            try:
+                saved = json.loads(path.read_text())
+                self.next_id, self.last_at = int(saved["last_update_id"]) + 1, float(saved["at"])
+            except (ValueError, KeyError, TypeError):
+                pass  # unreadable: start as a new bot would
+
+    def take(self) -> int:
+        """The id of a new update."""
+        now = self._clock()
+        if self.last_at is not None and now - self.last_at >= RESTART_AFTER_S:
+            self.next_id = self._rng.randint(1, RANDOM_RESTART_MAX)
+        update_id = self.next_id
+        self.seen(update_id, now)
+        return update_id
+
+    def seen(self, update_id: int, now: float | None = None) -> None:
+        """An update with ``update_id`` was queued (numbered here or given by the caller)."""
+        self.next_id = max(self.next_id, update_id + 1)
+        self.last_at = self._clock() if now is None else now
+        if self.path is not None:
+            self._save()
+
+    def _save(self) -> None:
+        assert self.path is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(self.path.name + ".tmp")
+        partial.write_text(json.dumps({"last_update_id": self.next_id - 1, "at": self.last_at}))
+        os.replace(partial, self.path)
 
 
 @dataclass
@@ -46,9 +106,9 @@ class Poll:
 
 
 class UpdateQueue:
-    def __init__(self, on_activity: Callable[[], None]):
+    def __init__(self, on_activity: Callable[[], None], ids: UpdateIds | None = None):
         self._pending: list[Queued] = []
-        self._next_id = 1
+        self.ids = ids or UpdateIds()
         self._on_activity = on_activity
         self.changed = Signal()
         self._poll: Poll | None = None
@@ -60,9 +120,10 @@ class UpdateQueue:
     def push(self, update: dict[str, Any]) -> int:
         """Queue an update (numbering it unless it has an update_id); return its update_id."""
         if "update_id" not in update:
-            update = {"update_id": self._next_id, **update}
+            update = {"update_id": self.ids.take(), **update}
+        else:
+            self.ids.seen(int(update["update_id"]))
         update_id = int(update["update_id"])
-        self._next_id = max(self._next_id, update_id + 1)
         if self._wanted(update):
             self._pending.append(Queued(update))
             self.changed.notify()

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import CursorResult, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import CheckIn, FeedbackRequest, FlowState, Rejection, ScheduledMessage, User
+from bot.db.models import (
+    CheckIn,
+    FeedbackRequest,
+    FlowState,
+    JsonData,
+    Rejection,
+    ScheduledMessage,
+    User,
+    UTCDateTime,
+)
 from bot.services.replies import Button, Say
 
 BROADCAST = "broadcast"  # outbox kind
@@ -66,27 +76,23 @@ async def confirm_broadcast(session: AsyncSession, operator: User, now: datetime
         return None
     text = str(row.data.get("text", ""))
     await session.delete(row)
-    ids = (
-        await session.execute(
-            select(User.id).where(User.active.is_(True), User.onboarded_at.is_not(None))
-        )
-    ).scalars()
-    rows = [
-        {
-            "user_id": uid,
-            "chat_id": uid,
-            "kind": BROADCAST,
-            "payload": {"text": text},
-            "due_at": now,
-            "status": "pending",
-            "attempts": 0,
-            "created_at": now,
-        }
-        for uid in ids
-    ]
-    if rows:
-        await session.execute(insert(ScheduledMessage), rows)
-    return len(rows)
+    # One INSERT ... SELECT: the database writes a row per active person by itself, rather than
+    # the bot building (and binding) a hundred thousand rows on the event loop.
+    audience = select(
+        User.id,
+        User.id,
+        literal(BROADCAST),
+        literal({"text": text}, JsonData),
+        literal(now, UTCDateTime()),
+        literal("pending"),
+        literal(0),
+        literal(now, UTCDateTime()),
+    ).where(User.active.is_(True), User.onboarded_at.is_not(None))
+    columns = ["user_id", "chat_id", "kind", "payload", "due_at", "status", "attempts"]
+    queued: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
+        insert(ScheduledMessage).from_select([*columns, "created_at"], audience)
+    )
+    return int(queued.rowcount)
 
 
 async def drop_broadcast(session: AsyncSession, operator: User) -> None:

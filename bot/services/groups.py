@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Group, GroupCheckIn, GroupVote, GroupWin, ScheduledMessage
+from bot.db.models import Group, GroupCheckIn, GroupVote, GroupWin, ScheduledMessage, User
 from bot.services.recurrence import next_checkin, next_weekly
 from bot.services.replies import Button, Ref, Say
 
@@ -23,6 +23,39 @@ WIN_LIMIT = 300
 # implied by any right) is what lets a bot under privacy mode see every message, which the
 # crisis check needs. It deletes, pins, bans and invites nothing.
 ADMIN_RIGHTS = ("manage_chat",)
+
+# Why a group's scheduled posts are paused: Telegram refused one in a way that no retry fixes.
+NO_RIGHTS = "no_rights"  # an admin took the bot's right to send messages
+TOPIC_CLOSED = "topic_closed"  # the forum topic it posts in was closed
+TOPIC_GONE = "topic_gone"  # ... or deleted
+# Telegram's words for each (Bot API error descriptions, lower-cased; older servers and the
+# MTProto names they pass through included).
+_CANNOT_POST = (
+    ("not enough rights to send", NO_RIGHTS),
+    ("have no rights to send", NO_RIGHTS),
+    ("chat_write_forbidden", NO_RIGHTS),
+    ("chat_send_plain_forbidden", NO_RIGHTS),
+    ("topic_closed", TOPIC_CLOSED),
+    ("message thread not found", TOPIC_GONE),
+    ("topic_deleted", TOPIC_GONE),
+)
+# What the admins are told, privately (with the group's name) or in the group.
+PAUSED_NOTICE = {
+    NO_RIGHTS: "group.paused.no_rights",
+    TOPIC_CLOSED: "group.paused.topic_closed",
+    TOPIC_GONE: "group.paused.topic_gone",
+}
+PAUSED_HERE = {
+    TOPIC_CLOSED: "group.paused_here.topic_closed",
+    TOPIC_GONE: "group.paused_here.topic_gone",
+}
+TOLD_AT_MOST = 5  # admins told privately about one pause
+# Bursts: a group gets one /cheer per CHEER_COOLDOWN and celebrates at most WIN_BURST wins in
+# any WIN_WINDOW, so a busy moment (or someone holding the command down) never uses up the
+# group's 20 messages a minute. Past that the group hears one short note, then nothing.
+CHEER_COOLDOWN = timedelta(minutes=5)
+WIN_BURST = 4
+WIN_WINDOW = timedelta(minutes=1)
 
 
 async def by_chat(session: AsyncSession, chat_id: int) -> Group | None:
@@ -49,6 +82,8 @@ async def joined(
             updated_at=now,
         )
         session.add(group)
+    if group.active is False:  # back after being removed: new membership, new rights
+        group.paused, group.paused_told = None, False
     group.active, group.updated_at = True, now
     reschedule(group, now)
     await session.flush()
@@ -112,6 +147,82 @@ async def migrated(
     return group
 
 
+def cannot_post(description: str) -> str | None:
+    """Why a group send that Telegram refused with ``description`` can never succeed as it
+    is (:data:`NO_RIGHTS`, :data:`TOPIC_CLOSED`, :data:`TOPIC_GONE`), or None for a refusal
+    that a retry may get past."""
+    lowered = description.lower()
+    return next((reason for words, reason in _CANNOT_POST if words in lowered), None)
+
+
+async def pause(session: AsyncSession, group_id: int, reason: str, now: datetime) -> bool:
+    """Stop the group's scheduled posts until an admin fixes ``reason`` (see :func:`resume`),
+    instead of failing every day. True only for the call that paused it (one atomic update,
+    so two refused sends at once tell the admins once)."""
+    paused = await session.execute(
+        update(Group)
+        .where(Group.id == group_id, Group.active.is_(True), Group.paused.is_(None))
+        .values(
+            paused=reason,
+            paused_told=False,
+            next_checkin_at=None,
+            next_recap_at=None,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if paused.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    await session.execute(
+        update(ScheduledMessage)
+        .where(ScheduledMessage.group_id == group_id, ScheduledMessage.status == "pending")
+        .values(status="cancelled")
+    )
+    return True
+
+
+def resume(group: Group, now: datetime, *, only: tuple[str, ...] | None = None) -> bool:
+    """Start a paused group's posts again (for ``only`` these reasons, if given); True when
+    it was paused."""
+    if group.paused is None or (only is not None and group.paused not in only):
+        return False
+    group.paused, group.paused_told, group.updated_at = None, False, now
+    reschedule(group, now)
+    return True
+
+
+async def admins_to_tell(session: AsyncSession, admin_ids: list[int]) -> list[User]:
+    """The group's admins who have a private chat with the bot that they did not block:
+    the only ones it can write to privately (at most :data:`TOLD_AT_MOST`)."""
+    if not admin_ids:
+        return []
+    query = (
+        select(User)
+        .where(User.id.in_(admin_ids), User.active.is_(True))
+        .order_by(User.id)
+        .limit(TOLD_AT_MOST)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def told(session: AsyncSession, group_id: int) -> None:
+    await session.execute(update(Group).where(Group.id == group_id).values(paused_told=True))
+
+
+def paused_notice(reason: str, title: str, bot_username: str) -> Say:
+    """The private message to an admin: which group, what stopped, how to start it again."""
+    return Say(PAUSED_NOTICE[reason], {"group": title, "bot": bot_username})
+
+
+def paused_here(group: Group, bot_username: str) -> Say | None:
+    """Said once in the group, to the first admin who uses a command there, when no admin
+    could be told privately (a closed or deleted topic: the rest of the group still works)."""
+    if group.paused not in PAUSED_HERE or group.paused_told:
+        return None
+    group.paused_told = True
+    return Say(PAUSED_HERE[group.paused], {"bot": bot_username})
+
+
 def admin_link(bot_username: str) -> str:
     """Telegram's link that adds the bot to a group as an administrator with exactly
     :data:`ADMIN_RIGHTS` suggested (the person adding can still change them)."""
@@ -129,7 +240,7 @@ def hello(bot_username: str, *, reads_everything: bool) -> Say:
 
 
 def reschedule(group: Group, now: datetime) -> None:
-    if not group.active:
+    if not group.active or group.paused is not None:
         group.next_checkin_at = group.next_recap_at = None
         return
     group.next_checkin_at = (
@@ -221,9 +332,18 @@ async def start_checkin(session: AsyncSession, group: Group, now: datetime) -> S
     return checkin_message(checkin, {str(m): 0 for m in MOODS})
 
 
-async def vote(session: AsyncSession, checkin_id: int, user_id: int, mood: int) -> bool:
-    """Count one member once (a second tap changes their mood). False if the check-in is gone."""
-    if await session.get(GroupCheckIn, checkin_id) is None:
+async def vote(
+    session: AsyncSession, checkin_id: int, chat_id: int, user_id: int, mood: int
+) -> bool:
+    """Count one member once (a second tap changes their mood). False if the check-in is gone
+    or is another group's: a tap counts only in the chat it came from, whatever id its data
+    names (a forged ``gc:1:<another group's check-in>`` would otherwise vote there)."""
+    found = await session.execute(
+        select(GroupCheckIn.id)
+        .join(Group, Group.id == GroupCheckIn.group_id)
+        .where(GroupCheckIn.id == checkin_id, Group.chat_id == chat_id)
+    )
+    if found.scalar_one_or_none() is None:
         return False
     existing = await session.get(GroupVote, (checkin_id, user_id))
     if existing is None:
@@ -250,11 +370,48 @@ async def refresh(session: AsyncSession, checkin_id: int, now: datetime) -> Say 
 # --- Wins and the weekly recap --------------------------------------------------------------------
 
 
-async def celebrate(session: AsyncSession, group: Group, now: datetime) -> int:
+async def celebrate(
+    session: AsyncSession, group: Group, name: str | Ref, text: str, now: datetime
+) -> list[Say]:
+    """/win: the celebration, unless :data:`WIN_BURST` wins were celebrated in the last
+    :data:`WIN_WINDOW`; then a note, once per such wait, that asks to share it again in a
+    moment (the win is not counted, so nothing is lost by sharing it again), else nothing."""
+    recent = await session.execute(
+        select(func.min(GroupWin.created_at), func.count()).where(
+            GroupWin.group_id == group.id, GroupWin.created_at > now - WIN_WINDOW
+        )
+    )
+    oldest, in_window = recent.one()
+    if in_window >= WIN_BURST:
+        if group.win_noted_at is not None and group.win_noted_at >= oldest:
+            return []  # this wait was announced already
+        group.win_noted_at = now
+        return [Say("group.win_wait")]
     session.add(GroupWin(group_id=group.id, created_at=now))
     await session.flush()
-    query = select(func.count()).where(GroupWin.group_id == group.id)
-    return int((await session.execute(query)).scalar_one())
+    total = select(func.count()).where(GroupWin.group_id == group.id)
+    count = int((await session.execute(total)).scalar_one())
+    return [
+        Say("group.win", {"name": name, "text": text[:WIN_LIMIT]}),
+        Say("group.win_cheer", variant=count),
+    ]
+
+
+def cheer(group: Group, now: datetime) -> Say | None:
+    """/cheer in a group: a cheer at most every :data:`CHEER_COOLDOWN` (it is still on screen);
+    within it, one short note that it is just above, then nothing."""
+    last = group.cheered_at
+    if last is None or now - last >= CHEER_COOLDOWN:
+        group.cheered_at = now
+        return cheer_message(now)
+    if group.cheer_noted_at is not None and group.cheer_noted_at >= last:
+        return None
+    group.cheer_noted_at = now
+    return Say("group.cheer_wait")
+
+
+def cheer_message(now: datetime) -> Say:
+    return Say("group.cheer", variant=int(now.timestamp() // CHEER_COOLDOWN.total_seconds()))
 
 
 async def recap(session: AsyncSession, group: Group, now: datetime) -> Say:

@@ -53,3 +53,31 @@ def test_scripted_demo_prints_the_conversation(tmp_path: Path) -> None:
     assert "Getting started" in out
     assert (tmp_path / "demo.db").exists()
     assert "Traceback" not in result.stderr
+
+
+def _demo(data_dir: Path, script: str, *, fresh: bool) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REBOUND_")}
+    env["REBOUND_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "demo", *(["--fresh"] if fresh else [])],
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=data_dir,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_second_demo_on_the_same_database_answers(tmp_path: Path) -> None:
+    """The emulator numbers updates on from the last run (as Telegram does), so the inbox, which
+    still remembers the first run's update ids, does not take the second run's for copies."""
+    first = _demo(tmp_path, "/start\n1\nBerlin\n:quit\n", fresh=True)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "Berlin: it's" in first.stdout
+    second = _demo(tmp_path, "/help\n/settings\n:quit\n", fresh=False)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "Getting started" in second.stdout
+    assert "Time zone: Europe/Berlin" in second.stdout  # the same database: what was stored stays
+    assert "Traceback" not in second.stderr

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.content import load_content
 from bot.db.models import Group, GroupVote, ScheduledMessage
-from bot.emulator import Emulator, SimGroup, SimUser
+from bot.emulator import BotMessage, Emulator, SimGroup, SimUser
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import TOKEN, BotHarness, onboard
 
@@ -35,7 +36,7 @@ async def a_group(bot: BotHarness, members: int = 3) -> tuple[SimGroup, SimUser,
 async def test_start_and_help_in_a_group(bot: BotHarness) -> None:
     group, admin, _ = await a_group(bot)
     await group.send(admin, "/start@rebound_test_bot")
-    intro = await group.next_message()
+    intro = await group.next_message(timeout=60)  # the first text loads the language models
     assert "help people bounce back" in intro.text
     [[button]] = intro.buttons
     assert button.url == "https://t.me/rebound_test_bot?start=settings"
@@ -338,3 +339,73 @@ async def test_with_privacy_mode_off_the_hello_is_plain(sqlite_db: str, tmp_path
         finally:
             await bot.close()
         assert emu.errors == []
+
+
+async def a_group_with_daily_checkins(bot: BotHarness, title: str) -> tuple[SimGroup, SimUser]:
+    """A supergroup whose admin turned the daily check-in on (10:00 UTC); one member."""
+    admin, member = bot.user(f"{title} admin"), bot.user(f"{title} member")
+    group = bot.emulator.group(title, supergroup=True)
+    group.add_member(admin, admin=True)
+    group.add_member(member)
+    await group.add_bot(admin)
+    await group.next_message()
+    await group.send(admin, "/groupsettings@rebound_test_bot")
+    view = await group.next_message()
+    await group.tap(admin, "Daily check-in on/off", message=view)
+    await bot.settle()
+    return group, member
+
+
+def checkin_id_of(message: BotMessage) -> int:
+    """The check-in id its mood buttons carry (gc:1:<id>:<mood>)."""
+    data = message.buttons[0][0].callback_data
+    assert data is not None and data.startswith("gc:1:")
+    return int(data.split(":")[2])
+
+
+async def votes_on(bot: BotHarness, checkin_id: int) -> int:
+    async with bot.sessions() as session:
+        query = select(func.count()).where(GroupVote.checkin_id == checkin_id)
+        return int((await session.execute(query)).scalar_one())
+
+
+async def test_a_tap_counts_only_in_the_group_it_came_from(harness_any_db: BotHarness) -> None:
+    """Issue 18 item 4: a member of X sending gc:1:<Y's check-in>:1 voted in Y, and the bot
+    edited X's message into Y's check-in. The same for X's own older check-in on today's."""
+    bot = harness_any_db
+    await bot.start()
+    bot.settings.group_edit_gap_seconds = 0.2
+    x, x_member = await a_group_with_daily_checkins(bot, "Group X")
+    y, _ = await a_group_with_daily_checkins(bot, "Group Y")
+    bot.clock.current = datetime(2026, 1, 16, 10, 0, tzinfo=UTC)
+    assert await dispatch_due(bot.instances[-1]) == 2
+    x_checkin, y_checkin = await x.next_message(), await y.next_message()
+    x_text, y_text = x_checkin.text, y_checkin.text
+    stale = load_content().texts("en")("toasts.stale_button")
+
+    forged = f"gc:1:{checkin_id_of(y_checkin)}:1"
+    await x.tap_data(x_member, forged, message_id=x_checkin.message_id)
+    await bot.settle()
+    await bot.emulator.wait_idle(quiet=0.4)  # an edit would land after the gap
+    assert x_member.callback_answers[-1].text == stale
+    assert await votes_on(bot, checkin_id_of(y_checkin)) == 0
+    assert (x_checkin.text, x_checkin.edited) == (x_text, False)
+    assert (y_checkin.text, y_checkin.edited) == (y_text, False)
+
+    bot.clock.advance(timedelta(days=1))
+    assert await dispatch_due(bot.instances[-1]) == 2
+    today = await x.next_message()
+    old_id = checkin_id_of(x_checkin)
+    await x.tap_data(x_member, f"gc:1:{old_id}:1", message_id=today.message_id)
+    await bot.settle()
+    await bot.emulator.wait_idle(quiet=0.4)
+    assert x_member.callback_answers[-1].text == stale
+    assert await votes_on(bot, old_id) == 0
+    assert not today.edited
+
+    await x.tap(x_member, "😣", message=today)  # the genuine tap still counts, in X
+    await bot.settle()
+    await bot.emulator.wait_idle(quiet=0.4)
+    assert x_member.callback_answers[-1].text == load_content().texts("en")("toasts.counted")
+    assert await votes_on(bot, checkin_id_of(today)) == 1
+    assert "1 checked in" in today.text

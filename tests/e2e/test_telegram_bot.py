@@ -1,13 +1,14 @@
-"""bot.telegram_bot.ReboundBot against the emulator on loopback: its lean calls go out as PTB's
-own methods would (defaults, rate limiter, Telegram's errors), and return only what is read."""
+"""bot.telegram_bot.ReboundBot against the emulator on loopback: its calls go out through PTB's
+public methods (defaults, rate limiter, Telegram's errors), and return what a turn reads."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseRateLimiter, Defaults
 
@@ -116,21 +117,23 @@ async def test_telegrams_errors_come_back_as_ptbs_exceptions(
         await bot.send_text(alex.chat_id, "Still there?")
 
 
-async def test_get_updates_with_json_gives_each_update_as_sent_and_parsed(
-    bot: ReboundBot, emulator: Emulator, alex: SimUser, limiter: RecordingLimiter
+async def test_an_update_stored_as_to_dict_reads_back_the_same(
+    bot: ReboundBot, alex: SimUser, limiter: RecordingLimiter
 ) -> None:
+    """The inbox keeps ``Update.to_dict()`` of what PTB's public getUpdates parsed; a replay
+    after a restart rebuilds the update from it with ``Update.de_json``."""
     await alex.send("Acme — <b>not</b> HTML")
-    batch = await bot.get_updates_with_json(offset=None, timeout=0, allowed_updates=[])
-    assert [data["update_id"] for data, _update in batch] == [u.update_id for _d, u in batch]
-    (_start_data, start), (data, update) = batch  # the fixture's /start, then the text
+    start, update = await bot.get_updates(timeout=0)  # the fixture's /start, then the text
     assert start.message is not None and start.message.text == "/start"
-    assert update.message is not None and update.message.text == "Acme — <b>not</b> HTML"
-    # The JSON as Telegram sent it: untouched by parsing ("from", not PTB's "from_user").
+    data = update.to_dict()
+    # Bot API field names, as Telegram sends them ("from", not PTB's "from_user").
     assert data["message"]["from"]["id"] == alex.id
     assert "from_user" not in data["message"]
     assert data["message"]["text"] == "Acme — <b>not</b> HTML"
-    again = await bot.get_updates_with_json(
-        offset=update.update_id + 1, timeout=0, allowed_updates=[]
-    )
-    assert again == []  # the offset confirmed both
+    replayed = Update.de_json(json.loads(json.dumps(data)), bot)  # through the JSON column
+    assert replayed == update
+    assert replayed.message is not None and update.message is not None
+    assert replayed.message.date == update.message.date
+    assert replayed.message.from_user == update.message.from_user
+    assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == ()  # confirmed
     assert "getUpdates" not in limiter.endpoints  # never rate limited, as in PTB

@@ -105,3 +105,35 @@ async def test_webhook_secret_rule_is_telegrams(
         except BadRequest:
             telegram_accepts = False
     assert start_up_accepts == telegram_accepts
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://127.0.0.1:99999", "Port out of range"),
+        ("http://[::1", "Invalid IPv6 URL"),
+        ("http://:8081", "has no host"),
+        ("https://api.telegram.org?x=1", "plain server root"),
+        ("http://local host", "spaces"),
+    ],
+)
+def test_a_malformed_api_url_stops_start_up_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, why: str
+) -> None:
+    """Caught in settings, before the first Bot API call could fail with a traceback that quotes
+    the URL with the token in it."""
+    from bot.cli import main
+
+    monkeypatch.setenv("REBOUND_BOT_TOKEN", "123456:AAE-secret-token-value")
+    monkeypatch.setenv("REBOUND_API_URL", url)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("rebound: Invalid setting REBOUND_API_URL: ")
+    assert why in err
+    assert len(err.splitlines()) == 1
+    assert "AAE-secret" not in err
+
+
+def test_api_url_forms_that_work_are_kept() -> None:
+    for url in ("http://127.0.0.1:8081", "http://[::1]:8081", "https://tg.example.org/api/"):
+        assert load_settings(_env_file=None, api_url=url).api_url == url.rstrip("/")

@@ -11,6 +11,7 @@ import fnmatch
 import importlib.util
 import re
 import shlex
+import subprocess
 import tomllib
 from pathlib import Path
 from types import ModuleType
@@ -262,3 +263,49 @@ def test_systemd_unit_runs_migrate_then_the_bot_unprivileged() -> None:
     assert service["EnvironmentFile"] == "/etc/rebound/rebound.env"
     assert service["Restart"] == "on-failure"
     assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def test_runtime_lock_keeps_every_pin_of_a_package_pinned_per_python() -> None:
+    """The lock pins numpy and contourpy once for Python < 3.12 and once for >= 3.12; the subset
+    kept only the last (3.12) pins, so a 3.11 install of it was refused for contourpy."""
+    module = runtime_lock_module()
+    lock_text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    subset = module.runtime_lock(ROOT / "pyproject.toml", ROOT / "requirements.lock")
+    pins = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", re.MULTILINE)
+    twice = {
+        (canonicalize_name(name), version)
+        for name, version in pins.findall(lock_text)
+        if sum(1 for n, _ in pins.findall(lock_text) if n == name) > 1
+    }
+    assert twice, "the lock pins nothing per Python version any more: this test is moot"
+    kept = {(canonicalize_name(name), version) for name, version in pins.findall(subset)}
+    names = {name for name, _ in kept}
+    assert {pin for pin in twice if pin[0] in names} <= kept
+
+
+def make_dry_run(target: str) -> str:
+    """What `make <target>` would run (commands only, nothing executed)."""
+    done = subprocess.run(
+        ["make", "-n", "-W", ".venv/.installed", target],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_systemd_installs_get_the_run_time_subset_like_the_image() -> None:
+    """Issue 18 item 10: `make runtime` writes runtime.lock with deploy/runtime_lock.py and builds
+    the wheel; the systemd instructions install those, not the whole lock with its dev tools."""
+    commands = make_dry_run("runtime")
+    assert "deploy/runtime_lock.py pyproject.toml requirements.lock > runtime.lock.tmp" in commands
+    assert "pip wheel" in commands and "--no-deps --no-build-isolation -w dist ." in commands
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    systemd = readme.split("## Without containers (systemd)", 1)[1].split("\n## ", 1)[0]
+    unit = (DEPLOY / "rebound.service").read_text(encoding="utf-8")
+    for text in (systemd, unit):
+        assert "make runtime PYTHON=python3.11" in text
+        assert "/opt/rebound/venv/bin/pip install --require-hashes -r runtime.lock" in text
+        assert "/opt/rebound/venv/bin/pip install --no-deps dist/rebound-*.whl" in text
+        assert "-r requirements.lock" not in text

@@ -91,8 +91,10 @@ def _compose(
     raw: dict[str, Any] = {"message_id": 0, "from": state.bot_user, "chat": chat_json(chat)}
     thread_id = params.get("message_thread_id")
     if thread_id is not None and chat.is_forum:
-        if thread_id not in chat.topics:
+        if thread_id not in chat.topics:  # never opened, or deleted since
             raise bad_request("message thread not found")
+        if thread_id in chat.closed_topics and chat.bot_status != "administrator":
+            raise bad_request("TOPIC_CLOSED")
         raw["message_thread_id"] = thread_id
         raw["is_topic_message"] = True
     reply = params.get("reply_parameters")
@@ -122,6 +124,7 @@ def _send(state: State, chat: ChatState, raw: dict[str, Any], view: BotMessage) 
 
 async def send_message(state: State, params: dict[str, Any]) -> Any:
     chat = state.writable_chat(params["chat_id"])
+    state.check_can_send(chat, "text messages")
     plain, entities = _text_content(params)
     content: dict[str, Any] = {"text": plain}
     if entities:
@@ -165,6 +168,7 @@ def _input_file(state: State, value: Upload | str, *, folder: str) -> StoredFile
 
 async def _send_media(state: State, params: dict[str, Any], kind: str) -> Any:
     chat = state.writable_chat(params["chat_id"])
+    state.check_can_send(chat, "photos" if kind == "photo" else "documents")
     caption, entities = _caption_content(params)
     stored = _input_file(state, params[kind], folder="photos" if kind == "photo" else "documents")
     name = stored.file_name or stored.file_path.rpartition("/")[2]
