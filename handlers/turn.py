@@ -30,7 +30,7 @@ from bot.services import flows, inbox
 from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from bot.telegram_bot import ReboundBot
-from bot.update_processor import superseded
+from bot.update_processor import handoff, sent, superseded
 from handlers.render import Renderer
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -153,16 +153,19 @@ class Turn:
         The callback answer and the edits of older messages (a tapped message's buttons, an
         answered question's keyboard) go out alongside the new messages rather than before
         them: each is a network round trip, and the person waits for the new message. New
-        messages and files keep their order. The first failure is raised once all are done, so
-        the error handler sees it as before."""
+        messages and files keep their order. Once all are out, the chat's next update may send
+        while this one notes which message asks the open question. The first failure is raised
+        once all are done, so the error handler sees it as before."""
         if self.duplicate:
             return
         if superseded():  # a flood: the chat's next update answers for this one (gatekeeping)
             await self._answer_query()  # a tap still stops spinning
+            sent()
             return
         results = await asyncio.gather(
             self._answer_query(), self._edit_older(), self._send_new(), return_exceptions=True
         )
+        sent()
         for key, message_id in self._prompts:
             await self._remember_prompt(key, message_id)
         for result in results:
@@ -274,6 +277,7 @@ def handler(fn: TurnFn) -> Callable[[Update, Context], Coroutine[Any, Any, None]
     @functools.wraps(fn)
     async def run(update: Update, context: Context) -> None:
         turn = await open_turn(update, context, fn)
+        await handoff()  # committed: the chat's next update may start while this one sends
         await turn.flush()
 
     return run

@@ -28,8 +28,12 @@ NOTE = seen("flood.slow_down")
 HELP = seen("help.private")
 
 
-def limit_to(bot: BotHarness, limit: int) -> None:
-    """This test's own flood limit (the harness's people type at machine speed)."""
+async def limit_to(bot: BotHarness, limit: int) -> None:
+    """This test's own flood limit (the harness's people type at machine speed), once the
+    process has loaded its language models (the first text does: seconds on a busy machine)."""
+    warm = bot.user("Warm")
+    await warm.send("/help")
+    await warm.next_message(timeout=60)
     bot.instances[-1].bot_data.pop("flood_gate", None)
     bot.settings.flood_limit = limit
     bot.emulator.set_rate_limits(False)  # about our flood control, not Telegram's
@@ -50,12 +54,12 @@ async def unhandled(bot: BotHarness) -> int:
 
 
 async def test_a_flood_gets_one_note_and_an_answer_to_its_latest_message(bot: BotHarness) -> None:
-    limit_to(bot, 5)
+    await limit_to(bot, 5)
     flooder, calm = bot.user("Flo"), bot.user("Cal")
     for _ in range(12):
         await flooder.send("/help")
     await calm.send("/help")
-    await bot.settle()
+    await bot.settle(60)
     texts = [m.text for m in flooder.messages]
     assert texts.count(NOTE) == 1  # told once, not seven times
     assert texts[-1] == HELP  # the latest message is answered: nobody is left hanging
@@ -66,14 +70,14 @@ async def test_a_flood_gets_one_note_and_an_answer_to_its_latest_message(bot: Bo
 
 async def test_taps_in_a_flood_are_all_answered(bot: BotHarness) -> None:
     """A tap with no answer leaves a spinner on the person's button until Telegram gives up."""
-    limit_to(bot, 3)
+    await limit_to(bot, 3)
     flooder = bot.user("Tap")
     for _ in range(4):
         await flooder.send("/help")
-    await bot.settle()
+    await bot.settle(60)
     for _ in range(8):
         await flooder.tap_data("nothing:1:here")
-    await bot.settle()
+    await bot.settle(60)
     assert len(flooder.callback_answers) == 8  # every tap answered, in the breather too
 
 
@@ -81,13 +85,13 @@ async def test_nothing_a_flooder_writes_is_lost(harness_any_db: BotHarness) -> N
     bot = harness_any_db
     await bot.start()
     user = await onboard(bot)
-    limit_to(bot, 5)
+    await limit_to(bot, 5)
     before = len(user.messages)
     written = [f"Win number {n}: sent the follow-up email" for n in range(20)]
     for text in written:
         await user.send("/win")
         await user.send(text)
-    await bot.settle()
+    await bot.settle(60)
     assert await wins_of(bot, user) == written  # every one, in order, each once
     replies = [m.text for m in user.messages[before:]]
     assert replies.count(NOTE) == 1
@@ -97,12 +101,12 @@ async def test_nothing_a_flooder_writes_is_lost(harness_any_db: BotHarness) -> N
 
 
 async def test_a_crisis_message_after_forty_quick_ones_gets_care(bot: BotHarness) -> None:
-    limit_to(bot, 30)  # the shipped default
+    await limit_to(bot, 30)  # the shipped default
     user = bot.user("Robin")
     for _ in range(40):
         await user.send("/help")
     await user.send("I don't want to live anymore")
-    await bot.settle()
+    await bot.settle(60)
     texts = [m.text for m in user.messages]
     assert texts.count(NOTE) == 1
     assert seen(crisis.NEXT_STEPS_KEY) in texts[-1]  # the care reply, helplines and choices
@@ -130,7 +134,7 @@ async def test_a_backlog_handled_at_once_does_not_trip_the_gate(
     for name in ("Ana", "Ben", "Caz", "Dee"):
         sent_at[0] = start  # onboarding, at the same moment for everybody
         people.append(await onboard(bot, first_name=name))
-    limit_to(bot, 5)
+    await limit_to(bot, 5)
     before = {p.id: len(p.messages) for p in people}
     written: dict[int, list[str]] = {p.id: [] for p in people}
     for n in range(8):  # everybody writes at once, every 4 s
@@ -141,7 +145,7 @@ async def test_a_backlog_handled_at_once_does_not_trip_the_gate(
             text = f"{person.first_name} win {n}: an answer from a recruiter"
             await person.send(text)
             written[person.id].append(text)
-    await bot.settle()
+    await bot.settle(60)
     for person in people:
         assert await wins_of(bot, person) == written[person.id]
         replies = [m.text for m in person.messages[before[person.id] :]]

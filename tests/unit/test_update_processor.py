@@ -1,5 +1,7 @@
 """ChatOrderedProcessor, through process_update (the entry point PTB's Application calls): a
-chat's updates run one at a time in order, and a chat's backlog never holds up other chats."""
+chat's updates do their database work one after another and send in the order they came; a
+chat's next update may work while the previous one sends; a chat's backlog never holds up other
+chats, and an update waiting to send holds no slot."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from telegram.request import BaseRequest, RequestData
 from bot.update_processor import (
     ChatOrderedProcessor,
     coalesce_replies,
+    handoff,
+    sent,
     superseded,
-    waiting_in_chat,
 )
 
 DATE = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+Step = Coroutine[Any, Any, None]
 
 
 def update(update_id: int, chat_id: int) -> Update:
@@ -99,27 +103,67 @@ async def test_a_chats_updates_run_one_at_a_time_in_order() -> None:
     assert log == [f"{i} {w}" for i in range(3) for w in ("starts", "ends")]
 
 
-async def test_an_update_knows_how_many_of_its_chat_wait_behind_it() -> None:
+def turn(name: str, log: list[str], *, bookkeeping: asyncio.Event | None = None) -> Step:
+    """A handler's shape: database work, handoff, send, sent(), then optional bookkeeping that
+    waits for ``bookkeeping`` to be set."""
+
+    async def run() -> None:
+        log.append(f"{name} works")
+        await asyncio.sleep(0)
+        await handoff()
+        log.append(f"{name} sends")
+        await asyncio.sleep(0)
+        sent()
+        if bookkeeping is not None:
+            await bookkeeping.wait()
+            log.append(f"{name} noted its question")
+
+    return run()
+
+
+async def test_next_update_sends_while_the_previous_one_finishes_its_bookkeeping() -> None:
     processor = ChatOrderedProcessor(8)
-    seen: list[int] = []
+    log: list[str] = []
     hold = asyncio.Event()
-
-    async def note(wait: bool) -> None:
-        if wait:
-            await hold.wait()
-        seen.append(waiting_in_chat())
-
-    first = asyncio.create_task(processor.process_update(update(1, 5), note(True)))
-    await settle()
-    rest = [
-        asyncio.create_task(processor.process_update(update(i, 5), note(False))) for i in (2, 3)
-    ]
-    other = asyncio.create_task(processor.process_update(update(4, 6), note(False)))
-    await settle()
+    first = asyncio.create_task(
+        processor.process_update(update(1, 5), turn("first", log, bookkeeping=hold))
+    )
+    second = asyncio.create_task(processor.process_update(update(2, 5), turn("second", log)))
+    await asyncio.wait_for(second, 1)  # done although the first is still busy
+    assert not first.done()
+    assert log == ["first works", "first sends", "second works", "second sends"]
     hold.set()
-    await asyncio.wait_for(asyncio.gather(first, *rest, other), 1)
-    assert seen == [0, 2, 1, 0]  # chat 6, then chat 5's three: 2 behind, 1 behind, none
-    assert waiting_in_chat() == 0  # outside the processor
+    await asyncio.wait_for(first, 1)
+    assert log[-1] == "first noted its question"
+    assert processor.handled == 2
+
+
+async def test_an_update_waiting_to_send_works_meanwhile_and_holds_no_slot() -> None:
+    """With 2 slots: chat 5's first update is on the network (its send not done), its second
+    did its database work and waits to send: neither holds a slot, so chats 6 and 7 run."""
+    processor = ChatOrderedProcessor(2)
+    log: list[str] = []
+    network = asyncio.Event()
+
+    async def slow_sender() -> None:
+        log.append("first works")
+        await handoff()
+        log.append("first sends")
+        await network.wait()  # still on the network (or paced): replies not out
+        log.append("first sent")
+        sent()
+
+    first = asyncio.create_task(processor.process_update(update(1, 5), slow_sender()))
+    second = asyncio.create_task(processor.process_update(update(2, 5), turn("second", log)))
+    await settle()
+    # The second did its database work during the first's send, but may not send before it.
+    assert log == ["first works", "first sends", "second works"]
+    assert processor.current_concurrent_updates == 0
+    others = [processor.process_update(update(9 + c, c), step(str(c), log)) for c in (6, 7)]
+    await asyncio.wait_for(asyncio.gather(*others), 1)
+    network.set()
+    await asyncio.wait_for(asyncio.gather(first, second), 1)
+    assert log[-2:] == ["first sent", "second sends"]
 
 
 class GetMeOnly(BaseRequest):
@@ -214,7 +258,7 @@ async def test_only_a_coalesced_update_with_a_later_one_waiting_is_superseded() 
     await settle()
     hold.set()
     await asyncio.wait_for(asyncio.gather(*tasks), 1)
-    # 1: flood control asked, 3 more wait; 2: not asked; 3: asked, 4 waits; 4: the latest.
+    # 1: flood control asked, 3 more came in; 2: not asked; 3: asked, 4 came; 4: the latest.
     assert seen == [(1, True), (2, False), (3, True), (4, False)]
     coalesce_replies()  # outside the processor: nothing to mark
     assert not superseded()
