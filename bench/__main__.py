@@ -9,12 +9,30 @@ import argparse
 import time
 from collections.abc import Callable
 
-from bench import insights, latency, scheduling, sending, stall, understanding, updates
+from bench import (
+    insights,
+    latency,
+    scheduling,
+    sending,
+    sharing,
+    stall,
+    understanding,
+    updates,
+)
 
 # In the order ``python -m bench`` runs them; each module has NAME and main(full: bool).
 BENCHMARKS: dict[str, Callable[[bool], None]] = {
     module.NAME: module.main
-    for module in (scheduling, stall, updates, latency, sending, insights, understanding)
+    for module in (
+        scheduling,
+        stall,
+        updates,
+        latency,
+        sending,
+        sharing,
+        insights,
+        understanding,
+    )
 }
 
 

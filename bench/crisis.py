@@ -100,6 +100,81 @@ heldout6: de 0.867 / 0.067, en 0.825 / 0.057, es 0.800 / 0.133, fr 0.933 / 0.067
 English: one message is 0.067). The model lifts recall by about 0.1 on new authors but the target
 (recall >= 0.95) is still not met; on heldout6 the rules alone already give 0.053 false positives
 as "crisis" (the model never says crisis; 3 negatives there were "unsure", from either tier).
+
+Two more authors, and the spent held-out sets train (helper "crisis", 2026-12-06). tuning_d and
+tuning_e (290 + 290 each, 8 languages, two new independent authors) were scored ONCE with the
+detector above, --counts only, before being read: honest out-of-sample figures for it
+(crisis+unsure recall / false positives; per language de, en, es, fr, hi, pt, ru, uk):
+
+    set            crisis only     crisis+unsure   crisis+unsure by language
+    crisis_tuning_d 0.617 / 0.007  0.790 / 0.010   .633/0 .900/.025 .833/0 .733/.033 .667/0
+                                                   .900/0 .700/0 .767/0
+    crisis_tuning_e 0.403 / 0.007  0.659 / 0.041   .600/.033 .750/.025 .700/.033 .567/.133
+                                                   .700/.033 .733/.033 .533/0 .533/.067
+
+Then they, and heldout5 and heldout6 (spent: scored several times; moved from NEVER_TRAIN to
+training here), were read and trained on. Changes, by category rather than phrase by phrase:
+questions about a method's certainty or pain ("least painful way", "how high ... to be sure",
+"lethal dose"), the wish not to wake up, plain statements of suicide outside English ("me mato y
+no es broma", "mets fin à mes jours", "уйду из жизни", "піду з життя"), self-harm acts
+("geritzt", "me corté más profundo", "हाथ पर ब्लेड"), not being alive or around by a date, and
+settling affairs (a pet rehomed, passwords for a sibling); guards for people who help ("suicide
+prevention line", "patients after suicide attempts", in five languages), stories about suicide,
+"enough rope", "a suicidal burn rate", "va me tuer" said of a boss, "me jogar nesse desafio". The
+learned tier now also reads the rules' CUES (the signal categories found and whether a guard
+matched: the same feature in every language), and cross-validation now learns the similarity
+weights out of fold too (before, a tuning file's "rules" figure used weights learnt on it).
+Tried and dropped (leave-one-file-out, same data): 2^20 buckets (no better), L2 3e-6 (more false
+alarms), a second, lower threshold for messages with a signal cue (+0.007 recall: not worth it).
+The similarity layer's threshold went from 8.0 to 9.0 (see similarity.py).
+
+Leave-one-file-out, crisis+unsure recall / false positives (the model and the similarity weights
+never saw the file; the RULES did for every file here: they were widened while reading tuning_d,
+tuning_e, heldout5 and heldout6, so these figures flatter the detector on them):
+
+    file (pos/neg)            rules alone     with the model   by language (with the model)
+    crisis_heldout5 (246/247) 0.841 / 0.012   0.935 / 0.012    de .867/0 en .922/.021 es .933/0
+                                                               fr 1/0 hi 1/0 pt 1/0 ru .867/0 uk 1/0
+    crisis_heldout6 (231/227) 0.805 / 0.009   0.905 / 0.018    de .933/0 en .897/.025 es .867/.067
+                                                               fr .933/0 hi .933/0 pt .933/0
+                                                               ru .933/0 uk .867/0
+    crisis_tuning_d (290/290) 0.814 / 0.000   0.921 / 0.003    de .867/0 en .963/0 es .900/0
+                                                               fr .867/.033 hi .900/0 pt .933/0
+                                                               ru .933/0 uk .933/0
+    crisis_tuning_e (290/290) 0.655 / 0.014   0.828 / 0.052    de .867/.067 en .850/.025
+                                                               es .867/.033 fr .767/.167
+                                                               hi .867/.067 pt .900/.033 ru .733/0
+                                                               uk .733/.067
+    crisis_heldout4 (237/235) 0.840 / 0.009   0.920 / 0.013
+    crisis_heldout3 (166/177) 0.970 / 0.028   1.000 / 0.040
+    crisis_tuning_b (389/376) 0.964 / 0.003   0.987 / 0.024
+    crisis_tuning_c (510/397) 0.973 / 0.028   0.986 / 0.078    (its hard negatives were written
+                                                               against the lists)
+    everyday        (0/789)     - / 0.003       - / 0.010
+
+The more honest estimate for a new author is the run made BEFORE the lists were widened (old
+rules, new model with cues, leave-one-file-out, same threshold policy, unsure at p >= 0.75):
+heldout5 0.919 / 0.045, heldout6 0.887 / 0.062, tuning_d 0.855 / 0.010, tuning_e 0.797 / 0.059
+(pooled over the six newest authors' files: 0.899 / 0.035). Thresholds now: unsure at p >= 0.76
+(bound by the everyday budget: 0.010 of everyday messages out of fold); guarded and crisis never.
+understanding_heldout (never trained on): the whole detector asks about 6 of 350 everyday
+messages, all six the model (the same count as before this round); understanding_tuning 1 of 789.
+
+The shipped detector, IN-SAMPLE (every file below trains the model and was read for the rules;
+crisis only / crisis+unsure recall, false positives):
+
+    crisis_tuning_d  0.745 / 0.990, fp 0.000      crisis_heldout5  0.752 / 0.963, fp 0.012
+    crisis_tuning_e  0.531 / 0.972, fp 0.003      crisis_heldout6  0.680 / 0.952, fp 0.009
+    crisis_tuning    0.972 / 0.998, fp 0.000      crisis_heldout4  0.738 / 0.970, fp 0.009
+    crisis_tuning_b  0.882 / 0.990, fp 0.000      crisis_heldout3  0.940 / 1.000, fp 0.028
+    crisis_tuning_c  0.851 / 0.990, fp 0.008
+
+Model file 198 KiB; the whole check costs a median 245 µs of CPU per message (p99 1.2 ms, on a
+loaded machine). The target (held-out recall >= 0.95 at <= 0.05 false positives) is still NOT
+shown to be met: cross-validated recall on new authors is 0.83-0.94 (and the lists were read on
+those files), and only heldout7 (kept
+outside the repository, never read, to be scored once by the lead with this model) can say
+where the detector stands now.
 """
 
 from __future__ import annotations
@@ -109,7 +184,7 @@ import sys
 import time
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -123,7 +198,17 @@ DATA = Path(__file__).resolve().parent / "data"
 TUNING = DATA / "crisis_tuning.yaml"
 # Every tuning batch (read and tuned on; never a held-out set). The similarity weights are learnt
 # from all of them.
-TUNING_FILES = (TUNING, DATA / "crisis_tuning_b.yaml", DATA / "crisis_tuning_c.yaml")
+TUNING_FILES = (
+    TUNING,
+    DATA / "crisis_tuning_b.yaml",
+    DATA / "crisis_tuning_c.yaml",
+    # Two more independent authors: each scored ONCE out-of-sample (counts only), then read.
+    DATA / "crisis_tuning_d.yaml",
+    DATA / "crisis_tuning_e.yaml",
+)
+# The held-out sets of earlier rounds. All four are SPENT (scored many times, then trained on):
+# their figures are no longer out-of-sample. They stay separate files so that leave-one-file-out
+# cross-validation keeps one author per fold.
 HELD_OUT = (
     DATA / "crisis_heldout3.yaml",
     DATA / "crisis_heldout4.yaml",
@@ -131,20 +216,20 @@ HELD_OUT = (
     DATA / "crisis_heldout6.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
-# The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the two spent
-# held-out sets (3 and 4: scored many times, no longer honest figures) and the everyday messages of
-# the understanding classifier's tuning set. Held-out sets 5 and 6 are never read here.
+# The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
+# held-out sets and the everyday messages of the understanding classifier's tuning set.
 LEARN_FILES = (
     *TUNING_FILES,
-    DATA / "crisis_heldout3.yaml",
-    DATA / "crisis_heldout4.yaml",
+    *HELD_OUT,
     # Answers to the bot's own questions ("aquí son las 9 de la noche"): negatives only.
     DATA / "crisis_everyday_answers.yaml",
 )
 EVERYDAY = DATA / "understanding_tuning.yaml"
 # Never trained on: an out-of-sample check that everyday messages stay quiet.
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
-NEVER_TRAIN = ("crisis_heldout5.yaml", "crisis_heldout6.yaml")
+# A held-out set still unread (kept outside the repository until it is scored): never trained on,
+# and always scored --counts only, whatever the arguments say.
+NEVER_TRAIN = ("crisis_heldout7.yaml",)
 
 
 @dataclass(frozen=True)
@@ -307,6 +392,10 @@ def learn_cases() -> list[tuple[str, Case]]:
 def fingerprint(cases: Sequence[Case]) -> str:
     """Of the training data and settings: the stored model is in step when this matches."""
     digest = hashlib.sha256(f"{learned.BITS} {learned.CHAR_SIZES} {L2} {EPOCHS}\\n".encode())
+    # The model reads the rules' cues (signal categories, guards): a change to the lists is a
+    # change to its features, so it is retrained with them.
+    for path in (signals.SIGNALS, phrases.PHRASES):
+        digest.update(path.read_bytes())
     for case in cases:
         digest.update(f"{int(case.crisis)}\\t{case.lang}\\t{case.text}\\n".encode())
     return digest.hexdigest()[:16]
@@ -318,27 +407,38 @@ class Prepared:
 
     groups: list[str]
     cases: list[Case]
+    folded: list[str]
     rows: list[learned.Indices]
     labels: npt.NDArray[np.float64]
-    rule_level: list[crisis.Level]  # rules and similarity, the detector without the model
+    # The detector without the model: phrases and signals, and (unless a guard matched) the
+    # similarity layer. ``prepare`` fills it with the shipped similarity weights (in-sample for
+    # the tuning files); ``out_of_fold`` returns a copy whose similarity is out of fold too.
+    rule_level: list[crisis.Level]
+    signal_level: list[crisis.Level]  # phrases and signals only
     guarded: npt.NDArray[np.bool_]
 
 
 def prepare(pairs: Sequence[tuple[str, Case]]) -> Prepared:
     phrase_rules, signal_rules = phrases.compiled(), signals.compiled()
     sim = similarity.compiled()
-    rows, levels, guarded = [], [], []
+    folded_all, rows, levels, signal_levels, guarded = [], [], [], [], []
     for _, case in pairs:
         folded = crisis.normalise(case.text)
-        rows.append(learned.features(folded))
+        is_guarded = signals.guarded(signal_rules, folded)
+        found = signals.find(signal_rules, folded)
+        folded_all.append(folded)
+        rows.append(learned.features(folded, crisis.cues(found, is_guarded)))
+        signal_levels.append(crisis.assess_with(phrase_rules, signal_rules, case.text).level)
         levels.append(crisis.assess_with(phrase_rules, signal_rules, case.text, sim).level)
-        guarded.append(signals.guarded(signal_rules, folded))
+        guarded.append(is_guarded)
     return Prepared(
         groups=[g for g, _ in pairs],
         cases=[c for _, c in pairs],
+        folded=folded_all,
         rows=rows,
         labels=np.array([c.crisis for _, c in pairs], dtype=np.float64),
         rule_level=levels,
+        signal_level=signal_levels,
         guarded=np.array(guarded, dtype=bool),
     )
 
@@ -349,16 +449,35 @@ def _fit(data: Prepared, chosen: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.
     return learned.fit(rows, data.labels[picked], l2=L2, epochs=EPOCHS)
 
 
-def out_of_fold(data: Prepared, folds: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """Each case's probability from a model trained without its fold."""
+TUNING_STEMS = frozenset(path.stem for path in TUNING_FILES)
+
+
+def out_of_fold(
+    data: Prepared, folds: npt.NDArray[np.int64]
+) -> tuple[Prepared, npt.NDArray[np.float64]]:
+    """Each case's probability from a model trained without its fold, and the data with each
+    case's rule level from similarity weights learnt without its fold (as shipped: from the
+    tuning files)."""
     scores = np.zeros(len(data.cases))
+    levels = list(data.signal_level)
     for fold in sorted(set(folds.tolist())):
         weights, bias = _fit(data, folds != fold)
         model = learned.Model(weights.astype(np.float32), bias, 1.0, 1.0, NEVER, "")
+        sim = similarity.train(
+            (data.folded[i], data.cases[i].crisis)
+            for i in np.flatnonzero(folds != fold)
+            if data.groups[i] in TUNING_STEMS
+        )
         for i in np.flatnonzero(folds == fold):
             z = learned.logit(model, data.rows[i])
             scores[i] = 0.0 if z == -np.inf else 1.0 / (1.0 + np.exp(-z))
-    return scores
+            if (
+                levels[i] == "none"
+                and not data.guarded[i]
+                and similarity.similar(sim, data.folded[i])
+            ):
+                levels[i] = "unsure"
+    return replace(data, rule_level=levels), scores
 
 
 def random_folds(data: Prepared) -> npt.NDArray[np.int64]:
@@ -511,8 +630,8 @@ def cv_report(
 
 def train_learned(report_cv: bool = True) -> learned.Model:
     data = prepare(learn_cases())
-    by_author = out_of_fold(data, author_folds(data))
-    unsure, guard, sure = choose_thresholds(data, by_author)
+    by_author, by_author_scores = out_of_fold(data, author_folds(data))
+    unsure, guard, sure = choose_thresholds(by_author, by_author_scores)
     weights, bias = _fit(data, np.ones(len(data.cases), dtype=bool))
     model = learned.Model(
         weights.astype(np.float16).astype(np.float32),
@@ -523,9 +642,9 @@ def train_learned(report_cv: bool = True) -> learned.Model:
         fingerprint(data.cases),
     )
     if report_cv:
-        cv_report("leave-one-file-out", data, by_author, model)
-        evidence(data, by_author)
-        cv_report(f"{FOLDS}-fold by checksum", data, out_of_fold(data, random_folds(data)), model)
+        cv_report("leave-one-file-out", by_author, by_author_scores, model)
+        evidence(by_author, by_author_scores)
+        cv_report(f"{FOLDS}-fold by checksum", *out_of_fold(data, random_folds(data)), model)
         unseen = everyday_cases(EVERYDAY_UNSEEN)
         alarms = sum(
             crisis.assess_with(
@@ -544,8 +663,11 @@ def train_learned(report_cv: bool = True) -> learned.Model:
 
 def _would_ask(model: learned.Model, text: str) -> bool:
     folded = crisis.normalise(text)
-    threshold = model.guarded if signals.guarded(signals.compiled(), folded) else model.unsure
-    return learned.probability(model, folded) >= threshold
+    rules = signals.compiled()
+    is_guarded = signals.guarded(rules, folded)
+    cues = crisis.cues(signals.find(rules, folded), is_guarded)
+    threshold = model.guarded if is_guarded else model.unsure
+    return learned.probability(model, folded, cues) >= threshold
 
 
 def main(argv: list[str]) -> int:
@@ -567,8 +689,8 @@ def main(argv: list[str]) -> int:
     ]
     crisis.warm_up()
     for path in paths:
-        # A held-out set is always scored counts-only when run without naming files.
-        report(path, counts_only or (not argv and path in HELD_OUT) or path in HELD_OUT[1:])
+        # An unread held-out set is always scored counts-only.
+        report(path, counts_only or path.name in NEVER_TRAIN)
     return 0
 
 

@@ -571,7 +571,7 @@ async def run(full: bool) -> None:
         "1.5 if it lands while the previous answer is on its way) plus half a round trip for "
         "the reply; every call the bot makes before sendMessage adds a whole round trip",
         "rate limiter switched to pass-through for both bots: 50 updates/s need more than "
-        "AIORateLimiter's 30 calls/s with a chat_id, which would queue without bound",
+        "the rate limiter's 30 messages/s, which would queue without bound",
     ]
     backends: list[tuple[str, Callable[[], contextlib.AbstractAsyncContextManager[str]], Any]] = [
         ("sqlite", _sqlite_url, sizes.sweep)

@@ -340,10 +340,9 @@ class _NoopBot:
 
 class _AppStub:
     def __init__(self, runtime: object) -> None:
-        from handlers.scheduled import PACER, Pacer
-
-        # No pacing: this measures the dispatcher's own work, not Telegram's 30 a second.
-        self.bot_data = {"runtime": runtime, PACER: Pacer(None)}
+        # No rate limiter behind this bot: this measures the dispatcher's own work, not
+        # Telegram's 30 a second.
+        self.bot_data = {"runtime": runtime}
         self.bot = _NoopBot()
 
 

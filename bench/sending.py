@@ -179,8 +179,9 @@ async def measure(backend: str, window: float, workdir: Path) -> dict[str, Any]:
     from bot.clock import FrozenClock
     from bot.config import load_settings
     from bot.db.models import ScheduledMessage
+    from bot.rate_limiter import Limits
     from bot.runtime import Runtime
-    from handlers.scheduled import SEND_RATE, dispatch_due
+    from handlers.scheduled import dispatch_due
 
     n = int(TELEGRAM_RATE * (window + HEADROOM))
     async with _database(backend, workdir) as url, EmulatorProcess(MODULE) as emu:
@@ -239,7 +240,7 @@ async def measure(backend: str, window: float, workdir: Path) -> dict[str, Any]:
         "backend": backend,
         "people": n,
         "window_s": window,
-        "pace": SEND_RATE,
+        "pace": Limits().overall_per_second,
         "rate": in_window / window,
         "slowest_slice_rate": min(slices),
         "first_message_s": first - started,
@@ -275,7 +276,7 @@ def _rows(result: dict[str, Any]) -> list[Row]:
             result["rate"],
             "msgs/s",
             f"target >= {floor:.1f} (within 5% of {TELEGRAM_RATE:.0f}/s): {rate_ok}; "
-            f"dispatcher paces at {result['pace']}/s; slowest {SLICE:.0f} s "
+            f"rate limiter paces at {result['pace']}/s; slowest {SLICE:.0f} s "
             f"{result['slowest_slice_rate']:.1f}/s; first message after "
             f"{result['first_message_s']:.2f} s",
             result,

@@ -31,7 +31,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from bench.common import (
     EmulatorProcess,
@@ -264,40 +263,6 @@ def _instrument(processor: Any, service: list[float], queued: list[float]) -> di
     return marks
 
 
-def _switchable_limiter() -> Any:
-    """Rebound's rate limiter (bot.metrics.CountingRateLimiter, as app.py builds it) with an off
-    switch for the AIORateLimiter part only, so the untimed setup and the capacity burst are not
-    held to Telegram's 30 messages a second; its counting stays on either way."""
-    from collections.abc import Coroutine
-
-    from telegram.ext import AIORateLimiter
-
-    from bot.metrics import CountingRateLimiter
-
-    class PassThrough(AIORateLimiter):
-        enabled = True
-
-        async def process_request(
-            self,
-            callback: Callable[..., Coroutine[Any, Any, Any]],
-            args: Any,
-            kwargs: dict[str, Any],
-            endpoint: str,
-            data: dict[str, Any],
-            rate_limit_args: int | None,
-        ) -> Any:
-            if not self.enabled:
-                return await callback(*args, **kwargs)
-            return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
-
-    class Switchable(CountingRateLimiter, PassThrough):
-        """CountingRateLimiter's counting, then PassThrough, then AIORateLimiter (the MRO)."""
-
-    return Switchable
-
-
 @contextlib.asynccontextmanager
 async def rebound_bot(
     api_url: str, database_url: str, workdir: Path, concurrency: int
@@ -308,6 +273,7 @@ async def rebound_bot(
 
     from bot.app import build_application, start_polling, start_without_runner, stop_without_runner
     from bot.config import load_settings
+    from bot.rate_limiter import Limits, ReboundRateLimiter
     from bot.serve import freeze_startup
     from bot.update_processor import ChatOrderedProcessor
 
@@ -321,8 +287,7 @@ async def rebound_bot(
         flood_limit=1_000_000,
         max_concurrent_updates=concurrency,
     )
-    with mock.patch("bot.app.CountingRateLimiter", _switchable_limiter()):
-        app = build_application(settings, token=TOKEN)
+    app = build_application(settings, token=TOKEN)
     errors: Counter[str] = Counter()
 
     async def record_error(_update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -334,7 +299,7 @@ async def rebound_bot(
 
     app.add_error_handler(record_error)
     limiter = app.bot.rate_limiter
-    assert limiter is not None and hasattr(limiter, "enabled")
+    assert isinstance(limiter, ReboundRateLimiter)
     processor = app.update_processor
     assert isinstance(processor, ChatOrderedProcessor)
     service: list[float] = []
@@ -345,7 +310,9 @@ async def rebound_bot(
     freeze_startup()  # as `rebound run` does
 
     def limit(enabled: bool) -> None:
-        limiter.enabled = enabled
+        """Pacing on or off (bench only: the untimed setup and the capacity burst are not held
+        to Telegram's limits); the counting stays on either way."""
+        limiter.set_limits(Limits() if enabled else None)
 
     try:
         yield Bot(
@@ -608,7 +575,7 @@ def _rebound_rows(
             ours,
         ),
         Row(
-            f"{backend}: Rebound as shipped (AIORateLimiter)",
+            f"{backend}: Rebound as shipped (bot.rate_limiter)",
             f"K={limited['updates']}, {sizes.limited_people} chats",
             limited["per_second"],
             "updates/s",
@@ -655,7 +622,7 @@ async def run(full: bool) -> None:
         "per person; each commits, then replies; echo: one reply per text, no database",
         "the emulator runs in a separate process on this machine, no flood limits of its own; "
         "Rebound's flood control runs with its limit raised (the load generator is no person)",
-        "rate limiter off: Rebound's AIORateLimiter switched to pass-through (bench only), to "
+        "rate limiter off: Rebound's rate limiter with pacing off (bench only), to "
         "measure capacity; as shipped it caps calls with a chat_id at 30/s",
         "time in its turn: with up to 16 chats interleaved on one event loop, so it includes "
         "waiting for the loop, the database and the emulator",

@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
+from collections.abc import Callable
 
 from telegram import (
     BotCommand,
@@ -26,7 +28,7 @@ from bot.content import Content, load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
 from bot.intake import InboxPoller, Intake
-from bot.metrics import CountingRateLimiter
+from bot.rate_limiter import ReboundRateLimiter
 from bot.runtime import Runtime, RuntimeApp, flow_specs
 from bot.services import groups, understanding
 from bot.telegram_bot import ReboundBot
@@ -44,8 +46,10 @@ def build_application(
     clock: Clock | None = None,
     content: Content | None = None,
     migrate: bool = True,
+    send_clock: Callable[[], float] = time.monotonic,
 ) -> RuntimeApp:
-    """A ready-to-start Application talking to ``settings.api_url``."""
+    """A ready-to-start Application talking to ``settings.api_url``. ``send_clock`` is the
+    seconds clock the rate limiter paces sends by (tests share the emulator's)."""
     crypto.configure(settings.key_values())
     engine = create_engine(settings.effective_database_url)
     runtime = Runtime(
@@ -86,7 +90,8 @@ def build_application(
         base_url=f"{settings.api_url}/bot",
         base_file_url=f"{settings.api_url}/file/bot",
         defaults=Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)),
-        rate_limiter=CountingRateLimiter(runtime.metrics, max_retries=3),
+        # Paced per chat and overall, replies before scheduled sends (bot/rate_limiter.py).
+        rate_limiter=ReboundRateLimiter(runtime.metrics, max_retries=3, clock=send_clock),
         request=calls,
         get_updates_request=updates,
     )

@@ -58,7 +58,9 @@ class Settings(BaseSettings):
     webhook_listen: str = Field(default="127.0.0.1", description="Address the webhook binds to.")
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="Webhook port.")
     webhook_secret: SecretStr | None = Field(
-        default=None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
+        default=None,
+        description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; unset, one is "
+        "derived from the token (webhook mode never runs without one).",
     )
     health_listen: str = Field(
         default="127.0.0.1", description="Address REBOUND_HEALTH_PORT binds to."
@@ -67,8 +69,8 @@ class Settings(BaseSettings):
         default=None,
         ge=0,
         le=65535,
-        description="Port for /healthz and /metrics (webhook mode also serves them beside "
-        "the webhook); unset = not served on a port of their own.",
+        description="Port for /healthz and /metrics (the only place they are served; the "
+        "webhook port serves the webhook path alone); unset = not served.",
     )
     max_concurrent_updates: int = Field(
         default=16,
@@ -90,7 +92,12 @@ class Settings(BaseSettings):
     )
     flood_window_seconds: float = Field(default=10.0, gt=0, description="The flood window.")
     group_edit_gap_seconds: float = Field(
-        default=4.0, gt=0, description="Group check-in counts are edited at most this often."
+        default=6.0,
+        gt=0,
+        description=(
+            "A group's check-in counts are edited at most this often (6: half of Telegram's"
+            " 20 messages a minute per group, the other half for replies)."
+        ),
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging level."

@@ -25,7 +25,7 @@ from telegram.error import InvalidToken, RetryAfter, TimedOut
 
 from bot.logsafe import describe
 from bot.runtime import Runtime, RuntimeApp
-from bot.services import inbox
+from bot.services import inbox, typed_text
 from bot.update_processor import chat_key
 
 log = logging.getLogger("rebound.intake")
@@ -53,7 +53,12 @@ class Intake:
     async def accept(self, batch: Sequence[tuple[dict[str, Any], Update]]) -> int:
         """Commit each update (as JSON, and parsed) to the inbox, then queue the new ones;
         returns how many were new. Raises if the database write fails: the caller must not
-        acknowledge them then."""
+        acknowledge them then.
+
+        Every update comes in here (polling and webhook alike), so this is where control
+        characters leave what people typed (bot.services.typed_text): every feature, and the
+        inbox itself, only ever sees the cleaned text."""
+        batch = [self._cleaned(data, update) for data, update in batch]
         incoming = [inbox.Incoming(u.update_id, chat_key(u) or None, data) for data, u in batch]
         async with self.rt.small_transaction() as session:  # at most 100 updates a batch
             fresh = await inbox.store(session, incoming, self.rt.clock.now())
@@ -61,6 +66,12 @@ class Intake:
             if update.update_id in fresh:
                 await self._enqueue(update)
         return len(fresh)
+
+    def _cleaned(self, data: dict[str, Any], update: Update) -> tuple[dict[str, Any], Update]:
+        cleaned = typed_text.clean_update(data)
+        if cleaned is None:
+            return data, update
+        return cleaned, Update.de_json(cleaned, self.app.bot)
 
     async def replay(self) -> int:
         """Queue what an earlier run stored but never finished (oldest first)."""
@@ -227,7 +238,10 @@ class WebhookHandler(tornado.web.RequestHandler):
             self.send_error(401)
             return
         declared = self.request.headers.get("Content-Length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_UPDATE_BYTES):
+        if declared is not None and not declared.isdigit():
+            self.send_error(400)
+            return
+        if declared is not None and int(declared) > MAX_UPDATE_BYTES:
             self.send_error(413)
             return
 

@@ -7,15 +7,10 @@ method, a status code — never anything a person wrote.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
-
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from telegram import Update
-from telegram.error import Forbidden, RetryAfter
-from telegram.ext import AIORateLimiter
 
-# Bot API methods that put something in front of a person.
+# Bot API methods that put something in front of a person (counted by bot.rate_limiter).
 SENDS = frozenset(
     {"sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup"}
 )
@@ -83,38 +78,3 @@ def update_type(update: object) -> str:
             if getattr(update, name, None) is not None:
                 return str(name)
     return "other"
-
-
-class CountingRateLimiter(AIORateLimiter):
-    """PTB's rate limiter, counting what comes back: sends, 429s and 403s. Every Bot API call
-    goes through ``process_request`` (a documented extension point), so nothing is missed."""
-
-    def __init__(self, metrics: Metrics, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.metrics = metrics
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        async def counted(
-            *call_args: Any, **call_kwargs: Any
-        ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-            try:
-                result = await callback(*call_args, **call_kwargs)
-            except RetryAfter:
-                self.metrics.api_errors.labels("429").inc()
-                raise
-            except Forbidden:
-                self.metrics.api_errors.labels("403").inc()
-                raise
-            if endpoint in SENDS:
-                self.metrics.messages_sent.labels(endpoint).inc()
-            return result
-
-        return await super().process_request(counted, args, kwargs, endpoint, data, rate_limit_args)

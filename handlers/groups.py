@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time as clock
+from dataclasses import dataclass, field
 
-from telegram import ChatMember, Message
+from telegram import ChatMember, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -25,12 +27,14 @@ from bot.services.replies import Ref, Say
 from bot.services.time_of_day import parse_time_of_day
 from bot.services.timezones import ZoneChoice, parse_timezone
 from bot.services.users import mark_blocked
+from bot.update_processor import handoff
 from handlers.render import Renderer
-from handlers.turn import Context, Turn, handler, runtime
+from handlers.turn import Context, Turn, handler, open_turn, runtime
 
 ADMIN_CACHE_SECONDS = 300
 GROUPS = filters.ChatType.GROUPS
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+COUNT_EDITS = "group_count_edits"
 log = logging.getLogger("rebound.groups")
 
 
@@ -122,10 +126,25 @@ async def on_settings_tap(turn: Turn) -> None:
     turn.say(Say(view.key, view.params, view.buttons, replace=True))
 
 
-@handler
-async def on_checkin_tap(turn: Turn) -> None:
-    """gc:1:<check-in id>:<mood>: count the tap now, show the counts soon (batched edits).
-    The tap counts only for a check-in of this chat, shown on the message it came from."""
+async def on_checkin_tap(update: Update, context: Context) -> None:
+    """gc:1:<check-in id>:<mood>: count the tap now, show the counts soon. The new counts are
+    asked for once the tap is committed (an edit started before would miss it)."""
+    tapped: list[tuple[int, int]] = []  # (check-in id, message id) to show the counts on
+
+    async def count(turn: Turn) -> None:
+        tapped.extend(await _count_tap(turn))
+
+    turn = await open_turn(update, context, count)
+    await handoff()
+    if not turn.duplicate:
+        for checkin_id, message_id in tapped:
+            _show_counts_soon(context, turn.chat_id, checkin_id, message_id)
+    await turn.flush()
+
+
+async def _count_tap(turn: Turn) -> list[tuple[int, int]]:
+    """The tap counts only for a check-in of this chat, shown on the message it came from;
+    returns the check-in and message whose counts changed."""
     query = turn.update.callback_query
     assert query is not None
     assert query.data is not None
@@ -142,10 +161,10 @@ async def on_checkin_tap(turn: Turn) -> None:
         or not await groups.vote(turn.session, int(parts[2]), turn.chat_id, user.id, int(parts[3]))
     ):
         turn.answer_callback("toasts.stale_button")
-        return
+        return []
     turn.answer_callback("toasts.counted")
-    if message is not None:  # an inaccessible (very old) message is not edited
-        _schedule_edit(turn.context, int(parts[2]), turn.chat_id, message.message_id)
+    # An inaccessible (very old) message is not edited.
+    return [(int(parts[2]), message.message_id)] if message is not None else []
 
 
 def _a_button_of(message: Message, data: str) -> bool:
@@ -155,45 +174,76 @@ def _a_button_of(message: Message, data: str) -> bool:
     return any(button.callback_data == data for row in rows for button in row)
 
 
-def _schedule_edit(context: Context, checkin_id: int, chat_id: int, message_id: int) -> None:
-    """One pending edit per check-in: taps within the gap share it (the group's 20/min)."""
+@dataclass
+class _CountEdits:
+    """One group's check-in count edits: which messages are behind, and when the last edit
+    started. Edits are at least ``group_edit_gap_seconds`` apart per group (the default keeps
+    them to half of Telegram's 20 messages a minute per group, the rest is for replies);
+    taps in between are shown together by the next edit, which reads the latest counts."""
+
+    behind: dict[int, int] = field(default_factory=dict)  # check-in id -> message id
+    last: float = -math.inf
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+def _count_edits(context: Context, chat_id: int) -> _CountEdits:
+    every: dict[int, _CountEdits] = context.application.bot_data.setdefault(COUNT_EDITS, {})
+    return every.setdefault(chat_id, _CountEdits())
+
+
+def _show_counts_soon(context: Context, chat_id: int, checkin_id: int, message_id: int) -> None:
+    """At once if the group's last edit is a gap ago, else when it is; one pending edit per
+    group, whatever the number of taps or check-ins."""
+    edits = _count_edits(context, chat_id)
+    edits.behind[checkin_id] = message_id
     job_queue = context.job_queue
-    name = f"group-checkin-{checkin_id}"
+    name = f"group-counts-{chat_id}"
     if job_queue is None or job_queue.get_jobs_by_name(name):
         return
     gap = runtime(context).settings.group_edit_gap_seconds
-    job_queue.run_once(
-        _edit_counts, when=gap, name=name, data=(checkin_id, chat_id, message_id), chat_id=chat_id
-    )
+    wait = max(0.0, edits.last + gap - clock.monotonic())
+    job_queue.run_once(_edit_counts, when=wait, name=name, data=chat_id, chat_id=chat_id)
 
 
 async def _edit_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the group's latest counts, one edit per gap; taps that arrive meanwhile are
+    picked up here too (their own run then finds nothing left)."""
     job = context.job
     assert job is not None
-    data: tuple[int, int, int] = job.data  # type: ignore[assignment]
-    checkin_id, chat_id, message_id = data
+    chat_id: int = job.data  # type: ignore[assignment]
     rt = runtime(context)
-    locks: dict[int, asyncio.Lock] = context.application.bot_data.setdefault("edit_locks", {})
-    async with locks.setdefault(checkin_id, asyncio.Lock()):
-        async with rt.sessions() as session, session.begin():
-            reply = await groups.refresh(session, checkin_id, rt.clock.now())
-        if reply is None:
-            return
-        renderer = Renderer(rt.content.texts(None))
-        try:
-            await context.bot.edit_message_text(
-                renderer.text(reply),
-                chat_id,
-                message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=renderer.markup(reply),
-            )
-        except Forbidden:
+    edits = _count_edits(context, chat_id)
+    async with edits.lock:  # a run still editing (a slow answer) finishes first
+        while edits.behind:
+            wait = edits.last + rt.settings.group_edit_gap_seconds - clock.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            checkin_id = next(iter(edits.behind))
+            message_id = edits.behind.pop(checkin_id)
             async with rt.sessions() as session, session.begin():
-                await groups.left(session, chat_id, rt.clock.now())
-        except BadRequest as exc:
-            if "not modified" not in exc.message:
-                raise
+                reply = await groups.refresh(session, checkin_id, rt.clock.now())
+            if reply is None:
+                continue
+            renderer = Renderer(rt.content.texts(None))
+            try:
+                await context.bot.edit_message_text(
+                    renderer.text(reply),
+                    chat_id,
+                    message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=renderer.markup(reply),
+                )
+            except Forbidden:
+                edits.behind.clear()
+                async with rt.sessions() as session, session.begin():
+                    await groups.left(session, chat_id, rt.clock.now())
+            except BadRequest as exc:  # shown already, or an admin deleted the check-in
+                reason = exc.message.lower()
+                if "not modified" not in reason and "message to edit not found" not in reason:
+                    raise
+            finally:
+                # From its answer: the next edit reaches Telegram a whole gap after this one.
+                edits.last = clock.monotonic()
 
 
 @handler

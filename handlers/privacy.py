@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import crypto
 from bot.runtime import RuntimeApp
 from bot.services import privacy
 from bot.services.replies import Button, Ref, Say
-from handlers.turn import Turn, handler, redirected_to_private
+from handlers.turn import Context, Turn, handler, redirected_to_private, runtime
 
 
 async def show(turn: Turn) -> None:
@@ -25,6 +26,7 @@ async def show(turn: Turn) -> None:
                 "checkin_days": settings.checkin_retention_days,
                 "inactive_days": settings.inactive_purge_days,
                 "encryption": Ref("privacy.encryption." + ("on" if encrypted else "off")),
+                "leftovers": Ref("privacy.leftovers." + ("on" if encrypted else "off")),
             },
         )
     )
@@ -70,9 +72,18 @@ async def on_delete(turn: Turn) -> None:
         turn.say(Say("privacy.kept"))
 
 
+async def on_delete_tap(update: Update, context: Context) -> None:
+    """The tap's turn commits (and answers) first; then, if it erased, SQLite's write-ahead log
+    is emptied, outside any transaction."""
+    await on_delete(update, context)
+    query = update.callback_query
+    if query is not None and query.data == "dl:1:yes":
+        await privacy.checkpoint(runtime(context).engine)
+
+
 def register(app: RuntimeApp) -> None:
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("privacy", handler(show), filters=fresh))
     app.add_handler(CommandHandler("export", handler(export), filters=fresh))
     app.add_handler(CommandHandler("delete", handler(ask_delete), filters=fresh))
-    app.add_handler(CallbackQueryHandler(on_delete, pattern=r"^dl:1:"))
+    app.add_handler(CallbackQueryHandler(on_delete_tap, pattern=r"^dl:1:"))

@@ -1,16 +1,16 @@
 """The one periodic job: move due check-ins and reviews into the outbox, then send what the
 outbox says is due, recording each outcome (see bot.services.schedule and .outbox).
 
-Sending is paced here, evenly, just under Telegram's overall limit (the rate limiter stays
-as the hard cap behind it), and a run keeps going while there is work, so a burst of
-thousands goes out at a steady ~30 messages a second instead of in fits between job runs.
+Sends go through the bot's rate limiter at scheduled priority (bot.rate_limiter): paced to
+Telegram's limits, after any reply a person is waiting for. A run keeps going while there is
+work, so a burst of thousands goes out steadily at what replies leave of ~30 messages a second
+instead of in fits between job runs.
 On shutdown (``Runtime.stopping``) it stops claiming and sending and hands back what it had
 claimed but not sent."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import time
@@ -25,6 +25,7 @@ from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.db.models import Group, User
+from bot.rate_limiter import Withdrawn, scheduled_sends
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import (
     admin,
@@ -51,16 +52,11 @@ log = logging.getLogger("rebound.scheduled")
 INTERVAL_SECONDS = 30
 BATCH = 200  # claimed at once: about 7 seconds of sending
 PREPARE_CHUNK = 50  # messages built per transaction, so people chatting get the database too
-CONCURRENCY = 32  # requests in flight at most; the pacer, not this, sets the pace
-# Messages per second: just under Telegram's ~30 overall, so the limits never answer 429 and
-# replies to people chatting meanwhile still fit.
-SEND_RATE = 29.5
-CATCH_UP = 0.5  # seconds of pacing that may be made up after a pause (between batches)
+CONCURRENCY = 32  # sends started at most (most wait in the rate limiter, which sets the pace)
 MATERIALIZE_SLICE = 0.5  # seconds of moving schedules into the outbox between batches
 STOP_GRACE = 5.0  # seconds sends already under way get to finish once stopping
 RETENTION_EVERY = timedelta(hours=1)
 TASK = "dispatch_task"
-PACER = "dispatch_pacer"
 
 Builder = Callable[[AsyncSession, Claimed, User], Awaitable[Say | None]]
 GroupBuilder = Callable[[AsyncSession, Claimed, Group], Awaitable[Say | None]]
@@ -147,49 +143,19 @@ class Outcomes:
     migrated: list[tuple[int, int]] = field(default_factory=list)  # group (old id, new id)
 
 
-class Pacer:
-    """Send slots evenly spaced at ``rate`` a second, continuous across batches and runs of
-    one application (None: no pacing, for benchmarks of the bookkeeping). Up to ``catch_up``
-    seconds of slots missed while claiming the next batch are made up, so the long-run rate
-    is ``rate`` and not a little less; that burst is well within Telegram's."""
-
-    def __init__(self, rate: float | None, catch_up: float = CATCH_UP) -> None:
-        self.rate = rate
-        self.catch_up = catch_up
-        self._next = -math.inf
-
-    async def slot(self, stopping: asyncio.Event) -> bool:
-        """Wait for the next slot; False (at once) when stopping is set meanwhile."""
-        if self.rate is not None:
-            now = asyncio.get_running_loop().time()
-            at = max(self._next, now - self.catch_up)
-            self._next = at + 1 / self.rate
-            if at > now and not stopping.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stopping.wait(), at - now)
-        return not stopping.is_set()
-
-
-def _pacer(app: RuntimeApp) -> Pacer:
-    pacer = app.bot_data.get(PACER)
-    if not isinstance(pacer, Pacer):
-        pacer = app.bot_data[PACER] = Pacer(SEND_RATE)
-    return pacer
-
-
 async def dispatch_due(app: RuntimeApp) -> int:
     """Everything due now, batch by batch, until nothing is left or the bot is stopping;
     returns how many were sent. Due schedules move into the outbox a slice at a time between
     batches, so sending starts at once even when a hundred thousand fall due together."""
     rt: Runtime = app.bot_data["runtime"]
-    pacer, total = _pacer(app), 0
+    total = 0
     await _retention(app, rt)
     more, materialized_at = True, -math.inf
     while not rt.stopping.is_set():
         if more or time.monotonic() - materialized_at >= INTERVAL_SECONDS:
             more = await _materialize(rt)
             materialized_at = time.monotonic()
-        sent, claimed = await _one_batch(app, rt, pacer)
+        sent, claimed = await _one_batch(app, rt)
         total += sent
         rt.dispatched_at = time.monotonic()  # progress, for /healthz
         if claimed < BATCH and not more:
@@ -231,8 +197,8 @@ async def _retention(app: RuntimeApp, rt: Runtime) -> None:
         )
 
 
-async def _one_batch(app: RuntimeApp, rt: Runtime, pacer: Pacer) -> tuple[int, int]:
-    """Claim a batch, build its messages, send them paced, then record every outcome (and hand
+async def _one_batch(app: RuntimeApp, rt: Runtime) -> tuple[int, int]:
+    """Claim a batch, build its messages, send them, then record every outcome (and hand
     back what was not sent) in one transaction; returns (sent, claimed)."""
     async with rt.sessions() as session, session.begin():
         items = await outbox.claim_due(session, rt.clock.now(), BATCH)
@@ -242,7 +208,7 @@ async def _one_batch(app: RuntimeApp, rt: Runtime, pacer: Pacer) -> tuple[int, i
     work: list[Job] = []
     for start in range(0, len(items), PREPARE_CHUNK):
         work += await _prepare_chunk(rt, items[start : start + PREPARE_CHUNK], outcomes)
-    await _send_paced(app, rt, pacer, work, outcomes)
+    await _send_paced(app, rt, work, outcomes)
     await _record(rt, outcomes)
     return len(outcomes.sent), len(items)
 
@@ -293,10 +259,9 @@ async def _load_recipients(session: AsyncSession, items: list[Claimed]) -> None:
         await session.execute(select(Group).where(outbox.ids_in(session, Group.id, groups_)))
 
 
-async def _send_paced(
-    app: RuntimeApp, rt: Runtime, pacer: Pacer, work: list[Job], outcomes: Outcomes
-) -> None:
-    """Start one send per pacer slot, a bounded number in flight. Once stopping: start no
+async def _send_paced(app: RuntimeApp, rt: Runtime, work: list[Job], outcomes: Outcomes) -> None:
+    """Start the sends, a bounded number in flight, each paced by the rate limiter at
+    scheduled priority (replies to people go first). Once stopping: start no
     more, give the ones under way ``STOP_GRACE`` seconds, and count everything else as unsent
     (a send cut off mid-request may have arrived: at most one repeat, never a loss)."""
     gate = asyncio.Semaphore(CONCURRENCY)
@@ -304,15 +269,17 @@ async def _send_paced(
 
     async def send(job: Job) -> None:
         try:
-            await _send(app, rt, job, outcomes)
+            with scheduled_sends(rt.stopping):
+                await _send(app, rt, job, outcomes)
+        except Withdrawn:  # stopping, and it had not reached Telegram: send it next time
+            outcomes.unsent.append(job.item.id)
         finally:
             gate.release()
 
     for index, job in enumerate(work):
-        if not await pacer.slot(rt.stopping):
+        if not await _place(gate, rt.stopping):
             outcomes.unsent += [later.item.id for later in work[index:]]
             break
-        await gate.acquire()
         running[asyncio.create_task(send(job))] = job
     if not running:
         return
@@ -336,6 +303,28 @@ async def _send_paced(
 
 async def _until(event: asyncio.Event) -> None:
     await event.wait()
+
+
+async def _place(gate: asyncio.Semaphore, stopping: asyncio.Event) -> bool:
+    """A free place among the sends in flight (True), or False as soon as stopping is set."""
+    if stopping.is_set():
+        return False
+    if not gate.locked():
+        return await gate.acquire()
+    acquiring = asyncio.ensure_future(gate.acquire())
+    stop = asyncio.ensure_future(stopping.wait())
+    await asyncio.wait({acquiring, stop}, return_when=asyncio.FIRST_COMPLETED)
+    stop.cancel()
+    acquiring.cancel()
+    acquired: bool
+    try:
+        acquired = await acquiring  # True if it won before the cancel
+    except asyncio.CancelledError:
+        acquired = False
+    if acquired and stopping.is_set():
+        gate.release()
+        return False
+    return acquired
 
 
 async def _record(rt: Runtime, outcomes: Outcomes) -> None:

@@ -248,12 +248,17 @@ class Emulator:
         """How many distinct updates the bot has been handed (getUpdates or webhook)."""
         return self._state.updates.fetched_total
 
+    def limits_clock(self) -> float:
+        """The seconds clock the flood limits run on: real time plus simulated thinking time.
+        A bot under test may pace its sends by it, as a real bot's clock runs with people's."""
+        return time.monotonic() + self._state.thought
+
     def set_rate_limits(self, enabled: bool) -> None:
         self._state.limiter = self._new_limiter() if enabled else None
 
     def _new_limiter(self) -> RateLimiter:
         """Flood limits on a clock that also counts simulated people's thinking time."""
-        return RateLimiter(clock=lambda: time.monotonic() + self._state.thought)
+        return RateLimiter(clock=self.limits_clock)
 
     async def wait_idle(self, quiet: float = 0.15, timeout: float = 10.0) -> None:
         """Wait until the bot fetched every update and made no call for ``quiet`` seconds.

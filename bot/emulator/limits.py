@@ -1,7 +1,8 @@
 """Telegram's flood limits for message-sending methods, so a bot that floods gets 429 here too.
 
-Telegram documents roughly 30 messages per second overall, about one per second per private chat
-(short bursts tolerated) and 20 per minute per group. The clock is injectable so tests can move
+Telegram documents (Bot API FAQ, "My bot is hitting limits") roughly 30 messages per second
+overall, about one per second in any one chat (short bursts tolerated; a group is a chat too)
+and, in a group, no more than 20 per minute as well. The clock is injectable so tests can move
 time instead of sleeping.
 """
 
@@ -72,25 +73,24 @@ class RateLimiter:
     ):
         self._clock = clock
         self._overall = TokenBucket(overall_per_second, overall_per_second)
-        self._private_burst = private_burst
-        self._private_rate = private_per_second
+        self._chat_burst = private_burst
+        self._chat_rate = private_per_second
         self._group_limit = group_per_minute
-        self._private: dict[int, TokenBucket] = {}
+        self._chats: dict[int, TokenBucket] = {}
         self._groups: dict[int, SlidingWindow] = {}
 
     def acquire(self, chat_id: int, *, is_group: bool) -> int | None:
         """Count one message to ``chat_id``; return None if allowed, else Telegram's retry_after."""
         now = self._clock()
-        per_chat: TokenBucket | SlidingWindow
+        limits: list[TokenBucket | SlidingWindow] = [
+            self._overall,
+            self._chats.setdefault(chat_id, TokenBucket(self._chat_rate, self._chat_burst)),
+        ]
         if is_group:
-            per_chat = self._groups.setdefault(chat_id, SlidingWindow(self._group_limit, 60.0))
-        else:
-            per_chat = self._private.setdefault(
-                chat_id, TokenBucket(self._private_rate, self._private_burst)
-            )
-        wait = max(self._overall.wait_time(now), per_chat.wait_time(now))
+            limits.append(self._groups.setdefault(chat_id, SlidingWindow(self._group_limit, 60.0)))
+        wait = max(limit.wait_time(now) for limit in limits)
         if wait > 0:
             return max(1, math.ceil(wait))
-        self._overall.take(now)
-        per_chat.take(now)
+        for limit in limits:
+            limit.take(now)
         return None

@@ -58,7 +58,15 @@ class BotHarness:
     def new_instance(self) -> RuntimeApp:
         content = load_content()
         content.rng = random.Random(7)
-        app = build_application(self.settings, token=TOKEN, clock=self.clock, content=content)
+        app = build_application(
+            self.settings,
+            token=TOKEN,
+            clock=self.clock,
+            content=content,
+            # Sends paced by the clock the emulator's flood limits run on (people's thinking
+            # time included), as a real bot's and Telegram's clocks run alike.
+            send_clock=self.emulator.limits_clock,
+        )
         self.instances.append(app)
         return app
 

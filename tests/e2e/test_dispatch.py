@@ -11,13 +11,20 @@ from sqlalchemy import select
 
 from bot.db.models import ScheduledMessage
 from bot.emulator import BotMessage
-from bot.runtime import Runtime
+from bot.rate_limiter import Limits, ReboundRateLimiter
+from bot.runtime import Runtime, RuntimeApp
 from bot.services import outbox, schedule
-from handlers.scheduled import PACER, Pacer, dispatch_due
+from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)
 CHECKIN_TIME = FRIDAY + timedelta(hours=8)  # 09:00 in Berlin
+
+
+def limiter(app: RuntimeApp) -> ReboundRateLimiter:
+    rate_limiter = app.bot.rate_limiter
+    assert isinstance(rate_limiter, ReboundRateLimiter)
+    return rate_limiter
 
 
 def is_checkin(message: BotMessage) -> bool:
@@ -38,7 +45,8 @@ async def test_stopping_mid_batch_hands_back_what_was_not_sent(harness_any_db: B
     app = bot.instances[-1]
     runtime: Runtime = app.bot_data["runtime"]
     bot.emulator.latency = 0.2  # every send is slow...
-    app.bot_data[PACER] = Pacer(rate=10.0, catch_up=0)  # ...and they go out one per 100 ms
+    limiter(app).set_limits(Limits(overall_per_second=10.0, overall_burst=1.0, reserve=0.0))
+    # ...and they go out one per 100 ms
     bot.clock.current = CHECKIN_TIME
     await bot.settle()  # (onboarding read every reply: the next message is the check-in)
 
@@ -113,7 +121,7 @@ async def test_pacing_spreads_sends_at_the_configured_rate(bot: BotHarness) -> N
     bot.clock.current = FRIDAY
     people = [await onboard(bot, first_name=f"P{i}") for i in range(6)]
     app = bot.instances[-1]
-    app.bot_data[PACER] = Pacer(rate=20.0, catch_up=0)
+    limiter(app).set_limits(Limits(overall_per_second=20.0, overall_burst=1.0, reserve=0.0))
     bot.emulator.set_rate_limits(True)
     bot.clock.current = CHECKIN_TIME
     loop = asyncio.get_running_loop()

@@ -4,22 +4,28 @@ kind note, then nothing until the wait is over."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+import itertools
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bot.config import Settings
 from bot.content import load_content
 from bot.db.models import Group, GroupWin
 from bot.emulator import SimGroup, SimUser
 from bot.services import groups
+from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness
+
+TELEGRAM_GROUP_PER_MINUTE = 20  # the Bot API FAQ's limit for one group
 
 TEXTS = load_content().texts("en")
 BOT = "rebound_test_bot"
 CHEERS = {TEXTS("group.cheer", variant=n) for n in range(TEXTS.count("group.cheer"))}
 
 
-async def a_group(bot: BotHarness, members: int) -> tuple[SimGroup, list[SimUser]]:
+async def a_group(bot: BotHarness, members: int) -> tuple[SimGroup, SimUser, list[SimUser]]:
     admin = bot.user("Sam")
     group = bot.emulator.group("Job seekers", supergroup=True)
     group.add_member(admin, admin=True)
@@ -31,7 +37,7 @@ async def a_group(bot: BotHarness, members: int) -> tuple[SimGroup, list[SimUser
     # The process's first text loads the language models (seconds on a busy machine).
     await admin.send("/help")
     await admin.next_message(timeout=60)
-    return group, people
+    return group, admin, people
 
 
 async def test_cheer_once_per_few_minutes_then_one_note_then_quiet(
@@ -39,7 +45,7 @@ async def test_cheer_once_per_few_minutes_then_one_note_then_quiet(
 ) -> None:
     bot = harness_any_db
     await bot.start()
-    group, (a, b, c) = await a_group(bot, 3)
+    group, _, (a, b, c) = await a_group(bot, 3)
     await group.send(a, f"/cheer@{BOT}")
     assert (await group.next_message()).text in CHEERS
     bot.clock.advance(timedelta(minutes=1))
@@ -64,7 +70,7 @@ async def test_wins_beyond_the_burst_get_one_note_and_are_not_counted(
 ) -> None:
     bot = harness_any_db
     await bot.start()
-    group, people = await a_group(bot, groups.WIN_BURST + 2)
+    group, _, people = await a_group(bot, groups.WIN_BURST + 2)
     for n, person in enumerate(people[: groups.WIN_BURST]):
         await group.send(person, f"/win@{BOT} Win number {n}")
         assert f"Win number {n}" in (await group.next_message()).text
@@ -83,3 +89,51 @@ async def test_wins_beyond_the_burst_get_one_note_and_are_not_counted(
     async with bot.sessions() as session:
         wins = (await session.execute(select(func.count()).select_from(GroupWin))).scalar_one()
     assert wins == groups.WIN_BURST + 1  # the ones waved off were not counted
+
+
+def test_count_edits_leave_half_the_group_budget_for_replies() -> None:
+    per_minute = 60 / Settings.model_fields["group_edit_gap_seconds"].default
+    assert per_minute <= TELEGRAM_GROUP_PER_MINUTE / 2
+
+
+async def test_count_edits_are_paced_per_group_and_the_last_count_wins(
+    harness_any_db: BotHarness,
+) -> None:
+    """Taps on yesterday's and today's check-in at once, then a burst: the group's edits stay
+    a gap apart (they were paced per check-in, so two check-ins edited at the same moment),
+    and both messages end up showing every tap."""
+    bot = harness_any_db
+    gap = bot.settings.group_edit_gap_seconds = 0.5
+    await bot.start()
+    group, admin, people = await a_group(bot, 8)
+    await group.send(admin, f"/groupsettings@{BOT}")
+    view = await group.next_message()
+    await group.tap(admin, "Daily check-in on/off", message=view)
+    await bot.settle()
+    bot.clock.current = datetime(2026, 1, 16, 10, 0, tzinfo=UTC)
+    assert await dispatch_due(bot.instances[-1]) == 1
+    yesterday = await group.next_message()
+    bot.clock.advance(timedelta(days=1))
+    assert await dispatch_due(bot.instances[-1]) == 1
+    today = await group.next_message()
+
+    await group.tap(people[0], "😕", message=yesterday)
+    await group.tap(people[1], "🙂", message=today)
+    for person in people[2:]:
+        await group.tap(person, "😀", message=today)
+        await asyncio.sleep(0.1)
+    await bot.settle()
+    await bot.emulator.wait_idle(quiet=gap * 2)
+    assert "1 checked in" in yesterday.text and "😕 1" in yesterday.button_labels()
+    assert "7 checked in" in today.text
+    assert today.button_labels() == ["😣", "😕", "😐", "🙂 1", "😀 6"]
+    edits = [
+        call.at
+        for call in bot.emulator.calls
+        if call.method == "editMessageText"
+        and call.params.get("chat_id") == group.id
+        and call.params.get("message_id") in (yesterday.message_id, today.message_id)
+    ]
+    assert len(edits) >= 2
+    closest = min(b - a for a, b in itertools.pairwise(edits))
+    assert closest >= gap * 0.9, f"two count edits {closest:.2f}s apart (gap {gap}s)"

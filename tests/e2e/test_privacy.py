@@ -5,19 +5,33 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 
 from bot.cli import NOISY_LOGGERS as NOISY
 from bot.cli import configure_logging
-from bot.db.models import Base, CheckIn, User
-from bot.services.privacy import TABLES, purge
+from bot.content import load_content
+from bot.db.engine import create_engine
+from bot.db.models import Base, CheckIn, GroupVote, InboxUpdate, User
+from bot.emulator import BotMessage, SimGroup, SimUser
+from bot.services import understanding
+from bot.services.privacy import NOT_CASCADED, TABLES, checkpoint, purge
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.test_feedback import debrief_then_draft
+from tests.e2e.test_groups import MORNING, a_group
 
 MARKER = "zebracornflakes"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _models_loaded() -> None:
+    """The language models load once per process, in seconds on a busy machine: before the
+    first test's first message waits for them (as the bot's start-up warm-up does)."""
+    understanding.warm_up()
 
 
 async def row_counts(bot: BotHarness) -> dict[str, int]:
@@ -60,6 +74,9 @@ async def test_privacy_says_what_is_kept_and_how_long(bot: BotHarness) -> None:
     assert "180 days" in text
     assert "no encryption key" in text
     assert "not a therapist" in text
+    # What stays on disk after /delete, and that a key would make it unreadable (issue 18).
+    leftovers = load_content().texts("en")("privacy.leftovers.off")
+    assert leftovers in text and "until the database reuses that space" in leftovers
 
 
 async def test_export_sends_everything_as_json_and_markdown(bot: BotHarness) -> None:
@@ -170,6 +187,141 @@ async def test_privacy_says_encrypted_when_a_key_is_set(bot: BotHarness) -> None
     try:
         user = bot.user()
         await user.send("/privacy")
-        assert "encrypted" in (await user.next_message()).text
+        text = (await user.next_message()).text
+        assert "encrypted" in text
+        assert load_content().texts("en")("privacy.leftovers.on") in text
     finally:
         crypto.configure([])
+
+
+async def a_group_checkin(bot: BotHarness, *members: SimUser) -> tuple[SimGroup, BotMessage]:
+    """A group with the daily check-in on, its first check-in posted; ``members`` are in it."""
+    bot.clock.current = MORNING
+    group, admin, _ = await a_group(bot, members=0)
+    for member in members:
+        group.add_member(member)
+    await group.send(admin, "/groupsettings zone Berlin")
+    view = await group.next_message()
+    await group.tap(admin, "Daily check-in on/off", message=view)
+    await group.tap(admin, "09:00", message=view)
+    await bot.settle()
+    bot.clock.current = MORNING + timedelta(hours=2)  # 09:00 in Berlin
+    assert await dispatch_due(bot.instances[-1]) >= 1
+    return group, await group.next_message()
+
+
+def files_of(url: str) -> bytes:
+    path = Path(make_url(url).database or "")
+    return b"".join(
+        p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists()
+    )
+
+
+async def test_delete_leaves_nothing_that_identifies_the_person(
+    harness_any_db: BotHarness,
+) -> None:
+    """Issue 18 item 3: their taps on group check-ins and their chat's inbox rows go too (both
+    outside the users cascade), /export showed them first, and on SQLite the words are in
+    neither the database file nor its write-ahead log afterwards."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    other = await onboard(bot, first_name="Sam")
+    await user.send("/win")
+    await user.next_message()
+    await user.send(f"Finished the {MARKER} portfolio case study")
+    await user.next_message()
+    await other.send("/win")  # Sam's win shares the page: the page stays, minus that row
+    await other.next_message()
+    await other.send("Two applications out before lunch")
+    await other.next_message()
+    group, checkin = await a_group_checkin(bot, user, other)
+    await group.tap(user, "🙂", message=checkin)
+    await group.tap(other, "😐", message=checkin)
+    await bot.settle()
+
+    await user.send("/export")
+    document = json.loads((await user.next_message()).document.content)  # type: ignore[union-attr]
+    await user.next_message()
+    assert [(t["checkin_id"], t["mood"]) for t in document["group_checkin_taps"]] == [
+        (1, 4)
+    ]  # 🙂 is 4 of 5
+    assert document["incoming_updates"]  # the day of ids kept to spot redeliveries
+    assert {row["chat_id"] for row in document["incoming_updates"]} == {user.id}
+
+    # As after a while of running: what they wrote is in the database file, not only its log.
+    assert await checkpoint(bot.instances[-1].bot_data["runtime"].engine)
+    if bot.settings.effective_database_url.startswith("sqlite"):  # the test can see it there
+        assert MARKER.encode() in files_of(bot.settings.effective_database_url)
+    await user.send("/delete")
+    await user.tap("Yes, delete everything", message=await user.next_message())
+    await user.next_message()
+    await bot.settle()
+    async with bot.sessions() as session:
+        taps = (await session.execute(select(GroupVote.user_id))).scalars().all()
+        inbox_chats = (await session.execute(select(InboxUpdate.chat_id))).scalars().all()
+    assert taps == [other.id]  # Sam's tap stays
+    assert user.id not in inbox_chats
+    assert other.id in inbox_chats
+    if bot.settings.effective_database_url.startswith("sqlite"):
+        on_disk = files_of(bot.settings.effective_database_url)
+        assert on_disk and MARKER.encode() not in on_disk
+
+
+def test_every_table_with_a_persons_id_is_exported_and_erased() -> None:
+    """A new table holding a user or chat id must hang off users.id with ON DELETE CASCADE and
+    be in TABLES (so /export shows it), or be handled by hand in NOT_CASCADED."""
+    covered = {model.__tablename__ for _, model in TABLES} | set(NOT_CASCADED)
+    groups_only = {"groups"}  # a group's own chat id: not a person
+    for table in Base.metadata.sorted_tables:
+        person_columns = {"user_id", "chat_id"} & set(table.columns.keys())
+        if not person_columns or table.name in groups_only:
+            continue
+        assert table.name in covered, f"{table.name} holds {person_columns}: export and erase it"
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "users":
+                assert fk.ondelete == "CASCADE", table.name
+
+
+async def test_retention_forgets_who_tapped_old_group_checkins(bot: BotHarness) -> None:
+    member = bot.user("Kim")
+    group, checkin = await a_group_checkin(bot, member)
+    await group.tap(member, "😐", message=checkin)
+    await bot.settle()
+    now = bot.clock.now()
+    async with bot.sessions() as session, session.begin():
+        await purge(session, now + timedelta(days=7), 365, 180)  # the weekly recap counts it
+    async with bot.sessions() as session:
+        assert (await session.execute(select(func.count(GroupVote.user_id)))).scalar_one() == 1
+    async with bot.sessions() as session, session.begin():
+        await purge(session, now + timedelta(days=9), 365, 180)
+    async with bot.sessions() as session:
+        assert (await session.execute(select(func.count(GroupVote.user_id)))).scalar_one() == 0
+
+
+async def test_sqlite_overwrites_what_is_deleted(tmp_path: Path) -> None:
+    """Deleted rows do not stay readable in the file's free space (secure_delete, set by
+    bot.db.engine), short texts and long ones (overflow pages) alike, once the log is
+    checkpointed (privacy.checkpoint). With secure_delete off, 51 of the 60 deleted texts were
+    still in the file (measured with the sqlite3 module); this machine's SQLite defaults to on,
+    which is why the engine sets it rather than trusting the build."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'erase.db'}"
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE notes (who INTEGER, body TEXT)"))
+            for n in range(600):
+                body = f"{MARKER}-{n % 30:02d} " + ("lorem ipsum " * (600 if n % 7 == 0 else 3))
+                await connection.execute(
+                    text("INSERT INTO notes VALUES (:who, :body)"), {"who": n % 30, "body": body}
+                )
+        assert await checkpoint(engine)
+        assert f"{MARKER}-07".encode() in files_of(url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DELETE FROM notes WHERE who = 7"))
+        assert await checkpoint(engine)
+        on_disk = files_of(url)
+        assert f"{MARKER}-07".encode() not in on_disk
+        assert f"{MARKER}-08".encode() in on_disk  # the others' rows are all there
+    finally:
+        await engine.dispose()

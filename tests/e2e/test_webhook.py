@@ -244,6 +244,12 @@ async def test_secret_and_size_are_checked_before_the_body_is_read(harness: BotH
         f"Content-Length: {huge}\r\n",
     )
     assert too_big.startswith(b"HTTP/1.1 413")
+    just_over = await raw_request(
+        port,
+        f"POST /rebound HTTP/1.1\r\nHost: x\r\n{SECRET_HEADER}: {SECRET}\r\n"
+        f"Content-Length: {1024 * 1024 + 1}\r\n",
+    )
+    assert just_over.startswith(b"HTTP/1.1 413")
     # A chunked body has no length up front: past 1 MB it is dropped unread into memory.
     chunk = b"x" * (512 * 1024)
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(3)) + b"0\r\n\r\n"

@@ -62,3 +62,15 @@ def test_overall_limit_is_thirty_per_second_across_chats() -> None:
     assert limiter.acquire(99, is_group=False) == 1
     clock.now += 0.1  # three tokens back at 30 per second
     assert [limiter.acquire(100 + n, is_group=False) for n in range(4)] == [None, None, None, 1]
+
+
+def test_a_group_is_a_chat_too_one_message_a_second_after_a_burst() -> None:
+    """Bot API FAQ: about one message a second in any one chat, groups included, on top of
+    a group's 20 a minute."""
+    clock = FakeClock()
+    limiter = RateLimiter(clock)
+    assert [limiter.acquire(-5, is_group=True) for _ in range(5)] == [None] * 5
+    assert limiter.acquire(-5, is_group=True) == 1
+    clock.now += 1.0
+    assert limiter.acquire(-5, is_group=True) is None
+    assert limiter.acquire(-6, is_group=True) is None  # another group has its own

@@ -875,7 +875,6 @@ def test_the_content_file_is_plain_yaml() -> None:
 RAISED_BY_THE_MODEL = [
     # written for this test, not in any training file; the rules leave each of them alone
     ("i found a way to make it stop", "en"),
-    ("i keep holding the knife to my wrist", "en"),
     ("ich habe die tabletten schon gezählt", "de"),
     ("ya tengo todo preparado para esta noche", "es"),
     ("मैंने सब खत्म करने का फैसला कर लिया है", "hi"),
@@ -896,14 +895,18 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     cases = [case for _, case in bench.learn_cases()]
     assert learned.compiled().fingerprint == bench.fingerprint(cases)
     names = {path.name for path in bench.LEARN_FILES}
-    assert not names & {"crisis_heldout5.yaml", "crisis_heldout6.yaml"}
+    assert not names & set(bench.NEVER_TRAIN)
+    assert {"crisis_tuning_d.yaml", "crisis_tuning_e.yaml", "crisis_heldout6.yaml"} <= names
 
 
 @pytest.mark.parametrize(("text", "lang"), RAISED_BY_THE_MODEL)
 def test_the_model_raises_indirect_phrasings_to_unsure(text: str, lang: str) -> None:
-    rules = crisis.assess_with(phrases.compiled(), signals.compiled(), text, similarity.compiled())
-    assert rules.level == "none"
-    assert assess(text) == Assessment("unsure", None, frozenset({"learned"}))
+    phrase_rules, signal_rules = phrases.compiled(), signals.compiled()
+    assert crisis.assess_with(phrase_rules, signal_rules, text).level == "none"
+    # the model alone (the similarity layer, trained on more authors now, may ask first)
+    alone = crisis.assess_with(phrase_rules, signal_rules, text, None, learned.compiled())
+    assert alone == Assessment("unsure", None, frozenset({"learned"}))
+    assert assess(text).level == "unsure"
 
 
 def test_the_model_is_deterministic_across_processes() -> None:
@@ -983,3 +986,105 @@ def test_answers_to_the_bots_own_questions_stay_quiet() -> None:
     answers = [c["text"] for c in yaml.safe_load(path.read_text(encoding="utf-8"))["negatives"]]
     assert len(answers) >= 100
     assert [text for text in answers if assess(text).level != "none"] == []
+
+
+# --- two more authors (tuning_d, tuning_e) and the spent held-out sets 5 and 6 -------------------
+
+TUNING_D = bench.load_cases(bench.DATA / "crisis_tuning_d.yaml")
+TUNING_E = bench.load_cases(bench.DATA / "crisis_tuning_e.yaml")
+
+
+def test_the_new_author_sets_are_big_enough_and_cover_the_languages() -> None:
+    for cases in (TUNING_D, TUNING_E):
+        assert len(cases) == 580
+        assert {c.lang for c in cases} == {"de", "en", "es", "fr", "hi", "pt", "ru", "uk"}
+        assert sum(c.crisis for c in cases) == 290
+
+
+def test_the_new_author_sets_stay_where_they_were_measured() -> None:
+    """IN-SAMPLE floors: the lists were widened while reading these sets and the model trains on
+    them. Scored once out-of-sample before (crisis+unsure 0.790 / 0.010 and 0.659 / 0.041)."""
+    for cases in (TUNING_D, TUNING_E):
+        results = bench.assess_all(cases)
+        assert [r.case.text for r in results if r.case.must and r.level != "crisis"] == []
+        loose = bench.score(results, True)
+        assert loose.recall >= 0.97
+        assert loose.fp_rate <= 0.02, [
+            r.case.text for r in results if not r.case.crisis and r.level != "none"
+        ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # written for this test in fresh words, one per general shape added (not in any set)
+        "what is the least painful way to die",
+        "how many floors does it take to be certain",
+        "is there a lethal dose of this stuff",
+        "every night i pray i just dont wake up",
+        "i dont trust myself to be alone this evening",
+        "im scared of what i might do tonight",
+        "held the blade against my wrist during the call",
+        "si esta semana no me llaman me mato y no es broma",
+        "depois da entrevista eu dou um fim em tudo",
+        "vendredi je mets fin à mes jours",
+        "ich setze dem ganzen ein ende",
+        "hab gestern wieder geritzt",
+        "после собеседования уйду из жизни",
+        "якщо не візьмуть, піду з життя",
+        "कल रात फिर हाथ पर ब्लेड चलाया",
+    ],
+)
+def test_general_shapes_from_the_new_authors_are_a_crisis(text: str) -> None:
+    assert assess(text).level == "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # people who help, stories, idioms: guarded in general terms
+        "I'm interviewing for the suicide prevention hotline team next week",
+        "as a nurse I worked with patients after self harm, how do I phrase that?",
+        "she gave me enough rope to run the launch alone",
+        "watched a documentary about a suicide in the 1800s, fascinating",
+        "their hiring plan is suicidal, glad I'm out",
+        "can you help me write a goodbye email to my team?",
+        "vou me jogar de cabeça nesse projeto",
+        "mon patron va me tuer si je suis en retard",
+        "порезался, когда брился",
+        "I won't be around much this week, family stuff",
+        "je me tue à le répéter au recruteur",
+    ],
+)
+def test_new_guards_keep_helpers_stories_and_idioms_quiet(text: str) -> None:
+    assert assess(text).level == "none", text
+
+
+def test_the_model_reads_the_rules_cues_in_every_language() -> None:
+    """Signal categories and guards are features (the same key in every language), never words."""
+    folded = crisis.normalise("hab die tabletten gesammelt")
+    found = signals.find(signals.compiled(), folded)
+    cues = crisis.cues(found, False)
+    assert {"means", "preparation"} <= cues
+    assert {"c means", "c preparation"} <= learned.keys(folded, cues)
+    assert not any(key.startswith("c ") for key in learned.keys(folded))
+    assert crisis.cues([], True) == frozenset({"guard"})
+
+
+def test_counts_work_on_any_file_and_an_unread_held_out_set_is_counts_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sentence = "zzq a test sentence nobody should see"
+    data = {
+        "positives": [{"lang": "en", "text": "I want to die"}],
+        "negatives": [{"lang": "en", "text": sentence}, {"lang": "en", "text": "I want to die"}],
+    }
+    for name, flags in (("anything.yaml", ["--counts"]), (bench.NEVER_TRAIN[0], [])):
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        assert bench.main([str(path), *flags]) == 0
+        out = capsys.readouterr().out
+        assert "pos=1" in out and "neg=2" in out and "TP=1 FN=0 FP=1 TN=1" in out
+        assert "die" not in out and sentence not in out
+    bench.main([str(tmp_path / "anything.yaml")])  # without --counts: the false alarm is listed
+    assert "FALSE crisis [en]: I want to die" in capsys.readouterr().out

@@ -309,3 +309,59 @@ def test_systemd_installs_get_the_run_time_subset_like_the_image() -> None:
         assert "/opt/rebound/venv/bin/pip install --require-hashes -r runtime.lock" in text
         assert "/opt/rebound/venv/bin/pip install --no-deps dist/rebound-*.whl" in text
         assert "-r requirements.lock" not in text
+
+
+def blocks_of(config: str) -> list[tuple[str, str]]:
+    """(header, body) of every ``header { body }`` block, nested ones included (Caddyfile and
+    nginx syntax; comments dropped; Caddy's ``{$PLACEHOLDER}`` is not a block)."""
+    text = "\n".join(line.split("#", 1)[0] for line in config.splitlines())
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, int] | None] = []  # None: a placeholder's brace
+    for index, char in enumerate(text):
+        if char == "{":
+            if text[index + 1 : index + 2] == "$":
+                stack.append(None)
+            else:
+                line_start = text.rfind("\n", 0, index) + 1
+                stack.append((text[line_start:index].strip(), index + 1))
+        elif char == "}" and stack:
+            opened = stack.pop()
+            if opened is not None:
+                found.append((opened[0], text[opened[1] : index]))
+    return found
+
+
+def test_proxies_forward_the_webhook_path_alone_and_say_401() -> None:
+    """Issue 18 item 9: the Caddyfile forwarded every path although its comment said other
+    paths got 404; both files said the bot answers 403 where it answers 401."""
+    caddy = (DEPLOY / "Caddyfile").read_text(encoding="utf-8")
+    handles = [(h, b) for h, b in blocks_of(caddy) if h.startswith("handle")]
+    assert [(h, "reverse_proxy" in b) for h, b in handles] == [
+        ("handle {$WEBHOOK_PATH:/telegram}", True),
+        ("handle", False),
+    ]
+    assert handles[1][1].split() == ["respond", "404"]
+    assert caddy.count("reverse_proxy {$UPSTREAM") == 1
+    nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    locations = {h: b for h, b in blocks_of(nginx) if h.startswith("location")}
+    assert [h for h, b in locations.items() if "proxy_pass" in b] == ["location = /telegram"]
+    assert "return 404;" in locations["location /"]
+    for text in (caddy, nginx):
+        comments = "\n".join(line for line in text.splitlines() if line.strip().startswith("#"))
+        assert "401" in comments
+        assert "answers 403" not in comments
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    assert compose["services"]["proxy"]["environment"]["WEBHOOK_PATH"] == (
+        "${WEBHOOK_PATH:-/telegram}"
+    )
+
+
+def test_security_section_says_what_to_set_and_what_is_enforced() -> None:
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Security", 1)[1].split("\n## ", 1)[0]
+    assert "**What the operator must set**" in section
+    assert "**What the bot enforces by itself**" in section
+    for must in ("REBOUND_BOT_TOKEN", "REBOUND_ENCRYPTION_KEYS", "REBOUND_HEALTH_PORT"):
+        assert must in section
+    for enforced in ("derives one from the token", "401", "413", "400", "hide_parameters"):
+        assert enforced in section

@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import aiosqlite
 import pytest
@@ -196,6 +197,37 @@ async def test_transactions_take_the_write_lock_and_wait_for_it(tmp_path: Path) 
         await asyncio.wait_for(waiting, 5)
         async with engine.connect() as conn:
             assert (await conn.execute(select(NOTES.c.text))).scalars().all() == ["after the wait"]
+    finally:
+        other.close()
+        await engine.dispose()
+
+
+async def test_the_pool_rolls_back_only_a_transaction_left_open(tmp_path: Path) -> None:
+    """The pool's reset when it takes a connection back: a rollback if a transaction is open
+    (the write lock is released), none after a commit (a hand-over to the driver's thread for
+    nothing)."""
+    path = tmp_path / "reset.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(META.create_all)
+            adapter = type((await conn.get_raw_connection()).dbapi_connection)
+        with mock.patch.object(adapter, "rollback", autospec=True, side_effect=adapter.rollback):
+            async with engine.begin() as conn:
+                await conn.execute(insert(NOTES).values(text="kept"))
+            assert adapter.rollback.call_count == 0  # type: ignore[attr-defined]
+
+            conn = await engine.connect()
+            raw = await conn.get_raw_connection()
+            await raw.driver_connection.execute("BEGIN IMMEDIATE")  # behind SQLAlchemy's back
+            await raw.driver_connection.execute("INSERT INTO notes (text) VALUES ('dropped')")
+            await conn.close()
+            assert adapter.rollback.call_count == 1  # type: ignore[attr-defined]
+        other.execute("BEGIN IMMEDIATE")  # the lock was released
+        other.execute("COMMIT")
+        async with engine.connect() as conn:
+            assert (await conn.execute(select(NOTES.c.text))).scalars().all() == ["kept"]
     finally:
         other.close()
         await engine.dispose()

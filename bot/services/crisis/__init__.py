@@ -30,6 +30,7 @@ cooldown (`GroupCareLimiter`, in memory).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.services.crisis import learned, phrases, signals, similarity
@@ -172,7 +173,8 @@ def assess_with(
     language = phrases.match(phrase_rules, folded)
     if language is not None:
         return Assessment("crisis", language, PHRASE)
-    level, rule, found_in = signals.decide(signal_rules, signals.find(signal_rules, folded))
+    found = signals.find(signal_rules, folded)
+    level, rule, found_in = signals.decide(signal_rules, found)
     if level != "none":
         return Assessment(level, found_in, rule)
     # The similarity layer is for what no list names; a message whose crisis words a guard has
@@ -185,11 +187,16 @@ def assess_with(
     # The learned tier (n-grams, thresholds chosen by cross-validation): a guard's explanation
     # wins unless the model is surer than its guarded threshold; "crisis" only above its own.
     if learned_model is not None:
-        chance = learned.probability(learned_model, folded)
+        chance = learned.probability(learned_model, folded, cues(found, guarded))
         if chance >= (learned_model.guarded if guarded else learned_model.unsure):
             sure = chance >= learned_model.crisis and not guarded
             return Assessment("crisis" if sure else "unsure", None, LEARNED)
     return NONE
+
+
+def cues(found: Sequence[signals.Found], guarded: bool) -> frozenset[str]:
+    """What the rules saw, for the learned tier: signal categories (never words), and "guard"."""
+    return frozenset({f.category for f in found} | ({"guard"} if guarded else set()))
 
 
 def assess(text: str) -> Assessment:

@@ -3,11 +3,13 @@
 The rules (``phrases``, ``signals``) decide clear cases; word lists keep chasing each new
 author's phrasing. This model reads the message's shape instead: character 2- to 5-grams of each
 word with boundary marks (``<pill``, ``ills>``), plus words and word pairs, hashed with
-``zlib.crc32`` (stable across processes, unlike ``hash``) into ``2**BITS`` buckets. The score is a
+``zlib.crc32`` (stable across processes, unlike ``hash``) into ``2**BITS`` buckets, plus the rules'
+cues (the signal categories found, and "guard" when a guard matched: the same feature in every
+language, so one author's wording teaches the model about another language). The score is a
 logistic regression over those bucket indices (present or not, scaled as ``MIN_COUNT`` says).
 
 Trained OFFLINE by ``python -m bench.crisis --train`` (plain full-batch gradient descent with L2,
-``fit`` below, numpy only) on the tuning sets, the spent held-out sets 3 and 4 and the everyday
+``fit`` below, numpy only) on the tuning sets, the spent held-out sets and the everyday
 messages of the understanding classifier's tuning set; stored in ``data/crisis_model.npz``
 (float16 weights) with the thresholds chosen by cross-validation (see ``bench/crisis.py``).
 Nothing downloads; the file is read once at warm-up.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -57,10 +60,12 @@ class Model:
     fingerprint: str  # of the training data, so a test can tell the file is in step
 
 
-def keys(folded: str) -> set[str]:
-    """The feature strings of a normalised message: char n-grams of each word, words, pairs."""
+def keys(folded: str, cues: Iterable[str] = ()) -> set[str]:
+    """The feature strings of a normalised message: char n-grams of each word, words, pairs, and
+    the ``cues`` (the signal categories found, "guard" when a guard matched): the same key in
+    every language, so what one author's wording teaches carries over to another language."""
     words = [w for w in folded[:MAX_CHARS].split(" ") if w and w != "."]
-    found: set[str] = set()
+    found: set[str] = {"c " + cue for cue in cues}
     for word in words:
         found.add("w " + word)
         padded = f"<{word}>"
@@ -73,9 +78,9 @@ def keys(folded: str) -> set[str]:
     return found
 
 
-def features(folded: str) -> Indices:
-    """Sorted, distinct bucket numbers of a normalised message."""
-    buckets = {zlib.crc32(key.encode("utf-8")) & MASK for key in keys(folded)}
+def features(folded: str, cues: Iterable[str] = ()) -> Indices:
+    """Sorted, distinct bucket numbers of a normalised message (and its cues, see ``keys``)."""
+    buckets = {zlib.crc32(key.encode("utf-8")) & MASK for key in keys(folded, cues)}
     return np.fromiter(sorted(buckets), dtype=np.int64, count=len(buckets))
 
 
@@ -87,8 +92,8 @@ def logit(model: Model, indices: Indices) -> float:
     )
 
 
-def probability(model: Model, folded: str) -> float:
-    z = logit(model, features(folded))
+def probability(model: Model, folded: str, cues: Iterable[str] = ()) -> float:
+    z = logit(model, features(folded, cues))
     if z == -math.inf:
         return 0.0
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0

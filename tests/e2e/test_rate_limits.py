@@ -1,0 +1,84 @@
+"""Sending under Telegram's flood limits, through the real Application and an emulator that
+enforces them (issue 17, section 1): one busy chat is paced on its own and never holds up the
+others, and a 429 in one chat pauses that chat only."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.emulator import Emulator
+from bot.services import understanding
+from tests.e2e.harness import TOKEN, BotHarness, onboard
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm() -> None:
+    """Load the understanding models before the bot starts (it would in a thread, which on a
+    busy machine holds the event loop up for seconds): these tests time replies."""
+    understanding.warm_up()
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[Emulator]:
+    """People at machine speed: no thinking time counted towards the flood limits, so 25
+    quick messages are the burst they would be on Telegram."""
+    emu = Emulator(token=TOKEN, bot_username="rebound_test_bot", think_time=0.0)
+    await emu.start()
+    try:
+        yield emu
+    finally:
+        await emu.stop()
+
+
+def is_help(text: str) -> bool:
+    """/help's answer: the one that lists the commands (names, so in any language)."""
+    return "/settings" in text and "/cancel" in text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the rate limiter's part is done; the update processor still lets one chat's backlog "
+    "hold every slot (issue 17 section 1, first half: h/fair) - remove this mark when it lands",
+)
+async def test_a_burst_in_one_chat_does_not_hold_up_another_person(bot: BotHarness) -> None:
+    busy = await onboard(bot, first_name="Busy")
+    other = await onboard(bot, first_name="Other")
+    await asyncio.sleep(5)  # onboarding's own replies used the chats' bursts: let them refill
+    before = len(busy.messages)
+    loop = asyncio.get_running_loop()
+    for _ in range(25):
+        await busy.send("/win")
+    await asyncio.sleep(0.3)
+    asked = loop.time()
+    await other.send("/help")
+    reply = await other.next_message(timeout=10)
+    waited = loop.time() - asked
+    assert is_help(reply.text)
+    assert waited <= 1.0, f"the other person waited {waited:.2f} s for /help"
+    await bot.settle(timeout=60)
+    assert len(busy.messages) - before >= 25  # every /win answered, paced
+    assert [e for e in bot.emulator.errors if e.error_code == 429] == []  # none provoked
+
+
+async def test_a_429_in_one_chat_does_not_delay_another(bot: BotHarness) -> None:
+    first = await onboard(bot, first_name="First")
+    second = await onboard(bot, first_name="Second")
+    await asyncio.sleep(5)
+    await bot.settle()
+    loop = asyncio.get_running_loop()
+    bot.emulator.fail_next("sendMessage", 429, retry_after=4)  # Telegram: wait 4 s in there
+    started = loop.time()
+    await first.send("/help")
+    await asyncio.sleep(0.2)  # its reply has had the 429 by now
+    assert [f.error_code for f in bot.emulator.injected_failures] == [429]
+    await second.send("/help")
+    assert is_help((await second.next_message(timeout=10)).text)
+    second_waited = loop.time() - started
+    assert is_help((await first.next_message(timeout=10)).text)
+    first_waited = loop.time() - started
+    assert second_waited <= 1.0, f"the second person waited {second_waited:.2f} s"
+    assert first_waited >= 4.0  # the paused chat waited Telegram's retry_after, then got it
+    assert bot.emulator.errors == []
