@@ -22,6 +22,7 @@ from bot.services.jobmatch import MatchSpec
 from bot.services.onboarding import OnboardingSpec, SettingsSpec
 from bot.services.reflection import ReflectionSpec
 from bot.services.strengths import AddSpec as StrengthsAddSpec
+from bot.shown import ShownMessages
 
 RuntimeApp: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
@@ -57,6 +58,8 @@ class Runtime:
     unmarked: set[int] = field(default_factory=set)
     # time.monotonic() when the dispatcher last finished a run (for /healthz).
     dispatched_at: float | None = None
+    # What the bot's recent messages show, so that no edit is one that changes nothing.
+    shown: ShownMessages = field(default_factory=ShownMessages)
 
     @contextlib.asynccontextmanager
     async def small_transaction(self) -> AsyncIterator[AsyncSession]:

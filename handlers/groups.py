@@ -8,6 +8,7 @@ import logging
 import math
 import time as clock
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from telegram import ChatMember, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
@@ -31,7 +32,9 @@ from bot.update_processor import handoff
 from handlers.render import Renderer
 from handlers.turn import Context, Turn, handler, open_turn, runtime
 
-ADMIN_CACHE_SECONDS = 300
+# Short: someone made (or no longer) an admin is taken as such within a minute.
+ADMIN_CACHE = timedelta(seconds=60)
+ADMIN_CACHE_SIZE = 10_000
 GROUPS = filters.ChatType.GROUPS
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 COUNT_EDITS = "group_count_edits"
@@ -48,23 +51,28 @@ def posted_as_the_group(turn: Turn) -> bool:
 
 
 async def is_admin(turn: Turn) -> bool:
-    """Asked of Telegram (getChatMember), remembered for a few minutes; a message posted as the
-    group (an anonymous admin) needs no asking."""
+    """Asked of Telegram (getChatMember), remembered for :data:`ADMIN_CACHE` per group and
+    person, so a burst of taps asks once each; a message posted as the group (an anonymous
+    admin) needs no asking. The question is not a message: it takes nothing from the group's
+    20 messages a minute (bot.rate_limiter paces messages only)."""
     if posted_as_the_group(turn):
         return True
     user = turn.update.effective_user
     if user is None:
         return False
-    cache: dict[tuple[int, int], tuple[bool, float]] = turn.context.application.bot_data.setdefault(
-        "admin_cache", {}
+    cache: dict[tuple[int, int], tuple[bool, datetime]] = (
+        turn.context.application.bot_data.setdefault("admin_cache", {})
     )
-    key, now = (turn.chat_id, user.id), clock.monotonic()
+    key, now = (turn.chat_id, user.id), turn.now
     cached = cache.get(key)
-    if cached and cached[1] > now:
+    if cached and now < cached[1]:
         return cached[0]
     member = await turn.context.bot.get_chat_member(turn.chat_id, user.id)
     answer = member.status in ADMIN_STATUSES
-    cache[key] = (answer, now + ADMIN_CACHE_SECONDS)
+    if len(cache) >= ADMIN_CACHE_SIZE:  # forget the expired ones (busy groups, many people)
+        for stale in [k for k, (_, until) in cache.items() if until <= now]:
+            del cache[stale]
+    cache[key] = (answer, now + ADMIN_CACHE)
     return answer
 
 

@@ -15,6 +15,22 @@ from bot.services.replies import Button, Ref, RefList, Say
 MERGE_LIMIT = 3500
 
 
+ButtonsKey = tuple[tuple[tuple[str, str | None, str | None], ...], ...] | None
+
+
+def buttons_key(markup: InlineKeyboardMarkup | None) -> ButtonsKey:
+    """What a keyboard shows, as a plain value (None: no buttons; an empty keyboard is none)."""
+    if markup is None or not any(markup.inline_keyboard):
+        return None
+    return tuple(
+        tuple(
+            (b.text, b.callback_data if isinstance(b.callback_data, str) else None, b.url)
+            for b in row
+        )
+        for row in markup.inline_keyboard
+    )
+
+
 @dataclass(frozen=True)
 class Message:
     text: str

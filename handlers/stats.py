@@ -1,9 +1,12 @@
 """/stats: a chart of the person's last 30 or 90 days (or all of it), with a one-line summary
-as its caption and period buttons that re-render it; and the weekly review's small chart.
+as its caption and period buttons that redraw it in place; and the weekly review's small chart.
 
-Charts are drawn after the transaction commits, in a worker thread (see ``Turn.attach``). The
-emulator, like older Bot API clients, has no editMessageMedia, so a period button sends a new
-photo and takes the buttons off the old one.
+Charts are drawn after the transaction commits, in a worker thread (see ``Turn.attach``). A
+period button replaces the tapped message's picture, caption and buttons (editMessageMedia), so
+the chat keeps one chart however often the person switches; the period already shown is not
+drawn again. "Not much to draw yet" is a text message: it becomes the chart in place once there
+is enough, and another period's "not much yet" replaces its text. Only a chart whose narrower
+period has too little to draw is followed by a new text message (a photo cannot become text).
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ import asyncio
 import functools
 import html
 import logging
+from dataclasses import replace
 
-from telegram import InputFile
+from telegram import InputFile, Message
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
@@ -56,10 +60,16 @@ def chart_text(texts: Texts, title_key: str) -> charts.ChartText:
     )
 
 
-async def _chart(turn: Turn, period: str) -> None:
+async def _chart(turn: Turn, period: str, *, tapped: Message | None = None) -> None:
+    """The chart (or "not much yet") for ``period``: new, or in place of ``tapped``."""
     data = await stats.gather(turn.session, turn.person, turn.now, period)
     if not data.enough:
-        turn.say(stats.little_data(data))
+        little = stats.little_data(data)
+        if tapped is not None and tapped.photo:  # a photo cannot become text: a new message
+            turn.clear_tapped()
+        elif tapped is not None:
+            little = replace(little, replace=True)
+        turn.say(little)
         return
     text = chart_text(turn.texts, f"stats.period.{data.period}")
     turn.attach(
@@ -67,6 +77,7 @@ async def _chart(turn: Turn, period: str) -> None:
         functools.partial(charts.render_stats, data, text),
         caption=stats.caption(data),
         as_photo=True,
+        in_place=tapped is not None,
     )
 
 
@@ -78,15 +89,17 @@ async def show(turn: Turn) -> None:
 
 @handler
 async def on_period(turn: Turn) -> None:
-    """sx:1:<30|90|all>: the same chart over another period, as a new photo."""
+    """sx:1:<30|90|all>: the same chart over another period, in place of the tapped one."""
     parts = turn.private_tap()
     if parts is None:
         return
-    if parts[2] not in stats.PERIODS or parts[3]:
+    query = turn.update.callback_query
+    tapped = query.message if query is not None else None
+    if parts[2] not in stats.PERIODS or parts[3] or not isinstance(tapped, Message):
+        # Not a period, or a message too old to edit: its buttons are left as they are.
         turn.answer_callback("toasts.stale_button")
         return
-    turn.clear_tapped()
-    await _chart(turn, parts[2])
+    await _chart(turn, parts[2], tapped=tapped)
 
 
 async def send_review_with_chart(

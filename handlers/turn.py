@@ -18,7 +18,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InputFile, Update
+from telegram import (
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+    Update,
+)
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -31,7 +38,7 @@ from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import handoff, sent, superseded
-from handlers.render import Renderer
+from handlers.render import Renderer, buttons_key
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger("rebound.turn")
@@ -48,6 +55,15 @@ class _CallbackAnswer:
     alert: bool
 
 
+@dataclass(frozen=True)
+class _File:
+    name: str
+    data: bytes | Callable[[], bytes]
+    caption: Say | None
+    as_photo: bool
+    in_place: bool  # replace the tapped message's photo (editMessageMedia), not a new message
+
+
 @dataclass
 class Turn:
     update: Update
@@ -60,9 +76,7 @@ class Turn:
     _replies: list[Say] = field(default_factory=list)
     _answer: _CallbackAnswer | None = None
     _strip_buttons: list[int] = field(default_factory=list)
-    _files: list[tuple[str, bytes | Callable[[], bytes], Say | None, bool]] = field(
-        default_factory=list
-    )
+    _files: list[_File] = field(default_factory=list)
     _prompts: list[tuple[str, int]] = field(default_factory=list)  # (prompt key, message id)
     duplicate: bool = False  # already handled elsewhere: nothing to do, nothing to send
 
@@ -104,12 +118,15 @@ class Turn:
         *,
         caption: Say | None = None,
         as_photo: bool = False,
+        in_place: bool = False,
     ) -> None:
         """Send a file, or a photo, after the commit like every reply. ``data`` may be a
         function (e.g. a chart render): it then runs in a worker thread, after the commit, so
         neither the transaction nor the event loop waits for it. The caption's buttons go on
-        the file's message."""
-        self._files.append((filename, data, caption, as_photo))
+        the file's message. ``in_place`` puts it in the tapped message instead (its photo or
+        text replaced, with this caption and buttons); when that would show exactly what the
+        message shows, nothing is drawn or sent."""
+        self._files.append(_File(filename, data, caption, as_photo, in_place))
 
     def forget_person(self) -> None:
         """The person's data was just erased: nothing more may be written for them."""
@@ -191,11 +208,13 @@ class Turn:
         tapped = query.message.message_id if query is not None and query.message else None
         for reply in self._replies:
             if tapped is not None and reply.edit:
-                with _gone_or_unchanged_ok():
-                    await self.bot.set_buttons(self.chat_id, tapped, self.renderer.markup(reply))
+                markup = self.renderer.markup(reply)
+                if self.rt.shown.edit(self.chat_id, tapped, buttons_key(markup)):
+                    with self._edit_of(tapped):
+                        await self.bot.set_buttons(self.chat_id, tapped, markup)
             elif tapped is not None and reply.replace:
                 await self._replace(tapped, reply)
-        for message_id in self._strip_buttons:
+        for message_id in dict.fromkeys(self._strip_buttons):
             await self._strip(message_id)
 
     async def _send_new(self) -> None:
@@ -207,28 +226,56 @@ class Turn:
             message_id = await bot.send_text(
                 self.chat_id, out.text, reply_markup=out.markup, message_thread_id=thread_id
             )
+            if out.markup is not None:
+                self.rt.shown.sent(self.chat_id, message_id, out.text, buttons_key(out.markup))
             if out.prompt_of is not None and self.user is not None:
                 self._prompts.append((out.prompt_of, message_id))
-        for filename, data, caption, as_photo in self._files:
+        for file in self._files:
+            caption = self.renderer.text(file.caption) if file.caption else None
+            markup = self.renderer.markup(file.caption) if file.caption else None
+            tapped = tapped_message_id(self.update) if file.in_place else None
+            if tapped is not None:
+                if self.rt.shown.edit(self.chat_id, tapped, buttons_key(markup), caption or ""):
+                    with self._edit_of(tapped):
+                        await self._replace_media(tapped, file, caption, markup)
+                continue
+            data = file.data
             content = await asyncio.to_thread(data) if callable(data) else data
-            send = bot.send_photo if as_photo else bot.send_document
-            await send(
+            send = bot.send_photo if file.as_photo else bot.send_document
+            sent = await send(
                 self.chat_id,
-                InputFile(content, filename=filename),
-                caption=self.renderer.text(caption) if caption else None,
+                InputFile(content, filename=file.name),
+                caption=caption,
                 parse_mode=ParseMode.HTML,
-                reply_markup=self.renderer.markup(caption) if caption else None,
+                reply_markup=markup,
             )
+            if markup is not None:
+                self.rt.shown.sent(
+                    self.chat_id, sent.message_id, caption or "", buttons_key(markup)
+                )
+
+    async def _replace_media(
+        self,
+        message_id: int,
+        file: _File,
+        caption: str | None,
+        markup: InlineKeyboardMarkup | None,
+    ) -> None:
+        data = file.data
+        content = await asyncio.to_thread(data) if callable(data) else data
+        kind = InputMediaPhoto if file.as_photo else InputMediaDocument
+        # Bytes and a name, not an InputFile: PTB attaches only what it wraps itself.
+        media = kind(content, caption=caption, parse_mode=ParseMode.HTML, filename=file.name)
+        await self.bot.edit_message_media(media, self.chat_id, message_id, reply_markup=markup)
 
     async def _replace(self, message_id: int, reply: Say) -> None:
-        # Two quick taps on the same page button: the page already shows.
-        with _gone_or_unchanged_ok():
+        # Two quick taps on the same page button: the page already shows (bot.shown).
+        text, markup = self.renderer.text(reply), self.renderer.markup(reply)
+        if not self.rt.shown.edit(self.chat_id, message_id, buttons_key(markup), text):
+            return
+        with self._edit_of(message_id):
             await self.context.bot.edit_message_text(
-                self.renderer.text(reply),
-                self.chat_id,
-                message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=self.renderer.markup(reply),
+                text, self.chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
             )
 
     async def _remember_prompt(self, key: str, message_id: int) -> None:
@@ -240,21 +287,28 @@ class Turn:
             await self._strip(message_id)
 
     async def _strip(self, message_id: int) -> None:
-        # A double tap: the first tap already removed the buttons.
-        with _gone_or_unchanged_ok():
-            await self.bot.set_buttons(self.chat_id, message_id)
+        # Once: a double tap, a stray tap on an old question or a question answered by typing
+        # after a tap asks again for buttons that are gone (bot.shown).
+        if self.rt.shown.edit(self.chat_id, message_id, None):
+            with self._edit_of(message_id):
+                await self.bot.set_buttons(self.chat_id, message_id)
 
-
-@contextlib.contextmanager
-def _gone_or_unchanged_ok() -> Iterator[None]:
-    """An edit of an older message that Telegram refuses because there is nothing to do: it
-    already shows this ("message is not modified", e.g. a double tap), or the person deleted it
-    ("message to edit not found"). What they answered is stored either way: no apology."""
-    try:
-        yield
-    except BadRequest as exc:
-        reason = exc.message.lower()
-        if "not modified" not in reason and "message to edit not found" not in reason:
+    @contextlib.contextmanager
+    def _edit_of(self, message_id: int) -> Iterator[None]:
+        """An edit of an older message. Telegram refusing it because there is nothing to do
+        is no failure: it already shows this ("message is not modified": another instance
+        made the edit, or the bot restarted since), or the person deleted it ("message to edit
+        not found"). What they answered is stored either way: no apology. Any other failure
+        leaves what the message shows unknown."""
+        try:
+            yield
+        except BadRequest as exc:
+            reason = exc.message.lower()
+            if "not modified" not in reason and "message to edit not found" not in reason:
+                self.rt.shown.forget(self.chat_id, message_id)
+                raise
+        except BaseException:
+            self.rt.shown.forget(self.chat_id, message_id)
             raise
 
 
@@ -327,6 +381,13 @@ def _command(update: Update) -> str | None:
         return None
     name = message.text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
     return name or None
+
+
+def tapped_message_id(update: Update) -> int | None:
+    """The id of the message whose button was tapped, if it can still be edited."""
+    query = update.callback_query
+    message = query.message if query else None
+    return message.message_id if isinstance(message, Message) else None
 
 
 def tapped_message_with_buttons(update: Update) -> int | None:

@@ -16,7 +16,7 @@ from bot.emulator.methods.bot import default_admin_rights, scope_key
 from bot.emulator.models import ApiCall, ApiError
 from bot.emulator.server import ApiServer
 from bot.emulator.sim import SimGroup, SimUser
-from bot.emulator.state import ChatState, State, UserInfo
+from bot.emulator.state import ChatState, PendingQuery, State, UserInfo
 from bot.emulator.updates import UpdateIds
 
 
@@ -123,6 +123,16 @@ class Emulator:
     @query_timeout.setter
     def query_timeout(self, seconds: float | None) -> None:
         self._state.query_timeout = seconds
+
+    @property
+    def queries(self) -> dict[str, PendingQuery]:
+        """Every tap (callback query) people made, by query id, with whether it was answered."""
+        return self._state.queries
+
+    def unanswered_queries(self) -> list[PendingQuery]:
+        """Taps the bot never answered (or answered too late): each left a spinner on the
+        person's button until Telegram gave up on it."""
+        return [query for query in self._state.queries.values() if not query.answered]
 
     @property
     def token(self) -> str:

@@ -46,6 +46,7 @@ METHODS: tuple[str, ...] = (
     "editMessageText",
     "editMessageCaption",
     "editMessageReplyMarkup",
+    "editMessageMedia",
     "deleteMessage",
     "answerCallbackQuery",
     "getFile",

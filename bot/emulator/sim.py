@@ -110,7 +110,7 @@ class _ChatView:
             else {"chat": chat_json(chat), "message_id": message_id, "date": 0}
         )
         query_id = self._state.new_query_id()
-        self._state.queries[query_id] = PendingQuery(user.id)
+        self._state.queries[query_id] = PendingQuery(user.id, chat.id, message_id, data)
         self._push(
             {
                 "callback_query": {

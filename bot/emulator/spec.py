@@ -118,6 +118,8 @@ class BotApiSpec:
             self.check(complex_types, value)
         except SpecError as error:
             raise bad_request(str(error)) from None
+        if "InputMedia" in complex_types:
+            value = _attached(value, uploads)
         return value
 
     def check(self, types: list[str] | tuple[str, ...], value: Any) -> None:
@@ -213,6 +215,23 @@ class BotApiSpec:
             else:
                 attempts.append(self.check_output(declared, item, where))
         return min(attempts, key=len)
+
+
+# InputMedia fields that may name a file sent in the same multipart request ("attach://<name>").
+_MEDIA_FILES = ("media", "thumbnail", "cover")
+
+
+def _attached(media: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, Any]:
+    """An InputMedia with its "attach://<name>" references swapped for the uploaded files."""
+    resolved = dict(media)
+    for key in _MEDIA_FILES:
+        value = media.get(key)
+        if isinstance(value, str) and value.startswith("attach://"):
+            upload = uploads.get(value.removeprefix("attach://"))
+            if upload is None:
+                raise bad_request(f"{key}: file {value} was not attached to the request")
+            resolved[key] = upload
+    return resolved
 
 
 def _missing(name: str) -> ApiReject:

@@ -51,9 +51,13 @@ class StoredFile:
 
 @dataclass
 class PendingQuery:
-    """A callback query the bot has yet to answer."""
+    """One tap (callback query) and whether the bot answered it in time. A tap left unanswered
+    keeps its button spinning on the phone until Telegram gives up on it."""
 
     user_id: int
+    chat_id: int = 0
+    message_id: int | None = None
+    data: str = ""
     answered: bool = False
     asked_at: float = field(default_factory=time.monotonic)
 

@@ -15,6 +15,7 @@ from bot.content import load_content
 from bot.db.models import Group, GroupWin
 from bot.emulator import SimGroup, SimUser
 from bot.services import groups
+from handlers import groups as handlers_groups
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness
 
@@ -137,3 +138,39 @@ async def test_count_edits_are_paced_per_group_and_the_last_count_wins(
     assert len(edits) >= 2
     closest = min(b - a for a, b in itertools.pairwise(edits))
     assert closest >= gap * 0.9, f"two count edits {closest:.2f}s apart (gap {gap}s)"
+
+
+async def test_admin_checks_are_cached_and_take_nothing_from_the_group_budget(
+    bot: BotHarness,
+) -> None:
+    """24 members tap an admin's settings button, twice each: Telegram is asked once per
+    member (getChatMember), and those questions do not queue behind the group's 20 messages
+    a minute: the next /win is answered at once."""
+    group, admin, people = await a_group(bot, 24)
+    await group.send(admin, f"/groupsettings@{BOT}")
+    view = await group.next_message()
+    for person in people * 2:
+        await group.tap(person, "Daily check-in on/off", message=view)
+    await bot.settle(timeout=8)  # queued behind the group's budget, this took 30 s
+
+    def asked(person: SimUser) -> int:
+        return sum(
+            1
+            for call in bot.emulator.calls
+            if call.method == "getChatMember"
+            and call.params.get("chat_id") == group.id
+            and call.params.get("user_id") == person.id
+        )
+
+    admins_only = TEXTS("toasts.admins_only")
+    for person in people:
+        assert [a.text for a in person.callback_answers] == [admins_only, admins_only]
+        assert asked(person) == 1
+    await group.send(people[0], f"/win@{BOT} Offer in hand")
+    assert "Offer in hand" in (await group.next_message(timeout=3)).text
+    assert "Daily check-in: off" in view.text
+
+    bot.clock.advance(handlers_groups.ADMIN_CACHE)  # remembered for a short time only
+    await group.tap(people[0], "Daily check-in on/off", message=view)
+    await bot.settle()
+    assert asked(people[0]) == 2

@@ -1,18 +1,28 @@
-"""/stats end to end: a real chart photo with a summary caption, period buttons that re-render
-it, a kind word instead of an empty chart, and the weekly review's small chart."""
+"""/stats end to end: a real chart photo with a summary caption, period buttons that redraw it
+in place, a kind word instead of an empty chart, and the weekly review's small chart."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.content import load_content
 from bot.db.models import CheckIn, FeedbackRequest, Nudge, PlanAction, Rejection, Win
 from bot.emulator import BotMessage, SimUser
+from bot.services import understanding
 from bot.services.charts import png_size
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.test_checkins import FRIDAY, run_clock
 
 PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _language_model_loaded() -> None:
+    """Load the language model before the bot starts: on a busy machine the app's background
+    load can outlast a test's first wait for a reply, which is not what these tests are about."""
+    understanding.warm_up()
 
 
 async def seed_history(bot: BotHarness, user_id: int) -> None:
@@ -97,14 +107,16 @@ async def test_stats_with_no_data_says_so_kindly(bot: BotHarness) -> None:
     assert "/checkin" in reply.text
     assert reply.button_labels() == ["✓ 30 days", "90 days", "All"]
     await user.tap("All", message=reply)
-    everything = await user.next_message()
-    assert everything.photo is None
-    assert "Since you started" in everything.text
-    assert everything.button_labels() == []  # nothing wider to offer
-    assert reply.buttons == []  # the tapped message lost its buttons
+    await bot.settle()
+    await user.expect_silence()  # the same message says it, in place
+    assert reply.photo is None and reply.edited
+    assert "Since you started" in reply.text
+    assert reply.button_labels() == []  # nothing wider to offer
 
 
-async def test_stats_sends_a_chart_with_a_summary_and_period_buttons(bot: BotHarness) -> None:
+async def test_period_buttons_replace_the_chart_in_place(bot: BotHarness) -> None:
+    """Issue 19 item 13: each period tap redraws the one chart message (editMessageMedia); the
+    chat does not fill up with charts, and the period already shown is not drawn again."""
     user = await onboard(bot)
     await seed_history(bot, user.id)
     await user.send("/stats")
@@ -118,18 +130,61 @@ async def test_stats_sends_a_chart_with_a_summary_and_period_buttons(bot: BotHar
     assert "Your last feedback request went out 20 days ago" in caption
     assert len(caption) <= 1024
     assert chart.button_labels() == ["✓ 30 days", "90 days", "All"]
+    first_picture = chart.photo.content if chart.photo else b""
 
     await user.tap("90 days", message=chart)
-    wider = await user.next_message()
-    assert_chart(wider)
-    assert wider.text.startswith("📊 Last 90 days:")
-    assert "debriefs 4" in wider.text and "wins 3" in wider.text
-    assert wider.button_labels() == ["30 days", "✓ 90 days", "All"]
-    assert chart.buttons == []  # the old chart keeps its picture, loses its buttons
-    assert chart.photo is not None
+    await bot.settle()
+    await user.expect_silence()  # no second photo
+    assert_chart(chart)
+    assert chart.edited
+    assert chart.text.startswith("📊 Last 90 days:")
+    assert "debriefs 4" in chart.text and "wins 3" in chart.text
+    assert chart.button_labels() == ["30 days", "✓ 90 days", "All"]
+    assert chart.photo is not None and chart.photo.content != first_picture
 
-    await user.tap("✓ 90 days", message=wider)  # the same period again: drawn again, no error
-    assert_chart(await user.next_message())
+    await user.tap("All", message=chart)
+    await bot.settle()
+    assert chart.text.startswith("📊 Since you started:")
+    assert chart.button_labels() == ["30 days", "90 days", "✓ All"]
+    await user.tap("30 days", message=chart)
+    await bot.settle()
+    assert chart.text == caption
+    assert chart.button_labels() == ["✓ 30 days", "90 days", "All"]
+
+    # The period shown, tapped again (or a double tap): answered, nothing redrawn or resent.
+    calls = len(bot.emulator.calls)
+    await user.tap("✓ 30 days", message=chart)
+    await bot.settle()
+    made = [c.method for c in bot.emulator.calls[calls:] if c.method != "getUpdates"]
+    assert made == ["answerCallbackQuery"]
+    photos = [m for m in user.messages if m.photo is not None]
+    assert photos == [chart]  # one chart message in the chat, all along
+    media_edits = [c for c in bot.emulator.calls if c.method == "editMessageMedia"]
+    assert len(media_edits) == 3
+    assert not [c for c in bot.emulator.calls if c.method == "sendPhoto"][1:]
+
+
+async def test_a_chart_narrowed_to_too_little_says_so_below_it(bot: BotHarness) -> None:
+    """A photo cannot become text: "not much yet" for a narrower period is a new message, and
+    the chart above keeps its picture without buttons."""
+    user = await onboard(bot)
+    async with bot.sessions() as session, session.begin():
+        now = bot.clock.now()
+        for i in range(6):  # all of them 40 to 50 days ago: nothing in the last 30 days
+            day = (now - timedelta(days=40 + 2 * i)).date()
+            session.add(CheckIn(user_id=user.id, day=day, mood=3, created_at=now))
+    await user.send("/stats")
+    little = await user.next_message()
+    assert little.photo is None and "not much to draw yet" in little.text
+    await user.tap("90 days", message=little)
+    await bot.settle()
+    await user.expect_silence()
+    assert_chart(little)  # the text message became the chart, in place
+    assert little.text.startswith("📊 Last 90 days:")
+    await user.tap("30 days", message=little)
+    below = await user.next_message()
+    assert below.photo is None and "not much to draw yet" in below.text
+    assert little.buttons == [] and little.photo is not None
 
 
 async def test_stats_in_a_group_points_to_the_private_chat(bot: BotHarness) -> None:

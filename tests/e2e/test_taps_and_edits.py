@@ -3,14 +3,23 @@ failure to apologise for (issue 19, items 7 and 8): the person's answer is store
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.content import load_content
 from bot.db.models import Rejection
+from bot.services import understanding
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.test_reflection import open_debrief
 
 APOLOGY = load_content().texts("en")("errors.apology")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _language_model_loaded() -> None:
+    """Load the language model before the bot starts: on a busy machine the app's background
+    load can outlast a test's first wait for a reply, which is not what these tests are about."""
+    understanding.warm_up()
 
 
 def refused(bot: BotHarness) -> list[tuple[str, str]]:

@@ -106,10 +106,19 @@ def _compose(
             raise bad_request("message to be replied not found")
     markup = params.get("reply_markup")
     check_reply_markup(markup)
-    if markup is not None and "inline_keyboard" in markup:
-        raw["reply_markup"] = {"inline_keyboard": markup["inline_keyboard"]}
+    inline = _inline_markup(markup)
+    if inline is not None:
+        raw["reply_markup"] = inline
     raw.update(content)
     return raw
+
+
+def _inline_markup(markup: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The inline keyboard a message shows; one without a single button is none at all (so
+    removing buttons from a message that has none is "not modified")."""
+    if not markup or not any(markup.get("inline_keyboard") or ()):
+        return None
+    return {"inline_keyboard": markup["inline_keyboard"]}
 
 
 def _send(state: State, chat: ChatState, raw: dict[str, Any], view: BotMessage) -> dict[str, Any]:
@@ -233,7 +242,7 @@ def _apply_edit(
 ) -> dict[str, Any]:
     """Apply an edit unless it changes nothing (Telegram's "message is not modified")."""
     check_reply_markup(markup)
-    new_markup = {"inline_keyboard": markup["inline_keyboard"]} if markup else None
+    new_markup = _inline_markup(markup)
     unchanged = all(raw.get(k) == v for k, v in changes.items() if v)
     unchanged = unchanged and not any(k in raw for k, v in changes.items() if not v)
     if unchanged and raw.get("reply_markup") == new_markup:
@@ -290,6 +299,50 @@ async def edit_message_caption(state: State, params: dict[str, Any]) -> Any:
     return result
 
 
+# What editMessageMedia can put in a message here (Telegram also takes animation, audio, video
+# and live photos; Rebound sends none of those, and the emulator stores none of them).
+_EDITABLE_MEDIA = {"photo": "photos", "document": "documents"}
+
+
+async def edit_message_media(state: State, params: dict[str, Any]) -> Any:
+    """Replace a message's photo or document (or a text message) with a new one, its caption
+    with the new media's own (none if it has none) and its buttons with ``reply_markup`` (none
+    if left out), as Telegram does. The same file with the same caption and buttons is "not
+    modified"; a new upload always changes the message."""
+    chat, raw = _editable(state, params)
+    media = params["media"]
+    kind = media.get("type")
+    if kind not in _EDITABLE_MEDIA:
+        raise bad_request(f"media type {kind} is not supported by the emulator")
+    if not any(key in raw for key in ("text", *_EDITABLE_MEDIA)):
+        raise bad_request("there is no media in the message to edit")
+    stored = _input_file(state, media["media"], folder=_EDITABLE_MEDIA[kind])
+    caption, entities = _caption_content(
+        {
+            "caption": media.get("caption", ""),
+            "parse_mode": media.get("parse_mode"),
+            "caption_entities": media.get("caption_entities"),
+        }
+    )
+    content = photo_sizes_json(stored) if kind == "photo" else document_json(stored)
+    changes: dict[str, Any] = {
+        "text": None,
+        "entities": None,
+        **dict.fromkeys(_EDITABLE_MEDIA),
+        kind: content,
+        "caption": caption,
+        "caption_entities": entities,
+    }
+    result = _apply_edit(state, chat, raw, changes, params.get("reply_markup"))
+    view = chat.bot_messages[raw["message_id"]]
+    name = stored.file_name or stored.file_path.rpartition("/")[2]
+    sent = SentFile(name, stored.content, stored.mime_type)
+    view.photo, view.document = (sent, None) if kind == "photo" else (None, sent)
+    view.text, view.html = caption, _html_source(media, "caption")
+    view.parse_mode = media.get("parse_mode")
+    return result
+
+
 async def edit_message_reply_markup(state: State, params: dict[str, Any]) -> Any:
     chat, raw = _editable(state, params)
     return _apply_edit(state, chat, raw, {}, params.get("reply_markup"))
@@ -336,6 +389,7 @@ METHODS: dict[str, Method] = {
     "editMessageText": edit_message_text,
     "editMessageCaption": edit_message_caption,
     "editMessageReplyMarkup": edit_message_reply_markup,
+    "editMessageMedia": edit_message_media,
     "deleteMessage": delete_message,
     "answerCallbackQuery": answer_callback_query,
 }
