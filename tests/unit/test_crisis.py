@@ -897,6 +897,9 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     names = {path.name for path in bench.LEARN_FILES}
     assert not names & set(bench.NEVER_TRAIN)
     assert {"crisis_tuning_d.yaml", "crisis_tuning_e.yaml", "crisis_heldout6.yaml"} <= names
+    # an eighth author and the spent heldout7 train; heldout8 (unread) never does
+    assert {"crisis_tuning_f.yaml", "crisis_heldout7.yaml"} <= names
+    assert bench.NEVER_TRAIN == ("crisis_heldout8.yaml",)
 
 
 @pytest.mark.parametrize(("text", "lang"), RAISED_BY_THE_MODEL)
@@ -1057,6 +1060,63 @@ def test_general_shapes_from_the_new_authors_are_a_crisis(text: str) -> None:
     ],
 )
 def test_new_guards_keep_helpers_stories_and_idioms_quiet(text: str) -> None:
+    assert assess(text).level == "none", text
+
+
+# --- an eighth author (tuning_f) and the spent heldout7 ----------------------------------------
+
+TUNING_F = bench.load_cases(bench.DATA / "crisis_tuning_f.yaml")
+
+
+def test_the_eighth_author_set_covers_the_languages_and_stays_where_it_was_measured() -> None:
+    """IN-SAMPLE floor (read and trained on). Scored once out-of-sample before it was read:
+    crisis+unsure 0.872 / 0.028."""
+    assert len(TUNING_F) == 580 and sum(c.crisis for c in TUNING_F) == 290
+    assert {c.lang for c in TUNING_F} == {"de", "en", "es", "fr", "hi", "pt", "ru", "uk"}
+    results = bench.assess_all(TUNING_F)
+    loose = bench.score(results, True)
+    assert loose.recall >= 0.97
+    assert loose.fp_rate <= 0.02
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # written for this test in fresh words: lethality questions, acts on the body, staged
+        # accidents, not wanting to live, in several languages (none of them in any set)
+        "which tablets act quickest if you swallow the lot",
+        "where should someone cut so it actually works",
+        "i have made up my mind to die",
+        "i'm sure i'm not making it to 30",
+        "wie viele stockwerke braucht man, damit es sicher tödlich ist",
+        "hab echt keinen grund mehr zu leben",
+        "qual a forma menos dolorosa de morrer",
+        "vou bater o carro e vai parecer acidente",
+        "à partir de quel étage on est sûr de mourir",
+        "с какого этажа прыгать, чтобы наверняка",
+        "ne hochu bolshe zhit voobshe",
+        "з якого поверху стрибати, щоб насмерть",
+        "kal phir se kalai kaat li",
+    ],
+)
+def test_lethality_questions_and_acts_are_a_crisis_in_every_language(text: str) -> None:
+    assert assess(text).level == "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # written for this test: idioms and everyday mentions guarded in general terms
+        "si me dan el puesto me tiro de cabeza",
+        "la película me mató, qué final",
+        "no quiero quemar los puentes con mi antiguo jefe",
+        "tenho medo de altura, o prédio deles tem 40 andares",
+        "my doctor adjusted my dose and it's really helping",
+        "vergessen, meine blutdrucktabletten zu nehmen",
+        "не хочу сжигать мосты с командой",
+    ],
+)
+def test_idioms_of_the_eighth_author_stay_quiet(text: str) -> None:
     assert assess(text).level == "none", text
 
 
