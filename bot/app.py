@@ -28,7 +28,7 @@ from bot.content import Content, load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
 from bot.intake import InboxPoller, Intake
-from bot.rate_limiter import ReboundRateLimiter
+from bot.rate_limiter import Limits, ReboundRateLimiter
 from bot.runtime import Runtime, RuntimeApp, flow_specs
 from bot.services import groups, understanding
 from bot.telegram_bot import ReboundBot
@@ -61,20 +61,16 @@ def build_application(
         flows=flow_specs(),
     )
 
-    warming: list[asyncio.Future[None]] = []
-
     async def post_init(app: RuntimeApp) -> None:
         if migrate:
             await upgrade(engine)
         # The crisis signals, the word lists and the language model take a second or more to
-        # load (once per process): in a thread, while the bot already answers. A message that
-        # comes first loads what it needs itself.
-        warming.append(asyncio.ensure_future(asyncio.to_thread(understanding.warm_up)))
+        # load (once per process). Loaded in a thread before the first update is taken, so no
+        # message waits for them and the event loop never does.
+        await asyncio.to_thread(understanding.warm_up)
         await register_commands(app, runtime.content)
 
     async def post_shutdown(_app: RuntimeApp) -> None:
-        for done in warming:  # a thread cannot be stopped: let it finish before the engine goes
-            await done
         await engine.dispose()
 
     try:  # HTTPS_PROXY / ALL_PROXY are honoured as PTB's default does; SOCKS stops start-up here
@@ -91,7 +87,12 @@ def build_application(
         base_file_url=f"{settings.api_url}/file/bot",
         defaults=Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)),
         # Paced per chat and overall, replies before scheduled sends (bot/rate_limiter.py).
-        rate_limiter=ReboundRateLimiter(runtime.metrics, max_retries=3, clock=send_clock),
+        rate_limiter=ReboundRateLimiter(
+            runtime.metrics,
+            limits=Limits() if settings.send_pacing else None,
+            max_retries=3,
+            clock=send_clock,
+        ),
         request=calls,
         get_updates_request=updates,
     )
