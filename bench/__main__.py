@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 from bench import (
+    faults,
     insights,
     latency,
     scheduling,
@@ -30,6 +31,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
         latency,
         sending,
         sharing,
+        faults,
         insights,
         understanding,
     )

@@ -133,48 +133,51 @@ never saw the file; the RULES did for every file here: they were widened while r
 tuning_e, heldout5 and heldout6, so these figures flatter the detector on them):
 
     file (pos/neg)            rules alone     with the model   by language (with the model)
-    crisis_heldout5 (246/247) 0.841 / 0.012   0.935 / 0.012    de .867/0 en .922/.021 es .933/0
-                                                               fr 1/0 hi 1/0 pt 1/0 ru .867/0 uk 1/0
-    crisis_heldout6 (231/227) 0.805 / 0.009   0.905 / 0.018    de .933/0 en .897/.025 es .867/.067
-                                                               fr .933/0 hi .933/0 pt .933/0
-                                                               ru .933/0 uk .867/0
-    crisis_tuning_d (290/290) 0.814 / 0.000   0.921 / 0.003    de .867/0 en .963/0 es .900/0
-                                                               fr .867/.033 hi .900/0 pt .933/0
-                                                               ru .933/0 uk .933/0
-    crisis_tuning_e (290/290) 0.655 / 0.014   0.828 / 0.052    de .867/.067 en .850/.025
-                                                               es .867/.033 fr .767/.167
-                                                               hi .867/.067 pt .900/.033 ru .733/0
-                                                               uk .733/.067
-    crisis_heldout4 (237/235) 0.840 / 0.009   0.920 / 0.013
+    crisis_heldout5 (246/247) 0.870 / 0.012   0.951 / 0.012    de .933/0 en .936/.021 es .933/0
+                                                               fr 1/0 hi 1/0 pt 1/0 ru .933/0 uk 1/0
+    crisis_heldout6 (231/227) 0.835 / 0.009   0.931 / 0.018    de .933/0 en .921/.025 es .933/.067
+                                                               fr .933/0 hi .933/0 pt 1/0 ru 1/0
+                                                               uk .867/0
+    crisis_tuning_d (290/290) 0.852 / 0.000   0.945 / 0.003    de .867/0 en .975/0 es .967/0
+                                                               fr .900/.033 hi .967/0 pt .933/0
+                                                               ru .967/0 uk .933/0
+    crisis_tuning_e (290/290) 0.721 / 0.014   0.879 / 0.052    de .933/.067 en .887/.025
+                                                               es .933/.033 fr .833/.167
+                                                               hi .933/.067 pt .933/.033 ru .767/0
+                                                               uk .800/.067
+    crisis_heldout4 (237/235) 0.844 / 0.009   0.920 / 0.013
     crisis_heldout3 (166/177) 0.970 / 0.028   1.000 / 0.040
-    crisis_tuning_b (389/376) 0.964 / 0.003   0.987 / 0.024
-    crisis_tuning_c (510/397) 0.973 / 0.028   0.986 / 0.078    (its hard negatives were written
+    crisis_tuning_b (389/376) 0.967 / 0.003   0.987 / 0.024
+    crisis_tuning_c (510/397) 0.973 / 0.030   0.986 / 0.088    (its hard negatives were written
                                                                against the lists)
-    everyday        (0/789)     - / 0.003       - / 0.010
+    everyday        (0/789)     - / 0.003       - / 0.011
 
 The more honest estimate for a new author is the run made BEFORE the lists were widened (old
 rules, new model with cues, leave-one-file-out, same threshold policy, unsure at p >= 0.75):
 heldout5 0.919 / 0.045, heldout6 0.887 / 0.062, tuning_d 0.855 / 0.010, tuning_e 0.797 / 0.059
-(pooled over the six newest authors' files: 0.899 / 0.035). Thresholds now: unsure at p >= 0.76
-(bound by the everyday budget: 0.010 of everyday messages out of fold); guarded and crisis never.
+(pooled over the six newest authors' files: 0.899 / 0.035). Thresholds now: unsure at p >= 0.75
+(bound by the everyday budget: 0.011 of everyday messages out of fold); guarded and crisis never.
 understanding_heldout (never trained on): the whole detector asks about 6 of 350 everyday
 messages, all six the model (the same count as before this round); understanding_tuning 1 of 789.
+A new signal category, ``after_me`` (arrangements for after one's death: a pet rehomed,
+passwords and bank details left for family, a will at 27, not being around by a date), is
+"unsure" alone; place with a looking-down act farther apart, and means with holding or saving
+farther apart, are "unsure" too.
 
 The shipped detector, IN-SAMPLE (every file below trains the model and was read for the rules;
 crisis only / crisis+unsure recall, false positives):
 
-    crisis_tuning_d  0.745 / 0.990, fp 0.000      crisis_heldout5  0.752 / 0.963, fp 0.012
-    crisis_tuning_e  0.531 / 0.972, fp 0.003      crisis_heldout6  0.680 / 0.952, fp 0.009
-    crisis_tuning    0.972 / 0.998, fp 0.000      crisis_heldout4  0.738 / 0.970, fp 0.009
+    crisis_tuning_d  0.752 / 0.993, fp 0.000      crisis_heldout5  0.764 / 0.972, fp 0.012
+    crisis_tuning_e  0.545 / 0.979, fp 0.003      crisis_heldout6  0.697 / 0.961, fp 0.009
+    crisis_tuning    0.972 / 0.998, fp 0.000      crisis_heldout4  0.738 / 0.975, fp 0.009
     crisis_tuning_b  0.882 / 0.990, fp 0.000      crisis_heldout3  0.940 / 1.000, fp 0.028
-    crisis_tuning_c  0.851 / 0.990, fp 0.008
+    crisis_tuning_c  0.851 / 0.992, fp 0.010
 
-Model file 198 KiB; the whole check costs a median 245 µs of CPU per message (p99 1.2 ms, on a
+Model file 199 KiB; the whole check costs a median 231 µs of CPU per message (p99 1.0 ms, on a
 loaded machine). The target (held-out recall >= 0.95 at <= 0.05 false positives) is still NOT
-shown to be met: cross-validated recall on new authors is 0.83-0.94 (and the lists were read on
-those files), and only heldout7 (kept
-outside the repository, never read, to be scored once by the lead with this model) can say
-where the detector stands now.
+shown to be met: cross-validated recall on new authors is 0.88-0.95 (and the lists were read on
+those files), 0.80-0.92 before they were read; only heldout7 (kept outside the repository, never
+read, to be scored once by the lead with this model) can say where the detector stands now.
 """
 
 from __future__ import annotations

@@ -31,7 +31,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import EmulatorProcess, Row, fmt, percentile, report, serve_commands
+from bench.common import (
+    EmulatorProcess,
+    Row,
+    StallMonitor,
+    fmt,
+    percentile,
+    report,
+    serve_commands,
+)
 
 NAME = "sharing"
 MODULE = "bench.sharing"
@@ -74,7 +82,7 @@ class EmulatorSide:
         self._checkins = self._interactive = self._rejected_429 = self._other_errors = 0
         self._arrived = 0
         self._sampler: asyncio.Task[None] | None = None
-        self._answerers: list[asyncio.Task[list[float]]] = []
+        self._answerers: list[asyncio.Task[list[tuple[str, float, float]]]] = []
         self.first = asyncio.Event()
 
     def people(self, first: int, count: int) -> dict[str, Any]:
@@ -111,9 +119,10 @@ class EmulatorSide:
                 self._other_errors += 1
         self._seen_calls, self._seen_errors = len(calls), len(errors)
 
-    async def _answer(self, user: Any) -> list[float]:
-        """Read the check-in, tap a mood, wait for the reply; then /help and its reply."""
-        latencies: list[float] = []
+    async def _answer(self, user: Any) -> list[tuple[str, float, float]]:
+        """Read the check-in, tap a mood, wait for the reply; then /help and its reply.
+        Returns (what, when it was sent, seconds to the reply) for each."""
+        latencies: list[tuple[str, float, float]] = []
         checkin = await user.next_message(timeout=REPLY_TIMEOUT)
         read = 1
         mood = next(
@@ -135,9 +144,9 @@ class EmulatorSide:
             try:
                 await user.next_message(timeout=REPLY_TIMEOUT)
                 read += 1
-                latencies.append(time.monotonic() - started)
+                latencies.append((act, started, time.monotonic() - started))
             except TimeoutError:
-                latencies.append(REPLY_TIMEOUT)
+                latencies.append((act, started, REPLY_TIMEOUT))
             await asyncio.sleep(THEN_S)
         return latencies
 
@@ -155,7 +164,7 @@ class EmulatorSide:
 
     async def stats(self) -> dict[str, Any]:
         self._count()
-        latencies: list[float] = []
+        latencies: list[tuple[str, float, float]] = []
         unfinished: list[str] = []
         for task in self._answerers:
             if task.done() and task.exception() is None:
@@ -219,6 +228,8 @@ async def measure(window: float, workdir: Path) -> dict[str, Any]:
     from bot.clock import FrozenClock
     from bot.config import load_settings
     from bot.runtime import Runtime
+    from bot.serve import freeze_startup
+    from bot.services import understanding
     from handlers.scheduled import dispatch_due
 
     url = f"sqlite+aiosqlite:///{workdir / 'sharing.db'}"
@@ -234,6 +245,11 @@ async def measure(window: float, workdir: Path) -> dict[str, Any]:
         for job in app.job_queue.jobs():  # dispatch_due is started directly below
             job.schedule_removal()
         await start_polling(app, timeout=1)
+        # As a bot that has been running for a while when check-ins fall due: the language
+        # models loaded (else the first message loads them, stalling the loop for seconds on
+        # this machine) and start-up objects out of the collector's reach, as `rebound run`.
+        understanding.warm_up()
+        freeze_startup()
         rt: Runtime = app.bot_data["runtime"]
         await emu.call("start")
         dispatching = asyncio.create_task(dispatch_due(app))
@@ -243,7 +259,8 @@ async def measure(window: float, workdir: Path) -> dict[str, Any]:
             first_message.cancel()
             raise RuntimeError(f"no check-in got through: dispatch_due -> {dispatching.result()}")
         first = time.monotonic()
-        await asyncio.sleep(window)
+        async with StallMonitor() as monitor:
+            await asyncio.sleep(window)
         stats = await emu.call("stats")
         rt.stopping.set()  # as on SIGTERM
         await asyncio.wait_for(dispatching, 60)
@@ -252,7 +269,8 @@ async def measure(window: float, workdir: Path) -> dict[str, Any]:
     samples = [(float(t), int(c), int(i)) for t, c, i in stats["samples"]]
     checkins = (_at(samples, first + window, 1) - _at(samples, first, 1)) / window
     interactive = (_at(samples, first + window, 2) - _at(samples, first, 2)) / window
-    latencies = [float(x) for x in stats["latencies"]]
+    replies = [(str(a), float(t) - first, float(x)) for a, t, x in stats["latencies"]]
+    latencies = [x for _a, _t, x in replies]
     return {
         "window_s": window,
         "checkins_per_s": checkins,
@@ -262,10 +280,12 @@ async def measure(window: float, workdir: Path) -> dict[str, Any]:
         "p50_s": percentile(latencies, 50),
         "p99_s": percentile(latencies, 99),
         "worst_s": max(latencies, default=0.0),
+        "slowest": sorted(replies, key=lambda r: -r[2])[:5],  # (what, sent at, seconds)
         "answerers": stats["answerers"],
         "unfinished": stats["unfinished"],
         "rejected_429": stats["rejected_429"],
         "other_errors": stats["other_errors"],
+        "worst_stall_ms": monitor.worst * 1000,
     }
 
 
@@ -288,7 +308,8 @@ def _rows(result: dict[str, Any]) -> list[Row]:
             "ms",
             f"target <= {LATENCY_TARGET * 1000:.0f} ms: {p99_ok}; p50 "
             f"{result['p50_s'] * 1000:.0f} ms, worst {result['worst_s'] * 1000:.0f} ms over "
-            f"{result['latencies']} replies (people not finished: {_unfinished(result)})",
+            f"{result['latencies']} replies (people not finished: {_unfinished(result)}); "
+            f"worst event-loop stall {result['worst_stall_ms']:.0f} ms",
             result,
         ),
         Row(

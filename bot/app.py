@@ -28,7 +28,7 @@ from bot.content import Content, load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
 from bot.intake import InboxPoller, Intake
-from bot.rate_limiter import ReboundRateLimiter
+from bot.rate_limiter import Limits, ReboundRateLimiter
 from bot.runtime import Runtime, RuntimeApp, flow_specs
 from bot.services import groups, understanding
 from bot.telegram_bot import ReboundBot
@@ -91,7 +91,12 @@ def build_application(
         base_file_url=f"{settings.api_url}/file/bot",
         defaults=Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)),
         # Paced per chat and overall, replies before scheduled sends (bot/rate_limiter.py).
-        rate_limiter=ReboundRateLimiter(runtime.metrics, max_retries=3, clock=send_clock),
+        rate_limiter=ReboundRateLimiter(
+            runtime.metrics,
+            limits=Limits() if settings.send_pacing else None,
+            max_retries=3,
+            clock=send_clock,
+        ),
         request=calls,
         get_updates_request=updates,
     )

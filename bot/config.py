@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         le=256,
         description="Chats handled side by side (one chat stays in order).",
     )
+    send_pacing: bool = Field(
+        default=True,
+        description="Pace messages to Telegram's flood limits (per chat and overall); turn off "
+        "only against a Bot API without them (tests that emulate none).",
+    )
     nudge_repeat_days: int = Field(
         default=14, ge=1, le=365, description="Days before the same nudge may be offered again."
     )

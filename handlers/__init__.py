@@ -9,6 +9,7 @@ from handlers import (
     admin,
     cancel,
     checkin,
+    delivery,
     errors,
     fallback,
     feedback,
@@ -54,4 +55,5 @@ FEATURES = (
 def register_all(app: Application) -> None:  # type: ignore[type-arg]
     for feature in FEATURES:
         feature.register(app)
+    delivery.register(app)
     errors.register(app)

@@ -1,7 +1,13 @@
-"""The one error handler: log without personal text, stop sending to blockers, apologise."""
+"""The one error handler: log without personal text, stop sending to blockers, apologise.
+
+A reply that Telegram fails to take for now (5xx, timeout, network) does not end up here: the
+turn retries it and the outbox keeps it (handlers.delivery). What does is a refusal for good or
+a failure before the commit, where "something went wrong" is true."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 
 from telegram import Update
@@ -11,9 +17,11 @@ from telegram.error import Forbidden, TelegramError
 from bot.logsafe import describe
 from bot.runtime import RuntimeApp
 from bot.services.users import mark_blocked
+from handlers import delivery
 from handlers.turn import Context, runtime
 
 log = logging.getLogger("rebound.errors")
+APOLOGY_BUDGET = 10.0  # seconds to keep trying to apologise through transient failures
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -40,8 +48,13 @@ async def on_error(update: object, context: Context) -> None:
     texts = rt.content.texts(language)
     try:
         if upd and upd.callback_query:
-            await upd.callback_query.answer()
-        await context.bot.send_message(chat.id, texts("errors.apology"), parse_mode=ParseMode.HTML)
+            with contextlib.suppress(TelegramError):  # the turn may have answered it already
+                await upd.callback_query.answer()
+        apology = functools.partial(
+            context.bot.send_message, chat.id, texts("errors.apology"), parse_mode=ParseMode.HTML
+        )
+        # Retried like replies: a 5xx on the apology should not lose it too.
+        await delivery.retrying(apology, APOLOGY_BUDGET)
     except TelegramError as exc:
         log.warning("could not apologise in chat %s: %s", chat.id, type(exc).__name__)
 

@@ -3,7 +3,9 @@
 A handler is ``async def fn(turn: Turn) -> None``. It reads the update, calls services inside
 ``turn.session`` and queues replies with ``turn.say``. The :func:`handler` decorator commits the
 transaction *first* and only then sends what was queued, so whatever the person sees
-acknowledged is already stored.
+acknowledged is already stored. What will be sent is committed in that same transaction (an
+outbox row, see handlers.delivery), so a reply Telegram fails to take, or one a crash cut off,
+is sent again rather than lost.
 """
 
 from __future__ import annotations
@@ -27,21 +29,23 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.content import Texts
 from bot.db.models import User
 from bot.runtime import Runtime
-from bot.services import flows, inbox
+from bot.services import flows, inbox, outbox
 from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import handoff, sent
+from handlers import delivery
 from handlers.render import Renderer, buttons_key
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger("rebound.turn")
+ANSWER_BUDGET = 5.0  # seconds to keep trying to stop a tap's spinner
 
 
 def runtime(context: Context) -> Runtime:
@@ -77,7 +81,7 @@ class Turn:
     _answer: _CallbackAnswer | None = None
     _strip_buttons: list[int] = field(default_factory=list)
     _files: list[_File] = field(default_factory=list)
-    _prompts: list[tuple[str, int]] = field(default_factory=list)  # (prompt key, message id)
+    _reply: tuple[int, list[delivery.Call]] | None = None  # the committed outbox row, its calls
     duplicate: bool = False  # already handled elsewhere: nothing to do, nothing to send
 
     @property
@@ -164,68 +168,109 @@ class Turn:
     def renderer(self) -> Renderer:
         return Renderer(self.texts)
 
-    async def flush(self) -> None:
-        """Send what was queued (after the commit).
-
-        The callback answer and the edits of older messages (a tapped message's buttons, an
-        answered question's keyboard) go out alongside the new messages rather than before
-        them: each is a network round trip, and the person waits for the new message. New
-        messages and files keep their order. Once all are out, the chat's next update may send
-        while this one notes which message asks the open question. The first failure is raised
-        once all are done, so the error handler sees it as before."""
-        if self.duplicate:
-            return
-        results = await asyncio.gather(
-            self._answer_query(), self._edit_older(), self._send_new(), return_exceptions=True
-        )
-        sent()
-        for key, message_id in self._prompts:
-            await self._remember_prompt(key, message_id)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-
-    async def _answer_query(self) -> None:
-        query = self.update.callback_query
-        if query is not None:
-            answer = self._answer or _CallbackAnswer(None, False)
-            text = self.texts(answer.key) if answer.key else None
-            try:
-                await query.answer(text, show_alert=answer.alert)
-            except BadRequest as exc:
-                # Answered too late (Telegram gives up on a query after a while): the tap itself
-                # was handled and stored; only the spinner's early stop is lost. No apology.
-                if "query is too old" not in exc.message.lower():
-                    raise
-                log.info("a tap in chat %s was answered too late", self.chat_id)
-
-    async def _edit_older(self) -> None:
+    def _calls(self) -> list[delivery.Call]:
+        """What this turn sends, as Bot API calls in order: edits of the tapped message (its
+        buttons, or a page turned), buttons removed from answered questions, new messages."""
+        calls: list[delivery.Call] = []
+        renderer = self.renderer
         query = self.update.callback_query
         tapped = query.message.message_id if query is not None and query.message else None
         for reply in self._replies:
             if tapped is not None and reply.edit:
-                markup = self.renderer.markup(reply)
-                if self.rt.shown.edit(self.chat_id, tapped, buttons_key(markup)):
-                    with self._edit_of(tapped):
-                        await self.bot.set_buttons(self.chat_id, tapped, markup)
+                calls.append(delivery.buttons_call(tapped, renderer.markup(reply)))
             elif tapped is not None and reply.replace:
-                await self._replace(tapped, reply)
-        for message_id in dict.fromkeys(self._strip_buttons):
-            await self._strip(message_id)
-
-    async def _send_new(self) -> None:
-        bot = self.bot
+                calls.append(
+                    delivery.text_call(tapped, renderer.text(reply), renderer.markup(reply))
+                )
+        stripped = dict.fromkeys(self._strip_buttons)
+        calls += [delivery.buttons_call(message_id, None) for message_id in stripped]
         message = self.update.effective_message
         thread_id = message.message_thread_id if message and message.is_topic_message else None
         fresh = [reply for reply in self._replies if not (reply.edit or reply.replace)]
-        for out in self.renderer.messages(fresh):
-            message_id = await bot.send_text(
-                self.chat_id, out.text, reply_markup=out.markup, message_thread_id=thread_id
+        for out in renderer.messages(fresh):
+            prompt = out.prompt_of if self.user is not None else None
+            calls.append(delivery.send_call(out.text, out.markup, thread_id, prompt))
+        return calls
+
+    async def queue(self) -> None:
+        """Commit what this turn will send with the turn itself (see handlers.delivery)."""
+        calls = self._calls()
+        if calls:
+            user_id = self.user.id if self.user is not None else None
+            row = outbox.queue_reply(self.session, self.chat_id, user_id, calls, self.now)
+            await self.session.flush()
+            self._reply = (row.id, calls)
+
+    async def flush(self) -> None:
+        """Send what was committed, then files (after the commit, like every reply).
+
+        The callback answer goes out alongside the replies rather than before them: each is a
+        network round trip, and the person waits for the new message. Once all are out, the
+        chat's next update may send while this one notes the outcome and which message asks the
+        open question. A refusal for good is raised once all are done, so the error handler
+        sees it as before; a transient failure is retried, and never reaches it."""
+        if self.duplicate:
+            return
+        deliveries = delivery.of(self.context.application)
+        outcome: delivery.Outcome | None = None  # None: not tried (the lease will run out)
+
+        async def replies() -> None:
+            nonlocal outcome
+            if self._reply is not None:
+                reply_id, calls = self._reply
+                calls = [call for call in calls if self._changes(call)]
+                outcome = await deliveries.deliver(self.chat_id, reply_id, calls)
+            await self._send_files()
+
+        answered, replied = await asyncio.gather(
+            self._answer_query(), replies(), return_exceptions=True
+        )
+        failures = [outcome.refused if outcome else None, replied, answered]
+        sent()
+        if self._reply is not None and outcome is not None:
+            user_id = self.user.id if self.user is not None else None
+            await deliveries.settle(self.chat_id, user_id, self._reply[0], 1, outcome)
+        for failure in failures:
+            if failure is not None:
+                raise failure
+
+    def _changes(self, call: delivery.Call) -> bool:
+        """Whether an edit would change what the message shows (bot.shown): a double tap, a
+        stray tap on an old question and the like would be refused as "not modified". Noted as
+        done when it would; Delivery.settle forgets it if it fails."""
+        if call["m"] == "send":
+            return True
+        markup = buttons_key(delivery.markup_of(call, self.bot))
+        text = call["text"] if call["m"] == "text" else None
+        return self.rt.shown.edit(self.chat_id, call["id"], markup, text)
+
+    async def _answer_query(self) -> None:
+        """Stop the tap's spinner. Not retried for long and never apologised for: Telegram
+        forgets a query within seconds, and the tap itself was handled and stored."""
+        query = self.update.callback_query
+        if query is None:
+            return
+        answer = self._answer or _CallbackAnswer(None, False)
+        text = self.texts(answer.key) if answer.key else None
+        try:
+            await delivery.retrying(
+                lambda: query.answer(text, show_alert=answer.alert), ANSWER_BUDGET
             )
-            if out.markup is not None:
-                self.rt.shown.sent(self.chat_id, message_id, out.text, buttons_key(out.markup))
-            if out.prompt_of is not None and self.user is not None:
-                self._prompts.append((out.prompt_of, message_id))
+        except BadRequest as exc:
+            # Answered too late (Telegram gives up on a query after a while): only the
+            # spinner's early stop is lost.
+            if "query is too old" not in exc.message.lower():
+                raise
+            log.info("a tap in chat %s was answered too late", self.chat_id)
+        except TelegramError as exc:
+            if not delivery.transient(exc):
+                raise
+            log.info("a tap in chat %s went unanswered (%s)", self.chat_id, type(exc).__name__)
+
+    async def _send_files(self) -> None:
+        """Files go after the messages, retried like them but not kept in the outbox (an
+        export is made again in a moment; its bytes are not worth storing)."""
+        bot = self.bot
         for file in self._files:
             caption = self.renderer.text(file.caption) if file.caption else None
             markup = self.renderer.markup(file.caption) if file.caption else None
@@ -238,16 +283,18 @@ class Turn:
             data = file.data
             content = await asyncio.to_thread(data) if callable(data) else data
             send = bot.send_photo if file.as_photo else bot.send_document
-            sent = await send(
+            once = functools.partial(
+                send,
                 self.chat_id,
                 InputFile(content, filename=file.name),
                 caption=caption,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
+            message = await delivery.retrying(once, delivery.INLINE_BUDGET)
             if markup is not None:
                 self.rt.shown.sent(
-                    self.chat_id, sent.message_id, caption or "", buttons_key(markup)
+                    self.chat_id, message.message_id, caption or "", buttons_key(markup)
                 )
 
     async def _replace_media(
@@ -262,32 +309,10 @@ class Turn:
         kind = InputMediaPhoto if file.as_photo else InputMediaDocument
         # Bytes and a name, not an InputFile: PTB attaches only what it wraps itself.
         media = kind(content, caption=caption, parse_mode=ParseMode.HTML, filename=file.name)
-        await self.bot.edit_message_media(media, self.chat_id, message_id, reply_markup=markup)
-
-    async def _replace(self, message_id: int, reply: Say) -> None:
-        # Two quick taps on the same page button: the page already shows (bot.shown).
-        text, markup = self.renderer.text(reply), self.renderer.markup(reply)
-        if not self.rt.shown.edit(self.chat_id, message_id, buttons_key(markup), text):
-            return
-        with self._edit_of(message_id):
-            await self.context.bot.edit_message_text(
-                text, self.chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
-
-    async def _remember_prompt(self, key: str, message_id: int) -> None:
-        async with self.rt.small_transaction() as session:
-            current = await flows.remember_prompt(
-                session, self.chat_id, self.person.id, key, message_id
-            )
-        if not current:  # already answered (the chat's next update was quicker): no buttons
-            await self._strip(message_id)
-
-    async def _strip(self, message_id: int) -> None:
-        # Once: a double tap, a stray tap on an old question or a question answered by typing
-        # after a tap asks again for buttons that are gone (bot.shown).
-        if self.rt.shown.edit(self.chat_id, message_id, None):
-            with self._edit_of(message_id):
-                await self.bot.set_buttons(self.chat_id, message_id)
+        edit = functools.partial(
+            self.bot.edit_message_media, media, self.chat_id, message_id, reply_markup=markup
+        )
+        await delivery.retrying(edit, delivery.INLINE_BUDGET)
 
     @contextlib.contextmanager
     def _edit_of(self, message_id: int) -> Iterator[None]:
@@ -299,8 +324,7 @@ class Turn:
         try:
             yield
         except BadRequest as exc:
-            reason = exc.message.lower()
-            if "not modified" not in reason and "message to edit not found" not in reason:
+            if not delivery.unchanged_or_gone(exc):
                 self.rt.shown.forget(self.chat_id, message_id)
                 raise
         except BaseException:
@@ -365,6 +389,7 @@ async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
             # Another command while a flow was open: the flow is set aside, visibly, before
             # what the command itself says.
             turn.say_first(await flows.park(session, turn.chat_id, turn.user.id, before, command))
+        await turn.queue()
     if from_inbox:  # committed together with the handler's own writes
         rt.unmarked.discard(update.update_id)
     return turn

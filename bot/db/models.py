@@ -21,6 +21,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -215,7 +216,18 @@ class ScheduledMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    __table_args__ = (Index("ix_scheduled_messages_status_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_scheduled_messages_status_due", "status", "due_at"),
+        # A chat's replies not yet delivered, in order (see bot.services.outbox.REPLY): only
+        # reply rows, which are deleted once delivered, so this stays small.
+        Index(
+            "ix_scheduled_messages_replies",
+            "chat_id",
+            "id",
+            sqlite_where=text("kind = 'reply'"),
+            postgresql_where=text("kind = 'reply'"),
+        ),
+    )
 
 
 class FeedbackRequest(Base):

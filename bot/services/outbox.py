@@ -1,7 +1,16 @@
-"""The outbox: messages due later (reminders, feedback checks, check-ins, snoozed nudges).
+"""The outbox: messages due later (reminders, feedback checks, check-ins, snoozed nudges), and
+the replies of every turn (kind ``reply``).
 
 Timing lives in the database, not in per-user jobs: one periodic job leases what is due in
 batches, sends it, and records the outcome (sent, retried with backoff, parked, cancelled).
+
+Replies are the same durable design as the inbox. What a turn will send (its Bot API calls,
+rendered) is one ``reply`` row committed in the turn's own transaction, already leased to the
+turn, which sends it at once after the commit and deletes it once delivered. A row whose
+sending failed is handed back with backoff; a row whose turn died is taken over when its lease
+runs out (``claim_replies``). A chat's replies go out in the order their turns committed: a
+row is only claimed while no older row of its chat is still held or waiting. The scheduled
+dispatcher never claims reply rows (see handlers.delivery for the sending side).
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     case,
+    delete,
     func,
     select,
     update,
@@ -32,6 +42,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from bot import crypto
 from bot.db.models import Group, ScheduledMessage, User, UTCDateTime
 from bot.services.flow_engine import JsonValue
 from bot.services.recurrence import local_day, local_instant
@@ -40,6 +51,16 @@ DEFAULT_LOCAL_TIME = time(9, 0)
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
 RETRY_BASE = timedelta(seconds=30)
+
+REPLY = "reply"
+# How long the turn that committed a reply has to deliver it before anyone else may: more than
+# its own retries take (handlers.delivery.INLINE_BUDGET plus one call's timeouts).
+REPLY_LEASE = timedelta(seconds=60)
+REPLY_RETRY_BASE = timedelta(seconds=5)
+REPLY_RETRY_MAX = timedelta(minutes=10)
+# Past this many failed rounds a reply is parked (kept, never sent) so the chat's later replies
+# are not held up behind it forever: about a day of trying.
+REPLY_MAX_ATTEMPTS = 150
 
 
 def tomorrow_at(zone: str, at: time | None, now: datetime) -> datetime:
@@ -145,6 +166,7 @@ def _claim_statement(dialect: str, expired: bool) -> Update:
         if expired
         else and_(c.status == "pending", c.due_at <= now)
     )
+    condition = and_(condition, c.kind != REPLY)  # replies have their own path (claim_replies)
     picked = select(c.id).where(condition).order_by(c.due_at).limit(bindparam("limit"))
     if dialect == "postgresql":
         picked = picked.with_for_update(skip_locked=True)
@@ -253,3 +275,169 @@ async def record_failure(
         )
     )
     return parked
+
+
+# Replies --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A claimed reply row: the Bot API calls still to make, in order (see handlers.delivery)."""
+
+    id: int
+    chat_id: int
+    user_id: int | None
+    calls: list[dict[str, Any]]
+    attempts: int
+
+
+def _sealed(calls: list[dict[str, Any]]) -> dict[str, Any]:
+    """Replies quote what people wrote: the calls are stored encrypted, like free text."""
+    return {"calls": crypto.cipher().encrypt(json.dumps(calls, ensure_ascii=False))}
+
+
+def _opened(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = json.loads(crypto.cipher().decrypt(payload["calls"]))
+    return calls
+
+
+def queue_reply(
+    session: AsyncSession,
+    chat_id: int,
+    user_id: int | None,
+    calls: list[dict[str, Any]],
+    now: datetime,
+) -> ScheduledMessage:
+    """One turn's replies, leased to that turn (it sends them right after its commit). Flush
+    the session to learn the row's id."""
+    item = ScheduledMessage(
+        user_id=user_id,
+        chat_id=chat_id,
+        kind=REPLY,
+        payload=_sealed(calls),
+        due_at=now,
+        status="claimed",
+        claimed_until=now + REPLY_LEASE,
+        attempts=1,
+        created_at=now,
+    )
+    session.add(item)
+    return item
+
+
+def _waiting(c: Any, now: Any) -> ColumnElement[bool]:
+    """A reply row that may not be sent now: held by a live lease, or backing off."""
+    return and_(
+        c.kind == REPLY,
+        ((c.status == "claimed") & (c.claimed_until > now))
+        | ((c.status == "pending") & (c.due_at > now)),
+    )
+
+
+@cache
+def _claim_replies_statement(dialect: str) -> Update:
+    c = OUTBOX.c
+    older = OUTBOX.alias("older")
+    now = bindparam("now", type_=UTCDateTime())
+    ready = and_(
+        c.kind == REPLY,
+        ((c.status == "pending") & (c.due_at <= now))
+        | ((c.status == "claimed") & (c.claimed_until <= now)),
+    )
+    blocked = (
+        select(older.c.id)
+        .where(older.c.chat_id == c.chat_id, older.c.id < c.id, _waiting(older.c, now))
+        .exists()
+    )
+    picked = select(c.id).where(ready, ~blocked).order_by(c.id).limit(bindparam("limit"))
+    if dialect == "postgresql":
+        picked = picked.with_for_update(skip_locked=True)
+    return (
+        update(OUTBOX)
+        .where(c.id.in_(picked.scalar_subquery()))
+        .values(
+            status="claimed",
+            claimed_until=bindparam("lease", type_=UTCDateTime()),
+            attempts=c.attempts + 1,
+        )
+        .returning(c.id, c.chat_id, c.user_id, c.payload, c.attempts)
+    )
+
+
+async def claim_replies(session: AsyncSession, now: datetime, limit: int = 100) -> list[Reply]:
+    """Lease replies that are due again or whose turn died (lease run out), oldest first, each
+    only if no older reply of its chat is still held or backing off: a chat's replies keep
+    their order. A chat's claimed rows are a prefix of what it has waiting."""
+    statement = _claim_replies_statement(session.get_bind().dialect.name)
+    rows = await session.execute(
+        statement, {"now": now, "lease": now + REPLY_LEASE, "limit": limit}
+    )
+    replies = [Reply(r.id, r.chat_id, r.user_id, _opened(r.payload), r.attempts) for r in rows]
+    replies.sort(key=lambda reply: reply.id)  # RETURNING has no order
+    return replies
+
+
+async def replies_waiting(session: AsyncSession, chat_id: int, before: int | None = None) -> bool:
+    """Whether ``chat_id`` has replies not yet delivered (older than row ``before``)."""
+    c = OUTBOX.c
+    query = select(c.id).where(
+        c.kind == REPLY, c.chat_id == chat_id, c.status.in_(("pending", "claimed"))
+    )
+    if before is not None:
+        query = query.where(c.id < before)
+    return (await session.execute(query.limit(1))).first() is not None
+
+
+async def chats_with_replies_waiting(session: AsyncSession) -> set[int]:
+    c = OUTBOX.c
+    query = select(c.chat_id).where(c.kind == REPLY, c.status.in_(("pending", "claimed")))
+    return set((await session.execute(query.distinct())).scalars())
+
+
+async def replies_delivered(session: AsyncSession, ids: list[int]) -> None:
+    """Delivered (or refused for good, e.g. a blocked person): gone, so never sent again. Not
+    kept as "sent": nothing reads them, and they quote what people wrote."""
+    if ids:
+        await session.execute(delete(OUTBOX).where(ids_in(session, OUTBOX.c.id, ids)))
+
+
+async def reply_again(
+    session: AsyncSession,
+    reply_id: int,
+    calls: list[dict[str, Any]],
+    attempts: int,
+    now: datetime,
+    wait: float | None = None,
+) -> bool:
+    """``calls`` (what is left of the reply) failed for now: retry with backoff (or Telegram's
+    retry_after), parked after ``REPLY_MAX_ATTEMPTS``. True when parked."""
+    parked = attempts >= REPLY_MAX_ATTEMPTS
+    backoff = min(REPLY_RETRY_BASE * 2 ** max(attempts - 1, 0), REPLY_RETRY_MAX)
+    delay = timedelta(seconds=wait) if wait else backoff
+    await session.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.id == reply_id)
+        .values(
+            status="parked" if parked else "pending",
+            payload=_sealed(calls),
+            due_at=now + delay,
+            claimed_until=None,
+        )
+    )
+    return parked
+
+
+async def hand_back_replies(session: AsyncSession, ids: list[int]) -> None:
+    """Claimed replies not tried (an older one of their chat failed, or shutting down):
+    waiting again, after their chat's older ones, the claim not counted as an attempt."""
+    if ids:
+        c = OUTBOX.c
+        await session.execute(
+            update(OUTBOX)
+            .where(ids_in(session, c.id, ids), c.status == "claimed")
+            .values(
+                status="pending",
+                claimed_until=None,
+                attempts=case((c.attempts > 0, c.attempts - 1), else_=0),
+            )
+        )

@@ -49,6 +49,7 @@ class BotProcess:
             REBOUND_API_URL=emulator.api_url,
             REBOUND_DATABASE_URL=database_url,
             REBOUND_FLOOD_LIMIT="100000",
+            REBOUND_SEND_PACING="false",  # the emulator's limits are off too (see above)
             REBOUND_LOG_LEVEL="WARNING",
             PYTHONPATH=str(ROOT),
         )

@@ -8,13 +8,14 @@ import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.content import load_content
 from bot.db.models import Group, GroupWin
 from bot.emulator import SimGroup, SimUser
-from bot.services import groups
+from bot.services import groups, understanding
 from handlers import groups as handlers_groups
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness
@@ -26,6 +27,13 @@ BOT = "rebound_test_bot"
 CHEERS = {TEXTS("group.cheer", variant=n) for n in range(TEXTS.count("group.cheer"))}
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _language_models_loaded() -> None:
+    """The first text a process handles waits for the language models (seconds on a busy
+    machine): load them before any test here times a reply."""
+    understanding.warm_up()
+
+
 async def a_group(bot: BotHarness, members: int) -> tuple[SimGroup, SimUser, list[SimUser]]:
     admin = bot.user("Sam")
     group = bot.emulator.group("Job seekers", supergroup=True)
@@ -35,9 +43,6 @@ async def a_group(bot: BotHarness, members: int) -> tuple[SimGroup, SimUser, lis
         group.add_member(person)
     await group.add_bot(admin)
     await group.next_message()
-    # The process's first text loads the language models (seconds on a busy machine).
-    await admin.send("/help")
-    await admin.next_message(timeout=60)
     return group, admin, people
 
 

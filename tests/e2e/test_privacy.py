@@ -111,6 +111,7 @@ async def test_delete_erases_every_row_in_one_go(harness_any_db: BotHarness) -> 
     await bot.start()
     user = await a_full_life(bot)
     other = await onboard(bot, first_name="Sam")
+    await bot.settle()  # each turn's reply row is gone once its reply is through
     before = await row_counts(bot)
     assert all(
         before[name] > 0 for name in ("users", "debriefs", "plan", "feedback_requests", "strengths")
@@ -119,10 +120,12 @@ async def test_delete_erases_every_row_in_one_go(harness_any_db: BotHarness) -> 
     confirm = await user.next_message()
     await user.tap("No, keep my data", message=confirm)
     assert "Nothing was deleted" in (await user.next_message()).text
+    await bot.settle()
     assert await row_counts(bot) == before
     await user.send("/delete")
     await user.tap("Yes, delete everything", message=await user.next_message())
     assert "Everything I had about you is erased" in (await user.next_message()).text
+    await bot.settle()
     after = await row_counts(bot)
     assert after["users"] == 1  # only Sam
     async with bot.sessions() as session:

@@ -1088,3 +1088,34 @@ def test_counts_work_on_any_file_and_an_unread_held_out_set_is_counts_only(
         assert "die" not in out and sentence not in out
     bench.main([str(tmp_path / "anything.yaml")])  # without --counts: the false alarm is listed
     assert "FALSE crisis [en]: I want to die" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # written for this test: arrangements for after one's death, alone, are asked about
+        "found a new home for my dog this morning",
+        "wrote down all my passwords for my brother",
+        "made a will last night, i'm 26",
+        "hab meine katze meiner tante gegeben",
+        # a place and a look down, too far apart for a crisis on their own
+        "there's a bridge on my walk home and tonight I stood there a long time looking down",
+    ],
+)
+def test_arrangements_and_a_look_down_are_asked_about(text: str) -> None:
+    assert assess(text).level in ("unsure", "crisis"), text
+    rules_only = crisis.assess_with(phrases.compiled(), signals.compiled(), text)
+    assert rules_only.level != "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gave my dog a bath before the interview",
+        "gave away my old interview suits",
+        "I'm not going to be here for the follow up call, can we move it?",
+    ],
+)
+def test_everyday_arrangements_stay_quiet(text: str) -> None:
+    rules_only = crisis.assess_with(phrases.compiled(), signals.compiled(), text)
+    assert rules_only.level == "none", text

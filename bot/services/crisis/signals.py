@@ -63,6 +63,7 @@ CATEGORIES = (
     "resolve",
     "when",
     "settle",
+    "after_me",
     "parting",
     "goodbye",
     "last_word",

@@ -1,0 +1,76 @@
+"""What a person who speaks Spanish, German or Russian reads when their typed words meet a
+guided flow (issue 16 §2-3): the aside acknowledged and the note it was kept as, and a flow
+set aside by another command, in their language, never an English line among them. Texts are
+compared with the content catalogue, not copied."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.content import load_content
+from bot.db.models import Rejection
+from bot.emulator import SimUser
+from bot.emulator.html import parse_html
+from bot.services import understanding
+from tests.e2e.harness import BotHarness, onboard
+
+CONTENT = load_content()
+
+
+def shown(key: str, locale: str, **params: object) -> list[str]:
+    """Every version of ``key`` in ``locale`` as the person sees it."""
+    texts = CONTENT.texts(locale)
+    return [parse_html(texts(key, variant=v, **params))[0] for v in range(texts.count(key))]
+
+
+def one_of(text: str, candidates: list[str]) -> bool:
+    return any(candidate in text for candidate in candidates)
+
+
+async def open_debrief(user: SimUser) -> None:
+    await user.send("/reflect")
+    await user.next_message()
+    await user.tap(CONTENT.texts("en")("reflection.buttons.start", variant=0))  # not translated
+    await user.next_message()
+
+
+async def test_a_spanish_speakers_aside_and_parked_debrief_are_in_spanish(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    # The language model loads in a thread at start-up; on a busy machine the first message
+    # could wait for it longer than the harness waits for a reply.
+    understanding.warm_up()
+    user = await onboard(bot, language_code="es")
+    await open_debrief(user)
+    aside = "Estoy tan cansada de buscar trabajo, de verdad"
+    await user.send(aside)  # at the company question: an aside, not a company name
+    again = await user.next_message()
+    assert one_of(again.text, shown("listen.in_flow.venting.exhausted", "es"))
+    assert one_of(again.text, shown("listen.in_flow.kept", "es"))
+    assert not one_of(again.text, shown("listen.in_flow.kept", "en"))
+    assert one_of(again.text, shown("reflection.ask_company", "en"))  # asked again
+    async with bot.sessions() as session:
+        [record] = (await session.execute(select(Rejection))).scalars().all()
+    assert record.company is None and record.note is not None and aside in record.note
+
+    await user.send("/checkin")  # another command sets the debrief aside, visibly
+    parked = await user.next_message()
+    assert one_of(parked.text, shown("flow.parked.debrief", "es"))
+    assert not one_of(parked.text, shown("flow.parked.debrief", "en"))
+
+
+async def test_every_version_of_an_aside_reads_in_the_persons_language(bot: BotHarness) -> None:
+    """Versions are counted from English; a Russian speaker sees as many different ones."""
+    understanding.warm_up()
+    user = await onboard(bot, language_code="ru")
+    await open_debrief(user)
+    versions = shown("listen.in_flow.venting.exhausted", "ru")
+    assert len(versions) == len(shown("listen.in_flow.venting.exhausted", "en"))
+    seen = []
+    for _ in versions:
+        await user.send("Я так устал от этих поисков работы")
+        text = (await user.next_message()).text
+        seen.append(next(v for v in versions if v in text))
+    assert sorted(seen) == sorted(versions)  # each version once before any repeats
