@@ -141,10 +141,10 @@ tuning_e, heldout5 and heldout6, so these figures flatter the detector on them):
     crisis_tuning_d (290/290) 0.852 / 0.000   0.945 / 0.003    de .867/0 en .975/0 es .967/0
                                                                fr .900/.033 hi .967/0 pt .933/0
                                                                ru .967/0 uk .933/0
-    crisis_tuning_e (290/290) 0.721 / 0.014   0.879 / 0.052    de .933/.067 en .887/.025
-                                                               es .933/.033 fr .833/.167
-                                                               hi .933/.067 pt .933/.033 ru .767/0
-                                                               uk .800/.067
+    crisis_tuning_e (290/290) 0.721 / 0.007   0.879 / 0.024    de .933/0 en .887/.025
+                                                               es .933/.033 fr .833/.100
+                                                               hi .933/0 pt .933/.033 ru .767/0
+                                                               uk .800/0
     crisis_heldout4 (237/235) 0.844 / 0.009   0.920 / 0.013
     crisis_heldout3 (166/177) 0.970 / 0.028   1.000 / 0.040
     crisis_tuning_b (389/376) 0.967 / 0.003   0.987 / 0.024
@@ -162,13 +162,16 @@ messages, all six the model (the same count as before this round); understanding
 A new signal category, ``after_me`` (arrangements for after one's death: a pet rehomed,
 passwords and bank details left for family, a will at 27, not being around by a date), is
 "unsure" alone; place with a looking-down act farther apart, and means with holding or saving
-farther apart, are "unsure" too.
+farther apart, are "unsure" too. New guards for everyday idioms seen among tuning_e's
+negatives, in every language: vitamins (the model read "vitamintabletten" as pills), "a dead-end
+job" ("voie sans issue", "глухий кут"), "totgelacht", "utha le re baba" (a film line): tuning_e's
+out-of-fold false alarms 0.052 -> 0.024 at the same recall.
 
 The shipped detector, IN-SAMPLE (every file below trains the model and was read for the rules;
 crisis only / crisis+unsure recall, false positives):
 
     crisis_tuning_d  0.752 / 0.993, fp 0.000      crisis_heldout5  0.764 / 0.972, fp 0.012
-    crisis_tuning_e  0.545 / 0.979, fp 0.003      crisis_heldout6  0.697 / 0.961, fp 0.009
+    crisis_tuning_e  0.545 / 0.979, fp 0.000      crisis_heldout6  0.697 / 0.961, fp 0.009
     crisis_tuning    0.972 / 0.998, fp 0.000      crisis_heldout4  0.738 / 0.975, fp 0.009
     crisis_tuning_b  0.882 / 0.990, fp 0.000      crisis_heldout3  0.940 / 1.000, fp 0.028
     crisis_tuning_c  0.851 / 0.992, fp 0.010

@@ -1,5 +1,7 @@
-"""Runs before every feature (handler groups below 0): flood control first, then the crisis
-check, which answers at once, whatever flow is running, and keeps the flow as it was.
+"""Runs before every feature (handler groups below 0): the crisis check first, which answers at
+once, whatever flow is running (and however many messages came before), and keeps the flow as it
+was; then flood control, which never stops an update: in a burst it only lets the latest of a
+person's messages answer for the ones before (bot.services.flood).
 
 Private chat, by level (bot.services.crisis.assess):
 
@@ -22,7 +24,7 @@ would single the member out over what may be venting) but is not passed on eithe
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import time
 
 from telegram import Update
@@ -36,15 +38,20 @@ from telegram.ext import (
     filters,
 )
 
+from bot.db.models import User
 from bot.runtime import RuntimeApp
 from bot.services import checkins, crisis, flows
 from bot.services.crisis import care
 from bot.services.flood import FloodGate
 from bot.services.replies import Button, Ref, Say
+from bot.telegram_bot import ReboundBot
+from bot.update_processor import coalesce_replies
+from handlers.render import Renderer
 from handlers.turn import Context, Turn, handler, runtime
 
-FLOOD_GROUP = -2
-CRISIS_GROUP = -1
+CRISIS_GROUP = -2
+FLOOD_GROUP = -1
+log = logging.getLogger("rebound.flood")
 GROUP_CARE_COOLDOWN_SECONDS = 1800.0
 
 
@@ -67,25 +74,41 @@ def _group_limiter(context: Context) -> crisis.GroupCareLimiter:
     return limiter
 
 
-@handler
-async def _slow_down(turn: Turn) -> None:
-    turn.say(Say("flood.slow_down"))
-
-
 async def flood_control(update: Update, context: Context) -> None:
+    """Count the person's message by when Telegram got it. Over the limit: one note, then, for
+    the breather, each update is still handled and stored as usual, but when a later one of
+    theirs is already waiting, that one answers for it (handlers.turn, Turn.flush): a person
+    who pastes forty lines gets everything kept and one reply, not forty."""
     chat, user = update.effective_chat, update.effective_user
     if user is None or chat is None or chat.type != ChatType.PRIVATE:
         return
-    verdict = _gate(context).check(user.id, time.monotonic())
+    message = update.effective_message if update.callback_query is None else None
+    sent_at = (message.edit_date or message.date).timestamp() if message is not None else None
+    verdict = _gate(context).check(user.id, sent_at)
+    if verdict == "ok":
+        return
     if verdict == "warn":
-        await _slow_down(update, context)  # a tap among them is answered there
-    elif verdict != "ok" and update.callback_query is not None:
-        # Dropped, but a tap still gets its answer: else the button spins until Telegram
-        # gives up on it. Nothing is written or sent for it.
-        with contextlib.suppress(TelegramError):
-            await update.callback_query.answer()
-    if verdict != "ok":
-        raise ApplicationHandlerStop
+        await _slow_down(context, user.id, chat.id, user.language_code)
+    coalesce_replies()
+
+
+async def _slow_down(
+    context: Context, user_id: int, chat_id: int, app_language: str | None
+) -> None:
+    """The note, sent at once and on its own: it answers no question and changes nothing
+    stored, so it needs no turn (the update's own turn commits and marks it as usual). A
+    failed send is only logged: the update must still be handled."""
+    rt = runtime(context)
+    async with rt.sessions() as session:
+        person = await session.get(User, user_id)
+    language = person.language_code if person is not None else app_language
+    bot: object = context.bot
+    assert isinstance(bot, ReboundBot)  # bot.app builds one (PTB's context types it ExtBot)
+    try:
+        for out in Renderer(rt.content.texts(language)).messages([Say("flood.slow_down")]):
+            await bot.send_text(chat_id, out.text, reply_markup=out.markup)
+    except TelegramError as exc:
+        log.info("the slow-down note to chat %s failed (%s)", chat_id, type(exc).__name__)
 
 
 async def crisis_check(update: Update, context: Context) -> None:
@@ -249,7 +272,6 @@ async def on_care_button(turn: Turn) -> None:
 
 
 def register(app: RuntimeApp) -> None:
-    app.add_handler(TypeHandler(Update, flood_control), group=FLOOD_GROUP)
     text = filters.TEXT | filters.CAPTION
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & text, crisis_check), group=CRISIS_GROUP
@@ -257,5 +279,6 @@ def register(app: RuntimeApp) -> None:
     app.add_handler(
         MessageHandler(filters.ChatType.GROUPS & text, group_crisis_check), group=CRISIS_GROUP
     )
+    app.add_handler(TypeHandler(Update, flood_control), group=FLOOD_GROUP)
     app.add_handler(CallbackQueryHandler(resume_after_care, pattern=r"^cr:[12]:resume$"))
     app.add_handler(CallbackQueryHandler(on_care_button, pattern=r"^cr:2:"))

@@ -39,7 +39,7 @@ from bot.services import flows, inbox, outbox
 from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from bot.telegram_bot import ReboundBot
-from bot.update_processor import handoff, sent
+from bot.update_processor import handoff, sent, superseded
 from handlers import delivery
 from handlers.render import Renderer, buttons_key
 
@@ -193,7 +193,12 @@ class Turn:
         return calls
 
     async def queue(self) -> None:
-        """Commit what this turn will send with the turn itself (see handlers.delivery)."""
+        """Commit what this turn will send with the turn itself (see handlers.delivery). In a
+        flood, when a later update of the chat has come in, that one answers for this one
+        (handlers.gatekeeping): its replies and files are left out; a tap is still answered."""
+        if superseded():
+            self._replies.clear()
+            self._files.clear()
         calls = self._calls()
         if calls:
             user_id = self.user.id if self.user is not None else None

@@ -141,34 +141,3 @@ async def test_an_error_gets_an_apology_and_no_personal_text_in_logs(
             logging.getLogger(name).setLevel(level)
     assert "my secret reflection" not in caplog.text
     assert any("ValueError" in r.getMessage() for r in caplog.records if r.name == "rebound.errors")
-
-
-async def test_a_flood_is_slowed_down_politely_without_affecting_others(bot: BotHarness) -> None:
-    app = bot.instances[-1]
-    app.bot_data.pop("flood_gate", None)
-    bot.settings.flood_limit = 5  # this test's own, smaller limit
-    bot.emulator.set_rate_limits(False)  # about our flood control, not Telegram's
-    flooder, calm = bot.user("Flo"), bot.user("Cal")
-    for _ in range(12):
-        await flooder.send("/help")
-    await calm.send("/help")
-    await bot.settle()
-    texts = [m.text for m in flooder.messages]
-    assert sum("Getting started" in t for t in texts) == 5
-    assert sum("breather" in t for t in texts) == 1  # told once, not twelve times
-    assert "Getting started" in calm.messages[-1].text
-
-
-async def test_taps_dropped_by_flood_control_are_still_answered(bot: BotHarness) -> None:
-    """A tap with no answer leaves a spinner on the person's button until Telegram gives up."""
-    app = bot.instances[-1]
-    app.bot_data.pop("flood_gate", None)
-    bot.settings.flood_limit = 3
-    bot.emulator.set_rate_limits(False)
-    flooder = bot.user("Tap")
-    await flooder.send("/help")
-    await bot.settle()
-    for _ in range(8):
-        await flooder.tap_data("nothing:1:here")
-    await bot.settle()
-    assert len(flooder.callback_answers) == 8  # every tap answered, dropped ones included

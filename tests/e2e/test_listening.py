@@ -469,3 +469,36 @@ async def test_a_person_whose_telegram_is_in_german_is_answered_in_german(bot: B
     again = await user.next_message()
     assert one_of(again.text, shown("listen.in_flow.venting.exhausted", "de"))
     assert one_of(again.text, shown("listen.in_flow.kept", "de"))
+
+
+async def test_nerves_before_an_interview_get_help_to_prepare_not_a_debrief(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("I have my final round with Google tomorrow and I'm terrified")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.venting.before_interview"))
+    assert reply.button_labels() == [
+        label("listen.buttons.just_saying"),
+        label("listen.buttons.prepare"),
+        label("listen.buttons.check_in"),
+    ]
+    await user.tap(label("listen.buttons.prepare"))
+    tips = await user.next_message()
+    assert one_of(tips.text, shown("listen.question.prepare"))
+    assert tips.button_labels() == [label("listen.buttons.match"), label("listen.buttons.plan")]
+    assert await debriefs(bot, user.id) == []  # nerves are not a rejection to debrief
+
+
+async def test_asking_what_the_bot_does_offers_doing_it(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("what can you do?")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.question.bot"))
+    assert reply.button_labels() == [
+        label("listen.buttons.debrief_first"),
+        label("listen.buttons.check_in"),
+        label("listen.buttons.help"),
+    ]

@@ -38,11 +38,6 @@ def is_help(text: str) -> bool:
     return "/settings" in text and "/cancel" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the rate limiter's part is done; the update processor still lets one chat's backlog "
-    "hold every slot (issue 17 section 1, first half: h/fair) - remove this mark when it lands",
-)
 async def test_a_burst_in_one_chat_does_not_hold_up_another_person(bot: BotHarness) -> None:
     busy = await onboard(bot, first_name="Busy")
     other = await onboard(bot, first_name="Other")
