@@ -11,6 +11,7 @@ from bot.content import load_content
 from bot.db.models import Rejection
 from bot.services import understanding
 from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.test_crisis import CRISIS, WITH_RESUME
 from tests.e2e.test_feedback import debrief_then_draft
 from tests.e2e.test_reflection import open_debrief
 from tests.e2e.test_strengths_match import JOB
@@ -107,5 +108,20 @@ async def test_no_button_label_is_cut_off_on_a_phone(bot: BotHarness) -> None:
     await user.next_message()
     await user.send("I got rejected again, they went with someone more experienced")
     await user.next_message()
-    await bot.settle()
+    await open_debrief(user)
+    await user.send(CRISIS)  # care, then the choices (resume the debrief among them)
+    assert (await user.next_message()).button_labels() == WITH_RESUME
+    readers = []
+    for language in ("de", "es", "ru"):  # the listening buttons in the other languages
+        person = await onboard(bot, language_code=language)  # set up: the fullest replies
+        readers.append(person)
+        await person.send(
+            {
+                "de": "Ich habe heute eine Absage bekommen",
+                "es": "Hoy me rechazaron otra vez",
+                "ru": "Сегодня мне снова отказали",
+            }[language]
+        )
+    await bot.settle(timeout=30)
+    assert all(person.last_message and person.last_message.buttons for person in readers)
     assert bot.emulator.cut_labels == []
