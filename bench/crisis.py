@@ -181,6 +181,69 @@ loaded machine). The target (held-out recall >= 0.95 at <= 0.05 false positives)
 shown to be met: cross-validated recall on new authors is 0.88-0.95 (and the lists were read on
 those files), 0.80-0.92 before they were read; only heldout7 (kept outside the repository, never
 read, to be scored once by the lead with this model) can say where the detector stands now.
+
+heldout7, scored once by the lead with that model (--counts): crisis+unsure 0.931 / 0.010 (crisis
+only 0.624 / 0.003). It is now SPENT and trains (moved from NEVER_TRAIN to HELD_OUT).
+
+An eighth author (helper "crisis2", 2026-12-06). tuning_f (290 / 290, 8 languages, an
+independent author) was scored ONCE with the shipped detector, --counts only, before it was read
+(honest out-of-sample; crisis+unsure recall / false positives; crisis only 0.562 / 0.003):
+
+    crisis_tuning_f 0.872 / 0.028   de .733/.033 en .963/.013 es .867/.100 fr .900/0
+                                    hi .933/.033 pt .867/.033 ru .800/.033 uk .767/0
+
+Then tuning_f and heldout7 were read and trained on. Added by signal category, in every
+language, rather than sentence by sentence: questions about lethality (which floor is sure,
+"tödliche Dosis", the least painful way, which pills act fastest, where to cut "so it works");
+acts on the body (cigarette burns, "haath kaat liya", hitting oneself until it bleeds, hiding
+cuts); a staged accident ("vai parecer acidente", "passera pour un accident", a car driven into a
+tree); not wanting to live in transliterated Russian/Ukrainian ("ne hochu bolshe zhit") and
+colloquial or Swiss German ("kein Bock mehr zu leben", "nümm läbe"); a fatal illness or heart
+attack wished for (signal `accident`, so only with a wish); being hit on purpose while crossing
+(ru, uk); "decided to die", "not making it to 24"; "nothing holds me in this world" (ru, uk). The
+guard for "vou me jogar nesse projeto" no longer hides "me jogar na frente do trem". New guards:
+"me tiro de cabeza" (eagerness), a film's ending "me mató", burning bridges (es, pt, fr, de, ru,
+uk), fear of heights, a dose that helps, blood-pressure tablets. Thresholds now: unsure at
+p >= 0.77 (bound by the everyday budget), guarded and crisis never. Similarity weights 5077.
+
+Leave-one-file-out, crisis+unsure recall / false positives (model and similarity weights never saw
+the file). Two runs: (a) the rules as they were BEFORE this round (they had never seen tuning_f or
+heldout7: the fair estimate for a new author), (b) the shipped rules (widened while reading
+tuning_f and heldout7, so (b) flatters those two):
+
+    file (pos/neg)            (a) old rules   (b) shipped     (b) by language
+    crisis_tuning_f (290/290) 0.876 / 0.024   0.983 / 0.003   de .967/0 en 1/0 es .967/0
+                                                              fr 1/.033 hi 1/0 pt .967/0
+                                                              ru .967/0 uk .967/0
+    crisis_heldout7 (290/290) 0.931 / 0.007   0.986 / 0.010   de 1/0 en 1/.013 es .967/0
+                                                              fr .933/.067 hi 1/0 pt 1/0
+                                                              ru 1/0 uk .967/0
+    crisis_tuning_e (290/290)                 0.897 / 0.031   uk .800 ru .867 fr .867/.100
+    crisis_tuning_d (290/290)                 0.962 / 0.000   de .900
+    crisis_heldout6 (231/227)                 0.931 / 0.018
+    crisis_heldout5 (246/247)                 0.951 / 0.016
+    crisis_heldout4 (237/235)                 0.920 / 0.013
+    crisis_heldout3 (166/177)                 1.000 / 0.040
+    everyday        (0/789)                   - / 0.011
+
+(a) by language, tuning_f: de .733/0 en .963/.013 es .900/.067 fr .900/.033 hi .933/.033
+pt .833/.033 ru .833/.033 uk .767/0; heldout7: de .933/0 en .925/.013 es .967/0 fr .900/.033
+hi .900/0 pt .900/0 ru 1/0 uk .933/0 (5 folds by checksum agree within 0.01 on recall). Read
+plainly: with the old rules, training the model on ten other authors' files gave tuning_f 0.876
+out of fold, against 0.872 when it was scored once with the shipped model (trained on eight), and
+heldout7 0.931, the same as its single scoring: more data did not lift the next author by
+itself; what lifted the in-sample and (b) figures is the rules read on these two files.
+
+The shipped detector, IN-SAMPLE (crisis only / crisis+unsure recall, false positives):
+tuning_f 0.683 / 0.997, fp 0.000; heldout7 0.697 / 1.000, fp 0.007; tuning_d 0.755 / 0.990,
+fp 0; tuning_e 0.545 / 0.972, fp 0; heldout6 0.697 / 0.957, fp 0.009; heldout5 0.764 / 0.972,
+fp 0.012; heldout4 0.738 / 0.966, fp 0.009; heldout3 0.940 / 1.000, fp 0.028; tuning 0.972 /
+0.998, fp 0.002; tuning_b 0.882 / 0.987, fp 0; tuning_c 0.851 / 0.992, fp 0.013. Everyday
+messages: understanding_tuning 2 of 789 asked, understanding_heldout (never trained on) 6 of 350
+(as before). Model file 227 KiB; the whole check a median 226 µs of CPU per message (p99 0.9 ms,
+loaded machine). The target is still NOT shown to be met for a new author: the fair estimate is
+0.88-0.93 recall at <= 0.03 false positives. heldout8 (outside the repository, never opened) is
+the next honest figure: NEVER_TRAIN names it, so it is always scored counts-only.
 """
 
 from __future__ import annotations
@@ -237,8 +300,8 @@ LEARN_FILES = (
 EVERYDAY = DATA / "understanding_tuning.yaml"
 # Never trained on: an out-of-sample check that everyday messages stay quiet.
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
-# A held-out set still unread (kept outside the repository until it is scored): never trained on,
-# and always scored --counts only, whatever the arguments say.
+# A held-out set still unread (kept outside the repository until the lead scores it once with the
+# final model): never trained on, and always scored --counts only, whatever the arguments say.
 NEVER_TRAIN = ("crisis_heldout8.yaml",)
 
 

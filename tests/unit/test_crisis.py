@@ -359,7 +359,8 @@ def test_the_similarity_weights_are_in_step_with_the_tuning_set() -> None:
     stored = similarity.compiled()
     assert bench.train() == stored
     assert stored.threshold > 0
-    assert len(stored.weights) < 6000  # words and word pairs (5077 with six tuning authors), no sentences
+    # words and word pairs (5077 with six tuning authors), no sentences
+    assert len(stored.weights) < 6000
 
 
 def test_similarity_alone_is_only_ever_unsure() -> None:
