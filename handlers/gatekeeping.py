@@ -220,6 +220,7 @@ async def _group_care(turn: Turn) -> None:
             crisis.GROUP_REPLY_KEY,
             {"directory": directory},
             buttons=((Button("crisis.buttons.private_support", url=url),),),
+            locale=_message_locale(turn),  # the language the group was just written in
         )
     )
 
