@@ -218,6 +218,30 @@ async def _idle(rt: Any, app: Any) -> None:
     await asyncio.sleep(1.0)
 
 
+class LoopWorkMonitor(StallMonitor):
+    """:class:`StallMonitor` (how late a 1 ms sleeper wakes, wall clock) plus the event loop
+    thread's own CPU time between two wake-ups: the longest stretch of work done on the loop
+    without letting others run. On a machine shared with other work the wall figure also
+    counts time the thread waited for a core (or for the GIL); the CPU figure does not."""
+
+    def __init__(self, tick: float = TICK_S) -> None:
+        super().__init__(tick)
+        self.worst_cpu = 0.0
+
+    async def __aenter__(self) -> LoopWorkMonitor:
+        await super().__aenter__()
+        return self
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            started, cpu = loop.time(), time.thread_time()
+            await asyncio.sleep(self.tick)
+            self.worst = max(self.worst, loop.time() - started - self.tick)
+            self.worst_cpu = max(self.worst_cpu, time.thread_time() - cpu)
+            self.samples += 1
+
+
 RUNS: dict[str, Callable[[Any, Any], Awaitable[None]]] = {
     "idle": _idle,
     "admin_stats": _admin_stats,
@@ -242,7 +266,7 @@ async def worker(request: str, url: str, workdir: str) -> dict[str, Any]:
 
         await admin.stats(session, NOW - timedelta(days=400))
     freeze_startup()
-    async with StallMonitor(TICK_S) as monitor:
+    async with LoopWorkMonitor() as monitor:
         started, cpu = time.perf_counter(), time.thread_time()
         await RUNS[request](rt, app)
         cpu, seconds = time.thread_time() - cpu, time.perf_counter() - started
@@ -253,6 +277,7 @@ async def worker(request: str, url: str, workdir: str) -> dict[str, Any]:
         "seconds": seconds,
         "loop_cpu_s": cpu,  # the event loop's thread, the monitor's ticks included
         "stall_s": monitor.worst,
+        "loop_work_s": monitor.worst_cpu,
         "ticks": monitor.samples,
     }
 
@@ -289,12 +314,16 @@ async def run(full: bool) -> None:
             copy.write_bytes(base.read_bytes())
             args = [request, "--url", f"sqlite+aiosqlite:///{copy}", "--workdir", tmp]
             result = await asyncio.to_thread(run_worker, MODULE, args, 900)
-            stall = result["stall_s"]
-            verdict = "✓" if stall <= TARGET_S else "MISSED"
+            stall, work = result["stall_s"], result["loop_work_s"]
+            verdict = "✓" if max(stall, work) <= TARGET_S else "MISSED"
+            if max(stall, work) > TARGET_S >= work:
+                verdict = "MISSED in wall time only (CPU ✓)"
             if request == "idle":
                 verdict = "(not a request: what the others are measured against)"
             print(
-                f"  {request}: stall {stall * 1000:.1f} ms in {result['seconds']:.2f}s", flush=True
+                f"  {request}: stall {stall * 1000:.1f} ms (loop work {work * 1000:.1f} ms CPU) "
+                f"in {result['seconds']:.2f}s",
+                flush=True,
             )
             rows.append(
                 Row(
@@ -302,14 +331,18 @@ async def run(full: bool) -> None:
                     f"N={n // 1000}k",
                     stall * 1000,
                     "ms worst stall",
-                    f"target ≤ {TARGET_S * 1000:.0f} ms {verdict}; took {result['seconds']:.2f} s, "
-                    f"{result['loop_cpu_s'] * 1000:.0f} ms CPU on the loop's thread",
+                    f"longest loop work between ticks {work * 1000:.1f} ms CPU; target "
+                    f"≤ {TARGET_S * 1000:.0f} ms {verdict}; took {result['seconds']:.2f} s, "
+                    f"{result['loop_cpu_s'] * 1000:.0f} ms CPU on the loop's thread in all",
                     result,
                 )
             )
             copy.unlink()
     notes = [
-        f"a task sleeping {TICK_S * 1000:.0f} ms records how late it wakes; each request in a "
+        f"a task sleeping {TICK_S * 1000:.0f} ms records how late it wakes (wall clock) and the "
+        "event loop thread's CPU time between its wake-ups (the longest stretch of work on the "
+        "loop; unlike the wall figure, not inflated by waiting for a core on a shared machine, "
+        "nor by waiting for the GIL held by another thread); each request in a "
         "fresh interpreter built as `rebound run` builds the bot, start-up objects frozen out "
         "of the collector (bot.serve.freeze_startup)",
         "the person with a year of daily use: 365 check-ins, 52 debriefs and feedback requests, "

@@ -61,20 +61,16 @@ def build_application(
         flows=flow_specs(),
     )
 
-    warming: list[asyncio.Future[None]] = []
-
     async def post_init(app: RuntimeApp) -> None:
         if migrate:
             await upgrade(engine)
         # The crisis signals, the word lists and the language model take a second or more to
-        # load (once per process): in a thread, while the bot already answers. A message that
-        # comes first loads what it needs itself.
-        warming.append(asyncio.ensure_future(asyncio.to_thread(understanding.warm_up)))
+        # load (once per process). Loaded in a thread before the first update is taken, so no
+        # message waits for them and the event loop never does.
+        await asyncio.to_thread(understanding.warm_up)
         await register_commands(app, runtime.content)
 
     async def post_shutdown(_app: RuntimeApp) -> None:
-        for done in warming:  # a thread cannot be stopped: let it finish before the engine goes
-            await done
         await engine.dispose()
 
     try:  # HTTPS_PROXY / ALL_PROXY are honoured as PTB's default does; SOCKS stops start-up here

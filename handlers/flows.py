@@ -85,6 +85,10 @@ async def on_listen_tap(turn: Turn) -> None:
         await history_feature.show_plan(turn)
     elif tap.action == listening.MATCH:
         await match_feature.show(turn)
+    elif tap.action == listening.PREPARE:
+        turn.say_all(
+            await listening.vary_all(turn.session, person.id, listening.prepare_replies(), turn.now)
+        )
     elif tap.action == listening.HELP:
         await help_feature.show(turn)
     else:  # SETUP

@@ -53,7 +53,11 @@ def _reset_if_in_transaction(dbapi_connection: Any, record: Any, _state: Any) ->
     aiosqlite's thread per transaction for nothing (``pool_reset_on_return=None`` below; this
     is SQLAlchemy's documented custom reset)."""
     driver = record.driver_connection
-    if driver is None or driver.in_transaction:
+    try:
+        open_transaction = driver is None or driver.in_transaction
+    except ValueError:  # aiosqlite's "no active connection": closed, nothing to roll back
+        return
+    if open_transaction:
         dbapi_connection.rollback()
 
 

@@ -49,7 +49,10 @@ PLAN = "plan"
 MATCH = "match"
 HELP = "help"
 SETUP = "setup"
-ACTIONS = frozenset({DEBRIEF, LATER, SAID, CHECKIN, WIN, FEEDBACK, PLAN, MATCH, HELP, SETUP})
+PREPARE = "prep"  # how to get ready for an interview that is coming
+ACTIONS = frozenset(
+    {DEBRIEF, LATER, SAID, CHECKIN, WIN, FEEDBACK, PLAN, MATCH, HELP, SETUP, PREPARE}
+)
 _ARGUMENT = re.compile(r"^[a-z0-9_]{1,24}$")
 
 # Feedback requests still waiting for an answer (bot.services.feedback.OPEN).
@@ -108,7 +111,8 @@ class Situation:
 
     onboarded: bool
     flow: str | None = None  # the running flow's code
-    unfinished_debrief: bool = False
+    unfinished_debrief: bool = False  # opened and left partway
+    news_to_debrief: bool = False  # rejection news they typed, never opened as a debrief
     debriefs: int = 0  # finished
     awaiting_reply: bool = False  # a feedback request sent, no answer logged yet
     open_steps: int = 0
@@ -133,7 +137,8 @@ async def situation(session: AsyncSession, user: User, chat_id: int) -> Situatio
     return Situation(
         onboarded=True,
         flow=flow,
-        unfinished_debrief=unfinished is not None,
+        unfinished_debrief=unfinished is not None and not reflection.untouched(unfinished),
+        news_to_debrief=unfinished is not None and reflection.untouched(unfinished),
         debriefs=finished,
         awaiting_reply=bool(awaiting),
         open_steps=int(steps or 0),
@@ -151,7 +156,7 @@ def next_steps(now: Situation, limit: int = 3) -> list[Button]:
         found.append(Button("listen.buttons.replies", data=pack(FEEDBACK)))
     if now.open_steps:
         found.append(Button("listen.buttons.plan", data=pack(PLAN)))
-    if not now.unfinished_debrief and now.debriefs == 0:
+    if not now.unfinished_debrief and (now.debriefs == 0 or now.news_to_debrief):
         found.append(Button("listen.buttons.debrief_first", data=pack(DEBRIEF)))
     found.append(Button("listen.buttons.check_in", data=pack(CHECKIN)))
     found.append(Button("listen.buttons.log_win", data=pack(WIN, "win")))
@@ -189,6 +194,20 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
                 ),
             )
         ]
+    if kind == "venting" and _nervous_before_interview(reading):
+        # Nerves about an interview that is coming: a debrief would not fit, getting ready does.
+        return [
+            Say(
+                "listen.venting.before_interview",
+                buttons=(
+                    (Button("listen.buttons.just_saying", data=pack(SAID)),),
+                    (
+                        Button("listen.buttons.prepare", data=pack(PREPARE)),
+                        Button("listen.buttons.check_in", data=pack(CHECKIN)),
+                    ),
+                ),
+            )
+        ]
     if kind == "venting":
         return [
             Say(
@@ -213,6 +232,22 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
     return [Say(_key(reading), buttons=_stack(next_steps(now)))]
 
 
+def _nervous_before_interview(reading: Reading) -> bool:
+    """Worry that names an interview stage ("final round tomorrow and I'm terrified")."""
+    return reading.feeling == "anxious" and reading.stage is not None
+
+
+_PREPARE_ACTIONS = (
+    Button("listen.buttons.match", data=pack(MATCH)),
+    Button("listen.buttons.plan", data=pack(PLAN)),
+)
+
+
+def prepare_replies() -> list[Say]:
+    """What "Help me prepare" shows: the short answer on getting ready, and its action."""
+    return [Say("listen.question.prepare", buttons=_stack(list(_PREPARE_ACTIONS)))]
+
+
 def _answers(topic: str | None, now: Situation) -> list[Button]:
     """The action that matches a question's topic (then what else is useful)."""
     if topic == "feedback":
@@ -223,12 +258,9 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
             Button("listen.buttons.draft_feedback", data=pack(FEEDBACK)),
         ]
     if topic == "prepare":
-        return [
-            Button("listen.buttons.match", data=pack(MATCH)),
-            Button("listen.buttons.plan", data=pack(PLAN)),
-        ]
-    if topic == "bot":
-        return [Button("listen.buttons.help", data=pack(HELP))]
+        return list(_PREPARE_ACTIONS)
+    if topic == "bot":  # the answer already says what I do: offer doing it, then the full list
+        return [*next_steps(now, limit=2), Button("listen.buttons.help", data=pack(HELP))]
     return [*next_steps(now, limit=2), Button("listen.buttons.help", data=pack(HELP))]
 
 

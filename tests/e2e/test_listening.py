@@ -101,12 +101,30 @@ async def test_rejection_news_not_now_brings_one_reminder(bot: BotHarness) -> No
     async with bot.sessions() as session:
         [reminder] = (await session.execute(select(ScheduledMessage))).scalars().all()
     assert reminder.kind == "reflect_reminder"
-    # /reflect later offers the debrief started from the news, Stripe and all.
+    # Nothing was opened: the menu offers to debrief the news, not to "continue" a debrief.
+    await user.send("hi")
+    hello = await user.next_message()
+    assert label("listen.buttons.debrief_first") in hello.button_labels()
+    assert label("listen.buttons.continue_debrief") not in hello.button_labels()
+    # /reflect later offers the news itself, Stripe and all (never "you stopped partway").
     await user.send("/reflect")
     offer = await user.next_message()
-    assert "Stripe" in offer.text
-    await user.tap(label("reflection.buttons.continue"))
+    assert offer.text == shown("reflection.offer_from_news", company="Stripe")[0]
+    assert offer.button_labels() == [
+        label("reflection.buttons.start"),
+        label("reflection.buttons.another_no"),
+    ]
+    await user.tap(label("reflection.buttons.start"))
     assert one_of((await user.next_message()).text, shown("reflection.ask_stage", company="Stripe"))
+    await user.send("/cancel")
+    await user.next_message()
+    # Opened once, it is a debrief they started: now it is continued.
+    await user.send("/reflect")
+    again = await user.next_message()
+    assert again.button_labels() == [
+        label("reflection.buttons.continue"),
+        label("reflection.buttons.fresh"),
+    ]
 
 
 async def test_venting_is_heard_without_a_task(harness_any_db: BotHarness) -> None:
@@ -469,3 +487,36 @@ async def test_a_person_whose_telegram_is_in_german_is_answered_in_german(bot: B
     again = await user.next_message()
     assert one_of(again.text, shown("listen.in_flow.venting.exhausted", "de"))
     assert one_of(again.text, shown("listen.in_flow.kept", "de"))
+
+
+async def test_nerves_before_an_interview_get_help_to_prepare_not_a_debrief(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("I have my final round with Google tomorrow and I'm terrified")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.venting.before_interview"))
+    assert reply.button_labels() == [
+        label("listen.buttons.just_saying"),
+        label("listen.buttons.prepare"),
+        label("listen.buttons.check_in"),
+    ]
+    await user.tap(label("listen.buttons.prepare"))
+    tips = await user.next_message()
+    assert one_of(tips.text, shown("listen.question.prepare"))
+    assert tips.button_labels() == [label("listen.buttons.match"), label("listen.buttons.plan")]
+    assert await debriefs(bot, user.id) == []  # nerves are not a rejection to debrief
+
+
+async def test_asking_what_the_bot_does_offers_doing_it(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("what can you do?")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.question.bot"))
+    assert reply.button_labels() == [
+        label("listen.buttons.debrief_first"),
+        label("listen.buttons.check_in"),
+        label("listen.buttons.help"),
+    ]

@@ -80,13 +80,27 @@ def test_good_news_is_celebrated_with_a_win_to_log(topic: str | None, key: str, 
         ("feedback", "listen.buttons.draft_feedback"),
         ("after_no", "listen.buttons.debrief_it"),
         ("prepare", "listen.buttons.match"),
-        ("bot", "listen.buttons.help"),
+        ("bot", "listen.buttons.debrief_first"),  # the answer says what I do: offer doing it
     ],
 )
 def test_a_question_gets_its_answer_and_matching_action(topic: str, first: str) -> None:
     [say] = listening.respond(Reading("question", topic=topic), NEW)
     assert say.key == f"listen.question.{topic}"
     assert labels([say])[0] == first
+
+
+def test_nerves_that_name_an_interview_are_offered_preparation() -> None:
+    nervous = Reading("venting", topic="anxious", feeling="anxious", stage="final_round")
+    [say] = listening.respond(nervous, NEW)
+    assert say.key == "listen.venting.before_interview"
+    assert labels([say]) == [
+        "listen.buttons.just_saying",
+        "listen.buttons.prepare",
+        "listen.buttons.check_in",
+    ]
+    [plain] = listening.respond(Reading("venting", topic="anxious", feeling="anxious"), NEW)
+    assert plain.key == "listen.venting.anxious"
+    assert "listen.buttons.debrief" in labels([plain])
 
 
 def test_next_steps_follow_the_persons_situation() -> None:
