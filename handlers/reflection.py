@@ -62,6 +62,7 @@ async def begin(turn: Turn, record: Rejection | None = None) -> None:
     if reminder is not None:
         reminder.status = "cancelled"
     record = record or await reflection.start_debrief(turn.session, user, turn.now)
+    record.from_news = False  # opened: from now on it is a debrief they started
     step = reflection.next_question(record) or reflection.FLOW.steps[-1].name
     spec = turn.rt.flows[reflection.FLOW.code]
     data = reflection.flow_data(record)
@@ -100,7 +101,7 @@ async def on_choice(turn: Turn) -> None:
         # A debrief started from typed news and never opened (company and stage at most) is
         # the one this "Let's do it" means, e.g. the reminder after "Not now".
         record = await reflection.unfinished(turn.session, user.id)
-        if record is not None and not set(record.answered) <= {"company", "stage"}:
+        if record is not None and not reflection.untouched(record):
             record = None
         await begin(turn, record)
     elif action == "later":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +14,54 @@ from bot.services.replies import Button, Ref, RefList, Say
 
 # Joined replies stay well inside Telegram's 4096 characters (HTML tags count here, not there).
 MERGE_LIMIT = 3500
+
+
+# How many letters of a button label a phone shows before cutting it, by buttons in the row
+# (Telegram shares the chat's width evenly between them); an emoji takes the room of two.
+PHONE_LABEL_CHARS = {1: 30, 2: 20, 3: 13, 4: 9, 5: 6}
+
+
+def label_width(label: str) -> int:
+    """A label's width in letters as a phone draws it (wide characters and emoji count 2)."""
+    width = 0
+    for char in label:
+        point = ord(char)
+        if char in "\u200d\ufe0e\ufe0f" or 0x1F3FB <= point <= 0x1F3FF:
+            continue  # joiners, variation selectors and skin tones add nothing
+        if unicodedata.combining(char):
+            continue
+        wide = unicodedata.east_asian_width(char) in "WF" or 0x1F000 <= point <= 0x1FAFF
+        width += 2 if wide else 1
+    return width
+
+
+def fit_rows(rows: Sequence[Sequence[InlineKeyboardButton]]) -> list[list[InlineKeyboardButton]]:
+    """The rows as given, except that a row whose labels a phone would cut off is split, in
+    order, into the fewest even rows narrow enough for them (down to one button a row)."""
+    fitted: list[list[InlineKeyboardButton]] = []
+    for row in rows:
+        for count in range(1, len(row) + 1):
+            chunks = _even_chunks(list(row), count)
+            if count == len(row) or all(_fits(chunk) for chunk in chunks):
+                fitted.extend(chunks)
+                break
+    return fitted
+
+
+def _even_chunks(row: list[InlineKeyboardButton], count: int) -> list[list[InlineKeyboardButton]]:
+    """``row`` split in order into ``count`` rows whose lengths differ by one at most."""
+    size, extra = divmod(len(row), count)
+    chunks, start = [], 0
+    for n in range(count):
+        end = start + size + (1 if n < extra else 0)
+        chunks.append(row[start:end])
+        start = end
+    return chunks
+
+
+def _fits(row: Sequence[InlineKeyboardButton]) -> bool:
+    limit = PHONE_LABEL_CHARS.get(len(row), 5)
+    return len(row) == 1 or all(label_width(button.text) <= limit for button in row)
 
 
 ButtonsKey = tuple[tuple[tuple[str, str | None, str | None], ...], ...] | None
@@ -68,7 +117,9 @@ class Renderer:
         if not reply.buttons:
             return None
         own = self._for(reply)
-        return InlineKeyboardMarkup([[own._button(b) for b in row] for row in reply.buttons])
+        return InlineKeyboardMarkup(
+            fit_rows([[own._button(b) for b in row] for row in reply.buttons])
+        )
 
     def _button(self, button: Button) -> InlineKeyboardButton:
         if button.literal:

@@ -51,7 +51,7 @@ log = logging.getLogger("rebound.scheduled")
 
 INTERVAL_SECONDS = 30
 BATCH = 200  # claimed at once: about 7 seconds of sending
-PREPARE_CHUNK = 50  # messages built per transaction, so people chatting get the database too
+PREPARE_CHUNK = 10  # messages built per transaction, so people chatting get the database too
 CONCURRENCY = 32  # sends started at most (most wait in the rate limiter, which sets the pace)
 MATERIALIZE_SLICE = 0.5  # seconds of moving schedules into the outbox between batches
 STOP_GRACE = 5.0  # seconds sends already under way get to finish once stopping

@@ -160,6 +160,8 @@ class Rejection(Base):
     note: Mapped[str | None] = mapped_column(EncryptedText())
     outside: Mapped[list[str]] = mapped_column(JsonData, default=list)
     answered: Mapped[list[str]] = mapped_column(JsonData, default=list)
+    # Filled in from news they typed and not opened as a debrief yet (see reflection.prefill).
+    from_news: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     feedback_status: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

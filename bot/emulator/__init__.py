@@ -15,6 +15,10 @@ Where it knowingly differs from Telegram:
 - URLs in sendDocument/sendPhoto cannot be fetched (no network) and editing inline messages is
   refused, both with a 400; Bot API methods outside ``make_spec_subset.METHODS`` answer
   404 "Not Found: method ... is not emulated";
+- editMessageMedia takes photos and documents only (Rebound sends no other media);
+- Telegram takes any button label; the emulator also lists the ones a phone would cut off for
+  their row's width (``Emulator.cut_labels``), and every tap with whether it was answered in
+  time (``Emulator.queries``, ``Emulator.unanswered_queries()``);
 - in groups, privacy mode is on (as for new bots): the bot only hears commands, replies to its
   own messages and service messages unless it is an administrator (``group_privacy=False``
   turns this off).

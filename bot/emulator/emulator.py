@@ -155,6 +155,12 @@ class Emulator:
         """Oddities Telegram tolerates silently, such as parameters it does not know."""
         return self._state.warnings
 
+    @property
+    def cut_labels(self) -> list[tuple[str, int]]:
+        """Button labels a phone would cut off ("Another vers…"), with how many buttons share
+        their row, for every keyboard the bot sent or edited in (Telegram itself takes them)."""
+        return self._state.cut_labels
+
     def user(
         self,
         first_name: str = "Alex",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from bot.emulator.errors import bad_request
@@ -23,6 +24,36 @@ _ACTIONS = (
     "pay",
 )
 _BUTTON_URL = re.compile(r"^(?:https?|tg)://\S+$")
+# How many characters of a button label a phone shows before cutting it ("…"), by buttons in
+# the row: Telegram splits the chat's width evenly between them (about 20 at 2 per row on a
+# common phone). An emoji takes the room of two letters.
+PHONE_LABEL_CHARS = {1: 30, 2: 20, 3: 13, 4: 9, 5: 6}
+
+
+def label_width(label: str) -> int:
+    """A label's width in letters as a phone draws it: wide characters and emoji count 2,
+    joiners, variation selectors and combining marks 0."""
+    width = 0
+    for char in label:
+        if char in "\u200d\ufe0e\ufe0f" or unicodedata.combining(char):
+            continue
+        if 0x1F3FB <= ord(char) <= 0x1F3FF:  # a skin tone joins the emoji before it
+            continue
+        wide = unicodedata.east_asian_width(char) in "WF" or 0x1F000 <= ord(char) <= 0x1FAFF
+        width += 2 if wide else 1
+    return width
+
+
+def cut_labels(markup: dict[str, Any] | None) -> list[tuple[str, int]]:
+    """(label, buttons in its row) for every button whose label a phone would cut off."""
+    if markup is None or "inline_keyboard" not in markup:
+        return []
+    return [
+        (button["text"], len(row))
+        for row in markup["inline_keyboard"]
+        for button in row
+        if label_width(button["text"]) > PHONE_LABEL_CHARS.get(len(row), 5)
+    ]
 
 
 def check_reply_markup(markup: dict[str, Any] | None) -> None:

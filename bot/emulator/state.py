@@ -154,6 +154,7 @@ class State:
         self.calls: list[ApiCall] = []
         self.errors: list[ApiError] = []
         self.warnings: list[str] = []
+        self.cut_labels: list[tuple[str, int]] = []
         self.activity = Signal()
         self.last_activity = time.monotonic()
         self.in_flight = 0

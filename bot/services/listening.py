@@ -111,7 +111,8 @@ class Situation:
 
     onboarded: bool
     flow: str | None = None  # the running flow's code
-    unfinished_debrief: bool = False
+    unfinished_debrief: bool = False  # opened and left partway
+    news_to_debrief: bool = False  # rejection news they typed, never opened as a debrief
     debriefs: int = 0  # finished
     awaiting_reply: bool = False  # a feedback request sent, no answer logged yet
     open_steps: int = 0
@@ -136,7 +137,8 @@ async def situation(session: AsyncSession, user: User, chat_id: int) -> Situatio
     return Situation(
         onboarded=True,
         flow=flow,
-        unfinished_debrief=unfinished is not None,
+        unfinished_debrief=unfinished is not None and not reflection.untouched(unfinished),
+        news_to_debrief=unfinished is not None and reflection.untouched(unfinished),
         debriefs=finished,
         awaiting_reply=bool(awaiting),
         open_steps=int(steps or 0),
@@ -154,7 +156,7 @@ def next_steps(now: Situation, limit: int = 3) -> list[Button]:
         found.append(Button("listen.buttons.replies", data=pack(FEEDBACK)))
     if now.open_steps:
         found.append(Button("listen.buttons.plan", data=pack(PLAN)))
-    if not now.unfinished_debrief and now.debriefs == 0:
+    if not now.unfinished_debrief and (now.debriefs == 0 or now.news_to_debrief):
         found.append(Button("listen.buttons.debrief_first", data=pack(DEBRIEF)))
     found.append(Button("listen.buttons.check_in", data=pack(CHECKIN)))
     found.append(Button("listen.buttons.log_win", data=pack(WIN, "win")))

@@ -223,7 +223,7 @@ async def prefill(
     already (the flow then starts at the first question left). An untouched one started this
     way before is reused rather than leaving several behind."""
     record = await unfinished(session, user.id)
-    if record is None or not set(record.answered) <= {"company", "stage"}:
+    if record is None or not untouched(record):
         record = await start_debrief(session, user, now)
     answered = set(record.answered)
     if company:
@@ -233,6 +233,7 @@ async def prefill(
         record.stage = stage
         answered.add("stage")
     record.answered = [step for step in ("company", "stage") if step in answered]
+    record.from_news = True
     record.updated_at = now
     await session.flush()
     return record
@@ -492,14 +493,30 @@ def opener(again: bool) -> Say:
     )
 
 
+def untouched(record: Rejection) -> bool:
+    """Filled in from news the person typed and never opened as a debrief."""
+    return record.from_news
+
+
 def continue_or_fresh(record: Rejection) -> Say:
+    """Pick up the open debrief, or start another. One the person never opened (filled from
+    news they typed) is offered as that news, not as something they stopped partway."""
+    params: dict[str, object] = {}
+    if not untouched(record):
+        key, params = "reflection.continue_or_fresh", {"title": title(record)}
+        go_on, other = "reflection.buttons.continue", "reflection.buttons.fresh"
+    else:
+        key = "reflection.offer_from_news_plain"
+        if record.company:
+            key, params = "reflection.offer_from_news", {"company": record.company}
+        go_on, other = "reflection.buttons.start", "reflection.buttons.another_no"
     return Say(
-        "reflection.continue_or_fresh",
-        {"title": title(record)},
+        key,
+        params,
         (
             (
-                Button("reflection.buttons.continue", data=f"rx:1:continue:{record.id}"),
-                Button("reflection.buttons.fresh", data=f"rx:1:fresh:{record.id}"),
+                Button(go_on, data=f"rx:1:continue:{record.id}"),
+                Button(other, data=f"rx:1:fresh:{record.id}"),
             ),
         ),
     )

@@ -26,7 +26,7 @@ MAX_STRENGTHS = 40
 TEXT_LIMIT = 80
 TYPED_LIMIT = 1500  # one message of several strengths
 SUGGESTIONS = 6
-BUTTON_TEXT = 32  # a strength's text on a remove button is cut to this
+BUTTON_TEXT = 27  # a strength's text on a remove button ("✖ …") is cut to this: 30 fit a phone
 _SPLIT = regex.compile(r"[,;\n•·]+|\s+[-–—]\s+")
 
 

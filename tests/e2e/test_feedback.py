@@ -69,7 +69,7 @@ async def test_draft_sent_check_after_five_business_days_then_reply_logged(
     assert "<pre>" in draft.html
     assert draft.button_labels() == [
         "Shorter",
-        "Another version",
+        "Another draft",
         "Keep-in-touch note",
         "Turn the no around",
         "I sent it ✅",
@@ -123,7 +123,7 @@ async def test_reshaping_the_draft_edits_it_in_place(bot: BotHarness) -> None:
     user = await onboard(bot, "No check-ins")
     draft = await debrief_then_draft(bot, user)
     first_text = draft.text
-    await user.tap("Another version")
+    await user.tap("Another draft")
     await bot.settle()
     assert draft.edited
     assert draft.text != first_text

@@ -101,12 +101,30 @@ async def test_rejection_news_not_now_brings_one_reminder(bot: BotHarness) -> No
     async with bot.sessions() as session:
         [reminder] = (await session.execute(select(ScheduledMessage))).scalars().all()
     assert reminder.kind == "reflect_reminder"
-    # /reflect later offers the debrief started from the news, Stripe and all.
+    # Nothing was opened: the menu offers to debrief the news, not to "continue" a debrief.
+    await user.send("hi")
+    hello = await user.next_message()
+    assert label("listen.buttons.debrief_first") in hello.button_labels()
+    assert label("listen.buttons.continue_debrief") not in hello.button_labels()
+    # /reflect later offers the news itself, Stripe and all (never "you stopped partway").
     await user.send("/reflect")
     offer = await user.next_message()
-    assert "Stripe" in offer.text
-    await user.tap(label("reflection.buttons.continue"))
+    assert offer.text == shown("reflection.offer_from_news", company="Stripe")[0]
+    assert offer.button_labels() == [
+        label("reflection.buttons.start"),
+        label("reflection.buttons.another_no"),
+    ]
+    await user.tap(label("reflection.buttons.start"))
     assert one_of((await user.next_message()).text, shown("reflection.ask_stage", company="Stripe"))
+    await user.send("/cancel")
+    await user.next_message()
+    # Opened once, it is a debrief they started: now it is continued.
+    await user.send("/reflect")
+    again = await user.next_message()
+    assert again.button_labels() == [
+        label("reflection.buttons.continue"),
+        label("reflection.buttons.fresh"),
+    ]
 
 
 async def test_venting_is_heard_without_a_task(harness_any_db: BotHarness) -> None:

@@ -4,15 +4,18 @@ every text renders as valid Telegram HTML within Telegram's limits."""
 from __future__ import annotations
 
 import ast
+import html
 import re
 from pathlib import Path
 
 import pytest
+from telegram import InlineKeyboardButton
 
 from bot.content import ContentError, Markup, content_root, load_content, placeholders
 from bot.emulator.html import HtmlError, parse_html
 from bot.runtime import flow_specs
 from bot.services.onboarding import FREQUENCIES
+from handlers.render import PHONE_LABEL_CHARS, fit_rows, label_width
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = load_content()
@@ -127,22 +130,100 @@ def test_missing_parameter_is_an_error() -> None:
         CONTENT.texts("en")("onboarding.ack_zone", place="Berlin")
 
 
-# What a phone shows of a button label before cutting it, by buttons per row (issue 19 item 10).
-PHONE_LABEL_CHARS = {1: 30, 2: 20, 3: 13, 4: 9, 5: 6}
-
-
 def test_flow_answer_buttons_fit_a_phone() -> None:
-    """Every answer button of every flow, in every locale, fits its row on a phone (a ticked
-    multi-select option shows "✓ " in front)."""
+    """Every answer button of every flow, in every locale, fits its row on a phone as the flow
+    lays it out (a ticked multi-select option shows "✓ " in front), so ticking one never
+    reflows the keyboard."""
     content = CONTENT
     too_long = []
     for locale in content.catalogs:
         texts = content.texts(locale)
         for spec in flow_specs().values():
             for step in spec.flow.steps:
-                limit = PHONE_LABEL_CHARS.get(step.columns, 6)
+                limit = PHONE_LABEL_CHARS.get(step.columns, 5)
                 for option in step.options:
                     label = option.label if option.literal else texts(option.label, variant=0)
-                    if len(label) + (2 if step.multi else 0) > limit:
+                    if label_width(label) + (2 if step.multi else 0) > limit:
                         too_long.append((locale, spec.flow.code, step.name, label))
     assert too_long == []
+
+
+def _button_label_keys() -> set[str]:
+    """Every content key the code uses as a button label: ``Button("key", ...)``, and for
+    ``Button(f"prefix.{x}")`` every key under the prefix."""
+    keys = CONTENT.all_keys()
+    found: set[str] = set()
+    for folder in ("bot", "handlers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "Button"
+                    and node.args
+                ):
+                    continue
+                if any(k.arg == "literal" for k in node.keywords):
+                    continue
+                label = node.args[0]
+                if isinstance(label, ast.Constant) and isinstance(label.value, str):
+                    found.add(label.value)
+                elif isinstance(label, ast.JoinedStr) and isinstance(label.values[0], ast.Constant):
+                    prefix = str(label.values[0].value)
+                    found |= {key for key in keys if key.startswith(prefix)}
+    return found
+
+
+def test_every_button_label_fits_a_phone_on_a_row_of_its_own() -> None:
+    """A label wider than a phone's whole row is cut whatever the layout; narrower ones are
+    laid out to fit (handlers.render.fit_rows, checked on every keyboard the e2e tour shows)."""
+    keys = _button_label_keys()
+    assert {"feedback.buttons.another", "stats.buttons.all", "crisis.buttons.safe"} <= keys
+    too_long = []
+    for locale in CONTENT.catalogs:
+        texts = CONTENT.texts(locale)
+        for key in sorted(keys):
+            for variant, text in enumerate(CONTENT.catalogs[locale].texts.get(key, ())):
+                sample = dict.fromkeys(placeholders(text), "Acme")
+                label = html.unescape(texts.render(key, sample, variant=variant))
+                if label_width(label) > PHONE_LABEL_CHARS[1]:
+                    too_long.append((locale, key, label))
+    assert too_long == []
+
+
+def _row(*labels: str) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(label, callback_data=str(n)) for n, label in enumerate(labels)]
+
+
+@pytest.mark.parametrize(
+    ("row", "laid_out"),
+    [
+        (("Shorter", "Warmer", "Another version"), [["Shorter", "Warmer"], ["Another version"]]),
+        (("Shorter", "Warmer", "Try again"), [["Shorter", "Warmer", "Try again"]]),
+        (
+            ("Interviewer's gut feeling", "Too junior"),
+            [["Interviewer's gut feeling"], ["Too junior"]],
+        ),
+        (("➕ Clear examples / storytelling",), [["➕ Clear examples / storytelling"]]),
+        (("😣 5", "😕 6", "😐 6", "🙂 7", "😀 6"), [["😣 5", "😕 6", "😐 6", "🙂 7", "😀 6"]]),
+        (("✓ 30 days", "90 days", "All"), [["✓ 30 days", "90 days", "All"]]),
+        (
+            ("Tomorrow", "Later today", "Done", "Snooze"),
+            [["Tomorrow", "Later today"], ["Done", "Snooze"]],
+        ),
+    ],
+)
+def test_rows_are_laid_out_to_fit_a_phone(row: tuple[str, ...], laid_out: list[list[str]]) -> None:
+    rows = fit_rows([_row(*row)])
+    assert [[button.text for button in r] for r in rows] == laid_out
+    assert all(
+        label_width(b.text) <= PHONE_LABEL_CHARS[len(r)] or len(r) == 1 for r in rows for b in r
+    )
+
+
+def test_label_width_counts_an_emoji_as_two() -> None:
+    assert label_width("➕ Clear") == 8
+    assert label_width("😣 5") == 4
+    assert label_width("👍🏽 ok") == 5  # a skin tone adds nothing
+    assert label_width("✓ 30 days") == 9
+    assert label_width("AT&T · sent") == 11

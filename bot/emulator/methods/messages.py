@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.emulator.errors import bad_request
 from bot.emulator.html import HtmlError, parse_html
-from bot.emulator.keyboards import check_reply_markup, inline_buttons
+from bot.emulator.keyboards import check_reply_markup, cut_labels, inline_buttons
 from bot.emulator.methods.base import Method
 from bot.emulator.models import BotMessage, CallbackAnswer, SentFile
 from bot.emulator.objects import chat_json, document_json, photo_sizes_json
@@ -109,6 +109,7 @@ def _compose(
     inline = _inline_markup(markup)
     if inline is not None:
         raw["reply_markup"] = inline
+        _note_cut_labels(state, inline)
     raw.update(content)
     return raw
 
@@ -119,6 +120,11 @@ def _inline_markup(markup: dict[str, Any] | None) -> dict[str, Any] | None:
     if not markup or not any(markup.get("inline_keyboard") or ()):
         return None
     return {"inline_keyboard": markup["inline_keyboard"]}
+
+
+def _note_cut_labels(state: State, markup: dict[str, Any] | None) -> None:
+    """Telegram takes any label; a phone cuts one too long for its row (State.cut_labels)."""
+    state.cut_labels.extend(cut_labels(markup))
 
 
 def _send(state: State, chat: ChatState, raw: dict[str, Any], view: BotMessage) -> dict[str, Any]:
@@ -251,6 +257,7 @@ def _apply_edit(
             "exactly the same as a current content and reply markup of the message"
         )
     state.charge_rate(chat)
+    _note_cut_labels(state, new_markup)
     for key, value in changes.items():
         if value:
             raw[key] = value
