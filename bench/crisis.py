@@ -215,32 +215,33 @@ tuning_f and heldout7, so (b) flatters those two):
     crisis_tuning_f (290/290) 0.876 / 0.024   0.983 / 0.003   de .967/0 en 1/0 es .967/0
                                                               fr 1/.033 hi 1/0 pt .967/0
                                                               ru .967/0 uk .967/0
-    crisis_heldout7 (290/290) 0.931 / 0.007   0.986 / 0.010   de 1/0 en 1/.013 es .967/0
-                                                              fr .933/.067 hi 1/0 pt 1/0
+    crisis_heldout7 (290/290) 0.931 / 0.007   0.986 / 0.007   de 1/0 en 1/.013 es .967/0
+                                                              fr .933/.033 hi 1/0 pt 1/0
                                                               ru 1/0 uk .967/0
-    crisis_tuning_e (290/290)                 0.897 / 0.031   uk .800 ru .867 fr .867/.100
+    crisis_tuning_e (290/290)                 0.893 / 0.034   uk .800 ru .867 fr .867/.100
     crisis_tuning_d (290/290)                 0.962 / 0.000   de .900
-    crisis_heldout6 (231/227)                 0.931 / 0.018
-    crisis_heldout5 (246/247)                 0.951 / 0.016
-    crisis_heldout4 (237/235)                 0.920 / 0.013
+    crisis_heldout6 (231/227)                 0.935 / 0.018
+    crisis_heldout5 (246/247)                 0.947 / 0.016
+    crisis_heldout4 (237/235)                 0.920 / 0.009
     crisis_heldout3 (166/177)                 1.000 / 0.040
-    everyday        (0/789)                   - / 0.011
+    everyday        (0/851)                   - / 0.011
 
 (a) by language, tuning_f: de .733/0 en .963/.013 es .900/.067 fr .900/.033 hi .933/.033
 pt .833/.033 ru .833/.033 uk .767/0; heldout7: de .933/0 en .925/.013 es .967/0 fr .900/.033
-hi .900/0 pt .900/0 ru 1/0 uk .933/0 (5 folds by checksum agree within 0.01 on recall). Read
+hi .900/0 pt .900/0 ru 1/0 uk .933/0 ((a) ran with the 789 everyday messages of the time; 5
+folds by checksum agree within 0.01 on recall). Read
 plainly: with the old rules, training the model on ten other authors' files gave tuning_f 0.876
 out of fold, against 0.872 when it was scored once with the shipped model (trained on eight), and
 heldout7 0.931, the same as its single scoring: more data did not lift the next author by
 itself; what lifted the in-sample and (b) figures is the rules read on these two files.
 
 The shipped detector, IN-SAMPLE (crisis only / crisis+unsure recall, false positives):
-tuning_f 0.683 / 0.997, fp 0.000; heldout7 0.697 / 1.000, fp 0.007; tuning_d 0.755 / 0.990,
+tuning_f 0.683 / 0.997, fp 0.000; heldout7 0.697 / 0.997, fp 0.007; tuning_d 0.755 / 0.990,
 fp 0; tuning_e 0.545 / 0.972, fp 0; heldout6 0.697 / 0.957, fp 0.009; heldout5 0.764 / 0.972,
-fp 0.012; heldout4 0.738 / 0.966, fp 0.009; heldout3 0.940 / 1.000, fp 0.028; tuning 0.972 /
+fp 0.012; heldout4 0.738 / 0.970, fp 0.009; heldout3 0.940 / 1.000, fp 0.028; tuning 0.972 /
 0.998, fp 0.002; tuning_b 0.882 / 0.987, fp 0; tuning_c 0.851 / 0.992, fp 0.013. Everyday
-messages: understanding_tuning 2 of 789 asked, understanding_heldout (never trained on) 6 of 350
-(as before). Model file 227 KiB; the whole check a median 226 µs of CPU per message (p99 0.9 ms,
+messages: understanding_tuning 2 of 851 asked, understanding_heldout (never trained on) 6 of 350
+(as before). Model file 228 KiB; the whole check a median 226 µs of CPU per message (p99 0.9 ms,
 loaded machine). The target is still NOT shown to be met for a new author: the fair estimate is
 0.88-0.93 recall at <= 0.03 false positives. heldout8 (outside the repository, never opened) is
 the next honest figure: NEVER_TRAIN names it, so it is always scored counts-only.
