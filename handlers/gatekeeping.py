@@ -175,29 +175,38 @@ async def _offer_resume(turn: Turn) -> None:
         )
 
 
-async def _offer_next_steps(turn: Turn) -> None:
+async def _offer_next_steps(turn: Turn, locale: str | None = None) -> None:
     flow_open = await _flow_open(turn)
     turn.say(
         Say(
             crisis.RESUME_KEY if flow_open else crisis.NEXT_STEPS_KEY,
             buttons=care.next_step_buttons(turn.user, turn.now, flow_open),
+            locale=locale,
         )
     )
 
 
-async def _reply_with_care(turn: Turn) -> None:
-    turn.say(Say(crisis.REPLY_KEY, {"helplines": _helplines(turn)}))
-    await _offer_next_steps(turn)
+async def _reply_with_care(turn: Turn, locale: str | None = None) -> None:
+    turn.say(Say(crisis.REPLY_KEY, {"helplines": _helplines(turn)}, locale=locale))
+    await _offer_next_steps(turn, locale)
+
+
+def _message_locale(turn: Turn) -> str | None:
+    """The language of the words just typed, when it is not the person's (care.reply_locale)."""
+    message = turn.update.effective_message
+    text = message.text or message.caption if message else None
+    return care.reply_locale(text, turn.texts.locale, turn.rt.content) if text else None
 
 
 @handler
 async def _care(turn: Turn) -> None:
-    await _reply_with_care(turn)
+    await _reply_with_care(turn, _message_locale(turn))
 
 
 @handler
 async def _ask_safe(turn: Turn) -> None:
-    turn.say(Say(crisis.ASK_SAFE_KEY, buttons=care.safety_buttons()))
+    locale = _message_locale(turn)
+    turn.say(Say(crisis.ASK_SAFE_KEY, buttons=care.safety_buttons(), locale=locale))
 
 
 @handler
@@ -211,6 +220,7 @@ async def _group_care(turn: Turn) -> None:
             crisis.GROUP_REPLY_KEY,
             {"directory": directory},
             buttons=((Button("crisis.buttons.private_support", url=url),),),
+            locale=_message_locale(turn),  # the language the group was just written in
         )
     )
 

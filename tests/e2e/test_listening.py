@@ -557,3 +557,30 @@ async def test_a_question_left_since_yesterday_does_not_swallow_todays_news(
         label("reflection.buttons.continue"),
         label("reflection.buttons.fresh"),
     ]
+
+
+async def test_acks_sarcasm_silence_and_a_done_interview_get_fitting_replies(
+    harness_any_db: BotHarness,
+) -> None:
+    """QA round 2: "👍" is not asked "how are you?", "thanks for nothing 🙃" is not welcomed,
+    being ghosted is not good news, and an interview that happened can be logged as a win."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("👍")
+    ack = await user.next_message()
+    assert one_of(ack.text, shown("listen.greeting.ack"))
+    assert ack.button_labels()[0] == label("listen.buttons.debrief_first")
+    await user.send("cheers for nothing, Acme 🙃")
+    assert one_of((await user.next_message()).text, shown("listen.venting.frustrated"))
+    await user.send("the recruiter stopped replying after my final round")
+    assert one_of((await user.next_message()).text, shown("listen.venting.frustrated"))
+    await user.send("had my interview at Acme this morning")
+    done = await user.next_message()
+    assert one_of(done.text, shown("listen.good_news.interviewed"))
+    await user.tap(label("listen.buttons.log_it"))
+    assert one_of((await user.next_message()).text, shown("listen.win_logged.interviewed"))
+    async with bot.sessions() as session:
+        [win] = (await session.execute(select(Win))).scalars().all()
+        assert (win.user_id, win.kind) == (user.id, "interviewed")
+        assert (await session.execute(select(Rejection))).scalars().all() == []

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.content import load_content
 from bot.runtime import flow_specs
 from bot.services import listening
 from bot.services.flow_engine import Step
 from bot.services.replies import Say
-from bot.services.understanding import Kind, Reading
+from bot.services.understanding import Kind, Reading, read
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 SPECS = flow_specs()
@@ -235,3 +236,39 @@ def test_a_reading_from_weak_hints_is_taken_as_the_answer_typed() -> None:
     assert listening.in_flow_choice(meh, step("rf", "stage"), "meh", NOW) == "answer"
     long_one = "well it was a long day and I am not sure what to say about it all"
     assert listening.in_flow_choice(meh, step("rf", "company"), long_one, NOW) == "aside"
+
+
+def test_a_short_acknowledgement_gets_a_short_reply_and_the_next_steps() -> None:
+    """ "ok" / "👍" is not "how are you?": no "I'm fine, thanks for asking"."""
+    [say] = listening.respond(Reading("greeting", topic="ack"), NEW)
+    assert say.key == "listen.greeting.ack"
+    assert labels([say]) == [b.label for b in listening.next_steps(NEW)]
+
+
+def test_an_interview_that_happened_asks_how_it_went_and_offers_a_win() -> None:
+    [say] = listening.respond(Reading("good_news", topic="interviewed", company="Booking"), NEW)
+    assert say.key == "listen.good_news.interviewed"
+    assert [b.data for row in say.buttons for b in row] == ["ls:1:win:interviewed"]
+    assert listening.win_kind(listening.Tap("win", "interviewed")) == "interviewed"
+
+
+def test_sarcastic_thanks_and_ghosting_get_no_welcome_and_no_email() -> None:
+    """Read as frustration, they get the frustrated reply: never "you're welcome", and no word
+    of an email that never came (the rejection tip talks about their email)."""
+    texts = load_content().texts
+    for text, lang in (
+        ("thanks for nothing 🙃", "en"),
+        ("gracias por nada", "es"),
+        ("danke für nichts", "de"),
+        ("ну спасибо 🙃", "ru"),
+        ("they ghosted me after the onsite", "en"),
+        ("no me volvieron a llamar", "es"),
+        ("die haben sich nie wieder gemeldet", "de"),
+        ("перестали отвечать", "ru"),
+    ):
+        [say] = listening.respond(read(text, lang), NEW)
+        assert say.key == "listen.venting.frustrated", text
+        for variant in range(3):
+            shown = texts(lang)(say.key, variant=variant).casefold()
+            for word in ("email", "e-mail", "correo", "mail", "письм"):
+                assert word not in shown, (text, shown)

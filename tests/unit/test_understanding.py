@@ -384,7 +384,7 @@ def test_accuracy_on_the_tuning_set() -> None:
     assert result.stage.right / result.stage.total >= 0.9
 
 
-HELD_OUT_FLOOR = 0.83  # measured 0.863 (321/372) on 2026-12-06; the crisis check decides distress
+HELD_OUT_FLOOR = 0.83  # measured 0.866 (322/372) on 2026-12-06; the crisis check decides distress
 
 
 def test_accuracy_on_the_held_out_set() -> None:
@@ -437,3 +437,155 @@ def test_common_phrasings_found_in_use(text: str, hint: str, kind: str, topic: s
 )
 def test_a_declined_company_name_is_given_as_it_is_called(text: str, company: str) -> None:
     assert read(text, "ru").company == company
+
+
+# --- QA round 2: shapes people typed that were misread (fresh wording, every shipped language) -
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("sure", "en"),
+        ("yeah", "en"),
+        ("👌", "en"),
+        ("nah", "en"),
+        ("claro", "es"),
+        ("jajaja", "es"),
+        ("no", "es"),
+        ("genau", "de"),
+        ("jo", "de"),
+        ("nein", "de"),
+        ("ладно", "ru"),
+        ("нет", "ru"),
+        ("понятно", "ru"),
+    ],
+)
+def test_a_short_acknowledgement_is_not_asked_how_the_bot_is(text: str, hint: str) -> None:
+    reading = read(text, hint)
+    assert (reading.kind, reading.topic) == ("greeting", "ack")
+    assert not reading.clear  # inside a flow it stays the answer typed
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("cheers for nothing, Deliveroo", "en"),
+        ("thank you so much 🙃", "en"),
+        ("gracias por nada otra vez", "es"),
+        ("gracias eh 🙄", "es"),
+        ("danke für gar nichts", "de"),
+        ("vielen Dank 🙃", "de"),
+        ("спасибо за ничего, Озон", "ru"),
+        ("ну спасибо", "ru"),
+    ],
+)
+def test_sarcastic_thanks_are_frustration_not_thanks(text: str, hint: str) -> None:
+    reading = read(text, hint)
+    assert (reading.kind, reading.topic) == ("venting", "frustrated")
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("thank you, that helped", "en"),
+        ("gracias, me ayudó", "es"),
+        ("danke, hat mir geholfen", "de"),
+    ],
+)
+def test_sincere_thanks_are_still_thanks(text: str, hint: str) -> None:
+    assert (read(text, hint).kind, read(text, hint).topic) == ("greeting", "thanks")
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("the hiring manager ghosted me after three rounds", "en"),
+        ("they went quiet after the take-home", "en"),
+        ("still no reply from anyone", "en"),
+        ("tras la entrevista final dejaron de contestar", "es"),
+        ("sigo sin respuesta", "es"),
+        ("nach dem Interview nie wieder gemeldet", "de"),
+        ("bis heute keine Rückmeldung", "de"),
+        ("после второго этапа перестали писать", "ru"),
+        ("по-прежнему нет ответа", "ru"),
+    ],
+)
+def test_silence_and_ghosting_are_frustration_never_good_news(text: str, hint: str) -> None:
+    reading = read(text, hint)
+    assert (reading.kind, reading.topic) == ("venting", "frustrated")
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "topic"),
+    [
+        ("i'm really not okay", "en", "sad"),
+        ("why even keep applying at all", "en", "sad"),
+        ("no ando nada bien", "es", "sad"),
+        ("para qué sigo buscando", "es", "sad"),
+        ("mir geht es gar nicht gut", "de", "sad"),
+        ("wozu das alles noch", "de", "sad"),
+        ("мне очень нехорошо", "ru", "sad"),
+        ("не понимаю зачем я вообще ищу", "ru", "sad"),
+        ("was it my fault?", "en", "self_doubt"),
+        ("¿será mi culpa?", "es", "self_doubt"),
+        ("bin ich das Problem?", "de", "self_doubt"),
+        ("наверное, я сама виновата", "ru", "self_doubt"),
+    ],
+)
+def test_not_ok_hopelessness_and_blame_are_venting(text: str, hint: str, topic: str) -> None:
+    reading = read(text, hint)
+    assert (reading.kind, reading.topic) == ("venting", topic)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("rejceted by Bolt", "en"),
+        ("me rechazraon en la primera entrevista", "es"),
+        ("die absgae kam heute", "de"),
+        ("снова оказали... то есть отказали", "ru"),  # the right word later still counts
+        ("пришёл отказк", "ru"),
+    ],
+)
+def test_a_typo_in_a_rejection_word_is_still_a_rejection(text: str, hint: str) -> None:
+    assert read(text, hint).kind == "rejection"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("eine klare Ansage vom Chef", "de"),  # "Ansage" is a word, not a typo of "Absage"
+        ("мне оказали помощь", "ru"),  # "оказали" (gave) is not "отказали"
+        ("they ejected me from the game lol", "en"),
+    ],
+)
+def test_real_words_near_a_rejection_word_are_not_corrected(text: str, hint: str) -> None:
+    assert read(text, hint).kind != "rejection"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "company"),
+    [
+        ("had my final interview with Monzo this afternoon", "en", "Monzo"),
+        ("hoy hice la entrevista con Glovo", "es", "Glovo"),
+        ("hatte gerade mein Interview bei Celonis", "de", "Celonis"),
+        ("вчера было интервью в Т-Банке", "ru", None),
+    ],
+)
+def test_an_interview_that_happened_is_good_news(text: str, hint: str, company: str | None) -> None:
+    reading = read(text, hint)
+    assert (reading.kind, reading.topic) == ("good_news", "interviewed")
+    if company:
+        assert reading.company == company
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("so what do you even do", "en"),
+        ("а вы что умеете?", "ru"),
+        ("чем ты вообще занимаешься?", "ru"),
+    ],
+)
+def test_asking_what_the_bot_does(text: str, hint: str) -> None:
+    assert (read(text, hint).kind, read(text, hint).topic) == ("question", "bot")

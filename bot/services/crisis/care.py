@@ -5,6 +5,9 @@ The check is an outbox message of its own kind (``CHECK_ON_ME``), scheduled when
 when none is set). It is never sent to someone who paused check-ins meanwhile (``check_message``
 returns None), blocked the bot (the outbox drops messages to inactive people) or deleted their
 data (their outbox rows go with them). Nothing here holds any of the words that led to it.
+
+``reply_locale`` picks the language of the answer to words of distress: the language they are
+written in, like the replies to other typed words (bot.services.listening.reply_locale).
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.content import DEFAULT_LOCALE, Content
 from bot.db.models import User
 from bot.services import outbox
+from bot.services.crisis import REPLY_KEY, assess
 from bot.services.recurrence import local_day, local_instant, zone_for
 from bot.services.replies import Button, Say
+from bot.services.understanding import language as text_language
 
 CHECK_ON_ME = "crisis_check"  # outbox kind
 CHECK_LOCAL_TIME = time(10, 0)
@@ -109,3 +115,26 @@ def safety_buttons() -> tuple[tuple[Button, ...], ...]:
             Button("crisis.buttons.not_safe", data=NOT_SAFE),
         ),
     )
+
+
+def reply_locale(text: str, person: str, content: Content) -> str | None:
+    """The language to answer words of distress in: the one they are written in when Rebound
+    has crisis texts in it and it is not the person's own (``person``), else None (the
+    person's locale, English where that has none). A bad moment is not the time to read a
+    second language: someone whose Telegram is in English and who writes in Russian is
+    answered in Russian. Only a language code comes out; the words are read in memory only.
+    Taps carry no words, so they are answered in the person's own locale.
+
+    Short messages often leave the language model unsure, and then the person's own language
+    wins; a phrase list of another language that fired ("me corto las venas") names the
+    language instead. English's lists are not trusted for this (English words turn up in
+    every language: "suicidarme" is not English)."""
+    language = text_language.detect(text, person)
+    if language == person:
+        listed = assess(text).language
+        if listed is None or listed in (person, DEFAULT_LOCALE):
+            return None
+        language = listed
+    catalog = content.catalogs.get(language)
+    has_crisis_texts = catalog is not None and REPLY_KEY in catalog.texts
+    return language if has_crisis_texts else None

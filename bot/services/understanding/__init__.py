@@ -78,10 +78,12 @@ KINDS: tuple[Kind, ...] = (
     "unsure",
 )
 # Reading.topic per kind (None when no finer reading is clear):
-GOOD_NEWS_TOPICS = ("offer", "next_round", "interview", "reply", "went_well")
+# "interviewed": an interview that happened ("had my interview at Booking today").
+GOOD_NEWS_TOPICS = ("offer", "next_round", "interview", "reply", "went_well", "interviewed")
 FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious")
 QUESTION_TOPICS = ("feedback", "after_no", "prepare", "bot")
-SOCIAL_TOPICS = ("hello", "thanks", "bye", "small_talk")
+# "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
+SOCIAL_TOPICS = ("hello", "thanks", "bye", "small_talk", "ack")
 # Languages read (the crisis detector's, which include every locale Rebound ships or plans).
 LANGUAGES = ("en", "de", "es", "ru", "pt", "fr", "uk", "hi")
 
@@ -133,6 +135,7 @@ def _scores(text: str, lex: Lexicon, weak: bool) -> Scores:
     """Each kind's topics and their points; ``weak`` False skips the weak entries (for a list
     of another language than the text's, where a short word like "no" means something else)."""
     scores: Scores = {}
+    text = lex.corrected(text)
     for rule in lex.rules:
         if rule.weight < STRONG and not weak:
             continue

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz.distance import OSA
 
 from bot.services.understanding.normalise import fold
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "understanding"
 STRONG, WEAK = 3, 1  # three weak hints weigh one clear phrase
+FUZZY_MIN = 5  # shorter words are not corrected: too many real words are one edit apart
 SECTIONS = ("rejection", "good_news", "venting", "question", "greeting")
 _ESCAPES = re.compile(r"(\\.)")
 
@@ -64,6 +66,30 @@ class Lexicon:
     # Case endings a one-word name takes after a lead-in ("в Яндексе", "от Сбера"), dropped to
     # give the name as it is called ("Яндекс", "Сбер"); empty where names do not decline.
     oblique_endings: tuple[str, ...] = ()
+    # Key words a typo of which still counts ("recahzaron", "absge", "откзали"): a word one
+    # edit (or one swap of neighbours) away is read as the key word; ``fuzzy_not`` are real
+    # words that close ("ansage" is not "absage").
+    fuzzy: frozenset[str] = frozenset()
+    fuzzy_not: frozenset[str] = frozenset()
+
+    def corrected(self, text: str) -> str:
+        """``text`` with near-misses of the key words replaced by them (see ``fuzzy``)."""
+        if not self.fuzzy:
+            return text
+        words = text.split(" ")
+        changed = False
+        for i, word in enumerate(words):
+            if len(word) < FUZZY_MIN or word in self.fuzzy or word in self.fuzzy_not:
+                continue
+            for key in self.fuzzy:
+                if (
+                    key[0] == word[0]
+                    and abs(len(key) - len(word)) <= 1
+                    and OSA.distance(word, key, score_cutoff=1) <= 1
+                ):
+                    words[i], changed = key, True
+                    break
+        return " ".join(words) if changed else text
 
 
 def fold_pattern(source: str) -> str:
@@ -161,6 +187,8 @@ def load(language: str, path: Path | None = None) -> Lexicon:
         oblique_endings=tuple(
             _strings(company.get("oblique_endings"), f"{where}:company.oblique_endings")
         ),
+        fuzzy=frozenset(fold(w) for w in _strings(data.get("fuzzy"), f"{where}:fuzzy")),
+        fuzzy_not=frozenset(fold(w) for w in _strings(data.get("fuzzy_not"), f"{where}:fuzzy_not")),
     )
 
 
