@@ -30,6 +30,11 @@ async def on_text(turn: Turn) -> None:
         # of distress are not stored anywhere, and a running flow stays as it was.
         await gatekeeping.private_support(turn)
         return
+    stale = await flows.set_aside_if_stale(turn.session, turn.chat_id, person.id, turn.now)
+    if stale is not None:
+        if stale.prompt_message_id is not None:
+            turn.strip_buttons(stale.prompt_message_id)
+        turn.say(stale.notice)
     locale = listening.reply_locale(reading, turn.texts.locale, frozenset(turn.rt.content.catalogs))
     heard = listening.Heard(reading, locale)
     result = await flows.handle_text(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, Protocol, cast, runtime_checkable
 
 from sqlalchemy import Table, bindparam, select, update
@@ -297,6 +297,38 @@ async def park(
         await cancel(session, chat_id, user_id)
     key = "flow.parked.debrief" if code == "rf" else "flow.parked.other"
     return Say(key, {"what": Ref(f"flow.parked_what.{code}"), "command": f"/{home}"})
+
+
+# A question left this long is not what the next typed message answers ("I had an interview
+# today at Booking", the morning after a debrief stopped at "What went well?").
+STALE_AFTER = timedelta(hours=8)
+
+
+@dataclass(frozen=True)
+class SetAside:
+    notice: Say
+    prompt_message_id: int | None  # the old question if known, whose buttons no longer apply
+
+
+async def set_aside_if_stale(
+    session: AsyncSession, chat_id: int, user_id: int, now: datetime
+) -> SetAside | None:
+    """A flow nobody has touched for :data:`STALE_AFTER` is set aside (every answer kept; its
+    command picks it up) before a typed message, so the message is read on its own. Set-up
+    is never set aside: it is what everything else waits for."""
+    row = await load_state(session, chat_id, user_id)
+    if row is None or row.flow == "ob" or now - row.updated_at < STALE_AFTER:
+        return None
+    home = HOME_COMMANDS.get(row.flow)
+    if home is None:
+        return None
+    prompt = row.prompt_message_id if row.prompt_step == row.step else None
+    code = await cancel(session, chat_id, user_id)
+    await session.flush()  # gone for the rest of this turn too (session.get would still find it)
+    key = "flow.parked.debrief" if code == "rf" else "flow.parked.other"
+    return SetAside(
+        Say(key, {"what": Ref(f"flow.parked_what.{code}"), "command": f"/{home}"}), prompt
+    )
 
 
 async def reask(

@@ -15,17 +15,8 @@ from sqlalchemy import select
 from bot.content import load_content
 from bot.db.models import Group
 from bot.emulator import SimGroup, SimUser
-from bot.services import understanding
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _language_model_loaded() -> None:
-    """Load the language model before the bot starts: on a busy machine the app's background
-    load can outlast a test's first wait for a reply, which is not what these tests are about."""
-    understanding.warm_up()
-
 
 COMMANDS = ["/start", "/help", "/settings", "/cancel", "/nope", "/start settings", "/start ../../x"]
 STALE_OR_FORGED = ["ob:1:abcd:tz:skip", "ob:1:x:consent:yes", "ss:1:tz", "ob:99:x:y:z", "st:1:tz:x"]

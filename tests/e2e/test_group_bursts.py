@@ -8,14 +8,13 @@ import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.content import load_content
 from bot.db.models import Group, GroupWin
 from bot.emulator import SimGroup, SimUser
-from bot.services import groups, understanding
+from bot.services import groups
 from handlers import groups as handlers_groups
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness
@@ -25,13 +24,6 @@ TELEGRAM_GROUP_PER_MINUTE = 20  # the Bot API FAQ's limit for one group
 TEXTS = load_content().texts("en")
 BOT = "rebound_test_bot"
 CHEERS = {TEXTS("group.cheer", variant=n) for n in range(TEXTS.count("group.cheer"))}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _language_models_loaded() -> None:
-    """The first text a process handles waits for the language models (seconds on a busy
-    machine): load them before any test here times a reply."""
-    understanding.warm_up()
 
 
 async def a_group(bot: BotHarness, members: int) -> tuple[SimGroup, SimUser, list[SimUser]]:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.content import load_content
 from bot.db.models import Group, ScheduledMessage
 from bot.emulator import SimGroup, SimUser
-from bot.services import groups, understanding
+from bot.services import groups
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness
 
@@ -30,13 +30,6 @@ REASONS = {
     "topic_closed": groups.TOPIC_CLOSED,
     "topic_deleted": groups.TOPIC_GONE,
 }
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _language_models_loaded() -> None:
-    """The first text a process handles waits for the language models (seconds on a busy
-    machine): load them before any test here times a reply."""
-    understanding.warm_up()
 
 
 async def a_forum_with_checkins_in_a_topic(

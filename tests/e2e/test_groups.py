@@ -14,18 +14,10 @@ from sqlalchemy import func, select
 from bot.content import load_content
 from bot.db.models import Group, GroupVote, ScheduledMessage
 from bot.emulator import BotMessage, Emulator, SimGroup, SimUser
-from bot.services import understanding
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import TOKEN, BotHarness, onboard
 
 MORNING = datetime(2026, 3, 27, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _language_models_loaded() -> None:
-    """The first text a process handles waits for the language models (seconds on a busy
-    machine): load them before any test here times a reply."""
-    understanding.warm_up()
 
 
 async def a_group(bot: BotHarness, members: int = 3) -> tuple[SimGroup, SimUser, list[SimUser]]:

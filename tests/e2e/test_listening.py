@@ -4,6 +4,8 @@ real answers stay answers. Texts are compared with the content catalogue, not co
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -519,6 +521,41 @@ async def test_asking_what_the_bot_does_offers_doing_it(bot: BotHarness) -> None
         label("listen.buttons.debrief_first"),
         label("listen.buttons.check_in"),
         label("listen.buttons.help"),
+    ]
+
+
+async def test_a_question_left_since_yesterday_does_not_swallow_todays_news(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    ask_company = await open_debrief(user)
+    assert one_of(ask_company.text, shown("reflection.ask_company"))
+    await user.send("Spotify")
+    ask_stage = await user.next_message()
+    assert ask_stage.buttons
+    bot.clock.advance(timedelta(hours=20))
+    await user.send("I had an interview today at Booking")
+    reply = await user.next_message()
+    what = CONTENT.texts("en")("flow.parked_what.rf")
+    notice = CONTENT.texts("en")("flow.parked.debrief", what=what, command="/reflect")
+    # First that the debrief is set aside, then the news itself answered (not taken as a stage).
+    assert reply.text.startswith(notice) and len(reply.text) > len(notice) + 20
+    assert reply.buttons
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.note, record.completed_at) == ("Spotify", None, None)
+    assert await bot.flow_state(user.id) is None
+    # A tap on yesterday's question is answered kindly and changes nothing.
+    await user.tap(label("reflection.stage.application"), message=ask_stage)
+    await bot.settle()
+    assert user.callback_answers[-1].text == CONTENT.texts("en")("toasts.stale_button")
+    assert await bot.flow_state(user.id) is None
+    await user.send("/reflect")  # the debrief is picked up where it stopped
+    offer = await user.next_message()
+    assert offer.button_labels() == [
+        label("reflection.buttons.continue"),
+        label("reflection.buttons.fresh"),
     ]
 
 

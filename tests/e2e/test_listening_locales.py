@@ -11,7 +11,6 @@ from bot.content import load_content
 from bot.db.models import Rejection
 from bot.emulator import SimUser
 from bot.emulator.html import parse_html
-from bot.services import understanding
 from tests.e2e.harness import BotHarness, onboard
 
 CONTENT = load_content()
@@ -39,9 +38,6 @@ async def test_a_spanish_speakers_aside_and_parked_debrief_are_in_spanish(
 ) -> None:
     bot = harness_any_db
     await bot.start()
-    # The language model loads in a thread at start-up; on a busy machine the first message
-    # could wait for it longer than the harness waits for a reply.
-    understanding.warm_up()
     user = await onboard(bot, language_code="es")
     await open_debrief(user)
     aside = "Estoy tan cansada de buscar trabajo, de verdad"
@@ -63,7 +59,6 @@ async def test_a_spanish_speakers_aside_and_parked_debrief_are_in_spanish(
 
 async def test_every_version_of_an_aside_reads_in_the_persons_language(bot: BotHarness) -> None:
     """Versions are counted from English; a Russian speaker sees as many different ones."""
-    understanding.warm_up()
     user = await onboard(bot, language_code="ru")
     await open_debrief(user)
     versions = shown("listen.in_flow.venting.exhausted", "ru")

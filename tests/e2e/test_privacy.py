@@ -17,7 +17,6 @@ from bot.content import load_content
 from bot.db.engine import create_engine
 from bot.db.models import Base, CheckIn, GroupVote, InboxUpdate, User
 from bot.emulator import BotMessage, SimGroup, SimUser
-from bot.services import understanding
 from bot.services.privacy import NOT_CASCADED, TABLES, checkpoint, purge
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
@@ -25,13 +24,6 @@ from tests.e2e.test_feedback import debrief_then_draft
 from tests.e2e.test_groups import MORNING, a_group
 
 MARKER = "zebracornflakes"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _models_loaded() -> None:
-    """The language models load once per process, in seconds on a busy machine: before the
-    first test's first message waits for them (as the bot's start-up warm-up does)."""
-    understanding.warm_up()
 
 
 async def row_counts(bot: BotHarness) -> dict[str, int]:

@@ -10,15 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.emulator import Emulator
-from bot.services import understanding
 from tests.e2e.harness import TOKEN, BotHarness, onboard
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _warm() -> None:
-    """Load the understanding models before the bot starts (it would in a thread, which on a
-    busy machine holds the event loop up for seconds): these tests time replies."""
-    understanding.warm_up()
 
 
 @pytest.fixture

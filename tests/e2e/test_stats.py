@@ -5,24 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.content import load_content
 from bot.db.models import CheckIn, FeedbackRequest, Nudge, PlanAction, Rejection, Win
 from bot.emulator import BotMessage, SimUser
-from bot.services import understanding
 from bot.services.charts import png_size
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.test_checkins import FRIDAY, run_clock
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _language_model_loaded() -> None:
-    """Load the language model before the bot starts: on a busy machine the app's background
-    load can outlast a test's first wait for a reply, which is not what these tests are about."""
-    understanding.warm_up()
 
 
 async def seed_history(bot: BotHarness, user_id: int) -> None:

@@ -4,12 +4,10 @@ And buttons fit a phone (item 10)."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from bot.content import load_content
 from bot.db.models import Rejection
-from bot.services import understanding
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.test_crisis import CRISIS, WITH_RESUME
 from tests.e2e.test_feedback import debrief_then_draft
@@ -17,13 +15,6 @@ from tests.e2e.test_reflection import open_debrief
 from tests.e2e.test_strengths_match import JOB
 
 APOLOGY = load_content().texts("en")("errors.apology")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _language_model_loaded() -> None:
-    """Load the language model before the bot starts: on a busy machine the app's background
-    load can outlast a test's first wait for a reply, which is not what these tests are about."""
-    understanding.warm_up()
 
 
 def refused(bot: BotHarness) -> list[tuple[str, str]]:

@@ -4,23 +4,14 @@ cleaned as it comes in (bot.services.typed_text, called from bot.intake), on bot
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from bot.content import load_content
 from bot.db.models import Win
-from bot.services import understanding
 from bot.services.typed_text import CONTROL
 from tests.e2e.harness import BotHarness, onboard
 
 TEXTS = load_content().texts("en")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _models_loaded() -> None:
-    """The language models load once per process (seconds on a busy machine): before the
-    first message waits for them, as the bot's start-up warm-up does."""
-    understanding.warm_up()
 
 
 async def test_control_characters_leave_typed_answers_on_both_databases(
