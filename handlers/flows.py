@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot.db.models import Rejection
 from bot.runtime import RuntimeApp
 from bot.services import checkins, flows, listening, understanding, variants
+from bot.services.crisis import care as crisis_care
 from handlers import checkin as checkin_feature
 from handlers import feedback as feedback_feature
 from handlers import gatekeeping
@@ -30,6 +31,13 @@ async def on_text(turn: Turn) -> None:
         # of distress are not stored anywhere, and a running flow stays as it was.
         await gatekeeping.private_support(turn)
         return
+    if await crisis_care.awaiting_day_answer(turn.session, person.id, turn.now) is not None:
+        day = crisis_care.day_answer(message.text)
+        if day is not None:  # typed instead of tapped: "a bit better today", "un poco mejor"
+            await crisis_care.note_day_answered(turn.session, person.id, turn.now)
+            locale = crisis_care.reply_locale(message.text, turn.texts.locale, turn.rt.content)
+            await gatekeeping.answer_day(turn, day, locale)
+            return
     stale = await flows.set_aside_if_stale(turn.session, turn.chat_id, person.id, turn.now)
     if stale is not None:
         if stale.prompt_message_id is not None:

@@ -191,6 +191,16 @@ async def _reply_with_care(turn: Turn, locale: str | None = None) -> None:
     await _offer_next_steps(turn, locale)
 
 
+async def answer_day(turn: Turn, day: str, locale: str | None = None) -> None:
+    """The answer to how the morning after is going (a care.DAY_KEYS key): still hard brings
+    the helplines and the next steps again."""
+    if day == "hard":
+        turn.say(Say(care.DAY_KEYS[day], {"helplines": _helplines(turn)}, locale=locale))
+        await _offer_next_steps(turn, locale)
+    else:
+        turn.say(Say(care.DAY_KEYS[day], locale=locale))
+
+
 def _message_locale(turn: Turn) -> str | None:
     """The language of the words just typed, when it is not the person's (care.reply_locale)."""
     message = turn.update.effective_message
@@ -272,11 +282,8 @@ async def on_care_button(turn: Turn) -> None:
     elif action == "notsafe":
         await _reply_with_care(turn)
     elif action == "day" and detail in care.DAY_KEYS:
-        if detail == "hard":
-            turn.say(Say(care.DAY_KEYS[detail], {"helplines": _helplines(turn)}))
-            await _offer_next_steps(turn)
-        else:
-            turn.say(Say(care.DAY_KEYS[detail]))
+        await care.note_day_answered(turn.session, user.id, turn.now)
+        await answer_day(turn, detail)
     else:
         turn.answer_callback("toasts.stale_button")
 

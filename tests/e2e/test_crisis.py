@@ -14,12 +14,15 @@ from sqlalchemy import func, select
 
 from bot.cli import NOISY_LOGGERS as NOISY
 from bot.cli import configure_logging
+from bot.content import load_content
 from bot.db.models import Base, FlowState, InboxUpdate, Rejection, ScheduledMessage
 from bot.emulator import SimGroup, SimUser
 from bot.services.crisis import care
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.test_reflection import open_debrief
+
+CONTENT = load_content()
 
 NEXT_STEPS = ["Not now", "Pause check-ins", "Check on me tomorrow"]
 WITH_RESUME = ["Pick up where we left off", *NEXT_STEPS]
@@ -440,3 +443,46 @@ async def test_unsure_in_a_group_gets_no_public_reply_and_goes_no_further(bot: B
     await bot.settle()
     assert await _row_counts(bot) == before
     assert not await _inbox_holds(bot, MARKER)
+
+
+async def test_the_morning_check_can_be_answered_in_words(harness_any_db: BotHarness) -> None:
+    """'a bit better today', typed instead of tapped, is an answer (QA: it got 'I may have
+    missed what you meant'); after one answer, messages are read as usual again."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)  # Berlin
+    await user.send("I have pills saved up")
+    reply = await user.next_message()
+    await user.tap("Check on me tomorrow", message=reply)
+    await user.next_message()
+    bot.clock.current = BERLIN_NEXT_MORNING + timedelta(minutes=1)
+    await dispatch_due(bot.instances[-1])
+    await bot.settle()
+    assert len(await _check_messages(user)) == 1
+    await user.send("a bit better today, thanks")
+    await bot.settle()
+    assert user.last_message is not None
+    assert user.last_message.text == CONTENT.texts("en")("crisis.day_better")
+    [row] = [r for r in await _outbox(bot, user) if r.status == "sent"]
+    assert row.payload == {"answered": True}  # that it was answered; not how, not the words
+    await user.send("still bad")  # answered once: now read as usual, not as the check's answer
+    await bot.settle()
+    assert user.last_message is not None
+    assert "TelefonSeelsorge" not in user.last_message.text
+
+
+async def test_a_hard_morning_typed_in_spanish_brings_the_helplines_again(bot: BotHarness) -> None:
+    user = await onboard(bot, language_code="es")  # Berlin
+    await user.send("tengo las pastillas guardadas para hacerlo")
+    reply = await user.next_message()
+    await user.tap(CONTENT.texts("es")("crisis.buttons.check_tomorrow"), message=reply)
+    await user.next_message()
+    bot.clock.current = BERLIN_NEXT_MORNING + timedelta(minutes=1)
+    await dispatch_due(bot.instances[-1])
+    await bot.settle()
+    await user.send("no estoy bien, la verdad")
+    await bot.settle()
+    hard = [m for m in user.messages if "TelefonSeelsorge" in m.text][-1]
+    first_line = CONTENT.texts("es")("crisis.day_hard", helplines="").splitlines()[0]
+    assert hard.text.startswith(first_line)
+    assert "TelefonSeelsorge" in hard.text  # the helplines of where they are

@@ -28,6 +28,7 @@ from bot.services.crisis import (
     CrisisSignal,
     GroupCareLimiter,
     assess,
+    care,
     detect,
     helpline_countries,
     helplines_for,
@@ -1180,3 +1181,27 @@ def test_arrangements_and_a_look_down_are_asked_about(text: str) -> None:
 def test_everyday_arrangements_stay_quiet(text: str) -> None:
     rules_only = crisis.assess_with(phrases.compiled(), signals.compiled(), text)
     assert rules_only.level == "none", text
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("a bit better today", "better"),
+        ("better, thanks", "better"),
+        ("un poco mejor hoy", "better"),
+        ("etwas besser heute", "better"),
+        ("сегодня чуть лучше", "better"),
+        ("not bad actually", "same"),
+        ("about the same as yesterday", "same"),
+        ("geht so", "same"),
+        ("так себе", "same"),
+        ("still bad", "hard"),
+        ("honestly worse", "hard"),
+        ("not better at all", "hard"),
+        ("no estoy bien", "hard"),
+        ("мне не лучше", "hard"),
+        ("I made pancakes", None),
+    ],
+)
+def test_a_typed_answer_to_the_morning_check_is_read(text: str, day: str | None) -> None:
+    assert care.day_answer(text) == day

@@ -12,12 +12,17 @@ written in, like the replies to other typed words (bot.services.listening.reply_
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
+from functools import cache
+from pathlib import Path
 
+import yaml
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import DEFAULT_LOCALE, Content
-from bot.db.models import User
+from bot.db.models import ScheduledMessage, User
 from bot.services import outbox
 from bot.services.crisis import REPLY_KEY, assess
 from bot.services.recurrence import local_day, local_instant, zone_for
@@ -34,6 +39,9 @@ CHECK_KEY = "crisis.check_on_me"
 CHECK_SET_KEY = "crisis.check_set"
 NOT_NOW_KEY = "crisis.not_now"
 DAY_KEYS = {"better": "crisis.day_better", "same": "crisis.day_same", "hard": "crisis.day_hard"}
+# A typed answer to the morning check counts as one for this long after it was sent.
+DAY_ANSWER_WINDOW = timedelta(hours=12)
+_DAY_ANSWERS = Path(__file__).resolve().parent.parent / "data" / "crisis_day_answers.yaml"
 
 # Callback data, versioned: cr:2:<action>[:<mood>]. cr:1:resume (older buttons) still resumes.
 PREFIX = "cr:2"
@@ -138,3 +146,54 @@ def reply_locale(text: str, person: str, content: Content) -> str | None:
     catalog = content.catalogs.get(language)
     has_crisis_texts = catalog is not None and REPLY_KEY in catalog.texts
     return language if has_crisis_texts else None
+
+
+@cache
+def _day_phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(whole-word pattern, answer) for every phrase in every language, longest first."""
+    data = yaml.safe_load(_DAY_ANSWERS.read_text(encoding="utf-8"))
+    found = [
+        (str(phrase).casefold(), answer)
+        for answer, languages in data.items()
+        for phrases in languages.values()
+        for phrase in phrases
+    ]
+    found.sort(key=lambda item: -len(item[0]))
+    return tuple((re.compile(rf"(?<!\w){re.escape(p)}(?!\w)"), a) for p, a in found)
+
+
+def day_answer(text: str) -> str | None:
+    """How a typed answer to the morning check says the day is: "better", "same" or "hard"
+    (a DAY_KEYS key), or None when it says neither. The longest phrase found decides."""
+    lowered = text.casefold()
+    for pattern, answer in _day_phrases():
+        if pattern.search(lowered):
+            return answer
+    return None
+
+
+async def awaiting_day_answer(
+    session: AsyncSession, user_id: int, now: datetime
+) -> ScheduledMessage | None:
+    """This morning's check, sent within DAY_ANSWER_WINDOW and not answered yet."""
+    row = await session.scalar(
+        select(ScheduledMessage)
+        .where(
+            ScheduledMessage.user_id == user_id,
+            ScheduledMessage.kind == CHECK_ON_ME,
+            ScheduledMessage.status == "sent",
+            ScheduledMessage.sent_at >= now - DAY_ANSWER_WINDOW,
+        )
+        .order_by(ScheduledMessage.sent_at.desc())
+        .limit(1)
+    )
+    if row is None or row.payload.get("answered"):
+        return None
+    return row
+
+
+async def note_day_answered(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """The check was answered (a tap or typed words): later messages are read as usual."""
+    row = await awaiting_day_answer(session, user_id, now)
+    if row is not None:
+        row.payload = {**row.payload, "answered": True}  # how they felt is not kept
