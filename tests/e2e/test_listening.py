@@ -485,7 +485,7 @@ async def test_a_person_whose_telegram_is_in_german_is_answered_in_german(bot: B
     assert reply.button_labels()[0] == label("listen.buttons.just_saying", "de")
     await user.send("/reflect")
     await user.next_message()
-    await user.tap(label("reflection.buttons.start"))  # not translated yet: English
+    await user.tap(label("reflection.buttons.start", "de"))
     await user.next_message()
     await user.send("Ich bin so müde von der Jobsuche")  # an aside, acknowledged in German
     again = await user.next_message()

@@ -26,10 +26,10 @@ def one_of(text: str, candidates: list[str]) -> bool:
     return any(candidate in text for candidate in candidates)
 
 
-async def open_debrief(user: SimUser) -> None:
+async def open_debrief(user: SimUser, locale: str) -> None:
     await user.send("/reflect")
     await user.next_message()
-    await user.tap(CONTENT.texts("en")("reflection.buttons.start", variant=0))  # not translated
+    await user.tap(CONTENT.texts(locale)("reflection.buttons.start", variant=0))
     await user.next_message()
 
 
@@ -39,14 +39,14 @@ async def test_a_spanish_speakers_aside_and_parked_debrief_are_in_spanish(
     bot = harness_any_db
     await bot.start()
     user = await onboard(bot, language_code="es")
-    await open_debrief(user)
+    await open_debrief(user, "es")
     aside = "Estoy tan cansada de buscar trabajo, de verdad"
     await user.send(aside)  # at the company question: an aside, not a company name
     again = await user.next_message()
     assert one_of(again.text, shown("listen.in_flow.venting.exhausted", "es"))
     assert one_of(again.text, shown("listen.in_flow.kept", "es"))
     assert not one_of(again.text, shown("listen.in_flow.kept", "en"))
-    assert one_of(again.text, shown("reflection.ask_company", "en"))  # asked again
+    assert one_of(again.text, shown("reflection.ask_company", "es"))  # asked again
     async with bot.sessions() as session:
         [record] = (await session.execute(select(Rejection))).scalars().all()
     assert record.company is None and record.note is not None and aside in record.note
@@ -60,7 +60,7 @@ async def test_a_spanish_speakers_aside_and_parked_debrief_are_in_spanish(
 async def test_every_version_of_an_aside_reads_in_the_persons_language(bot: BotHarness) -> None:
     """Versions are counted from English; a Russian speaker sees as many different ones."""
     user = await onboard(bot, language_code="ru")
-    await open_debrief(user)
+    await open_debrief(user, "ru")
     versions = shown("listen.in_flow.venting.exhausted", "ru")
     assert len(versions) == len(shown("listen.in_flow.venting.exhausted", "en"))
     seen = []
