@@ -143,9 +143,7 @@ async def onboard(bot: BotHarness, frequency: str = "Every day", **kwargs: Any) 
     user = await begin_onboarding(bot, **kwargs)
     english, texts = load_content().texts("en"), person_texts(user)
     [choice] = [
-        key
-        for key, label in english.section("onboarding.frequency").items()
-        if label == frequency
+        key for key, label in english.section("onboarding.frequency").items() if label == frequency
     ]
     await user.send("Berlin")
     await user.next_message()

@@ -7,7 +7,6 @@ from datetime import time
 import pytest
 
 from bot.content import load_content
-
 from tests.e2e.harness import BotHarness, begin_onboarding, onboard
 
 

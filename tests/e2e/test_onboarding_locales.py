@@ -45,7 +45,9 @@ async def test_a_spanish_speaker_is_onboarded_in_spanish(harness_any_db: BotHarn
     await user.tap("Entre semana")
     done = await user.next_message()
     phrase = es("onboarding.frequency_phrase.weekdays")
-    expected = es("onboarding.done", frequency=phrase, checkin_time="20:00", timezone="Europe/Madrid")
+    expected = es(
+        "onboarding.done", frequency=phrase, checkin_time="20:00", timezone="Europe/Madrid"
+    )
     assert done.text == seen(expected)
     assert done.text.startswith("¡Listo! ✅ Haré el check-in de lunes a viernes a las 20:00")
     assert "all set" not in done.text

@@ -7,6 +7,8 @@ from bot.app import register_commands
 from bot.content import load_content
 from tests.e2e.harness import BotHarness
 
+NOT_A_THERAPIST = {"es": "no es terapeuta", "de": "kein Therapeut", "ru": "не психотерапевт"}
+
 
 async def test_profile_says_what_it_does_and_what_it_is_not(bot: BotHarness) -> None:
     description = bot.emulator.description()
@@ -20,8 +22,7 @@ async def test_profile_says_what_it_does_and_what_it_is_not(bot: BotHarness) -> 
         texts = load_content().texts(locale)
         assert bot.emulator.description(locale) == texts("profile.description", variant=0)
         assert bot.emulator.description(locale) != description
-        not_a_therapist = {"es": "no es terapeuta", "de": "kein Therapeut", "ru": "не психотерапевт"}
-        assert not_a_therapist[locale] in bot.emulator.description(locale)
+        assert NOT_A_THERAPIST[locale] in bot.emulator.description(locale)
         short = bot.emulator.short_description(locale)
         assert short == texts("profile.short_description", variant=0) and len(short) <= 120
     assert bot.emulator.description("it") == description  # no Italian version: the default
