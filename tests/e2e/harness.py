@@ -19,10 +19,11 @@ from bot.app import (
 )
 from bot.clock import FrozenClock
 from bot.config import Settings, load_settings
-from bot.content import load_content
+from bot.content import Texts, load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.models import FlowState, User
 from bot.emulator import Emulator, SimUser
+from bot.emulator.html import parse_html
 from bot.runtime import RuntimeApp
 from bot.update_processor import ChatOrderedProcessor
 
@@ -111,26 +112,51 @@ class BotHarness:
             return await session.get(FlowState, (user_id, user_id))
 
 
+def seen(html: str) -> str:
+    """A catalogue text (Telegram HTML) as the person reads it: tags gone, entities decoded."""
+    return parse_html(html)[0]
+
+
+def person_texts(user: SimUser) -> Texts:
+    """The catalogue in the language the person's Telegram is set to, as the bot picks it."""
+    return load_content().texts(user.info.language_code)
+
+
 async def begin_onboarding(bot: BotHarness, user: SimUser | None = None, **kwargs: Any) -> SimUser:
-    """A new person (or ``user``) sends /start and agrees; they are at the time zone question."""
+    """A new person (or ``user``) sends /start and agrees; they are at the time zone question.
+    Every tap and check is in the person's language (their Telegram ``language_code``)."""
     user = user or bot.user(**kwargs)
+    texts = person_texts(user)
     await user.send("/start")
     welcome = await user.next_message()
-    assert "not a therapist" in welcome.text
-    assert "What I keep" in welcome.text
-    assert welcome.button_labels() == ["Sounds good", "Not now"]
-    await user.tap("Sounds good")
-    assert "Where are you?" in (await user.next_message()).text
+    assert welcome.text == seen(texts("onboarding.welcome"))
+    agree = texts("onboarding.buttons.agree")
+    assert welcome.button_labels() == [agree, texts("onboarding.buttons.not_now")]
+    await user.tap(agree)
+    assert seen(texts("onboarding.ask_timezone")) in (await user.next_message()).text
     return user
 
 
 async def onboard(bot: BotHarness, frequency: str = "Every day", **kwargs: Any) -> SimUser:
-    """A person fully set up: Berlin, 09:00, every day (or ``frequency``)."""
+    """A person fully set up: Berlin, 09:00, every day (or ``frequency``: the English label
+    of the button, tapped as the person's language shows it)."""
     user = await begin_onboarding(bot, **kwargs)
+    english, texts = load_content().texts("en"), person_texts(user)
+    [choice] = [
+        key for key, label in english.section("onboarding.frequency").items() if label == frequency
+    ]
     await user.send("Berlin")
     await user.next_message()
     await user.tap("09:00")
     await user.next_message()
-    await user.tap(frequency)
-    assert "You're all set" in (await user.next_message()).text
+    await user.tap(texts(f"onboarding.frequency.{choice}"))
+    done = (await user.next_message()).text
+    if choice == "off":
+        assert done == seen(texts("onboarding.done_no_checkins"))
+    else:
+        phrase = texts(f"onboarding.frequency_phrase.{choice}")
+        expected = texts(
+            "onboarding.done", frequency=phrase, checkin_time="09:00", timezone="Europe/Berlin"
+        )
+        assert done == seen(expected)
     return user

@@ -6,6 +6,7 @@ from datetime import time
 
 import pytest
 
+from bot.content import load_content
 from tests.e2e.harness import BotHarness, begin_onboarding, onboard
 
 
@@ -167,6 +168,8 @@ async def test_commands_are_registered_for_private_chats_and_groups(bot: BotHarn
     assert set(group) == {"help", "reflect", "win", "cheer"}
     admins = dict(bot.emulator.commands("all_chat_administrators"))
     assert set(admins) == {"help", "reflect", "win", "cheer", "groupsettings"}
-    # A locale with only some texts (listen.yaml) still gets the whole menu, in English.
-    assert dict(bot.emulator.commands("all_private_chats", "ru")) == private
+    # Each shipped locale gets the whole menu, in its own words (content/*/commands.yaml).
+    russian = load_content().texts("ru").section("commands.private")
+    assert dict(bot.emulator.commands("all_private_chats", "ru")) == russian
+    assert set(russian) == set(private) and russian["cancel"] != private["cancel"]
     assert private["cancel"] == "Stop what we're doing"

@@ -7,6 +7,8 @@ from bot.app import register_commands
 from bot.content import load_content
 from tests.e2e.harness import BotHarness
 
+NOT_A_THERAPIST = {"es": "no es terapeuta", "de": "kein Therapeut", "ru": "не психотерапевт"}
+
 
 async def test_profile_says_what_it_does_and_what_it_is_not(bot: BotHarness) -> None:
     description = bot.emulator.description()
@@ -16,7 +18,14 @@ async def test_profile_says_what_it_does_and_what_it_is_not(bot: BotHarness) -> 
     assert len(description) <= 512
     short = bot.emulator.short_description()
     assert short.startswith('After an interview "no"') and len(short) <= 120
-    assert bot.emulator.description("de") == description  # no German version: the default
+    for locale in ("es", "de", "ru"):  # each shipped language has its own, from profile.yaml
+        texts = load_content().texts(locale)
+        assert bot.emulator.description(locale) == texts("profile.description", variant=0)
+        assert bot.emulator.description(locale) != description
+        assert NOT_A_THERAPIST[locale] in bot.emulator.description(locale)
+        short = bot.emulator.short_description(locale)
+        assert short == texts("profile.short_description", variant=0) and len(short) <= 120
+    assert bot.emulator.description("it") == description  # no Italian version: the default
 
 
 async def test_groupsettings_is_in_the_admins_menu_only(bot: BotHarness) -> None:
@@ -34,12 +43,12 @@ async def test_menus_are_filed_under_two_letter_language_codes_only(bot: BotHarn
     emulator would refuse the call (the harness fails on any refused call)."""
     content = load_content()
     english = content.catalogs["en"]
-    german = english.model_copy(
-        update={"locale": "de", "texts": {"commands.group.win": ("Einen Erfolg teilen",)}}
+    italian = english.model_copy(
+        update={"locale": "it", "texts": {"commands.group.win": ("Festeggia un successo",)}}
     )
-    content.catalogs["de"] = german
+    content.catalogs["it"] = italian
     content.catalogs["pt-br"] = english
     await register_commands(bot.instances[-1], content)
-    assert dict(bot.emulator.commands("all_group_chats", "de"))["win"] == "Einen Erfolg teilen"
-    assert bot.emulator.description("de") == bot.emulator.description()  # not translated: default
+    assert dict(bot.emulator.commands("all_group_chats", "it"))["win"] == "Festeggia un successo"
+    assert bot.emulator.description("it") == bot.emulator.description()  # not translated: default
     assert bot.emulator.commands("all_group_chats", "pt-br") == []

@@ -16,7 +16,7 @@ from tests.e2e.harness import BotHarness, onboard
 
 CONTENT = load_content()
 EN = CONTENT.texts("en")
-LOCALES = ("de", "es")
+LOCALES = ("de", "es", "ru")
 SUMMARY = ("title", "stage", "mood", "went_well", "reasons", "outside", "reframe", "actions")
 
 
