@@ -77,6 +77,8 @@ async def test_the_whole_debrief_is_in_the_persons_language(
     said = "\n".join(m.text for m in user.messages[-2:])
     assert one_of(said, shown("reflection.mood_reply.low", locale))
     assert shown("reflection.ask_went_well", locale)[0] in said
+    done = label("flow.done", locale).removesuffix("✓").strip()
+    assert f"{done}." in said  # the question names the button below it as it reads
 
     went_well = await answer(bot, user, locale, "reflection.went_well.rapport")
     assert "✓ " + label("reflection.went_well.rapport", locale) in went_well.button_labels()
