@@ -429,15 +429,6 @@ async def reply_again(
 
 async def hand_back_replies(session: AsyncSession, ids: list[int]) -> None:
     """Claimed replies not tried (an older one of their chat failed, or shutting down):
-    waiting again, after their chat's older ones, the claim not counted as an attempt."""
-    if ids:
-        c = OUTBOX.c
-        await session.execute(
-            update(OUTBOX)
-            .where(ids_in(session, c.id, ids), c.status == "claimed")
-            .values(
-                status="pending",
-                claimed_until=None,
-                attempts=case((c.attempts > 0, c.attempts - 1), else_=0),
-            )
-        )
+    waiting again, after their chat's older ones, the claim not counted as an attempt (as
+    :func:`release` does for scheduled messages)."""
+    await release(session, ids)

@@ -14,7 +14,7 @@ from tests.e2e.harness import BotHarness, onboard
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)
 CONTENT = load_content()
-LOCALES = ["es", "de"]
+LOCALES = ["es", "de", "ru"]
 
 
 def versions(locale: str, key: str, **params: object) -> list[str]:

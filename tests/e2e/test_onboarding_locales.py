@@ -22,7 +22,7 @@ async def test_a_spanish_speaker_is_onboarded_in_spanish(harness_any_db: BotHarn
     welcome = await user.next_message()
     assert welcome.text == seen(es("onboarding.welcome"))
     assert "No soy terapeuta" in welcome.text and "not a therapist" not in welcome.text
-    assert welcome.button_labels() == ["Vale, empecemos", "Ahora no"]
+    assert welcome.button_labels() == ["Sí, empecemos", "Ahora no"]
     await user.tap(es("onboarding.buttons.agree"))
 
     ask_zone = await user.next_message()
