@@ -154,6 +154,22 @@ def ids_in(
 
 
 @cache
+def _claiming(picked: Select[Any], dialect: str) -> Update:
+    """Claim the rows ``picked`` selects: leased, one attempt more (skipping rows another
+    instance has locked, on PostgreSQL). The caller says what to return."""
+    if dialect == "postgresql":
+        picked = picked.with_for_update(skip_locked=True)
+    return (
+        update(OUTBOX)
+        .where(OUTBOX.c.id.in_(picked.scalar_subquery()))
+        .values(
+            status="claimed",
+            claimed_until=bindparam("lease", type_=UTCDateTime()),
+            attempts=OUTBOX.c.attempts + 1,
+        )
+    )
+
+
 def _claim_statement(dialect: str, expired: bool) -> Update:
     """Built once per dialect: lease up to :limit rows (oldest first) and return them, each
     with whether its person and its group are active. On PostgreSQL the inner SELECT
@@ -168,31 +184,20 @@ def _claim_statement(dialect: str, expired: bool) -> Update:
     )
     condition = and_(condition, c.kind != REPLY)  # replies have their own path (claim_replies)
     picked = select(c.id).where(condition).order_by(c.due_at).limit(bindparam("limit"))
-    if dialect == "postgresql":
-        picked = picked.with_for_update(skip_locked=True)
     person = select(_PEOPLE.c.active).where(_PEOPLE.c.id == c.user_id).scalar_subquery()
     group = select(_GROUPS.c.active).where(_GROUPS.c.id == c.group_id).scalar_subquery()
-    return (
-        update(OUTBOX)
-        .where(c.id.in_(picked.scalar_subquery()))
-        .values(
-            status="claimed",
-            claimed_until=bindparam("lease", type_=UTCDateTime()),
-            attempts=c.attempts + 1,
-        )
-        .returning(
-            c.id,
-            c.user_id,
-            c.group_id,
-            c.chat_id,
-            c.kind,
-            c.ref_id,
-            c.payload,
-            c.due_at,
-            c.attempts,
-            person,
-            group,
-        )
+    return _claiming(picked, dialect).returning(
+        c.id,
+        c.user_id,
+        c.group_id,
+        c.chat_id,
+        c.kind,
+        c.ref_id,
+        c.payload,
+        c.due_at,
+        c.attempts,
+        person,
+        group,
     )
 
 
@@ -350,18 +355,7 @@ def _claim_replies_statement(dialect: str) -> Update:
         .exists()
     )
     picked = select(c.id).where(ready, ~blocked).order_by(c.id).limit(bindparam("limit"))
-    if dialect == "postgresql":
-        picked = picked.with_for_update(skip_locked=True)
-    return (
-        update(OUTBOX)
-        .where(c.id.in_(picked.scalar_subquery()))
-        .values(
-            status="claimed",
-            claimed_until=bindparam("lease", type_=UTCDateTime()),
-            attempts=c.attempts + 1,
-        )
-        .returning(c.id, c.chat_id, c.user_id, c.payload, c.attempts)
-    )
+    return _claiming(picked, dialect).returning(c.id, c.chat_id, c.user_id, c.payload, c.attempts)
 
 
 async def claim_replies(session: AsyncSession, now: datetime, limit: int = 100) -> list[Reply]:
