@@ -74,6 +74,7 @@ def build_application(
         await register_menu_button(app, settings, runtime.content)
 
     async def post_shutdown(_app: RuntimeApp) -> None:
+        await runtime.drawing.close()
         await engine.dispose()
 
     try:  # HTTPS_PROXY / ALL_PROXY are honoured as PTB's default does; SOCKS stops start-up here
