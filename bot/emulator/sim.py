@@ -11,7 +11,7 @@ from bot.emulator.incoming import my_chat_member, user_message
 from bot.emulator.models import BotMessage, Button, CallbackAnswer
 from bot.emulator.objects import chat_json, document_json, photo_sizes_json, user_json
 from bot.emulator.state import ANONYMOUS_ADMIN, ChatState, PendingQuery, State, UserInfo, now
-from bot.emulator.text import bot_command_entities
+from bot.emulator.text import bot_command_entities, mention_entities
 from bot.emulator.webapp import init_data as web_app_init_data
 
 # Smallest byte strings that identify as the formats Telegram would store for these files.
@@ -138,7 +138,9 @@ def _match_button(view: BotMessage, label: str) -> Button | None:
 
 def _text_content(text: str) -> dict[str, Any]:
     content: dict[str, Any] = {"text": text}
-    entities = bot_command_entities(text)
+    entities = sorted(
+        bot_command_entities(text) + mention_entities(text), key=lambda e: e["offset"]
+    )
     if entities:
         content["entities"] = entities
     return content
