@@ -13,6 +13,7 @@ from bot.content import Texts
 from bot.runtime import RuntimeApp
 from bot.services import privacy
 from bot.services.replies import Button, Ref, Say
+from handlers.render import Renderer
 from handlers.turn import Context, Turn, handler, redirected_to_private, runtime
 
 
@@ -47,9 +48,9 @@ def export_files(texts: Texts, document: dict[str, Any]) -> list[tuple[str, byte
     """The export as /export and the Mini App send it: all of it as JSON, and the debriefs as
     Markdown in the person's language."""
     # The Markdown file is plain text: render the content, then undo the HTML escaping.
+    renderer = Renderer(texts)
     readable = "\n\n".join(
-        html.unescape(texts.render(key, params, variant=0))
-        for key, params in privacy.markdown(document)
+        html.unescape(renderer.text(part)) for part in privacy.markdown(document)
     )
     return [
         ("rebound-export.json", privacy.export_json(document)),
