@@ -282,7 +282,7 @@ async def test_export_goes_to_the_chat_and_delete_needs_the_confirmation(
         assert data_file.document is not None and readable.document is not None
         assert data_file.document.filename == "rebound-export.json"
         assert readable.document.filename == "rebound-debriefs.md"
-        assert b"tech_depth" in readable.document.content
+        assert "To work on: Technical depth" in readable.document.content.decode()
         unconfirmed = await client.post("/app/api/delete", headers=headers, json={})
         assert unconfirmed.status_code == 400
         assert await bot.stored_user(user.id) is not None
