@@ -82,6 +82,10 @@ FREQUENCY = Step(
     options=options("onboarding.frequency", FREQUENCIES),
     columns=3,
 )
+# The languages Rebound speaks, in the order /settings offers them (content/<code>/ for each;
+# each button is the language's own name, settings.language.<code>).
+LANGUAGES = ("en", "es", "de", "ru")
+LANGUAGE = Step("lang", "settings.ask_language", options=options("settings.language", LANGUAGES))
 
 
 def zone_of(user: User) -> str:
@@ -105,6 +109,8 @@ def summary(user: User, now: datetime) -> Say:
             "review": Ref(
                 f"settings.review_day.{'off' if user.review_day is None else user.review_day}"
             ),
+            # Rendered in the language the summary is read in, which is theirs.
+            "language": Ref("settings.this_language"),
         },
         (
             (
@@ -115,8 +121,12 @@ def summary(user: User, now: datetime) -> Say:
                 Button("settings.buttons.frequency", data="ss:1:freq"),
                 Button("settings.buttons.review", data="ss:1:review"),
             ),
-            (Button("settings.buttons.done", data="ss:1:done"),),
+            (
+                Button("settings.buttons.language", data="ss:1:lang"),
+                Button("settings.buttons.done", data="ss:1:done"),
+            ),
         ),
+        locale=user.language,
     )
 
 
@@ -148,6 +158,8 @@ def store(user: User, step: str, value: str | None, now: datetime) -> None:
         user.checkin_frequency = value
     elif step == "review":
         user.review_day = None if value in (None, "off") else int(value)
+    elif step == "lang" and value in LANGUAGES:
+        user.locale = value  # kept: Telegram's language_code no longer decides
     schedule.reschedule(user, now)
 
 
@@ -158,7 +170,7 @@ def change(user: User, step: str, text: str, now: datetime) -> Rejected | None:
         answer = parse_zone_answer(text, now)
     elif step == "time":
         answer = parse_time_answer(text, now)
-    elif text in {"freq": FREQUENCIES, "review": REVIEW_DAYS}.get(step, ()):
+    elif text in {"freq": FREQUENCIES, "review": REVIEW_DAYS, "lang": LANGUAGES}.get(step, ()):
         answer = Accepted(text)
     else:
         return Rejected("webapp.settings.invalid")
@@ -219,7 +231,9 @@ def summary_done(user: User) -> Say:
 class SettingsSpec(_SettingQuestions):
     """Change one setting at a time, then show the summary again."""
 
-    flow = Flow("st", 1, (TIMEZONE, CHECKIN_TIME, FREQUENCY, REVIEW))
+    flow = Flow("st", 1, (TIMEZONE, CHECKIN_TIME, FREQUENCY, REVIEW, LANGUAGE))
 
     async def finish(self, ctx: FlowContext) -> list[Say]:
-        return [Say("settings.saved"), summary(ctx.user, ctx.now)]
+        # In the language they read from now on: a new choice shows at once.
+        saved = "settings.language_saved" if "lang" in ctx.data else "settings.saved"
+        return [Say(saved, locale=ctx.user.language), summary(ctx.user, ctx.now)]

@@ -39,7 +39,7 @@ log = logging.getLogger("rebound.webapp")
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_STRENGTH_CHARS = 120
-SETTINGS = {"timezone": "tz", "checkin_time": "time", "frequency": "freq"}
+SETTINGS = {"timezone": "tz", "checkin_time": "time", "frequency": "freq", "language": "lang"}
 ERRORS = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "not_allowed"}
 
 
@@ -119,7 +119,7 @@ class ApiHandler(tornado.web.RequestHandler):
             user = await session.get(User, self.person_id)
             if user is None:
                 raise Refused(404, "not_started")
-            yield session, user, Words(self.rt.content.texts(user.language_code))
+            yield session, user, Words(self.rt.content.texts(user.language))
 
     async def journey(self, notice: Say | None = None) -> None:
         async with self.person() as (session, user, words):
@@ -131,7 +131,7 @@ class ApiHandler(tornado.web.RequestHandler):
     async def to_chat(self, session: AsyncSession, user: User, replies: list[Say]) -> Queued:
         """Queue what the chat says next in this transaction (an outbox row, as a turn does);
         :meth:`deliver` sends it once committed."""
-        renderer = Renderer(self.rt.content.texts(user.language_code))
+        renderer = Renderer(self.rt.content.texts(user.language))
         calls = [
             delivery.send_call(m.text, m.markup, None, m.prompt_of)
             for m in renderer.messages(replies)
@@ -252,7 +252,8 @@ class StrengthsHandler(ApiHandler):
 
 class SettingsHandler(ApiHandler):
     async def post(self) -> None:
-        """{"timezone" | "checkin_time" | "frequency": value}, read as the chat reads them;
+        """{"timezone" | "checkin_time" | "frequency" | "language": value}, read as the chat
+        reads them;
         {"pause": days or null} and {"resume": true} as /pause and /resume."""
         await self._change(self.body())
 

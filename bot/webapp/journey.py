@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.content import Texts
 from bot.db.models import Rejection, User
 from bot.services import feedback, history, plan, reflection, stats, strengths
-from bot.services.onboarding import FREQUENCIES
+from bot.services.onboarding import FREQUENCIES, LANGUAGES
 from bot.services.replies import Ref, Say
 from bot.services.time_of_day import format_time_of_day
 from handlers.render import Renderer
@@ -166,7 +166,7 @@ def _settings(user: User, words: Words) -> dict[str, Any]:
             [value, words.plain(Ref(f"onboarding.frequency.{value}"))] for value in FREQUENCIES
         ],
         "language": words.texts.locale,
-        "languages": sorted(words.texts.content.catalogs),
+        "languages": [[code, words.plain(Ref(f"settings.language.{code}"))] for code in LANGUAGES],
         "paused": user.paused,
         "paused_until": user.paused_until.isoformat() if user.paused_until else None,
         "delete_confirm_html": words.html(Say("privacy.delete_confirm")),

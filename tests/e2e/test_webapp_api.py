@@ -260,9 +260,15 @@ async def test_strengths_and_settings_from_the_app(webapp_bot: BotHarness) -> No
         assert paused.json()["settings"]["paused"] is True
         resumed = await client.post("/app/api/settings", headers=headers, json={"resume": True})
         assert resumed.json()["settings"]["paused"] is False
+        german = await client.post("/app/api/settings", headers=headers, json={"language": "de"})
+        assert (german.json()["locale"], german.json()["words"]["tabs.plan"]) == ("de", "Plan")
+        assert german.json()["words"]["tabs.strengths"] == "Stärken"
+        nowhere = await client.post("/app/api/settings", headers=headers, json={"language": "xx"})
+        assert nowhere.status_code == 422
     stored = await bot.stored_user(user.id)
     assert stored is not None
     assert (stored.timezone, stored.checkin_frequency) == ("Asia/Tokyo", "weekdays")
+    assert stored.locale == "de"  # chosen: the chat now writes German too
     assert stored.next_checkin_at is not None
     local = stored.next_checkin_at + timedelta(hours=9)
     assert (local.hour, local.minute) == (7, 30)

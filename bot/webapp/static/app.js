@@ -346,15 +346,18 @@
     var edited = function (name) { return function (e) { state.dirty[name] = e.target.value; syncButtons(); }; };
     var zone = el("input", { id: "tz", type: "text", value: s.timezone || "", placeholder: w("settings.timezone_hint"), oninput: edited("timezone") });
     var time = el("input", { id: "time", type: "time", value: s.checkin_time || "", oninput: edited("checkin_time") });
-    var freq = el("select", { id: "freq", onchange: edited("frequency") });
-    s.frequencies.forEach(function (f) { freq.appendChild(el("option", { value: f[0], text: f[1], selected: f[0] === s.frequency ? "" : null })); });
+    var choice = function (id, name, options, current) {
+      var select = el("select", { id: id, onchange: edited(name) });
+      options.forEach(function (o) { select.appendChild(el("option", { value: o[0], text: o[1], selected: o[0] === current ? "" : null })); });
+      return select;
+    };
+    var freq = choice("freq", "frequency", s.frequencies, s.frequency);
+    var lang = choice("lang", "language", s.languages, s.language);
     view.appendChild(el("div", { "class": "card" },
       el("label", { "for": "tz", text: w("settings.timezone") }), zone,
       el("label", { "for": "time", text: w("settings.checkin_time") }), time,
       el("label", { "for": "freq", text: w("settings.frequency") }), freq,
-      el("label", { text: w("settings.language") }),
-      el("div", { text: w("languages." + s.language) || s.language }),
-      el("div", { "class": "muted small", text: w("settings.language_note") })));
+      el("label", { "for": "lang", text: w("settings.language") }), lang));
     var pause = el("div", { "class": "card" });
     if (s.paused) {
       pause.appendChild(el("p", { text: s.paused_until ? w("settings.paused_until", { date: s.paused_until.slice(0, 10) }) : w("settings.paused") }));
