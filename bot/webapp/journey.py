@@ -20,7 +20,7 @@ from bot.content import Texts
 from bot.db.models import Rejection, User
 from bot.services import feedback, history, plan, reflection, stats, strengths
 from bot.services.onboarding import FREQUENCIES, LANGUAGES
-from bot.services.replies import Ref, Say
+from bot.services.replies import Ref, Say, When
 from bot.services.time_of_day import format_time_of_day
 from handlers.render import Renderer
 
@@ -45,6 +45,9 @@ class Words:
     def plain(self, reply: Say | Ref) -> str:
         """For text fields and the clipboard: no tags, entities decoded."""
         return html.unescape(_untagged(self.html(reply)))
+
+    def when(self, moment: When) -> str:
+        return moment.localized(self.texts.locale)
 
     def page(self) -> dict[str, str]:
         """Every word the page itself shows (content/<locale>/webapp.yaml), unrendered: the
@@ -85,7 +88,7 @@ async def _debriefs(session: AsyncSession, user: User, words: Words) -> list[dic
                 "stage": record.stage,
                 "stage_label": words.plain(reflection.stage_label(record.stage)),
                 "date": record.completed_at.isoformat(),
-                "date_label": history.short_date(record.completed_at, zone),
+                "date_label": words.when(history.short_date(record.completed_at, zone)),
                 "mood": record.mood,
                 "mood_label": words.plain(reflection.mood_label(record.mood)),
             }
@@ -121,7 +124,7 @@ async def _feedback(session: AsyncSession, user: User, words: Words) -> list[dic
             "company": request.company or words.plain(Ref("feedback.company_fallback")),
             "status": request.status,
             "state_label": words.plain(Ref(f"feedback.state.{request.status}")),
-            "date_label": history.short_date(request.updated_at, zone),
+            "date_label": words.when(history.short_date(request.updated_at, zone)),
             "can_send": request.status == "draft",
             "can_reply": request.status in feedback.OPEN,
         }
