@@ -71,6 +71,7 @@ def build_application(
         await register_commands(app, runtime.content)
 
     async def post_shutdown(_app: RuntimeApp) -> None:
+        await runtime.drawing.close()
         await engine.dispose()
 
     try:  # HTTPS_PROXY / ALL_PROXY are honoured as PTB's default does; SOCKS stops start-up here

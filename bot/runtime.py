@@ -14,6 +14,7 @@ from telegram.ext import Application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content
+from bot.drawing import Drawing
 from bot.metrics import Metrics
 from bot.services.checkins import WinSpec
 from bot.services.feedback import LogSpec, RequestSpec
@@ -60,6 +61,8 @@ class Runtime:
     dispatched_at: float | None = None
     # What the bot's recent messages show, so that no edit is one that changes nothing.
     shown: ShownMessages = field(default_factory=ShownMessages)
+    # The chart-drawing process (started at the first chart, stopped at post_shutdown).
+    drawing: Drawing = field(default_factory=Drawing)
 
     @contextlib.asynccontextmanager
     async def small_transaction(self) -> AsyncIterator[AsyncSession]:

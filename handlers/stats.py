@@ -1,7 +1,7 @@
 """/stats: a chart of the person's last 30 or 90 days (or all of it), with a one-line summary
 as its caption and period buttons that redraw it in place; and the weekly review's small chart.
 
-Charts are drawn after the transaction commits, in a worker thread (see ``Turn.attach``). A
+Charts are drawn after the transaction commits, in the drawing process (``bot.drawing``). A
 period button replaces the tapped message's picture, caption and buttons (editMessageMedia), so
 the chat keeps one chart however often the person switches; the period already shown is not
 drawn again. "Not much to draw yet" is a text message: it becomes the chart in place once there
@@ -11,7 +11,6 @@ period has too little to draw is followed by a new text message (a photo cannot 
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import html
 import logging
@@ -22,7 +21,7 @@ from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.content import Texts
-from bot.runtime import RuntimeApp
+from bot.runtime import Runtime, RuntimeApp
 from bot.services import charts, stats
 from bot.services.reflection import REASONS, STAGES
 from bot.services.replies import Say
@@ -114,9 +113,9 @@ async def send_review_with_chart(
     if not data.enough or len(messages) != 1 or len(messages[0].text) > CAPTION_LIMIT:
         return False
     try:
-        png = await asyncio.to_thread(
-            charts.render_week, data, chart_text(renderer.texts, "stats.chart.week_title")
-        )
+        rt: Runtime = app.bot_data["runtime"]
+        text = chart_text(renderer.texts, "stats.chart.week_title")
+        png = await rt.drawing.draw(functools.partial(charts.render_week, data, text))
     except Exception:
         log.exception("weekly chart could not be drawn")
         return False

@@ -125,8 +125,9 @@ class Turn:
         in_place: bool = False,
     ) -> None:
         """Send a file, or a photo, after the commit like every reply. ``data`` may be a
-        function (e.g. a chart render): it then runs in a worker thread, after the commit, so
-        neither the transaction nor the event loop waits for it. The caption's buttons go on
+        chart render (a ``functools.partial`` of a picklable function and data): it is then
+        drawn in the drawing process (``bot.drawing``), after the commit, so neither the
+        transaction nor the event loop waits for it. The caption's buttons go on
         the file's message. ``in_place`` puts it in the tapped message instead (its photo or
         text replaced, with this caption and buttons); when that would show exactly what the
         message shows, nothing is drawn or sent."""
@@ -286,7 +287,7 @@ class Turn:
                         await self._replace_media(tapped, file, caption, markup)
                 continue
             data = file.data
-            content = await asyncio.to_thread(data) if callable(data) else data
+            content = await self.rt.drawing.draw(data) if callable(data) else data
             send = bot.send_photo if file.as_photo else bot.send_document
             once = functools.partial(
                 send,
@@ -310,7 +311,7 @@ class Turn:
         markup: InlineKeyboardMarkup | None,
     ) -> None:
         data = file.data
-        content = await asyncio.to_thread(data) if callable(data) else data
+        content = await self.rt.drawing.draw(data) if callable(data) else data
         kind = InputMediaPhoto if file.as_photo else InputMediaDocument
         # Bytes and a name, not an InputFile: PTB attaches only what it wraps itself.
         media = kind(content, caption=caption, parse_mode=ParseMode.HTML, filename=file.name)

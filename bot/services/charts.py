@@ -1,7 +1,7 @@
 """PNG charts for /stats and the weekly review, drawn with matplotlib's object API (issue 8).
 
 No pyplot and no global state: each call builds its own ``Figure`` on an Agg canvas, so
-renders are safe to run in a worker thread (handlers call them through ``asyncio.to_thread``,
+renders are safe to run anywhere (handlers draw them in a separate process, ``bot.drawing``,
 after the transaction, so the bot keeps answering while a chart is drawn). The picture has its
 own opaque, light card background with dark text, so it reads the same in Telegram's light and
 dark themes, and it is sized for a phone: 1080×1350 px for /stats, 1080×720 for the week.

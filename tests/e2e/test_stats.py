@@ -3,6 +3,8 @@ in place, a kind word instead of an empty chart, and the weekly review's small c
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 
 from bot.content import load_content
@@ -152,6 +154,35 @@ async def test_period_buttons_replace_the_chart_in_place(bot: BotHarness) -> Non
     media_edits = [c for c in bot.emulator.calls if c.method == "editMessageMedia"]
     assert len(media_edits) == 3
     assert not [c for c in bot.emulator.calls if c.method == "sendPhoto"][1:]
+
+
+async def test_the_event_loop_keeps_running_while_a_chart_is_drawn(bot: BotHarness) -> None:
+    """Issue 17: drawing takes matplotlib ~0.2 s of CPU (more the first time, with its imports);
+    done on the event loop's thread it would hold every chat up that long. It is drawn in
+    another process: between two wake-ups of a 1 ms sleeper the loop's thread never works
+    more than 50 ms (thread CPU time, so a loaded machine does not inflate it)."""
+    user = await onboard(bot)
+    await seed_history(bot, user.id)
+    longest = 0.0
+    wakeups = 0
+
+    async def probe() -> None:
+        nonlocal longest, wakeups
+        while True:
+            started = time.thread_time()
+            await asyncio.sleep(0.001)
+            longest = max(longest, time.thread_time() - started)
+            wakeups += 1
+
+    task = asyncio.create_task(probe())
+    try:
+        await user.send("/stats")
+        chart = await user.next_message(timeout=30)
+    finally:
+        task.cancel()
+    assert_chart(chart)
+    assert wakeups > 10
+    assert longest < 0.050, f"the loop's thread worked {longest * 1000:.0f} ms at a stretch"
 
 
 async def test_a_chart_narrowed_to_too_little_says_so_below_it(bot: BotHarness) -> None:

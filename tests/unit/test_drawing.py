@@ -1,0 +1,48 @@
+"""bot.drawing: charts are drawn in one separate process, started at the first chart and
+replaced if it dies (issue 17: matplotlib in a thread held the event loop through the GIL)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from concurrent.futures.process import BrokenProcessPool
+from datetime import date, timedelta
+
+import pytest
+
+from bot.drawing import Drawing
+from bot.services import charts, stats
+from tests.unit.test_charts import TEXT
+
+
+def pid() -> bytes:
+    return str(os.getpid()).encode()
+
+
+def die() -> bytes:
+    os._exit(3)  # a worker killed mid-chart (out of memory, say)
+
+
+async def test_charts_are_drawn_in_one_other_process() -> None:
+    drawing = Drawing()
+    try:
+        first, second = await drawing.draw(pid), await drawing.draw(pid)
+        assert first == second != str(os.getpid()).encode()
+        days = [date(2026, 1, 9) + timedelta(days=i) for i in range(7)]
+        week = stats.WeekData(days, [3, None, 2, 4, None, 5, 4], [0] * 7, [1] + [0] * 6)
+        png = await drawing.draw(functools.partial(charts.render_week, week, TEXT))
+        assert charts.png_size(png) == (1080, 720)
+    finally:
+        await drawing.close()
+
+
+async def test_a_dead_worker_is_replaced() -> None:
+    drawing = Drawing()
+    try:
+        before = await drawing.draw(pid)
+        with pytest.raises(BrokenProcessPool):  # tried on a fresh worker once, dies again
+            await drawing.draw(die)
+        after = await drawing.draw(pid)
+        assert after != before and after.isdigit()
+    finally:
+        await drawing.close()
