@@ -23,10 +23,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, FlowState, PlanAction, User
-from bot.services import reflection, variants
+from bot.services import reflection, understanding, variants
 from bot.services.flow_engine import FreeText, Rejected, Step
 from bot.services.replies import Button, Ref, Say
 from bot.services.understanding import (
+    BRIGHT_SIDES,
     FEELINGS,
     GOOD_NEWS_TOPICS,
     QUESTION_TOPICS,
@@ -182,18 +183,16 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
         ]
     kind = reading.kind
     if kind == "rejection":
-        return [
-            Say(
-                _key(reading),
-                _params(reading),
-                buttons=(
-                    (
-                        Button("listen.buttons.debrief_now", data=pack(DEBRIEF, prefilled)),
-                        Button("listen.buttons.not_now", data=pack(LATER)),
-                    ),
-                ),
-            )
-        ]
+        buttons: tuple[tuple[Button, ...], ...] = (
+            (
+                Button("listen.buttons.debrief_now", data=pack(DEBRIEF, prefilled)),
+                Button("listen.buttons.not_now", data=pack(LATER)),
+            ),
+        )
+        if reading.also == "elsewhere":  # the good news told with the no is a win of its own
+            win = reading.topic if reading.topic in GOOD_NEWS_TOPICS else "win"
+            buttons += ((Button("listen.buttons.log_it", data=pack(WIN, win)),),)
+        return [Say(_key(reading), _params(reading), buttons=buttons)]
     if kind == "venting" and _nervous_before_interview(reading):
         # Nerves about an interview that is coming: a debrief would not fit, getting ready does.
         return [
@@ -223,8 +222,12 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
         ]
     if kind == "good_news":
         topic = reading.topic if reading.topic in GOOD_NEWS_TOPICS else "win"
-        button = Button("listen.buttons.log_it", data=pack(WIN, topic))
-        return [Say(_key(reading), buttons=((button,),))]
+        rows: tuple[tuple[Button, ...], ...] = (
+            (Button("listen.buttons.log_it", data=pack(WIN, topic)),),
+        )
+        if topic in _STILL_AHEAD:  # an interview to come: getting ready is the next step
+            rows += ((Button("listen.buttons.prepare", data=pack(PREPARE)),),)
+        return [Say(_key(reading), buttons=rows)]
     if kind == "question":
         return [Say(_key(reading), buttons=_stack(_answers(reading.topic, now)))]
     if kind == "greeting" and reading.topic == "bye":
@@ -232,9 +235,14 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
     return [Say(_key(reading), buttons=_stack(next_steps(now)))]
 
 
+# Good news of an interview still to come.
+_STILL_AHEAD = frozenset({"interview", "next_round"})
+
+
 def _nervous_before_interview(reading: Reading) -> bool:
-    """Worry that names an interview stage ("final round tomorrow and I'm terrified")."""
-    return reading.feeling == "anxious" and reading.stage is not None
+    """Worry about an interview that is coming ("final round tomorrow and I'm terrified",
+    "mañana tengo entrevista y estoy aterrada")."""
+    return reading.feeling == "anxious" and (reading.stage is not None or reading.ahead)
 
 
 _PREPARE_ACTIONS = (
@@ -267,6 +275,8 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
 def _key(reading: Reading) -> str:
     """The content key of the first words back (their words first: the company if named)."""
     kind, topic = reading.kind, reading.topic
+    if kind == "rejection" and reading.also in BRIGHT_SIDES:
+        return f"listen.rejection.mixed.{reading.also}"
     if kind == "rejection":
         return "listen.rejection.with_company" if reading.company else "listen.rejection.plain"
     if kind == "venting":
@@ -281,8 +291,8 @@ def _key(reading: Reading) -> str:
 
 
 def _params(reading: Reading) -> dict[str, object]:
-    if reading.kind != "rejection":
-        return {}
+    if reading.kind != "rejection" or reading.also in BRIGHT_SIDES:
+        return {}  # a mixed reply speaks to both sides itself, without the rejection tip
     params: dict[str, object] = {"tip": Ref("listen.rejection.tip")}
     if reading.company:
         params["company"] = reading.company
@@ -367,16 +377,16 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
         return "answer"  # every typed word on these steps is kept as the step's note
     if step.parse_text is None:  # a question answered by tapping
         return "aside" if kind in ASIDES else "answer"
-    if step.name == "company" and kind == "rejection" and reading.company:
-        return "fill"
+    if step.name == "company" and reading.kind == "rejection" and reading.company:
+        return "fill"  # "rejected by canva after 4 rounds": the name, however unsure the rest
     parser = step.parse_text
     if isinstance(parser, FreeText):
         if parser.limit > SHORT_ANSWER_LIMIT:
             return "answer"  # prose wanted (a win, a pasted reply): any words are an answer
         if kind in ASIDES:
             return "answer" if answer_shaped(text, kind) else "aside"
-        if kind == "unsure" and len(text.split()) > SHORT_ANSWER_WORDS:
-            return "aside"
+        if len(text.split()) > SHORT_ANSWER_WORDS or _sentences(text):
+            return "aside"  # "welp. rejected again 🙃": sentences, not a name
         return "answer"
     # A parser that understands a format (a time zone, a time): what it accepts is an answer;
     # what it refuses and reads as news or feelings is an aside rather than a format error.
@@ -387,6 +397,13 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
 
 _NAMED = re.compile(r"\s(?:at|@|bei|en|в)\s|,|\s[-–—|]\s", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
+# A sentence ending inside the text, then more words ("welp. rejected again"): "Booking.com",
+# "J. Crew" or "Acme Inc." do not end one (a single letter or nothing follows).
+_SENTENCE_BREAK = re.compile(r"[^\W\d_]{2,}[.!?…]+\s+\S+\s+\S")
+
+
+def _sentences(text: str) -> bool:
+    return bool(_SENTENCE_BREAK.search(text))
 
 
 def answer_shaped(text: str, kind: str) -> bool:
@@ -400,7 +417,11 @@ def answer_shaped(text: str, kind: str) -> bool:
         return False
     if words <= 3:
         return kind not in ("venting", "question") and not (words > 1 and cleaned.endswith("!"))
-    return kind != "rejection" and words <= 6 and bool(_NAMED.search(cleaned))
+    named = _NAMED.search(cleaned)
+    if kind == "rejection" or words > 6 or named is None:
+        return False
+    # "Designer at Acme 🚀" is a role and a firm; "got a second interview at Revolut" is news.
+    return not understanding.read(cleaned[: named.start()]).clear
 
 
 def aside_replies(reading: Reading, kept: bool) -> list[Say]:
@@ -411,6 +432,8 @@ def aside_replies(reading: Reading, kept: bool) -> list[Say]:
     elif kind == "question":
         topic = reading.topic if reading.topic in QUESTION_TOPICS else "general"
         key = f"listen.in_flow.question.{topic}"
+    elif kind == "rejection" and reading.also in BRIGHT_SIDES:
+        key = "listen.in_flow.mixed"
     elif kind in ("rejection", "good_news"):
         key = f"listen.in_flow.{kind}"
     else:

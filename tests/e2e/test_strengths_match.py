@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.content import load_content
 from bot.db.models import FeedbackRequest, FlowState, Rejection, Strength
 from bot.emulator import SimUser
 from tests.e2e.harness import BotHarness, onboard
+
+CONTENT = load_content()
 
 JOB = """Senior Data Analyst (m/f/d), Acme Analytics, Berlin
 
@@ -231,7 +234,7 @@ async def test_match_reads_other_languages_and_odd_text(bot: BotHarness) -> None
         assert skill in answer.text
     await user.send("/match " + "\u200b\u202e" * 200 + "ｓｑｌ" + "🙂" * 500)
     odd = await user.next_message()
-    assert "couldn't find requirements" in odd.text
+    assert CONTENT.texts("de")("match.nothing_found") in odd.text
 
 
 async def test_strengths_and_match_in_a_group_point_to_private(bot: BotHarness) -> None:

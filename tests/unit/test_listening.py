@@ -64,15 +64,18 @@ def test_venting_names_the_feeling_and_sets_no_task() -> None:
 @pytest.mark.parametrize(
     ("topic", "key", "data"),
     [
-        ("offer", "listen.good_news.offer", "ls:1:win:offer"),
-        ("next_round", "listen.good_news.next_round", "ls:1:win:next_round"),
-        (None, "listen.good_news.general", "ls:1:win:win"),
+        ("offer", "listen.good_news.offer", ["ls:1:win:offer"]),
+        # a round still to come: getting ready for it is offered too
+        ("next_round", "listen.good_news.next_round", ["ls:1:win:next_round", "ls:1:prep"]),
+        (None, "listen.good_news.general", ["ls:1:win:win"]),
     ],
 )
-def test_good_news_is_celebrated_with_a_win_to_log(topic: str | None, key: str, data: str) -> None:
+def test_good_news_is_celebrated_with_a_win_to_log(
+    topic: str | None, key: str, data: list[str]
+) -> None:
     [say] = listening.respond(Reading("good_news", topic=topic), NEW)
     assert say.key == key
-    assert [b.data for row in say.buttons for b in row] == [data]
+    assert [b.data for row in say.buttons for b in row] == data
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,14 @@ How a message is read (each step has its own module):
    again 😭" is news told with feeling; otherwise the highest score among news, venting, "help"
    and the like without a question word, and greetings, in the order above on a tie ("hi,
    rough day" is venting).
-5. ``extract``: the company and the stage, for news, venting and questions.
+5. A "no" told together with a brighter side is still a rejection, with ``also`` naming that
+   side (BRIGHT_SIDES): relief or a close call ("got rejected but honestly relieved", "I was a
+   close second") from the lists' ``bright_side``, helpful feedback ("they said no but the
+   feedback was useful"), or good news told after it ("rejected by Airbnb but got an interview
+   at Spotify": ``elsewhere``, with the good news's topic; an offer told last is good news).
+   Nerves about an interview that is ahead ("interview tomorrow and I'm freaking out") are
+   venting, not an invitation to celebrate.
+6. ``extract``: the company and the stage, for news, venting and questions.
 """
 
 from __future__ import annotations
@@ -49,10 +56,12 @@ from typing import Literal
 from bot.services import crisis
 from bot.services.understanding import language as _language
 from bot.services.understanding.extract import company_in, stage_in
+from bot.services.understanding.lexicon import BRIGHT_SIDES as _TOLD_SIDES
 from bot.services.understanding.lexicon import STRONG, Lexicon, lexicon
 from bot.services.understanding.normalise import normalise
 
 __all__ = [
+    "BRIGHT_SIDES",
     "FEELINGS",
     "GOOD_NEWS_TOPICS",
     "KINDS",
@@ -81,9 +90,12 @@ KINDS: tuple[Kind, ...] = (
 # "interviewed": an interview that happened ("had my interview at Booking today").
 GOOD_NEWS_TOPICS = ("offer", "next_round", "interview", "reply", "went_well", "interviewed")
 FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious")
-QUESTION_TOPICS = ("feedback", "after_no", "prepare", "bot")
+QUESTION_TOPICS = ("feedback", "after_no", "prepare", "bot", "follow_up")
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
 SOCIAL_TOPICS = ("hello", "thanks", "bye", "small_talk", "ack")
+# The brighter side of a "no" (Reading.also): relief, a close call, helpful feedback, good news
+# from elsewhere told after it.
+BRIGHT_SIDES = (*_TOLD_SIDES, "feedback", "elsewhere")
 # Languages read (the crisis detector's, which include every locale Rebound ships or plans).
 LANGUAGES = ("en", "de", "es", "ru", "pt", "fr", "uk", "hi")
 
@@ -96,7 +108,10 @@ class Reading:
     message also voices one but is read as something else ("rejected again, so tired" is a
     rejection with feeling "exhausted"); for venting it equals ``topic``. ``clear`` is True
     when a clear phrase decided the kind, False when only weak hints did ("meh", "ok",
-    "rejections"): inside a flow, an unclear reading is better taken as the answer typed."""
+    "rejections"): inside a flow, an unclear reading is better taken as the answer typed.
+    ``also`` is one of BRIGHT_SIDES for a rejection told with a brighter side (for
+    ``elsewhere``, ``topic`` is the good news's); ``ahead`` is True when the message puts an
+    interview in the future ("tomorrow")."""
 
     kind: Kind
     language: str = "en"
@@ -105,6 +120,8 @@ class Reading:
     stage: str | None = None
     feeling: str | None = None
     clear: bool = False
+    also: str | None = None
+    ahead: bool = False
 
 
 # Kinds whose phrases a negation just before them cancels ("not tired", "no offer yet").
@@ -223,6 +240,14 @@ def _read(text: str, language_hint: str | None) -> Reading:
     if kind not in _WITH_FACTS:
         return Reading(kind, language, topic, clear=clear)
     feeling = topic if kind == "venting" else _best_topic(scores.get("venting", {}), FEELINGS)
+    ahead = any(lex.ahead is not None and lex.ahead.search(normal) for lex in lexicons)
+    also = None
+    if kind in ("rejection", "good_news") and "rejection" in scores.get(_LAST, {}):
+        also, good = _brighter_side(normal, lexicons, scores)
+        if also is not None:
+            kind, topic = "rejection", good
+    elif kind == "good_news" and topic in _AHEAD_NEWS and _anxious(scores):
+        kind, topic, feeling = "venting", "anxious", "anxious"  # "interview tomorrow, so nervous"
     return Reading(
         kind,
         language,
@@ -231,7 +256,41 @@ def _read(text: str, language_hint: str | None) -> Reading:
         stage=stage_in(normal, lexicons),
         feeling=feeling,
         clear=clear,
+        also=also,
+        ahead=ahead,
     )
+
+
+# Good news of something still to come, which nerves can outweigh.
+_AHEAD_NEWS = frozenset({"interview", "next_round"})
+# Good news told after a "no" that is news of its own, not part of the story of the no (an offer
+# told last outweighs the no: it is good news, as before).
+_ELSEWHERE = frozenset({"interview", "next_round"})
+
+
+def _anxious(scores: Scores) -> bool:
+    return scores.get("venting", {}).get("anxious", 0) >= STRONG
+
+
+def _brighter_side(
+    normal: str, lexicons: list[Lexicon], scores: Scores
+) -> tuple[str | None, str | None]:
+    """(BRIGHT_SIDES entry, good-news topic) of a message that clearly tells a "no"."""
+    for lex in lexicons:
+        text = lex.corrected(normal)
+        for rule in lex.bright:
+            for match in rule.pattern.finditer(text):
+                if not _negated(text, match.start(), lex):
+                    return rule.topic, None
+    last = scores.get(_LAST, {})
+    if "good_news" not in last:
+        return None, None
+    good = _best_topic(scores.get("good_news", {}), GOOD_NEWS_TOPICS)
+    if good == "reply":
+        return "feedback", None
+    if good in _ELSEWHERE and last["good_news"] > last["rejection"]:
+        return "elsewhere", good
+    return None, None
 
 
 def read(text: str, language_hint: str | None = None) -> Reading:

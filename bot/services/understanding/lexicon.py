@@ -9,10 +9,11 @@ token boundaries (a space or the text's edge). ``~`` in front marks a weak patte
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -24,6 +25,8 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "understanding"
 STRONG, WEAK = 3, 1  # three weak hints weigh one clear phrase
 FUZZY_MIN = 5  # shorter words are not corrected: too many real words are one edit apart
 SECTIONS = ("rejection", "good_news", "venting", "question", "greeting")
+# A brighter side told with a "no" (``bright_side`` in the files): relief, or a close call.
+BRIGHT_SIDES = ("relief", "close")
 _ESCAPES = re.compile(r"(\\.)")
 
 
@@ -71,14 +74,34 @@ class Lexicon:
     # words that close ("ansage" is not "absage").
     fuzzy: frozenset[str] = frozenset()
     fuzzy_not: frozenset[str] = frozenset()
+    # Chat spellings read as the word they stand for ("u" -> "you", "q" -> "que", "спс" ->
+    # "спасибо"), so the patterns need not list every shorthand.
+    spellings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Job titles ("Analyst", "Analista", "Werkstudentin"): a capitalised run holding one, or
+    # right after one ("Analista de Datos"), is a role, never the company.
+    role_words: frozenset[str] = frozenset()
+    # The words that join a title to what specifies it ("de" in "puesto de Marketing").
+    title_of: frozenset[str] = frozenset()
+    # A one-word adjectival name's case endings and the ending it is called by ("Касперском"
+    # -> "Касперский"), tried before ``oblique_endings``.
+    oblique_adjectives: tuple[tuple[str, str], ...] = ()
+    # The brighter side of a "no" (relief, a close call: BRIGHT_SIDES), matched like the rules.
+    bright: tuple[Rule, ...] = ()
+    # Words that put an interview ahead ("tomorrow", "mañana", "morgen", "завтра").
+    ahead: re.Pattern[str] | None = None
 
     def corrected(self, text: str) -> str:
-        """``text`` with near-misses of the key words replaced by them (see ``fuzzy``)."""
-        if not self.fuzzy:
+        """``text`` with chat spellings and near-misses of the key words replaced by the words
+        they stand for (see ``spellings`` and ``fuzzy``)."""
+        if not self.fuzzy and not self.spellings:
             return text
         words = text.split(" ")
         changed = False
         for i, word in enumerate(words):
+            spelled = self.spellings.get(word)
+            if spelled is not None:
+                words[i], changed = spelled, True
+                continue
             if len(word) < FUZZY_MIN or word in self.fuzzy or word in self.fuzzy_not:
                 continue
             for key in self.fuzzy:
@@ -189,7 +212,34 @@ def load(language: str, path: Path | None = None) -> Lexicon:
         ),
         fuzzy=frozenset(fold(w) for w in _strings(data.get("fuzzy"), f"{where}:fuzzy")),
         fuzzy_not=frozenset(fold(w) for w in _strings(data.get("fuzzy_not"), f"{where}:fuzzy_not")),
+        spellings=MappingProxyType(_pairs(data.get("spellings"), f"{where}:spellings", fold)),
+        role_words=frozenset(
+            fold(w) for w in _strings(company.get("role_words"), f"{where}:company.role_words")
+        ),
+        title_of=frozenset(
+            fold(w) for w in _strings(company.get("title_of"), f"{where}:company.title_of")
+        ),
+        oblique_adjectives=tuple(
+            _pairs(company.get("oblique_adjectives"), f"{where}:company.oblique_adjectives").items()
+        ),
+        bright=tuple(_rules("bright_side", data.get("bright_side"), f"{where}:bright_side")),
+        ahead=(
+            _compile(_strings(data.get("ahead"), f"{where}:ahead"), f"{where}:ahead")
+            if data.get("ahead")
+            else None
+        ),
     )
+
+
+def _pairs(node: Any, where: str, how: Callable[[str], str] = str) -> dict[str, str]:
+    """A mapping of words to words (``how`` folds them where they are matched folded)."""
+    if node is None:
+        return {}
+    if not isinstance(node, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in node.items()
+    ):
+        raise LexiconError(f"{where} must map words to words")
+    return {how(k): how(v) for k, v in node.items()}
 
 
 @cache

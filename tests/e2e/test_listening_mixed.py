@@ -1,0 +1,225 @@
+"""What people type, round 3 (issue 16 QA): a "no" told with a brighter side is answered as
+both, a pasted email's company is the firm (not "Analista" or "Dear"), sentences typed at the
+company question never become the company, nerves before an interview get help to prepare,
+and chat spelling ("what can u do", "q puedes hacer") is read. Texts come from the content
+catalogue, in the person's language; what is stored is checked on both databases."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.content import load_content
+from bot.db.models import Rejection, Win
+from bot.emulator import BotMessage, SimUser
+from bot.emulator.html import parse_html
+from tests.e2e.harness import BotHarness, onboard
+
+CONTENT = load_content()
+
+
+def shown(key: str, locale: str = "en", **params: object) -> list[str]:
+    """Every variant of ``key`` in ``locale`` as the person sees it."""
+    texts = CONTENT.texts(locale)
+    return [parse_html(texts(key, variant=v, **params))[0] for v in range(texts.count(key))]
+
+
+def first_lines(key: str, locale: str = "en", **params: object) -> list[str]:
+    """The first line of every variant (the rest holds a varying tip)."""
+    texts = CONTENT.texts(locale)
+    return [
+        texts.render(key, {**params, "tip": "\x00"}, variant=v).split("\n")[0]
+        for v in range(texts.count(key))
+    ]
+
+
+def label(key: str, locale: str = "en") -> str:
+    return CONTENT.texts(locale)(key, variant=0)
+
+
+def one_of(text: str, candidates: list[str]) -> bool:
+    return any(candidate in text for candidate in candidates)
+
+
+async def debriefs(bot: BotHarness, user_id: int) -> list[Rejection]:
+    async with bot.sessions() as session:
+        query = select(Rejection).where(Rejection.user_id == user_id).order_by(Rejection.id)
+        return list((await session.execute(query)).scalars())
+
+
+async def open_debrief(user: SimUser, locale: str = "en") -> BotMessage:
+    await user.send("/reflect")
+    await user.next_message()
+    await user.tap(label("reflection.buttons.start", locale))
+    return await user.next_message()
+
+
+# --- A "no" with a brighter side ------------------------------------------------------------------
+
+
+async def test_a_no_told_with_relief_or_a_close_call_is_answered_as_both(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("didn't get it, but they said I was a close second and to apply again")
+    close = await user.next_message()
+    assert one_of(close.text, shown("listen.rejection.mixed.close"))
+    assert not one_of(close.text, shown("listen.rejection.tip"))  # no "another candidate fit"
+    assert close.button_labels() == [
+        label("listen.buttons.debrief_now"),
+        label("listen.buttons.not_now"),
+    ]
+    await user.send("got rejected but honestly im kind of relieved, the commute was awful")
+    relief = await user.next_message()
+    assert one_of(relief.text, shown("listen.rejection.mixed.relief"))
+    await user.send("they said no but the feedback was actually really helpful")
+    feedback = await user.next_message()
+    assert one_of(feedback.text, shown("listen.rejection.mixed.feedback"))
+    assert not one_of(feedback.text, shown("listen.good_news.reply"))  # not "A reply! 🌱"
+    await user.tap(label("listen.buttons.debrief_now"))
+    assert one_of((await user.next_message()).text, shown("reflection.ask_company"))
+    async with bot.sessions() as session:
+        assert (await session.execute(select(Win))).scalars().all() == []
+
+
+async def test_a_no_and_good_news_from_elsewhere_offer_both_the_debrief_and_the_win(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code="es")
+    await user.send("me rechazaron en Glovo pero me llamaron para una entrevista en Cabify 🙌")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.rejection.mixed.elsewhere", "es"))
+    assert reply.button_labels() == [
+        label("listen.buttons.debrief_now", "es"),
+        label("listen.buttons.not_now", "es"),
+        label("listen.buttons.log_it", "es"),
+    ]
+    [record] = await debriefs(bot, user.id)  # the no is ready to debrief, Glovo filled in
+    assert (record.company, record.completed_at) == ("Glovo", None)
+    await user.tap(label("listen.buttons.log_it", "es"))
+    assert one_of((await user.next_message()).text, shown("listen.win_logged.interview", "es"))
+    async with bot.sessions() as session:
+        [win] = (await session.execute(select(Win))).scalars().all()
+    assert (win.user_id, win.kind) == (user.id, "interview")
+
+
+async def test_a_mixed_no_inside_a_debrief_is_acknowledged_as_both(bot: BotHarness) -> None:
+    user = await onboard(bot, language_code="de")
+    await open_debrief(user, "de")
+    await user.send("Zalando")
+    await user.next_message()  # the stage question, answered by tapping
+    words = "abgelehnt, aber ehrlich gesagt bin ich erleichtert"
+    await user.send(words)
+    again = await user.next_message()
+    assert one_of(again.text, shown("listen.in_flow.mixed", "de"))
+    assert one_of(again.text, shown("listen.in_flow.kept", "de"))
+    assert one_of(again.text, shown("reflection.ask_stage", "de", company="Zalando"))
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.note) == ("Zalando", words)
+
+
+# --- Companies in pasted emails and sentences where a name is asked ------------------------------
+
+BBVA_EMAIL = (
+    "Estimada candidata: Le agradecemos su interés en el puesto de Analista de Datos en BBVA. "
+    "Tras valorar su candidatura, lamentamos comunicarle que en esta ocasión no continuará en "
+    "el proceso. Saludos cordiales, Equipo de Selección"
+)
+
+
+async def test_a_pasted_email_names_the_firm_not_the_role_or_the_greeting(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code="es")
+    await user.send(BBVA_EMAIL)
+    reply = await user.next_message()
+    assert one_of(reply.text, first_lines("listen.rejection.with_company", "es", company="BBVA"))
+    assert "Analista" not in reply.text
+    [record] = await debriefs(bot, user.id)
+    assert record.company == "BBVA"
+    other = await onboard(bot, language_code="es")
+    await open_debrief(other, "es")  # pasted at the company question, it fills it
+    await other.send(BBVA_EMAIL)
+    filled = await other.next_message()
+    assert one_of(filled.text, shown("listen.in_flow.filled", "es", company="BBVA"))
+    [record] = await debriefs(bot, other.id)
+    assert record.company == "BBVA"
+
+
+async def test_sentences_at_the_company_question_never_become_the_company(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await open_debrief(user)
+    await user.send("another one bites the dust. rejection #14")
+    again = await user.next_message()
+    assert one_of(again.text, shown("reflection.ask_company"))  # asked again
+    await user.send("got a second interview at revolut!!")  # news, not "revolut!!"
+    news = await user.next_message()
+    assert one_of(news.text, shown("listen.in_flow.good_news"))
+    assert one_of(news.text, shown("reflection.ask_company"))
+    [record] = await debriefs(bot, user.id)
+    assert record.company is None
+    await user.send("welp. rejected by canva after 4 rounds 🙃")  # the name in it fills it
+    filled = await user.next_message()
+    assert one_of(filled.text, shown("listen.in_flow.filled", company="canva"))
+    [record] = await debriefs(bot, user.id)
+    assert record.company == "canva"
+    await user.send("/cancel")
+    await user.next_message()
+    await user.send("/reflect")
+    await user.next_message()
+    await user.tap(label("reflection.buttons.fresh"))  # the canva one stays as it is
+    assert one_of((await user.next_message()).text, shown("reflection.ask_company"))
+    await user.send("Designer at Acme")  # a role and a firm are still an answer
+    assert one_of((await user.next_message()).text, shown("reflection.ask_stage", company="Acme"))
+
+
+# --- Nerves before an interview, good news of one, and chat spelling -----------------------------
+
+
+async def test_nerves_about_an_interview_ahead_get_help_to_prepare_in_their_language(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code="ru")
+    await user.send("завтра собес и я в панике")
+    nerves = await user.next_message()
+    assert one_of(nerves.text, shown("listen.venting.before_interview", "ru"))
+    assert nerves.button_labels() == [
+        label("listen.buttons.just_saying", "ru"),
+        label("listen.buttons.prepare", "ru"),
+        label("listen.buttons.check_in", "ru"),
+    ]
+    await user.send("завтра собеседование!! держите кулачки")
+    good = await user.next_message()
+    assert one_of(good.text, shown("listen.good_news.interview", "ru"))
+    assert good.button_labels() == [
+        label("listen.buttons.log_it", "ru"),
+        label("listen.buttons.prepare", "ru"),
+    ]
+    await user.tap(label("listen.buttons.prepare", "ru"))
+    assert one_of((await user.next_message()).text, shown("listen.question.prepare", "ru"))
+    assert await debriefs(bot, user.id) == []  # nothing was lost: no debrief
+
+
+async def test_chat_spelling_and_questions_about_silence_are_understood(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("what can u do")
+    assert one_of((await user.next_message()).text, shown("listen.question.bot"))
+    await user.send("how do i follow up if they havent replied in 2 weeks")
+    follow_up = await user.next_message()
+    assert one_of(follow_up.text, shown("listen.question.follow_up"))
+    assert not one_of(follow_up.text, shown("listen.question.feedback"))
+    await user.send("q puedes hacer tu")  # Spanish shorthand, answered in Spanish
+    assert one_of((await user.next_message()).text, shown("listen.question.bot", "es"))
+    await user.send("ist es normal dass die so lange brauchen?")
+    assert one_of((await user.next_message()).text, shown("listen.question.follow_up", "de"))
