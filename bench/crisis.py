@@ -281,38 +281,41 @@ English phrase file's decision, now in every language). ``means`` gained the dru
 medicine cabinet; ``after_me`` "after my death" and a will; ``relief`` "so much the better" for a
 crash or a car; ``method`` a death made to look like an accident or a heart attack. New guards:
 "counting pills at a pharmacy" (a job), dying N times in a game (8 languages), "how many
-ibuprofen can I take a day". Rules alone (phrases and signals, no model), against the lists
-before this round: new positives found in files NOT read for it: heldout4 +1, heldout6 +1,
+ibuprofen can I take a day", an injury with its everyday cause (shaving, cooking, by
+accident). Rules alone (phrases and signals, no model), against the lists before this round: new
+positives found in files NOT read for it: heldout4 +1, heldout6 +1,
 tuning_d +1, tuning_e +1, tuning_f +3 (heldout7 +8: its misses were read for the counts above);
-no new false alarm on any file; no change on any of the 851 + 350 everyday messages.
+no new false alarm on any file; no change on any of the 910 + 350 everyday messages.
 
 Leave-one-file-out, crisis+unsure recall / false positives (model and similarity weights never
 saw the file; the rules did see heldout8 and heldout7's misses). Before: the previous round's
-shipped detector, heldout8 not yet in training; after: this round's. The unsure threshold, chosen
-by the same budgets, fell from 0.77 to 0.74.
+shipped detector, heldout8 not yet in training; after: this round's, trained with main's 910
+everyday messages (59 new ones from the understanding work). The unsure threshold, chosen by the
+same budgets, fell from 0.77 to 0.71.
 
     file (pos/neg)            before          after
-    crisis_heldout8 (290/290) 0.921 / 0.017 * 0.997 / 0.010  (* scored once, the model unaware)
+    crisis_heldout8 (290/290) 0.921 / 0.017 * 0.997 / 0.014  (* scored once, the model unaware)
     crisis_heldout7 (290/290) 0.986 / 0.007   0.997 / 0.014
     crisis_tuning_f (290/290) 0.983 / 0.003   0.983 / 0.017
-    crisis_tuning_e (290/290) 0.893 / 0.034   0.903 / 0.034
-    crisis_tuning_d (290/290) 0.962 / 0.000   0.972 / 0.000
-    crisis_heldout6 (231/227) 0.935 / 0.018   0.939 / 0.018
-    crisis_heldout5 (246/247) 0.947 / 0.016   0.947 / 0.012
-    crisis_heldout4 (237/235) 0.920 / 0.009   0.928 / 0.009
+    crisis_tuning_e (290/290) 0.893 / 0.034   0.914 / 0.034
+    crisis_tuning_d (290/290) 0.962 / 0.000   0.976 / 0.000
+    crisis_heldout6 (231/227) 0.935 / 0.018   0.939 / 0.022
+    crisis_heldout5 (246/247) 0.947 / 0.016   0.959 / 0.016
+    crisis_heldout4 (237/235) 0.920 / 0.009   0.945 / 0.009
     crisis_heldout3 (166/177) 1.000 / 0.040   1.000 / 0.040
-    crisis_tuning   (612/450)                 0.998 / 0.040
-    crisis_tuning_b (389/376)                 0.987 / 0.019
-    crisis_tuning_c (510/397)                 0.986 / 0.093  (negatives written against the lists)
-    everyday        (0/851)     - / 0.011       - / 0.012
+    crisis_tuning   (612/450)                 0.998 / 0.044
+    crisis_tuning_b (389/376)                 0.987 / 0.029
+    crisis_tuning_c (510/397)                 0.988 / 0.108  (negatives written against the lists)
+    everyday        (0/851, now 0/910)
+                                - / 0.011       - / 0.012
 
-Recall fell on no file; false alarms rose on tuning_f (1 -> 5 of 290) and heldout7 (2 -> 4), from
-the lower model threshold. understanding_heldout (never trained on): the detector asks about 6 of
-350 (as before). Median check 413 µs of CPU per message against 393 µs for the previous lists,
-both measured in the same run on a loaded machine (the previous round measured 226 µs on a quieter
-one). The target (held-out recall >= 0.95 at <= 0.05 false positives) is still NOT shown for a
-new author: heldout8 was read for these rules, so its 0.997 flatters them; heldout9, scored once
-by the lead, is the honest figure.
+Recall fell on no file; false alarms rose on tuning_f (1 -> 5 of 290), heldout7 (2 -> 4) and
+heldout6 (4 -> 5), from the lower model threshold. understanding_heldout (never trained on): the
+detector asks about 6 of 350 (as before). Median check 413 µs of CPU per message against 393 µs
+for the previous lists, both measured in the same run on a loaded machine (the previous round
+measured 226 µs on a quieter one). The target (held-out recall >= 0.95 at <= 0.05 false
+positives) is still NOT shown for a new author: heldout8 was read for these rules, so its 0.997
+flatters them; heldout9, scored once by the lead, is the honest figure.
 """
 
 from __future__ import annotations

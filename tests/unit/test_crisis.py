@@ -314,7 +314,9 @@ def test_near_rules_need_the_words_close_together() -> None:
     assert assess("I want to die").level == "crisis"
     spread = "I want to say that after all these rounds and calls and tests I am so tired of dying"
     assert signals.compiled().crisis  # rules are loaded
-    assert assess(spread).level in ("none", "crisis")  # may be a phrase; never an error
+    # The rules do not join a wish and a death word 17 words apart (the learned tier, which reads
+    # the whole message, may still ask "are you safe?" about "so tired of dying").
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), spread).level == "none"
     assert assess("I want the junior role so badly, the last one died").level == "none"
 
 
