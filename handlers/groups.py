@@ -10,7 +10,7 @@ import time as clock
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from telegram import ChatMember, Message, Update
+from telegram import ChatMember, Message, MessageEntity, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from bot.db.models import Group
 from bot.runtime import Runtime, RuntimeApp
-from bot.services import groups
+from bot.services import groups, listening, understanding
 from bot.services.replies import Ref, Say
 from bot.services.time_of_day import parse_time_of_day
 from bot.services.timezones import ZoneChoice, parse_timezone
@@ -403,6 +403,43 @@ async def reads_everything(turn: Turn) -> bool:
     return me.status in ADMIN_STATUSES
 
 
+def _to_the_bot(message: Message, bot_id: int, username: str) -> bool:
+    """Whether a group message is written to the bot: an answer to one of its messages, or a
+    mention of it (@username, or a mention of the account without one)."""
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return True
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    for entity, text in message.parse_entities(kinds).items():
+        if entity.type == MessageEntity.TEXT_MENTION:
+            if entity.user is not None and entity.user.id == bot_id:
+                return True
+        elif text.casefold() == f"@{username}".casefold():
+            return True
+    return False
+
+
+@handler
+async def written_to(turn: Turn) -> None:
+    """A member wrote to the bot in a group: a short public reply that fits what they wrote
+    (bot.services.listening.group_reply), in the language they wrote in; the words are only
+    read, never stored. Other group talk is none of the bot's business and gets no reply."""
+    message = turn.update.effective_message
+    bot = turn.context.bot
+    if message is None or message.text is None or not _to_the_bot(message, bot.id, bot.username):
+        return
+    sender = message.from_user
+    if sender is not None and sender.is_bot:
+        return
+    text = message.text.replace(f"@{bot.username}", " ")
+    reading = understanding.read(text, sender.language_code if sender else None)
+    reply = listening.group_reply(reading, bot.username)
+    if reply is not None:
+        shipped = frozenset(turn.rt.content.catalogs)
+        locale = listening.reply_locale(reading, turn.texts.locale, shipped)
+        turn.say(*listening.in_language([reply], locale))
+
+
 @handler
 async def migration(turn: Turn) -> None:
     """Group → supergroup. The supergroup's own ``migrate_from_chat_id`` message carries the
@@ -425,3 +462,5 @@ def register(app: RuntimeApp) -> None:
     reopened = filters.StatusUpdate.FORUM_TOPIC_REOPENED & GROUPS
     app.add_handler(MessageHandler(reopened, topic_reopened))
     app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS & GROUPS, added))
+    written = GROUPS & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(written, written_to))

@@ -36,11 +36,10 @@ async def export(turn: Turn) -> None:
     if redirected_to_private(turn, "export"):
         return
     document = await privacy.export(turn.session, turn.person, turn.now)
-    texts = turn.texts
     # The Markdown file is plain text: render the content, then undo the HTML escaping.
+    renderer = turn.renderer
     readable = "\n\n".join(
-        html.unescape(texts.render(key, params, variant=0))
-        for key, params in privacy.markdown(document)
+        html.unescape(renderer.text(part)) for part in privacy.markdown(document)
     )
     turn.attach("rebound-export.json", privacy.export_json(document))
     turn.attach(

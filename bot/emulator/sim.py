@@ -11,7 +11,7 @@ from bot.emulator.incoming import my_chat_member, user_message
 from bot.emulator.models import BotMessage, Button, CallbackAnswer
 from bot.emulator.objects import chat_json, document_json, photo_sizes_json, user_json
 from bot.emulator.state import ANONYMOUS_ADMIN, ChatState, PendingQuery, State, UserInfo, now
-from bot.emulator.text import bot_command_entities
+from bot.emulator.text import bot_command_entities, mention_entities
 
 # Smallest byte strings that identify as the formats Telegram would store for these files.
 _JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
@@ -137,7 +137,9 @@ def _match_button(view: BotMessage, label: str) -> Button | None:
 
 def _text_content(text: str) -> dict[str, Any]:
     content: dict[str, Any] = {"text": text}
-    entities = bot_command_entities(text)
+    entities = sorted(
+        bot_command_entities(text) + mention_entities(text), key=lambda e: e["offset"]
+    )
     if entities:
         content["entities"] = entities
     return content

@@ -31,6 +31,18 @@ def trim_formatted(text: str, entities: list[dict[str, Any]]) -> tuple[str, list
     return stripped, kept
 
 
+# "@username" as Telegram marks it: 5-32 letters, digits or underscores, not inside a word.
+_MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{5,32}(?!\w)")
+
+
+def mention_entities(text: str) -> list[dict[str, Any]]:
+    """The ``mention`` entities Telegram adds to a user's text ("@rebound_bot")."""
+    return [
+        {"type": "mention", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m[0])}
+        for m in _MENTION.finditer(text)
+    ]
+
+
 def bot_command_entities(text: str) -> list[dict[str, Any]]:
     """The ``bot_command`` entities Telegram adds to a user's text ("/start", "/help@bot")."""
     return [

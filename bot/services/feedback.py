@@ -7,7 +7,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from importlib import resources
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,8 +42,6 @@ TAG_ACTIONS = {
     "nerves": "nerves",
 }
 OPEN = ("sent", "followed_up")
-# A name that starts with one of these is greeted in full ("Hi Dr. Chen"), never "Hi Dr.".
-TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "sir", "madam"})
 
 
 REQUEST_FLOW = Flow(
@@ -170,21 +171,60 @@ def template_key(request: FeedbackRequest) -> str:
     return f"feedback.templates.{request.kind}.{'short' if short else 'long'}.{tone}"
 
 
+@dataclass(frozen=True)
+class _NameWords:
+    titles: frozenset[str]
+    patronymic_endings: tuple[str, ...]
+
+
+@cache
+def _name_words() -> _NameWords:
+    """Read name_titles.yaml once: titles and patronymic endings of every language."""
+    path = resources.files("bot.services") / "data" / "name_titles.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    words: dict[str, list[str]] = {}
+    for section in ("titles", "patronymic_endings"):
+        per_language = data.get(section) if isinstance(data, dict) else None
+        if not isinstance(per_language, dict) or not all(
+            isinstance(ws, list) and all(isinstance(w, str) for w in ws)
+            for ws in per_language.values()
+        ):
+            raise ValueError(f"name_titles.yaml: {section} must map languages to word lists")
+        words[section] = [w.casefold() for ws in per_language.values() for w in ws]
+    return _NameWords(frozenset(words["titles"]), tuple(words["patronymic_endings"]))
+
+
+def _is_title(word: str) -> bool:
+    return word.rstrip(".").casefold() in _name_words().titles
+
+
 def first_name(name: str) -> str:
-    """The first name for a warm or brief greeting ("Maria Lopez" -> "Maria"); a name that
-    starts with a title ("Dr. Chen") is kept whole."""
+    """The first name for a warm greeting ("Maria Lopez", "Dr. Anna Chen" -> "Maria", "Anna");
+    a title with only a surname stays whole ("Frau Müller"), never "Hallo Frau,"."""
     parts = name.split()
-    if len(parts) < 2 or parts[0].rstrip(".").casefold() in TITLES:
+    rest = parts
+    while rest and _is_title(rest[0]):
+        rest = rest[1:]
+    return rest[0] if len(rest) >= 2 else " ".join(parts)
+
+
+def greeting_name(name: str, tone: str) -> str:
+    """How the draft addresses `name` in `tone` (see name_titles.yaml for the choices)."""
+    parts = name.split()
+    endings = _name_words().patronymic_endings
+    for i in range(1, len(parts)):
+        if parts[i].casefold().endswith(endings) and not _is_title(parts[i - 1]):
+            return f"{parts[i - 1]} {parts[i]}"  # "Мария Ивановна"
+    if tone == "formal" or (tone == "brief" and len(parts) > 1 and _is_title(parts[0])):
         return " ".join(parts)
-    return parts[0]
+    return first_name(name)
 
 
 def _greeting(request: FeedbackRequest) -> Ref:
     tone = request.tone if request.tone in TONES else "warm"
     name = " ".join((request.their_name or "").split())
     if name:
-        shown = name if tone == "formal" else first_name(name)
-        return Ref(f"feedback.greeting.named.{tone}", {"name": shown})
+        return Ref(f"feedback.greeting.named.{tone}", {"name": greeting_name(name, tone)})
     if tone == "formal":
         return Ref(f"feedback.greeting.unnamed.formal.{_recipient(request)}")
     return Ref(f"feedback.greeting.unnamed.{tone}")

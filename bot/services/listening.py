@@ -360,6 +360,36 @@ def reply_locale(reading: Reading, person: str, shipped: frozenset[str] | set[st
     return None
 
 
+# --- In groups -----------------------------------------------------------------------------------
+
+# Where the private chat opens for each kind (handlers.start.DEEP_LINKS).
+_GROUP_PAYLOADS = {"rejection": "reflect", "venting": "checkin", "good_news": "win"}
+_GROUP_KINDS = frozenset({"rejection", "venting", "good_news", "question", "greeting"})
+# Texts that teach "/win@{bot}".
+_NAMES_THE_BOT = frozenset({"good_news", "greeting", "unsure"})
+
+
+def group_reply(reading: Reading, bot: str) -> Say | None:
+    """What to say in a group to a member who wrote to the bot (mentioned it, or answered one
+    of its messages). Public on purpose: never their words, never a question about their case,
+    nothing stored; anything personal is one tap away in the private chat (a deep link to the
+    feature that fits). None for a bare "ok" or "👍", and for distress, which the group crisis
+    check has already answered."""
+    kind, topic = reading.kind, reading.topic
+    if kind == "distress" or (kind == "greeting" and topic == "ack"):
+        return None
+    if kind == "greeting" and topic in ("thanks", "bye"):
+        return Say(f"listen.group.{topic}")
+    key = kind if kind in _GROUP_KINDS else "unsure"
+    payload = _GROUP_PAYLOADS.get(key, "feedback" if topic == "feedback" else "help")
+    url = f"https://t.me/{bot}?start={payload}"
+    return Say(
+        f"listen.group.{key}",
+        {"bot": bot} if key in _NAMES_THE_BOT else {},
+        buttons=((Button("start.buttons.open_private", url=url),),),
+    )
+
+
 # --- Inside flows --------------------------------------------------------------------------------
 
 Choice = Literal["answer", "fill", "aside"]

@@ -86,13 +86,6 @@ _OFFSET_INPUT = re.compile(
 )
 _OFFSET_NAME = re.compile(r"UTC(?P<sign>[+-])(?P<hours>\d{2}):(?P<minutes>\d{2})", re.ASCII)
 
-_PLACE_LABEL = re.compile(r"^(?:my\s+)?(?:time\s*zone|tz|city|location)\s*(?:is\b|[:=])?\s*")
-_PLACE_PREFIX = re.compile(
-    r"^(?:(?:i'?m|i am|i live|we'?re|we are|we live|currently|now)\s+)?"
-    r"(?:(?:based|living|located|currently|now)\s+)?(?:in|near|from)\s+"
-)
-_PLACE_SUFFIX = re.compile(r"\s+(?:time|time\s*zone|timezone|tz|here|now)$")
-
 _MAX_HERE_WORDS = 4
 _TIME_SHAPED = re.compile(r"[\d\s:.h]*\d[\d\s:.hapm]*", re.ASCII)
 
@@ -115,6 +108,9 @@ class _Index:
     ambiguous: dict[str, tuple[str, ...]]  # folded key -> suggestions
     suggestion_keys: tuple[str, ...]  # what difflib compares against
     suggestion_display: dict[str, str]  # folded key -> display name
+    before: tuple[str, ...]  # folded phrases before a place, longest first
+    after: tuple[str, ...]  # folded phrases after a place, longest first
+    endings: tuple[tuple[str, str], ...]  # folded (case ending, dictionary ending)
 
 
 def parse_timezone(text: str, now_utc: datetime) -> ZoneChoice | ZoneProblem:
@@ -134,6 +130,12 @@ def parse_timezone(text: str, now_utc: datetime) -> ZoneChoice | ZoneProblem:
         if result is not None:
             return result
     return ZoneProblem("unknown", _suggest(cleaned))
+
+
+def warm_up() -> None:
+    """Read the time-zone database and build the place index now (~40 ms), at start-up,
+    rather than on the event loop with the first time zone someone types or is due in."""
+    _index()
 
 
 def zone_for(name: str) -> tzinfo:
@@ -208,9 +210,11 @@ def _offset_name_minutes(name: str) -> int | None:
 
 
 def _lookup_place(text: str, now_utc: datetime) -> ZoneChoice | ZoneProblem | None:
+    """The first reading that names a known place; case endings ("в Москве") only as a fallback."""
     index = _index()
-    for candidate in _place_candidates(text):
-        key = _fold(candidate)
+    candidates = list(dict.fromkeys(_fold(c) for c in _place_candidates(text)))
+    inflected = (v for c in candidates for v in _dictionary_forms(c, index.endings))
+    for key in (*candidates, *inflected):
         if key in _UTC_WORDS:
             return ZoneChoice("UTC", "iana", "UTC")
         if key in index.ambiguous:
@@ -222,25 +226,63 @@ def _lookup_place(text: str, now_utc: datetime) -> ZoneChoice | ZoneProblem | No
 
 
 def _place_candidates(text: str) -> Iterator[str]:
-    """The answer as typed, then without "I'm in", "time zone:", "... time" or "the", per comma."""
+    """The answer as typed, then with "I'm in", "ich wohne in", "vivo en", "я живу в", "time zone:"
+    or "... time" peeled off one word at a time (so "vivo en La Paz" still finds "La Paz"), then
+    each comma-separated part."""
     yield text
-    core = _core(text)
-    if core != text:
+    core = text
+    for core in _cores(text):
         yield core
-    if core.startswith("the "):
-        yield core.removeprefix("the ")
     if "," in core:
         yield from (part.strip() for part in core.split(","))
 
 
-def _core(text: str) -> str:
-    return _PLACE_SUFFIX.sub("", _PLACE_PREFIX.sub("", _PLACE_LABEL.sub("", text))).strip()
+def _cores(text: str) -> Iterator[str]:
+    """The folded answer with one more surrounding phrase (places.yaml `phrases`) removed each
+    time; the last one is the bare place."""
+    index = _index()
+    core = _strip_after(_fold(text), index.after)
+    while True:
+        yield core
+        rest = _strip_before(core, index.before)
+        if rest is None:
+            return
+        core = _strip_after(rest, index.after)
+
+
+def _strip_before(text: str, phrases: tuple[str, ...]) -> str | None:
+    """`text` without its leading phrase (and a ":" or "=" after it), or None when none leads."""
+    for phrase in phrases:
+        rest = text.removeprefix(phrase)
+        if rest != text and rest[:1] in (" ", ":", "="):
+            rest = rest.lstrip(" :=")
+            return rest or None
+    return None
+
+
+def _strip_after(text: str, phrases: tuple[str, ...]) -> str:
+    """`text` without trailing words such as "time", "hora", "время"."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for phrase in phrases:
+            if text.endswith(" " + phrase):
+                text, stripped = text[: -len(phrase) - 1].rstrip(), True
+                break
+    return text
+
+
+def _dictionary_forms(key: str, endings: tuple[tuple[str, str], ...]) -> Iterator[str]:
+    """Dictionary forms an inflected place may have ("москве" -> "москва")."""
+    for ending, base in endings:
+        if key.endswith(ending) and len(key) > len(ending) + 2:
+            yield key[: len(key) - len(ending)] + base
 
 
 def _suggest(text: str) -> tuple[str, ...]:
     """Up to three display names close to what was typed ("Berln" -> "Berlin")."""
-    first_part = _core(text).split(",", 1)[0].removeprefix("the ")
-    key = _fold(first_part).rsplit("/", 1)[-1]
+    *_, core = _cores(text)
+    key = core.split(",", 1)[0].strip().rsplit("/", 1)[-1]
     if not key:
         return ()
     index = _index()
@@ -406,6 +448,9 @@ class _PlacesFile:
     aliases: dict[str, str]
     ambiguous: dict[str, tuple[str, ...]]
     abbreviations: dict[str, tuple[str, ...]]
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    endings: tuple[tuple[str, str], ...]
 
 
 @cache
@@ -430,7 +475,19 @@ def _index() -> _Index:
         places.setdefault(_fold(zone), _Place(zone, _pretty(zone)))
 
     ambiguous = {_fold(k): v for k, v in (data.ambiguous | data.abbreviations).items()}
-    return _Index(places, ambiguous, tuple(suggestions), suggestions)
+    return _Index(
+        places,
+        ambiguous,
+        tuple(suggestions),
+        suggestions,
+        _longest_first(data.before),
+        _longest_first(data.after),
+        tuple((_fold(end), _fold(base)) for end, base in data.endings),
+    )
+
+
+def _longest_first(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({_fold(p) for p in phrases}, key=lambda p: (-len(p), p)))
 
 
 def _load_places() -> _PlacesFile:
@@ -445,8 +502,34 @@ def _load_places() -> _PlacesFile:
         isinstance(k, str) and isinstance(v, str) and v in names for k, v in aliases.items()
     ):
         raise ValueError("places.yaml: aliases must map names to known IANA zones")
+    phrases = data.get("phrases")
+    if not isinstance(phrases, dict) or not all(
+        isinstance(sides, dict)
+        and set(sides) <= {"before", "after"}
+        and all(_is_word_list(words) for words in sides.values())
+        for sides in phrases.values()
+    ):
+        raise ValueError("places.yaml: phrases must map languages to before/after word lists")
+    endings = data.get("endings")
+    if not isinstance(endings, dict) or not all(
+        isinstance(pairs, list)
+        and all(_is_word_list(pair, allow_empty=True) and len(pair) == 2 for pair in pairs)
+        for pairs in endings.values()
+    ):
+        raise ValueError("places.yaml: endings must map languages to [ending, base] pairs")
     return _PlacesFile(
-        aliases, _suggestion_table(data, "ambiguous"), _suggestion_table(data, "abbreviations")
+        aliases,
+        _suggestion_table(data, "ambiguous"),
+        _suggestion_table(data, "abbreviations"),
+        tuple(w for sides in phrases.values() for w in sides.get("before", ())),
+        tuple(w for sides in phrases.values() for w in sides.get("after", ())),
+        tuple((end, base) for pairs in endings.values() for end, base in pairs),
+    )
+
+
+def _is_word_list(words: object, *, allow_empty: bool = False) -> bool:
+    return isinstance(words, list) and all(
+        isinstance(w, str) and (allow_empty or w.strip()) for w in words
     )
 
 

@@ -223,3 +223,44 @@ async def test_chat_spelling_and_questions_about_silence_are_understood(bot: Bot
     assert one_of((await user.next_message()).text, shown("listen.question.bot", "es"))
     await user.send("ist es normal dass die so lange brauchen?")
     assert one_of((await user.next_message()).text, shown("listen.question.follow_up", "de"))
+
+
+# --- In a group, written to the bot ---------------------------------------------------------------
+
+
+async def test_in_a_group_a_member_who_writes_to_the_bot_gets_a_public_kind_reply(
+    harness_any_db: BotHarness,
+) -> None:
+    """Mentioned or answered, the bot replies in the language written, generically (never the
+    words, nothing stored), with the private chat one tap away; other talk gets nothing."""
+    bot = harness_any_db
+    await bot.start()
+    admin, member = bot.user("Ana"), bot.user("Ben", language_code="es")
+    group = bot.emulator.group("Job seekers", supergroup=True)
+    group.add_member(admin, creator=True)
+    group.add_member(member)
+    await group.add_bot(admin, as_admin=True)  # an admin reads every message
+    await bot.settle()
+    welcome = group.messages[-1]
+
+    async def reply_to(text: str, reply_to: int | None = None) -> list[BotMessage]:
+        before = len(group.messages)
+        await group.send(member, text, reply_to=reply_to)
+        await bot.settle()
+        return group.messages[before:]
+
+    [news] = await reply_to("@rebound_test_bot me acaban de rechazar otra vez 😞")
+    assert one_of(news.text, shown("listen.group.rejection", "es"))
+    assert "rechazar" not in news.text  # their words are not repeated
+    [[button]] = news.buttons
+    assert button.text == label("start.buttons.open_private", "es")
+    assert button.url == "https://t.me/rebound_test_bot?start=reflect"
+    [thanks] = await reply_to("gracias!", reply_to=news.message_id)
+    assert one_of(thanks.text, shown("listen.group.thanks", "es")) and thanks.buttons == []
+    [good] = await reply_to("I got an offer!!! @rebound_test_bot", reply_to=None)
+    assert one_of(good.text, shown("listen.group.good_news", bot="rebound_test_bot"))
+    assert await reply_to("estoy harta de todo esto") == []  # not to the bot: none of its business
+    assert await reply_to("👍", reply_to=welcome.message_id) == []  # a bare ack needs no answer
+    async with bot.sessions() as session:
+        assert (await session.execute(select(Rejection))).scalars().all() == []
+        assert (await session.execute(select(Win))).scalars().all() == []

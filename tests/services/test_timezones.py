@@ -207,6 +207,68 @@ def test_ambiguous(text: str, suggestions: tuple[str, ...]) -> None:
     assert parse_timezone(text, NOW) == ZoneProblem("ambiguous", suggestions)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Russian, with the prepositional and genitive forms people write after "в" and "из"
+        ("Москва", iana("Europe/Moscow", "Москва")),
+        ("москва", iana("Europe/Moscow", "Москва")),
+        ("в Москве", iana("Europe/Moscow", "Москва")),
+        ("Я живу в Санкт-Петербурге", iana("Europe/Moscow", "Санкт-Петербург")),
+        ("я из Минска", iana("Europe/Minsk", "Минск")),
+        ("в Казани", iana("Europe/Moscow", "Казань")),
+        ("в Германии", iana("Europe/Berlin", "Германия")),
+        ("в Берлине", iana("Europe/Berlin", "Берлин")),
+        ("по Москве", iana("Europe/Moscow", "Москва")),
+        ("Алматы", iana("Asia/Almaty", "Алматы")),
+        ("Новосибирск", iana("Asia/Novosibirsk", "Новосибирск")),
+        ("Київ", iana("Europe/Kyiv", "Київ")),
+        ("Киев", iana("Europe/Kyiv", "Киев")),
+        ("Кишинев", iana("Europe/Chisinau", "Кишинёв")),
+        # German
+        ("Deutschland", iana("Europe/Berlin", "Deutschland")),
+        ("osterreich", iana("Europe/Vienna", "Österreich")),
+        ("in der Schweiz", iana("Europe/Zurich", "Schweiz")),
+        ("Genf", iana("Europe/Zurich", "Genf")),
+        ("Zürich", iana("Europe/Zurich", "Zurich")),
+        ("ich wohne in München", iana("Europe/Berlin", "München")),
+        ("Koeln", iana("Europe/Berlin", "Koeln")),
+        ("Mailand", iana("Europe/Rome", "Mailand")),
+        # Spanish
+        ("España", iana("Europe/Madrid", "España")),
+        ("espana", iana("Europe/Madrid", "España")),
+        ("Ciudad de México", iana("America/Mexico_City", "Ciudad de México")),
+        ("Bogotá", iana("America/Bogota", "Bogota")),
+        ("vivo en La Paz", iana("America/La_Paz", "La Paz")),
+        ("soy de Buenos Aires", iana("America/Argentina/Buenos_Aires", "Buenos Aires")),
+        ("hora de Madrid", iana("Europe/Madrid", "Madrid")),
+        ("Nueva York", iana("America/New_York", "Nueva York")),
+        ("Londres", iana("Europe/London", "Londres")),
+        ("Tenerife", iana("Atlantic/Canary", "Tenerife")),
+    ],
+)
+def test_places_in_russian_german_and_spanish(text: str, expected: ZoneChoice) -> None:
+    assert parse_timezone(text, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestions"),
+    [
+        ("Россия", ("Москва", "Новосибирск", "Владивосток")),
+        ("в России", ("Москва", "Новосибирск", "Владивосток")),
+        ("México", ("Mexico City", "Tijuana", "Cancun")),
+        ("Estados Unidos", ("Nueva York", "Chicago", "Los Ángeles")),
+        ("Russland", ("Moskau", "Nowosibirsk", "Wladiwostok")),
+    ],
+)
+def test_ambiguous_in_other_languages(text: str, suggestions: tuple[str, ...]) -> None:
+    assert parse_timezone(text, NOW) == ZoneProblem("ambiguous", suggestions)
+
+
+def test_a_misspelt_russian_city_gets_a_suggestion_in_russian() -> None:
+    assert parse_timezone("Москвф", NOW) == ZoneProblem("unknown", ("Москва",))
+
+
 def test_every_place_in_the_data_file_resolves() -> None:
     data = _places_file()
     for display, zone in data["aliases"].items():
@@ -324,7 +386,7 @@ def test_empty(text: str) -> None:
         "Berlin " * 20,
         "'; DROP TABLE users; --",
         "<b>Berlin</b><script>alert(1)</script>",
-        "Берлин",
+        "Абырвалг",
         "\x00\ud800\U0010ffff",
         "Etc/GMT+15",
         "Mars/Olympus_Mons",

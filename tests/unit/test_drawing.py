@@ -46,3 +46,16 @@ async def test_a_dead_worker_is_replaced() -> None:
         assert after != before and after.isdigit()
     finally:
         await drawing.close()
+
+
+def niceness() -> bytes:
+    return str(os.nice(0)).encode()
+
+
+async def test_the_worker_draws_at_a_lower_priority_than_the_bot() -> None:
+    """On a busy machine a chart must not take the event loop's core (issue 17)."""
+    drawing = Drawing()
+    try:
+        assert int(await drawing.draw(niceness)) > os.nice(0)
+    finally:
+        await drawing.close()

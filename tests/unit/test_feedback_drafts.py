@@ -130,10 +130,43 @@ def test_warmer_changes_greeting_and_body_not_only_the_sign_off(
 def test_names_and_unnamed_greetings() -> None:
     assert feedback.first_name("Maria Lopez") == "Maria"
     assert feedback.first_name("  Sam ") == "Sam"
-    assert feedback.first_name("Dr. Anna Chen") == "Dr. Anna Chen"
+    assert feedback.first_name("Dr. Anna Chen") == "Anna"
+    assert feedback.first_name("Dr. Chen") == "Dr. Chen"
     unnamed_formal = body(request("agency", "email", "formal", "ask"))
     assert unnamed_formal.startswith("Dear Recruitment Team,")
     assert body(request("hr", "email", "warm", "ask")).startswith("Hi there,")
+
+
+@pytest.mark.parametrize(
+    ("locale", "name", "tone", "addressed"),
+    [
+        # A title is never taken for a first name: "Hallo Frau," would be rude and wrong.
+        ("de", "Frau Müller", "warm", "Frau Müller"),
+        ("de", "Frau Anna Müller", "warm", "Anna"),
+        ("de", "Herr Dr. Schmidt", "brief", "Herr Dr. Schmidt"),
+        ("de", "Frau Müller", "formal", "Frau Müller"),
+        ("es", "Sra. García", "warm", "Sra. García"),
+        ("es", "Sr. Pérez", "formal", "Sr. Pérez"),
+        ("es", "Doña Carmen Ruiz", "warm", "Carmen"),
+        ("ru", "г-жа Иванова", "warm", "г-жа Иванова"),
+        ("ru", "Господин Петров", "brief", "Господин Петров"),
+        # a Russian name with a patronymic: name and patronymic, in any order typed
+        ("ru", "Петрова Мария Ивановна", "formal", "Мария Ивановна"),
+        ("ru", "Мария Ивановна", "warm", "Мария Ивановна"),
+        ("en", "Dr. Chen", "warm", "Dr. Chen"),
+        ("en", "Dr. Anna Chen", "formal", "Dr. Anna Chen"),
+    ],
+)
+def test_a_name_with_a_title_is_greeted_properly_in_every_language(
+    locale: str, name: str, tone: str, addressed: str
+) -> None:
+    """The title words come from name_titles.yaml, the greetings from each locale's catalogue."""
+    texts = load_content().texts(locale)
+    view = feedback.draft_view(request("hr", "email", tone, "ask", name=name), "Alex", [])
+    draft = Renderer(texts).text(view).split("<pre>")[1].split("</pre>")[0]
+    greeting = texts(f"feedback.greeting.named.{tone}", name=addressed)
+    assert draft.split("\n", 1)[0] == greeting
+    assert not re.search(r"(?:Frau|Herr|Sra?|г-жа|Господин)[.,!:]?$", greeting.rstrip(",!:"))
 
 
 def test_a_version_offers_a_short_call_and_asks_about_strengths_too() -> None:
