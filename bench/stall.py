@@ -170,14 +170,14 @@ async def _export(rt: Any, app: Any) -> None:
 
     from bot.db.models import User
     from bot.services import privacy
+    from handlers.render import Renderer
 
     async with rt.small_transaction() as session:
         person = await session.get(User, YEAR_USER)
         document = await privacy.export(session, person, NOW)
-    texts = rt.content.texts("en")
+    renderer = Renderer(rt.content.texts("en"))
     readable = "\n\n".join(
-        html.unescape(texts.render(key, params, variant=0))
-        for key, params in privacy.markdown(document)
+        html.unescape(renderer.text(part)) for part in privacy.markdown(document)
     )
     assert len(document["checkins"]) == 365 and readable
     privacy.export_json(document)

@@ -23,8 +23,12 @@ async def show(turn: Turn) -> None:
         Say(
             "privacy.summary",
             {
-                "checkin_days": settings.checkin_retention_days,
-                "inactive_days": settings.inactive_purge_days,
+                "checkin_period": Ref(
+                    "privacy.checkin_period", {"count": settings.checkin_retention_days}
+                ),
+                "inactive_period": Ref(
+                    "privacy.inactive_period", {"count": settings.inactive_purge_days}
+                ),
                 "encryption": Ref("privacy.encryption." + ("on" if encrypted else "off")),
                 "leftovers": Ref("privacy.leftovers." + ("on" if encrypted else "off")),
             },
@@ -36,11 +40,10 @@ async def export(turn: Turn) -> None:
     if redirected_to_private(turn, "export"):
         return
     document = await privacy.export(turn.session, turn.person, turn.now)
-    texts = turn.texts
     # The Markdown file is plain text: render the content, then undo the HTML escaping.
+    renderer = turn.renderer
     readable = "\n\n".join(
-        html.unescape(texts.render(key, params, variant=0))
-        for key, params in privacy.markdown(document)
+        html.unescape(renderer.text(part)) for part in privacy.markdown(document)
     )
     turn.attach("rebound-export.json", privacy.export_json(document))
     turn.attach(

@@ -512,7 +512,7 @@ def steps_added(actions: Sequence[PlanAction]) -> RefList:
     return RefList(tuple(plan.action_text(a) for a in actions), separator="\n", prefix="• ")
 
 
-async def praised(session: AsyncSession, user: User, reply: str) -> list[str]:
+async def praised(session: AsyncSession, user: User, reply: str) -> list[Ref]:
     """Strengths the feedback praised that are not on the person's list yet (labels)."""
     found = matching.praised_skills(reply, strengths.language(user))
     if not found:
@@ -578,7 +578,7 @@ class LogSpec:
         ]
         praise = await praised(ctx.session, ctx.user, request.reply_text or "")
         if praise:
-            replies.append(Say("feedback.praised", {"skills": ", ".join(praise)}))
+            replies.append(Say("feedback.praised", {"skills": RefList(tuple(praise))}))
         if ctx.data.get("generic") and request.recipient != "interviewer":
             replies.append(
                 Say(

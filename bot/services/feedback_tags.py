@@ -32,15 +32,27 @@ def _fold(text: str) -> str:
 
 
 def _pattern(phrases: list[str]) -> re.Pattern[str]:
-    words = sorted((re.escape(_fold(p)) for p in phrases), key=len, reverse=True)
+    """Whole words or phrases; a "*" in a phrase stands for any letters ("erfahr*")."""
+    escaped = (r"\w*".join(map(re.escape, _fold(p).split("*"))) for p in phrases)
+    words = sorted(escaped, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
+
+
+def _every_language(node: object) -> list[str]:
+    """The words of all languages of one list (``{en: [...], de: [...]}``), a reply may mix them."""
+    if not isinstance(node, dict) or not all(
+        isinstance(words, list) and all(isinstance(w, str) and w for w in words)
+        for words in node.values()
+    ):
+        raise ValueError("feedback_keywords.yaml: every list must map languages to words")
+    return [w for words in node.values() for w in words]
 
 
 @cache
 def _patterns() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
     data = yaml.safe_load(KEYWORDS.read_text(encoding="utf-8"))
-    tags = {tag: _pattern(data["tags"][tag]) for tag in TAGS}
-    return tags, _pattern(data["generic"])
+    tags = {tag: _pattern(_every_language(data["tags"][tag])) for tag in TAGS}
+    return tags, _pattern(_every_language(data["generic"]))
 
 
 @dataclass(frozen=True)
@@ -57,15 +69,20 @@ class _Focus:
 @cache
 def _focus_rules() -> _Focus:
     data = yaml.safe_load(KEYWORDS.read_text(encoding="utf-8"))["focus"]
+    words = {key: [_fold(w) for w in _every_language(data[key])] for key in _FOCUS_LISTS}
+    connectors = sorted(words["connectors"], key=len, reverse=True)
     return _Focus(
-        connector=re.compile(r"\s+(?:" + "|".join(map(re.escape, data["connectors"])) + r")\s+"),
-        stop=_pattern(data["stops"]),
-        vague=frozenset(_fold(w) for w in data["vague"]),
-        drop_first=frozenset(_fold(w) for w in data["drop_first"]),
-        not_first=frozenset(_fold(w) for w in data["not_first"]),
-        self_explained=frozenset(_fold(w) for w in data["self_explained"]),
+        connector=re.compile(r"\s+(?:" + "|".join(map(re.escape, connectors)) + r")\s+"),
+        stop=_pattern(words["stops"]),
+        vague=frozenset(words["vague"]),
+        drop_first=frozenset(words["drop_first"]),
+        not_first=frozenset(words["not_first"]),
+        self_explained=frozenset(words["self_explained"]),
         max_words=int(data["max_words"]),
     )
+
+
+_FOCUS_LISTS = ("connectors", "stops", "vague", "drop_first", "not_first", "self_explained")
 
 
 def _folded_with_positions(text: str) -> tuple[str, list[int]]:

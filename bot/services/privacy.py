@@ -37,8 +37,11 @@ from bot.db.models import (
     VariantUse,
     Win,
 )
+from bot.services import reflection
+from bot.services.replies import Ref, RefList, Say, When
 
 SCHEMA = "rebound.export/1"
+NOTHING = Ref("common.nothing")  # an empty field in the readable copy
 EXPORT_PARTITION = 100  # rows read and turned into objects at a time
 # (export section, model); every model with personal rows, in a stable order.
 TABLES: tuple[tuple[str, type[Base]], ...] = (
@@ -175,36 +178,47 @@ async def purge(
     return checkins.rowcount, people.rowcount
 
 
-def markdown(document: dict[str, Any]) -> list[tuple[str, dict[str, object]]]:
-    """The readable part of an export (debriefs and feedback) as (content key, params) lines."""
-    parts: list[tuple[str, dict[str, object]]] = [("privacy.md.title", {})]
+def markdown(document: dict[str, Any]) -> list[Say]:
+    """The readable part of an export (debriefs and feedback), one text per part; stage, mood,
+    reasons and a request's state are content labels, so the copy reads in the person's
+    language rather than showing stored ids ("final_round", "tech_depth", "followed_up")."""
+    zone = document["user"]["timezone"] or "UTC"
+    parts = [Say("privacy.md.title", variant=0)]
     for debrief in document["debriefs"]:
         notes = " / ".join(n for n in (debrief["went_well_note"], debrief["reasons_note"]) if n)
         parts.append(
-            (
+            Say(
                 "privacy.md.debrief",
                 {
-                    "date": str(debrief["created_at"])[:10],
-                    "company": debrief["company"] or "—",
-                    "role": debrief["role"] or "—",
-                    "stage": debrief["stage"] or "—",
-                    "mood": debrief["mood"] or "—",
-                    "went_well": ", ".join(debrief["went_well"]) or "—",
-                    "reasons": ", ".join(debrief["reasons"]) or "—",
-                    "outside": ", ".join(debrief["outside"]) or "—",
-                    "notes": notes or "—",
+                    "date": When(
+                        datetime.fromisoformat(debrief["created_at"]), zone, "day_month_year"
+                    ),
+                    "company": debrief["company"] or NOTHING,
+                    "role": debrief["role"] or NOTHING,
+                    "stage": reflection.stage_label(debrief["stage"]),
+                    "mood": reflection.mood_label(debrief["mood"]),
+                    "went_well": _labels("reflection.went_well", debrief["went_well"]),
+                    "reasons": _labels("reflection.reason", debrief["reasons"]),
+                    "outside": _labels("reflection.outside", debrief["outside"]),
+                    "notes": notes or NOTHING,
                 },
+                variant=0,
             )
         )
     for request in document["feedback_requests"]:
         parts.append(
-            (
+            Say(
                 "privacy.md.feedback",
                 {
-                    "company": request["company"] or "—",
-                    "state": request["status"],
-                    "reply": request["reply_text"] or "—",
+                    "company": request["company"] or NOTHING,
+                    "state": Ref(f"feedback.state.{request['status']}"),
+                    "reply": request["reply_text"] or NOTHING,
                 },
+                variant=0,
             )
         )
     return parts
+
+
+def _labels(family: str, ids: list[str]) -> RefList:
+    return RefList.of([f"{family}.{value}" for value in ids])

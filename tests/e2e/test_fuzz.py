@@ -198,7 +198,8 @@ def _live_data(users: list[SimUser]) -> list[str]:
 async def use_or_abuse(rng: random.Random, user: SimUser, users: list[SimUser]) -> str:
     """One update from ``user``: mostly normal use, the rest stray, stale, forged or malformed
     taps. Returns what kind of action it was."""
-    live = [m for m in user.messages if m.buttons and not m.deleted]
+    shown = [m for m in user.messages if not m.deleted]
+    live = [m for m in shown if m.buttons]
     roll = rng.random()
     if roll < 0.35 and live:  # a tap on the newest buttons: normal use
         latest = live[-1]
@@ -220,15 +221,15 @@ async def use_or_abuse(rng: random.Random, user: SimUser, users: list[SimUser]) 
             await user.tap(button.text, message=latest)
             await user.tap(button.text, message=latest)
             return "double"
-    if roll < 0.58 and user.messages:  # someone else's button, replayed here (stale/forged)
+    if roll < 0.58 and shown:  # someone else's button, replayed here (stale/forged)
         pool = _live_data(users)
         if pool:
             await user.tap_data(rng.choice(pool))
             return "foreign"
-    if roll < 0.66 and user.messages:  # forged or malformed data on the latest message
+    if roll < 0.66 and shown:  # forged or malformed data on the latest message
         await user.tap_data(rng.choice(FORGED))
         return "forged"
-    if roll < 0.70 and user.messages:  # a tap "on" a message id that does not exist
+    if roll < 0.70 and shown:  # a tap "on" a message id that does not exist
         await user.tap_data(rng.choice(FORGED), message_id=999_999)
         return "forged"
     if roll < 0.73 and live:  # the person deletes a question of the bot's
@@ -298,19 +299,23 @@ async def test_every_tap_is_answered_and_no_edit_is_pointless(
     users = [await onboard(bot) for _ in range(2)]
     users += [bot.user(f"Tapper{i}") for i in range(4)]
     group = await group_with_checkin(bot, users[:4])
+    await users[-1].send("/start")  # the one who will paste has a message to tap on
+    await bot.settle()
     kinds: dict[str, int] = {}
     before = bot.emulator.updates_fetched
     with caplog.at_level(logging.ERROR, logger="rebound.errors"):
         for n in itertools.count():
             if bot.emulator.updates_fetched - before >= 300:
                 break
-            if rng.random() < 0.15:
-                kind = await in_the_group(rng, group, users[:4])
-            elif rng.random() < 0.03:
-                kind = "burst"  # lines pasted one by one, and taps among them
-                for _ in range(9):
+            if n == 10 or rng.random() < 0.03:
+                # Lines pasted one by one, and taps among them: more lines than the flood limit,
+                # so a flood happens however slowly the machine runs the rest (at least once).
+                kind = "burst"
+                for _ in range(bot.settings.flood_limit + 1):
                     await users[-1].send(rng.choice(TYPED))
                     await users[-1].tap_data(rng.choice(FORGED))
+            elif rng.random() < 0.15:
+                kind = await in_the_group(rng, group, users[:4])
             else:
                 kind = await use_or_abuse(rng, rng.choice(users), users)
             kinds[kind] = kinds.get(kind, 0) + 1

@@ -19,7 +19,7 @@ from bot.db.models import Base, CheckIn, GroupVote, InboxUpdate, User
 from bot.emulator import BotMessage, SimGroup, SimUser
 from bot.services.privacy import NOT_CASCADED, TABLES, checkpoint, purge
 from handlers.scheduled import dispatch_due
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import BotHarness, onboard, seen
 from tests.e2e.test_feedback import debrief_then_draft
 from tests.e2e.test_groups import MORNING, a_group
 
@@ -96,6 +96,14 @@ async def test_export_sends_everything_as_json_and_markdown(bot: BotHarness) -> 
     assert "## " in markdown
     assert "Acme" in markdown
     assert "Everything I have about you" in readable.text
+    # Labels the person reads, not the ids stored in the JSON (issue 21).
+    en = load_content().texts("en")
+    acme = document["debriefs"][0]
+    labels = [en(f"reflection.stage.{acme['stage']}")]
+    labels += [en(f"reflection.went_well.{w}") for w in acme["went_well"]]
+    assert acme["went_well"] and all(seen(label) in markdown for label in labels), markdown
+    assert f"Stage: {acme['stage']}" not in markdown
+    assert f"({seen(en('feedback.state.sent'))})" in markdown
 
 
 async def test_delete_erases_every_row_in_one_go(harness_any_db: BotHarness) -> None:

@@ -97,3 +97,88 @@ def test_odd_unicode_and_huge_text_do_not_crash() -> None:
 )
 def test_focus_in_the_feedbacks_own_words(reply: str, tag: str, words: str | None) -> None:
     assert focus(reply, tag) == words
+
+
+# --- German, Spanish and Russian replies (issue 21) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "tags", "generic"),
+    [
+        (
+            "Vielen Dank für Ihre Bewerbung. Leider haben wir uns für einen anderen Kandidaten "
+            "entschieden, dessen Profil besser zu unseren Anforderungen passt.",
+            (),
+            True,
+        ),
+        (
+            "Uns fehlte mehr Erfahrung mit Design-Systemen. Ihre Antworten waren sehr "
+            "ausführlich, aber wenig strukturiert, und die Fachkenntnisse in SQL eher "
+            "oberflächlich.",
+            ("technical", "examples", "communication", "experience"),
+            False,
+        ),
+        (
+            "Gracias por participar. Hemos decidido continuar con otros candidatos cuyo perfil "
+            "se ajusta más a lo que buscamos.",
+            (),
+            True,
+        ),
+        (
+            "Te faltaron ejemplos concretos y nos hubiera gustado más profundidad técnica en "
+            "arquitectura. Se te notaba nervioso.",
+            ("technical", "examples", "nerves"),
+            False,
+        ),
+        (
+            "Спасибо за интерес к вакансии. К сожалению, мы решили продолжить с другим кандидатом.",
+            (),
+            True,
+        ),
+        (
+            "Не хватило опыта работы с дизайн-системами, а ответам не хватало конкретных "
+            "примеров. Было видно, что вы волновались.",
+            ("examples", "experience", "nerves"),
+            False,
+        ),
+    ],
+)
+def test_reading_feedback_in_other_languages(
+    reply: str, tags: tuple[str, ...], generic: bool
+) -> None:
+    reading = read_feedback(reply)
+    assert reading.tags == tags
+    assert reading.generic is generic
+
+
+@pytest.mark.parametrize(
+    ("reply", "tag", "words"),
+    [
+        (
+            "Uns fehlte mehr Erfahrung mit Design-Systemen im großen Maßstab.",
+            "experience",
+            "Design-Systemen im großen Maßstab",
+        ),
+        (
+            "Nos faltó más experiencia con sistemas de diseño a gran escala.",
+            "experience",
+            "sistemas de diseño a gran escala",
+        ),
+        (
+            "Не хватило опыта работы с дизайн-системами и крупными продуктами.",
+            "experience",
+            "дизайн-системами",
+        ),
+        # the employer's "our" is never taken as the person's step
+        ("Es fehlte Wissen, Erfahrung mit unserem Produkt.", "experience", None),
+        ("Не хватило опыта с нашим продуктом.", "experience", None),
+    ],
+)
+def test_focus_in_other_languages(reply: str, tag: str, words: str | None) -> None:
+    assert focus(reply, tag) == words
+
+
+def test_a_star_in_the_keywords_is_a_word_ending_not_any_text() -> None:
+    """ "erfahr*" reads "Erfahrungen", but "опыт*" must not read inside "неопытно" or "попытка"."""
+    assert read_feedback("Ihre Erfahrungen passen.").tags[:1] == ("experience",)
+    assert "experience" not in read_feedback("Это была хорошая попытка.").tags
