@@ -518,7 +518,10 @@ async def praised(session: AsyncSession, user: User, reply: str) -> list[str]:
     if not found:
         return []
     have = {s.skill for s in await strengths.listed(session, user.id)}
-    return [strengths.label(skill) for skill, _ in found.most_common(3) if skill not in have]
+    shown_to = strengths.reader(user)
+    return [
+        strengths.label(skill, shown_to) for skill, _ in found.most_common(3) if skill not in have
+    ]
 
 
 class LogSpec:

@@ -155,8 +155,17 @@ def _surface(text: str) -> tuple[str, ...]:
 class Skill:
     id: str
     kind: str
-    label: str
-    phrases: tuple[str, ...]
+    label: str  # English
+    phrases: tuple[str, ...]  # every language's
+    labels: dict[str, str] = field(default_factory=dict)  # locale -> label, English included
+
+    def label_in(self, language_code: str | None) -> str:
+        """The label in the reader's language ("es-MX" reads "es"), else English."""
+        code = (language_code or "").lower().replace("_", "-")
+        for candidate in (code, code.split("-")[0]):
+            if candidate in self.labels:
+                return self.labels[candidate]
+        return self.label
 
 
 @dataclass(frozen=True)
@@ -172,10 +181,7 @@ class Vocabulary:
 @cache
 def vocabulary() -> Vocabulary:
     data: dict[str, Any] = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
-    skills = {
-        sid: Skill(sid, entry["kind"], entry["label"], tuple(str(p) for p in entry["phrases"]))
-        for sid, entry in data["skills"].items()
-    }
+    skills = {sid: _skill(sid, entry) for sid, entry in data["skills"].items()}
     return Vocabulary(
         skills=skills,
         went_well=dict(data["went_well"]),
@@ -187,6 +193,13 @@ def vocabulary() -> Vocabulary:
             for language, items in data.get("same_word_endings", {}).items()
         },
     )
+
+
+def _skill(sid: str, entry: dict[str, Any]) -> Skill:
+    local: dict[str, list[object]] = entry.get("phrases_in", {})
+    phrases = [*entry["phrases"], *(p for words in local.values() for p in words)]
+    labels = {"en": str(entry["label"])} | {k: str(v) for k, v in entry.get("labels", {}).items()}
+    return Skill(sid, entry["kind"], labels["en"], tuple(map(str, phrases)), labels)
 
 
 def same_word(a: str, b: str, endings: frozenset[str] | None) -> bool:
@@ -290,7 +303,7 @@ def _compiled(language: str) -> _Compiled:
     skill_pairs = [
         (tokens(phrase, language), _surface(phrase), skill.id)
         for skill in vocab.skills.values()
-        for phrase in (*skill.phrases, skill.label)
+        for phrase in (*skill.phrases, *skill.labels.values())
     ]
     heading_pairs = [
         (tokens(phrase, language), _surface(phrase), section)

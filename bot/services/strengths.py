@@ -65,6 +65,11 @@ def language(user: User) -> str:
     return matching.stemmer_language(user.language_code)
 
 
+def reader(user: User) -> str | None:
+    """The language the person reads, for skill labels (skills.yaml ``labels``)."""
+    return user.language_code
+
+
 async def listed(session: AsyncSession, user_id: int) -> list[Strength]:
     query = select(Strength).where(Strength.user_id == user_id).order_by(Strength.id)
     return list((await session.execute(query)).scalars())
@@ -113,7 +118,7 @@ async def add_skill(
     entry = matching.vocabulary().skills.get(skill)
     if entry is None:
         return None
-    added, _ = await add(session, user, [entry.label], source, now)
+    added, _ = await add(session, user, [entry.label_in(reader(user))], source, now)
     return added[0] if added else None
 
 
@@ -168,8 +173,9 @@ async def count(session: AsyncSession, user_id: int) -> int:
 # --- What the person sees ----------------------------------------------------------------------
 
 
-def label(skill: str) -> str:
-    return matching.vocabulary().skills[skill].label
+def label(skill: str, reader: str | None = None) -> str:
+    """How a vocabulary skill is shown to someone reading ``reader`` (a language code)."""
+    return matching.vocabulary().skills[skill].label_in(reader)
 
 
 def _groups(strengths: Sequence[Strength]) -> RefList:
@@ -186,13 +192,15 @@ def _groups(strengths: Sequence[Strength]) -> RefList:
     return RefList(tuple(parts), separator="\n\n")
 
 
-def suggestion_buttons(skills: Sequence[str], action: str = "add") -> list[tuple[Button, ...]]:
+def suggestion_buttons(
+    skills: Sequence[str], action: str = "add", *, reader: str | None = None
+) -> list[tuple[Button, ...]]:
     """ "➕ SQL" buttons, two to a row: ``add`` on the list itself, ``gap`` under a /match."""
     buttons = [
         Button(
             "strengths.buttons.suggestion",
             data=f"sg:1:{action}:{skill}",
-            params={"label": label(skill)},
+            params={"label": label(skill, reader)},
         )
         for skill in skills
     ]
@@ -200,10 +208,14 @@ def suggestion_buttons(skills: Sequence[str], action: str = "add") -> list[tuple
 
 
 def overview(
-    strengths: Sequence[Strength], suggested: Sequence[str], *, replace: bool = False
+    strengths: Sequence[Strength],
+    suggested: Sequence[str],
+    *,
+    replace: bool = False,
+    reader: str | None = None,
 ) -> Say:
     """The list, grouped by kind, with suggestions to add in one tap and what to do next."""
-    buttons: list[tuple[Button, ...]] = suggestion_buttons(suggested)
+    buttons: list[tuple[Button, ...]] = suggestion_buttons(suggested, reader=reader)
     actions = [Button("strengths.buttons.add", data="sg:1:new")]
     if strengths:
         actions.append(Button("strengths.buttons.remove", data="sg:1:rmlist"))
@@ -275,5 +287,6 @@ class AddSpec(AnswerAtFinish):
             if full:
                 replies.append(Say("strengths.full", {"limit": MAX_STRENGTHS}))
         current = await listed(ctx.session, ctx.user.id)
-        replies.append(overview(current, await suggestions(ctx.session, ctx.user)))
+        suggested = await suggestions(ctx.session, ctx.user)
+        replies.append(overview(current, suggested, reader=reader(ctx.user)))
         return replies
