@@ -25,19 +25,20 @@ async def on_text(turn: Turn) -> None:
     message = turn.update.effective_message
     assert message is not None and message.text is not None
     person = turn.person
-    reading = understanding.read(message.text, person.language_code)
+    reading = understanding.read(message.text, person.language)
     if reading.kind == "distress":
         # The crisis check (handlers.gatekeeping) runs first; this is only a second net. Words
         # of distress are not stored anywhere, and a running flow stays as it was.
         await gatekeeping.private_support(turn)
         return
-    if await crisis_care.awaiting_day_answer(turn.session, person.id, turn.now) is not None:
-        day = crisis_care.day_answer(message.text)
-        if day is not None:  # typed instead of tapped: "a bit better today", "un poco mejor"
-            await crisis_care.note_day_answered(turn.session, person.id, turn.now)
-            locale = crisis_care.reply_locale(message.text, turn.texts.locale, turn.rt.content)
-            await gatekeeping.answer_day(turn, day, locale)
-            return
+    # Typed instead of tapped: "a bit better today", "un poco mejor". The words are read first
+    # (microseconds), so most messages skip the database's look for a morning check.
+    day = crisis_care.day_answer(message.text)
+    if day is not None and await crisis_care.awaiting_day_answer(turn.session, person.id, turn.now):
+        await crisis_care.note_day_answered(turn.session, person.id, turn.now)
+        locale = crisis_care.reply_locale(message.text, turn.texts.locale, turn.rt.content)
+        await gatekeeping.answer_day(turn, day, locale)
+        return
     stale = await flows.set_aside_if_stale(turn.session, turn.chat_id, person.id, turn.now)
     if stale is not None:
         if stale.prompt_message_id is not None:
