@@ -67,7 +67,7 @@ def language(user: User) -> str:
 
 def reader(user: User) -> str | None:
     """The language the person reads, for skill labels (skills.yaml ``labels``)."""
-    return user.language_code
+    return user.language
 
 
 async def listed(session: AsyncSession, user_id: int) -> list[Strength]:
