@@ -20,9 +20,7 @@ from handlers.turn import Turn, handler, redirected_to_private
 async def overview(turn: Turn, *, replace: bool = False) -> Say:
     mine = await strengths.listed(turn.session, turn.person.id)
     suggested = await strengths.suggestions(turn.session, turn.person)
-    return strengths.overview(
-        mine, suggested, replace=replace, reader=strengths.reader(turn.person)
-    )
+    return strengths.overview(mine, suggested, replace=replace)
 
 
 async def show(turn: Turn) -> None:

@@ -512,16 +512,13 @@ def steps_added(actions: Sequence[PlanAction]) -> RefList:
     return RefList(tuple(plan.action_text(a) for a in actions), separator="\n", prefix="• ")
 
 
-async def praised(session: AsyncSession, user: User, reply: str) -> list[str]:
+async def praised(session: AsyncSession, user: User, reply: str) -> list[Ref]:
     """Strengths the feedback praised that are not on the person's list yet (labels)."""
     found = matching.praised_skills(reply, strengths.language(user))
     if not found:
         return []
     have = {s.skill for s in await strengths.listed(session, user.id)}
-    shown_to = strengths.reader(user)
-    return [
-        strengths.label(skill, shown_to) for skill, _ in found.most_common(3) if skill not in have
-    ]
+    return [strengths.label(skill) for skill, _ in found.most_common(3) if skill not in have]
 
 
 class LogSpec:
@@ -581,7 +578,7 @@ class LogSpec:
         ]
         praise = await praised(ctx.session, ctx.user, request.reply_text or "")
         if praise:
-            replies.append(Say("feedback.praised", {"skills": ", ".join(praise)}))
+            replies.append(Say("feedback.praised", {"skills": RefList(tuple(praise))}))
         if ctx.data.get("generic") and request.recipient != "interviewer":
             replies.append(
                 Say(

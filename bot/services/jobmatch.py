@@ -46,13 +46,14 @@ def again_button() -> Button:
     return Button("match.buttons.again", data="mx:1:start")
 
 
-def talking_points(result: matching.MatchResult, reader: str | None = None) -> list[Ref]:
+def talking_points(result: matching.MatchResult) -> list[Ref]:
     """Two or three concrete things to prepare, from what matched and what is missing."""
     points: list[Ref] = []
     for index, strength in enumerate(result.asked[:2]):
-        points.append(Ref("match.point.strength", {"strength": strength.text}, variant=index))
+        shown = strengths.shown(strength.text, strength.skill)
+        points.append(Ref("match.point.strength", {"strength": shown}, variant=index))
     if result.gaps:
-        gap = strengths.label(result.gaps[0], reader)
+        gap = strengths.label(result.gaps[0])
         points.append(Ref("match.point.gap", {"skill": gap}))
     if len(points) < 2 and result.other:
         points.append(Ref("match.point.requirement", {"line": result.other[0]}))
@@ -61,23 +62,24 @@ def talking_points(result: matching.MatchResult, reader: str | None = None) -> l
     return points[:3]
 
 
-def result_message(
-    result: matching.MatchResult, has_strengths: bool, read_part: bool, reader: str | None = None
-) -> Say:
+def result_message(result: matching.MatchResult, has_strengths: bool, read_part: bool) -> Say:
     """The answer: what matched, what is missing, what to prepare."""
     if result.words < MIN_WORDS or not result.requirements:
         return Say("match.nothing_found", buttons=((again_button(),),))
     lines: list[Ref] = [Ref("match.title", {"count": result.requirements})]
     if result.asked:
         asked = RefList(
-            tuple(Ref("match.item", {"text": s.text}) for s in result.asked), separator="\n"
+            tuple(
+                Ref("match.item", {"text": strengths.shown(s.text, s.skill)}) for s in result.asked
+            ),
+            separator="\n",
         )
         lines.append(Ref("match.asked", {"items": asked}))
     elif has_strengths:
         lines.append(Ref("match.asked_none"))
     else:
         lines.append(Ref("match.no_strengths"))
-    gaps = [strengths.label(skill, reader) for skill in result.gaps[:SHOWN_GAPS]]
+    gaps = [strengths.label(skill) for skill in result.gaps[:SHOWN_GAPS]]
     if gaps:
         items = RefList(tuple(Ref("match.item", {"text": g}) for g in gaps), separator="\n")
         key = "match.gaps" if has_strengths else "match.asks_for"
@@ -91,7 +93,7 @@ def result_message(
     covered = sum(1 for s in result.asked if s.skill in result.mentions)
     if has_strengths and known >= PREPARE_FIRST_MIN and covered / known < PREPARE_FIRST_SHARE:
         lines.append(Ref("match.prepare_first"))
-    points = RefList(tuple(talking_points(result, reader)), separator="\n", prefix="• ")
+    points = RefList(tuple(talking_points(result)), separator="\n", prefix="• ")
     lines.append(Ref("match.points", {"points": points}))
     lines.append(Ref("match.not_stored"))
     if read_part:
@@ -99,7 +101,7 @@ def result_message(
     buttons: list[tuple[Button, ...]] = []
     gap_ids = result.gaps[:GAP_BUTTONS]
     if gap_ids:
-        buttons.extend(strengths.suggestion_buttons(gap_ids, action="gap", reader=reader))
+        buttons.extend(strengths.suggestion_buttons(gap_ids, action="gap"))
     buttons.append((again_button(), Button("match.buttons.strengths", data="sg:1:list")))
     return Say("common.lines", {"lines": RefList(tuple(lines), separator="\n\n")}, tuple(buttons))
 
@@ -108,7 +110,7 @@ async def answer(session: AsyncSession, user: User, text: str) -> Say:
     """Match ``text`` against the person's strengths; nothing of the text is kept."""
     mine = await strengths.listed(session, user.id)
     result = matching.match(text, strengths.refs(mine), strengths.language(user))
-    return result_message(result, bool(mine), len(text) >= LONG_TEXT, strengths.reader(user))
+    return result_message(result, bool(mine), len(text) >= LONG_TEXT)
 
 
 class MatchSpec(AnswerAtFinish):

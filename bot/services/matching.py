@@ -155,17 +155,8 @@ def _surface(text: str) -> tuple[str, ...]:
 class Skill:
     id: str
     kind: str
-    label: str  # English
+    label: str  # English; each language's is content/<locale>/skills.yaml
     phrases: tuple[str, ...]  # every language's
-    labels: dict[str, str] = field(default_factory=dict)  # locale -> label, English included
-
-    def label_in(self, language_code: str | None) -> str:
-        """The label in the reader's language ("es-MX" reads "es"), else English."""
-        code = (language_code or "").lower().replace("_", "-")
-        for candidate in (code, code.split("-")[0]):
-            if candidate in self.labels:
-                return self.labels[candidate]
-        return self.label
 
 
 @dataclass(frozen=True)
@@ -196,10 +187,10 @@ def vocabulary() -> Vocabulary:
 
 
 def _skill(sid: str, entry: dict[str, Any]) -> Skill:
+    """One skill; its German, Spanish and Russian phrases (``phrases_in``) count everywhere."""
     local: dict[str, list[object]] = entry.get("phrases_in", {})
     phrases = [*entry["phrases"], *(p for words in local.values() for p in words)]
-    labels = {"en": str(entry["label"])} | {k: str(v) for k, v in entry.get("labels", {}).items()}
-    return Skill(sid, entry["kind"], labels["en"], tuple(map(str, phrases)), labels)
+    return Skill(sid, entry["kind"], str(entry["label"]), tuple(map(str, phrases)))
 
 
 def same_word(a: str, b: str, endings: frozenset[str] | None) -> bool:
@@ -303,7 +294,7 @@ def _compiled(language: str) -> _Compiled:
     skill_pairs = [
         (tokens(phrase, language), _surface(phrase), skill.id)
         for skill in vocab.skills.values()
-        for phrase in (*skill.phrases, *skill.labels.values())
+        for phrase in (*skill.phrases, skill.label)
     ]
     heading_pairs = [
         (tokens(phrase, language), _surface(phrase), section)

@@ -65,11 +65,6 @@ def language(user: User) -> str:
     return matching.stemmer_language(user.language)
 
 
-def reader(user: User) -> str | None:
-    """The language the person reads, for skill labels (skills.yaml ``labels``)."""
-    return user.language
-
-
 async def listed(session: AsyncSession, user_id: int) -> list[Strength]:
     query = select(Strength).where(Strength.user_id == user_id).order_by(Strength.id)
     return list((await session.execute(query)).scalars())
@@ -118,7 +113,7 @@ async def add_skill(
     entry = matching.vocabulary().skills.get(skill)
     if entry is None:
         return None
-    added, _ = await add(session, user, [entry.label_in(reader(user))], source, now)
+    added, _ = await add(session, user, [entry.label], source, now)
     return added[0] if added else None
 
 
@@ -173,9 +168,16 @@ async def count(session: AsyncSession, user_id: int) -> int:
 # --- What the person sees ----------------------------------------------------------------------
 
 
-def label(skill: str, reader: str | None = None) -> str:
-    """How a vocabulary skill is shown to someone reading ``reader`` (a language code)."""
-    return matching.vocabulary().skills[skill].label_in(reader)
+def label(skill: str) -> Ref:
+    """A vocabulary skill's name in the reader's language (content ``skills.<id>``)."""
+    return Ref(f"skills.{skill}")
+
+
+def shown(text: str, skill: str | None) -> object:
+    """A strength as the reader sees it: a skill added from the vocabulary (stored under its
+    English label) in their language; anything they typed, as typed."""
+    entry = matching.vocabulary().skills.get(skill) if skill else None
+    return label(entry.id) if entry is not None and text == entry.label else text
 
 
 def _groups(strengths: Sequence[Strength]) -> RefList:
@@ -184,7 +186,8 @@ def _groups(strengths: Sequence[Strength]) -> RefList:
         mine = [s for s in strengths if s.kind == kind]
         if mine:
             items = RefList(
-                tuple(Ref("strengths.item", {"text": s.text}) for s in mine), separator="\n"
+                tuple(Ref("strengths.item", {"text": shown(s.text, s.skill)}) for s in mine),
+                separator="\n",
             )
             parts.append(
                 Ref("strengths.group", {"name": Ref(f"strengths.kind.{kind}"), "items": items})
@@ -192,15 +195,13 @@ def _groups(strengths: Sequence[Strength]) -> RefList:
     return RefList(tuple(parts), separator="\n\n")
 
 
-def suggestion_buttons(
-    skills: Sequence[str], action: str = "add", *, reader: str | None = None
-) -> list[tuple[Button, ...]]:
+def suggestion_buttons(skills: Sequence[str], action: str = "add") -> list[tuple[Button, ...]]:
     """ "➕ SQL" buttons, two to a row: ``add`` on the list itself, ``gap`` under a /match."""
     buttons = [
         Button(
             "strengths.buttons.suggestion",
             data=f"sg:1:{action}:{skill}",
-            params={"label": label(skill, reader)},
+            params={"label": label(skill)},
         )
         for skill in skills
     ]
@@ -208,14 +209,10 @@ def suggestion_buttons(
 
 
 def overview(
-    strengths: Sequence[Strength],
-    suggested: Sequence[str],
-    *,
-    replace: bool = False,
-    reader: str | None = None,
+    strengths: Sequence[Strength], suggested: Sequence[str], *, replace: bool = False
 ) -> Say:
     """The list, grouped by kind, with suggestions to add in one tap and what to do next."""
-    buttons: list[tuple[Button, ...]] = suggestion_buttons(suggested, reader=reader)
+    buttons: list[tuple[Button, ...]] = suggestion_buttons(suggested)
     actions = [Button("strengths.buttons.add", data="sg:1:new")]
     if strengths:
         actions.append(Button("strengths.buttons.remove", data="sg:1:rmlist"))
@@ -245,7 +242,7 @@ def remove_page(strengths: Sequence[Strength], *, replace: bool = True) -> Say:
             Button(
                 "strengths.buttons.remove_item",
                 data=f"sg:1:rm:{s.id}",
-                params={"text": _cut(s.text)},
+                params={"text": shown(_cut(s.text), s.skill)},
             ),
         )
         for s in strengths
@@ -262,7 +259,8 @@ def _cut(text: str) -> str:
 def plain_list(strengths: Sequence[Strength]) -> Say:
     """The list as plain lines, easy to copy into a CV or a cover letter."""
     lines = RefList(
-        tuple(Ref("strengths.plain_item", {"text": s.text}) for s in strengths), separator="\n"
+        tuple(Ref("strengths.plain_item", {"text": shown(s.text, s.skill)}) for s in strengths),
+        separator="\n",
     )
     return Say("strengths.plain", {"lines": lines})
 
@@ -280,13 +278,16 @@ class AddSpec(AnswerAtFinish):
                 ctx.session, ctx.user, split_typed(str(typed)), "typed", ctx.now
             )
             if added:
-                names = RefList(tuple(Ref("strengths.added_item", {"text": s.text}) for s in added))
+                names = RefList(
+                    tuple(
+                        Ref("strengths.added_item", {"text": shown(s.text, s.skill)}) for s in added
+                    )
+                )
                 replies.append(Say("strengths.added", {"items": names}))
             else:
                 replies.append(Say("strengths.added_none"))
             if full:
                 replies.append(Say("strengths.full", {"limit": MAX_STRENGTHS}))
         current = await listed(ctx.session, ctx.user.id)
-        suggested = await suggestions(ctx.session, ctx.user)
-        replies.append(overview(current, suggested, reader=reader(ctx.user)))
+        replies.append(overview(current, await suggestions(ctx.session, ctx.user)))
         return replies
