@@ -60,7 +60,7 @@ async def add_year_of_use(url: str) -> dict[str, int]:
     from bot.db.models import CheckIn, FeedbackRequest, PlanAction, Rejection, Win
 
     start = NOW - timedelta(days=365)
-    stages = ("screen", "technical", "onsite", "final")
+    stages = ("phone_screen", "first_interview", "technical", "final_round")
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
@@ -84,7 +84,7 @@ async def add_year_of_use(url: str) -> dict[str, int]:
                     "mood": 1 + w % 5,
                     "went_well": ["rapport", "technical"],
                     "went_well_note": "The system design part went well, I explained trade-offs.",
-                    "reasons": ["experience", "competition"],
+                    "reasons": ["examples", "tech_depth"],
                     "reasons_note": "They wanted someone who had run a team before.",
                     "note": "Ask for feedback next time before the call ends.",
                     "outside": [],
@@ -104,7 +104,7 @@ async def add_year_of_use(url: str) -> dict[str, int]:
                         "rejection_id": 1 + w,
                         "company": f"Company {w}",
                         "role": "Backend engineer",
-                        "recipient": "recruiter",
+                        "recipient": "hr",
                         "their_name": "Sam",
                         "channel": "email",
                         "tone": "warm",
@@ -131,7 +131,7 @@ async def add_year_of_use(url: str) -> dict[str, int]:
                     {
                         "user_id": YEAR_USER,
                         "rejection_id": 1 + w,
-                        "reason": "experience",
+                        "reason": "examples",
                         "variant": w % 3,
                         "focus": "Lead a small project at the meetup",
                         "status": "done" if w % 2 else "open",
