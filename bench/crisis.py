@@ -251,6 +251,71 @@ messages: understanding_tuning 2 of 851 asked, understanding_heldout (never trai
 loaded machine). The target is still NOT shown to be met for a new author: the fair estimate is
 0.88-0.93 recall at <= 0.03 false positives. heldout8 (outside the repository, never opened) is
 the next honest figure: NEVER_TRAIN names it, so it is always scored counts-only.
+
+heldout8, scored once by the lead with that model (--counts): crisis+unsure 0.921 / 0.017 (crisis
+only 0.614 / 0.007). It is now SPENT and trains (HELD_OUT); NEVER_TRAIN names heldout9, kept
+outside the repository (/work/crisis_data, never opened here), which the lead scores once with
+the model below (``python -m bench.crisis FILE --counts`` reads a file anywhere).
+
+Why recall on a new author stays near 0.92-0.93 (helper "crisis16", 2026-12-06). The 43 misses of
+the two single scorings (heldout7's 20 with the model the lead scored, heldout8's 23), by C-SSRS
+category: acts on the body 12 (cutting, burning, hitting oneself 9; an overdose already taken
+3), a death wished for through an accident or staged as one 7, a comparison with death ("lieber
+tot", "preferiría estar muerto", "मर जाना बेहतर") or being taken in one's sleep 6, lethality
+questions ("wie viel ... tödlich", "скільки ... смертельно", which floor) 5, means with saving or
+thinking 5, a decision with a time 5, place with an act, a burden, arrangements after death 1
+each. By language: en 10 (of 160), hi 6, de 5, es 5, fr 5, pt 5, uk 4, ru 3 (of 60 each):
+outside English a miss is half as likely again. Most were explicit, in ordinary words (cut,
+swallowed, how much, better, lethal) that the lists only held as whole phrases in one or two
+languages; the model scored them 0.4-0.77, below a threshold the everyday budget binds.
+
+So the biggest classes are now named by their PARTS, each part in all eight languages, combined
+by new rules (crisis_signals.yaml): ``ingest`` (swallowing all of something, a whole box or
+blister) with ``means`` within 10 words is a crisis; ``how_much`` with ``lethal`` within 8 is a
+crisis; ``injure`` (cut, burned, hit, scratched, any tense) with ``body`` (an arm, a wrist, the
+skin, oneself) within 4 is "unsure" (a kitchen burn is asked about, gently); ``prefer`` (rather,
+better, lieber, лучше, बेहतर) with ``death`` within 4 is "unsure", and guarded when it compares
+death with a chore ("plutôt mourir que refaire un cas pratique", "лучше умру, чем ...": the
+English phrase file's decision, now in every language). ``means`` gained the drugs people hoard
+(benzodiazepines, opioids, common painkillers, insulin) in every language, a knife at hand, the
+medicine cabinet; ``after_me`` "after my death" and a will; ``relief`` "so much the better" for a
+crash or a car; ``method`` a death made to look like an accident or a heart attack. New guards:
+"counting pills at a pharmacy" (a job), dying N times in a game (8 languages), "how many
+ibuprofen can I take a day", an injury with its everyday cause (shaving, cooking, by
+accident). Rules alone (phrases and signals, no model), against the lists before this round: new
+positives found in files NOT read for it: heldout4 +1, heldout6 +1,
+tuning_d +1, tuning_e +1, tuning_f +3 (heldout7 +8: its misses were read for the counts above);
+no new false alarm on any file; no change on any of the 910 + 350 everyday messages.
+
+Leave-one-file-out, crisis+unsure recall / false positives (model and similarity weights never
+saw the file; the rules did see heldout8 and heldout7's misses). Before: the previous round's
+shipped detector, heldout8 not yet in training; after: this round's, trained with main's 910
+everyday messages (59 new ones from the understanding work). The unsure threshold, chosen by the
+same budgets, fell from 0.77 to 0.71.
+
+    file (pos/neg)            before          after
+    crisis_heldout8 (290/290) 0.921 / 0.017 * 0.997 / 0.014  (* scored once, the model unaware)
+    crisis_heldout7 (290/290) 0.986 / 0.007   0.997 / 0.014
+    crisis_tuning_f (290/290) 0.983 / 0.003   0.983 / 0.017
+    crisis_tuning_e (290/290) 0.893 / 0.034   0.914 / 0.034
+    crisis_tuning_d (290/290) 0.962 / 0.000   0.976 / 0.000
+    crisis_heldout6 (231/227) 0.935 / 0.018   0.939 / 0.022
+    crisis_heldout5 (246/247) 0.947 / 0.016   0.959 / 0.016
+    crisis_heldout4 (237/235) 0.920 / 0.009   0.945 / 0.009
+    crisis_heldout3 (166/177) 1.000 / 0.040   1.000 / 0.040
+    crisis_tuning   (612/450)                 0.998 / 0.044
+    crisis_tuning_b (389/376)                 0.987 / 0.029
+    crisis_tuning_c (510/397)                 0.988 / 0.108  (negatives written against the lists)
+    everyday        (0/851, now 0/910)
+                                - / 0.011       - / 0.012
+
+Recall fell on no file; false alarms rose on tuning_f (1 -> 5 of 290), heldout7 (2 -> 4) and
+heldout6 (4 -> 5), from the lower model threshold. understanding_heldout (never trained on): the
+detector asks about 6 of 350 (as before). Median check 413 µs of CPU per message against 393 µs
+for the previous lists, both measured in the same run on a loaded machine (the previous round
+measured 226 µs on a quieter one). The target (held-out recall >= 0.95 at <= 0.05 false
+positives) is still NOT shown for a new author: heldout8 was read for these rules, so its 0.997
+flatters them; heldout9, scored once by the lead, is the honest figure.
 """
 
 from __future__ import annotations
@@ -294,6 +359,8 @@ HELD_OUT = (
     DATA / "crisis_heldout6.yaml",
     # Scored once by the lead with the model of helper "crisis" (0.931 / 0.010), then trained on.
     DATA / "crisis_heldout7.yaml",
+    # Scored once by the lead with the model of helper "crisis2" (0.921 / 0.017), then trained on.
+    DATA / "crisis_heldout8.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
@@ -309,7 +376,7 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # A held-out set still unread (kept outside the repository until the lead scores it once with the
 # final model): never trained on, and always scored --counts only, whatever the arguments say.
-NEVER_TRAIN = ("crisis_heldout8.yaml",)
+NEVER_TRAIN = ("crisis_heldout9.yaml",)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """Loads ``content/<locale>/*.yaml`` once, validates it, and renders texts safely.
 
-Every user-facing sentence lives in those files. A text is a string or a list of variants (for
-messages sent repeatedly). Keys are the file name plus the nested path, e.g. ``help.intro``.
-Parameters are HTML-escaped when rendered, because all messages use Telegram's HTML parse mode.
+Every user-facing sentence lives in those files. A text is a string, a list of variants (for
+messages sent repeatedly), or a plural: a mapping from CLDR plural categories to texts, chosen by
+the ``count`` parameter with the language's own rules (Babel), e.g. ``{one: "{count} день",
+few: "{count} дня", many: "{count} дней", other: "{count} дня"}``. Keys are the file name plus
+the nested path, e.g. ``help.intro``. Parameters are HTML-escaped when rendered, because all
+messages use Telegram's HTML parse mode.
 """
 
 from __future__ import annotations
@@ -13,13 +16,21 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import yaml
+from babel import Locale
+from babel.numbers import format_decimal
 from pydantic import BaseModel, ConfigDict, field_validator
 
 DEFAULT_LOCALE = "en"
 _FORMATTER = string.Formatter()
+# CLDR's plural categories; a mapping with only these keys, ``other`` among them, is a plural.
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+PLURAL_PARAM = "count"
+# Counts Rebound shows stay below this: a category only bigger numbers reach (Spanish "many",
+# for millions) is not asked of a translator.
+_COUNTS_SHOWN = range(1000)
 
 
 class ContentError(Exception):
@@ -38,7 +49,8 @@ class LocaleCatalog(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     locale: str
-    texts: dict[str, tuple[str, ...]]
+    texts: dict[str, tuple[str, ...]]  # a plural's forms are its variants, in CLDR order
+    plurals: dict[str, dict[str, str]] = {}  # key -> category -> text
 
     @field_validator("texts")
     @classmethod
@@ -63,10 +75,37 @@ def content_root() -> Path:
     raise ContentError("content/ folder not found")
 
 
-def _flatten(prefix: str, node: Any, out: dict[str, tuple[str, ...]], source: Path) -> None:
-    if isinstance(node, Mapping):
+def is_plural(node: object) -> bool:
+    """A mapping of CLDR plural categories (``other`` and at least one more) to texts."""
+    return (
+        isinstance(node, Mapping)
+        and len(node) > 1
+        and "other" in node
+        and all(key in PLURAL_CATEGORIES and isinstance(v, str) for key, v in node.items())
+    )
+
+
+def plural_categories(locale: str) -> frozenset[str]:
+    """The categories a plural text needs in ``locale``: each one a count Rebound shows can
+    fall in (Russian: one, few, many), and ``other``, CLDR's fallback (Russian: fractions)."""
+    rule = Locale.parse(locale).plural_form
+    return frozenset({rule(n) for n in _COUNTS_SHOWN} | {"other"})
+
+
+def _flatten(
+    prefix: str,
+    node: Any,
+    out: dict[str, tuple[str, ...]],
+    source: Path,
+    plurals: dict[str, dict[str, str]],
+) -> None:
+    if is_plural(node):
+        forms = {c: node[c].strip("\n") for c in PLURAL_CATEGORIES if c in node}
+        plurals[prefix] = forms
+        out[prefix] = tuple(forms.values())
+    elif isinstance(node, Mapping):
         for key, value in node.items():
-            _flatten(f"{prefix}.{key}", value, out, source)
+            _flatten(f"{prefix}.{key}", value, out, source, plurals)
     elif isinstance(node, str):
         out[prefix] = (node.strip("\n"),)
     elif isinstance(node, list) and all(isinstance(item, str) for item in node):
@@ -77,19 +116,51 @@ def _flatten(prefix: str, node: Any, out: dict[str, tuple[str, ...]], source: Pa
 
 def _load_locale(folder: Path) -> LocaleCatalog:
     texts: dict[str, tuple[str, ...]] = {}
+    plurals: dict[str, dict[str, str]] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise ContentError(f"{path}: not valid YAML ({exc})") from None
-        _flatten(path.stem, data, texts, path)
-    return LocaleCatalog(locale=folder.name, texts=texts)
+        _flatten(path.stem, data, texts, path, plurals)
+    return LocaleCatalog(locale=folder.name, texts=texts, plurals=plurals)
+
+
+def _check_plural(catalog: LocaleCatalog, key: str, expected: set[str]) -> None:
+    """Every category the language needs, no other; ``{count}`` in each form but a ``one``
+    that only 1 reaches (English "one person"); no placeholder English does not have."""
+    forms = catalog.plurals[key]
+    try:
+        needed = plural_categories(catalog.locale)
+    except ValueError:
+        raise ContentError(f"{catalog.locale}: not a locale Babel knows") from None
+    if set(forms) != needed:
+        raise ContentError(
+            f"{catalog.locale}: {key} plural forms are {sorted(forms)}, need {sorted(needed)}"
+        )
+    rule = Locale.parse(catalog.locale).plural_form
+    only_one = [n for n in _COUNTS_SHOWN if rule(n) == "one"] == [1]
+    for category, text in forms.items():
+        names = placeholders(text)
+        if not names <= expected or (
+            PLURAL_PARAM not in names and not (category == "one" and only_one)
+        ):
+            raise ContentError(
+                f"{catalog.locale}: {key} ({category}) placeholders are {sorted(names)}, "
+                f"need {{{PLURAL_PARAM}}} and no other than {sorted(expected)}"
+            )
 
 
 def _check_against_default(default: LocaleCatalog, other: LocaleCatalog) -> None:
     for key, variants in other.texts.items():
         if key not in default.texts:
             raise ContentError(f"{other.locale}: {key} does not exist in {default.locale}")
+        if (key in default.plurals) != (key in other.plurals):
+            raise ContentError(f"{other.locale}: {key} must be a plural exactly where English is")
+        if key in default.plurals:
+            expected = set().union(*(placeholders(t) for t in default.texts[key]))
+            _check_plural(other, key, expected)
+            continue
         expected = placeholders(default.texts[key][0])
         for text in variants:
             if placeholders(text) != expected:
@@ -109,7 +180,10 @@ class Content:
             raise ContentError(f"default locale {self.default_locale!r} has no content")
         default = self.catalogs[self.default_locale]
         for key, variants in default.texts.items():
-            if len({frozenset(placeholders(v)) for v in variants}) > 1:
+            if key in default.plurals:
+                expected = set().union(*(placeholders(t) for t in variants))
+                _check_plural(default, key, expected | {PLURAL_PARAM})
+            elif len({frozenset(placeholders(v)) for v in variants}) > 1:
                 raise ContentError(f"{key}: variants use different placeholders")
         for catalog in self.catalogs.values():
             _check_against_default(default, catalog)
@@ -129,14 +203,18 @@ class Content:
     def all_keys(self) -> set[str]:
         return set(self.catalogs[self.default_locale].texts)
 
-    def variants(self, key: str, locale: str) -> tuple[str, ...]:
+    def catalog(self, key: str, locale: str) -> LocaleCatalog:
+        """The catalog that has ``key``: ``locale``'s, else the default's."""
         catalog = self.catalogs.get(locale)
         if catalog is not None and key in catalog.texts:
-            return catalog.texts[key]
-        try:
-            return self.catalogs[self.default_locale].texts[key]
-        except KeyError:
-            raise ContentError(f"unknown content key {key!r}") from None
+            return catalog
+        default = self.catalogs[self.default_locale]
+        if key not in default.texts:
+            raise ContentError(f"unknown content key {key!r}")
+        return default
+
+    def variants(self, key: str, locale: str) -> tuple[str, ...]:
+        return self.catalog(key, locale).texts[key]
 
 
 @dataclass(frozen=True)
@@ -150,16 +228,29 @@ class Texts:
         return self.render(key, params, variant=variant)
 
     def render(self, key: str, params: Mapping[str, object], *, variant: int | None = None) -> str:
-        """Render ``key``; a random variant unless ``variant`` picks one."""
-        variants = self.content.variants(key, self.locale)
+        """Render ``key``; a random variant unless ``variant`` picks one; a plural's form by
+        its ``count``, which is written as the language writes numbers ("1 000", "1.000")."""
+        catalog = self.content.catalog(key, self.locale)
+        forms = catalog.plurals.get(key)
+        if forms is not None:
+            count = params.get(PLURAL_PARAM)
+            if not isinstance(count, int | float) or isinstance(count, bool):
+                raise ContentError(f"{key}: a plural needs a number as {PLURAL_PARAM!r}")
+            category = Locale.parse(catalog.locale).plural_form(count)
+            template = forms.get(category, forms["other"])
+            number = format_decimal(count, locale=catalog.locale)
+            return _render(key, template, {**params, PLURAL_PARAM: number}, catalog.locale)
+        variants = catalog.texts[key]
         if variant is None:
             template = self.content.rng.choice(variants)
         else:
             template = variants[variant % len(variants)]
-        return _render(key, template, params)
+        return _render(key, template, params, catalog.locale)
 
     def count(self, key: str) -> int:
-        return len(self.content.variants(key, self.locale))
+        """How many versions ``key`` has (a plural is one text, whatever its forms)."""
+        catalog = self.content.catalog(key, self.locale)
+        return 1 if key in catalog.plurals else len(catalog.texts[key])
 
     def section(self, prefix: str) -> dict[str, str]:
         """The texts directly under ``prefix``, in file order (e.g. a command list)."""
@@ -172,12 +263,23 @@ class Texts:
         return {k[len(lead) :]: self(k, variant=0) for k in keys if "." not in k[len(lead) :]}
 
 
-def _render(key: str, template: str, params: Mapping[str, object]) -> str:
+@runtime_checkable
+class Localized(Protocol):
+    """A parameter written the reader's way (a date, a number): bot.services.replies.When."""
+
+    def localized(self, locale: str) -> str: ...
+
+
+def _render(key: str, template: str, params: Mapping[str, object], locale: str) -> str:
     missing = placeholders(template) - set(params)
     if missing:
         raise ContentError(f"{key}: missing parameters {sorted(missing)}")
     safe = {
-        name: value if isinstance(value, Markup) else html.escape(str(value), quote=False)
+        name: value
+        if isinstance(value, Markup)
+        else html.escape(
+            value.localized(locale) if isinstance(value, Localized) else str(value), quote=False
+        )
         for name, value in params.items()
     }
     return template.format_map(safe)

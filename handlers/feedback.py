@@ -9,8 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.db.models import Rejection
 from bot.runtime import RuntimeApp
 from bot.services import feedback, flows
-from bot.services.replies import Say
-from bot.services.timezones import zone_for
+from bot.services.replies import Say, When
 from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
 
 
@@ -76,9 +75,8 @@ async def on_menu(turn: Turn) -> None:
         turn.strip_buttons(message_id)
 
 
-def _when(turn: Turn, moment: datetime) -> str:
-    local = moment.astimezone(zone_for(turn.person.timezone or "UTC"))
-    return local.strftime("%a %d %b, %H:%M")
+def _when(turn: Turn, moment: datetime) -> When:
+    return When(moment, turn.person.timezone or "UTC", "date_time")
 
 
 @handler

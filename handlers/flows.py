@@ -25,7 +25,7 @@ async def on_text(turn: Turn) -> None:
     message = turn.update.effective_message
     assert message is not None and message.text is not None
     person = turn.person
-    reading = understanding.read(message.text, person.language_code)
+    reading = understanding.read(message.text, person.language)
     if reading.kind == "distress":
         # The crisis check (handlers.gatekeeping) runs first; this is only a second net. Words
         # of distress are not stored anywhere, and a running flow stays as it was.

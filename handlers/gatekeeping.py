@@ -101,7 +101,7 @@ async def _slow_down(
     rt = runtime(context)
     async with rt.sessions() as session:
         person = await session.get(User, user_id)
-    language = person.language_code if person is not None else app_language
+    language = person.language if person is not None else app_language
     bot: object = context.bot
     assert isinstance(bot, ReboundBot)  # bot.app builds one (PTB's context types it ExtBot)
     try:

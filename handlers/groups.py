@@ -7,10 +7,11 @@ import asyncio
 import logging
 import math
 import time as clock
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from telegram import ChatMember, Message, MessageEntity, Update
+from telegram import User as TelegramUser
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -80,7 +81,14 @@ async def _group(turn: Turn) -> Group:
     message = turn.update.effective_message
     thread = message.message_thread_id if message and message.is_topic_message else None
     found = await groups.by_chat(turn.session, turn.chat_id)
-    return found or await groups.joined(turn.session, turn.chat_id, thread, turn.now)
+    return found or await groups.joined(
+        turn.session, turn.chat_id, thread, turn.now, turn.texts.locale
+    )
+
+
+def _language_of(turn: Turn, user: TelegramUser | None) -> str | None:
+    """The shipped locale of ``user``'s Telegram language: a group's first language."""
+    return turn.rt.content.resolve_locale(user.language_code) if user else None
 
 
 @handler
@@ -92,6 +100,8 @@ async def group_settings(turn: Turn) -> None:
         turn.say(Say("group.admins_only"))
         return
     group = await _group(turn)
+    if group.locale is None:  # a group from before languages: the admin setting it up decides
+        group.locale = turn.texts.locale
     args = turn.context.args or []
     if args[:1] == ["zone"] and len(args) > 1:
         zone = parse_timezone(" ".join(args[1:]), turn.now)
@@ -130,8 +140,7 @@ async def on_settings_tap(turn: Turn) -> None:
     if not groups.change(group, action, rest[0], turn.now):
         turn.answer_callback("toasts.stale_button")
         return
-    view = groups.settings_view(group, turn.context.bot.username)
-    turn.say(Say(view.key, view.params, view.buttons, replace=True))
+    turn.say(replace(groups.settings_view(group, turn.context.bot.username), replace=True))
 
 
 async def on_checkin_tap(update: Update, context: Context) -> None:
@@ -230,9 +239,10 @@ async def _edit_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
             message_id = edits.behind.pop(checkin_id)
             async with rt.sessions() as session, session.begin():
                 reply = await groups.refresh(session, checkin_id, rt.clock.now())
+                language = await groups.language(session, chat_id)
             if reply is None:
                 continue
-            renderer = Renderer(rt.content.texts(None))
+            renderer = Renderer(rt.content.texts(language))
             try:
                 await context.bot.edit_message_text(
                     renderer.text(reply),
@@ -323,7 +333,7 @@ async def _tell_admins(
         return
     ids = [member.user.id for member in admins if not member.user.is_bot]
     async with rt.sessions() as session, session.begin():
-        people = [(p.id, p.language_code) for p in await groups.admins_to_tell(session, ids)]
+        people = [(p.id, p.language) for p in await groups.admins_to_tell(session, ids)]
     blocked: list[int] = []
     told = False
     for person_id, language in people:
@@ -361,7 +371,8 @@ async def bot_membership(turn: Turn) -> None:
     if status in (ChatMember.LEFT, ChatMember.BANNED):
         await groups.left(turn.session, change.chat.id, turn.now)
     elif old in (ChatMember.LEFT, ChatMember.BANNED):
-        await groups.joined(turn.session, change.chat.id, None, turn.now)
+        language = _language_of(turn, change.from_user)
+        await groups.joined(turn.session, change.chat.id, None, turn.now, language)
     elif status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR):
         # May send again (a restriction lifted); an administrator also posts in closed topics.
         fixed: tuple[str, ...] = (groups.NO_RIGHTS,)
@@ -389,8 +400,10 @@ async def added(turn: Turn) -> None:
     bot = turn.context.bot
     if message is None or not any(m.id == bot.id for m in message.new_chat_members or ()):
         return
-    await groups.joined(turn.session, turn.chat_id, None, turn.now)
-    turn.say(groups.hello(bot.username, reads_everything=await reads_everything(turn)))
+    language = _language_of(turn, turn.update.effective_user)
+    group = await groups.joined(turn.session, turn.chat_id, None, turn.now, language)
+    hello = groups.hello(bot.username, reads_everything=await reads_everything(turn))
+    turn.say(replace(hello, locale=group.locale))
 
 
 async def reads_everything(turn: Turn) -> bool:

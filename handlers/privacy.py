@@ -23,8 +23,12 @@ async def show(turn: Turn) -> None:
         Say(
             "privacy.summary",
             {
-                "checkin_days": settings.checkin_retention_days,
-                "inactive_days": settings.inactive_purge_days,
+                "checkin_period": Ref(
+                    "privacy.checkin_period", {"count": settings.checkin_retention_days}
+                ),
+                "inactive_period": Ref(
+                    "privacy.inactive_period", {"count": settings.inactive_purge_days}
+                ),
                 "encryption": Ref("privacy.encryption." + ("on" if encrypted else "off")),
                 "leftovers": Ref("privacy.leftovers." + ("on" if encrypted else "off")),
             },

@@ -357,14 +357,14 @@ async def _prepare(session: AsyncSession, item: Claimed) -> Job | None:
         if group is None or group_build is None:
             return None
         reply = await group_build(session, item, group)
-        return Job(item, reply, None, group.thread_id) if reply else None
+        return Job(item, reply, group.locale, group.thread_id) if reply else None
     user = await session.get(User, item.user_id) if item.user_id else None
     build = BUILDERS.get(item.kind)
     if user is None or build is None:
         return None
     reply = await build(session, item, user)
     week = await stats.week(session, user, item.due_at) if item.kind == schedule.REVIEW else None
-    return Job(item, reply, user.language_code, week=week) if reply else None
+    return Job(item, reply, user.language, week=week) if reply else None
 
 
 async def _send(

@@ -10,7 +10,7 @@ from bot.services.onboarding import summary
 from bot.services.replies import Say
 from handlers.turn import Turn, handler, redirected_to_private
 
-CHANGEABLE = ("tz", "time", "freq", "review")
+CHANGEABLE = ("tz", "time", "freq", "review", "lang")
 
 
 async def show(turn: Turn) -> None:

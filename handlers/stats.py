@@ -56,6 +56,7 @@ def chart_text(texts: Texts, title_key: str) -> charts.ChartText:
         no_progress=_plain(texts, "stats.chart.no_progress"),
         names=names,
         weekdays=tuple(_plain(texts, f"stats.chart.weekday.{day}") for day in range(7)),
+        locale=texts.locale,
     )
 
 

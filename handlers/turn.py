@@ -35,7 +35,7 @@ from telegram.ext import ContextTypes
 from bot.content import Texts
 from bot.db.models import User
 from bot.runtime import Runtime
-from bot.services import flows, inbox, outbox
+from bot.services import flows, groups, inbox, outbox
 from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from bot.telegram_bot import ReboundBot
@@ -382,7 +382,10 @@ async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
                 user = await ensure_user(session, tg_user.id, language, now, chat_id=chat.id)
             else:  # a block/unblock is not the person writing to us: load, don't reactivate
                 user = await session.get(User, tg_user.id)
-            language = user.language_code if user else language
+            language = user.language if user else language
+        elif chat is not None and chat.type != ChatType.PRIVATE:
+            # A group speaks the language its admin chose, whoever writes.
+            language = await groups.language(session, chat.id) or language
         turn = Turn(update, context, rt, session, now, rt.content.texts(language), user)
         command = _command(update) if user is not None else None
         if command not in flows.SETS_ASIDE:

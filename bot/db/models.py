@@ -91,7 +91,10 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Telegram's, refreshed from every update; ``locale`` is the language they chose in
+    # /settings, which no update changes. ``language`` is the one they read.
     language_code: Mapped[str | None] = mapped_column(String(16))
+    locale: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
     checkin_time: Mapped[time | None] = mapped_column(Time())
     checkin_frequency: Mapped[str | None] = mapped_column(String(16))
@@ -109,6 +112,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def language(self) -> str | None:
+        """The language they read: the one they chose, else their Telegram app's."""
+        return self.locale or self.language_code
 
 
 class FlowState(Base):
@@ -333,6 +341,8 @@ class Group(Base):
     cheered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cheer_noted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     win_noted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The group's language, chosen in /groupsettings; set from the admin who set it up.
+    locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

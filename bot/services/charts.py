@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import regex  # type: ignore[import-untyped]
+from babel.dates import format_skeleton
 
 from bot.services.stats import StatsData, WeekData
 
@@ -60,6 +61,7 @@ class ChartText:
     no_progress: str
     names: Mapping[str, str]  # stage and reason ids → labels
     weekdays: Sequence[str] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    locale: str = "en"  # the reader's: how dates on the axes are written
 
 
 def plain(text: str) -> str:
@@ -111,8 +113,9 @@ def _empty(axes: Axes, note: str) -> None:
     )
 
 
-def _date_label(day: date) -> str:
-    return f"{day.day} {day.strftime('%b')}"
+def _date_label(day: date, locale: str) -> str:
+    """ "7 Dec", "7 dic", "7. Dez.", "7 дек." (CLDR, through Babel)."""
+    return format_skeleton("MMMd", day, locale=locale)
 
 
 def rolling_mean(values: Sequence[float], window: int = 7) -> list[float]:
@@ -139,7 +142,9 @@ def _mood(axes: Axes, data: StatsData, text: ChartText) -> None:
     axes.set_ylim(0.6, 5.4)
     axes.set_yticks([1, 3, 5], [plain(text.mood_low), "3", plain(text.mood_high)])
     ticks = sorted({0, span // 2, span})
-    axes.set_xticks(ticks, [_date_label(data.start + timedelta(days=t)) for t in ticks])
+    axes.set_xticks(
+        ticks, [_date_label(data.start + timedelta(days=t), text.locale) for t in ticks]
+    )
     axes.grid(axis="y", color=GRID, linewidth=0.8)
 
 
@@ -178,7 +183,7 @@ def _progress(axes: Axes, data: StatsData, text: ChartText) -> None:
     axes.bar([x + width / 2 for x in xs], data.wins, width, color=WINS, label=plain(text.wins))
     step = max(1, len(xs) // 4)
     shown = xs[::step]
-    axes.set_xticks(shown, [_date_label(data.buckets[x]) for x in shown])
+    axes.set_xticks(shown, [_date_label(data.buckets[x], text.locale) for x in shown])
     top = max([*data.done, *data.wins, 1])
     axes.set_yticks(sorted({0, top}))
     axes.grid(axis="y", color=GRID, linewidth=0.8)

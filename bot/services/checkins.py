@@ -20,8 +20,7 @@ from bot.services import schedule, variants
 from bot.services.flow_engine import Accepted, Flow, Step, free_text
 from bot.services.flows import FlowContext
 from bot.services.recurrence import local_day
-from bot.services.replies import Button, Ref, RefList, Say
-from bot.services.timezones import zone_for
+from bot.services.replies import Button, Ref, RefList, Say, When
 
 MOODS = (1, 2, 3, 4, 5)
 LOW = 2
@@ -185,8 +184,7 @@ def pause(user: User, now: datetime, days: int | None) -> Say:
     schedule.reschedule(user, now)
     if user.paused_until is None:
         return Say("checkin.paused_open")
-    local = user.paused_until.astimezone(zone_for(user.timezone or "UTC"))
-    return Say("checkin.paused", {"date": local.strftime("%a %d %b")})
+    return Say("checkin.paused", {"date": When(user.paused_until, user.timezone or "UTC")})
 
 
 def resume(user: User, now: datetime) -> Say:
@@ -197,8 +195,8 @@ def resume(user: User, now: datetime) -> Say:
         return Say("checkin.not_paused")
     if user.next_checkin_at is None:
         return Say("checkin.resumed_no_schedule")
-    local = user.next_checkin_at.astimezone(zone_for(user.timezone or "UTC"))
-    return Say("checkin.resumed", {"time": local.strftime("%a %H:%M")})
+    when = When(user.next_checkin_at, user.timezone or "UTC", "weekday_time")
+    return Say("checkin.resumed", {"time": when})
 
 
 # --- Weekly review ------------------------------------------------------------------------------

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Group, GroupCheckIn, GroupVote, GroupWin, ScheduledMessage, User
+from bot.services.onboarding import LANGUAGES
 from bot.services.recurrence import next_checkin, next_weekly
 from bot.services.replies import Button, Ref, Say
 
@@ -64,15 +65,30 @@ async def by_chat(session: AsyncSession, chat_id: int) -> Group | None:
     ).scalar_one_or_none()
 
 
+_LANGUAGE = select(Group.locale).where(Group.chat_id == bindparam("chat"))
+
+
+async def language(session: AsyncSession, chat_id: int) -> str | None:
+    """The language a group's admin chose (None: not set, or a group the bot does not know)."""
+    return (await session.execute(_LANGUAGE, {"chat": chat_id})).scalar_one_or_none()
+
+
 async def joined(
-    session: AsyncSession, chat_id: int, thread_id: int | None, now: datetime
+    session: AsyncSession,
+    chat_id: int,
+    thread_id: int | None,
+    now: datetime,
+    language: str | None = None,
 ) -> Group:
-    """The bot was added (or came back). Schedules stay off until an admin turns them on."""
+    """The bot was added (or came back). Schedules stay off until an admin turns them on.
+    ``language`` (of whoever added it or set it up) becomes the group's until an admin picks
+    another in /groupsettings."""
     group = await by_chat(session, chat_id)
     if group is None:
         group = Group(
             chat_id=chat_id,
             thread_id=thread_id,
+            locale=language,
             active=True,
             timezone="UTC",
             checkin_time=DEFAULT_TIME,
@@ -82,6 +98,8 @@ async def joined(
             updated_at=now,
         )
         session.add(group)
+    if group.locale is None:
+        group.locale = language
     if group.active is False:  # back after being removed: new membership, new rights
         group.paused, group.paused_told = None, False
     group.active, group.updated_at = True, now
@@ -256,11 +274,16 @@ def _on_off(flag: bool) -> Ref:
 
 
 def settings_view(group: Group, bot_username: str) -> Say:
+    """In the group's language, so a new choice shows in this very message."""
     times = tuple(
         Button(
             t, data=f"gs:1:time:{t}", literal=True, ticked=group.checkin_time.strftime("%H:%M") == t
         )
         for t in TIMES
+    )
+    languages = tuple(
+        Button(f"settings.language.{code}", data=f"gs:1:lang:{code}", ticked=group.locale == code)
+        for code in LANGUAGES
     )
     return Say(
         "group.settings",
@@ -278,7 +301,9 @@ def settings_view(group: Group, bot_username: str) -> Say:
             ),
             times[:3],
             times[3:],
+            languages,
         ),
+        locale=group.locale,
     )
 
 
@@ -290,6 +315,8 @@ def change(group: Group, action: str, value: str, now: datetime) -> bool:
         group.recap_on = not group.recap_on
     elif action == "time" and value in TIMES:
         group.checkin_time = time.fromisoformat(value)
+    elif action == "lang" and value in LANGUAGES:
+        group.locale = value
     else:
         return False
     group.updated_at = now

@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Rejection, User
 from bot.services import reflection
-from bot.services.replies import Button, Ref, RefList, Say
-from bot.services.timezones import zone_for
+from bot.services.replies import Button, Ref, RefList, Say, When
 
 PAGE_SIZE = 5
 NOTE_LIMIT = 80  # characters of each typed note shown in the list (5 debriefs, 3 notes each)
@@ -48,8 +47,9 @@ def _finished(user_id: int) -> tuple[ColumnElement[bool], ...]:
     return (Rejection.user_id == user_id, Rejection.completed_at.is_not(None))
 
 
-def short_date(moment: datetime, zone: str) -> str:
-    return moment.astimezone(zone_for(zone)).strftime("%d %b")
+def short_date(moment: datetime, zone: str) -> When:
+    """The day, as the reader's language writes it ("7 Dec", "7 дек.")."""
+    return When(moment, zone, "day_month")
 
 
 def notes(record: Rejection) -> list[Ref]:

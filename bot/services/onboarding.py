@@ -82,6 +82,10 @@ FREQUENCY = Step(
     options=options("onboarding.frequency", FREQUENCIES),
     columns=3,
 )
+# The languages Rebound speaks, in the order /settings offers them (content/<code>/ for each;
+# each button is the language's own name, settings.language.<code>).
+LANGUAGES = ("en", "es", "de", "ru")
+LANGUAGE = Step("lang", "settings.ask_language", options=options("settings.language", LANGUAGES))
 
 
 def zone_of(user: User) -> str:
@@ -105,6 +109,8 @@ def summary(user: User, now: datetime) -> Say:
             "review": Ref(
                 f"settings.review_day.{'off' if user.review_day is None else user.review_day}"
             ),
+            # Rendered in the language the summary is read in, which is theirs.
+            "language": Ref("settings.this_language"),
         },
         (
             (
@@ -115,8 +121,12 @@ def summary(user: User, now: datetime) -> Say:
                 Button("settings.buttons.frequency", data="ss:1:freq"),
                 Button("settings.buttons.review", data="ss:1:review"),
             ),
-            (Button("settings.buttons.done", data="ss:1:done"),),
+            (
+                Button("settings.buttons.language", data="ss:1:lang"),
+                Button("settings.buttons.done", data="ss:1:done"),
+            ),
         ),
+        locale=user.language,
     )
 
 
@@ -136,6 +146,8 @@ class _SettingQuestions:
             user.checkin_frequency = answer.value
         elif step == "review":
             user.review_day = None if answer.value in (None, "off") else int(answer.value)
+        elif step == "lang" and answer.value in LANGUAGES:
+            user.locale = answer.value  # kept: Telegram's language_code no longer decides
         schedule.reschedule(user, ctx.now)
 
     def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
@@ -193,7 +205,9 @@ def summary_done(user: User) -> Say:
 class SettingsSpec(_SettingQuestions):
     """Change one setting at a time, then show the summary again."""
 
-    flow = Flow("st", 1, (TIMEZONE, CHECKIN_TIME, FREQUENCY, REVIEW))
+    flow = Flow("st", 1, (TIMEZONE, CHECKIN_TIME, FREQUENCY, REVIEW, LANGUAGE))
 
     async def finish(self, ctx: FlowContext) -> list[Say]:
-        return [Say("settings.saved"), summary(ctx.user, ctx.now)]
+        # In the language they read from now on: a new choice shows at once.
+        saved = "settings.language_saved" if "lang" in ctx.data else "settings.saved"
+        return [Say(saved, locale=ctx.user.language), summary(ctx.user, ctx.now)]

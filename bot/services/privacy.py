@@ -38,7 +38,7 @@ from bot.db.models import (
     Win,
 )
 from bot.services import reflection
-from bot.services.replies import Ref, RefList, Say
+from bot.services.replies import Ref, RefList, Say, When
 
 SCHEMA = "rebound.export/1"
 NOTHING = Ref("common.nothing")  # an empty field in the readable copy
@@ -182,6 +182,7 @@ def markdown(document: dict[str, Any]) -> list[Say]:
     """The readable part of an export (debriefs and feedback), one text per part; stage, mood,
     reasons and a request's state are content labels, so the copy reads in the person's
     language rather than showing stored ids ("final_round", "tech_depth", "followed_up")."""
+    zone = document["user"]["timezone"] or "UTC"
     parts = [Say("privacy.md.title", variant=0)]
     for debrief in document["debriefs"]:
         notes = " / ".join(n for n in (debrief["went_well_note"], debrief["reasons_note"]) if n)
@@ -189,7 +190,9 @@ def markdown(document: dict[str, Any]) -> list[Say]:
             Say(
                 "privacy.md.debrief",
                 {
-                    "date": str(debrief["created_at"])[:10],
+                    "date": When(
+                        datetime.fromisoformat(debrief["created_at"]), zone, "day_month_year"
+                    ),
                     "company": debrief["company"] or NOTHING,
                     "role": debrief["role"] or NOTHING,
                     "stage": reflection.stage_label(debrief["stage"]),

@@ -6,6 +6,21 @@ Handlers turn these into Telegram messages; services and tests reason about them
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal
+
+# How a moment reads (CLDR skeletons; each language orders and spells them its own way).
+_SKELETONS = {
+    "day_month": "MMMd",  # Dec 7 · 7 dic · 7. Dez. · 7 дек.
+    "date": "MMMEd",  # Mon, Dec 7 · lun, 7 dic · Mo., 7. Dez. · пн, 7 дек.
+    "weekday_time": "EHm",  # Mon 14:30 · lun, 14:30 · Mo., 14:30 · пн 14:30
+    "day_month_year": "yMMMd",  # Dec 7, 2026 · 7 dic 2026 · 7. Dez. 2026 · 7 дек. 2026 г.
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,38 @@ class RefList:
     @classmethod
     def of(cls, keys: list[str] | tuple[str, ...], **kwargs: str) -> RefList:
         return cls(tuple(Ref(key) for key in keys), **kwargs)
+
+
+@dataclass(frozen=True)
+class When:
+    """A parameter that is a moment (or a day), written in the reader's language, in ``zone``
+    (the person's time zone). ``style`` "date_time" is the date and a 24-hour time together."""
+
+    moment: datetime | date
+    zone: str = "UTC"
+    style: Literal["day_month", "date", "weekday_time", "day_month_year", "date_time"] = "date"
+
+    def localized(self, locale: str) -> str:
+        moment = self.moment
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(ZoneInfo(self.zone))
+        if self.style != "date_time":
+            return format_skeleton(_SKELETONS[self.style], moment, locale=locale)
+        day = format_skeleton("MMMEd", moment, locale=locale)
+        clock = format_skeleton("Hm", moment, locale=locale)
+        return str(Locale.parse(locale).datetime_formats["short"]).format(clock, day)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A parameter that is a number with ``digits`` decimals: "3.4" · "3,4"; "1,234" · "1 234"."""
+
+    value: float
+    digits: int = 0
+
+    def localized(self, locale: str) -> str:
+        pattern = "#,##0" + ("." + "0" * self.digits if self.digits else "")
+        return format_decimal(self.value, format=pattern, locale=locale)
 
 
 @dataclass(frozen=True)

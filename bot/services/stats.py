@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import CheckIn, FeedbackRequest, PlanAction, Rejection, User, Win
 from bot.services.recurrence import local_day
 from bot.services.reflection import STAGES
-from bot.services.replies import Button, Ref, RefList, Say
+from bot.services.replies import Button, Number, Ref, RefList, Say
 from bot.services.timezones import zone_for
 
 PERIODS: dict[str, int | None] = {"30": 30, "90": 90, "all": None}
@@ -277,13 +277,15 @@ def patterns(data: StatsData) -> list[Ref]:
     if data.debriefs:
         if data.feedback_sent_days_ago is None:
             lines.append(Ref("stats.pattern.feedback_never"))
+        elif data.feedback_sent_days_ago == 0:
+            lines.append(Ref("stats.pattern.feedback_today"))
         elif data.feedback_sent_days_ago >= 14:
             lines.append(
-                Ref("stats.pattern.feedback_long_ago", {"days": data.feedback_sent_days_ago})
+                Ref("stats.pattern.feedback_long_ago", {"count": data.feedback_sent_days_ago})
             )
         else:
             lines.append(
-                Ref("stats.pattern.feedback_recent", {"days": data.feedback_sent_days_ago})
+                Ref("stats.pattern.feedback_recent", {"count": data.feedback_sent_days_ago})
             )
     return lines
 
@@ -292,7 +294,9 @@ def summary(data: StatsData) -> Ref:
     """The caption's one line: the period and its counts."""
     average = data.mood_average
     mood = (
-        Ref("stats.mood_average", {"mood": f"{average:.1f}"}) if average else Ref("common.nothing")
+        Ref("stats.mood_average", {"mood": Number(average, 1)})
+        if average
+        else Ref("common.nothing")
     )
     return Ref(
         "stats.summary",

@@ -62,7 +62,7 @@ ADD_FLOW = Flow(
 
 
 def language(user: User) -> str:
-    return matching.stemmer_language(user.language_code)
+    return matching.stemmer_language(user.language)
 
 
 async def listed(session: AsyncSession, user_id: int) -> list[Strength]:

@@ -254,7 +254,7 @@ async def test_only_if_not_checked_in_and_wins(bot: BotHarness) -> None:
 async def test_pause_and_resume(bot: BotHarness) -> None:
     bot.clock.current = FRIDAY
     user = await onboard(bot)
-    assert "Sun 29 Mar" in (await latest_after(bot, user, user.send("/pause 2"))).text
+    assert "Sun, Mar 29" in (await latest_after(bot, user, user.send("/pause 2"))).text
     count = len(user.messages)
     await run_clock(bot, FRIDAY + timedelta(days=2))
     assert len(user.messages) == count  # nothing while paused

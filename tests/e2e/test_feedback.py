@@ -77,7 +77,7 @@ async def test_draft_sent_check_after_five_business_days_then_reply_logged(
     ]
     await user.tap("I sent it ✅")
     sent = await user.next_message()
-    assert "Thu 22 Jan, 09:00" in sent.text  # five business days later, at check-in time
+    assert "Thu, Jan 22, 09:00" in sent.text  # five business days later, at check-in time
     [request] = await requests(bot, user.id)
     assert request.status == "sent"
     stored = await bot.stored_user(user.id)

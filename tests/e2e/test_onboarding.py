@@ -128,11 +128,13 @@ async def test_start_again_shows_settings_instead_of_starting_over(bot: BotHarne
     assert "Check-in time: 09:00" in summary.text
     assert "How often: Every day" in summary.text
     assert "Weekly review: Sunday" in summary.text
+    assert "Language: English" in summary.text
     assert summary.button_labels() == [
         "Time zone",
         "Check-in time",
         "How often",
         "Weekly review",
+        "Language",
         "All good",
     ]
 

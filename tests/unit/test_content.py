@@ -6,15 +6,24 @@ from __future__ import annotations
 import ast
 import html
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from telegram import InlineKeyboardButton
 
-from bot.content import ContentError, Markup, content_root, load_content, placeholders
+from bot.content import (
+    ContentError,
+    Markup,
+    content_root,
+    load_content,
+    placeholders,
+    plural_categories,
+)
 from bot.emulator.html import HtmlError, parse_html
 from bot.runtime import flow_specs
-from bot.services.onboarding import FREQUENCIES
+from bot.services.onboarding import FREQUENCIES, LANGUAGES
+from bot.services.replies import Number, When
 from handlers.render import PHONE_LABEL_CHARS, fit_rows, label_width
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -227,3 +236,97 @@ def test_label_width_counts_an_emoji_as_two() -> None:
     assert label_width("👍🏽 ok") == 5  # a skin tone adds nothing
     assert label_width("✓ 30 days") == 9
     assert label_width("AT&T · sent") == 11
+
+
+def test_plural_forms_follow_each_language(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "t.yaml").write_text(
+        "days:\n  one: a day, {who}\n  other: '{count} days, {who}'\n"
+    )
+    (tmp_path / "ru").mkdir()
+    (tmp_path / "ru" / "t.yaml").write_text(
+        "days:\n  one: '{count} день, {who}'\n  few: '{count} дня, {who}'\n"
+        "  many: '{count} дней, {who}'\n  other: '{count} дня, {who}'\n"
+    )
+    content = load_content(tmp_path)
+    en, ru = content.texts("en"), content.texts("ru")
+    assert [en("t.days", count=n, who="x") for n in (1, 2)] == ["a day, x", "2 days, x"]
+    assert [ru("t.days", count=n, who="x") for n in (1, 2, 5, 21, 1.5)] == [
+        "1 день, x",
+        "2 дня, x",
+        "5 дней, x",
+        "21 день, x",
+        "1,5 дня, x",
+    ]
+    assert en("t.days", count=1000, who="x") == "1,000 days, x"
+    assert ru("t.days", count=1000, who="x") == "1\xa0000 дней, x"  # numbers as Russian writes them
+    assert content.texts("de")("t.days", count=3, who="x") == "3 days, x"  # English, English rules
+    with pytest.raises(ContentError, match="needs a number"):
+        en("t.days", who="x")
+
+
+@pytest.mark.parametrize(
+    ("russian", "problem"),
+    [
+        ("days:\n  one: '{count} день'\n  many: '{count} дней'\n  other: '{count} дня'\n", "need"),
+        (
+            "days:\n  one: один день\n  few: '{count} дня'\n  many: '{count} дней'\n"
+            "  other: '{count} дня'\n",
+            "placeholders",
+        ),  # "one" is 21 and 31 too: {count} needed
+        ("days: '{count} дней'\n", "plural exactly where English is"),
+    ],
+)
+def test_plural_checks_catch_missing_forms_and_counts(
+    tmp_path: Path, russian: str, problem: str
+) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "t.yaml").write_text("days:\n  one: a day\n  other: '{count} days'\n")
+    (tmp_path / "ru").mkdir()
+    (tmp_path / "ru" / "t.yaml").write_text(russian)
+    with pytest.raises(ContentError, match=problem):
+        load_content(tmp_path)
+
+
+def test_every_shipped_plural_has_each_form_its_language_needs() -> None:
+    plurals = {
+        (locale, key): set(forms)
+        for locale, catalog in CONTENT.catalogs.items()
+        for key, forms in catalog.plurals.items()
+    }
+    assert plurals, "no plural texts found"
+    for (locale, key), forms in plurals.items():
+        assert forms == plural_categories(locale), f"{locale}:{key}"
+    assert plural_categories("ru") == {"one", "few", "many", "other"}
+    assert plural_categories("es") == plural_categories("en") == {"one", "other"}
+    english = CONTENT.catalogs[CONTENT.default_locale].plurals
+    for locale, catalog in CONTENT.catalogs.items():
+        translated = set(catalog.texts) & set(english)
+        assert translated <= set(catalog.plurals), f"{locale}: {translated - set(catalog.plurals)}"
+
+
+def test_each_language_is_offered_under_its_own_name() -> None:
+    assert set(LANGUAGES) == set(CONTENT.catalogs)
+    english = CONTENT.texts("en")
+    for code in LANGUAGES:
+        own_name = CONTENT.texts(code)("settings.this_language")
+        assert own_name == english(f"settings.language.{code}")
+        assert code == CONTENT.default_locale or own_name != english("settings.this_language")
+
+
+def test_dates_and_numbers_are_written_the_readers_way() -> None:
+    moment = datetime(2026, 12, 7, 13, 30, tzinfo=UTC)  # 14:30 in Berlin, a Monday
+    shown = {
+        locale: [
+            When(moment, "Europe/Berlin", style).localized(locale)  # type: ignore[arg-type]
+            for style in ("day_month", "date", "weekday_time", "date_time")
+        ]
+        for locale in ("en", "es", "de", "ru")
+    }
+    assert shown["en"] == ["Dec 7", "Mon, Dec 7", "Mon 14:30", "Mon, Dec 7, 14:30"]
+    assert shown["es"] == ["7 dic", "lun, 7 dic", "lun, 14:30", "lun, 7 dic, 14:30"]
+    assert shown["de"] == ["7. Dez.", "Mo., 7. Dez.", "Mo., 14:30", "Mo., 7. Dez., 14:30"]
+    assert shown["ru"] == ["7 дек.", "пн, 7 дек.", "пн 14:30", "пн, 7 дек., 14:30"]
+    assert [Number(3.46, 1).localized(x) for x in ("en", "de")] == ["3.5", "3,5"]
+    rendered = CONTENT.texts("es")("checkin.paused", date=When(moment, "America/Mexico_City"))
+    assert "lun, 7 dic" in rendered and "Mon" not in rendered

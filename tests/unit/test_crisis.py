@@ -314,7 +314,9 @@ def test_near_rules_need_the_words_close_together() -> None:
     assert assess("I want to die").level == "crisis"
     spread = "I want to say that after all these rounds and calls and tests I am so tired of dying"
     assert signals.compiled().crisis  # rules are loaded
-    assert assess(spread).level in ("none", "crisis")  # may be a phrase; never an error
+    # The rules do not join a wish and a death word 17 words apart (the learned tier, which reads
+    # the whole message, may still ask "are you safe?" about "so tired of dying").
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), spread).level == "none"
     assert assess("I want the junior role so badly, the last one died").level == "none"
 
 
@@ -758,7 +760,9 @@ def test_group_limiter_stays_small() -> None:
         (None, "es-CO", INTERNATIONAL),  # a country without a list of its own
         ("UTC", "de", "DE"),  # UTC says nothing about the place
         ("UTC+02:00", "fr", "FR"),
-        ("Europe/Moscow", "uk", INTERNATIONAL),  # a known place without a list wins
+        ("Asia/Tokyo", "uk", INTERNATIONAL),  # a known place without a list wins
+        ("Europe/Moscow", None, "RU"),
+        ("Asia/Novosibirsk", "ru", "RU"),
         ("Mars/Olympus_Mons", None, INTERNATIONAL),
         (None, None, INTERNATIONAL),
         ("", "", INTERNATIONAL),
@@ -780,7 +784,8 @@ def test_zone_table_works_without_tzdata(monkeypatch: pytest.MonkeyPatch) -> Non
     assert helplines_for("Europe/Berlin", None) == "DE"
     assert helplines_for("America/Sao_Paulo", None) == "BR"
     assert helplines_for("Asia/Kolkata", None) == "IN"
-    assert helplines_for("Europe/Moscow", "de") == "DE"  # unknown zone: the language decides
+    assert helplines_for("Europe/Moscow", None) == "RU"
+    assert helplines_for("Asia/Tokyo", "de") == "DE"  # unknown zone: the language decides
 
 
 def test_tzdata_zone_tab_is_read() -> None:
@@ -899,9 +904,9 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     names = {path.name for path in bench.LEARN_FILES}
     assert not names & set(bench.NEVER_TRAIN)
     assert {"crisis_tuning_d.yaml", "crisis_tuning_e.yaml", "crisis_heldout6.yaml"} <= names
-    # an eighth author and the spent heldout7 train; heldout8 (unread) never does
-    assert {"crisis_tuning_f.yaml", "crisis_heldout7.yaml"} <= names
-    assert bench.NEVER_TRAIN == ("crisis_heldout8.yaml",)
+    # an eighth author and the spent heldout7 and heldout8 train; heldout9 (unread) never does
+    assert {"crisis_tuning_f.yaml", "crisis_heldout7.yaml", "crisis_heldout8.yaml"} <= names
+    assert bench.NEVER_TRAIN == ("crisis_heldout9.yaml",)
 
 
 @pytest.mark.parametrize(("text", "lang"), RAISED_BY_THE_MODEL)

@@ -22,7 +22,7 @@ CRISIS_LOCALES = ("es", "de", "ru")
 TRANSLATED = {
     "es": {"INTL", "ES", "MX", "AR", "US"},
     "de": {"INTL", "DE", "AT", "CH", "BE"},
-    "ru": {"INTL", "UA"},
+    "ru": {"INTL", "UA", "RU"},
 }
 # Buttons that share a row (care.safety_buttons, care.check_message): 20 characters each.
 PAIRED = {"safe", "not_safe", "day_better", "day_same"}

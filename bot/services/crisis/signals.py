@@ -69,6 +69,12 @@ CATEGORIES = (
     "last_word",
     "serious",
     "no_need",
+    "ingest",
+    "injure",
+    "body",
+    "prefer",
+    "how_much",
+    "lethal",
 )
 
 
