@@ -11,7 +11,8 @@ Each request does its database work as its handler does (in the turn's transacti
 * ``/admin stats``: the eight counts over the whole database;
 * broadcast: an operator's confirmed broadcast queues one outbox row per active person;
 * ``/export`` of a year of daily use (365 check-ins, a debrief and a feedback request a week,
-  wins, plan actions): every row read, the JSON and the readable Markdown built;
+  wins, plan actions): every row read, the JSON and the readable Markdown built (in a worker
+  thread, as the handler does);
 * ``/stats`` all-time for the same person: the numbers gathered, the chart drawn in the
   drawing process (as ``Turn.attach`` does; started before timing, as after a bot's first
   chart);
@@ -166,21 +167,17 @@ async def _broadcast(rt: Any, app: Any) -> None:
 
 
 async def _export(rt: Any, app: Any) -> None:
-    import html
-
     from bot.db.models import User
     from bot.services import privacy
+    from handlers.privacy import export_files
     from handlers.render import Renderer
 
     async with rt.small_transaction() as session:
         person = await session.get(User, YEAR_USER)
         document = await privacy.export(session, person, NOW)
     renderer = Renderer(rt.content.texts("en"))
-    readable = "\n\n".join(
-        html.unescape(renderer.text(part)) for part in privacy.markdown(document)
-    )
+    _json, readable = await asyncio.to_thread(export_files, document, renderer)
     assert len(document["checkins"]) == 365 and readable
-    privacy.export_json(document)
 
 
 async def _stats_all(rt: Any, app: Any) -> None:

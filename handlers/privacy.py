@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
+from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
@@ -11,6 +13,7 @@ from bot import crypto
 from bot.runtime import RuntimeApp
 from bot.services import privacy
 from bot.services.replies import Button, Ref, Say
+from handlers.render import Renderer
 from handlers.turn import Context, Turn, handler, redirected_to_private, runtime
 
 
@@ -40,15 +43,20 @@ async def export(turn: Turn) -> None:
     if redirected_to_private(turn, "export"):
         return
     document = await privacy.export(turn.session, turn.person, turn.now)
+    data, readable = await asyncio.to_thread(export_files, document, turn.renderer)
+    turn.attach("rebound-export.json", data)
+    turn.attach("rebound-debriefs.md", readable, caption=Say("privacy.export_caption"))
+
+
+def export_files(document: dict[str, Any], renderer: Renderer) -> tuple[bytes, bytes]:
+    """The JSON and the readable Markdown of an export. Run in a worker thread: for a year of
+    daily use it is ~13 ms of pure-Python work in one go, which on the event loop held every
+    other chat; in a thread the loop gets the GIL back every few milliseconds (issue 17)."""
     # The Markdown file is plain text: render the content, then undo the HTML escaping.
-    renderer = turn.renderer
     readable = "\n\n".join(
         html.unescape(renderer.text(part)) for part in privacy.markdown(document)
     )
-    turn.attach("rebound-export.json", privacy.export_json(document))
-    turn.attach(
-        "rebound-debriefs.md", readable.encode("utf-8"), caption=Say("privacy.export_caption")
-    )
+    return privacy.export_json(document), readable.encode("utf-8")
 
 
 async def ask_delete(turn: Turn) -> None:
