@@ -170,14 +170,12 @@ async def _export(rt: Any, app: Any) -> None:
     from bot.db.models import User
     from bot.services import privacy
     from handlers.privacy import export_files
-    from handlers.render import Renderer
 
     async with rt.small_transaction() as session:
         person = await session.get(User, YEAR_USER)
         document = await privacy.export(session, person, NOW)
-    renderer = Renderer(rt.content.texts("en"))
-    _json, readable = await asyncio.to_thread(export_files, document, renderer)
-    assert len(document["checkins"]) == 365 and readable
+    files = await asyncio.to_thread(export_files, rt.content.texts("en"), document)
+    assert len(document["checkins"]) == 365 and all(data for _name, data in files)
 
 
 async def _stats_all(rt: Any, app: Any) -> None:

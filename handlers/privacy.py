@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import crypto
+from bot.content import Texts
 from bot.runtime import RuntimeApp
 from bot.services import privacy
 from bot.services.replies import Button, Ref, Say
@@ -43,20 +44,27 @@ async def export(turn: Turn) -> None:
     if redirected_to_private(turn, "export"):
         return
     document = await privacy.export(turn.session, turn.person, turn.now)
-    data, readable = await asyncio.to_thread(export_files, document, turn.renderer)
-    turn.attach("rebound-export.json", data)
-    turn.attach("rebound-debriefs.md", readable, caption=Say("privacy.export_caption"))
+    # In a worker thread: for a year of daily use building the files is ~13 ms of pure-Python
+    # work in one go, which on the event loop held every other chat; in a thread the loop gets
+    # the GIL back every few milliseconds (issue 17).
+    files = await asyncio.to_thread(export_files, turn.texts, document)
+    (json_name, as_json), (md_name, as_markdown) = files
+    turn.attach(json_name, as_json)
+    turn.attach(md_name, as_markdown, caption=Say("privacy.export_caption"))
 
 
-def export_files(document: dict[str, Any], renderer: Renderer) -> tuple[bytes, bytes]:
-    """The JSON and the readable Markdown of an export. Run in a worker thread: for a year of
-    daily use it is ~13 ms of pure-Python work in one go, which on the event loop held every
-    other chat; in a thread the loop gets the GIL back every few milliseconds (issue 17)."""
+def export_files(texts: Texts, document: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """The export as /export and the Mini App send it: all of it as JSON, and the debriefs as
+    Markdown in the person's language."""
     # The Markdown file is plain text: render the content, then undo the HTML escaping.
+    renderer = Renderer(texts)
     readable = "\n\n".join(
         html.unescape(renderer.text(part)) for part in privacy.markdown(document)
     )
-    return privacy.export_json(document), readable.encode("utf-8")
+    return [
+        ("rebound-export.json", privacy.export_json(document)),
+        ("rebound-debriefs.md", readable.encode("utf-8")),
+    ]
 
 
 async def ask_delete(turn: Turn) -> None:

@@ -50,7 +50,8 @@ def talking_points(result: matching.MatchResult) -> list[Ref]:
     """Two or three concrete things to prepare, from what matched and what is missing."""
     points: list[Ref] = []
     for index, strength in enumerate(result.asked[:2]):
-        points.append(Ref("match.point.strength", {"strength": strength.text}, variant=index))
+        shown = strengths.shown(strength.text, strength.skill)
+        points.append(Ref("match.point.strength", {"strength": shown}, variant=index))
     if result.gaps:
         gap = strengths.label(result.gaps[0])
         points.append(Ref("match.point.gap", {"skill": gap}))
@@ -68,7 +69,10 @@ def result_message(result: matching.MatchResult, has_strengths: bool, read_part:
     lines: list[Ref] = [Ref("match.title", {"count": result.requirements})]
     if result.asked:
         asked = RefList(
-            tuple(Ref("match.item", {"text": s.text}) for s in result.asked), separator="\n"
+            tuple(
+                Ref("match.item", {"text": strengths.shown(s.text, s.skill)}) for s in result.asked
+            ),
+            separator="\n",
         )
         lines.append(Ref("match.asked", {"items": asked}))
     elif has_strengths:

@@ -479,13 +479,21 @@ def filled_reply(reading: Reading) -> Say:
 
 def noted_reply(reading: Reading) -> Say | None:
     """A note told with feeling on a multi-select step is acknowledged as a feeling, not
-    "Noted" (venting, or a question or news with a clear feeling in it)."""
+    "Noted" (venting, or a question or news with a clear feeling in it); a question typed there
+    gets the short word on it first ("this debrief ends with a feedback draft"), then "Noted"."""
     feeling = reading.feeling if reading.feeling in FEELINGS else None
     if reading.kind == "venting":
         feeling = feeling or (reading.topic if reading.topic in FEELINGS else "general")
+    if feeling is None and reading.kind == "question" and reading.clear:
+        topic = reading.topic if reading.topic in QUESTION_TOPICS else "general"
+        answer = Ref(f"listen.in_flow.question.{topic}")
+        return Say("listen.in_flow.noted_question", {"answer": answer, "saved": Ref(_SAVED)})
     if feeling is None or reading.kind == "good_news":
         return None
     return Say(f"listen.in_flow.noted_feeling.{feeling}")
+
+
+_SAVED = "flow.note_saved"
 
 
 @dataclass(frozen=True)

@@ -168,8 +168,16 @@ async def count(session: AsyncSession, user_id: int) -> int:
 # --- What the person sees ----------------------------------------------------------------------
 
 
-def label(skill: str) -> str:
-    return matching.vocabulary().skills[skill].label
+def label(skill: str) -> Ref:
+    """A vocabulary skill's name in the reader's language (content ``skills.<id>``)."""
+    return Ref(f"skills.{skill}")
+
+
+def shown(text: str, skill: str | None) -> object:
+    """A strength as the reader sees it: a skill added from the vocabulary (stored under its
+    English label) in their language; anything they typed, as typed."""
+    entry = matching.vocabulary().skills.get(skill) if skill else None
+    return label(entry.id) if entry is not None and text == entry.label else text
 
 
 def _groups(strengths: Sequence[Strength]) -> RefList:
@@ -178,7 +186,8 @@ def _groups(strengths: Sequence[Strength]) -> RefList:
         mine = [s for s in strengths if s.kind == kind]
         if mine:
             items = RefList(
-                tuple(Ref("strengths.item", {"text": s.text}) for s in mine), separator="\n"
+                tuple(Ref("strengths.item", {"text": shown(s.text, s.skill)}) for s in mine),
+                separator="\n",
             )
             parts.append(
                 Ref("strengths.group", {"name": Ref(f"strengths.kind.{kind}"), "items": items})
@@ -233,7 +242,7 @@ def remove_page(strengths: Sequence[Strength], *, replace: bool = True) -> Say:
             Button(
                 "strengths.buttons.remove_item",
                 data=f"sg:1:rm:{s.id}",
-                params={"text": _cut(s.text)},
+                params={"text": shown(_cut(s.text), s.skill)},
             ),
         )
         for s in strengths
@@ -250,7 +259,8 @@ def _cut(text: str) -> str:
 def plain_list(strengths: Sequence[Strength]) -> Say:
     """The list as plain lines, easy to copy into a CV or a cover letter."""
     lines = RefList(
-        tuple(Ref("strengths.plain_item", {"text": s.text}) for s in strengths), separator="\n"
+        tuple(Ref("strengths.plain_item", {"text": shown(s.text, s.skill)}) for s in strengths),
+        separator="\n",
     )
     return Say("strengths.plain", {"lines": lines})
 
@@ -268,7 +278,11 @@ class AddSpec(AnswerAtFinish):
                 ctx.session, ctx.user, split_typed(str(typed)), "typed", ctx.now
             )
             if added:
-                names = RefList(tuple(Ref("strengths.added_item", {"text": s.text}) for s in added))
+                names = RefList(
+                    tuple(
+                        Ref("strengths.added_item", {"text": shown(s.text, s.skill)}) for s in added
+                    )
+                )
                 replies.append(Say("strengths.added", {"items": names}))
             else:
                 replies.append(Say("strengths.added_none"))

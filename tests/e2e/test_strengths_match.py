@@ -230,8 +230,9 @@ async def test_match_reads_other_languages_and_odd_text(bot: BotHarness) -> None
     )
     await user.send(f"/match {german}")
     answer = await user.next_message()
-    for skill in ("SQL", "Python", "Communication", "Project management"):
-        assert skill in answer.text
+    de = CONTENT.texts("de")
+    for skill in ("sql", "python", "communication", "project_management"):
+        assert de(f"skills.{skill}") in answer.text  # "Kommunikation", "Projektmanagement"
     await user.send("/match " + "\u200b\u202e" * 200 + "ｓｑｌ" + "🙂" * 500)
     odd = await user.next_message()
     assert CONTENT.texts("de")("match.nothing_found") in odd.text

@@ -22,6 +22,7 @@ from bot.content import (
 )
 from bot.emulator.html import HtmlError, parse_html
 from bot.runtime import flow_specs
+from bot.services import matching
 from bot.services.onboarding import FREQUENCIES, LANGUAGES
 from bot.services.replies import Number, When
 from handlers.render import PHONE_LABEL_CHARS, fit_rows, label_width
@@ -330,3 +331,19 @@ def test_dates_and_numbers_are_written_the_readers_way() -> None:
     assert [Number(3.46, 1).localized(x) for x in ("en", "de")] == ["3.5", "3,5"]
     rendered = CONTENT.texts("es")("checkin.paused", date=When(moment, "America/Mexico_City"))
     assert "lun, 7 dic" in rendered and "Mon" not in rendered
+
+
+def test_every_skill_has_a_name_in_each_language() -> None:
+    """/strengths and /match show a vocabulary skill by content ``skills.<id>``: English's is the
+    label the vocabulary matches (and stores a suggested strength under)."""
+    vocabulary = matching.vocabulary().skills
+    english = CONTENT.catalogs["en"].texts
+    assert {k.removeprefix("skills.") for k in english if k.startswith("skills.")} == set(
+        vocabulary
+    )
+    for skill in vocabulary.values():
+        assert english[f"skills.{skill.id}"] == (skill.label,)
+    for locale in ("es", "de", "ru"):
+        names = CONTENT.catalogs[locale].texts
+        assert all(f"skills.{skill}" in names for skill in vocabulary), locale
+        assert names["skills.communication"] != english["skills.communication"]
