@@ -434,3 +434,37 @@ def test_a_function_word_is_never_a_skill() -> None:
     }
     for language, text in sentences.items():
         assert not matching.skills_in(text, language), language
+
+
+@pytest.mark.parametrize(
+    ("reply", "language", "praised"),
+    [
+        (
+            "Нам очень понравилось, как вы провели презентацию. Но не хватило опыта в "
+            "управлении проектами.",
+            "russian",
+            {"presentation"},
+        ),
+        (
+            "Сильная сторона — коммуникация и работа в команде.",
+            "russian",
+            {"communication", "teamwork"},
+        ),
+        (
+            "Ihre Kommunikation war überzeugend. Leider fehlte uns Erfahrung im Projektmanagement.",
+            "german",
+            {"communication"},
+        ),
+        (
+            "Destacamos tu trabajo en equipo. Sin embargo, faltó experiencia en gestión de "
+            "proyectos.",
+            "spanish",
+            {"teamwork"},
+        ),
+    ],
+)
+def test_praise_in_other_languages_names_only_what_went_well(
+    reply: str, language: str, praised: set[str]
+) -> None:
+    """The "they also named what worked" line: the sentence with a gap is never read as praise."""
+    assert set(matching.praised_skills(reply, language)) == praised
