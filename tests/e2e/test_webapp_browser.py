@@ -20,6 +20,7 @@ from tests.e2e.harness import BotHarness, onboard, seen
 from tests.e2e.test_reflection import open_debrief, toggle
 from tests.e2e.webapp import app_server, enable_webapp
 
+PAGE_ERRORS: list[str] = []  # script errors and console errors of every page opened
 ARTEFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "webapp"
 LIGHT = {
     "bg_color": "#ffffff",
@@ -70,6 +71,8 @@ async def open_app(
     """A phone-sized page at /app/ as Telegram opens it: launch parameters in the fragment,
     telegram-web-app.js answered by the stand-in, nothing else outside loopback reachable."""
     page = await offline_page(browser, base_url, device_scale_factor=2)
+    page.on("pageerror", lambda error: PAGE_ERRORS.append(str(error)))
+    page.on("console", lambda m: PAGE_ERRORS.append(m.text) if m.type == "error" else None)
     signed = user.web_app_init_data(int(bot.clock.now().timestamp()))
     launch = f"tgWebAppData={quote(signed, safe='')}&tgWebAppThemeParams={quote(_json(theme))}"
     await page.goto(f"{base_url}/app/#{launch}")
@@ -154,5 +157,6 @@ async def test_debrief_in_chat_then_timeline_card_and_plan_done_in_the_app(
     await user.send("/plan")
     plan = await user.next_message()
     assert f"✅ {seen(step_text)}" in plan.text  # the chat agrees: done today
+    assert PAGE_ERRORS == []  # nothing blocked by the page's policy, no script error
     for name in ("timeline-light", "plan-light", "timeline-dark", "mood-dark"):
         assert (ARTEFACTS / f"{name}.png").stat().st_size > 10_000
