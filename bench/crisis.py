@@ -320,6 +320,14 @@ lists, both measured in the same run on a loaded machine (the previous round mea
 quieter one). The target (held-out recall >= 0.95 at <= 0.05 false positives) is still NOT shown
 for a new author: heldout8 was read for these rules, so its 0.997 flatters them; heldout9, scored
 once by the lead, is the honest figure.
+
+heldout9, scored ONCE by the lead with that model (--counts, at 5d0fef3; never read): crisis+unsure
+0.807 / 0.145, crisis only 0.414 / 0.076 (290 / 290). By language, crisis+unsure: de .733/.167
+en .850/.100 es .933/.200 fr .800/.167 hi .733/.133 pt .900/.167 ru .700/.133 uk .733/.167. This
+author was asked for understated positives and for hard negatives that share words with
+positives (a goodbye email on a last day, suits given away for a remote job, a friend's crisis,
+a film): far below the earlier authors on both sides, and the false alarms matter as much as the
+misses (7.6% of those negatives would get helplines). It is now SPENT (committed, unread).
 """
 
 from __future__ import annotations
