@@ -8,25 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.content import load_content
 from bot.db.models import FeedbackRequest
-from bot.emulator import BotMessage, SimUser
+from bot.emulator import SimUser
 from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard, seen
-
-CONTENT = load_content()
-
-
-def label(locale: str, key: str) -> str:
-    return CONTENT.texts(locale)(key, variant=0)
-
-
-async def tap(bot: BotHarness, user: SimUser, locale: str, *keys: str) -> BotMessage:
-    for key in keys:
-        await user.tap(label(locale, key))
-        await bot.settle()
-    assert user.last_message is not None
-    return user.last_message
+from tests.e2e.test_no_english import label, tap
 
 
 async def sent_and_checked(bot: BotHarness, user: SimUser, locale: str) -> None:
