@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import shutil
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -36,20 +35,11 @@ from bot.emulator.webapp import init_data
 from bot.runtime import Runtime
 from bot.server import OpsServer
 from bot.webapp.api import STATIC
+from tests.e2e.browser import FLAGS, chromium, offline_page
 
 NAME = "webapp"
 TOKEN = "424242:BENCH-TOKEN"
 PERSON = UserInfo(1001, "Bench", language_code="en")
-STUB = Path(__file__).resolve().parents[1] / "tests" / "e2e" / "telegram_stub.js"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STAGES = ("phone_screen", "first_interview", "technical", "final_round")
 REASONS = ("tech_depth", "examples", "nerves", "research")
 
@@ -108,28 +98,19 @@ async def seed(rt: Runtime, debriefs: int, now: datetime) -> None:
 
 async def first_render(base: str, signed: str, runs: int) -> tuple[list[float], list[float]]:
     """(first contentful paint, timeline drawn) in ms from navigation start, per fresh context."""
-    from playwright.async_api import Route, async_playwright
+    from playwright.async_api import async_playwright
 
-    stub = STUB.read_text(encoding="utf-8")
+    executable = chromium()
+    if executable is None:
+        return [], []
     paints: list[float] = []
     drawn: list[float] = []
 
-    async def route(request: Route) -> None:
-        url = request.request.url
-        if url == "https://telegram.org/js/telegram-web-app.js":
-            await request.fulfill(body=stub, content_type="application/javascript")
-        elif url.startswith(base):
-            await request.continue_()
-        else:
-            await request.abort()
-
     async with async_playwright() as driver:
-        browser = await driver.chromium.launch(executable_path=_chromium(), args=FLAGS)
+        browser = await driver.chromium.launch(executable_path=executable, args=FLAGS)
         try:
             for _ in range(runs + 1):  # the first warms the browser process itself
-                context = await browser.new_context(viewport={"width": 390, "height": 844})
-                page = await context.new_page()
-                await page.route("**/*", route)
+                page = await offline_page(browser, base)
                 await page.goto(f"{base}/app/#tgWebAppData={quote(signed, safe='')}")
                 await page.wait_for_selector("button.debrief")
                 at: dict[str, Any] = await page.evaluate(
@@ -138,17 +119,10 @@ async def first_render(base: str, signed: str, runs: int) -> tuple[list[float], 
                 )
                 paints.append(float(at["paint"]))
                 drawn.append(float(at["drawn"]))
-                await context.close()
+                await page.context.close()
         finally:
             await browser.close()
     return paints[1:], drawn[1:]
-
-
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("/usr/bin/chromium")
-    if found is None:
-        raise FileNotFoundError("chromium")
-    return found
 
 
 async def run(full: bool) -> None:
@@ -180,10 +154,7 @@ async def run(full: bool) -> None:
                     started = time.perf_counter()
                     (await client.get("/app/api/me", headers=headers)).raise_for_status()
                     timings.append((time.perf_counter() - started) * 1000)
-            try:
-                paints, drawn = await first_render(base, signed, runs)
-            except (FileNotFoundError, ImportError):
-                paints, drawn = [], []
+            paints, drawn = await first_render(base, signed, runs)
         finally:
             await server.stop()
             await rt.engine.dispose()

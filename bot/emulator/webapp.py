@@ -12,19 +12,15 @@ import json
 import secrets
 from urllib.parse import urlencode
 
+from bot.emulator.objects import user_json
 from bot.emulator.state import UserInfo
 
 
 def init_data(token: str, user: UserInfo, auth_date: int, query_id: str | None = None) -> str:
     """The query string a Mini App opened by ``user`` from the bot's menu button receives."""
-    person: dict[str, object] = {"id": user.id, "first_name": user.first_name}
-    if user.last_name:
-        person["last_name"] = user.last_name
-    if user.username:
-        person["username"] = user.username
-    if user.language_code:
-        person["language_code"] = user.language_code
-    person["allows_write_to_pm"] = True
+    # WebAppUser: the User fields, and whether the bot may write to them (it is their chat).
+    person = {**user_json(user), "allows_write_to_pm": True}
+    person.pop("is_bot")  # "Returns in the receiver field only"
     fields = {
         "query_id": query_id or "AA" + secrets.token_urlsafe(16),
         "user": json.dumps(person, ensure_ascii=False, separators=(",", ":")),

@@ -317,6 +317,8 @@ async def test_switched_on_it_sets_the_menu_button_and_both_ports_serve_it(
             for server in (public, health):
                 page = await client.get(f"http://127.0.0.1:{server.port}/app/")
                 assert page.status_code == 200 and "telegram-web-app.js" in page.text
+                policy = page.headers["Content-Security-Policy"]
+                assert "script-src 'self' https://telegram.org;" in policy
             hidden = await client.get(f"http://127.0.0.1:{public.port}/healthz")
             assert hidden.status_code == 404
     finally:

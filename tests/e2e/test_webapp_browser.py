@@ -7,7 +7,6 @@ git). Skipped, with the reason, where no Chromium is installed (.ci/run installs
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -16,23 +15,13 @@ from urllib.parse import quote
 import pytest
 
 from bot.emulator import SimUser
+from tests.e2e.browser import CHROMIUM, FLAGS, chromium, offline_page
 from tests.e2e.harness import BotHarness, onboard, seen
 from tests.e2e.test_reflection import open_debrief, toggle
 from tests.e2e.webapp import app_server, enable_webapp
 
-CHROMIUM = os.environ.get("REBOUND_TEST_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
+PAGE_ERRORS: list[str] = []  # script errors and console errors of every page opened
 ARTEFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "webapp"
-STUB = (Path(__file__).with_name("telegram_stub.js")).read_text(encoding="utf-8")
 LIGHT = {
     "bg_color": "#ffffff",
     "secondary_bg_color": "#efeff4",
@@ -54,11 +43,7 @@ DARK = {
 
 
 def _chromium() -> str:
-    found = shutil.which(CHROMIUM) or shutil.which("chromium")
-    try:
-        import playwright.async_api  # noqa: F401
-    except ImportError:
-        found = None
+    found = chromium()
     if found is None:
         reason = f"browser tests skipped: no Chromium at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI"):
@@ -85,19 +70,9 @@ async def open_app(
 ) -> Any:
     """A phone-sized page at /app/ as Telegram opens it: launch parameters in the fragment,
     telegram-web-app.js answered by the stand-in, nothing else outside loopback reachable."""
-    context = await browser.new_context(viewport=PHONE, device_scale_factor=2)
-    page = await context.new_page()
-
-    async def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if url == "https://telegram.org/js/telegram-web-app.js":
-            await request_route.fulfill(body=STUB, content_type="application/javascript")
-        elif url.startswith(base_url):
-            await request_route.continue_()
-        else:
-            await request_route.abort()
-
-    await page.route("**/*", route)
+    page = await offline_page(browser, base_url, device_scale_factor=2)
+    page.on("pageerror", lambda error: PAGE_ERRORS.append(str(error)))
+    page.on("console", lambda m: PAGE_ERRORS.append(m.text) if m.type == "error" else None)
     signed = user.web_app_init_data(int(bot.clock.now().timestamp()))
     launch = f"tgWebAppData={quote(signed, safe='')}&tgWebAppThemeParams={quote(_json(theme))}"
     await page.goto(f"{base_url}/app/#{launch}")
@@ -182,5 +157,6 @@ async def test_debrief_in_chat_then_timeline_card_and_plan_done_in_the_app(
     await user.send("/plan")
     plan = await user.next_message()
     assert f"✅ {seen(step_text)}" in plan.text  # the chat agrees: done today
+    assert PAGE_ERRORS == []  # nothing blocked by the page's policy, no script error
     for name in ("timeline-light", "plan-light", "timeline-dark", "mood-dark"):
         assert (ARTEFACTS / f"{name}.png").stat().st_size > 10_000
