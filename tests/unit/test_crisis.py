@@ -1267,6 +1267,12 @@ def test_other_peoples_crises_stories_and_goodbyes_at_work_stay_quiet(text: str)
         # self-harm in transliteration and its preparations
         "hochetsya sebe navredit",
         "got my razor blades out again",
+        # an accident thought of, a car left running, a burden, a step forward on a platform
+        "a veces pienso en estrellarme contra un árbol",
+        "sat in the garage with the engine running again",
+        "если я исчезну, никто не заметит",
+        "na plataforma do metrô penso em dar um passo pra frente",
+        "je vais me foutre en l'air",
     ],
 )
 def test_heldout9_shapes_are_asked_about_or_a_crisis(text: str) -> None:
