@@ -19,6 +19,7 @@ from bench import (
     stall,
     understanding,
     updates,
+    webapp,
 )
 
 # In the order ``python -m bench`` runs them; each module has NAME and main(full: bool).
@@ -34,6 +35,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
         faults,
         insights,
         understanding,
+        webapp,
     )
 }
 

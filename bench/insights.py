@@ -6,7 +6,8 @@ matplotlib and builds its font cache; that cold figure is reported apart):
 
 * ``charts.render_stats`` for 30 and 90 days of daily check-ins (and debriefs, steps, wins), and
   ``charts.render_week`` for the weekly review: median and p95 over N renders. Handlers run
-  these in a worker thread, so the event loop never waits for them.
+  these in a separate process (``bot.drawing``), so neither the event loop nor the GIL waits
+  for them.
 * ``matching.match`` on generated descriptions of 300 and 1,500 words (headings, bullets, skill
   phrases among filler) against nine strengths, in English and German stemming: median and
   p95 over N descriptions; compared with the issue's bound of 200 ms for 1,500 words.

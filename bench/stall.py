@@ -11,7 +11,8 @@ Each request does its database work as its handler does (in the turn's transacti
 * ``/admin stats``: the eight counts over the whole database;
 * broadcast: an operator's confirmed broadcast queues one outbox row per active person;
 * ``/export`` of a year of daily use (365 check-ins, a debrief and a feedback request a week,
-  wins, plan actions): every row read, the JSON and the readable Markdown built;
+  wins, plan actions): every row read, the JSON and the readable Markdown built (in a worker
+  thread, as the handler does);
 * ``/stats`` all-time for the same person: the numbers gathered, the chart drawn in the
   drawing process (as ``Turn.attach`` does; started before timing, as after a bot's first
   chart);
@@ -60,7 +61,7 @@ async def add_year_of_use(url: str) -> dict[str, int]:
     from bot.db.models import CheckIn, FeedbackRequest, PlanAction, Rejection, Win
 
     start = NOW - timedelta(days=365)
-    stages = ("screen", "technical", "onsite", "final")
+    stages = ("phone_screen", "first_interview", "technical", "final_round")
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
@@ -84,7 +85,7 @@ async def add_year_of_use(url: str) -> dict[str, int]:
                     "mood": 1 + w % 5,
                     "went_well": ["rapport", "technical"],
                     "went_well_note": "The system design part went well, I explained trade-offs.",
-                    "reasons": ["experience", "competition"],
+                    "reasons": ["examples", "tech_depth"],
                     "reasons_note": "They wanted someone who had run a team before.",
                     "note": "Ask for feedback next time before the call ends.",
                     "outside": [],
@@ -104,7 +105,7 @@ async def add_year_of_use(url: str) -> dict[str, int]:
                         "rejection_id": 1 + w,
                         "company": f"Company {w}",
                         "role": "Backend engineer",
-                        "recipient": "recruiter",
+                        "recipient": "hr",
                         "their_name": "Sam",
                         "channel": "email",
                         "tone": "warm",
@@ -131,7 +132,7 @@ async def add_year_of_use(url: str) -> dict[str, int]:
                     {
                         "user_id": YEAR_USER,
                         "rejection_id": 1 + w,
-                        "reason": "experience",
+                        "reason": "examples",
                         "variant": w % 3,
                         "focus": "Lead a small project at the meetup",
                         "status": "done" if w % 2 else "open",
@@ -166,21 +167,15 @@ async def _broadcast(rt: Any, app: Any) -> None:
 
 
 async def _export(rt: Any, app: Any) -> None:
-    import html
-
     from bot.db.models import User
     from bot.services import privacy
-    from handlers.render import Renderer
+    from handlers.privacy import export_files
 
     async with rt.small_transaction() as session:
         person = await session.get(User, YEAR_USER)
         document = await privacy.export(session, person, NOW)
-    renderer = Renderer(rt.content.texts("en"))
-    readable = "\n\n".join(
-        html.unescape(renderer.text(part)) for part in privacy.markdown(document)
-    )
-    assert len(document["checkins"]) == 365 and readable
-    privacy.export_json(document)
+    files = await asyncio.to_thread(export_files, rt.content.texts("en"), document)
+    assert len(document["checkins"]) == 365 and all(data for _name, data in files)
 
 
 async def _stats_all(rt: Any, app: Any) -> None:

@@ -19,6 +19,8 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     ChatAdministratorRights,
     LinkPreviewOptions,
+    MenuButtonWebApp,
+    WebAppInfo,
 )
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
@@ -75,6 +77,7 @@ def build_application(
         # message waits for them and the event loop never does.
         await asyncio.to_thread(understanding.warm_up)
         await register_commands(app, runtime.content)
+        await register_menu_button(app, settings, runtime.content)
 
     async def post_shutdown(_app: RuntimeApp) -> None:
         await runtime.drawing.close()
@@ -179,6 +182,17 @@ async def register_commands(app: RuntimeApp, content: Content) -> None:
             await app.bot.set_my_commands(commands, scope=scope, language_code=language or None)
         await register_profile(app, content, locale, language)
     await register_admin_rights(app)
+
+
+async def register_menu_button(app: RuntimeApp, settings: Settings, content: Content) -> None:
+    """With REBOUND_WEBAPP_URL set, the chat's menu button opens the Mini App (the default
+    button for every private chat; Telegram shows it beside the message field). Unset, the
+    button is left as it is."""
+    if settings.webapp_url is None:
+        return
+    label = content.texts(content.default_locale)("webapp.menu_button", variant=0)
+    button = MenuButtonWebApp(label, WebAppInfo(str(settings.webapp_url)))
+    await app.bot.set_chat_menu_button(menu_button=button)
 
 
 async def register_admin_rights(app: RuntimeApp) -> None:

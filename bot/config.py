@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; unset, one is "
         "derived from the token (webhook mode never runs without one).",
     )
+    webapp_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="Public HTTPS URL of the Mini App's /app/ (proxied to the health port, or "
+        "the webhook port in webhook mode); when set, the app is served and opened from the "
+        "chat's menu button and the /plan, /history, /stats and summary card buttons.",
+    )
     health_listen: str = Field(
         default="127.0.0.1", description="Address REBOUND_HEALTH_PORT binds to."
     )
@@ -136,6 +142,14 @@ class Settings(BaseSettings):
                 "Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and - only "
                 "(try: openssl rand -hex 32)"
             )
+        return value
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _check_webapp_url(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        """Telegram opens Mini Apps over HTTPS only (setChatMenuButton refuses anything else)."""
+        if value is not None and value.scheme != "https":
+            raise ValueError("must be an https:// URL (Telegram opens Mini Apps over HTTPS only)")
         return value
 
     @field_validator("api_url")

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote
 
 from bot.app import (
     build_application,
@@ -26,6 +27,7 @@ from bot.config import Settings
 from bot.content import Texts, load_content
 from bot.emulator import BotMessage, Emulator, SimUser, UpdateIds
 from bot.runtime import RuntimeApp
+from bot.server import OpsServer
 from handlers.scheduled import dispatch_due
 
 DEMO_TOKEN = "123456789:REBOUND-DEMO-TOKEN"
@@ -52,6 +54,7 @@ class Demo:
             update_ids=UpdateIds(settings.data_dir / UPDATE_IDS_FILE),
         )
         self.app: RuntimeApp | None = None
+        self.app_server: OpsServer | None = None
         self.user: SimUser | None = None
         self.shown: set[int] = set()
         self.toasts_shown = 0
@@ -76,6 +79,9 @@ class Demo:
     async def stop_bot(self) -> None:
         if self.app is None:
             return
+        if self.app_server is not None:
+            await self.app_server.stop()
+            self.app_server = None
         await stop_without_runner(self.app)
         self.app = None
 
@@ -140,10 +146,22 @@ class Demo:
             await self.stop_bot()
             await self.start_bot()
             self.print(self.texts("terminal.restarted"))
+        elif name == ":app":
+            self.print(self.texts("terminal.app_url", url=await self.app_url()))
         elif name == ":help":
             self.print(self.texts("terminal.banner"))
         else:
             self.print(self.texts("terminal.unknown"))
+
+    async def app_url(self) -> str:
+        """The Mini App on loopback, opened as the demo person from Telegram would open it: the
+        launch parameters (init data signed with the demo bot's token) in the URL's fragment."""
+        assert self.app is not None and self.user is not None
+        if self.app_server is None:
+            self.app_server = OpsServer(self.app, listen="127.0.0.1", port=0, webapp=True)
+            await self.app_server.start()
+        signed = self.user.web_app_init_data(int(self.clock.now().timestamp()))
+        return f"http://127.0.0.1:{self.app_server.port}/app/#tgWebAppData={quote(signed, safe='')}"
 
     def show_new_messages(self) -> None:
         assert self.user is not None

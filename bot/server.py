@@ -1,6 +1,7 @@
-"""Rebound's own small HTTP servers: Telegram's webhook on the public port (that path and
-nothing else), ``/healthz`` and ``/metrics`` on the health port (loopback by default). Tornado,
-because python-telegram-bot's webhook extra already brings it."""
+"""Rebound's own small HTTP servers: Telegram's webhook on the public port (that path, and the
+Mini App's ``/app/`` when REBOUND_WEBAPP_URL is set), ``/healthz`` and ``/metrics`` on the health
+port (loopback by default; it serves ``/app/`` too, for a reverse proxy to forward in polling
+mode). Tornado, because python-telegram-bot's webhook extra already brings it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sqlalchemy import text
 from bot.intake import MAX_UPDATE_BYTES, Intake, WebhookHandler
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import ops
+from bot.webapp import api as webapp_api
 from handlers.scheduled import INTERVAL_SECONDS
 
 log = logging.getLogger("rebound.server")
@@ -107,7 +109,8 @@ class MetricsHandler(_Base):
 
 class OpsServer:
     """Serves /healthz and /metrics; or, given ``webhook_path``, Telegram's webhook at that path
-    and nothing else (the public port shows no figures, and every other path is a 404)."""
+    (the public port shows no figures, and every other path is a 404). Either serves the Mini App
+    under /app/ when REBOUND_WEBAPP_URL is set (``webapp`` overrides that: the demo's does)."""
 
     def __init__(
         self,
@@ -117,6 +120,7 @@ class OpsServer:
         port: int,
         webhook_path: str | None = None,
         secret: str | None = None,
+        webapp: bool | None = None,
     ) -> None:
         routes: list[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]]
         if webhook_path is None:
@@ -131,6 +135,9 @@ class OpsServer:
             intake: Intake = app.bot_data["intake"]
             path = "/" + webhook_path.strip("/")
             routes = [(re.escape(path), WebhookHandler, {"intake": intake, "secret": secret})]
+        rt: Runtime = app.bot_data["runtime"]
+        if rt.settings.webapp_url is not None if webapp is None else webapp:
+            routes += webapp_api.routes(app)  # /app/ and /app/api/ (never /healthz or /metrics)
         # No access log: a webhook URL path may carry a secret, and there is nothing to learn.
         self.webhook = webhook_path is not None
         self._web = tornado.web.Application(routes, log_function=lambda _handler: None)

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.content import Markup, Texts
 from bot.services.replies import Button, Ref, RefList, Say
@@ -73,7 +73,11 @@ def buttons_key(markup: InlineKeyboardMarkup | None) -> ButtonsKey:
         return None
     return tuple(
         tuple(
-            (b.text, b.callback_data if isinstance(b.callback_data, str) else None, b.url)
+            (
+                b.text,
+                b.callback_data if isinstance(b.callback_data, str) else None,
+                b.url or (b.web_app.url if b.web_app else None),
+            )
             for b in row
         )
         for row in markup.inline_keyboard
@@ -133,6 +137,8 @@ class Renderer:
             label = f"✓ {label}"
         if button.url is not None:
             return InlineKeyboardButton(label, url=button.url)
+        if button.web_app is not None:
+            return InlineKeyboardButton(label, web_app=WebAppInfo(button.web_app))
         return InlineKeyboardButton(label, callback_data=button.data)
 
     def messages(self, replies: Sequence[Say]) -> list[Message]:

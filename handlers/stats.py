@@ -75,7 +75,7 @@ async def _chart(turn: Turn, period: str, *, tapped: Message | None = None) -> N
     turn.attach(
         f"rebound-stats-{data.period}.png",
         functools.partial(charts.render_stats, data, text),
-        caption=stats.caption(data),
+        caption=turn.with_app(stats.caption(data), "mood"),
         as_photo=True,
         in_place=tapped is not None,
     )

@@ -15,9 +15,10 @@ import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
@@ -46,6 +47,17 @@ from handlers.render import Renderer, buttons_key
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger("rebound.turn")
 ANSWER_BUDGET = 5.0  # seconds to keep trying to stop a tap's spinner
+# Replies that carry a button opening the Mini App (when it is on), and the tab it opens at:
+# /plan, /history, and the summary card (its message ends with the feedback offer).
+APP_TABS = {
+    "plan.list": "plan",
+    "plan.list_with_done": "plan",
+    "plan.all_done": "plan",
+    "reflection.history.page": "timeline",
+    "reflection.history.page_with_patterns": "timeline",
+    "reflection.feedback_offer": "timeline",
+    "stats.little_data": "mood",
+}
 
 
 def runtime(context: Context) -> Runtime:
@@ -100,6 +112,16 @@ class Turn:
         """The person in a private chat (always loaded there)."""
         assert self.user is not None
         return self.user
+
+    def with_app(self, reply: Say, tab: str) -> Say:
+        """``reply`` with a button that opens the Mini App at ``tab`` below its own, when the
+        app is on (REBOUND_WEBAPP_URL) and this is a private chat (Telegram allows web_app
+        buttons nowhere else)."""
+        url = self.rt.settings.webapp_url
+        if url is None or not self.private:
+            return reply
+        opens = Button("webapp.open_button", web_app=f"{url}?{urlencode({'tab': tab})}")
+        return replace(reply, buttons=(*reply.buttons, (opens,)))
 
     def say(self, *replies: Say | None) -> None:
         self._replies.extend(r for r in replies if r is not None)
@@ -176,7 +198,10 @@ class Turn:
         renderer = self.renderer
         query = self.update.callback_query
         tapped = query.message.message_id if query is not None and query.message else None
-        for reply in self._replies:
+        replies = [
+            self.with_app(r, APP_TABS[r.key]) if r.key in APP_TABS else r for r in self._replies
+        ]
+        for reply in replies:
             if tapped is not None and reply.edit:
                 calls.append(delivery.buttons_call(tapped, renderer.markup(reply)))
             elif tapped is not None and reply.replace:
@@ -187,7 +212,7 @@ class Turn:
         calls += [delivery.buttons_call(message_id, None) for message_id in stripped]
         message = self.update.effective_message
         thread_id = message.message_thread_id if message and message.is_topic_message else None
-        fresh = [reply for reply in self._replies if not (reply.edit or reply.replace)]
+        fresh = [reply for reply in replies if not (reply.edit or reply.replace)]
         for out in renderer.messages(fresh):
             prompt = out.prompt_of if self.user is not None else None
             calls.append(delivery.send_call(out.text, out.markup, thread_id, prompt))

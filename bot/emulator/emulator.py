@@ -226,6 +226,12 @@ class Emulator:
         texts = self._state.short_descriptions
         return texts.get(language_code) or texts.get("", "")
 
+    def menu_button(self, chat_id: int | None = None) -> dict[str, Any]:
+        """The menu button a private chat shows (getChatMenuButton's answer)."""
+        chat = self._state.chats.get(chat_id) if chat_id is not None else None
+        stored = chat.menu_button if chat is not None else None
+        return dict(stored or self._state.default_menu_button or {"type": "default"})
+
     def default_administrator_rights(self, *, for_channels: bool = False) -> dict[str, Any]:
         """The admin rights Telegram suggests when someone adds the bot as an administrator."""
         return default_admin_rights(self._state, for_channels)

@@ -24,6 +24,7 @@ _ACTIONS = (
     "pay",
 )
 _BUTTON_URL = re.compile(r"^(?:https?|tg)://\S+$")
+_WEB_APP_URL = re.compile(r"^https://[^\s/]+\S*$")
 # How many characters of a button label a phone shows before cutting it ("…"), by buttons in
 # the row: Telegram splits the chat's width evenly between them (about 20 at 2 per row on a
 # common phone). An emoji takes the room of two letters.
@@ -56,8 +57,9 @@ def cut_labels(markup: dict[str, Any] | None) -> list[tuple[str, int]]:
     ]
 
 
-def check_reply_markup(markup: dict[str, Any] | None) -> None:
-    """Raise Telegram's 400 for an inline keyboard it would refuse (other markups pass as is)."""
+def check_reply_markup(markup: dict[str, Any] | None, *, private: bool = True) -> None:
+    """Raise Telegram's 400 for an inline keyboard it would refuse (other markups pass as is).
+    A web_app button works in private chats only ("BUTTON_TYPE_INVALID" elsewhere)."""
     if markup is None or "inline_keyboard" not in markup:
         return
     rows = markup["inline_keyboard"]
@@ -66,6 +68,8 @@ def check_reply_markup(markup: dict[str, Any] | None) -> None:
     for row in rows:
         for button in row:
             _check_button(button)
+            if "web_app" in button and not private:
+                raise bad_request("BUTTON_TYPE_INVALID")
 
 
 def _check_button(button: dict[str, Any]) -> None:
@@ -86,12 +90,23 @@ def _check_button(button: dict[str, Any]) -> None:
             raise bad_request("BUTTON_DATA_INVALID")
     if "url" in button and not _BUTTON_URL.match(button["url"]):
         raise bad_request("BUTTON_URL_INVALID")
+    if "web_app" in button:
+        check_web_app(button["web_app"])
+
+
+def check_web_app(web_app: dict[str, Any]) -> None:
+    """WebAppInfo: "An HTTPS URL of a Web App to be opened" (Telegram refuses any other)."""
+    if not _WEB_APP_URL.match(str(web_app.get("url", ""))):
+        raise bad_request("BUTTON_URL_INVALID")
 
 
 def inline_buttons(markup: dict[str, Any] | None) -> list[list[Button]]:
     if markup is None or "inline_keyboard" not in markup:
         return []
     return [
-        [Button(b["text"], b.get("callback_data"), b.get("url")) for b in row]
+        [
+            Button(b["text"], b.get("callback_data"), b.get("url"), b.get("web_app", {}).get("url"))
+            for b in row
+        ]
         for row in markup["inline_keyboard"]
     ]

@@ -14,6 +14,7 @@ class Button:
     text: str
     callback_data: str | None = None
     url: str | None = None
+    web_app: str | None = None  # the Mini App's URL, for a web_app button
 
 
 @dataclass

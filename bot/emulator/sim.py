@@ -12,6 +12,7 @@ from bot.emulator.models import BotMessage, Button, CallbackAnswer
 from bot.emulator.objects import chat_json, document_json, photo_sizes_json, user_json
 from bot.emulator.state import ANONYMOUS_ADMIN, ChatState, PendingQuery, State, UserInfo, now
 from bot.emulator.text import bot_command_entities, mention_entities
+from bot.emulator.webapp import init_data as web_app_init_data
 
 # Smallest byte strings that identify as the formats Telegram would store for these files.
 _JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
@@ -179,6 +180,13 @@ class SimUser(_ChatView):
 
     async def send(self, text: str) -> int:
         return self._post(_text_content(text))
+
+    def web_app_init_data(self, auth_date: int | None = None) -> str:
+        """What Telegram would hand the bot's Mini App opened by this person, signed with the
+        bot's token (``auth_date``: Unix seconds, default now)."""
+        return web_app_init_data(
+            self._state.token, self.info, now() if auth_date is None else auth_date
+        )
 
     def delete(self, message: BotMessage) -> None:
         """Delete one of the bot's messages for both sides, as a person may in a private chat:

@@ -259,16 +259,27 @@ def draft_params(
     }
 
 
-def draft_view(request: FeedbackRequest, signature: str, went_well: Sequence[str]) -> Say:
-    """The draft, easy to copy on a phone, with buttons to reshape it or mark it sent."""
+def draft_parts(
+    request: FeedbackRequest, signature: str, went_well: Sequence[str]
+) -> tuple[Ref, Ref | None]:
+    """The draft's body, and its subject line when it goes by email (the chat shows both in
+    one message; the Mini App copies each)."""
     params = draft_params(request, signature, went_well)
     body = Ref(template_key(request), params, variant=request.version)
+    if request.channel != "email":
+        return body, None
     subject = Ref(
         f"feedback.subjects.{request.kind}",
         {"role": params["role"], "company": params["company"]},
         variant=request.version,
     )
-    email = request.channel == "email"
+    return body, subject
+
+
+def draft_view(request: FeedbackRequest, signature: str, went_well: Sequence[str]) -> Say:
+    """The draft, easy to copy on a phone, with buttons to reshape it or mark it sent."""
+    body, subject = draft_parts(request, signature, went_well)
+    email = subject is not None
     first: list[Button] = [
         Button(
             "feedback.buttons.longer" if request.short else "feedback.buttons.shorter",
@@ -301,7 +312,7 @@ def draft_view(request: FeedbackRequest, signature: str, went_well: Sequence[str
     )
     rows = tuple(row for row in (tuple(first), kinds, last) if row)
     params_out: dict[str, object] = {"kind": Ref(f"feedback.kind.{request.kind}"), "body": body}
-    if email:
+    if subject is not None:
         params_out["subject"] = subject
     return Say("feedback.draft_email" if email else "feedback.draft_message", params_out, rows)
 

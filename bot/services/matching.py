@@ -155,8 +155,8 @@ def _surface(text: str) -> tuple[str, ...]:
 class Skill:
     id: str
     kind: str
-    label: str
-    phrases: tuple[str, ...]
+    label: str  # English; each language's is content/<locale>/skills.yaml
+    phrases: tuple[str, ...]  # every language's
 
 
 @dataclass(frozen=True)
@@ -172,10 +172,7 @@ class Vocabulary:
 @cache
 def vocabulary() -> Vocabulary:
     data: dict[str, Any] = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
-    skills = {
-        sid: Skill(sid, entry["kind"], entry["label"], tuple(str(p) for p in entry["phrases"]))
-        for sid, entry in data["skills"].items()
-    }
+    skills = {sid: _skill(sid, entry) for sid, entry in data["skills"].items()}
     return Vocabulary(
         skills=skills,
         went_well=dict(data["went_well"]),
@@ -187,6 +184,13 @@ def vocabulary() -> Vocabulary:
             for language, items in data.get("same_word_endings", {}).items()
         },
     )
+
+
+def _skill(sid: str, entry: dict[str, Any]) -> Skill:
+    """One skill; its German, Spanish and Russian phrases (``phrases_in``) count everywhere."""
+    local: dict[str, list[object]] = entry.get("phrases_in", {})
+    phrases = [*entry["phrases"], *(p for words in local.values() for p in words)]
+    return Skill(sid, entry["kind"], str(entry["label"]), tuple(map(str, phrases)))
 
 
 def same_word(a: str, b: str, endings: frozenset[str] | None) -> bool:

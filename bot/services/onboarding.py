@@ -135,20 +135,7 @@ class _SettingQuestions:
 
     async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
         """Store one answer on the person's row, the moment it is given."""
-        user = ctx.user
-        if step == "consent" and answer.value == "yes":
-            user.consented_at = ctx.now
-        elif step == "tz":
-            user.timezone = answer.value
-        elif step == "time":
-            user.checkin_time = None if answer.value is None else time.fromisoformat(answer.value)
-        elif step == "freq":
-            user.checkin_frequency = answer.value
-        elif step == "review":
-            user.review_day = None if answer.value in (None, "off") else int(answer.value)
-        elif step == "lang" and answer.value in LANGUAGES:
-            user.locale = answer.value  # kept: Telegram's language_code no longer decides
-        schedule.reschedule(user, ctx.now)
+        store(ctx.user, step, _text(answer), ctx.now)
 
     def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
         return _acknowledge(step, answer, ctx.now)
@@ -156,6 +143,45 @@ class _SettingQuestions:
     def prompt_params(self, ctx: FlowContext, step: str) -> dict[str, object]:
         zone = zone_of(ctx.user)
         return {"local_time": local_now(zone, ctx.now).strftime("%H:%M"), "timezone": zone}
+
+
+def store(user: User, step: str, value: str | None, now: datetime) -> None:
+    """One answer on the person's row, and their schedule redone (the chat's questions and the
+    Mini App's settings both land here)."""
+    if step == "consent" and value == "yes":
+        user.consented_at = now
+    elif step == "tz":
+        user.timezone = value
+    elif step == "time":
+        user.checkin_time = None if value is None else time.fromisoformat(value)
+    elif step == "freq":
+        user.checkin_frequency = value
+    elif step == "review":
+        user.review_day = None if value in (None, "off") else int(value)
+    elif step == "lang" and value in LANGUAGES:
+        user.locale = value  # kept: Telegram's language_code no longer decides
+    schedule.reschedule(user, now)
+
+
+def change(user: User, step: str, text: str, now: datetime) -> Rejected | None:
+    """A setting typed or picked outside the chat's questions (the Mini App): read as the chat
+    reads that answer, then stored; the refusal the chat would give otherwise."""
+    if step == "tz":
+        answer = parse_zone_answer(text, now)
+    elif step == "time":
+        answer = parse_time_answer(text, now)
+    elif text in {"freq": FREQUENCIES, "review": REVIEW_DAYS, "lang": LANGUAGES}.get(step, ()):
+        answer = Accepted(text)
+    else:
+        return Rejected("webapp.settings.invalid")
+    if isinstance(answer, Rejected):
+        return answer
+    store(user, step, _text(answer), now)
+    return None
+
+
+def _text(answer: Accepted) -> str | None:
+    return None if answer.value is None else str(answer.value)
 
 
 def _acknowledge(step: str, answer: Accepted, now: datetime) -> list[Say]:

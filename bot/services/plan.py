@@ -174,6 +174,15 @@ async def mark_done(session: AsyncSession, action: PlanAction, now: datetime) ->
         await outbox.cancel(session, action.user_id, SNOOZE_KIND, nudge.id)
 
 
+async def dismiss(session: AsyncSession, action: PlanAction) -> None:
+    """Not relevant any more: the step leaves the plan as a dropped nudge's does (status
+    "dropped", as bot.services.nudges.drop sets it), and a snoozed nudge for it is called off."""
+    action.status = "dropped"
+    for nudge in await _waiting_nudges(session, action.user_id, action.id):
+        nudge.outcome = "dropped"
+        await outbox.cancel(session, action.user_id, SNOOZE_KIND, nudge.id)
+
+
 async def snooze(
     session: AsyncSession, user: User, action: PlanAction, now: datetime
 ) -> datetime | None:

@@ -83,12 +83,13 @@ class Number:
 
 @dataclass(frozen=True)
 class Button:
-    """A tap (``data`` is callback data) or a link (``url``). ``label`` is a content key
-    unless ``literal`` is set."""
+    """A tap (``data`` is callback data), a link (``url``) or the Mini App (``web_app``, its
+    URL; private chats only). ``label`` is a content key unless ``literal`` is set."""
 
     label: str
     data: str | None = None
     url: str | None = None
+    web_app: str | None = None
     literal: bool = False
     params: dict[str, object] = field(default_factory=dict)
     ticked: bool = False  # a chosen option on a multi-select question

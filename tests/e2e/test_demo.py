@@ -81,3 +81,36 @@ def test_a_second_demo_on_the_same_database_answers(tmp_path: Path) -> None:
     assert "Getting started" in second.stdout
     assert "Time zone: Europe/Berlin" in second.stdout  # the same database: what was stored stays
     assert "Traceback" not in second.stderr
+
+
+async def test_demo_prints_the_mini_app_address_for_the_demo_person(tmp_path: Path) -> None:
+    """`:app` prints a loopback address whose fragment carries init data signed for the demo
+    person: the page loads, and its API answers with their journey."""
+    import io
+    from urllib.parse import parse_qs, urlsplit
+
+    import httpx
+
+    from bot.config import load_settings
+    from bot.content import load_content
+    from bot.demo import Demo, demo_settings
+
+    settings = demo_settings(load_settings(_env_file=None, data_dir=tmp_path), fresh=True)
+    out = io.StringIO()
+    demo = Demo(settings, load_content().texts(), out)
+    await demo.start()
+    try:
+        await demo.handle("/start")
+        await demo.handle(":app")
+        [line] = [line for line in out.getvalue().splitlines() if "📖" in line]
+        url = line.split()[-1]
+        parts = urlsplit(url)
+        assert parts.hostname == "127.0.0.1" and parts.path == "/app/"
+        [signed] = parse_qs(parts.fragment)["tgWebAppData"]
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{parts.port}") as client:
+            assert "telegram-web-app.js" in (await client.get("/app/")).text
+            me = await client.get("/app/api/me", headers={"Authorization": f"tma {signed}"})
+        assert me.status_code == 200
+        assert me.json()["debriefs"] == []
+    finally:
+        await demo.stop()

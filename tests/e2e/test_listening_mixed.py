@@ -158,6 +158,8 @@ async def test_sentences_at_the_company_question_never_become_the_company(
     await bot.start()
     user = await onboard(bot)
     await open_debrief(user)
+    await user.send("hallo")  # a greeting is not a company ("How far did you get with hallo?")
+    assert one_of((await user.next_message()).text, shown("reflection.ask_company"))
     await user.send("another one bites the dust. rejection #14")
     again = await user.next_message()
     assert one_of(again.text, shown("reflection.ask_company"))  # asked again
@@ -264,3 +266,23 @@ async def test_in_a_group_a_member_who_writes_to_the_bot_gets_a_public_kind_repl
     async with bot.sessions() as session:
         assert (await session.execute(select(Rejection))).scalars().all() == []
         assert (await session.execute(select(Win))).scalars().all() == []
+
+
+async def test_a_question_typed_as_a_note_gets_a_word_on_it_and_is_kept(bot: BotHarness) -> None:
+    user = await onboard(bot, language_code="es")
+    await open_debrief(user, "es")
+    await user.tap(label("flow.skip", "es"))  # company
+    await user.next_message()
+    await user.tap(label("flow.skip", "es"))  # stage
+    await user.next_message()
+    await user.tap(label("flow.skip", "es"))  # mood
+    await user.next_message()  # what went well (a note can be typed here)
+    words = "cómo pido feedback después de esto?"
+    await user.send(words)
+    noted = await user.next_message()
+    assert one_of(noted.text, shown("listen.in_flow.question.feedback", "es"))
+    assert one_of(noted.text, shown("flow.note_saved", "es"))  # and how to go on
+    await user.tap(label("flow.done", "es"))
+    assert one_of((await user.next_message()).text, shown("reflection.ask_differently", "es"))
+    [record] = await debriefs(bot, user.id)
+    assert record.went_well_note == words

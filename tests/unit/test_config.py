@@ -137,3 +137,11 @@ def test_a_malformed_api_url_stops_start_up_in_one_line(
 def test_api_url_forms_that_work_are_kept() -> None:
     for url in ("http://127.0.0.1:8081", "http://[::1]:8081", "https://tg.example.org/api/"):
         assert load_settings(_env_file=None, api_url=url).api_url == url.rstrip("/")
+
+
+def test_the_mini_app_url_must_be_https() -> None:
+    assert load_settings(_env_file=None).webapp_url is None
+    on = load_settings(_env_file=None, webapp_url="https://rebound.example/app/")
+    assert str(on.webapp_url) == "https://rebound.example/app/"
+    with pytest.raises(SettingsError, match=r"REBOUND_WEBAPP_URL.*https"):
+        load_settings(_env_file=None, webapp_url="http://rebound.example/app/")

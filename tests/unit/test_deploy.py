@@ -338,13 +338,17 @@ def test_proxies_forward_the_webhook_path_alone_and_say_401() -> None:
     handles = [(h, b) for h, b in blocks_of(caddy) if h.startswith("handle")]
     assert [(h, "reverse_proxy" in b) for h, b in handles] == [
         ("handle {$WEBHOOK_PATH:/telegram}", True),
+        ("handle /app/*", True),  # the Mini App (issue 22), and nothing else beside the webhook
         ("handle", False),
     ]
-    assert handles[1][1].split() == ["respond", "404"]
+    assert handles[2][1].split() == ["respond", "404"]
     assert caddy.count("reverse_proxy {$UPSTREAM") == 1
     nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
     locations = {h: b for h, b in blocks_of(nginx) if h.startswith("location")}
-    assert [h for h, b in locations.items() if "proxy_pass" in b] == ["location = /telegram"]
+    assert [h for h, b in locations.items() if "proxy_pass" in b] == [
+        "location = /telegram",
+        "location /app/",
+    ]
     assert "return 404;" in locations["location /"]
     for text in (caddy, nginx):
         comments = "\n".join(line for line in text.splitlines() if line.strip().startswith("#"))

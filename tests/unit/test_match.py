@@ -327,3 +327,144 @@ def test_gaps_are_framed_as_things_to_prepare() -> None:
     keys = [ref.key for ref in message.params["lines"].items]  # type: ignore[attr-defined]
     assert "match.prepare_first" in keys
     assert "match.gaps" in keys
+
+
+# --- Skills in the person's language (issue 21) ------------------------------------------------
+
+RUSSIAN_AD = """Продуктовый дизайнер
+
+Требования:
+- опыт работы с дизайн-системами
+- навыки управления проектами и работы со стейкхолдерами
+- уверенное владение Figma
+- английский язык на уровне B2
+"""
+GERMAN_AD = """Projektleiter (m/w/d)
+
+Dein Profil:
+- Erfahrung im Projektmanagement
+- Sehr gute Kommunikationsfähigkeit und Teamfähigkeit
+- Kenntnisse in SQL und Datenanalyse
+"""
+SPANISH_AD = """Analista de operaciones
+
+Requisitos:
+- Experiencia en gestión de proyectos
+- Dominio de Excel y análisis de datos
+- Capacidad de trabajo en equipo y orientación al cliente
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            RUSSIAN_AD,
+            "russian",
+            {
+                "ux_design",
+                "project_management",
+                "stakeholder_management",
+                "design_tools",
+                "languages",
+            },
+        ),
+        (
+            GERMAN_AD,
+            "german",
+            {"project_management", "communication", "teamwork", "sql", "data_analysis"},
+        ),
+        (
+            SPANISH_AD,
+            "spanish",
+            {
+                "project_management",
+                "excel",
+                "data_analysis",
+                "teamwork",
+                "customer_focus",
+                "operations",
+            },
+        ),
+    ],
+)
+def test_job_ads_in_russian_german_and_spanish(
+    text: str, language: str, expected: set[str]
+) -> None:
+    assert set(matching.skills_in(text, language)) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "skill"),
+    [
+        ("управление проектами", "russian", "project_management"),
+        ("дизайн-системы", "russian", "ux_design"),
+        ("стрессоустойчивость", "russian", "resilience"),
+        ("Projektmanagement", "german", "project_management"),
+        ("Belastbarkeit", "german", "resilience"),
+        ("gestión de proyectos", "spanish", "project_management"),
+        ("trabajo en equipo", "spanish", "teamwork"),
+    ],
+)
+def test_strengths_typed_in_other_languages_are_recognised(
+    typed: str, language: str, skill: str
+) -> None:
+    assert matching.identify(typed, language) == skill
+
+
+def test_a_german_job_ad_shows_its_gaps_in_german() -> None:
+    """Phrases from phrases_in find the skills; the labels are the German catalogue's."""
+    from bot.content import load_content
+    from handlers.render import Renderer
+
+    result = matching.match(GERMAN_AD, [StrengthRef(1, "SQL", "sql")], "german")
+    assert "project_management" in result.gaps
+    message = jobmatch.result_message(result, has_strengths=True, read_part=False)
+    de = load_content().texts("de")
+    text = Renderer(de).text(message)
+    assert de("skills.project_management") in text and "Project management" not in text
+
+
+def test_a_function_word_is_never_a_skill() -> None:
+    """Short phrases stem to words like "и" (and): none may make a sentence of them a skill."""
+    sentences = {
+        "russian": "и в с на по о а но или от до для",
+        "german": "und in mit auf von zu der die das ein",
+        "spanish": "y en con de la el los las un una por para",
+    }
+    for language, text in sentences.items():
+        assert not matching.skills_in(text, language), language
+
+
+@pytest.mark.parametrize(
+    ("reply", "language", "praised"),
+    [
+        (
+            "Нам очень понравилось, как вы провели презентацию. Но не хватило опыта в "
+            "управлении проектами.",
+            "russian",
+            {"presentation"},
+        ),
+        (
+            "Сильная сторона — коммуникация и работа в команде.",
+            "russian",
+            {"communication", "teamwork"},
+        ),
+        (
+            "Ihre Kommunikation war überzeugend. Leider fehlte uns Erfahrung im Projektmanagement.",
+            "german",
+            {"communication"},
+        ),
+        (
+            "Destacamos tu trabajo en equipo. Sin embargo, faltó experiencia en gestión de "
+            "proyectos.",
+            "spanish",
+            {"teamwork"},
+        ),
+    ],
+)
+def test_praise_in_other_languages_names_only_what_went_well(
+    reply: str, language: str, praised: set[str]
+) -> None:
+    """The "they also named what worked" line: the sentence with a gap is never read as praise."""
+    assert set(matching.praised_skills(reply, language)) == praised

@@ -13,6 +13,7 @@ from handlers.render import Renderer
 
 CONTENT = load_content()
 DOCUMENT = {
+    "user": {"timezone": "Europe/Madrid"},
     "debriefs": [
         {
             "created_at": "2026-01-15T09:00:00",

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from bot.emulator.errors import bad_request
+from bot.emulator.keyboards import check_web_app
 from bot.emulator.methods.base import Method
 from bot.emulator.objects import ADMIN_RIGHTS, file_json
 from bot.emulator.state import State
@@ -97,6 +98,13 @@ async def delete_my_commands(state: State, params: dict[str, Any]) -> Any:
 
 async def set_chat_menu_button(state: State, params: dict[str, Any]) -> Any:
     button = params.get("menu_button", {"type": "default"})
+    kind = button.get("type")
+    if kind not in ("default", "commands", "web_app"):
+        raise bad_request(f'unsupported menu button type "{kind}"')
+    if kind == "web_app":  # MenuButtonWebApp: text, and web_app (WebAppInfo, an HTTPS URL)
+        if not str(button.get("text") or "").strip():
+            raise bad_request("BUTTON_TEXT_INVALID")
+        check_web_app(button.get("web_app") or {})
     if "chat_id" in params:
         state.find_chat(params["chat_id"]).menu_button = button
     else:

@@ -105,7 +105,7 @@ def _compose(
         elif not reply.get("allow_sending_without_reply"):
             raise bad_request("message to be replied not found")
     markup = params.get("reply_markup")
-    check_reply_markup(markup)
+    check_reply_markup(markup, private=chat.type == "private")
     inline = _inline_markup(markup)
     if inline is not None:
         raw["reply_markup"] = inline
@@ -247,7 +247,7 @@ def _apply_edit(
     state: State, chat: ChatState, raw: dict[str, Any], changes: dict[str, Any], markup: Any
 ) -> dict[str, Any]:
     """Apply an edit unless it changes nothing (Telegram's "message is not modified")."""
-    check_reply_markup(markup)
+    check_reply_markup(markup, private=chat.type == "private")
     new_markup = _inline_markup(markup)
     unchanged = all(raw.get(k) == v for k, v in changes.items() if v)
     unchanged = unchanged and not any(k in raw for k, v in changes.items() if not v)

@@ -196,6 +196,8 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
         kind: Kind = "rejection" if total.get("rejection", 0) >= news else "good_news"
         if "rejection" in last and "good_news" in last:  # both told clearly: the later one
             kind = "rejection" if last["rejection"] >= last["good_news"] else "good_news"
+            if _best_topic(scores.get("good_news", {}), GOOD_NEWS_TOPICS) is None:
+                kind = "rejection"  # "3 rechazos en un día. genial todo": no news, sarcasm
         return (2, news), kind, _best_topic(scores.get(kind, {}), GOOD_NEWS_TOPICS)
     # Without any question form only the bot's own topic is a question ("help", "commands").
     total["question"] = questions.get("bot", 0) if questions.get("bot", 0) >= STRONG else 0
