@@ -415,6 +415,8 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
             return "answer"  # prose wanted (a win, a pasted reply): any words are an answer
         if kind in ASIDES:
             return "answer" if answer_shaped(text, kind) else "aside"
+        if reading.kind == "greeting" and not answer_shaped(text, "greeting"):
+            return "aside"  # "hallo", "спасибо!", "ok": never stored as a company
         if len(text.split()) > SHORT_ANSWER_WORDS or _sentences(text):
             return "aside"  # "welp. rejected again 🙃": sentences, not a name
         return "answer"
@@ -440,13 +442,20 @@ def answer_shaped(text: str, kind: str) -> bool:
     """Typed words that look like an answer to a short question, whatever else they read as:
     a name or two ("Rocket Lab", "Happy Socks") or a company and role ("Designer at Acme 🚀",
     "Acme, designer"). Feelings and questions of up to three words are not ("so tired",
-    "why me?"), nor emoji alone or a line ending in "?"."""
+    "why me?"), nor news in lowercase words ("they rejected me"), nor a greeting unless it is
+    a capitalised name ("Hello Fresh"), nor emoji alone or a line ending in "?"."""
     cleaned = text.strip()
     words = len(cleaned.split())
     if not _LETTER.search(cleaned) or cleaned.endswith("?"):
         return False
     if words <= 3:
-        return kind not in ("venting", "question") and not (words > 1 and cleaned.endswith("!"))
+        if kind in ("venting", "question") or (words > 1 and cleaned.endswith("!")):
+            return False
+        capitalised = all(w[0].isupper() for w in cleaned.split() if _LETTER.match(w))
+        shaped = capitalised or _NAMED.search(cleaned) is not None  # "Rocket Lab", "Acme, x"
+        if kind == "greeting":  # "Hello Fresh" is a firm; "hi", "Danke dir", "ok" are not
+            return words > 1 and shaped
+        return words == 1 or shaped  # not "they rejected me", "Мне отказали 🙁"
     named = _NAMED.search(cleaned)
     if kind == "rejection" or words > 6 or named is None:
         return False

@@ -158,6 +158,8 @@ async def test_sentences_at_the_company_question_never_become_the_company(
     await bot.start()
     user = await onboard(bot)
     await open_debrief(user)
+    await user.send("hallo")  # a greeting is not a company ("How far did you get with hallo?")
+    assert one_of((await user.next_message()).text, shown("reflection.ask_company"))
     await user.send("another one bites the dust. rejection #14")
     again = await user.next_message()
     assert one_of(again.text, shown("reflection.ask_company"))  # asked again

@@ -225,6 +225,7 @@ def test_ambiguous(text: str, suggestions: tuple[str, ...]) -> None:
         ("Київ", iana("Europe/Kyiv", "Київ")),
         ("Киев", iana("Europe/Kyiv", "Киев")),
         ("Кишинев", iana("Europe/Chisinau", "Кишинёв")),
+        ("московское время", iana("Europe/Moscow", "Московское время")),
         # German
         ("Deutschland", iana("Europe/Berlin", "Deutschland")),
         ("osterreich", iana("Europe/Vienna", "Österreich")),
@@ -259,6 +260,8 @@ def test_places_in_russian_german_and_spanish(text: str, expected: ZoneChoice) -
         ("México", ("Mexico City", "Tijuana", "Cancun")),
         ("Estados Unidos", ("Nueva York", "Chicago", "Los Ángeles")),
         ("Russland", ("Moskau", "Nowosibirsk", "Wladiwostok")),
+        ("мск", ("Москва",)),
+        ("MEZ", ("Berlin", "Wien", "Zurich")),
     ],
 )
 def test_ambiguous_in_other_languages(text: str, suggestions: tuple[str, ...]) -> None:

@@ -149,11 +149,13 @@ def test_replies_come_in_the_language_written_in_where_content_exists() -> None:
 KINDS_SEEN: tuple[Kind, ...] = ("unsure", "good_news", "greeting", "rejection")
 NAMES = ["Google", "Acme, designer", "Designer at Acme 🚀", "Rocket Lab", "Hello Fresh"]
 # News without a company, at four words or more, reads as news: only short names are checked.
+# One word read as a greeting ("hallo", "спасибо") is a greeting, not a company (QA round 3).
 SEEN_AS: list[tuple[str, Kind]] = [
     (text, kind)
     for text in NAMES
     for kind in KINDS_SEEN
     if kind != "rejection" or (len(text.split()) <= 3 and "," not in text)
+    if kind != "greeting" or len(text.split()) > 1
 ]
 
 
@@ -275,3 +277,21 @@ def test_sarcastic_thanks_and_ghosting_get_no_welcome_and_no_email() -> None:
             shown = texts(lang)(say.key, variant=variant).casefold()
             for word in ("email", "e-mail", "correo", "mail", "письм"):
                 assert word not in shown, (text, shown)
+
+
+@pytest.mark.parametrize(
+    ("reading", "text"),
+    [
+        (Reading("greeting", topic="hello", clear=True), "hallo"),
+        (Reading("greeting", topic="thanks", clear=True), "Спасибо!"),
+        (Reading("greeting", topic="ack"), "ok"),
+        (Reading("rejection", clear=True), "мне отказали 🙁"),
+        (Reading("good_news", topic="went_well", clear=True), "собес прошел отлично"),
+        (Reading("unsure"), "welp. rejected again lol"),
+    ],
+)
+def test_greetings_and_short_news_at_the_company_question_are_not_names(
+    reading: Reading, text: str
+) -> None:
+    """QA round 3: each of these was stored as the company ("How far did you get with hallo?")."""
+    assert listening.in_flow_choice(reading, step("rf", "company"), text, NOW) == "aside"
