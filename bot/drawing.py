@@ -55,25 +55,39 @@ class Drawing:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
-    def _submit(self, render: Callable[[], bytes]) -> Future[bytes]:
+    def _new_pool(self) -> ProcessPoolExecutor:
+        context = _context()
+        return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_lower_priority)
+
+    def _submit(
+        self, render: Callable[[], bytes], broken: ProcessPoolExecutor | None = None
+    ) -> tuple[ProcessPoolExecutor, Future[bytes]]:
         """Runs in a thread: the first submit starts the worker, and a fork server's start
-        waits for its imports (seconds), which the event loop must not."""
+        waits for its imports (seconds), which the event loop must not. A pool whose worker
+        died (``broken``, or found so here) is replaced."""
         with self._lock:
+            if self._pool is not None and self._pool is broken:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=_context(), initializer=_lower_priority
-                )
-            return self._pool.submit(render)
+                self._pool = self._new_pool()
+            try:
+                return self._pool, self._pool.submit(render)
+            except BrokenProcessPool:  # its worker died between two charts
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+                return self._pool, self._pool.submit(render)
 
     async def draw(self, render: Callable[[], bytes]) -> bytes:
         """``render()`` in the drawing process: a ``functools.partial`` of a module-level
-        function with picklable arguments. A worker that died (killed, out of memory) is
-        replaced once."""
+        function with picklable arguments. A worker that dies drawing it (killed, out of
+        memory) is replaced and the chart tried once more."""
+        pool, future = await asyncio.to_thread(self._submit, render)
         try:
-            return await asyncio.wrap_future(await asyncio.to_thread(self._submit, render))
+            return await asyncio.wrap_future(future)
         except BrokenProcessPool:
-            await self.close()
-            return await asyncio.wrap_future(await asyncio.to_thread(self._submit, render))
+            _pool, future = await asyncio.to_thread(self._submit, render, pool)
+            return await asyncio.wrap_future(future)
 
     async def close(self) -> None:
         """Stop the worker (waiting for a chart being drawn, in a thread, not on the loop)."""

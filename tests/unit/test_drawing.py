@@ -3,8 +3,10 @@ replaced if it dies (issue 17: matplotlib in a thread held the event loop throug
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
+import signal
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date, timedelta
 
@@ -42,6 +44,18 @@ async def test_a_dead_worker_is_replaced() -> None:
         before = await drawing.draw(pid)
         with pytest.raises(BrokenProcessPool):  # tried on a fresh worker once, dies again
             await drawing.draw(die)
+        after = await drawing.draw(pid)
+        assert after != before and after.isdigit()
+    finally:
+        await drawing.close()
+
+
+async def test_a_worker_killed_between_charts_is_replaced() -> None:
+    drawing = Drawing()
+    try:
+        before = await drawing.draw(pid)
+        os.kill(int(before), signal.SIGKILL)
+        await asyncio.sleep(0.5)  # the pool notices its worker is gone
         after = await drawing.draw(pid)
         assert after != before and after.isdigit()
     finally:
