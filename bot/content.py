@@ -24,6 +24,8 @@ from babel import Locale
 from babel.numbers import format_decimal
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from bot import yaml_files
+
 DEFAULT_LOCALE = "en"
 _FORMATTER = string.Formatter()
 # CLDR's plural categories; a mapping with only these keys, ``other`` among them, is a plural.
@@ -126,7 +128,7 @@ def _load_locale(folder: Path) -> LocaleCatalog:
     plurals: dict[str, dict[str, str]] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml_files.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise ContentError(f"{path}: not valid YAML ({exc})") from None
         _flatten(path.stem, data, texts, path, plurals)
