@@ -10,6 +10,7 @@ messages use Telegram's HTML parse mode.
 
 from __future__ import annotations
 
+import functools
 import html
 import random
 import string
@@ -22,6 +23,8 @@ import yaml
 from babel import Locale
 from babel.numbers import format_decimal
 from pydantic import BaseModel, ConfigDict, field_validator
+
+from bot import yaml_files
 
 DEFAULT_LOCALE = "en"
 _FORMATTER = string.Formatter()
@@ -85,10 +88,16 @@ def is_plural(node: object) -> bool:
     )
 
 
+@functools.cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+@functools.cache
 def plural_categories(locale: str) -> frozenset[str]:
     """The categories a plural text needs in ``locale``: each one a count Rebound shows can
     fall in (Russian: one, few, many), and ``other``, CLDR's fallback (Russian: fractions)."""
-    rule = Locale.parse(locale).plural_form
+    rule = _locale(locale).plural_form
     return frozenset({rule(n) for n in _COUNTS_SHOWN} | {"other"})
 
 
@@ -119,7 +128,7 @@ def _load_locale(folder: Path) -> LocaleCatalog:
     plurals: dict[str, dict[str, str]] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml_files.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise ContentError(f"{path}: not valid YAML ({exc})") from None
         _flatten(path.stem, data, texts, path, plurals)
@@ -138,7 +147,7 @@ def _check_plural(catalog: LocaleCatalog, key: str, expected: set[str]) -> None:
         raise ContentError(
             f"{catalog.locale}: {key} plural forms are {sorted(forms)}, need {sorted(needed)}"
         )
-    rule = Locale.parse(catalog.locale).plural_form
+    rule = _locale(catalog.locale).plural_form
     only_one = [n for n in _COUNTS_SHOWN if rule(n) == "one"] == [1]
     for category, text in forms.items():
         names = placeholders(text)
@@ -236,7 +245,7 @@ class Texts:
             count = params.get(PLURAL_PARAM)
             if not isinstance(count, int | float) or isinstance(count, bool):
                 raise ContentError(f"{key}: a plural needs a number as {PLURAL_PARAM!r}")
-            category = Locale.parse(catalog.locale).plural_form(count)
+            category = _locale(catalog.locale).plural_form(count)
             template = forms.get(category, forms["other"])
             number = format_decimal(count, locale=catalog.locale)
             return _render(key, template, {**params, PLURAL_PARAM: number}, catalog.locale)

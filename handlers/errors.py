@@ -10,12 +10,15 @@ import contextlib
 import functools
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
 
+from bot.db.models import User
 from bot.logsafe import describe
-from bot.runtime import RuntimeApp
+from bot.runtime import Runtime, RuntimeApp
+from bot.services import groups
 from bot.services.users import mark_blocked
 from handlers import delivery
 from handlers.turn import Context, runtime
@@ -44,8 +47,7 @@ async def on_error(update: object, context: Context) -> None:
     )
     if chat is None:
         return
-    language = upd.effective_user.language_code if upd and upd.effective_user else None
-    texts = rt.content.texts(language)
+    texts = rt.content.texts(await _language(rt, upd))
     try:
         if upd and upd.callback_query:
             with contextlib.suppress(TelegramError):  # the turn may have answered it already
@@ -57,6 +59,22 @@ async def on_error(update: object, context: Context) -> None:
         await delivery.retrying(apology, APOLOGY_BUDGET)
     except TelegramError as exc:
         log.warning("could not apologise in chat %s: %s", chat.id, type(exc).__name__)
+
+
+async def _language(rt: Runtime, update: Update | None) -> str | None:
+    """The apology's language: the group's, or the one the person chose, else their app's. The
+    database may be what failed, so without it the app's language does."""
+    user = update.effective_user if update else None
+    chat = update.effective_chat if update else None
+    app_language = user.language_code if user else None
+    try:
+        async with rt.sessions() as session:
+            if chat is not None and chat.type != ChatType.PRIVATE:
+                return await groups.language(session, chat.id) or app_language
+            person = await session.get(User, user.id) if user else None
+    except (SQLAlchemyError, OSError):
+        return app_language
+    return person.language if person is not None else app_language
 
 
 def register(app: RuntimeApp) -> None:

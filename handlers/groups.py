@@ -416,12 +416,8 @@ async def reads_everything(turn: Turn) -> bool:
     return me.status in ADMIN_STATUSES
 
 
-def _to_the_bot(message: Message, bot_id: int, username: str) -> bool:
-    """Whether a group message is written to the bot: an answer to one of its messages, or a
-    mention of it (@username, or a mention of the account without one)."""
-    replied = message.reply_to_message
-    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
-        return True
+def _mentions(message: Message, bot_id: int, username: str) -> bool:
+    """Whether a group message names the bot (@username, or the account without one)."""
     kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
     for entity, text in message.parse_entities(kinds).items():
         if entity.type == MessageEntity.TEXT_MENTION:
@@ -432,6 +428,11 @@ def _to_the_bot(message: Message, bot_id: int, username: str) -> bool:
     return False
 
 
+def _answers_the_bot(message: Message, bot_id: int) -> bool:
+    replied = message.reply_to_message
+    return replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
+
+
 @handler
 async def written_to(turn: Turn) -> None:
     """A member wrote to the bot in a group: a short public reply that fits what they wrote
@@ -439,14 +440,15 @@ async def written_to(turn: Turn) -> None:
     read, never stored. Other group talk is none of the bot's business and gets no reply."""
     message = turn.update.effective_message
     bot = turn.context.bot
-    if message is None or message.text is None or not _to_the_bot(message, bot.id, bot.username):
+    if message is None or message.text is None:
         return
+    mentioned = _mentions(message, bot.id, bot.username)
     sender = message.from_user
-    if sender is not None and sender.is_bot:
+    if not (mentioned or _answers_the_bot(message, bot.id)) or (sender and sender.is_bot):
         return
     text = message.text.replace(f"@{bot.username}", " ")
     reading = understanding.read(text, sender.language_code if sender else None)
-    reply = listening.group_reply(reading, bot.username)
+    reply = listening.group_reply(reading, bot.username, mentioned)
     if reply is not None:
         shipped = frozenset(turn.rt.content.catalogs)
         locale = listening.reply_locale(reading, turn.texts.locale, shipped)

@@ -13,8 +13,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
-import yaml
-
+from bot import yaml_files
 from bot.services.time_of_day import fold, longest_phrases
 
 __all__ = ["MAX_DAYS", "parse_days", "read_days"]
@@ -119,7 +118,7 @@ def _split(tokens: list[_Token]) -> list[list[_Token]] | None:
 def _words() -> dict[str, _Token]:
     """Read and check durations.yaml; a bad edit fails loudly at first use, not silently."""
     path = resources.files("bot.services") / "data" / "durations.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError("durations.yaml must map languages to word lists")
     words: dict[str, _Token] = {}

@@ -10,10 +10,10 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import yaml_files
 from bot.db.models import FeedbackRequest, PlanAction, Rejection, User
 from bot.services import matching, outbox, plan, reflection, strengths
 from bot.services.business_days import business_days_later
@@ -181,7 +181,7 @@ class _NameWords:
 def _name_words() -> _NameWords:
     """Read name_titles.yaml once: titles and patronymic endings of every language."""
     path = resources.files("bot.services") / "data" / "name_titles.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
     words: dict[str, list[str]] = {}
     for section in ("titles", "patronymic_endings"):
         per_language = data.get(section) if isinstance(data, dict) else None

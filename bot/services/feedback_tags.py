@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from bot import yaml_files
 
 KEYWORDS = Path(__file__).with_name("data") / "feedback_keywords.yaml"
 TAGS = ("technical", "examples", "communication", "experience", "fit", "research", "nerves")
@@ -50,7 +50,7 @@ def _every_language(node: object) -> list[str]:
 
 @cache
 def _patterns() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
-    data = yaml.safe_load(KEYWORDS.read_text(encoding="utf-8"))
+    data = yaml_files.safe_load(KEYWORDS.read_text(encoding="utf-8"))
     tags = {tag: _pattern(_every_language(data["tags"][tag])) for tag in TAGS}
     return tags, _pattern(_every_language(data["generic"]))
 
@@ -68,7 +68,7 @@ class _Focus:
 
 @cache
 def _focus_rules() -> _Focus:
-    data = yaml.safe_load(KEYWORDS.read_text(encoding="utf-8"))["focus"]
+    data = yaml_files.safe_load(KEYWORDS.read_text(encoding="utf-8"))["focus"]
     words = {key: [_fold(w) for w in _every_language(data[key])] for key in _FOCUS_LISTS}
     connectors = sorted(words["connectors"], key=len, reverse=True)
     return _Focus(

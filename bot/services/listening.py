@@ -369,14 +369,17 @@ _GROUP_KINDS = frozenset({"rejection", "venting", "good_news", "question", "gree
 _NAMES_THE_BOT = frozenset({"good_news", "greeting", "unsure"})
 
 
-def group_reply(reading: Reading, bot: str) -> Say | None:
+def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | None:
     """What to say in a group to a member who wrote to the bot (mentioned it, or answered one
     of its messages). Public on purpose: never their words, never a question about their case,
     nothing stored; anything personal is one tap away in the private chat (a deep link to the
-    feature that fits). None for a bare "ok" or "👍", and for distress, which the group crisis
-    check has already answered."""
+    feature that fits). None for a bare "ok" or "👍", for an answer to one of its posts that
+    says nothing it can read ("lol same" under the daily check-in: chat among members), and
+    for distress, which the group crisis check has already answered."""
     kind, topic = reading.kind, reading.topic
     if kind == "distress" or (kind == "greeting" and topic == "ack"):
+        return None
+    if kind == "unsure" and not mentioned:
         return None
     if kind == "greeting" and topic in ("thanks", "bye"):
         return Say(f"listen.group.{topic}")

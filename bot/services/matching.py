@@ -23,8 +23,9 @@ from typing import Any
 
 import regex  # type: ignore[import-untyped]
 import snowballstemmer  # type: ignore[import-untyped]
-import yaml
 from rapidfuzz import fuzz, process
+
+from bot import yaml_files
 
 VOCABULARY = Path(__file__).with_name("data") / "skills.yaml"
 KINDS = ("hard", "soft", "other")
@@ -171,7 +172,7 @@ class Vocabulary:
 
 @cache
 def vocabulary() -> Vocabulary:
-    data: dict[str, Any] = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml_files.safe_load(VOCABULARY.read_text(encoding="utf-8"))
     skills = {sid: _skill(sid, entry) for sid, entry in data["skills"].items()}
     return Vocabulary(
         skills=skills,

@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal, TypeVar
 
-import yaml
+from bot import yaml_files
 
 __all__ = ["TimeReading", "fold", "format_time_of_day", "parse_time_of_day", "read_time_of_day"]
 
@@ -325,7 +325,7 @@ def _apply_period(period: str, stated_hour: int, minutes: int) -> int | None:
 def _words() -> _Words:
     """Read and check time_words.yaml; a bad edit fails loudly at first use, not silently."""
     path = resources.files("bot.services") / "data" / "time_words.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError("time_words.yaml must map languages to word lists")
     phrases: dict[str, _Token] = {}

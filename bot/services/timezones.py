@@ -20,8 +20,7 @@ from importlib import resources
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
-import yaml
-
+from bot import yaml_files
 from bot.services.time_of_day import TimeReading, fold, read_time_of_day
 
 __all__ = [
@@ -429,7 +428,7 @@ def _require_aware(now_utc: datetime) -> None:
 def _here_words() -> frozenset[str]:
     """Read time_words_here.yaml: per language, the words around "it's 9pm here"."""
     path = resources.files("bot.services") / "data" / "time_words_here.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not all(
         isinstance(words, list) and all(isinstance(w, str) for w in words)
         for words in data.values()
@@ -493,7 +492,7 @@ def _longest_first(phrases: tuple[str, ...]) -> tuple[str, ...]:
 def _load_places() -> _PlacesFile:
     """Read and check places.yaml; a bad edit fails loudly at first use, not silently."""
     raw = (resources.files("bot.services") / "data" / "places.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
+    data = yaml_files.safe_load(raw)
     if not isinstance(data, dict):
         raise ValueError("places.yaml must be a mapping")
     names = _iana_names()

@@ -4,8 +4,11 @@ changes; a group speaks the language its admin chose in /groupsettings."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.content import load_content
 from bot.db.models import Group
+from bot.services import flows
 from tests.e2e.harness import BotHarness, onboard, seen
 
 CONTENT = load_content()
@@ -83,3 +86,24 @@ async def test_a_group_speaks_the_language_its_admin_chose(harness: BotHarness) 
     assert changed.button_labels()[-4:] == ["English", "Español", "Deutsch", "✓ Русский"]
     await group.send(member, "/help@rebound_test_bot")
     assert (await group.next_message()).text == seen(ru("help.group", bot="rebound_test_bot"))
+
+
+async def test_an_apology_comes_in_the_chosen_language(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = harness
+    await bot.start()
+    user = await onboard(bot, language_code="en")
+    await user.send("/settings")
+    await user.next_message()
+    await user.tap("Language")
+    await user.next_message()
+    await user.tap("Русский")
+    await user.next_message()
+
+    async def broken(*args: object) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(flows, "handle_text", broken)
+    await user.send("что-нибудь")
+    assert (await user.next_message()).text == seen(CONTENT.texts("ru")("errors.apology"))

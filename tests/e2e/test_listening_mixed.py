@@ -263,6 +263,9 @@ async def test_in_a_group_a_member_who_writes_to_the_bot_gets_a_public_kind_repl
     assert one_of(good.text, shown("listen.group.good_news", bot="rebound_test_bot"))
     assert await reply_to("estoy harta de todo esto") == []  # not to the bot: none of its business
     assert await reply_to("👍", reply_to=welcome.message_id) == []  # a bare ack needs no answer
+    assert await reply_to("lol same", reply_to=welcome.message_id) == []  # chat under its post
+    [named] = await reply_to("@rebound_test_bot lol same")  # named, it answers kindly
+    assert one_of(named.text, shown("listen.group.unsure", "es", bot="rebound_test_bot"))
     async with bot.sessions() as session:
         assert (await session.execute(select(Rejection))).scalars().all() == []
         assert (await session.execute(select(Win))).scalars().all() == []

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from bot import yaml_files
+
 __all__ = [
     "INTERNATIONAL",
     "Countries",
@@ -50,7 +52,7 @@ def _mapping(data: dict[str, Any], name: str) -> dict[str, str]:
 
 @cache
 def countries() -> Countries:
-    data = yaml.safe_load(COUNTRIES_FILE.read_text(encoding="utf-8")) or {}
+    data = yaml_files.safe_load(COUNTRIES_FILE.read_text(encoding="utf-8")) or {}
     return Countries(
         zones=_mapping(data, "zones"),
         zone_prefixes=_mapping(data, "zone_prefixes"),
@@ -114,7 +116,7 @@ def helpline_countries() -> frozenset[str]:
 
     try:
         path = content_root().joinpath(*CONTENT_FILE)
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_files.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError, ValueError):
         return frozenset()
     helplines = data.get("helplines") if isinstance(data, dict) else None

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from rapidfuzz.distance import OSA
 
+from bot import yaml_files
 from bot.services.understanding.normalise import fold
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "understanding"
@@ -30,13 +31,13 @@ BRIGHT_SIDES = ("relief", "close")
 _ESCAPES = re.compile(r"(\\.)")
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(yaml_files.SafeLoader):  # type: ignore[misc,valid-type]
     """YAML without booleans: "no", "yes", "on" are words here, not False and True."""
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml_files.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
