@@ -40,9 +40,9 @@ CHECKIN = "checkin"
 REVIEW = "weekly_review"
 GRACE = timedelta(hours=2)
 DEFAULT_TIME = time(9, 0)
-# People per transaction: small enough that the event loop is never held long. 1,000 held it
-# 70-130 ms of wall time in a burst (its rows built on the loop while aiosqlite's thread,
-# building the next, held the GIL), 250 held it 25 ms at the same throughput (issue 17).
+# People per transaction: small enough that the event loop is never held long. Passes of 1,000
+# held it 70-130 ms of wall time in a burst for 8-10 ms of its own work, 250 held it 25 ms for
+# 4 ms; a 20k burst took 7.0-7.7 s and 5.1-9.8 s (two rounds each, busy 2-core machine; issue 17).
 BATCH = 250
 SHARED = 8  # people sharing a next time worth an UPDATE of their own
 
