@@ -1278,3 +1278,17 @@ def test_other_peoples_crises_stories_and_goodbyes_at_work_stay_quiet(text: str)
 def test_heldout9_shapes_are_asked_about_or_a_crisis(text: str) -> None:
     rules_only = crisis.assess_with(phrases.compiled(), signals.compiled(), text)
     assert rules_only.level != "none", text
+
+
+def test_everyday_messages_sharing_words_with_crisis_ones_stay_quiet() -> None:
+    """Everyday words shared with crisis messages ("didn't want that job anyway", "I'm dead 💀"):
+    the learned tier asked "are you safe?" about «ну и ладно, всё равно не очень хотела туда»
+    until these joined its training data (in-sample now, so all must pass)."""
+    path = Path(bench.DATA) / "crisis_everyday_b.yaml"
+    assert path in bench.LEARN_FILES
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["positives"] == []
+    texts = [c["text"] for c in data["negatives"]]
+    languages = {c["lang"] for c in data["negatives"]}
+    assert languages == {"en", "es", "pt", "de", "fr", "ru", "uk", "hi"}
+    assert [text for text in texts if assess(text).level != "none"] == []
