@@ -17,317 +17,156 @@ set and writes them to bot/services/data/crisis_similarity.json, then trains the
 (bot/services/crisis/learned.py) on ``LEARN_FILES`` plus everyday messages, chooses its thresholds
 by leave-one-file-out cross-validation, prints the cross-validated figures per file and language,
 and writes bot/services/data/crisis_model.npz. Run it after changing a training file (unit tests
-check both are in step). It takes about half a minute; the result is deterministic.
+check both are in step). It takes a few minutes on a loaded machine; the result is deterministic.
 
 ``--counts`` prints only numbers, never a sentence: use it for a held-out set, so it can be
 scored without being read while the lists change. Without it the missed positives and false
 alarms of each file are listed (test-set sentences, never user messages).
 
-Measured for issue 16 (recall / false-positive rate; "crisis+unsure" is the target's convention):
+HONEST FIGURES: each set below was written by an independent author who never saw the lists, and
+scored ONCE, unread, --counts only, with the detector of its time (crisis+unsure recall / false
+positives; then crisis only; then crisis+unsure by language de en es fr hi pt ru uk). Every set
+was read and trained on afterwards (it is "spent"): its later figures are no longer out-of-sample.
 
-    set (positives/negatives)      before issue 16   crisis only     crisis+unsure
-    crisis_tuning   (612/450)      0.804 / 0.000     0.967 / 0.000   0.989 / 0.000  (fit by design)
-    crisis_heldout3 (166/177)      0.916 / 0.023     0.928 / 0.028   0.952 / 0.028
-    crisis_heldout4 (237/235)      0.494 / 0.013     0.616 / 0.017   0.667 / 0.026
+    set (pos/neg)     scored with                crisis+unsure   crisis only
+    heldout3 (166/177) issue 16's signals         0.952 / 0.028   0.928 / 0.028  (before issue
+                                                                                16: 0.916 / 0.023)
+    heldout4 (237/235) issue 16's signals         0.667 / 0.026   0.616 / 0.017  (before: 0.494 /
+                                                                                0.013; scored 7x)
+    tuning_b (389/376) H11, before reading it     0.514 / 0.053   0.476 / 0.048
+    heldout5 (246/247) H11's lists                0.756 / 0.040   0.687 / 0.032
+                       (again, H13's model)       0.866 / 0.045
+    heldout6 (231/227) H13 (the learned tier)     0.831 / 0.066   0.610 / 0.053
+    tuning_d (290/290) H13                        0.790 / 0.010   0.617 / 0.007
+    tuning_e (290/290) H13                        0.659 / 0.041   0.403 / 0.007
+    heldout7 (290/290) "crisis" (by the lead)     0.931 / 0.010   0.624 / 0.003
+    tuning_f (290/290) "crisis"                   0.872 / 0.028   0.562 / 0.003
+    heldout8 (290/290) "crisis2" (by the lead)    0.921 / 0.017   0.614 / 0.007
+    heldout9 (290/290) "crisis16" (by the lead)   0.807 / 0.145   0.414 / 0.076
+    heldout10          "crisis17" (by the lead)   (NEVER_TRAIN: scored once after this round)
 
-heldout4 was written by another helper who never saw the lists; it was scored --counts only,
-seven times in all (six while the design was widened in general terms, one for the "before"
-column), and never read. The last widening (tuning9, English) came after the last heldout4 run
-and is not in its figures.
+    crisis+unsure   de        en        es        fr        hi        pt        ru        uk
+    heldout5 (H13)  .800/.067 .865/.056 .867/0    .933/0    .933/.067 .867/.067 .800/0    .867/0
+    heldout6        .867/.067 .825/.057 .800/.133 .933/.067 .800/0    .800/.200 1/.067    .667/0
+    tuning_d        .633/0    .900/.025 .833/0    .733/.033 .667/0    .900/0    .700/0    .767/0
+    tuning_e        .600/.033 .750/.025 .700/.033 .567/.133 .700/.033 .733/.033 .533/0    .533/.067
+    heldout7        .900/0    .912/.013 1/0       .900/.067 .900/0    .900/0    1/0       .967/0
+    tuning_f        .733/.033 .963/.013 .867/.100 .900/0    .933/.033 .867/.033 .800/.033 .767/0
+    heldout8        .933/.033 .963/.025 .833/0    .933/0    .900/.067 .933/0    .900/0    .900/0
+    heldout9        .733/.167 .850/.100 .933/.200 .800/.167 .733/.133 .900/.167 .700/.133 .733/.167
 
-Widened for other authors' phrasing (H11). tuning_b (389/376, a second independent author, 8
-languages) was scored once as it came (an honest out-of-sample figure for the design above:
-crisis only 0.476 / 0.048, crisis+unsure 0.514 / 0.053), then read and tuned on; tuning_c is
-H11's own batch of shapes and hard negatives (written by the same hand as the rules: it proves
-little). Afterwards:
+Target on held-out text: recall >= 0.95 at <= 0.05 false positives. It has NOT been met by any
+single scoring: the best were heldout7 and heldout8 (0.92-0.93 at <= 0.02); heldout9, whose
+author wrote understated positives and hard negatives sharing words with them, fell to 0.81 at
+0.15.
 
-    set (positives/negatives)      crisis only     crisis+unsure
-    crisis_tuning   (612/450)      0.972 / 0.000   0.995 / 0.000  (in-sample)
-    crisis_tuning_b (389/376)      0.882 / 0.000   0.967 / 0.000  (in-sample since read)
-    crisis_tuning_c (510/397)      0.849 / 0.005   0.980 / 0.008  (in-sample, same hand)
-    crisis_heldout3 (166/177)      0.940 / 0.028   0.970 / 0.028  (counts only)
-    crisis_heldout4 (237/235)      0.726 / 0.013   0.802 / 0.013  (counts only; before: 0.624 /
-                                                                   0.017, 0.679 / 0.026)
-    crisis_heldout5 (246/247)      0.687 / 0.032   0.756 / 0.040  (a third author; scored ONCE,
-                                                                   counts only, after the last
-                                                                   change; never read)
+THE ROUNDS, in short (the full text of each, with per-language out-of-fold tables and in-sample
+figures: ``git show 179b7a5:bench/crisis.py``):
 
-heldout4 was scored twice by H11 (before and after), heldout5 once. Target on held-out text:
-recall >= 0.95, false positives <= 0.05: the false-positive side is met on every set, the recall
-side is not (0.76-0.80 on the two newest authors). About 0.2 ms per message.
+* issue 16: C-SSRS signal categories combined by rules (crisis_signals.yaml) on top of phrase
+  lists, with guards for venting idioms; tuning 0.804 -> 0.989 recall, in-sample.
+* H11: widened for other authors' phrasing (tuning_b read; tuning_c, its own batch of shapes and
+  hard negatives, proves little). A decision with a time is a crisis; settling affairs too.
+* H13: the learned tier (learned.py): logistic regression over hashed character 2-5-grams, words
+  and word pairs (2^18 buckets, float16). It may only raise ``none`` to ``unsure``; a guard wins
+  (a guarded message is never raised) and it never says ``crisis`` (no threshold had zero
+  negatives above it). ``unsure`` at the lowest threshold adding <= 0.03 false alarms on the crisis
+  sets' negatives and <= 0.01 on everyday messages, out of fold. It lifted new authors' recall by
+  about 0.1.
+* "crisis": tuning_d, tuning_e, heldout5, heldout6 read and trained; the model also reads the
+  rules' CUES (the signal categories found, and whether a guard matched); cross-validation learns
+  the similarity weights out of fold too; similarity threshold 8 -> 9; ``after_me``
+  (arrangements for after one's death) "unsure" alone. Tried and dropped: 2^20 buckets, L2 3e-6, a
+  second lower threshold for messages with a signal cue.
+* "crisis2": tuning_f and heldout7 read; lethality questions, acts on the body, staged accidents,
+  transliterated ru/uk and dialect. Leave-one-file-out with the rules as they were BEFORE reading
+  (the fair estimate): tuning_f 0.876 / 0.024, heldout7 0.931 / 0.007, the same as their single
+  scorings: training the model on more authors did not lift the next one; what lifts the read
+  files is the rules read on them, and those rules found nothing new on the nine files not read.
+  Pairs of signal categories as model features: dropped (no better).
+* "crisis16": the misses of heldout7 and heldout8 by C-SSRS category (acts on the body 12, a death
+  wished through an accident 7, a comparison with death 6, lethality questions 5, ...), named by
+  their PARTS in all eight languages: ``ingest`` + ``means`` and ``how_much`` + ``lethal`` are a
+  crisis; ``injure`` + ``body`` and ``prefer`` + ``death`` are "unsure". Unsure threshold 0.77 ->
+  0.71 (same budgets). A second, lower threshold with a cue tried again: pooled recall 0.977 ->
+  0.981 for false alarms 0.031 -> 0.044: dropped.
 
-A learned tier (H13, bot/services/crisis/learned.py): logistic regression over hashed character
-2-5-grams, words and word pairs (2^18 buckets, float16 weights, crisis_model.npz 146 KiB), trained
-on tuning, tuning_b, tuning_c, the spent heldout3 and heldout4, and the 789 everyday messages of
-understanding_tuning. It may only raise a ``none`` to ``unsure``. Thresholds from leave-one-file-
-out cross-validation (each file predicted by a model that never saw it; a new author each time):
-``unsure`` at p >= 0.81, the lowest threshold adding at most 0.03 false alarms on the crisis
-files' negatives and 0.01 on everyday messages. Guards win (out of fold, among messages a guard
-explained and the rules left alone, p >= 0.5 raised 2 positives and 47 negatives); the model
-never says ``crisis`` (no threshold had zero negatives above it and 1% of positives: at p >= 0.99,
-2 positives). Out of fold, crisis+unsure recall / false positives, rules alone -> with the model:
+THIS ROUND (helper "crisis17", 2026-12-06): heldout9 read and trained on. Its 42 false alarms with
+the model the lead scored (18 from phrases, 3 from signals, 4 from the similarity layer, 17 from
+the learned tier) and its 56 misses were fixed BY CATEGORY, each in all eight languages, with
+sentences of my own in the unit tests (never heldout9's):
 
-    file (positives/negatives)     rules alone     leave-one-file-out   5-fold by checksum
-    crisis_tuning   (612/450)      0.995 / 0.000   0.998 / 0.029        0.998 / 0.024
-    crisis_tuning_b (389/376)      0.967 / 0.000   0.982 / 0.027        0.979 / 0.029
-    crisis_tuning_c (510/397)      0.980 / 0.008   0.986 / 0.065        0.986 / 0.071
-    crisis_heldout3 (166/177)      0.970 / 0.028   0.994 / 0.045        0.994 / 0.051
-    crisis_heldout4 (237/235)      0.802 / 0.013   0.899 / 0.013        0.907 / 0.017
-    everyday        (0/789)        - / 0.003       - / 0.011            - / 0.011
+* guards (a guard also keeps the learned tier and the similarity layer quiet): someone ELSE's
+  crisis ("how can you tell if someone is suicidal", a friend's or brother's past attempt or
+  thoughts, third-person verbs only, never with "я" in between for ru/uk); stories and the news
+  (a character who self-harms, a film where someone jumps, a podcast or article on suicide);
+  goodbyes on a last day at work (farewell emails or messages to colleagues; "cartas de
+  despedida" and goodbye notes to family stay positives); suits given away because the new job
+  is remote; a deadline ("set a date: if nothing by March, back to uni"); a letter to one's future
+  self; painkillers for a headache; laughter and hyperbole ("la ligne 13 va finir par me tuer",
+  "выйду в окно лол", "mausetot", a mother's "main mar jaungi"); Hindi "जाने का मन नहीं" ("don't
+  feel like going": the normaliser drops Devanagari vowel signs, so it folds to the same letters
+  as "जीने का मन नहीं", "don't feel like living"; guarded after a place).
+* everyday messages the model trains on (bench/data/crisis_everyday_b.yaml, 98, 8 languages):
+  "didn't want that job anyway", "I don't want to go there tomorrow", "I'm dead 💀" as laughter.
+  The previous model asked "are you safe?" about 11 of the first 82 (in Russian «ну и ладно, всё
+  равно не очень хотела туда»).
+* positives, by their parts: a pet or passwords left for "if something happens to me"
+  (``after_me``); means at hand with only the courage or the day missing (``resolve``: "fehlt nur
+  noch der Mut", "bas himmat chahiye", "залишилось вибрати день"); telling loved ones one loves
+  them and wanting it to be the last thing (``parting``, ``last_word``); one's floor or a roof
+  edge with a look down or at the window, a level crossing, a metro platform and a step forward
+  (``place`` + ``act``); driving into a tree, pole or truck thought of (``accident``); a car left
+  running in a garage (``veiled_act``); nobody would notice if I vanished (``burden``); razor
+  blades out again, self-harm in transliterated ru/uk (``self_harm``); a past attempt ("tried to
+  end it two years ago").
 
-heldout4 per language, leave-one-file-out (rules alone -> with the model, crisis+unsure recall):
-de 0.81 -> 0.94, en 0.76 -> 0.88, es 0.94 -> 0.94, fr 0.80 -> 0.87, hi 0.75 -> 0.88, pt 0.93 ->
-1.00, ru 0.88 -> 1.00, uk 0.87 -> 0.87; false positives unchanged (en 0.023, others 0.000). The
-rules figures are in-sample for the tuning files (the lists were written on them), so only the
-held-out rows say much. understanding_heldout (never trained on): the model asks about 6 of 350
-everyday messages. The shipped model, in-sample (crisis only / crisis+unsure): tuning 0.972 /
-0.998, fp 0.000; tuning_b 0.882 / 0.990, fp 0.000; tuning_c 0.849 / 0.990, fp 0.008; heldout3
-0.940 / 1.000, fp 0.028; heldout4 0.726 / 0.962, fp 0.013. The model costs about 75 µs of CPU
-per message (the whole check 170-290 µs).
-
-Scored ONCE each with the shipped model, --counts only, after the last change (never read, never
-trained on; crisis only / crisis+unsure recall, false positives):
-
-    set (positives/negatives)      crisis only     crisis+unsure
-    crisis_heldout5 (246/247)      0.687 / 0.032   0.866 / 0.045  (was 0.756 / 0.040 without the
-                                                                   model: its second scoring)
-    crisis_heldout6 (231/227)      0.610 / 0.053   0.831 / 0.066  (a fourth author; first scoring)
-
-heldout5 crisis+unsure by language: de 0.800 / 0.067, en 0.865 / 0.056, es 0.867 / 0.000,
-fr 0.933 / 0.000, hi 0.933 / 0.067, pt 0.867 / 0.067, ru 0.800 / 0.000, uk 0.867 / 0.000.
-heldout6: de 0.867 / 0.067, en 0.825 / 0.057, es 0.800 / 0.133, fr 0.933 / 0.067, hi 0.800 /
-0.000, pt 0.800 / 0.200, ru 1.000 / 0.067, uk 0.667 / 0.000 (15 + 15 per language outside
-English: one message is 0.067). The model lifts recall by about 0.1 on new authors but the target
-(recall >= 0.95) is still not met; on heldout6 the rules alone already give 0.053 false positives
-as "crisis" (the model never says crisis; 3 negatives there were "unsure", from either tier).
-
-Two more authors, and the spent held-out sets train (helper "crisis", 2026-12-06). tuning_d and
-tuning_e (290 + 290 each, 8 languages, two new independent authors) were scored ONCE with the
-detector above, --counts only, before being read: honest out-of-sample figures for it
-(crisis+unsure recall / false positives; per language de, en, es, fr, hi, pt, ru, uk):
-
-    set            crisis only     crisis+unsure   crisis+unsure by language
-    crisis_tuning_d 0.617 / 0.007  0.790 / 0.010   .633/0 .900/.025 .833/0 .733/.033 .667/0
-                                                   .900/0 .700/0 .767/0
-    crisis_tuning_e 0.403 / 0.007  0.659 / 0.041   .600/.033 .750/.025 .700/.033 .567/.133
-                                                   .700/.033 .733/.033 .533/0 .533/.067
-
-Then they, and heldout5 and heldout6 (spent: scored several times; moved from NEVER_TRAIN to
-training here), were read and trained on. Changes, by category rather than phrase by phrase:
-questions about a method's certainty or pain ("least painful way", "how high ... to be sure",
-"lethal dose"), the wish not to wake up, plain statements of suicide outside English ("me mato y
-no es broma", "mets fin à mes jours", "уйду из жизни", "піду з життя"), self-harm acts
-("geritzt", "me corté más profundo", "हाथ पर ब्लेड"), not being alive or around by a date, and
-settling affairs (a pet rehomed, passwords for a sibling); guards for people who help ("suicide
-prevention line", "patients after suicide attempts", in five languages), stories about suicide,
-"enough rope", "a suicidal burn rate", "va me tuer" said of a boss, "me jogar nesse desafio". The
-learned tier now also reads the rules' CUES (the signal categories found and whether a guard
-matched: the same feature in every language), and cross-validation now learns the similarity
-weights out of fold too (before, a tuning file's "rules" figure used weights learnt on it).
-Tried and dropped (leave-one-file-out, same data): 2^20 buckets (no better), L2 3e-6 (more false
-alarms), a second, lower threshold for messages with a signal cue (+0.007 recall: not worth it).
-The similarity layer's threshold went from 8.0 to 9.0 (see similarity.py).
+Against the previous lists, with the previous model (the whole detector), on every file: no new
+false alarm on any crisis file, none on the 1,436 everyday messages; outside heldout9 one
+positive newly found (heldout6) and three raised from "unsure" to "crisis" (tuning_d, heldout6,
+heldout7). heldout9 itself: misses 56 -> 11, false alarms 42 -> 3, crisis 120 -> 141 of 290
+(read for these rules, so they flatter them).
 
 Leave-one-file-out, crisis+unsure recall / false positives (the model and the similarity weights
-never saw the file; the RULES did for every file here: they were widened while reading tuning_d,
-tuning_e, heldout5 and heldout6, so these figures flatter the detector on them):
-
-    file (pos/neg)            rules alone     with the model   by language (with the model)
-    crisis_heldout5 (246/247) 0.870 / 0.012   0.951 / 0.012    de .933/0 en .936/.021 es .933/0
-                                                               fr 1/0 hi 1/0 pt 1/0 ru .933/0 uk 1/0
-    crisis_heldout6 (231/227) 0.835 / 0.009   0.931 / 0.018    de .933/0 en .921/.025 es .933/.067
-                                                               fr .933/0 hi .933/0 pt 1/0 ru 1/0
-                                                               uk .867/0
-    crisis_tuning_d (290/290) 0.852 / 0.000   0.945 / 0.003    de .867/0 en .975/0 es .967/0
-                                                               fr .900/.033 hi .967/0 pt .933/0
-                                                               ru .967/0 uk .933/0
-    crisis_tuning_e (290/290) 0.721 / 0.007   0.879 / 0.024    de .933/0 en .887/.025
-                                                               es .933/.033 fr .833/.100
-                                                               hi .933/0 pt .933/.033 ru .767/0
-                                                               uk .800/0
-    crisis_heldout4 (237/235) 0.844 / 0.009   0.920 / 0.013
-    crisis_heldout3 (166/177) 0.970 / 0.028   1.000 / 0.040
-    crisis_tuning_b (389/376) 0.967 / 0.003   0.987 / 0.024
-    crisis_tuning_c (510/397) 0.973 / 0.030   0.986 / 0.088    (its hard negatives were written
-                                                               against the lists)
-    everyday        (0/789)     - / 0.003       - / 0.011
-
-The more honest estimate for a new author is the run made BEFORE the lists were widened (old
-rules, new model with cues, leave-one-file-out, same threshold policy, unsure at p >= 0.75):
-heldout5 0.919 / 0.045, heldout6 0.887 / 0.062, tuning_d 0.855 / 0.010, tuning_e 0.797 / 0.059
-(pooled over the six newest authors' files: 0.899 / 0.035). Thresholds now: unsure at p >= 0.75
-(bound by the everyday budget: 0.011 of everyday messages out of fold); guarded and crisis never.
-understanding_heldout (never trained on): the whole detector asks about 6 of 350 everyday
-messages, all six the model (the same count as before this round); understanding_tuning 1 of 789.
-A new signal category, ``after_me`` (arrangements for after one's death: a pet rehomed,
-passwords and bank details left for family, a will at 27, not being around by a date), is
-"unsure" alone; place with a looking-down act farther apart, and means with holding or saving
-farther apart, are "unsure" too. New guards for everyday idioms seen among tuning_e's
-negatives, in every language: vitamins (the model read "vitamintabletten" as pills), "a dead-end
-job" ("voie sans issue", "глухий кут"), "totgelacht", "utha le re baba" (a film line): tuning_e's
-out-of-fold false alarms 0.052 -> 0.024 at the same recall.
-
-The shipped detector, IN-SAMPLE (every file below trains the model and was read for the rules;
-crisis only / crisis+unsure recall, false positives):
-
-    crisis_tuning_d  0.752 / 0.993, fp 0.000      crisis_heldout5  0.764 / 0.972, fp 0.012
-    crisis_tuning_e  0.545 / 0.979, fp 0.000      crisis_heldout6  0.697 / 0.961, fp 0.009
-    crisis_tuning    0.972 / 0.998, fp 0.000      crisis_heldout4  0.738 / 0.975, fp 0.009
-    crisis_tuning_b  0.882 / 0.990, fp 0.000      crisis_heldout3  0.940 / 1.000, fp 0.028
-    crisis_tuning_c  0.851 / 0.992, fp 0.010
-
-Model file 199 KiB; the whole check costs a median 231 µs of CPU per message (p99 1.0 ms, on a
-loaded machine). The target (held-out recall >= 0.95 at <= 0.05 false positives) is still NOT
-shown to be met: cross-validated recall on new authors is 0.88-0.95 (and the lists were read on
-those files), 0.80-0.92 before they were read; only heldout7 (kept outside the repository, never
-read, to be scored once by the lead with this model) can say where the detector stands now.
-
-heldout7, scored once by the lead with that model (--counts): crisis+unsure 0.931 / 0.010 (crisis
-only 0.624 / 0.003). It is now SPENT and trains (moved from NEVER_TRAIN to HELD_OUT).
-
-An eighth author (helper "crisis2", 2026-12-06). tuning_f (290 / 290, 8 languages, an
-independent author) was scored ONCE with the shipped detector, --counts only, before it was read
-(honest out-of-sample; crisis+unsure recall / false positives; crisis only 0.562 / 0.003):
-
-    crisis_tuning_f 0.872 / 0.028   de .733/.033 en .963/.013 es .867/.100 fr .900/0
-                                    hi .933/.033 pt .867/.033 ru .800/.033 uk .767/0
-
-Then tuning_f and heldout7 were read and trained on. Added by signal category, in every
-language, rather than sentence by sentence: questions about lethality (which floor is sure,
-"tödliche Dosis", the least painful way, which pills act fastest, where to cut "so it works");
-acts on the body (cigarette burns, "haath kaat liya", hitting oneself until it bleeds, hiding
-cuts); a staged accident ("vai parecer acidente", "passera pour un accident", a car driven into a
-tree); not wanting to live in transliterated Russian/Ukrainian ("ne hochu bolshe zhit") and
-colloquial or Swiss German ("kein Bock mehr zu leben", "nümm läbe"); a fatal illness or heart
-attack wished for (signal `accident`, so only with a wish); being hit on purpose while crossing
-(ru, uk); "decided to die", "not making it to 24"; "nothing holds me in this world" (ru, uk). The
-guard for "vou me jogar nesse projeto" no longer hides "me jogar na frente do trem". New guards:
-"me tiro de cabeza" (eagerness), a film's ending "me mató", burning bridges (es, pt, fr, de, ru,
-uk), fear of heights, a dose that helps, blood-pressure tablets. Thresholds now: unsure at
-p >= 0.77 (bound by the everyday budget), guarded and crisis never. Similarity weights 5077.
-
-Leave-one-file-out, crisis+unsure recall / false positives (model and similarity weights never saw
-the file). Two runs: (a) the rules as they were BEFORE this round (they had never seen tuning_f or
-heldout7: the fair estimate for a new author), (b) the shipped rules (widened while reading
-tuning_f and heldout7, so (b) flatters those two):
-
-    file (pos/neg)            (a) old rules   (b) shipped     (b) by language
-    crisis_tuning_f (290/290) 0.876 / 0.024   0.983 / 0.003   de .967/0 en 1/0 es .967/0
-                                                              fr 1/.033 hi 1/0 pt .967/0
-                                                              ru .967/0 uk .967/0
-    crisis_heldout7 (290/290) 0.931 / 0.007   0.986 / 0.007   de 1/0 en 1/.013 es .967/0
-                                                              fr .933/.033 hi 1/0 pt 1/0
-                                                              ru 1/0 uk .967/0
-    crisis_tuning_e (290/290)                 0.893 / 0.034   uk .800 ru .867 fr .867/.100
-    crisis_tuning_d (290/290)                 0.962 / 0.000   de .900
-    crisis_heldout6 (231/227)                 0.935 / 0.018
-    crisis_heldout5 (246/247)                 0.947 / 0.016
-    crisis_heldout4 (237/235)                 0.920 / 0.009
-    crisis_heldout3 (166/177)                 1.000 / 0.040
-    everyday        (0/851)                   - / 0.011
-
-(a) by language, tuning_f: de .733/0 en .963/.013 es .900/.067 fr .900/.033 hi .933/.033
-pt .833/.033 ru .833/.033 uk .767/0; heldout7: de .933/0 en .925/.013 es .967/0 fr .900/.033
-hi .900/0 pt .900/0 ru 1/0 uk .933/0 ((a) ran with the 789 everyday messages of the time; 5
-folds by checksum agree within 0.01 on recall). Read
-plainly: with the old rules, training the model on ten other authors' files gave tuning_f 0.876
-out of fold, against 0.872 when it was scored once with the shipped model (trained on eight), and
-heldout7 0.931, the same as its single scoring: more data did not lift the next author by
-itself; what lifted the in-sample and (b) figures is the rules read on these two files.
-Nor did those rules reach other authors: out of fold, the rules-alone recall of the nine files
-not read for them is unchanged by this round (tuning_d 0.866 -> 0.869, one message; tuning,
-tuning_b, tuning_c, tuning_e, heldout3-6 identical, same false positives). The categories are
-general in form, but what they caught was these two authors' wording. Tried and dropped: pairs of
-signal categories as model features (leave-one-file-out, same data: no file better by more than
-one message, tuning_f and heldout6 slightly worse).
-
-The shipped detector, IN-SAMPLE (crisis only / crisis+unsure recall, false positives):
-tuning_f 0.683 / 0.997, fp 0.000; heldout7 0.697 / 0.997, fp 0.007; tuning_d 0.755 / 0.990,
-fp 0; tuning_e 0.545 / 0.972, fp 0; heldout6 0.697 / 0.957, fp 0.009; heldout5 0.764 / 0.972,
-fp 0.012; heldout4 0.738 / 0.970, fp 0.009; heldout3 0.940 / 1.000, fp 0.028; tuning 0.972 /
-0.998, fp 0.002; tuning_b 0.882 / 0.987, fp 0; tuning_c 0.851 / 0.992, fp 0.013. Everyday
-messages: understanding_tuning 2 of 851 asked, understanding_heldout (never trained on) 6 of 350
-(as before). Model file 228 KiB; the whole check a median 226 µs of CPU per message (p99 0.9 ms,
-loaded machine). The target is still NOT shown to be met for a new author: the fair estimate is
-0.88-0.93 recall at <= 0.03 false positives. heldout8 (outside the repository, never opened) is
-the next honest figure: NEVER_TRAIN names it, so it is always scored counts-only.
-
-heldout8, scored once by the lead with that model (--counts): crisis+unsure 0.921 / 0.017 (crisis
-only 0.614 / 0.007). It is now SPENT and trains (HELD_OUT); NEVER_TRAIN names heldout9, kept
-outside the repository (/work/crisis_data, never opened here), which the lead scores once with
-the model below (``python -m bench.crisis FILE --counts`` reads a file anywhere).
-
-Why recall on a new author stays near 0.92-0.93 (helper "crisis16", 2026-12-06). The 43 misses of
-the two single scorings (heldout7's 20 with the model the lead scored, heldout8's 23), by C-SSRS
-category: acts on the body 12 (cutting, burning, hitting oneself 9; an overdose already taken
-3), a death wished for through an accident or staged as one 7, a comparison with death ("lieber
-tot", "preferiría estar muerto", "मर जाना बेहतर") or being taken in one's sleep 6, lethality
-questions ("wie viel ... tödlich", "скільки ... смертельно", which floor) 5, means with saving or
-thinking 5, a decision with a time 5, place with an act, a burden, arrangements after death 1
-each. By language: en 10 (of 160), hi 6, de 5, es 5, fr 5, pt 5, uk 4, ru 3 (of 60 each):
-outside English a miss is half as likely again. Most were explicit, in ordinary words (cut,
-swallowed, how much, better, lethal) that the lists only held as whole phrases in one or two
-languages; the model scored them 0.4-0.77, below a threshold the everyday budget binds.
-
-So the biggest classes are now named by their PARTS, each part in all eight languages, combined
-by new rules (crisis_signals.yaml): ``ingest`` (swallowing all of something, a whole box or
-blister) with ``means`` within 10 words is a crisis; ``how_much`` with ``lethal`` within 8 is a
-crisis; ``injure`` (cut, burned, hit, scratched, any tense) with ``body`` (an arm, a wrist, the
-skin, oneself) within 4 is "unsure" (a kitchen burn is asked about, gently); ``prefer`` (rather,
-better, lieber, лучше, बेहतर) with ``death`` within 4 is "unsure", and guarded when it compares
-death with a chore ("plutôt mourir que refaire un cas pratique", "лучше умру, чем ...": the
-English phrase file's decision, now in every language). ``means`` gained the drugs people hoard
-(benzodiazepines, opioids, common painkillers, insulin) in every language, a knife at hand, the
-medicine cabinet; ``after_me`` "after my death" and a will; ``relief`` "so much the better" for a
-crash or a car; ``method`` a death made to look like an accident or a heart attack. New guards:
-"counting pills at a pharmacy" (a job), dying N times in a game (8 languages), "how many
-ibuprofen can I take a day", an injury with its everyday cause (shaving, cooking, by
-accident). Rules alone (phrases and signals, no model), against the lists before this round: new
-positives found in files NOT read for it: heldout4 +1, heldout6 +1,
-tuning_d +1, tuning_e +1, tuning_f +3 (heldout7 +8: its misses were read for the counts above);
-no new false alarm on any file; no change on any of the 910 + 350 everyday messages.
-
-Leave-one-file-out, crisis+unsure recall / false positives (model and similarity weights never
-saw the file; the rules did see heldout8 and heldout7's misses). Before: the previous round's
-shipped detector, heldout8 not yet in training; after: this round's, trained with main's 910
-everyday messages (59 new ones from the understanding work). The unsure threshold, chosen by the
-same budgets, fell from 0.77 to 0.71.
+never saw the file; the RULES saw every file, heldout9 this round). Before: the previous lists,
+trained with heldout9 (it joins training here); after: this round's lists and data. The unsure
+threshold, chosen by the same budgets, moved from p >= 0.71 to 0.70; guarded and crisis never.
 
     file (pos/neg)            before          after
-    crisis_heldout8 (290/290) 0.921 / 0.017 * 0.997 / 0.014  (* scored once, the model unaware)
-    crisis_heldout7 (290/290) 0.986 / 0.007   0.997 / 0.014
-    crisis_tuning_f (290/290) 0.983 / 0.003   0.983 / 0.017
-    crisis_tuning_e (290/290) 0.893 / 0.034   0.914 / 0.034
-    crisis_tuning_d (290/290) 0.962 / 0.000   0.976 / 0.000
-    crisis_heldout6 (231/227) 0.935 / 0.018   0.939 / 0.022
-    crisis_heldout5 (246/247) 0.947 / 0.016   0.959 / 0.016
-    crisis_heldout4 (237/235) 0.920 / 0.009   0.945 / 0.009
-    crisis_heldout3 (166/177) 1.000 / 0.040   1.000 / 0.040
-    crisis_tuning   (612/450)                 0.998 / 0.044
-    crisis_tuning_b (389/376)                 0.987 / 0.029
-    crisis_tuning_c (510/397)                 0.988 / 0.108  (negatives written against the lists)
-    everyday        (0/851, now 0/910)
-                                - / 0.011       - / 0.012
+    heldout9 (290/290)        0.807 / 0.141   0.952 / 0.010   rules alone 0.803 / 0.000
+    heldout8 (290/290)        0.997 / 0.014   0.997 / 0.014   rules alone 0.893 / 0.000
+    heldout7 (290/290)        0.993 / 0.010   0.993 / 0.014   rules alone 0.903 / 0.007
+    tuning_f (290/290)        0.983 / 0.014   0.983 / 0.014   rules alone 0.852 / 0.000
+    tuning_e (290/290)        0.917 / 0.034   0.921 / 0.034   rules alone 0.762 / 0.007
+    tuning_d (290/290)        0.976 / 0.000   0.972 / 0.000   rules alone 0.876 / 0.000
+    heldout6 (231/227)        0.939 / 0.026   0.944 / 0.022   rules alone 0.857 / 0.009
+    heldout5 (246/247)        0.959 / 0.016   0.963 / 0.016   rules alone 0.886 / 0.012
+    heldout4 (237/235)        0.941 / 0.009   0.954 / 0.013   rules alone 0.857 / 0.009
+    heldout3 (166/177)        1.000 / 0.040   1.000 / 0.040   rules alone 0.970 / 0.028
+    tuning (612/450)          0.998 / 0.042   0.998 / 0.047   rules alone 0.995 / 0.011
+    tuning_b (389/376)        0.987 / 0.016   0.987 / 0.019   rules alone 0.964 / 0.005
+    tuning_c (510/397)        0.988 / 0.106   0.988 / 0.108   rules alone 0.976 / 0.043
+    everyday (0/956)          - / 0.012       - / 0.012       rules alone 0.000 / 0.002
+    everyday_answers (0/130)  - / 0.008       - / 0.008       rules alone 0.000 / 0.000
+    everyday_b (0/98)         -               - / 0.235       rules alone 0.000 / 0.000
 
-Recall fell on no file; false alarms rose on tuning_f (1 -> 5 of 290), heldout7 (2 -> 4) and
-heldout6 (4 -> 5), from the lower model threshold. Tried again and dropped (same out-of-fold
-scores): a second, lower model threshold for messages where any signal category fired (p >= 0.60
-with a cue, 0.71 without): pooled recall 0.977 -> 0.981 but false alarms on the crisis sets 0.031
--> 0.044 (heldout8 0.014 -> 0.028, tuning_f 0.017 -> 0.028; everyday unchanged); at 0.50, 0.984 /
-0.055 and everyday 0.018, over budget. understanding_heldout (never trained on): the detector asks
-about 6 of 350 (as before). Median check 413 µs of CPU per message against 393 µs for the previous
-lists, both measured in the same run on a loaded machine (the previous round measured 226 µs on a
-quieter one). The target (held-out recall >= 0.95 at <= 0.05 false positives) is still NOT shown
-for a new author: heldout8 was read for these rules, so its 0.997 flatters them; heldout9, scored
-once by the lead, is the honest figure.
+Recall fell on one file by one message (tuning_d 0.976 -> 0.972). False alarms fell on heldout9 (41
+-> 3 of 290) and heldout6 (6 -> 5) and rose by one message on heldout4, heldout7, tuning_b and
+tuning_c and by two on tuning (19 -> 21 of 450): the unsure threshold moved from 0.71 to 0.70 with
+the new everyday data. The everyday_b row is out of fold (its own file left out): the model without
+it asked about 23 of its 98 messages. heldout9 by language, after: de .900/.000, en .950/.013, es
+1.000/.000, fr .933/.000, hi .967/.000, pt .967/.033, ru .900/.000, uk 1.000/.033. Note the "before"
+row of heldout9: out of fold with the old lists, training on the twelve other files gave 0.807 /
+0.141, the same as its single scoring (0.807 / 0.145): as in the previous rounds, more data did not
+reach the next author; what moved heldout9 is the lists read on it, which therefore flatter it.
+Everyday messages never trained on (understanding_heldout): the detector asks about 5 of 350 (6
+before). Model file 252 KiB. Median check 358 and 394 µs of CPU per message (two runs, p99 about
+1.45 ms) against 372 and 316 µs for the previous lists and model, alternating on the same 8,208
+messages on a loaded machine: within the noise, at most about a tenth slower.
 
-heldout9, scored ONCE by the lead with that model (--counts, at 5d0fef3; never read): crisis+unsure
-0.807 / 0.145, crisis only 0.414 / 0.076 (290 / 290). By language, crisis+unsure: de .733/.167
-en .850/.100 es .933/.200 fr .800/.167 hi .733/.133 pt .900/.167 ru .700/.133 uk .733/.167. This
-author was asked for understated positives and for hard negatives that share words with
-positives (a goodbye email on a last day, suits given away for a remote job, a friend's crisis,
-a film): far below the earlier authors on both sides, and the false alarms matter as much as the
-misses (7.6% of those negatives would get helplines). It is now SPENT (committed, unread).
+The target (held-out recall >= 0.95 at <= 0.05 false positives) is still NOT shown for a new
+author. heldout10 (an eleventh author, outside the repository, never opened here) is the honest
+figure: NEVER_TRAIN names it, so it is always scored counts-only.
 """
 
 from __future__ import annotations
@@ -373,6 +212,8 @@ HELD_OUT = (
     DATA / "crisis_heldout7.yaml",
     # Scored once by the lead with the model of helper "crisis2" (0.921 / 0.017), then trained on.
     DATA / "crisis_heldout8.yaml",
+    # Scored once by the lead with the model of helper "crisis16" (0.807 / 0.145), then trained on.
+    DATA / "crisis_heldout9.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
@@ -382,13 +223,15 @@ LEARN_FILES = (
     *HELD_OUT,
     # Answers to the bot's own questions ("aquí son las 9 de la noche"): negatives only.
     DATA / "crisis_everyday_answers.yaml",
+    # Everyday messages sharing words with crisis ones ("didn't want that job anyway"): negatives.
+    DATA / "crisis_everyday_b.yaml",
 )
 EVERYDAY = DATA / "understanding_tuning.yaml"
 # Never trained on: an out-of-sample check that everyday messages stay quiet.
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # A held-out set still unread (kept outside the repository until the lead scores it once with the
 # final model): never trained on, and always scored --counts only, whatever the arguments say.
-NEVER_TRAIN = ("crisis_heldout9.yaml",)
+NEVER_TRAIN = ("crisis_heldout10.yaml",)
 
 
 @dataclass(frozen=True)

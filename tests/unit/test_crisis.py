@@ -904,9 +904,9 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     names = {path.name for path in bench.LEARN_FILES}
     assert not names & set(bench.NEVER_TRAIN)
     assert {"crisis_tuning_d.yaml", "crisis_tuning_e.yaml", "crisis_heldout6.yaml"} <= names
-    # an eighth author and the spent heldout7 and heldout8 train; heldout9 (unread) never does
-    assert {"crisis_tuning_f.yaml", "crisis_heldout7.yaml", "crisis_heldout8.yaml"} <= names
-    assert bench.NEVER_TRAIN == ("crisis_heldout9.yaml",)
+    # an eighth author and the spent heldout7, heldout8 and heldout9 train; heldout10 never does
+    assert {"crisis_tuning_f.yaml", "crisis_heldout7.yaml", "crisis_heldout9.yaml"} <= names
+    assert bench.NEVER_TRAIN == ("crisis_heldout10.yaml",)
 
 
 @pytest.mark.parametrize(("text", "lang"), RAISED_BY_THE_MODEL)
@@ -1210,3 +1210,71 @@ def test_everyday_arrangements_stay_quiet(text: str) -> None:
 )
 def test_a_typed_answer_to_the_morning_check_is_read(text: str, day: str | None) -> None:
     assert care.day_answer(text) == day
+
+
+# --- heldout9's categories (helper crisis17), written for these tests in every language ---------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # someone else's crisis: how to tell, how to help
+        "how do you know if someone is suicidal? my cousin stopped answering",
+        "¿cómo sé si mi hermano está pensando en suicidarse?",
+        "como saber se uma amiga tá pensando em se matar?",
+        "Wie erkennt man, ob ein Freund suizidgefährdet ist?",
+        "comment savoir si une amie pense au suicide ?",
+        "мой брат в прошлом году пытался покончить с собой, как с ним говорить о работе?",
+        "подруга після звільнення навіть думала про самогубство, як її підтримати?",
+        "mere bhai ne suicide attempt kiya tha, ab use kaise bataun ki meri job gayi",
+        # a story, a film, the news
+        "the novel's main character kills himself at the end and I can't stop thinking about it",
+        "una serie donde el protagonista se quita la vida, muy fuerte",
+        "o documentário sobre suicídio entre médicos foi pesado",
+        "der Podcast über Suizid bei Landwirten war hart",
+        "le film où le héros se jette d'un pont m'a retourné",
+        "фильм про подростка, который покончил с собой, тяжело смотреть",
+        # goodbyes at work, things given away for an everyday reason, a deadline
+        "writing my farewell email, last day at the bank tomorrow",
+        "mandando correos de despedida al equipo",
+        "pot de départ ce soir, dernier jour au bureau",
+        "прощальные сообщения коллегам в слаке написал",
+        "gave away my suits, the new job is fully remote",
+        "hab meine Anzüge gespendet, im Homeoffice brauch ich die nicht",
+        "me di un plazo: si en junio no hay nada, cambio de sector",
+        # laughter and hyperbole
+        "ce métro va finir par me tuer",
+        "ещё одна анкета и я выйду в окно ахаха",
+        "आज interview में जाने का मन नहीं है",
+    ],
+)
+def test_other_peoples_crises_stories_and_goodbyes_at_work_stay_quiet(text: str) -> None:
+    assert assess(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a pet or passwords for after one's death, a rope and only the courage missing
+        "asked my sister to take my dog if something happens to me",
+        "le pedí a mi vecina que cuide a mi gata por si me pasa algo",
+        "meine Nachbarin nimmt die Katze, falls mir was passiert",
+        "попросил друга присмотреть за котом, если со мной что-то случится",
+        "оставил брату пароли от всего",
+        "таблетки є, бракує лише сміливості",
+        "Tabletten hab ich, mir fehlt nur noch der Mut",
+        "rassi hai, bas himmat chahiye",
+        # self-harm in transliteration and its preparations
+        "hochetsya sebe navredit",
+        "got my razor blades out again",
+        # an accident thought of, a car left running, a burden, a step forward on a platform
+        "a veces pienso en estrellarme contra un árbol",
+        "sat in the garage with the engine running again",
+        "если я исчезну, никто не заметит",
+        "na plataforma do metrô penso em dar um passo pra frente",
+        "je vais me foutre en l'air",
+    ],
+)
+def test_heldout9_shapes_are_asked_about_or_a_crisis(text: str) -> None:
+    rules_only = crisis.assess_with(phrases.compiled(), signals.compiled(), text)
+    assert rules_only.level != "none", text
