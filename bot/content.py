@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import html
 import random
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -291,7 +292,16 @@ def _render(key: str, template: str, params: Mapping[str, object], locale: str) 
         )
         for name, value in params.items()
     }
-    return template.format_map(safe)
+    return _one_full_stop(template.format_map(safe))
+
+
+# An abbreviated date ends with its own full stop ("29 янв.", "29. Jan."); a sentence that
+# ends on it must not add a second one. A real ellipsis ("...") is left alone.
+_DOUBLE_STOP = re.compile(r"(?<![.])\.((?:</[a-z]+>)*)\.(?![.])")
+
+
+def _one_full_stop(text: str) -> str:
+    return _DOUBLE_STOP.sub(r".\1", text)
 
 
 def load_content(root: Path | None = None, default_locale: str = DEFAULT_LOCALE) -> Content:

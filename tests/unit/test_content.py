@@ -347,3 +347,19 @@ def test_every_skill_has_a_name_in_each_language() -> None:
         names = CONTENT.catalogs[locale].texts
         assert all(f"skills.{skill}" in names for skill in vocabulary), locale
         assert names["skills.communication"] != english["skills.communication"]
+
+
+@pytest.mark.parametrize("locale", ["ru", "de", "es", "en"])
+def test_a_sentence_ending_on_an_abbreviated_date_has_one_full_stop(locale: str) -> None:
+    """A date like "до чт, 29 янв." ends with its's own full stop; the sentence adds none."""
+    date = When(datetime(2026, 1, 29, 9, 0, tzinfo=UTC), "UTC")
+    text = CONTENT.texts(locale)("checkin.paused", date=date)
+    assert date.localized(locale).rstrip(".") in html.unescape(text)
+    assert not re.search(r"(?<!\.)\.(</[a-z]+>)*\.(?!\.)", text), text
+
+
+def test_an_ellipsis_and_a_single_stop_are_left_alone() -> None:
+    from bot.content import _one_full_stop
+
+    assert _one_full_stop("Wait... then.") == "Wait... then."
+    assert _one_full_stop("<b>29. Jan.</b>.") == "<b>29. Jan.</b>"
