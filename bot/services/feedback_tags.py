@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from bot import yaml_files
 
@@ -49,8 +50,15 @@ def _every_language(node: object) -> list[str]:
 
 
 @cache
+def _keywords() -> dict[str, Any]:
+    """feedback_keywords.yaml, read once for both the tags and the focus rules."""
+    data: dict[str, Any] = yaml_files.safe_load(KEYWORDS.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
 def _patterns() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
-    data = yaml_files.safe_load(KEYWORDS.read_text(encoding="utf-8"))
+    data = _keywords()
     tags = {tag: _pattern(_every_language(data["tags"][tag])) for tag in TAGS}
     return tags, _pattern(_every_language(data["generic"]))
 
@@ -68,7 +76,7 @@ class _Focus:
 
 @cache
 def _focus_rules() -> _Focus:
-    data = yaml_files.safe_load(KEYWORDS.read_text(encoding="utf-8"))["focus"]
+    data = _keywords()["focus"]
     words = {key: [_fold(w) for w in _every_language(data[key])] for key in _FOCUS_LISTS}
     connectors = sorted(words["connectors"], key=len, reverse=True)
     return _Focus(

@@ -9,15 +9,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.content import load_content
 from bot.db.models import CheckIn, Rejection, ScheduledMessage, Win
 from bot.services import crisis, understanding
 from bot.services.understanding import Reading
 from tests.e2e.harness import BotHarness, begin_onboarding, onboard
-from tests.e2e.listening_kit import debriefs, first_lines, label, one_of, open_debrief, shown
-
-CONTENT = load_content()
-
+from tests.e2e.listening_kit import (
+    CONTENT,
+    debriefs,
+    first_lines,
+    label,
+    one_of,
+    open_debrief,
+    shown,
+)
 
 # --- Outside flows --------------------------------------------------------------------------------
 

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.content import load_content
 from bot.db.models import Rejection, Win
 from bot.emulator import BotMessage
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.listening_kit import debriefs, first_lines, label, one_of, open_debrief, shown
-
-CONTENT = load_content()
-
 
 # --- A "no" with a brighter side ------------------------------------------------------------------
 
