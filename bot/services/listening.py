@@ -207,6 +207,16 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
                 ),
             )
         ]
+    if kind == "venting" and reading.topic == "so_so":  # "meh", "naja": no debrief to offer
+        return [
+            Say(
+                _key(reading),
+                buttons=(
+                    (Button("listen.buttons.just_saying", data=pack(SAID)),),
+                    (Button("listen.buttons.check_in", data=pack(CHECKIN)),),
+                ),
+            )
+        ]
     if kind == "venting":
         return [
             Say(
@@ -245,6 +255,9 @@ def _nervous_before_interview(reading: Reading) -> bool:
     return reading.feeling == "anxious" and (reading.stage is not None or reading.ahead)
 
 
+# Opens the check-in time question of /settings (handlers.settings).
+_CHECKIN_TIME = Button("listen.buttons.checkin_time", data="ss:1:time")
+
 _PREPARE_ACTIONS = (
     Button("listen.buttons.match", data=pack(MATCH)),
     Button("listen.buttons.plan", data=pack(PLAN)),
@@ -267,6 +280,8 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
         ]
     if topic == "prepare":
         return list(_PREPARE_ACTIONS)
+    if topic == "remind" and now.onboarded:  # the daily check-in, at the time they choose
+        return [_CHECKIN_TIME, Button("listen.buttons.help", data=pack(HELP))]
     if topic == "bot":  # the answer already says what I do: offer doing it, then the full list
         return [*next_steps(now, limit=2), Button("listen.buttons.help", data=pack(HELP))]
     return [*next_steps(now, limit=2), Button("listen.buttons.help", data=pack(HELP))]
