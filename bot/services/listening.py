@@ -439,8 +439,10 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
             return "aside"  # "welp. rejected again 🙃": sentences, not a name
         return "answer"
     # A parser that understands a format (a time zone, a time): what it accepts is an answer;
-    # what it refuses and reads as news or feelings is an aside rather than a format error.
-    if kind in ASIDES and isinstance(parser(text, now), Rejected):
+    # what it refuses and reads as news, feelings or a hello ("hola!" at the time zone
+    # question) is an aside rather than a format error.
+    spoken = kind in ASIDES or (kind == "greeting" and reading.topic != "ack")
+    if spoken and isinstance(parser(text, now), Rejected):
         return "aside"
     return "answer"
 
@@ -491,7 +493,7 @@ def aside_replies(reading: Reading, kept: bool) -> list[Say]:
         key = f"listen.in_flow.question.{topic}"
     elif kind == "rejection" and reading.also in BRIGHT_SIDES:
         key = "listen.in_flow.mixed"
-    elif kind in ("rejection", "good_news"):
+    elif kind in ("rejection", "good_news") or (kind == "greeting" and reading.topic != "ack"):
         key = f"listen.in_flow.{kind}"
     else:
         key = "listen.in_flow.other"

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Rejection
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import BotHarness, begin_onboarding, onboard
 from tests.e2e.listening_kit import debriefs, first_lines, label, one_of, open_debrief, shown
 
 # (locale, a goodnight, a so-so mood, a reminder asked for, a time typed at the question)
@@ -126,3 +126,17 @@ async def test_a_pasted_email_names_its_firm_in_the_signature(
     async with bot.sessions() as session:
         [stored] = (await session.execute(select(Rejection))).scalars().all()
     assert stored.company == company
+
+
+async def test_a_hello_typed_at_the_time_zone_question_is_greeted_not_a_place_error(
+    bot: BotHarness,
+) -> None:
+    user = await begin_onboarding(bot, language_code="es")
+    await user.send("hola!")
+    again = await user.next_message()
+    assert one_of(again.text, shown("listen.in_flow.greeting", "es"))
+    assert not one_of(again.text, shown("onboarding.timezone_problem.unknown", "es"))
+    await user.send("Madrid")
+    await user.next_message()
+    person = await bot.stored_user(user.id)
+    assert person is not None and person.timezone == "Europe/Madrid"
