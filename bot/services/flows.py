@@ -64,7 +64,7 @@ class FlowContext:
     chat_id: int
     now: datetime
     data: dict[str, JsonValue]
-    run: Run = field(default_factory=Run)
+    run: Run
 
 
 class FlowSpec(Protocol):
