@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.content import load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.models import Nudge, PlanAction, User, VariantUse
+from bot.render import Renderer
 from bot.services import checkins, nudges, variants
 from bot.services.replies import Ref, RefList, Say
-from handlers.render import Renderer
 
 CONTENT = load_content()
 TEXTS = CONTENT.texts("en")
