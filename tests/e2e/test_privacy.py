@@ -84,7 +84,12 @@ async def test_export_sends_everything_as_json_and_markdown(bot: BotHarness) -> 
     assert [d["company"] for d in document["debriefs"]] == ["Acme", None]
     assert document["feedback_requests"][0]["status"] == "sent"
     assert len(document["checkins"]) == 1
-    assert document["conversation_state"][0]["flow"] == "rf"
+    conversation = document["conversation_state"][0]
+    assert conversation["flow"] == "rf"
+    # The answers are answers only; the run's bookkeeping (button token, trail) is beside them.
+    assert "rejection_id" in conversation["data"]
+    assert not [key for key in conversation["data"] if key.startswith("_")]
+    assert len(conversation["run"]["token"]) == 4
     assert [(s["text"], s["skill"]) for s in document["strengths"]] == [
         ("SQL", "sql"),
         ("explaining complex things simply", None),
