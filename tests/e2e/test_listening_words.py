@@ -13,8 +13,16 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Rejection
-from tests.e2e.harness import BotHarness, begin_onboarding, onboard
-from tests.e2e.listening_kit import debriefs, first_lines, label, one_of, open_debrief, shown
+from tests.e2e.harness import (
+    BotHarness,
+    begin_onboarding,
+    first_lines,
+    label,
+    onboard,
+    one_of,
+    shown,
+)
+from tests.e2e.listening_kit import debriefs, open_debrief
 
 # (locale, a goodnight, a so-so mood, a reminder asked for, a time typed at the question)
 SPOKEN = [
