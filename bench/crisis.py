@@ -44,6 +44,11 @@ was read and trained on afterwards (it is "spent"): its later figures are no lon
     heldout8 (290/290) "crisis2" (by the lead)    0.921 / 0.017   0.614 / 0.007
     heldout9 (290/290) "crisis16" (by the lead)   0.807 / 0.145   0.414 / 0.076
     heldout10(290/290) "crisis17" (by the lead)   0.803 / 0.107   0.428 / 0.045
+    tuning_g (290/290) "crisis17" + heldout10     0.869 / 0.117   0.393 / 0.021  (understated
+                       (helper "crisis", before                                  hints, hard
+                       reading it)                                               negatives)
+    tuning_h (290/290) the same                   0.876 / 0.148   0.438 / 0.010  (phone run-ons)
+    tuning_i (290/290) the same                   0.845 / 0.045   0.472 / 0.017  (slang, Hinglish)
 
     crisis+unsure   de        en        es        fr        hi        pt        ru        uk
     heldout5 (H13)  .800/.067 .865/.056 .867/0    .933/0    .933/.067 .867/.067 .800/0    .867/0
@@ -55,6 +60,9 @@ was read and trained on afterwards (it is "spent"): its later figures are no lon
     heldout8        .933/.033 .963/.025 .833/0    .933/0    .900/.067 .933/0    .900/0    .900/0
     heldout9        .733/.167 .850/.100 .933/.200 .800/.167 .733/.133 .900/.167 .700/.133 .733/.167
     heldout10       .733/.200 .863/.062 .800/.133 .867/.133 .700/.133 .833/.133 .733/.100 .800/.033
+    tuning_g        .767/.067 .900/.100 .867/.233 .900/.100 .933/.133 .867/.100 .867/.100 .800/.133
+    tuning_h        .833/.200 .912/.138 .833/.067 .900/.233 .900/.200 .833/.100 .933/.133 .800/.133
+    tuning_i        .800/.033 .938/.025 .833/.067 .667/.133 .900/.033 .900/.067 .767/.033 .800/.000
 
 Target on held-out text: recall >= 0.95 at <= 0.05 false positives. It has NOT been met by any
 single scoring: the best were heldout7 and heldout8 (0.92-0.93 at <= 0.02); heldout9, whose
