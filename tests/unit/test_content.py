@@ -84,6 +84,7 @@ def _literal_keys(folder: Path) -> set[tuple[str, str]]:
     return found
 
 
+@pytest.mark.slow
 def test_every_key_used_in_code_exists() -> None:
     used = _literal_keys(ROOT / "bot") | _literal_keys(ROOT / "handlers")
     assert len(used) > 20  # the scan really finds the code's keys
@@ -184,6 +185,7 @@ def _button_label_keys() -> set[str]:
     return found
 
 
+@pytest.mark.slow
 def test_every_button_label_fits_a_phone_on_a_row_of_its_own() -> None:
     """A label wider than a phone's whole row is cut whatever the layout; narrower ones are
     laid out to fit (bot.render.fit_rows, checked on every keyboard the e2e tour shows)."""

@@ -237,6 +237,7 @@ def _description(words: int, seed: int) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow
 def test_match_is_fast_for_1500_words() -> None:
     text = _description(1500, seed=8)
     assert 1450 <= len(text.split()) <= 1700
