@@ -227,10 +227,9 @@ async def measure(window: float, workdir: Path) -> dict[str, Any]:
     )
     from bot.clock import FrozenClock
     from bot.config import load_settings
-    from bot.runtime import Runtime
+    from bot.dispatch import dispatch_due
     from bot.serve import freeze_startup
     from bot.services import understanding
-    from handlers.scheduled import dispatch_due
 
     url = f"sqlite+aiosqlite:///{workdir / 'sharing.db'}"
     async with EmulatorProcess(MODULE) as emu:
@@ -250,7 +249,7 @@ async def measure(window: float, workdir: Path) -> dict[str, Any]:
         # this machine) and start-up objects out of the collector's reach, as `rebound run`.
         understanding.warm_up()
         freeze_startup()
-        rt: Runtime = app.bot_data["runtime"]
+        rt = app.wiring.runtime
         await emu.call("start")
         dispatching = asyncio.create_task(dispatch_due(app))
         first_message = asyncio.create_task(emu.call("first"))
@@ -342,7 +341,7 @@ async def run(full: bool, window: float | None = None) -> None:
     )
     notes = [
         "emulator in its own process with Telegram's flood limits on; the real Application "
-        "polling it, with its dispatcher (handlers.scheduled) and rate limiter as shipped; SQLite",
+        "polling it, with its dispatcher (bot.dispatch) and rate limiter as shipped; SQLite",
         f"answering: every {EVERY}th person whose check-in arrives, up to {ANSWERING}; each "
         f"reads {READ_S:.0f} s, taps a mood, then {THEN_S:.0f} s after the reply sends /help",
     ]

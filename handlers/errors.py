@@ -1,7 +1,7 @@
 """The one error handler: log without personal text, stop sending to blockers, apologise.
 
 A reply that Telegram fails to take for now (5xx, timeout, network) does not end up here: the
-turn retries it and the outbox keeps it (handlers.delivery). What does is a refusal for good or
+turn retries it and the outbox keeps it (bot.delivery). What does is a refusal for good or
 a failure before the commit, where "something went wrong" is true."""
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
 
+from bot import delivery
 from bot.db.models import User
 from bot.logsafe import describe
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import groups
 from bot.services.users import mark_blocked
-from handlers import delivery
-from handlers.turn import Context, runtime
+from handlers.turn import Context
 
 log = logging.getLogger("rebound.errors")
 APOLOGY_BUDGET = 10.0  # seconds to keep trying to apologise through transient failures
@@ -33,7 +33,7 @@ async def on_error(update: object, context: Context) -> None:
         return
     upd = update if isinstance(update, Update) else None
     chat = upd.effective_chat if upd else None
-    rt = runtime(context)
+    rt = context.runtime
     if isinstance(error, Forbidden) and chat is not None and chat.type == ChatType.PRIVATE:
         log.info("chat %s blocked the bot; no more messages to it", chat.id)
         async with rt.sessions() as session, session.begin():

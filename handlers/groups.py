@@ -5,40 +5,39 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time as clock
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import ChatMember, Message, MessageEntity, Update
 from telegram import User as TelegramUser
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
 from bot.db.models import Group
-from bot.runtime import Runtime, RuntimeApp
+from bot.dispatch import Kinds
+from bot.render import Renderer
+from bot.runtime import RuntimeApp
 from bot.services import groups, listening, understanding
+from bot.services.outbox import Claimed
 from bot.services.replies import Ref, Say
 from bot.services.time_of_day import parse_time_of_day
 from bot.services.timezones import ZoneChoice, parse_timezone
-from bot.services.users import mark_blocked
 from bot.update_processor import handoff
-from handlers.render import Renderer
-from handlers.turn import Context, Turn, handler, open_turn, runtime
+from handlers.turn import Context, Turn, handler, open_turn
 
 # Short: someone made (or no longer) an admin is taken as such within a minute.
 ADMIN_CACHE = timedelta(seconds=60)
 ADMIN_CACHE_SIZE = 10_000
 GROUPS = filters.ChatType.GROUPS
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-COUNT_EDITS = "group_count_edits"
 log = logging.getLogger("rebound.groups")
 
 
@@ -61,9 +60,7 @@ async def is_admin(turn: Turn) -> bool:
     user = turn.update.effective_user
     if user is None:
         return False
-    cache: dict[tuple[int, int], tuple[bool, datetime]] = (
-        turn.context.application.bot_data.setdefault("admin_cache", {})
-    )
+    cache = turn.context.admin_cache
     key, now = (turn.chat_id, user.id), turn.now
     cached = cache.get(key)
     if cached and now < cached[1]:
@@ -191,45 +188,28 @@ def _a_button_of(message: Message, data: str) -> bool:
     return any(button.callback_data == data for row in rows for button in row)
 
 
-@dataclass
-class _CountEdits:
-    """One group's check-in count edits: which messages are behind, and when the last edit
-    started. Edits are at least ``group_edit_gap_seconds`` apart per group (the default keeps
-    them to half of Telegram's 20 messages a minute per group, the rest is for replies);
-    taps in between are shown together by the next edit, which reads the latest counts."""
-
-    behind: dict[int, int] = field(default_factory=dict)  # check-in id -> message id
-    last: float = -math.inf
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-
-def _count_edits(context: Context, chat_id: int) -> _CountEdits:
-    every: dict[int, _CountEdits] = context.application.bot_data.setdefault(COUNT_EDITS, {})
-    return every.setdefault(chat_id, _CountEdits())
-
-
 def _show_counts_soon(context: Context, chat_id: int, checkin_id: int, message_id: int) -> None:
     """At once if the group's last edit is a gap ago, else when it is; one pending edit per
     group, whatever the number of taps or check-ins."""
-    edits = _count_edits(context, chat_id)
+    edits = context.count_edits(chat_id)
     edits.behind[checkin_id] = message_id
-    job_queue = context.job_queue
+    job_queue = context.app.job_queue
     name = f"group-counts-{chat_id}"
     if job_queue is None or job_queue.get_jobs_by_name(name):
         return
-    gap = runtime(context).settings.group_edit_gap_seconds
+    gap = context.runtime.settings.group_edit_gap_seconds
     wait = max(0.0, edits.last + gap - clock.monotonic())
     job_queue.run_once(_edit_counts, when=wait, name=name, data=chat_id, chat_id=chat_id)
 
 
-async def _edit_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _edit_counts(context: Context) -> None:
     """Show the group's latest counts, one edit per gap; taps that arrive meanwhile are
     picked up here too (their own run then finds nothing left)."""
     job = context.job
     assert job is not None
     chat_id: int = job.data  # type: ignore[assignment]
-    rt = runtime(context)
-    edits = _count_edits(context, chat_id)
+    rt = context.runtime
+    edits = context.count_edits(chat_id)
     async with edits.lock:  # a run still editing (a slow answer) finishes first
         while edits.behind:
             wait = edits.last + rt.settings.group_edit_gap_seconds - clock.monotonic()
@@ -300,58 +280,6 @@ async def _paused_note(turn: Turn, group: Group) -> None:
     that still owe the note cost an admin check."""
     if group.paused in groups.PAUSED_HERE and not group.paused_told and await is_admin(turn):
         turn.say(groups.paused_here(group, turn.context.bot.username))
-
-
-async def cannot_post(app: RuntimeApp, group_id: int, chat_id: int, error: TelegramError) -> bool:
-    """A scheduled group send that Telegram refused for good (no right to send messages, a
-    closed or deleted topic): pause the group's posts rather than fail every day, and tell its
-    admins once, privately, where one has a chat with the bot. True when it was such a
-    refusal (the send is then dropped, not retried); False for anything a retry may fix."""
-    reason = groups.cannot_post(error.message)
-    if reason is None:
-        return False
-    rt: Runtime = app.bot_data["runtime"]
-    async with rt.sessions() as session, session.begin():
-        paused = await groups.pause(session, group_id, reason, rt.clock.now())
-    if paused:
-        log.info("group %s paused: %s", group_id, reason)
-        await _tell_admins(app, rt, group_id, chat_id, reason)
-    return True
-
-
-async def _tell_admins(
-    app: RuntimeApp, rt: Runtime, group_id: int, chat_id: int, reason: str
-) -> None:
-    """Each admin who has started the bot gets one private message. Telegram answers who the
-    admins are and the group's name even to a bot that may not post there."""
-    bot = app.bot
-    try:
-        admins = await bot.get_chat_administrators(chat_id)
-        title = (await bot.get_chat(chat_id)).title or ""
-    except TelegramError as exc:
-        log.warning("group %s: admins not told (%s)", group_id, type(exc).__name__)
-        return
-    ids = [member.user.id for member in admins if not member.user.is_bot]
-    async with rt.sessions() as session, session.begin():
-        people = [(p.id, p.language) for p in await groups.admins_to_tell(session, ids)]
-    blocked: list[int] = []
-    told = False
-    for person_id, language in people:
-        renderer = Renderer(rt.content.texts(language))
-        notice = groups.paused_notice(reason, title, bot.username)
-        try:
-            await bot.send_message(person_id, renderer.text(notice), parse_mode=ParseMode.HTML)
-        except Forbidden:
-            blocked.append(person_id)
-        except TelegramError as exc:
-            log.warning("group %s: an admin not told (%s)", group_id, type(exc).__name__)
-        else:
-            told = True
-    async with rt.sessions() as session, session.begin():
-        if told:
-            await groups.told(session, group_id)
-        for person_id in blocked:
-            await mark_blocked(session, person_id, rt.clock.now())
 
 
 async def bot_membership(turn: Turn) -> None:
@@ -460,10 +388,24 @@ async def migration(turn: Turn) -> None:
     """Group → supergroup. The supergroup's own ``migrate_from_chat_id`` message carries the
     move: it is handled in order with the supergroup's join event (which Telegram may send
     first), so the two never race. The old group's ``migrate_to_chat_id`` message needs no
-    work; a send that still goes to the old id learns the new one (handlers.scheduled)."""
+    work; a send that still goes to the old id learns the new one (bot.dispatch)."""
     message = turn.update.effective_message
     if message is not None and message.migrate_from_chat_id:
         await groups.migrated(turn.session, message.migrate_from_chat_id, message.chat.id, turn.now)
+
+
+async def _scheduled_checkin(session: AsyncSession, item: Claimed, group: Group) -> Say | None:
+    return await groups.start_checkin(session, group, item.due_at)
+
+
+async def _recap(session: AsyncSession, item: Claimed, group: Group) -> Say | None:
+    return await groups.recap(session, group, item.due_at)
+
+
+def scheduled(kinds: Kinds) -> None:
+    """The kinds of scheduled message this feature sends (bot.dispatch.kinds)."""
+    kinds.group(groups.CHECKIN, _scheduled_checkin)
+    kinds.group(groups.RECAP, _recap)
 
 
 def register(app: RuntimeApp) -> None:

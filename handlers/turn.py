@@ -4,7 +4,7 @@ A handler is ``async def fn(turn: Turn) -> None``. It reads the update, calls se
 ``turn.session`` and queues replies with ``turn.say``. The :func:`handler` decorator commits the
 transaction *first* and only then sends what was queued, so whatever the person sees
 acknowledged is already stored. What will be sent is committed in that same transaction (an
-outbox row, see handlers.delivery), so a reply Telegram fails to take, or one a crash cut off,
+outbox row, see bot.delivery), so a reply Telegram fails to take, or one a crash cut off,
 is sent again rather than lost.
 """
 
@@ -31,20 +31,20 @@ from telegram import (
 )
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
+from bot import delivery
 from bot.content import Texts
 from bot.db.models import User
+from bot.render import Renderer, buttons_key
 from bot.runtime import Runtime
 from bot.services import flows, groups, inbox, outbox
 from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import handoff, sent, superseded
-from handlers import delivery
-from handlers.render import Renderer, buttons_key
+from bot.wiring import ReboundContext
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = ReboundContext
 log = logging.getLogger("rebound.turn")
 ANSWER_BUDGET = 5.0  # seconds to keep trying to stop a tap's spinner
 # Replies that carry a button opening the Mini App (when it is on), and the tab it opens at:
@@ -58,11 +58,6 @@ APP_TABS = {
     "reflection.feedback_offer": "timeline",
     "stats.little_data": "mood",
 }
-
-
-def runtime(context: Context) -> Runtime:
-    rt: Runtime = context.application.bot_data["runtime"]
-    return rt
 
 
 @dataclass
@@ -219,7 +214,7 @@ class Turn:
         return calls
 
     async def queue(self) -> None:
-        """Commit what this turn will send with the turn itself (see handlers.delivery). In a
+        """Commit what this turn will send with the turn itself (see bot.delivery). In a
         flood, when a later update of the chat has come in, that one answers for this one
         (handlers.gatekeeping): its replies and files are left out; a tap is still answered."""
         if superseded():
@@ -242,7 +237,7 @@ class Turn:
         sees it as before; a transient failure is retried, and never reaches it."""
         if self.duplicate:
             return
-        deliveries = delivery.of(self.context.application)
+        deliveries = self.context.delivery
         outcome: delivery.Outcome | None = None  # None: not tried (the lease will run out)
 
         async def replies() -> None:
@@ -389,7 +384,7 @@ def handler(fn: TurnFn) -> Callable[[Update, Context], Coroutine[Any, Any, None]
 
 
 async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
-    rt = runtime(context)
+    rt = context.runtime
     now = rt.clock.now()
     tg_user = update.effective_user
     language = tg_user.language_code if tg_user else None

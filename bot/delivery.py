@@ -32,14 +32,15 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, JobQueue
 
+from bot.rate_limiter import retry_after_seconds
+from bot.render import buttons_key
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import flows, outbox
 from bot.services.outbox import Reply
 from bot.services.users import mark_blocked
 from bot.telegram_bot import ReboundBot
-from handlers.render import buttons_key
 
 log = logging.getLogger("rebound.delivery")
 
@@ -51,7 +52,6 @@ FIRST_RETRY = 0.5  # seconds before the first retry; doubled each time
 PUMP_INTERVAL = 5.0  # seconds between looks for replies due again
 PUMP_CHATS = 8  # chats the pump sends to at once (each chat's replies one after another)
 PUMP_BUDGET = 5.0  # seconds the pump retries one reply before backing off in the outbox
-KEY = "delivery"
 
 
 def send_call(
@@ -91,10 +91,7 @@ def transient(error: BaseException) -> bool:
 
 
 def _retry_after(error: BaseException) -> float | None:
-    if not isinstance(error, RetryAfter):
-        return None
-    wait = error.retry_after
-    return float(wait if isinstance(wait, int | float) else wait.total_seconds())
+    return retry_after_seconds(error) if isinstance(error, RetryAfter) else None
 
 
 async def retrying(make: Callable[[], Awaitable[T]], budget: float) -> T:
@@ -208,9 +205,9 @@ async def _note_prompts(
 class Delivery:
     """One per application: which chats are behind, and the pump that catches them up."""
 
-    def __init__(self, app: RuntimeApp) -> None:
+    def __init__(self, app: RuntimeApp, rt: Runtime) -> None:
         self.app = app
-        self.rt: Runtime = app.bot_data["runtime"]
+        self.rt = rt
         self.behind: set[int] = set()  # chats with replies left to the pump
         self._loaded = False
         self._pumping: asyncio.Task[None] | None = None
@@ -296,6 +293,15 @@ class Delivery:
     async def _pump(self) -> None:
         await self.pump()
 
+    def schedule(self, job_queue: JobQueue[Any]) -> None:
+        """Look for replies due again every ``PUMP_INTERVAL`` seconds."""
+        job_queue.run_repeating(
+            self._tick, interval=PUMP_INTERVAL, first=PUMP_INTERVAL, name="reply-pump"
+        )
+
+    async def _tick(self, _context: CallbackContext[Any, Any, Any, Any]) -> None:
+        self.kick()
+
     async def pump(self) -> int:
         """Send every reply that is due again or whose turn died, chat by chat in order, until
         none is left; returns how many were delivered."""
@@ -340,21 +346,3 @@ class Delivery:
                     await outbox.hand_back_replies(session, [r.id for r in replies[index + 1 :]])
                 return index
         return len(replies)
-
-
-def of(app: RuntimeApp) -> Delivery:
-    delivery = app.bot_data[KEY]
-    assert isinstance(delivery, Delivery)
-    return delivery
-
-
-async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    of(context.application).kick()
-
-
-def register(app: RuntimeApp) -> None:
-    app.bot_data[KEY] = Delivery(app)
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            _job, interval=PUMP_INTERVAL, first=PUMP_INTERVAL, name="reply-pump"
-        )
