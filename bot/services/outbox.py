@@ -24,6 +24,7 @@ from typing import Any, cast
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Delete,
     Integer,
     Select,
     Table,
@@ -145,12 +146,24 @@ def ids_in(
     """``key`` is one of ``ids``, as a single bound parameter: a PostgreSQL array, or a JSON
     list SQLite unpacks itself. One statement text whatever the batch size (nothing is
     re-prepared) and one value to bind instead of hundreds."""
-    if session.get_bind().dialect.name == "postgresql":
-        return key == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
+    dialect = session.get_bind().dialect.name
+    return _in_ids(dialect, key, _ids_value(dialect, ids))
+
+
+def _in_ids(
+    dialect: str, key: ColumnElement[int] | InstrumentedAttribute[int], value: Any = None
+) -> ColumnElement[bool]:
+    """:func:`ids_in`'s condition; with no ``value``, "ids" is bound when it runs."""
+    if dialect == "postgresql":
+        return key == any_(bindparam("ids", value, type_=ARRAY(BigInteger)))
     unpacked: Select[int] = select(sql_column("value", Integer)).select_from(
-        func.json_each(bindparam("ids", json.dumps(ids)))
+        func.json_each(bindparam("ids", value))
     )
     return key.in_(unpacked.scalar_subquery())
+
+
+def _ids_value(dialect: str, ids: list[int]) -> Any:
+    return ids if dialect == "postgresql" else json.dumps(ids)
 
 
 @cache
@@ -392,7 +405,15 @@ async def replies_delivered(session: AsyncSession, ids: list[int]) -> None:
     """Delivered (or refused for good, e.g. a blocked person): gone, so never sent again. Not
     kept as "sent": nothing reads them, and they quote what people wrote."""
     if ids:
-        await session.execute(delete(OUTBOX).where(ids_in(session, OUTBOX.c.id, ids)))
+        dialect = session.get_bind().dialect.name
+        await session.execute(_deleting(dialect), {"ids": _ids_value(dialect, ids)})
+
+
+@cache
+def _deleting(dialect: str) -> Delete:
+    """Built once: every turn that sends deletes its delivered reply row (building the
+    statement and its cache key cost as much as running it)."""
+    return delete(OUTBOX).where(_in_ids(dialect, OUTBOX.c.id))
 
 
 async def reply_again(
