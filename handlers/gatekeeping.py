@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import time
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
@@ -39,14 +40,16 @@ from telegram.ext import (
 )
 
 from bot.db.models import User
+from bot.dispatch import Kinds
+from bot.render import Renderer
 from bot.runtime import RuntimeApp
 from bot.services import checkins, crisis, flows
 from bot.services.crisis import care
 from bot.services.flood import FloodGate
+from bot.services.outbox import Claimed
 from bot.services.replies import Button, Ref, Say
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import coalesce_replies
-from handlers.render import Renderer
 from handlers.turn import Context, Turn, handler, runtime
 
 CRISIS_GROUP = -2
@@ -286,6 +289,16 @@ async def on_care_button(turn: Turn) -> None:
         await answer_day(turn, detail)
     else:
         turn.answer_callback("toasts.stale_button")
+
+
+async def _check_on_me(_s: AsyncSession, item: Claimed, user: User) -> Say | None:
+    """The gentle check the person asked for after a crisis reply (None once they paused)."""
+    return care.check_message(user, item.due_at)
+
+
+def scheduled(kinds: Kinds) -> None:
+    """The kinds of scheduled message this feature sends (bot.dispatch.kinds)."""
+    kinds.person(care.CHECK_ON_ME, _check_on_me)
 
 
 def register(app: RuntimeApp) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.db.models import Rejection
+from bot.db.models import Rejection, User
+from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
 from bot.services import flows, outbox, reflection
+from bot.services.outbox import Claimed
 from bot.services.replies import Say
 from handlers.turn import Turn, handler, redirected_to_private
 
@@ -119,6 +122,15 @@ async def on_choice(turn: Turn) -> None:
         await begin(turn, record)
     else:
         turn.answer_callback("toasts.stale_button")
+
+
+async def _reminder(_s: AsyncSession, _i: Claimed, _u: User) -> Say | None:
+    return reflection.reminder_message()
+
+
+def scheduled(kinds: Kinds) -> None:
+    """The kinds of scheduled message this feature sends (bot.dispatch.kinds)."""
+    kinds.person(reflection.REMINDER, _reminder)
 
 
 def register(app: RuntimeApp) -> None:

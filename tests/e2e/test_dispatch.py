@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.db.models import ScheduledMessage
+from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage
 from bot.rate_limiter import Limits, ReboundRateLimiter
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import outbox, schedule
-from handlers.scheduled import dispatch_due
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import BotHarness, label, onboard
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)
 CHECKIN_TIME = FRIDAY + timedelta(hours=8)  # 09:00 in Berlin
@@ -28,7 +28,7 @@ def limiter(app: RuntimeApp) -> ReboundRateLimiter:
 
 
 def is_checkin(message: BotMessage) -> bool:
-    return "🏆 Log a win" in message.button_labels()
+    return label("checkin.buttons.win") in message.button_labels()
 
 
 async def outbox_rows(bot: BotHarness) -> list[ScheduledMessage]:

@@ -8,15 +8,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.content import load_content
 from bot.db.models import InboxUpdate, Win
 from bot.emulator import SimUser
 from bot.emulator import incoming as emulator_incoming
 from bot.emulator.html import parse_html
 from bot.services import crisis
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import CONTENT, BotHarness, onboard
 
-TEXTS = load_content().texts("en")
+TEXTS = CONTENT.texts("en")
 
 
 def seen(key: str) -> str:
