@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, JobQueue
 
 from bot.rate_limiter import retry_after_seconds
 from bot.render import buttons_key
@@ -52,7 +52,6 @@ FIRST_RETRY = 0.5  # seconds before the first retry; doubled each time
 PUMP_INTERVAL = 5.0  # seconds between looks for replies due again
 PUMP_CHATS = 8  # chats the pump sends to at once (each chat's replies one after another)
 PUMP_BUDGET = 5.0  # seconds the pump retries one reply before backing off in the outbox
-KEY = "delivery"
 
 
 def send_call(
@@ -276,9 +275,9 @@ class _Notes:
 class Delivery:
     """One per application: which chats are behind, and the pump that catches them up."""
 
-    def __init__(self, app: RuntimeApp) -> None:
+    def __init__(self, app: RuntimeApp, rt: Runtime) -> None:
         self.app = app
-        self.rt: Runtime = app.bot_data["runtime"]
+        self.rt = rt
         self.notes = _Notes(self.rt)
         self.behind: set[int] = set()  # chats with replies left to the pump
         self._loaded = False
@@ -356,6 +355,15 @@ class Delivery:
     async def _pump(self) -> None:
         await self.pump()
 
+    def schedule(self, job_queue: JobQueue[Any]) -> None:
+        """Look for replies due again every ``PUMP_INTERVAL`` seconds."""
+        job_queue.run_repeating(
+            self._tick, interval=PUMP_INTERVAL, first=PUMP_INTERVAL, name="reply-pump"
+        )
+
+    async def _tick(self, _context: CallbackContext[Any, Any, Any, Any]) -> None:
+        self.kick()
+
     async def pump(self) -> int:
         """Send every reply that is due again or whose turn died, chat by chat in order, until
         none is left; returns how many were delivered."""
@@ -400,21 +408,3 @@ class Delivery:
                     await outbox.hand_back_replies(session, [r.id for r in replies[index + 1 :]])
                 return index
         return len(replies)
-
-
-def of(app: RuntimeApp) -> Delivery:
-    delivery = app.bot_data[KEY]
-    assert isinstance(delivery, Delivery)
-    return delivery
-
-
-async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    of(context.application).kick()
-
-
-def register(app: RuntimeApp) -> None:
-    app.bot_data[KEY] = Delivery(app)
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            _job, interval=PUMP_INTERVAL, first=PUMP_INTERVAL, name="reply-pump"
-        )
