@@ -223,9 +223,10 @@ class Turn:
         calls = self._calls()
         if calls:
             user_id = self.user.id if self.user is not None else None
-            row = outbox.queue_reply(self.session, self.chat_id, user_id, calls, self.now)
-            await self.session.flush()
-            self._reply = (row.id, calls)
+            reply_id = await outbox.queue_reply(
+                self.session, self.chat_id, user_id, calls, self.now
+            )
+            self._reply = (reply_id, calls)
 
     async def flush(self) -> None:
         """Send what was committed, then files (after the commit, like every reply).

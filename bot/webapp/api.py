@@ -143,9 +143,8 @@ class ApiHandler(tornado.web.RequestHandler):
             delivery.send_call(m.text, m.markup, None, m.prompt_of)
             for m in renderer.messages(replies)
         ]
-        row = outbox.queue_reply(session, user.id, user.id, calls, self.rt.clock.now())
-        await session.flush()
-        return Queued(row.id, user.id, calls)
+        reply_id = await outbox.queue_reply(session, user.id, user.id, calls, self.rt.clock.now())
+        return Queued(reply_id, user.id, calls)
 
     async def deliver(self, queued: Queued) -> None:
         """Send it as a turn sends its replies, and note the outcome (bot.delivery)."""
