@@ -12,7 +12,7 @@ from bot.render import export_files
 from bot.runtime import RuntimeApp
 from bot.services import privacy
 from bot.services.replies import Button, Ref, Say
-from handlers.turn import Context, Turn, handler, redirected_to_private, runtime
+from handlers.turn import Context, Turn, handler, redirected_to_private
 
 
 async def show(turn: Turn) -> None:
@@ -80,7 +80,7 @@ async def on_delete_tap(update: Update, context: Context) -> None:
     await on_delete(update, context)
     query = update.callback_query
     if query is not None and query.data == "dl:1:yes":
-        await privacy.checkpoint(runtime(context).engine)
+        await privacy.checkpoint(context.runtime.engine)
 
 
 def register(app: RuntimeApp) -> None:

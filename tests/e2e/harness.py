@@ -26,8 +26,9 @@ from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.models import FlowState, User
 from bot.emulator import BotMessage, Emulator, SimUser
 from bot.emulator.html import parse_html
-from bot.runtime import RuntimeApp
+from bot.services.flood import FloodGate
 from bot.update_processor import ChatOrderedProcessor
+from bot.wiring import ReboundApplication
 
 TOKEN = "424242:TEST-TOKEN"
 START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -35,7 +36,7 @@ START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 CONTENT = load_content()
 
 
-def handled(app: RuntimeApp) -> int:
+def handled(app: ReboundApplication) -> int:
     processor = app.update_processor
     assert isinstance(processor, ChatOrderedProcessor)
     return processor.handled
@@ -55,12 +56,12 @@ class BotHarness:
             # Simulated people act at machine speed; the flood test sets its own limit.
             flood_limit=10_000,
         )
-        self.instances: list[RuntimeApp] = []
+        self.instances: list[ReboundApplication] = []
         self.handled_by_stopped = 0
         self.engine = create_engine(database_url)
         self.sessions = create_sessionmaker(self.engine)
 
-    def new_instance(self) -> RuntimeApp:
+    def new_instance(self) -> ReboundApplication:
         content = copy.copy(CONTENT)  # an rng of its own; the catalogs are read-only
         content.rng = random.Random(7)
         app = build_application(
@@ -75,7 +76,7 @@ class BotHarness:
         self.instances.append(app)
         return app
 
-    async def start(self, app: RuntimeApp | None = None) -> RuntimeApp:
+    async def start(self, app: ReboundApplication | None = None) -> ReboundApplication:
         """Initialise (if new) and start polling one instance."""
         app = app or self.new_instance()
         if not app.running:
@@ -83,10 +84,10 @@ class BotHarness:
         await start_polling(app, timeout=2)
         return app
 
-    async def stop_polling(self, app: RuntimeApp) -> None:
+    async def stop_polling(self, app: ReboundApplication) -> None:
         await stop_polling(app)
 
-    async def stop(self, app: RuntimeApp) -> None:
+    async def stop(self, app: ReboundApplication) -> None:
         await self.stop_polling(app)
         await stop_without_runner(app)
         self.instances.remove(app)
@@ -103,6 +104,14 @@ class BotHarness:
         others = self.handled_by_stopped + sum(handled(a) for a in self.instances[:-1])
         async with asyncio.timeout(timeout):
             await settle(self.instances[-1], self.emulator.updates_fetched - others)
+
+    def set_flood_limit(self, limit: int) -> None:
+        """A flood limit of the test's own (the harness's people type at machine speed), for
+        the running instances and any started later."""
+        self.settings.flood_limit = limit
+        for app in self.instances:
+            window = self.settings.flood_window_seconds
+            app.wiring.flood_gate = FloodGate(limit=limit, window=window)
 
     def user(self, first_name: str = "Alex", **kwargs: Any) -> SimUser:
         return self.emulator.user(first_name, **kwargs)

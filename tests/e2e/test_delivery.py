@@ -200,11 +200,11 @@ async def test_a_reply_still_failing_is_sent_later_and_the_next_waits_behind_it(
     assert row is not None and row.checkin_time == clock_time(7, 45)  # both answers are stored
 
     bot.clock.advance(timedelta(seconds=10))  # the backoff has passed
-    delivery.of(app).kick()  # (the pump also looks every few seconds)
+    app.wiring.delivery.kick()  # (the pump also looks every few seconds)
     asked = await user.next_message(timeout=15)
     assert one_of(asked.text, leads("onboarding.ask_time"))
     assert "How often?" in (await user.next_message()).text
     await bot.settle()
     assert asked.buttons == []  # answered by typing before it arrived: no stale buttons
-    assert await delivery.of(app).pump() == 0  # nothing twice
+    assert await app.wiring.delivery.pump() == 0  # nothing twice
     await user.expect_silence(within=6)  # past the pump's next look

@@ -33,8 +33,7 @@ async def limit_to(bot: BotHarness, limit: int) -> None:
     warm = bot.user("Warm")
     await warm.send("/help")
     await warm.next_message(timeout=60)
-    bot.instances[-1].bot_data.pop("flood_gate", None)
-    bot.settings.flood_limit = limit
+    bot.set_flood_limit(limit)
     bot.emulator.set_rate_limits(False)  # about our flood control, not Telegram's
 
 

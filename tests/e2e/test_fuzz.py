@@ -294,7 +294,7 @@ async def test_every_tap_is_answered_and_no_edit_is_pointless(
     bot.emulator.set_rate_limits(False)  # this test is about taps, not pacing
     rng = random.Random(seed)
     # A person writing faster than anyone reads: in the breather, replies are coalesced.
-    bot.settings.flood_limit = 15
+    bot.set_flood_limit(15)
     users = [await onboard(bot) for _ in range(2)]
     users += [bot.user(f"Tapper{i}") for i in range(4)]
     group = await group_with_checkin(bot, users[:4])

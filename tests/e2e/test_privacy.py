@@ -257,7 +257,7 @@ async def test_delete_leaves_nothing_that_identifies_the_person(
     assert {row["chat_id"] for row in document["incoming_updates"]} == {user.id}
 
     # As after a while of running: what they wrote is in the database file, not only its log.
-    assert await checkpoint(bot.instances[-1].bot_data["runtime"].engine)
+    assert await checkpoint(bot.instances[-1].wiring.runtime.engine)
     if bot.settings.effective_database_url.startswith("sqlite"):  # the test can see it there
         assert MARKER.encode() in files_of(bot.settings.effective_database_url)
     await user.send("/delete")

@@ -62,7 +62,7 @@ async def test_every_route_refuses_anything_but_fresh_signed_init_data(
     user = await onboard(bot)
     statements: list[str] = []
     app = bot.instances[-1]
-    engine = app.bot_data["runtime"].engine
+    engine = app.wiring.runtime.engine
     # Quiet the bot's own database users (polling, scheduled jobs): what is counted below is
     # the API's alone.
     await bot.settle()
