@@ -126,3 +126,16 @@ def test_every_feature_has_its_own_prefix() -> None:
     codecs = [c for c in vars(callback_data).values() if isinstance(c, Codec)]
     prefixes = [c.prefix for c in codecs]
     assert len(codecs) >= 15 and len(set(prefixes)) == len(prefixes)
+
+
+def test_the_codecs_take_the_words_the_features_mean() -> None:
+    from bot.services import checkins, groups, stats
+    from bot.services.crisis import care
+
+    assert callback_data.PERIOD.parse("sx:1:90") == callback_data.PeriodTap("90")
+    assert {p for p in stats.PERIODS if callback_data.PERIOD.parse(f"sx:1:{p}")} == set(
+        stats.PERIODS
+    )
+    assert tuple(callback_data.MOODS) == checkins.MOODS == groups.MOODS
+    assert {d for d in care.DAY_KEYS if CARE.parse(f"cr:2:day:{d}")} == set(care.DAY_KEYS)
+    assert CARE.parse("cr:2:day:fine") is None
