@@ -32,12 +32,12 @@ async def on_admin(turn: Turn) -> None:
         turn.say(Say("admin.usage"))
 
 
-async def on_confirm(turn: Turn, tap: callback_data.AdminTap) -> None:
+async def on_confirm(turn: Turn, tap: callback_data.WordTap) -> None:
     if not _is_operator(turn):
         taps.stale(turn)
         return
     turn.clear_tapped()
-    if tap.verb == "send":
+    if tap.word == "send":
         count = await admin.confirm_broadcast(turn.session, turn.person, turn.now)
         if count is None:
             taps.stale(turn)

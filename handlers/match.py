@@ -39,7 +39,7 @@ async def command(turn: Turn) -> None:
     await start(turn)
 
 
-async def on_tap(turn: Turn, tap: callback_data.MatchTap) -> None:
+async def on_tap(turn: Turn, tap: callback_data.WordTap) -> None:
     """Match another description (the tap has nothing more to say)."""
     await start(turn)
 

@@ -18,7 +18,7 @@ from handlers import taps
 from handlers.render import Renderer
 from handlers.turn import Context, Turn, handler, redirected_to_private, runtime
 
-ERASE, KEEP = callback_data.DeleteTap("yes"), callback_data.DeleteTap("no")
+ERASE, KEEP = callback_data.WordTap("yes"), callback_data.WordTap("no")
 
 
 async def show(turn: Turn) -> None:

@@ -18,16 +18,16 @@ async def show(turn: Turn) -> None:
     turn.say(summary(turn.person, turn.now))
 
 
-async def open_setting(turn: Turn, tap: callback_data.SettingsTap) -> None:
+async def open_setting(turn: Turn, tap: callback_data.WordTap) -> None:
     turn.clear_tapped()
-    if tap.choice == "done":
+    if tap.word == "done":
         await flows.cancel(turn.session, turn.chat_id, turn.person.id)
         turn.say(Say("settings.closed"))
         return
     spec = turn.rt.flows["st"]
     turn.say(
         await flows.start(
-            turn.session, spec, turn.person, turn.chat_id, turn.now, step=tap.choice, only=True
+            turn.session, spec, turn.person, turn.chat_id, turn.now, step=tap.word, only=True
         )
     )
 

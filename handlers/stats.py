@@ -88,7 +88,7 @@ async def show(turn: Turn) -> None:
     await _chart(turn, stats.DEFAULT_PERIOD)
 
 
-async def on_period(turn: Turn, tap: callback_data.PeriodTap) -> None:
+async def on_period(turn: Turn, tap: callback_data.WordTap) -> None:
     """The same chart over another period, in place of the tapped one."""
     query = turn.update.callback_query
     tapped = query.message if query is not None else None
@@ -96,7 +96,7 @@ async def on_period(turn: Turn, tap: callback_data.PeriodTap) -> None:
         # A message too old to edit: its buttons are left as they are.
         taps.stale(turn)
         return
-    await _chart(turn, tap.period, tapped=tapped)
+    await _chart(turn, tap.word, tapped=tapped)
 
 
 async def send_review_with_chart(

@@ -18,7 +18,7 @@ from bot.db.models import (
     User,
     UTCDateTime,
 )
-from bot.services.callback_data import ADMIN, AdminTap
+from bot.services.callback_data import ADMIN, WordTap
 from bot.services.replies import Button, Say
 
 BROADCAST = "broadcast"  # outbox kind
@@ -63,8 +63,8 @@ async def draft_broadcast(session: AsyncSession, operator: User, text: str, now:
         {"text": text, "count": audience},
         (
             (
-                Button("admin.buttons.send", data=ADMIN.pack(AdminTap("send"))),
-                Button("admin.buttons.cancel", data=ADMIN.pack(AdminTap("cancel"))),
+                Button("admin.buttons.send", data=ADMIN.pack(WordTap("send"))),
+                Button("admin.buttons.cancel", data=ADMIN.pack(WordTap("cancel"))),
             ),
         ),
     )

@@ -295,33 +295,18 @@ MENU = Codec(
 
 
 @dataclass(frozen=True)
-class PeriodTap:
-    """/stats: ``sx:1:<30|90|all>`` redraws the chart over that period."""
+class WordTap:
+    """A tap that says one word: which period, which setting, yes or no."""
 
-    period: str
-
-
-PERIOD = Codec("sx", 1, PeriodTap, Word("30", "90", "all"))
+    word: str
 
 
-@dataclass(frozen=True)
-class DeleteTap:
-    """/delete's confirmation: ``dl:1:yes`` erases everything, ``dl:1:no`` keeps it."""
-
-    erase: Literal["yes", "no"]
-
-
-DELETE = Codec("dl", 1, DeleteTap, Word("yes", "no"))
-
-
-@dataclass(frozen=True)
-class MatchTap:
-    """``mx:1:start``: match another job description."""
-
-    verb: Literal["start"] = "start"
-
-
-MATCH = Codec("mx", 1, MatchTap, Word("start"))
+PERIOD = Codec("sx", 1, WordTap, Word("30", "90", "all"))  # /stats redraws over that period
+DELETE = Codec("dl", 1, WordTap, Word("yes", "no"))  # /delete: erase everything, or keep it
+MATCH = Codec("mx", 1, WordTap, Word("start"))  # match another job description
+# /settings: open that setting's question, or close
+SETTINGS = Codec("ss", 1, WordTap, Word("tz", "time", "freq", "review", "lang", "done"))
+ADMIN = Codec("ad", 1, WordTap, Word("send", "cancel"))  # a broadcast draft
 
 
 @dataclass(frozen=True)
@@ -349,26 +334,6 @@ STRENGTHS = Codec(
         and (tap.action != "rm" or Number().readable(tap.argument or ""))
     ),
 )
-
-
-@dataclass(frozen=True)
-class SettingsTap:
-    """/settings: ``ss:1:<setting>`` opens that question, ``ss:1:done`` closes."""
-
-    choice: Literal["tz", "time", "freq", "review", "lang", "done"]
-
-
-SETTINGS = Codec("ss", 1, SettingsTap, Word("tz", "time", "freq", "review", "lang", "done"))
-
-
-@dataclass(frozen=True)
-class AdminTap:
-    """A broadcast draft's ``ad:1:send`` or ``ad:1:cancel``."""
-
-    verb: Literal["send", "cancel"]
-
-
-ADMIN = Codec("ad", 1, AdminTap, Word("send", "cancel"))
 
 
 @dataclass(frozen=True)

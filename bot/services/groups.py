@@ -18,7 +18,6 @@ DEFAULT_TIME = time(10, 0)
 MOODS = (1, 2, 3, 4, 5)
 TIMES = ("08:00", "09:00", "10:00", "12:00", "18:00", "20:00")
 CHECKIN = "group_checkin"
-TOGGLE_CHECKIN, TOGGLE_RECAP = GroupSettingsTap("checkin"), GroupSettingsTap("recap")
 RECAP = "group_recap"
 RECAP_DAY = 6  # Sunday
 WIN_LIMIT = 300

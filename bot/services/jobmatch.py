@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
 from bot.services import matching, strengths
-from bot.services.callback_data import MATCH, STRENGTHS, MatchTap, StrengthsTap
+from bot.services.callback_data import MATCH, STRENGTHS, StrengthsTap, WordTap
 from bot.services.flow_engine import Accepted, Flow, Rejected, Step
 from bot.services.flows import AnswerAtFinish, FlowContext
 from bot.services.replies import Button, Ref, RefList, Say
@@ -44,7 +44,7 @@ FLOW = Flow(
 
 
 def again_button() -> Button:
-    return Button("match.buttons.again", data=MATCH.pack(MatchTap()))
+    return Button("match.buttons.again", data=MATCH.pack(WordTap("start")))
 
 
 def talking_points(result: matching.MatchResult) -> list[Ref]:

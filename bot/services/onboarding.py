@@ -9,7 +9,7 @@ from datetime import datetime, time
 
 from bot.db.models import User
 from bot.services import schedule
-from bot.services.callback_data import SETTINGS, SettingsTap
+from bot.services.callback_data import SETTINGS, WordTap
 from bot.services.flow_engine import Accepted, Flow, Option, Rejected, Step, options
 from bot.services.flows import FlowContext
 from bot.services.replies import Button, Ref, Say
@@ -115,16 +115,16 @@ def summary(user: User, now: datetime) -> Say:
         },
         (
             (
-                Button("settings.buttons.timezone", data=SETTINGS.pack(SettingsTap("tz"))),
-                Button("settings.buttons.time", data=SETTINGS.pack(SettingsTap("time"))),
+                Button("settings.buttons.timezone", data=SETTINGS.pack(WordTap("tz"))),
+                Button("settings.buttons.time", data=SETTINGS.pack(WordTap("time"))),
             ),
             (
-                Button("settings.buttons.frequency", data=SETTINGS.pack(SettingsTap("freq"))),
-                Button("settings.buttons.review", data=SETTINGS.pack(SettingsTap("review"))),
+                Button("settings.buttons.frequency", data=SETTINGS.pack(WordTap("freq"))),
+                Button("settings.buttons.review", data=SETTINGS.pack(WordTap("review"))),
             ),
             (
-                Button("settings.buttons.language", data=SETTINGS.pack(SettingsTap("lang"))),
-                Button("settings.buttons.done", data=SETTINGS.pack(SettingsTap("done"))),
+                Button("settings.buttons.language", data=SETTINGS.pack(WordTap("lang"))),
+                Button("settings.buttons.done", data=SETTINGS.pack(WordTap("done"))),
             ),
         ),
         locale=user.language,

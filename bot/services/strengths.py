@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, Rejection, Strength, User, Win
 from bot.services import matching
-from bot.services.callback_data import MATCH, STRENGTHS, MatchTap, StrengthsTap
+from bot.services.callback_data import MATCH, STRENGTHS, StrengthsTap, WordTap
 from bot.services.flow_engine import Accepted, Flow, Rejected, Step
 from bot.services.flows import AnswerAtFinish, FlowContext
 from bot.services.replies import Button, Ref, RefList, Say
@@ -227,7 +227,7 @@ def overview(
         buttons.append(
             (
                 Button("strengths.buttons.copy", data=STRENGTHS.pack(StrengthsTap("copy"))),
-                Button("strengths.buttons.match", data=MATCH.pack(MatchTap())),
+                Button("strengths.buttons.match", data=MATCH.pack(WordTap("start"))),
             )
         )
     hint = Ref("strengths.suggest_hint") if suggested else Ref("strengths.match_hint")

@@ -132,7 +132,7 @@ def test_the_codecs_take_the_words_the_features_mean() -> None:
     from bot.services import checkins, groups, stats
     from bot.services.crisis import care
 
-    assert callback_data.PERIOD.parse("sx:1:90") == callback_data.PeriodTap("90")
+    assert callback_data.PERIOD.parse("sx:1:90") == callback_data.WordTap("90")
     assert {p for p in stats.PERIODS if callback_data.PERIOD.parse(f"sx:1:{p}")} == set(
         stats.PERIODS
     )
