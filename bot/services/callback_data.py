@@ -1,8 +1,8 @@
 """Callback data: one small codec per feature, so no handler splits strings.
 
-A button's data is ``<prefix>:<version>:<field>:<field>...`` (``hs:1:page:2``). A feature
-declares its tap as a frozen dataclass and a :class:`Codec` that names the prefix, the version
-and one typed :class:`Field` per dataclass field, in order. ``pack`` writes a tap (refusing
+A button's data is ``<prefix>:<version>:<field>:<field>...`` (``hs:1:page:2``). Each feature's
+tap is a frozen dataclass with a :class:`Codec` (below) that names the prefix, the version and
+one typed :class:`Field` per dataclass field, in order. ``pack`` writes a tap (refusing
 anything over Telegram's 64 bytes), ``pattern`` is what the feature's handler listens for
 (every version of the prefix, so an older button still reaches the feature and is answered
 kindly), and ``parse`` gives the typed tap back, or None for data that is from another
@@ -154,7 +154,7 @@ class Codec(Generic[T]):
                 raise ValueError("optional fields come last")
             seen = seen or f.optional
         if any(o.prefix != prefix or o.version == version for o in older):
-            raise ValueError("an older layout has the same prefix and another version")
+            raise ValueError("an older layout must have the same prefix and another version")
         self.fields = fields
         self._tap = tap
         self._valid = valid
