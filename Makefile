@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo run test test-latest lint fmt bench migrate lock clean runtime wheel
+.PHONY: demo run test test-fast test-latest lint fmt bench migrate lock clean runtime wheel
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rebound needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
@@ -27,6 +27,11 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The quick loop while you work (under a minute on two cores): every test not marked `slow`
+## (the e2e tests, subprocesses, measured runs), on every core. No lint; `make test` runs all.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow" -n auto $(PYTEST_ARGS)
 
 ## The test suite on the newest releases pyproject.toml's ranges allow (not the lock), in a
 ## venv of its own (.venv-latest), rebuilt each time so that it picks up new releases.

@@ -185,8 +185,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 
+from bot import yaml_files
 from bot.services import crisis
 from bot.services.crisis import learned, phrases, signals, similarity
 
@@ -248,7 +248,7 @@ class Case:
 
 
 def load_cases(path: Path = TUNING) -> list[Case]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
     default_source = str(data.get("source", "tuning"))
     cases: list[Case] = []
     for section, positive in (("positives", True), ("negatives", False)):
@@ -376,7 +376,7 @@ NEVER = 2.0  # a threshold no probability reaches
 
 def everyday_cases(path: Path = EVERYDAY) -> list[Case]:
     """Everyday messages (every kind but distress) of an understanding set, as negatives."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
     return [
         Case(str(c["text"]), False, str(c["lang"]), False, "everyday")
         for c in data["cases"]

@@ -107,7 +107,7 @@ def _stats_data(days: int) -> object:
 
 def _chart_text() -> object:
     from bot.content import load_content
-    from handlers.stats import chart_text
+    from bot.render import chart_text
 
     return chart_text(load_content().texts("en"), "stats.period.30")
 

@@ -4,14 +4,14 @@ What is measured, per database and size (each pass in a fresh subprocess, so mem
 sizes N=100 and 10k by default, also 100k with ``full``):
 
 * bookkeeping: ``schedule.materialize`` in transactions until nothing is due, then
-  ``outbox.claim_due`` + ``outbox.record_sent`` (batch size as ``handlers.scheduled`` uses)
+  ``outbox.claim_due`` + ``outbox.record_sent`` (batch size as ``bot.dispatch`` uses)
   until nothing is claimable. No Telegram sending: that is rate-limited by design.
 * the floor for the same work, measured in the same run on a copy of the same database: the
   bare SQL a perfect engine could not avoid (bulk UPDATE of next_checkin_at by primary key, bulk
   INSERT into the outbox, UPDATE ... SET status='sent' per batch of ids), no ORM, no time zones.
 * the event loop's worst stall during the burst (a task sleeping 10 ms records its lateness).
 * RSS after the pass at N vs at N=100 (fresh interpreters).
-* the dispatcher as it runs in production (``handlers.scheduled.dispatch_due``) with a bot whose
+* the dispatcher as it runs in production (``bot.dispatch.dispatch_due``) with a bot whose
   ``send_message`` returns at once and its pacing off (bench/sending.py measures real sending):
   adds the per-message work (load the person, count check-ins,
   render the message) to the bookkeeping.
@@ -193,10 +193,10 @@ async def worker_pass(
     """Build the app as `rebound run` would (no network), then one full bookkeeping pass
     (claiming stops after ``budget`` seconds: the rest is extrapolated and flagged)."""
     from bot.app import build_application
+    from bot.dispatch.dispatcher import BATCH
     from bot.runtime import Runtime
     from bot.serve import freeze_startup
     from bot.services import outbox, schedule
-    from handlers.scheduled import BATCH
 
     rss_imported = rss_kib()
     started = time.perf_counter()
@@ -338,21 +338,16 @@ class _NoopBot:
         _NoopBot.sent += 1
 
 
-class _AppStub:
-    def __init__(self, runtime: object) -> None:
-        # No rate limiter behind this bot: this measures the dispatcher's own work, not
-        # Telegram's 30 a second.
-        self.bot_data = {"runtime": runtime}
-        self.bot = _NoopBot()
-
-
 async def worker_dispatch(url: str, n: int, workdir: str) -> dict[str, Any]:
-    """``dispatch_due`` as the periodic job runs it, with a bot that sends nothing."""
+    """The dispatcher's run as the periodic job starts it, with a bot that sends nothing."""
+    from telegram import Bot
+
     from bot.clock import FrozenClock
     from bot.content import load_content
     from bot.db.engine import create_engine, create_sessionmaker
-    from bot.runtime import Runtime, RuntimeApp, flow_specs
-    from handlers.scheduled import dispatch_due
+    from bot.dispatch import Dispatcher
+    from bot.runtime import Runtime, flow_specs
+    from handlers import scheduled_kinds
 
     engine = create_engine(url)
     runtime = Runtime(
@@ -363,12 +358,14 @@ async def worker_dispatch(url: str, n: int, workdir: str) -> dict[str, Any]:
         clock=FrozenClock(NOW),
         flows=flow_specs(),
     )
-    app = cast(RuntimeApp, _AppStub(runtime))
+    # No rate limiter behind this bot: this measures the dispatcher's own work, not
+    # Telegram's 30 a second.
+    dispatcher = Dispatcher(runtime, cast(Bot, _NoopBot()), scheduled_kinds())
     runs = 0
     async with StallMonitor() as monitor:
         t0 = time.perf_counter()
         while _NoopBot.sent < n and runs < n:
-            await dispatch_due(app)
+            await dispatcher.run()
             runs += 1
         elapsed = time.perf_counter() - t0
     await engine.dispose()
@@ -698,8 +695,8 @@ async def _peer_rows(sizes: list[int], passes: dict[int, dict[str, Any]]) -> lis
 
 
 async def run(full: bool) -> None:
+    from bot.dispatch.dispatcher import BATCH
     from bot.services import schedule
-    from handlers.scheduled import BATCH
 
     sizes = [100, 10_000, 100_000] if full else [100, 10_000]
     dispatch_n = 5_000

@@ -179,9 +179,9 @@ async def measure(backend: str, window: float, workdir: Path) -> dict[str, Any]:
     from bot.clock import FrozenClock
     from bot.config import load_settings
     from bot.db.models import ScheduledMessage
+    from bot.dispatch import dispatch_due
     from bot.rate_limiter import Limits
     from bot.runtime import Runtime
-    from handlers.scheduled import dispatch_due
 
     n = int(TELEGRAM_RATE * (window + HEADROOM))
     async with _database(backend, workdir) as url, EmulatorProcess(MODULE) as emu:
@@ -313,7 +313,7 @@ async def run(full: bool, window: float | None = None, only: str | None = None) 
     backends = ["sqlite"]
     notes = [
         "emulator in its own process with Telegram's flood limits on; Rebound's dispatcher "
-        "(handlers.scheduled.dispatch_due) and its rate limiter as shipped",
+        "(bot.dispatch.dispatch_due) and its rate limiter as shipped",
         "CPU: the bot process only (on SQLite the database runs inside it; PostgreSQL's "
         "server is not counted)",
     ]

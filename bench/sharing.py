@@ -227,10 +227,10 @@ async def measure(window: float, workdir: Path) -> dict[str, Any]:
     )
     from bot.clock import FrozenClock
     from bot.config import load_settings
+    from bot.dispatch import dispatch_due
     from bot.runtime import Runtime
     from bot.serve import freeze_startup
     from bot.services import understanding
-    from handlers.scheduled import dispatch_due
 
     url = f"sqlite+aiosqlite:///{workdir / 'sharing.db'}"
     async with EmulatorProcess(MODULE) as emu:
@@ -342,7 +342,7 @@ async def run(full: bool, window: float | None = None) -> None:
     )
     notes = [
         "emulator in its own process with Telegram's flood limits on; the real Application "
-        "polling it, with its dispatcher (handlers.scheduled) and rate limiter as shipped; SQLite",
+        "polling it, with its dispatcher (bot.dispatch) and rate limiter as shipped; SQLite",
         f"answering: every {EVERY}th person whose check-in arrives, up to {ANSWERING}; each "
         f"reads {READ_S:.0f} s, taps a mood, then {THEN_S:.0f} s after the reply sends /help",
     ]

@@ -168,8 +168,8 @@ async def _broadcast(rt: Any, app: Any) -> None:
 
 async def _export(rt: Any, app: Any) -> None:
     from bot.db.models import User
+    from bot.render import export_files
     from bot.services import privacy
-    from handlers.privacy import export_files
 
     async with rt.small_transaction() as session:
         person = await session.get(User, YEAR_USER)
@@ -181,8 +181,8 @@ async def _export(rt: Any, app: Any) -> None:
 async def _stats_all(rt: Any, app: Any) -> None:
 
     from bot.db.models import User
+    from bot.render import chart_text
     from bot.services import charts, stats
-    from handlers.stats import chart_text
 
     async with rt.small_transaction() as session:
         person = await session.get(User, YEAR_USER)
@@ -193,8 +193,8 @@ async def _stats_all(rt: Any, app: Any) -> None:
 
 
 async def _scheduling_burst(rt: Any, app: Any) -> None:
+    from bot.dispatch.dispatcher import BATCH
     from bot.services import outbox, schedule
-    from handlers.scheduled import BATCH
 
     while True:
         async with rt.sessions() as session, session.begin():

@@ -30,6 +30,7 @@ from bot.config import Settings, SettingsError
 from bot.content import Content, load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
+from bot.dispatch import Dispatcher
 from bot.intake import InboxPoller, Intake
 from bot.rate_limiter import Limits, ReboundRateLimiter
 from bot.runtime import Runtime, RuntimeApp, flow_specs
@@ -37,7 +38,7 @@ from bot.services import groups, timezones, understanding
 from bot.telegram_bot import ReboundBot
 from bot.telegram_http import ProxyNotSupported, aiohttp_requests, environment_proxy
 from bot.update_processor import ChatOrderedProcessor
-from handlers import register_all
+from handlers import register_all, scheduled_kinds
 
 log = logging.getLogger("rebound")
 
@@ -119,6 +120,9 @@ def build_application(
     intake = Intake(app)
     app.bot_data["intake"] = intake
     processor.after = intake.finish
+    dispatcher = Dispatcher(runtime, app.bot, scheduled_kinds())
+    app.bot_data["dispatcher"] = dispatcher
+    dispatcher.schedule(app)
     register_all(app)
     if app.job_queue is not None:
         app.job_queue.run_repeating(_prune_inbox, interval=3600, first=60, name="inbox-prune")

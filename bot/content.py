@@ -102,6 +102,14 @@ def plural_categories(locale: str) -> frozenset[str]:
     return frozenset({rule(n) for n in _COUNTS_SHOWN} | {"other"})
 
 
+@functools.cache
+def _only_one_is_one(locale: str) -> bool:
+    """Whether 1 is the only count Rebound shows in ``locale``'s "one" (English, not Russian's
+    21, 31, ...). Cached: each plural asked it anew, most of the time spent loading content."""
+    rule = _locale(locale).plural_form
+    return [n for n in _COUNTS_SHOWN if rule(n) == "one"] == [1]
+
+
 def _flatten(
     prefix: str,
     node: Any,
@@ -148,8 +156,7 @@ def _check_plural(catalog: LocaleCatalog, key: str, expected: set[str]) -> None:
         raise ContentError(
             f"{catalog.locale}: {key} plural forms are {sorted(forms)}, need {sorted(needed)}"
         )
-    rule = _locale(catalog.locale).plural_form
-    only_one = [n for n in _COUNTS_SHOWN if rule(n) == "one"] == [1]
+    only_one = _only_one_is_one(catalog.locale)
     for category, text in forms.items():
         names = placeholders(text)
         if not names <= expected or (

@@ -25,10 +25,10 @@ from bot.app import (
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.content import Texts, load_content
+from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, Emulator, SimUser, UpdateIds
 from bot.runtime import RuntimeApp
 from bot.server import OpsServer
-from handlers.scheduled import dispatch_due
 
 DEMO_TOKEN = "123456789:REBOUND-DEMO-TOKEN"
 # Beside the demo database: the last update id the demo's emulator gave out, and when. The next

@@ -16,7 +16,6 @@ import hmac
 import json
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 
 import tornado.web
@@ -24,6 +23,7 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TimedOut
 
 from bot.logsafe import describe
+from bot.rate_limiter import retry_after_seconds
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import inbox, typed_text
 from bot.update_processor import chat_key
@@ -160,8 +160,7 @@ class InboxPoller:
                 log.critical("the bot token was refused: stopped polling")
                 raise
             except RetryAfter as exc:
-                wait = exc.retry_after
-                await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
+                await asyncio.sleep(retry_after_seconds(exc))
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # network, 409: wait, longer each time, and fetch again

@@ -19,11 +19,11 @@ import tornado.netutil
 import tornado.web
 from sqlalchemy import text
 
+from bot.dispatch import INTERVAL_SECONDS
 from bot.intake import MAX_UPDATE_BYTES, Intake, WebhookHandler
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import ops
 from bot.webapp import api as webapp_api
-from handlers.scheduled import INTERVAL_SECONDS
 
 log = logging.getLogger("rebound.server")
 

@@ -107,7 +107,7 @@ def environment_proxy(url: str) -> str | None:
 # How long a Bot API call may wait for Telegram's answer. PTB's default, 5 s, is short for a
 # Bot API that is slow now and then: a message it took, answered after 6 s, counted as failed,
 # and the person saw the reply *and* an apology. Past this the outcome is unknown (see
-# handlers.delivery for what Rebound then does).
+# bot.delivery for what Rebound then does).
 CALL_READ_TIMEOUT = 15.0
 
 

@@ -1,15 +1,18 @@
 """Telegram-facing features. ``FEATURES`` is the one place that says the order handlers run in:
-membership upkeep first, then commands, then flows, then the catch-alls."""
+membership upkeep first, then commands, then flows, then the catch-alls. ``SENDERS`` are the
+features that schedule messages; each registers the kinds it sends with the dispatcher
+(bot.dispatch), which knows none of them itself."""
 
 from __future__ import annotations
 
 from telegram.ext import Application
 
+from bot import delivery
+from bot.dispatch import Kinds
 from handlers import (
     admin,
     cancel,
     checkin,
-    delivery,
     errors,
     fallback,
     feedback,
@@ -21,7 +24,6 @@ from handlers import (
     membership,
     privacy,
     reflection,
-    scheduled,
     settings,
     start,
     stats,
@@ -48,8 +50,17 @@ FEATURES = (
     cancel,
     flows,
     fallback,
-    scheduled,
 )
+
+SENDERS = (checkin, reflection, feedback, admin, gatekeeping, groups)
+
+
+def scheduled_kinds() -> Kinds:
+    """Every kind of scheduled message, with what builds it."""
+    kinds = Kinds()
+    for feature in SENDERS:
+        feature.scheduled(kinds)
+    return kinds
 
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import CommandHandler, filters
 
+from bot.db.models import User
+from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
 from bot.services import admin, callback_data
+from bot.services.outbox import Claimed
 from bot.services.replies import Say
 from handlers import taps
 from handlers.turn import Turn, handler
@@ -46,6 +50,15 @@ async def on_confirm(turn: Turn, tap: callback_data.WordTap) -> None:
     else:
         await admin.drop_broadcast(turn.session, turn.person)
         turn.say(Say("admin.broadcast_cancelled"))
+
+
+async def _broadcast(_s: AsyncSession, item: Claimed, _u: User) -> Say | None:
+    return admin.broadcast_message(str(item.payload.get("text", "")))
+
+
+def scheduled(kinds: Kinds) -> None:
+    """The kinds of scheduled message this feature sends (bot.dispatch.kinds)."""
+    kinds.person(admin.BROADCAST, _broadcast)
 
 
 def register(app: RuntimeApp) -> None:

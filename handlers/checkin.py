@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import CommandHandler, filters
 
+from bot.db.models import User
+from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
-from bot.services import callback_data, checkins, durations, flows, nudges, variants
+from bot.services import callback_data, checkins, durations, flows, nudges, schedule, variants
+from bot.services.outbox import Claimed
 from bot.services.replies import Say
 from bot.services.timezones import local_now, zone_for
 from handlers import reflection as reflection_feature
@@ -102,6 +106,25 @@ async def resume(turn: Turn) -> None:
     if redirected_to_private(turn, "settings"):
         return
     turn.say(checkins.resume(turn.person, turn.now))
+
+
+async def _scheduled_checkin(session: AsyncSession, item: Claimed, user: User) -> Say | None:
+    return await checkins.daily_prompt(session, user, item.due_at)
+
+
+async def _scheduled_review(session: AsyncSession, item: Claimed, user: User) -> Say | None:
+    return await checkins.weekly_review(session, user, item.due_at)
+
+
+async def _snoozed_nudge(session: AsyncSession, item: Claimed, user: User) -> Say | None:
+    return await nudges.back_from_snooze(session, user, item.ref_id, item.due_at)
+
+
+def scheduled(kinds: Kinds) -> None:
+    """The kinds of scheduled message this feature sends (bot.dispatch.kinds)."""
+    kinds.person(schedule.CHECKIN, _scheduled_checkin)
+    kinds.person(schedule.REVIEW, _scheduled_review, week_chart=True)
+    kinds.person(nudges.SNOOZE, _snoozed_nudge)
 
 
 def register(app: RuntimeApp) -> None:

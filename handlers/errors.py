@@ -1,7 +1,7 @@
 """The one error handler: log without personal text, stop sending to blockers, apologise.
 
 A reply that Telegram fails to take for now (5xx, timeout, network) does not end up here: the
-turn retries it and the outbox keeps it (handlers.delivery). What does is a refusal for good or
+turn retries it and the outbox keeps it (bot.delivery). What does is a refusal for good or
 a failure before the commit, where "something went wrong" is true."""
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
 
+from bot import delivery
 from bot.db.models import User
 from bot.logsafe import describe
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import groups
 from bot.services.users import mark_blocked
-from handlers import delivery
 from handlers.turn import Context, runtime
 
 log = logging.getLogger("rebound.errors")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import CommandHandler, filters
 
-from bot.db.models import Rejection
+from bot.db.models import Rejection, User
+from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
 from bot.services import callback_data, feedback, flows
+from bot.services.outbox import Claimed
 from bot.services.replies import Say, When
 from handlers import taps
 from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
@@ -115,6 +118,15 @@ async def on_request(turn: Turn, tap: callback_data.RequestTap) -> None:
             company_name=request.company,
             role_name=request.role,
         )
+
+
+async def _check(session: AsyncSession, item: Claimed, _u: User) -> Say | None:
+    return await feedback.check_for(session, item.ref_id)
+
+
+def scheduled(kinds: Kinds) -> None:
+    """The kinds of scheduled message this feature sends (bot.dispatch.kinds)."""
+    kinds.person(feedback.CHECK, _check)
 
 
 def register(app: RuntimeApp) -> None:

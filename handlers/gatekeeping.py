@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import time
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
@@ -38,15 +39,17 @@ from telegram.ext import (
 )
 
 from bot.db.models import User
+from bot.dispatch import Kinds
+from bot.render import Renderer
 from bot.runtime import RuntimeApp
 from bot.services import callback_data, checkins, crisis, flows
 from bot.services.crisis import care
 from bot.services.flood import FloodGate
+from bot.services.outbox import Claimed
 from bot.services.replies import Button, Ref, Say
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import coalesce_replies
 from handlers import taps
-from handlers.render import Renderer
 from handlers.turn import Context, Turn, handler, runtime
 
 CRISIS_GROUP = -2
@@ -273,6 +276,16 @@ async def on_care_button(turn: Turn, tap: callback_data.CareTap) -> None:
     elif action == "day" and detail in care.DAY_KEYS:
         await care.note_day_answered(turn.session, user.id, turn.now)
         await answer_day(turn, detail)
+
+
+async def _check_on_me(_s: AsyncSession, item: Claimed, user: User) -> Say | None:
+    """The gentle check the person asked for after a crisis reply (None once they paused)."""
+    return care.check_message(user, item.due_at)
+
+
+def scheduled(kinds: Kinds) -> None:
+    """The kinds of scheduled message this feature sends (bot.dispatch.kinds)."""
+    kinds.person(care.CHECK_ON_ME, _check_on_me)
 
 
 def register(app: RuntimeApp) -> None:

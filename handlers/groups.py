@@ -10,10 +10,11 @@ import time as clock
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import ChatMember, Message, MessageEntity, Update
 from telegram import User as TelegramUser
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -23,15 +24,16 @@ from telegram.ext import (
 )
 
 from bot.db.models import Group
-from bot.runtime import Runtime, RuntimeApp
+from bot.dispatch import Kinds
+from bot.render import Renderer
+from bot.runtime import RuntimeApp
 from bot.services import callback_data, groups, listening, understanding
+from bot.services.outbox import Claimed
 from bot.services.replies import Ref, Say
 from bot.services.time_of_day import parse_time_of_day
 from bot.services.timezones import ZoneChoice, parse_timezone
-from bot.services.users import mark_blocked
 from bot.update_processor import handoff
 from handlers import taps
-from handlers.render import Renderer
 from handlers.turn import Context, Turn, handler, open_turn, runtime
 
 # Short: someone made (or no longer) an admin is taken as such within a minute.
@@ -296,58 +298,6 @@ async def _paused_note(turn: Turn, group: Group) -> None:
         turn.say(groups.paused_here(group, turn.context.bot.username))
 
 
-async def cannot_post(app: RuntimeApp, group_id: int, chat_id: int, error: TelegramError) -> bool:
-    """A scheduled group send that Telegram refused for good (no right to send messages, a
-    closed or deleted topic): pause the group's posts rather than fail every day, and tell its
-    admins once, privately, where one has a chat with the bot. True when it was such a
-    refusal (the send is then dropped, not retried); False for anything a retry may fix."""
-    reason = groups.cannot_post(error.message)
-    if reason is None:
-        return False
-    rt: Runtime = app.bot_data["runtime"]
-    async with rt.sessions() as session, session.begin():
-        paused = await groups.pause(session, group_id, reason, rt.clock.now())
-    if paused:
-        log.info("group %s paused: %s", group_id, reason)
-        await _tell_admins(app, rt, group_id, chat_id, reason)
-    return True
-
-
-async def _tell_admins(
-    app: RuntimeApp, rt: Runtime, group_id: int, chat_id: int, reason: str
-) -> None:
-    """Each admin who has started the bot gets one private message. Telegram answers who the
-    admins are and the group's name even to a bot that may not post there."""
-    bot = app.bot
-    try:
-        admins = await bot.get_chat_administrators(chat_id)
-        title = (await bot.get_chat(chat_id)).title or ""
-    except TelegramError as exc:
-        log.warning("group %s: admins not told (%s)", group_id, type(exc).__name__)
-        return
-    ids = [member.user.id for member in admins if not member.user.is_bot]
-    async with rt.sessions() as session, session.begin():
-        people = [(p.id, p.language) for p in await groups.admins_to_tell(session, ids)]
-    blocked: list[int] = []
-    told = False
-    for person_id, language in people:
-        renderer = Renderer(rt.content.texts(language))
-        notice = groups.paused_notice(reason, title, bot.username)
-        try:
-            await bot.send_message(person_id, renderer.text(notice), parse_mode=ParseMode.HTML)
-        except Forbidden:
-            blocked.append(person_id)
-        except TelegramError as exc:
-            log.warning("group %s: an admin not told (%s)", group_id, type(exc).__name__)
-        else:
-            told = True
-    async with rt.sessions() as session, session.begin():
-        if told:
-            await groups.told(session, group_id)
-        for person_id in blocked:
-            await mark_blocked(session, person_id, rt.clock.now())
-
-
 async def bot_membership(turn: Turn) -> None:
     """The bot's own status in a group (called by handlers.membership, the one my_chat_member
     handler: a second handler in a later group would run after the update's hand-off, beside
@@ -454,10 +404,24 @@ async def migration(turn: Turn) -> None:
     """Group → supergroup. The supergroup's own ``migrate_from_chat_id`` message carries the
     move: it is handled in order with the supergroup's join event (which Telegram may send
     first), so the two never race. The old group's ``migrate_to_chat_id`` message needs no
-    work; a send that still goes to the old id learns the new one (handlers.scheduled)."""
+    work; a send that still goes to the old id learns the new one (bot.dispatch)."""
     message = turn.update.effective_message
     if message is not None and message.migrate_from_chat_id:
         await groups.migrated(turn.session, message.migrate_from_chat_id, message.chat.id, turn.now)
+
+
+async def _scheduled_checkin(session: AsyncSession, item: Claimed, group: Group) -> Say | None:
+    return await groups.start_checkin(session, group, item.due_at)
+
+
+async def _recap(session: AsyncSession, item: Claimed, group: Group) -> Say | None:
+    return await groups.recap(session, group, item.due_at)
+
+
+def scheduled(kinds: Kinds) -> None:
+    """The kinds of scheduled message this feature sends (bot.dispatch.kinds)."""
+    kinds.group(groups.CHECKIN, _scheduled_checkin)
+    kinds.group(groups.RECAP, _recap)
 
 
 def register(app: RuntimeApp) -> None:

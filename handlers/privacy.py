@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import html
-from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import crypto
-from bot.content import Texts
+from bot.render import export_files
 from bot.runtime import RuntimeApp
 from bot.services import callback_data, privacy
 from bot.services.replies import Button, Ref, Say
 from handlers import taps
-from handlers.render import Renderer
 from handlers.turn import Context, Turn, handler, redirected_to_private, runtime
 
 ERASE, KEEP = callback_data.WordTap("yes"), callback_data.WordTap("no")
@@ -54,20 +51,6 @@ async def export(turn: Turn) -> None:
     (json_name, as_json), (md_name, as_markdown) = files
     turn.attach(json_name, as_json)
     turn.attach(md_name, as_markdown, caption=Say("privacy.export_caption"))
-
-
-def export_files(texts: Texts, document: dict[str, Any]) -> list[tuple[str, bytes]]:
-    """The export as /export and the Mini App send it: all of it as JSON, and the debriefs as
-    Markdown in the person's language."""
-    # The Markdown file is plain text: render the content, then undo the HTML escaping.
-    renderer = Renderer(texts)
-    readable = "\n\n".join(
-        html.unescape(renderer.text(part)) for part in privacy.markdown(document)
-    )
-    return [
-        ("rebound-export.json", privacy.export_json(document)),
-        ("rebound-debriefs.md", readable.encode("utf-8")),
-    ]
 
 
 async def ask_delete(turn: Turn) -> None:

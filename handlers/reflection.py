@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import CommandHandler, filters
 
-from bot.db.models import Rejection
+from bot.db.models import Rejection, User
+from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
 from bot.services import callback_data, flows, outbox, reflection
+from bot.services.outbox import Claimed
 from bot.services.replies import Say
 from handlers import taps
 from handlers.turn import Turn, handler, redirected_to_private
@@ -113,6 +116,15 @@ async def on_choice(turn: Turn, tap: callback_data.ReflectTap) -> None:
             await turn.session.delete(record)
             record = None
         await begin(turn, record)
+
+
+async def _reminder(_s: AsyncSession, _i: Claimed, _u: User) -> Say | None:
+    return reflection.reminder_message()
+
+
+def scheduled(kinds: Kinds) -> None:
+    """The kinds of scheduled message this feature sends (bot.dispatch.kinds)."""
+    kinds.person(reflection.REMINDER, _reminder)
 
 
 def register(app: RuntimeApp) -> None:

@@ -1,5 +1,6 @@
 """/stats: a chart of the person's last 30 or 90 days (or all of it), with a one-line summary
-as its caption and period buttons that redraw it in place; and the weekly review's small chart.
+as its caption and period buttons that redraw it in place. (The weekly review's small chart is
+sent by the dispatcher, bot.dispatch.weekly_chart.)
 
 Charts are drawn after the transaction commits, in the drawing process (``bot.drawing``). A
 period button replaces the tapped message's picture, caption and buttons (editMessageMedia), so
@@ -12,53 +13,16 @@ period has too little to draw is followed by a new text message (a photo cannot 
 from __future__ import annotations
 
 import functools
-import html
-import logging
 from dataclasses import replace
 
-from telegram import InputFile, Message
-from telegram.constants import ParseMode
+from telegram import Message
 from telegram.ext import CommandHandler, filters
 
-from bot.content import Texts
-from bot.runtime import Runtime, RuntimeApp
+from bot.render import chart_text
+from bot.runtime import RuntimeApp
 from bot.services import callback_data, charts, stats
-from bot.services.reflection import REASONS, STAGES
-from bot.services.replies import Say
 from handlers import taps
-from handlers.render import Renderer
 from handlers.turn import Turn, handler, redirected_to_private
-
-log = logging.getLogger("rebound.stats")
-CAPTION_LIMIT = 900  # Telegram allows 1,024 characters of caption; keep a margin for tags
-
-
-def _plain(texts: Texts, key: str) -> str:
-    return html.unescape(texts(key, variant=0))
-
-
-def chart_text(texts: Texts, title_key: str) -> charts.ChartText:
-    """Every word a chart shows, in the reader's language."""
-    names = {stage: _plain(texts, f"reflection.stage.{stage}") for stage in STAGES}
-    names |= {reason: _plain(texts, f"reflection.reason.{reason}") for reason in REASONS}
-    return charts.ChartText(
-        title=_plain(texts, title_key),
-        mood=_plain(texts, "stats.chart.mood"),
-        mood_low=_plain(texts, "stats.chart.mood_low"),
-        mood_high=_plain(texts, "stats.chart.mood_high"),
-        no_mood=_plain(texts, "stats.chart.no_mood"),
-        stages=_plain(texts, "stats.chart.stages"),
-        no_debriefs=_plain(texts, "stats.chart.no_debriefs"),
-        reasons=_plain(texts, "stats.chart.reasons"),
-        no_reasons=_plain(texts, "stats.chart.no_reasons"),
-        progress=_plain(texts, "stats.chart.progress"),
-        done=_plain(texts, "stats.chart.done"),
-        wins=_plain(texts, "stats.chart.wins"),
-        no_progress=_plain(texts, "stats.chart.no_progress"),
-        names=names,
-        weekdays=tuple(_plain(texts, f"stats.chart.weekday.{day}") for day in range(7)),
-        locale=texts.locale,
-    )
 
 
 async def _chart(turn: Turn, period: str, *, tapped: Message | None = None) -> None:
@@ -97,34 +61,6 @@ async def on_period(turn: Turn, tap: callback_data.WordTap) -> None:
         taps.stale(turn)
         return
     await _chart(turn, tap.word, tapped=tapped)
-
-
-async def send_review_with_chart(
-    app: RuntimeApp, chat_id: int, renderer: Renderer, review: Say, data: stats.WeekData
-) -> bool:
-    """Send the weekly review as a photo of the week with the review as its caption (one
-    message, so one notification and one send within the per-chat limit). False, with
-    nothing sent, when there is nothing to draw, the text is too long for a caption, or the
-    drawing failed: the caller then sends the review as text. Telegram errors propagate so the
-    dispatcher records them as for any message."""
-    messages = renderer.messages([review])
-    if not data.enough or len(messages) != 1 or len(messages[0].text) > CAPTION_LIMIT:
-        return False
-    try:
-        rt: Runtime = app.bot_data["runtime"]
-        text = chart_text(renderer.texts, "stats.chart.week_title")
-        png = await rt.drawing.draw(functools.partial(charts.render_week, data, text))
-    except Exception:
-        log.exception("weekly chart could not be drawn")
-        return False
-    await app.bot.send_photo(
-        chat_id,
-        InputFile(png, filename="rebound-week.png"),
-        caption=messages[0].text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=messages[0].markup,
-    )
-    return True
 
 
 def register(app: RuntimeApp) -> None:

@@ -4,7 +4,7 @@ A handler is ``async def fn(turn: Turn) -> None``. It reads the update, calls se
 ``turn.session`` and queues replies with ``turn.say``. The :func:`handler` decorator commits the
 transaction *first* and only then sends what was queued, so whatever the person sees
 acknowledged is already stored. What will be sent is committed in that same transaction (an
-outbox row, see handlers.delivery), so a reply Telegram fails to take, or one a crash cut off,
+outbox row, see bot.delivery), so a reply Telegram fails to take, or one a crash cut off,
 is sent again rather than lost.
 """
 
@@ -33,16 +33,16 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import delivery
 from bot.content import Texts
 from bot.db.models import User
+from bot.render import Renderer, buttons_key
 from bot.runtime import Runtime
 from bot.services import flows, groups, inbox, outbox
 from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import handoff, sent, superseded
-from handlers import delivery
-from handlers.render import Renderer, buttons_key
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger("rebound.turn")
@@ -208,7 +208,7 @@ class Turn:
         return calls
 
     async def queue(self) -> None:
-        """Commit what this turn will send with the turn itself (see handlers.delivery). In a
+        """Commit what this turn will send with the turn itself (see bot.delivery). In a
         flood, when a later update of the chat has come in, that one answers for this one
         (handlers.gatekeeping): its replies and files are left out; a tap is still answered."""
         if superseded():

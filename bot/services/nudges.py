@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Nudge, PlanAction, User
-from bot.services import outbox, variants
+from bot.services import checkins, outbox, variants
 from bot.services.callback_data import NUDGE, NudgeTap
 from bot.services.plan import action_text
 from bot.services.recurrence import local_day, local_instant
@@ -164,6 +164,20 @@ def hold(nudge: Nudge) -> None:
     """A snoozed nudge that falls on a low day is not sent: it waits, and comes back with the
     next check-in whose mood is not low (see ``offer``)."""
     nudge.outcome = HELD
+
+
+async def back_from_snooze(
+    session: AsyncSession, user: User, nudge_id: int | None, now: datetime
+) -> Say | None:
+    """A snoozed nudge coming back (the dispatcher's ``SNOOZE`` kind); on a low day it is held
+    until the mood lifts instead. None when there is nothing to send."""
+    nudge = await mine(session, user.id, nudge_id) if nudge_id else None
+    if nudge is None or nudge.outcome != "snoozed":
+        return None
+    if await checkins.low_day(session, user, now):
+        hold(nudge)
+        return None
+    return await again(session, nudge, now)
 
 
 async def done(session: AsyncSession, nudge: Nudge, now: datetime) -> None:

@@ -10,7 +10,7 @@ turn, which sends it at once after the commit and deletes it once delivered. A r
 sending failed is handed back with backoff; a row whose turn died is taken over when its lease
 runs out (``claim_replies``). A chat's replies go out in the order their turns committed: a
 row is only claimed while no older row of its chat is still held or waiting. The scheduled
-dispatcher never claims reply rows (see handlers.delivery for the sending side).
+dispatcher never claims reply rows (see bot.delivery for the sending side).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ RETRY_BASE = timedelta(seconds=30)
 
 REPLY = "reply"
 # How long the turn that committed a reply has to deliver it before anyone else may: more than
-# its own retries take (handlers.delivery.INLINE_BUDGET plus one call's timeouts).
+# its own retries take (bot.delivery.INLINE_BUDGET plus one call's timeouts).
 REPLY_LEASE = timedelta(seconds=60)
 REPLY_RETRY_BASE = timedelta(seconds=5)
 REPLY_RETRY_MAX = timedelta(minutes=10)
@@ -287,7 +287,7 @@ async def record_failure(
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """A claimed reply row: the Bot API calls still to make, in order (see handlers.delivery)."""
+    """A claimed reply row: the Bot API calls still to make, in order (see bot.delivery)."""
 
     id: int
     chat_id: int

@@ -5,7 +5,7 @@ checked (bot.webapp.initdata) in ``prepare``, before the database is touched, an
 missing, forged or stale gets 401. The person is the one Telegram signed for: every record is
 looked up by their id through the same services the chat uses, and each request is one
 transaction. What the chat would say next (the question after "They replied", the export files)
-goes to the chat, as a turn's replies do (handlers.delivery).
+goes to the chat, as a turn's replies do (bot.delivery).
 """
 
 from __future__ import annotations
@@ -25,16 +25,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InputFile
 from telegram.constants import ParseMode
 
+from bot import delivery
 from bot.db.models import User
+from bot.render import Renderer, export_files
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import checkins, feedback, flows, history, outbox, plan, privacy, strengths
 from bot.services.onboarding import change
 from bot.services.replies import Ref, Say
 from bot.webapp import initdata
 from bot.webapp.journey import Words, overview
-from handlers import delivery
-from handlers.privacy import export_files
-from handlers.render import Renderer
 
 log = logging.getLogger("rebound.webapp")
 
@@ -149,7 +148,7 @@ class ApiHandler(tornado.web.RequestHandler):
         return Queued(row.id, user.id, calls)
 
     async def deliver(self, queued: Queued) -> None:
-        """Send it as a turn sends its replies, and note the outcome (handlers.delivery)."""
+        """Send it as a turn sends its replies, and note the outcome (bot.delivery)."""
         deliveries = delivery.of(self.bot_app)
         outcome = await deliveries.deliver(queued.chat_id, queued.reply_id, queued.calls)
         await deliveries.settle(queued.chat_id, queued.chat_id, queued.reply_id, 1, outcome)

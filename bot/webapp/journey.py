@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import Texts
 from bot.db.models import Rejection, User
+from bot.render import Renderer
 from bot.services import feedback, history, plan, reflection, stats, strengths
 from bot.services.onboarding import FREQUENCIES, LANGUAGES
 from bot.services.replies import Ref, Say, When
 from bot.services.time_of_day import format_time_of_day
-from handlers.render import Renderer
 
 DEBRIEFS_SHOWN = 200  # a long search is a few dozen; the page scrolls
 

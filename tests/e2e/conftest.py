@@ -10,6 +10,17 @@ import pytest
 from bot.emulator import Emulator
 from tests.e2e.harness import TOKEN, BotHarness
 
+HERE = Path(__file__).parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here drives the real Application over HTTP against the emulator: seconds
+    each, so all are ``slow`` (``make test-fast`` leaves them out, ``make test`` runs them)."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:

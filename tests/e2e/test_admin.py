@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.scheduled import dispatch_due
+from bot.dispatch import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.content import load_content
-from handlers.scheduled import dispatch_due
+from bot.dispatch import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)

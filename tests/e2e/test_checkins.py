@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from bot.app import start_without_runner
 from bot.content import load_content
 from bot.db.models import CheckIn, Nudge, ScheduledMessage, VariantUse, Win
+from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimUser
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, begin_onboarding, onboard
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)  # Berlin moves to summer time on Sunday 29th

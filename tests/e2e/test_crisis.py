@@ -16,9 +16,9 @@ from bot.cli import NOISY_LOGGERS as NOISY
 from bot.cli import configure_logging
 from bot.content import load_content
 from bot.db.models import Base, FlowState, InboxUpdate, Rejection, ScheduledMessage
+from bot.dispatch import dispatch_due
 from bot.emulator import SimGroup, SimUser
 from bot.services.crisis import care
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.test_reflection import open_debrief
 

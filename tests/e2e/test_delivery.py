@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from bot import delivery
 from bot.content import load_content
 from bot.emulator import Faults, SimUser
 from bot.services import inbox
-from handlers import delivery
 from handlers.turn import Turn
 from tests.e2e.harness import BotHarness, begin_onboarding
 

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.db.models import ScheduledMessage
+from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage
 from bot.rate_limiter import Limits, ReboundRateLimiter
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import outbox, schedule
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)

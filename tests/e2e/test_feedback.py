@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.db.models import FeedbackRequest, PlanAction, ScheduledMessage
+from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimUser
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.test_reflection import open_debrief, toggle
 

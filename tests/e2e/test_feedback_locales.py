@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import FeedbackRequest
+from bot.dispatch import dispatch_due
 from bot.emulator import SimUser
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard, seen
 from tests.e2e.test_no_english import label, tap
 

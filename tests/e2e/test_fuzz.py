@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from bot.content import load_content
 from bot.db.models import Group
+from bot.dispatch import dispatch_due
 from bot.emulator import SimGroup, SimUser
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 
 COMMANDS = ["/start", "/help", "/settings", "/cancel", "/nope", "/start settings", "/start ../../x"]

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.content import load_content
 from bot.db.models import Group, GroupWin
+from bot.dispatch import dispatch_due
 from bot.emulator import SimGroup, SimUser
 from bot.services import groups
 from handlers import groups as handlers_groups
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness
 
 TELEGRAM_GROUP_PER_MINUTE = 20  # the Bot API FAQ's limit for one group

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from bot.content import load_content
 from bot.db.models import Group, ScheduledMessage
+from bot.dispatch import dispatch_due
 from bot.emulator import SimGroup, SimUser
 from bot.services import groups
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness
 
 TEXTS = load_content().texts("en")

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from bot.content import load_content
 from bot.db.models import Group, GroupVote, ScheduledMessage
+from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, Emulator, SimGroup, SimUser
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import TOKEN, BotHarness, onboard
 
 MORNING = datetime(2026, 3, 27, 6, 0, tzinfo=UTC)  # 07:00 in Berlin

@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.db.models import Nudge, PlanAction, Rejection, ScheduledMessage
+from bot.dispatch import dispatch_due
 from bot.services import callback_data, nudges, plan
 from bot.services.callback_data import PlanTap
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard
 from tests.e2e.test_reflection import finish_quickly, open_debrief, tap_through
 

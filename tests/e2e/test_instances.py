@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.db.models import InboxUpdate, User
+from bot.dispatch import dispatch_due
 from bot.emulator import Emulator
 from bot.serve import Service
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_checkins import variants_of
 from tests.e2e.test_webhook import SECRET, free_port

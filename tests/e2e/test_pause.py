@@ -10,8 +10,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimUser
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, begin_onboarding, onboard
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)  # 01:00 in Berlin; clocks change on the 29th

@@ -16,9 +16,9 @@ from bot.cli import configure_logging
 from bot.content import load_content
 from bot.db.engine import create_engine
 from bot.db.models import Base, CheckIn, GroupVote, InboxUpdate, User
+from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimGroup, SimUser
 from bot.services.privacy import NOT_CASCADED, TABLES, checkpoint, purge
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import BotHarness, onboard, seen
 from tests.e2e.test_feedback import debrief_then_draft
 from tests.e2e.test_groups import MORNING, a_group

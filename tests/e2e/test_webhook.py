@@ -16,9 +16,9 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.db.engine import create_engine
 from bot.db.models import InboxUpdate
+from bot.dispatch import dispatch_due
 from bot.intake import SECRET_HEADER
 from bot.serve import Service
-from handlers.scheduled import dispatch_due
 from tests.e2e.harness import TOKEN, BotHarness, onboard
 
 SECRET = "a-long-random-secret_123"

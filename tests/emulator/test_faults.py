@@ -27,6 +27,7 @@ async def test_off_by_default_every_call_is_answered() -> None:
         assert len(user.messages) == 30 and emu.injected_failures == []
 
 
+@pytest.mark.slow
 async def test_a_share_fails_with_500_or_502_and_is_not_sent() -> None:
     faults = Faults(fail=0.3, seed=3)
     async with (

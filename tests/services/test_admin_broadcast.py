@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import insert, select
 
 from bot.db.engine import create_engine, create_sessionmaker
@@ -25,6 +26,7 @@ def _person(user_id: int, *, active: bool = True, onboarded: bool = True) -> dic
     }
 
 
+@pytest.mark.slow
 async def test_confirmed_broadcast_queues_a_row_per_active_person(db_url: str) -> None:
     engine = create_engine(db_url)
     sessions = create_sessionmaker(engine)

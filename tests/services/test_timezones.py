@@ -419,6 +419,7 @@ def test_typos_get_suggestions(text: str, suggestions: tuple[str, ...]) -> None:
     assert parse_timezone(text, NOW) == ZoneProblem("unknown", suggestions)
 
 
+@pytest.mark.slow
 def test_random_unicode_never_raises() -> None:
     rng = random.Random(20250115)
     typable = "abcdefghijklmnopqrstuvwxyzéü0123456789 :+-./_'h,🙂"

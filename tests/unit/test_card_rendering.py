@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from bot.content import load_content
 from bot.db.models import PlanAction, Rejection
 from bot.emulator.html import parse_html
+from bot.render import Renderer
 from bot.services.reflection import card
-from handlers.render import Renderer
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 

@@ -216,6 +216,7 @@ def _data(moods: int, debriefs: bool) -> stats.StatsData:
 
 
 @pytest.mark.parametrize(("moods", "debriefs"), [(90, True), (1, False), (0, True)])
+@pytest.mark.slow
 def test_stats_png_is_valid_phone_sized_and_reasonable(moods: int, debriefs: bool) -> None:
     png = charts.render_stats(_data(moods, debriefs), TEXT)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -223,6 +224,7 @@ def test_stats_png_is_valid_phone_sized_and_reasonable(moods: int, debriefs: boo
     assert 20_000 < len(png) < 1_000_000
 
 
+@pytest.mark.slow
 def test_week_png_and_thread_safety() -> None:
     days = [date(2026, 1, 9) + timedelta(days=i) for i in range(7)]
     week = stats.WeekData(days, [3, None, 2, 4, None, 5, 4], [0, 1, 0, 0, 2, 0, 1], [1] + [0] * 6)

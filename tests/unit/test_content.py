@@ -21,11 +21,11 @@ from bot.content import (
     plural_categories,
 )
 from bot.emulator.html import HtmlError, parse_html
+from bot.render import PHONE_LABEL_CHARS, fit_rows, label_width
 from bot.runtime import flow_specs
 from bot.services import matching
 from bot.services.onboarding import FREQUENCIES, LANGUAGES
 from bot.services.replies import Number, When
-from handlers.render import PHONE_LABEL_CHARS, fit_rows, label_width
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = load_content()
@@ -84,6 +84,7 @@ def _literal_keys(folder: Path) -> set[tuple[str, str]]:
     return found
 
 
+@pytest.mark.slow
 def test_every_key_used_in_code_exists() -> None:
     used = _literal_keys(ROOT / "bot") | _literal_keys(ROOT / "handlers")
     assert len(used) > 20  # the scan really finds the code's keys
@@ -184,9 +185,10 @@ def _button_label_keys() -> set[str]:
     return found
 
 
+@pytest.mark.slow
 def test_every_button_label_fits_a_phone_on_a_row_of_its_own() -> None:
     """A label wider than a phone's whole row is cut whatever the layout; narrower ones are
-    laid out to fit (handlers.render.fit_rows, checked on every keyboard the e2e tour shows)."""
+    laid out to fit (bot.render.fit_rows, checked on every keyboard the e2e tour shows)."""
     keys = _button_label_keys()
     assert {"feedback.buttons.another", "stats.buttons.all", "crisis.buttons.safe"} <= keys
     too_long = []

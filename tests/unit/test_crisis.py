@@ -55,6 +55,7 @@ def _compiled() -> None:
 # --- the labelled set --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_labelled_set_is_big_enough_and_covers_the_languages() -> None:
     positives = Counter(c.lang for c in CASES if c.crisis)
     negatives = Counter(c.lang for c in CASES if not c.crisis)
@@ -66,6 +67,7 @@ def test_labelled_set_is_big_enough_and_covers_the_languages() -> None:
     assert len({c.text for c in CASES}) == len(CASES), "duplicate cases"
 
 
+@pytest.mark.slow
 def test_precision_and_recall_on_the_labelled_set() -> None:
     results = bench.assess_all(CASES)
     missed = [r.case.text for r in results if r.case.crisis and r.level == "none"]
@@ -357,6 +359,7 @@ def test_assess_odd_input(text: str) -> None:
     assert assess(text).level == "none"
 
 
+@pytest.mark.slow
 def test_the_similarity_weights_are_in_step_with_the_tuning_set() -> None:
     """Run ``python -m bench.crisis --train`` after changing the tuning set."""
     stored = similarity.compiled()
@@ -394,6 +397,7 @@ def test_similarity_does_not_ask_about_words_a_guard_explained() -> None:
     assert crisis.assess_with(phrase_rules, signal_rules, "hello there", always).level == "unsure"
 
 
+@pytest.mark.slow
 def test_everyday_messages_stay_quiet() -> None:
     """The understanding classifier's tuning set (bench/data/understanding_tuning.yaml, another
     helper's): rejection news, venting, good news, questions, greetings. Measured: 1 of 667
@@ -418,6 +422,7 @@ TUNING_B = bench.load_cases(bench.DATA / "crisis_tuning_b.yaml")
 TUNING_C = bench.load_cases(bench.DATA / "crisis_tuning_c.yaml")
 
 
+@pytest.mark.slow
 def test_the_second_and_third_tuning_batches_stay_where_they_were_measured() -> None:
     """IN-SAMPLE floors: the lists were widened while reading these batches (tuning_b was
     0.514 recall / 0.053 false positives, crisis+unsure, before; see bench/crisis.py), and the
@@ -605,6 +610,7 @@ def test_huge_text_is_capped_and_fast() -> None:
     assert time.perf_counter() - start < 0.5
 
 
+@pytest.mark.slow
 def test_ten_thousand_messages_in_under_three_seconds() -> None:
     sample = [c.text for c in CASES] + [
         "I had my final round today and they went with another candidate, pretty gutted",
@@ -648,6 +654,7 @@ def _raw_patterns() -> list[str]:
     return found + [p for items in data["guards"].values() for p in items]
 
 
+@pytest.mark.slow
 def test_phrase_file_follows_its_own_rules() -> None:
     data = phrases.load_phrases()
     assert set(LANGUAGES) <= set(data["languages"])
@@ -690,6 +697,7 @@ def test_first_chars(pattern: str, expected: set[str] | None) -> None:
     assert phrases.first_chars(pattern) == (None if expected is None else frozenset(expected))
 
 
+@pytest.mark.slow
 def test_first_letter_dispatch_finds_what_a_plain_search_finds() -> None:
     """The speed-up (only patterns that can start with a word's first letter) loses nothing."""
     data = phrases.load_phrases()
@@ -897,6 +905,7 @@ def test_the_model_loads_with_thresholds_chosen_by_cross_validation() -> None:
     assert learned.MODEL.stat().st_size < 400_000  # float16, compressed
 
 
+@pytest.mark.slow
 def test_the_model_is_in_step_with_its_training_data() -> None:
     """Run ``python -m bench.crisis --train`` after changing a training file."""
     cases = [case for _, case in bench.learn_cases()]
@@ -919,6 +928,7 @@ def test_the_model_raises_indirect_phrasings_to_unsure(text: str, lang: str) -> 
     assert assess(text).level == "unsure"
 
 
+@pytest.mark.slow
 def test_the_model_is_deterministic_across_processes() -> None:
     """Stable hashing (crc32, not the per-process salted hash): another interpreter with another
     hash seed gets the same buckets and the same probability."""
@@ -957,6 +967,7 @@ def test_the_model_never_tells_and_a_guard_wins() -> None:
     )
 
 
+@pytest.mark.slow
 def test_everyday_messages_nobody_trained_on_stay_mostly_quiet() -> None:
     """The understanding classifier's held-out set (another author; never trained on): measured
     6 of 350 everyday messages asked "Are you safe?" with the model (0 without it)."""
@@ -966,6 +977,7 @@ def test_everyday_messages_nobody_trained_on_stay_mostly_quiet() -> None:
     assert len(alarms) <= 0.02 * len(everyday), alarms
 
 
+@pytest.mark.slow
 def test_fit_learns_and_is_deterministic() -> None:
     rows = [learned.features(normalise(t)) for t in ("dark end", "end now", "sunny day", "day off")]
     labels = np.array([1.0, 1.0, 0.0, 0.0])
@@ -1011,6 +1023,7 @@ def test_the_new_author_sets_are_big_enough_and_cover_the_languages() -> None:
         assert sum(c.crisis for c in cases) == 290
 
 
+@pytest.mark.slow
 def test_the_new_author_sets_stay_where_they_were_measured() -> None:
     """IN-SAMPLE floors: the lists were widened while reading these sets and the model trains on
     them. Scored once out-of-sample before (crisis+unsure 0.790 / 0.010 and 0.659 / 0.041)."""
@@ -1075,6 +1088,7 @@ def test_new_guards_keep_helpers_stories_and_idioms_quiet(text: str) -> None:
 TUNING_F = bench.load_cases(bench.DATA / "crisis_tuning_f.yaml")
 
 
+@pytest.mark.slow
 def test_the_eighth_author_set_covers_the_languages_and_stays_where_it_was_measured() -> None:
     """IN-SAMPLE floor (read and trained on). Scored once out-of-sample before it was read:
     crisis+unsure 0.872 / 0.028."""

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,6 +132,7 @@ def _inherited_private_uses(
     return uses
 
 
+@pytest.mark.slow
 def test_no_private_part_of_a_dependency_is_used() -> None:
     uses = [
         use

@@ -65,6 +65,7 @@ def closed_port() -> int:
     return port
 
 
+@pytest.mark.slow
 async def test_everything_passes_on_a_migrated_database(sqlite_url: str, emu: Emulator) -> None:
     output, code, checks = await doctor(settings(sqlite_url, emu.api_url))
     assert code == 0, output
@@ -159,6 +160,7 @@ async def test_rejected_token_fails_and_stays_masked(sqlite_url: str, emu: Emula
     assert wrong not in output
 
 
+@pytest.mark.slow
 async def test_unreachable_api_fails(sqlite_url: str) -> None:
     api = f"http://127.0.0.1:{closed_port()}"
     output, code, _ = await doctor(settings(sqlite_url, api))
@@ -166,6 +168,7 @@ async def test_unreachable_api_fails(sqlite_url: str) -> None:
     assert line(output, "token").startswith(f"FAIL  token      {MASKED}: cannot reach {api}: ")
 
 
+@pytest.mark.slow
 async def test_webhook_set_while_polling_warns(sqlite_url: str, emu: Emulator) -> None:
     await set_webhook(emu, "http://127.0.0.1:8443/elsewhere")
     output, code, checks = await doctor(settings(sqlite_url, emu.api_url))
@@ -177,6 +180,7 @@ async def test_webhook_set_while_polling_warns(sqlite_url: str, emu: Emulator) -
     )
 
 
+@pytest.mark.slow
 async def test_webhook_configured_but_not_set_warns(sqlite_url: str, emu: Emulator) -> None:
     s = settings(
         sqlite_url, emu.api_url, webhook_url="https://bot.example.org/rebound", webhook_secret="s3"
@@ -190,6 +194,7 @@ async def test_webhook_configured_but_not_set_warns(sqlite_url: str, emu: Emulat
     )
 
 
+@pytest.mark.slow
 async def test_webhook_mode_matches_then_reports_delivery_errors(
     sqlite_url: str, emu: Emulator
 ) -> None:
@@ -235,6 +240,7 @@ def test_webhook_secret_telegram_refuses_fails(
     assert "has space!" not in output and SECRET_PART not in output
 
 
+@pytest.mark.slow
 async def test_offline_makes_no_bot_api_calls(sqlite_url: str, emu: Emulator) -> None:
     output, code, _ = await doctor(settings(sqlite_url, emu.api_url), offline=True)
     assert code == 0, output
@@ -243,6 +249,7 @@ async def test_offline_makes_no_bot_api_calls(sqlite_url: str, emu: Emulator) ->
     assert emu.calls == []
 
 
+@pytest.mark.slow
 async def test_groups_line_reports_privacy_mode_from_get_me(sqlite_url: str) -> None:
     for privacy, expected in (
         (
@@ -320,6 +327,7 @@ def test_cli_doctor_reports_a_bad_setting_as_a_failure(
     assert len(rows) == 7
 
 
+@pytest.mark.slow
 async def test_migrated_database_passes_on_each_backend(db_url: str) -> None:
     output, code, _ = await doctor(settings(db_url), offline=True)
     assert code == 0, output

@@ -25,6 +25,7 @@ def die() -> bytes:
     os._exit(3)  # a worker killed mid-chart (out of memory, say)
 
 
+@pytest.mark.slow
 async def test_charts_are_drawn_in_one_other_process() -> None:
     drawing = Drawing()
     try:
@@ -38,6 +39,7 @@ async def test_charts_are_drawn_in_one_other_process() -> None:
         await drawing.close()
 
 
+@pytest.mark.slow
 async def test_a_dead_worker_is_replaced() -> None:
     drawing = Drawing()
     try:
@@ -50,6 +52,7 @@ async def test_a_dead_worker_is_replaced() -> None:
         await drawing.close()
 
 
+@pytest.mark.slow
 async def test_a_worker_killed_between_charts_is_replaced() -> None:
     drawing = Drawing()
     try:

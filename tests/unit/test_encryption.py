@@ -76,6 +76,7 @@ async def _read(url: str) -> str | None:
     return company
 
 
+@pytest.mark.slow
 async def test_with_a_key_nothing_readable_is_stored(db_url: str) -> None:
     crypto.configure([crypto.new_key()])
     await _store(db_url)

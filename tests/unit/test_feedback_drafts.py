@@ -12,9 +12,9 @@ import pytest
 
 from bot.content import load_content
 from bot.db.models import FeedbackRequest
+from bot.render import Renderer
 from bot.services import feedback
 from bot.services.callback_data import MENU, REQUEST, MenuTap, RequestTap
-from handlers.render import Renderer
 
 RENDER = Renderer(load_content().texts("en"))
 NOW = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)

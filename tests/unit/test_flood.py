@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.services.flood import FloodGate
 
 T0 = 1_780_000_000.0  # a Unix time, as Telegram's dates are
@@ -46,6 +48,7 @@ def test_taps_are_not_counted_but_share_the_breather() -> None:
     assert gate.check(1, None) == "ok"
 
 
+@pytest.mark.slow
 def test_memory_stays_bounded() -> None:
     gate = FloodGate()
     for user in range(60_000):

@@ -257,6 +257,7 @@ def test_an_interview_that_happened_asks_how_it_went_and_offers_a_win() -> None:
     assert listening.win_kind(listening.Tap("win", "interviewed")) == "interviewed"
 
 
+@pytest.mark.slow
 def test_sarcastic_thanks_and_ghosting_get_no_welcome_and_no_email() -> None:
     """Read as frustration, they get the frustrated reply: never "you're welcome", and no word
     of an email that never came (the rejection tip talks about their email)."""

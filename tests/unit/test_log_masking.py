@@ -60,6 +60,7 @@ sys.exit(main(["run"]))
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
+@pytest.mark.slow
 def test_a_crash_at_start_up_never_prints_the_token(tmp_path: Path, log_format: str) -> None:
     """An unexpected error ends `rebound run` through the log (masked), never through Python's
     own traceback printer (which printed the token twice, whatever the log format)."""

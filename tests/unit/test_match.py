@@ -237,6 +237,7 @@ def _description(words: int, seed: int) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow
 def test_match_is_fast_for_1500_words() -> None:
     text = _description(1500, seed=8)
     assert 1450 <= len(text.split()) <= 1700
@@ -415,7 +416,7 @@ def test_strengths_typed_in_other_languages_are_recognised(
 def test_a_german_job_ad_shows_its_gaps_in_german() -> None:
     """Phrases from phrases_in find the skills; the labels are the German catalogue's."""
     from bot.content import load_content
-    from handlers.render import Renderer
+    from bot.render import Renderer
 
     result = matching.match(GERMAN_AD, [StrengthRef(1, "SQL", "sql")], "german")
     assert "project_management" in result.gaps

@@ -8,8 +8,8 @@ import html
 import pytest
 
 from bot.content import load_content
+from bot.render import Renderer
 from bot.services import privacy
-from handlers.render import Renderer
 
 CONTENT = load_content()
 DOCUMENT = {

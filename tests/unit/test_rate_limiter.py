@@ -125,6 +125,7 @@ def test_interactive_sends_go_before_scheduled_ones() -> None:
     assert sum(t.granted for t in scheduled) == 8
 
 
+@pytest.mark.slow
 def test_scheduled_sends_use_what_replies_leave() -> None:
     s = SendScheduler(LIMITS, 0.0)
     scheduled = [s.submit(PERSON + i, Priority.SCHEDULED, 0.0) for i in range(1000)]
@@ -268,6 +269,7 @@ async def test_a_429_is_retried_after_retry_after_and_counted(
     assert metrics.messages_sent.labels("sendMessage")._value.get() == 1
 
 
+@pytest.mark.slow
 async def test_a_429_in_one_chat_does_not_delay_another(clock: FakeClock, api: FakeApi) -> None:
     limiter = ReboundRateLimiter(clock=clock)
     api.fail[PERSON] = [RetryAfter(timedelta(seconds=5))]

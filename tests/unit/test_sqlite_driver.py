@@ -136,6 +136,7 @@ async def test_a_turns_transaction_runs_there_too(tmp_path: Path) -> None:
         await engine.dispose()
 
 
+@pytest.mark.slow
 async def test_a_long_query_does_not_hold_the_loop(tmp_path: Path) -> None:
     """A query of a few hundred milliseconds: the loop keeps ticking meanwhile."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/long.db")

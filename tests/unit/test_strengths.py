@@ -37,6 +37,7 @@ def test_split_typed() -> None:
     assert long == ["x" * strengths.TEXT_LIMIT]
 
 
+@pytest.mark.slow
 async def test_suggestions_add_and_limit(db_url: str) -> None:
     engine = create_engine(db_url)
     try:

@@ -366,6 +366,7 @@ def test_every_language_has_lists_for_every_kind(language: str) -> None:
 # --- the labelled sets -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_tuning_set_covers_every_kind_in_every_language() -> None:
     cases = bench.load_cases(bench.TUNING)
     per = Counter((c.kind, c.lang) for c in cases)
@@ -375,6 +376,7 @@ def test_the_tuning_set_covers_every_kind_in_every_language() -> None:
             assert per[(kind, lang)] >= 1, (kind, lang)
 
 
+@pytest.mark.slow
 def test_accuracy_on_the_tuning_set() -> None:
     result = bench.score(bench.load_cases(bench.TUNING))
     assert result.overall.right / result.overall.total >= 0.95
@@ -387,6 +389,7 @@ def test_accuracy_on_the_tuning_set() -> None:
 HELD_OUT_FLOOR = 0.83  # measured 0.866 (322/372) on 2026-12-06; the crisis check decides distress
 
 
+@pytest.mark.slow
 def test_accuracy_on_the_held_out_set() -> None:
     """Written by someone who never saw the word lists; scored here, never tuned on."""
     if not bench.HELDOUT.exists():
@@ -395,6 +398,7 @@ def test_accuracy_on_the_held_out_set() -> None:
     assert result.overall.right / result.overall.total >= HELD_OUT_FLOOR
 
 
+@pytest.mark.slow
 def test_median_time_per_message() -> None:
     """The issue's bound is a 1 ms median; this generous bound only catches a blow-up on a
     shared machine (bench.understanding reports the real figure)."""

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.content import load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.models import Nudge, PlanAction, User, VariantUse
+from bot.render import Renderer
 from bot.services import checkins, nudges, variants
 from bot.services.replies import Ref, RefList, Say
-from handlers.render import Renderer
 
 CONTENT = load_content()
 TEXTS = CONTENT.texts("en")
@@ -111,6 +111,7 @@ async def test_pick_records_the_use_and_cycles_through_every_version(
     assert len(rows) == 5 and {row.key for row in rows} == {"checkin.prompt"}
 
 
+@pytest.mark.slow
 async def test_a_rolled_back_message_is_not_counted_as_seen(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -173,6 +174,7 @@ async def sixteen_days(
     return texts, days
 
 
+@pytest.mark.slow
 async def test_sixteen_days_of_daily_use_repeat_no_sentence_within_two_weeks(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -199,6 +201,7 @@ def assert_two_weeks_apart(key: str, uses: list[tuple[date, str]]) -> None:
 
 
 @pytest.mark.parametrize("mood", [1, 3, 5])
+@pytest.mark.slow
 async def test_the_same_mood_every_day_still_reads_fresh(
     sessions: async_sessionmaker[AsyncSession], mood: int
 ) -> None:
@@ -210,6 +213,7 @@ async def test_the_same_mood_every_day_still_reads_fresh(
         assert_two_weeks_apart(key, uses)
 
 
+@pytest.mark.slow
 async def test_low_days_bring_rest_and_no_task(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:

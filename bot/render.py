@@ -1,4 +1,6 @@
-"""Turns service replies (content keys, parameters, buttons) into Telegram messages."""
+"""Turns service replies (content keys, parameters, buttons) into what Telegram shows: messages
+with buttons, the words on a chart, the export's files. Shared by the handlers, the dispatcher
+(bot.dispatch) and the Mini App's API."""
 
 from __future__ import annotations
 
@@ -6,10 +8,13 @@ import html
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.content import Markup, Texts
+from bot.services import charts, privacy
+from bot.services.reflection import REASONS, STAGES
 from bot.services.replies import Button, Ref, RefList, Say
 
 # Joined replies stay well inside Telegram's 4096 characters (HTML tags count here, not there).
@@ -159,3 +164,45 @@ class Renderer:
         if pending:
             out.append(Message("\n\n".join(pending)))
         return out
+
+
+def _plain(texts: Texts, key: str) -> str:
+    return html.unescape(texts(key, variant=0))
+
+
+def chart_text(texts: Texts, title_key: str) -> charts.ChartText:
+    """Every word a chart shows, in the reader's language."""
+    names = {stage: _plain(texts, f"reflection.stage.{stage}") for stage in STAGES}
+    names |= {reason: _plain(texts, f"reflection.reason.{reason}") for reason in REASONS}
+    return charts.ChartText(
+        title=_plain(texts, title_key),
+        mood=_plain(texts, "stats.chart.mood"),
+        mood_low=_plain(texts, "stats.chart.mood_low"),
+        mood_high=_plain(texts, "stats.chart.mood_high"),
+        no_mood=_plain(texts, "stats.chart.no_mood"),
+        stages=_plain(texts, "stats.chart.stages"),
+        no_debriefs=_plain(texts, "stats.chart.no_debriefs"),
+        reasons=_plain(texts, "stats.chart.reasons"),
+        no_reasons=_plain(texts, "stats.chart.no_reasons"),
+        progress=_plain(texts, "stats.chart.progress"),
+        done=_plain(texts, "stats.chart.done"),
+        wins=_plain(texts, "stats.chart.wins"),
+        no_progress=_plain(texts, "stats.chart.no_progress"),
+        names=names,
+        weekdays=tuple(_plain(texts, f"stats.chart.weekday.{day}") for day in range(7)),
+        locale=texts.locale,
+    )
+
+
+def export_files(texts: Texts, document: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """The export as /export and the Mini App send it: all of it as JSON, and the debriefs as
+    Markdown in the person's language."""
+    # The Markdown file is plain text: render the content, then undo the HTML escaping.
+    renderer = Renderer(texts)
+    readable = "\n\n".join(
+        html.unescape(renderer.text(part)) for part in privacy.markdown(document)
+    )
+    return [
+        ("rebound-export.json", privacy.export_json(document)),
+        ("rebound-debriefs.md", readable.encode("utf-8")),
+    ]

@@ -34,12 +34,13 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.rate_limiter import retry_after_seconds
+from bot.render import buttons_key
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import flows, outbox
 from bot.services.outbox import Reply
 from bot.services.users import mark_blocked
 from bot.telegram_bot import ReboundBot
-from handlers.render import buttons_key
 
 log = logging.getLogger("rebound.delivery")
 
@@ -91,10 +92,7 @@ def transient(error: BaseException) -> bool:
 
 
 def _retry_after(error: BaseException) -> float | None:
-    if not isinstance(error, RetryAfter):
-        return None
-    wait = error.retry_after
-    return float(wait if isinstance(wait, int | float) else wait.total_seconds())
+    return retry_after_seconds(error) if isinstance(error, RetryAfter) else None
 
 
 async def retrying(make: Callable[[], Awaitable[T]], budget: float) -> T:
