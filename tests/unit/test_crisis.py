@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -1156,6 +1157,12 @@ def test_the_model_reads_the_rules_cues_in_every_language() -> None:
     assert {"c means", "c preparation"} <= learned.keys(folded, cues)
     assert not any(key.startswith("c ") for key in learned.keys(folded))
     assert crisis.cues([], True) == frozenset({"guard"})
+    # the model's buckets are exactly those of these keys (features caches each word's share)
+    for text in (folded, "मैं मरना चाहता हूँ . i cant", "", "ok ok ok"):
+        hashed = {
+            zlib.crc32(key.encode("utf-8")) & learned.MASK for key in learned.keys(text, cues)
+        }
+        assert learned.features(text, cues).tolist() == sorted(hashed)
 
 
 def test_counts_work_on_any_file_and_an_unread_held_out_set_is_counts_only(
