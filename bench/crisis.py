@@ -44,6 +44,11 @@ was read and trained on afterwards (it is "spent"): its later figures are no lon
     heldout8 (290/290) "crisis2" (by the lead)    0.921 / 0.017   0.614 / 0.007
     heldout9 (290/290) "crisis16" (by the lead)   0.807 / 0.145   0.414 / 0.076
     heldout10(290/290) "crisis17" (by the lead)   0.803 / 0.107   0.428 / 0.045
+    tuning_g (290/290) "crisis17" + heldout10     0.869 / 0.117   0.393 / 0.021  (understated
+                       (helper "crisis", before                                  hints, hard
+                       reading it)                                               negatives)
+    tuning_h (290/290) the same                   0.876 / 0.148   0.438 / 0.010  (phone run-ons)
+    tuning_i (290/290) the same                   0.845 / 0.045   0.472 / 0.017  (slang, Hinglish)
 
     crisis+unsure   de        en        es        fr        hi        pt        ru        uk
     heldout5 (H13)  .800/.067 .865/.056 .867/0    .933/0    .933/.067 .867/.067 .800/0    .867/0
@@ -55,14 +60,17 @@ was read and trained on afterwards (it is "spent"): its later figures are no lon
     heldout8        .933/.033 .963/.025 .833/0    .933/0    .900/.067 .933/0    .900/0    .900/0
     heldout9        .733/.167 .850/.100 .933/.200 .800/.167 .733/.133 .900/.167 .700/.133 .733/.167
     heldout10       .733/.200 .863/.062 .800/.133 .867/.133 .700/.133 .833/.133 .733/.100 .800/.033
+    tuning_g        .767/.067 .900/.100 .867/.233 .900/.100 .933/.133 .867/.100 .867/.100 .800/.133
+    tuning_h        .833/.200 .912/.138 .833/.067 .900/.233 .900/.200 .833/.100 .933/.133 .800/.133
+    tuning_i        .800/.033 .938/.025 .833/.067 .667/.133 .900/.033 .900/.067 .767/.033 .800/.000
 
 Target on held-out text: recall >= 0.95 at <= 0.05 false positives. It has NOT been met by any
 single scoring: the best were heldout7 and heldout8 (0.92-0.93 at <= 0.02); heldout9, whose
 author wrote understated positives and hard negatives sharing words with them, fell to 0.81 at
 0.15; heldout10, an eleventh author given the same brief and scored once after the round that
 read heldout9, gave 0.80 at 0.11: the false alarms fell (crisis only 0.076 -> 0.045), the recall
-did not move. heldout10 is now spent (committed unread); NEVER_TRAIN still names it, so it is
-reported counts-only and trains nothing until the next round reads it.
+did not move. tuning_g, _h and _i, three more authors scored once before the round that read
+them, gave 0.87 / 0.12, 0.88 / 0.15 and 0.85 / 0.05: the same picture.
 
 THE ROUNDS, in short (the full text of each, with per-language out-of-fold tables and in-sample
 figures: ``git show 179b7a5:bench/crisis.py``):
@@ -94,83 +102,65 @@ figures: ``git show 179b7a5:bench/crisis.py``):
   crisis; ``injure`` + ``body`` and ``prefer`` + ``death`` are "unsure". Unsure threshold 0.77 ->
   0.71 (same budgets). A second, lower threshold with a cue tried again: pooled recall 0.977 ->
   0.981 for false alarms 0.031 -> 0.044: dropped.
+* "crisis17": heldout9 read; its false alarms and misses fixed BY CATEGORY in all eight
+  languages (guards for someone else's crisis, stories and the news, goodbyes at work, things
+  given away for an everyday reason, deadlines, laughter; arrangements for "if something happens
+  to me", means with only the courage missing, farewells, a look down from one's floor, a car
+  left running), and everyday "didn't want that job anyway" messages (crisis_everyday_b) for the
+  model. Before that round, training on the twelve other files gave heldout9 0.807 / 0.141 out of
+  fold, the same as its single scoring: more data did not reach the next author.
 
-THIS ROUND (helper "crisis17", 2026-12-06): heldout9 read and trained on. Its 42 false alarms with
-the model the lead scored (18 from phrases, 3 from signals, 4 from the similarity layer, 17 from
-the learned tier) and its 56 misses were fixed BY CATEGORY, each in all eight languages, with
-sentences of my own in the unit tests (never heldout9's):
+THIS ROUND (helper "crisis", 2026-12-06): heldout10, tuning_g, tuning_h and tuning_i read and
+trained on (NEVER_TRAIN now names only a file outside the repository). Two changes to how a
+message is read, and no rule written from the new sets:
 
-* guards (a guard also keeps the learned tier and the similarity layer quiet): someone ELSE's
-  crisis ("how can you tell if someone is suicidal", a friend's or brother's past attempt or
-  thoughts, third-person verbs only, never with "я" in between for ru/uk); stories and the news
-  (a character who self-harms, a film where someone jumps, a podcast or article on suicide);
-  goodbyes on a last day at work (farewell emails or messages to colleagues; "cartas de
-  despedida" and goodbye notes to family stay positives); suits given away because the new job
-  is remote; a deadline ("set a date: if nothing by March, back to uni"); a letter to one's future
-  self; painkillers for a headache; laughter and hyperbole ("la ligne 13 va finir par me tuer",
-  "выйду в окно лол", "mausetot", a mother's "main mar jaungi"); Hindi "जाने का मन नहीं" ("don't
-  feel like going": the normaliser drops Devanagari vowel signs, so it folds to the same letters
-  as "जीने का मन नहीं", "don't feel like living"; guarded after a place).
-* everyday messages the model trains on (bench/data/crisis_everyday_b.yaml, 98, 8 languages):
-  "didn't want that job anyway", "I don't want to go there tomorrow", "I'm dead 💀" as laughter.
-  The previous model asked "are you safe?" about 11 of the first 82 (in Russian «ну и ладно, всё
-  равно не очень хотела туда»).
-* positives, by their parts: a pet or passwords left for "if something happens to me"
-  (``after_me``); means at hand with only the courage or the day missing (``resolve``: "fehlt nur
-  noch der Mut", "bas himmat chahiye", "залишилось вибрати день"); telling loved ones one loves
-  them and wanting it to be the last thing (``parting``, ``last_word``); one's floor or a roof
-  edge with a look down or at the window, a level crossing, a metro platform and a step forward
-  (``place`` + ``act``); driving into a tree, pole or truck thought of (``accident``); a car left
-  running in a garage (``veiled_act``); nobody would notice if I vanished (``burden``); razor
-  blades out again, self-harm in transliterated ru/uk (``self_harm``); a past attempt ("tried to
-  end it two years ago").
-
-Against the previous lists, with the previous model (the whole detector), on every file: no new
-false alarm on any crisis file, none on the 1,436 everyday messages; outside heldout9 one
-positive newly found (heldout6) and three raised from "unsure" to "crisis" (tuning_d, heldout6,
-heldout7). heldout9 itself: misses 56 -> 11, false alarms 42 -> 3, crisis 120 -> 141 of 290
-(read for these rules, so they flatter them).
+* Devanagari: the normaliser dropped every vowel sign, so "मेरे" (my) read as "मर" (die) and
+  "जाने" (going) as "जीने" (living). Signs inside a word now become vowel letters (a regular
+  expression's word class matches them, so a word stays one word); a sign ending a word is
+  inflection and goes ("रहूँगा" = "रहूंगी"); long and short i and u fold together, as phones
+  type them; the danda ends a clause. On the 17 crisis files the rules alone found 2 fewer Hindi
+  positives of 446 (found only through that confusion) and no new false alarm.
+* A guard (a venting idiom, an everyday use of a crisis word) used to silence the similarity
+  layer and the learned tier for the WHOLE message. Now they read the clauses no guard touched
+  (``crisis.parts``). Also tried: reading a long message in stretches of 16 or 24 words as well
+  (phone run-ons): 16 found 4 more of tuning_h's positives for 6 more false alarms there; dropped.
 
 Leave-one-file-out, crisis+unsure recall / false positives (the model and the similarity weights
-never saw the file; the RULES saw every file, heldout9 this round). Before: the previous lists,
-trained with heldout9 (it joins training here); after: this round's lists and data. The unsure
-threshold, chosen by the same budgets, moved from p >= 0.71 to 0.70; guarded and crisis never.
+trained without the file; no rule was written from the new sets, so their rows estimate a new
+author fairly, save that the two design choices above were compared on them). "scored once":
+the previous detector, before this round. "old reading": a guard silences both layers (the
+previous way), with this round's data and normaliser.
 
-    file (pos/neg)            before          after
-    heldout9 (290/290)        0.807 / 0.141   0.952 / 0.010   rules alone 0.803 / 0.000
-    heldout8 (290/290)        0.997 / 0.014   0.997 / 0.014   rules alone 0.893 / 0.000
-    heldout7 (290/290)        0.993 / 0.010   0.993 / 0.014   rules alone 0.903 / 0.007
-    tuning_f (290/290)        0.983 / 0.014   0.983 / 0.014   rules alone 0.852 / 0.000
-    tuning_e (290/290)        0.917 / 0.034   0.921 / 0.034   rules alone 0.762 / 0.007
-    tuning_d (290/290)        0.976 / 0.000   0.972 / 0.000   rules alone 0.876 / 0.000
-    heldout6 (231/227)        0.939 / 0.026   0.944 / 0.022   rules alone 0.857 / 0.009
-    heldout5 (246/247)        0.959 / 0.016   0.963 / 0.016   rules alone 0.886 / 0.012
-    heldout4 (237/235)        0.941 / 0.009   0.954 / 0.013   rules alone 0.857 / 0.009
-    heldout3 (166/177)        1.000 / 0.040   1.000 / 0.040   rules alone 0.970 / 0.028
-    tuning (612/450)          0.998 / 0.042   0.998 / 0.047   rules alone 0.995 / 0.011
-    tuning_b (389/376)        0.987 / 0.016   0.987 / 0.019   rules alone 0.964 / 0.005
-    tuning_c (510/397)        0.988 / 0.106   0.988 / 0.108   rules alone 0.976 / 0.043
-    everyday (0/956)          - / 0.012       - / 0.012       rules alone 0.000 / 0.002
-    everyday_answers (0/130)  - / 0.008       - / 0.008       rules alone 0.000 / 0.000
-    everyday_b (0/98)         -               - / 0.235       rules alone 0.000 / 0.000
+    file (pos/neg)        scored once     old reading     this round      in-sample (trained on it)
+    tuning_g (290/290)    0.869 / 0.117   0.876 / 0.090   0.876 / 0.090   0.959 / 0.041
+    tuning_h (290/290)    0.876 / 0.148   0.886 / 0.107   0.886 / 0.114   0.979 / 0.028
+    tuning_i (290/290)    0.845 / 0.045   0.866 / 0.028   0.866 / 0.028   0.959 / 0.017
+    heldout10 (290/290)   0.803 / 0.107   0.817 / 0.076   0.817 / 0.076   0.907 / 0.059
+    all 19 crisis files                   0.951 / 0.039   0.951 / 0.041
+    everyday (0/956)                      - / 0.012       - / 0.012
 
-Recall fell on one file by one message (tuning_d 0.976 -> 0.972). False alarms fell on heldout9 (41
--> 3 of 290) and heldout6 (6 -> 5) and rose by one message on heldout4, heldout7, tuning_b and
-tuning_c and by two on tuning (19 -> 21 of 450): the unsure threshold moved from 0.71 to 0.70 with
-the new everyday data. The everyday_b row is out of fold (its own file left out): the model without
-it asked about 23 of its 98 messages. heldout9 by language, after: de .900/.000, en .950/.013, es
-1.000/.000, fr .933/.000, hi .967/.000, pt .967/.033, ru .900/.000, uk 1.000/.033. Note the "before"
-row of heldout9: out of fold with the old lists, training on the twelve other files gave 0.807 /
-0.141, the same as its single scoring (0.807 / 0.145): as in the previous rounds, more data did not
-reach the next author; what moved heldout9 is the lists read on it, which therefore flatter it.
-Everyday messages never trained on (understanding_heldout): the detector asks about 5 of 350 (6
-before). Model file 252 KiB. Median check 358 and 394 µs of CPU per message (two runs, p99 about
-1.45 ms) against 372 and 316 µs for the previous lists and model, alternating on the same 8,208
-messages on a loaded machine: within the noise, at most about a tenth slower.
+By language, this round, leave-one-file-out (de en es fr hi pt ru uk):
+
+    tuning_g   .833/.067 .912/.100 .900/.233 .900/.100 .867/.033 .900/.033 .867/.033 .767/.100
+    tuning_h   .867/.200 .925/.125 .833/.100 .933/.167 .833/.100 .900/.033 .933/.067 .800/.100
+    tuning_i   .867/0    .912/.013 .967/.067 .700/.067 .900/.033 .900/.067 .833/0    .767/0
+    heldout10  .867/.167 .875/.050 .800/.100 .833/.067 .733/.067 .800/.133 .733/.033 .800/.033
+
+What this says: training on three more authors (and heldout10) cut the next author's false alarms
+(g 0.117 -> 0.090, h 0.148 -> 0.107/0.114, i 0.045 -> 0.028, heldout10 0.107 -> 0.076) and
+moved recall by 0.01-0.02: a new author's understated wording is still found about 87 times in
+100, far from the target. The learned tier adds most of what is found beyond the rules (out of
+fold on tuning_g: rules 0.693 / 0.041, with the model 0.876 / 0.090), and half the false alarms
+are the rules' own (tuning_h: 0.079 from the rules alone). Reading the clauses a guard did not
+touch changes little on these sets (they seldom mix an idiom with a crisis in one message); it
+is kept because it is the right reading, and costs 2 false alarms of 290 on tuning_h. The unsure
+threshold stays at 0.71 (same budgets); guarded and crisis never. Model file 283 KiB;
+understanding_heldout (never trained on): the detector asks about 6 of 350 everyday messages
+(5 before). Median check 504 and 600 µs of CPU per message (p99 about 2 ms) on all crisis
+files, main's detector 498 µs on its files, on a machine loaded by other helpers' tests.
 
 The target (held-out recall >= 0.95 at <= 0.05 false positives) is still NOT shown for a new
-author. heldout10 (an eleventh author, outside the repository, never opened here) is the honest
-figure: NEVER_TRAIN names it, so it is always scored counts-only.
+author; the in-sample column is what the model learnt, not what a new author gets.
 """
 
 from __future__ import annotations
@@ -203,6 +193,12 @@ TUNING_FILES = (
     DATA / "crisis_tuning_e.yaml",
     # An eighth author (helper "crisis2"): scored ONCE out-of-sample (counts only), then read.
     DATA / "crisis_tuning_f.yaml",
+    # Three more authors (helper "crisis", from heldout10's round): each scored ONCE out-of-sample
+    # (counts only, figures above), then read: understated hints and hard negatives (g), phone-typed
+    # run-ons (h), slang, Hinglish and surzhyk (i).
+    DATA / "crisis_tuning_g.yaml",
+    DATA / "crisis_tuning_h.yaml",
+    DATA / "crisis_tuning_i.yaml",
 )
 # The held-out sets of earlier rounds. All five are SPENT (scored many times, then trained on):
 # their figures are no longer out-of-sample. They stay separate files so that leave-one-file-out
@@ -218,6 +214,8 @@ HELD_OUT = (
     DATA / "crisis_heldout8.yaml",
     # Scored once by the lead with the model of helper "crisis16" (0.807 / 0.145), then trained on.
     DATA / "crisis_heldout9.yaml",
+    # Scored once by the lead with the model of helper "crisis17" (0.803 / 0.107), then trained on.
+    DATA / "crisis_heldout10.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
@@ -235,7 +233,7 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # A held-out set still unread (kept outside the repository until the lead scores it once with the
 # final model): never trained on, and always scored --counts only, whatever the arguments say.
-NEVER_TRAIN = ("crisis_heldout10.yaml",)
+NEVER_TRAIN = ("crisis_heldout11.yaml",)
 
 
 @dataclass(frozen=True)
@@ -414,7 +412,11 @@ class Prepared:
     groups: list[str]
     cases: list[Case]
     folded: list[str]
-    rows: list[learned.Indices]
+    rows: list[learned.Indices]  # the whole message, with its cues (what the model trains on)
+    # What the tier reads at run time (crisis.parts): the message without its guarded words,
+    # then a long message's stretches; the first part's text is what the similarity layer reads.
+    parts: list[list[learned.Indices]]
+    rest: list[str]
     labels: npt.NDArray[np.float64]
     # The detector without the model: phrases and signals, and (unless a guard matched) the
     # similarity layer. ``prepare`` fills it with the shipped similarity weights (in-sample for
@@ -428,12 +430,17 @@ def prepare(pairs: Sequence[tuple[str, Case]]) -> Prepared:
     phrase_rules, signal_rules = phrases.compiled(), signals.compiled()
     sim = similarity.compiled()
     folded_all, rows, levels, signal_levels, guarded = [], [], [], [], []
+    parts: list[list[learned.Indices]] = []
+    rest: list[str] = []
     for _, case in pairs:
         folded = crisis.normalise(case.text)
         is_guarded = signals.guarded(signal_rules, folded)
         found = signals.find(signal_rules, folded)
         folded_all.append(folded)
         rows.append(learned.features(folded, crisis.cues(found, is_guarded)))
+        pieces = crisis.parts(folded, found, signals.guard_spans(signal_rules, folded))
+        parts.append([learned.features(text, cue) for text, cue in pieces])
+        rest.append(pieces[0][0] if pieces else "")
         signal_levels.append(crisis.assess_with(phrase_rules, signal_rules, case.text).level)
         levels.append(crisis.assess_with(phrase_rules, signal_rules, case.text, sim).level)
         guarded.append(is_guarded)
@@ -442,6 +449,8 @@ def prepare(pairs: Sequence[tuple[str, Case]]) -> Prepared:
         cases=[c for _, c in pairs],
         folded=folded_all,
         rows=rows,
+        parts=parts,
+        rest=rest,
         labels=np.array([c.crisis for _, c in pairs], dtype=np.float64),
         rule_level=levels,
         signal_level=signal_levels,
@@ -458,13 +467,25 @@ def _fit(data: Prepared, chosen: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.
 TUNING_STEMS = frozenset(path.stem for path in TUNING_FILES)
 
 
-def out_of_fold(
-    data: Prepared, folds: npt.NDArray[np.int64]
-) -> tuple[Prepared, npt.NDArray[np.float64]]:
-    """Each case's probability from a model trained without its fold, and the data with each
+@dataclass(frozen=True)
+class Chances:
+    """Out-of-fold probabilities: of the whole message with its cues (for the guarded
+    threshold), and the highest of its parts (``crisis.parts``: for unsure and crisis)."""
+
+    whole: npt.NDArray[np.float64]
+    parts: npt.NDArray[np.float64]
+
+
+def _chance(model: learned.Model, row: learned.Indices) -> float:
+    z = learned.logit(model, row)
+    return 0.0 if z == -np.inf else float(1.0 / (1.0 + np.exp(-z)))
+
+
+def out_of_fold(data: Prepared, folds: npt.NDArray[np.int64]) -> tuple[Prepared, Chances]:
+    """Each case's probabilities from a model trained without its fold, and the data with each
     case's rule level from similarity weights learnt without its fold (as shipped: from the
     tuning files)."""
-    scores = np.zeros(len(data.cases))
+    whole, best = np.zeros(len(data.cases)), np.zeros(len(data.cases))
     levels = list(data.signal_level)
     for fold in sorted(set(folds.tolist())):
         weights, bias = _fit(data, folds != fold)
@@ -475,15 +496,11 @@ def out_of_fold(
             if data.groups[i] in TUNING_STEMS
         )
         for i in np.flatnonzero(folds == fold):
-            z = learned.logit(model, data.rows[i])
-            scores[i] = 0.0 if z == -np.inf else 1.0 / (1.0 + np.exp(-z))
-            if (
-                levels[i] == "none"
-                and not data.guarded[i]
-                and similarity.similar(sim, data.folded[i])
-            ):
+            whole[i] = _chance(model, data.rows[i])
+            best[i] = max((_chance(model, row) for row in data.parts[i]), default=0.0)
+            if levels[i] == "none" and data.rest[i] and similarity.similar(sim, data.rest[i]):
                 levels[i] = "unsure"
-    return replace(data, rule_level=levels), scores
+    return replace(data, rule_level=levels), Chances(whole, best)
 
 
 def random_folds(data: Prepared) -> npt.NDArray[np.int64]:
@@ -507,12 +524,15 @@ def author_folds(data: Prepared) -> npt.NDArray[np.int64]:
 
 
 def combined(
-    data: Prepared, scores: npt.NDArray[np.float64], unsure: float, guarded: float, sure: float
+    data: Prepared, scores: Chances, unsure: float, guarded: float, sure: float
 ) -> list[crisis.Level]:
+    """The levels the detector gives (as ``crisis.assess_with`` decides) at these thresholds."""
     levels: list[crisis.Level] = []
-    for level, p, is_guarded in zip(data.rule_level, scores, data.guarded, strict=True):
-        if level == "none" and p >= (guarded if is_guarded else unsure):
-            level = "crisis" if p >= sure and not is_guarded else "unsure"
+    for level, p, q, is_guarded in zip(
+        data.rule_level, scores.whole, scores.parts, data.guarded, strict=True
+    ):
+        if level == "none" and ((is_guarded and p >= guarded) or q >= unsure):
+            level = "crisis" if q >= sure and not is_guarded else "unsure"
         levels.append(level)
     return levels
 
@@ -533,9 +553,7 @@ def _rates(
     return tp / max(pos, 1), fp / max(neg, 1), pos, neg
 
 
-def choose_thresholds(
-    data: Prepared, scores: npt.NDArray[np.float64]
-) -> tuple[float, float, float]:
+def choose_thresholds(data: Prepared, scores: Chances) -> tuple[float, float, float]:
     """(unsure, guarded, crisis) from out-of-fold scores.
 
     unsure: the lowest threshold whose added false alarms stay within the budgets (crisis sets'
@@ -564,7 +582,7 @@ def choose_thresholds(
         if t < unsure:
             continue
         pos, neg = _above(
-            data, scores, t, [x and g for x, g in zip(left, data.guarded, strict=True)]
+            data, scores.whole, t, [x and g for x, g in zip(left, data.guarded, strict=True)]
         )
         if pos >= MIN_EVIDENCE and pos >= neg:
             guard = t
@@ -572,7 +590,7 @@ def choose_thresholds(
     sure = NEVER
     for t in [*grid, 0.99, 0.995, 0.999]:
         pos, neg = _above(
-            data, scores, t, [x and not g for x, g in zip(left, data.guarded, strict=True)]
+            data, scores.parts, t, [x and not g for x, g in zip(left, data.guarded, strict=True)]
         )
         if neg == 0 and pos >= 0.01 * data.labels.sum():
             sure = t
@@ -594,23 +612,21 @@ def _above(
     return pos, neg
 
 
-def evidence(data: Prepared, scores: npt.NDArray[np.float64]) -> None:
+def evidence(data: Prepared, scores: Chances) -> None:
     """What the guarded and crisis thresholds were decided on (out of fold)."""
     left = [level == "none" for level in data.rule_level]
     guarded = [x and bool(g) for x, g in zip(left, data.guarded, strict=True)]
     plain = [x and not g for x, g in zip(left, data.guarded, strict=True)]
     for t in (0.5, 0.8, 0.9, 0.95, 0.99):
-        gp, gn = _above(data, scores, t, guarded)
-        pp, pn = _above(data, scores, t, plain)
+        gp, gn = _above(data, scores.whole, t, guarded)
+        pp, pn = _above(data, scores.parts, t, plain)
         print(
             f"  p >= {t:.2f}: guarded messages the rules left alone: {gp} positives,"
             f" {gn} negatives; unguarded: {pp} positives, {pn} negatives"
         )
 
 
-def cv_report(
-    name: str, data: Prepared, scores: npt.NDArray[np.float64], model: learned.Model
-) -> None:
+def cv_report(name: str, data: Prepared, scores: Chances, model: learned.Model) -> None:
     """Per file and language: the detector without the model, then with it (out of fold)."""
     levels = combined(data, scores, model.unsure, model.guarded, model.crisis)
     print(
@@ -652,12 +668,10 @@ def train_learned(report_cv: bool = True) -> learned.Model:
         evidence(by_author, by_author_scores)
         cv_report(f"{FOLDS}-fold by checksum", *out_of_fold(data, random_folds(data)), model)
         unseen = everyday_cases(EVERYDAY_UNSEEN)
+        rules = (phrases.compiled(), signals.compiled())
         alarms = sum(
-            crisis.assess_with(
-                phrases.compiled(), signals.compiled(), c.text, similarity.compiled()
-            ).level
-            == "none"
-            and _would_ask(model, c.text)
+            crisis.assess_with(*rules, c.text, similarity.compiled()).level == "none"
+            and crisis.assess_with(*rules, c.text, similarity.compiled(), model).level != "none"
             for c in unseen
         )
         print(
@@ -665,15 +679,6 @@ def train_learned(report_cv: bool = True) -> learned.Model:
             f" {alarms} of {len(unseen)} everyday messages"
         )
     return model
-
-
-def _would_ask(model: learned.Model, text: str) -> bool:
-    folded = crisis.normalise(text)
-    rules = signals.compiled()
-    is_guarded = signals.guarded(rules, folded)
-    cues = crisis.cues(signals.find(rules, folded), is_guarded)
-    threshold = model.guarded if is_guarded else model.unsure
-    return learned.probability(model, folded, cues) >= threshold
 
 
 def main(argv: list[str]) -> int:

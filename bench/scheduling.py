@@ -194,7 +194,6 @@ async def worker_pass(
     (claiming stops after ``budget`` seconds: the rest is extrapolated and flagged)."""
     from bot.app import build_application
     from bot.dispatch.dispatcher import BATCH
-    from bot.runtime import Runtime
     from bot.serve import freeze_startup
     from bot.services import outbox, schedule
 
@@ -209,7 +208,7 @@ async def worker_pass(
     # The real dispatch job would try to reach Telegram: only the bookkeeping is measured here.
     await app.job_queue.stop(wait=False)
     rss_started = rss_kib()
-    rt: Runtime = app.bot_data["runtime"]
+    rt = app.wiring.runtime
     materialized = sent = materialize_batches = claim_batches = 0
     async with StallMonitor() as monitor:
         t0 = time.perf_counter()

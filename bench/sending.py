@@ -181,7 +181,6 @@ async def measure(backend: str, window: float, workdir: Path) -> dict[str, Any]:
     from bot.db.models import ScheduledMessage
     from bot.dispatch import dispatch_due
     from bot.rate_limiter import Limits
-    from bot.runtime import Runtime
 
     n = int(TELEGRAM_RATE * (window + HEADROOM))
     async with _database(backend, workdir) as url, EmulatorProcess(MODULE) as emu:
@@ -197,7 +196,7 @@ async def measure(backend: str, window: float, workdir: Path) -> dict[str, Any]:
         assert app.job_queue is not None
         for job in app.job_queue.jobs():  # dispatch_due is called directly below
             job.schedule_removal()
-        rt: Runtime = app.bot_data["runtime"]
+        rt = app.wiring.runtime
         await emu.call("start")
         started = time.monotonic()
         async with StallMonitor() as monitor:

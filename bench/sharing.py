@@ -228,7 +228,6 @@ async def measure(window: float, workdir: Path) -> dict[str, Any]:
     from bot.clock import FrozenClock
     from bot.config import load_settings
     from bot.dispatch import dispatch_due
-    from bot.runtime import Runtime
     from bot.serve import freeze_startup
     from bot.services import understanding
 
@@ -250,7 +249,7 @@ async def measure(window: float, workdir: Path) -> dict[str, Any]:
         # this machine) and start-up objects out of the collector's reach, as `rebound run`.
         understanding.warm_up()
         freeze_startup()
-        rt: Runtime = app.bot_data["runtime"]
+        rt = app.wiring.runtime
         await emu.call("start")
         dispatching = asyncio.create_task(dispatch_due(app))
         first_message = asyncio.create_task(emu.call("first"))

@@ -256,7 +256,7 @@ async def worker(request: str, url: str, workdir: str) -> dict[str, Any]:
     from bot.serve import freeze_startup
 
     app = build_application(_settings(url, workdir), token="1:x", migrate=False)
-    rt = app.bot_data["runtime"]
+    rt = app.wiring.runtime
     async with rt.small_transaction() as session:  # connect and warm the statement caches
         from bot.services import admin
 

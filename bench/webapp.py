@@ -137,7 +137,7 @@ async def run(full: bool) -> None:
             webapp_url="https://bench.example/app/",
         )
         app = build_application(settings, token=TOKEN, migrate=False)
-        rt: Runtime = app.bot_data["runtime"]
+        rt = app.wiring.runtime
         await upgrade(rt.engine)
         await seed(rt, debriefs, now)
         server = OpsServer(app, listen="127.0.0.1", port=0)

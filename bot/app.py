@@ -30,14 +30,17 @@ from bot.config import Settings, SettingsError
 from bot.content import Content, load_content
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
+from bot.delivery import Delivery
 from bot.dispatch import Dispatcher
 from bot.intake import InboxPoller, Intake
 from bot.rate_limiter import Limits, ReboundRateLimiter
 from bot.runtime import Runtime, RuntimeApp, flow_specs
 from bot.services import groups, timezones, understanding
+from bot.services.flood import FloodGate
 from bot.telegram_bot import ReboundBot
 from bot.telegram_http import ProxyNotSupported, aiohttp_requests, environment_proxy
 from bot.update_processor import ChatOrderedProcessor
+from bot.wiring import ReboundApplication, ReboundContext, Wiring
 from handlers import register_all, scheduled_kinds
 
 log = logging.getLogger("rebound")
@@ -51,7 +54,7 @@ def build_application(
     content: Content | None = None,
     migrate: bool = True,
     send_clock: Callable[[], float] = time.monotonic,
-) -> RuntimeApp:
+) -> ReboundApplication:
     """A ready-to-start Application talking to ``settings.api_url``. ``send_clock`` is the
     seconds clock the rate limiter paces sends by (tests share the emulator's)."""
     crypto.configure(settings.key_values())
@@ -109,6 +112,8 @@ def build_application(
     )
     app = (
         ApplicationBuilder()
+        .application_class(ReboundApplication)
+        .context_types(ContextTypes(context=ReboundContext))
         .bot(bot)
         .concurrent_updates(processor)
         .updater(None)  # updates come in through the inbox (bot.intake), never PTB's Updater
@@ -116,42 +121,41 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    app.bot_data["runtime"] = runtime
-    intake = Intake(app)
-    app.bot_data["intake"] = intake
+    assert isinstance(app, ReboundApplication)  # application_class above
+    intake = Intake(app, runtime)
     processor.after = intake.finish
-    dispatcher = Dispatcher(runtime, app.bot, scheduled_kinds())
-    app.bot_data["dispatcher"] = dispatcher
-    dispatcher.schedule(app)
+    app.wiring = Wiring(
+        runtime=runtime,
+        intake=intake,
+        delivery=Delivery(app, runtime),
+        dispatcher=Dispatcher(runtime, app.bot, scheduled_kinds()),
+        flood_gate=FloodGate(limit=settings.flood_limit, window=settings.flood_window_seconds),
+    )
     register_all(app)
     if app.job_queue is not None:
+        app.wiring.dispatcher.schedule(app.job_queue)
+        app.wiring.delivery.schedule(app.job_queue)
         app.job_queue.run_repeating(_prune_inbox, interval=3600, first=60, name="inbox-prune")
     return app
 
 
-def intake_of(app: RuntimeApp) -> Intake:
-    intake = app.bot_data["intake"]
-    assert isinstance(intake, Intake)
-    return intake
-
-
-async def _prune_inbox(context: ContextTypes.DEFAULT_TYPE) -> None:
-    pruned = await intake_of(context.application).prune()
+async def _prune_inbox(context: ReboundContext) -> None:
+    pruned = await context.intake.prune()
     if pruned:
         log.info("inbox: forgot %d updates handled over a day ago", pruned)
 
 
-async def start_polling(app: RuntimeApp, *, timeout: int = 10) -> InboxPoller:
+async def start_polling(app: ReboundApplication, *, timeout: int = 10) -> InboxPoller:
     """Replay what an earlier run left unhandled, then poll through the inbox."""
-    poller = InboxPoller(intake_of(app), timeout=timeout)
+    poller = InboxPoller(app.wiring.intake, timeout=timeout)
     await poller.start()
-    app.bot_data["poller"] = poller
+    app.wiring.poller = poller
     return poller
 
 
-async def stop_polling(app: RuntimeApp) -> None:
-    poller = app.bot_data.pop("poller", None)
-    if isinstance(poller, InboxPoller):
+async def stop_polling(app: ReboundApplication) -> None:
+    poller, app.wiring.poller = app.wiring.poller, None
+    if poller is not None:
         await poller.stop()
 
 
@@ -245,7 +249,7 @@ async def start_without_runner(app: RuntimeApp) -> None:
     await app.start()
 
 
-async def stop_without_runner(app: RuntimeApp) -> None:
+async def stop_without_runner(app: ReboundApplication) -> None:
     """The mirror of :func:`start_without_runner`; stops polling first if it runs."""
     await stop_polling(app)
     if app.running:

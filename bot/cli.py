@@ -114,6 +114,9 @@ def cmd_backup(settings: Settings, target: Path | None) -> int:
 
 
 async def _migrate(settings: Settings) -> str | None:
+    from bot import crypto
+
+    crypto.configure(settings.key_values())  # a migration may rewrite encrypted values
     engine = create_engine(settings.effective_database_url)
     try:
         await upgrade(engine)

@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, JobQueue
 
 from bot.rate_limiter import retry_after_seconds
 from bot.render import buttons_key
@@ -52,7 +52,6 @@ FIRST_RETRY = 0.5  # seconds before the first retry; doubled each time
 PUMP_INTERVAL = 5.0  # seconds between looks for replies due again
 PUMP_CHATS = 8  # chats the pump sends to at once (each chat's replies one after another)
 PUMP_BUDGET = 5.0  # seconds the pump retries one reply before backing off in the outbox
-KEY = "delivery"
 
 
 def send_call(
@@ -203,12 +202,83 @@ async def _note_prompts(
     return stale
 
 
+@dataclass
+class _Note:
+    """What came of one reply, to be written down (:meth:`Delivery.settle`)."""
+
+    chat_id: int
+    user_id: int | None
+    reply_id: int
+    attempts: int
+    outcome: Outcome
+
+
+class _Notes:
+    """Group commit for what came of replies: every note waiting when a transaction starts is
+    written in it, and each writer waits until its own note is committed, as if alone. One
+    person's turn writes its note in a transaction of its own, as before; in a burst, the notes
+    of the turns that finished while one transaction ran share the next one (a transaction per
+    note cost as much as the turn's own on SQLite, where BEGIN and COMMIT are hand-overs to
+    the driver's thread)."""
+
+    BATCH = 64  # notes per transaction at most: a few small statements each
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self._waiting: list[tuple[_Note, asyncio.Future[tuple[bool, list[int]]]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def write(self, note: _Note) -> tuple[bool, list[int]]:
+        """Commit ``note``; returns whether the reply was parked, and the messages whose
+        question was answered before they were noted."""
+        done: asyncio.Future[tuple[bool, list[int]]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((note, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._drain(), name="delivery-notes")
+        return await done
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch = self._waiting[: self.BATCH]
+            del self._waiting[: self.BATCH]
+            try:
+                results = await self._commit([note for note, _done in batch])
+            except Exception as exc:
+                for _note, done in batch:
+                    if not done.done():  # its turn may have been cancelled meanwhile
+                        done.set_exception(exc)
+            except BaseException:  # cancelled (shutdown): nobody is left waiting for good
+                for _note, done in [*batch, *self._waiting]:
+                    done.cancel()
+                raise
+            else:
+                for (_note, done), result in zip(batch, results, strict=True):
+                    if not done.done():
+                        done.set_result(result)
+
+    async def _commit(self, notes: list[_Note]) -> list[tuple[bool, list[int]]]:
+        now = self.rt.clock.now()
+        results = []
+        async with self.rt.small_transaction() as session:
+            delivered = [note.reply_id for note in notes if not note.outcome.left]
+            await outbox.replies_delivered(session, delivered)
+            for note in notes:
+                outcome = note.outcome
+                parked = outcome.left and await outbox.reply_again(
+                    session, note.reply_id, outcome.left, note.attempts, now, outcome.wait
+                )
+                stale = await _note_prompts(session, note.chat_id, note.user_id, outcome)
+                results.append((bool(parked), stale))
+        return results
+
+
 class Delivery:
     """One per application: which chats are behind, and the pump that catches them up."""
 
-    def __init__(self, app: RuntimeApp) -> None:
+    def __init__(self, app: RuntimeApp, rt: Runtime) -> None:
         self.app = app
-        self.rt: Runtime = app.bot_data["runtime"]
+        self.rt = rt
+        self.notes = _Notes(self.rt)
         self.behind: set[int] = set()  # chats with replies left to the pump
         self._loaded = False
         self._pumping: asyncio.Task[None] | None = None
@@ -252,16 +322,7 @@ class Delivery:
         and which messages ask the open questions."""
         if outcome.deferred:
             return
-        parked = False
-        async with self.rt.small_transaction() as session:
-            if outcome.left:
-                now = self.rt.clock.now()
-                parked = await outbox.reply_again(
-                    session, reply_id, outcome.left, attempts, now, outcome.wait
-                )
-            else:
-                await outbox.replies_delivered(session, [reply_id])
-            stale = await _note_prompts(session, chat_id, user_id, outcome)
+        parked, stale = await self.notes.write(_Note(chat_id, user_id, reply_id, attempts, outcome))
         if parked:
             log.error("reply %s parked after %d attempts", reply_id, attempts)
         shown = self.rt.shown
@@ -293,6 +354,15 @@ class Delivery:
 
     async def _pump(self) -> None:
         await self.pump()
+
+    def schedule(self, job_queue: JobQueue[Any]) -> None:
+        """Look for replies due again every ``PUMP_INTERVAL`` seconds."""
+        job_queue.run_repeating(
+            self._tick, interval=PUMP_INTERVAL, first=PUMP_INTERVAL, name="reply-pump"
+        )
+
+    async def _tick(self, _context: CallbackContext[Any, Any, Any, Any]) -> None:
+        self.kick()
 
     async def pump(self) -> int:
         """Send every reply that is due again or whose turn died, chat by chat in order, until
@@ -338,21 +408,3 @@ class Delivery:
                     await outbox.hand_back_replies(session, [r.id for r in replies[index + 1 :]])
                 return index
         return len(replies)
-
-
-def of(app: RuntimeApp) -> Delivery:
-    delivery = app.bot_data[KEY]
-    assert isinstance(delivery, Delivery)
-    return delivery
-
-
-async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    of(context.application).kick()
-
-
-def register(app: RuntimeApp) -> None:
-    app.bot_data[KEY] = Delivery(app)
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            _job, interval=PUMP_INTERVAL, first=PUMP_INTERVAL, name="reply-pump"
-        )

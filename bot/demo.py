@@ -27,8 +27,8 @@ from bot.config import Settings
 from bot.content import Texts, load_content
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, Emulator, SimUser, UpdateIds
-from bot.runtime import RuntimeApp
 from bot.server import OpsServer
+from bot.wiring import ReboundApplication
 
 DEMO_TOKEN = "123456789:REBOUND-DEMO-TOKEN"
 # Beside the demo database: the last update id the demo's emulator gave out, and when. The next
@@ -53,7 +53,7 @@ class Demo:
             think_time=2.0,
             update_ids=UpdateIds(settings.data_dir / UPDATE_IDS_FILE),
         )
-        self.app: RuntimeApp | None = None
+        self.app: ReboundApplication | None = None
         self.app_server: OpsServer | None = None
         self.user: SimUser | None = None
         self.shown: set[int] = set()

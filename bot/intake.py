@@ -46,9 +46,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 class Intake:
     """Between the inbox table and the Application's update queue."""
 
-    def __init__(self, app: RuntimeApp) -> None:
+    def __init__(self, app: RuntimeApp, rt: Runtime) -> None:
         self.app = app
-        self.rt: Runtime = app.bot_data["runtime"]
+        self.rt = rt
 
     async def accept(self, batch: Sequence[tuple[dict[str, Any], Update]]) -> int:
         """Commit each update (as JSON, and parsed) to the inbox, then queue the new ones;

@@ -14,7 +14,6 @@ import signal
 
 from bot.app import (
     build_application,
-    intake_of,
     start_polling,
     start_without_runner,
     stop_polling,
@@ -22,8 +21,9 @@ from bot.app import (
 )
 from bot.config import Settings
 from bot.intake import ALLOWED_UPDATES
-from bot.runtime import Runtime, RuntimeApp
+from bot.runtime import Runtime
 from bot.server import OpsServer
+from bot.wiring import ReboundApplication
 
 log = logging.getLogger("rebound")
 
@@ -31,15 +31,14 @@ log = logging.getLogger("rebound")
 class Service:
     """One running Rebound: the Application, how updates come in, and the ops server."""
 
-    def __init__(self, app: RuntimeApp, settings: Settings) -> None:
+    def __init__(self, app: ReboundApplication, settings: Settings) -> None:
         self.app = app
         self.settings = settings
         self.servers: list[OpsServer] = []
 
     @property
     def rt(self) -> Runtime:
-        rt: Runtime = self.app.bot_data["runtime"]
-        return rt
+        return self.app.wiring.runtime
 
     async def start(self) -> None:
         settings = self.settings
@@ -66,7 +65,7 @@ class Service:
             )
         )
         await self._start_servers()
-        await intake_of(self.app).replay()
+        await self.app.wiring.intake.replay()
         await self.app.bot.set_webhook(
             str(settings.webhook_url), secret_token=secret, allowed_updates=ALLOWED_UPDATES
         )

@@ -20,10 +20,10 @@ import tornado.web
 from sqlalchemy import text
 
 from bot.dispatch import INTERVAL_SECONDS
-from bot.intake import MAX_UPDATE_BYTES, Intake, WebhookHandler
-from bot.runtime import Runtime, RuntimeApp
+from bot.intake import MAX_UPDATE_BYTES, WebhookHandler
 from bot.services import ops
 from bot.webapp import api as webapp_api
+from bot.wiring import ReboundApplication
 
 log = logging.getLogger("rebound.server")
 
@@ -44,10 +44,10 @@ class Health:
         return self.database and self.dispatcher
 
 
-async def check_health(app: RuntimeApp, started: float) -> Health:
+async def check_health(app: ReboundApplication, started: float) -> Health:
     """Database reachable within 2 s, and the dispatcher has run recently (or the process
     started less than three intervals ago)."""
-    rt: Runtime = app.bot_data["runtime"]
+    rt = app.wiring.runtime
     try:
         async with asyncio.timeout(2):
             async with rt.engine.connect() as connection:
@@ -64,10 +64,10 @@ async def check_health(app: RuntimeApp, started: float) -> Health:
 
 
 class _Base(tornado.web.RequestHandler):
-    def initialize(self, app: RuntimeApp, started: float) -> None:
+    def initialize(self, app: ReboundApplication, started: float) -> None:
         self.bot_app = app
         self.started = started
-        self.rt: Runtime = app.bot_data["runtime"]
+        self.rt = app.wiring.runtime
 
 
 class HealthHandler(_Base):
@@ -114,7 +114,7 @@ class OpsServer:
 
     def __init__(
         self,
-        app: RuntimeApp,
+        app: ReboundApplication,
         *,
         listen: str,
         port: int,
@@ -132,11 +132,11 @@ class OpsServer:
         else:
             if not secret:
                 raise ValueError("the webhook never runs without a secret")
-            intake: Intake = app.bot_data["intake"]
             path = "/" + webhook_path.strip("/")
-            routes = [(re.escape(path), WebhookHandler, {"intake": intake, "secret": secret})]
-        rt: Runtime = app.bot_data["runtime"]
-        if rt.settings.webapp_url is not None if webapp is None else webapp:
+            routes = [
+                (re.escape(path), WebhookHandler, {"intake": app.wiring.intake, "secret": secret})
+            ]
+        if app.wiring.runtime.settings.webapp_url is not None if webapp is None else webapp:
             routes += webapp_api.routes(app)  # /app/ and /app/api/ (never /healthz or /metrics)
         # No access log: a webhook URL path may carry a secret, and there is nothing to learn.
         self.webhook = webhook_path is not None

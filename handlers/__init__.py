@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot import delivery
 from bot.dispatch import Kinds
 from handlers import (
     admin,
@@ -66,5 +65,4 @@ def scheduled_kinds() -> Kinds:
 def register_all(app: Application) -> None:  # type: ignore[type-arg]
     for feature in FEATURES:
         feature.register(app)
-    delivery.register(app)
     errors.register(app)

@@ -21,7 +21,7 @@ from bot.logsafe import describe
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import groups
 from bot.services.users import mark_blocked
-from handlers.turn import Context, runtime
+from handlers.turn import Context
 
 log = logging.getLogger("rebound.errors")
 APOLOGY_BUDGET = 10.0  # seconds to keep trying to apologise through transient failures
@@ -33,7 +33,7 @@ async def on_error(update: object, context: Context) -> None:
         return
     upd = update if isinstance(update, Update) else None
     chat = upd.effective_chat if upd else None
-    rt = runtime(context)
+    rt = context.runtime
     if isinstance(error, Forbidden) and chat is not None and chat.type == ChatType.PRIVATE:
         log.info("chat %s blocked the bot; no more messages to it", chat.id)
         async with rt.sessions() as session, session.begin():

@@ -57,8 +57,8 @@ async def on_text(turn: Turn) -> None:
     if result.strip is not None:
         turn.strip_buttons(result.strip)
     turn.say_all(await listening.vary_all(turn.session, person.id, result.replies, turn.now))
-    if result.finished_data is not None:
-        await start_feature.after_onboarding(turn, result.finished_data.get("_then"))
+    if result.follow_up is not None:
+        await start_feature.follow_up(turn, result.follow_up)
 
 
 async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
@@ -121,8 +121,8 @@ async def on_tap(turn: Turn) -> None:
         taps.stale(turn)
         return
     turn.say_all(result.replies)
-    if result.finished_data is not None:
-        await start_feature.after_onboarding(turn, result.finished_data.get("_then"))
+    if result.follow_up is not None:
+        await start_feature.follow_up(turn, result.follow_up)
 
 
 def register(app: RuntimeApp) -> None:

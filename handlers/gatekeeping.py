@@ -44,37 +44,16 @@ from bot.render import Renderer
 from bot.runtime import RuntimeApp
 from bot.services import callback_data, checkins, crisis, flows
 from bot.services.crisis import care
-from bot.services.flood import FloodGate
 from bot.services.outbox import Claimed
 from bot.services.replies import Button, Ref, Say
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import coalesce_replies
 from handlers import taps
-from handlers.turn import Context, Turn, handler, runtime
+from handlers.turn import Context, Turn, handler
 
 CRISIS_GROUP = -2
 FLOOD_GROUP = -1
 log = logging.getLogger("rebound.flood")
-GROUP_CARE_COOLDOWN_SECONDS = 1800.0
-
-
-def _gate(context: Context) -> FloodGate:
-    gate = context.application.bot_data.get("flood_gate")
-    if gate is None:
-        settings = runtime(context).settings
-        gate = FloodGate(limit=settings.flood_limit, window=settings.flood_window_seconds)
-        context.application.bot_data["flood_gate"] = gate
-    assert isinstance(gate, FloodGate)
-    return gate
-
-
-def _group_limiter(context: Context) -> crisis.GroupCareLimiter:
-    limiter = context.application.bot_data.get("group_care_limiter")
-    if limiter is None:
-        limiter = crisis.GroupCareLimiter(cooldown=GROUP_CARE_COOLDOWN_SECONDS)
-        context.application.bot_data["group_care_limiter"] = limiter
-    assert isinstance(limiter, crisis.GroupCareLimiter)
-    return limiter
 
 
 async def flood_control(update: Update, context: Context) -> None:
@@ -87,7 +66,7 @@ async def flood_control(update: Update, context: Context) -> None:
         return
     message = update.effective_message if update.callback_query is None else None
     sent_at = (message.edit_date or message.date).timestamp() if message is not None else None
-    verdict = _gate(context).check(user.id, sent_at)
+    verdict = context.flood_gate.check(user.id, sent_at)
     if verdict == "ok":
         return
     if verdict == "warn":
@@ -101,7 +80,7 @@ async def _slow_down(
     """The note, sent at once and on its own: it answers no question and changes nothing
     stored, so it needs no turn (the update's own turn commits and marks it as usual). A
     failed send is only logged: the update must still be handled."""
-    rt = runtime(context)
+    rt = context.runtime
     async with rt.sessions() as session:
         person = await session.get(User, user_id)
     language = person.language if person is not None else app_language
@@ -147,7 +126,7 @@ async def group_crisis_check(update: Update, context: Context) -> None:
         sender_id = message.from_user.id
     else:
         raise ApplicationHandlerStop
-    if _group_limiter(context).allow(message.chat_id, sender_id, time.monotonic()):
+    if context.group_care.allow(message.chat_id, sender_id, time.monotonic()):
         await _group_care(update, context)
     # With or without a reply, the inbox copy of the words is dropped when the update is
     # marked handled (bot.services.inbox.mark_processed), like every other message's.

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time as clock
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import ChatMember, Message, MessageEntity, Update
@@ -18,7 +17,6 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -34,14 +32,13 @@ from bot.services.time_of_day import parse_time_of_day
 from bot.services.timezones import ZoneChoice, parse_timezone
 from bot.update_processor import handoff
 from handlers import taps
-from handlers.turn import Context, Turn, handler, open_turn, runtime
+from handlers.turn import Context, Turn, handler, open_turn
 
 # Short: someone made (or no longer) an admin is taken as such within a minute.
 ADMIN_CACHE = timedelta(seconds=60)
 ADMIN_CACHE_SIZE = 10_000
 GROUPS = filters.ChatType.GROUPS
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-COUNT_EDITS = "group_count_edits"
 log = logging.getLogger("rebound.groups")
 
 
@@ -64,9 +61,7 @@ async def is_admin(turn: Turn) -> bool:
     user = turn.update.effective_user
     if user is None:
         return False
-    cache: dict[tuple[int, int], tuple[bool, datetime]] = (
-        turn.context.application.bot_data.setdefault("admin_cache", {})
-    )
+    cache = turn.context.admin_cache
     key, now = (turn.chat_id, user.id), turn.now
     cached = cache.get(key)
     if cached and now < cached[1]:
@@ -187,45 +182,28 @@ def _a_button_of(message: Message, data: str) -> bool:
     return any(button.callback_data == data for row in rows for button in row)
 
 
-@dataclass
-class _CountEdits:
-    """One group's check-in count edits: which messages are behind, and when the last edit
-    started. Edits are at least ``group_edit_gap_seconds`` apart per group (the default keeps
-    them to half of Telegram's 20 messages a minute per group, the rest is for replies);
-    taps in between are shown together by the next edit, which reads the latest counts."""
-
-    behind: dict[int, int] = field(default_factory=dict)  # check-in id -> message id
-    last: float = -math.inf
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-
-def _count_edits(context: Context, chat_id: int) -> _CountEdits:
-    every: dict[int, _CountEdits] = context.application.bot_data.setdefault(COUNT_EDITS, {})
-    return every.setdefault(chat_id, _CountEdits())
-
-
 def _show_counts_soon(context: Context, chat_id: int, checkin_id: int, message_id: int) -> None:
     """At once if the group's last edit is a gap ago, else when it is; one pending edit per
     group, whatever the number of taps or check-ins."""
-    edits = _count_edits(context, chat_id)
+    edits = context.count_edits(chat_id)
     edits.behind[checkin_id] = message_id
-    job_queue = context.job_queue
+    job_queue = context.app.job_queue
     name = f"group-counts-{chat_id}"
     if job_queue is None or job_queue.get_jobs_by_name(name):
         return
-    gap = runtime(context).settings.group_edit_gap_seconds
+    gap = context.runtime.settings.group_edit_gap_seconds
     wait = max(0.0, edits.last + gap - clock.monotonic())
     job_queue.run_once(_edit_counts, when=wait, name=name, data=chat_id, chat_id=chat_id)
 
 
-async def _edit_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _edit_counts(context: Context) -> None:
     """Show the group's latest counts, one edit per gap; taps that arrive meanwhile are
     picked up here too (their own run then finds nothing left)."""
     job = context.job
     assert job is not None
     chat_id: int = job.data  # type: ignore[assignment]
-    rt = runtime(context)
-    edits = _count_edits(context, chat_id)
+    rt = context.runtime
+    edits = context.count_edits(chat_id)
     async with edits.lock:  # a run still editing (a slow answer) finishes first
         while edits.behind:
             wait = edits.last + rt.settings.group_edit_gap_seconds - clock.monotonic()

@@ -13,7 +13,7 @@ from bot.runtime import RuntimeApp
 from bot.services import callback_data, privacy
 from bot.services.replies import Button, Ref, Say
 from handlers import taps
-from handlers.turn import Context, Turn, handler, redirected_to_private, runtime
+from handlers.turn import Context, Turn, handler, redirected_to_private
 
 ERASE, KEEP = callback_data.WordTap("yes"), callback_data.WordTap("no")
 
@@ -83,7 +83,7 @@ async def on_delete_tap(update: Update, context: Context) -> None:
     await on_delete(update, context)
     query = update.callback_query
     if query is not None and callback_data.DELETE.parse(query.data) == ERASE:
-        await privacy.checkpoint(runtime(context).engine)
+        await privacy.checkpoint(context.runtime.engine)
 
 
 def register(app: RuntimeApp) -> None:

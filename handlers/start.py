@@ -87,9 +87,8 @@ async def set_up(turn: Turn, payload: str | None = None) -> None:
             await flows.reask(turn.session, turn.rt.flows, user, turn.chat_id, turn.now),
         )
         return
-    data = {"_then": payload} if payload else None
     first = await flows.start(
-        turn.session, turn.rt.flows["ob"], user, turn.chat_id, turn.now, data=data
+        turn.session, turn.rt.flows["ob"], user, turn.chat_id, turn.now, then=payload
     )
     turn.say(first)
 
@@ -100,9 +99,9 @@ async def group_start(turn: Turn) -> None:
     turn.say(Say("start.group", buttons=((Button("start.buttons.open_private", url=url),),)))
 
 
-async def after_onboarding(turn: Turn, payload: object) -> None:
+async def follow_up(turn: Turn, payload: str) -> None:
     """Continue to what a deep link asked for, once onboarding is done."""
-    if isinstance(payload, str) and payload in DEEP_LINKS:
+    if payload in DEEP_LINKS:
         await DEEP_LINKS[payload](turn)
 
 

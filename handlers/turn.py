@@ -31,7 +31,6 @@ from telegram import (
 )
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
 from bot import delivery
 from bot.content import Texts
@@ -43,8 +42,9 @@ from bot.services.replies import Button, Say
 from bot.services.users import ensure_user
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import handoff, sent, superseded
+from bot.wiring import ReboundContext
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = ReboundContext
 log = logging.getLogger("rebound.turn")
 ANSWER_BUDGET = 5.0  # seconds to keep trying to stop a tap's spinner
 # Replies that carry a button opening the Mini App (when it is on), and the tab it opens at:
@@ -58,11 +58,6 @@ APP_TABS = {
     "reflection.feedback_offer": "timeline",
     "stats.little_data": "mood",
 }
-
-
-def runtime(context: Context) -> Runtime:
-    rt: Runtime = context.application.bot_data["runtime"]
-    return rt
 
 
 @dataclass
@@ -217,9 +212,10 @@ class Turn:
         calls = self._calls()
         if calls:
             user_id = self.user.id if self.user is not None else None
-            row = outbox.queue_reply(self.session, self.chat_id, user_id, calls, self.now)
-            await self.session.flush()
-            self._reply = (row.id, calls)
+            reply_id = await outbox.queue_reply(
+                self.session, self.chat_id, user_id, calls, self.now
+            )
+            self._reply = (reply_id, calls)
 
     async def flush(self) -> None:
         """Send what was committed, then files (after the commit, like every reply).
@@ -231,7 +227,7 @@ class Turn:
         sees it as before; a transient failure is retried, and never reaches it."""
         if self.duplicate:
             return
-        deliveries = delivery.of(self.context.application)
+        deliveries = self.context.delivery
         outcome: delivery.Outcome | None = None  # None: not tried (the lease will run out)
 
         async def replies() -> None:
@@ -378,7 +374,7 @@ def handler(fn: TurnFn) -> Callable[[Update, Context], Coroutine[Any, Any, None]
 
 
 async def open_turn(update: Update, context: Context, fn: TurnFn) -> Turn:
-    rt = runtime(context)
+    rt = context.runtime
     now = rt.clock.now()
     tg_user = update.effective_user
     language = tg_user.language_code if tg_user else None

@@ -133,7 +133,10 @@ class FlowState(Base):
     )
     flow: Mapped[str] = mapped_column(String(32))
     step: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(), default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(), default=dict)  # the answers
+    # The run's bookkeeping beside them (bot.services.flow_engine.Run): a button token, step
+    # names, ticked option values, a deep link's feature. No free text, so not encrypted.
+    run: Mapped[dict[str, Any]] = mapped_column(JsonData, default=dict)
     # Incremented on every change: a second instance's stale write fails instead of winning.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -4,19 +4,17 @@ feature that registered its kind (bot.dispatch.kinds) and sent at scheduled prio
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.dispatch.dispatcher import INTERVAL_SECONDS, Dispatcher
 from bot.dispatch.kinds import Kinds
-from bot.runtime import RuntimeApp
 
-__all__ = ["INTERVAL_SECONDS", "Dispatcher", "Kinds", "dispatch_due", "of"]
+if TYPE_CHECKING:  # bot.wiring holds a Dispatcher
+    from bot.wiring import ReboundApplication
 
-
-def of(app: RuntimeApp) -> Dispatcher:
-    dispatcher = app.bot_data["dispatcher"]
-    assert isinstance(dispatcher, Dispatcher)
-    return dispatcher
+__all__ = ["INTERVAL_SECONDS", "Dispatcher", "Kinds", "dispatch_due"]
 
 
-async def dispatch_due(app: RuntimeApp) -> int:
+async def dispatch_due(app: ReboundApplication) -> int:
     """Everything due now, as the periodic job sends it (the demo, tests and benchmarks)."""
-    return await of(app).run()
+    return await app.wiring.dispatcher.run()

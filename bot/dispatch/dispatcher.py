@@ -16,13 +16,14 @@ import math
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, JobQueue
 
 from bot.db.models import Group, User
 from bot.dispatch.kinds import Kinds
@@ -30,7 +31,7 @@ from bot.dispatch.paused_groups import cannot_post
 from bot.dispatch.weekly_chart import send_review_with_chart
 from bot.rate_limiter import Withdrawn, retry_after_seconds, scheduled_sends
 from bot.render import Renderer
-from bot.runtime import Runtime, RuntimeApp
+from bot.runtime import Runtime
 from bot.services import groups, outbox, privacy, schedule, stats
 from bot.services.outbox import Claimed
 from bot.services.replies import Say
@@ -78,14 +79,13 @@ class Dispatcher:
     retention_at: datetime | None = None  # when old data was last purged (at most hourly)
     task: asyncio.Task[int] | None = None  # the run under way, if any
 
-    def schedule(self, app: RuntimeApp) -> None:
-        """Run every ``INTERVAL_SECONDS`` from the application's job queue."""
-        if app.job_queue is not None:
-            app.job_queue.run_repeating(
-                self._tick, interval=INTERVAL_SECONDS, first=INTERVAL_SECONDS, name="dispatch"
-            )
+    def schedule(self, job_queue: JobQueue[Any]) -> None:
+        """Run every ``INTERVAL_SECONDS``."""
+        job_queue.run_repeating(
+            self._tick, interval=INTERVAL_SECONDS, first=INTERVAL_SECONDS, name="dispatch"
+        )
 
-    async def _tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _tick(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
         """Start a run unless one is still working through a backlog. The run is its own task
         so the job returns at once: runs never overlap and the scheduler never has to skip (and
         warn about) a tick; ``Application.stop`` waits for the task."""

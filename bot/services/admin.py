@@ -58,6 +58,7 @@ async def draft_broadcast(session: AsyncSession, operator: User, text: str, now:
         row = FlowState(chat_id=operator.id, user_id=operator.id, data={})
         session.add(row)
     row.flow, row.step, row.data, row.updated_at = DRAFT_FLOW, "confirm", {"text": text}, now
+    row.run = {}  # no run of a declared flow: an earlier flow's token must not carry over
     return Say(
         "admin.broadcast_confirm",
         {"text": text, "count": audience},

@@ -485,7 +485,7 @@ class LogSpec:
             request.reply_text = answer.value
             request.status, request.replied_at, request.updated_at = "replied", ctx.now, ctx.now
             await outbox.cancel(ctx.session, ctx.user.id, CHECK, request.id)
-            ctx.data["_sel"] = {"tags": list(reading.tags)}
+            ctx.run = ctx.run.with_selected("tags", reading.tags)
             ctx.data["generic"] = reading.generic
         elif step == "tags":
             request.tags = list(answer.value or [])
@@ -496,7 +496,7 @@ class LogSpec:
     def prompt_params(self, ctx: FlowContext, step: str) -> dict[str, object]:
         if step != "tags":
             return {}
-        found = ctx.data.get("_sel", {}).get("tags", [])
+        found = ctx.run.selected("tags")
         if not found:
             return {"found": Ref("feedback.tags_none")}
         names = RefList.of([f"feedback.tag.{tag}" for tag in found])

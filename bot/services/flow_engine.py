@@ -5,10 +5,9 @@ A guided conversation is a :class:`Flow` of :class:`Step` s. :func:`advance` tak
 the next state, the answer to store, or the problem to explain. It touches no database and no
 Telegram type, so every flow can be tested as plain data.
 
-State data conventions (all JSON): answers under their step's name; ``_run`` a short token that
-ties buttons to one run of a flow; ``_trail`` the steps answered so far (for Back); ``_sel`` the
-options ticked so far on multi-select steps; ``<step>_note`` typed notes on such steps;
-``_only`` limits a run to one step.
+A state holds the answers (JSON: each under its step's name, typed notes on a multi-select step
+under ``<step>_note``) and, beside them, the :class:`Run`: the bookkeeping of this run of the
+flow, which is no answer and never reaches the person's records or their export.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from __future__ import annotations
 import functools
 import secrets
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -176,25 +175,71 @@ _STEP = Token()
 _VALUE = Token(r"[A-Za-z0-9_:.+/-]{1,48}", rest=True)
 
 
-def new_run() -> str:
-    """A short random token, unique enough to tell one run's buttons from another's."""
-    return "".join(secrets.choice(_RUN_ALPHABET) for _ in range(4))
+@dataclass(frozen=True)
+class Run:
+    """One run of a flow, kept beside its answers. ``token`` ties buttons to this run;
+    ``trail`` the steps answered so far (for Back); ``selections`` the options ticked so far
+    on multi-select steps; ``only`` limits the run to one step; ``then`` is the deep link's
+    feature to open once the flow ends (onboarding first, then what the link asked for)."""
+
+    token: str = ""
+    trail: tuple[str, ...] = ()
+    selections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    only: str | None = None
+    then: str | None = None
+
+    def selected(self, step: str) -> list[str]:
+        return list(self.selections.get(step, ()))
+
+    def with_selected(self, step: str, values: Sequence[str]) -> Run:
+        """This run with ``values`` ticked on ``step`` (e.g. tags found in a reply)."""
+        return replace(self, selections={**self.selections, step: tuple(values)})
+
+    def to_json(self) -> dict[str, JsonValue]:
+        """As stored in ``flow_states.run``: only what is set."""
+        stored: dict[str, JsonValue] = {"token": self.token}
+        if self.trail:
+            stored["trail"] = list(self.trail)
+        if self.selections:
+            stored["selections"] = {k: list(v) for k, v in self.selections.items()}
+        if self.only is not None:
+            stored["only"] = self.only
+        if self.then is not None:
+            stored["then"] = self.then
+        return stored
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, JsonValue] | None) -> Run:
+        stored = stored or {}
+        return cls(
+            str(stored.get("token", "")),
+            tuple(stored.get("trail", ())),
+            {k: tuple(v) for k, v in stored.get("selections", {}).items()},
+            stored.get("only"),
+            stored.get("then"),
+        )
+
+
+def new_run(*, only: str | None = None, then: str | None = None) -> Run:
+    """A run with a short random token, unique enough to tell one run's buttons from
+    another's."""
+    return Run("".join(secrets.choice(_RUN_ALPHABET) for _ in range(4)), only=only, then=then)
 
 
 @dataclass(frozen=True)
 class State:
-    """JSON-round-trippable position in a flow (see the module docstring for ``data``)."""
+    """JSON-round-trippable position in a flow: the step, the answers so far, the run."""
 
     flow: str
     step: str
     data: dict[str, JsonValue] = field(default_factory=dict)
+    run: Run = field(default_factory=Run)
 
     def selected(self, step: str) -> list[str]:
-        chosen: list[str] = self.data.get("_sel", {}).get(step, [])
-        return chosen
+        return self.run.selected(step)
 
     def can_go_back(self) -> bool:
-        return bool(self.data.get("_trail")) and "_only" not in self.data
+        return bool(self.run.trail) and self.run.only is None
 
 
 @dataclass(frozen=True)
@@ -232,9 +277,9 @@ def advance(flow: Flow, state: State, event: Event, now: datetime) -> Transition
     step = flow.step(state.step)
     if isinstance(event, ChoiceEvent):
         if event.value == BACK and flow.back and state.can_go_back():
-            trail = list(state.data["_trail"])
-            data = {**state.data, "_trail": trail[:-1]}
-            return Transition(replace(state, step=trail[-1], data=data), step.name, "back")
+            trail = state.run.trail
+            run = replace(state.run, trail=trail[:-1])
+            return Transition(replace(state, step=trail[-1], run=run), step.name, "back")
         if step.multi and event.value not in (DONE, SKIP):
             return _toggle(step, state, event.value)
     elif step.multi and step.notes is not None:
@@ -242,18 +287,17 @@ def advance(flow: Flow, state: State, event: Event, now: datetime) -> Transition
     result = _interpret(step, state, event, now)
     if isinstance(result, Rejected):
         return Transition(state, step.name, "problem", problem=result)
-    trail = [*state.data.get("_trail", []), step.name]
-    data = {**state.data, step.name: result.value, "_trail": trail}
-    selections = {k: v for k, v in state.data.get("_sel", {}).items() if k != step.name}
-    if selections:
-        data["_sel"] = selections
-    else:
-        data.pop("_sel", None)
-    ends = state.data.get("_only") == step.name or (
+    data = {**state.data, step.name: result.value}
+    run = replace(
+        state.run,
+        trail=(*state.run.trail, step.name),
+        selections={k: v for k, v in state.run.selections.items() if k != step.name},
+    )
+    ends = state.run.only == step.name or (
         isinstance(result.value, str) and result.value in step.ends_on
     )
     next_name = None if ends else flow.after(step.name, data)
-    next_state = None if next_name is None else replace(state, step=next_name, data=data)
+    next_state = None if next_name is None else State(state.flow, next_name, data, run)
     return Transition(next_state, step.name, "answered", answer=result)
 
 
@@ -262,8 +306,8 @@ def _toggle(step: Step, state: State, value: str) -> Transition:
         return Transition(state, step.name, "problem", problem=Rejected("flow.stale_button"))
     chosen = state.selected(step.name)
     chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
-    selections = {**state.data.get("_sel", {}), step.name: chosen}
-    return Transition(replace(state, data={**state.data, "_sel": selections}), step.name, "toggled")
+    run = state.run.with_selected(step.name, chosen)
+    return Transition(replace(state, run=run), step.name, "toggled")
 
 
 def _note(step: Step, state: State, parsed: Accepted | Rejected) -> Transition:

@@ -13,9 +13,8 @@ from typing import Literal, Protocol, cast, runtime_checkable
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
+from bot.db import direct
 from bot.db.models import FlowState, User
 from bot.services.flow_engine import (
     BACK,
@@ -24,6 +23,7 @@ from bot.services.flow_engine import (
     Event,
     Flow,
     JsonValue,
+    Run,
     State,
     Step,
     TextEvent,
@@ -35,22 +35,6 @@ from bot.services.replies import Button, Ref, Say, rows
 
 _FLOW_STATES = cast(Table, FlowState.__table__)
 
-# Every answer runs these two: built once and run with parameters, since building a statement
-# and its cache key cost more CPU than running it (bot.services.inbox has the figures).
-_SAVE = (
-    update(_FLOW_STATES)
-    .where(
-        _FLOW_STATES.c.chat_id == bindparam("chat"),
-        _FLOW_STATES.c.user_id == bindparam("user"),
-        _FLOW_STATES.c.revision == bindparam("seen"),
-    )
-    .values(
-        step=bindparam("new_step"),
-        data=bindparam("new_data"),
-        revision=bindparam("new_revision"),
-        updated_at=bindparam("at"),
-    )
-)
 # PostgreSQL's read of the conversation, locked (see load_state); refreshed if already loaded.
 _LOCKED_STATE = (
     select(FlowState)
@@ -72,14 +56,15 @@ _REMEMBER_PROMPT = (
 
 @dataclass
 class FlowContext:
-    """What a flow's hooks may use: the transaction, the person, and the run's data
-    (which hooks may add to, e.g. the id of a record they created)."""
+    """What a flow's hooks may use: the transaction, the person, the answers (which hooks may
+    add to, e.g. the id of a record they created) and the run (e.g. options to tick)."""
 
     session: AsyncSession
     user: User
     chat_id: int
     now: datetime
     data: dict[str, JsonValue]
+    run: Run
 
 
 class FlowSpec(Protocol):
@@ -144,11 +129,13 @@ class AnswerAtFinish:
 
 @dataclass
 class FlowResult:
-    """What one event did. ``finished_data`` holds the answers when the flow just ended;
-    ``edited`` means the tapped question was updated in place (its buttons stay)."""
+    """What one event did. ``finished``: the flow just ended, and ``follow_up`` is the feature
+    to open now (a deep link's, asked for before onboarding; see :attr:`Run.then`); ``edited``
+    means the tapped question was updated in place (its buttons stay)."""
 
     replies: list[Say] = field(default_factory=list)
-    finished_data: dict[str, JsonValue] | None = None
+    finished: bool = False
+    follow_up: str | None = None
     stale: bool = False
     edited: bool = False
     strip: int | None = None  # a question answered by typing, whose buttons can go now
@@ -160,7 +147,7 @@ class FlowResult:
 def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -> Say:
     """The question for the state's step, with its answer buttons (ticks on chosen options)."""
     flow, step = spec.flow, spec.flow.step(state.step)
-    run = str(state.data.get("_run", ""))
+    run = state.run.token
     chosen = set(state.selected(step.name))
     buttons = [
         Button(
@@ -207,10 +194,14 @@ async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowS
     return found.scalar_one_or_none()
 
 
+def _state(row: FlowState) -> State:
+    return State(row.flow, row.step, dict(row.data), Run.from_json(row.run))
+
+
 def _context(
     session: AsyncSession, user: User, chat_id: int, now: datetime, row: FlowState
 ) -> FlowContext:
-    return FlowContext(session, user, chat_id, now, dict(row.data))
+    return FlowContext(session, user, chat_id, now, dict(row.data), Run.from_json(row.run))
 
 
 async def start(
@@ -223,19 +214,21 @@ async def start(
     step: str | None = None,
     only: bool = False,
     data: dict[str, JsonValue] | None = None,
+    then: str | None = None,
 ) -> Say:
-    """Begin ``spec`` (replacing any running flow) and return its first question."""
-    payload = {**(data or {}), "_run": new_run()}
-    name = step or spec.flow.first_for(payload)
-    if only:
-        payload["_only"] = name
+    """Begin ``spec`` (replacing any running flow) and return its first question. ``then``
+    is the feature to open once it ends (:attr:`FlowResult.follow_up`)."""
+    answers = dict(data or {})
+    name = step or spec.flow.first_for(answers)
+    run = new_run(only=name if only else None, then=then)
     row = await load_state(session, chat_id, user.id)
     if row is None:
         row = FlowState(chat_id=chat_id, user_id=user.id, data={})
         session.add(row)
-    row.flow, row.step, row.data, row.updated_at = spec.flow.code, name, payload, now
-    state = State(spec.flow.code, name, payload)
-    return ask(spec, FlowContext(session, user, chat_id, now, payload), state)
+    row.flow, row.step, row.updated_at = spec.flow.code, name, now
+    row.data, row.run = answers, run.to_json()
+    state = State(spec.flow.code, name, answers, run)
+    return ask(spec, FlowContext(session, user, chat_id, now, answers, run), state)
 
 
 async def cancel(session: AsyncSession, chat_id: int, user_id: int) -> str | None:
@@ -268,14 +261,14 @@ Snapshot = tuple[str, str]  # (flow code, run token)
 async def snapshot(session: AsyncSession, chat_id: int, user_id: int) -> Snapshot | None:
     """Which flow is running (and which run of it), as stored right now."""
     await session.flush()
-    query = select(_FLOW_STATES.c.flow, _FLOW_STATES.c.data).where(
+    query = select(_FLOW_STATES.c.flow, _FLOW_STATES.c.run).where(
         _FLOW_STATES.c.chat_id == chat_id, _FLOW_STATES.c.user_id == user_id
     )
     found = (await session.execute(query)).first()
     if found is None:
         return None
-    flow, data = found
-    return str(flow), str((data or {}).get("_run", ""))
+    flow, run = found
+    return str(flow), Run.from_json(run).token
 
 
 async def park(
@@ -337,8 +330,7 @@ async def reask(
     row = await load_state(session, chat_id, user.id)
     if row is None or row.flow not in specs:
         return None
-    state = State(row.flow, row.step, dict(row.data))
-    return ask(specs[row.flow], _context(session, user, chat_id, now, row), state)
+    return ask(specs[row.flow], _context(session, user, chat_id, now, row), _state(row))
 
 
 async def handle_text(
@@ -387,8 +379,7 @@ async def _aside(
     """Acknowledge words that answer nothing, keep them if the flow can, ask again."""
     ctx = _context(session, user, row.chat_id, now, row)
     kept = isinstance(spec, KeepsNotes) and await spec.keep_note(ctx, text)
-    state = State(row.flow, row.step, dict(row.data))
-    return FlowResult([*heard.aside(kept), ask(spec, ctx, state)])
+    return FlowResult([*heard.aside(kept), ask(spec, ctx, _state(row))])
 
 
 async def _fill(
@@ -403,13 +394,17 @@ async def _fill(
     stage too when the next question asks it and the news names one."""
     company, stage, acknowledgement = heard.fill()
     first = await _apply(session, spec, row, user, TextEvent(company), now)
-    if stage is None or row.step != "stage" or first.finished_data is not None:
-        return FlowResult([acknowledgement, *first.replies], first.finished_data)
+    if stage is None or row.step != "stage" or first.finished:
+        return _acknowledged(acknowledgement, first.replies, first)
     second = await _apply(session, spec, row, user, ChoiceEvent("stage", stage), now)
     if second.stale:
-        return FlowResult([acknowledgement, *first.replies], first.finished_data)
+        return _acknowledged(acknowledgement, first.replies, first)
     asked_stage = first.replies[:-1]  # the stage question is answered already
-    return FlowResult([acknowledgement, *asked_stage, *second.replies], second.finished_data)
+    return _acknowledged(acknowledgement, [*asked_stage, *second.replies], second)
+
+
+def _acknowledged(acknowledgement: Say, replies: list[Say], outcome: FlowResult) -> FlowResult:
+    return FlowResult([acknowledgement, *replies], outcome.finished, outcome.follow_up)
 
 
 def prompt_key(flow: str, step: str) -> str:
@@ -424,11 +419,12 @@ async def remember_prompt(
     conversation is still at that question. False when it has moved on (the person answered
     before this message was noted): the caller removes the message's buttons itself."""
     flow, _, step = key.partition(":")
-    result = await session.execute(  # Core: no version check, no ORM bookkeeping
+    changed = await direct.write(  # Core: no version check, no ORM bookkeeping
+        session,
         _REMEMBER_PROMPT,
         {"chat": chat_id, "user": user_id, "at_flow": flow, "at_step": step, "message": message_id},
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(changed)
 
 
 async def handle_callback(
@@ -458,7 +454,7 @@ async def handle_callback(
     if (
         parsed is None
         or row is None
-        or parsed.run != row.data.get("_run")
+        or parsed.run != Run.from_json(row.run).token
         or parsed.step != row.step
     ):
         return FlowResult(stale=True)
@@ -471,15 +467,15 @@ async def handle_callback(
 async def _apply(
     session: AsyncSession, spec: FlowSpec, row: FlowState, user: User, event: Event, now: datetime
 ) -> FlowResult:
-    state = State(row.flow, row.step, dict(row.data))
+    state = _state(row)
     transition = advance(spec.flow, state, event, now)
     ctx = _context(session, user, row.chat_id, now, row)
     if transition.outcome == "problem":
         return _problem(spec, ctx, state, transition)
     if transition.outcome in ("toggled", "noted", "back"):
         assert transition.state is not None
-        await _save(session, row, transition.state.step, transition.state.data, now)
-        ctx.data = dict(transition.state.data)
+        _save(row, transition.state, now)
+        ctx.data, ctx.run = dict(transition.state.data), transition.state.run
         if transition.outcome == "toggled":
             return FlowResult([ask(spec, ctx, transition.state, edit=True)], edited=True)
         if transition.outcome == "noted":
@@ -490,30 +486,11 @@ async def _apply(
     return await _answered(spec, ctx, row, state, transition)
 
 
-async def _save(
-    session: AsyncSession, row: FlowState, step: str, data: dict[str, JsonValue], now: datetime
-) -> None:
-    """Move the conversation to ``step`` with one UPDATE that checks and bumps ``revision``,
-    as the ORM's version counter does, but without a unit-of-work flush (every answer passes
-    here: the flush was 8% of the bot's CPU under a burst). A turn of the same chat elsewhere
-    that got there first makes it fail like a stale ORM write."""
-    revision = row.revision + 1
-    result = await session.execute(
-        _SAVE,
-        {
-            "chat": row.chat_id,
-            "user": row.user_id,
-            "seen": row.revision,
-            "new_step": step,
-            "new_data": data,
-            "new_revision": revision,
-            "at": now,
-        },
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleDataError("flow_states row changed by another turn")
-    for key, value in (("step", step), ("data", data), ("revision", revision), ("updated_at", now)):
-        set_committed_value(row, key, value)
+def _save(row: FlowState, state: State, now: datetime) -> None:
+    """Move the conversation to ``state``. The flush's UPDATE checks and bumps ``revision``
+    (the mapper's ``version_id_col``): a turn of the same chat elsewhere that got there first
+    makes this turn's commit fail with ``StaleDataError``, before anything is sent."""
+    row.step, row.data, row.run, row.updated_at = state.step, state.data, state.run.to_json(), now
 
 
 def _problem(spec: FlowSpec, ctx: FlowContext, state: State, transition: Transition) -> FlowResult:
@@ -532,7 +509,7 @@ async def _answered(
     answer = transition.answer
     assert answer is not None
     if transition.state is not None:
-        ctx.data = dict(transition.state.data)
+        ctx.data, ctx.run = dict(transition.state.data), transition.state.run
     else:
         ctx.data = {**state.data, transition.step: answer.value}
     await spec.apply(ctx, transition.step, answer)
@@ -543,8 +520,8 @@ async def _answered(
     if transition.state is None:
         await ctx.session.delete(row)
         replies += await spec.finish(ctx)
-        return FlowResult(replies, finished_data=ctx.data)
-    next_state = State(row.flow, transition.state.step, ctx.data)
-    await _save(ctx.session, row, next_state.step, ctx.data, ctx.now)
+        return FlowResult(replies, finished=True, follow_up=ctx.run.then)
+    next_state = State(row.flow, transition.state.step, ctx.data, ctx.run)
+    _save(row, next_state, ctx.now)
     replies.append(ask(spec, ctx, next_state))
     return FlowResult(replies)

@@ -194,6 +194,16 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
                 ),
             )
         ]
+    if kind == "venting" and reading.topic == "so_so":  # "meh", "naja": no debrief to offer
+        return [
+            Say(
+                _key(reading),
+                buttons=(
+                    (Button("listen.buttons.just_saying", data=pack(SAID)),),
+                    (Button("listen.buttons.check_in", data=pack(CHECKIN)),),
+                ),
+            )
+        ]
     if kind == "venting":
         return [
             Say(
@@ -232,6 +242,9 @@ def _nervous_before_interview(reading: Reading) -> bool:
     return reading.feeling == "anxious" and (reading.stage is not None or reading.ahead)
 
 
+# Opens the check-in time question of /settings (handlers.settings).
+_CHECKIN_TIME = Button("listen.buttons.checkin_time", data="ss:1:time")
+
 _PREPARE_ACTIONS = (
     Button("listen.buttons.match", data=pack(MATCH)),
     Button("listen.buttons.plan", data=pack(PLAN)),
@@ -254,6 +267,8 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
         ]
     if topic == "prepare":
         return list(_PREPARE_ACTIONS)
+    if topic == "remind" and now.onboarded:  # the daily check-in, at the time they choose
+        return [_CHECKIN_TIME, Button("listen.buttons.help", data=pack(HELP))]
     if topic == "bot":  # the answer already says what I do: offer doing it, then the full list
         return [*next_steps(now, limit=2), Button("listen.buttons.help", data=pack(HELP))]
     return [*next_steps(now, limit=2), Button("listen.buttons.help", data=pack(HELP))]
@@ -411,8 +426,10 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
             return "aside"  # "welp. rejected again 🙃": sentences, not a name
         return "answer"
     # A parser that understands a format (a time zone, a time): what it accepts is an answer;
-    # what it refuses and reads as news or feelings is an aside rather than a format error.
-    if kind in ASIDES and isinstance(parser(text, now), Rejected):
+    # what it refuses and reads as news, feelings or a hello ("hola!" at the time zone
+    # question) is an aside rather than a format error.
+    spoken = kind in ASIDES or (kind == "greeting" and reading.topic != "ack")
+    if spoken and isinstance(parser(text, now), Rejected):
         return "aside"
     return "answer"
 
@@ -463,7 +480,7 @@ def aside_replies(reading: Reading, kept: bool) -> list[Say]:
         key = f"listen.in_flow.question.{topic}"
     elif kind == "rejection" and reading.also in BRIGHT_SIDES:
         key = "listen.in_flow.mixed"
-    elif kind in ("rejection", "good_news"):
+    elif kind in ("rejection", "good_news") or (kind == "greeting" and reading.topic != "ack"):
         key = f"listen.in_flow.{kind}"
     else:
         key = "listen.in_flow.other"

@@ -24,6 +24,7 @@ from typing import Any, cast
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Delete,
     Integer,
     Select,
     Table,
@@ -34,6 +35,7 @@ from sqlalchemy import (
     case,
     delete,
     func,
+    insert,
     select,
     update,
 )
@@ -43,6 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot import crypto
+from bot.db import direct
 from bot.db.models import Group, ScheduledMessage, User, UTCDateTime
 from bot.services.flow_engine import JsonValue
 from bot.services.recurrence import local_day, local_instant
@@ -145,12 +148,24 @@ def ids_in(
     """``key`` is one of ``ids``, as a single bound parameter: a PostgreSQL array, or a JSON
     list SQLite unpacks itself. One statement text whatever the batch size (nothing is
     re-prepared) and one value to bind instead of hundreds."""
-    if session.get_bind().dialect.name == "postgresql":
-        return key == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
+    dialect = session.get_bind().dialect.name
+    return _in_ids(dialect, key, _ids_value(dialect, ids))
+
+
+def _in_ids(
+    dialect: str, key: ColumnElement[int] | InstrumentedAttribute[int], value: Any = None
+) -> ColumnElement[bool]:
+    """:func:`ids_in`'s condition; with no ``value``, "ids" is bound when it runs."""
+    if dialect == "postgresql":
+        return key == any_(bindparam("ids", value, type_=ARRAY(BigInteger)))
     unpacked: Select[int] = select(sql_column("value", Integer)).select_from(
-        func.json_each(bindparam("ids", json.dumps(ids)))
+        func.json_each(bindparam("ids", value))
     )
     return key.in_(unpacked.scalar_subquery())
+
+
+def _ids_value(dialect: str, ids: list[int]) -> Any:
+    return ids if dialect == "postgresql" else json.dumps(ids)
 
 
 @cache
@@ -306,28 +321,47 @@ def _opened(payload: dict[str, Any]) -> list[dict[str, Any]]:
     return calls
 
 
-def queue_reply(
+async def queue_reply(
     session: AsyncSession,
     chat_id: int,
     user_id: int | None,
     calls: list[dict[str, Any]],
     now: datetime,
-) -> ScheduledMessage:
-    """One turn's replies, leased to that turn (it sends them right after its commit). Flush
-    the session to learn the row's id."""
-    item = ScheduledMessage(
-        user_id=user_id,
-        chat_id=chat_id,
-        kind=REPLY,
-        payload=_sealed(calls),
-        due_at=now,
-        status="claimed",
-        claimed_until=now + REPLY_LEASE,
-        attempts=1,
-        created_at=now,
+) -> int:
+    """One turn's replies, leased to that turn (it sends them right after its commit); returns
+    the row's id. A prebuilt Core insert: the ORM's flush of a new object cost more than the
+    statement itself, and every turn that answers writes one."""
+    rows = await direct.returning(
+        session,
+        _QUEUE_REPLY,
+        {
+            "user_id": user_id,
+            "chat_id": chat_id,
+            "payload": _sealed(calls),
+            "due_at": now,
+            "claimed_until": now + REPLY_LEASE,
+            "created_at": now,
+        },
     )
-    session.add(item)
-    return item
+    reply_id: int = rows[0][0]
+    return reply_id
+
+
+_QUEUE_REPLY = (
+    insert(OUTBOX)
+    .values(
+        user_id=bindparam("user_id"),
+        chat_id=bindparam("chat_id"),
+        kind=REPLY,
+        payload=bindparam("payload"),
+        due_at=bindparam("due_at"),
+        status="claimed",
+        claimed_until=bindparam("claimed_until"),
+        attempts=1,
+        created_at=bindparam("created_at"),
+    )
+    .returning(OUTBOX.c.id)
+)
 
 
 def _waiting(c: Any, now: Any) -> ColumnElement[bool]:
@@ -392,7 +426,15 @@ async def replies_delivered(session: AsyncSession, ids: list[int]) -> None:
     """Delivered (or refused for good, e.g. a blocked person): gone, so never sent again. Not
     kept as "sent": nothing reads them, and they quote what people wrote."""
     if ids:
-        await session.execute(delete(OUTBOX).where(ids_in(session, OUTBOX.c.id, ids)))
+        dialect = session.get_bind().dialect.name
+        await direct.write(session, _deleting(dialect), {"ids": _ids_value(dialect, ids)})
+
+
+@cache
+def _deleting(dialect: str) -> Delete:
+    """Built once: every turn that sends deletes its delivered reply row (building the
+    statement and its cache key cost as much as running it)."""
+    return delete(OUTBOX).where(_in_ids(dialect, OUTBOX.c.id))
 
 
 async def reply_again(

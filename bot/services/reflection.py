@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -101,18 +102,39 @@ _ROLE_AT = re.compile(r"^(?P<role>.+?)\s+(?:at|@)\s+(?P<company>.+)$", re.IGNORE
 _SEPARATOR = re.compile(r"\s*(?:,|\||\s[-–—]\s)\s*")
 
 
+# Cheers around a typed name ("Acme!! 🚀", "🎯 Globex"): exclamation and question marks,
+# commas, emoji and other symbols; a name keeps its own marks ("AT&T", "Umbrella <Corp>").
+_CHEERS = frozenset("!?¡¿,;:…")
+_SYMBOLS = frozenset({"So", "Sk", "Cf", "Mn"})  # emoji, their joiners and variation selectors
+
+
 def split_company_role(text: str) -> tuple[str | None, str | None]:
-    """ "Designer at Acme" / "Acme, designer" / "Acme" → (company, role)."""
+    """ "Designer at Acme" / "Acme, designer" / "Acme!! 🚀" → (company, role), without the
+    exclamation marks and emoji around them."""
     text = text.strip()
     if not text:
         return None, None
     match = _ROLE_AT.match(text)
     if match:
-        return match["company"].strip(), match["role"].strip()
+        return _bare(match["company"]), _bare(match["role"])
     parts = _SEPARATOR.split(text, maxsplit=1)
     if len(parts) == 2 and parts[0] and parts[1]:
-        return parts[0], parts[1]
-    return text, None
+        return _bare(parts[0]), _bare(parts[1])
+    return _bare(text), None
+
+
+def _cheer(ch: str) -> bool:
+    return ch.isspace() or ch in _CHEERS or unicodedata.category(ch) in _SYMBOLS
+
+
+def _bare(name: str) -> str | None:
+    """``name`` without the cheers around it (as typed when nothing else is left)."""
+    start, end = 0, len(name)
+    while start < end and _cheer(name[start]):
+        start += 1
+    while end > start and _cheer(name[end - 1]):
+        end -= 1
+    return name[start:end] or name.strip() or None
 
 
 def choose_reframe(outside: Sequence[str], stage: str | None) -> str:

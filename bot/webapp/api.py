@@ -28,12 +28,12 @@ from telegram.constants import ParseMode
 from bot import delivery
 from bot.db.models import User
 from bot.render import Renderer, export_files
-from bot.runtime import Runtime, RuntimeApp
 from bot.services import checkins, feedback, flows, history, outbox, plan, privacy, strengths
 from bot.services.onboarding import change
 from bot.services.replies import Ref, Say
 from bot.webapp import initdata
 from bot.webapp.journey import Words, overview
+from bot.wiring import ReboundApplication
 
 log = logging.getLogger("rebound.webapp")
 
@@ -74,9 +74,9 @@ class ApiHandler(tornado.web.RequestHandler):
     person_id: int
     language: str | None = None
 
-    def initialize(self, app: RuntimeApp) -> None:
+    def initialize(self, app: ReboundApplication) -> None:
         self.bot_app = app
-        self.rt: Runtime = app.bot_data["runtime"]
+        self.rt = app.wiring.runtime
 
     def set_default_headers(self) -> None:
         self.set_header("Content-Type", "application/json; charset=utf-8")
@@ -143,13 +143,12 @@ class ApiHandler(tornado.web.RequestHandler):
             delivery.send_call(m.text, m.markup, None, m.prompt_of)
             for m in renderer.messages(replies)
         ]
-        row = outbox.queue_reply(session, user.id, user.id, calls, self.rt.clock.now())
-        await session.flush()
-        return Queued(row.id, user.id, calls)
+        reply_id = await outbox.queue_reply(session, user.id, user.id, calls, self.rt.clock.now())
+        return Queued(reply_id, user.id, calls)
 
     async def deliver(self, queued: Queued) -> None:
         """Send it as a turn sends its replies, and note the outcome (bot.delivery)."""
-        deliveries = delivery.of(self.bot_app)
+        deliveries = self.bot_app.wiring.delivery
         outcome = await deliveries.deliver(queued.chat_id, queued.reply_id, queued.calls)
         await deliveries.settle(queued.chat_id, queued.chat_id, queued.reply_id, 1, outcome)
 
@@ -335,7 +334,9 @@ class PageHandler(tornado.web.StaticFileHandler):
         self.set_header("Content-Security-Policy", PAGE_POLICY)
 
 
-def routes(app: RuntimeApp) -> list[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]]:
+def routes(
+    app: ReboundApplication,
+) -> list[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]]:
     """Everything under /app/: the API first, then the page's files."""
     api: dict[str, Any] = {"app": app}
     return [

@@ -4,23 +4,21 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from bot.app import start_without_runner
-from bot.content import load_content
 from bot.db.models import CheckIn, Nudge, ScheduledMessage, VariantUse, Win
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimUser
-from tests.e2e.harness import BotHarness, begin_onboarding, onboard
+from tests.e2e.harness import BotHarness, begin_onboarding, label, onboard, shown
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)  # Berlin moves to summer time on Sunday 29th
 
 
 def is_checkin(message: BotMessage) -> bool:
-    return "🏆 Log a win" in message.button_labels()
+    return label("checkin.buttons.win") in message.button_labels()
 
 
 async def onboard_as(bot: BotHarness, city: str, at: str, frequency: str, **kw: object) -> SimUser:
@@ -88,14 +86,6 @@ async def test_a_few_days_in_three_time_zones(bot: BotHarness) -> None:
     assert not [m for m in berlin.messages if "🗓" in m.text or "this week" in m.text]
 
 
-def variants_of(key: str, **params: object) -> list[str]:
-    """Every version of a content text as the person would read it (HTML tags removed)."""
-    texts = load_content().texts("en")
-    return [
-        re.sub(r"<[^>]+>", "", texts(key, variant=i, **params)) for i in range(texts.count(key))
-    ]
-
-
 async def test_low_days_bring_rest_and_no_tasks_until_the_mood_lifts(
     harness_any_db: BotHarness,
 ) -> None:
@@ -103,7 +93,7 @@ async def test_low_days_bring_rest_and_no_tasks_until_the_mood_lifts(
     bot.clock.current = FRIDAY
     await bot.start()
     user = await onboard(bot)
-    self_care, talk = variants_of("checkin.self_care"), variants_of("checkin.talk")
+    self_care, talk = shown("checkin.self_care"), shown("checkin.talk")
     replies = []
     for day in range(3):
         await run_clock(bot, FRIDAY + timedelta(days=day, hours=8))
@@ -111,13 +101,13 @@ async def test_low_days_bring_rest_and_no_tasks_until_the_mood_lifts(
         prompt = [m for m in user.messages if is_checkin(m)][-1]
         assert prompt.buttons  # today's, not yet answered
         if day:  # the day after a low day is asked about gently
-            assert prompt.text in variants_of("checkin.prompt_after_low")
+            assert prompt.text in shown("checkin.prompt_after_low")
         reply = await latest_after(bot, user, user.tap("😕", message=prompt))
         assert reply.buttons == []  # rest: no Done / Snooze, no task of any kind
         assert sum(idea in reply.text for idea in self_care) == 1  # one self-care idea
         assert sum(offer in reply.text for offer in talk) == 1  # and someone to talk to
         replies.append(reply.text)
-    streak = variants_of("checkin.low_streak", days=3)
+    streak = shown("checkin.low_streak", days=3)
     assert any(replies[2].startswith(text) for text in streak)  # three in a row: said kindly
     assert len(set(replies)) == 3
     async with bot.sessions() as session:
@@ -126,10 +116,10 @@ async def test_low_days_bring_rest_and_no_tasks_until_the_mood_lifts(
     await run_clock(bot, FRIDAY + timedelta(days=3, hours=8))
     await bot.settle()
     prompt = [m for m in user.messages if is_checkin(m)][-1]
-    assert prompt.text in variants_of("checkin.prompt_after_low")
+    assert prompt.text in shown("checkin.prompt_after_low")
     nudge = await latest_after(bot, user, user.tap("🙂", message=prompt))
     said, _step = nudge.text.split("\n\n")  # a word for the mood, joined to the nudge
-    assert said in variants_of("checkin.reply.high")
+    assert said in shown("checkin.reply.high")
     assert nudge.button_labels() == ["✅ Done", "⏰ Snooze", "Not relevant"]
     async with bot.sessions() as session:
         moods = (await session.execute(select(CheckIn.mood).order_by(CheckIn.day))).scalars().all()
@@ -146,7 +136,7 @@ async def test_a_snoozed_nudge_waits_out_a_low_day(bot: BotHarness) -> None:
     # An hour later the day turns: the mood is updated to a low one.
     bot.clock.advance(timedelta(hours=1))
     again = await latest_after(bot, user, user.send("/checkin"))
-    assert again.text.split("\n\n")[0] in variants_of("checkin.checked_in_already")
+    assert again.text.split("\n\n")[0] in shown("checkin.checked_in_already")
     low = await latest_after(bot, user, user.tap("😣", message=again))
     assert low.buttons == []
     count = len(user.messages)
@@ -160,10 +150,10 @@ async def test_a_snoozed_nudge_waits_out_a_low_day(bot: BotHarness) -> None:
     await run_clock(bot, FRIDAY + timedelta(days=1, hours=8))
     await bot.settle()
     prompt = user.messages[-1]
-    assert is_checkin(prompt) and prompt.text in variants_of("checkin.prompt_after_low")
+    assert is_checkin(prompt) and prompt.text in shown("checkin.prompt_after_low")
     back = await latest_after(bot, user, user.tap("😐", message=prompt))
     assert back.text.split("\n")[-1] == nudge.text.split("\n")[-1]  # the same step
-    assert back.text.split("\n\n")[1].split("\n")[0] in variants_of("checkin.nudge_again_intro")
+    assert back.text.split("\n\n")[1].split("\n")[0] in shown("checkin.nudge_again_intro")
     assert back.button_labels() == ["✅ Done", "⏰ Snooze", "Not relevant"]
 
 
@@ -221,7 +211,7 @@ async def test_nudge_done_snooze_and_not_relevant(bot: BotHarness) -> None:
     assert done.callback_data is not None
     await user.tap_data(done.callback_data, message_id=nudge.message_id)  # an old copy
     await bot.settle()
-    assert (user.callback_answers[-1].text or "").startswith("That button has expired")
+    assert user.callback_answers[-1].text == label("toasts.stale_button")
     prompt = await latest_after(bot, user, user.send("/checkin"))
     second = await latest_after(bot, user, user.tap("😀", message=prompt))
     assert second.text.split("\n")[-1] != nudge.text.split("\n")[-1]  # not the same step
@@ -236,7 +226,7 @@ async def test_only_if_not_checked_in_and_wins(bot: BotHarness) -> None:
     user = await onboard(bot)
     await user.send("/checkin")
     prompt = await user.next_message()
-    await user.tap("🏆 Log a win", message=prompt)
+    await user.tap(label("checkin.buttons.win"), message=prompt)
     await user.next_message()
     await user.send("Got a reply from a recruiter!")
     assert (await user.next_message()).text

@@ -9,7 +9,7 @@ import pytest
 from bot.cli import NOISY_LOGGERS as NOISY
 from bot.cli import configure_logging
 from bot.services import flows
-from tests.e2e.harness import BotHarness, begin_onboarding, onboard
+from tests.e2e.harness import BotHarness, begin_onboarding, label, onboard, one_of, shown
 
 
 async def test_help_groups_commands_and_says_what_it_is_not(bot: BotHarness) -> None:
@@ -69,10 +69,10 @@ async def test_cancel_always_works(bot: BotHarness) -> None:
 async def test_unknown_command_and_unread_message_types(bot: BotHarness) -> None:
     user = bot.user()
     await user.send("/frobnicate")
-    assert "I don't know that command" in (await user.next_message()).text
+    assert one_of((await user.next_message()).text, shown("fallback.unknown_command"))
     for send in (user.send_sticker, user.send_photo, user.send_voice, user.send_location):
         await send()
-        assert "I can only read text" in (await user.next_message()).text
+        assert one_of((await user.next_message()).text, shown("fallback.not_read"))
     # Inside a flow, the current question comes back after the note.
     await user.send("/start")
     await user.next_message()
@@ -80,7 +80,7 @@ async def test_unknown_command_and_unread_message_types(bot: BotHarness) -> None
     await user.next_message()
     await user.send_sticker()
     reminder = await user.next_message()
-    assert "I can only read text" in reminder.text
+    assert one_of(reminder.text, shown("fallback.not_read"))
     assert "Where are you?" in reminder.text
 
 
@@ -89,10 +89,10 @@ async def test_stale_button_after_the_flow_ended(bot: BotHarness) -> None:
     welcome = user.messages[0]
     await user.tap_data("ob:1:abcd:consent:yes", message_id=welcome.message_id)
     await bot.settle()
-    assert user.callback_answers[-1].text.startswith("That button has expired")
+    assert user.callback_answers[-1].text == label("toasts.stale_button")
     await user.tap_data("zz:9:nothing:at-all")
     await bot.settle()
-    assert user.callback_answers[-1].text.startswith("That button has expired")
+    assert user.callback_answers[-1].text == label("toasts.stale_button")
     await user.expect_silence()
 
 
@@ -135,7 +135,7 @@ async def test_an_error_gets_an_apology_and_no_personal_text_in_logs(
     try:
         with caplog.at_level(logging.DEBUG):
             await user.send("my secret reflection")
-            assert "Sorry, something went wrong" in (await user.next_message()).text
+            assert one_of((await user.next_message()).text, shown("errors.apology"))
     finally:
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)

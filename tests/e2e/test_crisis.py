@@ -14,18 +14,26 @@ from sqlalchemy import func, select
 
 from bot.cli import NOISY_LOGGERS as NOISY
 from bot.cli import configure_logging
-from bot.content import load_content
 from bot.db.models import Base, FlowState, InboxUpdate, Rejection, ScheduledMessage
 from bot.dispatch import dispatch_due
 from bot.emulator import SimGroup, SimUser
 from bot.services.crisis import care
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import CONTENT, BotHarness, label, onboard, one_of, shown
 from tests.e2e.test_reflection import open_debrief
 
-CONTENT = load_content()
+NOT_NOW, PAUSE, TOMORROW, RESUME = (
+    label(f"crisis.buttons.{key}") for key in ("not_now", "pause", "check_tomorrow", "resume")
+)
+NEXT_STEPS = [NOT_NOW, PAUSE, TOMORROW]
+WITH_RESUME = [RESUME, *NEXT_STEPS]
+SAFE, NOT_SAFE = label("crisis.buttons.safe"), label("crisis.buttons.not_safe")
+DAY_ANSWERS = [label(f"crisis.buttons.{key}") for key in ("day_better", "day_same", "day_hard")]
 
-NEXT_STEPS = ["Not now", "Pause check-ins", "Check on me tomorrow"]
-WITH_RESUME = ["Pick up where we left off", *NEXT_STEPS]
+
+def asks_stage(text: str, company: str) -> bool:
+    """Whether ``text`` holds the debrief's stage question about ``company``."""
+    return one_of(text, shown("reflection.ask_stage", company=company))
+
 
 CRISIS = "honestly I don't see the point anymore, I want to end my life"
 
@@ -43,7 +51,7 @@ async def test_crisis_mid_reflection_gets_helplines_and_the_flow_waits(
     care = await user.next_message()
     assert "You matter" in care.text or "you matter" in care.text.lower()
     assert "TelefonSeelsorge" in care.text
-    assert "pick up where we left off" in care.text  # one message: care, then the choices
+    assert one_of(care.text, shown("crisis.resume"))  # one message: care, then the choices
     assert care.button_labels() == WITH_RESUME
     steps = care
     async with bot.sessions() as session:
@@ -54,8 +62,8 @@ async def test_crisis_mid_reflection_gets_helplines_and_the_flow_waits(
     assert "end my life" not in json.dumps(state.data)
     assert record.company == "Acme"
     assert record.stage is None
-    await user.tap("Pick up where we left off", message=steps)
-    assert "How far did you get with Acme?" in (await user.next_message()).text
+    await user.tap(RESUME, message=steps)
+    assert asks_stage((await user.next_message()).text, "Acme")
     await user.tap("Final round")
     assert "feeling" in (await user.next_message()).text
 
@@ -76,7 +84,7 @@ async def test_crisis_outside_any_flow_and_without_a_time_zone(bot: BotHarness) 
     care = await user.next_message()
     assert "CVV" in care.text
     # Nothing to resume; not set up, so no check-ins to pause.
-    assert care.button_labels() == ["Not now", "Check on me tomorrow"]
+    assert care.button_labels() == [NOT_NOW, TOMORROW]
 
 
 # --- veiled phrasings in a private chat ----------------------------------------------------------
@@ -103,9 +111,9 @@ async def test_veiled_phrasing_mid_reflection_pauses_and_resumes(bot: BotHarness
     await user.send("/start support")
     support = await user.next_message()
     assert "TelefonSeelsorge" in support.text
-    assert support.button_labels() == ["Pick up where we left off"]
-    await user.tap("Pick up where we left off", message=support)
-    assert "How far did you get with Globex?" in (await user.next_message()).text
+    assert support.button_labels() == [RESUME]
+    await user.tap(RESUME, message=support)
+    assert asks_stage((await user.next_message()).text, "Globex")
 
 
 # --- groups ------------------------------------------------------------------------------------
@@ -229,7 +237,7 @@ BERLIN_NEXT_MORNING = datetime(2026, 1, 16, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
 
 async def _check_messages(user: SimUser) -> list[str]:
     """The next day's gentle checks received (the only messages with these mood buttons)."""
-    return [m.text for m in user.messages if "A bit better" in m.button_labels()]
+    return [m.text for m in user.messages if DAY_ANSWERS[0] in m.button_labels()]
 
 
 async def _outbox(bot: BotHarness, user: SimUser) -> list[ScheduledMessage]:
@@ -252,9 +260,9 @@ async def test_check_on_me_tomorrow_sends_a_gentle_check_the_next_morning(
     reply = await user.next_message()
     assert "TelefonSeelsorge" in reply.text
     assert reply.button_labels() == NEXT_STEPS  # no flow open: nothing to resume
-    await user.tap("Check on me tomorrow", message=reply)
+    await user.tap(TOMORROW, message=reply)
     confirmed = await user.next_message()
-    assert "I'll check on you tomorrow around 10:00" in confirmed.text
+    assert one_of(confirmed.text, shown("crisis.check_set", time="10:00"))
     await bot.settle()
     assert user.messages[-2].buttons == []  # the choices are gone once one is taken
     [row] = await _outbox(bot, user)
@@ -273,18 +281,18 @@ async def test_check_on_me_tomorrow_sends_a_gentle_check_the_next_morning(
     bot.clock.current = BERLIN_NEXT_MORNING + timedelta(minutes=1)
     await dispatch_due(app)
     await bot.settle()
-    [check] = [m for m in user.messages if "A bit better" in m.button_labels()]
+    [check] = [m for m in user.messages if DAY_ANSWERS[0] in m.button_labels()]
     assert "pills" not in check.text
-    assert check.button_labels() == ["A bit better", "About the same", "Still really hard"]
-    await user.tap("Still really hard", message=check)
+    assert check.button_labels() == DAY_ANSWERS
+    await user.tap(DAY_ANSWERS[2], message=check)
     await bot.settle()
     hard = user.last_message  # (the day's check-in prompt may have come too, before it)
     assert hard is not None and "TelefonSeelsorge" in hard.text
-    assert hard.button_labels() == ["Not now", "Pause check-ins", "Check on me tomorrow"]
-    await user.tap("Not now", message=hard)
+    assert hard.button_labels() == NEXT_STEPS
+    await user.tap(NOT_NOW, message=hard)
     await bot.settle()
     assert user.last_message is not None
-    assert "I'm here whenever you want to write" in user.last_message.text
+    assert one_of(user.last_message.text, shown("crisis.not_now"))
 
 
 async def test_the_check_is_not_sent_after_a_pause_and_pause_uses_the_pause_logic(
@@ -296,13 +304,13 @@ async def test_the_check_is_not_sent_after_a_pause_and_pause_uses_the_pause_logi
     await user.send("i'm planning to jump")
     reply = await user.next_message()
     assert "TelefonSeelsorge" in reply.text
-    await user.tap("Check on me tomorrow", message=reply)
+    await user.tap(TOMORROW, message=reply)
     await user.next_message()
     # The next steps come again with the next crisis reply; this time: pause check-ins.
     await user.send("I don't see the point anymore. of anything.")
     again = await user.next_message()
     assert again.button_labels() == NEXT_STEPS
-    await user.tap("Pause check-ins", message=again)
+    await user.tap(PAUSE, message=again)
     paused = await user.next_message()
     assert "paused until" in paused.text
     stored = await bot.stored_user(user.id)
@@ -317,13 +325,13 @@ async def test_the_check_is_not_sent_after_a_pause_and_pause_uses_the_pause_logi
     assert row.status != "pending"  # dealt with, not waiting to be sent later
     # While paused, the crisis reply no longer offers to pause.
     await user.send("I have pills saved up")
-    assert (await user.next_message()).button_labels() == ["Not now", "Check on me tomorrow"]
+    assert (await user.next_message()).button_labels() == [NOT_NOW, TOMORROW]
 
 
 async def test_the_check_is_not_sent_to_someone_who_blocked_the_bot(bot: BotHarness) -> None:
     user = await onboard(bot)
     await user.send("I have pills saved up")
-    await user.tap("Check on me tomorrow", message=await user.next_message())
+    await user.tap(TOMORROW, message=await user.next_message())
     await user.next_message()
     user.block()
     await bot.settle()
@@ -346,11 +354,11 @@ async def test_unsure_asks_are_you_safe_and_im_not_gives_the_crisis_reply(
     user = await onboard(bot)
     await user.send(UNSURE)
     question = await user.next_message()
-    assert "Are you safe right now?" in question.text or "are you safe right now?" in question.text
+    assert one_of(question.text, shown("crisis.ask_safe"))
     assert "TelefonSeelsorge" not in question.text
     assert MARKER not in question.text
-    assert question.button_labels() == ["I'm safe", "I'm not"]
-    await user.tap("I'm not", message=question)
+    assert question.button_labels() == [SAFE, NOT_SAFE]
+    await user.tap(NOT_SAFE, message=question)
     care_reply = await user.next_message()
     assert "TelefonSeelsorge" in care_reply.text
     assert care_reply.button_labels() == NEXT_STEPS
@@ -370,11 +378,11 @@ async def test_unsure_inside_a_debrief_is_not_saved_and_im_safe_resumes(
     before = await _row_counts(bot)
     await user.send(UNSURE)
     question = await user.next_message()
-    assert question.button_labels() == ["I'm safe", "I'm not"]
-    await user.tap("I'm safe", message=question)
+    assert question.button_labels() == [SAFE, NOT_SAFE]
+    await user.tap(SAFE, message=question)
     safe = await user.next_message()
-    assert "How far did you get with Initech?" in safe.text  # the warm word, then the question
-    assert any(word in safe.text for word in ("Thank you for letting me know", "I'm glad"))
+    assert asks_stage(safe.text, "Initech")  # the warm word, then the question
+    assert one_of(safe.text, shown("crisis.safe"))
     await bot.settle()
     state = await bot.flow_state(user.id)
     assert state is not None and state.step == "stage"
@@ -412,7 +420,7 @@ async def test_crisis_inside_a_debrief_is_kept_nowhere_and_the_flow_resumes(
         records = list((await session.execute(select(Rejection))).scalars())
     assert all(MARKER not in (r.company or "") and not r.note for r in records)
     assert not await _inbox_holds(bot, MARKER)
-    await user.tap("Pick up where we left off", message=care_reply)
+    await user.tap(RESUME, message=care_reply)
     assert "company" in (await user.next_message()).text.lower()
 
 
@@ -424,13 +432,10 @@ async def test_old_resume_buttons_still_work_and_odd_ones_get_a_kind_answer(
     await user.send("Hooli")
     await user.next_message()
     await user.tap_data("cr:1:resume")  # a button sent before issue 16
-    assert "How far did you get with Hooli?" in (await user.next_message()).text
+    assert asks_stage((await user.next_message()).text, "Hooli")
     await user.tap_data("cr:2:nonsense")
     await bot.settle()
-    assert (
-        user.callback_answers[-1].text
-        == "That button has expired. Your latest message has the current options."
-    )
+    assert user.callback_answers[-1].text == label("toasts.stale_button")
 
 
 async def test_unsure_in_a_group_gets_no_public_reply_and_goes_no_further(bot: BotHarness) -> None:
@@ -453,7 +458,7 @@ async def test_the_morning_check_can_be_answered_in_words(harness_any_db: BotHar
     user = await onboard(bot)  # Berlin
     await user.send("I have pills saved up")
     reply = await user.next_message()
-    await user.tap("Check on me tomorrow", message=reply)
+    await user.tap(TOMORROW, message=reply)
     await user.next_message()
     bot.clock.current = BERLIN_NEXT_MORNING + timedelta(minutes=1)
     await dispatch_due(bot.instances[-1])

@@ -14,13 +14,12 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot import delivery
-from bot.content import load_content
 from bot.emulator import Faults, SimUser
 from bot.services import inbox
 from handlers.turn import Turn
-from tests.e2e.harness import BotHarness, begin_onboarding
+from tests.e2e.harness import CONTENT, BotHarness, begin_onboarding, label, leads, one_of, shown
 
-texts = load_content().texts("en")
+texts = CONTENT.texts("en")
 
 
 async def warmed_up(bot: BotHarness) -> SimUser:
@@ -97,7 +96,7 @@ async def onboarding_and_debrief(user: SimUser, wait: float = 20.0) -> list[str]
     await user.tap("Let's do it")
     await reply()
     await user.tap("Skip")
-    await reply("How far did you get with this one?")
+    await reply(*shown("reflection.ask_stage", company=label("reflection.this_company")))
     await user.tap("Final round")
     await reply()
     await user.tap("😕 2")
@@ -173,7 +172,7 @@ async def test_a_reply_cut_off_by_a_crash_is_sent_by_the_next_instance(
     await bot.start()
     bot.clock.advance(timedelta(minutes=2))
     asked = await user.next_message(timeout=20)
-    assert "When should I check in?" in asked.text
+    assert one_of(asked.text, leads("onboarding.ask_time"))
     await user.tap("09:00")  # the question works: its buttons answer it
     assert "How often?" in (await user.next_message()).text
     await bot.settle()
@@ -201,11 +200,11 @@ async def test_a_reply_still_failing_is_sent_later_and_the_next_waits_behind_it(
     assert row is not None and row.checkin_time == clock_time(7, 45)  # both answers are stored
 
     bot.clock.advance(timedelta(seconds=10))  # the backoff has passed
-    delivery.of(app).kick()  # (the pump also looks every few seconds)
+    app.wiring.delivery.kick()  # (the pump also looks every few seconds)
     asked = await user.next_message(timeout=15)
-    assert "When should I check in?" in asked.text
+    assert one_of(asked.text, leads("onboarding.ask_time"))
     assert "How often?" in (await user.next_message()).text
     await bot.settle()
     assert asked.buttons == []  # answered by typing before it arrived: no stale buttons
-    assert await delivery.of(app).pump() == 0  # nothing twice
+    assert await app.wiring.delivery.pump() == 0  # nothing twice
     await user.expect_silence(within=6)  # past the pump's next look

@@ -13,9 +13,9 @@ from bot.db.models import ScheduledMessage
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage
 from bot.rate_limiter import Limits, ReboundRateLimiter
-from bot.runtime import Runtime, RuntimeApp
+from bot.runtime import RuntimeApp
 from bot.services import outbox, schedule
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import BotHarness, label, onboard
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)
 CHECKIN_TIME = FRIDAY + timedelta(hours=8)  # 09:00 in Berlin
@@ -28,7 +28,7 @@ def limiter(app: RuntimeApp) -> ReboundRateLimiter:
 
 
 def is_checkin(message: BotMessage) -> bool:
-    return "🏆 Log a win" in message.button_labels()
+    return label("checkin.buttons.win") in message.button_labels()
 
 
 async def outbox_rows(bot: BotHarness) -> list[ScheduledMessage]:
@@ -43,7 +43,7 @@ async def test_stopping_mid_batch_hands_back_what_was_not_sent(harness_any_db: B
     bot.clock.current = FRIDAY
     people = [await onboard(bot, first_name=f"P{i}") for i in range(8)]
     app = bot.instances[-1]
-    runtime: Runtime = app.bot_data["runtime"]
+    runtime = app.wiring.runtime
     bot.emulator.latency = 0.2  # every send is slow...
     limiter(app).set_limits(Limits(overall_per_second=10.0, overall_burst=1.0, reserve=0.0))
     # ...and they go out one per 100 ms
@@ -86,7 +86,7 @@ async def test_stopping_before_a_run_claims_nothing(bot: BotHarness) -> None:
     bot.clock.current = FRIDAY
     user = await onboard(bot)
     app = bot.instances[-1]
-    runtime: Runtime = app.bot_data["runtime"]
+    runtime = app.wiring.runtime
     bot.clock.current = CHECKIN_TIME
     runtime.stopping.set()
     assert await dispatch_due(app) == 0
@@ -103,7 +103,7 @@ async def test_an_expired_lease_is_sent_again_once(bot: BotHarness) -> None:
     user = await onboard(bot)
     app = bot.instances[-1]
     bot.clock.current = CHECKIN_TIME
-    runtime: Runtime = app.bot_data["runtime"]
+    runtime = app.wiring.runtime
     async with runtime.sessions() as session, session.begin():
         await schedule.materialize(session, bot.clock.now())
         [claimed] = await outbox.claim_due(session, bot.clock.now())  # ...and then it crashed

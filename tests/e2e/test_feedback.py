@@ -9,8 +9,13 @@ from sqlalchemy import select
 from bot.db.models import FeedbackRequest, PlanAction, ScheduledMessage
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimUser
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import BotHarness, label, onboard
 from tests.e2e.test_reflection import open_debrief, toggle
+
+
+def button(key: str) -> str:
+    """A draft's button as the catalogue labels it."""
+    return label(f"feedback.buttons.{key}")
 
 
 async def requests(bot: BotHarness, user_id: int) -> list[FeedbackRequest]:
@@ -68,14 +73,14 @@ async def test_draft_sent_check_after_five_business_days_then_reply_logged(
     assert draft.html is not None
     assert "<pre>" in draft.html
     assert draft.button_labels() == [
-        "Shorter",
-        "Another draft",
-        "Keep-in-touch note",
-        "Turn the no around",
-        "I sent it ✅",
-        "Not now",
+        button("shorter"),
+        button("another"),
+        button("keep_in_touch"),
+        button("turn_around"),
+        button("sent"),
+        button("not_now"),
     ]
-    await user.tap("I sent it ✅")
+    await user.tap(button("sent"))
     sent = await user.next_message()
     assert "Thu, Jan 22, 09:00" in sent.text  # five business days later, at check-in time
     [request] = await requests(bot, user.id)
@@ -91,7 +96,7 @@ async def test_draft_sent_check_after_five_business_days_then_reply_logged(
     check = await user.next_message()
     assert "Acme" in check.text
     assert check.button_labels() == ["Yes, log it", "Not yet", "Let it go"]
-    await user.tap("Yes, log it")
+    await user.tap(button("log"))
     await user.next_message()
     await user.send(
         "Thanks for asking. Your system design answers lacked depth and some examples were vague."
@@ -123,20 +128,20 @@ async def test_reshaping_the_draft_edits_it_in_place(bot: BotHarness) -> None:
     user = await onboard(bot, "No check-ins")
     draft = await debrief_then_draft(bot, user)
     first_text = draft.text
-    await user.tap("Another draft")
+    await user.tap(button("another"))
     await bot.settle()
     assert draft.edited
     assert draft.text != first_text
-    await user.tap("Shorter")
+    await user.tap(button("shorter"))
     await bot.settle()
-    assert "Longer" in draft.button_labels()
-    await user.tap("Turn the no around")
+    assert button("longer") in draft.button_labels()
+    await user.tap(button("turn_around"))
     await bot.settle()
-    assert "Turn the no around" in draft.text
-    assert "Feedback request" in draft.button_labels()
+    assert label("feedback.kind.turn_around") in draft.text
+    assert button("back_to_ask") in draft.button_labels()
     [request] = await requests(bot, user.id)
     assert (request.kind, request.short, request.version) == ("turn_around", True, 0)
-    await user.tap("Not now")
+    await user.tap(button("not_now"))
     assert "draft" in (await user.next_message()).text.lower()
     await user.send("/feedback")
     overview = await user.next_message()
@@ -149,7 +154,7 @@ async def test_reshaping_the_draft_edits_it_in_place(bot: BotHarness) -> None:
         assert "expired" in (user.callback_answers[-1].text or "")
     await user.tap_data("fd:1:99999:sent")
     await bot.settle()
-    assert user.callback_answers[-1].text == "That request is no longer there."
+    assert user.callback_answers[-1].text == label("toasts.request_gone")
 
 
 async def test_warmer_changes_greeting_and_body(bot: BotHarness) -> None:
@@ -158,7 +163,7 @@ async def test_warmer_changes_greeting_and_body(bot: BotHarness) -> None:
     formal = draft.text
     assert "Dear Maria," in formal
     assert "Kind regards," in formal
-    await user.tap("Warmer")
+    await user.tap(button("warmer"))
     await bot.settle()
     assert draft.edited
     warm = draft.text
@@ -173,12 +178,12 @@ async def test_warmer_changes_greeting_and_body(bot: BotHarness) -> None:
 async def test_let_it_go_stops_every_reminder(bot: BotHarness) -> None:
     user = await onboard(bot, "No check-ins")
     await debrief_then_draft(bot, user)
-    await user.tap("I sent it ✅")
+    await user.tap(button("sent"))
     await user.next_message()
     bot.clock.advance(timedelta(days=8))
     assert await dispatch_due(bot.instances[0]) == 1
     await user.next_message()
-    await user.tap("Let it go")
+    await user.tap(button("let_go"))
     assert "no more reminders" in (await user.next_message()).text.lower()
     bot.clock.advance(timedelta(days=30))
     assert await dispatch_due(bot.instances[0]) == 0
@@ -198,22 +203,22 @@ async def test_not_yet_offers_a_gentle_follow_up_and_generic_reply_suggests_inte
 ) -> None:
     user = await onboard(bot, "No check-ins")
     await debrief_then_draft(bot, user)
-    await user.tap("I sent it ✅")
+    await user.tap(button("sent"))
     await user.next_message()
     bot.clock.advance(timedelta(days=8))
     await dispatch_due(bot.instances[0])
     await user.next_message()
-    await user.tap("Not yet")
+    await user.tap(button("not_yet"))
     follow_up = await user.next_message()
     assert "Gentle follow-up" in follow_up.text
-    await user.tap("I sent it ✅")
+    await user.tap(button("sent"))
     await user.next_message()
     [request] = await requests(bot, user.id)
     assert request.status == "followed_up"
     bot.clock.advance(timedelta(days=8))
     await dispatch_due(bot.instances[0])
     await user.next_message()
-    await user.tap("Yes, log it")
+    await user.tap(button("log"))
     await user.next_message()
     await user.send("We decided to move forward with another candidate. Best of luck!")
     tags = await user.next_message()
@@ -252,12 +257,12 @@ async def test_feedback_without_a_debrief_asks_for_the_company(bot: BotHarness) 
 async def test_logged_feedback_lists_steps_in_its_own_words(bot: BotHarness) -> None:
     user = await onboard(bot, "No check-ins")
     await debrief_then_draft(bot, user)
-    await user.tap("I sent it ✅")
+    await user.tap(button("sent"))
     await user.next_message()
     bot.clock.advance(timedelta(days=8))
     await dispatch_due(bot.instances[0])
     await user.next_message()
-    await user.tap("Yes, log it")
+    await user.tap(button("log"))
     await user.next_message()
     await user.send(
         "Your Figma work was excellent. They wanted more experience with design systems at "

@@ -11,32 +11,17 @@ from sqlalchemy import select
 from bot.db.models import FeedbackRequest
 from bot.dispatch import dispatch_due
 from bot.emulator import SimUser
-from tests.e2e.harness import BotHarness, onboard, seen
-from tests.e2e.test_no_english import label, tap
+from tests.e2e.harness import BotHarness, debrief_to_draft, label, onboard, seen, tap_keys
 
 
 async def sent_and_checked(bot: BotHarness, user: SimUser, locale: str) -> None:
     """A debrief, a feedback request marked sent, the check a week later, "Yes, log it"."""
-    await user.send("/reflect")
-    await bot.settle()
-    await tap(bot, user, locale, "reflection.buttons.start")
-    await user.send("Acme, Designer")
-    await bot.settle()
-    await tap(bot, user, locale, "reflection.stage.final_round")
-    await user.tap("😕 2")
-    await bot.settle()
-    await tap(bot, user, locale, "flow.done", "flow.done", "flow.done")
-    await tap(bot, user, locale, "reflection.buttons.draft_now", "feedback.recipient.hr")
-    await user.send("Maria")
-    await bot.settle()
-    await user.send("Alex Kim")
-    await bot.settle()
-    await tap(bot, user, locale, "feedback.channel.email", "feedback.tone.formal")
-    await tap(bot, user, locale, "feedback.buttons.sent")
+    await debrief_to_draft(bot, user, locale)
+    await tap_keys(bot, user, locale, "feedback.buttons.sent")
     bot.clock.advance(timedelta(days=8))
     assert await dispatch_due(bot.instances[0]) == 1
     await bot.settle()
-    await tap(bot, user, locale, "feedback.buttons.log")
+    await tap_keys(bot, user, locale, "feedback.buttons.log")
 
 
 @pytest.mark.parametrize(
@@ -75,9 +60,9 @@ async def test_a_reply_in_the_persons_language_gets_themes_and_steps_in_its_word
     suggested = user.last_message
     assert suggested is not None
     ticked = [b.removeprefix("✓ ") for b in suggested.button_labels() if b.startswith("✓")]
-    assert ticked == [label(locale, f"feedback.tag.{tag}") for tag in tags]
+    assert ticked == [label(f"feedback.tag.{tag}", locale) for tag in tags]
 
-    logged = await tap(bot, user, locale, "flow.done")
+    logged = await tap_keys(bot, user, locale, "flow.done")
     steps = [line for line in logged.text.splitlines() if line.startswith("• ")]
     assert any(words in step for step in steps), steps
     async with bot.sessions() as session:
@@ -102,6 +87,6 @@ async def test_a_standard_rejection_in_the_persons_language_is_recognised(
     await bot.settle()
     tags = user.last_message
     assert tags is not None and not any(b.startswith("✓") for b in tags.button_labels())
-    answer = await tap(bot, user, locale, "flow.done")
-    assert seen(label(locale, "feedback.generic_reply")) in answer.text
-    assert answer.button_labels() == [label(locale, "feedback.buttons.ask_interviewer")]
+    answer = await tap_keys(bot, user, locale, "flow.done")
+    assert seen(label("feedback.generic_reply", locale)) in answer.text
+    assert answer.button_labels() == [label("feedback.buttons.ask_interviewer", locale)]

@@ -8,15 +8,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.content import load_content
 from bot.db.models import InboxUpdate, Win
 from bot.emulator import SimUser
 from bot.emulator import incoming as emulator_incoming
 from bot.emulator.html import parse_html
 from bot.services import crisis
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import CONTENT, BotHarness, onboard
 
-TEXTS = load_content().texts("en")
+TEXTS = CONTENT.texts("en")
 
 
 def seen(key: str) -> str:
@@ -34,8 +33,7 @@ async def limit_to(bot: BotHarness, limit: int) -> None:
     warm = bot.user("Warm")
     await warm.send("/help")
     await warm.next_message(timeout=60)
-    bot.instances[-1].bot_data.pop("flood_gate", None)
-    bot.settings.flood_limit = limit
+    bot.set_flood_limit(limit)
     bot.emulator.set_rate_limits(False)  # about our flood control, not Telegram's
 
 

@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.content import load_content
 from bot.db.models import Group
 from bot.dispatch import dispatch_due
 from bot.emulator import SimGroup, SimUser
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import CONTENT, BotHarness, onboard
 
 COMMANDS = ["/start", "/help", "/settings", "/cancel", "/nope", "/start settings", "/start ../../x"]
 STALE_OR_FORGED = ["ob:1:abcd:tz:skip", "ob:1:x:consent:yes", "ss:1:tz", "ob:99:x:y:z", "st:1:tz:x"]
@@ -295,7 +294,7 @@ async def test_every_tap_is_answered_and_no_edit_is_pointless(
     bot.emulator.set_rate_limits(False)  # this test is about taps, not pacing
     rng = random.Random(seed)
     # A person writing faster than anyone reads: in the breather, replies are coalesced.
-    bot.settings.flood_limit = 15
+    bot.set_flood_limit(15)
     users = [await onboard(bot) for _ in range(2)]
     users += [bot.user(f"Tapper{i}") for i in range(4)]
     group = await group_with_checkin(bot, users[:4])
@@ -333,7 +332,7 @@ async def test_every_tap_is_answered_and_no_edit_is_pointless(
         f"{len(not_modified)} edits refused as not modified"
     )
     assert (unanswered, not_modified) == ([], []), report
-    slow_down = load_content().texts("en")("flood.slow_down")
+    slow_down = CONTENT.texts("en")("flood.slow_down")
     assert any(m.text == slow_down for m in users[-1].messages), kinds  # a flood happened
     # The only refusals left: edits of questions the person deleted.
     assert {reason for _, reason in refused} <= {"Bad Request: message to edit not found"}

@@ -11,17 +11,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.content import load_content
 from bot.db.models import Group, GroupWin
 from bot.dispatch import dispatch_due
 from bot.emulator import SimGroup, SimUser
 from bot.services import groups
 from handlers import groups as handlers_groups
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import CONTENT, BotHarness
 
 TELEGRAM_GROUP_PER_MINUTE = 20  # the Bot API FAQ's limit for one group
 
-TEXTS = load_content().texts("en")
+TEXTS = CONTENT.texts("en")
 BOT = "rebound_test_bot"
 CHEERS = {TEXTS("group.cheer", variant=n) for n in range(TEXTS.count("group.cheer"))}
 

@@ -10,14 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.content import load_content
 from bot.db.models import Group, ScheduledMessage
 from bot.dispatch import dispatch_due
 from bot.emulator import SimGroup, SimUser
 from bot.services import groups
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import CONTENT, BotHarness
 
-TEXTS = load_content().texts("en")
+TEXTS = CONTENT.texts("en")
 BOT = "rebound_test_bot"
 REFUSED = {
     "restricted": "Bad Request: not enough rights to send text messages to the chat",

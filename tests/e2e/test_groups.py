@@ -11,11 +11,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.content import load_content
 from bot.db.models import Group, GroupVote, ScheduledMessage
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, Emulator, SimGroup, SimUser
-from tests.e2e.harness import TOKEN, BotHarness, onboard
+from tests.e2e.harness import CONTENT, TOKEN, BotHarness, label, leads, onboard, one_of, shown
+
+
+def _needs_admin() -> list[str]:
+    """The lines only the hello without admin rights has: what it asks admins for."""
+    [limited], [plain] = (
+        shown(f"group.{k}", bot="rebound_test_bot") for k in ("joined_limited", "joined")
+    )
+    return [line for line in limited.split("\n") if line not in plain.split("\n")]
+
+
+NEEDS_ADMIN = _needs_admin()
+
 
 MORNING = datetime(2026, 3, 27, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
 
@@ -38,7 +49,7 @@ async def test_start_and_help_in_a_group(bot: BotHarness) -> None:
     group, admin, _ = await a_group(bot)
     await group.send(admin, "/start@rebound_test_bot")
     intro = await group.next_message(timeout=60)  # the first text loads the language models
-    assert "help people bounce back" in intro.text
+    assert one_of(intro.text, leads("start.group"))
     [[button]] = intro.buttons
     assert button.url == "https://t.me/rebound_test_bot?start=settings"
     await group.send(admin, "/help@rebound_test_bot")
@@ -57,7 +68,7 @@ async def test_only_admins_change_settings(bot: BotHarness) -> None:
     assert "Daily check-in: off, at 10:00 (Europe/Berlin)" in view.text
     await group.tap(member, "Daily check-in on/off", message=view)
     await bot.settle()
-    assert member.callback_answers[-1].text == "Only group admins can change these settings."
+    assert member.callback_answers[-1].text == label("toasts.admins_only")
     await group.tap(admin, "Daily check-in on/off", message=view)
     await group.tap(admin, "09:00", message=view)
     await bot.settle()
@@ -126,7 +137,7 @@ async def test_personal_commands_point_to_the_private_chat(bot: BotHarness) -> N
         reply = await group.next_message()
         assert reply.buttons[0][0].url == f"https://t.me/rebound_test_bot?start={payload}", command
     await member.send("/start reflect")  # never started privately: set-up first, then reflect
-    assert "Shall we set up?" in (await member.next_message()).text
+    assert one_of((await member.next_message()).text, leads("onboarding.welcome"))
 
 
 async def test_forum_topics_get_answers_in_the_same_topic(bot: BotHarness) -> None:
@@ -277,10 +288,9 @@ async def test_without_admin_rights_the_hello_says_what_needs_them(bot: BotHarne
     group, _, _ = await a_group(bot)
     [hello] = group.messages
     assert "/win@rebound_test_bot I got a second interview" in hello.text
-    assert "Without admin rights, though, Telegram only shows me commands" in hello.text
-    assert "Make me an admin for that (no other rights needed)" in hello.text
+    assert all(line in hello.text for line in NEEDS_ADMIN)
     [[button]] = hello.buttons
-    assert button.text == "Make Rebound an admin"
+    assert button.text == label("group.buttons.make_admin")
     assert button.url == "https://t.me/rebound_test_bot?startgroup=admin&admin=manage_chat"
     suggested = bot.emulator.default_administrator_rights()  # what that link's dialog offers
     assert [right for right, on in suggested.items() if on] == ["can_manage_chat"]
@@ -293,7 +303,7 @@ async def test_added_as_admin_the_hello_is_plain(bot: BotHarness) -> None:
     await group.add_bot(admin, as_admin=True)
     hello = await group.next_message()
     assert "/groupsettings@rebound_test_bot" in hello.text
-    assert "Make me an admin" not in hello.text
+    assert not any(line in hello.text for line in NEEDS_ADMIN)
     assert hello.buttons == []
 
 
@@ -341,7 +351,7 @@ async def test_with_privacy_mode_off_the_hello_is_plain(sqlite_db: str, tmp_path
             await group.add_bot(admin)  # a plain member, but it sees every message
             hello = await group.next_message()
             assert "/win@rebound_test_bot" in hello.text
-            assert "Make me an admin" not in hello.text and hello.buttons == []
+            assert not any(line in hello.text for line in NEEDS_ADMIN) and hello.buttons == []
         finally:
             await bot.close()
         assert emu.errors == []
@@ -387,7 +397,7 @@ async def test_a_tap_counts_only_in_the_group_it_came_from(harness_any_db: BotHa
     assert await dispatch_due(bot.instances[-1]) == 2
     x_checkin, y_checkin = await x.next_message(), await y.next_message()
     x_text, y_text = x_checkin.text, y_checkin.text
-    stale = load_content().texts("en")("toasts.stale_button")
+    stale = CONTENT.texts("en")("toasts.stale_button")
 
     forged = f"gc:1:{checkin_id_of(y_checkin)}:1"
     await x.tap_data(x_member, forged, message_id=x_checkin.message_id)
@@ -412,6 +422,6 @@ async def test_a_tap_counts_only_in_the_group_it_came_from(harness_any_db: BotHa
     await x.tap(x_member, "😣", message=today)  # the genuine tap still counts, in X
     await bot.settle()
     await bot.emulator.wait_idle(quiet=0.4)
-    assert x_member.callback_answers[-1].text == load_content().texts("en")("toasts.counted")
+    assert x_member.callback_answers[-1].text == CONTENT.texts("en")("toasts.counted")
     assert await votes_on(bot, checkin_id_of(today)) == 1
     assert "1 checked in" in today.text

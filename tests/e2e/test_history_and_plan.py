@@ -10,7 +10,7 @@ from bot.db.models import Nudge, PlanAction, Rejection, ScheduledMessage
 from bot.dispatch import dispatch_due
 from bot.services import callback_data, nudges, plan
 from bot.services.callback_data import PlanTap
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import BotHarness, label, leads, onboard, one_of
 from tests.e2e.test_reflection import finish_quickly, open_debrief, tap_through
 
 
@@ -19,7 +19,7 @@ async def test_history_and_plan_when_empty(bot: BotHarness) -> None:
     await user.send("/history")
     assert "No debriefs yet" in (await user.next_message()).text
     await user.send("/plan")
-    assert "Your plan is empty" in (await user.next_message()).text
+    assert one_of((await user.next_message()).text, leads("plan.empty"))
 
 
 async def test_history_pages_in_place_and_opens_cards(bot: BotHarness) -> None:
@@ -47,7 +47,7 @@ async def test_history_pages_in_place_and_opens_cards(bot: BotHarness) -> None:
     assert "Your debrief: Company 0" in card.text
     await user.tap_data("hs:1:open:99999")
     await bot.settle()
-    assert user.callback_answers[-1].text == "That debrief is no longer there."
+    assert user.callback_answers[-1].text == label("toasts.debrief_gone")
     for stale in ("hs:0:page:1", "hs:1:page:x", "hs:1:jump:2"):
         await user.tap_data(stale)
         await bot.settle()
@@ -154,17 +154,14 @@ async def test_plan_steps_done_and_snoozed_in_place(harness_any_db: BotHarness) 
 
     await user.tap_data(f"pl:1:done:{tech}", message_id=shown.message_id)  # already done
     await bot.settle()
-    assert (
-        user.callback_answers[-1].text
-        == "That step is already done or gone. /plan shows what's open now."
-    )
+    assert user.callback_answers[-1].text == label("plan.toasts.gone")
     await user.tap_data(f"pl:0:done:{research}", message_id=shown.message_id)  # an old release
     await bot.settle()
     assert "expired" in (user.callback_answers[-1].text or "")
     assert (await stored_actions(bot, user.id))[research] == "open"
     await user.tap_data("pl:1:done:99999", message_id=shown.message_id)  # not theirs
     await bot.settle()
-    assert "already done or gone" in (user.callback_answers[-1].text or "")
+    assert user.callback_answers[-1].text == label("plan.toasts.gone")
 
 
 def test_plan_codec_round_trips_and_rejects_other_shapes() -> None:

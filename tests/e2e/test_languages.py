@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content import load_content
 from bot.db.models import Group
 from bot.services import flows
-from tests.e2e.harness import BotHarness, onboard, seen
+from tests.e2e.harness import CONTENT, BotHarness, onboard, seen
 
-CONTENT = load_content()
 LANGUAGE_BUTTONS = ["English", "Español", "Deutsch", "Русский"]
 
 

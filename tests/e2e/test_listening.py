@@ -12,16 +12,17 @@ from sqlalchemy import select
 from bot.db.models import CheckIn, Rejection, ScheduledMessage, Win
 from bot.services import crisis, understanding
 from bot.services.understanding import Reading
-from tests.e2e.harness import BotHarness, begin_onboarding, onboard
-from tests.e2e.listening_kit import (
+from tests.e2e.harness import (
     CONTENT,
-    debriefs,
+    BotHarness,
+    begin_onboarding,
     first_lines,
     label,
+    onboard,
     one_of,
-    open_debrief,
     shown,
 )
+from tests.e2e.listening_kit import debriefs, open_debrief
 
 # --- Outside flows --------------------------------------------------------------------------------
 

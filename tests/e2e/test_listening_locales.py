@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.content import load_content
 from bot.db.models import Rejection
 from bot.emulator import SimUser
 from bot.emulator.html import parse_html
-from tests.e2e.harness import BotHarness, onboard
-
-CONTENT = load_content()
+from tests.e2e.harness import CONTENT, BotHarness, onboard
 
 
 def shown(key: str, locale: str, **params: object) -> list[str]:

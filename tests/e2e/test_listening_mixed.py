@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.db.models import Rejection, Win
 from bot.emulator import BotMessage
-from tests.e2e.harness import BotHarness, onboard
-from tests.e2e.listening_kit import debriefs, first_lines, label, one_of, open_debrief, shown
+from tests.e2e.harness import BotHarness, first_lines, label, onboard, one_of, shown
+from tests.e2e.listening_kit import debriefs, open_debrief
 
 # --- A "no" with a brighter side ------------------------------------------------------------------
 

@@ -76,7 +76,7 @@ async def test_failed_handler_writes_do_not_log_the_answer(
     user = await onboard(harness, first_name=NAME)
     await user.send("/win")
     await user.next_message()
-    fail_statements(app.bot_data["runtime"].engine, "wins")
+    fail_statements(app.wiring.runtime.engine, "wins")
     await user.send(WORDS)
     await user.next_message()  # the apology
     assert "error handling update" in debug_log.text

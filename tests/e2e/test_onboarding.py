@@ -6,8 +6,16 @@ from datetime import time
 
 import pytest
 
-from bot.content import load_content
-from tests.e2e.harness import BotHarness, begin_onboarding, onboard
+from tests.e2e.harness import (
+    CONTENT,
+    BotHarness,
+    begin_onboarding,
+    label,
+    leads,
+    onboard,
+    one_of,
+    shown,
+)
 
 
 async def test_full_onboarding_stores_each_answer_as_given(harness_any_db: BotHarness) -> None:
@@ -20,8 +28,7 @@ async def test_full_onboarding_stores_each_answer_as_given(harness_any_db: BotHa
     await user.send("Berlin")
     ask_time = await user.next_message()
     assert ask_time.text.startswith("✅ Berlin: it's 13:00 there now (UTC+01:00).\n\n")
-    assert "When should I check in?" in ask_time.text
-    assert "It's 13:00 for you now" in ask_time.text
+    assert one_of(ask_time.text, shown("onboarding.ask_time", local_time="13:00"))
     assert ask_time.button_labels() == ["08:00", "09:00", "12:30", "18:00", "20:00", "Skip"]
     stored = await bot.stored_user(user.id)
     assert stored is not None and stored.timezone == "Europe/Berlin"
@@ -98,11 +105,11 @@ async def test_bad_time_zone_gets_a_clear_re_ask(
 async def test_free_time_entry_and_bad_time(bot: BotHarness) -> None:
     user = await begin_onboarding(bot)
     await user.tap("Skip")
-    assert "use UTC for now" in (await user.next_message()).text
+    assert one_of((await user.next_message()).text, shown("onboarding.ack_zone_skipped"))
     await user.send("25:99")
     again = await user.next_message()
-    assert "didn't catch that time" in again.text
-    assert "When should I check in?" in again.text
+    assert one_of(again.text, shown("onboarding.time_problem"))
+    assert one_of(again.text, leads("onboarding.ask_time"))
     await user.send("8pm")
     await user.next_message()  # frequency question
     row = await bot.stored_user(user.id)
@@ -123,7 +130,7 @@ async def test_start_again_shows_settings_instead_of_starting_over(bot: BotHarne
     user = await onboard(bot)
     await user.send("/start")
     summary = await user.next_message()
-    assert summary.text.startswith("Good to see you again.")
+    assert summary.text.startswith(label("start.welcome_back"))
     assert "Time zone: Europe/Berlin" in summary.text
     assert "Check-in time: 09:00" in summary.text
     assert "How often: Every day" in summary.text
@@ -143,7 +150,7 @@ async def test_start_mid_onboarding_resumes_the_same_question(bot: BotHarness) -
     user = await begin_onboarding(bot)
     await user.send("/start")
     resumed = await user.next_message()
-    assert "pick up where we left off" in resumed.text
+    assert one_of(resumed.text, shown("start.resume"))
     assert "Where are you?" in resumed.text
 
 
@@ -171,7 +178,7 @@ async def test_commands_are_registered_for_private_chats_and_groups(bot: BotHarn
     admins = dict(bot.emulator.commands("all_chat_administrators"))
     assert set(admins) == {"help", "reflect", "win", "cheer", "groupsettings"}
     # Each shipped locale gets the whole menu, in its own words (content/*/commands.yaml).
-    russian = load_content().texts("ru").section("commands.private")
+    russian = CONTENT.texts("ru").section("commands.private")
     assert dict(bot.emulator.commands("all_private_chats", "ru")) == russian
     assert set(russian) == set(private) and russian["cancel"] != private["cancel"]
-    assert private["cancel"] == "Stop what we're doing"
+    assert private["cancel"] == label("commands.private.cancel")

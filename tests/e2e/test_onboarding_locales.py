@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.content import load_content
-from tests.e2e.harness import BotHarness, seen
-
-CONTENT = load_content()
+from tests.e2e.harness import CONTENT, BotHarness, seen
 
 
 async def test_a_spanish_speaker_is_onboarded_in_spanish(harness_any_db: BotHarness) -> None:

@@ -12,13 +12,13 @@ import pytest
 
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimUser
-from tests.e2e.harness import BotHarness, begin_onboarding, onboard
+from tests.e2e.harness import BotHarness, begin_onboarding, label, onboard, one_of, shown
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)  # 01:00 in Berlin; clocks change on the 29th
 
 
 def is_checkin(message: BotMessage) -> bool:
-    return "🏆 Log a win" in message.button_labels()
+    return label("checkin.buttons.win") in message.button_labels()
 
 
 async def reply_to(bot: BotHarness, user: SimUser, text: str) -> BotMessage:
@@ -91,7 +91,7 @@ async def test_pause_alone_still_pauses_until_resume(bot: BotHarness) -> None:
     bot.clock.current = FRIDAY
     user = await onboard(bot)
     reply = await reply_to(bot, user, "/pause")
-    assert "paused until you send /resume" in reply.text
+    assert one_of(reply.text, shown("checkin.paused_open"))
     stored = await bot.stored_user(user.id)
     assert stored is not None and stored.paused and stored.paused_until is None
 
@@ -99,10 +99,10 @@ async def test_pause_alone_still_pauses_until_resume(bot: BotHarness) -> None:
 @pytest.mark.parametrize(
     ("said", "expected"),
     [
-        ("for a bit", "/pause two weeks"),
-        ("0", "/pause two weeks"),
-        ("2 years", "up to a year"),
-        ("400 days", "up to a year"),
+        ("for a bit", "durations.pause_usage"),
+        ("0", "durations.pause_usage"),
+        ("2 years", "durations.pause_too_long"),
+        ("400 days", "durations.pause_too_long"),
     ],
 )
 async def test_a_length_it_cannot_use_gets_a_kind_example(
@@ -111,7 +111,7 @@ async def test_a_length_it_cannot_use_gets_a_kind_example(
     bot.clock.current = FRIDAY
     user = await onboard(bot)
     reply = await reply_to(bot, user, f"/pause {said}")
-    assert expected in reply.text
+    assert one_of(reply.text, shown(expected))
     assert "/resume" in reply.text
     stored = await bot.stored_user(user.id)
     assert stored is not None and not stored.paused  # nothing changed

@@ -13,13 +13,12 @@ from sqlalchemy.engine import make_url
 
 from bot.cli import NOISY_LOGGERS as NOISY
 from bot.cli import configure_logging
-from bot.content import load_content
 from bot.db.engine import create_engine
 from bot.db.models import Base, CheckIn, GroupVote, InboxUpdate, User
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimGroup, SimUser
 from bot.services.privacy import NOT_CASCADED, TABLES, checkpoint, purge
-from tests.e2e.harness import BotHarness, onboard, seen
+from tests.e2e.harness import CONTENT, BotHarness, label, leads, onboard, one_of, seen, shown
 from tests.e2e.test_feedback import debrief_then_draft
 from tests.e2e.test_groups import MORNING, a_group
 
@@ -40,7 +39,7 @@ async def row_counts(bot: BotHarness) -> dict[str, int]:
 async def a_full_life(bot: BotHarness):  # type: ignore[no-untyped-def]
     user = await onboard(bot)
     await debrief_then_draft(bot, user)
-    await user.tap("I sent it ✅")
+    await user.tap(label("feedback.buttons.sent"))
     await user.next_message()
     await user.send("/checkin")
     await user.tap("🙂", message=await user.next_message())
@@ -67,8 +66,8 @@ async def test_privacy_says_what_is_kept_and_how_long(bot: BotHarness) -> None:
     assert "no encryption key" in text
     assert "not a therapist" in text
     # What stays on disk after /delete, and that a key would make it unreadable (issue 18).
-    leftovers = load_content().texts("en")("privacy.leftovers.off")
-    assert leftovers in text and "until the database reuses that space" in leftovers
+    leftovers = CONTENT.texts("en")("privacy.leftovers.off")
+    assert leftovers in text
 
 
 async def test_export_sends_everything_as_json_and_markdown(bot: BotHarness) -> None:
@@ -85,7 +84,12 @@ async def test_export_sends_everything_as_json_and_markdown(bot: BotHarness) -> 
     assert [d["company"] for d in document["debriefs"]] == ["Acme", None]
     assert document["feedback_requests"][0]["status"] == "sent"
     assert len(document["checkins"]) == 1
-    assert document["conversation_state"][0]["flow"] == "rf"
+    conversation = document["conversation_state"][0]
+    assert conversation["flow"] == "rf"
+    # The answers are answers only; the run's bookkeeping (button token, trail) is beside them.
+    assert "rejection_id" in conversation["data"]
+    assert not [key for key in conversation["data"] if key.startswith("_")]
+    assert len(conversation["run"]["token"]) == 4
     assert [(s["text"], s["skill"]) for s in document["strengths"]] == [
         ("SQL", "sql"),
         ("explaining complex things simply", None),
@@ -95,9 +99,9 @@ async def test_export_sends_everything_as_json_and_markdown(bot: BotHarness) -> 
     markdown = readable.document.content.decode()
     assert "## " in markdown
     assert "Acme" in markdown
-    assert "Everything I have about you" in readable.text
+    assert one_of(readable.text, shown("privacy.export_caption"))
     # Labels the person reads, not the ids stored in the JSON (issue 21).
-    en = load_content().texts("en")
+    en = CONTENT.texts("en")
     acme = document["debriefs"][0]
     labels = [en(f"reflection.stage.{acme['stage']}")]
     labels += [en(f"reflection.went_well.{w}") for w in acme["went_well"]]
@@ -118,13 +122,13 @@ async def test_delete_erases_every_row_in_one_go(harness_any_db: BotHarness) -> 
     )
     await user.send("/delete")
     confirm = await user.next_message()
-    await user.tap("No, keep my data", message=confirm)
-    assert "Nothing was deleted" in (await user.next_message()).text
+    await user.tap(label("privacy.buttons.keep"), message=confirm)
+    assert one_of((await user.next_message()).text, shown("privacy.kept"))
     await bot.settle()
     assert await row_counts(bot) == before
     await user.send("/delete")
-    await user.tap("Yes, delete everything", message=await user.next_message())
-    assert "Everything I had about you is erased" in (await user.next_message()).text
+    await user.tap(label("privacy.buttons.delete"), message=await user.next_message())
+    assert one_of((await user.next_message()).text, shown("privacy.deleted"))
     await bot.settle()
     after = await row_counts(bot)
     assert after["users"] == 1  # only Sam
@@ -135,7 +139,7 @@ async def test_delete_erases_every_row_in_one_go(harness_any_db: BotHarness) -> 
             assert (await session.execute(mine)).scalar_one() == 0, name
     assert await bot.stored_user(other.id) is not None
     await user.send("/start")
-    assert "Shall we set up?" in (await user.next_message()).text  # a fresh start
+    assert one_of((await user.next_message()).text, leads("onboarding.welcome"))  # afresh
 
 
 async def test_retention_purges_old_checkins_and_long_gone_people(bot: BotHarness) -> None:
@@ -192,7 +196,7 @@ async def test_privacy_says_encrypted_when_a_key_is_set(bot: BotHarness) -> None
         await user.send("/privacy")
         text = (await user.next_message()).text
         assert "encrypted" in text
-        assert load_content().texts("en")("privacy.leftovers.on") in text
+        assert CONTENT.texts("en")("privacy.leftovers.on") in text
     finally:
         crypto.configure([])
 
@@ -253,11 +257,11 @@ async def test_delete_leaves_nothing_that_identifies_the_person(
     assert {row["chat_id"] for row in document["incoming_updates"]} == {user.id}
 
     # As after a while of running: what they wrote is in the database file, not only its log.
-    assert await checkpoint(bot.instances[-1].bot_data["runtime"].engine)
+    assert await checkpoint(bot.instances[-1].wiring.runtime.engine)
     if bot.settings.effective_database_url.startswith("sqlite"):  # the test can see it there
         assert MARKER.encode() in files_of(bot.settings.effective_database_url)
     await user.send("/delete")
-    await user.tap("Yes, delete everything", message=await user.next_message())
+    await user.tap(label("privacy.buttons.delete"), message=await user.next_message())
     await user.next_message()
     await bot.settle()
     async with bot.sessions() as session:

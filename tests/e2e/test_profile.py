@@ -4,22 +4,21 @@ menus per kind of chat (group admins alone see /groupsettings)."""
 from __future__ import annotations
 
 from bot.app import register_commands
-from bot.content import load_content
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import CONTENT, BotHarness, label
 
 NOT_A_THERAPIST = {"es": "no es terapeuta", "de": "kein Therapeut", "ru": "не психотерапевт"}
 
 
 async def test_profile_says_what_it_does_and_what_it_is_not(bot: BotHarness) -> None:
     description = bot.emulator.description()
-    assert "Turned down after an interview?" in description
-    assert "not a therapist and not an emergency service" in description
+    assert description == label("profile.description")
+    assert "not a therapist" in description and "not an emergency service" in description
     assert "<" not in description  # plain text: Telegram shows tags as typed
     assert len(description) <= 512
     short = bot.emulator.short_description()
-    assert short.startswith('After an interview "no"') and len(short) <= 120
+    assert short == label("profile.short_description") and len(short) <= 120
     for locale in ("es", "de", "ru"):  # each shipped language has its own, from profile.yaml
-        texts = load_content().texts(locale)
+        texts = CONTENT.texts(locale)
         assert bot.emulator.description(locale) == texts("profile.description", variant=0)
         assert bot.emulator.description(locale) != description
         assert NOT_A_THERAPIST[locale] in bot.emulator.description(locale)
@@ -33,7 +32,7 @@ async def test_groupsettings_is_in_the_admins_menu_only(bot: BotHarness) -> None
     admins = dict(bot.emulator.commands("all_chat_administrators"))
     private = dict(bot.emulator.commands("all_private_chats"))
     assert "groupsettings" not in everyone and "groupsettings" not in private
-    assert admins["groupsettings"] == "Daily check-in and weekly recap settings"
+    assert admins["groupsettings"] == label("commands.group_admins.groupsettings")
     assert set(everyone) == {"win", "cheer", "reflect", "help"}
     assert set(admins) == set(everyone) | {"groupsettings"}
 
@@ -41,7 +40,7 @@ async def test_groupsettings_is_in_the_admins_menu_only(bot: BotHarness) -> None
 async def test_menus_are_filed_under_two_letter_language_codes_only(bot: BotHarness) -> None:
     """Telegram takes ISO 639-1 codes ("de"), not "pt-br": such a locale is skipped, and the
     emulator would refuse the call (the harness fails on any refused call)."""
-    content = load_content()
+    content = CONTENT
     english = content.catalogs["en"]
     italian = english.model_copy(
         update={"locale": "it", "texts": {"commands.group.win": ("Festeggia un successo",)}}

@@ -8,39 +8,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.content import load_content
 from bot.db.models import PlanAction, Rejection
-from bot.emulator import BotMessage, SimUser
 from bot.emulator.html import parse_html
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import CONTENT, BotHarness, label, onboard, one_of, shown, tap_keys
 
-CONTENT = load_content()
 EN = CONTENT.texts("en")
 LOCALES = ("de", "es", "ru")
 SUMMARY = ("title", "stage", "mood", "went_well", "reasons", "outside", "reframe", "actions")
-
-
-def shown(key: str, locale: str, **params: object) -> list[str]:
-    """Every version of ``key`` in ``locale`` as the person reads it."""
-    texts = CONTENT.texts(locale)
-    return [parse_html(texts(key, variant=v, **params))[0] for v in range(texts.count(key))]
-
-
-def one_of(text: str, candidates: list[str]) -> bool:
-    return any(candidate in text for candidate in candidates)
-
-
-def label(key: str, locale: str) -> str:
-    return CONTENT.texts(locale)(key, variant=0)
-
-
-async def answer(bot: BotHarness, user: SimUser, locale: str, *keys: str) -> BotMessage:
-    """Tap each option (labels in ``locale``), then wait for what the bot says next."""
-    for key in keys:
-        await user.tap(label(key, locale))
-    await bot.settle()
-    assert user.last_message is not None
-    return user.last_message
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -70,7 +44,7 @@ async def test_the_whole_debrief_is_in_the_persons_language(
     for stage in stages:
         assert label(f"reflection.stage.{stage}", locale) in ask_stage.button_labels()
 
-    ask_mood = await answer(bot, user, locale, "reflection.stage.final_round")
+    ask_mood = await tap_keys(bot, user, locale, "reflection.stage.final_round")
     assert shown("reflection.ask_mood", locale)[0] in ask_mood.text
     await user.tap("😕 2")
     await bot.settle()
@@ -80,16 +54,16 @@ async def test_the_whole_debrief_is_in_the_persons_language(
     done = label("flow.done", locale).removesuffix("✓").strip()
     assert f"{done}." in said  # the question names the button below it as it reads
 
-    went_well = await answer(bot, user, locale, "reflection.went_well.rapport")
+    went_well = await tap_keys(bot, user, locale, "reflection.went_well.rapport")
     assert "✓ " + label("reflection.went_well.rapport", locale) in went_well.button_labels()
-    await answer(bot, user, locale, "reflection.went_well.examples", "flow.done")
+    await tap_keys(bot, user, locale, "reflection.went_well.examples", "flow.done")
     differently = user.last_message
     assert differently is not None
     assert shown("reflection.ask_differently", locale)[0] in differently.text
-    await answer(bot, user, locale, "reflection.reason.tech_depth", "reflection.reason.nerves")
-    outside = await answer(bot, user, locale, "flow.done")
+    await tap_keys(bot, user, locale, "reflection.reason.tech_depth", "reflection.reason.nerves")
+    outside = await tap_keys(bot, user, locale, "flow.done")
     assert shown("reflection.ask_outside", locale)[0] in outside.text
-    await answer(bot, user, locale, "reflection.outside.internal", "flow.done")
+    await tap_keys(bot, user, locale, "reflection.outside.internal", "flow.done")
 
     [card] = [m for m in user.messages if m.text.startswith("📝")]
     title = local("reflection.title_with_company", company="Acme")

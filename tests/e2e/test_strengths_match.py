@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.content import load_content
 from bot.db.models import FeedbackRequest, FlowState, Rejection, Strength
 from bot.emulator import SimUser
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import CONTENT, BotHarness, label, leads, onboard, one_of, shown
 
-CONTENT = load_content()
-
+ADD = label("strengths.buttons.add")
+# The answer's headings, where its parts begin.
+ASKED, GAPS, POINTS = (leads(f"match.{part}")[0] for part in ("asked", "gaps", "points"))
 JOB = """Senior Data Analyst (m/f/d), Acme Analytics, Berlin
 
 About us
@@ -80,22 +80,21 @@ async def test_zero_data_strengths_and_match(harness_any_db: BotHarness) -> None
     await user.send("/strengths")
     empty = await user.next_message()
     assert "Nothing listed yet" in empty.text
-    assert empty.button_labels() == ["✏️ Add my own"]
+    assert empty.button_labels() == [ADD]
 
     await user.send("/match")
     ask = await user.next_message()
-    assert "Paste the job description" in ask.text
-    assert "don't keep it" in ask.text
+    assert one_of(ask.text, shown("match.ask"))
     await user.send(JOB)
     answer = await user.next_message()
-    assert "You haven't listed your strengths yet" in answer.text
-    assert "What it asks for" in answer.text
+    assert one_of(answer.text, shown("match.no_strengths"))
+    assert one_of(answer.text, leads("match.asks_for"))
     for skill in ("SQL", "Python", "Stakeholder management", "Communication"):
         assert skill in answer.text
     assert "Benefits" not in answer.text and "bike" not in answer.text
     assert "A degree in a quantitative field, or equivalent experience" in answer.text
-    assert "Talking points to prepare" in answer.text
-    assert "I didn't keep the description" in answer.text
+    assert POINTS in answer.text
+    assert one_of(answer.text, shown("match.not_stored"))
     assert ask.buttons == []  # answered by typing: the Skip button went away
     assert await bot.flow_state(user.id) is None  # the text is not kept anywhere
     async with bot.sessions() as session:
@@ -108,7 +107,7 @@ async def test_build_a_list_from_suggestions_and_typing(bot: BotHarness) -> None
     await seed_reflections(bot, user.id)
     await user.send("/strengths")
     listing = await user.next_message()
-    assert "these might belong on the list" in listing.text
+    assert one_of(listing.text, shown("strengths.suggest_hint"))
     labels = listing.button_labels()
     assert "➕ SQL" in labels
     assert "➕ Empathy / rapport" in labels
@@ -117,12 +116,12 @@ async def test_build_a_list_from_suggestions_and_typing(bot: BotHarness) -> None
 
     await user.tap("➕ SQL", message=listing)
     await bot.settle()
-    assert user.callback_answers[-1].text == "Added to your strengths ✅"
+    assert user.callback_answers[-1].text == label("strengths.toast_added")
     assert "Hard skills" in listing.text and "• SQL" in listing.text  # refreshed in place
     assert "➕ SQL" not in listing.button_labels()
 
-    await user.tap("✏️ Add my own", message=listing)
-    assert "Which strengths should I add?" in (await user.next_message()).text
+    await user.tap(ADD, message=listing)
+    assert one_of((await user.next_message()).text, shown("strengths.ask_add"))
     await user.send("Stakeholder managment, explaining complex things simply\nSQL")
     added = await user.next_message()
     assert "Added ✅ Stakeholder managment, explaining complex things simply" in added.text
@@ -134,17 +133,17 @@ async def test_build_a_list_from_suggestions_and_typing(bot: BotHarness) -> None
         ("explaining complex things simply", None, "other", "typed"),
     ]
 
-    await user.tap("📋 Copy as text", message=added)
+    await user.tap(label("strengths.buttons.copy"), message=added)
     plain = await user.next_message()
     assert "ready to copy" in plain.text
     assert plain.text.endswith("SQL\nStakeholder managment\nexplaining complex things simply")
 
-    await user.tap("🗑 Remove", message=added)
+    await user.tap(label("strengths.buttons.remove"), message=added)
     await bot.settle()
-    assert "Tap a strength to remove it" in added.text
+    assert one_of(added.text, shown("strengths.remove_page"))
     await user.tap("✖ SQL", message=added)
     await bot.settle()
-    assert user.callback_answers[-1].text == "Removed."
+    assert user.callback_answers[-1].text == label("strengths.toast_removed")
     assert "✖ SQL" not in added.button_labels()
     await user.tap("Done", message=added)
     await bot.settle()
@@ -158,7 +157,7 @@ async def test_build_a_list_from_suggestions_and_typing(bot: BotHarness) -> None
 async def test_match_shows_strengths_gaps_and_talking_points(bot: BotHarness) -> None:
     user = await onboard(bot)
     await user.send("/strengths")
-    await user.tap("✏️ Add my own", message=await user.next_message())
+    await user.tap(ADD, message=await user.next_message())
     await user.next_message()
     await user.send("SQL, public speaking, explaining complex things simply")
     await user.next_message()
@@ -166,26 +165,26 @@ async def test_match_shows_strengths_gaps_and_talking_points(bot: BotHarness) ->
     await user.send(f"/match {JOB}")  # straight away, without the question
     answer = await user.next_message()
     text = answer.text
-    asked = text.split("Your strengths it asks for")[1].split("Things to prepare")[0]
+    asked = text.split(ASKED)[1].split(GAPS)[0]
     assert "SQL" in asked and "public speaking" in asked
     assert "explaining complex things simply" not in asked
-    gaps = text.split("Things to prepare")[1].split("Talking points")[0]
+    gaps = text.split(GAPS)[1].split(POINTS)[0]
     assert "Python" in gaps and "Stakeholder management" in gaps
     assert "SQL" not in gaps
-    points = text.split("Talking points to prepare")[1]
+    points = text.split(POINTS)[1]
     assert points.count("• ") >= 2
     assert "SQL" in points or "public speaking" in points
     assert "➕ Stakeholder management" in answer.button_labels()
 
     await user.tap("➕ Python", message=answer)
     await bot.settle()
-    assert user.callback_answers[-1].text == "Added to your strengths ✅"
+    assert user.callback_answers[-1].text == label("strengths.toast_added")
     assert "➕ Python" not in answer.button_labels()
     assert answer.text == text  # the answer itself stays as it was
     assert "python" in [s.skill for s in await stored_strengths(bot, user.id)]
 
     await user.tap("🔎 Match another", message=answer)
-    assert "Paste the job description" in (await user.next_message()).text
+    assert one_of((await user.next_message()).text, shown("match.ask"))
     await user.send("🙂🙂🙂 ok")
     nothing = await user.next_message()
     assert "couldn't find requirements" in nothing.text
@@ -204,16 +203,16 @@ Requirements:
 async def test_match_reads_whole_words_and_frames_gaps_as_preparation(bot: BotHarness) -> None:
     user = await onboard(bot)
     await user.send("/strengths")
-    await user.tap("✏️ Add my own", message=await user.next_message())
+    await user.tap(ADD, message=await user.next_message())
     await user.next_message()
     await user.send("Research, Bookkeeping")
     await user.next_message()
 
     await user.send(f"/match {DESIGN_JOB}")
     text = (await user.next_message()).text
-    asked = text.split("Your strengths it asks for")[1].split("Things to prepare")[0]
+    asked = text.split(ASKED)[1].split(GAPS)[0]
     assert "Research" in asked  # "user research" asks for it
-    gaps = text.split("Things to prepare")[1].split("Talking points")[0]
+    gaps = text.split(GAPS)[1].split(POINTS)[0]
     assert "Communication" in gaps
     assert "Excel" not in text  # "Excellent communication" is not a spreadsheet skill
     assert "prepare those first" in text  # most of it is new to them: what to prepare first
@@ -251,4 +250,4 @@ async def test_strengths_and_match_in_a_group_point_to_private(bot: BotHarness) 
         reply = group.messages[before:][-1]
         assert reply.buttons[0][0].url == f"https://t.me/rebound_test_bot?start={payload}"
     await admin.send("/start match")
-    assert "Paste the job description" in (await admin.next_message()).text
+    assert one_of((await admin.next_message()).text, shown("match.ask"))

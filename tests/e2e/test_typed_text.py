@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.content import load_content
 from bot.db.models import Win
 from bot.services.typed_text import CONTROL
-from tests.e2e.harness import BotHarness, onboard
+from tests.e2e.harness import CONTENT, BotHarness, onboard
 
-TEXTS = load_content().texts("en")
+TEXTS = CONTENT.texts("en")
 
 
 async def test_control_characters_leave_typed_answers_on_both_databases(

@@ -12,11 +12,10 @@ import httpx
 import pytest
 from sqlalchemy import event, select
 
-from bot.content import load_content
 from bot.db.models import FeedbackRequest, PlanAction, ScheduledMessage, Strength, User
 from bot.emulator import SimUser
 from bot.emulator.webapp import init_data
-from tests.e2e.harness import BotHarness, onboard, seen
+from tests.e2e.harness import CONTENT, BotHarness, label, leads, onboard, one_of, seen
 from tests.e2e.test_history_and_plan import seed_plan
 from tests.e2e.test_reflection import tap_through
 from tests.e2e.test_webhook import webhook_service
@@ -63,7 +62,7 @@ async def test_every_route_refuses_anything_but_fresh_signed_init_data(
     user = await onboard(bot)
     statements: list[str] = []
     app = bot.instances[-1]
-    engine = app.bot_data["runtime"].engine
+    engine = app.wiring.runtime.engine
     # Quiet the bot's own database users (polling, scheduled jobs): what is counted below is
     # the API's alone.
     await bot.settle()
@@ -126,7 +125,7 @@ async def test_journey_shows_the_debrief_and_plan_done_in_the_app_shows_in_the_c
             f"/app/api/plan/{first['id']}", headers=headers, json={"action": "done"}
         )
         assert done.status_code == 200
-        assert done.json()["notice"] in load_content().variants("plan.toasts.done", "en")
+        assert done.json()["notice"] in CONTENT.variants("plan.toasts.done", "en")
         assert first["id"] not in [s["id"] for s in done.json()["plan"]]
         dismissed = await client.post(
             f"/app/api/plan/{second['id']}", headers=headers, json={"action": "dismiss"}
@@ -216,7 +215,9 @@ async def test_feedback_sent_and_replied_from_the_app(webapp_bot: BotHarness) ->
         replied = await client.post(path, headers=headers, json={"action": "replied"})
         assert replied.status_code == 200
     question = await user.next_message()
-    assert "What did they say" in question.text  # the chat asks, as its own button would
+    assert one_of(
+        question.text, leads("feedback.ask_log")
+    )  # the chat asks, as its own button would
     await user.send("They said my portfolio was strong but I needed more system design depth.")
     assert "Technical depth" in (await user.next_message()).text  # the chat's log flow
     async with bot.sessions() as session:
@@ -283,7 +284,7 @@ async def test_export_goes_to_the_chat_and_delete_needs_the_confirmation(
     async with app_server(bot) as client:
         headers = auth(bot, user)
         exported = await client.post("/app/api/export", headers=headers)
-        assert exported.json()["notice"] == "Sent to the chat, as two files."
+        assert exported.json()["notice"] == label("webapp.settings.exported")
         data_file, readable = user.messages[-2:]
         assert data_file.document is not None and readable.document is not None
         assert data_file.document.filename == "rebound-export.json"

@@ -94,6 +94,7 @@ async def test_a_poller_that_hung_up_is_not_a_conflict(
     assert emu.errors == []
 
 
+@pytest.mark.slow
 async def test_wait_idle_waits_for_fetch_and_quiet(emu: Emulator, bot: Bot) -> None:
     user = emu.user()
     await user.send("hi")

@@ -13,6 +13,7 @@ from bot.services.flow_engine import (
     FreeText,
     Option,
     Rejected,
+    Run,
     State,
     Step,
     TextEvent,
@@ -46,7 +47,7 @@ FLOW = Flow(
 def test_linear_flow_collects_answers_and_finishes() -> None:
     state = State("t", "go")
     step1 = advance(FLOW, state, ChoiceEvent("go", "yes"), NOW)
-    assert step1.state == State("t", "age", {"go": "yes", "_trail": ["go"]})
+    assert step1.state == State("t", "age", {"go": "yes"}, Run(trail=("go",)))
     step2 = advance(FLOW, step1.state, TextEvent("41"), NOW)
     assert step2.answer == Accepted(41, shown="41")
     assert step2.state is not None and step2.state.step == "colour"
@@ -58,8 +59,25 @@ def test_linear_flow_collects_answers_and_finishes() -> None:
 def test_state_round_trips_through_json() -> None:
     state = advance(FLOW, State("t", "go"), ChoiceEvent("go", "yes"), NOW).state
     assert state is not None
-    again = State(**json.loads(json.dumps(state.__dict__)))
+    answers, run = json.loads(json.dumps(state.data)), json.loads(json.dumps(state.run.to_json()))
+    again = State(state.flow, state.step, answers, Run.from_json(run))
+    assert again == state
     assert advance(FLOW, again, TextEvent("7"), NOW).answer == Accepted(7, shown="7")
+
+
+def test_a_run_keeps_its_bookkeeping_out_of_the_answers() -> None:
+    run = Run("k3x9", ("go", "age"), {"pick": ("a", "c")}, only="age", then="reflect")
+    assert Run.from_json(json.loads(json.dumps(run.to_json()))) == run
+    assert Run.from_json({}) == Run() and Run.from_json(None) == Run()
+    assert Run("k3x9").to_json() == {"token": "k3x9"}  # only what is set is stored
+    done = advance(FLOW, State("t", "age", {"go": "yes"}, run), TextEvent("7"), NOW)
+    assert done.finished  # ``only`` ends the run at its step
+    moved = advance(
+        FLOW, State("t", "go", {}, Run("k3x9", then="plan")), ChoiceEvent("go", "yes"), NOW
+    )
+    assert moved.state is not None
+    assert moved.state.data == {"go": "yes"}
+    assert moved.state.run == Run("k3x9", ("go",), then="plan")
 
 
 def test_bad_text_keeps_state_and_explains() -> None:
@@ -80,14 +98,15 @@ def test_skip_stores_none_and_unknown_option_is_stale() -> None:
     skipped = advance(FLOW, state, ChoiceEvent("age", "skip"), NOW)
     assert skipped.answer == Accepted(None, label="flow.skip")
     assert skipped.state is not None
-    assert skipped.state.data == {"age": None, "_trail": ["age"]}
+    assert skipped.state.data == {"age": None}
+    assert skipped.state.run.trail == ("age",)
     forged = advance(FLOW, State("t", "colour"), ChoiceEvent("colour", "blue"), NOW)
     assert forged.problem == Rejected("flow.stale_button")
 
 
 def test_ends_on_and_single_step_mode_finish_early() -> None:
     assert advance(FLOW, State("t", "go"), ChoiceEvent("go", "no"), NOW).finished
-    single = State("t", "age", {"_only": "age"})
+    single = State("t", "age", {}, Run(only="age"))
     assert advance(FLOW, single, TextEvent("3"), NOW).finished
 
 
@@ -131,7 +150,7 @@ MULTI = Flow(
 
 
 def test_multi_select_toggles_then_done_keeps_option_order() -> None:
-    state = State("m", "pick", {"_run": "r"})
+    state = State("m", "pick", {}, Run("r"))
     for value in ("c", "a", "b", "b"):
         moved = advance(MULTI, state, ChoiceEvent("pick", value), NOW)
         assert moved.outcome == "toggled"
@@ -142,7 +161,8 @@ def test_multi_select_toggles_then_done_keeps_option_order() -> None:
     assert done.outcome == "answered"
     assert done.answer == Accepted(["a", "c"], label="flow.done")
     assert done.state is not None
-    assert done.state.data == {"_run": "r", "pick": ["a", "c"], "_trail": ["pick"]}
+    assert done.state.data == {"pick": ["a", "c"]}
+    assert done.state.run == Run("r", ("pick",))  # the ticks are the answer now
 
 
 def test_typed_text_on_a_multi_step_is_a_trimmed_note() -> None:
@@ -168,7 +188,7 @@ def test_back_returns_to_the_previous_question_and_forged_toggle_is_stale() -> N
     assert back.outcome == "back"
     assert back.state is not None
     assert back.state.step == "pick"
-    assert back.state.data["_trail"] == []
+    assert back.state.run.trail == ()
     assert not back.state.can_go_back()
     stale = advance(MULTI, state, ChoiceEvent("pick", "zzz"), NOW)
     assert stale.problem == Rejected("flow.stale_button")

@@ -51,3 +51,20 @@ def test_the_check_sees_every_form_of_import(tmp_path: Path) -> None:
 def test_the_factory_is_the_one_exception() -> None:
     """bot/app.py does register the features: the exemption above is needed and no wider."""
     assert _imports_handlers(COMPOSITION_ROOT)
+
+
+def _bot_data_uses(path: Path) -> list[str]:
+    """Every ``something.bot_data`` in ``path``, as file:line."""
+    tree = ast.parse(path.read_text(), str(path))
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "bot_data"
+    ]
+
+
+def test_the_wiring_is_typed_not_looked_up_in_bot_data() -> None:
+    """What an Application holds is a typed field of bot.wiring.Wiring, read through the custom
+    context or ``app.wiring``; never a string key in PTB's ``bot_data`` dict."""
+    modules = [*(ROOT / "bot").rglob("*.py"), *(ROOT / "handlers").rglob("*.py")]
+    assert [hit for path in modules for hit in _bot_data_uses(path)] == []

@@ -32,6 +32,11 @@ from bot.services.reflection import (
         ("Initech - QA lead", ("Initech", "QA lead")),
         ("Müller & Söhne — Buchhalterin", ("Müller & Söhne", "Buchhalterin")),
         ("Data analyst at", ("Data analyst at", None)),
+        ("Acme!! 🚀", ("Acme", None)),  # the cheer around a name is not part of it
+        ("Designer at Globex 🎉", ("Globex", "Designer")),
+        ("Booking.com!", ("Booking.com", None)),
+        ("Umbrella <Corp>", ("Umbrella <Corp>", None)),  # its own marks stay
+        ("🚀", ("🚀", None)),  # nothing but a mark: kept as typed
         ("   ", (None, None)),
     ],
 )

@@ -386,6 +386,16 @@ def test_accuracy_on_the_tuning_set() -> None:
     assert result.stage.right / result.stage.total >= 0.9
 
 
+@pytest.mark.slow
+def test_the_second_tuning_file_is_read_right() -> None:
+    """Round 4 of issue 16's QA (goodnights, so-so moods, reminders, email signatures): in
+    sample, every kind, topic and company as labelled."""
+    result = bench.score(bench.load_cases(bench.TUNING_B))
+    assert result.overall.right == result.overall.total >= 50
+    assert result.topic.right == result.topic.total
+    assert result.company.right == result.company.total >= 8
+
+
 HELD_OUT_FLOOR = 0.83  # measured 0.866 (322/372) on 2026-12-06; the crisis check decides distress
 
 

@@ -28,7 +28,7 @@ import math
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -67,20 +67,39 @@ def keys(folded: str, cues: Iterable[str] = ()) -> set[str]:
     words = [w for w in folded[:MAX_CHARS].split(" ") if w and w != "."]
     found: set[str] = {"c " + cue for cue in cues}
     for word in words:
-        found.add("w " + word)
-        padded = f"<{word}>"
-        length = len(padded)
-        for size in CHAR_SIZES:
-            if size > length:
-                break
-            found.update(padded[i : i + size] for i in range(length - size + 1))
+        found.update(_word_keys(word))
     found.update(f"b {a} {b}" for a, b in pairwise(words))
     return found
 
 
+def _word_keys(word: str) -> list[str]:
+    """A word's own feature strings: the word and its char n-grams with boundary marks."""
+    found = ["w " + word]
+    padded = f"<{word}>"
+    length = len(padded)
+    for size in CHAR_SIZES:
+        if size > length:
+            break
+        found.extend(padded[i : i + size] for i in range(length - size + 1))
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _word_buckets(word: str) -> frozenset[int]:
+    """Bucket numbers of a word's own features (cached: words repeat across a message's parts
+    and across messages)."""
+    return frozenset(zlib.crc32(key.encode("utf-8")) & MASK for key in _word_keys(word))
+
+
 def features(folded: str, cues: Iterable[str] = ()) -> Indices:
-    """Sorted, distinct bucket numbers of a normalised message (and its cues, see ``keys``)."""
-    buckets = {zlib.crc32(key.encode("utf-8")) & MASK for key in keys(folded, cues)}
+    """Sorted, distinct bucket numbers of a normalised message (and its cues, see ``keys``);
+    the same buckets as hashing ``keys``."""
+    words = [w for w in folded[:MAX_CHARS].split(" ") if w and w != "."]
+    buckets: set[int] = set()
+    for word in words:
+        buckets |= _word_buckets(word)
+    buckets.update(zlib.crc32(f"b {a} {b}".encode()) & MASK for a, b in pairwise(words))
+    buckets.update(zlib.crc32(f"c {cue}".encode()) & MASK for cue in cues)
     return np.fromiter(sorted(buckets), dtype=np.int64, count=len(buckets))
 
 

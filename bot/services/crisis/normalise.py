@@ -5,6 +5,8 @@ folds full-width and "fancy" letters), undo cheap leetspeak ("k1ll"), fix words 
 and Cyrillic look-alikes, squeeze characters repeated 3+ times ("dieeee"), delete apostrophes
 ("can't" -> "cant"), turn hyphens and symbols into spaces and clause punctuation into " . ",
 and read common phone misspellings as the word ("sucide", "tonite": ``data/crisis_spellings.yaml``).
+Devanagari keeps its vowel signs inside a word, as letters (``_DEVANAGARI``), and drops them at a
+word's end (inflection); the danda ends a clause.
 Nothing here stores or logs the text.
 """
 
@@ -29,7 +31,7 @@ _DROP_APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHES, ""))
 # punctuation and symbols become spaces; anything else that is not a letter or digit (emoji,
 # other scripts' symbols) is turned into a space by _NON_WORD. One character to one character,
 # so str.translate takes its fast path; the dots get their spaces afterwards.
-_CLAUSE_CHARS = '.!?;:,…()[]{}"«»„“”‹›<>|\n\r\u2028\u2029'
+_CLAUSE_CHARS = '.!?;:,…()[]{}"«»„“”‹›<>|।॥\n\r\u2028\u2029'
 _PUNCTUATION = str.maketrans(
     dict.fromkeys(_CLAUSE_CHARS, ".") | dict.fromkeys("#%&*+-/=\\^_~@$", " ")
 )
@@ -74,11 +76,51 @@ def spellings(path: Path = SPELLINGS) -> dict[str, str]:
     return {str(k): str(v) for k, v in table.items() if str(k) != str(v)}
 
 
+# Devanagari vowel signs carry the word ("मारना" kill, "मरना" die; "जीने" living, "जाने" going), but
+# Python's \w does not match combining marks, so inside a word each sign becomes its independent
+# vowel letter (a letter \w matches: "मारना" -> "मआरन", "जीने" -> "जइन", "जाने" -> "जआन"), while the
+# signs that END a word are dropped: there they are mostly inflection (gender, number, case:
+# "रहूँगा"/"रहूँगी", "मरना"/"मरने"), so the forms of one word stay one word. Long and short i and u
+# fold together (phone typing mixes them), candrabindu and anusvara both become "ङ" (a nasal
+# letter rarely written), and the nukta, virama and visarga are dropped ("ज़िंदगी" = "जिंदगी").
+_DEVANAGARI_LETTER = re.compile(r"[\u0900-\u097f]")
+_DEVANAGARI_END = re.compile(
+    r"(?<=[\u0900-\u0963\u0966-\u097f])[\u0900-\u0903\u093a-\u094f]+(?![\u0900-\u0963\u0966-\u097f])"
+)
+_DEVANAGARI = {
+    0x093E: "आ",  # ा
+    0x093F: "इ",  # ि
+    0x0940: "इ",  # ी
+    0x0941: "उ",  # ु
+    0x0942: "उ",  # ू
+    0x0943: "ऋ",  # ृ
+    0x0945: "ए",  # ॅ
+    0x0946: "ए",
+    0x0947: "ए",  # े
+    0x0948: "ऐ",  # ै
+    0x0949: "ओ",  # ॉ
+    0x094A: "ओ",
+    0x094B: "ओ",  # ो
+    0x094C: "औ",  # ौ
+    0x0901: "ङ",  # ँ
+    0x0902: "ङ",  # ं
+    0x0903: None,  # ः
+    0x093C: None,  # ़
+    0x094D: None,  # ्
+    0x0908: "इ",  # ई
+    0x090A: "उ",  # ऊ
+}
+
+
 @cache
-def _mark_table() -> dict[int, None]:
-    """Every combining mark (categories Mn, Mc, Me) in the scripts we read, deleted by translate."""
+def _mark_table() -> dict[int, str | None]:
+    """Every combining mark (categories Mn, Mc, Me) in the scripts we read, deleted by translate;
+    Devanagari's signs become letters (``_DEVANAGARI``)."""
     ranges = (range(0x0300, 0x2E00), range(0xFE00, 0xFE30))
-    return {cp: None for block in ranges for cp in block if unicodedata.category(chr(cp))[0] == "M"}
+    table: dict[int, str | None] = {
+        cp: None for block in ranges for cp in block if unicodedata.category(chr(cp))[0] == "M"
+    }
+    return table | _DEVANAGARI
 
 
 def _fix_mixed_word(match: re.Match[str]) -> str:
@@ -94,7 +136,10 @@ def fold(text: str) -> str:
         return text.lower().translate(_DROP_APOSTROPHES)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cs", "Co"))
     text = text.translate(_DROP_APOSTROPHES).casefold()
-    text = unicodedata.normalize("NFKD", text).translate(_mark_table())
+    text = unicodedata.normalize("NFKD", text)
+    if _DEVANAGARI_LETTER.search(text):
+        text = _DEVANAGARI_END.sub("", text)
+    text = text.translate(_mark_table())
     # NFKD can surface capitals (ligatures, maths letters) and apostrophes (full-width forms).
     return text.casefold().translate(_DROP_APOSTROPHES)
 

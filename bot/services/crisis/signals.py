@@ -270,6 +270,11 @@ def guarded(rules: SignalRules, folded: str) -> bool:
     return rules.guard is not None and rules.guard.search(folded) is not None
 
 
+def guard_spans(rules: SignalRules, folded: str) -> list[tuple[int, int]]:
+    """Where guards match in the normalised message (start, end)."""
+    return [m.span() for m in rules.guard.finditer(folded)] if rules.guard is not None else []
+
+
 def find(rules: SignalRules, folded: str) -> list[Found]:
     """Every signal in the normalised message that does not overlap a guard."""
     guards: list[tuple[int, int]] | None = None

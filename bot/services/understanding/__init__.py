@@ -89,8 +89,13 @@ KINDS: tuple[Kind, ...] = (
 # Reading.topic per kind (None when no finer reading is clear):
 # "interviewed": an interview that happened ("had my interview at Booking today").
 GOOD_NEWS_TOPICS = ("offer", "next_round", "interview", "reply", "went_well", "interviewed")
-FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious")
-QUESTION_TOPICS = ("feedback", "after_no", "prepare", "bot", "follow_up")
+# "so_so": neither good nor bad ("meh", "naja", "bueno pues", "ну такое"), not low.
+FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
+# "remind": a reminder at a time ("can you remind me at 5"), which Rebound answers with the
+# daily check-in at the person's own time.
+QUESTION_TOPICS = ("feedback", "after_no", "prepare", "bot", "follow_up", "remind")
+# Topics that are a question even when not asked as one ("help", "remind me at 5").
+_REQUESTS = ("bot", "remind")
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
 SOCIAL_TOPICS = ("hello", "thanks", "bye", "small_talk", "ack")
 # The brighter side of a "no" (Reading.also): relief, a close call, helpful feedback, good news
@@ -199,9 +204,9 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
             if _best_topic(scores.get("good_news", {}), GOOD_NEWS_TOPICS) is None:
                 kind = "rejection"  # "3 rechazos en un día. genial todo": no news, sarcasm
         return (2, news), kind, _best_topic(scores.get(kind, {}), GOOD_NEWS_TOPICS)
-    # Without any question form only the bot's own topic is a question ("help", "commands").
-    total["question"] = questions.get("bot", 0) if questions.get("bot", 0) >= STRONG else 0
-    topic = "bot" if total["question"] else topic
+    # Without any question form only a request is a question ("help", "remind me at 5").
+    requested = [(questions.get(t, 0), t) for t in _REQUESTS if questions.get(t, 0) >= STRONG]
+    total["question"], topic = max(requested) if requested else (0, topic)
     candidates = [(score, -_ORDER[k], k) for k, score in total.items() if score > 0]
     if not candidates:
         return (0, 0), "unsure", None

@@ -69,6 +69,7 @@ def _as_called(
 def company_in(text: str, lexicons: Sequence[Lexicon], lowercase: bool = True) -> str | None:
     """The company named in ``text`` (as typed), or None. ``lowercase`` False takes only
     capitalised names (for questions and feelings, where "at" is rarely followed by a firm)."""
+    text_lines = [line.strip() for line in text[:MAX_SCAN_CHARS].splitlines() if line.strip()]
     text = " ".join(text[:MAX_SCAN_CHARS].split())
     not_names = frozenset().union(*(lex.not_names for lex in lexicons))
     titles = frozenset().union(*(lex.title_words for lex in lexicons))
@@ -91,7 +92,12 @@ def company_in(text: str, lexicons: Sequence[Lexicon], lowercase: bool = True) -
                         name = _as_called(name, lex.oblique_endings, lex.oblique_adjectives)
                     found.append((match.start("name"), name))
                     break
-    if not found and lowercase:
+    if found:
+        return min(found)[1]
+    signed = _signed(text_lines, lexicons, not_names, roles) if lowercase else None
+    if signed is not None:
+        return signed
+    if lowercase:
         for lex in lexicons:
             if lex.company_before_lower is None:
                 continue
@@ -103,6 +109,56 @@ def company_in(text: str, lexicons: Sequence[Lexicon], lowercase: bool = True) -
                     found.append((match.start("name"), called))
                     break
     return min(found)[1] if found else None
+
+
+# Between the parts of a signature line: "Talent Team | Monzo", "Recruiter, Monzo", "HR · Ozon".
+_SIGNATURE_PARTS = re.compile(r"\s*(?:[|·•,/]|\s[-–—]\s)\s*")
+_SIGNATURE_LINES = 4  # lines read after the sign-off
+_LINE_END = re.compile(r"[\s.,;:!]+$")
+
+
+def _signed(
+    lines: list[str], lexicons: Sequence[Lexicon], not_names: frozenset[str], roles: frozenset[str]
+) -> str | None:
+    """The firm in a pasted email's signature, named without a lead-in ("Best regards, / Sarah
+    / Talent Team | Monzo", "Mit freundlichen Grüßen / Personalabteilung / SAP SE"): a part
+    with a legal form, else the name in a team line ("The Monzo Team"), else a part on a team
+    line or after one, else the last name below the sender's (the first line after the
+    sign-off is the person who wrote)."""
+    sign_offs = [lex.sign_off for lex in lexicons if lex.sign_off is not None]
+    teams = frozenset().union(*(lex.team_words for lex in lexicons))
+    forms = frozenset().union(*(lex.legal_forms for lex in lexicons))
+    start = max(
+        (
+            i
+            for i, line in enumerate(lines)
+            if any(p.fullmatch(_LINE_END.sub("", fold(line))) for p in sign_offs)
+        ),
+        default=None,
+    )
+    if start is None:
+        return None
+    ranked: list[tuple[int, int, str]] = []  # (rank, line, name): the best rank, then the last
+    after_team = False
+    for at, line in enumerate(lines[start + 1 : start + 1 + _SIGNATURE_LINES]):
+        parts: list[str] = _SIGNATURE_PARTS.split(line)
+        for part in filter(None, parts):
+            words = [fold(_TRIM.sub("", w)) for w in re.split(r"[\s-]+", part)]
+            if any(w in forms for w in words):
+                return part.strip()[:MAX_COMPANY_CHARS]
+            name = _clean(part, not_names | teams)
+            if name is not None and any(fold(w) in roles for w in name.split()):
+                name = None  # "Senior Recruiter"
+            if any(w in teams for w in words):
+                after_team = True
+                name = _clean(part.replace("-", " "), not_names | teams)  # not "HR-отдел"
+                if name is not None and name[0].isupper():
+                    ranked.append((3, at, name))  # "The Monzo Team"
+                continue
+            if name is not None and name[0].isupper():
+                ranked.append((2 if after_team else 1 if at else 0, at, name))
+    best = max(ranked, default=None)
+    return best[2] if best is not None and best[0] > 0 else None
 
 
 def _a_role(name: str, before: str, lead: str, roles: frozenset[str], lex: Lexicon) -> bool:

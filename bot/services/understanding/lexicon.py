@@ -90,6 +90,12 @@ class Lexicon:
     bright: tuple[Rule, ...] = ()
     # Words that put an interview ahead ("tomorrow", "mañana", "morgen", "завтра").
     ahead: re.Pattern[str] | None = None
+    # A pasted email's signature: the sign-off line ("Best regards,", "Mit freundlichen Grüßen"),
+    # matched whole against the folded line; words of a team line ("Talent Team",
+    # "Personalabteilung", "HR-отдел"); legal forms that make a line a firm ("SE", "GmbH", "ООО").
+    sign_off: re.Pattern[str] | None = None
+    team_words: frozenset[str] = frozenset()
+    legal_forms: frozenset[str] = frozenset()
 
     def corrected(self, text: str) -> str:
         """``text`` with chat spellings and near-misses of the key words replaced by the words
@@ -229,7 +235,21 @@ def load(language: str, path: Path | None = None) -> Lexicon:
             if data.get("ahead")
             else None
         ),
+        sign_off=_whole_line(_strings(company.get("sign_offs"), f"{where}:company.sign_offs")),
+        team_words=frozenset(
+            fold(w) for w in _strings(company.get("team_words"), f"{where}:company.team_words")
+        ),
+        legal_forms=frozenset(
+            fold(w) for w in _strings(company.get("legal_forms"), f"{where}:company.legal_forms")
+        ),
     )
+
+
+def _whole_line(patterns: list[str]) -> re.Pattern[str] | None:
+    """Patterns matched against a whole folded line (``fullmatch``)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{fold_pattern(p)})" for p in patterns))
 
 
 def _pairs(node: Any, where: str, how: Callable[[str], str] = str) -> dict[str, str]:
