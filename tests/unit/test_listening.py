@@ -30,11 +30,11 @@ def labels(says: list[Say]) -> list[str]:
 def test_the_codec_is_short_versioned_and_strict() -> None:
     data = listening.pack(listening.DEBRIEF, 123456789)
     assert data == "ls:1:db:123456789" and len(data.encode()) < 64
-    tap = listening.parse(data)
+    tap = listening.TAP.parse(data)
     assert tap == listening.Tap("db", "123456789") and listening.debrief_id(tap) == 123456789
-    assert listening.parse("ls:1:win:offer") == listening.Tap("win", "offer")
+    assert listening.TAP.parse("ls:1:win:offer") == listening.Tap("win", "offer")
     for stale in ("ls:0:db", "ls:2:db", "ls:1:nope", "ls:1:db:1:2", "rf:1:db", "ls:1:db:X;"):
-        assert listening.parse(stale) is None, stale
+        assert listening.TAP.parse(stale) is None, stale
     assert listening.win_kind(listening.Tap("win", "bogus")) == "win"
 
 
