@@ -164,8 +164,13 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
     ``prefilled`` is the debrief already started from rejection news (company and stage
     filled where the message named them)."""
     if not now.onboarded:
+        # A first hello (or words I could not read) gets who I am, not "here's what might
+        # help" above a lone [Set up].
+        first = reading.kind == "unsure" or (
+            reading.kind == "greeting" and reading.topic in ("hello", "small_talk", "ack")
+        )
         return [
-            Say(_key(reading), _params(reading)),
+            Say("listen.first_hello") if first else Say(_key(reading), _params(reading)),
             Say("listen.setup", buttons=_stack(next_steps(now))),
         ]
     kind = reading.kind

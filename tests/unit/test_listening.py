@@ -137,6 +137,16 @@ def test_someone_not_set_up_gets_a_warm_reply_and_the_way_to_set_up() -> None:
     assert labels(says) == ["listen.buttons.set_up"]
 
 
+def test_a_first_hello_from_someone_not_set_up_gets_who_i_am() -> None:
+    """Not "A few things we could do today:" above a lone [Set up]."""
+    new = listening.Situation(False)
+    for reading in (Reading("greeting", topic="hello"), Reading("unsure")):
+        says = listening.respond(reading, new)
+        assert [s.key for s in says] == ["listen.first_hello", "listen.setup"]
+    says = listening.respond(Reading("greeting", topic="thanks"), new)
+    assert says[0].key == "listen.greeting.thanks"
+
+
 def test_replies_come_in_the_language_written_in_where_content_exists() -> None:
     shipped = frozenset({"en", "de", "es", "ru"})
     assert listening.reply_locale(Reading("unsure", language="ru"), "en", shipped) == "ru"
