@@ -52,8 +52,10 @@ async def tap_stale(bot: BotHarness, user: SimUser, data: str, message_id: int) 
 
 
 async def test_stale_and_garbled_taps_get_the_kind_answer_and_change_nothing(
-    bot: BotHarness,
+    harness_any_db: BotHarness,
 ) -> None:
+    bot = harness_any_db
+    await bot.start()
     user = await onboard(bot)
     await user.send("/settings")
     settings = await user.next_message()
