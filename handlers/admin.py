@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.db.models import User
 from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
-from bot.services import admin
+from bot.services import admin, callback_data
 from bot.services.outbox import Claimed
 from bot.services.replies import Say
+from handlers import taps
 from handlers.turn import Turn, handler
 
 
@@ -35,18 +36,15 @@ async def on_admin(turn: Turn) -> None:
         turn.say(Say("admin.usage"))
 
 
-@handler
-async def on_confirm(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None
+async def on_confirm(turn: Turn, tap: callback_data.WordTap) -> None:
     if not _is_operator(turn):
-        turn.answer_callback("toasts.stale_button")
+        taps.stale(turn)
         return
     turn.clear_tapped()
-    if query.data == "ad:1:send":
+    if tap.word == "send":
         count = await admin.confirm_broadcast(turn.session, turn.person, turn.now)
         if count is None:
-            turn.answer_callback("toasts.stale_button")
+            taps.stale(turn)
         else:
             turn.say(Say("admin.broadcast_queued", {"count": count}))
     else:
@@ -65,4 +63,4 @@ def scheduled(kinds: Kinds) -> None:
 
 def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("admin", on_admin, filters=~filters.UpdateType.EDITED))
-    app.add_handler(CallbackQueryHandler(on_confirm, pattern=r"^ad:1:"))
+    app.add_handler(taps.on(callback_data.ADMIN, on_confirm))

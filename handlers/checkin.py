@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.db.models import User
 from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
-from bot.services import checkins, durations, flows, nudges, schedule, variants
+from bot.services import callback_data, checkins, durations, flows, nudges, schedule, variants
 from bot.services.outbox import Claimed
-from bot.services.replies import Button, Say
+from bot.services.replies import Say
 from bot.services.timezones import local_now, zone_for
 from handlers import reflection as reflection_feature
+from handlers import taps
 from handlers.turn import Turn, handler, redirected_to_private
 
 
@@ -34,17 +35,12 @@ async def start_win(turn: Turn) -> None:
     turn.say(await flows.start(turn.session, spec, turn.person, turn.chat_id, turn.now))
 
 
-@handler
-async def on_checkin(turn: Turn) -> None:
-    """ci:1:mood:<1-5> | ci:1:win | ci:1:interview | ci:1:rejection"""
-    parts = turn.private_tap()
-    if parts is None:
-        return
+async def on_checkin(turn: Turn, tap: callback_data.CheckinTap) -> None:
+    """A mood, or one of the shortcuts under it (a win, an interview, a rejection)."""
     turn.clear_tapped()
-    _, _, action, *rest = parts
-    user, session, now = turn.person, turn.session, turn.now
-    if action == "mood" and rest[0] in {str(m) for m in checkins.MOODS}:
-        mood = int(rest[0])
+    action, user, session, now = tap.action, turn.person, turn.session, turn.now
+    if tap.mood is not None:
+        mood = tap.mood
         await checkins.record(session, user, now, mood)
         turn.say_all(await checkins.mood_reply(session, user, mood, now))
         if checkins.band(mood) != "low":  # a low day brings rest, not a task
@@ -57,29 +53,20 @@ async def on_checkin(turn: Turn) -> None:
         await checkins.record(turn.session, user, turn.now, None)
         await checkins.log_win(session, user, now, "interview", None)
         turn.say(await checkins.win_reply(session, user, now, "interview"))
-    elif action == "rejection":
+    else:  # rejection
         await checkins.record(turn.session, user, turn.now, None)
         turn.say(await variants.say(session, user.id, "checkin.rejection_intro", now))
         await reflection_feature.show(turn)
-    else:
-        turn.answer_callback("toasts.stale_button")
 
 
-@handler
-async def on_nudge(turn: Turn) -> None:
-    """nd:1:<nudge id>:done|snooze|drop|today|tomorrow"""
-    query = turn.update.callback_query
-    assert query is not None
-    assert query.data is not None
-    parts = query.data.split(":")
-    nudge = None
-    if turn.private and len(parts) == 4 and parts[2].isdigit():
-        nudge = await nudges.mine(turn.session, turn.person.id, int(parts[2]))
+async def on_nudge(turn: Turn, tap: callback_data.NudgeTap) -> None:
+    """Done, Snooze (then later today or tomorrow), or Not relevant."""
+    nudge = await nudges.mine(turn.session, turn.person.id, tap.nudge_id)
     if nudge is None or nudge.outcome in ("done", "dropped"):
-        turn.answer_callback("toasts.stale_button")
+        taps.stale(turn)
         return
     turn.clear_tapped()
-    action, user, session, now = parts[3], turn.person, turn.session, turn.now
+    action, user, session, now = tap.action, turn.person, turn.session, turn.now
     if action == "done":
         await nudges.done(session, nudge, now)
         turn.say(await variants.say(session, user.id, "checkin.nudge_done", now))
@@ -87,19 +74,8 @@ async def on_nudge(turn: Turn) -> None:
         await nudges.drop(session, nudge)
         turn.say(await variants.say(session, user.id, "checkin.nudge_dropped", now))
     elif action == "snooze":
-        data = f"nd:1:{nudge.id}:"
-        turn.say(
-            Say(
-                "checkin.nudge_snooze_when",
-                buttons=(
-                    (
-                        Button("checkin.buttons.later_today", data=data + "today"),
-                        Button("checkin.buttons.tomorrow", data=data + "tomorrow"),
-                    ),
-                ),
-            )
-        )
-    elif action in ("today", "tomorrow"):
+        turn.say(nudges.snooze_when(nudge))
+    else:  # today or tomorrow
         due = await nudges.snooze(session, user, nudge, action, now)
         if action == "today":
             local = due.astimezone(zone_for(user.timezone or "UTC"))
@@ -109,8 +85,6 @@ async def on_nudge(turn: Turn) -> None:
             )
         else:
             turn.say(await variants.say(session, user.id, "checkin.nudge_snoozed_tomorrow", now))
-    else:
-        turn.answer_callback("toasts.stale_button")
 
 
 async def pause(turn: Turn) -> None:
@@ -160,5 +134,5 @@ def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("win", handler(start_win), filters=fresh))
     app.add_handler(CommandHandler("pause", handler(pause), filters=fresh))
     app.add_handler(CommandHandler("resume", handler(resume), filters=fresh))
-    app.add_handler(CallbackQueryHandler(on_checkin, pattern=r"^ci:1:"))
-    app.add_handler(CallbackQueryHandler(on_nudge, pattern=r"^nd:1:"))
+    app.add_handler(taps.on(callback_data.CHECKIN, on_checkin))
+    app.add_handler(taps.on(callback_data.NUDGE, on_nudge))

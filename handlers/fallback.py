@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot.runtime import RuntimeApp
 from bot.services import flows
 from bot.services.replies import Say
+from handlers import taps
 from handlers.turn import Turn, handler
 
 # Message kinds a person sends that the bot has no use for.
@@ -43,7 +44,7 @@ async def not_read(turn: Turn) -> None:
 
 @handler
 async def stale_button(turn: Turn) -> None:
-    turn.answer_callback("toasts.stale_button")
+    taps.stale(turn)
 
 
 def register(app: RuntimeApp) -> None:

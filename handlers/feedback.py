@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.db.models import Rejection, User
 from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
-from bot.services import feedback, flows
+from bot.services import callback_data, feedback, flows
 from bot.services.outbox import Claimed
 from bot.services.replies import Say, When
+from handlers import taps
 from handlers.turn import Turn, handler, redirected_to_private, tapped_message_with_buttons
 
 
@@ -33,15 +34,8 @@ async def begin(turn: Turn, record: Rejection | None, **preset: object) -> None:
     turn.say(Say("feedback.intro"), first)
 
 
-@handler
-async def on_menu(turn: Turn) -> None:
-    """fq:1:new | fq:1:for:<debrief id|new> | fq:1:later:<debrief id> | fq:1:open:<request id>"""
-    query = turn.update.callback_query
-    assert query is not None
-    tap = feedback.MenuTap.parse(query.data or "")
-    if not turn.private or tap is None:
-        turn.answer_callback("toasts.stale_button")
-        return
+async def on_menu(turn: Turn, tap: callback_data.MenuTap) -> None:
+    """New request, one for a debrief, later, or an open request (callback_data.MenuTap)."""
     message_id = tapped_message_with_buttons(turn.update)
     user, target = turn.person, tap.target
     if tap.verb == "new":
@@ -82,15 +76,8 @@ def _when(turn: Turn, moment: datetime) -> When:
     return When(moment, turn.person.timezone or "UTC", "date_time")
 
 
-@handler
-async def on_request(turn: Turn) -> None:
-    """fd:1:<request id>:<action> from a draft or a "did they reply?" message."""
-    query = turn.update.callback_query
-    assert query is not None
-    tap = feedback.RequestTap.parse(query.data or "")
-    if not turn.private or tap is None:
-        turn.answer_callback("toasts.stale_button")
-        return
+async def on_request(turn: Turn, tap: callback_data.RequestTap) -> None:
+    """A button on a draft or a "did they reply?" message."""
     request = await feedback.mine(turn.session, turn.person.id, tap.request_id)
     if request is None:
         turn.answer_callback("toasts.request_gone")
@@ -131,8 +118,6 @@ async def on_request(turn: Turn) -> None:
             company_name=request.company,
             role_name=request.role,
         )
-    else:
-        turn.answer_callback("toasts.stale_button")
 
 
 async def _check(session: AsyncSession, item: Claimed, _u: User) -> Say | None:
@@ -146,5 +131,5 @@ def scheduled(kinds: Kinds) -> None:
 
 def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("feedback", handler(show), filters=~filters.UpdateType.EDITED))
-    app.add_handler(CallbackQueryHandler(on_menu, pattern=feedback.MenuTap.PATTERN))
-    app.add_handler(CallbackQueryHandler(on_request, pattern=feedback.RequestTap.PATTERN))
+    app.add_handler(taps.on(callback_data.MENU, on_menu))
+    app.add_handler(taps.on(callback_data.REQUEST, on_request))

@@ -6,12 +6,12 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.db.models import Rejection
-from bot.runtime import RuntimeApp
+from bot.runtime import RuntimeApp, flow_specs
 from bot.services import checkins, flows, listening, understanding, variants
 from bot.services.crisis import care as crisis_care
 from handlers import checkin as checkin_feature
 from handlers import feedback as feedback_feature
-from handlers import gatekeeping
+from handlers import gatekeeping, taps
 from handlers import help as help_feature
 from handlers import history as history_feature
 from handlers import match as match_feature
@@ -61,16 +61,11 @@ async def on_text(turn: Turn) -> None:
         await start_feature.follow_up(turn, result.follow_up)
 
 
-@handler
-async def on_listen_tap(turn: Turn) -> None:
-    """The buttons under a reply to typed words (``ls:<version>:<action>[:<argument>]``)."""
-    query = turn.update.callback_query
-    assert query is not None and query.data is not None
-    tap = listening.parse(query.data)
+async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
+    """The buttons under a reply to typed words."""
     tapped = tapped_message_with_buttons(turn.update)
-    if tap is None or not turn.private or tapped is None:
-        # Not ours, from an older release, or a second tap on a message already answered.
-        turn.answer_callback("toasts.stale_button")
+    if tapped is None:  # a second tap on a message already answered
+        taps.stale(turn)
         return
     turn.strip_buttons(tapped)
     person = turn.person
@@ -114,7 +109,7 @@ async def on_tap(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None and query.data is not None
     if not turn.private:
-        turn.answer_callback("toasts.stale_button")
+        taps.stale(turn)
         return
     message_id = tapped_message_with_buttons(turn.update)
     result = await flows.handle_callback(
@@ -123,7 +118,7 @@ async def on_tap(turn: Turn) -> None:
     if message_id is not None and not result.edited and not result.leave_tapped:
         turn.strip_buttons(message_id)
     if result.stale:
-        turn.answer_callback("toasts.stale_button")
+        taps.stale(turn)
         return
     turn.say_all(result.replies)
     if result.follow_up is not None:
@@ -133,5 +128,8 @@ async def on_tap(turn: Turn) -> None:
 def register(app: RuntimeApp) -> None:
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(private_text & filters.UpdateType.MESSAGE, on_text))
-    app.add_handler(CallbackQueryHandler(on_listen_tap, pattern=listening.PATTERN))
-    app.add_handler(CallbackQueryHandler(on_tap))
+    app.add_handler(taps.on(listening.TAP, on_listen_tap))
+    # Any flow's buttons, any version or run (a stale one is answered there); data no feature
+    # claims goes on to handlers.fallback.
+    flow_taps = "|".join(spec.flow.taps.pattern for spec in flow_specs().values())
+    app.add_handler(CallbackQueryHandler(on_tap, pattern=flow_taps))

@@ -33,7 +33,6 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
-    CallbackQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -43,12 +42,13 @@ from bot.db.models import User
 from bot.dispatch import Kinds
 from bot.render import Renderer
 from bot.runtime import RuntimeApp
-from bot.services import checkins, crisis, flows
+from bot.services import callback_data, checkins, crisis, flows
 from bot.services.crisis import care
 from bot.services.outbox import Claimed
 from bot.services.replies import Button, Ref, Say
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import coalesce_replies
+from handlers import taps
 from handlers.turn import Context, Turn, handler
 
 CRISIS_GROUP = -2
@@ -230,25 +230,14 @@ async def _reask_or(turn: Turn, otherwise: Say | None) -> None:
     turn.say(again or otherwise)
 
 
-@handler
-async def resume_after_care(turn: Turn) -> None:
-    """``cr:1:resume`` (buttons sent before issue 16) and ``cr:2:resume``."""
-    if turn.private_tap() is None:
-        return
-    turn.clear_tapped()
-    await _reask_or(turn, Say(care.NOT_NOW_KEY))
-
-
-@handler
-async def on_care_button(turn: Turn) -> None:
+async def on_care_button(turn: Turn, tap: callback_data.CareTap) -> None:
     """The buttons after a crisis reply, the "Are you safe?" question and the next day's check."""
-    parts = turn.private_tap()
-    if parts is None:
-        return
-    action, detail = parts[2], parts[3]
+    action, detail = tap.action, tap.detail
     turn.clear_tapped()
     user = turn.person
-    if action == "notnow":
+    if action == "resume":  # also cr:1:resume, from buttons sent before issue 16
+        await _reask_or(turn, Say(care.NOT_NOW_KEY))
+    elif action == "notnow":
         turn.say(Say(care.NOT_NOW_KEY))
     elif action == "pause":
         if user.onboarded_at is None:
@@ -266,8 +255,6 @@ async def on_care_button(turn: Turn) -> None:
     elif action == "day" and detail in care.DAY_KEYS:
         await care.note_day_answered(turn.session, user.id, turn.now)
         await answer_day(turn, detail)
-    else:
-        turn.answer_callback("toasts.stale_button")
 
 
 async def _check_on_me(_s: AsyncSession, item: Claimed, user: User) -> Say | None:
@@ -289,5 +276,4 @@ def register(app: RuntimeApp) -> None:
         MessageHandler(filters.ChatType.GROUPS & text, group_crisis_check), group=CRISIS_GROUP
     )
     app.add_handler(TypeHandler(Update, flood_control), group=FLOOD_GROUP)
-    app.add_handler(CallbackQueryHandler(resume_after_care, pattern=r"^cr:[12]:resume$"))
-    app.add_handler(CallbackQueryHandler(on_care_button, pattern=r"^cr:2:"))
+    app.add_handler(taps.on(callback_data.CARE, on_care_button))

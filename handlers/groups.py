@@ -25,12 +25,13 @@ from bot.db.models import Group
 from bot.dispatch import Kinds
 from bot.render import Renderer
 from bot.runtime import RuntimeApp
-from bot.services import groups, listening, understanding
+from bot.services import callback_data, groups, listening, understanding
 from bot.services.outbox import Claimed
 from bot.services.replies import Ref, Say
 from bot.services.time_of_day import parse_time_of_day
 from bot.services.timezones import ZoneChoice, parse_timezone
 from bot.update_processor import handoff
+from handlers import taps
 from handlers.turn import Context, Turn, handler, open_turn
 
 # Short: someone made (or no longer) an admin is taken as such within a minute.
@@ -124,18 +125,13 @@ async def group_settings(turn: Turn) -> None:
     turn.say(groups.settings_view(group, turn.context.bot.username))
 
 
-@handler
-async def on_settings_tap(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None
-    assert query.data is not None
+async def on_settings_tap(turn: Turn, tap: callback_data.GroupSettingsTap) -> None:
     if turn.private or not await is_admin(turn):
         turn.answer_callback("toasts.admins_only")
         return
-    _, _, action, *rest = [*query.data.split(":", 3), ""]
     group = await _group(turn)
-    if not groups.change(group, action, rest[0], turn.now):
-        turn.answer_callback("toasts.stale_button")
+    if not groups.change(group, tap.action, tap.value, turn.now):
+        taps.stale(turn)
         return
     turn.say(replace(groups.settings_view(group, turn.context.bot.username), replace=True))
 
@@ -161,24 +157,22 @@ async def _count_tap(turn: Turn) -> list[tuple[int, int]]:
     returns the check-in and message whose counts changed."""
     query = turn.update.callback_query
     assert query is not None
-    assert query.data is not None
-    parts = query.data.split(":")
+    tap = taps.read(turn, callback_data.GROUP_MOOD, private=False)
     user = turn.update.effective_user
     message = query.message if isinstance(query.message, Message) else None
+    if tap is None:
+        return []
     if (
         turn.private
         or user is None
-        or len(parts) != 4
-        or not parts[2].isdigit()
-        or parts[3] not in {str(m) for m in groups.MOODS}
-        or (message is not None and not _a_button_of(message, query.data))
-        or not await groups.vote(turn.session, int(parts[2]), turn.chat_id, user.id, int(parts[3]))
+        or (message is not None and not _a_button_of(message, str(query.data)))
+        or not await groups.vote(turn.session, tap.checkin_id, turn.chat_id, user.id, tap.mood)
     ):
-        turn.answer_callback("toasts.stale_button")
+        taps.stale(turn)
         return []
     turn.answer_callback("toasts.counted")
     # An inaccessible (very old) message is not edited.
-    return [(int(parts[2]), message.message_id)] if message is not None else []
+    return [(tap.checkin_id, message.message_id)] if message is not None else []
 
 
 def _a_button_of(message: Message, data: str) -> bool:
@@ -413,8 +407,8 @@ def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("groupsettings", group_settings, filters=fresh))
     app.add_handler(CommandHandler("win", win, filters=fresh & GROUPS))
     app.add_handler(CommandHandler("cheer", cheer, filters=fresh))
-    app.add_handler(CallbackQueryHandler(on_settings_tap, pattern=r"^gs:1:"))
-    app.add_handler(CallbackQueryHandler(on_checkin_tap, pattern=r"^gc:1:"))
+    app.add_handler(taps.on(callback_data.GROUP_SETTINGS, on_settings_tap, private=False))
+    app.add_handler(CallbackQueryHandler(on_checkin_tap, pattern=callback_data.GROUP_MOOD.pattern))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration))
     reopened = filters.StatusUpdate.FORUM_TOPIC_REOPENED & GROUPS
     app.add_handler(MessageHandler(reopened, topic_reopened))

@@ -3,11 +3,12 @@ place)."""
 
 from __future__ import annotations
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.runtime import RuntimeApp
-from bot.services import history, plan
+from bot.services import callback_data, history, plan
 from bot.services.replies import Say
+from handlers import taps
 from handlers.turn import Turn, handler, redirected_to_private
 
 
@@ -23,15 +24,8 @@ async def show_plan(turn: Turn) -> None:
     turn.say(await plan.overview(turn.session, turn.person, turn.now))
 
 
-@handler
-async def on_plan_tap(turn: Turn) -> None:
-    """pl:1:done|snooze:<plan action id>: the step changes and /plan updates in place."""
-    query = turn.update.callback_query
-    assert query is not None
-    tap = plan.PlanTap.parse(query.data or "")
-    if not turn.private or tap is None:
-        turn.answer_callback("toasts.stale_button")
-        return
+async def on_plan_tap(turn: Turn, tap: callback_data.PlanTap) -> None:
+    """Done or Snooze on /plan: the step changes and /plan updates in place."""
     action = await plan.mine(turn.session, turn.person.id, tap.action_id)
     if action is None or action.status != "open":
         turn.answer_callback("plan.toasts.gone")  # e.g. a double tap: the list already says so
@@ -46,15 +40,9 @@ async def on_plan_tap(turn: Turn) -> None:
     turn.say(await plan.overview(turn.session, turn.person, turn.now, replace=True))
 
 
-@handler
-async def on_history_tap(turn: Turn) -> None:
-    """hs:1:page:<number> | hs:1:open:<debrief id>"""
-    query = turn.update.callback_query
-    assert query is not None
-    tap = history.HistoryTap.parse(query.data or "")
-    if not turn.private or tap is None:
-        turn.answer_callback("toasts.stale_button")
-    elif tap.verb == "page":
+async def on_history_tap(turn: Turn, tap: callback_data.HistoryTap) -> None:
+    """A page turned, or a debrief's card opened."""
+    if tap.verb == "page":
         found = await history.page(turn.session, turn.person, tap.number)
         turn.say(Say(found.key, found.params, found.buttons, replace=True))
     else:
@@ -69,5 +57,5 @@ def register(app: RuntimeApp) -> None:
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("history", handler(show_history), filters=fresh))
     app.add_handler(CommandHandler("plan", handler(show_plan), filters=fresh))
-    app.add_handler(CallbackQueryHandler(on_history_tap, pattern=history.HistoryTap.PATTERN))
-    app.add_handler(CallbackQueryHandler(on_plan_tap, pattern=plan.PlanTap.PATTERN))
+    app.add_handler(taps.on(callback_data.HISTORY, on_history_tap))
+    app.add_handler(taps.on(callback_data.PLAN, on_plan_tap))

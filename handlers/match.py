@@ -3,10 +3,11 @@ which strengths it asks for, the gaps, and what to prepare. The text is never st
 
 from __future__ import annotations
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.runtime import RuntimeApp
-from bot.services import flows, jobmatch
+from bot.services import callback_data, flows, jobmatch
+from handlers import taps
 from handlers.turn import Turn, handler, redirected_to_private
 
 
@@ -38,19 +39,12 @@ async def command(turn: Turn) -> None:
     await start(turn)
 
 
-@handler
-async def on_tap(turn: Turn) -> None:
-    """mx:1:start: match another description."""
-    parts = turn.private_tap()
-    if parts is None:
-        return
-    if parts[2] != "start":
-        turn.answer_callback("toasts.stale_button")
-        return
+async def on_tap(turn: Turn, tap: callback_data.WordTap) -> None:
+    """Match another description (the tap has nothing more to say)."""
     await start(turn)
 
 
 def register(app: RuntimeApp) -> None:
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("match", handler(command), filters=fresh))
-    app.add_handler(CallbackQueryHandler(on_tap, pattern=r"^mx:1:"))
+    app.add_handler(taps.on(callback_data.MATCH, on_tap))

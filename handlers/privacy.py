@@ -10,9 +10,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import crypto
 from bot.render import export_files
 from bot.runtime import RuntimeApp
-from bot.services import privacy
+from bot.services import callback_data, privacy
 from bot.services.replies import Button, Ref, Say
+from handlers import taps
 from handlers.turn import Context, Turn, handler, redirected_to_private
+
+ERASE, KEEP = callback_data.WordTap("yes"), callback_data.WordTap("no")
 
 
 async def show(turn: Turn) -> None:
@@ -54,19 +57,19 @@ async def ask_delete(turn: Turn) -> None:
     if redirected_to_private(turn, "delete"):
         return
     buttons = (
-        (Button("privacy.buttons.delete", data="dl:1:yes"),),
-        (Button("privacy.buttons.keep", data="dl:1:no"),),
+        (Button("privacy.buttons.delete", data=callback_data.DELETE.pack(ERASE)),),
+        (Button("privacy.buttons.keep", data=callback_data.DELETE.pack(KEEP)),),
     )
     turn.say(Say("privacy.delete_confirm", buttons=buttons))
 
 
 @handler
 async def on_delete(turn: Turn) -> None:
-    parts = turn.private_tap()
-    if parts is None:
+    tap = taps.read(turn, callback_data.DELETE)
+    if tap is None:
         return
     turn.clear_tapped()
-    if parts[2] == "yes":
+    if tap == ERASE:
         await privacy.erase(turn.session, turn.person.id)
         turn.forget_person()
         turn.say(Say("privacy.deleted"))
@@ -79,7 +82,7 @@ async def on_delete_tap(update: Update, context: Context) -> None:
     is emptied, outside any transaction."""
     await on_delete(update, context)
     query = update.callback_query
-    if query is not None and query.data == "dl:1:yes":
+    if query is not None and callback_data.DELETE.parse(query.data) == ERASE:
         await privacy.checkpoint(context.runtime.engine)
 
 
@@ -88,4 +91,4 @@ def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("privacy", handler(show), filters=fresh))
     app.add_handler(CommandHandler("export", handler(export), filters=fresh))
     app.add_handler(CommandHandler("delete", handler(ask_delete), filters=fresh))
-    app.add_handler(CallbackQueryHandler(on_delete_tap, pattern=r"^dl:1:"))
+    app.add_handler(CallbackQueryHandler(on_delete_tap, pattern=callback_data.DELETE.pattern))

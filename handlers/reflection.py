@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.db.models import Rejection, User
 from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
-from bot.services import flows, outbox, reflection
+from bot.services import callback_data, flows, outbox, reflection
 from bot.services.outbox import Claimed
 from bot.services.replies import Say
+from handlers import taps
 from handlers.turn import Turn, handler, redirected_to_private
 
 REMINDER = reflection.REMINDER
@@ -87,14 +88,9 @@ async def later(turn: Turn) -> None:
         turn.say(Say("reflection.not_now"))
 
 
-@handler
-async def on_choice(turn: Turn) -> None:
-    parts = turn.private_tap()
-    if parts is None:
-        return
+async def on_choice(turn: Turn, tap: callback_data.ReflectTap) -> None:
     turn.clear_tapped()
-    _, _, action, *rest = parts
-    user = turn.person
+    action, user = tap.action, turn.person
     running = await flows.load_state(turn.session, turn.chat_id, user.id)
     if running is not None and running.flow == reflection.FLOW.code:
         # Already answering questions: a second tap on an old opener must not start another.
@@ -111,17 +107,15 @@ async def on_choice(turn: Turn) -> None:
         await later(turn)
     elif action == "dismiss":
         turn.say(Say("reflection.reminder_dismissed"))
-    elif action in ("continue", "fresh") and rest[0].isdigit():
+    else:  # continue or fresh: the debrief left open, if it still is
         record = await reflection.unfinished(turn.session, user.id)
-        if record is None or record.id != int(rest[0]):
-            turn.answer_callback("toasts.stale_button")
+        if record is None or record.id != tap.record_id:
+            taps.stale(turn)
             return
         if action == "fresh":
             await turn.session.delete(record)
             record = None
         await begin(turn, record)
-    else:
-        turn.answer_callback("toasts.stale_button")
 
 
 async def _reminder(_s: AsyncSession, _i: Claimed, _u: User) -> Say | None:
@@ -135,4 +129,4 @@ def scheduled(kinds: Kinds) -> None:
 
 def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("reflect", handler(show), filters=~filters.UpdateType.EDITED))
-    app.add_handler(CallbackQueryHandler(on_choice, pattern=r"^rx:1:"))
+    app.add_handler(taps.on(callback_data.REFLECT, on_choice))

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.runtime import RuntimeApp
-from bot.services import flows
+from bot.services import callback_data, flows
 from bot.services.onboarding import summary
 from bot.services.replies import Say
+from handlers import taps
 from handlers.turn import Turn, handler, redirected_to_private
-
-CHANGEABLE = ("tz", "time", "freq", "review", "lang")
 
 
 async def show(turn: Turn) -> None:
@@ -19,25 +18,20 @@ async def show(turn: Turn) -> None:
     turn.say(summary(turn.person, turn.now))
 
 
-@handler
-async def open_setting(turn: Turn) -> None:
-    parts = turn.private_tap()
-    if parts is None:
-        return
-    choice = parts[2]
+async def open_setting(turn: Turn, tap: callback_data.WordTap) -> None:
     turn.clear_tapped()
-    if choice not in CHANGEABLE:
+    if tap.word == "done":
         await flows.cancel(turn.session, turn.chat_id, turn.person.id)
         turn.say(Say("settings.closed"))
         return
     spec = turn.rt.flows["st"]
     turn.say(
         await flows.start(
-            turn.session, spec, turn.person, turn.chat_id, turn.now, step=choice, only=True
+            turn.session, spec, turn.person, turn.chat_id, turn.now, step=tap.word, only=True
         )
     )
 
 
 def register(app: RuntimeApp) -> None:
     app.add_handler(CommandHandler("settings", handler(show), filters=~filters.UpdateType.EDITED))
-    app.add_handler(CallbackQueryHandler(open_setting, pattern=r"^ss:1:"))
+    app.add_handler(taps.on(callback_data.SETTINGS, open_setting))

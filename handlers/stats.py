@@ -16,11 +16,12 @@ import functools
 from dataclasses import replace
 
 from telegram import Message
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.render import chart_text
 from bot.runtime import RuntimeApp
-from bot.services import charts, stats
+from bot.services import callback_data, charts, stats
+from handlers import taps
 from handlers.turn import Turn, handler, redirected_to_private
 
 
@@ -51,22 +52,18 @@ async def show(turn: Turn) -> None:
     await _chart(turn, stats.DEFAULT_PERIOD)
 
 
-@handler
-async def on_period(turn: Turn) -> None:
-    """sx:1:<30|90|all>: the same chart over another period, in place of the tapped one."""
-    parts = turn.private_tap()
-    if parts is None:
-        return
+async def on_period(turn: Turn, tap: callback_data.WordTap) -> None:
+    """The same chart over another period, in place of the tapped one."""
     query = turn.update.callback_query
     tapped = query.message if query is not None else None
-    if parts[2] not in stats.PERIODS or parts[3] or not isinstance(tapped, Message):
-        # Not a period, or a message too old to edit: its buttons are left as they are.
-        turn.answer_callback("toasts.stale_button")
+    if not isinstance(tapped, Message):
+        # A message too old to edit: its buttons are left as they are.
+        taps.stale(turn)
         return
-    await _chart(turn, parts[2], tapped=tapped)
+    await _chart(turn, tap.word, tapped=tapped)
 
 
 def register(app: RuntimeApp) -> None:
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("stats", handler(show), filters=fresh))
-    app.add_handler(CallbackQueryHandler(on_period, pattern=r"^sx:1:"))
+    app.add_handler(taps.on(callback_data.PERIOD, on_period))

@@ -9,11 +9,12 @@ takes that button away (the answer stays as it was); ``rmlist``/``rm:<id>`` remo
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.runtime import RuntimeApp
-from bot.services import flows, strengths
+from bot.services import callback_data, flows, strengths
 from bot.services.replies import Button, Say
+from handlers import taps
 from handlers.turn import Turn, handler, redirected_to_private
 
 
@@ -49,13 +50,8 @@ def _without(markup: InlineKeyboardMarkup | None, data: str) -> tuple[tuple[Butt
     return tuple(row for row in rows if row)
 
 
-@handler
-async def on_tap(turn: Turn) -> None:
-    parts = turn.private_tap()
-    if parts is None:
-        return
-    action, arg = parts[2], parts[3]
-    user = turn.person
+async def on_tap(turn: Turn, tap: callback_data.StrengthsTap) -> None:
+    action, arg, user = tap.action, tap.argument or "", turn.person
     if action == "new":
         await start_adding(turn)
     elif action == "add":
@@ -71,9 +67,9 @@ async def on_tap(turn: Turn) -> None:
         turn.say(Say("common.nothing", buttons=_without(markup, query.data), edit=True))
     elif action == "rmlist":
         turn.say(strengths.remove_page(await strengths.listed(turn.session, user.id)))
-    elif action == "rm" and arg.isdigit():
-        if not await strengths.remove(turn.session, user.id, int(arg)):
-            turn.answer_callback("toasts.stale_button")
+    elif action == "rm":
+        if not await strengths.remove(turn.session, user.id, tap.strength_id):
+            taps.stale(turn)
             return
         turn.answer_callback("strengths.toast_removed")
         turn.say(strengths.remove_page(await strengths.listed(turn.session, user.id)))
@@ -81,14 +77,12 @@ async def on_tap(turn: Turn) -> None:
         turn.say(await overview(turn, replace=True))
     elif action == "list":
         turn.say(await overview(turn))
-    elif action == "copy":
+    else:  # copy
         mine = await strengths.listed(turn.session, user.id)
         turn.say(strengths.plain_list(mine) if mine else Say("strengths.remove_empty"))
-    else:
-        turn.answer_callback("toasts.stale_button")
 
 
 def register(app: RuntimeApp) -> None:
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("strengths", handler(show), filters=fresh))
-    app.add_handler(CallbackQueryHandler(on_tap, pattern=r"^sg:1:"))
+    app.add_handler(taps.on(callback_data.STRENGTHS, on_tap))

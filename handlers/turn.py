@@ -154,17 +154,6 @@ class Turn:
         """The person's data was just erased: nothing more may be written for them."""
         self.user = None
 
-    def private_tap(self) -> list[str] | None:
-        """The tapped button's callback data split on ":" (padded with one ""), or None with
-        the "expired" toast queued when the tap is not in a private chat."""
-        query = self.update.callback_query
-        assert query is not None
-        assert query.data is not None
-        if not self.private:
-            self.answer_callback("toasts.stale_button")
-            return None
-        return [*query.data.split(":"), ""]
-
     def clear_tapped(self) -> None:
         """Remove the buttons of the message that was tapped, if it still has any."""
         message_id = tapped_message_with_buttons(self.update)

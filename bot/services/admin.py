@@ -18,6 +18,7 @@ from bot.db.models import (
     User,
     UTCDateTime,
 )
+from bot.services.callback_data import ADMIN, WordTap
 from bot.services.replies import Button, Say
 
 BROADCAST = "broadcast"  # outbox kind
@@ -63,8 +64,8 @@ async def draft_broadcast(session: AsyncSession, operator: User, text: str, now:
         {"text": text, "count": audience},
         (
             (
-                Button("admin.buttons.send", data="ad:1:send"),
-                Button("admin.buttons.cancel", data="ad:1:cancel"),
+                Button("admin.buttons.send", data=ADMIN.pack(WordTap("send"))),
+                Button("admin.buttons.cancel", data=ADMIN.pack(WordTap("cancel"))),
             ),
         ),
     )

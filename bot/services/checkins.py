@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import CheckIn, FeedbackRequest, Nudge, PlanAction, Rejection, User, Win
 from bot.services import schedule, variants
+from bot.services.callback_data import CHECKIN, CheckinTap
 from bot.services.flow_engine import Accepted, Flow, Step, free_text
 from bot.services.flows import FlowContext
 from bot.services.recurrence import local_day
@@ -38,12 +39,14 @@ def band(mood: int) -> str:
 def prompt(variant: int | None = None, key: str = "checkin.prompt") -> Say:
     """How are you today? Five moods and three shortcuts (``key`` picks the wording: the
     usual prompt, the gentler one after a low day, or welcome back after time away)."""
-    moods = tuple(Button(f"checkin.mood.{m}", data=f"ci:1:mood:{m}") for m in MOODS)
+    moods = tuple(
+        Button(f"checkin.mood.{m}", data=CHECKIN.pack(CheckinTap("mood", m))) for m in MOODS
+    )
     shortcuts = (
-        (Button("checkin.buttons.win", data="ci:1:win"),),
+        (Button("checkin.buttons.win", data=CHECKIN.pack(CheckinTap("win"))),),
         (
-            Button("checkin.buttons.interview", data="ci:1:interview"),
-            Button("checkin.buttons.rejection", data="ci:1:rejection"),
+            Button("checkin.buttons.interview", data=CHECKIN.pack(CheckinTap("interview"))),
+            Button("checkin.buttons.rejection", data=CHECKIN.pack(CheckinTap("rejection"))),
         ),
     )
     return Say(key, buttons=(moods, *shortcuts), variant=variant)

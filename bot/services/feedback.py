@@ -3,7 +3,6 @@ and the reply turned into next steps. Templates are content; this module only ch
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from bot import yaml_files
 from bot.db.models import FeedbackRequest, PlanAction, Rejection, User
 from bot.services import matching, outbox, plan, reflection, strengths
 from bot.services.business_days import business_days_later
+from bot.services.callback_data import MENU, REQUEST, MenuTap, RequestTap
 from bot.services.feedback_tags import TAGS, focus, read_feedback
 from bot.services.flow_engine import Accepted, Flow, Step, free_text, options
 from bot.services.flows import FlowContext
@@ -87,78 +87,6 @@ LOG_FLOW = Flow(
         Step("tags", "feedback.tags_prompt", options=options("feedback.tag", TAGS), multi=True),
     ),
 )
-
-
-# --- Callback data ------------------------------------------------------------------------------
-
-DRAFT_ACTIONS = frozenset(
-    {
-        "length",
-        "warmer",
-        "another",
-        "ask",
-        "keep_in_touch",
-        "turn_around",
-        "sent",
-        "not_now",
-        "log",
-        "not_yet",
-        "let_go",
-        "interviewer",
-    }
-)
-
-
-@dataclass(frozen=True)
-class RequestTap:
-    """A button on a draft or a "did they reply?" message: ``fd:1:<request id>:<action>``."""
-
-    request_id: int
-    action: str  # one of DRAFT_ACTIONS
-
-    PATTERN = r"^fd:"  # every version, so an old button is answered kindly
-
-    def pack(self) -> str:
-        return f"fd:1:{self.request_id}:{self.action}"
-
-    @classmethod
-    def parse(cls, data: str) -> RequestTap | None:
-        found = _REQUEST_TAP.fullmatch(data)
-        if found is None or found["action"] not in DRAFT_ACTIONS:
-            return None
-        return cls(int(found["id"]), found["action"])
-
-
-@dataclass(frozen=True)
-class MenuTap:
-    """/feedback's menu: ``fq:1:new``, ``fq:1:for:<debrief id|new>``, ``fq:1:later:<debrief
-    id>``, ``fq:1:open:<request id>``. ``target`` is None for "new"."""
-
-    verb: str
-    target: int | None = None
-
-    PATTERN = r"^fq:"
-
-    def pack(self) -> str:
-        if self.verb == "new":
-            return "fq:1:new"
-        return f"fq:1:{self.verb}:{'new' if self.target is None else self.target}"
-
-    @classmethod
-    def parse(cls, data: str) -> MenuTap | None:
-        found = _MENU_TAP.fullmatch(data)
-        if found is None:
-            return None
-        verb, target = found["verb"], found["target"]
-        if verb == "new":
-            return cls("new") if target is None else None
-        if target is None or (target == "new" and verb != "for"):
-            return None
-        return cls(verb, None if target == "new" else int(target))
-
-
-_REQUEST_TAP = re.compile(r"fd:1:(?P<id>\d{1,12}):(?P<action>[a-z_]{1,20})")
-_MENU_TAP = re.compile(r"fq:1:(?P<verb>new|for|later|open)(?::(?P<target>\d{1,12}|new))?")
 
 
 # --- Drafts -----------------------------------------------------------------------------------
@@ -283,14 +211,16 @@ def draft_view(request: FeedbackRequest, signature: str, went_well: Sequence[str
     first: list[Button] = [
         Button(
             "feedback.buttons.longer" if request.short else "feedback.buttons.shorter",
-            data=RequestTap(request.id, "length").pack(),
+            data=REQUEST.pack(RequestTap(request.id, "length")),
         )
     ]
     if request.tone != "warm":
         first.append(
-            Button("feedback.buttons.warmer", data=RequestTap(request.id, "warmer").pack())
+            Button("feedback.buttons.warmer", data=REQUEST.pack(RequestTap(request.id, "warmer")))
         )
-    first.append(Button("feedback.buttons.another", data=RequestTap(request.id, "another").pack()))
+    first.append(
+        Button("feedback.buttons.another", data=REQUEST.pack(RequestTap(request.id, "another")))
+    )
     if not email:
         first = first[1:]  # a LinkedIn message is already the short version
     kinds: tuple[Button, ...] = ()
@@ -298,17 +228,22 @@ def draft_view(request: FeedbackRequest, signature: str, went_well: Sequence[str
         kinds = (
             Button(
                 "feedback.buttons.keep_in_touch",
-                data=RequestTap(request.id, "keep_in_touch").pack(),
+                data=REQUEST.pack(RequestTap(request.id, "keep_in_touch")),
             ),
             Button(
-                "feedback.buttons.turn_around", data=RequestTap(request.id, "turn_around").pack()
+                "feedback.buttons.turn_around",
+                data=REQUEST.pack(RequestTap(request.id, "turn_around")),
             ),
         )
     elif request.kind != "followup":
-        kinds = (Button("feedback.buttons.back_to_ask", data=RequestTap(request.id, "ask").pack()),)
+        kinds = (
+            Button(
+                "feedback.buttons.back_to_ask", data=REQUEST.pack(RequestTap(request.id, "ask"))
+            ),
+        )
     last = (
-        Button("feedback.buttons.sent", data=RequestTap(request.id, "sent").pack()),
-        Button("feedback.buttons.not_now", data=RequestTap(request.id, "not_now").pack()),
+        Button("feedback.buttons.sent", data=REQUEST.pack(RequestTap(request.id, "sent"))),
+        Button("feedback.buttons.not_now", data=REQUEST.pack(RequestTap(request.id, "not_now"))),
     )
     rows = tuple(row for row in (tuple(first), kinds, last) if row)
     params_out: dict[str, object] = {"kind": Ref(f"feedback.kind.{request.kind}"), "body": body}
@@ -335,10 +270,14 @@ def check_message(request: FeedbackRequest) -> Say:
         "feedback.check",
         {"company": request.company or Ref("feedback.company_fallback")},
         (
-            (Button("feedback.buttons.log", data=RequestTap(request.id, "log").pack()),),
+            (Button("feedback.buttons.log", data=REQUEST.pack(RequestTap(request.id, "log"))),),
             (
-                Button("feedback.buttons.not_yet", data=RequestTap(request.id, "not_yet").pack()),
-                Button("feedback.buttons.let_go", data=RequestTap(request.id, "let_go").pack()),
+                Button(
+                    "feedback.buttons.not_yet", data=REQUEST.pack(RequestTap(request.id, "not_yet"))
+                ),
+                Button(
+                    "feedback.buttons.let_go", data=REQUEST.pack(RequestTap(request.id, "let_go"))
+                ),
             ),
         ),
     )
@@ -410,7 +349,7 @@ def _company(request: FeedbackRequest) -> object:
 
 async def overview(session: AsyncSession, user: User) -> Say:
     requests = await recent_requests(session, user.id)
-    new = (Button("feedback.buttons.new", data=MenuTap("new").pack()),)
+    new = (Button("feedback.buttons.new", data=MENU.pack(MenuTap("new"))),)
     if not requests:
         return Say("feedback.overview_empty", buttons=(new,))
     zone = user.timezone or "UTC"
@@ -429,7 +368,7 @@ async def overview(session: AsyncSession, user: User) -> Say:
         (
             Button(
                 "feedback.buttons.open",
-                data=MenuTap("open", r.id).pack(),
+                data=MENU.pack(MenuTap("open", r.id)),
                 params={"company": _company(r), "state": Ref(f"feedback.state.{r.status}")},
             ),
         )
@@ -453,7 +392,7 @@ def which_debrief(debriefs: Sequence[Rejection]) -> Say:
         (
             Button(
                 r.company or "reflection.history.unnamed",
-                data=MenuTap("for", r.id).pack(),
+                data=MENU.pack(MenuTap("for", r.id)),
                 literal=bool(r.company),
             ),
         )
@@ -461,7 +400,7 @@ def which_debrief(debriefs: Sequence[Rejection]) -> Say:
     )
     return Say(
         "feedback.ask_which",
-        buttons=(*buttons, (Button("feedback.another", data=MenuTap("for").pack()),)),
+        buttons=(*buttons, (Button("feedback.another", data=MENU.pack(MenuTap("for"))),)),
     )
 
 
@@ -598,7 +537,7 @@ class LogSpec:
                         (
                             Button(
                                 "feedback.buttons.ask_interviewer",
-                                data=RequestTap(request.id, "interviewer").pack(),
+                                data=REQUEST.pack(RequestTap(request.id, "interviewer")),
                             ),
                         ),
                     ),

@@ -12,12 +12,15 @@ flow, which is no answer and never reaches the person's records or their export.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
+
+from bot.services.callback_data import Codec, Token
 
 JsonValue = Any  # JSON-serialisable (str, int, float, bool, None, list, dict)
 
@@ -149,8 +152,27 @@ class Flow:
                 return step.name
         return None
 
+    @functools.cached_property
+    def taps(self) -> Codec[FlowTap]:
+        """This flow's buttons: ``<code>:<version>:<run>:<step>:<value>`` (``ob:1:k3x9:tz:skip``;
+        a value may hold colons, ``08:00``). Another flow's, or another version's, do not
+        parse: the tap is stale."""
+        return Codec(self.code, self.version, FlowTap, _RUN, _STEP, _VALUE)
+
     def callback_data(self, run: str, step: str, value: str) -> str:
-        return f"{self.code}:{self.version}:{run}:{step}:{value}"
+        return self.taps.pack(FlowTap(run, step, value))
+
+
+@dataclass(frozen=True)
+class FlowTap:
+    run: str  # which run of the flow sent the button (flow_engine.new_run)
+    step: str
+    value: str
+
+
+_RUN = Token(r"[a-z0-9]{0,8}")  # empty in runs saved before runs had tokens
+_STEP = Token()
+_VALUE = Token(r"[A-Za-z0-9_:.+/-]{1,48}", rest=True)
 
 
 @dataclass(frozen=True)
@@ -248,23 +270,6 @@ class Transition:
     @property
     def finished(self) -> bool:
         return self.state is None
-
-
-@dataclass(frozen=True)
-class CallbackData:
-    code: str
-    version: int
-    run: str
-    step: str
-    value: str
-
-
-def parse_callback(data: str) -> CallbackData | None:
-    """``"ob:1:k3x9:tz:skip"`` → parts; anything malformed → None (treated as stale)."""
-    parts = data.split(":", 4)
-    if len(parts) != 5 or not parts[1].isdigit():
-        return None
-    return CallbackData(parts[0], int(parts[1]), parts[2], parts[3], parts[4])
 
 
 def advance(flow: Flow, state: State, event: Event, now: datetime) -> Transition:

@@ -30,7 +30,6 @@ from bot.services.flow_engine import (
     Transition,
     advance,
     new_run,
-    parse_callback,
 )
 from bot.services.replies import Button, Ref, Say, rows
 
@@ -444,8 +443,8 @@ async def handle_callback(
     runs after the send, and this tap may come first), ``leave_tapped`` says to leave its
     buttons to that turn, which removes them once it sees the question answered: removing
     them here too would be a second, refused edit."""
-    parsed = parse_callback(data)
     row = await load_state(session, chat_id, user.id)
+    parsed = specs[row.flow].flow.taps.parse(data) if row and row.flow in specs else None
     unnoted = (
         row is not None
         and row.flow in specs
@@ -455,9 +454,6 @@ async def handle_callback(
     if (
         parsed is None
         or row is None
-        or parsed.code != row.flow
-        or row.flow not in specs
-        or parsed.version != specs[row.flow].flow.version
         or parsed.run != Run.from_json(row.run).token
         or parsed.step != row.step
     ):

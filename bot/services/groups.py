@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Group, GroupCheckIn, GroupVote, GroupWin, ScheduledMessage, User
+from bot.services.callback_data import GROUP_MOOD, GROUP_SETTINGS, GroupMoodTap, GroupSettingsTap
 from bot.services.onboarding import LANGUAGES
 from bot.services.recurrence import next_checkin, next_weekly
 from bot.services.replies import Button, Ref, Say
@@ -277,12 +278,19 @@ def settings_view(group: Group, bot_username: str) -> Say:
     """In the group's language, so a new choice shows in this very message."""
     times = tuple(
         Button(
-            t, data=f"gs:1:time:{t}", literal=True, ticked=group.checkin_time.strftime("%H:%M") == t
+            t,
+            data=GROUP_SETTINGS.pack(GroupSettingsTap("time", t)),
+            literal=True,
+            ticked=group.checkin_time.strftime("%H:%M") == t,
         )
         for t in TIMES
     )
     languages = tuple(
-        Button(f"settings.language.{code}", data=f"gs:1:lang:{code}", ticked=group.locale == code)
+        Button(
+            f"settings.language.{code}",
+            data=GROUP_SETTINGS.pack(GroupSettingsTap("lang", code)),
+            ticked=group.locale == code,
+        )
         for code in LANGUAGES
     )
     return Say(
@@ -296,8 +304,10 @@ def settings_view(group: Group, bot_username: str) -> Say:
         },
         (
             (
-                Button("group.buttons.checkin", data="gs:1:checkin"),
-                Button("group.buttons.recap", data="gs:1:recap"),
+                Button(
+                    "group.buttons.checkin", data=GROUP_SETTINGS.pack(GroupSettingsTap("checkin"))
+                ),
+                Button("group.buttons.recap", data=GROUP_SETTINGS.pack(GroupSettingsTap("recap"))),
             ),
             times[:3],
             times[3:],
@@ -307,7 +317,7 @@ def settings_view(group: Group, bot_username: str) -> Say:
     )
 
 
-def change(group: Group, action: str, value: str, now: datetime) -> bool:
+def change(group: Group, action: str, value: str | None, now: datetime) -> bool:
     """Apply an admin's settings tap; False if it is not a known setting."""
     if action == "checkin":
         group.checkin_on = not group.checkin_on
@@ -343,7 +353,7 @@ def checkin_message(checkin: GroupCheckIn, tally: dict[str, int]) -> Say:
     buttons = tuple(
         Button(
             "group.mood_count" if tally.get(str(m)) else "group.mood",
-            data=f"gc:1:{checkin.id}:{m}",
+            data=GROUP_MOOD.pack(GroupMoodTap(checkin.id, m)),
             params={"mood": Ref(f"checkin.mood.{m}"), "count": tally.get(str(m), 0)},
         )
         for m in MOODS

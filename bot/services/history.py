@@ -4,43 +4,18 @@ each (trimmed); each opens its summary card."""
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Rejection, User
 from bot.services import reflection
+from bot.services.callback_data import HISTORY, HistoryTap
 from bot.services.replies import Button, Ref, RefList, Say, When
 
 PAGE_SIZE = 5
 NOTE_LIMIT = 80  # characters of each typed note shown in the list (5 debriefs, 3 notes each)
-
-
-@dataclass(frozen=True)
-class HistoryTap:
-    """A tap in /history: ``hs:1:page:<number>`` turns the page, ``hs:1:open:<id>`` opens a card."""
-
-    verb: Literal["page", "open"]
-    number: int
-
-    PATTERN = r"^hs:"  # every version, so an old button is answered kindly, not ignored
-
-    def pack(self) -> str:
-        return f"hs:1:{self.verb}:{self.number}"
-
-    @classmethod
-    def parse(cls, data: str) -> HistoryTap | None:
-        found = _TAP.fullmatch(data)
-        if found is None:
-            return None
-        return cls("page" if found["verb"] == "page" else "open", int(found["n"]))
-
-
-_TAP = re.compile(r"hs:1:(?P<verb>page|open):(?P<n>\d{1,12})")
 
 
 def _finished(user_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -108,7 +83,7 @@ async def page(session: AsyncSession, user: User, number: int) -> Say:
         (
             Button(
                 "reflection.history.open",
-                data=HistoryTap("open", r.id).pack(),
+                data=HISTORY.pack(HistoryTap("open", r.id)),
                 params={"date": short_date(r.completed_at, zone), "company": r.company or ""},
             ),
         )
@@ -118,11 +93,15 @@ async def page(session: AsyncSession, user: User, number: int) -> Say:
     nav = []
     if number > 1:
         nav.append(
-            Button("reflection.history.buttons.prev", data=HistoryTap("page", number - 1).pack())
+            Button(
+                "reflection.history.buttons.prev", data=HISTORY.pack(HistoryTap("page", number - 1))
+            )
         )
     if number < pages:
         nav.append(
-            Button("reflection.history.buttons.next", data=HistoryTap("page", number + 1).pack())
+            Button(
+                "reflection.history.buttons.next", data=HISTORY.pack(HistoryTap("page", number + 1))
+            )
         )
     if nav:
         buttons.append(tuple(nav))

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
 from bot.services import matching, strengths
+from bot.services.callback_data import MATCH, STRENGTHS, StrengthsTap, WordTap
 from bot.services.flow_engine import Accepted, Flow, Rejected, Step
 from bot.services.flows import AnswerAtFinish, FlowContext
 from bot.services.replies import Button, Ref, RefList, Say
@@ -43,7 +44,7 @@ FLOW = Flow(
 
 
 def again_button() -> Button:
-    return Button("match.buttons.again", data="mx:1:start")
+    return Button("match.buttons.again", data=MATCH.pack(WordTap("start")))
 
 
 def talking_points(result: matching.MatchResult) -> list[Ref]:
@@ -102,7 +103,12 @@ def result_message(result: matching.MatchResult, has_strengths: bool, read_part:
     gap_ids = result.gaps[:GAP_BUTTONS]
     if gap_ids:
         buttons.extend(strengths.suggestion_buttons(gap_ids, action="gap"))
-    buttons.append((again_button(), Button("match.buttons.strengths", data="sg:1:list")))
+    buttons.append(
+        (
+            again_button(),
+            Button("match.buttons.strengths", data=STRENGTHS.pack(StrengthsTap("list"))),
+        )
+    )
     return Say("common.lines", {"lines": RefList(tuple(lines), separator="\n\n")}, tuple(buttons))
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, FlowState, PlanAction, User
 from bot.services import reflection, understanding, variants
+from bot.services.callback_data import Codec, NotThisField, Number, Token, Word
 from bot.services.flow_engine import FreeText, Rejected, Step
 from bot.services.replies import Button, Ref, Say
 from bot.services.understanding import (
@@ -34,10 +35,6 @@ from bot.services.understanding import (
     SOCIAL_TOPICS,
     Reading,
 )
-
-CODE = "ls"
-VERSION = 1
-PATTERN = rf"^{CODE}:"  # every version: an older one is recognised and answered as stale
 
 # Tap actions (short: callback data is at most 64 bytes).
 DEBRIEF = "db"  # start (or continue) a debrief; argument: a pre-filled debrief's id
@@ -54,7 +51,6 @@ PREPARE = "prep"  # how to get ready for an interview that is coming
 ACTIONS = frozenset(
     {DEBRIEF, LATER, SAID, CHECKIN, WIN, FEEDBACK, PLAN, MATCH, HELP, SETUP, PREPARE}
 )
-_ARGUMENT = re.compile(r"^[a-z0-9_]{1,24}$")
 
 # Feedback requests still waiting for an answer (bot.services.feedback.OPEN).
 _AWAITING = ("sent", "followed_up")
@@ -68,35 +64,26 @@ SHORT_ANSWER_LIMIT = 120  # a free-text question capped at this many characters 
 
 @dataclass(frozen=True)
 class Tap:
+    """A button under a reply to typed words: ``ls:1:<action>[:<argument>]``."""
+
     action: str
     argument: str | None = None
 
 
+TAP = Codec("ls", 1, Tap, Word(*ACTIONS), Token(optional=True))
+
+
 def pack(action: str, argument: str | int | None = None) -> str:
     """Callback data for a listening button: ``ls:1:db:42``."""
-    assert action in ACTIONS
-    data = f"{CODE}:{VERSION}:{action}"
-    if argument is not None:
-        assert _ARGUMENT.match(str(argument))
-        data += f":{argument}"
-    return data
-
-
-def parse(data: str) -> Tap | None:
-    """The tap, or None when it is from another version or not one of ours (stale)."""
-    parts = data.split(":")
-    if len(parts) not in (3, 4) or parts[0] != CODE or parts[1] != str(VERSION):
-        return None
-    if parts[2] not in ACTIONS:
-        return None
-    argument = parts[3] if len(parts) == 4 else None
-    if argument is not None and not _ARGUMENT.match(argument):
-        return None
-    return Tap(parts[2], argument)
+    return TAP.pack(Tap(action, None if argument is None else str(argument)))
 
 
 def debrief_id(tap: Tap) -> int | None:
-    return int(tap.argument) if tap.argument and tap.argument.isdigit() else None
+    """The pre-filled debrief a "Debrief now" button names, if it names one."""
+    try:
+        return Number().read(tap.argument or "")
+    except NotThisField:
+        return None
 
 
 def win_kind(tap: Tap) -> str:
@@ -177,8 +164,13 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
     ``prefilled`` is the debrief already started from rejection news (company and stage
     filled where the message named them)."""
     if not now.onboarded:
+        # A first hello (or words I could not read) gets who I am, not "here's what might
+        # help" above a lone [Set up].
+        first = reading.kind == "unsure" or (
+            reading.kind == "greeting" and reading.topic in ("hello", "small_talk", "ack")
+        )
         return [
-            Say(_key(reading), _params(reading)),
+            Say("listen.first_hello") if first else Say(_key(reading), _params(reading)),
             Say("listen.setup", buttons=_stack(next_steps(now))),
         ]
     kind = reading.kind

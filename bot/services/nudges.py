@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Nudge, PlanAction, User
 from bot.services import checkins, outbox, variants
+from bot.services.callback_data import NUDGE, NudgeTap
 from bot.services.plan import action_text
 from bot.services.recurrence import local_day, local_instant
 from bot.services.replies import Button, Ref, Say
@@ -74,16 +75,29 @@ def message(nudge: Nudge, action: PlanAction | None, intro: Ref | None = None) -
         step: object = action_text(action)
     else:
         step = Ref(f"checkin.ideas.{nudge.idea}", variant=nudge.variant)
-    data = f"nd:1:{nudge.id}:"
     return Say(
         "checkin.nudge",
         {"intro": intro or Ref(intro_key(action), variant=nudge.id), "step": step},
         (
             (
-                Button("checkin.buttons.done", data=data + "done"),
-                Button("checkin.buttons.snooze", data=data + "snooze"),
+                Button("checkin.buttons.done", data=NUDGE.pack(NudgeTap(nudge.id, "done"))),
+                Button("checkin.buttons.snooze", data=NUDGE.pack(NudgeTap(nudge.id, "snooze"))),
             ),
-            (Button("checkin.buttons.not_relevant", data=data + "drop"),),
+            (Button("checkin.buttons.not_relevant", data=NUDGE.pack(NudgeTap(nudge.id, "drop"))),),
+        ),
+    )
+
+
+def snooze_when(nudge: Nudge) -> Say:
+    """Snooze until when: later today or tomorrow."""
+    later, tomorrow = NudgeTap(nudge.id, "today"), NudgeTap(nudge.id, "tomorrow")
+    return Say(
+        "checkin.nudge_snooze_when",
+        buttons=(
+            (
+                Button("checkin.buttons.later_today", data=NUDGE.pack(later)),
+                Button("checkin.buttons.tomorrow", data=NUDGE.pack(tomorrow)),
+            ),
         ),
     )
 

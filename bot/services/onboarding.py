@@ -9,6 +9,7 @@ from datetime import datetime, time
 
 from bot.db.models import User
 from bot.services import schedule
+from bot.services.callback_data import SETTINGS, WordTap
 from bot.services.flow_engine import Accepted, Flow, Option, Rejected, Step, options
 from bot.services.flows import FlowContext
 from bot.services.replies import Button, Ref, Say
@@ -114,16 +115,16 @@ def summary(user: User, now: datetime) -> Say:
         },
         (
             (
-                Button("settings.buttons.timezone", data="ss:1:tz"),
-                Button("settings.buttons.time", data="ss:1:time"),
+                Button("settings.buttons.timezone", data=SETTINGS.pack(WordTap("tz"))),
+                Button("settings.buttons.time", data=SETTINGS.pack(WordTap("time"))),
             ),
             (
-                Button("settings.buttons.frequency", data="ss:1:freq"),
-                Button("settings.buttons.review", data="ss:1:review"),
+                Button("settings.buttons.frequency", data=SETTINGS.pack(WordTap("freq"))),
+                Button("settings.buttons.review", data=SETTINGS.pack(WordTap("review"))),
             ),
             (
-                Button("settings.buttons.language", data="ss:1:lang"),
-                Button("settings.buttons.done", data="ss:1:done"),
+                Button("settings.buttons.language", data=SETTINGS.pack(WordTap("lang"))),
+                Button("settings.buttons.done", data=SETTINGS.pack(WordTap("done"))),
             ),
         ),
         locale=user.language,

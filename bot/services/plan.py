@@ -4,17 +4,15 @@ outbox), so a step put off from /plan and one put off from a nudge behave the sa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Nudge, PlanAction, ScheduledMessage, User
 from bot.services import outbox
+from bot.services.callback_data import PLAN, PlanTap
 from bot.services.recurrence import local_day, local_instant
 from bot.services.replies import Button, Ref, RefList, Say
 
@@ -24,35 +22,6 @@ SNOOZE_KIND = "nudge"  # bot.services.nudges.SNOOZE (a test keeps the two equal)
 
 # Next-step texts that only feedback creates live with the feedback content.
 FEEDBACK_ACTIONS = frozenset({"communication", "experience", "fit"})
-
-Verb = Literal["done", "snooze"]
-
-
-@dataclass(frozen=True)
-class PlanTap:
-    """A tap on a /plan button: ``pl:1:<done|snooze>:<plan action id>``."""
-
-    verb: Verb
-    action_id: int
-
-    PREFIX = "pl"
-    VERSION = 1
-    PATTERN = r"^pl:"  # every version, so an old button is answered kindly, not ignored
-
-    def pack(self) -> str:
-        return f"{self.PREFIX}:{self.VERSION}:{self.verb}:{self.action_id}"
-
-    @classmethod
-    def parse(cls, data: str) -> PlanTap | None:
-        """The tap, or None for data from another version or shape (a stale button)."""
-        found = _TAP.fullmatch(data)
-        if found is None:
-            return None
-        verb: Verb = "done" if found["verb"] == "done" else "snooze"
-        return cls(verb, int(found["id"]))
-
-
-_TAP = re.compile(r"pl:1:(?P<verb>done|snooze):(?P<id>\d{1,12})")
 
 
 async def open_actions(session: AsyncSession, user_id: int) -> list[PlanAction]:
@@ -128,11 +97,15 @@ def view(
         later = action.id in waiting
         key = "plan.item_snoozed" if later else "plan.item"
         items.append(Ref(key, {"n": number, "step": action_text(action)}))
-        row = [Button("plan.buttons.done", PlanTap("done", action.id).pack(), params={"n": number})]
+        row = [
+            Button("plan.buttons.done", PLAN.pack(PlanTap("done", action.id)), params={"n": number})
+        ]
         if not later:
             row.append(
                 Button(
-                    "plan.buttons.snooze", PlanTap("snooze", action.id).pack(), params={"n": number}
+                    "plan.buttons.snooze",
+                    PLAN.pack(PlanTap("snooze", action.id)),
+                    params={"n": number},
                 )
             )
         buttons.append(tuple(row))

@@ -19,6 +19,7 @@ from sqlalchemy import Table, Update, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import PlanAction, Rejection, User
+from bot.services.callback_data import MENU, REFLECT, MenuTap, ReflectTap
 from bot.services.flow_engine import Accepted, Flow, JsonValue, Step, free_text, options
 from bot.services.flows import FlowContext
 from bot.services.plan import action_text
@@ -496,8 +497,8 @@ def feedback_offer(record: Rejection) -> Say:
         "reflection.feedback_offer",
         buttons=(
             (
-                Button("reflection.buttons.draft_now", data=f"fq:1:for:{record.id}"),
-                Button("reflection.buttons.later", data=f"fq:1:later:{record.id}"),
+                Button("reflection.buttons.draft_now", data=MENU.pack(MenuTap("for", record.id))),
+                Button("reflection.buttons.later", data=MENU.pack(MenuTap("later", record.id))),
             ),
         ),
     )
@@ -508,8 +509,8 @@ def opener(again: bool) -> Say:
         "reflection.opener_again" if again else "reflection.opener",
         buttons=(
             (
-                Button("reflection.buttons.start", data="rx:1:start"),
-                Button("reflection.buttons.not_now", data="rx:1:later"),
+                Button("reflection.buttons.start", data=REFLECT.pack(ReflectTap("start"))),
+                Button("reflection.buttons.not_now", data=REFLECT.pack(ReflectTap("later"))),
             ),
         ),
     )
@@ -537,8 +538,8 @@ def continue_or_fresh(record: Rejection) -> Say:
         params,
         (
             (
-                Button(go_on, data=f"rx:1:continue:{record.id}"),
-                Button(other, data=f"rx:1:fresh:{record.id}"),
+                Button(go_on, data=REFLECT.pack(ReflectTap("continue", record.id))),
+                Button(other, data=REFLECT.pack(ReflectTap("fresh", record.id))),
             ),
         ),
     )
@@ -549,8 +550,8 @@ def reminder_message() -> Say:
         "reflection.reminder",
         buttons=(
             (
-                Button("reflection.buttons.start", data="rx:1:start"),
-                Button("reflection.buttons.not_now", data="rx:1:dismiss"),
+                Button("reflection.buttons.start", data=REFLECT.pack(ReflectTap("start"))),
+                Button("reflection.buttons.not_now", data=REFLECT.pack(ReflectTap("dismiss"))),
             ),
         ),
     )

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import CheckIn, FeedbackRequest, PlanAction, Rejection, User, Win
+from bot.services.callback_data import PERIOD, WordTap
 from bot.services.recurrence import local_day
 from bot.services.reflection import STAGES
 from bot.services.replies import Button, Number, Ref, RefList, Say
@@ -314,7 +315,11 @@ def summary(data: StatsData) -> Ref:
 def period_buttons(current: str) -> tuple[tuple[Button, ...], ...]:
     return (
         tuple(
-            Button(f"stats.buttons.{period}", data=f"sx:1:{period}", ticked=period == current)
+            Button(
+                f"stats.buttons.{period}",
+                data=PERIOD.pack(WordTap(period)),
+                ticked=period == current,
+            )
             for period in PERIODS
         ),
     )

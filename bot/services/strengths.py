@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 
 import regex  # type: ignore[import-untyped]
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, Rejection, Strength, User, Win
 from bot.services import matching
+from bot.services.callback_data import MATCH, STRENGTHS, StrengthsTap, WordTap
 from bot.services.flow_engine import Accepted, Flow, Rejected, Step
 from bot.services.flows import AnswerAtFinish, FlowContext
 from bot.services.replies import Button, Ref, RefList, Say
@@ -195,12 +197,14 @@ def _groups(strengths: Sequence[Strength]) -> RefList:
     return RefList(tuple(parts), separator="\n\n")
 
 
-def suggestion_buttons(skills: Sequence[str], action: str = "add") -> list[tuple[Button, ...]]:
+def suggestion_buttons(
+    skills: Sequence[str], action: Literal["add", "gap"] = "add"
+) -> list[tuple[Button, ...]]:
     """ "➕ SQL" buttons, two to a row: ``add`` on the list itself, ``gap`` under a /match."""
     buttons = [
         Button(
             "strengths.buttons.suggestion",
-            data=f"sg:1:{action}:{skill}",
+            data=STRENGTHS.pack(StrengthsTap(action, skill)),
             params={"label": label(skill)},
         )
         for skill in skills
@@ -213,15 +217,17 @@ def overview(
 ) -> Say:
     """The list, grouped by kind, with suggestions to add in one tap and what to do next."""
     buttons: list[tuple[Button, ...]] = suggestion_buttons(suggested)
-    actions = [Button("strengths.buttons.add", data="sg:1:new")]
+    actions = [Button("strengths.buttons.add", data=STRENGTHS.pack(StrengthsTap("new")))]
     if strengths:
-        actions.append(Button("strengths.buttons.remove", data="sg:1:rmlist"))
+        actions.append(
+            Button("strengths.buttons.remove", data=STRENGTHS.pack(StrengthsTap("rmlist")))
+        )
     buttons.append(tuple(actions))
     if strengths:
         buttons.append(
             (
-                Button("strengths.buttons.copy", data="sg:1:copy"),
-                Button("strengths.buttons.match", data="mx:1:start"),
+                Button("strengths.buttons.copy", data=STRENGTHS.pack(StrengthsTap("copy"))),
+                Button("strengths.buttons.match", data=MATCH.pack(WordTap("start"))),
             )
         )
     hint = Ref("strengths.suggest_hint") if suggested else Ref("strengths.match_hint")
@@ -241,13 +247,15 @@ def remove_page(strengths: Sequence[Strength], *, replace: bool = True) -> Say:
         (
             Button(
                 "strengths.buttons.remove_item",
-                data=f"sg:1:rm:{s.id}",
+                data=STRENGTHS.pack(StrengthsTap("rm", str(s.id))),
                 params={"text": shown(_cut(s.text), s.skill)},
             ),
         )
         for s in strengths
     ]
-    buttons.append((Button("strengths.buttons.finished", data="sg:1:show"),))
+    buttons.append(
+        (Button("strengths.buttons.finished", data=STRENGTHS.pack(StrengthsTap("show"))),)
+    )
     key = "strengths.remove_page" if strengths else "strengths.remove_empty"
     return Say(key, buttons=tuple(buttons), replace=replace)
 

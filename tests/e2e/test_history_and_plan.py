@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from bot.db.models import Nudge, PlanAction, Rejection, ScheduledMessage
 from bot.dispatch import dispatch_due
-from bot.services import nudges, plan
+from bot.services import callback_data, nudges, plan
+from bot.services.callback_data import PlanTap
 from tests.e2e.harness import BotHarness, label, leads, onboard, one_of
 from tests.e2e.test_reflection import finish_quickly, open_debrief, tap_through
 
@@ -164,10 +165,10 @@ async def test_plan_steps_done_and_snoozed_in_place(harness_any_db: BotHarness) 
 
 
 def test_plan_codec_round_trips_and_rejects_other_shapes() -> None:
-    assert plan.PlanTap("snooze", 42).pack() == "pl:1:snooze:42"
-    assert plan.PlanTap.parse("pl:1:snooze:42") == plan.PlanTap("snooze", 42)
+    assert callback_data.PLAN.pack(PlanTap("snooze", 42)) == "pl:1:snooze:42"
+    assert callback_data.PLAN.parse("pl:1:snooze:42") == PlanTap("snooze", 42)
     for stale in ("pl:0:done:1", "pl:1:drop:1", "pl:1:done:", "pl:1:done:1:2", "pl:1:done:x"):
-        assert plan.PlanTap.parse(stale) is None
+        assert callback_data.PLAN.parse(stale) is None
     assert plan.SNOOZE_KIND == nudges.SNOOZE
 
 

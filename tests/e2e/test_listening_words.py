@@ -148,3 +148,16 @@ async def test_a_hello_typed_at_the_time_zone_question_is_greeted_not_a_place_er
     await user.next_message()
     person = await bot.stored_user(user.id)
     assert person is not None and person.timezone == "Europe/Madrid"
+
+
+@pytest.mark.parametrize(("locale", "words"), [("de", "Hallo!"), ("ru", "привет")])
+async def test_a_new_persons_first_hello_says_who_i_am_in_their_language(
+    bot: BotHarness, locale: str, words: str
+) -> None:
+    user = bot.user("Kim", language_code=locale)
+    await user.send(words)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.first_hello", locale))
+    assert one_of(reply.text, shown("listen.setup", locale))
+    assert reply.button_labels() == [label("listen.buttons.set_up", locale)]
+    assert await debriefs(bot, user.id) == []  # nothing kept from a first hello

@@ -14,6 +14,7 @@ from bot.content import load_content
 from bot.db.models import FeedbackRequest
 from bot.render import Renderer
 from bot.services import feedback
+from bot.services.callback_data import MENU, REQUEST, MenuTap, RequestTap
 
 RENDER = Renderer(load_content().texts("en"))
 NOW = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
@@ -186,19 +187,20 @@ def test_warmer_button_reshapes_tone() -> None:
 
 
 def test_callback_codecs_round_trip_and_reject_other_shapes() -> None:
-    for tap in (feedback.RequestTap(7, "warmer"), feedback.RequestTap(123456, "let_go")):
-        assert feedback.RequestTap.parse(tap.pack()) == tap
+    for tap in (RequestTap(7, "warmer"), RequestTap(123456, "let_go")):
+        assert REQUEST.parse(REQUEST.pack(tap)) == tap
     for stale in ("fd:0:7:warmer", "fd:1:7:explode", "fd:1:x:sent", "fd:1:7", "fd:1:7:sent:1"):
-        assert feedback.RequestTap.parse(stale) is None
+        assert REQUEST.parse(stale) is None
     for menu in (
-        feedback.MenuTap("new"),
-        feedback.MenuTap("for"),
-        feedback.MenuTap("for", 3),
-        feedback.MenuTap("later", 3),
-        feedback.MenuTap("open", 9),
+        MenuTap("new"),
+        MenuTap("for"),
+        MenuTap("for", 3),
+        MenuTap("later", 3),
+        MenuTap("open", 9),
     ):
-        assert feedback.MenuTap.parse(menu.pack()) == menu
-    assert feedback.MenuTap("for", 3).pack() == "fq:1:for:3"  # as the debrief card sends it
-    assert feedback.MenuTap("later", 3).pack() == "fq:1:later:3"
+        assert MENU.parse(MENU.pack(menu)) == menu
+    assert MENU.pack(MenuTap("for", 3)) == "fq:1:for:3"  # as the debrief card sends it
+    assert MENU.pack(MenuTap("later", 3)) == "fq:1:later:3"
+    assert MENU.parse("fq:1:for:new") == MenuTap("for")  # as buttons before the codec said it
     for stale in ("fq:0:new", "fq:1:new:3", "fq:1:later:new", "fq:1:open", "fq:1:drop:3"):
-        assert feedback.MenuTap.parse(stale) is None
+        assert MENU.parse(stale) is None

@@ -9,6 +9,7 @@ from bot.services.flow_engine import (
     Accepted,
     ChoiceEvent,
     Flow,
+    FlowTap,
     FreeText,
     Option,
     Rejected,
@@ -18,7 +19,6 @@ from bot.services.flow_engine import (
     TextEvent,
     advance,
     free_text,
-    parse_callback,
 )
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -113,20 +113,13 @@ def test_ends_on_and_single_step_mode_finish_early() -> None:
 def test_callback_data_round_trip_and_malformed() -> None:
     data = FLOW.callback_data("r1", "age", "skip")
     assert data == "t:3:r1:age:skip"
-    parsed = parse_callback(data)
-    assert parsed is not None
-    assert (parsed.code, parsed.version, parsed.run, parsed.step, parsed.value) == (
-        "t",
-        3,
-        "r1",
-        "age",
-        "skip",
-    )
-    time_choice = parse_callback("t:3:r1:time:08:00")
+    assert FLOW.taps.parse(data) == FlowTap("r1", "age", "skip")
+    time_choice = FLOW.taps.parse("t:3:r1:time:08:00")
     assert time_choice is not None
     assert time_choice.value == "08:00"
-    for bad in ("", "garbage", "t:x:r:age:1", "t:3:age:1"):
-        assert parse_callback(bad) is None
+    # Junk, another version of this flow, another flow: all stale.
+    for bad in ("", "garbage", "t:x:r:age:1", "t:3:age:1", "t:2:r1:age:skip", "u:3:r1:age:skip"):
+        assert FLOW.taps.parse(bad) is None
 
 
 def test_every_callback_fits_telegram_limit() -> None:

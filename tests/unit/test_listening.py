@@ -30,11 +30,11 @@ def labels(says: list[Say]) -> list[str]:
 def test_the_codec_is_short_versioned_and_strict() -> None:
     data = listening.pack(listening.DEBRIEF, 123456789)
     assert data == "ls:1:db:123456789" and len(data.encode()) < 64
-    tap = listening.parse(data)
+    tap = listening.TAP.parse(data)
     assert tap == listening.Tap("db", "123456789") and listening.debrief_id(tap) == 123456789
-    assert listening.parse("ls:1:win:offer") == listening.Tap("win", "offer")
+    assert listening.TAP.parse("ls:1:win:offer") == listening.Tap("win", "offer")
     for stale in ("ls:0:db", "ls:2:db", "ls:1:nope", "ls:1:db:1:2", "rf:1:db", "ls:1:db:X;"):
-        assert listening.parse(stale) is None, stale
+        assert listening.TAP.parse(stale) is None, stale
     assert listening.win_kind(listening.Tap("win", "bogus")) == "win"
 
 
@@ -135,6 +135,16 @@ def test_someone_not_set_up_gets_a_warm_reply_and_the_way_to_set_up() -> None:
     says = listening.respond(Reading("venting", topic="sad"), listening.Situation(False))
     assert [s.key for s in says] == ["listen.venting.sad", "listen.setup"]
     assert labels(says) == ["listen.buttons.set_up"]
+
+
+def test_a_first_hello_from_someone_not_set_up_gets_who_i_am() -> None:
+    """Not "A few things we could do today:" above a lone [Set up]."""
+    new = listening.Situation(False)
+    for reading in (Reading("greeting", topic="hello"), Reading("unsure")):
+        says = listening.respond(reading, new)
+        assert [s.key for s in says] == ["listen.first_hello", "listen.setup"]
+    says = listening.respond(Reading("greeting", topic="thanks"), new)
+    assert says[0].key == "listen.greeting.thanks"
 
 
 def test_replies_come_in_the_language_written_in_where_content_exists() -> None:

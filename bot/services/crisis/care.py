@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.content import DEFAULT_LOCALE, Content
 from bot.db.models import ScheduledMessage, User
 from bot.services import outbox
+from bot.services.callback_data import CARE, CareTap
 from bot.services.crisis import REPLY_KEY, assess
 from bot.services.recurrence import local_day, local_instant, zone_for
 from bot.services.replies import Button, Say
@@ -43,15 +44,13 @@ DAY_KEYS = {"better": "crisis.day_better", "same": "crisis.day_same", "hard": "c
 DAY_ANSWER_WINDOW = timedelta(hours=12)
 _DAY_ANSWERS = Path(__file__).resolve().parent.parent / "data" / "crisis_day_answers.yaml"
 
-# Callback data, versioned: cr:2:<action>[:<mood>]. cr:1:resume (older buttons) still resumes.
-PREFIX = "cr:2"
-RESUME = f"{PREFIX}:resume"
-NOT_NOW = f"{PREFIX}:notnow"
-PAUSE = f"{PREFIX}:pause"
-TOMORROW = f"{PREFIX}:tomorrow"
-SAFE = f"{PREFIX}:safe"
-NOT_SAFE = f"{PREFIX}:notsafe"
-DAY = f"{PREFIX}:day"
+# The buttons' data (callback_data.CARE; cr:1:resume, from older buttons, still resumes).
+RESUME = CARE.pack(CareTap("resume"))
+NOT_NOW = CARE.pack(CareTap("notnow"))
+PAUSE = CARE.pack(CareTap("pause"))
+TOMORROW = CARE.pack(CareTap("tomorrow"))
+SAFE = CARE.pack(CareTap("safe"))
+NOT_SAFE = CARE.pack(CareTap("notsafe"))
 
 
 def zone_of(user: User) -> str:
@@ -93,10 +92,10 @@ def check_message(user: User, now: datetime) -> Say | None:
         CHECK_KEY,
         buttons=(
             (
-                Button("crisis.buttons.day_better", data=f"{DAY}:better"),
-                Button("crisis.buttons.day_same", data=f"{DAY}:same"),
+                Button("crisis.buttons.day_better", data=CARE.pack(CareTap("day", "better"))),
+                Button("crisis.buttons.day_same", data=CARE.pack(CareTap("day", "same"))),
             ),
-            (Button("crisis.buttons.day_hard", data=f"{DAY}:hard"),),
+            (Button("crisis.buttons.day_hard", data=CARE.pack(CareTap("day", "hard"))),),
         ),
     )
 
