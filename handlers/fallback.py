@@ -4,6 +4,7 @@ purpose (edited messages, service messages, other bots' commands)."""
 
 from __future__ import annotations
 
+from telegram import Message
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.runtime import RuntimeApp
@@ -35,9 +36,23 @@ async def unknown_command(turn: Turn) -> None:
     turn.say(Say("fallback.unknown_command"))
 
 
+def _not_read_key(message: Message | None) -> str:
+    """What to say to a message the bot cannot read, by what it is: a sticker, a voice note
+    and a photo (often a screenshot of the email) each get their own words."""
+    if message is None:
+        return "fallback.not_read"
+    if message.sticker or message.animation:
+        return "fallback.not_read_sticker"
+    if message.voice or message.audio or message.video_note:
+        return "fallback.not_read_voice"
+    if message.photo:
+        return "fallback.not_read_photo"
+    return "fallback.not_read"
+
+
 @handler
 async def not_read(turn: Turn) -> None:
-    turn.say(Say("fallback.not_read"))
+    turn.say(Say(_not_read_key(turn.update.effective_message)))
     if turn.user is not None:
         turn.say(await flows.reask(turn.session, turn.rt.flows, turn.user, turn.chat_id, turn.now))
 

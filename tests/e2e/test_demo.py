@@ -49,7 +49,7 @@ def test_scripted_demo_prints_the_conversation(tmp_path: Path) -> None:
     assert "every day at 09:00 (Europe/Berlin)" in out
     assert leads("terminal.clock_moved")[0] in out
     assert "Time zone: Europe/Berlin" in out
-    assert shown("fallback.not_read")[0] in out
+    assert shown("fallback.not_read_sticker")[0] in out  # the script sends a sticker
     assert shown("terminal.no_buttons", number=9)[0] in out
     assert label("terminal.restarted") in out
     assert "Getting started" in out

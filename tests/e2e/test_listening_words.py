@@ -161,3 +161,16 @@ async def test_a_new_persons_first_hello_says_who_i_am_in_their_language(
     assert one_of(reply.text, shown("listen.setup", locale))
     assert reply.button_labels() == [label("listen.buttons.set_up", locale)]
     assert await debriefs(bot, user.id) == []  # nothing kept from a first hello
+
+
+async def test_a_voice_note_and_a_photo_are_answered_for_what_they_are_in_spanish(
+    bot: BotHarness,
+) -> None:
+    user = await onboard(bot, language_code="es")
+    await user.send_voice()
+    assert one_of((await user.next_message()).text, shown("fallback.not_read_voice", "es"))
+    await user.send_photo()  # often a screenshot of the email
+    assert one_of((await user.next_message()).text, shown("fallback.not_read_photo", "es"))
+    await user.send_sticker()
+    assert one_of((await user.next_message()).text, shown("fallback.not_read_sticker", "es"))
+    assert await debriefs(bot, user.id) == []
