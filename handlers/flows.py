@@ -100,6 +100,8 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
         )
     elif tap.action == listening.HELP:
         await help_feature.show(turn)
+    elif tap.action == listening.PAUSE:
+        turn.say(checkins.pause(person, turn.now, None))
     else:  # SETUP
         await start_feature.set_up(turn)
 

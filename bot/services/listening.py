@@ -48,8 +48,9 @@ MATCH = "match"
 HELP = "help"
 SETUP = "setup"
 PREPARE = "prep"  # how to get ready for an interview that is coming
+PAUSE = "pause"  # pause check-ins until /resume (asked for in words: "stop messaging me")
 ACTIONS = frozenset(
-    {DEBRIEF, LATER, SAID, CHECKIN, WIN, FEEDBACK, PLAN, MATCH, HELP, SETUP, PREPARE}
+    {DEBRIEF, LATER, SAID, CHECKIN, WIN, FEEDBACK, PLAN, MATCH, HELP, SETUP, PREPARE, PAUSE}
 )
 
 # Feedback requests still waiting for an answer (bot.services.feedback.OPEN).
@@ -272,6 +273,8 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
         ]
     if topic == "prepare":
         return list(_PREPARE_ACTIONS)
+    if topic == "pause" and now.onboarded:  # a break, asked for in words
+        return [Button("listen.buttons.pause", data=pack(PAUSE))]
     if topic == "remind" and now.onboarded:  # the daily check-in, at the time they choose
         return [_CHECKIN_TIME, Button("listen.buttons.help", data=pack(HELP))]
     if topic == "bot":  # the answer already says what I do: offer doing it, then the full list

@@ -200,3 +200,21 @@ async def test_in_a_group_a_mention_does_not_turn_russian_into_english(bot: BotH
     [night] = await say("спокойной ночи", reply_to=bot_post)
     assert one_of(night, shown("listen.group.bye", "ru"))
     assert await debriefs(bot, member.id) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [("en", "stop messaging me"), ("es", "pausa dos semanas"), ("ru", "не пиши мне больше")],
+)
+async def test_asking_in_words_for_a_break_offers_the_pause_and_it_pauses(
+    bot: BotHarness, locale: str, words: str
+) -> None:
+    user = await onboard(bot, language_code=locale)
+    await user.send(words)
+    answer = await user.next_message()
+    assert one_of(answer.text, shown("listen.question.pause", locale))
+    assert answer.button_labels() == [label("listen.buttons.pause", locale)]
+    await user.tap(label("listen.buttons.pause", locale))
+    assert one_of((await user.next_message()).text, shown("checkin.paused_open", locale))
+    person = await bot.stored_user(user.id)
+    assert person is not None and person.paused and person.paused_until is None

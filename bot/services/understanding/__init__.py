@@ -93,9 +93,10 @@ GOOD_NEWS_TOPICS = ("offer", "next_round", "interview", "reply", "went_well", "i
 FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
 # "remind": a reminder at a time ("can you remind me at 5"), which Rebound answers with the
 # daily check-in at the person's own time.
-QUESTION_TOPICS = ("feedback", "after_no", "prepare", "bot", "follow_up", "remind")
+# "pause": a break from the check-ins ("stop messaging me", "pausa dos semanas").
+QUESTION_TOPICS = ("feedback", "after_no", "prepare", "bot", "follow_up", "pause", "remind")
 # Topics that are a question even when not asked as one ("help", "remind me at 5").
-_REQUESTS = ("bot", "remind")
+_REQUESTS = ("bot", "pause", "remind")
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
 SOCIAL_TOPICS = ("hello", "thanks", "bye", "small_talk", "ack")
 # The brighter side of a "no" (Reading.also): relief, a close call, helpful feedback, good news
@@ -205,8 +206,9 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
                 kind = "rejection"  # "3 rechazos en un día. genial todo": no news, sarcasm
         return (2, news), kind, _best_topic(scores.get(kind, {}), GOOD_NEWS_TOPICS)
     # Without any question form only a request is a question ("help", "remind me at 5").
-    requested = [(questions.get(t, 0), t) for t in _REQUESTS if questions.get(t, 0) >= STRONG]
-    total["question"], topic = max(requested) if requested else (0, topic)
+    requested = [(questions.get(t, 0), -i, t) for i, t in enumerate(_REQUESTS)]
+    score, _, named = max(requested)
+    total["question"], topic = (score, named) if score >= STRONG else (0, topic)
     candidates = [(score, -_ORDER[k], k) for k, score in total.items() if score > 0]
     if not candidates:
         return (0, 0), "unsure", None
