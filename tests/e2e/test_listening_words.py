@@ -174,3 +174,29 @@ async def test_a_voice_note_and_a_photo_are_answered_for_what_they_are_in_spanis
     await user.send_sticker()
     assert one_of((await user.next_message()).text, shown("fallback.not_read_sticker", "es"))
     assert await debriefs(bot, user.id) == []
+
+
+async def test_in_a_group_a_mention_does_not_turn_russian_into_english(bot: BotHarness) -> None:
+    """Mentioned or answered, the bot replies in the language written (the @username's Latin
+    letters used to make "@bot спасибо" English), with nothing stored."""
+    admin, member = bot.user("Ana"), bot.user("Оля", language_code="en")
+    group = bot.emulator.group("Поиск работы", supergroup=True)
+    group.add_member(admin, creator=True)
+    group.add_member(member)
+    await group.add_bot(admin, as_admin=True)
+    await bot.settle()
+
+    async def say(text: str, reply_to: int | None = None) -> list[str]:
+        before = len(group.messages)
+        await group.send(member, text, reply_to=reply_to)
+        await bot.settle()
+        return [m.text for m in group.messages[before:]]
+
+    [news] = await say("@rebound_test_bot мне опять отказали 😞")
+    assert one_of(news, shown("listen.group.rejection", "ru"))
+    bot_post = group.messages[-1].message_id
+    [thanks] = await say("@rebound_test_bot спасибо", reply_to=bot_post)
+    assert one_of(thanks, shown("listen.group.thanks", "ru"))
+    [night] = await say("спокойной ночи", reply_to=bot_post)
+    assert one_of(night, shown("listen.group.bye", "ru"))
+    assert await debriefs(bot, member.id) == []

@@ -603,3 +603,9 @@ def test_an_interview_that_happened_is_good_news(text: str, hint: str, company: 
 )
 def test_asking_what_the_bot_does(text: str, hint: str) -> None:
     assert (read(text, hint).kind, read(text, hint).topic) == ("question", "bot")
+
+
+def test_a_mention_of_the_bot_does_not_make_a_message_english() -> None:
+    """In a group "@rebound_bot спасибо" is Russian: the username's Latin letters are no clue."""
+    assert read("@rebound_bot спасибо", "en").language == "ru"
+    assert read("@rebound_bot danke dir!", "en").language == "de"

@@ -31,6 +31,7 @@ FAIRLY_SURE = 0.8  # Russian or Ukrainian with neither one's own letters: the mo
 MIN_LETTERS = 12  # below this many letters the model is a guess; the hint wins when confident fails
 MAX_MODEL_CHARS = 400  # the start of a message says which language it is in
 
+_MENTION = re.compile(r"@\w+")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
@@ -96,7 +97,8 @@ def detect_with_guess(text: str, hint: str | None) -> tuple[str, str]:
     When the hint wins over an unsure model, the guess is still worth trying: a person whose
     Telegram is in English may write "fui rejeitada" all the same."""
     hint = hint_language(hint)
-    sample = text[:MAX_MODEL_CHARS]
+    # "@rebound_bot спасибо": a username is Latin letters in any language.
+    sample = _MENTION.sub(" ", text[:MAX_MODEL_CHARS])
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))
     if _DEVANAGARI.search(sample) and len(_DEVANAGARI.findall(sample)) >= latin:
