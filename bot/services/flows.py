@@ -14,7 +14,6 @@ from typing import Literal, Protocol, cast, runtime_checkable
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db import direct
 from bot.db.models import FlowState, User
 from bot.services.flow_engine import (
     BACK,
@@ -419,12 +418,11 @@ async def remember_prompt(
     conversation is still at that question. False when it has moved on (the person answered
     before this message was noted): the caller removes the message's buttons itself."""
     flow, _, step = key.partition(":")
-    changed = await direct.write(  # Core: no version check, no ORM bookkeeping
-        session,
+    result = await session.execute(  # Core: no version check, no ORM bookkeeping
         _REMEMBER_PROMPT,
         {"chat": chat_id, "user": user_id, "at_flow": flow, "at_step": step, "message": message_id},
     )
-    return bool(changed)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def handle_callback(

@@ -17,7 +17,6 @@ from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db import direct
 from bot.db.models import InboxUpdate
 
 # Every update passes through store and mark_processed: they are Core statements on the table,
@@ -77,7 +76,8 @@ async def mark_processed(session: AsyncSession, update_id: int, now: datetime) -
 
     On PostgreSQL the row lock makes a concurrent duplicate wait for the first transaction and
     then find the row already marked."""
-    return bool(await direct.write(session, _MARK_PROCESSED, {"id": update_id, "at": now}))
+    result = await session.execute(_MARK_PROCESSED, {"id": update_id, "at": now})
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def unprocessed(session: AsyncSession, limit: int = 10_000) -> list[Incoming]:

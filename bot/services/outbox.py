@@ -45,7 +45,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot import crypto
-from bot.db import direct
 from bot.db.models import Group, ScheduledMessage, User, UTCDateTime
 from bot.services.flow_engine import JsonValue
 from bot.services.recurrence import local_day, local_instant
@@ -331,8 +330,7 @@ async def queue_reply(
     """One turn's replies, leased to that turn (it sends them right after its commit); returns
     the row's id. A prebuilt Core insert: the ORM's flush of a new object cost more than the
     statement itself, and every turn that answers writes one."""
-    rows = await direct.returning(
-        session,
+    result = await session.execute(
         _QUEUE_REPLY,
         {
             "user_id": user_id,
@@ -343,7 +341,7 @@ async def queue_reply(
             "created_at": now,
         },
     )
-    reply_id: int = rows[0][0]
+    reply_id: int = result.scalar_one()
     return reply_id
 
 
@@ -427,7 +425,7 @@ async def replies_delivered(session: AsyncSession, ids: list[int]) -> None:
     kept as "sent": nothing reads them, and they quote what people wrote."""
     if ids:
         dialect = session.get_bind().dialect.name
-        await direct.write(session, _deleting(dialect), {"ids": _ids_value(dialect, ids)})
+        await session.execute(_deleting(dialect), {"ids": _ids_value(dialect, ids)})
 
 
 @cache
