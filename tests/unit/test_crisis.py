@@ -918,11 +918,13 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     assert not names & set(bench.NEVER_TRAIN)
     assert {"crisis_tuning_d.yaml", "crisis_tuning_e.yaml", "crisis_heldout6.yaml"} <= names
     # an eighth author and the spent heldout7 to heldout10 train, and three authors read in the
-    # round after heldout10 (tuning_g, _h, _i); heldout11 and heldout12, scored once, stay unread
+    # round after heldout10 (tuning_g, _h, _i); heldout11 and heldout12, scored once, were read in
+    # the round "crisis2"; the next sealed sets stay outside the repository
     assert {"crisis_tuning_f.yaml", "crisis_heldout7.yaml", "crisis_heldout9.yaml"} <= names
     assert {"crisis_heldout10.yaml", "crisis_tuning_g.yaml", "crisis_tuning_i.yaml"} <= names
-    assert bench.NEVER_TRAIN == ("crisis_heldout11.yaml", "crisis_heldout12.yaml")
-    assert all((bench.DATA / name).exists() for name in bench.NEVER_TRAIN)
+    assert {"crisis_heldout11.yaml", "crisis_heldout12.yaml"} <= names
+    assert bench.NEVER_TRAIN == ("crisis_heldout13.yaml", "crisis_heldout14.yaml")
+    assert not any((bench.DATA / name).exists() for name in bench.NEVER_TRAIN)
 
 
 @pytest.mark.parametrize(("text", "lang"), RAISED_BY_THE_MODEL)

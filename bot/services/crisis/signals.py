@@ -75,6 +75,10 @@ CATEGORIES = (
     "prefer",
     "how_much",
     "lethal",
+    "sleeves",
+    "marks",
+    "plan_made",
+    "calm",
 )
 
 
