@@ -179,12 +179,7 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
         ]
     kind = reading.kind
     if kind == "rejection":
-        buttons: tuple[tuple[Button, ...], ...] = (
-            (
-                Button("listen.buttons.debrief_now", data=pack(DEBRIEF, prefilled)),
-                Button("listen.buttons.not_now", data=pack(LATER)),
-            ),
-        )
+        buttons: tuple[tuple[Button, ...], ...] = (_debrief_now(prefilled),)
         if reading.also == "elsewhere":  # the good news told with the no is a win of its own
             win = reading.topic if reading.topic in GOOD_NEWS_TOPICS else "win"
             buttons += ((Button("listen.buttons.log_it", data=pack(WIN, win)),),)
@@ -243,16 +238,19 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
 
 def news_offer(record: Rejection) -> Say:
     """[Debrief it now] for news told before set-up, offered when onboarding ends."""
-    key, params = "reflection.offer_from_news_plain", {}
+    params: dict[str, object] = {}
+    key = "reflection.offer_from_news_plain"
     if record.company:
         key, params = "reflection.offer_from_news", {"company": record.company}
-    buttons = (
-        (
-            Button("listen.buttons.debrief_now", data=pack(DEBRIEF, record.id)),
-            Button("listen.buttons.not_now", data=pack(LATER)),
-        ),
+    return Say(key, params, buttons=(_debrief_now(record.id),))
+
+
+def _debrief_now(prefilled: int | None) -> tuple[Button, Button]:
+    """[Debrief it now] (the pre-filled debrief, where there is one) and [Not now]."""
+    return (
+        Button("listen.buttons.debrief_now", data=pack(DEBRIEF, prefilled)),
+        Button("listen.buttons.not_now", data=pack(LATER)),
     )
-    return Say(key, params, buttons=buttons)
 
 
 # Good news of an interview still to come.

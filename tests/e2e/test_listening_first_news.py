@@ -23,9 +23,7 @@ async def _tell_news_before_setting_up(bot: BotHarness, locale: str) -> SimUser:
     user = bot.user("Noa", language_code=locale)
     await user.send(text)
     reply = await user.next_message()
-    assert one_of(
-        reply.text, first_lines("listen.rejection.with_company", locale, company=company)
-    )
+    assert one_of(reply.text, first_lines("listen.rejection.with_company", locale, company=company))
     assert one_of(reply.text, shown("listen.setup_news", locale))
     assert not one_of(reply.text, shown("listen.setup", locale))
     assert reply.button_labels() == [label("listen.buttons.set_up", locale)]
