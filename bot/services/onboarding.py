@@ -218,7 +218,11 @@ class OnboardingSpec(_SettingQuestions):
 
 async def _news_waiting(ctx: FlowContext) -> list[Say]:
     """The rejection news someone told before setting up (bot.services.listening), offered
-    as a debrief now that they have: their first words are not lost to onboarding."""
+    as a debrief now that they have: their first words are not lost to onboarding. Set-up
+    begun from a deep link goes on to what the link asked for instead (/reflect offers this
+    same news itself), so nothing is offered twice."""
+    if ctx.run.then is not None:
+        return []
     record = await reflection.unfinished(ctx.session, ctx.user.id)
     if record is None or not reflection.untouched(record):
         return []

@@ -101,3 +101,32 @@ async def test_set_up_without_news_offers_no_debrief(bot: BotHarness) -> None:
     assert not one_of(done.text, shown("reflection.offer_from_news_plain"))
     assert done.button_labels() == []
     assert await debriefs(bot, user.id) == []
+
+
+async def test_news_then_a_reflect_link_offers_the_debrief_once(bot: BotHarness) -> None:
+    """Set-up begun from a deep link goes on to what it asked for: /reflect's own offer of the
+    news, not a second one from the end of onboarding."""
+    user = bot.user("Kai")
+    await user.send(NEWS["en"][0])
+    await user.next_message()
+    await user.send("/start reflect")
+    await user.next_message()
+    await user.tap(label("onboarding.buttons.agree"))
+    await user.next_message()
+    await user.send("Berlin")
+    await user.next_message()
+    await user.tap("09:00")
+    await user.next_message()
+    await user.tap(label("onboarding.frequency.daily"))
+    await bot.settle()
+    offers = [
+        m
+        for m in user.messages
+        if one_of(m.text, shown("reflection.offer_from_news", company="Stripe"))
+    ]
+    assert len(offers) == 1
+    assert offers[0].button_labels() == [
+        label("reflection.buttons.start"),
+        label("reflection.buttons.another_no"),
+    ]
+    assert len(await debriefs(bot, user.id)) == 1
