@@ -22,7 +22,7 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import FeedbackRequest, FlowState, PlanAction, User
+from bot.db.models import FeedbackRequest, FlowState, PlanAction, Rejection, User
 from bot.services import reflection, understanding, variants
 from bot.services.callback_data import Codec, NotThisField, Number, Token, Word
 from bot.services.flow_engine import FreeText, Rejected, Step
@@ -163,25 +163,23 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
     """The replies to one typed message outside any flow (pure: tested without a database).
 
     ``prefilled`` is the debrief already started from rejection news (company and stage
-    filled where the message named them)."""
+    filled where the message named them); for someone not set up yet, it waits for the end
+    of onboarding (:func:`news_offer`)."""
     if not now.onboarded:
         # A first hello (or words I could not read) gets who I am, not "here's what might
         # help" above a lone [Set up].
         first = reading.kind == "unsure" or (
             reading.kind == "greeting" and reading.topic in ("hello", "small_talk", "ack")
         )
+        # Rejection news kept for after set-up is promised back, not left behind.
+        setup = "listen.setup" if prefilled is None else "listen.setup_news"
         return [
             Say("listen.first_hello") if first else Say(_key(reading), _params(reading)),
-            Say("listen.setup", buttons=_stack(next_steps(now))),
+            Say(setup, buttons=_stack(next_steps(now))),
         ]
     kind = reading.kind
     if kind == "rejection":
-        buttons: tuple[tuple[Button, ...], ...] = (
-            (
-                Button("listen.buttons.debrief_now", data=pack(DEBRIEF, prefilled)),
-                Button("listen.buttons.not_now", data=pack(LATER)),
-            ),
-        )
+        buttons: tuple[tuple[Button, ...], ...] = (_debrief_now(prefilled),)
         if reading.also == "elsewhere":  # the good news told with the no is a win of its own
             win = reading.topic if reading.topic in GOOD_NEWS_TOPICS else "win"
             buttons += ((Button("listen.buttons.log_it", data=pack(WIN, win)),),)
@@ -236,6 +234,23 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
     if kind == "greeting" and reading.topic == "bye":
         return [Say(_key(reading))]
     return [Say(_key(reading), buttons=_stack(next_steps(now)))]
+
+
+def news_offer(record: Rejection) -> Say:
+    """[Debrief it now] for news told before set-up, offered when onboarding ends."""
+    params: dict[str, object] = {}
+    key = "reflection.offer_from_news_plain"
+    if record.company:
+        key, params = "reflection.offer_from_news", {"company": record.company}
+    return Say(key, params, buttons=(_debrief_now(record.id),))
+
+
+def _debrief_now(prefilled: int | None) -> tuple[Button, Button]:
+    """[Debrief it now] (the pre-filled debrief, where there is one) and [Not now]."""
+    return (
+        Button("listen.buttons.debrief_now", data=pack(DEBRIEF, prefilled)),
+        Button("listen.buttons.not_now", data=pack(LATER)),
+    )
 
 
 # Good news of an interview still to come.
@@ -325,10 +340,12 @@ async def listen(
     locale: str | None = None,
 ) -> list[Say]:
     """Replies to a typed message when no flow is running. Rejection news naming a company or
-    a stage starts an untouched debrief with those filled in, for [Debrief it now]."""
+    a stage starts an untouched debrief with those filled in, for [Debrief it now]: at once,
+    or (someone not set up yet, whose first words are often their news) once onboarding ends.
+    Only the company and stage are kept, in the database, never the message."""
     here = await situation(session, user, chat_id)
     prefilled = None
-    if here.onboarded and reading.kind == "rejection" and (reading.company or reading.stage):
+    if reading.kind == "rejection" and (reading.company or reading.stage):
         record = await reflection.prefill(session, user, now, reading.company, reading.stage)
         prefilled = record.id
     replies = [await varied(session, user.id, r, now) for r in respond(reading, here, prefilled)]

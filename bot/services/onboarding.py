@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from bot.db.models import User
-from bot.services import schedule
+from bot.services import listening, reflection, schedule
 from bot.services.callback_data import SETTINGS, WordTap
 from bot.services.flow_engine import Accepted, Flow, Option, Rejected, Step, options
 from bot.services.flows import FlowContext
@@ -213,7 +213,20 @@ class OnboardingSpec(_SettingQuestions):
         if ctx.user.review_day is None:
             ctx.user.review_day = DEFAULT_REVIEW_DAY
         schedule.reschedule(ctx.user, ctx.now)
-        return [summary_done(ctx.user)]
+        return [summary_done(ctx.user), *await _news_waiting(ctx)]
+
+
+async def _news_waiting(ctx: FlowContext) -> list[Say]:
+    """The rejection news someone told before setting up (bot.services.listening), offered
+    as a debrief now that they have: their first words are not lost to onboarding. Set-up
+    begun from a deep link goes on to what the link asked for instead (/reflect offers this
+    same news itself), so nothing is offered twice."""
+    if ctx.run.then is not None:
+        return []
+    record = await reflection.unfinished(ctx.session, ctx.user.id)
+    if record is None or not reflection.untouched(record):
+        return []
+    return [listening.news_offer(record)]
 
 
 def summary_done(user: User) -> Say:

@@ -137,6 +137,16 @@ def test_someone_not_set_up_gets_a_warm_reply_and_the_way_to_set_up() -> None:
     assert labels(says) == ["listen.buttons.set_up"]
 
 
+def test_news_from_someone_not_set_up_is_acknowledged_and_promised_back() -> None:
+    """Their news kept for after set-up (prefilled) is promised back, not met with a cold
+    "set up first"."""
+    news = Reading("rejection", company="Stripe")
+    says = listening.respond(news, listening.Situation(False), prefilled=7)
+    assert [s.key for s in says] == ["listen.rejection.with_company", "listen.setup_news"]
+    assert says[0].params["company"] == "Stripe"
+    assert labels(says) == ["listen.buttons.set_up"]
+
+
 def test_a_first_hello_from_someone_not_set_up_gets_who_i_am() -> None:
     """Not "A few things we could do today:" above a lone [Set up]."""
     new = listening.Situation(False)
