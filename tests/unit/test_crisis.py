@@ -1362,3 +1362,27 @@ def test_the_learned_tier_reads_the_clauses_no_guard_touched() -> None:
     assert crisis.parts(calm, [], signals.guard_spans(rules, calm)) == []
     plain = crisis.normalise("i keep thinking about not waking up")
     assert crisis.parts(plain, [], []) == [(plain, frozenset())]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich habe einen Plan für die Woche",
+        "ich hab einen plan für die bewerbungen und bin ruhig",
+        "Die Absage kam heute, ich mache einen Plan für die nächste Bewerbung",
+        "Plan für die Zukunft: weiter bewerben",
+        "Ich habe die Stelle nicht bekommen, aber einen neuen Plan",
+    ],
+)
+def test_the_german_article_die_is_not_the_english_verb(text: str) -> None:
+    """ "die" next to a plan word was a crisis in German ("einen Plan für die Woche" got the
+    helplines): the English death word now skips the article's places."""
+    assert assess(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i have a plan to die", "made my plan, i will die tonight", "I have a plan. I want to die"],
+)
+def test_the_english_verb_die_next_to_a_plan_is_still_a_crisis(text: str) -> None:
+    assert assess(text).level == "crisis", text
