@@ -19,15 +19,19 @@ import dataclasses
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
+
+class DataclassInstance(Protocol):
+    """What every dataclass instance has (typeshed's private ``_typeshed`` names it too)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
 
 LIMIT = 64  # bytes of callback data Telegram accepts
 SEPARATOR = ":"
 
-T = TypeVar("T", bound="DataclassInstance")
+T = TypeVar("T", bound=DataclassInstance)
 
 
 class NotThisField(ValueError):
