@@ -51,6 +51,8 @@ was read and trained on afterwards (it is "spent"): its later figures are no lon
     tuning_i (290/290) the same                   0.845 / 0.045   0.472 / 0.017  (slang, Hinglish)
     heldout11(290/290) "crisis" (by the lead)     0.924 / 0.041   0.521 / 0.014  (balanced)
     heldout12(290/290) "crisis" (by the lead)     0.907 / 0.059   0.528 / 0.024  (balanced)
+    heldout13(290/290) "crisis2" + die_en (lead)  0.921 / 0.045   0.603 / 0.021  (balanced)
+    heldout14(290/290) the same                   0.869 / 0.048   0.459 / 0.010  (varied people)
 
     crisis+unsure   de        en        es        fr        hi        pt        ru        uk
     heldout5 (H13)  .800/.067 .865/.056 .867/0    .933/0    .933/.067 .867/.067 .800/0    .867/0
@@ -67,6 +69,8 @@ was read and trained on afterwards (it is "spent"): its later figures are no lon
     tuning_i        .800/.033 .938/.025 .833/.067 .667/.133 .900/.033 .900/.067 .767/.033 .800/.000
     heldout11       .867/.067 .938/.013 .967/.033 .933/.033 .933/.100 .900/0    .933/.033 .900/.100
     heldout12       .900/0    .912/.087 .867/.133 .933/.067 .967/0    .900/.067 .867/0    .900/.067
+    heldout13       .933/.033 .963/.025 1/0       .867/.067 .933/.067 .967/.100 .867/.033 .767/.067
+    heldout14       .900/0    .850/.050 .900/.100 .833/.033 .900/.033 .900/.100 .933/.033 .767/.033
 
 Target on held-out text: recall >= 0.95 at <= 0.05 false positives. It has NOT been met by any
 single scoring: the best were heldout7 and heldout8 (0.92-0.93 at <= 0.02); heldout9, whose
@@ -205,6 +209,12 @@ word now skips the article's places (after a German word that takes it, before a
 the ``die_en`` macro in crisis_signals.yaml). On the crisis files it lost one in-sample positive
 (tuning_e, German, found before only through the article) and changed no negative; retrained,
 leave-one-file-out: heldout11 0.952 / 0.041, heldout12 0.928 / 0.066 (both read: flatter).
+
+heldout13 and heldout14, two more authors kept outside the repository, scored ONCE by the lead
+with that final model (--counts, unread): 0.921 / 0.045 and 0.869 / 0.048 (crisis only 0.603 /
+0.021, 0.459 / 0.010); pooled 0.895 / 0.047. The false alarms are within the target for both;
+recall is not (Ukrainian 0.767 in both, English 0.850 in heldout14). Committed unread; NEVER_TRAIN
+names them.
 """
 
 from __future__ import annotations
@@ -281,7 +291,8 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # Held-out sets scored once by the lead and still unread: never trained on, and always scored
 # --counts only, whatever the arguments say, until a round reads them (then they join HELD_OUT).
-# The next two are sealed outside the repository: the lead scores them at the end.
+# heldout13 and heldout14: scored once with the final model of the round "crisis2" and the die_en
+# fix (0.921 / 0.045 and 0.869 / 0.048), committed unread.
 NEVER_TRAIN = ("crisis_heldout13.yaml", "crisis_heldout14.yaml")
 
 
