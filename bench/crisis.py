@@ -214,7 +214,9 @@ heldout13 and heldout14, two more authors kept outside the repository, scored ON
 with that final model (--counts, unread): 0.921 / 0.045 and 0.869 / 0.048 (crisis only 0.603 /
 0.021, 0.459 / 0.010); pooled 0.895 / 0.047. The false alarms are within the target for both;
 recall is not (Ukrainian 0.767 in both, English 0.850 in heldout14). Committed unread; NEVER_TRAIN
-names them.
+names them. After that scoring one guard was added ("stop messaging me", "не пиши мне больше" in
+six languages: a request for a pause, which the retrained model had raised to "are you safe?");
+retrained, the leave-one-file-out figures and both sets' counts are unchanged.
 """
 
 from __future__ import annotations

@@ -1386,3 +1386,17 @@ def test_the_german_article_die_is_not_the_english_verb(text: str) -> None:
 )
 def test_the_english_verb_die_next_to_a_plan_is_still_a_crisis(text: str) -> None:
     assert assess(text).level == "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["не пиши мне больше", "stop messaging me", "deja de escribirme", "schreib mir nicht mehr"],
+)
+def test_asking_the_bot_to_stop_writing_is_not_a_farewell(text: str) -> None:
+    """ "не пиши мне больше" (don't write to me anymore) was raised to "are you safe?" by the
+    model; it asks for a pause (bot.services.listening offers one)."""
+    assert assess(text).level == "none", text
+
+
+def test_a_crisis_after_asking_the_bot_to_stop_writing_is_still_heard() -> None:
+    assert assess("не пиши мне больше, меня скоро не будет").level == "crisis"
