@@ -64,6 +64,18 @@ async def _finish_and_debrief(bot: BotHarness, user: SimUser, locale: str) -> No
     assert (record.company, record.stage) == (company, "final_round")
 
 
+async def _answer_onboarding(user: SimUser) -> None:
+    """Agree, Berlin, 09:00, daily: onboarding answered in English (the last answer's reply is
+    left for the caller to read)."""
+    await user.tap(label("onboarding.buttons.agree"))
+    await user.next_message()
+    await user.send("Berlin")
+    await user.next_message()
+    await user.tap("09:00")
+    await user.next_message()
+    await user.tap(label("onboarding.frequency.daily"))
+
+
 @pytest.mark.parametrize("locale", ["en", "de"])
 async def test_first_words_are_news_then_the_debrief_is_offered_after_set_up(
     bot: BotHarness, locale: str
@@ -90,13 +102,7 @@ async def test_set_up_without_news_offers_no_debrief(bot: BotHarness) -> None:
     await user.next_message()
     await user.tap(label("listen.buttons.set_up"))
     await user.next_message()
-    await user.tap(label("onboarding.buttons.agree"))
-    await user.next_message()
-    await user.send("Berlin")
-    await user.next_message()
-    await user.tap("09:00")
-    await user.next_message()
-    await user.tap(label("onboarding.frequency.daily"))
+    await _answer_onboarding(user)
     done = await user.next_message()
     assert not one_of(done.text, shown("reflection.offer_from_news_plain"))
     assert done.button_labels() == []
@@ -111,13 +117,7 @@ async def test_news_then_a_reflect_link_offers_the_debrief_once(bot: BotHarness)
     await user.next_message()
     await user.send("/start reflect")
     await user.next_message()
-    await user.tap(label("onboarding.buttons.agree"))
-    await user.next_message()
-    await user.send("Berlin")
-    await user.next_message()
-    await user.tap("09:00")
-    await user.next_message()
-    await user.tap(label("onboarding.frequency.daily"))
+    await _answer_onboarding(user)
     await bot.settle()
     offers = [
         m
