@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
@@ -38,17 +39,17 @@ class NotThisField(ValueError):
     """A value or a part of the data that is not what its field takes."""
 
 
-class Field:
+class Field(ABC):
     """One part of the data. ``read`` raises NotThisField for text that is not this field's;
     an ``optional`` field may be left off the end (read as None, and not written when None)."""
 
     optional: bool = False
 
-    def read(self, text: str) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def read(self, text: str) -> Any: ...
 
-    def write(self, value: Any) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def write(self, value: Any) -> str: ...
 
     @property
     def takes_rest(self) -> bool:
