@@ -449,7 +449,7 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
             return "answer" if answer_shaped(text, kind) else "aside"
         if reading.kind == "greeting" and not answer_shaped(text, "greeting"):
             return "aside"  # "hallo", "спасибо!", "ok": never stored as a company
-        if reading.kind == "venting" and not answer_shaped(text, "venting"):
+        if reading.kind == "venting" and _faint_feeling(text):
             return "aside"  # "meh", "мда", "ugh": a feeling, even told faintly
         if len(text.split()) > 1 and text.strip().endswith("?"):
             return "aside"  # "what should I put here?": a question, never a name
@@ -470,6 +470,13 @@ _LETTER = re.compile(r"[^\W\d_]")
 # A sentence ending inside the text, then more words ("welp. rejected again"): "Booking.com",
 # "J. Crew" or "Acme Inc." do not end one (a single letter or nothing follows).
 _SENTENCE_BREAK = re.compile(r"[^\W\d_]{2,}[.!?…]+\s+\S+\s+\S")
+
+
+def _faint_feeling(text: str) -> bool:
+    """One lowercase word ("meh", "ugh", "мда"): a sigh, not a name ("Hard Rock Cafe" is one,
+    though "hard" hints at a feeling)."""
+    words = text.split()
+    return len(words) == 1 and not words[0][:1].isupper()
 
 
 def _sentences(text: str) -> bool:
