@@ -39,6 +39,13 @@ async def on_error(update: object, context: Context) -> None:
         async with rt.sessions() as session, session.begin():
             await mark_blocked(session, chat.id, rt.clock.now())
         return
+    if isinstance(error, Forbidden) and chat is not None and chat.type != ChatType.CHANNEL:
+        # Removed from the group before this reply (Telegram's news of it not seen yet): its
+        # scheduled posts stop as if it had been; an apology there would be refused too.
+        log.info("the bot is no longer in chat %s; its group posts stop", chat.id)
+        async with rt.sessions() as session, session.begin():
+            await groups.left(session, chat.id, rt.clock.now())
+        return
     log.error(
         "error handling update %s in chat %s: %s",
         upd.update_id if upd else "-",
