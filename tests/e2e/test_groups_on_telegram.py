@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.db.models import Group, User
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimGroup, SimUser
-from tests.e2e.harness import BotHarness, label, one_of, shown
+from tests.e2e.harness import CONTENT, BotHarness, label, one_of, seen, shown
 
 BOT = "rebound_test_bot"
 ANONYMOUS_ADMIN = 1087968824  # @GroupAnonymousBot
@@ -172,3 +172,18 @@ async def test_removed_while_a_reply_waited_the_group_stops_quietly(bot: BotHarn
     assert await dispatch_due(bot.instances[-1]) == 0
     await bot.settle()
     assert bot.emulator.errors == []
+
+
+async def test_an_apology_in_a_topic_stays_in_the_topic(bot: BotHarness) -> None:
+    """Something failed while answering in a topic: the "sorry" is said there, not in General."""
+    admin = bot.user("Ana")
+    forum = bot.emulator.group("Hiring help", supergroup=True, forum=True)
+    forum.add_member(admin, admin=True)
+    await forum.add_bot(admin)
+    await forum.next_message()
+    topic = await forum.create_topic("Admins")
+    await bot.settle()
+    bot.emulator.fail_next("getChatMember", 500)  # is this person an admin? Telegram fails
+    [sorry] = await said(bot, forum, forum.send(admin, f"/groupsettings@{BOT}", thread_id=topic))
+    assert sorry.text == seen(CONTENT.texts("en")("errors.apology"))
+    assert sorry.thread_id == topic
