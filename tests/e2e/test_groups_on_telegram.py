@@ -129,9 +129,12 @@ async def test_in_a_forum_replies_stay_in_their_topic_and_posts_go_where_chosen(
     assert thanks.thread_id == chat  # a reply in the topic is still in it
     [view] = await said(bot, forum, forum.send(admin, f"/groupsettings@{BOT}", thread_id=topic))
     assert view.thread_id == topic
+    here = seen(CONTENT.texts("en")("group.posts_in.topic", bot=BOT))
+    assert view.text.endswith(here)  # the admins see where the posts go, and how to move them
     await forum.tap(admin, "Daily check-in on/off", message=view)
     await bot.settle()
     assert "Daily check-in: on" in view.text  # the same message, edited in its topic
+    assert view.text.endswith(here)
 
     async def next_checkin() -> BotMessage:
         async with bot.sessions() as session:
@@ -146,6 +149,7 @@ async def test_in_a_forum_replies_stay_in_their_topic_and_posts_go_where_chosen(
     assert (await next_checkin()).thread_id == topic
     [general] = await said(bot, forum, forum.send(admin, f"/groupsettings@{BOT}"))
     assert general.thread_id is None  # sent in General: the posts go there from now on
+    assert general.text.endswith(seen(CONTENT.texts("en")("group.posts_in.general", bot=BOT)))
     assert (await next_checkin()).thread_id is None
 
 
