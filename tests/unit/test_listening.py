@@ -257,8 +257,11 @@ def test_asides_and_notes_are_acknowledged_as_what_they_are() -> None:
 
 def test_a_reading_from_weak_hints_is_taken_as_the_answer_typed() -> None:
     meh = Reading("venting", topic="sad")  # clear=False: only weak hints
-    assert listening.in_flow_choice(meh, step("rf", "company"), "meh", NOW) == "answer"
+    assert listening.in_flow_choice(meh, step("rf", "company"), "Hard Rock Cafe", NOW) == "answer"
+    assert listening.in_flow_choice(meh, step("rf", "company"), "Meh Labs", NOW) == "answer"
     assert listening.in_flow_choice(meh, step("rf", "stage"), "meh", NOW) == "answer"
+    # ...except a lone lowercase sigh where a name is asked: a feeling, never the company
+    assert listening.in_flow_choice(meh, step("rf", "company"), "meh", NOW) == "aside"
     long_one = "well it was a long day and I am not sure what to say about it all"
     assert listening.in_flow_choice(meh, step("rf", "company"), long_one, NOW) == "aside"
 
@@ -316,3 +319,16 @@ def test_greetings_and_short_news_at_the_company_question_are_not_names(
 ) -> None:
     """QA round 3: each of these was stored as the company ("How far did you get with hallo?")."""
     assert listening.in_flow_choice(reading, step("rf", "company"), text, NOW) == "aside"
+
+
+def test_i_dont_know_skips_a_question_that_can_be_skipped_and_a_question_is_never_a_name() -> None:
+    unknown = read("no me acuerdo", "es")
+    assert unknown.unknown
+    assert listening.in_flow_choice(unknown, step("rf", "company"), "no me acuerdo", NOW) == "skip"
+    assert listening.in_flow_choice(unknown, step("rf", "stage"), "no me acuerdo", NOW) == "skip"
+    assert not read("Google", "en").unknown
+    asked = read("what should i put here?", "en")
+    assert listening.in_flow_choice(
+        asked, step("rf", "company"), "what should i put here?", NOW
+    ) == ("aside")
+    assert listening.in_flow_choice(asked, step("rf", "company"), "Yahoo?", NOW) == "answer"

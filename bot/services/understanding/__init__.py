@@ -117,7 +117,9 @@ class Reading:
     "rejections"): inside a flow, an unclear reading is better taken as the answer typed.
     ``also`` is one of BRIGHT_SIDES for a rejection told with a brighter side (for
     ``elsewhere``, ``topic`` is the good news's); ``ahead`` is True when the message puts an
-    interview in the future ("tomorrow")."""
+    interview in the future ("tomorrow"); ``unknown`` when the whole message says the person
+    does not know or remember ("idk", "no me acuerdo", "keine Ahnung", "не помню"), which
+    skips a question that can be skipped."""
 
     kind: Kind
     language: str = "en"
@@ -128,10 +130,12 @@ class Reading:
     clear: bool = False
     also: str | None = None
     ahead: bool = False
+    unknown: bool = False
 
 
 # Kinds whose phrases a negation just before them cancels ("not tired", "no offer yet").
 _NEGATABLE = frozenset({"good_news", "venting"})
+_NEWS = frozenset({"rejection", "good_news"})
 _CLAUSE_END = frozenset({".", "?", "!"})
 _NEGATION_REACH = 3  # words looked at before a phrase
 _ORDER: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
@@ -154,17 +158,27 @@ def _negated(text: str, start: int, lex: Lexicon) -> bool:
     return False
 
 
+def _not_news(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Where the text talks about rejection or offers without telling the writer's news."""
+    if lex.not_news is None:
+        return []
+    return [(m.start(), m.end()) for m in lex.not_news.finditer(text)]
+
+
 def _scores(text: str, lex: Lexicon, weak: bool) -> Scores:
     """Each kind's topics and their points; ``weak`` False skips the weak entries (for a list
     of another language than the text's, where a short word like "no" means something else)."""
     scores: Scores = {}
     text = lex.corrected(text)
+    others = _not_news(text, lex)
     for rule in lex.rules:
         if rule.weight < STRONG and not weak:
             continue
         for match in rule.pattern.finditer(text):
             if rule.kind in _NEGATABLE and _negated(text, match.start(), lex):
                 continue
+            if rule.kind in _NEWS and any(a <= match.start() < b for a, b in others):
+                continue  # "a book about rejection", "my friend got rejected": not their news
             topics = scores.setdefault(rule.kind, {})
             topics[rule.topic] = topics.get(rule.topic, 0) + rule.weight
             if rule.weight >= STRONG:
@@ -247,7 +261,7 @@ def _read(text: str, language_hint: str | None) -> Reading:
     (tier, score), kind, topic, scores = best
     clear = tier >= 2 or score >= STRONG
     if kind not in _WITH_FACTS:
-        return Reading(kind, language, topic, clear=clear)
+        return Reading(kind, language, topic, clear=clear, unknown=_unknown(normal, lexicons))
     feeling = topic if kind == "venting" else _best_topic(scores.get("venting", {}), FEELINGS)
     ahead = any(lex.ahead is not None and lex.ahead.search(normal) for lex in lexicons)
     also = None
@@ -275,6 +289,14 @@ _AHEAD_NEWS = frozenset({"interview", "next_round"})
 # Good news told after a "no" that is news of its own, not part of the story of the no (an offer
 # told last outweighs the no: it is good news, as before).
 _ELSEWHERE = frozenset({"interview", "next_round"})
+
+
+def _unknown(normal: str, lexicons: list[Lexicon]) -> bool:
+    """The whole message says the person does not know or remember ("idk", "хз")."""
+    return any(
+        lex.dont_know is not None and lex.dont_know.search(lex.corrected(normal))
+        for lex in lexicons
+    )
 
 
 def _anxious(scores: Scores) -> bool:
