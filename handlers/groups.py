@@ -126,7 +126,8 @@ async def group_settings(turn: Turn) -> None:
     if groups.resume(group, turn.now):  # an admin is here and the bot can answer: try again
         turn.say(Say("group.resumed"))
     groups.reschedule(group, turn.now)
-    turn.say(groups.settings_view(group, turn.context.bot.username))
+    forum = bool(message and message.chat.is_forum)
+    turn.say(groups.settings_view(group, turn.context.bot.username, forum=forum))
 
 
 async def on_settings_tap(turn: Turn, tap: callback_data.GroupSettingsTap) -> None:
@@ -137,7 +138,10 @@ async def on_settings_tap(turn: Turn, tap: callback_data.GroupSettingsTap) -> No
     if not groups.change(group, tap.action, tap.value, turn.now):
         taps.stale(turn)
         return
-    turn.say(replace(groups.settings_view(group, turn.context.bot.username), replace=True))
+    message = turn.update.effective_message
+    forum = bool(message and message.chat.is_forum)
+    view = groups.settings_view(group, turn.context.bot.username, forum=forum)
+    turn.say(replace(view, replace=True))
 
 
 async def on_checkin_tap(update: Update, context: Context) -> None:

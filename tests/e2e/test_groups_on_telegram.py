@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.db.models import Group, User
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimGroup, SimUser
-from tests.e2e.harness import BotHarness, label, one_of, shown
+from tests.e2e.harness import CONTENT, BotHarness, label, one_of, seen, shown
 
 BOT = "rebound_test_bot"
 ANONYMOUS_ADMIN = 1087968824  # @GroupAnonymousBot
@@ -129,9 +129,12 @@ async def test_in_a_forum_replies_stay_in_their_topic_and_posts_go_where_chosen(
     assert thanks.thread_id == chat  # a reply in the topic is still in it
     [view] = await said(bot, forum, forum.send(admin, f"/groupsettings@{BOT}", thread_id=topic))
     assert view.thread_id == topic
+    here = seen(CONTENT.texts("en")("group.posts_in.topic", bot=BOT))
+    assert view.text.endswith(here)  # the admins see where the posts go, and how to move them
     await forum.tap(admin, "Daily check-in on/off", message=view)
     await bot.settle()
     assert "Daily check-in: on" in view.text  # the same message, edited in its topic
+    assert view.text.endswith(here)
 
     async def next_checkin() -> BotMessage:
         async with bot.sessions() as session:
@@ -146,6 +149,7 @@ async def test_in_a_forum_replies_stay_in_their_topic_and_posts_go_where_chosen(
     assert (await next_checkin()).thread_id == topic
     [general] = await said(bot, forum, forum.send(admin, f"/groupsettings@{BOT}"))
     assert general.thread_id is None  # sent in General: the posts go there from now on
+    assert general.text.endswith(seen(CONTENT.texts("en")("group.posts_in.general", bot=BOT)))
     assert (await next_checkin()).thread_id is None
 
 
@@ -172,3 +176,18 @@ async def test_removed_while_a_reply_waited_the_group_stops_quietly(bot: BotHarn
     assert await dispatch_due(bot.instances[-1]) == 0
     await bot.settle()
     assert bot.emulator.errors == []
+
+
+async def test_an_apology_in_a_topic_stays_in_the_topic(bot: BotHarness) -> None:
+    """Something failed while answering in a topic: the "sorry" is said there, not in General."""
+    admin = bot.user("Ana")
+    forum = bot.emulator.group("Hiring help", supergroup=True, forum=True)
+    forum.add_member(admin, admin=True)
+    await forum.add_bot(admin)
+    await forum.next_message()
+    topic = await forum.create_topic("Admins")
+    await bot.settle()
+    bot.emulator.fail_next("getChatMember", 500)  # is this person an admin? Telegram fails
+    [sorry] = await said(bot, forum, forum.send(admin, f"/groupsettings@{BOT}", thread_id=topic))
+    assert sorry.text == seen(CONTENT.texts("en")("errors.apology"))
+    assert sorry.thread_id == topic
