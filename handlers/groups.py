@@ -58,6 +58,9 @@ async def is_admin(turn: Turn) -> bool:
     20 messages a minute (bot.rate_limiter paces messages only)."""
     if posted_as_the_group(turn):
         return True
+    message = turn.update.message
+    if message is not None and message.sender_chat is not None:
+        return False  # posted as a channel: no person, and its placeholder "from" is nobody
     user = turn.update.effective_user
     if user is None:
         return False
@@ -114,15 +117,17 @@ async def group_settings(turn: Turn) -> None:
             return
         group.checkin_time = parsed
     message = turn.update.effective_message
-    if message and message.is_topic_message:
-        group.thread_id = message.message_thread_id  # scheduled posts go to this topic
+    if message is not None and message.chat.is_forum:
+        # Scheduled posts go where this was sent: a topic, or General (no thread id).
+        group.thread_id = message.message_thread_id if message.is_topic_message else None
     elif group.paused == groups.TOPIC_GONE:
         group.thread_id = None  # its topic is gone: the main chat, where this was sent
     group.updated_at = turn.now
     if groups.resume(group, turn.now):  # an admin is here and the bot can answer: try again
         turn.say(Say("group.resumed"))
     groups.reschedule(group, turn.now)
-    turn.say(groups.settings_view(group, turn.context.bot.username))
+    forum = bool(message and message.chat.is_forum)
+    turn.say(groups.settings_view(group, turn.context.bot.username, forum=forum))
 
 
 async def on_settings_tap(turn: Turn, tap: callback_data.GroupSettingsTap) -> None:
@@ -133,7 +138,10 @@ async def on_settings_tap(turn: Turn, tap: callback_data.GroupSettingsTap) -> No
     if not groups.change(group, tap.action, tap.value, turn.now):
         taps.stale(turn)
         return
-    turn.say(replace(groups.settings_view(group, turn.context.bot.username), replace=True))
+    message = turn.update.effective_message
+    forum = bool(message and message.chat.is_forum)
+    view = groups.settings_view(group, turn.context.bot.username, forum=forum)
+    turn.say(replace(view, replace=True))
 
 
 async def on_checkin_tap(update: Update, context: Context) -> None:
@@ -350,6 +358,16 @@ def _mentions(message: Message, bot_id: int, username: str) -> bool:
     return False
 
 
+def _from_another_bot(message: Message) -> bool:
+    """A bot wrote it, or a channel's post was mirrored into the group. An anonymous admin or
+    a member writing as their channel comes "from" a placeholder bot account, but a person
+    wrote it: they get the same public reply as anyone (nothing about them is kept)."""
+    if message.is_automatic_forward:
+        return True
+    sender = message.from_user
+    return message.sender_chat is None and sender is not None and sender.is_bot
+
+
 def _answers_the_bot(message: Message, bot_id: int) -> bool:
     replied = message.reply_to_message
     return replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
@@ -366,7 +384,7 @@ async def written_to(turn: Turn) -> None:
         return
     mentioned = _mentions(message, bot.id, bot.username)
     sender = message.from_user
-    if not (mentioned or _answers_the_bot(message, bot.id)) or (sender and sender.is_bot):
+    if not (mentioned or _answers_the_bot(message, bot.id)) or _from_another_bot(message):
         return
     text = message.text.replace(f"@{bot.username}", " ")
     reading = understanding.read(text, sender.language_code if sender else None)

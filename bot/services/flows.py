@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.db.models import FlowState, User
 from bot.services.flow_engine import (
     BACK,
+    SKIP,
     Accepted,
     ChoiceEvent,
     Event,
@@ -110,7 +111,7 @@ class KeepsNotes(Protocol):
         """Keep ``text``; False when there was nowhere to keep it."""
 
 
-Choice = Literal["answer", "fill", "aside"]
+Choice = Literal["answer", "fill", "aside", "skip"]
 
 
 class Listener(Protocol):
@@ -118,7 +119,8 @@ class Listener(Protocol):
     answers the question at hand, and the words to acknowledge it with when it does not."""
 
     def choice(self, step: Step, text: str, now: datetime) -> Choice:
-        """``answer``, ``fill`` (rejection news naming the company asked for) or ``aside``."""
+        """``answer``, ``fill`` (rejection news naming the company asked for), ``aside`` or
+        ``skip`` (the person does not know or remember, at a question that can be skipped)."""
 
     def fill(self) -> tuple[str, str | None, Say]:
         """For ``fill``: the company, the stage if named, and the acknowledgement."""
@@ -128,6 +130,9 @@ class Listener(Protocol):
 
     def noted(self) -> Say | None:
         """How a typed note on a multi-select step is acknowledged (None: as usual)."""
+
+    def skipped(self) -> Say:
+        """For ``skip`` ("no idea", "don't remember"): the word before the next question."""
 
 
 class AnswerAtFinish:
@@ -374,6 +379,9 @@ async def handle_text(
         result = await _aside(session, spec, row, user, text, now, heard)
     elif heard is not None and choice == "fill":
         result = await _fill(session, spec, row, user, now, heard)
+    elif heard is not None and choice == "skip":
+        skipped = await _apply(session, spec, row, user, ChoiceEvent(row.step, SKIP), now)
+        result = _acknowledged(heard.skipped(), skipped.replies, skipped)
     else:
         result = await _apply(session, spec, row, user, TextEvent(text), now)
         acknowledgement = heard.noted() if heard is not None and result.noted else None

@@ -274,8 +274,10 @@ def _on_off(flag: bool) -> Ref:
     return Ref("group.on" if flag else "group.off")
 
 
-def settings_view(group: Group, bot_username: str) -> Say:
-    """In the group's language, so a new choice shows in this very message."""
+def settings_view(group: Group, bot_username: str, *, forum: bool = False) -> Say:
+    """In the group's language, so a new choice shows in this very message. In a forum it
+    also says where the scheduled posts go (the topic /groupsettings was sent in, or General)
+    and how to move them."""
     times = tuple(
         Button(
             t,
@@ -293,15 +295,21 @@ def settings_view(group: Group, bot_username: str) -> Say:
         )
         for code in LANGUAGES
     )
+    params: dict[str, object] = {
+        "checkin": _on_off(group.checkin_on),
+        "time": group.checkin_time.strftime("%H:%M"),
+        "timezone": group.timezone,
+        "recap": _on_off(group.recap_on),
+        "bot": bot_username,
+    }
+    key = "group.settings"
+    if forum:
+        where = "group.posts_in.general" if group.thread_id is None else "group.posts_in.topic"
+        params = {"settings": Ref(key, params), "where": Ref(where, {"bot": bot_username})}
+        key = "group.settings_in_forum"
     return Say(
-        "group.settings",
-        {
-            "checkin": _on_off(group.checkin_on),
-            "time": group.checkin_time.strftime("%H:%M"),
-            "timezone": group.timezone,
-            "recap": _on_off(group.recap_on),
-            "bot": bot_username,
-        },
+        key,
+        params,
         (
             (
                 Button(

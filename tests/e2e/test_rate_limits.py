@@ -1,6 +1,6 @@
 """Sending under Telegram's flood limits, through the real Application and an emulator that
 enforces them (issue 17, section 1): one busy chat is paced on its own and never holds up the
-others, and a 429 in one chat pauses that chat only."""
+others, and a 429 in one chat (a person's or a group's) pauses that chat only."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.emulator import Emulator
+from bot.emulator import Emulator, SimGroup, SimUser
 from tests.e2e.harness import TOKEN, BotHarness, onboard
 
 
@@ -68,4 +68,41 @@ async def test_a_429_in_one_chat_does_not_delay_another(bot: BotHarness) -> None
     first_waited = loop.time() - started
     assert second_waited <= 1.0, f"the second person waited {second_waited:.2f} s"
     assert first_waited >= 4.0  # the paused chat waited Telegram's retry_after, then got it
+    assert bot.emulator.errors == []
+
+
+async def a_group(bot: BotHarness, title: str) -> tuple[SimGroup, SimUser]:
+    """A supergroup with the bot in it (greeted) and one member."""
+    admin, member = bot.user(f"{title} admin"), bot.user(f"{title} member")
+    group = bot.emulator.group(title, supergroup=True)
+    group.add_member(admin, admin=True)
+    group.add_member(member)
+    await group.add_bot(admin)
+    await group.next_message()
+    return group, member
+
+
+async def test_a_429_in_one_group_holds_up_no_other_chat(bot: BotHarness) -> None:
+    """Telegram tells one busy group to wait: that group waits, another group and a person
+    are answered at once."""
+    busy, busy_member = await a_group(bot, "Busy")
+    other, other_member = await a_group(bot, "Other")
+    person = await onboard(bot, first_name="Dana")
+    await asyncio.sleep(5)  # the chats' own bursts refill
+    await bot.settle()
+    loop = asyncio.get_running_loop()
+    bot.emulator.fail_next("sendMessage", 429, retry_after=4)
+    started = loop.time()
+    await busy.send(busy_member, "/help@rebound_test_bot")
+    await asyncio.sleep(0.3)  # its reply has had the 429 by now
+    assert [f.error_code for f in bot.emulator.injected_failures] == [429]
+    await other.send(other_member, "/help@rebound_test_bot")
+    await person.send("/help")
+    assert "/win" in (await other.next_message(timeout=10)).text
+    assert (await person.next_message(timeout=10)).text
+    others_waited = loop.time() - started
+    assert "/win" in (await busy.next_message(timeout=10)).text
+    busy_waited = loop.time() - started
+    assert others_waited <= 1.5, f"the other chats waited {others_waited:.2f} s"
+    assert busy_waited >= 4.0  # Telegram's retry_after, then the reply
     assert bot.emulator.errors == []
