@@ -80,10 +80,26 @@ async def test_an_anonymous_admin_is_not_a_person(bot: BotHarness) -> None:
     """Commands and words posted as the group come "from" @GroupAnonymousBot: the admin gets
     answers in the group, but nothing is stored for that account and nothing goes to it."""
     group, admin, _, _ = await a_group(bot)
-    commands = ("start", "help", "reflect", "checkin", "pause", "export", "delete", "stats")
+    # The personal ones and the odd ones: 14 answers, with the rest of the test within the
+    # group's 20 messages a minute.
+    commands = (
+        "start",
+        "help",
+        "reflect",
+        "feedback",
+        "checkin",
+        "plan",
+        "stats",
+        "match",
+        "settings",
+        "pause",
+        "privacy",
+        "export",
+        "delete",
+        "admin",
+    )
     for command in commands:
-        replies = await said(bot, group, group.send_anonymously(admin, f"/{command}@{BOT}"))
-        assert replies, f"/{command} from an anonymous admin got no answer"
+        [_] = await said(bot, group, group.send_anonymously(admin, f"/{command}@{BOT}"))
     [settings] = await said(bot, group, group.send_anonymously(admin, f"/groupsettings@{BOT}"))
     assert "Group settings" in settings.text
     mention = group.send_anonymously(admin, f"@{BOT} thanks, this group loves you")
