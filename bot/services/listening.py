@@ -420,6 +420,26 @@ def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | Non
     )
 
 
+# --- The check-in question answered in words ----------------------------------------------------
+
+# News and questions keep their own replies even right after "how are you today?".
+_NOT_A_MOOD = frozenset({"distress", "rejection", "question"})
+
+
+def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | None:
+    """The mood (1-5) a message gives if it answers a waiting check-in question: its words
+    ("not great tbh": 2, "meh": 3, "ganz gut": 4), else a short feeling (so-so 3, low 2).
+    None for news, questions and anything that names no mood."""
+    if reading.kind in _NOT_A_MOOD:
+        return None
+    if reading.kind == "good_news" and reading.topic not in (None, "went_well"):
+        return None  # "got the offer!" is news to celebrate, not a 5
+    mood = understanding.mood_in(text, language_hint)
+    if mood is None and reading.kind == "venting" and len(text.split()) <= understanding.MOOD_WORDS:
+        mood = 3 if reading.topic == "so_so" else 2
+    return mood
+
+
 # --- Inside flows --------------------------------------------------------------------------------
 
 Choice = Literal["answer", "fill", "aside", "skip"]

@@ -2,13 +2,16 @@
 news ("reading a book about rejection", "my friend got rejected") starts no debrief; "tips for
 the interview?" without a question word is the preparing answer; at the company question, "I
 don't know" skips it, a faint "meh" is a feeling and a question is a question, none of them
-stored as the company. Texts come from the content catalogue in the person's language; what is
-stored is checked."""
+stored as the company; words typed right after the check-in question ("meh", "no está mal",
+"nicht so gut", "так себе") are its answer. Texts come from the content catalogue in the
+person's language; what is stored is checked."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from bot.db.models import CheckIn
 from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, shown
 from tests.e2e.listening_kit import debriefs, open_debrief
 
@@ -88,3 +91,55 @@ async def test_the_company_question_is_skipped_on_i_dont_know_and_never_stores_a
     state = await bot.flow_state(user.id)
     assert state is not None and (state.flow, state.step) == ("rf", "stage")
     assert [record.company for record in await debriefs(bot, user.id)] in ([], [None])
+
+
+async def checkin_moods(bot: BotHarness, user_id: int) -> list[int | None]:
+    async with bot.sessions() as session:
+        query = select(CheckIn.mood).where(CheckIn.user_id == user_id)
+        return list((await session.execute(query)).scalars())
+
+
+# (locale, words typed right after "how are you today?", the mood they give)
+TYPED_MOODS = [
+    ("en", "meh", 3),
+    ("es", "no está mal", 4),
+    ("de", "nicht so gut", 2),
+    ("ru", "так себе", 3),
+]
+
+
+@pytest.mark.parametrize(("locale", "typed", "mood"), TYPED_MOODS)
+async def test_words_typed_right_after_the_checkin_question_are_its_answer(
+    harness_any_db: BotHarness, locale: str, typed: str, mood: int
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send("/checkin")
+    await user.next_message()
+    await user.send(typed)
+    taken = await user.next_message()
+    face = label(f"checkin.mood.{mood}", locale)
+    assert one_of(taken.text, shown("checkin.typed_mood", locale, face=face))
+    assert label("listen.buttons.check_in", locale) not in taken.button_labels()  # not re-offered
+    await bot.settle()
+    assert await checkin_moods(bot, user.id) == [mood]
+
+    await user.send(typed)  # answered: the same words now are just words again
+    again = await user.next_message()
+    assert not one_of(again.text, shown("checkin.typed_mood", locale, face=face))
+    assert await checkin_moods(bot, user.id) == [mood]
+
+
+async def test_news_typed_after_the_checkin_question_is_news_not_a_mood(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.send("/checkin")
+    await user.next_message()
+    await user.send("ugh google said no")
+    reply = await user.next_message()
+    assert label("listen.buttons.debrief_now") in reply.button_labels()
+    await user.send("not great tbh")  # the question still waits: this is its answer
+    taken = await user.next_message()
+    assert one_of(taken.text, shown("checkin.typed_mood", face=label("checkin.mood.2")))
+    await bot.settle()
+    assert await checkin_moods(bot, user.id) == [2]

@@ -332,3 +332,27 @@ def test_i_dont_know_skips_a_question_that_can_be_skipped_and_a_question_is_neve
         asked, step("rf", "company"), "what should i put here?", NOW
     ) == ("aside")
     assert listening.in_flow_choice(asked, step("rf", "company"), "Yahoo?", NOW) == "answer"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "mood"),
+    [
+        ("en", "meh", 3),
+        ("en", "3/5", 3),
+        ("en", "not great tbh", 2),  # the longest match: not "great"
+        ("en", "not too bad", 4),
+        ("en", "😣", 1),
+        ("es", "no está mal", 4),
+        ("es", "fatal", 1),
+        ("de", "ganz gut eigentlich", 4),
+        ("de", "nicht so gut", 2),
+        ("ru", "так себе", 3),
+        ("ru", "2 из 5", 2),
+        ("en", "Google", None),
+        ("en", "got rejected from google today", None),  # news, not a mood
+        ("en", "got the offer!!!", None),  # good news to celebrate, not a 5
+        ("en", "how do I ask for feedback?", None),
+    ],
+)
+def test_the_checkin_question_answered_in_words(language: str, text: str, mood: int | None) -> None:
+    assert listening.typed_mood(read(text, language), text, language) == mood

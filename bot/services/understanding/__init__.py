@@ -50,6 +50,7 @@ How a message is read (each step has its own module):
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -66,10 +67,12 @@ __all__ = [
     "GOOD_NEWS_TOPICS",
     "KINDS",
     "LANGUAGES",
+    "MOOD_WORDS",
     "QUESTION_TOPICS",
     "SOCIAL_TOPICS",
     "Kind",
     "Reading",
+    "mood_in",
     "read",
     "warm_up",
 ]
@@ -332,6 +335,38 @@ def read(text: str, language_hint: str | None = None) -> Reading:
     except Exception as exc:  # a reply must still go out; the words are never logged
         log.error("understanding failed: %s", type(exc).__name__)
         return Reading("unsure", _language.hint_language(language_hint) or "en")
+
+
+# A check-in answered in words is short: "not great tbh", "ganz gut eigentlich", "так себе".
+MOOD_WORDS = 6
+# A mood as a number: "3", "3/5", "4 out of 5", "2 из 5".
+_MOOD_NUMBER = re.compile(r"([1-5])(?: (?:\S+ ){0,2}5)?(?: [.!])*")
+
+
+def mood_in(text: str, language_hint: str | None = None) -> int | None:
+    """The mood (1-5) a short message gives, when it is read as the answer to "how are you
+    today?" (the caller knows a check-in question is waiting): a number, a mood face, or the
+    words of the lists' ``mood`` (the longest match wins: "not great" over "great"). None when
+    the message is long or names no mood. Crisis words are the caller's to check first."""
+    normal = normalise(text if isinstance(text, str) else "")
+    if not normal or len(normal.split()) > MOOD_WORDS:
+        return None
+    number = _MOOD_NUMBER.fullmatch(normal)
+    if number:
+        return int(number.group(1))
+    language = _language.detect(text, language_hint)
+    codes = dict.fromkeys([language, _language.hint_language(language_hint) or language, "en"])
+    best: tuple[int, int, int] | None = None  # (length, -start, mood)
+    for code in codes:
+        lex = lexicon(code)
+        if lex is None:
+            continue
+        corrected = lex.corrected(normal)
+        for mood, pattern in lex.moods:
+            for match in pattern.finditer(corrected):
+                found = (match.end() - match.start(), -match.start(), mood)
+                best = found if best is None or found > best else best
+    return best[2] if best else None
 
 
 def warm_up() -> None:

@@ -95,6 +95,8 @@ class Lexicon:
     not_news: re.Pattern[str] | None = None
     # A whole message saying the person does not know or remember ("idk", "keine Ahnung").
     dont_know: re.Pattern[str] | None = None
+    # A check-in answered in words: (mood 1-5, its words), e.g. (2, "not great|rough").
+    moods: tuple[tuple[int, re.Pattern[str]], ...] = ()
     # A pasted email's signature: the sign-off line ("Best regards,", "Mit freundlichen Grüßen"),
     # matched whole against the folded line; words of a team line ("Talent Team",
     # "Personalabteilung", "HR-отдел"); legal forms that make a line a firm ("SE", "GmbH", "ООО").
@@ -244,6 +246,10 @@ def load(language: str, path: Path | None = None) -> Lexicon:
             _compile(_strings(data.get("not_news"), f"{where}:not_news"), f"{where}:not_news")
             if data.get("not_news")
             else None
+        ),
+        moods=tuple(
+            (int(mood), _compile(_strings(items, f"{where}:mood.{mood}"), f"{where}:mood"))
+            for mood, items in (data.get("mood") or {}).items()
         ),
         dont_know=(
             _compile(_strings(data.get("dont_know"), f"{where}:dont_know"), f"{where}:dont_know")
