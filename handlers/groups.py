@@ -336,6 +336,12 @@ async def added(turn: Turn) -> None:
     turn.say(replace(hello, locale=group.locale))
 
 
+async def made_admin(turn: Turn) -> None:
+    """The admin link was followed (called by handlers.start for "/start admin")."""
+    group = await groups.by_chat(turn.session, turn.chat_id)
+    turn.say(groups.made_admin(group, turn.now, reads_everything=await reads_everything(turn)))
+
+
 async def reads_everything(turn: Turn) -> bool:
     """Whether Telegram hands the bot every message here: privacy mode off in @BotFather
     (getMe's can_read_all_group_messages), or the bot is an administrator of the group."""

@@ -311,13 +311,35 @@ class SimGroup(_ChatView):
         status = "creator" if creator else "administrator" if admin else "member"
         self._chat.members[user.id] = status
 
-    async def add_bot(self, by: SimUser, *, as_admin: bool = False) -> None:
+    async def add_bot(
+        self, by: SimUser, *, as_admin: bool = False, start_parameter: str | None = None
+    ) -> None:
+        """``start_parameter``: added through a t.me/<bot>?startgroup=<parameter> link, after
+        which the app sends "/start@<bot> <parameter>" in the group (messages.startBot)."""
         chat, state = self._chat, self._state
         chat.members.setdefault(by.id, "member")
         old, chat.bot_status = chat.bot_status, "administrator" if as_admin else "member"
         self._push(my_chat_member(chat, user_json(by.info), state.bot_user, old, chat.bot_status))
         joined = user_message(chat, by.info, {"new_chat_members": [state.bot_user]})
         self._push({"message": copy.deepcopy(joined)})
+        if start_parameter is not None:
+            await self._start_bot(by, start_parameter)
+
+    async def promote_bot(self, by: SimUser, *, start_parameter: str | None = None) -> None:
+        """An admin makes the bot an administrator, from the group's settings or through a
+        t.me/<bot>?startgroup=<parameter>&admin=... link (which then also sends
+        "/start@<bot> <parameter>" in the group)."""
+        if self._chat.bot_status not in _IN_THE_GROUP:
+            raise ValueError(f"the bot is not in chat {self.id}: add it first")
+        self._set_bot_status(by, "administrator")
+        if start_parameter is not None:
+            await self._start_bot(by, start_parameter)
+
+    async def _start_bot(self, by: SimUser, parameter: str) -> None:
+        username = self._state.bot_user["username"]
+        content = _text_content(f"/start@{username} {parameter}")
+        message = user_message(self._chat, by.info, content)
+        self._push({"message": copy.deepcopy(message)})
 
     async def remove_bot(self, by: SimUser, *, bot_told: bool = True) -> None:
         """Kick the bot. ``bot_told=False`` sends no my_chat_member update, as for a bot that

@@ -6,7 +6,7 @@ test_rate_limits)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -80,10 +80,26 @@ async def test_an_anonymous_admin_is_not_a_person(bot: BotHarness) -> None:
     """Commands and words posted as the group come "from" @GroupAnonymousBot: the admin gets
     answers in the group, but nothing is stored for that account and nothing goes to it."""
     group, admin, _, _ = await a_group(bot)
-    commands = ("start", "help", "reflect", "checkin", "pause", "export", "delete", "stats")
+    # The personal ones and the odd ones: 14 answers, with the rest of the test within the
+    # group's 20 messages a minute.
+    commands = (
+        "start",
+        "help",
+        "reflect",
+        "feedback",
+        "checkin",
+        "plan",
+        "stats",
+        "match",
+        "settings",
+        "pause",
+        "privacy",
+        "export",
+        "delete",
+        "admin",
+    )
     for command in commands:
-        replies = await said(bot, group, group.send_anonymously(admin, f"/{command}@{BOT}"))
-        assert replies, f"/{command} from an anonymous admin got no answer"
+        [_] = await said(bot, group, group.send_anonymously(admin, f"/{command}@{BOT}"))
     [settings] = await said(bot, group, group.send_anonymously(admin, f"/groupsettings@{BOT}"))
     assert "Group settings" in settings.text
     mention = group.send_anonymously(admin, f"@{BOT} thanks, this group loves you")
@@ -191,3 +207,29 @@ async def test_an_apology_in_a_topic_stays_in_the_topic(bot: BotHarness) -> None
     [sorry] = await said(bot, forum, forum.send(admin, f"/groupsettings@{BOT}", thread_id=topic))
     assert sorry.text == seen(CONTENT.texts("en")("errors.apology"))
     assert sorry.thread_id == topic
+
+
+async def test_the_admin_link_is_followed_by_a_thanks_not_a_second_hello(bot: BotHarness) -> None:
+    """The hello's [Make Rebound an admin] opens t.me/<bot>?startgroup=admin&admin=...; once an
+    admin grants the right, Telegram's app sends "/start@<bot> admin" in the group. That gets
+    a short thanks (and from then on the bot reads the group), not the group intro again."""
+    group, admin, member, hello = await a_group(bot)
+    [[make_admin]] = hello.buttons
+    assert make_admin.url is not None and "startgroup=admin" in make_admin.url
+    bot.clock.advance(timedelta(hours=1))  # later, not right after the hello
+    [thanks] = await said(bot, group, group.promote_bot(admin, start_parameter="admin"))
+    assert thanks.text == label("group.made_admin")
+    assert thanks.buttons == []
+    fetched = bot.emulator.updates_fetched
+    await said(bot, group, group.send(member, "another rejection today, ugh"))
+    assert bot.emulator.updates_fetched == fetched + 1  # an admin reads the group
+
+
+async def test_added_through_the_admin_link_the_hello_is_all_it_says(bot: BotHarness) -> None:
+    admin = bot.user("Ana")
+    group = bot.emulator.group("Hiring help", supergroup=True)
+    group.add_member(admin, admin=True)
+    await group.add_bot(admin, as_admin=True, start_parameter="admin")
+    await bot.settle()
+    [hello] = group.messages
+    assert f"/groupsettings@{BOT}" in hello.text and hello.buttons == []

@@ -106,3 +106,33 @@ async def test_a_429_in_one_group_holds_up_no_other_chat(bot: BotHarness) -> Non
     assert others_waited <= 1.5, f"the other chats waited {others_waited:.2f} s"
     assert busy_waited >= 4.0  # Telegram's retry_after, then the reply
     assert bot.emulator.errors == []
+
+
+async def test_a_busy_group_gets_20_messages_a_minute_and_no_429(bot: BotHarness) -> None:
+    """25 members ask at once: the bot answers 20 within the group's minute, the rest when
+    Telegram allows, each one, without a single 429; a person is answered meanwhile."""
+    group, _ = await a_group(bot, "Busy")
+    members = [bot.user(f"Member {n}") for n in range(25)]
+    person = await onboard(bot, first_name="Dana")
+    await asyncio.sleep(5)
+    await bot.settle()
+    loop = asyncio.get_running_loop()
+    before = len(group.messages)
+    started = loop.time()
+    for member in members:
+        await group.send(member, "/help@rebound_test_bot")
+    await asyncio.sleep(3)
+    asked = loop.time()
+    await person.send("/help")
+    assert is_help((await person.next_message(timeout=10)).text)
+    assert loop.time() - asked <= 1.5  # the group's queue is the group's alone
+    while len(group.messages) - before < 25:
+        assert loop.time() - started < 90, f"{len(group.messages) - before} of 25 answered"
+        await asyncio.sleep(0.5)
+    sent_at = [
+        call.at
+        for call in bot.emulator.calls
+        if call.method == "sendMessage" and call.params.get("chat_id") == group.id
+    ][-25:]
+    assert sent_at[-1] - sent_at[0] >= 55  # the last five waited for the group's minute
+    assert [e for e in bot.emulator.errors if e.error_code == 429] == []
