@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, cast, runtime_checkable
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.db.models import FlowState, User
 from bot.services.flow_engine import (
@@ -51,6 +53,22 @@ _REMEMBER_PROMPT = (
         _FLOW_STATES.c.step == bindparam("at_step"),
     )
     .values(prompt_step=bindparam("at_step"), prompt_message_id=bindparam("message"))
+)
+# A step taken (see _save): the row moves on only from the revision this turn read.
+_SAVE_STATE = (
+    update(_FLOW_STATES)
+    .where(
+        _FLOW_STATES.c.chat_id == bindparam("chat"),
+        _FLOW_STATES.c.user_id == bindparam("user"),
+        _FLOW_STATES.c.revision == bindparam("read"),
+    )
+    .values(
+        step=bindparam("to_step"),
+        data=bindparam("to_data", type_=_FLOW_STATES.c.data.type),
+        run=bindparam("to_run", type_=_FLOW_STATES.c.run.type),
+        revision=bindparam("to_revision"),
+        updated_at=bindparam("at", type_=_FLOW_STATES.c.updated_at.type),
+    )
 )
 
 
@@ -480,7 +498,7 @@ async def _apply(
         return _problem(spec, ctx, state, transition)
     if transition.outcome in ("toggled", "noted", "back"):
         assert transition.state is not None
-        _save(row, transition.state, now)
+        await _save(session, row, transition.state, now)
         ctx.data, ctx.run = dict(transition.state.data), transition.state.run
         if transition.outcome == "toggled":
             return FlowResult([ask(spec, ctx, transition.state, edit=True)], edited=True)
@@ -492,11 +510,46 @@ async def _apply(
     return await _answered(spec, ctx, row, state, transition)
 
 
-def _save(row: FlowState, state: State, now: datetime) -> None:
-    """Move the conversation to ``state``. The flush's UPDATE checks and bumps ``revision``
-    (the mapper's ``version_id_col``): a turn of the same chat elsewhere that got there first
-    makes this turn's commit fail with ``StaleDataError``, before anything is sent."""
-    row.step, row.data, row.run, row.updated_at = state.step, state.data, state.run.to_json(), now
+async def _save(session: AsyncSession, row: FlowState, state: State, now: datetime) -> None:
+    """Move the conversation to ``state``, checking and bumping ``revision`` (the mapper's
+    ``version_id_col``): a turn of the same chat elsewhere that got there first makes this
+    turn fail with ``StaleDataError``, before anything is sent.
+
+    Every step of every flow passes here: one Core UPDATE, and the loaded row told the new
+    values as committed ones, instead of the ORM's unit of work flushing the row (its change
+    tracking, version check and flush cost more than the statement). A row with other
+    changes not yet flushed, or not yet in the database, takes the ORM's way."""
+    run = state.run.to_json()
+    found = inspect(row)
+    if not found.persistent or found.modified:
+        row.step, row.data, row.run, row.updated_at = state.step, state.data, run, now
+        return
+    values = {
+        "step": state.step,
+        "data": state.data,
+        "run": run,
+        "revision": row.revision + 1,
+        "updated_at": now,
+    }
+    result = await session.execute(
+        _SAVE_STATE,
+        {
+            "chat": row.chat_id,
+            "user": row.user_id,
+            "read": row.revision,
+            "to_step": values["step"],
+            "to_data": values["data"],
+            "to_run": values["run"],
+            "to_revision": values["revision"],
+            "at": now,
+        },
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleDataError(
+            f"flow_states row ({row.chat_id}, {row.user_id}) moved on from revision {row.revision}"
+        )
+    for key, value in values.items():
+        set_committed_value(row, key, value)
 
 
 def _problem(spec: FlowSpec, ctx: FlowContext, state: State, transition: Transition) -> FlowResult:
@@ -528,6 +581,6 @@ async def _answered(
         replies += await spec.finish(ctx)
         return FlowResult(replies, finished=True, follow_up=ctx.run.then)
     next_state = State(row.flow, transition.state.step, ctx.data, ctx.run)
-    _save(row, next_state, ctx.now)
+    await _save(ctx.session, row, next_state, ctx.now)
     replies.append(ask(spec, ctx, next_state))
     return FlowResult(replies)
