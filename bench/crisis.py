@@ -490,14 +490,12 @@ class Prepared:
     rule_level: list[crisis.Level]
     signal_level: list[crisis.Level]  # phrases and signals only
     guarded: npt.NDArray[np.bool_]
-    # The person says they carry on (signals.quieted): the learned tier never raises it.
-    quieted: npt.NDArray[np.bool_]
 
 
 def prepare(pairs: Sequence[tuple[str, Case]]) -> Prepared:
     phrase_rules, signal_rules = phrases.compiled(), signals.compiled()
     sim = similarity.compiled()
-    folded_all, rows, levels, signal_levels, guarded, quiet = [], [], [], [], [], []
+    folded_all, rows, levels, signal_levels, guarded = [], [], [], [], []
     parts: list[list[learned.Indices]] = []
     rest: list[str] = []
     for _, case in pairs:
@@ -512,7 +510,6 @@ def prepare(pairs: Sequence[tuple[str, Case]]) -> Prepared:
         signal_levels.append(crisis.assess_with(phrase_rules, signal_rules, case.text).level)
         levels.append(crisis.assess_with(phrase_rules, signal_rules, case.text, sim).level)
         guarded.append(is_guarded)
-        quiet.append(signals.quieted(signal_rules, found))
     return Prepared(
         groups=[g for g, _ in pairs],
         cases=[c for _, c in pairs],
@@ -524,7 +521,6 @@ def prepare(pairs: Sequence[tuple[str, Case]]) -> Prepared:
         rule_level=levels,
         signal_level=signal_levels,
         guarded=np.array(guarded, dtype=bool),
-        quieted=np.array(quiet, dtype=bool),
     )
 
 
@@ -568,12 +564,7 @@ def out_of_fold(data: Prepared, folds: npt.NDArray[np.int64]) -> tuple[Prepared,
         for i in np.flatnonzero(folds == fold):
             whole[i] = _chance(model, data.rows[i])
             best[i] = max((_chance(model, row) for row in data.parts[i]), default=0.0)
-            if (
-                levels[i] == "none"
-                and not data.quieted[i]
-                and data.rest[i]
-                and similarity.similar(sim, data.rest[i])
-            ):
+            if levels[i] == "none" and data.rest[i] and similarity.similar(sim, data.rest[i]):
                 levels[i] = "unsure"
     return replace(data, rule_level=levels), Chances(whole, best)
 
@@ -603,10 +594,10 @@ def combined(
 ) -> list[crisis.Level]:
     """The levels the detector gives (as ``crisis.assess_with`` decides) at these thresholds."""
     levels: list[crisis.Level] = []
-    for level, p, q, is_guarded, quiet in zip(
-        data.rule_level, scores.whole, scores.parts, data.guarded, data.quieted, strict=True
+    for level, p, q, is_guarded in zip(
+        data.rule_level, scores.whole, scores.parts, data.guarded, strict=True
     ):
-        if level == "none" and not quiet and ((is_guarded and p >= guarded) or q >= unsure):
+        if level == "none" and ((is_guarded and p >= guarded) or q >= unsure):
             level = "crisis" if q >= sure and not is_guarded else "unsure"
         levels.append(level)
     return levels

@@ -178,7 +178,7 @@ def assess_with(
     level, rule, found_in = signals.decide(signal_rules, found)
     if level != "none":
         return Assessment(level, found_in, rule)
-    if (model is None and learned_model is None) or signals.quieted(signal_rules, found):
+    if model is None and learned_model is None:
         return NONE
     # The similarity layer and the learned tier are for what no list names. The words a guard
     # explained ("killing me lol", "a rope for climbing") are taken out first, and the REST of

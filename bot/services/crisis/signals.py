@@ -5,9 +5,7 @@ Each category (means, plan, intent, preparation, self_harm, hopeless, finality, 
 disappear, farewell, death) is one compiled alternation with a named group per language. The
 normalised message is cut into clauses at " . "; a rule holds when all its categories occur
 within ``window`` consecutive clauses. ``levels.crisis`` rules decide "crisis", then
-``levels.unsure`` rules "unsure", unless a ``levels.quiet`` category occurs in the message (the
-person says they carry on: "hopeless, this market. but I keep at it"): then "none", and the
-learned tier does not raise it either; a crisis rule still holds. A signal overlapping a guard (a venting idiom, from this file
+``levels.unsure`` rules "unsure". A signal overlapping a guard (a venting idiom, from this file
 or the phrase file) does not count.
 
 Only category names and clause numbers are kept while deciding: never the words.
@@ -83,7 +81,6 @@ CATEGORIES = (
     "calm",
     "date_set",
     "literal",
-    "persist",
 )
 
 
@@ -151,7 +148,6 @@ class SignalRules:
     unsure: tuple[Rule, ...]
     window: int
     languages: tuple[str, ...]
-    quiet: frozenset[str] = frozenset()
 
 
 def load_signals(path: Path = SIGNALS) -> dict[str, Any]:
@@ -238,22 +234,7 @@ def compile_signals(data: Mapping[str, Any], phrase_data: Mapping[str, Any]) -> 
         unsure=_rules_of(levels.get("unsure") or [], "levels.unsure"),
         window=window,
         languages=tuple(sorted(languages)),
-        quiet=frozenset(_quiet_of(levels.get("quiet") or [])),
     )
-
-
-def _quiet_of(node: Any) -> list[str]:
-    names = strings(node, "levels.quiet")
-    unknown = [name for name in names if name not in CATEGORIES]
-    if unknown:
-        raise PhraseError(f"levels.quiet: unknown categories {unknown}")
-    return names
-
-
-def quieted(rules: SignalRules, found: Sequence[Found]) -> bool:
-    """Does the message say the person carries on (a ``levels.quiet`` category)? Then neither an
-    "unsure" rule nor the learned tier asks about it."""
-    return any(f.category in rules.quiet for f in found)
 
 
 def _dispatch(
@@ -348,6 +329,6 @@ def decide(rules: SignalRules, found: Sequence[Found]) -> tuple[Level, frozenset
                 if hit is not None:
                     unsure = (rule.names, hit.language)
                     break
-    if unsure is not None and not quieted(rules, found):
+    if unsure is not None:
         return "unsure", unsure[0], unsure[1]
     return "none", frozenset(), None
