@@ -35,7 +35,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import CallbackContext, JobQueue
 
 from bot.rate_limiter import retry_after_seconds
-from bot.render import buttons_key
+from bot.render import buttons_key_of
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import flows, outbox
 from bot.services.outbox import Reply
@@ -328,8 +328,7 @@ class Delivery:
         shown = self.rt.shown
         for message_id, call in outcome.sent:
             if call["markup"]:
-                markup = buttons_key(markup_of(call, self.bot))
-                shown.sent(chat_id, message_id, call["text"], markup)
+                shown.sent(chat_id, message_id, call["text"], buttons_key_of(call["markup"]))
         for message_id in outcome.unsure:
             shown.forget(chat_id, message_id)
         for message_id in stale:

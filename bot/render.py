@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +86,25 @@ def buttons_key(markup: InlineKeyboardMarkup | None) -> ButtonsKey:
             for b in row
         )
         for row in markup.inline_keyboard
+    )
+
+
+def buttons_key_of(markup: Mapping[str, Any] | None) -> ButtonsKey:
+    """:func:`buttons_key` of a keyboard as Bot API JSON (``InlineKeyboardMarkup.to_dict()``,
+    as a reply's calls keep it), without building PTB objects from it again."""
+    keyboard = markup.get("inline_keyboard") if markup else None
+    if not keyboard or not any(keyboard):
+        return None
+    return tuple(
+        tuple(
+            (
+                b["text"],
+                b.get("callback_data") if isinstance(b.get("callback_data"), str) else None,
+                b.get("url") or (b["web_app"].get("url") if b.get("web_app") else None),
+            )
+            for b in row
+        )
+        for row in keyboard
     )
 
 

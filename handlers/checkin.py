@@ -12,7 +12,7 @@ from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
 from bot.services import callback_data, checkins, durations, flows, nudges, schedule, variants
 from bot.services.outbox import Claimed
-from bot.services.replies import Say
+from bot.services.replies import Ref, Say
 from bot.services.timezones import local_now, zone_for
 from handlers import reflection as reflection_feature
 from handlers import taps
@@ -40,12 +40,7 @@ async def on_checkin(turn: Turn, tap: callback_data.CheckinTap) -> None:
     turn.clear_tapped()
     action, user, session, now = tap.action, turn.person, turn.session, turn.now
     if tap.mood is not None:
-        mood = tap.mood
-        await checkins.record(session, user, now, mood)
-        turn.say_all(await checkins.mood_reply(session, user, mood, now))
-        if checkins.band(mood) != "low":  # a low day brings rest, not a task
-            window = timedelta(days=turn.rt.settings.nudge_repeat_days)
-            turn.say(await nudges.offer(session, user, now, window))
+        await answer_mood(turn, tap.mood)
     elif action == "win":
         await checkins.record(turn.session, user, turn.now, None)
         await start_win(turn)
@@ -57,6 +52,20 @@ async def on_checkin(turn: Turn, tap: callback_data.CheckinTap) -> None:
         await checkins.record(turn.session, user, turn.now, None)
         turn.say(await variants.say(session, user.id, "checkin.rejection_intro", now))
         await reflection_feature.show(turn)
+
+
+async def answer_mood(turn: Turn, mood: int, typed: bool = False) -> None:
+    """Today's mood, tapped or ``typed`` in words right after the question ("meh", "not great
+    tbh": then first the face it was taken as, so a wrong reading is easy to correct)."""
+    user, session, now = turn.person, turn.session, turn.now
+    await checkins.record(session, user, now, mood)
+    if typed:
+        face: dict[str, object] = {"face": Ref(f"checkin.mood.{mood}")}
+        turn.say(await variants.say(session, user.id, "checkin.typed_mood", now, face))
+    turn.say_all(await checkins.mood_reply(session, user, mood, now))
+    if checkins.band(mood) != "low":  # a low day brings rest, not a task
+        window = timedelta(days=turn.rt.settings.nudge_repeat_days)
+        turn.say(await nudges.offer(session, user, now, window))
 
 
 async def on_nudge(turn: Turn, tap: callback_data.NudgeTap) -> None:

@@ -39,6 +39,13 @@ async def on_error(update: object, context: Context) -> None:
         async with rt.sessions() as session, session.begin():
             await mark_blocked(session, chat.id, rt.clock.now())
         return
+    if isinstance(error, Forbidden) and chat is not None and chat.type != ChatType.CHANNEL:
+        # Removed from the group before this reply (Telegram's news of it not seen yet): its
+        # scheduled posts stop as if it had been; an apology there would be refused too.
+        log.info("the bot is no longer in chat %s; its group posts stop", chat.id)
+        async with rt.sessions() as session, session.begin():
+            await groups.left(session, chat.id, rt.clock.now())
+        return
     log.error(
         "error handling update %s in chat %s: %s",
         upd.update_id if upd else "-",
@@ -52,8 +59,16 @@ async def on_error(update: object, context: Context) -> None:
         if upd and upd.callback_query:
             with contextlib.suppress(TelegramError):  # the turn may have answered it already
                 await upd.callback_query.answer()
+        message = upd.effective_message if upd else None
         apology = functools.partial(
-            context.bot.send_message, chat.id, texts("errors.apology"), parse_mode=ParseMode.HTML
+            context.bot.send_message,
+            chat.id,
+            texts("errors.apology"),
+            parse_mode=ParseMode.HTML,
+            # In a forum topic, where the person is: General would be another conversation.
+            message_thread_id=message.message_thread_id
+            if message and message.is_topic_message
+            else None,
         )
         # Retried like replies: a 5xx on the apology should not lose it too.
         await delivery.retrying(apology, APOLOGY_BUDGET)

@@ -50,6 +50,10 @@ async def on_text(turn: Turn) -> None:
         turn.session, turn.rt.flows, person, turn.chat_id, message.text, turn.now, heard
     )
     if result is None:
+        mood = listening.typed_mood(reading, message.text, person.language)
+        if mood is not None and await checkins.awaiting_mood(turn.session, person, turn.now):
+            await checkin_feature.answer_mood(turn, mood, typed=True)  # "meh" after "how are you?"
+            return
         turn.say_all(
             await listening.listen(turn.session, person, turn.chat_id, reading, turn.now, locale)
         )

@@ -4,7 +4,9 @@ migration to a supergroup, and removal."""
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+import re
 import time as clock
 from dataclasses import replace
 from datetime import timedelta
@@ -58,6 +60,9 @@ async def is_admin(turn: Turn) -> bool:
     20 messages a minute (bot.rate_limiter paces messages only)."""
     if posted_as_the_group(turn):
         return True
+    message = turn.update.message
+    if message is not None and message.sender_chat is not None:
+        return False  # posted as a channel: no person, and its placeholder "from" is nobody
     user = turn.update.effective_user
     if user is None:
         return False
@@ -114,15 +119,17 @@ async def group_settings(turn: Turn) -> None:
             return
         group.checkin_time = parsed
     message = turn.update.effective_message
-    if message and message.is_topic_message:
-        group.thread_id = message.message_thread_id  # scheduled posts go to this topic
+    if message is not None and message.chat.is_forum:
+        # Scheduled posts go where this was sent: a topic, or General (no thread id).
+        group.thread_id = message.message_thread_id if message.is_topic_message else None
     elif group.paused == groups.TOPIC_GONE:
         group.thread_id = None  # its topic is gone: the main chat, where this was sent
     group.updated_at = turn.now
     if groups.resume(group, turn.now):  # an admin is here and the bot can answer: try again
         turn.say(Say("group.resumed"))
     groups.reschedule(group, turn.now)
-    turn.say(groups.settings_view(group, turn.context.bot.username))
+    forum = bool(message and message.chat.is_forum)
+    turn.say(groups.settings_view(group, turn.context.bot.username, forum=forum))
 
 
 async def on_settings_tap(turn: Turn, tap: callback_data.GroupSettingsTap) -> None:
@@ -133,7 +140,10 @@ async def on_settings_tap(turn: Turn, tap: callback_data.GroupSettingsTap) -> No
     if not groups.change(group, tap.action, tap.value, turn.now):
         taps.stale(turn)
         return
-    turn.say(replace(groups.settings_view(group, turn.context.bot.username), replace=True))
+    message = turn.update.effective_message
+    forum = bool(message and message.chat.is_forum)
+    view = groups.settings_view(group, turn.context.bot.username, forum=forum)
+    turn.say(replace(view, replace=True))
 
 
 async def on_checkin_tap(update: Update, context: Context) -> None:
@@ -245,16 +255,44 @@ async def win(turn: Turn) -> None:
     user = turn.update.effective_user
     parts = message.text.split(None, 1) if message and message.text else []
     text = parts[1].strip() if len(parts) == 2 else ""
-    if not text or user is None:
-        turn.say(Say("group.win_usage", {"bot": turn.context.bot.username}))
+    if not text or user is None or message is None:
+        turn.say(_win_prompt(turn))
         return
+    await _celebrate(turn, message, user, text)
+
+
+async def _celebrate(turn: Turn, message: Message, user: TelegramUser, text: str) -> None:
     # Posted as a chat (an anonymous admin, a linked channel): "from" is a placeholder account
     # whose name ("Group", "Telegram") is nobody's, so no name is shown.
-    anonymous = message is not None and message.sender_chat is not None
-    name: str | Ref = Ref("group.someone") if anonymous else user.first_name
+    name: str | Ref = Ref("group.someone") if message.sender_chat is not None else user.first_name
     group = await _group(turn)
     turn.say_all(await groups.celebrate(turn.session, group, name, text, turn.now))
     await _paused_note(turn, group)
+
+
+def _win_prompt(turn: Turn) -> Say:
+    """/win without a win: how to share one, or to reply to this very message with it (a reply
+    to the bot reaches it under privacy mode; plain text would not)."""
+    return Say("group.win_usage", {"bot": turn.context.bot.username})
+
+
+def _answers_win_prompt(turn: Turn, message: Message) -> bool:
+    """Whether ``message`` replies to the bot's :func:`_win_prompt`, in whichever language it
+    was asked (an admin may have changed the group's since)."""
+    replied = message.reply_to_message
+    bot_id = turn.context.bot.id
+    if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
+        return False
+    prompt = _win_prompt(turn)
+    content = turn.rt.content
+    asked = {
+        html.unescape(_TAG.sub("", Renderer(content.texts(locale)).text(prompt))).strip()
+        for locale in content.catalogs
+    }
+    return (replied.text or "").strip() in asked
+
+
+_TAG = re.compile(r"<[^>]+>")
 
 
 @handler
@@ -328,6 +366,12 @@ async def added(turn: Turn) -> None:
     turn.say(replace(hello, locale=group.locale))
 
 
+async def made_admin(turn: Turn) -> None:
+    """The admin link was followed (called by handlers.start for "/start admin")."""
+    group = await groups.by_chat(turn.session, turn.chat_id)
+    turn.say(groups.made_admin(group, turn.now, reads_everything=await reads_everything(turn)))
+
+
 async def reads_everything(turn: Turn) -> bool:
     """Whether Telegram hands the bot every message here: privacy mode off in @BotFather
     (getMe's can_read_all_group_messages), or the bot is an administrator of the group."""
@@ -350,6 +394,16 @@ def _mentions(message: Message, bot_id: int, username: str) -> bool:
     return False
 
 
+def _from_another_bot(message: Message) -> bool:
+    """A bot wrote it, or a channel's post was mirrored into the group. An anonymous admin or
+    a member writing as their channel comes "from" a placeholder bot account, but a person
+    wrote it: they get the same public reply as anyone (nothing about them is kept)."""
+    if message.is_automatic_forward:
+        return True
+    sender = message.from_user
+    return message.sender_chat is None and sender is not None and sender.is_bot
+
+
 def _answers_the_bot(message: Message, bot_id: int) -> bool:
     replied = message.reply_to_message
     return replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
@@ -366,10 +420,17 @@ async def written_to(turn: Turn) -> None:
         return
     mentioned = _mentions(message, bot.id, bot.username)
     sender = message.from_user
-    if not (mentioned or _answers_the_bot(message, bot.id)) or (sender and sender.is_bot):
+    if not (mentioned or _answers_the_bot(message, bot.id)) or _from_another_bot(message):
         return
     text = message.text.replace(f"@{bot.username}", " ")
     reading = understanding.read(text, sender.language_code if sender else None)
+    if (
+        sender is not None
+        and reading.kind not in ("greeting", "distress")  # "thanks!", "ok": no win in that
+        and _answers_win_prompt(turn, message)
+    ):
+        await _celebrate(turn, message, sender, " ".join(text.split()))
+        return
     reply = listening.group_reply(reading, bot.username, mentioned)
     if reply is not None:
         shipped = frozenset(turn.rt.content.catalogs)

@@ -7,12 +7,13 @@ import re
 from telegram.ext import CommandHandler, filters
 
 from bot.runtime import RuntimeApp
-from bot.services import flows
+from bot.services import flows, groups
 from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
 from handlers import checkin as checkin_feature
 from handlers import feedback as feedback_feature
 from handlers import gatekeeping
+from handlers import groups as group_handlers
 from handlers import help as help_feature
 from handlers import history as history_feature
 from handlers import match as match_feature
@@ -94,7 +95,11 @@ async def set_up(turn: Turn, payload: str | None = None) -> None:
 
 
 async def group_start(turn: Turn) -> None:
-    """In a group, personal set-up happens in private: offer the way there."""
+    """In a group, personal set-up happens in private: offer the way there. "/start admin" is
+    Telegram's app following the hello's [Make Rebound an admin] link (handlers.groups)."""
+    if (turn.context.args or []) == [groups.ADMIN_LINK_PAYLOAD]:
+        await group_handlers.made_admin(turn)
+        return
     url = f"https://t.me/{turn.context.bot.username}?start=settings"
     turn.say(Say("start.group", buttons=((Button("start.buttons.open_private", url=url),),)))
 

@@ -35,7 +35,7 @@ from telegram.error import BadRequest, TelegramError
 from bot import delivery
 from bot.content import Texts
 from bot.db.models import User
-from bot.render import Renderer, buttons_key
+from bot.render import Renderer, buttons_key, buttons_key_of
 from bot.runtime import Runtime
 from bot.services import flows, groups, inbox, outbox
 from bot.services.replies import Button, Say
@@ -256,7 +256,7 @@ class Turn:
         done when it would; Delivery.settle forgets it if it fails."""
         if call["m"] == "send":
             return True
-        markup = buttons_key(delivery.markup_of(call, self.bot))
+        markup = buttons_key_of(call["markup"])
         text = call["text"] if call["m"] == "text" else None
         return self.rt.shown.edit(self.chat_id, call["id"], markup, text)
 

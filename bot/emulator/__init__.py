@@ -20,8 +20,8 @@ Where it knowingly differs from Telegram:
   their row's width (``Emulator.cut_labels``), and every tap with whether it was answered in
   time (``Emulator.queries``, ``Emulator.unanswered_queries()``);
 - in groups, privacy mode is on (as for new bots): the bot only hears commands, replies to its
-  own messages and service messages unless it is an administrator (``group_privacy=False``
-  turns this off).
+  own messages, mentions of it and service messages unless it is an administrator
+  (``group_privacy=False`` turns this off).
 """
 
 from bot.emulator.emulator import Emulator

@@ -10,8 +10,16 @@ from typing import Any
 from bot.emulator.incoming import my_chat_member, user_message
 from bot.emulator.models import BotMessage, Button, CallbackAnswer
 from bot.emulator.objects import chat_json, document_json, photo_sizes_json, user_json
-from bot.emulator.state import ANONYMOUS_ADMIN, ChatState, PendingQuery, State, UserInfo, now
-from bot.emulator.text import bot_command_entities, mention_entities
+from bot.emulator.state import (
+    ANONYMOUS_ADMIN,
+    CHANNEL_SENDER,
+    ChatState,
+    PendingQuery,
+    State,
+    UserInfo,
+    now,
+)
+from bot.emulator.text import bot_command_entities, mention_entities, mentioned_usernames
 from bot.emulator.webapp import init_data as web_app_init_data
 
 # Smallest byte strings that identify as the formats Telegram would store for these files.
@@ -303,13 +311,35 @@ class SimGroup(_ChatView):
         status = "creator" if creator else "administrator" if admin else "member"
         self._chat.members[user.id] = status
 
-    async def add_bot(self, by: SimUser, *, as_admin: bool = False) -> None:
+    async def add_bot(
+        self, by: SimUser, *, as_admin: bool = False, start_parameter: str | None = None
+    ) -> None:
+        """``start_parameter``: added through a t.me/<bot>?startgroup=<parameter> link, after
+        which the app sends "/start@<bot> <parameter>" in the group (messages.startBot)."""
         chat, state = self._chat, self._state
         chat.members.setdefault(by.id, "member")
         old, chat.bot_status = chat.bot_status, "administrator" if as_admin else "member"
         self._push(my_chat_member(chat, user_json(by.info), state.bot_user, old, chat.bot_status))
         joined = user_message(chat, by.info, {"new_chat_members": [state.bot_user]})
         self._push({"message": copy.deepcopy(joined)})
+        if start_parameter is not None:
+            await self._start_bot(by, start_parameter)
+
+    async def promote_bot(self, by: SimUser, *, start_parameter: str | None = None) -> None:
+        """An admin makes the bot an administrator, from the group's settings or through a
+        t.me/<bot>?startgroup=<parameter>&admin=... link (which then also sends
+        "/start@<bot> <parameter>" in the group)."""
+        if self._chat.bot_status not in _IN_THE_GROUP:
+            raise ValueError(f"the bot is not in chat {self.id}: add it first")
+        self._set_bot_status(by, "administrator")
+        if start_parameter is not None:
+            await self._start_bot(by, start_parameter)
+
+    async def _start_bot(self, by: SimUser, parameter: str) -> None:
+        username = self._state.bot_user["username"]
+        content = _text_content(f"/start@{username} {parameter}")
+        message = user_message(self._chat, by.info, content)
+        self._push({"message": copy.deepcopy(message)})
 
     async def remove_bot(self, by: SimUser, *, bot_told: bool = True) -> None:
         """Kick the bot. ``bot_told=False`` sends no my_chat_member update, as for a bot that
@@ -353,27 +383,48 @@ class SimGroup(_ChatView):
         chat.members.setdefault(user.id, "member")
         content = _text_content(text)
         if reply_to is not None:
-            if reply_to not in chat.messages:
-                raise ValueError(f"chat {self.id} has no message {reply_to}")
-            replied = chat.messages[reply_to]
-            content["reply_to_message"] = {
-                k: copy.deepcopy(v) for k, v in replied.items() if k != "reply_to_message"
-            }
+            replied = content["reply_to_message"] = self._replied(reply_to)
+            if thread_id is None and replied.get("is_topic_message"):
+                thread_id = replied["message_thread_id"]  # a reply stays in the replied topic
         message = user_message(chat, user.info, content, thread_id=thread_id)
-        if self._bot_hears(message, user):
+        if self._bot_hears(message):
             self._push({"message": copy.deepcopy(message)})
         return int(message["message_id"])
 
-    async def send_anonymously(self, admin: SimUser, text: str) -> int:
+    async def send_anonymously(
+        self, admin: SimUser, text: str, *, thread_id: int | None = None
+    ) -> int:
         """Post as the group itself, as an administrator with "Remain anonymous" on does:
         ``sender_chat`` is the group and ``from`` is Telegram's placeholder @GroupAnonymousBot.
         Their button taps still carry their own account (use :meth:`tap`)."""
         chat = self._chat
         if chat.members.get(admin.id) not in ("administrator", "creator"):
             raise ValueError(f"{admin.first_name} is not an administrator of chat {self.id}")
+        if thread_id is not None and thread_id not in chat.topics:
+            raise ValueError(f"chat {self.id} has no topic {thread_id}")
         content = {**_text_content(text), "sender_chat": chat_json(chat)}
-        message = user_message(chat, ANONYMOUS_ADMIN, content)
-        if self._bot_hears(message, admin):
+        message = user_message(chat, ANONYMOUS_ADMIN, content, thread_id=thread_id)
+        if self._bot_hears(message):
+            self._push({"message": copy.deepcopy(message)})
+        return int(message["message_id"])
+
+    async def send_as_channel(
+        self, text: str, *, channel: str = "Remote Jobs Daily", reply_to: int | None = None
+    ) -> int:
+        """Post on behalf of a channel, as a member may choose to write as a channel they own
+        (or as a linked channel's posts appear): ``sender_chat`` is that channel and ``from``
+        Telegram's placeholder @Channel_Bot, which is nobody."""
+        chat = self._chat
+        channels = self._state.channels
+        channel_id = channels.setdefault(channel, self._state.new_group_id(supergroup=True))
+        content = {
+            **_text_content(text),
+            "sender_chat": {"id": channel_id, "type": "channel", "title": channel},
+        }
+        if reply_to is not None:
+            content["reply_to_message"] = self._replied(reply_to)
+        message = user_message(chat, CHANNEL_SENDER, content)
+        if self._bot_hears(message):
             self._push({"message": copy.deepcopy(message)})
         return int(message["message_id"])
 
@@ -521,20 +572,35 @@ class SimGroup(_ChatView):
         chosen = chosen if chosen is not None else next(iter(members), None)
         return self._state.users.get(chosen) if chosen is not None else None
 
-    def _bot_hears(self, message: dict[str, Any], user: SimUser) -> bool:
-        """Telegram's privacy mode: a bot that is not an administrator sees commands meant for
-        it ("/win@this_bot"), a bare "/win" only if it was the last bot to write in the group,
-        and replies to its own messages (service messages are delivered elsewhere)."""
+    def _replied(self, message_id: int) -> dict[str, Any]:
+        """The ``reply_to_message`` of a reply to ``message_id`` (one level deep, as Telegram)."""
+        chat = self._chat
+        if message_id not in chat.messages:
+            raise ValueError(f"chat {self.id} has no message {message_id}")
+        replied = chat.messages[message_id]
+        return {k: copy.deepcopy(v) for k, v in replied.items() if k != "reply_to_message"}
+
+    def _bot_hears(self, message: dict[str, Any]) -> bool:
+        """Telegram's privacy mode (core.telegram.org/bots/features#privacy-mode): a bot that
+        is not an administrator sees commands meant for it ("/win@this_bot", the name in any
+        case), a bare "/win" only if it was the last bot to write in the group, replies to its
+        own messages, and messages that mention it by @username (BotFather's /setprivacy: "only
+        receive messages that either start with the '/' symbol or mention the bot by
+        username"). Ordinary talk never reaches it; service messages are delivered elsewhere."""
         chat, state = self._chat, self._state
         if chat.bot_status not in _IN_THE_GROUP:
             return False
         if not state.group_privacy or chat.bot_status == "administrator":
             return True
         text = message.get("text", "")
+        username = str(state.bot_user["username"]).casefold()
         command = text.split(maxsplit=1)[0] if text.startswith("/") else ""
-        if command.endswith(f"@{state.bot_user['username']}"):
+        _, at, target = command.partition("@")
+        if at and target.casefold() == username:
             return True
-        if command and "@" not in command and chat.bot_wrote_last:
+        if command and not at and chat.bot_wrote_last:
+            return True
+        if username in mentioned_usernames(text):
             return True
         replied_to = message.get("reply_to_message", {}).get("from", {})
         return bool(replied_to.get("id") == state.bot_id)

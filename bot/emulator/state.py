@@ -37,6 +37,8 @@ class UserInfo:
 
 # Telegram's placeholder sender (@GroupAnonymousBot) of messages anonymous admins post as the group.
 ANONYMOUS_ADMIN = UserInfo(1087968824, "Group", username="GroupAnonymousBot", is_bot=True)
+# ... and of messages posted in a group on behalf of a channel (@Channel_Bot): not a person either.
+CHANNEL_SENDER = UserInfo(136817688, "Channel", username="Channel_Bot", is_bot=True)
 
 
 @dataclass
@@ -139,6 +141,7 @@ class State:
         self.thought = 0.0
         self.users: dict[int, UserInfo] = {}
         self.chats: dict[int, ChatState] = {}
+        self.channels: dict[str, int] = {}  # channels people post as in groups: title -> id
         self.files: dict[str, StoredFile] = {}
         self.queries: dict[str, PendingQuery] = {}
         # Telegram drops a callback query that is not answered in time ("query is too old");

@@ -15,7 +15,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import CheckIn, FeedbackRequest, Nudge, PlanAction, Rejection, User, Win
+from bot.db.models import (
+    CheckIn,
+    FeedbackRequest,
+    Nudge,
+    PlanAction,
+    Rejection,
+    User,
+    VariantUse,
+    Win,
+)
 from bot.services import schedule, variants
 from bot.services.callback_data import CHECKIN, CheckinTap
 from bot.services.flow_engine import Accepted, Flow, Step, free_text
@@ -83,6 +92,41 @@ async def daily_prompt(session: AsyncSession, user: User, now: datetime) -> Say:
     today = local_day(now, user.timezone or "UTC")
     key = prompt_key(today, await recent_moods(session, user.id, 3))
     return prompt(await variants.pick(session, user.id, key, now), key)
+
+
+# The check-in question's wordings, and the replies that answer a mood: a question shown after
+# the last reply, within PROMPT_OPEN, is still waiting for its answer.
+PROMPT_KEYS = ("checkin.prompt", "checkin.prompt_after_low", "checkin.prompt_after_pause")
+MOOD_REPLY_KEYS = (
+    "checkin.reply.low",
+    "checkin.reply.mid",
+    "checkin.reply.high",
+    "checkin.low_streak",
+)
+PROMPT_OPEN = timedelta(hours=12)
+
+
+async def _last_shown(
+    session: AsyncSession, user_id: int, keys: tuple[str, ...]
+) -> datetime | None:
+    query = select(func.max(VariantUse.used_at)).where(
+        VariantUse.user_id == user_id, VariantUse.key.in_(keys)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def awaiting_mood(session: AsyncSession, user: User, now: datetime) -> bool:
+    """Whether the check-in question ("How are you today?") is the last thing asked and not
+    yet answered, so that words typed now ("meh", "not great tbh") are its answer. Read from
+    when each wording was last shown (bot.services.variants), no state of its own."""
+    asked = await _last_shown(session, user.id, PROMPT_KEYS)
+    if asked is None or not (now - PROMPT_OPEN <= asked <= now):
+        return False
+    answered = await _last_shown(session, user.id, MOOD_REPLY_KEYS)
+    if answered is not None and answered >= asked:
+        return False
+    query = select(CheckIn.id).where(CheckIn.user_id == user.id, CheckIn.created_at >= asked)
+    return (await session.execute(query)).first() is None  # a shortcut tapped since
 
 
 async def count(session: AsyncSession, user_id: int) -> int:

@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, cast, runtime_checkable
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.db.models import FlowState, User
 from bot.services.flow_engine import (
     BACK,
+    SKIP,
     Accepted,
     ChoiceEvent,
     Event,
@@ -50,6 +53,22 @@ _REMEMBER_PROMPT = (
         _FLOW_STATES.c.step == bindparam("at_step"),
     )
     .values(prompt_step=bindparam("at_step"), prompt_message_id=bindparam("message"))
+)
+# A step taken (see _save): the row moves on only from the revision this turn read.
+_SAVE_STATE = (
+    update(_FLOW_STATES)
+    .where(
+        _FLOW_STATES.c.chat_id == bindparam("chat"),
+        _FLOW_STATES.c.user_id == bindparam("user"),
+        _FLOW_STATES.c.revision == bindparam("read"),
+    )
+    .values(
+        step=bindparam("to_step"),
+        data=bindparam("to_data", type_=_FLOW_STATES.c.data.type),
+        run=bindparam("to_run", type_=_FLOW_STATES.c.run.type),
+        revision=bindparam("to_revision"),
+        updated_at=bindparam("at", type_=_FLOW_STATES.c.updated_at.type),
+    )
 )
 
 
@@ -92,7 +111,7 @@ class KeepsNotes(Protocol):
         """Keep ``text``; False when there was nowhere to keep it."""
 
 
-Choice = Literal["answer", "fill", "aside"]
+Choice = Literal["answer", "fill", "aside", "skip"]
 
 
 class Listener(Protocol):
@@ -100,7 +119,8 @@ class Listener(Protocol):
     answers the question at hand, and the words to acknowledge it with when it does not."""
 
     def choice(self, step: Step, text: str, now: datetime) -> Choice:
-        """``answer``, ``fill`` (rejection news naming the company asked for) or ``aside``."""
+        """``answer``, ``fill`` (rejection news naming the company asked for), ``aside`` or
+        ``skip`` (the person does not know or remember, at a question that can be skipped)."""
 
     def fill(self) -> tuple[str, str | None, Say]:
         """For ``fill``: the company, the stage if named, and the acknowledgement."""
@@ -110,6 +130,9 @@ class Listener(Protocol):
 
     def noted(self) -> Say | None:
         """How a typed note on a multi-select step is acknowledged (None: as usual)."""
+
+    def skipped(self) -> Say:
+        """For ``skip`` ("no idea", "don't remember"): the word before the next question."""
 
 
 class AnswerAtFinish:
@@ -356,6 +379,9 @@ async def handle_text(
         result = await _aside(session, spec, row, user, text, now, heard)
     elif heard is not None and choice == "fill":
         result = await _fill(session, spec, row, user, now, heard)
+    elif heard is not None and choice == "skip":
+        skipped = await _apply(session, spec, row, user, ChoiceEvent(row.step, SKIP), now)
+        result = _acknowledged(heard.skipped(), skipped.replies, skipped)
     else:
         result = await _apply(session, spec, row, user, TextEvent(text), now)
         acknowledgement = heard.noted() if heard is not None and result.noted else None
@@ -472,7 +498,7 @@ async def _apply(
         return _problem(spec, ctx, state, transition)
     if transition.outcome in ("toggled", "noted", "back"):
         assert transition.state is not None
-        _save(row, transition.state, now)
+        await _save(session, row, transition.state, now)
         ctx.data, ctx.run = dict(transition.state.data), transition.state.run
         if transition.outcome == "toggled":
             return FlowResult([ask(spec, ctx, transition.state, edit=True)], edited=True)
@@ -484,11 +510,46 @@ async def _apply(
     return await _answered(spec, ctx, row, state, transition)
 
 
-def _save(row: FlowState, state: State, now: datetime) -> None:
-    """Move the conversation to ``state``. The flush's UPDATE checks and bumps ``revision``
-    (the mapper's ``version_id_col``): a turn of the same chat elsewhere that got there first
-    makes this turn's commit fail with ``StaleDataError``, before anything is sent."""
-    row.step, row.data, row.run, row.updated_at = state.step, state.data, state.run.to_json(), now
+async def _save(session: AsyncSession, row: FlowState, state: State, now: datetime) -> None:
+    """Move the conversation to ``state``, checking and bumping ``revision`` (the mapper's
+    ``version_id_col``): a turn of the same chat elsewhere that got there first makes this
+    turn fail with ``StaleDataError``, before anything is sent.
+
+    Every step of every flow passes here: one Core UPDATE, and the loaded row told the new
+    values as committed ones, instead of the ORM's unit of work flushing the row (its change
+    tracking, version check and flush cost more than the statement). A row with other
+    changes not yet flushed, or not yet in the database, takes the ORM's way."""
+    run = state.run.to_json()
+    found = inspect(row)
+    if not found.persistent or found.modified:
+        row.step, row.data, row.run, row.updated_at = state.step, state.data, run, now
+        return
+    values = {
+        "step": state.step,
+        "data": state.data,
+        "run": run,
+        "revision": row.revision + 1,
+        "updated_at": now,
+    }
+    result = await session.execute(
+        _SAVE_STATE,
+        {
+            "chat": row.chat_id,
+            "user": row.user_id,
+            "read": row.revision,
+            "to_step": values["step"],
+            "to_data": values["data"],
+            "to_run": values["run"],
+            "to_revision": values["revision"],
+            "at": now,
+        },
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleDataError(
+            f"flow_states row ({row.chat_id}, {row.user_id}) moved on from revision {row.revision}"
+        )
+    for key, value in values.items():
+        set_committed_value(row, key, value)
 
 
 def _problem(spec: FlowSpec, ctx: FlowContext, state: State, transition: Transition) -> FlowResult:
@@ -520,6 +581,6 @@ async def _answered(
         replies += await spec.finish(ctx)
         return FlowResult(replies, finished=True, follow_up=ctx.run.then)
     next_state = State(row.flow, transition.state.step, ctx.data, ctx.run)
-    _save(row, next_state, ctx.now)
+    await _save(ctx.session, row, next_state, ctx.now)
     replies.append(ask(spec, ctx, next_state))
     return FlowResult(replies)

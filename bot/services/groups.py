@@ -25,6 +25,11 @@ WIN_LIMIT = 300
 # implied by any right) is what lets a bot under privacy mode see every message, which the
 # crisis check needs. It deletes, pins, bans and invites nothing.
 ADMIN_RIGHTS = ("manage_chat",)
+# The startgroup parameter of that link: Telegram's app sends "/start@bot admin" in the group
+# once the bot is added or promoted through it.
+ADMIN_LINK_PAYLOAD = "admin"
+# A group the bot joined this recently was just greeted: the link's "/start" adds nothing.
+JUST_GREETED = timedelta(minutes=5)
 
 # Why a group's scheduled posts are paused: Telegram refused one in a way that no retry fixes.
 NO_RIGHTS = "no_rights"  # an admin took the bot's right to send messages
@@ -245,7 +250,17 @@ def paused_here(group: Group, bot_username: str) -> Say | None:
 def admin_link(bot_username: str) -> str:
     """Telegram's link that adds the bot to a group as an administrator with exactly
     :data:`ADMIN_RIGHTS` suggested (the person adding can still change them)."""
-    return f"https://t.me/{bot_username}?startgroup=admin&admin={'+'.join(ADMIN_RIGHTS)}"
+    rights = "+".join(ADMIN_RIGHTS)
+    return f"https://t.me/{bot_username}?startgroup={ADMIN_LINK_PAYLOAD}&admin={rights}"
+
+
+def made_admin(group: Group | None, now: datetime, *, reads_everything: bool) -> Say | None:
+    """What "/start admin" (sent by Telegram's app after the admin link) gets: thanks and what
+    changes, once the bot reads the group; nothing when the hello was just said (the bot was
+    added through the link) or when the rights were not given after all."""
+    if not reads_everything or (group is not None and now - group.created_at < JUST_GREETED):
+        return None
+    return Say("group.made_admin")
 
 
 def hello(bot_username: str, *, reads_everything: bool) -> Say:
@@ -274,8 +289,10 @@ def _on_off(flag: bool) -> Ref:
     return Ref("group.on" if flag else "group.off")
 
 
-def settings_view(group: Group, bot_username: str) -> Say:
-    """In the group's language, so a new choice shows in this very message."""
+def settings_view(group: Group, bot_username: str, *, forum: bool = False) -> Say:
+    """In the group's language, so a new choice shows in this very message. In a forum it
+    also says where the scheduled posts go (the topic /groupsettings was sent in, or General)
+    and how to move them."""
     times = tuple(
         Button(
             t,
@@ -293,15 +310,21 @@ def settings_view(group: Group, bot_username: str) -> Say:
         )
         for code in LANGUAGES
     )
+    params: dict[str, object] = {
+        "checkin": _on_off(group.checkin_on),
+        "time": group.checkin_time.strftime("%H:%M"),
+        "timezone": group.timezone,
+        "recap": _on_off(group.recap_on),
+        "bot": bot_username,
+    }
+    key = "group.settings"
+    if forum:
+        where = "group.posts_in.general" if group.thread_id is None else "group.posts_in.topic"
+        params = {"settings": Ref(key, params), "where": Ref(where, {"bot": bot_username})}
+        key = "group.settings_in_forum"
     return Say(
-        "group.settings",
-        {
-            "checkin": _on_off(group.checkin_on),
-            "time": group.checkin_time.strftime("%H:%M"),
-            "timezone": group.timezone,
-            "recap": _on_off(group.recap_on),
-            "bot": bot_username,
-        },
+        key,
+        params,
         (
             (
                 Button(

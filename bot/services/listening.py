@@ -420,9 +420,29 @@ def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | Non
     )
 
 
+# --- The check-in question answered in words ----------------------------------------------------
+
+# News and questions keep their own replies even right after "how are you today?".
+_NOT_A_MOOD = frozenset({"distress", "rejection", "question"})
+
+
+def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | None:
+    """The mood (1-5) a message gives if it answers a waiting check-in question: its words
+    ("not great tbh": 2, "meh": 3, "ganz gut": 4), else a short feeling (so-so 3, low 2).
+    None for news, questions and anything that names no mood."""
+    if reading.kind in _NOT_A_MOOD:
+        return None
+    if reading.kind == "good_news" and reading.topic not in (None, "went_well"):
+        return None  # "got the offer!" is news to celebrate, not a 5
+    mood = understanding.mood_in(text, language_hint)
+    if mood is None and reading.kind == "venting" and len(text.split()) <= understanding.MOOD_WORDS:
+        mood = 3 if reading.topic == "so_so" else 2
+    return mood
+
+
 # --- Inside flows --------------------------------------------------------------------------------
 
-Choice = Literal["answer", "fill", "aside"]
+Choice = Literal["answer", "fill", "aside", "skip"]
 
 
 def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Choice:
@@ -435,6 +455,9 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     kind = reading.kind if reading.clear else "unsure"
     if step.multi and step.notes is not None:
         return "answer"  # every typed word on these steps is kept as the step's note
+    prose = isinstance(step.parse_text, FreeText) and step.parse_text.limit > SHORT_ANSWER_LIMIT
+    if reading.unknown and step.skippable and not prose:
+        return "skip"  # "idk", "no me acuerdo", "не помню" where a name is asked: as if Skip
     if step.parse_text is None:  # a question answered by tapping
         return "aside" if kind in ASIDES else "answer"
     if step.name == "company" and reading.kind == "rejection" and reading.company:
@@ -447,6 +470,10 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
             return "answer" if answer_shaped(text, kind) else "aside"
         if reading.kind == "greeting" and not answer_shaped(text, "greeting"):
             return "aside"  # "hallo", "спасибо!", "ok": never stored as a company
+        if reading.kind == "venting" and _faint_feeling(text):
+            return "aside"  # "meh", "мда", "ugh": a feeling, even told faintly
+        if len(text.split()) > 1 and text.strip().endswith("?"):
+            return "aside"  # "what should I put here?": a question, never a name
         if len(text.split()) > SHORT_ANSWER_WORDS or _sentences(text):
             return "aside"  # "welp. rejected again 🙃": sentences, not a name
         return "answer"
@@ -464,6 +491,13 @@ _LETTER = re.compile(r"[^\W\d_]")
 # A sentence ending inside the text, then more words ("welp. rejected again"): "Booking.com",
 # "J. Crew" or "Acme Inc." do not end one (a single letter or nothing follows).
 _SENTENCE_BREAK = re.compile(r"[^\W\d_]{2,}[.!?…]+\s+\S+\s+\S")
+
+
+def _faint_feeling(text: str) -> bool:
+    """One lowercase word ("meh", "ugh", "мда"): a sigh, not a name ("Hard Rock Cafe" is one,
+    though "hard" hints at a feeling)."""
+    words = text.split()
+    return len(words) == 1 and not words[0][:1].isupper()
 
 
 def _sentences(text: str) -> bool:
@@ -560,3 +594,6 @@ class Heard:
     def noted(self) -> Say | None:
         reply = noted_reply(self.reading)
         return None if reply is None else in_language([reply], self.locale)[0]
+
+    def skipped(self) -> Say:
+        return in_language([Say("listen.in_flow.skipped")], self.locale)[0]

@@ -1,6 +1,6 @@
 """Sending under Telegram's flood limits, through the real Application and an emulator that
 enforces them (issue 17, section 1): one busy chat is paced on its own and never holds up the
-others, and a 429 in one chat pauses that chat only."""
+others, and a 429 in one chat (a person's or a group's) pauses that chat only."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.emulator import Emulator
+from bot.emulator import Emulator, SimGroup, SimUser
 from tests.e2e.harness import TOKEN, BotHarness, onboard
 
 
@@ -69,3 +69,70 @@ async def test_a_429_in_one_chat_does_not_delay_another(bot: BotHarness) -> None
     assert second_waited <= 1.0, f"the second person waited {second_waited:.2f} s"
     assert first_waited >= 4.0  # the paused chat waited Telegram's retry_after, then got it
     assert bot.emulator.errors == []
+
+
+async def a_group(bot: BotHarness, title: str) -> tuple[SimGroup, SimUser]:
+    """A supergroup with the bot in it (greeted) and one member."""
+    admin, member = bot.user(f"{title} admin"), bot.user(f"{title} member")
+    group = bot.emulator.group(title, supergroup=True)
+    group.add_member(admin, admin=True)
+    group.add_member(member)
+    await group.add_bot(admin)
+    await group.next_message()
+    return group, member
+
+
+async def test_a_429_in_one_group_holds_up_no_other_chat(bot: BotHarness) -> None:
+    """Telegram tells one busy group to wait: that group waits, another group and a person
+    are answered at once."""
+    busy, busy_member = await a_group(bot, "Busy")
+    other, other_member = await a_group(bot, "Other")
+    person = await onboard(bot, first_name="Dana")
+    await asyncio.sleep(5)  # the chats' own bursts refill
+    await bot.settle()
+    loop = asyncio.get_running_loop()
+    bot.emulator.fail_next("sendMessage", 429, retry_after=4)
+    started = loop.time()
+    await busy.send(busy_member, "/help@rebound_test_bot")
+    await asyncio.sleep(0.3)  # its reply has had the 429 by now
+    assert [f.error_code for f in bot.emulator.injected_failures] == [429]
+    await other.send(other_member, "/help@rebound_test_bot")
+    await person.send("/help")
+    assert "/win" in (await other.next_message(timeout=10)).text
+    assert (await person.next_message(timeout=10)).text
+    others_waited = loop.time() - started
+    assert "/win" in (await busy.next_message(timeout=10)).text
+    busy_waited = loop.time() - started
+    assert others_waited <= 1.5, f"the other chats waited {others_waited:.2f} s"
+    assert busy_waited >= 4.0  # Telegram's retry_after, then the reply
+    assert bot.emulator.errors == []
+
+
+async def test_a_busy_group_gets_20_messages_a_minute_and_no_429(bot: BotHarness) -> None:
+    """25 members ask at once: the bot answers 20 within the group's minute, the rest when
+    Telegram allows, each one, without a single 429; a person is answered meanwhile."""
+    group, _ = await a_group(bot, "Busy")
+    members = [bot.user(f"Member {n}") for n in range(25)]
+    person = await onboard(bot, first_name="Dana")
+    await asyncio.sleep(5)
+    await bot.settle()
+    loop = asyncio.get_running_loop()
+    before = len(group.messages)
+    started = loop.time()
+    for member in members:
+        await group.send(member, "/help@rebound_test_bot")
+    await asyncio.sleep(3)
+    asked = loop.time()
+    await person.send("/help")
+    assert is_help((await person.next_message(timeout=10)).text)
+    assert loop.time() - asked <= 1.5  # the group's queue is the group's alone
+    while len(group.messages) - before < 25:
+        assert loop.time() - started < 90, f"{len(group.messages) - before} of 25 answered"
+        await asyncio.sleep(0.5)
+    sent_at = [
+        call.at
+        for call in bot.emulator.calls
+        if call.method == "sendMessage" and call.params.get("chat_id") == group.id
+    ][-25:]
+    assert sent_at[-1] - sent_at[0] >= 55  # the last five waited for the group's minute
+    assert [e for e in bot.emulator.errors if e.error_code == 429] == []

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import ChatMigrated
+from telegram.error import BadRequest, ChatMigrated
 
 from bot.emulator import Emulator
 from tests.emulator.helpers import assert_shape, raw_updates
@@ -171,11 +171,66 @@ async def test_group_privacy_mode(emu: Emulator, http: httpx.AsyncClient, bot: B
     await group.another_bot_posts()
     await group.send(member, "/cheer")  # another bot wrote since: a bare command is theirs
     await group.send(member, "/cheer@rebound_test_bot")
+    await group.send(member, "/win@Rebound_Test_Bot yes")  # Telegram matches names in any case
+    await group.send(member, "thanks @Rebound_test_bot!")  # a mention (BotFather's words)
+    await group.send(member, "ask @rebound_test_bot_fan")  # another account's name
     updates = await raw_updates(http)
     texts = [u["message"].get("text") for u in updates if "message" in u]
     # None: the new_chat_members service message
-    assert texts == [None, "/stats@rebound_test_bot", "Fine", "/help", "/cheer@rebound_test_bot"]
+    assert texts == [
+        None,
+        "/stats@rebound_test_bot",
+        "Fine",
+        "/help",
+        "/cheer@rebound_test_bot",
+        "/win@Rebound_Test_Bot yes",
+        "thanks @Rebound_test_bot!",
+    ]
     assert updates[0]["my_chat_member"]["new_chat_member"]["status"] == "member"
+    for update in updates:
+        assert_shape("Update", update)
+
+
+async def test_a_post_on_behalf_of_a_channel_is_nobody(
+    emu: Emulator, http: httpx.AsyncClient, bot: Bot
+) -> None:
+    owner = emu.user("Owner")
+    group = emu.group("Peers", supergroup=True)
+    await group.add_bot(owner)
+    await group.send_as_channel("just news")  # ordinary talk: privacy mode keeps it away
+    await group.send_as_channel("/win@rebound_test_bot launched", channel="My Studio")
+    [update] = [u for u in await raw_updates(http) if "message" in u and "text" in u["message"]]
+    message = update["message"]
+    assert message["from"] == {
+        "id": 136817688,
+        "is_bot": True,
+        "first_name": "Channel",
+        "username": "Channel_Bot",
+    }
+    assert message["sender_chat"]["type"] == "channel"
+    assert message["sender_chat"]["title"] == "My Studio"
+    assert_shape("Update", update)
+    with pytest.raises(BadRequest, match="not found"):  # a placeholder, not a member
+        await bot.get_chat_member(group.id, 136817688)
+
+
+async def test_the_admin_link_promotes_the_bot_then_starts_it(
+    emu: Emulator, http: httpx.AsyncClient
+) -> None:
+    """t.me/<bot>?startgroup=admin&admin=...: the bot's rights change, then the app sends
+    "/start@<bot> admin" in the group (messages.startBot), which a privacy-mode bot hears."""
+    owner = emu.user("Owner")
+    group = emu.group("Peers", supergroup=True)
+    await group.add_bot(owner)
+    await group.promote_bot(owner, start_parameter="admin")
+    updates = (await raw_updates(http))[-2:]  # after the join and its service message
+    change = updates[0]["my_chat_member"]
+    assert (change["old_chat_member"]["status"], change["new_chat_member"]["status"]) == (
+        "member",
+        "administrator",
+    )
+    assert updates[1]["message"]["text"] == "/start@rebound_test_bot admin"
+    assert updates[1]["message"]["entities"][0]["type"] == "bot_command"
     for update in updates:
         assert_shape("Update", update)
 

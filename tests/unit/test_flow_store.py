@@ -54,3 +54,79 @@ async def test_a_turn_that_read_an_older_revision_cannot_overwrite_a_newer_one(
             assert row is not None and row.step == "tz" and row.data["consent"] == "yes"
     finally:
         await engine.dispose()
+
+
+async def test_a_step_from_an_older_revision_is_refused_before_anything_is_stored(
+    db_url: str,
+) -> None:
+    """A step (flows._save, a Core UPDATE checked against the revision the turn read) from a
+    row another turn has moved on fails at once on SQLite, where the row was read earlier
+    unlocked; the newer step stays."""
+    engine = create_engine(db_url)
+    sessions = create_sessionmaker(engine)
+    specs = flow_specs()
+    try:
+        async with sessions() as session, session.begin():
+            user = User(id=CHAT, created_at=NOW, updated_at=NOW)
+            session.add(user)
+            await session.flush()
+            await flows.start(session, specs["ob"], user, CHAT, NOW)
+        slow, quick = sessions(), sessions()
+        try:
+            async with slow.begin():
+                slow_user = await slow.get(User, CHAT)
+                slow_row = await slow.get(FlowState, (CHAT, CHAT))
+            assert slow_user is not None and slow_row is not None
+            read = slow_row.revision
+            tap = f"ob:1:{slow_row.run['token']}:consent:yes"
+            async with quick.begin():
+                quick_user = await quick.get(User, CHAT)
+                assert quick_user is not None
+                assert not (
+                    await flows.handle_callback(quick, specs, quick_user, CHAT, tap, NOW)
+                ).stale
+            if db_url.startswith("postgresql"):
+                # PostgreSQL reads the row afresh, locked (flows.load_state): a stale tap.
+                async with slow.begin():
+                    result = await flows.handle_callback(slow, specs, slow_user, CHAT, tap, NOW)
+                assert result.stale
+            else:
+                with pytest.raises(StaleDataError):
+                    async with slow.begin():
+                        await flows.handle_callback(slow, specs, slow_user, CHAT, tap, NOW)
+        finally:
+            await slow.close()
+            await quick.close()
+        async with sessions() as session:
+            row = await session.get(FlowState, (CHAT, CHAT))
+            assert row is not None and row.step == "tz" and row.revision == read + 1
+    finally:
+        await engine.dispose()
+
+
+async def test_a_step_moves_the_loaded_row_too(db_url: str) -> None:
+    """After a step the row in the session shows it (what later code in the same turn reads),
+    and nothing is left for the ORM to write again."""
+    engine = create_engine(db_url)
+    sessions = create_sessionmaker(engine)
+    specs = flow_specs()
+    try:
+        async with sessions() as session, session.begin():
+            user = User(id=CHAT, created_at=NOW, updated_at=NOW)
+            session.add(user)
+            await session.flush()
+            await flows.start(session, specs["ob"], user, CHAT, NOW)
+        async with sessions() as session, session.begin():
+            user = await session.get(User, CHAT)
+            row = await session.get(FlowState, (CHAT, CHAT))
+            assert user is not None and row is not None
+            read = row.revision
+            tap = f"ob:1:{row.run['token']}:consent:yes"
+            await flows.handle_callback(session, specs, user, CHAT, tap, NOW)
+            assert (row.step, row.revision, row.data["consent"]) == ("tz", read + 1, "yes")
+            assert not session.dirty
+        async with sessions() as session:
+            stored = await session.get(FlowState, (CHAT, CHAT))
+            assert stored is not None and (stored.step, stored.revision) == ("tz", read + 1)
+    finally:
+        await engine.dispose()

@@ -257,8 +257,11 @@ def test_asides_and_notes_are_acknowledged_as_what_they_are() -> None:
 
 def test_a_reading_from_weak_hints_is_taken_as_the_answer_typed() -> None:
     meh = Reading("venting", topic="sad")  # clear=False: only weak hints
-    assert listening.in_flow_choice(meh, step("rf", "company"), "meh", NOW) == "answer"
+    assert listening.in_flow_choice(meh, step("rf", "company"), "Hard Rock Cafe", NOW) == "answer"
+    assert listening.in_flow_choice(meh, step("rf", "company"), "Meh Labs", NOW) == "answer"
     assert listening.in_flow_choice(meh, step("rf", "stage"), "meh", NOW) == "answer"
+    # ...except a lone lowercase sigh where a name is asked: a feeling, never the company
+    assert listening.in_flow_choice(meh, step("rf", "company"), "meh", NOW) == "aside"
     long_one = "well it was a long day and I am not sure what to say about it all"
     assert listening.in_flow_choice(meh, step("rf", "company"), long_one, NOW) == "aside"
 
@@ -316,3 +319,47 @@ def test_greetings_and_short_news_at_the_company_question_are_not_names(
 ) -> None:
     """QA round 3: each of these was stored as the company ("How far did you get with hallo?")."""
     assert listening.in_flow_choice(reading, step("rf", "company"), text, NOW) == "aside"
+
+
+def test_i_dont_know_skips_a_question_that_can_be_skipped_and_a_question_is_never_a_name() -> None:
+    unknown = read("no me acuerdo", "es")
+    assert unknown.unknown
+    assert listening.in_flow_choice(unknown, step("rf", "company"), "no me acuerdo", NOW) == "skip"
+    assert listening.in_flow_choice(unknown, step("rf", "stage"), "no me acuerdo", NOW) == "skip"
+    assert not read("Google", "en").unknown
+    asked = read("what should i put here?", "en")
+    assert listening.in_flow_choice(
+        asked, step("rf", "company"), "what should i put here?", NOW
+    ) == ("aside")
+    assert listening.in_flow_choice(asked, step("rf", "company"), "Yahoo?", NOW) == "answer"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "mood"),
+    [
+        ("en", "meh", 3),
+        ("en", "3/5", 3),
+        ("en", "not great tbh", 2),  # the longest match: not "great"
+        ("en", "not too bad", 4),
+        ("en", "😣", 1),
+        ("es", "no está mal", 4),
+        ("es", "fatal", 1),
+        ("de", "ganz gut eigentlich", 4),
+        ("de", "nicht so gut", 2),
+        ("ru", "так себе", 3),
+        ("ru", "2 из 5", 2),
+        ("en", "Google", None),
+        ("en", "got rejected from google today", None),  # news, not a mood
+        ("en", "got the offer!!!", None),  # good news to celebrate, not a 5
+        ("en", "how do I ask for feedback?", None),
+    ],
+)
+def test_the_checkin_question_answered_in_words(language: str, text: str, mood: int | None) -> None:
+    assert listening.typed_mood(read(text, language), text, language) == mood
+
+
+def test_i_dont_know_does_not_skip_a_question_that_wants_prose() -> None:
+    """At "What's the win?" a skip would still celebrate a win: the words are kept instead."""
+    unknown = read("idk", "en")
+    assert unknown.unknown
+    assert listening.in_flow_choice(unknown, step("wn", "text"), "idk", NOW) == "answer"

@@ -50,6 +50,7 @@ How a message is read (each step has its own module):
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -66,10 +67,12 @@ __all__ = [
     "GOOD_NEWS_TOPICS",
     "KINDS",
     "LANGUAGES",
+    "MOOD_WORDS",
     "QUESTION_TOPICS",
     "SOCIAL_TOPICS",
     "Kind",
     "Reading",
+    "mood_in",
     "read",
     "warm_up",
 ]
@@ -117,7 +120,9 @@ class Reading:
     "rejections"): inside a flow, an unclear reading is better taken as the answer typed.
     ``also`` is one of BRIGHT_SIDES for a rejection told with a brighter side (for
     ``elsewhere``, ``topic`` is the good news's); ``ahead`` is True when the message puts an
-    interview in the future ("tomorrow")."""
+    interview in the future ("tomorrow"); ``unknown`` when the whole message says the person
+    does not know or remember ("idk", "no me acuerdo", "keine Ahnung", "не помню"), which
+    skips a question that can be skipped."""
 
     kind: Kind
     language: str = "en"
@@ -128,10 +133,13 @@ class Reading:
     clear: bool = False
     also: str | None = None
     ahead: bool = False
+    unknown: bool = False
 
 
 # Kinds whose phrases a negation just before them cancels ("not tired", "no offer yet").
 _NEGATABLE = frozenset({"good_news", "venting"})
+_NEWS = frozenset({"rejection", "good_news"})
+_SIBLINGS = {"ru": "uk", "uk": "ru"}
 _CLAUSE_END = frozenset({".", "?", "!"})
 _NEGATION_REACH = 3  # words looked at before a phrase
 _ORDER: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
@@ -154,17 +162,27 @@ def _negated(text: str, start: int, lex: Lexicon) -> bool:
     return False
 
 
+def _not_news(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Where the text talks about rejection or offers without telling the writer's news."""
+    if lex.not_news is None:
+        return []
+    return [(m.start(), m.end()) for m in lex.not_news.finditer(text)]
+
+
 def _scores(text: str, lex: Lexicon, weak: bool) -> Scores:
     """Each kind's topics and their points; ``weak`` False skips the weak entries (for a list
     of another language than the text's, where a short word like "no" means something else)."""
     scores: Scores = {}
     text = lex.corrected(text)
+    others = _not_news(text, lex)
     for rule in lex.rules:
         if rule.weight < STRONG and not weak:
             continue
         for match in rule.pattern.finditer(text):
             if rule.kind in _NEGATABLE and _negated(text, match.start(), lex):
                 continue
+            if rule.kind in _NEWS and any(a <= match.start() < b for a, b in others):
+                continue  # "a book about rejection", "my friend got rejected": not their news
             topics = scores.setdefault(rule.kind, {})
             topics[rule.topic] = topics.get(rule.topic, 0) + rule.weight
             if rule.weight >= STRONG:
@@ -234,7 +252,10 @@ def _read(text: str, language_hint: str | None) -> Reading:
     # Weak hints count only in the text's language and the person's own; the model's unsure
     # guess and English (people mix) are tried for clear phrases.
     own = {language, _language.hint_language(language_hint) or language}
-    order = dict.fromkeys([language, *sorted(own), "en", guess])
+    # Russian and Ukrainian share a script and many words, and the model mistakes one for the
+    # other on a few words ("я так втомився"): the sibling's lists are tried too.
+    sibling = _SIBLINGS.get(language)
+    order = dict.fromkeys([language, *sorted(own), "en", guess, *([sibling] if sibling else [])])
     lexicons = [lex for code in order if (lex := lexicon(code)) is not None]
     best: tuple[tuple[int, int], Kind, str | None, Scores] = ((0, 0), "unsure", None, {})
     for lex in lexicons:
@@ -242,12 +263,14 @@ def _read(text: str, language_hint: str | None) -> Reading:
         strength, kind, topic = _decide(scores)
         if strength > best[0]:
             best = (strength, kind, topic, scores)
-            if lex.language == guess and lex.language not in own:
-                language = guess  # the model's guess read it where the hint's lists did not
+            if lex.language in (guess, sibling) and lex.language not in own:
+                language = lex.language  # read where the text's and the hint's lists did not
     (tier, score), kind, topic, scores = best
     clear = tier >= 2 or score >= STRONG
+    if sibling is not None and language != sibling:  # its names and endings are not the text's
+        lexicons = [lex for lex in lexicons if lex.language != sibling]
     if kind not in _WITH_FACTS:
-        return Reading(kind, language, topic, clear=clear)
+        return Reading(kind, language, topic, clear=clear, unknown=_unknown(normal, lexicons))
     feeling = topic if kind == "venting" else _best_topic(scores.get("venting", {}), FEELINGS)
     ahead = any(lex.ahead is not None and lex.ahead.search(normal) for lex in lexicons)
     also = None
@@ -275,6 +298,14 @@ _AHEAD_NEWS = frozenset({"interview", "next_round"})
 # Good news told after a "no" that is news of its own, not part of the story of the no (an offer
 # told last outweighs the no: it is good news, as before).
 _ELSEWHERE = frozenset({"interview", "next_round"})
+
+
+def _unknown(normal: str, lexicons: list[Lexicon]) -> bool:
+    """The whole message says the person does not know or remember ("idk", "хз")."""
+    return any(
+        lex.dont_know is not None and lex.dont_know.search(lex.corrected(normal))
+        for lex in lexicons
+    )
 
 
 def _anxious(scores: Scores) -> bool:
@@ -310,6 +341,38 @@ def read(text: str, language_hint: str | None = None) -> Reading:
     except Exception as exc:  # a reply must still go out; the words are never logged
         log.error("understanding failed: %s", type(exc).__name__)
         return Reading("unsure", _language.hint_language(language_hint) or "en")
+
+
+# A check-in answered in words is short: "not great tbh", "ganz gut eigentlich", "так себе".
+MOOD_WORDS = 6
+# A mood as a number: "3", "3/5", "4 out of 5", "2 из 5".
+_MOOD_NUMBER = re.compile(r"([1-5])(?: (?:\S+ ){0,2}5)?(?: [.!])*")
+
+
+def mood_in(text: str, language_hint: str | None = None) -> int | None:
+    """The mood (1-5) a short message gives, when it is read as the answer to "how are you
+    today?" (the caller knows a check-in question is waiting): a number, a mood face, or the
+    words of the lists' ``mood`` (the longest match wins: "not great" over "great"). None when
+    the message is long or names no mood. Crisis words are the caller's to check first."""
+    normal = normalise(text if isinstance(text, str) else "")
+    if not normal or len(normal.split()) > MOOD_WORDS:
+        return None
+    number = _MOOD_NUMBER.fullmatch(normal)
+    if number:
+        return int(number.group(1))
+    language = _language.detect(text, language_hint)
+    codes = dict.fromkeys([language, _language.hint_language(language_hint) or language, "en"])
+    best: tuple[int, int, int] | None = None  # (length, -start, mood)
+    for code in codes:
+        lex = lexicon(code)
+        if lex is None:
+            continue
+        corrected = lex.corrected(normal)
+        for mood, pattern in lex.moods:
+            for match in pattern.finditer(corrected):
+                found = (match.end() - match.start(), -match.start(), mood)
+                best = found if best is None or found > best else best
+    return best[2] if best else None
 
 
 def warm_up() -> None:

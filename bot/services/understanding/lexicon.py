@@ -90,6 +90,13 @@ class Lexicon:
     bright: tuple[Rule, ...] = ()
     # Words that put an interview ahead ("tomorrow", "mañana", "morgen", "завтра").
     ahead: re.Pattern[str] | None = None
+    # Talk about rejection or offers that is not the writer's news ("reading a book about
+    # rejection", "my friend got rejected"): a news phrase starting inside one does not count.
+    not_news: re.Pattern[str] | None = None
+    # A whole message saying the person does not know or remember ("idk", "keine Ahnung").
+    dont_know: re.Pattern[str] | None = None
+    # A check-in answered in words: (mood 1-5, its words), e.g. (2, "not great|rough").
+    moods: tuple[tuple[int, re.Pattern[str]], ...] = ()
     # A pasted email's signature: the sign-off line ("Best regards,", "Mit freundlichen Grüßen"),
     # matched whole against the folded line; words of a team line ("Talent Team",
     # "Personalabteilung", "HR-отдел"); legal forms that make a line a firm ("SE", "GmbH", "ООО").
@@ -233,6 +240,20 @@ def load(language: str, path: Path | None = None) -> Lexicon:
         ahead=(
             _compile(_strings(data.get("ahead"), f"{where}:ahead"), f"{where}:ahead")
             if data.get("ahead")
+            else None
+        ),
+        not_news=(
+            _compile(_strings(data.get("not_news"), f"{where}:not_news"), f"{where}:not_news")
+            if data.get("not_news")
+            else None
+        ),
+        moods=tuple(
+            (int(mood), _compile(_strings(items, f"{where}:mood.{mood}"), f"{where}:mood"))
+            for mood, items in (data.get("mood") or {}).items()
+        ),
+        dont_know=(
+            _compile(_strings(data.get("dont_know"), f"{where}:dont_know"), f"{where}:dont_know")
+            if data.get("dont_know")
             else None
         ),
         sign_off=_whole_line(_strings(company.get("sign_offs"), f"{where}:company.sign_offs")),
