@@ -4,7 +4,9 @@ migration to a supergroup, and removal."""
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+import re
 import time as clock
 from dataclasses import replace
 from datetime import timedelta
@@ -253,16 +255,44 @@ async def win(turn: Turn) -> None:
     user = turn.update.effective_user
     parts = message.text.split(None, 1) if message and message.text else []
     text = parts[1].strip() if len(parts) == 2 else ""
-    if not text or user is None:
-        turn.say(Say("group.win_usage", {"bot": turn.context.bot.username}))
+    if not text or user is None or message is None:
+        turn.say(_win_prompt(turn))
         return
+    await _celebrate(turn, message, user, text)
+
+
+async def _celebrate(turn: Turn, message: Message, user: TelegramUser, text: str) -> None:
     # Posted as a chat (an anonymous admin, a linked channel): "from" is a placeholder account
     # whose name ("Group", "Telegram") is nobody's, so no name is shown.
-    anonymous = message is not None and message.sender_chat is not None
-    name: str | Ref = Ref("group.someone") if anonymous else user.first_name
+    name: str | Ref = Ref("group.someone") if message.sender_chat is not None else user.first_name
     group = await _group(turn)
     turn.say_all(await groups.celebrate(turn.session, group, name, text, turn.now))
     await _paused_note(turn, group)
+
+
+def _win_prompt(turn: Turn) -> Say:
+    """/win without a win: how to share one, or to reply to this very message with it (a reply
+    to the bot reaches it under privacy mode; plain text would not)."""
+    return Say("group.win_usage", {"bot": turn.context.bot.username})
+
+
+def _answers_win_prompt(turn: Turn, message: Message) -> bool:
+    """Whether ``message`` replies to the bot's :func:`_win_prompt`, in whichever language it
+    was asked (an admin may have changed the group's since)."""
+    replied = message.reply_to_message
+    bot_id = turn.context.bot.id
+    if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
+        return False
+    prompt = _win_prompt(turn)
+    content = turn.rt.content
+    asked = {
+        html.unescape(_TAG.sub("", Renderer(content.texts(locale)).text(prompt))).strip()
+        for locale in content.catalogs
+    }
+    return (replied.text or "").strip() in asked
+
+
+_TAG = re.compile(r"<[^>]+>")
 
 
 @handler
@@ -394,6 +424,13 @@ async def written_to(turn: Turn) -> None:
         return
     text = message.text.replace(f"@{bot.username}", " ")
     reading = understanding.read(text, sender.language_code if sender else None)
+    if (
+        sender is not None
+        and reading.kind not in ("greeting", "distress")  # "thanks!", "ok": no win in that
+        and _answers_win_prompt(turn, message)
+    ):
+        await _celebrate(turn, message, sender, " ".join(text.split()))
+        return
     reply = listening.group_reply(reading, bot.username, mentioned)
     if reply is not None:
         shipped = frozenset(turn.rt.content.catalogs)

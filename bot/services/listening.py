@@ -455,8 +455,9 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     kind = reading.kind if reading.clear else "unsure"
     if step.multi and step.notes is not None:
         return "answer"  # every typed word on these steps is kept as the step's note
-    if reading.unknown and step.skippable:
-        return "skip"  # "idk", "no me acuerdo", "не помню": as if Skip was tapped
+    prose = isinstance(step.parse_text, FreeText) and step.parse_text.limit > SHORT_ANSWER_LIMIT
+    if reading.unknown and step.skippable and not prose:
+        return "skip"  # "idk", "no me acuerdo", "не помню" where a name is asked: as if Skip
     if step.parse_text is None:  # a question answered by tapping
         return "aside" if kind in ASIDES else "answer"
     if step.name == "company" and reading.kind == "rejection" and reading.company:

@@ -233,3 +233,16 @@ async def test_added_through_the_admin_link_the_hello_is_all_it_says(bot: BotHar
     await bot.settle()
     [hello] = group.messages
     assert f"/groupsettings@{BOT}" in hello.text and hello.buttons == []
+
+
+async def test_a_win_can_be_shared_by_replying_to_the_bots_question(bot: BotHarness) -> None:
+    """/win with nothing after it asks for the win; under privacy mode the bot never sees
+    plain text, but it does see a reply to its own message: that reply is the win."""
+    group, _, member, _ = await a_group(bot)
+    [asked] = await said(bot, group, group.send(member, f"/win@{BOT}"))
+    assert f"/win@{BOT} " in asked.text and "reply to this message" in asked.text
+    reply = group.send(member, "Finished my portfolio site", reply_to=asked.message_id)
+    [win] = await said(bot, group, reply)
+    assert "Ben" in win.text and "Finished my portfolio site" in win.text
+    [thanks] = await said(bot, group, group.send(member, "thanks!", reply_to=asked.message_id))
+    assert one_of(thanks.text, shown("listen.group.thanks"))  # not a win called "thanks!"

@@ -143,3 +143,18 @@ async def test_news_typed_after_the_checkin_question_is_news_not_a_mood(bot: Bot
     assert one_of(taken.text, shown("checkin.typed_mood", face=label("checkin.mood.2")))
     await bot.settle()
     assert await checkin_moods(bot, user.id) == [2]
+
+
+async def test_a_no_from_a_dream_job_is_no_offer_and_ukrainian_is_not_answered_in_russian(
+    bot: BotHarness,
+) -> None:
+    user = await onboard(bot)
+    await user.send("rejected from my dream job. i dont even know what to do now")
+    reply = await user.next_message()
+    assert label("listen.buttons.debrief_now") in reply.button_labels()
+    assert label("listen.buttons.log_it") not in reply.button_labels()  # never "🎉 An offer!"
+
+    await user.send("я так втомився")  # Ukrainian the model takes for Russian
+    tired = await user.next_message()
+    assert one_of(tired.text, shown("listen.venting.exhausted", "en"))  # no Ukrainian content yet
+    assert not one_of(tired.text, shown("listen.unsure", "ru"))

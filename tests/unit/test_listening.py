@@ -356,3 +356,10 @@ def test_i_dont_know_skips_a_question_that_can_be_skipped_and_a_question_is_neve
 )
 def test_the_checkin_question_answered_in_words(language: str, text: str, mood: int | None) -> None:
     assert listening.typed_mood(read(text, language), text, language) == mood
+
+
+def test_i_dont_know_does_not_skip_a_question_that_wants_prose() -> None:
+    """At "What's the win?" a skip would still celebrate a win: the words are kept instead."""
+    unknown = read("idk", "en")
+    assert unknown.unknown
+    assert listening.in_flow_choice(unknown, step("wn", "text"), "idk", NOW) == "answer"

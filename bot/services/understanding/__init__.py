@@ -139,6 +139,7 @@ class Reading:
 # Kinds whose phrases a negation just before them cancels ("not tired", "no offer yet").
 _NEGATABLE = frozenset({"good_news", "venting"})
 _NEWS = frozenset({"rejection", "good_news"})
+_SIBLINGS = {"ru": "uk", "uk": "ru"}
 _CLAUSE_END = frozenset({".", "?", "!"})
 _NEGATION_REACH = 3  # words looked at before a phrase
 _ORDER: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
@@ -251,7 +252,10 @@ def _read(text: str, language_hint: str | None) -> Reading:
     # Weak hints count only in the text's language and the person's own; the model's unsure
     # guess and English (people mix) are tried for clear phrases.
     own = {language, _language.hint_language(language_hint) or language}
-    order = dict.fromkeys([language, *sorted(own), "en", guess])
+    # Russian and Ukrainian share a script and many words, and the model mistakes one for the
+    # other on a few words ("я так втомився"): the sibling's lists are tried too.
+    sibling = _SIBLINGS.get(language)
+    order = dict.fromkeys([language, *sorted(own), "en", guess, *([sibling] if sibling else [])])
     lexicons = [lex for code in order if (lex := lexicon(code)) is not None]
     best: tuple[tuple[int, int], Kind, str | None, Scores] = ((0, 0), "unsure", None, {})
     for lex in lexicons:
@@ -259,10 +263,12 @@ def _read(text: str, language_hint: str | None) -> Reading:
         strength, kind, topic = _decide(scores)
         if strength > best[0]:
             best = (strength, kind, topic, scores)
-            if lex.language == guess and lex.language not in own:
-                language = guess  # the model's guess read it where the hint's lists did not
+            if lex.language in (guess, sibling) and lex.language not in own:
+                language = lex.language  # read where the text's and the hint's lists did not
     (tier, score), kind, topic, scores = best
     clear = tier >= 2 or score >= STRONG
+    if sibling is not None and language != sibling:  # its names and endings are not the text's
+        lexicons = [lex for lex in lexicons if lex.language != sibling]
     if kind not in _WITH_FACTS:
         return Reading(kind, language, topic, clear=clear, unknown=_unknown(normal, lexicons))
     feeling = topic if kind == "venting" else _best_topic(scores.get("venting", {}), FEELINGS)
