@@ -391,15 +391,19 @@ class SimGroup(_ChatView):
             self._push({"message": copy.deepcopy(message)})
         return int(message["message_id"])
 
-    async def send_anonymously(self, admin: SimUser, text: str) -> int:
+    async def send_anonymously(
+        self, admin: SimUser, text: str, *, thread_id: int | None = None
+    ) -> int:
         """Post as the group itself, as an administrator with "Remain anonymous" on does:
         ``sender_chat`` is the group and ``from`` is Telegram's placeholder @GroupAnonymousBot.
         Their button taps still carry their own account (use :meth:`tap`)."""
         chat = self._chat
         if chat.members.get(admin.id) not in ("administrator", "creator"):
             raise ValueError(f"{admin.first_name} is not an administrator of chat {self.id}")
+        if thread_id is not None and thread_id not in chat.topics:
+            raise ValueError(f"chat {self.id} has no topic {thread_id}")
         content = {**_text_content(text), "sender_chat": chat_json(chat)}
-        message = user_message(chat, ANONYMOUS_ADMIN, content)
+        message = user_message(chat, ANONYMOUS_ADMIN, content, thread_id=thread_id)
         if self._bot_hears(message):
             self._push({"message": copy.deepcopy(message)})
         return int(message["message_id"])

@@ -163,6 +163,11 @@ async def test_in_a_forum_replies_stay_in_their_topic_and_posts_go_where_chosen(
         return checkin
 
     assert (await next_checkin()).thread_id == topic
+    other = await forum.create_topic("Daily")
+    anonymous = forum.send_anonymously(admin, f"/groupsettings@{BOT}", thread_id=other)
+    [moved] = await said(bot, forum, anonymous)  # an anonymous admin, in yet another topic
+    assert moved.thread_id == other
+    assert (await next_checkin()).thread_id == other
     [general] = await said(bot, forum, forum.send(admin, f"/groupsettings@{BOT}"))
     assert general.thread_id is None  # sent in General: the posts go there from now on
     assert general.text.endswith(seen(CONTENT.texts("en")("group.posts_in.general", bot=BOT)))

@@ -214,6 +214,27 @@ async def test_a_post_on_behalf_of_a_channel_is_nobody(
         await bot.get_chat_member(group.id, 136817688)
 
 
+async def test_the_admin_link_promotes_the_bot_then_starts_it(
+    emu: Emulator, http: httpx.AsyncClient
+) -> None:
+    """t.me/<bot>?startgroup=admin&admin=...: the bot's rights change, then the app sends
+    "/start@<bot> admin" in the group (messages.startBot), which a privacy-mode bot hears."""
+    owner = emu.user("Owner")
+    group = emu.group("Peers", supergroup=True)
+    await group.add_bot(owner)
+    await group.promote_bot(owner, start_parameter="admin")
+    updates = (await raw_updates(http))[-2:]  # after the join and its service message
+    change = updates[0]["my_chat_member"]
+    assert (change["old_chat_member"]["status"], change["new_chat_member"]["status"]) == (
+        "member",
+        "administrator",
+    )
+    assert updates[1]["message"]["text"] == "/start@rebound_test_bot admin"
+    assert updates[1]["message"]["entities"][0]["type"] == "bot_command"
+    for update in updates:
+        assert_shape("Update", update)
+
+
 async def test_admin_bot_hears_everything(emu: Emulator, http: httpx.AsyncClient) -> None:
     owner = emu.user()
     group = emu.group(supergroup=True)
