@@ -83,8 +83,9 @@ two more authors given a balanced brief (every signal, register and language eve
 negatives), kept outside the repository until the lead scored each ONCE (--counts, unread) with
 the final model of the round "crisis" below: 0.924 / 0.041 and 0.907 / 0.059 (pooled 0.916 /
 0.050): closer than any fresh set since heldout8, still short of 0.95 recall. Both were read
-and trained on in the round "crisis2" of 2026-12-07 (below); NEVER_TRAIN now names the next
-sealed sets (heldout13, heldout14), kept outside the repository.
+and trained on in the round "crisis2" of 2026-12-07 (below); heldout13 and heldout14 in the round
+"crisis3" (the last section). NEVER_TRAIN now names the next sealed sets (heldout15, heldout16),
+kept OUTSIDE the repository until the lead scores them.
 
 THE ROUNDS, in short (the full text of each, with per-language out-of-fold tables and in-sample
 figures: ``git show 179b7a5:bench/crisis.py``):
@@ -217,6 +218,86 @@ recall is not (Ukrainian 0.767 in both, English 0.850 in heldout14). Committed u
 names them. After that scoring one guard was added ("stop messaging me", "не пиши мне больше" in
 six languages: a request for a pause, which the retrained model had raised to "are you safe?");
 retrained, the leave-one-file-out figures and both sets' counts are unchanged.
+
+THE ROUND "crisis3" (2026-12-07): heldout13 and heldout14 read and trained on. FIRST, before any
+rule changed, the fair figure: each file left out of the model's training (the other 22 crisis
+files and the everyday messages train it), rules untouched: heldout13 0.921 / 0.048, heldout14
+0.876 / 0.048 (their single scorings: 0.921 / 0.045, 0.869 / 0.048): training on more authors
+still does not lift the next one. Then they were read. Their 59 misses and 28 false alarms, by
+category (C-SSRS for the misses, the kind of hard negative for the false alarms):
+
+    misses: a date, a place or the plan chosen, no means named (14: "Friday is the day",
+    "дата вже є", "j'ai tout prévu, même l'endroit"); last words and farewells (13: "goodnight
+    forever", "tell mom I loved her", "just wanted to say goodbye to someone", "they think it's
+    about the layoff"); means and method (8: a whole pack of antidepressants, a dose that "would
+    do it", the river "looking inviting", stepping in front of the S-Bahn, crossing without
+    looking); a passive wish to be dead (8: "набридло жити", "cansei de existir", falling asleep
+    hoping it is the last time); notes left and affairs settled (7); self-harm and hiding it
+    (6: a bracelet over the cuts, a sweater in the heat, scars "and I started again"); "not
+    about the job" said outright (2); a burden, "without me he'd be free" (1).
+    false alarms: an idiom (6: "my manager will kill me if I'm late", "sink through the floor",
+    throwing the laptop out of the window, a "bridge job", disappearing for a week);
+    hopelessness about one city, trade or market with the next step named (5); a burden or
+    worthlessness with reassurance or carrying on (5); an absence with a date and a reason (3:
+    "no voy a estar la semana que viene, tengo un curso"); goodbyes at work (3: a farewell
+    letter to colleagues, "à demain"); medicines with an everyday reason (2); explicit wording
+    with laughter (2, left as they are: explicit wording fires by policy); two others.
+
+Fixed BY CATEGORY in all eight languages (Ukrainian first): ``wish_dead`` (tired of living or
+existing, no strength left to live, leaving this world, falling asleep hoping it is the last
+time); ``last_word`` (bye forever, a goodbye to someone, words for the family, a note left for
+them, a cover story); two new categories, ``date_set`` (a date, a place or the plan chosen:
+"unsure"; with a decision, a crisis) and ``literal`` ("not job-hunting done", "je parle pas de la
+recherche": "unsure"); antidepressants as a means; concealment and "again" for ``sleeves``;
+"without me they'd be free" for ``burden``; stepping in front of a train or onto the road
+without looking for ``accident``; a place "looking inviting" (``veiled_act``); the blade as the
+only help (``self_harm``); a weapon or a rope "already in the garage", looked at. Guards in the
+phrase file (so they hold for phrases and signals): absences with a date, farewells at work,
+"X will kill me if", sinking through the floor, things thrown out of the window, disappearing
+for a week, no future in one city or trade, medicines prescribed or bought for an everyday
+reason, a "bridge job", a career jump ("in den Vertrieb springen").
+
+On the 21 crisis files NOT read this round, the rules alone (no model) now find 54 more
+positives and 3 fewer false alarms (tuning_g: one new, "set a date: by march 1 I'm either
+employed or moving back home"); the everyday sets do not change. Out of fold the model had
+already found most of those 54, so their leave-one-file-out figures barely move.
+
+Tried and dropped (leave-one-file-out on all files): a ``persist`` category ("but I keep at it",
+"ich bleib dran", "не здаюся") that silenced "unsure" rules and the model: on the 21 other files
+no recall gained and one more false alarm (heldout9 0.017 -> 0.021); it helped only heldout14,
+where it was read. Per-language unsure thresholds (same budgets, chosen per language without the
+file scored, nested): 0.957 / 0.038 against 0.957 / 0.036 with one threshold: no gain (and the
+tier does not know the language). The everyday budget MAX_EVERYDAY_FP 0.01 -> 0.009: at 0.01
+the threshold fell to 0.70, where the model asked about 9 of the 350 never-trained understanding
+held-out messages (6 before the round); at 0.71, 6 (0.008 gave 0.74: 4 of 350, but 0.007 less
+recall on the other authors' files). That check is thereby not quite unseen: it chose the budget.
+
+Leave-one-file-out, crisis+unsure (BEFORE: the rules before reading, the fair estimate for these
+two files; AFTER: this round's rules, written from them, so their AFTER flatters):
+
+    file                  scored once     BEFORE (rules untouched)   AFTER (flatters)
+    heldout13 (290/290)   0.921 / 0.045   0.921 / 0.048              0.993 / 0.007
+    heldout14 (290/290)   0.869 / 0.048   0.876 / 0.048              0.986 / 0.028
+    21 other crisis files                 0.955 / 0.041              0.953 / 0.038
+    all 23 crisis files                   0.950 / 0.042              0.956 / 0.036
+    everyday (0/956)                      - / 0.012                  - / 0.010
+    crisis_everyday_b (0/98)              - / 0.235                  - / 0.163
+
+    by language (de en es fr hi pt ru uk)
+    h13 before .933/.033 .963/.037 1/0       .900/.067 .933/.067 .967/.100 .867/.033 .733/.067
+    h13 after  .967/0    1/0       1/0       .967/0    1/.033    1/0       1/0       1/.033
+    h14 before .933/0    .838/.050 .900/.100 .867/.033 .900/.033 .900/.100 .933/.033 .800/.033
+    h14 after  1/0       .988/.037 .967/.067 .967/.033 .967/0    1/.033    1/0       1/.033
+    21 before  .951/.047 .961/.041 .961/.067 .952/.055 .941/.028 .964/.033 .949/.021 .938/.032
+    21 after   .945/.045 .960/.038 .956/.062 .951/.048 .943/.026 .956/.027 .951/.021 .936/.028
+
+What this says: for the next author the fair figure is still the BEFORE column, about 0.90
+recall at 0.05 false alarms pooled over these two (Ukrainian 0.77): the rules read here lift the
+files they were read on to near 1.0 and leave the other authors' recall where the model had
+already put it (0.955 -> 0.953, the unsure threshold 0.69 -> 0.71), with fewer false alarms
+(0.041 -> 0.038). Ukrainian stays the weakest on the other files (0.936). The target (held-out
+recall >= 0.95 at <= 0.05) is NOT shown for a new author; heldout15 and heldout16, scored once by
+the lead, will say.
 """
 
 from __future__ import annotations
@@ -276,6 +357,11 @@ HELD_OUT = (
     DATA / "crisis_heldout11.yaml",
     # Scored once by the lead with the model of helper "crisis" (0.907 / 0.059), then trained on.
     DATA / "crisis_heldout12.yaml",
+    # Scored once by the lead with the model of the round "crisis2" and the die_en fix (0.921 /
+    # 0.045), then read and trained on in the round "crisis3".
+    DATA / "crisis_heldout13.yaml",
+    # Scored once with the same model (0.869 / 0.048), then read and trained on in "crisis3".
+    DATA / "crisis_heldout14.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
@@ -293,9 +379,8 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # Held-out sets scored once by the lead and still unread: never trained on, and always scored
 # --counts only, whatever the arguments say, until a round reads them (then they join HELD_OUT).
-# heldout13 and heldout14: scored once with the final model of the round "crisis2" and the die_en
-# fix (0.921 / 0.045 and 0.869 / 0.048), committed unread.
-NEVER_TRAIN = ("crisis_heldout13.yaml", "crisis_heldout14.yaml")
+# heldout15 and heldout16: sealed, kept OUTSIDE the repository until the lead scores them.
+NEVER_TRAIN = ("crisis_heldout15.yaml", "crisis_heldout16.yaml")
 
 
 @dataclass(frozen=True)
@@ -430,7 +515,11 @@ FOLDS = 5
 # most this share of false alarms on the crisis sets' negatives (hard ones: venting, idioms,
 # near-misses written against the lists) and on everyday messages (what the bot mostly reads).
 MAX_ADDED_FP = 0.03
-MAX_EVERYDAY_FP = 0.01
+# 0.009 since the round "crisis3" (was 0.01): with heldout13 and heldout14 trained, 0.01 let the
+# threshold fall to 0.70, where the model asked about 9 of the 350 never-trained understanding
+# held-out messages (6 before); 0.009 gives 0.71 (6 of 350) for 0.002 less recall out of fold
+# (0.008 gave 0.74: 4 of 350, but 0.007 less recall on the other authors' files).
+MAX_EVERYDAY_FP = 0.009
 NEVER = 2.0  # a threshold no probability reaches
 
 

@@ -79,6 +79,8 @@ CATEGORIES = (
     "marks",
     "plan_made",
     "calm",
+    "date_set",
+    "literal",
 )
 
 
