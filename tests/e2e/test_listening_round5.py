@@ -189,3 +189,42 @@ async def test_a_stage_and_a_mood_typed_at_the_debrief_are_taken_as_the_buttons_
     [record] = await debriefs(bot, user.id)
     expected = {"en": "final_round", "es": "final_round", "de": "phone_screen", "ru": "final_round"}
     assert (record.company, record.stage, record.mood) == ("Acme", expected[locale], mood)
+
+
+# (locale, "they want to move forward", nobody replies, hopeful today)
+MOVING_ON = [
+    (
+        "en",
+        "recruiter called, they want to move forward!!",
+        "nobody ever replies",
+        "feeling kinda hopeful today",
+    ),
+    (
+        "es",
+        "me llamó la recruiter, quieren seguir!!",
+        "nadie contesta nunca",
+        "hoy me siento con esperanza",
+    ),
+    (
+        "de",
+        "recruiterin hat angerufen, die wollen weitermachen!!",
+        "keiner antwortet je",
+        "heute bin ich hoffnungsvoll",
+    ),
+    ("ru", "рекрутер позвонил, хотят дальше!!", "никто не отвечает", "сегодня есть надежда"),
+]
+
+
+@pytest.mark.parametrize(("locale", "forward", "silence", "hopeful"), MOVING_ON)
+async def test_moving_forward_silence_and_hope_are_read_in_every_language(
+    bot: BotHarness, locale: str, forward: str, silence: str, hopeful: str
+) -> None:
+    user = await onboard(bot, language_code=locale)
+    for good in (forward, hopeful):
+        await user.send(good)
+        reply = await user.next_message()
+        assert label("listen.buttons.log_it", locale) in reply.button_labels(), good
+    await user.send(silence)
+    fed_up = await user.next_message()
+    assert one_of(fed_up.text, shown("listen.venting.frustrated", locale))
+    assert await debriefs(bot, user.id) == []
