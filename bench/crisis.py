@@ -298,6 +298,8 @@ already put it (0.955 -> 0.953, the unsure threshold 0.69 -> 0.71), with fewer f
 (0.041 -> 0.038). Ukrainian stays the weakest on the other files (0.936). The target (held-out
 recall >= 0.95 at <= 0.05) is NOT shown for a new author; heldout15 and heldout16, scored once by
 the lead, will say.
+Model file 299 KiB. Median check 384 µs of CPU per message (p99 1.2 ms) on the 23 crisis files,
+on a machine loaded by other helpers; the 10,000-message timing test passes.
 """
 
 from __future__ import annotations
