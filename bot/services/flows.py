@@ -111,7 +111,7 @@ class KeepsNotes(Protocol):
         """Keep ``text``; False when there was nowhere to keep it."""
 
 
-Choice = Literal["answer", "fill", "aside", "skip"]
+Choice = Literal["answer", "fill", "aside", "skip", "pick"]
 
 
 class Listener(Protocol):
@@ -120,7 +120,8 @@ class Listener(Protocol):
 
     def choice(self, step: Step, text: str, now: datetime) -> Choice:
         """``answer``, ``fill`` (rejection news naming the company asked for), ``aside`` or
-        ``skip`` (the person does not know or remember, at a question that can be skipped)."""
+        ``skip`` (the person does not know or remember, at a question that can be skipped) or
+        ``pick`` (typed words that name one of a tap question's options: "final round")."""
 
     def fill(self) -> tuple[str, str | None, Say]:
         """For ``fill``: the company, the stage if named, and the acknowledgement."""
@@ -133,6 +134,9 @@ class Listener(Protocol):
 
     def skipped(self) -> Say:
         """For ``skip`` ("no idea", "don't remember"): the word before the next question."""
+
+    def picked(self, step: Step, text: str) -> str:
+        """For ``pick`` ("final round" typed at the stage question): the option it names."""
 
 
 class AnswerAtFinish:
@@ -379,6 +383,9 @@ async def handle_text(
         result = await _aside(session, spec, row, user, text, now, heard)
     elif heard is not None and choice == "fill":
         result = await _fill(session, spec, row, user, now, heard)
+    elif heard is not None and choice == "pick":
+        value = heard.picked(spec.flow.step(row.step), text)
+        result = await _apply(session, spec, row, user, ChoiceEvent(row.step, value), now)
     elif heard is not None and choice == "skip":
         skipped = await _apply(session, spec, row, user, ChoiceEvent(row.step, SKIP), now)
         result = _acknowledged(heard.skipped(), skipped.replies, skipped)

@@ -442,7 +442,7 @@ def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | 
 
 # --- Inside flows --------------------------------------------------------------------------------
 
-Choice = Literal["answer", "fill", "aside", "skip"]
+Choice = Literal["answer", "fill", "aside", "skip", "pick"]
 
 
 def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Choice:
@@ -459,6 +459,8 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     if reading.unknown and step.skippable and not prose:
         return "skip"  # "idk", "no me acuerdo", "не помню" where a name is asked: as if Skip
     if step.parse_text is None:  # a question answered by tapping
+        if typed_option(reading, step, text) is not None:
+            return "pick"  # "final round", "😕", "2": the button it names
         return "aside" if kind in ASIDES else "answer"
     if step.name == "company" and reading.kind == "rejection" and reading.company:
         return "fill"  # "rejected by canva after 4 rounds": the name, however unsure the rest
@@ -491,6 +493,20 @@ _LETTER = re.compile(r"[^\W\d_]")
 # A sentence ending inside the text, then more words ("welp. rejected again"): "Booking.com",
 # "J. Crew" or "Acme Inc." do not end one (a single letter or nothing follows).
 _SENTENCE_BREAK = re.compile(r"[^\W\d_]{2,}[.!?…]+\s+\S+\s+\S")
+
+
+def typed_option(reading: Reading, step: Step, text: str) -> str | None:
+    """The option of a tap question that typed words name: the stage ("final round", "la
+    final", "финал") or the mood ("2", "meh", "not great"), when the step offers it."""
+    values = {option.value for option in step.options}
+    if step.name == "stage" and reading.kind != "distress":
+        named = understanding.stage_of(text, reading.language)
+    elif step.name == "mood" and reading.kind not in _NOT_A_MOOD:
+        mood = understanding.mood_in(text, reading.language)
+        named = None if mood is None else str(mood)
+    else:
+        return None
+    return named if named in values else None
 
 
 def _faint_feeling(text: str) -> bool:
@@ -597,3 +613,8 @@ class Heard:
 
     def skipped(self) -> Say:
         return in_language([Say("listen.in_flow.skipped")], self.locale)[0]
+
+    def picked(self, step: Step, text: str) -> str:
+        value = typed_option(self.reading, step, text)
+        assert value is not None
+        return value

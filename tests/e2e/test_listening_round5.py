@@ -158,3 +158,34 @@ async def test_a_no_from_a_dream_job_is_no_offer_and_ukrainian_is_not_answered_i
     tired = await user.next_message()
     assert one_of(tired.text, shown("listen.venting.exhausted", "en"))  # no Ukrainian content yet
     assert not one_of(tired.text, shown("listen.unsure", "ru"))
+
+
+# (locale, the stage typed instead of tapped, the mood typed instead of tapped, stored mood)
+TYPED_TAPS = [
+    ("en", "final round", "not great", 2),
+    ("es", "la final", "fatal", 1),
+    ("de", "Telefoninterview", "geht so", 3),
+    ("ru", "финал", "неплохо", 4),
+]
+
+
+@pytest.mark.parametrize(("locale", "stage", "mood_words", "mood"), TYPED_TAPS)
+async def test_a_stage_and_a_mood_typed_at_the_debrief_are_taken_as_the_buttons_they_name(
+    harness_any_db: BotHarness, locale: str, stage: str, mood_words: str, mood: int
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await open_debrief(user, locale)
+    await user.send("Acme")
+    await user.next_message()
+    await user.send(stage)
+    asked = await user.next_message()
+    assert one_of(asked.text, leads("reflection.ask_mood", locale))  # not "tap a button"
+    await user.send(mood_words)
+    await bot.settle()
+    assert user.last_message is not None
+    assert one_of(user.last_message.text, leads("reflection.ask_went_well", locale))
+    [record] = await debriefs(bot, user.id)
+    expected = {"en": "final_round", "es": "final_round", "de": "phone_screen", "ru": "final_round"}
+    assert (record.company, record.stage, record.mood) == ("Acme", expected[locale], mood)

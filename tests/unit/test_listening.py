@@ -363,3 +363,17 @@ def test_i_dont_know_does_not_skip_a_question_that_wants_prose() -> None:
     unknown = read("idk", "en")
     assert unknown.unknown
     assert listening.in_flow_choice(unknown, step("wn", "text"), "idk", NOW) == "answer"
+
+
+def test_words_that_name_a_button_are_that_button() -> None:
+    stage, mood = step("rf", "stage"), step("rf", "mood")
+    assert listening.typed_option(read("phone screen", "en"), stage, "phone screen") == (
+        "phone_screen"
+    )
+    assert listening.typed_option(read("финал", "ru"), stage, "финал") == "final_round"
+    assert listening.typed_option(read("not great", "en"), mood, "not great") == "2"
+    said = "how do I ask for feedback?"
+    assert listening.typed_option(read(said, "en"), mood, said) is None
+    assert (
+        listening.in_flow_choice(read("phone screen", "en"), stage, "phone screen", NOW) == "pick"
+    )

@@ -74,6 +74,7 @@ __all__ = [
     "Reading",
     "mood_in",
     "read",
+    "stage_of",
     "warm_up",
 ]
 
@@ -360,19 +361,30 @@ def mood_in(text: str, language_hint: str | None = None) -> int | None:
     number = _MOOD_NUMBER.fullmatch(normal)
     if number:
         return int(number.group(1))
-    language = _language.detect(text, language_hint)
-    codes = dict.fromkeys([language, _language.hint_language(language_hint) or language, "en"])
     best: tuple[int, int, int] | None = None  # (length, -start, mood)
-    for code in codes:
-        lex = lexicon(code)
-        if lex is None:
-            continue
+    for lex in _short_answer_lists(text, language_hint):
         corrected = lex.corrected(normal)
         for mood, pattern in lex.moods:
             for match in pattern.finditer(corrected):
                 found = (match.end() - match.start(), -match.start(), mood)
                 best = found if best is None or found > best else best
     return best[2] if best else None
+
+
+def stage_of(text: str, language_hint: str | None = None) -> str | None:
+    """The stage a short typed answer names ("phone screen", "la final", "финал"), whatever
+    else the message reads as; None for a long one or none named."""
+    normal = normalise(text if isinstance(text, str) else "")
+    if not normal or len(normal.split()) > MOOD_WORDS:
+        return None
+    return stage_in(normal, _short_answer_lists(text, language_hint))
+
+
+def _short_answer_lists(text: str, language_hint: str | None) -> list[Lexicon]:
+    """The lists a short answer is read with: its language's, the person's, English."""
+    language = _language.detect(text, language_hint)
+    codes = dict.fromkeys([language, _language.hint_language(language_hint) or language, "en"])
+    return [lex for code in codes if (lex := lexicon(code)) is not None]
 
 
 def warm_up() -> None:
