@@ -53,6 +53,11 @@ was read and trained on afterwards (it is "spent"): its later figures are no lon
     heldout12(290/290) "crisis" (by the lead)     0.907 / 0.059   0.528 / 0.024  (balanced)
     heldout13(290/290) "crisis2" + die_en (lead)  0.921 / 0.045   0.603 / 0.021  (balanced)
     heldout14(290/290) the same                   0.869 / 0.048   0.459 / 0.010  (varied people)
+    heldout15(290/290) "crisis2" (e56ea69, lead)  0.872 / 0.186   0.476 / 0.086  (balanced, hard
+                       "crisis3" (4743b5b, lead)  0.872 / 0.179   0.479 / 0.086   negatives mirror
+                                                                                positives' words)
+    heldout16(290/290) "crisis2" (e56ea69, lead)  0.862 / 0.093   0.366 / 0.048  (many people,
+                       "crisis3" (4743b5b, lead)  0.859 / 0.090   0.379 / 0.048   phone register)
 
     crisis+unsure   de        en        es        fr        hi        pt        ru        uk
     heldout5 (H13)  .800/.067 .865/.056 .867/0    .933/0    .933/.067 .867/.067 .800/0    .867/0
@@ -71,6 +76,8 @@ was read and trained on afterwards (it is "spent"): its later figures are no lon
     heldout12       .900/0    .912/.087 .867/.133 .933/.067 .967/0    .900/.067 .867/0    .900/.067
     heldout13       .933/.033 .963/.025 1/0       .867/.067 .933/.067 .967/.100 .867/.033 .767/.067
     heldout14       .900/0    .850/.050 .900/.100 .833/.033 .900/.033 .900/.100 .933/.033 .767/.033
+    heldout15 (c3)  .900/.133 .938/.150 .867/.233 .867/.300 .800/.233 .867/.100 .767/.200 .867/.133
+    heldout16 (c3)  .900/.100 .875/.050 .933/.067 .933/.067 .800/.133 .833/.133 .767/.067 .800/.167
 
 Target on held-out text: recall >= 0.95 at <= 0.05 false positives. It has NOT been met by any
 single scoring: the best were heldout7 and heldout8 (0.92-0.93 at <= 0.02); heldout9, whose
@@ -296,8 +303,15 @@ recall at 0.05 false alarms pooled over these two (Ukrainian 0.77): the rules re
 files they were read on to near 1.0 and leave the other authors' recall where the model had
 already put it (0.955 -> 0.953, the unsure threshold 0.69 -> 0.71), with fewer false alarms
 (0.041 -> 0.038). Ukrainian stays the weakest on the other files (0.936). The target (held-out
-recall >= 0.95 at <= 0.05) is NOT shown for a new author; heldout15 and heldout16, scored once by
-the lead, will say.
+recall >= 0.95 at <= 0.05) is NOT shown for a new author. heldout15 and heldout16, two more
+authors (sealed, --counts only), were scored by the lead with main before this round (e56ea69) and
+after it (4743b5b): 0.872 / 0.186 -> 0.872 / 0.179 and 0.862 / 0.093 -> 0.859 / 0.090. The round
+moved neither. Their briefs asked for negatives that mirror a positive's exact words and setup
+(the same rope, pills, bridge, date, long sleeves, pet rehomed, with a harmless reason): the
+rules alone raise helplines ("crisis only") for 0.086 and 0.048 of them, the worst false-alarm
+rate of any fresh author since heldout9. Both are committed unread, in NEVER_TRAIN.
+Model file 299 KiB. Median check 384 µs of CPU per message (p99 1.2 ms) on the 23 crisis files,
+on a machine loaded by other helpers; the 10,000-message timing test passes.
 """
 
 from __future__ import annotations
@@ -379,7 +393,8 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # Held-out sets scored once by the lead and still unread: never trained on, and always scored
 # --counts only, whatever the arguments say, until a round reads them (then they join HELD_OUT).
-# heldout15 and heldout16: sealed, kept OUTSIDE the repository until the lead scores them.
+# heldout15 and heldout16: scored by the lead before and after the round "crisis3" (0.872 / 0.186 ->
+# 0.872 / 0.179 and 0.862 / 0.093 -> 0.859 / 0.090), committed unread.
 NEVER_TRAIN = ("crisis_heldout15.yaml", "crisis_heldout16.yaml")
 
 

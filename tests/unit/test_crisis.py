@@ -936,10 +936,11 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     assert {"crisis_tuning_f.yaml", "crisis_heldout7.yaml", "crisis_heldout9.yaml"} <= names
     assert {"crisis_heldout10.yaml", "crisis_tuning_g.yaml", "crisis_tuning_i.yaml"} <= names
     assert {"crisis_heldout11.yaml", "crisis_heldout12.yaml"} <= names
-    # heldout13 and heldout14, scored once, were read in the round "crisis3"; the next sealed sets
-    # live outside the repository (the lead scores them), so only their names are pinned here
+    # heldout13 and heldout14, scored once, were read in the round "crisis3"; heldout15 and
+    # heldout16, scored by the lead before and after that round, are committed unread
     assert {"crisis_heldout13.yaml", "crisis_heldout14.yaml"} <= names
     assert bench.NEVER_TRAIN == ("crisis_heldout15.yaml", "crisis_heldout16.yaml")
+    assert all((bench.DATA / name).exists() for name in bench.NEVER_TRAIN)
     assert not {path.name for path in bench.DEFAULT_FILES} & set(bench.NEVER_TRAIN)
 
 
