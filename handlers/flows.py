@@ -55,7 +55,9 @@ async def on_text(turn: Turn) -> None:
             await checkin_feature.answer_mood(turn, mood, typed=True)  # "meh" after "how are you?"
             return
         turn.say_all(
-            await listening.listen(turn.session, person, turn.chat_id, reading, turn.now, locale)
+            await listening.listen(
+                turn.session, person, turn.chat_id, reading, turn.now, locale, message.text
+            )
         )
         return
     if result.strip is not None:

@@ -231,6 +231,9 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
         return [Say(_key(reading), buttons=rows)]
     if kind == "question":
         return [Say(_key(reading), buttons=_stack(_answers(reading.topic, now)))]
+    if kind == "greeting" and reading.topic == "at_bot":  # owned, then what I can do
+        steps = [*next_steps(now, limit=2), Button("listen.buttons.help", data=pack(HELP))]
+        return [Say(_key(reading), buttons=_stack(steps))]
     if kind == "greeting" and reading.topic == "bye":
         return [Say(_key(reading))]
     return [Say(_key(reading), buttons=_stack(next_steps(now)))]
@@ -318,7 +321,9 @@ def _key(reading: Reading) -> str:
 def _params(reading: Reading) -> dict[str, object]:
     if reading.kind != "rejection" or reading.also in BRIGHT_SIDES:
         return {}  # a mixed reply speaks to both sides itself, without the rejection tip
-    params: dict[str, object] = {"tip": Ref("listen.rejection.tip")}
+    # A reason they were given ("overqualified") gets a word on that reason, not the general tip.
+    tip = f"listen.rejection.reason.{reading.reason}" if reading.reason else "listen.rejection.tip"
+    params: dict[str, object] = {"tip": Ref(tip)}
     if reading.company:
         params["company"] = reading.company
     return params
@@ -338,15 +343,26 @@ async def listen(
     reading: Reading,
     now: datetime,
     locale: str | None = None,
+    text: str | None = None,
 ) -> list[Say]:
-    """Replies to a typed message when no flow is running. Rejection news naming a company or
-    a stage starts an untouched debrief with those filled in, for [Debrief it now]: at once,
-    or (someone not set up yet, whose first words are often their news) once onboarding ends.
-    Only the company and stage are kept, in the database, never the message."""
+    """Replies to a typed message when no flow is running. Rejection news naming a company, a
+    stage or a reason starts an untouched debrief with those filled in, for [Debrief it now]:
+    at once, or (someone not set up yet, whose first words are often their news) once
+    onboarding ends. The company, the stage and the reason are kept, in the database: a reason
+    the debrief has a box for ("internal candidate") is ticked there; any other ("overqualified")
+    keeps ``text``, the words that told it, as the debrief's note. Nothing else of the message."""
     here = await situation(session, user, chat_id)
     prefilled = None
-    if reading.kind == "rejection" and (reading.company or reading.stage):
-        record = await reflection.prefill(session, user, now, reading.company, reading.stage)
+    if reading.kind == "rejection" and (reading.company or reading.stage or reading.reason):
+        record = await reflection.prefill(
+            session,
+            user,
+            now,
+            reading.company,
+            reading.stage,
+            reason=reading.reason,
+            words=text if reading.reason else None,
+        )
         prefilled = record.id
     replies = [await varied(session, user.id, r, now) for r in respond(reading, here, prefilled)]
     return in_language(replies, locale)
@@ -410,6 +426,11 @@ def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | Non
         return None
     if kind == "greeting" and topic in ("thanks", "bye"):
         return Say(f"listen.group.{topic}")
+    if kind == "greeting" and topic == "at_bot":  # owned in public, what I do one tap away
+        url = f"https://t.me/{bot}?start=help"
+        return Say(
+            "listen.group.at_bot", buttons=((Button("start.buttons.open_private", url=url),),)
+        )
     key = kind if kind in _GROUP_KINDS else "unsure"
     payload = _GROUP_PAYLOADS.get(key, "feedback" if topic == "feedback" else "help")
     url = f"https://t.me/{bot}?start={payload}"
@@ -555,6 +576,8 @@ def aside_replies(reading: Reading, kept: bool) -> list[Say]:
         key = f"listen.in_flow.question.{topic}"
     elif kind == "rejection" and reading.also in BRIGHT_SIDES:
         key = "listen.in_flow.mixed"
+    elif (kind, reading.topic) in (("good_news", "progress"), ("greeting", "at_bot")):
+        key = f"listen.in_flow.{reading.topic}"  # effort made; words aimed at me
     elif kind in ("rejection", "good_news") or (kind == "greeting" and reading.topic != "ack"):
         key = f"listen.in_flow.{kind}"
     else:
