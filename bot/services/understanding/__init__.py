@@ -110,9 +110,21 @@ FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
 # "remind": a reminder at a time ("can you remind me at 5"), which Rebound answers with the
 # daily check-in at the person's own time.
 # "pause": a break from the check-ins ("stop messaging me", "pausa dos semanas").
-QUESTION_TOPICS = ("feedback", "after_no", "prepare", "bot", "follow_up", "pause", "remind")
-# Topics that are a question even when not asked as one ("help", "remind me at 5").
-_REQUESTS = ("bot", "pause", "remind")
+# "talk": a person to talk to ("can I talk to someone?", "мне не с кем поговорить"), answered
+# with the honest word that Rebound is a bot that listens, and free lines where people do.
+# Listed first: asking for a person wins a tie ("help, I need someone to talk to").
+QUESTION_TOPICS = (
+    "talk",
+    "feedback",
+    "after_no",
+    "prepare",
+    "bot",
+    "follow_up",
+    "pause",
+    "remind",
+)
+# Topics that are a question even when not asked as one ("help", "I just need to talk").
+_REQUESTS = ("talk", "bot", "pause", "remind")
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
 # "at_bot": lashing out at the bot ("you're useless", "du bist nutzlos"); listed first, so a
 # hello in the same message does not hide it.
