@@ -3,6 +3,7 @@ levels; helplines by place."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 import re
@@ -1416,3 +1417,42 @@ def test_asking_the_bot_to_stop_writing_is_not_a_farewell(text: str) -> None:
 
 def test_a_crisis_after_asking_the_bot_to_stop_writing_is_still_heard() -> None:
     assert assess("не пиши мне больше, меня скоро не будет").level == "crisis"
+
+
+# Round "crisis4": a crisis word in a harmless frame is asked about, never told. Written for
+# this test, one per kind of frame and several languages.
+FRAMED = [
+    ("my friend always says she will jump off a bridge after a rejection, but she is fine", "en"),
+    ("Hab einen Artikel über Suizide unter Studenten gelesen. Mir geht es okay.", "de"),
+    ("compré una cuerda para acampar con mis hijos este finde", "es"),
+    ("j'ai envie de mourir mdr j'ai appelé la recruteuse maman", "fr"),
+    ("quero morrer kkkk mandei o email pro recrutador errado", "pt"),
+    ("Последний день в компании, всем разослал прощальное письмо", "ru"),
+    ("ще одна відмова і я вийду у вікно... жартую, піду по каву", "uk"),
+    ("der Arbeitsweg würde mich umbringen, zwei Stunden", "de"),
+]
+# The same words told plainly, or with laughter masking a fact, or "not joking": still a crisis.
+NOT_FRAMED = [
+    ("I tried to kill myself last spring and I think about it again", "en"),
+    ("ich habe ein Seil gekauft und weiß, wo ich es mache", "de"),
+    ("started cutting again after two years clean", "en"),
+    ("bought rope today. not for camping", "en"),
+    ("i have the pills counted out lol", "en"),
+    ("я хочу умереть. не шучу", "ru"),
+    ("that would be career suicide lol. honestly I want to kill myself", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), FRAMED)
+def test_a_crisis_word_in_a_harmless_frame_is_asked_about_not_told(text: str, lang: str) -> None:
+    rules = signals.compiled()
+    unframed = dataclasses.replace(rules, frame=None, joke=None)
+    assert crisis.assess_with(phrases.compiled(), unframed, text).level == "crisis"
+    found = crisis.assess_with(phrases.compiled(), rules, text)
+    assert found.level == "unsure"
+    assert "framed" in found.signals
+
+
+@pytest.mark.parametrize(("text", "lang"), NOT_FRAMED)
+def test_a_crisis_told_plainly_or_masked_by_laughter_stays_a_crisis(text: str, lang: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level == "crisis"

@@ -6,6 +6,9 @@
   (explicit or veiled wording, enough on its own), or a COMBINATION of signals from
   ``data/crisis_signals.yaml`` (C-SSRS categories: means with a plan, intent or preparatory act;
   hopelessness with finality; a burden or a farewell with finality or hopelessness; ...).
+  A crisis in a harmless frame (someone else, the news, long past, an everyday purpose, work,
+  "just kidding"; laughter when the words are only a wish or death words: ``signals.framed``)
+  is lowered to ``unsure``: asked about, never told.
 - ``unsure``: one weaker sign alone (hopelessness without finality, being a burden, wanting to
   disappear, final arrangements, a farewell without a last word), or, when nothing else fired,
   a message that reads like the labelled crisis messages (``similarity``), or that the learned

@@ -6,7 +6,8 @@ disappear, farewell, death) is one compiled alternation with a named group per l
 normalised message is cut into clauses at " . "; a rule holds when all its categories occur
 within ``window`` consecutive clauses. ``levels.crisis`` rules decide "crisis", then
 ``levels.unsure`` rules "unsure". A signal overlapping a guard (a venting idiom, from this file
-or the phrase file) does not count.
+or the phrase file) does not count. A "crisis" in a harmless frame (``frames``: someone else, the
+news, an everyday purpose, ...) is lowered to "unsure" (``framed``).
 
 Only category names and clause numbers are kept while deciding: never the words.
 """
@@ -312,9 +313,7 @@ def framed(rules: SignalRules, folded: str, found: Sequence[Found]) -> bool:
     if rules.frame is not None and rules.frame.search(folded) is not None:
         return True
     return (
-        rules.joke is not None
-        and categories <= HYPERBOLE
-        and rules.joke.search(folded) is not None
+        rules.joke is not None and categories <= HYPERBOLE and rules.joke.search(folded) is not None
     )
 
 
