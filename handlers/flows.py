@@ -45,7 +45,7 @@ async def on_text(turn: Turn) -> None:
             turn.strip_buttons(stale.prompt_message_id)
         turn.say(stale.notice)
     locale = listening.reply_locale(reading, turn.texts.locale, frozenset(turn.rt.content.catalogs))
-    heard = listening.Heard(reading, locale)
+    heard = listening.Heard(reading, locale, listening.helplines_of(person))
     result = await flows.handle_text(
         turn.session, turn.rt.flows, person, turn.chat_id, message.text, turn.now, heard
     )
@@ -55,7 +55,9 @@ async def on_text(turn: Turn) -> None:
             await checkin_feature.answer_mood(turn, mood, typed=True)  # "meh" after "how are you?"
             return
         turn.say_all(
-            await listening.listen(turn.session, person, turn.chat_id, reading, turn.now, locale)
+            await listening.listen(
+                turn.session, person, turn.chat_id, reading, turn.now, locale, message.text
+            )
         )
         return
     if result.strip is not None:
@@ -73,7 +75,7 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
         return
     turn.strip_buttons(tapped)
     person = turn.person
-    if person.onboarded_at is None and tap.action != listening.SETUP:
+    if person.onboarded_at is None and tap.action not in (listening.SETUP, listening.VENT):
         await start_feature.set_up(turn)
         return
     if tap.action == listening.DEBRIEF:
@@ -84,6 +86,8 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
         await reflection_feature.start_now(turn, record)
     elif tap.action == listening.LATER:
         await reflection_feature.later(turn)
+    elif tap.action == listening.VENT:  # "I just want to vent": go on, I'm reading
+        turn.say(await variants.say(turn.session, person.id, "listen.vent", turn.now))
     elif tap.action == listening.SAID:
         turn.say(await variants.say(turn.session, person.id, "listen.said", turn.now))
     elif tap.action == listening.CHECKIN:

@@ -70,8 +70,11 @@ async def begin(turn: Turn, record: Rejection | None = None) -> None:
     step = reflection.next_question(record) or reflection.FLOW.steps[-1].name
     spec = turn.rt.flows[reflection.FLOW.code]
     data = reflection.flow_data(record)
+    ticked = reflection.ticked_ahead(record)
     turn.say(
-        await flows.start(turn.session, spec, user, turn.chat_id, turn.now, step=step, data=data)
+        await flows.start(
+            turn.session, spec, user, turn.chat_id, turn.now, step=step, data=data, ticked=ticked
+        )
     )
 
 

@@ -7,7 +7,7 @@ import re
 from telegram.ext import CommandHandler, filters
 
 from bot.runtime import RuntimeApp
-from bot.services import flows, groups
+from bot.services import flows, groups, listening
 from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
 from handlers import checkin as checkin_feature
@@ -26,6 +26,12 @@ from handlers.turn import Turn, TurnFn, handler
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
+
+async def talk(turn: Turn) -> None:
+    """``/start talk``: the free lines for the person's place and an open ear, at once."""
+    turn.say_all(await listening.talk(turn.session, turn.person, turn.chat_id, turn.now))
+
+
 # Deep links: t.me/<bot>?start=<payload>. Later features add their flows here.
 DEEP_LINKS: dict[str, TurnFn] = {
     "settings": settings_feature.show,
@@ -43,9 +49,11 @@ DEEP_LINKS: dict[str, TurnFn] = {
     "export": privacy_feature.export,
     "delete": privacy_feature.ask_delete,
     "support": gatekeeping.private_support,
+    listening.TALK_PAYLOAD: talk,
 }
-# Deep links that must not wait for onboarding: crisis support from a group reply's button.
-IMMEDIATE = frozenset({"support"})
+# Deep links that must not wait for onboarding: crisis support from a group reply's button,
+# and someone to talk to (the group's answer to "can I talk to someone?").
+IMMEDIATE = frozenset({"support", listening.TALK_PAYLOAD})
 
 
 def _payload(turn: Turn) -> str | None:

@@ -6,7 +6,7 @@ answer the person saw acknowledged is never lost, and a restart resumes at the s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, cast, runtime_checkable
@@ -241,12 +241,16 @@ async def start(
     only: bool = False,
     data: dict[str, JsonValue] | None = None,
     then: str | None = None,
+    ticked: Mapping[str, Sequence[str]] | None = None,
 ) -> Say:
     """Begin ``spec`` (replacing any running flow) and return its first question. ``then``
-    is the feature to open once it ends (:attr:`FlowResult.follow_up`)."""
+    is the feature to open once it ends (:attr:`FlowResult.follow_up`); ``ticked`` the
+    options of multi-select steps chosen in advance (a reason told with the news)."""
     answers = dict(data or {})
     name = step or spec.flow.first_for(answers)
     run = new_run(only=name if only else None, then=then)
+    for ticked_step, values in (ticked or {}).items():
+        run = run.with_selected(ticked_step, values)
     row = await load_state(session, chat_id, user.id)
     if row is None:
         row = FlowState(chat_id=chat_id, user_id=user.id, data={})

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, FlowState, PlanAction, Rejection, User
-from bot.services import reflection, understanding, variants
+from bot.services import crisis, reflection, understanding, variants
 from bot.services.callback_data import Codec, NotThisField, Number, Token, Word
 from bot.services.flow_engine import FreeText, Rejected, Step
 from bot.services.replies import Button, Ref, Say
@@ -49,8 +49,9 @@ HELP = "help"
 SETUP = "setup"
 PREPARE = "prep"  # how to get ready for an interview that is coming
 PAUSE = "pause"  # pause check-ins until /resume (asked for in words: "stop messaging me")
+VENT = "vent"  # "I just want to vent": an invitation to keep writing
 ACTIONS = frozenset(
-    {DEBRIEF, LATER, SAID, CHECKIN, WIN, FEEDBACK, PLAN, MATCH, HELP, SETUP, PREPARE, PAUSE}
+    {DEBRIEF, LATER, SAID, CHECKIN, WIN, FEEDBACK, PLAN, MATCH, HELP, SETUP, PREPARE, PAUSE, VENT}
 )
 
 # Feedback requests still waiting for an answer (bot.services.feedback.OPEN).
@@ -159,12 +160,22 @@ def _stack(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
 # --- Replies outside flows ------------------------------------------------------------------------
 
 
-def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> list[Say]:
+def respond(
+    reading: Reading,
+    now: Situation,
+    prefilled: int | None = None,
+    helplines: str = crisis.INTERNATIONAL,
+) -> list[Say]:
     """The replies to one typed message outside any flow (pure: tested without a database).
 
     ``prefilled`` is the debrief already started from rejection news (company and stage
     filled where the message named them); for someone not set up yet, it waits for the end
-    of onboarding (:func:`news_offer`)."""
+    of onboarding (:func:`news_offer`). ``helplines`` is whose free lines to name when the
+    person asks for someone to talk to (:func:`helplines_of`)."""
+    if _wants_a_person(reading):
+        # Set up or not: an honest "I'm a bot, and I'm listening", and people who pick up.
+        second = next_steps(now)[0] if not now.onboarded else _CHECK_IN
+        return [Say(_key(reading), _talk_params(helplines), buttons=((_VENT,), (second,)))]
     if not now.onboarded:
         # A first hello (or words I could not read) gets who I am, not "here's what might
         # help" above a lone [Set up].
@@ -231,9 +242,23 @@ def respond(reading: Reading, now: Situation, prefilled: int | None = None) -> l
         return [Say(_key(reading), buttons=rows)]
     if kind == "question":
         return [Say(_key(reading), buttons=_stack(_answers(reading.topic, now)))]
+    if kind == "greeting" and reading.topic == "at_bot":  # owned, then what I can do
+        steps = [*next_steps(now, limit=2), Button("listen.buttons.help", data=pack(HELP))]
+        return [Say(_key(reading), buttons=_stack(steps))]
     if kind == "greeting" and reading.topic == "bye":
         return [Say(_key(reading))]
     return [Say(_key(reading), buttons=_stack(next_steps(now)))]
+
+
+async def talk(session: AsyncSession, user: User, chat_id: int, now: datetime) -> list[Say]:
+    """The answer to "can I talk to someone?" on its own: the private chat opened from the
+    group's reply (``/start talk``), where the person's own lines can be shown."""
+    here = await situation(session, user, chat_id)
+    asked = Reading("question", topic="talk", clear=True)
+    return [
+        await varied(session, user.id, r, now)
+        for r in respond(asked, here, None, helplines_of(user))
+    ]
 
 
 def news_offer(record: Rejection) -> Say:
@@ -251,6 +276,28 @@ def _debrief_now(prefilled: int | None) -> tuple[Button, Button]:
         Button("listen.buttons.debrief_now", data=pack(DEBRIEF, prefilled)),
         Button("listen.buttons.not_now", data=pack(LATER)),
     )
+
+
+_VENT = Button("listen.buttons.vent", data=pack(VENT))
+_CHECK_IN = Button("listen.buttons.check_in", data=pack(CHECKIN))
+
+
+def _wants_a_person(reading: Reading) -> bool:
+    """ "Can I talk to someone?": a question about a person to talk to, never a crisis (the
+    crisis check runs first and answers those itself)."""
+    return reading.kind == "question" and reading.topic == "talk"
+
+
+def _talk_params(helplines: str) -> dict[str, object]:
+    """The free lines of the person's country (the crisis reply's list, framed here as
+    people to talk to, not an emergency), or the directory where no country is known."""
+    return {"helplines": Ref(f"{crisis.HELPLINES_SECTION}.{helplines}")}
+
+
+def helplines_of(user: User) -> str:
+    """Whose free lines to name for ``user``: their country from the time zone, else the
+    app language, else the international directory (bot.services.crisis.helplines_for)."""
+    return crisis.helplines_for(user.timezone, user.language_code)
 
 
 # Good news of an interview still to come.
@@ -318,7 +365,9 @@ def _key(reading: Reading) -> str:
 def _params(reading: Reading) -> dict[str, object]:
     if reading.kind != "rejection" or reading.also in BRIGHT_SIDES:
         return {}  # a mixed reply speaks to both sides itself, without the rejection tip
-    params: dict[str, object] = {"tip": Ref("listen.rejection.tip")}
+    # A reason they were given ("overqualified") gets a word on that reason, not the general tip.
+    tip = f"listen.rejection.reason.{reading.reason}" if reading.reason else "listen.rejection.tip"
+    params: dict[str, object] = {"tip": Ref(tip)}
     if reading.company:
         params["company"] = reading.company
     return params
@@ -338,17 +387,29 @@ async def listen(
     reading: Reading,
     now: datetime,
     locale: str | None = None,
+    text: str | None = None,
 ) -> list[Say]:
-    """Replies to a typed message when no flow is running. Rejection news naming a company or
-    a stage starts an untouched debrief with those filled in, for [Debrief it now]: at once,
-    or (someone not set up yet, whose first words are often their news) once onboarding ends.
-    Only the company and stage are kept, in the database, never the message."""
+    """Replies to a typed message when no flow is running. Rejection news naming a company, a
+    stage or a reason starts an untouched debrief with those filled in, for [Debrief it now]:
+    at once, or (someone not set up yet, whose first words are often their news) once
+    onboarding ends. The company, the stage and the reason are kept, in the database: a reason
+    the debrief has a box for ("internal candidate") is ticked there; any other ("overqualified")
+    keeps ``text``, the words that told it, as the debrief's note. Nothing else of the message."""
     here = await situation(session, user, chat_id)
     prefilled = None
-    if reading.kind == "rejection" and (reading.company or reading.stage):
-        record = await reflection.prefill(session, user, now, reading.company, reading.stage)
+    if reading.kind == "rejection" and (reading.company or reading.stage or reading.reason):
+        record = await reflection.prefill(
+            session,
+            user,
+            now,
+            reading.company,
+            reading.stage,
+            reason=reading.reason,
+            words=text if reading.reason else None,
+        )
         prefilled = record.id
-    replies = [await varied(session, user.id, r, now) for r in respond(reading, here, prefilled)]
+    answers = respond(reading, here, prefilled, helplines_of(user))
+    replies = [await varied(session, user.id, r, now) for r in answers]
     return in_language(replies, locale)
 
 
@@ -389,6 +450,9 @@ def reply_locale(reading: Reading, person: str, shipped: frozenset[str] | set[st
 
 # --- In groups -----------------------------------------------------------------------------------
 
+# The private chat opened from the group's answer to "can I talk to someone?" (handlers.start):
+# the talk reply with the person's own lines, before any set-up.
+TALK_PAYLOAD = "talk"
 # Where the private chat opens for each kind (handlers.start.DEEP_LINKS).
 _GROUP_PAYLOADS = {"rejection": "reflect", "venting": "checkin", "good_news": "win"}
 _GROUP_KINDS = frozenset({"rejection", "venting", "good_news", "question", "greeting"})
@@ -410,6 +474,14 @@ def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | Non
         return None
     if kind == "greeting" and topic in ("thanks", "bye"):
         return Say(f"listen.group.{topic}")
+    if kind == "greeting" and topic == "at_bot":  # owned in public, what I do one tap away
+        url = f"https://t.me/{bot}?start=help"
+        return Say(
+            "listen.group.at_bot", buttons=((Button("start.buttons.open_private", url=url),),)
+        )
+    if _wants_a_person(reading):  # nothing about them in public: the lines are in a DM
+        url = f"https://t.me/{bot}?start={TALK_PAYLOAD}"
+        return Say("listen.group.talk", buttons=((Button("start.buttons.open_private", url=url),),))
     key = kind if kind in _GROUP_KINDS else "unsure"
     payload = _GROUP_PAYLOADS.get(key, "feedback" if topic == "feedback" else "help")
     url = f"https://t.me/{bot}?start={payload}"
@@ -545,9 +617,14 @@ def answer_shaped(text: str, kind: str) -> bool:
     return not understanding.read(cleaned[: named.start()]).clear
 
 
-def aside_replies(reading: Reading, kept: bool) -> list[Say]:
+def aside_replies(reading: Reading, kept: bool, helplines: str = crisis.INTERNATIONAL) -> list[Say]:
     """The acknowledgement before the question is asked again (joined with it on screen)."""
     kind = reading.kind
+    if _wants_a_person(reading):  # the free lines right away, not after the debrief
+        return [
+            Say("listen.in_flow.question.talk", _talk_params(helplines)),
+            Say("listen.in_flow.kept" if kept else "listen.in_flow.back_to_it"),
+        ]
     if kind == "venting":
         key = f"listen.in_flow.venting.{reading.topic if reading.topic in FEELINGS else 'general'}"
     elif kind == "question":
@@ -555,6 +632,8 @@ def aside_replies(reading: Reading, kept: bool) -> list[Say]:
         key = f"listen.in_flow.question.{topic}"
     elif kind == "rejection" and reading.also in BRIGHT_SIDES:
         key = "listen.in_flow.mixed"
+    elif (kind, reading.topic) in (("good_news", "progress"), ("greeting", "at_bot")):
+        key = f"listen.in_flow.{reading.topic}"  # effort made; words aimed at me
     elif kind in ("rejection", "good_news") or (kind == "greeting" and reading.topic != "ack"):
         key = f"listen.in_flow.{kind}"
     else:
@@ -568,7 +647,7 @@ def filled_reply(reading: Reading) -> Say:
     return Say("listen.in_flow.filled", {"company": reading.company or ""})
 
 
-def noted_reply(reading: Reading) -> Say | None:
+def noted_reply(reading: Reading, helplines: str = crisis.INTERNATIONAL) -> Say | None:
     """A note told with feeling on a multi-select step is acknowledged as a feeling, not
     "Noted" (venting, or a question or news with a clear feeling in it); a question typed there
     gets the short word on it first ("this debrief ends with a feedback draft"), then "Noted"."""
@@ -577,7 +656,8 @@ def noted_reply(reading: Reading) -> Say | None:
         feeling = feeling or (reading.topic if reading.topic in FEELINGS else "general")
     if feeling is None and reading.kind == "question" and reading.clear:
         topic = reading.topic if reading.topic in QUESTION_TOPICS else "general"
-        answer = Ref(f"listen.in_flow.question.{topic}")
+        params = _talk_params(helplines) if topic == "talk" else {}
+        answer = Ref(f"listen.in_flow.question.{topic}", params)
         return Say("listen.in_flow.noted_question", {"answer": answer, "saved": Ref(_SAVED)})
     if feeling is None or reading.kind == "good_news":
         return None
@@ -590,10 +670,12 @@ _SAVED = "flow.note_saved"
 @dataclass(frozen=True)
 class Heard:
     """A reading put to work inside a flow (bot.services.flows.Listener): replies come in
-    ``locale`` where one is set."""
+    ``locale`` where one is set; ``helplines`` is whose free lines to name if they ask for
+    someone to talk to (:func:`helplines_of`)."""
 
     reading: Reading
     locale: str | None = None
+    helplines: str = crisis.INTERNATIONAL
 
     def choice(self, step: Step, text: str, now: datetime) -> Choice:
         return in_flow_choice(self.reading, step, text, now)
@@ -605,10 +687,10 @@ class Heard:
         return self.reading.company, stage, reply
 
     def aside(self, kept: bool) -> list[Say]:
-        return in_language(aside_replies(self.reading, kept), self.locale)
+        return in_language(aside_replies(self.reading, kept, self.helplines), self.locale)
 
     def noted(self) -> Say | None:
-        reply = noted_reply(self.reading)
+        reply = noted_reply(self.reading, self.helplines)
         return None if reply is None else in_language([reply], self.locale)[0]
 
     def skipped(self) -> Say:

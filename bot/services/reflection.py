@@ -240,11 +240,20 @@ async def finished_count(session: AsyncSession, user_id: int) -> int:
 
 
 async def prefill(
-    session: AsyncSession, user: User, now: datetime, company: str | None, stage: str | None
+    session: AsyncSession,
+    user: User,
+    now: datetime,
+    company: str | None,
+    stage: str | None,
+    *,
+    reason: str | None = None,
+    words: str | None = None,
 ) -> Rejection:
     """A debrief started from rejection news, with the company and stage it named answered
-    already (the flow then starts at the first question left). An untouched one started this
-    way before is reused rather than leaving several behind."""
+    already (the flow then starts at the first question left). A reason the news gave is
+    ticked in advance on the question that has it (OUTSIDE: "internal", "experience"), which
+    is still asked; any other reason keeps ``words`` (what told it) as the debrief's note. An
+    untouched one started this way before is reused rather than leaving several behind."""
     record = await unfinished(session, user.id)
     if record is None or not untouched(record):
         record = await start_debrief(session, user, now)
@@ -256,6 +265,10 @@ async def prefill(
         record.stage = stage
         answered.add("stage")
     record.answered = [step for step in ("company", "stage") if step in answered]
+    if reason in OUTSIDE:
+        record.outside = [v for v in OUTSIDE if v in {*record.outside, reason}]
+    elif reason and words:
+        record.note = joined_note(record.note, words)
     record.from_news = True
     record.updated_at = now
     await session.flush()
@@ -282,6 +295,13 @@ def trimmed(text: str, limit: int = CARD_NOTE_LIMIT) -> str:
 
 def flow_data(record: Rejection) -> dict[str, object]:
     return {"rejection_id": record.id, "company_name": record.company}
+
+
+def ticked_ahead(record: Rejection) -> dict[str, list[str]]:
+    """Options ticked before their question is asked (a reason told with the news)."""
+    if record.outside and "outside" not in record.answered:
+        return {"outside": list(record.outside)}
+    return {}
 
 
 def next_question(record: Rejection) -> str | None:

@@ -42,6 +42,8 @@ How a message is read (each step has its own module):
    close second") from the lists' ``bright_side``, helpful feedback ("they said no but the
    feedback was useful"), or good news told after it ("rejected by Airbnb but got an interview
    at Spotify": ``elsewhere``, with the good news's topic; an offer told last is good news).
+   A "no" told with its reason ("they said I'm overqualified", "went with an internal
+   candidate") carries it in ``reason`` (REASONS, from the lists' ``reason``).
    Nerves about an interview that is ahead ("interview tomorrow and I'm freaking out") are
    venting, not an invitation to celebrate.
 6. ``extract``: the company and the stage, for news, venting and questions.
@@ -58,7 +60,7 @@ from bot.services import crisis
 from bot.services.understanding import language as _language
 from bot.services.understanding.extract import company_in, stage_in
 from bot.services.understanding.lexicon import BRIGHT_SIDES as _TOLD_SIDES
-from bot.services.understanding.lexicon import STRONG, Lexicon, lexicon
+from bot.services.understanding.lexicon import REASONS, STRONG, Lexicon, lexicon
 from bot.services.understanding.normalise import normalise
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "LANGUAGES",
     "MOOD_WORDS",
     "QUESTION_TOPICS",
+    "REASONS",
     "SOCIAL_TOPICS",
     "Kind",
     "Reading",
@@ -92,17 +95,40 @@ KINDS: tuple[Kind, ...] = (
 )
 # Reading.topic per kind (None when no finer reading is clear):
 # "interviewed": an interview that happened ("had my interview at Booking today").
-GOOD_NEWS_TOPICS = ("offer", "next_round", "interview", "reply", "went_well", "interviewed")
+# "progress": effort made, no news yet ("just applied to 10 jobs today", "sent 5 applications").
+GOOD_NEWS_TOPICS = (
+    "offer",
+    "next_round",
+    "interview",
+    "reply",
+    "went_well",
+    "interviewed",
+    "progress",
+)
 # "so_so": neither good nor bad ("meh", "naja", "bueno pues", "ну такое"), not low.
 FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
 # "remind": a reminder at a time ("can you remind me at 5"), which Rebound answers with the
 # daily check-in at the person's own time.
 # "pause": a break from the check-ins ("stop messaging me", "pausa dos semanas").
-QUESTION_TOPICS = ("feedback", "after_no", "prepare", "bot", "follow_up", "pause", "remind")
-# Topics that are a question even when not asked as one ("help", "remind me at 5").
-_REQUESTS = ("bot", "pause", "remind")
+# "talk": a person to talk to ("can I talk to someone?", "мне не с кем поговорить"), answered
+# with the honest word that Rebound is a bot that listens, and free lines where people do.
+# Listed first: asking for a person wins a tie ("help, I need someone to talk to").
+QUESTION_TOPICS = (
+    "talk",
+    "feedback",
+    "after_no",
+    "prepare",
+    "bot",
+    "follow_up",
+    "pause",
+    "remind",
+)
+# Topics that are a question even when not asked as one ("help", "I just need to talk").
+_REQUESTS = ("talk", "bot", "pause", "remind")
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
-SOCIAL_TOPICS = ("hello", "thanks", "bye", "small_talk", "ack")
+# "at_bot": lashing out at the bot ("you're useless", "du bist nutzlos"); listed first, so a
+# hello in the same message does not hide it.
+SOCIAL_TOPICS = ("at_bot", "hello", "thanks", "bye", "small_talk", "ack")
 # The brighter side of a "no" (Reading.also): relief, a close call, helpful feedback, good news
 # from elsewhere told after it.
 BRIGHT_SIDES = (*_TOLD_SIDES, "feedback", "elsewhere")
@@ -123,7 +149,8 @@ class Reading:
     ``elsewhere``, ``topic`` is the good news's); ``ahead`` is True when the message puts an
     interview in the future ("tomorrow"); ``unknown`` when the whole message says the person
     does not know or remember ("idk", "no me acuerdo", "keine Ahnung", "не помню"), which
-    skips a question that can be skipped."""
+    skips a question that can be skipped. ``reason`` is one of REASONS for a rejection told
+    with why ("they said I'm too junior")."""
 
     kind: Kind
     language: str = "en"
@@ -135,6 +162,7 @@ class Reading:
     also: str | None = None
     ahead: bool = False
     unknown: bool = False
+    reason: str | None = None
 
 
 # Kinds whose phrases a negation just before them cancels ("not tired", "no offer yet").
@@ -170,12 +198,24 @@ def _not_news(text: str, lex: Lexicon) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in lex.not_news.finditer(text)]
 
 
+def _at_bot(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Where the text lashes out at the bot ("you're useless"): a feeling word inside is not
+    the writer's own."""
+    return [
+        (m.start(), m.end())
+        for rule in lex.rules
+        if rule.kind == "greeting" and rule.topic == "at_bot"
+        for m in rule.pattern.finditer(text)
+    ]
+
+
 def _scores(text: str, lex: Lexicon, weak: bool) -> Scores:
     """Each kind's topics and their points; ``weak`` False skips the weak entries (for a list
     of another language than the text's, where a short word like "no" means something else)."""
     scores: Scores = {}
     text = lex.corrected(text)
     others = _not_news(text, lex)
+    at_bot = _at_bot(text, lex)
     for rule in lex.rules:
         if rule.weight < STRONG and not weak:
             continue
@@ -184,6 +224,8 @@ def _scores(text: str, lex: Lexicon, weak: bool) -> Scores:
                 continue
             if rule.kind in _NEWS and any(a <= match.start() < b for a, b in others):
                 continue  # "a book about rejection", "my friend got rejected": not their news
+            if rule.kind == "venting" and any(a <= match.start() < b for a, b in at_bot):
+                continue  # "du bist nutzlos", "eres inútil": about the bot, not themselves
             topics = scores.setdefault(rule.kind, {})
             topics[rule.topic] = topics.get(rule.topic, 0) + rule.weight
             if rule.weight >= STRONG:
@@ -291,7 +333,18 @@ def _read(text: str, language_hint: str | None) -> Reading:
         clear=clear,
         also=also,
         ahead=ahead,
+        reason=_reason(normal, lexicons) if kind == "rejection" else None,
     )
+
+
+def _reason(normal: str, lexicons: list[Lexicon]) -> str | None:
+    """The reason a "no" was given, as the message tells it (the first found)."""
+    for lex in lexicons:
+        text = lex.corrected(normal)
+        for rule in lex.reasons:
+            if rule.pattern.search(text) and rule.topic in REASONS:
+                return rule.topic
+    return None
 
 
 # Good news of something still to come, which nerves can outweigh.

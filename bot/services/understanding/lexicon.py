@@ -28,6 +28,9 @@ FUZZY_MIN = 5  # shorter words are not corrected: too many real words are one ed
 SECTIONS = ("rejection", "good_news", "venting", "question", "greeting")
 # A brighter side told with a "no" (``bright_side`` in the files): relief, or a close call.
 BRIGHT_SIDES = ("relief", "close")
+# The reason a "no" was given, told with it (``reason`` in the files): someone from inside, less
+# experience than they wanted, or more ("overqualified").
+REASONS = ("internal", "experience", "overqualified")
 _ESCAPES = re.compile(r"(\\.)")
 
 
@@ -88,6 +91,8 @@ class Lexicon:
     oblique_adjectives: tuple[tuple[str, str], ...] = ()
     # The brighter side of a "no" (relief, a close call: BRIGHT_SIDES), matched like the rules.
     bright: tuple[Rule, ...] = ()
+    # Why a "no" was given, as told ("they said I'm overqualified"): the topic is one of REASONS.
+    reasons: tuple[Rule, ...] = ()
     # Words that put an interview ahead ("tomorrow", "mañana", "morgen", "завтра").
     ahead: re.Pattern[str] | None = None
     # Talk about rejection or offers that is not the writer's news ("reading a book about
@@ -237,6 +242,7 @@ def load(language: str, path: Path | None = None) -> Lexicon:
             _pairs(company.get("oblique_adjectives"), f"{where}:company.oblique_adjectives").items()
         ),
         bright=tuple(_rules("bright_side", data.get("bright_side"), f"{where}:bright_side")),
+        reasons=tuple(_rules("reason", data.get("reason"), f"{where}:reason")),
         ahead=(
             _compile(_strings(data.get("ahead"), f"{where}:ahead"), f"{where}:ahead")
             if data.get("ahead")
