@@ -3,6 +3,7 @@ levels; helplines by place."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 import re
@@ -433,13 +434,15 @@ def test_the_second_and_third_tuning_batches_stay_where_they_were_measured() -> 
     learned tier trains on them (measured 0.990 / 0.000 and 0.990 / 0.008 with it; tuning_c
     0.015, 6 of 397, once three more authors trained the model: out of fold 0.108 -> 0.098;
     0.020, 8 of 397, once heldout11 and heldout12 trained it too and the cross-validated unsure
-    threshold moved 0.71 -> 0.70: in-sample, the rules changed none of its negatives)."""
+    threshold moved 0.71 -> 0.70: in-sample, the rules changed none of its negatives; 0.025,
+    10 of 397, once heldout15 and heldout16 trained it in the round "crisis4": their frames
+    only lower "crisis" to "unsure", so the two more are the model's)."""
     for cases, recall in ((TUNING_B, 0.985), (TUNING_C, 0.985)):
         results = bench.assess_all(cases)
         assert [r.case.text for r in results if r.case.must and r.level != "crisis"] == []
         loose = bench.score(results, True)
         assert loose.recall >= recall
-        assert loose.fp_rate <= 0.021, [
+        assert loose.fp_rate <= 0.026, [
             r.case.text for r in results if not r.case.crisis and r.level != "none"
         ]
 
@@ -937,10 +940,11 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     assert {"crisis_heldout10.yaml", "crisis_tuning_g.yaml", "crisis_tuning_i.yaml"} <= names
     assert {"crisis_heldout11.yaml", "crisis_heldout12.yaml"} <= names
     # heldout13 and heldout14, scored once, were read in the round "crisis3"; heldout15 and
-    # heldout16, scored by the lead before and after that round, are committed unread
+    # heldout16, scored by the lead before and after that round, in "crisis4"; the next sealed
+    # sets (heldout17, heldout18) stay outside the repository until the lead scores them
     assert {"crisis_heldout13.yaml", "crisis_heldout14.yaml"} <= names
-    assert bench.NEVER_TRAIN == ("crisis_heldout15.yaml", "crisis_heldout16.yaml")
-    assert all((bench.DATA / name).exists() for name in bench.NEVER_TRAIN)
+    assert {"crisis_heldout15.yaml", "crisis_heldout16.yaml"} <= names
+    assert bench.NEVER_TRAIN == ("crisis_heldout17.yaml", "crisis_heldout18.yaml")
     assert not {path.name for path in bench.DEFAULT_FILES} & set(bench.NEVER_TRAIN)
 
 
@@ -1052,12 +1056,14 @@ def test_the_new_author_sets_are_big_enough_and_cover_the_languages() -> None:
 @pytest.mark.slow
 def test_the_new_author_sets_stay_where_they_were_measured() -> None:
     """IN-SAMPLE floors: the lists were widened while reading these sets and the model trains on
-    them. Scored once out-of-sample before (crisis+unsure 0.790 / 0.010 and 0.659 / 0.041)."""
+    them. Scored once out-of-sample before (crisis+unsure 0.790 / 0.010 and 0.659 / 0.041).
+    0.965: one positive fewer (281 of 290) once heldout15 and heldout16 trained the model in
+    the round "crisis4" (unsure threshold 0.71 -> 0.72)."""
     for cases in (TUNING_D, TUNING_E):
         results = bench.assess_all(cases)
         assert [r.case.text for r in results if r.case.must and r.level != "crisis"] == []
         loose = bench.score(results, True)
-        assert loose.recall >= 0.97
+        assert loose.recall >= 0.965
         assert loose.fp_rate <= 0.02, [
             r.case.text for r in results if not r.case.crisis and r.level != "none"
         ]
@@ -1415,3 +1421,42 @@ def test_asking_the_bot_to_stop_writing_is_not_a_farewell(text: str) -> None:
 
 def test_a_crisis_after_asking_the_bot_to_stop_writing_is_still_heard() -> None:
     assert assess("не пиши мне больше, меня скоро не будет").level == "crisis"
+
+
+# Round "crisis4": a crisis word in a harmless frame is asked about, never told. Written for
+# this test, one per kind of frame and several languages.
+FRAMED = [
+    ("my friend always says she will jump off a bridge after a rejection, but she is fine", "en"),
+    ("Hab einen Artikel über Suizide unter Studenten gelesen. Mir geht es okay.", "de"),
+    ("compré una cuerda para acampar con mis hijos este finde", "es"),
+    ("j'ai envie de mourir mdr j'ai appelé la recruteuse maman", "fr"),
+    ("quero morrer kkkk mandei o email pro recrutador errado", "pt"),
+    ("Последний день в компании, всем разослал прощальное письмо", "ru"),
+    ("ще одна відмова і я вийду у вікно... жартую, піду по каву", "uk"),
+    ("der Arbeitsweg würde mich umbringen, zwei Stunden", "de"),
+]
+# The same words told plainly, or with laughter masking a fact, or "not joking": still a crisis.
+NOT_FRAMED = [
+    ("I tried to kill myself last spring and I think about it again", "en"),
+    ("ich habe ein Seil gekauft und weiß, wo ich es mache", "de"),
+    ("started cutting again after two years clean", "en"),
+    ("bought rope today. not for camping", "en"),
+    ("i have the pills counted out lol", "en"),
+    ("я хочу умереть. не шучу", "ru"),
+    ("that would be career suicide lol. honestly I want to kill myself", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), FRAMED)
+def test_a_crisis_word_in_a_harmless_frame_is_asked_about_not_told(text: str, lang: str) -> None:
+    rules = signals.compiled()
+    unframed = dataclasses.replace(rules, frame=None, joke=None)
+    assert crisis.assess_with(phrases.compiled(), unframed, text).level == "crisis"
+    found = crisis.assess_with(phrases.compiled(), rules, text)
+    assert found.level == "unsure"
+    assert "framed" in found.signals
+
+
+@pytest.mark.parametrize(("text", "lang"), NOT_FRAMED)
+def test_a_crisis_told_plainly_or_masked_by_laughter_stays_a_crisis(text: str, lang: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level == "crisis"

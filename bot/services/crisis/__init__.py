@@ -6,6 +6,9 @@
   (explicit or veiled wording, enough on its own), or a COMBINATION of signals from
   ``data/crisis_signals.yaml`` (C-SSRS categories: means with a plan, intent or preparatory act;
   hopelessness with finality; a burden or a farewell with finality or hopelessness; ...).
+  A crisis in a harmless frame (someone else, the news, long past, an everyday purpose, work,
+  "just kidding"; laughter when the words are only a wish or death words: ``signals.framed``)
+  is lowered to ``unsure``: asked about, never told.
 - ``unsure``: one weaker sign alone (hopelessness without finality, being a burden, wanting to
   disappear, final arrangements, a farewell without a last word), or, when nothing else fired,
   a message that reads like the labelled crisis messages (``similarity``), or that the learned
@@ -113,6 +116,7 @@ class Assessment:
 NO_SIGNAL = CrisisSignal(matched=False, language=None)
 NONE = Assessment("none")
 PHRASE = frozenset({"phrase"})
+FRAMED = frozenset({"framed"})
 
 
 class GroupCareLimiter:
@@ -172,12 +176,22 @@ def assess_with(
 ) -> Assessment:
     folded = normalise(text)
     language = phrases.match(phrase_rules, folded)
-    if language is not None:
-        return Assessment("crisis", language, PHRASE)
     found = signals.find(signal_rules, folded)
-    level, rule, found_in = signals.decide(signal_rules, found)
+    level: Level
+    if language is not None:
+        level, rule = "crisis", PHRASE
+    else:
+        level, rule, language = signals.decide(signal_rules, found)
+    if level == "crisis":
+        # A crisis word in a harmless frame ("my friend tried", "for camping", "jajaja") is
+        # asked about, never told: helplines to someone who is fine are the worst false alarm.
+        # The frame is looked for outside the clauses a guard explained ("career suicide lol.
+        # honestly I want to kill myself" stays a crisis).
+        pieces = parts(folded, found, signals.guard_spans(signal_rules, folded))
+        if pieces and signals.framed(signal_rules, pieces[0][0], found):
+            return Assessment("unsure", language, rule | FRAMED)
     if level != "none":
-        return Assessment(level, found_in, rule)
+        return Assessment(level, language, rule)
     if model is None and learned_model is None:
         return NONE
     # The similarity layer and the learned tier are for what no list names. The words a guard

@@ -6,7 +6,8 @@ disappear, farewell, death) is one compiled alternation with a named group per l
 normalised message is cut into clauses at " . "; a rule holds when all its categories occur
 within ``window`` consecutive clauses. ``levels.crisis`` rules decide "crisis", then
 ``levels.unsure`` rules "unsure". A signal overlapping a guard (a venting idiom, from this file
-or the phrase file) does not count.
+or the phrase file) does not count. A "crisis" in a harmless frame (``frames``: someone else, the
+news, an everyday purpose, ...) is lowered to "unsure" (``framed``).
 
 Only category names and clause numbers are kept while deciding: never the words.
 """
@@ -144,6 +145,10 @@ class SignalRules:
     # -> those that can start with anything. One match call per word finds them all.
     by_first_char: dict[str, Dispatch]
     guard: re.Pattern[str] | None
+    # A harmless frame (``frames``: a joke, someone else, the news, long past, an everyday
+    # purpose, work, an idiom): a crisis becomes a question ("Are you safe?"), see ``framed``.
+    frame: re.Pattern[str] | None
+    joke: re.Pattern[str] | None  # laughter, "just kidding": see ``framed``
     crisis: tuple[Rule, ...]
     unsure: tuple[Rule, ...]
     window: int
@@ -221,6 +226,15 @@ def compile_signals(data: Mapping[str, Any], phrase_data: Mapping[str, Any]) -> 
         for key, value in node.items()
         for p in strings(value, f"guards.{key}")
     ]
+    frames = data.get("frames") or {}
+    if not isinstance(frames, Mapping):
+        raise PhraseError("frames must map kinds to languages to lists")
+    frame_sources: dict[bool, list[str]] = {True: [], False: []}
+    for kind, by_language in frames.items():
+        for code, node in (by_language or {}).items():
+            frame_sources[kind == "joke"].extend(
+                prepare_pattern(p, macros) for p in strings(node, f"frames.{kind}.{code}")
+            )
     levels = data.get("levels") or {}
     window = data.get("window", 2)
     if not isinstance(window, int) or window < 1:
@@ -230,11 +244,17 @@ def compile_signals(data: Mapping[str, Any], phrase_data: Mapping[str, Any]) -> 
         guard=(
             re.compile(f"{LEFT}(?:{alternation(guard_sources)}){RIGHT}") if guard_sources else None
         ),
+        frame=_either(frame_sources[False]),
+        joke=_either(frame_sources[True]),
         crisis=_rules_of(levels.get("crisis") or [], "levels.crisis"),
         unsure=_rules_of(levels.get("unsure") or [], "levels.unsure"),
         window=window,
         languages=tuple(sorted(languages)),
     )
+
+
+def _either(sources: Sequence[str]) -> re.Pattern[str] | None:
+    return re.compile(f"{LEFT}(?:{alternation(sources)}){RIGHT}") if sources else None
 
 
 def _dispatch(
@@ -274,6 +294,27 @@ def compiled() -> SignalRules:
 def guarded(rules: SignalRules, folded: str) -> bool:
     """Does a venting idiom or an everyday use of crisis words (a guard) occur in the message?"""
     return rules.guard is not None and rules.guard.search(folded) is not None
+
+
+# What laughter can make a figure of speech: a wish, death or intent words ("I want to die
+# haha", "me mato jajaja"). Laughter next to anything else (means, a plan, an act on the body, a
+# note, a thought that keeps coming) masks a fact, and the crisis stands.
+HYPERBOLE = frozenset({"wish", "death", "intent", "relief", "prefer", "act", "veiled_act"})
+
+
+def framed(rules: SignalRules, folded: str, found: Sequence[Found]) -> bool:
+    """Is the message in a harmless frame (someone else, the news, long past, an everyday
+    purpose, work, an idiom; or laughter, when the crisis words are only a wish or death words)
+    and not said to be meant (``serious``: "not joking")? Such a message is asked about, not
+    told: the words may still hide a crisis."""
+    categories = {f.category for f in found}
+    if "serious" in categories:
+        return False
+    if rules.frame is not None and rules.frame.search(folded) is not None:
+        return True
+    return (
+        rules.joke is not None and categories <= HYPERBOLE and rules.joke.search(folded) is not None
+    )
 
 
 def guard_spans(rules: SignalRules, folded: str) -> list[tuple[int, int]]:
