@@ -382,7 +382,11 @@ still shown comes from explicit words in no frame a list can name ("kms this int
 whiteboard question 💀": the emoji is the only frame and the normaliser drops it). The
 crisis+unsure false alarms of heldout15 (0.166) are still far above the target: most are "are
 you safe?" asked of a negative that mirrors a positive's words, which is what a frame is for.
-The unsure threshold stays 0.72 (chosen with the two new files; 0.71 before them).
+The unsure threshold is 0.72 (0.71 before the two new files trained the model). The never-trained
+understanding held-out: the model now asks about 7 of 350 everyday messages (6 before). That one
+more comes from training on heldout15 and heldout16 (the fair run, frames not yet written, gave 7
+too); a tighter everyday budget, MAX_EVERYDAY_FP 0.008 or 0.007, gave 0.73 and still 7, for
+0.002 less recall out of fold on all files: dropped. Model file 309 KiB.
 
 NOT DONE this round: recall in ru / hi / uk (heldout15 and heldout16, out of fold 0.767-0.867).
 The rules left at nothing, by category (the model finds some): a time with "then"
@@ -620,8 +624,10 @@ MAX_ADDED_FP = 0.03
 # 0.009 since the round "crisis3" (was 0.01): with heldout13 and heldout14 trained, 0.01 let the
 # threshold fall to 0.70, where the model asked about 9 of the 350 never-trained understanding
 # held-out messages (6 before); 0.009 gives 0.71 (6 of 350) for 0.002 less recall out of fold
-# (0.008 gave 0.74: 4 of 350, but 0.007 less recall on the other authors' files).
-MAX_EVERYDAY_FP = 0.008
+# (0.008 gave 0.74: 4 of 350, but 0.007 less recall on the other authors' files). Round
+# "crisis4", with heldout15 and heldout16 trained: 0.009 gives 0.72 (7 of 350); 0.008 and 0.007
+# give 0.73, still 7, and 0.002 less recall: kept at 0.009.
+MAX_EVERYDAY_FP = 0.009
 NEVER = 2.0  # a threshold no probability reaches
 
 
