@@ -129,6 +129,9 @@ class Listener(Protocol):
     def aside(self, kept: bool) -> list[Say]:
         """For ``aside``: the acknowledgement shown before the question again."""
 
+    def worth_keeping(self) -> bool:
+        """Whether an aside belongs with the flow's notes (words aimed at the bot do not)."""
+
     def noted(self) -> Say | None:
         """How a typed note on a multi-select step is acknowledged (None: as usual)."""
 
@@ -414,7 +417,9 @@ async def _aside(
 ) -> FlowResult:
     """Acknowledge words that answer nothing, keep them if the flow can, ask again."""
     ctx = _context(session, user, row.chat_id, now, row)
-    kept = isinstance(spec, KeepsNotes) and await spec.keep_note(ctx, text)
+    kept = (
+        isinstance(spec, KeepsNotes) and heard.worth_keeping() and await spec.keep_note(ctx, text)
+    )
     return FlowResult([*heard.aside(kept), ask(spec, ctx, _state(row))])
 
 

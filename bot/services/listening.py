@@ -526,14 +526,15 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     # A reading decided only by weak hints ("meh", "ok") is taken as the answer typed.
     kind = reading.kind if reading.clear else "unsure"
     if step.multi and step.notes is not None:
-        return "answer"  # every typed word on these steps is kept as the step's note
+        # Every typed word on these steps is kept as the step's note, but words aimed at me.
+        return "aside" if lashing_out(reading) else "answer"
     prose = isinstance(step.parse_text, FreeText) and step.parse_text.limit > SHORT_ANSWER_LIMIT
     if reading.unknown and step.skippable and not prose:
         return "skip"  # "idk", "no me acuerdo", "не помню" where a name is asked: as if Skip
     if step.parse_text is None:  # a question answered by tapping
         if typed_option(reading, step, text) is not None:
             return "pick"  # "final round", "😕", "2": the button it names
-        return "aside" if kind in ASIDES else "answer"
+        return "aside" if kind in ASIDES or lashing_out(reading) else "answer"
     if step.name == "company" and reading.kind == "rejection" and reading.company:
         return "fill"  # "rejected by canva after 4 rounds": the name, however unsure the rest
     parser = step.parse_text
@@ -565,6 +566,11 @@ _LETTER = re.compile(r"[^\W\d_]")
 # A sentence ending inside the text, then more words ("welp. rejected again"): "Booking.com",
 # "J. Crew" or "Acme Inc." do not end one (a single letter or nothing follows).
 _SENTENCE_BREAK = re.compile(r"[^\W\d_]{2,}[.!?…]+\s+\S+\s+\S")
+
+
+def lashing_out(reading: Reading) -> bool:
+    """Words aimed at the bot ("you're useless"): owned, never kept as a note or an answer."""
+    return reading.kind == "greeting" and reading.topic == "at_bot"
 
 
 def typed_option(reading: Reading, step: Step, text: str) -> str | None:
@@ -688,6 +694,9 @@ class Heard:
 
     def aside(self, kept: bool) -> list[Say]:
         return in_language(aside_replies(self.reading, kept, self.helplines), self.locale)
+
+    def worth_keeping(self) -> bool:
+        return not lashing_out(self.reading)
 
     def noted(self) -> Say | None:
         reply = noted_reply(self.reading, self.helplines)

@@ -126,4 +126,16 @@ async def test_lashing_out_at_the_bot_is_owned_with_what_it_can_do(
     assert one_of(again.text, shown("listen.in_flow.at_bot", locale))
     assert one_of(again.text, leads("reflection.ask_company", locale))
     [record] = await debriefs(bot, user.id)
-    assert record.company is None
+    assert (record.company, record.note) == (None, None)  # not kept as a note either
+
+    await user.send("Acme")
+    await bot.settle()
+    await tap_keys(bot, user, locale, "reflection.stage.final_round")
+    await user.send(words)  # at a tap question: owned and asked again, not "tap a button"
+    await bot.settle()
+    mood = user.last_message
+    assert mood is not None
+    assert one_of(mood.text, shown("listen.in_flow.at_bot", locale))
+    assert one_of(mood.text, leads("reflection.ask_mood", locale))
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.mood, record.note) == ("Acme", None, None)

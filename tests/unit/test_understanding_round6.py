@@ -62,6 +62,10 @@ def test_applications_without_an_answer_are_not_progress_to_celebrate(
         ("сказали, что я слишком опытный", "ru", "overqualified"),
         ("не хватило опыта, сказали", "ru", "experience"),
         ("взяли внутреннего кандидата", "ru", "internal"),
+        ("they said the role was put on hold", "en", "budget"),
+        ("pusieron el puesto en pausa", "es", "budget"),
+        ("die Stelle wurde auf Eis gelegt", "de", "budget"),
+        ("вакансию заморозили", "ru", "budget"),
     ],
 )
 def test_a_no_told_with_its_reason_carries_it(text: str, language: str, reason: str) -> None:
@@ -109,3 +113,24 @@ def test_the_reply_to_a_reason_speaks_to_it_and_lashing_out_offers_help() -> Non
     [effort] = listening.respond(read("sent 5 applications", "en"), now)
     assert effort.key == "listen.good_news.progress"
     assert effort.buttons[0][0].data == listening.pack(listening.WIN, "progress")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("they said i wasn't a culture fit", "en"),
+        ("they wanted someone who speaks german", "en"),
+        ("dijeron que no encajo con la cultura", "es"),
+        ("congelaron la vacante", "es"),
+        ("ich passe nicht ins Team, hieß es", "de"),
+        ("sie wollten jemanden mit Deutschkenntnissen", "de"),
+        ("сказали что нужен кто-то с английским", "ru"),
+    ],
+)
+def test_other_reasons_for_a_no_are_still_a_no(text: str, language: str) -> None:
+    assert read(text, language).kind == "rejection"
+
+
+def test_a_russian_i_am_useless_is_self_doubt() -> None:
+    reading = read("я бесполезный", "ru")
+    assert (reading.kind, reading.topic) == ("venting", "self_doubt")

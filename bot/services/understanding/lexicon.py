@@ -29,8 +29,8 @@ SECTIONS = ("rejection", "good_news", "venting", "question", "greeting")
 # A brighter side told with a "no" (``bright_side`` in the files): relief, or a close call.
 BRIGHT_SIDES = ("relief", "close")
 # The reason a "no" was given, told with it (``reason`` in the files): someone from inside, less
-# experience than they wanted, or more ("overqualified").
-REASONS = ("internal", "experience", "overqualified")
+# experience than they wanted, or more ("overqualified"), the role itself (on hold, no budget).
+REASONS = ("internal", "experience", "overqualified", "budget")
 _ESCAPES = re.compile(r"(\\.)")
 
 
