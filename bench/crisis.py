@@ -91,8 +91,9 @@ negatives), kept outside the repository until the lead scored each ONCE (--count
 the final model of the round "crisis" below: 0.924 / 0.041 and 0.907 / 0.059 (pooled 0.916 /
 0.050): closer than any fresh set since heldout8, still short of 0.95 recall. Both were read
 and trained on in the round "crisis2" of 2026-12-07 (below); heldout13 and heldout14 in the round
-"crisis3" (the last section). NEVER_TRAIN now names the next sealed sets (heldout15, heldout16),
-kept OUTSIDE the repository until the lead scores them.
+"crisis3"; heldout15 and heldout16 in the round "crisis4" (the last section). NEVER_TRAIN now
+names the next sealed sets (heldout17, heldout18), kept OUTSIDE the repository until the lead
+scores them.
 
 THE ROUNDS, in short (the full text of each, with per-language out-of-fold tables and in-sample
 figures: ``git show 179b7a5:bench/crisis.py``):
@@ -312,6 +313,89 @@ rules alone raise helplines ("crisis only") for 0.086 and 0.048 of them, the wor
 rate of any fresh author since heldout9. Both are committed unread, in NEVER_TRAIN.
 Model file 299 KiB. Median check 384 µs of CPU per message (p99 1.2 ms) on the 23 crisis files,
 on a machine loaded by other helpers; the 10,000-message timing test passes.
+
+THE ROUND "crisis4" (2026-12-07): heldout15 and heldout16 read and trained on; NEVER_TRAIN names
+heldout17 and heldout18, sealed sets the lead keeps outside the repository. FIRST, before any
+rule changed, the fair figure: each file left out of the model's training (the other 22 crisis
+files and the everyday messages train it), rules untouched, leave-one-file-out (crisis+unsure;
+crisis only):
+
+    heldout15 (290/290)   0.876 / 0.166   (0.479 / 0.086)   lead's scorings 0.872 / 0.179
+    heldout16 (290/290)   0.855 / 0.086   (0.379 / 0.048)                   0.859 / 0.090
+    by language (de en es fr hi pt ru uk), crisis+unsure:
+    heldout15  .900/.133 .938/.150 .867/.200 .867/.267 .800/.267 .900/.067 .767/.133 .867/.133
+    heldout16  .900/.067 .863/.050 .900/.067 .933/.067 .833/.133 .867/.133 .767/.067 .767/.167
+
+Training on two more authors moved neither (as in every round since "crisis2").
+
+THE PRIORITY: helplines shown to someone who is fine. The rules alone (no model) raised "crisis"
+for 25 of heldout15's 290 negatives and 14 of heldout16's, 88 of the 6749 negatives of all 23
+files. By kind, the 39 of heldout15 and heldout16: an everyday purpose named (rope and a tarp "for
+camping" in 7 languages, the roof "to get some air", a will "because we just had our first baby";
+9); laughter or a retraction with a wish to die ("I want to die haha", "quero morrer kkkk", "я
+выйду в окно... шучу", "mazak kar raha hoon"; 8); someone else's act or words ("my friend tried",
+"un pote a fait une tentative", "मेरे दोस्त ने"; 7); work (a farewell letter to the team, the last
+day at the company, "end it with this company", "¡ME CONTRATARON!", a contract ending "for good";
+6); the news (3); an idiom ("the commute would kill me", "ich könnt mich erschießen"; 3); long past
+and recovered ("6 years clean now and proud"; 1); a mishap (a hand burnt on the pan; 1); "I want it
+all to stop, the notifications" (1). Most (64 of 88) came from the phrase lists: explicit words in
+a harmless frame.
+
+The design (``frames`` in crisis_signals.yaml, ``signals.framed``): a phrase or a crisis rule that
+fires in a message with a harmless FRAME is lowered to "unsure" (the bot asks "Are you safe right
+now?"), never to nothing: unlike a guard, a frame does not hide the words, so a real crisis told
+as a joke, about a friend or with a cover story ("I told the guy at the store it was for
+camping") is still asked about. Frames by kind, in all eight languages: someone else, the news
+or a film, long past and recovered, an everyday purpose, work, an idiom, a return announced ("see
+you monday"), a mishap (not "on purpose"), "just kidding"; laughter (lol, jajaja, kkkk, mdr)
+only when the words found are a wish, death or intent words ("I want to die haha"): laughter
+next to means, a plan, an act on the body, a note or a thought that keeps coming masks a fact
+("i have the pills counted out lol") and the crisis stands. "Not joking" (``serious``) keeps the
+crisis; a frame inside a clause a guard explained does not count; negated frames ("not for
+camping", "nicht für den Umzug", "não é zoeira") do not count. Also "suicide note" as a final
+act, and "खुद को फिर से काट लिया" (cut myself again) as an act: the one must-recall sentence the
+rules only asked about (heldout4).
+
+The rules alone on all 23 crisis files, crisis level (the frames were written from heldout15
+and heldout16, so their rows flatter; the 21 other files were not read for them):
+
+    negatives at "crisis"      before   after      positives at "crisis"   before   after
+    heldout15                  25       3          all 23 files            4569     4564
+    heldout16                  14       0          (5 become "are you safe?": two cover
+    21 other files             49       24          stories, three explicit words with laughter)
+    all 23 files (of 6749)     88       27         must-recall (crisis)    316/317  317/317
+
+Leave-one-file-out with the model (crisis+unsure is unchanged by design: a frame moves a message
+from "crisis" to "unsure"; "crisis only" is where the helplines are shown):
+
+                          crisis+unsure      crisis only, before -> after
+    heldout15             0.876 / 0.166      0.479 / 0.086 -> 0.472 / 0.010
+    heldout16             0.855 / 0.086      0.379 / 0.048 -> 0.379 / 0.000
+    21 other files        0.954 / 0.034      0.669 / 0.008 -> 0.669 / 0.004
+    all 23 crisis files   0.947 / 0.042      0.650 / 0.013 -> 0.649 / 0.004
+    crisis only by language, heldout15 after: de .567/0 en .562/.025 es .600/0 fr .433/.033
+    hi .267/0 pt .433/0 ru .333/0 uk .433/0; heldout16 after: no language above 0.
+
+What this says: helplines now go to a venting person about 4 times in 1000 out of fold (13
+before), and on the two files whose frames were written from them, 1 in 100 and 0; what is
+still shown comes from explicit words in no frame a list can name ("kms this interview had a
+whiteboard question 💀": the emoji is the only frame and the normaliser drops it). The
+crisis+unsure false alarms of heldout15 (0.166) are still far above the target: most are "are
+you safe?" asked of a negative that mirrors a positive's words, which is what a frame is for.
+The unsure threshold is 0.72 (0.71 before the two new files trained the model). The never-trained
+understanding held-out: the model now asks about 7 of 350 everyday messages (6 before). That one
+more comes from training on heldout15 and heldout16 (the fair run, frames not yet written, gave 7
+too); a tighter everyday budget, MAX_EVERYDAY_FP 0.008 or 0.007, gave 0.73 and still 7, for
+0.002 less recall out of fold on all files: dropped. Model file 309 KiB.
+
+NOT DONE this round: recall in ru / hi / uk (heldout15 and heldout16, out of fold 0.767-0.867).
+The rules left at nothing, by category (the model finds some): a time with "then"
+("В пятницу, когда жена уедет к матери. Тогда."), a place chosen with a time, letters to the
+family in a drawer, a burden with the insurance paid, acts on the body in words no list has
+(cigarettes put out on the arm, a head hit against the wall, "резалась"), a car running in a
+closed garage, "won't live to see the other companies' replies", lethality questions typed in
+Latin letters ("skolko nado snotvornogo"), a searched painless way. Writing rules from these
+files would lift them and, as every round shows, not the next author.
 """
 
 from __future__ import annotations
@@ -540,7 +624,9 @@ MAX_ADDED_FP = 0.03
 # 0.009 since the round "crisis3" (was 0.01): with heldout13 and heldout14 trained, 0.01 let the
 # threshold fall to 0.70, where the model asked about 9 of the 350 never-trained understanding
 # held-out messages (6 before); 0.009 gives 0.71 (6 of 350) for 0.002 less recall out of fold
-# (0.008 gave 0.74: 4 of 350, but 0.007 less recall on the other authors' files).
+# (0.008 gave 0.74: 4 of 350, but 0.007 less recall on the other authors' files). Round
+# "crisis4", with heldout15 and heldout16 trained: 0.009 gives 0.72 (7 of 350); 0.008 and 0.007
+# give 0.73, still 7, and 0.002 less recall: kept at 0.009.
 MAX_EVERYDAY_FP = 0.009
 NEVER = 2.0  # a threshold no probability reaches
 
