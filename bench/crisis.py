@@ -92,8 +92,23 @@ the final model of the round "crisis" below: 0.924 / 0.041 and 0.907 / 0.059 (po
 0.050): closer than any fresh set since heldout8, still short of 0.95 recall. Both were read
 and trained on in the round "crisis2" of 2026-12-07 (below); heldout13 and heldout14 in the round
 "crisis3"; heldout15 and heldout16 in the round "crisis4" (the last section). NEVER_TRAIN now
-names the next sealed sets (heldout17, heldout18), kept OUTSIDE the repository until the lead
-scores them.
+names heldout17 and heldout18, two more authors scored by the lead with --counts, unread, with
+main before the round "crisis4" (0cb3f52) and after it (d5dd09b), committed unread:
+
+    set (pos/neg)       before "crisis4"                after "crisis4"
+                        crisis+unsure   crisis only     crisis+unsure   crisis only
+    heldout17 (290/290) 0.897 / 0.148   0.490 / 0.048   0.890 / 0.145   0.479 / 0.038
+    heldout18 (290/290) 0.879 / 0.097   0.510 / 0.024   0.879 / 0.093   0.510 / 0.017
+
+    after (c+u)  de        en        es        fr        hi        pt        ru        uk
+    heldout17    .867/.067 .963/.100 .933/.200 .967/.233 .800/.200 .900/.133 .800/.167 .767/.133
+    heldout18    .900/.100 .863/.087 .900/.100 .900/.133 .867/.133 .900/.033 .867/.067 .867/.100
+
+The frames held for the new authors in the direction they were meant: helplines shown to
+negatives 0.048 -> 0.038 and 0.024 -> 0.017, at a cost on heldout17: 3 fewer positives at
+crisis level, 2 fewer found at either level (heldout18's positives unchanged). Recall is where
+every fresh author has put it (0.88-0.89, Ukrainian and Hindi lowest), false alarms counting
+"are you safe?" 0.09-0.15: the target is NOT met.
 
 THE ROUNDS, in short (the full text of each, with per-language out-of-fold tables and in-sample
 figures: ``git show 179b7a5:bench/crisis.py``):
@@ -483,9 +498,8 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # Held-out sets scored once by the lead and still unread: never trained on, and always scored
 # --counts only, whatever the arguments say, until a round reads them (then they join HELD_OUT).
-# heldout17 and heldout18: sealed sets the lead keeps OUTSIDE the repository and scores at the
-# end of the round "crisis4" (so they need not exist here; if one is put in bench/data it is
-# scored --counts only and never trained on).
+# heldout17 and heldout18: scored by the lead before and after the round "crisis4" (0.897 / 0.148
+# -> 0.890 / 0.145 and 0.879 / 0.097 -> 0.879 / 0.093), committed unread.
 NEVER_TRAIN = ("crisis_heldout17.yaml", "crisis_heldout18.yaml")
 
 

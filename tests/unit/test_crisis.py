@@ -940,11 +940,12 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     assert {"crisis_heldout10.yaml", "crisis_tuning_g.yaml", "crisis_tuning_i.yaml"} <= names
     assert {"crisis_heldout11.yaml", "crisis_heldout12.yaml"} <= names
     # heldout13 and heldout14, scored once, were read in the round "crisis3"; heldout15 and
-    # heldout16, scored by the lead before and after that round, in "crisis4"; the next sealed
-    # sets (heldout17, heldout18) stay outside the repository until the lead scores them
+    # heldout16, scored by the lead before and after that round, in "crisis4"; heldout17 and
+    # heldout18, scored by the lead before and after "crisis4", are committed unread
     assert {"crisis_heldout13.yaml", "crisis_heldout14.yaml"} <= names
     assert {"crisis_heldout15.yaml", "crisis_heldout16.yaml"} <= names
     assert bench.NEVER_TRAIN == ("crisis_heldout17.yaml", "crisis_heldout18.yaml")
+    assert all((bench.DATA / name).exists() for name in bench.NEVER_TRAIN)
     assert not {path.name for path in bench.DEFAULT_FILES} & set(bench.NEVER_TRAIN)
 
 
