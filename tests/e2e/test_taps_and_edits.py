@@ -98,7 +98,15 @@ async def test_no_button_label_is_cut_off_on_a_phone(bot: BotHarness) -> None:
     await user.next_message()
     await user.send("I got rejected again, they went with someone more experienced")
     await user.next_message()
-    await open_debrief(user)
+    # the news (with its reason) is kept: /reflect offers to debrief it, or a different no
+    await user.send("/reflect")
+    offer = await user.next_message()
+    assert offer.button_labels() == [
+        label("reflection.buttons.start"),
+        label("reflection.buttons.another_no"),
+    ]
+    await user.tap(label("reflection.buttons.start"), message=offer)
+    await user.next_message()
     await user.send(CRISIS)  # care, then the choices (resume the debrief among them)
     assert (await user.next_message()).button_labels() == WITH_RESUME
     readers = []
