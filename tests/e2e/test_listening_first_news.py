@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.db.models import Rejection
 from bot.emulator import SimUser
 from tests.e2e.harness import BotHarness, first_lines, label, one_of, shown
 from tests.e2e.listening_kit import debriefs
@@ -41,9 +42,9 @@ async def _tell_news_before_setting_up(bot: BotHarness, locale: str) -> SimUser:
     return user
 
 
-async def _finish_and_debrief(bot: BotHarness, user: SimUser, locale: str) -> None:
+async def _finish_and_debrief(bot: BotHarness, user: SimUser, locale: str) -> Rejection:
     """The end of onboarding offers the debrief of the news told first; it opens past the
-    company and stage questions."""
+    company and stage questions. Returns the stored debrief record."""
     company = NEWS[locale][1]
     await user.tap("09:00")
     await user.next_message()
@@ -61,7 +62,7 @@ async def _finish_and_debrief(bot: BotHarness, user: SimUser, locale: str) -> No
     state = await bot.flow_state(user.id)
     assert state is not None and (state.flow, state.step) == ("rf", "mood")
     [record] = await debriefs(bot, user.id)
-    assert (record.company, record.stage) == (company, "final_round")
+    return record
 
 
 async def _answer_onboarding(user: SimUser) -> None:
@@ -81,7 +82,8 @@ async def test_first_words_are_news_then_the_debrief_is_offered_after_set_up(
     bot: BotHarness, locale: str
 ) -> None:
     user = await _tell_news_before_setting_up(bot, locale)
-    await _finish_and_debrief(bot, user, locale)
+    record = await _finish_and_debrief(bot, user, locale)
+    assert (record.company, record.stage) == (NEWS[locale][1], "final_round")
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
@@ -93,7 +95,8 @@ async def test_news_told_before_set_up_survives_a_restart_mid_onboarding(
     user = await _tell_news_before_setting_up(bot, locale)
     await bot.stop(first)
     await bot.start()  # a new process on the same database
-    await _finish_and_debrief(bot, user, locale)
+    record = await _finish_and_debrief(bot, user, locale)
+    assert (record.company, record.stage) == (NEWS[locale][1], "final_round")  # nothing lost
 
 
 async def test_set_up_without_news_offers_no_debrief(bot: BotHarness) -> None:
