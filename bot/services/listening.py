@@ -362,11 +362,20 @@ def _key(reading: Reading) -> str:
     return "listen.unsure"
 
 
+# Stages where a no means they came close: the reply says so instead of the general tip.
+LATE_STAGES = frozenset({"final_round", "offer"})
+
+
 def _params(reading: Reading) -> dict[str, object]:
     if reading.kind != "rejection" or reading.also in BRIGHT_SIDES:
         return {}  # a mixed reply speaks to both sides itself, without the rejection tip
-    # A reason they were given ("overqualified") gets a word on that reason, not the general tip.
-    tip = f"listen.rejection.reason.{reading.reason}" if reading.reason else "listen.rejection.tip"
+    # A reason they were given ("overqualified") gets a word on that reason, a no at the last
+    # stage a word on how close it was; otherwise the general tip.
+    tip = "listen.rejection.tip"
+    if reading.reason:
+        tip = f"listen.rejection.reason.{reading.reason}"
+    elif reading.stage in LATE_STAGES:
+        tip = "listen.rejection.late_stage"
     params: dict[str, object] = {"tip": Ref(tip)}
     if reading.company:
         params["company"] = reading.company

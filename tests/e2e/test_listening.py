@@ -36,7 +36,7 @@ async def test_rejection_news_offers_a_debrief_with_the_company_filled_in(
     await user.send("They went with another candidate at Globex after the final round")
     reply = await user.next_message()
     assert one_of(reply.text, first_lines("listen.rejection.with_company", company="Globex"))
-    assert one_of(reply.text, shown("listen.rejection.tip"))
+    assert one_of(reply.text, shown("listen.rejection.late_stage"))  # how close it was
     assert reply.button_labels() == [
         label("listen.buttons.debrief_now"),
         label("listen.buttons.not_now"),

@@ -134,3 +134,19 @@ def test_other_reasons_for_a_no_are_still_a_no(text: str, language: str) -> None
 def test_a_russian_i_am_useless_is_self_doubt() -> None:
     reading = read("я бесполезный", "ru")
     assert (reading.kind, reading.topic) == ("venting", "self_doubt")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("they said no again after the final round", "en"),
+        ("me rechazaron después de la entrevista final", "es"),
+        ("Absage nach der letzten Runde", "de"),
+        ("отказали после финального собеседования", "ru"),
+    ],
+)
+def test_a_no_at_the_last_stage_says_how_close_it_was(text: str, language: str) -> None:
+    reading = read(text, language)
+    assert (reading.kind, reading.stage) == ("rejection", "final_round")
+    [reply] = listening.respond(reading, Situation(onboarded=True))
+    assert reply.params["tip"].key == "listen.rejection.late_stage"  # type: ignore[union-attr]
