@@ -579,14 +579,15 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     if step.parse_text is None:  # a question answered by tapping
         if typed_option(reading, step, text) is not None:
             return "pick"  # "final round", "😕", "2": the button it names
-        return "aside" if kind in ASIDES or lashing_out(reading) else "answer"
+        hello = kind == "greeting" and reading.topic != "ack"  # "good morning!", "danke dir"
+        return "aside" if kind in ASIDES or hello or lashing_out(reading) else "answer"
     if step.name == "company" and reading.kind == "rejection" and reading.company:
         return "fill"  # "rejected by canva after 4 rounds": the name, however unsure the rest
     parser = step.parse_text
     if isinstance(parser, FreeText):
         if parser.limit > SHORT_ANSWER_LIMIT:
             return "answer"  # prose wanted (a win, a pasted reply): any words are an answer
-        if mood_report(text):
+        if mood_report(text, reading.language):
             return "aside"  # "pretty good, sent 3 applications": how the day goes, not a name
         if kind in ASIDES:
             return "answer" if answer_shaped(text, kind) else "aside"
@@ -639,7 +640,7 @@ _CLAUSE = re.compile(r"\s*(?:[,;:.!?…]+|\s[-–—]\s)\s*")
 _MOOD_CLAUSE_WORDS = 4
 
 
-def mood_report(text: str) -> bool:
+def mood_report(text: str, language: str | None = None) -> bool:
     """Typed words that open with how the day goes ("pretty good, sent 3 applications", "meh
     tbh", "doing ok"), where a name is asked: a first clause of a few words that names a mood,
     not written as a name ("Good Eggs" is one, capitalised)."""
@@ -649,7 +650,7 @@ def mood_report(text: str) -> bool:
         return False
     if all(w[:1].isupper() for w in words if _LETTER.match(w)):
         return False  # "Good Eggs", "Fine Arts Ltd": a name, whatever its words mean
-    return understanding.mood_in(first) is not None
+    return understanding.mood_in(first, language) is not None
 
 
 def _faint_feeling(text: str) -> bool:
@@ -678,12 +679,19 @@ def answer_shaped(text: str, kind: str) -> bool:
             return False
         capitalised = all(w[0].isupper() for w in cleaned.split() if _LETTER.match(w))
         shaped = capitalised or _NAMED.search(cleaned) is not None  # "Rocket Lab", "Acme, x"
-        if kind == "greeting":  # "Hello Fresh" is a firm; "hi", "Danke dir", "ok" are not
+        if kind == "greeting":  # "Hello Fresh", "Acme, designer"; not "hi", "Danke dir",
+            # nor thanks with a comma ("спасибо, очень помогло")
+            head = _CLAUSE.split(cleaned, maxsplit=1)[0]
+            if head != cleaned and understanding.read(head).kind == "greeting":
+                return False
             return words > 1 and shaped
         return words == 1 or shaped  # not "they rejected me", "Мне отказали 🙁"
     named = _NAMED.search(cleaned)
     if kind == "rejection" or words > 6 or named is None:
         return False
+    after = cleaned[named.end() :].strip()
+    if kind in ("venting", "question") and not after[:1].isupper():
+        return False  # "начинаю сомневаться в себе": a feeling with a preposition, no firm
     # "Designer at Acme 🚀" is a role and a firm; "got a second interview at Revolut" is news.
     return not understanding.read(cleaned[: named.start()]).clear
 
@@ -699,8 +707,10 @@ def aside_replies(
             Say("listen.in_flow.question.talk", _talk_params(helplines)),
             Say("listen.in_flow.kept" if kept else "listen.in_flow.back_to_it"),
         ]
-    if kind == "venting":
+    if kind == "venting" and (reading.topic in FEELINGS or not mood):
         key = f"listen.in_flow.venting.{reading.topic if reading.topic in FEELINGS else 'general'}"
+    elif kind == "venting":
+        key = "listen.in_flow.mood"  # "ok i guess, applied to 20 jobs": how the day goes
     elif kind == "question":
         topic = reading.topic if reading.topic in QUESTION_TOPICS else "general"
         key = f"listen.in_flow.question.{topic}"
@@ -768,7 +778,9 @@ class Heard:
         return self.reading.company, stage, reply
 
     def aside(self, kept: bool) -> list[Say]:
-        replies = aside_replies(self.reading, kept, self.helplines, mood_report(self.text))
+        replies = aside_replies(
+            self.reading, kept, self.helplines, mood_report(self.text, self.reading.language)
+        )
         return in_language(replies, self.locale)
 
     def worth_keeping(self) -> bool:
