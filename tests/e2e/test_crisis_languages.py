@@ -2,7 +2,8 @@
 helplines of the person's country: a Spanish speaker in Mexico gets Spanish care and Mexico's
 line; someone whose Telegram is in English and who writes in Russian gets Russian; a German
 speaker's weaker sign gets "Are you safe right now?" in German. Taps carry no words, only the
-language of the message they were under, and are answered in it (test_care_languages). Nothing typed in distress is kept (as in test_crisis)."""
+language of the message they were under, and are answered in it (test_care_languages).
+Nothing typed in distress is kept (as in test_crisis)."""
 
 from __future__ import annotations
 

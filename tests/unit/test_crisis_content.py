@@ -100,9 +100,7 @@ def test_the_helpline_check_catches_a_changed_number_or_link() -> None:
 def test_every_crisis_text_is_translated_with_as_many_versions(locale: str) -> None:
     texts = CONTENT.catalogs[locale].texts
     wanted = [
-        k
-        for k in ENGLISH
-        if k.startswith("crisis.") and not k.startswith((HELPLINES, TALK_LINES))
+        k for k in ENGLISH if k.startswith("crisis.") and not k.startswith((HELPLINES, TALK_LINES))
     ]
     assert [k for k in wanted if len(texts.get(k, ())) != len(ENGLISH[k])] == []
     # Not English left in place: the same text as English only where it is a name.
