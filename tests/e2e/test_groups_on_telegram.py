@@ -72,11 +72,11 @@ async def test_under_privacy_mode_the_bot_hears_only_what_is_meant_for_it(
         bot, group, group.send(member, "I got an offer!!!", reply_to=hello.message_id)
     )
     assert one_of(good.text, shown("listen.group.good_news", bot=BOT))
-    # What works is said where people look: the hello and /help (the reply to a message).
-    reply_hint = "reply to one of them"
-    assert reply_hint in hello.text
+    # What works is said where people look, the hello and /help@bot: reply to the bot.
+    assert [hello.text] == shown("group.joined_limited", bot=BOT)
     [help_] = await said(bot, group, group.send(member, f"/help@{BOT}"))
-    assert "reply to one of my messages" in help_.text
+    assert [help_.text] == shown("help.group", bot=BOT)
+    assert "reply to one of" in hello.text and "reply to one of" in help_.text
     [win] = await said(bot, group, group.send(member, f"/win@{BOT} Got the offer"))
     assert "Got the offer" in win.text
     [usage] = await said(bot, group, group.send(member, f"/win@{BOT}"))
