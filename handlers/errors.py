@@ -13,10 +13,11 @@ import logging
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import ChatMigrated, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot import delivery
 from bot.db.models import User
+from bot.dispatch import paused_groups
 from bot.logsafe import describe
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import groups
@@ -48,6 +49,18 @@ async def on_error(update: object, context: Context) -> None:
         return
     if isinstance(error, ChatMigrated) and chat is not None:
         await _moved(rt, upd, chat.id, int(error.new_chat_id))
+        return
+    reason = groups.cannot_post(error.message) if isinstance(error, BadRequest) else None
+    if reason is not None and chat is not None and chat.type != ChatType.PRIVATE:
+        # The bot may not post here (muted, or the topic is closed or gone): an apology would
+        # be refused the same way. Muted, its scheduled posts pause now and the admins are
+        # told, as when a scheduled post is refused; a topic only stops this reply.
+        log.info("may not post in chat %s (%s): no reply, no apology", chat.id, reason)
+        async with rt.sessions() as session:
+            group = await groups.by_chat(session, chat.id)
+        if group is not None and reason == groups.NO_RIGHTS:
+            assert isinstance(error, BadRequest)
+            await paused_groups.cannot_post(rt, context.bot, group.id, chat.id, error)
         return
     log.error(
         "error handling update %s in chat %s: %s",

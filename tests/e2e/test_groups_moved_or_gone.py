@@ -1,7 +1,7 @@
 """A group reply that had to wait (Telegram failed it once, so the outbox sends it later) while
 the group changed under it: the bot was removed (403), or the group became a supergroup (400
-"group chat was upgraded" naming the new id). And the buttons left behind in an upgraded
-group. On both databases."""
+"group chat was upgraded" naming the new id). The buttons left behind in an upgraded group,
+and a reply refused because an admin muted the bot. On both databases."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from bot import delivery
 from bot.db.models import Group, ScheduledMessage
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimGroup, SimUser
-from tests.e2e.harness import BotHarness, label, onboard, one_of, shown
+from bot.services import groups
+from tests.e2e.harness import CONTENT, BotHarness, label, onboard, one_of, shown
 
 BOT = "rebound_test_bot"
 
@@ -157,3 +158,36 @@ async def test_a_button_left_in_the_old_group_gets_a_kind_answer(
     assert (stored.chat_id, stored.checkin_on) == (supergroup.id, True)  # one group, unchanged
     assert supergroup.messages == []  # no apology anywhere
     bot.emulator.errors.clear()  # (not told: the refused admin check that taught the new id)
+
+
+async def test_a_reply_refused_because_the_bot_was_muted_pauses_the_group(
+    harness_any_db: BotHarness,
+) -> None:
+    """An admin took the bot's right to send messages; a member's /cheer@bot still reaches it.
+    The refused reply is not followed by an apology (refused too): the group's posts pause at
+    once and the admin who has a chat with the bot is told, as when a scheduled post is
+    refused; letting the bot speak again brings them back."""
+    bot = harness_any_db
+    await bot.start()
+    group, admin, member, _ = await a_group_with_checkins(bot, supergroup=True)
+    await admin.send("/start")
+    await admin.next_message(timeout=60)
+    await group.restrict_bot(admin)
+    await bot.settle()
+    await group.send(member, f"/cheer@{BOT}")
+    await bot.settle()
+    refused = [(e.method, e.description) for e in bot.emulator.errors]
+    muted = "Bad Request: not enough rights to send text messages to the chat"
+    assert refused == [("sendMessage", muted)]  # the reply only: no apology tried
+    bot.emulator.errors.clear()
+    [stored] = await the_groups(bot)
+    assert (stored.active, stored.paused, stored.next_checkin_at) == (True, groups.NO_RIGHTS, None)
+    notice = await admin.next_message()
+    paused = CONTENT.texts("en")("group.paused.no_rights", group="Job seekers", bot=BOT)
+    assert notice.html == paused
+    await group.lift_restrictions(admin)  # Telegram tells the bot (my_chat_member)
+    await bot.settle()
+    [stored] = await the_groups(bot)
+    assert stored.paused is None and stored.next_checkin_at is not None
+    await group.send(member, f"/help@{BOT}")
+    assert [(await group.next_message()).text] == shown("help.group", bot=BOT)
