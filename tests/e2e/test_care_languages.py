@@ -15,7 +15,7 @@ from bot.dispatch import dispatch_due
 from bot.emulator import SimUser
 from bot.services.onboarding import LANGUAGES
 from tests.e2e.harness import CONTENT, BotHarness, label, onboard, one_of, seen, shown
-from tests.e2e.test_crisis import MARKER, _inbox_holds, _row_counts
+from tests.e2e.test_crisis import MARKER, _group_with_bot, _inbox_holds, _row_counts
 from tests.e2e.test_crisis_languages import without_outbox
 
 UK_CRISIS = f"{MARKER} я більше не хочу жити, хочу покінчити з собою"
@@ -201,3 +201,41 @@ async def test_english_telegram_writing_hindi_is_answered_in_hindi_taps_too(
     assert without_outbox(await _row_counts(bot)) == without_outbox(before)
     assert not await _inbox_holds(bot, MARKER)
     await _english_interface(user)
+
+
+async def test_in_a_group_ukrainian_words_get_the_public_reply_in_ukrainian_then_help_privately(
+    bot: BotHarness,
+) -> None:
+    """The group speaks English (its admin's language); a member's words of distress in
+    Ukrainian get the discreet public reply in Ukrainian (the language just written, never
+    her own: it is public), and its button opens her private chat with Ukrainian care."""
+    olena = bot.user("Olena", language_code="uk")
+    group = await _group_with_bot(bot, olena)
+    await group.send(olena, UK_CRISIS)
+    reply = await group.next_message()
+    directory = lines("uk", "INTL")
+    assert reply.text in said("crisis.group_reply", "uk", directory=directory)
+    assert MARKER not in reply.text and "Olena" not in reply.text
+    [[button]] = reply.buttons
+    assert button.text == care("uk")("crisis.buttons.private_support", variant=0)
+    await olena.send("/start support")  # where the button leads: her own country's lines
+    support = await olena.next_message()
+    assert support.text == said("crisis.private_support", "uk", helplines=lines("uk", "UA"))[0]
+    await bot.settle()
+    assert not await _inbox_holds(bot, MARKER)
+    assert await bot.stored_user(olena.id) is not None  # only as anyone opening the chat is
+    # An English member's words in the same group: English, as before.
+    tom = bot.user("Tom")
+    group.add_member(tom)
+    await group.send(tom, f"{MARKER} I don't see the point in living anymore")
+    assert (await group.next_message()).text in shown(
+        "crisis.group_reply", directory=Markup(label("crisis.helplines.INTL"))
+    )
+
+
+async def test_no_command_menus_or_profile_are_filed_for_a_care_only_language(
+    bot: BotHarness,
+) -> None:
+    for code in ("uk", "hi", "fr", "pt"):
+        assert bot.emulator.commands("all_private_chats", code) == []
+    assert bot.emulator.commands("all_private_chats", "ru") != []
