@@ -17,6 +17,7 @@ from bot.services.onboarding import LANGUAGES
 from tests.e2e.harness import CONTENT, BotHarness, label, onboard, one_of, seen, shown
 from tests.e2e.test_crisis import MARKER, _group_with_bot, _inbox_holds, _row_counts
 from tests.e2e.test_crisis_languages import without_outbox
+from tests.e2e.webapp import app_server, auth, enable_webapp, journey
 
 UK_CRISIS = f"{MARKER} я більше не хочу жити, хочу покінчити з собою"
 UK_UNSURE = f"{MARKER} я більше не можу, хочу просто зникнути"
@@ -239,3 +240,22 @@ async def test_no_command_menus_or_profile_are_filed_for_a_care_only_language(
     for code in ("uk", "hi", "fr", "pt"):
         assert bot.emulator.commands("all_private_chats", code) == []
     assert bot.emulator.commands("all_private_chats", "ru") != []
+
+
+async def test_the_mini_app_is_english_for_a_ukrainian_telegram_and_offers_no_care_language(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    enable_webapp(bot)
+    await bot.start()
+    user = await onboard(bot, language_code="uk")
+    async with app_server(bot) as client:
+        headers = auth(bot, user)
+        document = await journey(client, headers)
+        assert document["locale"] == "en"
+        assert document["settings"]["language"] == "en"
+        assert [code for code, _ in document["settings"]["languages"]] == list(LANGUAGES)
+        refused = await client.post("/app/api/settings", headers=headers, json={"language": "uk"})
+        assert refused.status_code == 422
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.locale is None
