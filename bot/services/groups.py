@@ -8,9 +8,9 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.content import INTERFACE_LOCALES as LANGUAGES  # the full interfaces only
 from bot.db.models import Group, GroupCheckIn, GroupVote, GroupWin, ScheduledMessage, User
 from bot.services.callback_data import GROUP_MOOD, GROUP_SETTINGS, GroupMoodTap, GroupSettingsTap
-from bot.services.onboarding import LANGUAGES
 from bot.services.outbox import REPLY
 from bot.services.recurrence import next_checkin, next_weekly
 from bot.services.replies import Button, Ref, Say
