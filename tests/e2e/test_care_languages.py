@@ -259,3 +259,22 @@ async def test_the_mini_app_is_english_for_a_ukrainian_telegram_and_offers_no_ca
         assert refused.status_code == 422
     stored = await bot.stored_user(user.id)
     assert stored is not None and stored.locale is None
+
+
+async def test_hindi_from_someone_not_set_up_names_indias_lines_not_the_directory(
+    bot: BotHarness,
+) -> None:
+    """No time zone, an English Telegram: the language written in is the last guess at the
+    country (as the app's language is), so Tele-MANAS rather than the worldwide directory.
+    A time zone naming another country still wins (Berlin: TelefonSeelsorge)."""
+    user = bot.user("Asha", language_code="en")
+    await user.send(HI_CRISIS)
+    reply = await user.next_message()
+    assert one_of(reply.text, said("crisis.reply", "hi", helplines=lines("hi", "IN")))
+    assert "14416" in reply.text
+    assert reply.button_labels() == buttons("hi", "not_now", "check_tomorrow")
+    berlin = await onboard(bot)
+    await berlin.send(HI_CRISIS)
+    reply = await berlin.next_message()
+    assert "TelefonSeelsorge" in reply.text and "14416" not in reply.text
+    assert one_of(reply.text, said("crisis.reply", "hi", helplines=lines("hi", "DE")))
