@@ -134,13 +134,17 @@ async def group_crisis_check(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-def _helplines(turn: Turn) -> Ref:
-    """The person's country's helplines (time zone, else app language), else the directory."""
+def _helplines(turn: Turn, written: str | None = None) -> Ref:
+    """The person's country's helplines (time zone, else app language), else the directory.
+    ``written``: the language of a care moment that is not their app's (Hindi typed from an
+    English Telegram), a last guess at the country when neither says anything: Tele-MANAS
+    rather than the directory. Never over a time zone that names a country."""
     user = turn.user
     tg_user = turn.update.effective_user
-    country = crisis.helplines_for(
-        user.timezone if user else None, tg_user.language_code if tg_user else None
-    )
+    zone = user.timezone if user else None
+    country = crisis.helplines_for(zone, tg_user.language_code if tg_user else None)
+    if country == crisis.INTERNATIONAL and written and crisis.country_for_zone(zone) is None:
+        country = crisis.helplines_for(None, written)
     return Ref(f"{crisis.HELPLINES_SECTION}.{country}")
 
 
@@ -168,7 +172,7 @@ async def _offer_next_steps(turn: Turn, locale: str | None = None) -> None:
 
 
 async def _reply_with_care(turn: Turn, locale: str | None = None) -> None:
-    turn.say(Say(crisis.REPLY_KEY, {"helplines": _helplines(turn)}, locale=locale))
+    turn.say(Say(crisis.REPLY_KEY, {"helplines": _helplines(turn, locale)}, locale=locale))
     await _offer_next_steps(turn, locale)
 
 
@@ -176,7 +180,7 @@ async def answer_day(turn: Turn, day: str, locale: str | None = None) -> None:
     """The answer to how the morning after is going (a care.DAY_KEYS key): still hard brings
     the helplines and the next steps again."""
     if day == "hard":
-        turn.say(Say(care.DAY_KEYS[day], {"helplines": _helplines(turn)}, locale=locale))
+        turn.say(Say(care.DAY_KEYS[day], {"helplines": _helplines(turn, locale)}, locale=locale))
         await _offer_next_steps(turn, locale)
     else:
         turn.say(Say(care.DAY_KEYS[day], locale=locale))
@@ -245,7 +249,8 @@ async def private_support(turn: Turn, text: str | None = None) -> None:
     away, before any onboarding; a running flow is kept and can be resumed. ``text``: words
     of distress this answers, whose language it is said in."""
     locale = care_locale(turn, text)
-    turn.say(Say(crisis.PRIVATE_SUPPORT_KEY, {"helplines": _helplines(turn)}, locale=locale))
+    helplines = _helplines(turn, locale)
+    turn.say(Say(crisis.PRIVATE_SUPPORT_KEY, {"helplines": helplines}, locale=locale))
     await _offer_resume(turn, locale)
 
 

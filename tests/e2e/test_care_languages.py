@@ -15,8 +15,9 @@ from bot.dispatch import dispatch_due
 from bot.emulator import SimUser
 from bot.services.onboarding import LANGUAGES
 from tests.e2e.harness import CONTENT, BotHarness, label, onboard, one_of, seen, shown
-from tests.e2e.test_crisis import MARKER, _inbox_holds, _row_counts
+from tests.e2e.test_crisis import MARKER, _group_with_bot, _inbox_holds, _row_counts
 from tests.e2e.test_crisis_languages import without_outbox
+from tests.e2e.webapp import app_server, auth, enable_webapp, journey
 
 UK_CRISIS = f"{MARKER} я більше не хочу жити, хочу покінчити з собою"
 UK_UNSURE = f"{MARKER} я більше не можу, хочу просто зникнути"
@@ -201,3 +202,79 @@ async def test_english_telegram_writing_hindi_is_answered_in_hindi_taps_too(
     assert without_outbox(await _row_counts(bot)) == without_outbox(before)
     assert not await _inbox_holds(bot, MARKER)
     await _english_interface(user)
+
+
+async def test_in_a_group_ukrainian_words_get_the_public_reply_in_ukrainian_then_help_privately(
+    bot: BotHarness,
+) -> None:
+    """The group speaks English (its admin's language); a member's words of distress in
+    Ukrainian get the discreet public reply in Ukrainian (the language just written, never
+    her own: it is public), and its button opens her private chat with Ukrainian care."""
+    olena = bot.user("Olena", language_code="uk")
+    group = await _group_with_bot(bot, olena)
+    await group.send(olena, UK_CRISIS)
+    reply = await group.next_message()
+    directory = lines("uk", "INTL")
+    assert reply.text in said("crisis.group_reply", "uk", directory=directory)
+    assert MARKER not in reply.text and "Olena" not in reply.text
+    [[button]] = reply.buttons
+    assert button.text == care("uk")("crisis.buttons.private_support", variant=0)
+    await olena.send("/start support")  # where the button leads: her own country's lines
+    support = await olena.next_message()
+    assert support.text == said("crisis.private_support", "uk", helplines=lines("uk", "UA"))[0]
+    await bot.settle()
+    assert not await _inbox_holds(bot, MARKER)
+    assert await bot.stored_user(olena.id) is not None  # only as anyone opening the chat is
+    # An English member's words in the same group: English, as before.
+    tom = bot.user("Tom")
+    group.add_member(tom)
+    await group.send(tom, f"{MARKER} I don't see the point in living anymore")
+    assert (await group.next_message()).text in shown(
+        "crisis.group_reply", directory=Markup(label("crisis.helplines.INTL"))
+    )
+
+
+async def test_no_command_menus_or_profile_are_filed_for_a_care_only_language(
+    bot: BotHarness,
+) -> None:
+    for code in ("uk", "hi", "fr", "pt"):
+        assert bot.emulator.commands("all_private_chats", code) == []
+    assert bot.emulator.commands("all_private_chats", "ru") != []
+
+
+async def test_the_mini_app_is_english_for_a_ukrainian_telegram_and_offers_no_care_language(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    enable_webapp(bot)
+    await bot.start()
+    user = await onboard(bot, language_code="uk")
+    async with app_server(bot) as client:
+        headers = auth(bot, user)
+        document = await journey(client, headers)
+        assert document["locale"] == "en"
+        assert document["settings"]["language"] == "en"
+        assert [code for code, _ in document["settings"]["languages"]] == list(LANGUAGES)
+        refused = await client.post("/app/api/settings", headers=headers, json={"language": "uk"})
+        assert refused.status_code == 422
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.locale is None
+
+
+async def test_hindi_from_someone_not_set_up_names_indias_lines_not_the_directory(
+    bot: BotHarness,
+) -> None:
+    """No time zone, an English Telegram: the language written in is the last guess at the
+    country (as the app's language is), so Tele-MANAS rather than the worldwide directory.
+    A time zone naming another country still wins (Berlin: TelefonSeelsorge)."""
+    user = bot.user("Asha", language_code="en")
+    await user.send(HI_CRISIS)
+    reply = await user.next_message()
+    assert one_of(reply.text, said("crisis.reply", "hi", helplines=lines("hi", "IN")))
+    assert "14416" in reply.text
+    assert reply.button_labels() == buttons("hi", "not_now", "check_tomorrow")
+    berlin = await onboard(bot)
+    await berlin.send(HI_CRISIS)
+    reply = await berlin.next_message()
+    assert "TelefonSeelsorge" in reply.text and "14416" not in reply.text
+    assert one_of(reply.text, said("crisis.reply", "hi", helplines=lines("hi", "DE")))
