@@ -134,13 +134,17 @@ async def group_crisis_check(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-def _helplines(turn: Turn) -> Ref:
-    """The person's country's helplines (time zone, else app language), else the directory."""
+def _helplines(turn: Turn, written: str | None = None) -> Ref:
+    """The person's country's helplines (time zone, else app language), else the directory.
+    ``written``: the language of a care moment that is not their app's (Hindi typed from an
+    English Telegram), a last guess at the country when neither says anything: Tele-MANAS
+    rather than the directory. Never over a time zone that names a country."""
     user = turn.user
     tg_user = turn.update.effective_user
-    country = crisis.helplines_for(
-        user.timezone if user else None, tg_user.language_code if tg_user else None
-    )
+    zone = user.timezone if user else None
+    country = crisis.helplines_for(zone, tg_user.language_code if tg_user else None)
+    if country == crisis.INTERNATIONAL and written and crisis.country_for_zone(zone) is None:
+        country = crisis.helplines_for(None, written)
     return Ref(f"{crisis.HELPLINES_SECTION}.{country}")
 
 
@@ -168,7 +172,7 @@ async def _offer_next_steps(turn: Turn, locale: str | None = None) -> None:
 
 
 async def _reply_with_care(turn: Turn, locale: str | None = None) -> None:
-    turn.say(Say(crisis.REPLY_KEY, {"helplines": _helplines(turn)}, locale=locale))
+    turn.say(Say(crisis.REPLY_KEY, {"helplines": _helplines(turn, locale)}, locale=locale))
     await _offer_next_steps(turn, locale)
 
 
@@ -176,7 +180,7 @@ async def answer_day(turn: Turn, day: str, locale: str | None = None) -> None:
     """The answer to how the morning after is going (a care.DAY_KEYS key): still hard brings
     the helplines and the next steps again."""
     if day == "hard":
-        turn.say(Say(care.DAY_KEYS[day], {"helplines": _helplines(turn)}, locale=locale))
+        turn.say(Say(care.DAY_KEYS[day], {"helplines": _helplines(turn, locale)}, locale=locale))
         await _offer_next_steps(turn, locale)
     else:
         turn.say(Say(care.DAY_KEYS[day], locale=locale))
@@ -245,7 +249,8 @@ async def private_support(turn: Turn, text: str | None = None) -> None:
     away, before any onboarding; a running flow is kept and can be resumed. ``text``: words
     of distress this answers, whose language it is said in."""
     locale = care_locale(turn, text)
-    turn.say(Say(crisis.PRIVATE_SUPPORT_KEY, {"helplines": _helplines(turn)}, locale=locale))
+    helplines = _helplines(turn, locale)
+    turn.say(Say(crisis.PRIVATE_SUPPORT_KEY, {"helplines": helplines}, locale=locale))
     await _offer_resume(turn, locale)
 
 
@@ -261,7 +266,10 @@ async def on_care_button(turn: Turn, tap: callback_data.CareTap) -> None:
     turn.clear_tapped()
     user = turn.person
     # The language of the message tapped (a care moment: the person's care language).
-    locale = care.tapped_locale(tap, user.language, turn.rt.content)
+    check = None
+    if action == "day":  # the morning check it answers: sent in the language it was asked in
+        check = await care.awaiting_day_answer(turn.session, user.id, turn.now)
+    locale = care.tapped_locale(tap, user.language, turn.rt.content, check)
     not_now = Say(care.NOT_NOW_KEY, locale=locale)
     if action == "resume":  # also cr:1:resume, from buttons sent before issue 16
         await _reask_or(turn, not_now)
@@ -273,7 +281,7 @@ async def on_care_button(turn: Turn, tap: callback_data.CareTap) -> None:
         else:
             turn.say(checkins.pause(user, turn.now, care.PAUSE_DAYS))
     elif action == "tomorrow":
-        due = await care.schedule_check(turn.session, user, turn.now)
+        due = await care.schedule_check(turn.session, user, turn.now, locale)
         turn.say(replace(care.check_set(user, due), locale=locale))
     elif action == "safe":
         turn.say(Say(crisis.SAFE_KEY, locale=locale))
@@ -287,7 +295,8 @@ async def on_care_button(turn: Turn, tap: callback_data.CareTap) -> None:
 
 async def _check_on_me(_s: AsyncSession, item: Claimed, user: User) -> Say | None:
     """The gentle check the person asked for after a crisis reply (None once they paused)."""
-    return care.check_message(user, item.due_at)
+    locale = item.payload.get(care.CHECK_LOCALE)
+    return care.check_message(user, item.due_at, locale if isinstance(locale, str) else None)
 
 
 def scheduled(kinds: Kinds) -> None:
