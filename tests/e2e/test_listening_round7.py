@@ -13,7 +13,16 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import FeedbackRequest, PlanAction
-from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, shown, tap_keys
+from tests.e2e.harness import (
+    BotHarness,
+    debrief_to_draft,
+    label,
+    leads,
+    onboard,
+    one_of,
+    shown,
+    tap_keys,
+)
 from tests.e2e.listening_kit import debriefs, open_debrief
 
 # (locale, a no told as one more, a first no)
@@ -105,6 +114,33 @@ async def test_logged_feedback_is_kept_and_turned_into_steps(harness_any_db: Bot
     async with bot.sessions() as session:
         reasons = (await session.execute(select(PlanAction.reason))).scalars().all()
     assert "tech_depth" in reasons
+
+
+async def test_feedback_told_while_a_request_waits_is_logged_as_its_reply(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, "No check-ins")
+    await debrief_to_draft(bot, user, "en")
+    await tap_keys(bot, user, "en", "feedback.buttons.sent")
+    await bot.settle()
+    [request] = await requests(bot, user.id)
+    assert request.status == "sent"
+    await user.send("the recruiter told me to work on my SQL")
+    await bot.settle()
+    await user.tap(label("listen.buttons.log_feedback"))
+    await bot.settle()
+    asked = user.last_message
+    assert asked is not None and one_of(asked.text, leads("feedback.ask_log")), asked
+    await user.send("Work on SQL joins and window functions; the rest was solid.")
+    await bot.settle()
+    await user.tap(label("flow.done"))
+    await bot.settle()
+    [request] = await requests(bot, user.id)  # the waiting request got the reply, no new one
+    assert request.status == "replied"
+    assert request.company == "Acme"
+    assert request.reply_text is not None and "SQL" in request.reply_text
 
 
 # (locale, how the day goes with news of effort, typed at the company question)
