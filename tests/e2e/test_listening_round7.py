@@ -307,3 +307,32 @@ async def test_spanish_loneliness_is_never_not_sure(harness_any_db: BotHarness) 
     talk = one_of(reply.text, leads("listen.question.talk", "es"))
     assert talk or one_of(reply.text, leads("crisis.ask_safe", "es")), reply.text
     assert not one_of(reply.text, shown("listen.unsure", "es"))
+
+
+async def test_in_a_group_feedback_ideas_and_praise_get_fitting_public_replies(
+    bot: BotHarness,
+) -> None:
+    admin, member = bot.user("Ana"), bot.user("Lee", language_code="en")
+    group = bot.emulator.group("Job hunt", supergroup=True)
+    group.add_member(admin, creator=True)
+    group.add_member(member)
+    await group.add_bot(admin, as_admin=True)
+    await bot.settle()
+    bot_name = "rebound_test_bot"
+    for text, key, start in (
+        ("they said my system design answer was weak", "listen.group.feedback", "feedback"),
+        ("can you add reminders on weekends?", "listen.group.product", "help"),
+        ("this bot is great", "listen.group.praise", None),
+    ):
+        before = len(group.messages)
+        await group.send(member, f"@{bot_name} {text}")
+        await bot.settle()
+        [answer] = group.messages[before:]
+        assert one_of(answer.text, shown(key)), (text, answer.text)
+        assert not one_of(answer.text, shown("listen.group.good_news", bot=bot_name))
+        assert "system design" not in answer.text  # never their words in public
+        if start is None:
+            assert not answer.buttons
+        else:
+            [[button]] = answer.buttons
+            assert button.url == f"https://t.me/{bot_name}?start={start}"
