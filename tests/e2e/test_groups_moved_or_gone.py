@@ -201,5 +201,5 @@ async def test_a_reply_refused_because_the_bot_was_muted_pauses_the_group(
     await bot.settle()
     [stored] = await the_groups(bot)
     assert stored.paused is None and stored.next_checkin_at is not None
-    await group.send(member, f"/help@{BOT}")
-    assert [(await group.next_message()).text] == shown("help.group", bot=BOT)
+    await group.send(member, f"/cheer@{BOT}")  # the refused one was never seen
+    assert one_of((await group.next_message()).text, shown("group.cheer"))
