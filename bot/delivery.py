@@ -29,7 +29,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import CallbackContext, JobQueue
@@ -189,19 +188,6 @@ async def make_calls(bot: ReboundBot, chat_id: int, calls: list[Call], budget: f
     return outcome
 
 
-async def _note_prompts(
-    session: AsyncSession, chat_id: int, user_id: int | None, outcome: Outcome
-) -> list[int]:
-    """Note which message asks each open question; returns the ones already answered (their
-    buttons are to go)."""
-    stale = []
-    if user_id is not None:
-        for key, message_id in outcome.prompts:
-            if not await flows.remember_prompt(session, chat_id, user_id, key, message_id):
-                stale.append(message_id)
-    return stale
-
-
 @dataclass
 class _Note:
     """What came of one reply, to be written down (:meth:`Delivery.settle`)."""
@@ -262,13 +248,33 @@ class _Notes:
         async with self.rt.small_transaction() as session:
             delivered = [note.reply_id for note in notes if not note.outcome.left]
             await outbox.replies_delivered(session, delivered)
-            for note in notes:
-                outcome = note.outcome
-                parked = outcome.left and await outbox.reply_again(
-                    session, note.reply_id, outcome.left, note.attempts, now, outcome.wait
+            parked = [
+                bool(note.outcome.left)
+                and await outbox.reply_again(
+                    session,
+                    note.reply_id,
+                    note.outcome.left,
+                    note.attempts,
+                    now,
+                    note.outcome.wait,
                 )
-                stale = await _note_prompts(session, note.chat_id, note.user_id, outcome)
-                results.append((bool(parked), stale))
+                for note in notes
+            ]
+            # Which message asks each open question: one statement for the batch.
+            prompts = [
+                (note.chat_id, note.user_id, key, message_id)
+                for note in notes
+                if note.user_id is not None
+                for key, message_id in note.outcome.prompts
+            ]
+            stale = set(await flows.remember_prompts(session, prompts)) if prompts else set()
+        for note, was_parked in zip(notes, parked, strict=True):
+            answered = [
+                message_id
+                for key, message_id in note.outcome.prompts
+                if (note.chat_id, note.user_id, key, message_id) in stale
+            ]  # their questions were answered before they were noted: buttons to go
+            results.append((was_parked, answered))
         return results
 
 
