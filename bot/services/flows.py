@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any, Literal, Protocol, cast, runtime_checkable
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Integer,
     String,
@@ -31,6 +32,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.selectable import Subquery, TableValuedAlias
 
 from bot.db.models import FlowState, User
 from bot.services.flow_engine import (
@@ -528,6 +530,7 @@ def _remembering(dialect: str) -> Update:
     conversation is still at that question (as :data:`_REMEMBER_PROMPT` does for one); the
     prompts come as one JSON array of {c: chat, u: person, f: flow, s: step, m: message}."""
     table = _FLOW_STATES
+    given: TableValuedAlias | Subquery
     if dialect == "postgresql":
         given = (
             func.jsonb_to_recordset(bindparam("prompts", type_=JSONB))
@@ -540,15 +543,14 @@ def _remembering(dialect: str) -> Update:
             )
             .render_derived(name="n", with_types=True)
         )
-        c, u, f, s, m = given.c.c, given.c.u, given.c.f, given.c.s, given.c.m
     else:
-        value = column("value")
+        value = column("value", JSON)
         given = (
             select(*(func.json_extract(value, f"$.{k}").label(k) for k in "cufsm"))
             .select_from(func.json_each(bindparam("prompts")))
             .subquery("n")
         )
-        c, u, f, s, m = given.c.c, given.c.u, given.c.f, given.c.s, given.c.m
+    c, u, f, s, m = (given.c[k] for k in "cufsm")
     return (
         update(table)
         .where(table.c.chat_id == c, table.c.user_id == u, table.c.flow == f, table.c.step == s)

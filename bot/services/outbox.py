@@ -310,9 +310,15 @@ class Reply:
     attempts: int
 
 
+# A key of a reply's call that is kept in memory only, never stored (bot.delivery puts the
+# keyboard's objects there for the turn's own sends).
+IN_MEMORY = "objects"
+
+
 def _sealed(calls: list[dict[str, Any]]) -> dict[str, Any]:
     """Replies quote what people wrote: the calls are stored encrypted, like free text."""
-    return {"calls": crypto.cipher().encrypt(json.dumps(calls, ensure_ascii=False))}
+    stored = [{k: v for k, v in call.items() if k != IN_MEMORY} for call in calls]
+    return {"calls": crypto.cipher().encrypt(json.dumps(stored, ensure_ascii=False))}
 
 
 def _opened(payload: dict[str, Any]) -> list[dict[str, Any]]:
