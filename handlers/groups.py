@@ -132,7 +132,22 @@ async def group_settings(turn: Turn) -> None:
     turn.say(groups.settings_view(group, turn.context.bot.username, forum=forum))
 
 
+async def moved_away(turn: Turn) -> bool:
+    """A tap on a message of a basic group that became a supergroup: its settings and schedule
+    moved to the new chat id (groups.migrated), the old group takes nothing more, so its
+    buttons can do nothing. The person is told so (a toast), not "something went wrong"."""
+    chat = turn.update.effective_chat
+    if chat is None or chat.type != ChatType.GROUP:
+        return False
+    if await groups.by_chat(turn.session, turn.chat_id) is not None:
+        return False
+    turn.answer_callback("group.moved_tap")
+    return True
+
+
 async def on_settings_tap(turn: Turn, tap: callback_data.GroupSettingsTap) -> None:
+    if not turn.private and await moved_away(turn):
+        return
     if turn.private or not await is_admin(turn):
         turn.answer_callback("toasts.admins_only")
         return
@@ -170,7 +185,7 @@ async def _count_tap(turn: Turn) -> list[tuple[int, int]]:
     tap = taps.read(turn, callback_data.GROUP_MOOD, private=False)
     user = turn.update.effective_user
     message = query.message if isinstance(query.message, Message) else None
-    if tap is None:
+    if tap is None or (not turn.private and await moved_away(turn)):
         return []
     if (
         turn.private

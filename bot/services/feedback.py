@@ -21,6 +21,7 @@ from bot.services.feedback_tags import TAGS, focus, read_feedback
 from bot.services.flow_engine import Accepted, Flow, Step, free_text, options
 from bot.services.flows import FlowContext
 from bot.services.history import short_date
+from bot.services.names import PersonName
 from bot.services.replies import Button, Ref, RefList, Say
 
 RECIPIENTS = ("hr", "interviewer", "agency")
@@ -64,13 +65,13 @@ REQUEST_FLOW = Flow(
         Step(
             "their_name",
             "feedback.ask_their_name",
-            parse_text=free_text(NAME_LIMIT, "reflection.trimmed"),
+            parse_text=PersonName(NAME_LIMIT, "reflection.trimmed"),
             skippable=True,
         ),
         Step(
             "your_name",
             "feedback.ask_your_name",
-            parse_text=free_text(NAME_LIMIT, "reflection.trimmed"),
+            parse_text=PersonName(NAME_LIMIT, "reflection.trimmed"),
             when=lambda data: not data.get("_has_name"),
         ),
         Step("channel", "feedback.ask_channel", options=options("feedback.channel", CHANNELS)),

@@ -289,9 +289,15 @@ def _wants_a_person(reading: Reading) -> bool:
 
 
 def _talk_params(helplines: str) -> dict[str, object]:
-    """The free lines of the person's country (the crisis reply's list, framed here as
-    people to talk to, not an emergency), or the directory where no country is known."""
-    return {"helplines": Ref(f"{crisis.HELPLINES_SECTION}.{helplines}")}
+    """The free lines of the person's country, framed as people to talk to: the crisis
+    reply's services without the emergency number (crisis.talk_lines.<CODE>), or the
+    directory where no country is known."""
+    return {"helplines": Ref(f"{TALK_LINES_SECTION}.{helplines}")}
+
+
+# People to talk to, per country (content/<lang>/crisis.yaml): crisis.helplines without the
+# emergency number, which fits a crisis, not "can I talk to someone?".
+TALK_LINES_SECTION = "crisis.talk_lines"
 
 
 def helplines_of(user: User) -> str:

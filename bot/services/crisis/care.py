@@ -8,6 +8,10 @@ data (their outbox rows go with them). Nothing here holds any of the words that 
 
 ``reply_locale`` picks the language of the answer to words of distress: the language they are
 written in, like the replies to other typed words (bot.services.listening.reply_locale).
+``care_locale`` adds the person's own language where it is care-only (bot.content
+CARE_ONLY_LOCALES): someone whose Telegram is in Ukrainian reads the English interface, and the
+care moments, taps included, in Ukrainian. The buttons carry that language (a code, never
+words), so a tap is answered in the language of the message it was under.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import re
 from datetime import datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from sqlalchemy import select
@@ -90,6 +95,7 @@ def check_message(user: User, now: datetime) -> Say | None:
         return None
     return Say(
         CHECK_KEY,
+        locale=user.language,  # a care moment: in their care-only language too (Ukrainian)
         buttons=(
             (
                 Button("crisis.buttons.day_better", data=CARE.pack(CareTap("day", "better"))),
@@ -100,28 +106,60 @@ def check_message(user: User, now: datetime) -> Say | None:
     )
 
 
+CareAction = Literal["resume", "notnow", "pause", "tomorrow", "safe", "notsafe"]
+
+
+def _tap(action: CareAction, locale: str | None) -> str:
+    """A care button's data, naming ``locale`` (the message's language) when one is set."""
+    return CARE.pack(CareTap(action, locale))
+
+
+def resume_button(locale: str | None = None) -> Button:
+    return Button("crisis.buttons.resume", data=_tap("resume", locale))
+
+
 def next_step_buttons(
-    user: User | None, now: datetime, flow_open: bool
+    user: User | None, now: datetime, flow_open: bool, locale: str | None = None
 ) -> tuple[tuple[Button, ...], ...]:
     """[Pick up where we left off] when a flow is open, then [Not now], [Pause check-ins] (for
-    people whose check-ins are running) and [Check on me tomorrow]."""
+    people whose check-ins are running) and [Check on me tomorrow]. ``locale``: the language
+    the message is in, when it is not the person's interface (see the module docstring)."""
     rows: list[tuple[Button, ...]] = []
     if flow_open:
-        rows.append((Button("crisis.buttons.resume", data=RESUME),))
-    rows.append((Button("crisis.buttons.not_now", data=NOT_NOW),))
+        rows.append((resume_button(locale),))
+    rows.append((Button("crisis.buttons.not_now", data=_tap("notnow", locale)),))
     if user is not None and user.onboarded_at is not None and not is_paused(user, now):
-        rows.append((Button("crisis.buttons.pause", data=PAUSE),))
-    rows.append((Button("crisis.buttons.check_tomorrow", data=TOMORROW),))
+        rows.append((Button("crisis.buttons.pause", data=_tap("pause", locale)),))
+    rows.append((Button("crisis.buttons.check_tomorrow", data=_tap("tomorrow", locale)),))
     return tuple(rows)
 
 
-def safety_buttons() -> tuple[tuple[Button, ...], ...]:
+def safety_buttons(locale: str | None = None) -> tuple[tuple[Button, ...], ...]:
     return (
         (
-            Button("crisis.buttons.safe", data=SAFE),
-            Button("crisis.buttons.not_safe", data=NOT_SAFE),
+            Button("crisis.buttons.safe", data=_tap("safe", locale)),
+            Button("crisis.buttons.not_safe", data=_tap("notsafe", locale)),
         ),
     )
+
+
+def care_locale(text: str | None, language: str | None, content: Content) -> str | None:
+    """The language of a care moment for someone whose language (user.language, else
+    Telegram's) is ``language``: the language ``text`` is written in where Rebound has care
+    texts in it (:func:`reply_locale`), else their own, care-only ones included. None when
+    that is their interface language anyway."""
+    own = content.care_locale(language)
+    written = reply_locale(text, own, content) if text else None
+    locale = written or own
+    return None if locale == content.resolve_locale(language) else locale
+
+
+def tapped_locale(tap: CareTap, language: str | None, content: Content) -> str | None:
+    """The language to answer a care button in: the one it names (the message it was under),
+    else the person's own care language (:func:`care_locale` without words)."""
+    if tap.action != "day" and tap.detail is not None:
+        return None if tap.detail == content.resolve_locale(language) else tap.detail
+    return care_locale(None, language, content)
 
 
 def reply_locale(text: str, person: str, content: Content) -> str | None:
