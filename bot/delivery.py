@@ -40,6 +40,7 @@ from telegram.error import (
 )
 from telegram.ext import CallbackContext, JobQueue
 
+from bot.dispatch import paused_groups
 from bot.rate_limiter import retry_after_seconds
 from bot.render import buttons_key_of
 from bot.runtime import Runtime, RuntimeApp
@@ -440,6 +441,18 @@ class Delivery:
             delivered += sum(done)
         return delivered
 
+    async def _muted(self, chat_id: int, refused: TelegramError | None) -> bool:
+        """Whether a group reply was refused because an admin took the bot's right to send
+        messages there: then, as for a scheduled post (bot.dispatch.paused_groups), the
+        group's posts pause and its admins are told."""
+        if not isinstance(refused, BadRequest) or groups.cannot_post(refused.message) is None:
+            return False
+        async with self.rt.small_transaction() as session:
+            group = await groups.by_chat(session, chat_id)
+        if group is not None and groups.cannot_post(refused.message) == groups.NO_RIGHTS:
+            await paused_groups.cannot_post(self.rt, self.bot, group.id, chat_id, refused)
+        return True
+
     async def _catch_up(self, replies: list[Reply]) -> int:
         """One chat's claimed replies, oldest first, stopping at the first that fails."""
         for index, reply in enumerate(replies):
@@ -457,6 +470,8 @@ class Delivery:
             if isinstance(outcome.refused, Forbidden) and reply.user_id is not None:
                 async with self.rt.small_transaction() as session:
                     await mark_blocked(session, reply.user_id, self.rt.clock.now())
+            elif reply.chat_id < 0 and await self._muted(reply.chat_id, outcome.refused):
+                pass  # the group's posts are paused and its admins told
             elif outcome.refused is not None:
                 log.error(
                     "reply %s refused: %s", reply.id, type(outcome.refused).__name__

@@ -47,7 +47,7 @@ async def on_text(turn: Turn) -> None:
             turn.strip_buttons(stale.prompt_message_id)
         turn.say(stale.notice)
     locale = listening.reply_locale(reading, turn.texts.locale, frozenset(turn.rt.content.catalogs))
-    heard = listening.Heard(reading, locale, listening.helplines_of(person))
+    heard = listening.Heard(reading, locale, listening.helplines_of(person), message.text)
     result = await flows.handle_text(
         turn.session, turn.rt.flows, person, turn.chat_id, message.text, turn.now, heard
     )
@@ -102,6 +102,8 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
         turn.say(await variants.say(turn.session, person.id, f"listen.win_logged.{kind}", turn.now))
     elif tap.action == listening.FEEDBACK:
         await feedback_feature.show(turn)
+    elif tap.action == listening.LOG_FEEDBACK:  # feedback told in words: keep it, make steps
+        await feedback_feature.log_told(turn)
     elif tap.action == listening.PLAN:
         await history_feature.show_plan(turn)
     elif tap.action == listening.MATCH:

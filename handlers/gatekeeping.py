@@ -266,7 +266,10 @@ async def on_care_button(turn: Turn, tap: callback_data.CareTap) -> None:
     turn.clear_tapped()
     user = turn.person
     # The language of the message tapped (a care moment: the person's care language).
-    locale = care.tapped_locale(tap, user.language, turn.rt.content)
+    check = None
+    if action == "day":  # the morning check it answers: sent in the language it was asked in
+        check = await care.awaiting_day_answer(turn.session, user.id, turn.now)
+    locale = care.tapped_locale(tap, user.language, turn.rt.content, check)
     not_now = Say(care.NOT_NOW_KEY, locale=locale)
     if action == "resume":  # also cr:1:resume, from buttons sent before issue 16
         await _reask_or(turn, not_now)
@@ -278,7 +281,7 @@ async def on_care_button(turn: Turn, tap: callback_data.CareTap) -> None:
         else:
             turn.say(checkins.pause(user, turn.now, care.PAUSE_DAYS))
     elif action == "tomorrow":
-        due = await care.schedule_check(turn.session, user, turn.now)
+        due = await care.schedule_check(turn.session, user, turn.now, locale)
         turn.say(replace(care.check_set(user, due), locale=locale))
     elif action == "safe":
         turn.say(Say(crisis.SAFE_KEY, locale=locale))
@@ -292,7 +295,8 @@ async def on_care_button(turn: Turn, tap: callback_data.CareTap) -> None:
 
 async def _check_on_me(_s: AsyncSession, item: Claimed, user: User) -> Say | None:
     """The gentle check the person asked for after a crisis reply (None once they paused)."""
-    return care.check_message(user, item.due_at)
+    locale = item.payload.get(care.CHECK_LOCALE)
+    return care.check_message(user, item.due_at, locale if isinstance(locale, str) else None)
 
 
 def scheduled(kinds: Kinds) -> None:

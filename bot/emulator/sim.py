@@ -604,8 +604,10 @@ class SimGroup(_ChatView):
             return False
         if not state.group_privacy or chat.bot_status == "administrator":
             return True
-        replied_to = message.get("reply_to_message", {}).get("from", {})
-        if replied_to.get("is_bot"):
+        replied = message.get("reply_to_message", {})
+        replied_to = replied.get("from", {})
+        # (A post as the group or a channel comes "from" a placeholder bot that is nobody.)
+        if replied_to.get("is_bot") and "sender_chat" not in replied:
             return bool(replied_to.get("id") == state.bot_id)
         text = message.get("text", "")
         username = str(state.bot_user["username"]).casefold()

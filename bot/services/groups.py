@@ -205,6 +205,7 @@ async def pause(session: AsyncSession, group_id: int, reason: str, now: datetime
             paused_told=False,
             next_checkin_at=None,
             next_recap_at=None,
+            cheered_at=None,  # the refused /cheer was never seen: the next one is a cheer
             updated_at=now,
         )
         .execution_options(synchronize_session=False)

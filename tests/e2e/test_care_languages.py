@@ -15,7 +15,7 @@ from bot.dispatch import dispatch_due
 from bot.emulator import SimUser
 from bot.services.onboarding import LANGUAGES
 from tests.e2e.harness import CONTENT, BotHarness, label, onboard, one_of, seen, shown
-from tests.e2e.test_crisis import MARKER, _group_with_bot, _inbox_holds, _row_counts
+from tests.e2e.test_crisis import MARKER, _group_with_bot, _inbox_holds, _outbox, _row_counts
 from tests.e2e.test_crisis_languages import without_outbox
 from tests.e2e.webapp import app_server, auth, enable_webapp, journey
 
@@ -25,6 +25,7 @@ UK_TALK = "можна з кимось поговорити?"
 HI_CRISIS = f"{MARKER} मैं अब और जीना नहीं चाहता, सब ख़त्म करना चाहता हूँ"
 HI_UNSURE = f"{MARKER} मुझे लगता है सबके लिए बोझ हूँ"
 KYIV_NEXT_MORNING = datetime(2026, 1, 16, 8, 0, tzinfo=UTC)  # 10:00 in Kyiv
+KOLKATA_NEXT_MORNING = datetime(2026, 1, 16, 4, 30, tzinfo=UTC)  # 10:00 in Kolkata
 
 
 def care(locale: str) -> Texts:
@@ -278,3 +279,34 @@ async def test_hindi_from_someone_not_set_up_names_indias_lines_not_the_director
     reply = await berlin.next_message()
     assert "TelefonSeelsorge" in reply.text and "14416" not in reply.text
     assert one_of(reply.text, said("crisis.reply", "hi", helplines=lines("hi", "DE")))
+
+
+async def test_the_morning_check_asked_for_in_hindi_comes_in_hindi_from_an_english_telegram(
+    harness_any_db: BotHarness,
+) -> None:
+    """The check keeps the language it was asked in (a code in its outbox row, no words), and
+    the answers to it come in that language too."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)  # Telegram in English
+    await _move_to(bot, user.id, "Asia/Kolkata")
+    await user.send(HI_CRISIS)
+    reply = await user.next_message()
+    await user.tap(buttons("hi", "check_tomorrow")[0], message=reply)
+    assert (await user.next_message()).text in said("crisis.check_set", "hi", time="10:00")
+    [row] = await _outbox(bot, user)
+    assert row.payload == {"locale": "hi"}  # the language only, nothing of what was written
+
+    app = bot.instances[-1]
+    bot.clock.current = KOLKATA_NEXT_MORNING + timedelta(minutes=1)
+    await dispatch_due(app)
+    await bot.settle()
+    answers = buttons("hi", "day_better", "day_same", "day_hard")
+    [check] = [m for m in user.messages if answers[0] in m.button_labels()]
+    assert check.text in said("crisis.check_on_me", "hi")
+    await user.tap(answers[2], message=check)
+    await bot.settle()
+    hard = user.last_message
+    assert hard is not None
+    assert hard.text.startswith(said("crisis.day_hard", "hi", helplines=lines("hi", "IN"))[0])
+    assert hard.button_labels() == buttons("hi", "not_now", "pause", "check_tomorrow")

@@ -267,3 +267,24 @@ async def test_a_win_can_be_shared_by_replying_to_the_bots_question(bot: BotHarn
     assert "Ben" in win.text and "Finished my portfolio site" in win.text
     [thanks] = await said(bot, group, group.send(member, "thanks!", reply_to=asked.message_id))
     assert one_of(thanks.text, shown("listen.group.thanks"))  # not a win called "thanks!"
+
+
+async def test_an_admin_can_answer_the_settings_by_replying_to_them(bot: BotHarness) -> None:
+    """The settings' hints are commands, but a reply to the settings message reaches the bot
+    under privacy mode too, and admins do reply there: a city or a time (or "zone ..." /
+    "time ..." as the hint writes it) changes the setting; a member is told only admins can;
+    a "thanks!" stays a thanks."""
+    group, admin, member, _ = await a_group(bot)
+    [view] = await said(bot, group, group.send(admin, f"/groupsettings@{BOT}"))
+    [changed] = await said(bot, group, group.send(admin, "Berlin", reply_to=view.message_id))
+    assert "(Europe/Berlin)" in changed.text and changed.buttons
+    later = group.send_anonymously(admin, "time 8:30", reply_to=changed.message_id)
+    [timed] = await said(bot, group, later)
+    [refused] = await said(bot, group, group.send(member, "Madrid", reply_to=timed.message_id))
+    assert refused.text == label("group.admins_only")
+    [thanks] = await said(bot, group, group.send(admin, "thanks!", reply_to=timed.message_id))
+    assert one_of(thanks.text, shown("listen.group.thanks"))
+    async with bot.sessions() as session:
+        stored = (await session.execute(select(Group))).scalar_one()
+    assert (stored.timezone, stored.checkin_time.strftime("%H:%M")) == ("Europe/Berlin", "08:30")
+    assert "08:30" in timed.text

@@ -179,6 +179,8 @@ async def test_group_privacy_mode(emu: Emulator, http: httpx.AsyncClient, bot: B
     await group.send(member, "ask @rebound_test_bot_fan")  # another account's name
     await group.send(member, "/win@rebound_test_bot hi", reply_to=other)
     await group.send(member, "/stats@other_bot", reply_to=asked.message_id)  # ours: a reply
+    posted = await group.send_as_channel("We're hiring")  # "from" @Channel_Bot, nobody
+    await group.send(member, "/win@rebound_test_bot new job", reply_to=posted)
     updates = await raw_updates(http)
     texts = [u["message"].get("text") for u in updates if "message" in u]
     # None: the new_chat_members service message
@@ -190,6 +192,7 @@ async def test_group_privacy_mode(emu: Emulator, http: httpx.AsyncClient, bot: B
         "/cheer@rebound_test_bot",
         "/win@Rebound_Test_Bot yes",
         "/stats@other_bot",
+        "/win@rebound_test_bot new job",
     ]
     assert updates[0]["my_chat_member"]["new_chat_member"]["status"] == "member"
     for update in updates:

@@ -31,11 +31,13 @@ from bot.db.models import ScheduledMessage, User
 from bot.services import outbox
 from bot.services.callback_data import CARE, CareTap
 from bot.services.crisis import REPLY_KEY, assess
+from bot.services.flow_engine import JsonValue
 from bot.services.recurrence import local_day, local_instant, zone_for
 from bot.services.replies import Button, Say
 from bot.services.understanding import language as text_language
 
 CHECK_ON_ME = "crisis_check"  # outbox kind
+CHECK_LOCALE = "locale"  # its payload's one field, when the check is in another language
 CHECK_LOCAL_TIME = time(10, 0)
 # Before this local hour "tomorrow" means later today: asked at 02:00, checked at 10:00.
 NIGHT_ENDS = time(5, 0)
@@ -72,11 +74,16 @@ def check_due(user: User, now: datetime) -> datetime:
     return local_instant(day, CHECK_LOCAL_TIME, zone)
 
 
-async def schedule_check(session: AsyncSession, user: User, now: datetime) -> datetime:
-    """Schedule the gentle check (one at a time: a second tap moves it, never doubles it)."""
+async def schedule_check(
+    session: AsyncSession, user: User, now: datetime, locale: str | None = None
+) -> datetime:
+    """Schedule the gentle check (one at a time: a second tap moves it, never doubles it).
+    ``locale``: the language of the care reply it was asked under, when not their own (Hindi
+    from an English Telegram), kept so the check comes in it too. A language code only."""
     await outbox.cancel(session, user.id, CHECK_ON_ME)
     due = check_due(user, now)
-    await outbox.schedule(session, user, CHECK_ON_ME, due, now)
+    payload: dict[str, JsonValue] | None = {CHECK_LOCALE: locale} if locale else None
+    await outbox.schedule(session, user, CHECK_ON_ME, due, now, payload)
     return due
 
 
@@ -89,13 +96,15 @@ def is_paused(user: User, now: datetime) -> bool:
     return user.paused and (user.paused_until is None or user.paused_until > now)
 
 
-def check_message(user: User, now: datetime) -> Say | None:
-    """The next day's message, or None when it must not be sent (paused, inactive)."""
+def check_message(user: User, now: datetime, locale: str | None = None) -> Say | None:
+    """The next day's message, or None when it must not be sent (paused, inactive). In
+    ``locale`` (the language it was asked in, schedule_check), else their own: a care
+    moment, in a care-only language too (Ukrainian)."""
     if not user.active or is_paused(user, now):
         return None
     return Say(
         CHECK_KEY,
-        locale=user.language,  # a care moment: in their care-only language too (Ukrainian)
+        locale=locale or user.language,
         buttons=(
             (
                 Button("crisis.buttons.day_better", data=CARE.pack(CareTap("day", "better"))),
@@ -154,11 +163,17 @@ def care_locale(text: str | None, language: str | None, content: Content) -> str
     return None if locale == content.resolve_locale(language) else locale
 
 
-def tapped_locale(tap: CareTap, language: str | None, content: Content) -> str | None:
+def tapped_locale(
+    tap: CareTap, language: str | None, content: Content, check: ScheduledMessage | None = None
+) -> str | None:
     """The language to answer a care button in: the one it names (the message it was under),
-    else the person's own care language (:func:`care_locale` without words)."""
-    if tap.action != "day" and tap.detail is not None:
-        return None if tap.detail == content.resolve_locale(language) else tap.detail
+    for the morning check's answers the one the check was sent in (``check``, its outbox
+    row), else the person's own care language (:func:`care_locale` without words)."""
+    named = tap.detail if tap.action != "day" else None
+    if check is not None and tap.action == "day":
+        named = check.payload.get(CHECK_LOCALE)
+    if isinstance(named, str) and named:
+        return None if named == content.resolve_locale(language) else named
     return care_locale(None, language, content)
 
 
