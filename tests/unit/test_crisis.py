@@ -941,11 +941,12 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     assert {"crisis_heldout11.yaml", "crisis_heldout12.yaml"} <= names
     # heldout13 and heldout14, scored once, were read in the round "crisis3"; heldout15 and
     # heldout16, scored by the lead before and after that round, in "crisis4"; heldout17 and
-    # heldout18, scored by the lead before and after "crisis4", are committed unread
+    # heldout18, scored by the lead before and after "crisis4", in "crisis5"; the next sealed
+    # sets (heldout19, heldout20) are committed by the lead, unread (they need not exist yet)
     assert {"crisis_heldout13.yaml", "crisis_heldout14.yaml"} <= names
     assert {"crisis_heldout15.yaml", "crisis_heldout16.yaml"} <= names
-    assert bench.NEVER_TRAIN == ("crisis_heldout17.yaml", "crisis_heldout18.yaml")
-    assert all((bench.DATA / name).exists() for name in bench.NEVER_TRAIN)
+    assert {"crisis_heldout17.yaml", "crisis_heldout18.yaml"} <= names
+    assert bench.NEVER_TRAIN == ("crisis_heldout19.yaml", "crisis_heldout20.yaml")
     assert not {path.name for path in bench.DEFAULT_FILES} & set(bench.NEVER_TRAIN)
 
 
@@ -1461,3 +1462,141 @@ def test_a_crisis_word_in_a_harmless_frame_is_asked_about_not_told(text: str, la
 @pytest.mark.parametrize(("text", "lang"), NOT_FRAMED)
 def test_a_crisis_told_plainly_or_masked_by_laughter_stays_a_crisis(text: str, lang: str) -> None:
     assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level == "crisis"
+
+
+# --- round "crisis5": heldout17 and heldout18 read; misses and false alarms by category ---------
+# Every sentence below was written for these tests (none is copied from a labelled set).
+
+ROUND5_CRISIS = [
+    # reflexive self-cutting verbs (ru/uk), in Cyrillic and in Latin letters
+    "вчера опять резалась, никто не знает",
+    "різала себе після кожної відмови",
+    "rezalas vchera opyat",
+    # lethality questions typed in Latin letters
+    "skolko tabletok nado chtoby ne prosnutsya",
+    "skilky pihulok treba shchob ne prokynutys",
+    "kakaya doza insulina smertelnaya",
+    "skolko tabletok nado",
+    # letters left for the family
+    "I left letters for my kids in the drawer",
+    "dejé cartas para mis hijos en el cajón",
+    "Записки родным лежат в ящике стола",
+    "Написала письмо маме. Поймёт.",
+    # tired, not of the job, of living
+    "I'm tired. Not of the interviews. Of living.",
+    "cansado. no del trabajo. de vivir",
+    "Je suis fatigué. Pas du boulot. De vivre.",
+]
+ROUND5_ASKED = [
+    # "then" closing a plan, a time set by the others being away
+    "Saturday when the kids are asleep. Then.",
+    "Am Samstag, wenn alle weg sind. Dann.",
+    "В субботу, когда дети уснут. Тогда.",
+    # hitting oneself, scars of cuts, a car running in a closed garage, a place chosen
+    "ich schlage mir nach jeder Absage auf den Kopf",
+    "the scars on my arms from cutting are showing",
+    "sitting in the car in the garage, engine running",
+    "já escolhi o viaduto",
+    # a veiled farewell, last words passed on
+    "soon you won't have to worry about me anymore",
+    "скоро вам не придется обо мне беспокоиться",
+    "tell my mom I'm sorry",
+]
+
+
+@pytest.mark.parametrize("text", ROUND5_CRISIS)
+def test_round5_shapes_are_a_crisis_by_the_rules(text: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level == "crisis"
+
+
+@pytest.mark.parametrize("text", ROUND5_ASKED)
+def test_round5_shapes_are_at_least_asked_about_by_the_rules(text: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level != "none"
+
+
+# Loneliness and "I don't remember any more" (typed at a debrief's company question) are answers,
+# not risk: neither a crisis nor "are you safe?", with the model too (the listening helper gives
+# "I have no one to talk to" its "talk" reply).
+LONELY_OR_FORGOTTEN = [
+    "no tengo a nadie con quien hablar",
+    "I have no one to talk to",
+    "there's nobody to talk to",
+    "não tenho com quem conversar",
+    "je n'ai personne à qui parler",
+    "мне не с кем поговорить",
+    "мені ні з ким поговорити",
+    "baat karne ke liye koi nahi hai",
+    "weiß nicht mehr",
+    "Weiß ich nicht mehr",
+    "ya no me acuerdo",
+    "уже не помню",
+]
+
+
+@pytest.mark.parametrize("text", LONELY_OR_FORGOTTEN)
+def test_loneliness_and_not_remembering_are_not_a_risk(text: str) -> None:
+    assert assess(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No tengo a nadie con quien hablar y quiero morir",
+        "I have no one to talk to and I have the pills ready",
+        "ich weiß nicht mehr weiter",
+        "мне не с кем поговорить, и я хочу умереть",
+    ],
+)
+def test_a_crisis_next_to_loneliness_is_still_heard(text: str) -> None:
+    assert assess(text).level != "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # someone else's death, told in the past (never the writer's own)
+        "my friend's dad took his own life, how do I support her?",
+        "le cousin d'un collègue s'est suicidé, comment en parler ?",
+        "у подруги брат наклав на себе руки, як її підтримати?",
+        # farewells at work, a will for a baby, the last message of the day
+        "wrote a farewell email to my team, last day tomorrow",
+        "último día en el curro, les escribí una carta de despedida a mis compañeros",
+        "made a will because our baby was born",
+        "составили завещание, когда сын родился",
+        "last message for today, thanks!",
+        "última mensagem de hoje, valeu!",
+        # a mishap, a bounded rest, idioms
+        "обожгла руку чайником, отличное начало дня",
+        "I want to sleep for a week after this interview marathon",
+        "la date limite c'est ce soir, je vais crever de stress",
+        "gonna rope in a friend to check my CV",
+        "нет смысла больше отправлять резюме в банки, попробую стартапы",
+    ],
+)
+def test_round5_false_alarms_stay_quiet_by_the_rules(text: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i burned my arm on the stove on purpose",
+        "me quemé la mano con la sartén a propósito",
+        "мне кажется, что меня никто не вспомнит. скоро меня не будет",
+    ],
+)
+def test_a_mishap_guard_does_not_hide_an_act_on_purpose(text: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level != "none", text
+
+
+def test_laughter_emoji_are_kept_as_a_token() -> None:
+    """The normaliser used to drop 😂 and 💀: "I want to die 😂" read as a plain wish. Now the
+    laughter is the token "lol", which the joke frame reads (asked, not told), while laughter
+    next to a fact ("the pills counted out 😂") leaves the crisis standing."""
+    assert normalise("lol 😂") == "lol lol"
+    assert normalise("I'm dead 💀") == "im dead lol"
+    joked = crisis.assess_with(phrases.compiled(), signals.compiled(), "I want to die 😂")
+    assert joked.level == "unsure" and "framed" in joked.signals
+    fact = "i have the pills counted out 😂"
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), fact).level == "crisis"
+    assert assess("this job hunt is killing me lol 😂").level == "none"
