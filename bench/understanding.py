@@ -34,6 +34,8 @@ DATA = Path(__file__).with_name("data")
 TUNING = DATA / "understanding_tuning.yaml"
 # A second tuning file, not learnt by the crisis model (see its header).
 TUNING_B = DATA / "understanding_tuning_b.yaml"
+# A third (round 7 of issue 16's QA: a fresh pass as a new user, and the round's own cases).
+TUNING_C = DATA / "understanding_tuning_c.yaml"
 HELDOUT = DATA / "understanding_heldout.yaml"
 TIMING_ROUNDS = 5
 
@@ -180,7 +182,8 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("files", nargs="*", type=Path, help="labelled sets (default: both)")
     parser.add_argument("--counts", action="store_true", help="figures only, never a text")
     args = parser.parse_args(argv)
-    files = args.files or [path for path in (TUNING, TUNING_B, HELDOUT) if path.exists()]
+    defaults = (TUNING, TUNING_B, TUNING_C, HELDOUT)
+    files = args.files or [path for path in defaults if path.exists()]
     for path in files:
         _print(path, score(load_cases(path)), args.counts)
     return 0

@@ -171,7 +171,7 @@ def telegram_language(locale: str, content: Content) -> str | None:
 async def register_commands(app: RuntimeApp, content: Content) -> None:
     """Publish the command menus for private chats, groups and group admins (who alone see
     /groupsettings), and the bot's profile texts, in every shipped language."""
-    for locale in content.catalogs:
+    for locale in content.interface_locales:  # not the care-only ones: no menus to write
         language = telegram_language(locale, content)
         if language is None:
             log.warning("locale %s: not a two-letter code, so no menus or profile for it", locale)

@@ -15,7 +15,7 @@ import html
 import random
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -28,6 +28,38 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from bot import yaml_files
 
 DEFAULT_LOCALE = "en"
+# Which content/<locale>/ folders are whole interfaces, and which hold only the care moments.
+# One place, read by everything that offers or picks a language:
+# - INTERFACE_LOCALES: every screen is written in them. /settings, onboarding, group settings
+#   and the Mini App offer them (in this order), a Telegram language resolves to them
+#   (Content.resolve_locale), the command menus and profile are published in them.
+# - CARE_ONLY_LOCALES: languages the crisis detector reads, with only the care moments written
+#   (CARE_KEYS: the crisis reply and all that follows it, "can I talk to someone?"). Never
+#   offered and never anyone's interface: a Ukrainian speaker reads the English interface
+#   exactly as before, and the care moments in Ukrainian (Content.care_locale, reply_texts).
+INTERFACE_LOCALES = ("en", "es", "de", "ru")
+CARE_ONLY_LOCALES = ("fr", "pt", "hi", "uk")
+# The keys a care-only catalogue may hold (a key, or a section ending in "."): the messages
+# of a care moment and every text they show (buttons, helplines). Anything else there would
+# leak into the interface of someone who reads English, so the content check refuses it.
+CARE_KEYS = (
+    "crisis.",
+    "listen.question.talk",
+    "listen.in_flow.question.talk",
+    "listen.group.talk",
+    "listen.buttons.vent",
+    "listen.buttons.check_in",
+    "listen.buttons.set_up",
+    "listen.vent",
+    "start.buttons.open_private",
+)
+
+
+def is_care_key(key: str) -> bool:
+    """Whether ``key`` is one of the care moments' texts (CARE_KEYS)."""
+    return any(key == k or (k.endswith(".") and key.startswith(k)) for k in CARE_KEYS)
+
+
 _FORMATTER = string.Formatter()
 # CLDR's plural categories; a mapping with only these keys, ``other`` among them, is a plural.
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
@@ -184,6 +216,15 @@ def _check_against_default(default: LocaleCatalog, other: LocaleCatalog) -> None
                 raise ContentError(f"{other.locale}: {key} placeholders differ from {expected}")
 
 
+def _check_care_only(catalog: LocaleCatalog) -> None:
+    """A care-only catalogue holds the care moments' texts and nothing else (CARE_KEYS)."""
+    for key in catalog.texts:
+        if not is_care_key(key):
+            raise ContentError(
+                f"{catalog.locale}: {key} is not a care text, and {catalog.locale} is care-only"
+            )
+
+
 @dataclass
 class Content:
     """Every locale's catalog; English is complete and the fallback for every key."""
@@ -191,6 +232,8 @@ class Content:
     catalogs: dict[str, LocaleCatalog]
     default_locale: str = DEFAULT_LOCALE
     rng: random.Random = field(default_factory=random.Random)
+    # Catalogues with the care moments only (CARE_ONLY_LOCALES): see the constants above.
+    care_only: frozenset[str] = frozenset(CARE_ONLY_LOCALES)
 
     def __post_init__(self) -> None:
         if self.default_locale not in self.catalogs:
@@ -202,17 +245,49 @@ class Content:
                 _check_plural(default, key, expected | {PLURAL_PARAM})
             elif len({frozenset(placeholders(v)) for v in variants}) > 1:
                 raise ContentError(f"{key}: variants use different placeholders")
+        if self.default_locale in self.care_only:
+            raise ContentError(f"default locale {self.default_locale!r} is care-only")
         for catalog in self.catalogs.values():
             _check_against_default(default, catalog)
+            if catalog.locale in self.care_only:
+                _check_care_only(catalog)
 
-    def resolve_locale(self, language_code: str | None) -> str:
-        """``pt-BR`` → ``pt-br`` if present, else ``pt``, else the default."""
+    @property
+    def interface_locales(self) -> tuple[str, ...]:
+        """The locales a person can read the whole interface in (INTERFACE_LOCALES' order
+        first, then any other full catalogue, e.g. a test's)."""
+        full = [code for code in self.catalogs if code not in self.care_only]
+        order = {code: n for n, code in enumerate(INTERFACE_LOCALES)}
+        return tuple(sorted(full, key=lambda code: (order.get(code, len(order)), code)))
+
+    def _resolve(self, language_code: str | None, among: Collection[str]) -> str | None:
         if language_code:
             code = language_code.lower().replace("_", "-")
             for candidate in (code, code.split("-")[0]):
-                if candidate in self.catalogs:
+                if candidate in among:
                     return candidate
-        return self.default_locale
+        return None
+
+    def resolve_locale(self, language_code: str | None) -> str:
+        """The interface language: ``pt-BR`` → ``pt-br`` if present, else ``pt``, else the
+        default. A care-only catalogue is never an interface (``uk`` → the default)."""
+        found = self._resolve(language_code, self.interface_locales)
+        return found or self.default_locale
+
+    def care_locale(self, language_code: str | None) -> str:
+        """The language of a care moment: like :meth:`resolve_locale`, care-only catalogues
+        included (``uk`` → ``uk``, ``pt-BR`` → ``pt``)."""
+        return self._resolve(language_code, self.catalogs) or self.default_locale
+
+    def reply_texts(self, language_code: str | None, key: str) -> Texts | None:
+        """The texts for a reply that asks for its own language (bot.services.replies.Say's
+        ``locale``): a care-only language only for a text it has (``key``), an interface
+        language as :meth:`texts`; None when the reader's own language should stay (a
+        care-only language without ``key``: the reply is not a care moment)."""
+        care = self.care_locale(language_code)
+        if care in self.care_only:
+            return Texts(self, care) if key in self.catalogs[care].texts else None
+        return self.texts(language_code)
 
     def texts(self, language_code: str | None = None) -> Texts:
         return Texts(self, self.resolve_locale(language_code))

@@ -31,13 +31,21 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import CallbackContext, JobQueue
 
+from bot.dispatch import paused_groups
 from bot.rate_limiter import retry_after_seconds
 from bot.render import buttons_key_of
 from bot.runtime import Runtime, RuntimeApp
-from bot.services import flows, outbox
+from bot.services import flows, groups, outbox
 from bot.services.outbox import Reply
 from bot.services.users import mark_blocked
 from bot.telegram_bot import ReboundBot
@@ -130,6 +138,7 @@ class Outcome:
     sent: list[tuple[int, Call]] = field(default_factory=list)  # new messages: (id, call)
     unsure: list[int] = field(default_factory=list)  # messages whose edit failed
     deferred: bool = False  # not tried: left to the pump, behind the chat's older replies
+    moved_to: int | None = None  # the group became this supergroup (Telegram said so)
 
 
 def markup_of(call: Call, bot: ReboundBot) -> InlineKeyboardMarkup | None:
@@ -156,12 +165,29 @@ async def _make(bot: ReboundBot, chat_id: int, call: Call) -> int | None:
     return None
 
 
+async def _moved(bot: ReboundBot, chat_id: int, call: Call, outcome: Outcome) -> int | None:
+    """``call`` in ``chat_id``, or, once Telegram says the group became a supergroup ("group
+    chat was upgraded", ChatMigrated), a new message there; an edit of a message left behind
+    in the old group is let go (the old group is closed for good)."""
+    target = outcome.moved_to or chat_id
+    if outcome.moved_to is not None and call["m"] != "send":
+        return None
+    try:
+        return await _make(bot, target, call)
+    except ChatMigrated as exc:
+        outcome.moved_to = int(exc.new_chat_id)
+        if call["m"] != "send" or outcome.moved_to == target:
+            return None
+        return await _make(bot, outcome.moved_to, call)
+
+
 async def _in_order(
     bot: ReboundBot, chat_id: int, calls: list[Call], budget: float, outcome: Outcome
 ) -> None:
     for index, call in enumerate(calls):
         try:
-            message_id = await retrying(functools.partial(_make, bot, chat_id, call), budget)
+            make = functools.partial(_moved, bot, chat_id, call, outcome)
+            message_id = await retrying(make, budget)
         except TelegramError as exc:
             if transient(exc):
                 outcome.left += calls[index:]
@@ -319,16 +345,22 @@ class Delivery:
         self, chat_id: int, user_id: int | None, reply_id: int, attempts: int, outcome: Outcome
     ) -> None:
         """Write down what came of a reply: delivered (deleted), or what is left, with backoff;
-        and which messages ask the open questions."""
+        which messages ask the open questions; and, when Telegram said the group became a
+        supergroup, that the group (its settings, schedule and waiting replies) moved there."""
         if outcome.deferred:
             return
         parked, stale = await self.notes.write(_Note(chat_id, user_id, reply_id, attempts, outcome))
         if parked:
             log.error("reply %s parked after %d attempts", reply_id, attempts)
+        if outcome.moved_to is not None:
+            log.info("group %s is now supergroup %s", chat_id, outcome.moved_to)
+            async with self.rt.small_transaction() as session:
+                await groups.migrated(session, chat_id, outcome.moved_to, self.rt.clock.now())
         shown = self.rt.shown
         for message_id, call in outcome.sent:
             if call["markup"]:
-                shown.sent(chat_id, message_id, call["text"], buttons_key_of(call["markup"]))
+                where = outcome.moved_to or chat_id
+                shown.sent(where, message_id, call["text"], buttons_key_of(call["markup"]))
         for message_id in outcome.unsure:
             shown.forget(chat_id, message_id)
         for message_id in stale:
@@ -389,13 +421,37 @@ class Delivery:
             delivered += sum(done)
         return delivered
 
+    async def _muted(self, chat_id: int, refused: TelegramError | None) -> bool:
+        """Whether a group reply was refused because an admin took the bot's right to send
+        messages there: then, as for a scheduled post (bot.dispatch.paused_groups), the
+        group's posts pause and its admins are told."""
+        if not isinstance(refused, BadRequest) or groups.cannot_post(refused.message) is None:
+            return False
+        async with self.rt.small_transaction() as session:
+            group = await groups.by_chat(session, chat_id)
+        if group is not None and groups.cannot_post(refused.message) == groups.NO_RIGHTS:
+            await paused_groups.cannot_post(self.rt, self.bot, group.id, chat_id, refused)
+        return True
+
     async def _catch_up(self, replies: list[Reply]) -> int:
         """One chat's claimed replies, oldest first, stopping at the first that fails."""
         for index, reply in enumerate(replies):
             outcome = await make_calls(self.bot, reply.chat_id, reply.calls, PUMP_BUDGET)
+            if isinstance(outcome.refused, Forbidden) and reply.chat_id < 0:
+                # Removed from the group (or it is gone) while this reply waited: as on the
+                # turn's own path (handlers.errors), its posts stop and nothing there is tried
+                # again; the person who wrote there did not block anyone.
+                log.info("the bot is no longer in chat %s; its group posts stop", reply.chat_id)
+                await self.settle(reply.chat_id, reply.user_id, reply.id, reply.attempts, outcome)
+                async with self.rt.small_transaction() as session:
+                    await groups.left(session, reply.chat_id, self.rt.clock.now())
+                self.behind.discard(reply.chat_id)
+                return index + 1
             if isinstance(outcome.refused, Forbidden) and reply.user_id is not None:
                 async with self.rt.small_transaction() as session:
                     await mark_blocked(session, reply.user_id, self.rt.clock.now())
+            elif reply.chat_id < 0 and await self._muted(reply.chat_id, outcome.refused):
+                pass  # the group's posts are paused and its admins told
             elif outcome.refused is not None:
                 log.error(
                     "reply %s refused: %s", reply.id, type(outcome.refused).__name__

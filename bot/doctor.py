@@ -174,7 +174,10 @@ def check_content(settings: Settings) -> Check:
         content = load_content(default_locale=settings.default_locale)
     except Exception as exc:  # ContentError, YAML or pydantic errors: all mean "will not start"
         return Check("content", Status.FAIL, _describe(exc))
-    locales = ", ".join(sorted(content.catalogs))
+    locales = ", ".join(sorted(content.interface_locales))
+    care = sorted(set(content.catalogs) & content.care_only)
+    if care:
+        locales += f" (care moments also in {', '.join(care)})"
     texts = len(content.all_keys())
     detail = f"{texts} texts valid; locales {locales}; default {settings.default_locale}"
     return Check("content", Status.PASS, detail)

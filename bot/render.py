@@ -120,10 +120,12 @@ class Renderer:
     texts: Texts
 
     def _for(self, reply: Say) -> Renderer:
-        """The renderer for this reply's language (its own ``locale``, else the person's)."""
+        """The renderer for this reply's language (its own ``locale``, else the person's; a
+        care-only language only for a care moment's text, Content.reply_texts)."""
         if reply.locale is None or reply.locale == self.texts.locale:
             return self
-        return Renderer(self.texts.content.texts(reply.locale))
+        texts = self.texts.content.reply_texts(reply.locale, reply.key)
+        return self if texts is None else Renderer(texts)
 
     def text(self, reply: Say) -> str:
         own = self._for(reply)

@@ -13,10 +13,11 @@ import logging
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot import delivery
 from bot.db.models import User
+from bot.dispatch import paused_groups
 from bot.logsafe import describe
 from bot.runtime import Runtime, RuntimeApp
 from bot.services import groups
@@ -46,6 +47,21 @@ async def on_error(update: object, context: Context) -> None:
         async with rt.sessions() as session, session.begin():
             await groups.left(session, chat.id, rt.clock.now())
         return
+    if isinstance(error, ChatMigrated) and chat is not None:
+        await _moved(rt, upd, chat.id, int(error.new_chat_id))
+        return
+    reason = groups.cannot_post(error.message) if isinstance(error, BadRequest) else None
+    if reason is not None and chat is not None and chat.type != ChatType.PRIVATE:
+        # The bot may not post here (muted, or the topic is closed or gone): an apology would
+        # be refused the same way. Muted, its scheduled posts pause now and the admins are
+        # told, as when a scheduled post is refused; a topic only stops this reply.
+        log.info("may not post in chat %s (%s): no reply, no apology", chat.id, reason)
+        async with rt.sessions() as session:
+            group = await groups.by_chat(session, chat.id)
+        if group is not None and reason == groups.NO_RIGHTS:
+            assert isinstance(error, BadRequest)
+            await paused_groups.cannot_post(rt, context.bot, group.id, chat.id, error)
+        return
     log.error(
         "error handling update %s in chat %s: %s",
         upd.update_id if upd else "-",
@@ -74,6 +90,21 @@ async def on_error(update: object, context: Context) -> None:
         await delivery.retrying(apology, APOLOGY_BUDGET)
     except TelegramError as exc:
         log.warning("could not apologise in chat %s: %s", chat.id, type(exc).__name__)
+
+
+async def _moved(rt: Runtime, update: Update | None, old_id: int, new_id: int) -> None:
+    """Telegram refused a call in a group that became a supergroup before the bot heard of it
+    (asking who is an admin there, say): the group moves to the new id now, and a tap gets a
+    word on why its button did nothing. No apology: nothing went wrong, and the old group
+    takes no message."""
+    log.info("group %s is now supergroup %s", old_id, new_id)
+    async with rt.sessions() as session, session.begin():
+        await groups.migrated(session, old_id, new_id, rt.clock.now())
+    query = update.callback_query if update else None
+    if query is not None:
+        texts = rt.content.texts(await _language(rt, update))
+        with contextlib.suppress(TelegramError):  # the turn may have answered it already
+            await query.answer(texts("group.moved_tap"))
 
 
 async def _language(rt: Runtime, update: Update | None) -> str | None:

@@ -120,6 +120,15 @@ async def on_request(turn: Turn, tap: callback_data.RequestTap) -> None:
         )
 
 
+async def log_told(turn: Turn) -> None:
+    """[Log this feedback] under feedback told in words: the log flow, for the request still
+    waiting for a reply if there is one, else for feedback given without one."""
+    request = await feedback.awaiting(turn.session, turn.person.id)
+    data = {"request_id": request.id} if request is not None else {}
+    spec = turn.rt.flows[feedback.LOG_FLOW.code]
+    turn.say(await flows.start(turn.session, spec, turn.person, turn.chat_id, turn.now, data=data))
+
+
 async def _check(session: AsyncSession, item: Claimed, _u: User) -> Say | None:
     return await feedback.check_for(session, item.ref_id)
 

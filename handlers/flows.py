@@ -3,6 +3,8 @@ types outside a flow (bot.services.listening decides what to say and offer)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.db.models import Rejection
@@ -29,14 +31,14 @@ async def on_text(turn: Turn) -> None:
     if reading.kind == "distress":
         # The crisis check (handlers.gatekeeping) runs first; this is only a second net. Words
         # of distress are not stored anywhere, and a running flow stays as it was.
-        await gatekeeping.private_support(turn)
+        await gatekeeping.private_support(turn, message.text)
         return
     # Typed instead of tapped: "a bit better today", "un poco mejor". The words are read first
     # (microseconds), so most messages skip the database's look for a morning check.
     day = crisis_care.day_answer(message.text)
     if day is not None and await crisis_care.awaiting_day_answer(turn.session, person.id, turn.now):
         await crisis_care.note_day_answered(turn.session, person.id, turn.now)
-        locale = crisis_care.reply_locale(message.text, turn.texts.locale, turn.rt.content)
+        locale = gatekeeping.care_locale(turn, message.text)
         await gatekeeping.answer_day(turn, day, locale)
         return
     stale = await flows.set_aside_if_stale(turn.session, turn.chat_id, person.id, turn.now)
@@ -45,7 +47,7 @@ async def on_text(turn: Turn) -> None:
             turn.strip_buttons(stale.prompt_message_id)
         turn.say(stale.notice)
     locale = listening.reply_locale(reading, turn.texts.locale, frozenset(turn.rt.content.catalogs))
-    heard = listening.Heard(reading, locale, listening.helplines_of(person))
+    heard = listening.Heard(reading, locale, listening.helplines_of(person), message.text)
     result = await flows.handle_text(
         turn.session, turn.rt.flows, person, turn.chat_id, message.text, turn.now, heard
     )
@@ -87,7 +89,9 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
     elif tap.action == listening.LATER:
         await reflection_feature.later(turn)
     elif tap.action == listening.VENT:  # "I just want to vent": go on, I'm reading
-        turn.say(await variants.say(turn.session, person.id, "listen.vent", turn.now))
+        said = await variants.say(turn.session, person.id, "listen.vent", turn.now)
+        # Under the answer to "can I talk to someone?": a care moment, in their care language.
+        turn.say(replace(said, locale=gatekeeping.care_locale(turn)))
     elif tap.action == listening.SAID:
         turn.say(await variants.say(turn.session, person.id, "listen.said", turn.now))
     elif tap.action == listening.CHECKIN:
@@ -98,6 +102,8 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
         turn.say(await variants.say(turn.session, person.id, f"listen.win_logged.{kind}", turn.now))
     elif tap.action == listening.FEEDBACK:
         await feedback_feature.show(turn)
+    elif tap.action == listening.LOG_FEEDBACK:  # feedback told in words: keep it, make steps
+        await feedback_feature.log_told(turn)
     elif tap.action == listening.PLAN:
         await history_feature.show_plan(turn)
     elif tap.action == listening.MATCH:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
@@ -133,13 +134,17 @@ async def group_crisis_check(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-def _helplines(turn: Turn) -> Ref:
-    """The person's country's helplines (time zone, else app language), else the directory."""
+def _helplines(turn: Turn, written: str | None = None) -> Ref:
+    """The person's country's helplines (time zone, else app language), else the directory.
+    ``written``: the language of a care moment that is not their app's (Hindi typed from an
+    English Telegram), a last guess at the country when neither says anything: Tele-MANAS
+    rather than the directory. Never over a time zone that names a country."""
     user = turn.user
     tg_user = turn.update.effective_user
-    country = crisis.helplines_for(
-        user.timezone if user else None, tg_user.language_code if tg_user else None
-    )
+    zone = user.timezone if user else None
+    country = crisis.helplines_for(zone, tg_user.language_code if tg_user else None)
+    if country == crisis.INTERNATIONAL and written and crisis.country_for_zone(zone) is None:
+        country = crisis.helplines_for(None, written)
     return Ref(f"{crisis.HELPLINES_SECTION}.{country}")
 
 
@@ -150,11 +155,9 @@ async def _flow_open(turn: Turn) -> bool:
     )
 
 
-async def _offer_resume(turn: Turn) -> None:
+async def _offer_resume(turn: Turn, locale: str | None = None) -> None:
     if await _flow_open(turn):
-        turn.say(
-            Say(crisis.RESUME_KEY, buttons=((Button("crisis.buttons.resume", data=care.RESUME),),))
-        )
+        turn.say(Say(crisis.RESUME_KEY, buttons=((care.resume_button(locale),),), locale=locale))
 
 
 async def _offer_next_steps(turn: Turn, locale: str | None = None) -> None:
@@ -162,14 +165,14 @@ async def _offer_next_steps(turn: Turn, locale: str | None = None) -> None:
     turn.say(
         Say(
             crisis.RESUME_KEY if flow_open else crisis.NEXT_STEPS_KEY,
-            buttons=care.next_step_buttons(turn.user, turn.now, flow_open),
+            buttons=care.next_step_buttons(turn.user, turn.now, flow_open, locale),
             locale=locale,
         )
     )
 
 
 async def _reply_with_care(turn: Turn, locale: str | None = None) -> None:
-    turn.say(Say(crisis.REPLY_KEY, {"helplines": _helplines(turn)}, locale=locale))
+    turn.say(Say(crisis.REPLY_KEY, {"helplines": _helplines(turn, locale)}, locale=locale))
     await _offer_next_steps(turn, locale)
 
 
@@ -177,17 +180,34 @@ async def answer_day(turn: Turn, day: str, locale: str | None = None) -> None:
     """The answer to how the morning after is going (a care.DAY_KEYS key): still hard brings
     the helplines and the next steps again."""
     if day == "hard":
-        turn.say(Say(care.DAY_KEYS[day], {"helplines": _helplines(turn)}, locale=locale))
+        turn.say(Say(care.DAY_KEYS[day], {"helplines": _helplines(turn, locale)}, locale=locale))
         await _offer_next_steps(turn, locale)
     else:
         turn.say(Say(care.DAY_KEYS[day], locale=locale))
 
 
-def _message_locale(turn: Turn) -> str | None:
-    """The language of the words just typed, when it is not the person's (care.reply_locale)."""
+def _typed(turn: Turn) -> str | None:
     message = turn.update.effective_message
-    text = message.text or message.caption if message else None
-    return care.reply_locale(text, turn.texts.locale, turn.rt.content) if text else None
+    return message.text or message.caption if message else None
+
+
+def _language(turn: Turn) -> str | None:
+    """The person's own language: the one they chose, else their Telegram app's."""
+    if turn.user is not None:
+        return turn.user.language
+    tg_user = turn.update.effective_user
+    return tg_user.language_code if tg_user else None
+
+
+def care_locale(turn: Turn, text: str | None = None) -> str | None:
+    """The language of a care moment in a private chat, when it is not the interface's: the
+    words' language, else the person's own, care-only ones included (care.care_locale)."""
+    return care.care_locale(text, _language(turn), turn.rt.content)
+
+
+def _message_locale(turn: Turn) -> str | None:
+    """The language of the words just typed, when it is not the person's (care.care_locale)."""
+    return care_locale(turn, _typed(turn))
 
 
 @handler
@@ -198,7 +218,7 @@ async def _care(turn: Turn) -> None:
 @handler
 async def _ask_safe(turn: Turn) -> None:
     locale = _message_locale(turn)
-    turn.say(Say(crisis.ASK_SAFE_KEY, buttons=care.safety_buttons(), locale=locale))
+    turn.say(Say(crisis.ASK_SAFE_KEY, buttons=care.safety_buttons(locale), locale=locale))
 
 
 @handler
@@ -212,16 +232,26 @@ async def _group_care(turn: Turn) -> None:
             crisis.GROUP_REPLY_KEY,
             {"directory": directory},
             buttons=((Button("crisis.buttons.private_support", url=url),),),
-            locale=_message_locale(turn),  # the language the group was just written in
+            locale=_group_locale(turn),  # the language the group was just written in
         )
     )
 
 
-async def private_support(turn: Turn) -> None:
+def _group_locale(turn: Turn) -> str | None:
+    """In a group: the language the words are in when Rebound has care texts in it and it is
+    not the group's (never a member's own: the reply is public)."""
+    text = _typed(turn)
+    return care.reply_locale(text, turn.texts.locale, turn.rt.content) if text else None
+
+
+async def private_support(turn: Turn, text: str | None = None) -> None:
     """``/start support`` (the group reply's button): helplines for the person's place, right
-    away, before any onboarding; a running flow is kept and can be resumed."""
-    turn.say(Say(crisis.PRIVATE_SUPPORT_KEY, {"helplines": _helplines(turn)}))
-    await _offer_resume(turn)
+    away, before any onboarding; a running flow is kept and can be resumed. ``text``: words
+    of distress this answers, whose language it is said in."""
+    locale = care_locale(turn, text)
+    helplines = _helplines(turn, locale)
+    turn.say(Say(crisis.PRIVATE_SUPPORT_KEY, {"helplines": helplines}, locale=locale))
+    await _offer_resume(turn, locale)
 
 
 async def _reask_or(turn: Turn, otherwise: Say | None) -> None:
@@ -235,31 +265,38 @@ async def on_care_button(turn: Turn, tap: callback_data.CareTap) -> None:
     action, detail = tap.action, tap.detail
     turn.clear_tapped()
     user = turn.person
+    # The language of the message tapped (a care moment: the person's care language).
+    check = None
+    if action == "day":  # the morning check it answers: sent in the language it was asked in
+        check = await care.awaiting_day_answer(turn.session, user.id, turn.now)
+    locale = care.tapped_locale(tap, user.language, turn.rt.content, check)
+    not_now = Say(care.NOT_NOW_KEY, locale=locale)
     if action == "resume":  # also cr:1:resume, from buttons sent before issue 16
-        await _reask_or(turn, Say(care.NOT_NOW_KEY))
+        await _reask_or(turn, not_now)
     elif action == "notnow":
-        turn.say(Say(care.NOT_NOW_KEY))
+        turn.say(not_now)
     elif action == "pause":
         if user.onboarded_at is None:
-            turn.say(Say(care.NOT_NOW_KEY))
+            turn.say(not_now)
         else:
             turn.say(checkins.pause(user, turn.now, care.PAUSE_DAYS))
     elif action == "tomorrow":
-        due = await care.schedule_check(turn.session, user, turn.now)
-        turn.say(care.check_set(user, due))
+        due = await care.schedule_check(turn.session, user, turn.now, locale)
+        turn.say(replace(care.check_set(user, due), locale=locale))
     elif action == "safe":
-        turn.say(Say(crisis.SAFE_KEY))
+        turn.say(Say(crisis.SAFE_KEY, locale=locale))
         await _reask_or(turn, None)
     elif action == "notsafe":
-        await _reply_with_care(turn)
+        await _reply_with_care(turn, locale)
     elif action == "day" and detail in care.DAY_KEYS:
         await care.note_day_answered(turn.session, user.id, turn.now)
-        await answer_day(turn, detail)
+        await answer_day(turn, detail, locale)
 
 
 async def _check_on_me(_s: AsyncSession, item: Claimed, user: User) -> Say | None:
     """The gentle check the person asked for after a crisis reply (None once they paused)."""
-    return care.check_message(user, item.due_at)
+    locale = item.payload.get(care.CHECK_LOCALE)
+    return care.check_message(user, item.due_at, locale if isinstance(locale, str) else None)
 
 
 def scheduled(kinds: Kinds) -> None:

@@ -102,10 +102,15 @@ async def group_settings(turn: Turn) -> None:
     if not await is_admin(turn):
         turn.say(Say("group.admins_only"))
         return
+    await _settings(turn, turn.context.args or [])
+
+
+async def _settings(turn: Turn, args: list[str]) -> None:
+    """Change what ``args`` says ("zone Berlin", "time 9:30", or nothing) and show the
+    settings; the caller checked that an admin asked."""
     group = await _group(turn)
     if group.locale is None:  # a group from before languages: the admin setting it up decides
         group.locale = turn.texts.locale
-    args = turn.context.args or []
     if args[:1] == ["zone"] and len(args) > 1:
         zone = parse_timezone(" ".join(args[1:]), turn.now)
         if not isinstance(zone, ZoneChoice):
@@ -132,7 +137,22 @@ async def group_settings(turn: Turn) -> None:
     turn.say(groups.settings_view(group, turn.context.bot.username, forum=forum))
 
 
+async def moved_away(turn: Turn) -> bool:
+    """A tap on a message of a basic group that became a supergroup: its settings and schedule
+    moved to the new chat id (groups.migrated), the old group takes nothing more, so its
+    buttons can do nothing. The person is told so (a toast), not "something went wrong"."""
+    chat = turn.update.effective_chat
+    if chat is None or chat.type != ChatType.GROUP:
+        return False
+    if await groups.by_chat(turn.session, turn.chat_id) is not None:
+        return False
+    turn.answer_callback("group.moved_tap")
+    return True
+
+
 async def on_settings_tap(turn: Turn, tap: callback_data.GroupSettingsTap) -> None:
+    if not turn.private and await moved_away(turn):
+        return
     if turn.private or not await is_admin(turn):
         turn.answer_callback("toasts.admins_only")
         return
@@ -170,7 +190,7 @@ async def _count_tap(turn: Turn) -> list[tuple[int, int]]:
     tap = taps.read(turn, callback_data.GROUP_MOOD, private=False)
     user = turn.update.effective_user
     message = query.message if isinstance(query.message, Message) else None
-    if tap is None:
+    if tap is None or (not turn.private and await moved_away(turn)):
         return []
     if (
         turn.private
@@ -404,6 +424,31 @@ def _from_another_bot(message: Message) -> bool:
     return message.sender_chat is None and sender is not None and sender.is_bot
 
 
+def _answers_settings(message: Message, bot_id: int) -> bool:
+    """Whether ``message`` replies to the bot's group settings (a message with their buttons)."""
+    replied = message.reply_to_message
+    if replied is None or not _answers_the_bot(message, bot_id):
+        return False
+    markup = replied.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    datas = [button.callback_data for row in rows for button in row]
+    return any(isinstance(d, str) and callback_data.GROUP_SETTINGS.parse(d) for d in datas)
+
+
+def _settings_words(text: str, turn: Turn) -> list[str] | None:
+    """What an admin typed in reply to the settings, as /groupsettings' arguments: "zone
+    Berlin" and "time 9:30" as the hint shows them, or just a time or a place; None for
+    anything else (a "thanks!" is no setting)."""
+    words = text.split()
+    if len(words) > 1 and words[0].casefold() in ("zone", "time"):
+        return [words[0].casefold(), *words[1:]]
+    if parse_time_of_day(text) is not None:
+        return ["time", *words]
+    if words and isinstance(parse_timezone(text, turn.now), ZoneChoice):
+        return ["zone", *words]
+    return None
+
+
 def _answers_the_bot(message: Message, bot_id: int) -> bool:
     replied = message.reply_to_message
     return replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
@@ -423,6 +468,14 @@ async def written_to(turn: Turn) -> None:
     if not (mentioned or _answers_the_bot(message, bot.id)) or _from_another_bot(message):
         return
     text = message.text.replace(f"@{bot.username}", " ")
+    if _answers_settings(message, bot.id):  # a reply reaches the bot under privacy mode
+        args = _settings_words(text, turn)
+        if args is not None:
+            if await is_admin(turn):
+                await _settings(turn, args)
+            else:
+                turn.say(Say("group.admins_only"))
+            return
     reading = understanding.read(text, sender.language_code if sender else None)
     if (
         sender is not None

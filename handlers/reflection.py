@@ -19,7 +19,7 @@ REMINDER = reflection.REMINDER
 
 async def show(turn: Turn) -> None:
     """Offer a debrief, or continue the one in progress."""
-    if redirected_to_private(turn, "reflect"):
+    if redirected_to_private(turn, "reflect", "reflection.in_group"):
         return
     user = turn.person
     if await _resumed(turn):

@@ -29,7 +29,9 @@ PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 async def talk(turn: Turn) -> None:
     """``/start talk``: the free lines for the person's place and an open ear, at once."""
-    turn.say_all(await listening.talk(turn.session, turn.person, turn.chat_id, turn.now))
+    replies = await listening.talk(turn.session, turn.person, turn.chat_id, turn.now)
+    # A care moment: in the person's care language too (Ukrainian, Hindi...), where it is one.
+    turn.say_all(listening.in_language(replies, gatekeeping.care_locale(turn)))
 
 
 # Deep links: t.me/<bot>?start=<payload>. Later features add their flows here.

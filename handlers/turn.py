@@ -348,7 +348,7 @@ class Turn:
             raise
 
 
-def redirected_to_private(turn: Turn, payload: str, key: str = "reflection.in_group") -> bool:
+def redirected_to_private(turn: Turn, payload: str, key: str = "group.personal") -> bool:
     """Personal features never run in a group: say so, with a button that opens the private
     chat at this feature (t.me/<bot>?start=<payload>). True when the turn was redirected."""
     if turn.private:

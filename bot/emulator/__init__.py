@@ -19,9 +19,10 @@ Where it knowingly differs from Telegram:
 - Telegram takes any button label; the emulator also lists the ones a phone would cut off for
   their row's width (``Emulator.cut_labels``), and every tap with whether it was answered in
   time (``Emulator.queries``, ``Emulator.unanswered_queries()``);
-- in groups, privacy mode is on (as for new bots): the bot only hears commands, replies to its
-  own messages, mentions of it and service messages unless it is an administrator
-  (``group_privacy=False`` turns this off).
+- in groups, privacy mode is on (as for new bots): unless it is an administrator, the bot
+  only hears commands meant for it (a bare "/cmd" only while it was the last bot to write),
+  replies to its own messages and service messages, as core.telegram.org/bots/features lists
+  them; a plain "@bot" mention does not reach it (``group_privacy=False`` turns this off).
 """
 
 from bot.emulator.emulator import Emulator

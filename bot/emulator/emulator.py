@@ -39,8 +39,8 @@ class Emulator:
     taps instantly should not be judged as a burst no human could produce. 0 means no pause.
 
     ``group_privacy`` mirrors BotFather's privacy mode (on by default, as for new bots): in groups
-    the bot then only receives commands meant for it, replies to its messages, mentions of it and
-    service messages, unless it is an administrator.
+    the bot then only receives commands meant for it, replies to its messages and service
+    messages (not plain mentions of its @username), unless it is an administrator.
 
     ``faults`` (off by default) fails or delays a share of calls at random, as Telegram now and
     then does (see bot.emulator.faults); it can also be set later through :attr:`faults`.

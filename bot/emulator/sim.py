@@ -19,7 +19,7 @@ from bot.emulator.state import (
     UserInfo,
     now,
 )
-from bot.emulator.text import bot_command_entities, mention_entities, mentioned_usernames
+from bot.emulator.text import bot_command_entities, mention_entities
 from bot.emulator.webapp import init_data as web_app_init_data
 
 # Smallest byte strings that identify as the formats Telegram would store for these files.
@@ -392,7 +392,12 @@ class SimGroup(_ChatView):
         return int(message["message_id"])
 
     async def send_anonymously(
-        self, admin: SimUser, text: str, *, thread_id: int | None = None
+        self,
+        admin: SimUser,
+        text: str,
+        *,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
     ) -> int:
         """Post as the group itself, as an administrator with "Remain anonymous" on does:
         ``sender_chat`` is the group and ``from`` is Telegram's placeholder @GroupAnonymousBot.
@@ -403,6 +408,10 @@ class SimGroup(_ChatView):
         if thread_id is not None and thread_id not in chat.topics:
             raise ValueError(f"chat {self.id} has no topic {thread_id}")
         content = {**_text_content(text), "sender_chat": chat_json(chat)}
+        if reply_to is not None:
+            replied = content["reply_to_message"] = self._replied(reply_to)
+            if thread_id is None and replied.get("is_topic_message"):
+                thread_id = replied["message_thread_id"]
         message = user_message(chat, ANONYMOUS_ADMIN, content, thread_id=thread_id)
         if self._bot_hears(message):
             self._push({"message": copy.deepcopy(message)})
@@ -581,26 +590,29 @@ class SimGroup(_ChatView):
         return {k: copy.deepcopy(v) for k, v in replied.items() if k != "reply_to_message"}
 
     def _bot_hears(self, message: dict[str, Any]) -> bool:
-        """Telegram's privacy mode (core.telegram.org/bots/features#privacy-mode): a bot that
-        is not an administrator sees commands meant for it ("/win@this_bot", the name in any
-        case), a bare "/win" only if it was the last bot to write in the group, replies to its
-        own messages, and messages that mention it by @username (BotFather's /setprivacy: "only
-        receive messages that either start with the '/' symbol or mention the bot by
-        username"). Ordinary talk never reaches it; service messages are delivered elsewhere."""
+        """Telegram's privacy mode, as core.telegram.org/bots/features#privacy-mode lists it: a
+        bot that is not an administrator receives commands explicitly meant for it
+        ("/win@this_bot", the name in any case), general commands ("/win") only if it was the
+        last bot to send a message to the group, and replies to its own messages. Nothing
+        else: not ordinary talk, and not a plain mention of its @username either (BotFather's
+        /setprivacy blurb says "or mention the bot by username", the documentation does not,
+        and Telegram delivers no such message). One message goes to one privacy-mode bot, and
+        "replies have the highest priority": a reply to another bot's message is that bot's,
+        even with "/win@this_bot" in it. Service messages are delivered elsewhere."""
         chat, state = self._chat, self._state
         if chat.bot_status not in _IN_THE_GROUP:
             return False
         if not state.group_privacy or chat.bot_status == "administrator":
             return True
+        replied = message.get("reply_to_message", {})
+        replied_to = replied.get("from", {})
+        # (A post as the group or a channel comes "from" a placeholder bot that is nobody.)
+        if replied_to.get("is_bot") and "sender_chat" not in replied:
+            return bool(replied_to.get("id") == state.bot_id)
         text = message.get("text", "")
         username = str(state.bot_user["username"]).casefold()
         command = text.split(maxsplit=1)[0] if text.startswith("/") else ""
         _, at, target = command.partition("@")
         if at and target.casefold() == username:
             return True
-        if command and not at and chat.bot_wrote_last:
-            return True
-        if username in mentioned_usernames(text):
-            return True
-        replied_to = message.get("reply_to_message", {}).get("from", {})
-        return bool(replied_to.get("id") == state.bot_id)
+        return bool(command and not at and chat.bot_wrote_last)

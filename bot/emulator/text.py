@@ -43,12 +43,6 @@ def mention_entities(text: str) -> list[dict[str, Any]]:
     ]
 
 
-def mentioned_usernames(text: str) -> set[str]:
-    """The usernames ``text`` mentions ("@Rebound_Bot" -> "rebound_bot"), case-folded as
-    Telegram matches them."""
-    return {m[0][1:].casefold() for m in _MENTION.finditer(text)}
-
-
 def bot_command_entities(text: str) -> list[dict[str, Any]]:
     """The ``bot_command`` entities Telegram adds to a user's text ("/start", "/help@bot")."""
     return [

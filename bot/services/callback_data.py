@@ -22,6 +22,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
+from bot.content import CARE_ONLY_LOCALES, INTERFACE_LOCALES
+
 
 class DataclassInstance(Protocol):
     """What every dataclass instance has (typeshed's private ``_typeshed`` names it too)."""
@@ -392,10 +394,24 @@ NUDGE = Codec("nd", 1, NudgeTap, Number(), Word("done", "snooze", "drop", "today
 @dataclass(frozen=True)
 class CareTap:
     """After a crisis reply: ``cr:2:<action>``, and ``cr:2:day:<better|same|hard>`` for the
-    next day's check. ``cr:1:resume`` (buttons sent before version 2) still resumes."""
+    next day's check. ``cr:1:resume`` (buttons sent before version 2) still resumes.
+
+    ``detail`` of any other action may name the language the buttons were shown in
+    (``cr:2:safe:hi``): someone whose Telegram is in English who wrote in Hindi is answered
+    in Hindi after the tap too. Only a language code; never any of their words."""
 
     action: Literal["resume", "notnow", "pause", "tomorrow", "safe", "notsafe", "day"]
     detail: str | None = None
+
+
+CARE_DAYS = ("better", "same", "hard")
+CARE_LANGUAGES = (*INTERFACE_LOCALES, *CARE_ONLY_LOCALES)
+
+
+def _care_valid(tap: CareTap) -> bool:
+    if tap.action == "day":
+        return tap.detail in CARE_DAYS
+    return tap.detail is None or tap.detail in CARE_LANGUAGES
 
 
 CARE = Codec(
@@ -403,8 +419,8 @@ CARE = Codec(
     2,
     CareTap,
     Word("resume", "notnow", "pause", "tomorrow", "safe", "notsafe", "day"),
-    Word("better", "same", "hard", optional=True),
-    valid=lambda tap: (tap.detail is not None) == (tap.action == "day"),
+    Word(*CARE_DAYS, *CARE_LANGUAGES, optional=True),
+    valid=_care_valid,
     older=(Codec("cr", 1, CareTap, Word("resume")),),
 )
 

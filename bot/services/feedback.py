@@ -21,6 +21,7 @@ from bot.services.feedback_tags import TAGS, focus, read_feedback
 from bot.services.flow_engine import Accepted, Flow, Step, free_text, options
 from bot.services.flows import FlowContext
 from bot.services.history import short_date
+from bot.services.names import PersonName
 from bot.services.replies import Button, Ref, RefList, Say
 
 RECIPIENTS = ("hr", "interviewer", "agency")
@@ -64,13 +65,13 @@ REQUEST_FLOW = Flow(
         Step(
             "their_name",
             "feedback.ask_their_name",
-            parse_text=free_text(NAME_LIMIT, "reflection.trimmed"),
+            parse_text=PersonName(NAME_LIMIT, "reflection.trimmed"),
             skippable=True,
         ),
         Step(
             "your_name",
             "feedback.ask_your_name",
-            parse_text=free_text(NAME_LIMIT, "reflection.trimmed"),
+            parse_text=PersonName(NAME_LIMIT, "reflection.trimmed"),
             when=lambda data: not data.get("_has_name"),
         ),
         Step("channel", "feedback.ask_channel", options=options("feedback.channel", CHANNELS)),
@@ -471,12 +472,47 @@ async def praised(session: AsyncSession, user: User, reply: str) -> list[Ref]:
     return [strengths.label(skill) for skill, _ in found.most_common(3) if skill not in have]
 
 
+async def awaiting(session: AsyncSession, user_id: int) -> FeedbackRequest | None:
+    """The request most recently sent that still waits for a reply, if any."""
+    query = (
+        select(FeedbackRequest)
+        .where(FeedbackRequest.user_id == user_id, FeedbackRequest.status.in_(OPEN))
+        .order_by(FeedbackRequest.updated_at.desc(), FeedbackRequest.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalars().first()
+
+
+def unasked(user: User, now: datetime) -> FeedbackRequest:
+    """A record for feedback the person was given without a request of theirs ("the recruiter
+    told me to work on my SQL"), so it is kept and turned into steps like any reply."""
+    return FeedbackRequest(
+        user_id=user.id,
+        recipient="hr",
+        channel="email",
+        tone="warm",
+        kind="ask",
+        status="draft",
+        created_at=now,
+        updated_at=now,
+    )
+
+
 class LogSpec:
-    """What they heard back: stored, tagged by keywords the person corrects, turned into steps."""
+    """What they heard back: stored, tagged by keywords the person corrects, turned into steps.
+    Without a ``request_id`` (feedback told in words, no request sent), the reply gets a record
+    of its own (:func:`unasked`) when it is typed."""
 
     flow = LOG_FLOW
 
     async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
+        if ctx.data.get("request_id") is None and step == "reply":
+            fresh = unasked(ctx.user, ctx.now)
+            ctx.session.add(fresh)
+            await ctx.session.flush()
+            ctx.data["request_id"] = fresh.id
+        if ctx.data.get("request_id") is None:
+            return
         request = await mine(ctx.session, ctx.user.id, int(ctx.data["request_id"]))
         if request is None:
             return
@@ -503,6 +539,8 @@ class LogSpec:
         return {"found": Ref("feedback.tags_found", {"tags": names})}
 
     async def finish(self, ctx: FlowContext) -> list[Say]:
+        if ctx.data.get("request_id") is None:
+            return []
         request = await mine(ctx.session, ctx.user.id, int(ctx.data["request_id"]))
         if request is None:
             return []

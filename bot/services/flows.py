@@ -7,7 +7,7 @@ answer the person saw acknowledged is never lost, and a restart resumes at the s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, cast, runtime_checkable
 
@@ -111,6 +111,15 @@ class KeepsNotes(Protocol):
         """Keep ``text``; False when there was nowhere to keep it."""
 
 
+@runtime_checkable
+class TakesReasons(Protocol):
+    """A flow with a multi-select question a typed reason can tick in advance (the debrief's
+    "What was outside your control?" for "they went with an internal candidate")."""
+
+    def reason_step(self, reason: str) -> str | None:
+        """The step whose options hold ``reason``; None when no step has it."""
+
+
 Choice = Literal["answer", "fill", "aside", "skip", "pick"]
 
 
@@ -140,6 +149,12 @@ class Listener(Protocol):
 
     def picked(self, step: Step, text: str) -> str:
         """For ``pick`` ("final round" typed at the stage question): the option it names."""
+
+    def reason(self) -> str | None:
+        """The reason for a "no" the words tell ("an internal candidate"), if any."""
+
+    def ticked(self, label: str) -> Say:
+        """The word that a told reason was ticked in advance (``label``: the option's key)."""
 
 
 class AnswerAtFinish:
@@ -386,6 +401,7 @@ async def handle_text(
     spec = specs[row.flow]
     prompt = row.prompt_message_id if row.prompt_step == row.step else None
     choice = heard.choice(spec.flow.step(row.step), text, now) if heard else "answer"
+    ticked = await _tick_told_reason(session, spec, row, now, heard) if heard else None
     if heard is not None and choice == "aside":
         result = await _aside(session, spec, row, user, text, now, heard)
     elif heard is not None and choice == "fill":
@@ -401,9 +417,32 @@ async def handle_text(
         acknowledgement = heard.noted() if heard is not None and result.noted else None
         if acknowledgement is not None:
             result.replies[-1] = acknowledgement
+    if ticked is not None and result.replies:  # said before the question (or "noted") again
+        result.replies.insert(len(result.replies) - 1, ticked)
     if prompt is not None and any(not r.edit for r in result.replies) and not result.noted:
         result.strip = prompt
     return result
+
+
+async def _tick_told_reason(
+    session: AsyncSession, spec: FlowSpec, row: FlowState, now: datetime, heard: Listener
+) -> Say | None:
+    """A reason told in typed words ("they went with an internal candidate") ticked on the
+    question that offers it, when that question is still ahead or open (it is still asked, so
+    it can be changed); the word saying so, or None."""
+    reason = heard.reason()
+    if reason is None or not isinstance(spec, TakesReasons):
+        return None
+    name = spec.reason_step(reason)
+    state = _state(row)
+    if name is None or name in state.run.trail or reason in state.selected(name):
+        return None
+    option = next((o for o in spec.flow.step(name).options if o.value == reason), None)
+    if option is None:
+        return None
+    run = state.run.with_selected(name, [*state.selected(name), reason])
+    await _save(session, row, replace(state, run=run), now)
+    return heard.ticked(option.label)
 
 
 async def _aside(

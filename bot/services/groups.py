@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.content import INTERFACE_LOCALES as LANGUAGES  # the full interfaces only
 from bot.db.models import Group, GroupCheckIn, GroupVote, GroupWin, ScheduledMessage, User
 from bot.services.callback_data import GROUP_MOOD, GROUP_SETTINGS, GroupMoodTap, GroupSettingsTap
-from bot.services.onboarding import LANGUAGES
+from bot.services.outbox import REPLY
 from bot.services.recurrence import next_checkin, next_weekly
 from bot.services.replies import Button, Ref, Say
 
@@ -115,7 +116,13 @@ async def joined(
 
 
 async def left(session: AsyncSession, chat_id: int, now: datetime) -> None:
-    """Removed from the group (or a 403 "kicked"): every scheduled group message stops now."""
+    """Removed from the group (or a 403 "kicked"): every scheduled group message stops now,
+    and so do replies still waiting to go there (each would be refused the same way)."""
+    await session.execute(
+        delete(ScheduledMessage)
+        .where(ScheduledMessage.kind == REPLY, ScheduledMessage.chat_id == chat_id)
+        .execution_options(synchronize_session=False)
+    )
     group = await by_chat(session, chat_id)
     if group is None:
         return
@@ -134,12 +141,19 @@ async def left(session: AsyncSession, chat_id: int, now: datetime) -> None:
 async def migrated(
     session: AsyncSession, old_chat_id: int, new_chat_id: int, now: datetime
 ) -> Group | None:
-    """Group → supergroup: same settings and schedule, new chat id (pending messages follow).
+    """Group → supergroup: same settings and schedule, new chat id (pending messages and
+    replies still waiting to go to the old id follow).
 
     Telegram may deliver the bot's join event for the supergroup first, which made a row of its
     own (:func:`joined`); that row is folded into the old one. Its settings win only if an admin
     changed them since. Calling this again (both migration messages, a send that learned the
     new id) changes nothing."""
+    await session.execute(
+        update(ScheduledMessage)
+        .where(ScheduledMessage.kind == REPLY, ScheduledMessage.chat_id == old_chat_id)
+        .values(chat_id=new_chat_id)
+        .execution_options(synchronize_session=False)
+    )
     group = await by_chat(session, old_chat_id)
     fresh = await by_chat(session, new_chat_id)
     if group is None:
@@ -191,6 +205,7 @@ async def pause(session: AsyncSession, group_id: int, reason: str, now: datetime
             paused_told=False,
             next_checkin_at=None,
             next_recap_at=None,
+            cheered_at=None,  # the refused /cheer was never seen: the next one is a cheer
             updated_at=now,
         )
         .execution_options(synchronize_session=False)

@@ -50,8 +50,24 @@ SETUP = "setup"
 PREPARE = "prep"  # how to get ready for an interview that is coming
 PAUSE = "pause"  # pause check-ins until /resume (asked for in words: "stop messaging me")
 VENT = "vent"  # "I just want to vent": an invitation to keep writing
+LOG_FEEDBACK = "fblog"  # feedback told in words ("they said my SQL was weak"): the log flow
 ACTIONS = frozenset(
-    {DEBRIEF, LATER, SAID, CHECKIN, WIN, FEEDBACK, PLAN, MATCH, HELP, SETUP, PREPARE, PAUSE, VENT}
+    {
+        DEBRIEF,
+        LATER,
+        SAID,
+        CHECKIN,
+        WIN,
+        FEEDBACK,
+        PLAN,
+        MATCH,
+        HELP,
+        SETUP,
+        PREPARE,
+        PAUSE,
+        VENT,
+        LOG_FEEDBACK,
+    }
 )
 
 # Feedback requests still waiting for an answer (bot.services.feedback.OPEN).
@@ -232,6 +248,9 @@ def respond(
                 ),
             )
         ]
+    if kind == "good_news" and reading.topic == "feedback":  # something to work on: keep it
+        log = Button("listen.buttons.log_feedback", data=pack(LOG_FEEDBACK))
+        return [Say(_key(reading), buttons=((log,),))]
     if kind == "good_news":
         topic = reading.topic if reading.topic in GOOD_NEWS_TOPICS else "win"
         rows: tuple[tuple[Button, ...], ...] = (
@@ -289,9 +308,15 @@ def _wants_a_person(reading: Reading) -> bool:
 
 
 def _talk_params(helplines: str) -> dict[str, object]:
-    """The free lines of the person's country (the crisis reply's list, framed here as
-    people to talk to, not an emergency), or the directory where no country is known."""
-    return {"helplines": Ref(f"{crisis.HELPLINES_SECTION}.{helplines}")}
+    """The free lines of the person's country, framed as people to talk to: the crisis
+    reply's services without the emergency number (crisis.talk_lines.<CODE>), or the
+    directory where no country is known."""
+    return {"helplines": Ref(f"{TALK_LINES_SECTION}.{helplines}")}
+
+
+# People to talk to, per country (content/<lang>/crisis.yaml): crisis.helplines without the
+# emergency number, which fits a crisis, not "can I talk to someone?".
+TALK_LINES_SECTION = "crisis.talk_lines"
 
 
 def helplines_of(user: User) -> str:
@@ -302,6 +327,8 @@ def helplines_of(user: User) -> str:
 
 # Good news of an interview still to come.
 _STILL_AHEAD = frozenset({"interview", "next_round"})
+# Questions about the bot itself: an idea for it, something in it that did not work.
+_ABOUT_ME = frozenset({"idea", "bug"})
 
 
 def _nervous_before_interview(reading: Reading) -> bool:
@@ -339,6 +366,8 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
         return [Button("listen.buttons.pause", data=pack(PAUSE))]
     if topic == "remind" and now.onboarded:  # the daily check-in, at the time they choose
         return [_CHECKIN_TIME, Button("listen.buttons.help", data=pack(HELP))]
+    if topic in _ABOUT_ME:  # an idea or a bug report: nothing kept, the answer says so; /help
+        return [Button("listen.buttons.help", data=pack(HELP))]
     if topic == "bot":  # the answer already says what I do: offer doing it, then the full list
         return [*next_steps(now, limit=2), Button("listen.buttons.help", data=pack(HELP))]
     return [*next_steps(now, limit=2), Button("listen.buttons.help", data=pack(HELP))]
@@ -371,11 +400,14 @@ def _params(reading: Reading) -> dict[str, object]:
         return {}  # a mixed reply speaks to both sides itself, without the rejection tip
     # A reason they were given ("overqualified") gets a word on that reason, a no at the last
     # stage a word on how close it was; otherwise the general tip.
+    # A no told as one more ("rejected again") gets a word on how they stack up.
     tip = "listen.rejection.tip"
     if reading.reason:
         tip = f"listen.rejection.reason.{reading.reason}"
     elif reading.stage in LATE_STAGES:
         tip = "listen.rejection.late_stage"
+    elif reading.again:
+        tip = "listen.rejection.again"
     params: dict[str, object] = {"tip": Ref(tip)}
     if reading.company:
         params["company"] = reading.company
@@ -481,8 +513,18 @@ def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | Non
         return None
     if kind == "unsure" and not mentioned:
         return None
-    if kind == "greeting" and topic in ("thanks", "bye"):
+    if kind == "greeting" and topic in ("thanks", "bye", "praise"):
         return Say(f"listen.group.{topic}")
+    if (kind, topic) == ("good_news", "feedback"):  # no cheer for criticism; steps in a DM
+        url = f"https://t.me/{bot}?start=feedback"
+        return Say(
+            "listen.group.feedback", buttons=((Button("start.buttons.open_private", url=url),),)
+        )
+    if kind == "question" and topic in _ABOUT_ME:  # honest: nothing is passed on from here
+        url = f"https://t.me/{bot}?start=help"
+        return Say(
+            "listen.group.product", buttons=((Button("start.buttons.open_private", url=url),),)
+        )
     if kind == "greeting" and topic == "at_bot":  # owned in public, what I do one tap away
         url = f"https://t.me/{bot}?start=help"
         return Say(
@@ -543,13 +585,16 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     if step.parse_text is None:  # a question answered by tapping
         if typed_option(reading, step, text) is not None:
             return "pick"  # "final round", "😕", "2": the button it names
-        return "aside" if kind in ASIDES or lashing_out(reading) else "answer"
+        hello = kind == "greeting" and reading.topic != "ack"  # "good morning!", "danke dir"
+        return "aside" if kind in ASIDES or hello or lashing_out(reading) else "answer"
     if step.name == "company" and reading.kind == "rejection" and reading.company:
         return "fill"  # "rejected by canva after 4 rounds": the name, however unsure the rest
     parser = step.parse_text
     if isinstance(parser, FreeText):
         if parser.limit > SHORT_ANSWER_LIMIT:
             return "answer"  # prose wanted (a win, a pasted reply): any words are an answer
+        if mood_report(text, reading.language):
+            return "aside"  # "pretty good, sent 3 applications": how the day goes, not a name
         if kind in ASIDES:
             return "answer" if answer_shaped(text, kind) else "aside"
         if reading.kind == "greeting" and not answer_shaped(text, "greeting"):
@@ -596,6 +641,24 @@ def typed_option(reading: Reading, step: Step, text: str) -> str | None:
     return named if named in values else None
 
 
+# Where a first clause ends: "pretty good, sent 3 applications", "not bad - applied to two".
+_CLAUSE = re.compile(r"\s*(?:[,;:.!?…]+|\s[-–—]\s)\s*")
+_MOOD_CLAUSE_WORDS = 4
+
+
+def mood_report(text: str, language: str | None = None) -> bool:
+    """Typed words that open with how the day goes ("pretty good, sent 3 applications", "meh
+    tbh", "doing ok"), where a name is asked: a first clause of a few words that names a mood,
+    not written as a name ("Good Eggs" is one, capitalised)."""
+    first = _CLAUSE.split(text.strip(), maxsplit=1)[0]
+    words = first.split()
+    if not words or len(words) > _MOOD_CLAUSE_WORDS:
+        return False
+    if all(w[:1].isupper() for w in words if _LETTER.match(w)):
+        return False  # "Good Eggs", "Fine Arts Ltd": a name, whatever its words mean
+    return understanding.mood_in(first, language) is not None
+
+
 def _faint_feeling(text: str) -> bool:
     """One lowercase word ("meh", "ugh", "мда"): a sigh, not a name ("Hard Rock Cafe" is one,
     though "hard" hints at a feeling)."""
@@ -622,35 +685,53 @@ def answer_shaped(text: str, kind: str) -> bool:
             return False
         capitalised = all(w[0].isupper() for w in cleaned.split() if _LETTER.match(w))
         shaped = capitalised or _NAMED.search(cleaned) is not None  # "Rocket Lab", "Acme, x"
-        if kind == "greeting":  # "Hello Fresh" is a firm; "hi", "Danke dir", "ok" are not
+        if kind == "greeting":  # "Hello Fresh", "Acme, designer"; not "hi", "Danke dir",
+            # nor thanks with a comma ("спасибо, очень помогло")
+            head = _CLAUSE.split(cleaned, maxsplit=1)[0]
+            if head != cleaned and understanding.read(head).kind == "greeting":
+                return False
             return words > 1 and shaped
         return words == 1 or shaped  # not "they rejected me", "Мне отказали 🙁"
     named = _NAMED.search(cleaned)
     if kind == "rejection" or words > 6 or named is None:
         return False
+    after = cleaned[named.end() :].strip()
+    if kind in ("venting", "question") and not after[:1].isupper():
+        return False  # "начинаю сомневаться в себе": a feeling with a preposition, no firm
     # "Designer at Acme 🚀" is a role and a firm; "got a second interview at Revolut" is news.
     return not understanding.read(cleaned[: named.start()]).clear
 
 
-def aside_replies(reading: Reading, kept: bool, helplines: str = crisis.INTERNATIONAL) -> list[Say]:
-    """The acknowledgement before the question is asked again (joined with it on screen)."""
+def aside_replies(
+    reading: Reading, kept: bool, helplines: str = crisis.INTERNATIONAL, mood: bool = False
+) -> list[Say]:
+    """The acknowledgement before the question is asked again (joined with it on screen);
+    ``mood``: the words report how the day goes ("pretty good, sent 3 applications")."""
     kind = reading.kind
     if _wants_a_person(reading):  # the free lines right away, not after the debrief
         return [
             Say("listen.in_flow.question.talk", _talk_params(helplines)),
             Say("listen.in_flow.kept" if kept else "listen.in_flow.back_to_it"),
         ]
-    if kind == "venting":
+    if kind == "venting" and (reading.topic in FEELINGS or not mood):
         key = f"listen.in_flow.venting.{reading.topic if reading.topic in FEELINGS else 'general'}"
+    elif kind == "venting":
+        key = "listen.in_flow.mood"  # "ok i guess, applied to 20 jobs": how the day goes
     elif kind == "question":
         topic = reading.topic if reading.topic in QUESTION_TOPICS else "general"
         key = f"listen.in_flow.question.{topic}"
     elif kind == "rejection" and reading.also in BRIGHT_SIDES:
         key = "listen.in_flow.mixed"
-    elif (kind, reading.topic) in (("good_news", "progress"), ("greeting", "at_bot")):
-        key = f"listen.in_flow.{reading.topic}"  # effort made; words aimed at me
+    elif (kind, reading.topic) in (
+        ("good_news", "progress"),
+        ("good_news", "feedback"),
+        ("greeting", "at_bot"),
+    ):
+        key = f"listen.in_flow.{reading.topic}"  # effort made; feedback heard; words aimed at me
     elif kind in ("rejection", "good_news") or (kind == "greeting" and reading.topic != "ack"):
         key = f"listen.in_flow.{kind}"
+    elif mood:
+        key = "listen.in_flow.mood"  # "pretty good", "doing ok, applied to 2 jobs"
     else:
         key = "listen.in_flow.other"
     replies = [Say(key)]
@@ -691,6 +772,7 @@ class Heard:
     reading: Reading
     locale: str | None = None
     helplines: str = crisis.INTERNATIONAL
+    text: str = ""  # the words, read here only (a mood report is acknowledged as one)
 
     def choice(self, step: Step, text: str, now: datetime) -> Choice:
         return in_flow_choice(self.reading, step, text, now)
@@ -702,7 +784,10 @@ class Heard:
         return self.reading.company, stage, reply
 
     def aside(self, kept: bool) -> list[Say]:
-        return in_language(aside_replies(self.reading, kept, self.helplines), self.locale)
+        replies = aside_replies(
+            self.reading, kept, self.helplines, mood_report(self.text, self.reading.language)
+        )
+        return in_language(replies, self.locale)
 
     def worth_keeping(self) -> bool:
         return not lashing_out(self.reading)
@@ -718,3 +803,12 @@ class Heard:
         value = typed_option(self.reading, step, text)
         assert value is not None
         return value
+
+    def reason(self) -> str | None:
+        """The reason a clearly told "no" gives ("they went with an internal candidate")."""
+        told = self.reading
+        return told.reason if told.kind == "rejection" and told.clear else None
+
+    def ticked(self, label: str) -> Say:
+        reply = Say("listen.in_flow.reason_ticked", {"reason": Ref(label)})
+        return in_language([reply], self.locale)[0]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from bot.content import INTERFACE_LOCALES
 from bot.db.models import User
 from bot.services import listening, reflection, schedule
 from bot.services.callback_data import SETTINGS, WordTap
@@ -83,9 +84,10 @@ FREQUENCY = Step(
     options=options("onboarding.frequency", FREQUENCIES),
     columns=3,
 )
-# The languages Rebound speaks, in the order /settings offers them (content/<code>/ for each;
-# each button is the language's own name, settings.language.<code>).
-LANGUAGES = ("en", "es", "de", "ru")
+# The languages Rebound's whole interface speaks, in the order /settings offers them
+# (bot.content.INTERFACE_LOCALES; each button is the language's own name,
+# settings.language.<code>). Care-only languages (Ukrainian, Hindi...) are never offered.
+LANGUAGES = INTERFACE_LOCALES
 LANGUAGE = Step("lang", "settings.ask_language", options=options("settings.language", LANGUAGES))
 
 

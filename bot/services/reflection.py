@@ -473,6 +473,11 @@ class ReflectionSpec:
         if "company" in values:
             ctx.data["company_name"] = values["company"]
 
+    def reason_step(self, reason: str) -> str | None:
+        """A reason typed in the debrief ("they went with an internal candidate") is ticked on
+        "What was outside your control?" when it has a box there (flows.TakesReasons)."""
+        return "outside" if reason in OUTSIDE else None
+
     async def keep_note(self, ctx: FlowContext, text: str) -> bool:
         """Words typed beside a question (an aside) are kept with this debrief."""
         record = await ctx.session.get(Rejection, ctx.data["rejection_id"])

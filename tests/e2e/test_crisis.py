@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from bot.cli import NOISY_LOGGERS as NOISY
 from bot.cli import configure_logging
+from bot.content import Texts
 from bot.db.models import Base, FlowState, InboxUpdate, Rejection, ScheduledMessage
 from bot.dispatch import dispatch_due
 from bot.emulator import SimGroup, SimUser
@@ -83,8 +84,12 @@ async def test_crisis_outside_any_flow_and_without_a_time_zone(bot: BotHarness) 
     await user.send("não quero mais viver")
     care = await user.next_message()
     assert "CVV" in care.text
-    # Nothing to resume; not set up, so no check-ins to pause.
-    assert care.button_labels() == [NOT_NOW, TOMORROW]
+    # Nothing to resume; not set up, so no check-ins to pause. In Portuguese, a care-only
+    # language (test_care_languages).
+    portuguese = Texts(CONTENT, "pt")
+    assert care.button_labels() == [
+        portuguese(f"crisis.buttons.{name}", variant=0) for name in ("not_now", "check_tomorrow")
+    ]
 
 
 # --- veiled phrasings in a private chat ----------------------------------------------------------

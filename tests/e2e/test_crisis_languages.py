@@ -1,8 +1,9 @@
 """Words of distress are answered in the language they are written in (issue 21), with the
 helplines of the person's country: a Spanish speaker in Mexico gets Spanish care and Mexico's
 line; someone whose Telegram is in English and who writes in Russian gets Russian; a German
-speaker's weaker sign gets "Are you safe right now?" in German. Taps carry no words and are
-answered in the person's own language. Nothing typed in distress is kept (as in test_crisis)."""
+speaker's weaker sign gets "Are you safe right now?" in German. Taps carry no words, only the
+language of the message they were under, and are answered in it (test_care_languages).
+Nothing typed in distress is kept (as in test_crisis)."""
 
 from __future__ import annotations
 
@@ -74,9 +75,10 @@ async def test_english_telegram_writing_in_russian_is_answered_in_russian(
     assert "TelefonSeelsorge" in care.text
     assert shown("crisis.next_steps", "ru")[0] in care.text
     assert care.button_labels() == labels("ru", "not_now", "pause", "check_tomorrow")
-    # A tap carries no words: it is answered in the person's own language.
+    # A tap carries no words, only the language of the message it was under: answered in
+    # Russian too (a bad moment is not the time to switch languages).
     await user.tap(labels("ru", "not_now")[0], message=care)
-    assert (await user.next_message()).text == shown("crisis.not_now", "en")[0]
+    assert (await user.next_message()).text == shown("crisis.not_now", "ru")[0]
     await bot.settle()
     assert not await _inbox_holds(bot, MARKER)
     stored = await bot.stored_user(user.id)

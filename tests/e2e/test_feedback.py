@@ -306,3 +306,30 @@ async def test_button_labels_show_a_company_name_as_typed(bot: BotHarness) -> No
     assert "AT&T <Labs>" in overview.text  # the message text: escaped HTML, shown as typed
     [label] = [b for b in overview.button_labels() if b.startswith("AT&T")]
     assert label.startswith("AT&T <Labs> · ")
+
+
+async def test_names_typed_in_a_sentence_greet_and_sign_by_the_name_alone(
+    bot: BotHarness,
+) -> None:
+    """ "her name is julia becker" is Julia Becker: the draft says "Hi Julia,", never "Hi her,",
+    and "I'm Sam Lee" signs it "Sam Lee" (and is remembered so)."""
+    user = await onboard(bot, "No check-ins")
+    await user.send("/feedback")
+    await user.tap("New request", message=await user.next_message())
+    await user.next_message()
+    await user.send("Globex")
+    await user.next_message()
+    await user.tap("The interviewer")
+    await user.next_message()
+    await user.send("her name is julia becker")
+    assert "sign" in (await user.next_message()).text.lower()
+    await user.send("I'm Sam Lee")
+    await user.next_message()
+    await user.tap("Email")
+    await user.next_message()
+    await user.tap("Warm")
+    draft = await user.next_message()
+    assert "Hi Julia," in draft.text and "Hi her" not in draft.text
+    assert "\nWarm wishes,\nSam Lee\n" in draft.text
+    [stored] = await requests(bot, user.id)
+    assert stored.their_name == "Julia Becker"

@@ -125,16 +125,18 @@ async def test_win_and_cheer(bot: BotHarness) -> None:
 
 async def test_personal_commands_point_to_the_private_chat(bot: BotHarness) -> None:
     group, _, [member, *_] = await a_group(bot)
-    for command, payload in (
-        ("/reflect", "reflect"),
-        ("/feedback", "feedback"),
-        ("/plan", "plan"),
-        ("/settings", "settings"),
-        ("/checkin", "checkin"),
-        ("/export", "export"),
+    for command, payload, said in (
+        ("/reflect", "reflect", "reflection.in_group"),
+        ("/feedback", "feedback", "feedback.in_group"),
+        ("/plan", "plan", "group.personal"),
+        ("/settings", "settings", "settings.in_group"),
+        ("/checkin", "checkin", "group.personal"),
+        ("/stats", "stats", "group.personal"),  # not "Reflections are personal" any more
+        ("/export", "export", "group.personal"),
     ):
         await group.send(member, f"{command}@rebound_test_bot")
         reply = await group.next_message()
+        assert one_of(reply.text, shown(said)), command
         assert reply.buttons[0][0].url == f"https://t.me/rebound_test_bot?start={payload}", command
     await member.send("/start reflect")  # never started privately: set-up first, then reflect
     assert one_of((await member.next_message()).text, leads("onboarding.welcome"))

@@ -1,5 +1,6 @@
 """Groups as real Telegram runs them, not as a permissive test server would: privacy mode (the
-bot, not an admin, hears only commands meant for it, replies to it and mentions of it),
+bot, not an admin, hears only commands meant for it and replies to it, as
+core.telegram.org/bots/features#privacy-mode lists them: not even a mention of its @username),
 anonymous admins and posts on behalf of channels (placeholder senders that are nobody), forum
 topics and General, and the bot removed while its reply waited (one group's 429:
 test_rate_limits)."""
@@ -63,11 +64,19 @@ async def test_under_privacy_mode_the_bot_hears_only_what_is_meant_for_it(
     fetched = bot.emulator.updates_fetched
     assert await said(bot, group, group.send(member, "another rejection today, ugh")) == []
     assert await said(bot, group, group.send(member, "I hate this, @someone_else")) == []
-    assert bot.emulator.updates_fetched == fetched  # Telegram kept both away from the bot
+    assert await said(bot, group, group.send(member, f"@{BOT} I got an offer!!!")) == []
+    assert bot.emulator.updates_fetched == fetched  # Telegram kept all three away from the bot
     [thanks] = await said(bot, group, group.send(member, "thank you!", reply_to=hello.message_id))
     assert one_of(thanks.text, shown("listen.group.thanks"))
-    [good] = await said(bot, group, group.send(member, f"@{BOT} I got an offer!!!"))
+    [good] = await said(
+        bot, group, group.send(member, "I got an offer!!!", reply_to=hello.message_id)
+    )
     assert one_of(good.text, shown("listen.group.good_news", bot=BOT))
+    # What works is said where people look, the hello and /help@bot: reply to the bot.
+    assert [hello.text] == shown("group.joined_limited", bot=BOT)
+    [help_] = await said(bot, group, group.send(member, f"/help@{BOT}"))
+    assert [help_.text] == shown("help.group", bot=BOT)
+    assert "reply to one of" in hello.text and "reply to one of" in help_.text
     [win] = await said(bot, group, group.send(member, f"/win@{BOT} Got the offer"))
     assert "Got the offer" in win.text
     [usage] = await said(bot, group, group.send(member, f"/win@{BOT}"))
@@ -102,8 +111,10 @@ async def test_an_anonymous_admin_is_not_a_person(bot: BotHarness) -> None:
         [_] = await said(bot, group, group.send_anonymously(admin, f"/{command}@{BOT}"))
     [settings] = await said(bot, group, group.send_anonymously(admin, f"/groupsettings@{BOT}"))
     assert "Group settings" in settings.text
-    mention = group.send_anonymously(admin, f"@{BOT} thanks, this group loves you")
-    [thanks] = await said(bot, group, mention)  # a person wrote it: answered like anyone
+    answer = group.send_anonymously(
+        admin, "thanks, this group loves you", reply_to=settings.message_id
+    )
+    [thanks] = await said(bot, group, answer)  # a person wrote it: answered like anyone
     assert one_of(thanks.text, shown("listen.group.thanks", bot=BOT))
     assert await stored_people(bot) == []
     assert private_sends(bot) == []
@@ -119,7 +130,8 @@ async def test_a_post_on_behalf_of_a_channel_is_nobody(bot: BotHarness) -> None:
     assert refused.text == label("group.admins_only")
     [win] = await said(bot, group, group.send_as_channel(f"/win@{BOT} We launched!"))
     assert label("group.someone") in win.text and "Channel" not in win.text
-    [good] = await said(bot, group, group.send_as_channel(f"@{BOT} I got an offer!!!"))
+    offer = group.send_as_channel("We got an offer!!!", reply_to=win.message_id)
+    [good] = await said(bot, group, offer)
     assert one_of(good.text, shown("listen.group.good_news", bot=BOT))
     asked = [c.params.get("user_id") for c in bot.emulator.calls if c.method == "getChatMember"]
     assert CHANNEL_SENDER not in asked
@@ -139,10 +151,14 @@ async def test_in_a_forum_replies_stay_in_their_topic_and_posts_go_where_chosen(
     topic = await forum.create_topic("Check-ins")
     chat = await forum.create_topic("Chat")
     await bot.settle()
-    [good] = await said(bot, forum, forum.send(member, f"@{BOT} I got an offer!", thread_id=chat))
-    assert good.thread_id == chat
+    [cheer] = await said(bot, forum, forum.send(member, f"/cheer@{BOT}", thread_id=chat))
+    assert cheer.thread_id == chat
+    [good] = await said(
+        bot, forum, forum.send(member, "I got an offer!", reply_to=cheer.message_id)
+    )
+    assert good.thread_id == chat  # a reply in the topic is still in it
     [thanks] = await said(bot, forum, forum.send(member, "thanks!", reply_to=good.message_id))
-    assert thanks.thread_id == chat  # a reply in the topic is still in it
+    assert thanks.thread_id == chat
     [view] = await said(bot, forum, forum.send(admin, f"/groupsettings@{BOT}", thread_id=topic))
     assert view.thread_id == topic
     here = seen(CONTENT.texts("en")("group.posts_in.topic", bot=BOT))
@@ -251,3 +267,24 @@ async def test_a_win_can_be_shared_by_replying_to_the_bots_question(bot: BotHarn
     assert "Ben" in win.text and "Finished my portfolio site" in win.text
     [thanks] = await said(bot, group, group.send(member, "thanks!", reply_to=asked.message_id))
     assert one_of(thanks.text, shown("listen.group.thanks"))  # not a win called "thanks!"
+
+
+async def test_an_admin_can_answer_the_settings_by_replying_to_them(bot: BotHarness) -> None:
+    """The settings' hints are commands, but a reply to the settings message reaches the bot
+    under privacy mode too, and admins do reply there: a city or a time (or "zone ..." /
+    "time ..." as the hint writes it) changes the setting; a member is told only admins can;
+    a "thanks!" stays a thanks."""
+    group, admin, member, _ = await a_group(bot)
+    [view] = await said(bot, group, group.send(admin, f"/groupsettings@{BOT}"))
+    [changed] = await said(bot, group, group.send(admin, "Berlin", reply_to=view.message_id))
+    assert "(Europe/Berlin)" in changed.text and changed.buttons
+    later = group.send_anonymously(admin, "time 8:30", reply_to=changed.message_id)
+    [timed] = await said(bot, group, later)
+    [refused] = await said(bot, group, group.send(member, "Madrid", reply_to=timed.message_id))
+    assert refused.text == label("group.admins_only")
+    [thanks] = await said(bot, group, group.send(admin, "thanks!", reply_to=timed.message_id))
+    assert one_of(thanks.text, shown("listen.group.thanks"))
+    async with bot.sessions() as session:
+        stored = (await session.execute(select(Group))).scalar_one()
+    assert (stored.timezone, stored.checkin_time.strftime("%H:%M")) == ("Europe/Berlin", "08:30")
+    assert "08:30" in timed.text

@@ -1,9 +1,10 @@
 """ "Can I talk to someone?" (QA: it used to get "I'm not sure I understood"): an honest word
 that Rebound is a bot that listens, the free lines of the person's country (the crisis
-helplines service, from their time zone; the directory where no country is known), framed as
-people to talk to, not an emergency, and [I just want to vent] / [Check in]. Never "are you
-safe?" unless the crisis check says so. In a flow it is an aside with the lines; in a group, a
-short public answer whose button opens the private chat. Texts come from the catalogue."""
+helplines services, from their time zone, without the emergency number; the directory where no
+country is known), framed as people to talk to, not an emergency, and [I just want to vent] /
+[Check in]. Never "are you safe?" unless the crisis check says so. In a flow it is an aside with
+the lines; in a group, a short public answer whose button opens the private chat. Texts come
+from the catalogue."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ ASKED = [
 
 
 def lines(country: str, locale: str) -> str:
-    """The helplines of ``country`` as the person reads them (from the crisis catalogue)."""
-    return seen(CONTENT.texts(locale)(f"crisis.helplines.{country}"))
+    """The lines of ``country`` to talk to as the person reads them (the crisis catalogue's
+    talk_lines: its helplines without the emergency number)."""
+    return seen(CONTENT.texts(locale)(f"crisis.talk_lines.{country}"))
 
 
 def not_a_crisis_reply(text: str, locale: str) -> bool:

@@ -8,7 +8,10 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import select
 
+from bot.db.models import Group
+from bot.dispatch import dispatch_due
 from bot.emulator import Emulator, SimGroup, SimUser
 from tests.e2e.harness import TOKEN, BotHarness, onboard
 
@@ -135,4 +138,65 @@ async def test_a_busy_group_gets_20_messages_a_minute_and_no_429(bot: BotHarness
         if call.method == "sendMessage" and call.params.get("chat_id") == group.id
     ][-25:]
     assert sent_at[-1] - sent_at[0] >= 55  # the last five waited for the group's minute
+    assert [e for e in bot.emulator.errors if e.error_code == 429] == []
+
+
+def at_most_20_a_minute(times: list[float]) -> bool:
+    """No 21 sends within any 60 seconds (Telegram's limit for one group)."""
+    times = sorted(times)
+    return all(later - first >= 60 for first, later in zip(times, times[20:], strict=False))
+
+
+async def test_two_busy_groups_and_a_due_checkin_each_keep_to_their_own_minute(
+    bot: BotHarness,
+) -> None:
+    """Two groups at once, a basic group and a supergroup, 22 members asking in each, and
+    the basic group's daily check-in falling due in the middle of it: each group gets every
+    answer and the check-in within its own 20 a minute (the limit is per group, so one busy
+    group does not wait for the other), a person is answered at once, and not one 429."""
+    admin = bot.user("Basic admin")
+    basic = bot.emulator.group("Basic", supergroup=False)
+    basic.add_member(admin, admin=True)
+    await basic.add_bot(admin)
+    await basic.next_message()
+    await basic.send(admin, "/groupsettings@rebound_test_bot")
+    view = await basic.next_message()
+    await basic.tap(admin, "Daily check-in on/off", message=view)
+    await bot.settle()
+    other, _ = await a_group(bot, "Super")
+    person = await onboard(bot, first_name="Dana")
+    async with bot.sessions() as session:
+        query = select(Group.next_checkin_at).where(Group.chat_id == basic.id)
+        due = (await session.execute(query)).scalar_one()
+    assert due is not None
+    await asyncio.sleep(5)
+    await bot.settle()
+    loop = asyncio.get_running_loop()
+    counts = {basic.id: len(basic.messages), other.id: len(other.messages)}
+    started = loop.time()
+    for n in range(22):
+        await basic.send(bot.user(f"B{n}"), "/help@rebound_test_bot")
+        await other.send(bot.user(f"S{n}"), "/help@rebound_test_bot")
+    bot.clock.current = due
+    checkin = asyncio.create_task(dispatch_due(bot.instances[-1]))
+    await asyncio.sleep(2)
+    asked = loop.time()
+    await person.send("/help")
+    while not is_help((await person.next_message(timeout=10)).text):
+        pass  # (the person's own check-in fell due at the same moment: it comes too)
+    assert loop.time() - asked <= 1.5  # the groups' queues are theirs alone
+    assert await asyncio.wait_for(checkin, timeout=120) == 2  # the group's and the person's
+    while (
+        len(basic.messages) - counts[basic.id] < 23 or len(other.messages) - counts[other.id] < 22
+    ):
+        assert loop.time() - started < 120, "not every answer came"
+        await asyncio.sleep(0.5)
+    assert any("check-in" in m.text.lower() for m in basic.messages[counts[basic.id] :])
+    for group in (basic, other):
+        sent = [
+            call.at
+            for call in bot.emulator.calls
+            if call.method == "sendMessage" and call.params.get("chat_id") == group.id
+        ]
+        assert at_most_20_a_minute(sent), group.title
     assert [e for e in bot.emulator.errors if e.error_code == 429] == []

@@ -17,12 +17,17 @@ from bot.services.crisis import care
 CONTENT = load_content()
 ENGLISH = CONTENT.catalogs[DEFAULT_LOCALE].texts
 HELPLINES = "crisis.helplines."
-CRISIS_LOCALES = ("es", "de", "ru")
+TALK_LINES = "crisis.talk_lines."
+CRISIS_LOCALES = ("es", "de", "ru", "fr", "pt", "hi", "uk")
 # Sections each locale translates: where the language is spoken, among the English file's.
 TRANSLATED = {
     "es": {"INTL", "ES", "MX", "AR", "US"},
     "de": {"INTL", "DE", "AT", "CH", "BE"},
     "ru": {"INTL", "UA", "RU"},
+    "fr": {"INTL", "FR", "BE", "CH", "CA"},
+    "pt": {"INTL", "BR", "PT"},
+    "hi": {"INTL", "IN"},
+    "uk": {"INTL", "UA", "PL"},  # Poland: where many Ukrainians live now
 }
 # Buttons that share a row (care.safety_buttons, care.check_message): 20 characters each.
 PAIRED = {"safe", "not_safe", "day_better", "day_same"}
@@ -47,10 +52,11 @@ def fingerprint(text: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
 def helpline_mismatches(
     english: Mapping[str, tuple[str, ...]], other: Mapping[str, tuple[str, ...]]
 ) -> list[str]:
-    """Each helplines key of ``other`` whose numbers or links differ from English's."""
+    """Each helplines (or talk_lines) key of ``other`` whose numbers or links differ from
+    English's."""
     found = []
     for key, variants in other.items():
-        if not key.startswith(HELPLINES):
+        if not key.startswith((HELPLINES, TALK_LINES)):
             continue
         want = english.get(key)
         if want is None:
@@ -66,6 +72,8 @@ def test_helpline_numbers_and_links_are_the_english_ones(locale: str) -> None:
     texts = CONTENT.catalogs[locale].texts
     present = {k.removeprefix(HELPLINES) for k in texts if k.startswith(HELPLINES)}
     assert present == TRANSLATED[locale]
+    talk = {k.removeprefix(TALK_LINES) for k in texts if k.startswith(TALK_LINES)}
+    assert talk == TRANSLATED[locale]
     assert helpline_mismatches(ENGLISH, texts) == []
 
 
@@ -91,7 +99,9 @@ def test_the_helpline_check_catches_a_changed_number_or_link() -> None:
 @pytest.mark.parametrize("locale", CRISIS_LOCALES)
 def test_every_crisis_text_is_translated_with_as_many_versions(locale: str) -> None:
     texts = CONTENT.catalogs[locale].texts
-    wanted = [k for k in ENGLISH if k.startswith("crisis.") and not k.startswith(HELPLINES)]
+    wanted = [
+        k for k in ENGLISH if k.startswith("crisis.") and not k.startswith((HELPLINES, TALK_LINES))
+    ]
     assert [k for k in wanted if len(texts.get(k, ())) != len(ENGLISH[k])] == []
     # Not English left in place: the same text as English only where it is a name.
     assert [k for k in wanted if texts[k] == ENGLISH[k]] == []
@@ -120,7 +130,10 @@ def test_crisis_buttons_fit_a_phone(locale: str) -> None:
         ("me corto las venas", "en", "es"),  # too short for the model; the Spanish list fired
         ("ya no quiero vivir, no le veo sentido a nada", "es", None),  # their own language
         ("he pensado en suicidarme varias veces esta semana", "es", None),  # not "English"
-        ("não quero mais viver, quero acabar com tudo", "en", None),  # no Portuguese texts yet
+        ("não quero mais viver, quero acabar com tudo", "en", "pt"),
+        ("मैं अब और जीना नहीं चाहता, सब ख़त्म करना चाहता हूँ", "en", "hi"),
+        ("я більше не хочу жити, хочу покінчити з собою", "en", "uk"),
+        ("je ne veux plus vivre, je veux en finir avec tout", "en", "fr"),
         ("I want to end my life", "en", None),
     ],
 )
@@ -128,3 +141,26 @@ def test_crisis_replies_follow_the_language_of_the_message(
     text: str, person: str, expected: str | None
 ) -> None:
     assert care.reply_locale(text, person, CONTENT) == expected
+
+
+def _numbers_and_links(text: str) -> set[str]:
+    digits, hrefs, links = fingerprint(text)
+    return set(digits) | set(hrefs) | set(links)
+
+
+def test_talk_lines_are_the_helplines_without_the_emergency_number() -> None:
+    """ "Can I talk to someone?" names the same services as the crisis reply (every number and
+    link is one of that country's helplines) but not the emergency line, which fits a crisis,
+    not a wish to talk; every country with helplines has them."""
+    helplines = {k.removeprefix(HELPLINES) for k in ENGLISH if k.startswith(HELPLINES)}
+    talk = {k.removeprefix(TALK_LINES) for k in ENGLISH if k.startswith(TALK_LINES)}
+    assert talk == helplines
+    for code in sorted(talk):
+        [lines] = ENGLISH[f"{TALK_LINES}{code}"]
+        [crisis_lines] = ENGLISH[f"{HELPLINES}{code}"]
+        assert _numbers_and_links(lines) <= _numbers_and_links(crisis_lines), code
+        assert "Emergency" not in lines, code
+        emergency = [line for line in crisis_lines.splitlines() if line.startswith("Emergency")]
+        assert set(lines.splitlines()) == set(crisis_lines.splitlines()) - set(emergency), code
+        # someone picks up: a number (or, for the directory, a link) is left to call
+        assert "<b>" in lines or code == "INTL", code

@@ -119,7 +119,7 @@ def helplines_of(say: Say) -> str:
 def test_the_reply_names_the_lines_of_their_country_and_offers_to_listen() -> None:
     [reply] = listening.respond(TALK, listening.Situation(onboarded=True), None, "DE")
     assert reply.key == "listen.question.talk"
-    assert helplines_of(reply) == "crisis.helplines.DE"
+    assert helplines_of(reply) == "crisis.talk_lines.DE"
     assert [b.label for row in reply.buttons for b in row] == [
         "listen.buttons.vent",
         "listen.buttons.check_in",
@@ -131,7 +131,7 @@ def test_the_reply_names_the_lines_of_their_country_and_offers_to_listen() -> No
 
 def test_someone_not_set_up_gets_it_too_with_set_up_second() -> None:
     [reply] = listening.respond(TALK, listening.Situation(onboarded=False))
-    assert helplines_of(reply) == f"crisis.helplines.{crisis.INTERNATIONAL}"
+    assert helplines_of(reply) == f"crisis.talk_lines.{crisis.INTERNATIONAL}"
     assert [b.label for row in reply.buttons for b in row] == [
         "listen.buttons.vent",
         "listen.buttons.set_up",
@@ -159,13 +159,13 @@ def test_in_a_flow_the_lines_come_at_once_and_the_question_waits() -> None:
     heard = listening.Heard(TALK, None, "ES")
     first, second = heard.aside(kept=False)
     assert first.key == "listen.in_flow.question.talk"
-    assert helplines_of(first) == "crisis.helplines.ES"
+    assert helplines_of(first) == "crisis.talk_lines.ES"
     assert second.key == "listen.in_flow.back_to_it"
     noted = heard.noted()
     assert noted is not None
     answer = noted.params["answer"]
     assert isinstance(answer, Ref) and answer.key == "listen.in_flow.question.talk"
-    assert helplines_of(Say(answer.key, answer.params)) == "crisis.helplines.ES"
+    assert helplines_of(Say(answer.key, answer.params)) == "crisis.talk_lines.ES"
 
 
 def test_in_a_group_nothing_personal_and_a_private_chat_one_tap_away() -> None:

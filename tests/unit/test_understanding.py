@@ -396,6 +396,16 @@ def test_the_second_tuning_file_is_read_right() -> None:
     assert result.company.right == result.company.total >= 8
 
 
+@pytest.mark.slow
+def test_the_third_tuning_file_is_read_right() -> None:
+    """Round 7 of issue 16's QA (60 messages of a fresh pass as a new user, and the round's
+    cases: a repeated no, feedback without a no, ideas, bugs, praise, loneliness)."""
+    result = bench.score(bench.load_cases(bench.TUNING_C))
+    assert result.overall.right == result.overall.total >= 90
+    assert result.topic.right == result.topic.total
+    assert result.company.right == result.company.total >= 10
+
+
 HELD_OUT_FLOOR = 0.83  # measured 0.866 (322/372) on 2026-12-06; the crisis check decides distress
 
 

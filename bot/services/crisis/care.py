@@ -8,6 +8,10 @@ data (their outbox rows go with them). Nothing here holds any of the words that 
 
 ``reply_locale`` picks the language of the answer to words of distress: the language they are
 written in, like the replies to other typed words (bot.services.listening.reply_locale).
+``care_locale`` adds the person's own language where it is care-only (bot.content
+CARE_ONLY_LOCALES): someone whose Telegram is in Ukrainian reads the English interface, and the
+care moments, taps included, in Ukrainian. The buttons carry that language (a code, never
+words), so a tap is answered in the language of the message it was under.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import re
 from datetime import datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from sqlalchemy import select
@@ -26,11 +31,13 @@ from bot.db.models import ScheduledMessage, User
 from bot.services import outbox
 from bot.services.callback_data import CARE, CareTap
 from bot.services.crisis import REPLY_KEY, assess
+from bot.services.flow_engine import JsonValue
 from bot.services.recurrence import local_day, local_instant, zone_for
 from bot.services.replies import Button, Say
 from bot.services.understanding import language as text_language
 
 CHECK_ON_ME = "crisis_check"  # outbox kind
+CHECK_LOCALE = "locale"  # its payload's one field, when the check is in another language
 CHECK_LOCAL_TIME = time(10, 0)
 # Before this local hour "tomorrow" means later today: asked at 02:00, checked at 10:00.
 NIGHT_ENDS = time(5, 0)
@@ -67,11 +74,16 @@ def check_due(user: User, now: datetime) -> datetime:
     return local_instant(day, CHECK_LOCAL_TIME, zone)
 
 
-async def schedule_check(session: AsyncSession, user: User, now: datetime) -> datetime:
-    """Schedule the gentle check (one at a time: a second tap moves it, never doubles it)."""
+async def schedule_check(
+    session: AsyncSession, user: User, now: datetime, locale: str | None = None
+) -> datetime:
+    """Schedule the gentle check (one at a time: a second tap moves it, never doubles it).
+    ``locale``: the language of the care reply it was asked under, when not their own (Hindi
+    from an English Telegram), kept so the check comes in it too. A language code only."""
     await outbox.cancel(session, user.id, CHECK_ON_ME)
     due = check_due(user, now)
-    await outbox.schedule(session, user, CHECK_ON_ME, due, now)
+    payload: dict[str, JsonValue] | None = {CHECK_LOCALE: locale} if locale else None
+    await outbox.schedule(session, user, CHECK_ON_ME, due, now, payload)
     return due
 
 
@@ -84,12 +96,15 @@ def is_paused(user: User, now: datetime) -> bool:
     return user.paused and (user.paused_until is None or user.paused_until > now)
 
 
-def check_message(user: User, now: datetime) -> Say | None:
-    """The next day's message, or None when it must not be sent (paused, inactive)."""
+def check_message(user: User, now: datetime, locale: str | None = None) -> Say | None:
+    """The next day's message, or None when it must not be sent (paused, inactive). In
+    ``locale`` (the language it was asked in, schedule_check), else their own: a care
+    moment, in a care-only language too (Ukrainian)."""
     if not user.active or is_paused(user, now):
         return None
     return Say(
         CHECK_KEY,
+        locale=locale or user.language,
         buttons=(
             (
                 Button("crisis.buttons.day_better", data=CARE.pack(CareTap("day", "better"))),
@@ -100,28 +115,66 @@ def check_message(user: User, now: datetime) -> Say | None:
     )
 
 
+CareAction = Literal["resume", "notnow", "pause", "tomorrow", "safe", "notsafe"]
+
+
+def _tap(action: CareAction, locale: str | None) -> str:
+    """A care button's data, naming ``locale`` (the message's language) when one is set."""
+    return CARE.pack(CareTap(action, locale))
+
+
+def resume_button(locale: str | None = None) -> Button:
+    return Button("crisis.buttons.resume", data=_tap("resume", locale))
+
+
 def next_step_buttons(
-    user: User | None, now: datetime, flow_open: bool
+    user: User | None, now: datetime, flow_open: bool, locale: str | None = None
 ) -> tuple[tuple[Button, ...], ...]:
     """[Pick up where we left off] when a flow is open, then [Not now], [Pause check-ins] (for
-    people whose check-ins are running) and [Check on me tomorrow]."""
+    people whose check-ins are running) and [Check on me tomorrow]. ``locale``: the language
+    the message is in, when it is not the person's interface (see the module docstring)."""
     rows: list[tuple[Button, ...]] = []
     if flow_open:
-        rows.append((Button("crisis.buttons.resume", data=RESUME),))
-    rows.append((Button("crisis.buttons.not_now", data=NOT_NOW),))
+        rows.append((resume_button(locale),))
+    rows.append((Button("crisis.buttons.not_now", data=_tap("notnow", locale)),))
     if user is not None and user.onboarded_at is not None and not is_paused(user, now):
-        rows.append((Button("crisis.buttons.pause", data=PAUSE),))
-    rows.append((Button("crisis.buttons.check_tomorrow", data=TOMORROW),))
+        rows.append((Button("crisis.buttons.pause", data=_tap("pause", locale)),))
+    rows.append((Button("crisis.buttons.check_tomorrow", data=_tap("tomorrow", locale)),))
     return tuple(rows)
 
 
-def safety_buttons() -> tuple[tuple[Button, ...], ...]:
+def safety_buttons(locale: str | None = None) -> tuple[tuple[Button, ...], ...]:
     return (
         (
-            Button("crisis.buttons.safe", data=SAFE),
-            Button("crisis.buttons.not_safe", data=NOT_SAFE),
+            Button("crisis.buttons.safe", data=_tap("safe", locale)),
+            Button("crisis.buttons.not_safe", data=_tap("notsafe", locale)),
         ),
     )
+
+
+def care_locale(text: str | None, language: str | None, content: Content) -> str | None:
+    """The language of a care moment for someone whose language (user.language, else
+    Telegram's) is ``language``: the language ``text`` is written in where Rebound has care
+    texts in it (:func:`reply_locale`), else their own, care-only ones included. None when
+    that is their interface language anyway."""
+    own = content.care_locale(language)
+    written = reply_locale(text, own, content) if text else None
+    locale = written or own
+    return None if locale == content.resolve_locale(language) else locale
+
+
+def tapped_locale(
+    tap: CareTap, language: str | None, content: Content, check: ScheduledMessage | None = None
+) -> str | None:
+    """The language to answer a care button in: the one it names (the message it was under),
+    for the morning check's answers the one the check was sent in (``check``, its outbox
+    row), else the person's own care language (:func:`care_locale` without words)."""
+    named = tap.detail if tap.action != "day" else None
+    if check is not None and tap.action == "day":
+        named = check.payload.get(CHECK_LOCALE)
+    if isinstance(named, str) and named:
+        return None if named == content.resolve_locale(language) else named
+    return care_locale(None, language, content)
 
 
 def reply_locale(text: str, person: str, content: Content) -> str | None:

@@ -96,6 +96,8 @@ KINDS: tuple[Kind, ...] = (
 # Reading.topic per kind (None when no finer reading is clear):
 # "interviewed": an interview that happened ("had my interview at Booking today").
 # "progress": effort made, no news yet ("just applied to 10 jobs today", "sent 5 applications").
+# "feedback": feedback told without a no ("they said my system design answer was weak", "the
+# recruiter told me to work on my SQL"): something to work on, answered with [Log this feedback].
 GOOD_NEWS_TOPICS = (
     "offer",
     "next_round",
@@ -104,6 +106,7 @@ GOOD_NEWS_TOPICS = (
     "went_well",
     "interviewed",
     "progress",
+    "feedback",
 )
 # "so_so": neither good nor bad ("meh", "naja", "bueno pues", "ну такое"), not low.
 FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
@@ -113,8 +116,12 @@ FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
 # "talk": a person to talk to ("can I talk to someone?", "мне не с кем поговорить"), answered
 # with the honest word that Rebound is a bot that listens, and free lines where people do.
 # Listed first: asking for a person wins a tie ("help, I need someone to talk to").
+# "idea", "bug": about the bot itself ("can you add reminders on weekends?", "found a bug: the
+# button did nothing"), before "remind" so an idea about reminders is an idea.
 QUESTION_TOPICS = (
     "talk",
+    "idea",
+    "bug",
     "feedback",
     "after_no",
     "prepare",
@@ -124,11 +131,13 @@ QUESTION_TOPICS = (
     "remind",
 )
 # Topics that are a question even when not asked as one ("help", "I just need to talk").
-_REQUESTS = ("talk", "bot", "pause", "remind")
+_REQUESTS = ("talk", "idea", "bug", "bot", "pause", "remind")
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
 # "at_bot": lashing out at the bot ("you're useless", "du bist nutzlos"); listed first, so a
-# hello in the same message does not hide it.
-SOCIAL_TOPICS = ("at_bot", "hello", "thanks", "bye", "small_talk", "ack")
+# hello in the same message does not hide it. "praise": kind words about the bot ("this bot is
+# great"), before "hello" so "hi, love this bot" is praise; "thanks, so helpful" stays thanks (two
+# clear phrases to one).
+SOCIAL_TOPICS = ("at_bot", "praise", "hello", "thanks", "bye", "small_talk", "ack")
 # The brighter side of a "no" (Reading.also): relief, a close call, helpful feedback, good news
 # from elsewhere told after it.
 BRIGHT_SIDES = (*_TOLD_SIDES, "feedback", "elsewhere")
@@ -150,7 +159,8 @@ class Reading:
     interview in the future ("tomorrow"); ``unknown`` when the whole message says the person
     does not know or remember ("idk", "no me acuerdo", "keine Ahnung", "не помню"), which
     skips a question that can be skipped. ``reason`` is one of REASONS for a rejection told
-    with why ("they said I'm too junior")."""
+    with why ("they said I'm too junior"); ``again`` is True for a rejection told as one more
+    of several ("rejected again", "otra vez me rechazaron", "schon wieder", "опять отказ")."""
 
     kind: Kind
     language: str = "en"
@@ -163,6 +173,7 @@ class Reading:
     ahead: bool = False
     unknown: bool = False
     reason: str | None = None
+    again: bool = False
 
 
 # Kinds whose phrases a negation just before them cancels ("not tired", "no offer yet").
@@ -198,13 +209,14 @@ def _not_news(text: str, lex: Lexicon) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in lex.not_news.finditer(text)]
 
 
-def _at_bot(text: str, lex: Lexicon) -> list[tuple[int, int]]:
-    """Where the text lashes out at the bot ("you're useless"): a feeling word inside is not
-    the writer's own."""
+def _about_bot(text: str, lex: Lexicon, topic: str) -> list[tuple[int, int]]:
+    """Where the text speaks of the bot: lashing out ("you're useless", ``at_bot``), where a
+    feeling word inside is not the writer's own, or praise ("este bot es genial", ``praise``),
+    where a good-news word inside is no news of theirs."""
     return [
         (m.start(), m.end())
         for rule in lex.rules
-        if rule.kind == "greeting" and rule.topic == "at_bot"
+        if rule.kind == "greeting" and rule.topic == topic
         for m in rule.pattern.finditer(text)
     ]
 
@@ -215,7 +227,8 @@ def _scores(text: str, lex: Lexicon, weak: bool) -> Scores:
     scores: Scores = {}
     text = lex.corrected(text)
     others = _not_news(text, lex)
-    at_bot = _at_bot(text, lex)
+    at_bot = _about_bot(text, lex, "at_bot")
+    praise = _about_bot(text, lex, "praise")
     for rule in lex.rules:
         if rule.weight < STRONG and not weak:
             continue
@@ -226,6 +239,10 @@ def _scores(text: str, lex: Lexicon, weak: bool) -> Scores:
                 continue  # "a book about rejection", "my friend got rejected": not their news
             if rule.kind == "venting" and any(a <= match.start() < b for a, b in at_bot):
                 continue  # "du bist nutzlos", "eres inútil": about the bot, not themselves
+            if (rule.kind == "good_news" or rule.topic == "bot") and any(
+                a <= match.start() < b for a, b in praise
+            ):
+                continue  # "este bot es genial": kind words about the bot, not news or a question
             topics = scores.setdefault(rule.kind, {})
             topics[rule.topic] = topics.get(rule.topic, 0) + rule.weight
             if rule.weight >= STRONG:
@@ -269,6 +286,10 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     # Without any question form only a request is a question ("help", "remind me at 5").
     requested = [(questions.get(t, 0), -i, t) for i, t in enumerate(_REQUESTS)]
     score, _, named = max(requested)
+    if named == "talk" and score >= STRONG:
+        # Loneliness said plainly ("I feel so alone", "мне не с кем поговорить") is answered
+        # with someone to talk to, even where a sad word ties with it.
+        return (1, score + total.get("venting", 0)), "question", named
     total["question"], topic = (score, named) if score >= STRONG else (0, topic)
     candidates = [(score, -_ORDER[k], k) for k, score in total.items() if score > 0]
     if not candidates:
@@ -334,6 +355,14 @@ def _read(text: str, language_hint: str | None) -> Reading:
         also=also,
         ahead=ahead,
         reason=_reason(normal, lexicons) if kind == "rejection" else None,
+        again=kind == "rejection" and _again(normal, lexicons),
+    )
+
+
+def _again(normal: str, lexicons: list[Lexicon]) -> bool:
+    """The "no" is told as one more of several ("another no", "опять отказ")."""
+    return any(
+        lex.again is not None and lex.again.search(lex.corrected(normal)) for lex in lexicons
     )
 
 
@@ -380,7 +409,7 @@ def _brighter_side(
     if "good_news" not in last:
         return None, None
     good = _best_topic(scores.get("good_news", {}), GOOD_NEWS_TOPICS)
-    if good == "reply":
+    if good == "reply":  # helpful feedback is a brighter side; criticism told with a no is not
         return "feedback", None
     if good in _ELSEWHERE and last["good_news"] > last["rejection"]:
         return "elsewhere", good

@@ -100,6 +100,8 @@ class Lexicon:
     not_news: re.Pattern[str] | None = None
     # A whole message saying the person does not know or remember ("idk", "keine Ahnung").
     dont_know: re.Pattern[str] | None = None
+    # A "no" that is one more of several ("rejected again", "otra vez", "schon wieder", "опять").
+    again: re.Pattern[str] | None = None
     # A check-in answered in words: (mood 1-5, its words), e.g. (2, "not great|rough").
     moods: tuple[tuple[int, re.Pattern[str]], ...] = ()
     # A pasted email's signature: the sign-off line ("Best regards,", "Mit freundlichen Grüßen"),
@@ -260,6 +262,11 @@ def load(language: str, path: Path | None = None) -> Lexicon:
         dont_know=(
             _compile(_strings(data.get("dont_know"), f"{where}:dont_know"), f"{where}:dont_know")
             if data.get("dont_know")
+            else None
+        ),
+        again=(
+            _compile(_strings(data.get("again"), f"{where}:again"), f"{where}:again")
+            if data.get("again")
             else None
         ),
         sign_off=_whole_line(_strings(company.get("sign_offs"), f"{where}:company.sign_offs")),
