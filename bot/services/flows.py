@@ -6,15 +6,33 @@ answer the person saw acknowledged is never lost, and a restart resumes at the s
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Literal, Protocol, cast, runtime_checkable
+from functools import cache
+from typing import Any, Literal, Protocol, cast, runtime_checkable
 
-from sqlalchemy import Table, bindparam, inspect, select, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Integer,
+    String,
+    Table,
+    Update,
+    bindparam,
+    column,
+    func,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.selectable import Subquery, TableValuedAlias
 
 from bot.db.models import FlowState, User
 from bot.services.flow_engine import (
@@ -504,6 +522,80 @@ async def remember_prompt(
         {"chat": chat_id, "user": user_id, "at_flow": flow, "at_step": step, "message": message_id},
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# A question's message to note: (chat id, person's id, question key, message id).
+Prompt = tuple[int, int, str, int]
+
+
+async def remember_prompts(session: AsyncSession, prompts: Sequence[Prompt]) -> list[Prompt]:
+    """:func:`remember_prompt` for several questions at once (the delivery notes of a burst
+    share a transaction): one UPDATE for every conversation noted once here, returning the rows
+    it noted, instead of one UPDATE each. A conversation with two or more notes here is noted
+    one by one, in order, as before (the later note wins). Returns the prompts not noted
+    because their conversation has moved on, in the order given."""
+    times = Counter((chat_id, user_id) for chat_id, user_id, _key, _message in prompts)
+    once = [p for p in prompts if times[(p[0], p[1])] == 1]
+    batched = set(once) if len(once) > 1 else set()
+    stale: set[Prompt] = set()
+    if batched:
+        dialect = session.get_bind().dialect.name
+        rows = [
+            {
+                "c": chat_id,
+                "u": user_id,
+                "f": key.partition(":")[0],
+                "s": key.partition(":")[2],
+                "m": message_id,
+            }
+            for chat_id, user_id, key, message_id in once
+        ]
+        value: Any = rows if dialect == "postgresql" else json.dumps(rows)
+        result = await session.execute(_remembering(dialect), {"prompts": value})
+        noted = {(chat_id, user_id) for chat_id, user_id in result}
+        stale.update(p for p in once if (p[0], p[1]) not in noted)
+    for prompt in prompts:
+        if prompt in batched:
+            continue
+        chat_id, user_id, key, message_id = prompt
+        if not await remember_prompt(session, chat_id, user_id, key, message_id):
+            stale.add(prompt)
+    return [p for p in prompts if p in stale]
+
+
+@cache
+def _remembering(dialect: str) -> Update:
+    """Built once per dialect: note the messages of many questions, each only while its
+    conversation is still at that question (as :data:`_REMEMBER_PROMPT` does for one); the
+    prompts come as one JSON array of {c: chat, u: person, f: flow, s: step, m: message}."""
+    table = _FLOW_STATES
+    given: TableValuedAlias | Subquery
+    if dialect == "postgresql":
+        given = (
+            func.jsonb_to_recordset(bindparam("prompts", type_=JSONB))
+            .table_valued(
+                column("c", BigInteger),
+                column("u", BigInteger),
+                column("f", String),
+                column("s", String),
+                column("m", Integer),
+            )
+            .render_derived(name="n", with_types=True)
+        )
+    else:
+        value = column("value", JSON)
+        given = (
+            select(*(func.json_extract(value, f"$.{k}").label(k) for k in "cufsm"))
+            .select_from(func.json_each(bindparam("prompts")))
+            .subquery("n")
+        )
+    c, u, f, s, m = (given.c[k] for k in "cufsm")
+    return (
+        update(table)
+        .where(table.c.chat_id == c, table.c.user_id == u, table.c.flow == f, table.c.step == s)
+        .values(prompt_step=s, prompt_message_id=m)
+        .returning(table.c.chat_id, table.c.user_id)
+    )
 
 
 async def handle_callback(

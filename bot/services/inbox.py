@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Insert, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,14 +59,21 @@ async def store(session: AsyncSession, updates: Sequence[Incoming], now: datetim
         for u in updates
     ]
     dialect = session.get_bind().dialect.name
+    result = await session.execute(_storing(dialect), rows)
+    return set(result.scalars())
+
+
+@cache
+def _storing(dialect: str) -> Insert:
+    """Built once per dialect and run with a batch's rows as parameters (SQLAlchemy's
+    "insertmanyvalues" makes one multi-row INSERT of them): a statement built with the rows'
+    values in it was compiled afresh for every batch, ~0.5 ms of CPU per update in a burst."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
+    return (
         insert(_INBOX)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["update_id"])
         .returning(_INBOX.c.update_id)
     )
-    return set((await session.execute(statement)).scalars())
 
 
 async def mark_processed(session: AsyncSession, update_id: int, now: datetime) -> bool:

@@ -310,9 +310,15 @@ class Reply:
     attempts: int
 
 
+# A key of a reply's call that is kept in memory only, never stored (bot.delivery puts the
+# keyboard's objects there for the turn's own sends).
+IN_MEMORY = "objects"
+
+
 def _sealed(calls: list[dict[str, Any]]) -> dict[str, Any]:
     """Replies quote what people wrote: the calls are stored encrypted, like free text."""
-    return {"calls": crypto.cipher().encrypt(json.dumps(calls, ensure_ascii=False))}
+    stored = [{k: v for k, v in call.items() if k != IN_MEMORY} for call in calls]
+    return {"calls": crypto.cipher().encrypt(json.dumps(stored, ensure_ascii=False))}
 
 
 def _opened(payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -329,7 +335,9 @@ async def queue_reply(
 ) -> int:
     """One turn's replies, leased to that turn (it sends them right after its commit); returns
     the row's id. A prebuilt Core insert: the ORM's flush of a new object cost more than the
-    statement itself, and every turn that answers writes one."""
+    statement itself, and every turn that answers writes one. The id comes back as SQLAlchemy's
+    ``inserted_primary_key``: the cursor's ``lastrowid`` on SQLite (one hand-over to
+    aiosqlite's thread fewer than fetching a RETURNING row), RETURNING on PostgreSQL."""
     result = await session.execute(
         _QUEUE_REPLY,
         {
@@ -341,24 +349,22 @@ async def queue_reply(
             "created_at": now,
         },
     )
-    reply_id: int = result.scalar_one()
+    key = result.inserted_primary_key  # type: ignore[attr-defined]
+    assert key is not None
+    reply_id: int = key[0]
     return reply_id
 
 
-_QUEUE_REPLY = (
-    insert(OUTBOX)
-    .values(
-        user_id=bindparam("user_id"),
-        chat_id=bindparam("chat_id"),
-        kind=REPLY,
-        payload=bindparam("payload"),
-        due_at=bindparam("due_at"),
-        status="claimed",
-        claimed_until=bindparam("claimed_until"),
-        attempts=1,
-        created_at=bindparam("created_at"),
-    )
-    .returning(OUTBOX.c.id)
+_QUEUE_REPLY = insert(OUTBOX).values(
+    user_id=bindparam("user_id"),
+    chat_id=bindparam("chat_id"),
+    kind=REPLY,
+    payload=bindparam("payload"),
+    due_at=bindparam("due_at"),
+    status="claimed",
+    claimed_until=bindparam("claimed_until"),
+    attempts=1,
+    created_at=bindparam("created_at"),
 )
 
 

@@ -13,7 +13,16 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import FeedbackRequest, PlanAction
-from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, shown, tap_keys
+from tests.e2e.harness import (
+    BotHarness,
+    debrief_to_draft,
+    label,
+    leads,
+    onboard,
+    one_of,
+    shown,
+    tap_keys,
+)
 from tests.e2e.listening_kit import debriefs, open_debrief
 
 # (locale, a no told as one more, a first no)
@@ -105,6 +114,33 @@ async def test_logged_feedback_is_kept_and_turned_into_steps(harness_any_db: Bot
     async with bot.sessions() as session:
         reasons = (await session.execute(select(PlanAction.reason))).scalars().all()
     assert "tech_depth" in reasons
+
+
+async def test_feedback_told_while_a_request_waits_is_logged_as_its_reply(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, "No check-ins")
+    await debrief_to_draft(bot, user, "en")
+    await tap_keys(bot, user, "en", "feedback.buttons.sent")
+    await bot.settle()
+    [request] = await requests(bot, user.id)
+    assert request.status == "sent"
+    await user.send("the recruiter told me to work on my SQL")
+    await bot.settle()
+    await user.tap(label("listen.buttons.log_feedback"))
+    await bot.settle()
+    asked = user.last_message
+    assert asked is not None and one_of(asked.text, leads("feedback.ask_log")), asked
+    await user.send("Work on SQL joins and window functions; the rest was solid.")
+    await bot.settle()
+    await user.tap(label("flow.done"))
+    await bot.settle()
+    [request] = await requests(bot, user.id)  # the waiting request got the reply, no new one
+    assert request.status == "replied"
+    assert request.company == "Acme"
+    assert request.reply_text is not None and "SQL" in request.reply_text
 
 
 # (locale, how the day goes with news of effort, typed at the company question)
@@ -271,3 +307,32 @@ async def test_spanish_loneliness_is_never_not_sure(harness_any_db: BotHarness) 
     talk = one_of(reply.text, leads("listen.question.talk", "es"))
     assert talk or one_of(reply.text, leads("crisis.ask_safe", "es")), reply.text
     assert not one_of(reply.text, shown("listen.unsure", "es"))
+
+
+async def test_in_a_group_feedback_ideas_and_praise_get_fitting_public_replies(
+    bot: BotHarness,
+) -> None:
+    admin, member = bot.user("Ana"), bot.user("Lee", language_code="en")
+    group = bot.emulator.group("Job hunt", supergroup=True)
+    group.add_member(admin, creator=True)
+    group.add_member(member)
+    await group.add_bot(admin, as_admin=True)
+    await bot.settle()
+    bot_name = "rebound_test_bot"
+    for text, key, start in (
+        ("they said my system design answer was weak", "listen.group.feedback", "feedback"),
+        ("can you add reminders on weekends?", "listen.group.product", "help"),
+        ("this bot is great", "listen.group.praise", None),
+    ):
+        before = len(group.messages)
+        await group.send(member, f"@{bot_name} {text}")
+        await bot.settle()
+        [answer] = group.messages[before:]
+        assert one_of(answer.text, shown(key)), (text, answer.text)
+        assert not one_of(answer.text, shown("listen.group.good_news", bot=bot_name))
+        assert "system design" not in answer.text  # never their words in public
+        if start is None:
+            assert not answer.buttons
+        else:
+            [[button]] = answer.buttons
+            assert button.url == f"https://t.me/{bot_name}?start={start}"

@@ -130,3 +130,46 @@ async def test_a_step_moves_the_loaded_row_too(db_url: str) -> None:
             assert stored is not None and (stored.step, stored.revision) == ("tz", read + 1)
     finally:
         await engine.dispose()
+
+
+async def test_prompts_noted_together_as_one_by_one(db_url: str) -> None:
+    """The delivery notes of a burst note their questions' messages in one statement: each
+    conversation still at its question is noted, one that has moved on is returned (its buttons
+    are to go), and a conversation noted twice keeps the later message, as one by one."""
+    engine = create_engine(db_url)
+    sessions = create_sessionmaker(engine)
+    specs = flow_specs()
+    people = (101, 102, 103, 104)
+    try:
+        async with sessions() as session, session.begin():
+            for person in people:
+                user = User(id=person, created_at=NOW, updated_at=NOW)
+                session.add(user)
+                await session.flush()
+                await flows.start(session, specs["ob"], user, person, NOW)
+        at_consent = flows.prompt_key("ob", "consent")
+        moved_on = flows.prompt_key("ob", "tz")  # 103 is not at that question
+        prompts = [
+            (101, 101, at_consent, 11),
+            (102, 102, at_consent, 12),
+            (103, 103, moved_on, 13),
+            (104, 104, at_consent, 14),
+            (104, 104, at_consent, 15),
+        ]
+        async with sessions() as session, session.begin():
+            stale = await flows.remember_prompts(session, prompts)
+        assert stale == [(103, 103, moved_on, 13)]
+        async with sessions() as session:
+            noted = {}
+            for person in people:
+                row = await session.get(FlowState, (person, person))
+                assert row is not None
+                noted[person] = (row.prompt_step, row.prompt_message_id)
+        assert noted == {
+            101: ("consent", 11),
+            102: ("consent", 12),
+            103: (None, None),
+            104: ("consent", 15),
+        }
+    finally:
+        await engine.dispose()

@@ -247,3 +247,17 @@ def test_a_reason_told_in_a_flow_is_offered_for_ticking() -> None:
     spec = SPECS["rf"]
     assert spec.reason_step("internal") == "outside"  # type: ignore[attr-defined]
     assert spec.reason_step("overqualified") is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("please let me know when they reply", "en"),
+        ("please make it stop", "en"),
+        ("I told them to work on their onboarding", "en"),
+        ("kannst du das für mich machen?", "de"),
+    ],
+)
+def test_everyday_requests_are_not_ideas_for_the_bot(text: str, language: str) -> None:
+    reading = read(text, language)
+    assert reading.topic not in ("idea", "bug", "feedback")
