@@ -91,9 +91,10 @@ negatives), kept outside the repository until the lead scored each ONCE (--count
 the final model of the round "crisis" below: 0.924 / 0.041 and 0.907 / 0.059 (pooled 0.916 /
 0.050): closer than any fresh set since heldout8, still short of 0.95 recall. Both were read
 and trained on in the round "crisis2" of 2026-12-07 (below); heldout13 and heldout14 in the round
-"crisis3"; heldout15 and heldout16 in the round "crisis4" (the last section). NEVER_TRAIN now
-names heldout17 and heldout18, two more authors scored by the lead with --counts, unread, with
-main before the round "crisis4" (0cb3f52) and after it (d5dd09b), committed unread:
+"crisis3"; heldout15 and heldout16 in the round "crisis4"; heldout17 and heldout18 in the round
+"crisis5" (the last section; NEVER_TRAIN names heldout19 and heldout20, which the lead commits).
+heldout17 and heldout18, two more authors, were scored by the lead with --counts, unread, with
+main before the round "crisis4" (0cb3f52) and after it (d5dd09b):
 
     set (pos/neg)       before "crisis4"                after "crisis4"
                         crisis+unsure   crisis only     crisis+unsure   crisis only
@@ -411,6 +412,82 @@ family in a drawer, a burden with the insurance paid, acts on the body in words 
 closed garage, "won't live to see the other companies' replies", lethality questions typed in
 Latin letters ("skolko nado snotvornogo"), a searched painless way. Writing rules from these
 files would lift them and, as every round shows, not the next author.
+
+THE ROUND "crisis5" (2026-12-07): heldout17 and heldout18 read and trained on; NEVER_TRAIN names
+heldout19 and heldout20 (written during the round; the lead commits them). FIRST, the fair
+figure: each file left out of the model's training, rules untouched, leave-one-file-out
+(crisis+unsure; crisis only), 25 crisis files:
+
+    heldout17 (290/290)   0.879 / 0.141   (0.479 / 0.038)   lead's scoring 0.890 / 0.145
+    heldout18 (290/290)   0.879 / 0.093   (0.510 / 0.017)                  0.879 / 0.093
+    all 25 crisis files   0.940 / 0.045   (0.637 / 0.006)   unsure threshold 0.73
+    by language (de en es fr hi pt ru uk), crisis+unsure:
+    heldout17  .900/.067 .950/.100 .933/.200 .900/.233 .800/.200 .867/.133 .800/.133 .767/.133
+    heldout18  .900/.100 .863/.087 .900/.100 .900/.133 .867/.133 .900/.033 .867/.067 .867/.100
+
+Again training on two more authors moved neither.
+
+WHAT WAS READ, by category, in all eight languages (the known misses of the brief and of the
+round "crisis4" included). Misses: reflexive self-cutting verbs ("резалась", "різала себе",
+"режусь", also in Latin letters) and burning oneself with a tool (acts: crisis); hitting oneself
+(the head, with fists, against a wall) and scars of cuts (unsure); lethality questions in Latin
+letters ("skolko tabletok nado chtoby ne prosnutsya", "yaka doza insulinu smertelna"), and "how
+many pills are needed" ending its clause; "then" closing a plan after a time or a decision ("В
+пятницу, когда жена уедет к матери. Тогда.", unsure) and a time set by the others being away;
+letters left for the family (in a drawer, on the fridge; "вырастут, поймут": a final act);
+"tired. not of the job. of living" (a wish to be dead); "soon you won't have to worry about me",
+"tell mom I'm sorry", "only the goodbye is left" (unsure); a life insurance worth more than me
+(a burden); a car running in a closed garage; a place chosen ("ya uzhe vybral most", "नहर वाला
+पुल ही सही है"), stared at or "peaceful" (unsure). False alarms, as GUARDS in the phrase file (so
+they hide phrases too): loneliness ("no tengo a nadie con quien hablar", "I have no one to talk
+to"; the listening helper gives it its "talk" reply), "weiß nicht mehr" and "I don't remember
+any more" (typed at a debrief's company question), farewell letters to colleagues on the last
+day, someone else's suicide told in the past (third person: "s'est suicidé", "наклав на себе
+руки"), a will made for a new baby, "last message for today", a burden about money, "no point
+applying to banks", a kitchen burn (not "on purpose"), a bounded rest or absence ("sleep for a
+week", "desaparecer un mes"), idioms ("I'm dying here", "crever de stress", "rope in a
+colleague", "hanging in there"); the mishap frame reads spills and drops. The normaliser keeps
+laughter emoji (😂 🤣 😆 😹 💀) as the token "lol" (they were dropped): "I want to die 😂" is
+asked about, not told; "the pills counted out 😂" stays a crisis.
+
+The rules alone (no model), main's lists -> this round's, positives found / negatives raised at
+crisis+unsure (crisis level in brackets):
+
+    heldout17 (read)     167 -> 199 of 290 (139 -> 146)   32 -> 5 of 290 (11 -> 0)
+    heldout18 (read)     180 -> 213 of 290 (148 -> 162)   14 -> 2 of 290 ( 4 -> 0)
+    the 23 other files  5256 -> 5293 of 7031 (4564 -> 4584)  119 -> 109 of 6749 (22 -> 22)
+    everyday negatives (crisis_everyday_*): 0 -> 0; must-recall 317/317 at crisis level
+
+On the 23 files NOT read for these rules (heldout15 only for the brief's known misses taken from
+it) 37 more positives are found and 10 fewer negatives asked about, none more: the categories
+carry to other authors a little, as in every round; what they do to a new author is for
+heldout19 and heldout20 to say.
+Retrained (heldout17 and heldout18 join the model's training; 316 KiB), leave-one-file-out
+with this round's rules (the rows of the two read files flatter; the 23 others were not read):
+
+                          crisis+unsure      crisis only
+    heldout17             0.976 / 0.031      0.503 / 0.000     (fair: 0.879 / 0.141)
+    heldout18             0.972 / 0.024      0.559 / 0.000     (fair: 0.879 / 0.093)
+    the 23 other files    0.948 / 0.039      0.652 / 0.003     (fair: 0.945 / 0.039, 0.649 / 0.004)
+    all 25 crisis files   0.950 / 0.038      0.643 / 0.003     (fair: 0.940 / 0.045, 0.637 / 0.006)
+    by language, crisis+unsure: heldout17 de 1/0 en .950/.037 es 1/.067 fr .967/.067 hi 1/.033
+    pt 1/.033 ru .967/0 uk .967/0; heldout18 de .967/.033 en .938/.037 es 1/0 fr .967/.067
+    hi 1/.033 pt .967/0 ru 1/0 uk 1/0.
+
+Thresholds: unsure 0.72 (0.73 in the fair run). With this round's guards a few positives are
+guarded too, and the rule that lets the model overrule a guard found 0.85 (5-7 positives and
+4-16 negatives above it out of fold): MIN_EVIDENCE 5 -> 10 keeps "a guard wins" (no threshold
+qualifies). The figures above were printed at 0.85; a guard winning takes at most 7 positives
+and 16 negatives out of them (all 25 files: recall 0.949-0.950). The never-trained understanding
+held-out: the model asks about 7 of 350 (as after "crisis4"). In sample, three more negatives
+are asked about than before the retraining, all by the model, none by the rules: tuning 4 -> 5
+of 450, tuning_c 10 -> 11 of 397 and "I don't want to go there" in crisis_everyday_b (0 -> 1 of
+117; the everyday answers stay 0 of 130). NOT DONE: a guard for it (any list change needs a
+retraining, which took 45 minutes on the loaded machine); the misses no category here names
+("I'm at the station. Platform's empty.", "does anyone care if I'm gone tomorrow", "lieber tot
+als zurück", "Ma décision est prise"); heldout19 and heldout20 say what carries to a new author.
+Median CPU per message is unchanged by the rules (1.09 ms old vs 1.09 ms new on 2490 messages
+on the loaded machine, where main's own 10,000-message timing test fails too).
 """
 
 from __future__ import annotations
@@ -481,6 +558,11 @@ HELD_OUT = (
     # Scored the same way (0.862 / 0.093 -> 0.859 / 0.090; many people, phone register), then read
     # and trained on in "crisis4".
     DATA / "crisis_heldout16.yaml",
+    # Scored by the lead with main before and after the round "crisis4" (0.897 / 0.148 -> 0.890 /
+    # 0.145), then read and trained on in "crisis5".
+    DATA / "crisis_heldout17.yaml",
+    # Scored the same way (0.879 / 0.097 -> 0.879 / 0.093), then read and trained on in "crisis5".
+    DATA / "crisis_heldout18.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
@@ -498,9 +580,10 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # Held-out sets scored once by the lead and still unread: never trained on, and always scored
 # --counts only, whatever the arguments say, until a round reads them (then they join HELD_OUT).
-# heldout17 and heldout18: scored by the lead before and after the round "crisis4" (0.897 / 0.148
-# -> 0.890 / 0.145 and 0.879 / 0.097 -> 0.879 / 0.093), committed unread.
-NEVER_TRAIN = ("crisis_heldout17.yaml", "crisis_heldout18.yaml")
+# heldout19 and heldout20: sealed sets being written while the round "crisis5" runs; the lead
+# commits them (they need not exist here: a missing one is skipped; once put in bench/data each
+# is scored --counts only and never trained on).
+NEVER_TRAIN = ("crisis_heldout19.yaml", "crisis_heldout20.yaml")
 
 
 @dataclass(frozen=True)
@@ -871,7 +954,12 @@ def choose_thresholds(data: Prepared, scores: Chances) -> tuple[float, float, fl
     return unsure, guard, sure
 
 
-MIN_EVIDENCE = 5
+# Round "crisis5": with this round's guards (loneliness, "I don't remember any more", farewells at
+# work, someone else's death, ...) a few positives were guarded too, and at 5 the rule set a
+# guarded threshold of 0.85 out of fold (about 6 positives and as many negatives above it, of 7611
+# positives): too thin to let the model overrule a guard's explanation. At 10 no threshold
+# qualifies (15 positives and 80 negatives at 0.50, 7 and 16 at 0.80): a guard wins, as before.
+MIN_EVIDENCE = 10
 
 
 def _above(

@@ -4,7 +4,8 @@ Cap the length, drop zero-width/format characters, casefold, strip accents (NFKD
 folds full-width and "fancy" letters), undo cheap leetspeak ("k1ll"), fix words that mix Latin
 and Cyrillic look-alikes, squeeze characters repeated 3+ times ("dieeee"), delete apostrophes
 ("can't" -> "cant"), turn hyphens and symbols into spaces and clause punctuation into " . ",
-and read common phone misspellings as the word ("sucide", "tonite": ``data/crisis_spellings.yaml``).
+laughter emoji into "lol", and read common phone misspellings as the word ("sucide", "tonite":
+``data/crisis_spellings.yaml``).
 Devanagari keeps its vowel signs inside a word, as letters (``_DEVANAGARI``), and drops them at a
 word's end (inflection); the danda ends a clause.
 Nothing here stores or logs the text.
@@ -42,9 +43,16 @@ _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "
 _LEET_CHARS = re.compile(r"[013457@$]")
 _LEET_RE = re.compile(r"(?<=[^\W\d_])[013457@$](?![0-9])|(?<![0-9])[013457@$](?=[^\W\d_])")
 # A few emoji stand for a means or for death; they become words before symbols are dropped, so
-# "💊💊 saved up" reads as "pills saved up". (💀 is "I'm dead (laughing)" and stays a symbol.)
+# "💊💊 saved up" reads as "pills saved up". Laughter emoji (😂 🤣 😆 😹, and 💀 for "I'm dead
+# (laughing)") become the token "lol", so the venting guards and the joke frame see the laughter
+# ("I want to die 😂" reads as "i want to die lol"); before round crisis5 they were dropped.
 _EMOJI_WORDS = str.maketrans(
     {
+        "😂": " lol ",
+        "🤣": " lol ",
+        "😆": " lol ",
+        "😹": " lol ",
+        "💀": " lol ",
         "💊": " pills ",
         "🔫": " gun ",
         "🔪": " knife ",

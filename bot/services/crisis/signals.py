@@ -82,6 +82,15 @@ CATEGORIES = (
     "calm",
     "date_set",
     "literal",
+    # Round crisis5: hitting oneself, scars of cuts, "then" closing a plan, a time set by the
+    # others being away, "you won't have to worry about me", a place chosen or stared at.
+    "self_hit",
+    "scars",
+    "then_end",
+    "when_away",
+    "no_worry",
+    "chose",
+    "stare",
 )
 
 
