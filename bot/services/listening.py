@@ -629,13 +629,16 @@ def lashing_out(reading: Reading) -> bool:
 
 def typed_option(reading: Reading, step: Step, text: str) -> str | None:
     """The option of a tap question that typed words name: the stage ("final round", "la
-    final", "финал") or the mood ("2", "meh", "not great"), when the step offers it."""
+    final", "финал"), the mood ("2", "meh", "not great") or whom a feedback request goes to
+    ("the hiring manager, her name is Julia Becker", "el reclutador"), when the step offers it."""
     values = {option.value for option in step.options}
     if step.name == "stage" and reading.kind != "distress":
         named = understanding.stage_of(text, reading.language)
     elif step.name == "mood" and reading.kind not in _NOT_A_MOOD:
         mood = understanding.mood_in(text, reading.language)
         named = None if mood is None else str(mood)
+    elif step.name == "recipient" and reading.kind != "distress":
+        named = understanding.recipient_of(text, reading.language)
     else:
         return None
     return named if named in values else None

@@ -72,11 +72,13 @@ __all__ = [
     "MOOD_WORDS",
     "QUESTION_TOPICS",
     "REASONS",
+    "RECIPIENT_WORDS",
     "SOCIAL_TOPICS",
     "Kind",
     "Reading",
     "mood_in",
     "read",
+    "recipient_of",
     "stage_of",
     "warm_up",
 ]
@@ -460,6 +462,30 @@ def stage_of(text: str, language_hint: str | None = None) -> str | None:
     if not normal or len(normal.split()) > MOOD_WORDS:
         return None
     return stage_in(normal, _short_answer_lists(text, language_hint))
+
+
+# "the hiring manager, her name is Julia Becker": who, then perhaps a word more about them.
+RECIPIENT_WORDS = 12
+
+
+def recipient_of(text: str, language_hint: str | None = None) -> str | None:
+    """Whom a feedback request goes to, as a short typed answer names them ("the hiring
+    manager", "el reclutador", "Personalabteilung", "эйчар"): the one named first (the longer
+    words where two start together: "recruitment agency"); None for a
+    long message or none named."""
+    normal = normalise(text if isinstance(text, str) else "")
+    if not normal or len(normal.split()) > RECIPIENT_WORDS:
+        return None
+    first: tuple[int, int, str] | None = None  # (start, -length, recipient)
+    for lex in _short_answer_lists(text, language_hint):
+        corrected = lex.corrected(normal)
+        for who, pattern in lex.recipients:
+            match = pattern.search(corrected)
+            if match is None:
+                continue
+            found = (match.start(), match.start() - match.end(), who)
+            first = found if first is None or found[:2] < first[:2] else first
+    return first[2] if first else None
 
 
 def _short_answer_lists(text: str, language_hint: str | None) -> list[Lexicon]:

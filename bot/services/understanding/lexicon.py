@@ -104,6 +104,9 @@ class Lexicon:
     again: re.Pattern[str] | None = None
     # A check-in answered in words: (mood 1-5, its words), e.g. (2, "not great|rough").
     moods: tuple[tuple[int, re.Pattern[str]], ...] = ()
+    # Who a feedback request goes to, typed instead of tapped ("the hiring manager"): (one of
+    # the request's recipients, its words), e.g. ("interviewer", "hiring manager|team lead").
+    recipients: tuple[tuple[str, re.Pattern[str]], ...] = ()
     # A pasted email's signature: the sign-off line ("Best regards,", "Mit freundlichen Grüßen"),
     # matched whole against the folded line; words of a team line ("Talent Team",
     # "Personalabteilung", "HR-отдел"); legal forms that make a line a firm ("SE", "GmbH", "ООО").
@@ -258,6 +261,10 @@ def load(language: str, path: Path | None = None) -> Lexicon:
         moods=tuple(
             (int(mood), _compile(_strings(items, f"{where}:mood.{mood}"), f"{where}:mood"))
             for mood, items in (data.get("mood") or {}).items()
+        ),
+        recipients=tuple(
+            (str(who), _compile(_strings(items, f"{where}:recipient.{who}"), f"{where}:recipient"))
+            for who, items in (data.get("recipient") or {}).items()
         ),
         dont_know=(
             _compile(_strings(data.get("dont_know"), f"{where}:dont_know"), f"{where}:dont_know")

@@ -1,0 +1,89 @@
+"""What people type, round 8 (issue 16, the lead's demo run): whom a feedback request goes to
+typed instead of tapped picks that option ("the hiring manager, her name is Julia Becker" is the
+interviewer); the evening check-in answered with a feeling and applications sent is taken as a
+mood; on the debrief's "what would you do differently?" step, words about what happened in the
+interview ("I froze when they asked about salary") get the plain note acknowledgement, not the
+self-worth line. Texts come from the content catalogue in the person's language; what is stored
+is checked."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import FeedbackRequest
+from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, seen, shown, tap_keys
+from tests.e2e.listening_kit import open_debrief
+
+# (locale, whom the request goes to in words, the option it names)
+RECIPIENTS = [
+    ("en", "the hiring manager, her name is Julia Becker", "interviewer"),
+    ("en", "the team lead", "interviewer"),
+    ("en", "talent team", "hr"),
+    ("en", "a headhunter", "agency"),
+    ("es", "al reclutador", "hr"),
+    ("es", "la agencia", "agency"),
+    ("de", "dem Teamleiter", "interviewer"),
+    ("de", "Personalabteilung", "hr"),
+    ("ru", "эйчару", "hr"),
+    ("ru", "хедхантеру", "agency"),
+]
+
+
+async def requests(bot: BotHarness, user_id: int) -> list[FeedbackRequest]:
+    async with bot.sessions() as session:
+        query = select(FeedbackRequest).where(FeedbackRequest.user_id == user_id)
+        return list((await session.execute(query)).scalars())
+
+
+@pytest.mark.parametrize(("locale", "typed", "recipient"), RECIPIENTS)
+async def test_whom_the_request_goes_to_typed_picks_that_option(
+    harness_any_db: BotHarness, locale: str, typed: str, recipient: str
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await open_debrief(user, locale)
+    await user.send("Acme, Designer")
+    await bot.settle()
+    await tap_keys(bot, user, locale, "reflection.stage.final_round")
+    await user.tap("😕 2")
+    await bot.settle()
+    await tap_keys(bot, user, locale, "flow.done", "flow.done", "flow.done")
+    asked = await tap_keys(bot, user, locale, "reflection.buttons.draft_now")
+    assert one_of(asked.text, leads("feedback.ask_recipient", locale)), asked.text
+
+    await user.send(typed)
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    assert seen(label("flow.tap_please", locale)) not in reply.text
+    assert one_of(reply.text, leads("feedback.ask_their_name", locale)), reply.text
+
+    await user.send("Julia Becker")
+    await bot.settle()
+    await user.send("Alex Kim")
+    await bot.settle()
+    await tap_keys(bot, user, locale, "feedback.channel.email", "feedback.tone.formal")
+    [request] = await requests(bot, user.id)
+    assert request.recipient == recipient
+
+
+async def test_a_company_typed_at_whom_is_still_asked_to_tap(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await open_debrief(user)
+    await user.send("Acme, Designer")
+    await bot.settle()
+    await tap_keys(bot, user, "en", "reflection.stage.final_round")
+    await user.tap("😕 2")
+    await bot.settle()
+    await tap_keys(
+        bot, user, "en", "flow.done", "flow.done", "flow.done", "reflection.buttons.draft_now"
+    )
+    await user.send("Julia Becker")
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    assert one_of(reply.text, shown("flow.tap_please")), reply.text
