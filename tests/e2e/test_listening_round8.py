@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import FeedbackRequest
+from bot.db.models import CheckIn, FeedbackRequest
 from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, seen, shown, tap_keys
 from tests.e2e.listening_kit import open_debrief
 
@@ -87,3 +87,25 @@ async def test_a_company_typed_at_whom_is_still_asked_to_tap(harness_any_db: Bot
     reply = user.last_message
     assert reply is not None
     assert one_of(reply.text, shown("flow.tap_please")), reply.text
+
+
+async def checkin_moods(bot: BotHarness, user_id: int) -> list[int | None]:
+    async with bot.sessions() as session:
+        query = select(CheckIn.mood).where(CheckIn.user_id == user_id)
+        return list((await session.execute(query)).scalars())
+
+
+async def test_a_feeling_then_applications_at_the_checkin_is_taken_as_the_mood(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("/checkin")
+    await user.next_message()
+    await user.send("honestly still a bit raw about zalando but I applied to two more places today")
+    taken = await user.next_message()
+    assert one_of(taken.text, shown("checkin.typed_mood", face=label("checkin.mood.2"))), taken.text
+    assert not one_of(taken.text, leads("listen.unsure"))
+    await bot.settle()
+    assert await checkin_moods(bot, user.id) == [2]

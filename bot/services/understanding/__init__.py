@@ -77,6 +77,7 @@ __all__ = [
     "Kind",
     "Reading",
     "mood_in",
+    "mood_in_clauses",
     "read",
     "recipient_of",
     "stage_of",
@@ -453,6 +454,29 @@ def mood_in(text: str, language_hint: str | None = None) -> int | None:
                 found = (match.end() - match.start(), -match.start(), mood)
                 best = found if best is None or found > best else best
     return best[2] if best else None
+
+
+_CLAUSE_MARKS = frozenset({".", "?", "!", ",", ";", ":", "-", "–", "—", "…"})
+
+
+def mood_in_clauses(text: str, language_hint: str | None = None) -> int | None:
+    """The mood (1-5) of the first clause that names one, in a message too long for
+    :func:`mood_in` ("honestly still a bit raw about zalando but I applied to two more places
+    today": 2). Clauses end at punctuation and at the lists' ``but`` words; a clause longer than
+    ``MOOD_WORDS`` names none."""
+    normal = normalise(text if isinstance(text, str) else "")
+    lists = _short_answer_lists(text, language_hint)
+    breaks = set().union(*(lex.clause_breaks for lex in lists)) | _CLAUSE_MARKS
+    clause: list[str] = []
+    for word in [*normal.split(), "."]:
+        if word not in breaks:
+            clause.append(word)
+            continue
+        mood = mood_in(" ".join(clause), language_hint) if clause else None
+        if mood is not None:
+            return mood
+        clause = []
+    return None
 
 
 def stage_of(text: str, language_hint: str | None = None) -> str | None:
