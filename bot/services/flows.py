@@ -159,8 +159,8 @@ class Listener(Protocol):
     def worth_keeping(self) -> bool:
         """Whether an aside belongs with the flow's notes (words aimed at the bot do not)."""
 
-    def noted(self) -> Say | None:
-        """How a typed note on a multi-select step is acknowledged (None: as usual)."""
+    def noted(self, step: Step | None = None) -> Say | None:
+        """How a typed note on a multi-select ``step`` is acknowledged (None: as usual)."""
 
     def skipped(self) -> Say:
         """For ``skip`` ("no idea", "don't remember"): the word before the next question."""
@@ -418,7 +418,8 @@ async def handle_text(
         return None
     spec = specs[row.flow]
     prompt = row.prompt_message_id if row.prompt_step == row.step else None
-    choice = heard.choice(spec.flow.step(row.step), text, now) if heard else "answer"
+    asked = spec.flow.step(row.step)
+    choice = heard.choice(asked, text, now) if heard else "answer"
     ticked = await _tick_told_reason(session, spec, row, now, heard) if heard else None
     if heard is not None and choice == "aside":
         result = await _aside(session, spec, row, user, text, now, heard)
@@ -432,7 +433,7 @@ async def handle_text(
         result = _acknowledged(heard.skipped(), skipped.replies, skipped)
     else:
         result = await _apply(session, spec, row, user, TextEvent(text), now)
-        acknowledgement = heard.noted() if heard is not None and result.noted else None
+        acknowledgement = heard.noted(asked) if heard is not None and result.noted else None
         if acknowledgement is not None:
             result.replies[-1] = acknowledgement
     if ticked is not None and result.replies:  # said before the question (or "noted") again

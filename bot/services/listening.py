@@ -768,6 +768,9 @@ def noted_reply(reading: Reading, helplines: str = crisis.INTERNATIONAL) -> Say 
 
 
 _SAVED = "flow.note_saved"
+# Steps asking what happened or what to do next time: an interview moment told there ("I froze
+# when they asked about salary") is an answer, acknowledged plainly, not as a feeling.
+MOMENT_STEPS = frozenset({"differently"})
 
 
 @dataclass(frozen=True)
@@ -799,9 +802,20 @@ class Heard:
     def worth_keeping(self) -> bool:
         return not lashing_out(self.reading)
 
-    def noted(self) -> Say | None:
+    def noted(self, step: Step | None = None) -> Say | None:
+        if step is not None and step.name in MOMENT_STEPS and self._only_a_moment():
+            return None  # "I froze when they asked about salary": an answer, noted as one
         reply = noted_reply(self.reading, self.helplines)
         return None if reply is None else in_language([reply], self.locale)[0]
+
+    def _only_a_moment(self) -> bool:
+        """The words tell what happened in the interview ("I froze", "my mind went blank",
+        "couldn't answer X") and, that cut out, no feeling about oneself is left."""
+        rest = understanding.without_moments(self.text, self.reading.language)
+        if rest is None:
+            return False
+        left = understanding.read(rest, self.reading.language)
+        return left.kind not in ("venting", "distress", "question")
 
     def skipped(self) -> Say:
         return in_language([Say("listen.in_flow.skipped")], self.locale)[0]

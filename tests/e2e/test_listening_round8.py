@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import CheckIn, FeedbackRequest
+from bot.emulator import SimUser
 from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, seen, shown, tap_keys
 from tests.e2e.listening_kit import open_debrief
 
@@ -109,3 +110,51 @@ async def test_a_feeling_then_applications_at_the_checkin_is_taken_as_the_mood(
     assert not one_of(taken.text, leads("listen.unsure"))
     await bot.settle()
     assert await checkin_moods(bot, user.id) == [2]
+
+
+# (locale, what happened in the interview, typed at "what would you do differently?")
+MOMENTS = [
+    ("en", "I froze when they asked about salary expectations and my mind went blank"),
+    ("en", "got nervous and couldn't answer the system design question"),
+    ("es", "me quedé en blanco con la pregunta del sueldo"),
+    ("ru", "я растерялась на вопросе про зарплату"),
+]
+
+
+async def at_differently(bot: BotHarness, locale: str) -> SimUser:
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await open_debrief(user, locale)
+    await user.send("Acme, Designer")
+    await bot.settle()
+    await tap_keys(bot, user, locale, "reflection.stage.final_round", "flow.skip")
+    asked = await tap_keys(bot, user, locale, "flow.done")
+    assert one_of(asked.text, leads("reflection.ask_differently", locale)), asked.text
+    return user
+
+
+@pytest.mark.parametrize(("locale", "told"), MOMENTS)
+async def test_an_interview_moment_at_differently_is_noted_as_an_answer(
+    harness_any_db: BotHarness, locale: str, told: str
+) -> None:
+    bot = harness_any_db
+    user = await at_differently(bot, locale)
+    await user.send(told)
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    assert one_of(reply.text, shown("flow.note_saved", locale)), reply.text
+    for feeling in ("self_doubt", "anxious", "sad"):
+        assert not one_of(reply.text, shown(f"listen.in_flow.noted_feeling.{feeling}", locale))
+
+
+async def test_doubt_told_with_the_moment_still_gets_the_feeling_line(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    user = await at_differently(bot, "en")
+    await user.send("I froze, I feel like such an impostor")
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    assert one_of(reply.text, shown("listen.in_flow.noted_feeling.self_doubt")), reply.text

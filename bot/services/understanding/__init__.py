@@ -82,6 +82,7 @@ __all__ = [
     "recipient_of",
     "stage_of",
     "warm_up",
+    "without_moments",
 ]
 
 log = logging.getLogger(__name__)
@@ -477,6 +478,19 @@ def mood_in_clauses(text: str, language_hint: str | None = None) -> int | None:
             return mood
         clause = []
     return None
+
+
+def without_moments(text: str, language_hint: str | None = None) -> str | None:
+    """``text`` (normalised) with what it tells happened in an interview cut out ("I froze when
+    they asked about salary"; see the lists' ``moment``), to read what is left; None when it
+    tells no such moment."""
+    normal = normalise(text if isinstance(text, str) else "")
+    rest, found = normal, False
+    for lex in _short_answer_lists(text, language_hint):
+        if lex.moments is not None:
+            rest, cuts = lex.moments.subn(" ", lex.corrected(rest))
+            found = found or cuts > 0
+    return " ".join(rest.split()) if found else None
 
 
 def stage_of(text: str, language_hint: str | None = None) -> str | None:

@@ -107,6 +107,10 @@ class Lexicon:
     # Who a feedback request goes to, typed instead of tapped ("the hiring manager"): (one of
     # the request's recipients, its words), e.g. ("interviewer", "hiring manager|team lead").
     recipients: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    # What happened in an interview, told as a fact ("I froze", "my mind went blank", "I
+    # rambled", "couldn't answer the salary question"): an answer to "what would you do
+    # differently?", not a feeling about oneself.
+    moments: re.Pattern[str] | None = None
     # A pasted email's signature: the sign-off line ("Best regards,", "Mit freundlichen Grüßen"),
     # matched whole against the folded line; words of a team line ("Talent Team",
     # "Personalabteilung", "HR-отдел"); legal forms that make a line a firm ("SE", "GmbH", "ООО").
@@ -265,6 +269,11 @@ def load(language: str, path: Path | None = None) -> Lexicon:
         recipients=tuple(
             (str(who), _compile(_strings(items, f"{where}:recipient.{who}"), f"{where}:recipient"))
             for who, items in (data.get("recipient") or {}).items()
+        ),
+        moments=(
+            _compile(_strings(data.get("moment"), f"{where}:moment"), f"{where}:moment")
+            if data.get("moment")
+            else None
         ),
         dont_know=(
             _compile(_strings(data.get("dont_know"), f"{where}:dont_know"), f"{where}:dont_know")
