@@ -22,10 +22,10 @@ CASES = load_cases(Path(__file__).parents[2] / "bench" / "data" / "understanding
 ]
 LOCALES = ("en", "es", "de", "ru")
 
-# Messages the crisis check (which runs first; not this round's to change) answers with "are you
-# safe?" today: a false alarm, reported to its owners. The test fails when that changes, so the
-# list is kept honest.
-CRISIS_ASKS = {"en": ["Amazon said no again. that's the 4th time this year"]}
+# Messages the crisis check (which runs first) answers with "are you safe?": none. "Amazon said
+# no again. that's the 4th time this year" was one until repeated rejections counted joined the
+# learned tier's everyday negatives (2026-12-07); the test fails if a false alarm comes back.
+CRISIS_ASKS: dict[str, list[str]] = {}
 
 # The replies a kind may open with, when the label names no finer topic.
 _BY_KIND = {
