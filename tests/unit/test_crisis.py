@@ -645,9 +645,10 @@ def test_ten_thousand_messages_in_under_three_seconds() -> None:
     finally:
         gc.enable()
     # Measured at 60-90 µs each (CPU) after issue 16's signals (35 µs before), 230-300 µs after
-    # the rounds of 2026-12-06/07 (more signal categories in eight languages). The bound (500 µs,
-    # half the free-text bar of 1 ms per message) catches a pattern that backtracks, not noise.
-    assert spent < 5.0
+    # the rounds of 2026-12-06/07 (more signal categories in eight languages), 560 µs in CI after
+    # the round "crisis5" (load 1). The bound (700 µs, under the free-text bar of 1 ms per
+    # message) catches a pattern that backtracks, not noise.
+    assert spent < 7.0
 
 
 def test_the_text_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
