@@ -4,15 +4,11 @@ and the reply turned into next steps. Templates are content; this module only ch
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from importlib import resources
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import yaml_files
 from bot.db.models import FeedbackRequest, PlanAction, Rejection, User
 from bot.services import matching, outbox, plan, reflection, strengths
 from bot.services.business_days import business_days_later
@@ -21,7 +17,7 @@ from bot.services.feedback_tags import TAGS, focus, read_feedback
 from bot.services.flow_engine import Accepted, Flow, Step, free_text, options
 from bot.services.flows import FlowContext
 from bot.services.history import short_date
-from bot.services.names import PersonName
+from bot.services.names import PersonName, greeting_name
 from bot.services.replies import Button, Ref, RefList, Say
 
 RECIPIENTS = ("hr", "interviewer", "agency")
@@ -98,55 +94,6 @@ def template_key(request: FeedbackRequest) -> str:
     short = request.short or request.channel == "linkedin"
     tone = request.tone if request.tone in TONES else "warm"
     return f"feedback.templates.{request.kind}.{'short' if short else 'long'}.{tone}"
-
-
-@dataclass(frozen=True)
-class _NameWords:
-    titles: frozenset[str]
-    patronymic_endings: tuple[str, ...]
-
-
-@cache
-def _name_words() -> _NameWords:
-    """Read name_titles.yaml once: titles and patronymic endings of every language."""
-    path = resources.files("bot.services") / "data" / "name_titles.yaml"
-    data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
-    words: dict[str, list[str]] = {}
-    for section in ("titles", "patronymic_endings"):
-        per_language = data.get(section) if isinstance(data, dict) else None
-        if not isinstance(per_language, dict) or not all(
-            isinstance(ws, list) and all(isinstance(w, str) for w in ws)
-            for ws in per_language.values()
-        ):
-            raise ValueError(f"name_titles.yaml: {section} must map languages to word lists")
-        words[section] = [w.casefold() for ws in per_language.values() for w in ws]
-    return _NameWords(frozenset(words["titles"]), tuple(words["patronymic_endings"]))
-
-
-def _is_title(word: str) -> bool:
-    return word.rstrip(".").casefold() in _name_words().titles
-
-
-def first_name(name: str) -> str:
-    """The first name for a warm greeting ("Maria Lopez", "Dr. Anna Chen" -> "Maria", "Anna");
-    a title with only a surname stays whole ("Frau Müller"), never "Hallo Frau,"."""
-    parts = name.split()
-    rest = parts
-    while rest and _is_title(rest[0]):
-        rest = rest[1:]
-    return rest[0] if len(rest) >= 2 else " ".join(parts)
-
-
-def greeting_name(name: str, tone: str) -> str:
-    """How the draft addresses `name` in `tone` (see name_titles.yaml for the choices)."""
-    parts = name.split()
-    endings = _name_words().patronymic_endings
-    for i in range(1, len(parts)):
-        if parts[i].casefold().endswith(endings) and not _is_title(parts[i - 1]):
-            return f"{parts[i - 1]} {parts[i]}"  # "Мария Ивановна"
-    if tone == "formal" or (tone == "brief" and len(parts) > 1 and _is_title(parts[0])):
-        return " ".join(parts)
-    return first_name(name)
 
 
 def _greeting(request: FeedbackRequest) -> Ref:

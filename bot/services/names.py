@@ -1,6 +1,7 @@
-"""A person's name as typed into a name question, without the words around it: "her name is
-Julia Becker" is "Julia Becker", "it's julia" is "Julia". The lead-in words are data
-(data/name_titles.yaml, ``lead_ins``), so a draft never greets someone as "Hi her,"."""
+"""Names people type, and how a draft greets them. A name typed into a name question loses the
+words around it ("her name is Julia Becker" is "Julia Becker", "it's julia" is "Julia"), so a
+draft never greets someone as "Hi her,"; a title is never taken for a first name ("Hallo Frau,"
+is wrong). Lead-ins, titles and patronymic endings are data (data/name_titles.yaml)."""
 
 from __future__ import annotations
 
@@ -36,9 +37,15 @@ def _alternation(phrases: list[str]) -> str:
 
 
 @cache
-def _lead_ins() -> _LeadIns:
+def _name_titles() -> object:
+    """name_titles.yaml, read once for the titles, patronymics and lead-ins it holds."""
     path = resources.files("bot.services") / "data" / "name_titles.yaml"
-    data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
+    return yaml_files.safe_load(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _lead_ins() -> _LeadIns:
+    data = _name_titles()
     lead_ins = data.get("lead_ins") if isinstance(data, dict) else None
     if not isinstance(lead_ins, dict):
         raise ValueError("name_titles.yaml: lead_ins is missing")
@@ -79,3 +86,54 @@ class PersonName(FreeText):
 
     def __call__(self, text: str, now: datetime) -> Accepted | Rejected:
         return super().__call__(clean_name(text), now)
+
+
+# --- Greeting a name: titles and patronymics (name_titles.yaml) -------------------------------
+
+
+@dataclass(frozen=True)
+class _NameWords:
+    titles: frozenset[str]
+    patronymic_endings: tuple[str, ...]
+
+
+@cache
+def _name_words() -> _NameWords:
+    """Titles and patronymic endings of every language (name_titles.yaml)."""
+    data = _name_titles()
+    words: dict[str, list[str]] = {}
+    for section in ("titles", "patronymic_endings"):
+        per_language = data.get(section) if isinstance(data, dict) else None
+        if not isinstance(per_language, dict) or not all(
+            isinstance(ws, list) and all(isinstance(w, str) for w in ws)
+            for ws in per_language.values()
+        ):
+            raise ValueError(f"name_titles.yaml: {section} must map languages to word lists")
+        words[section] = [w.casefold() for ws in per_language.values() for w in ws]
+    return _NameWords(frozenset(words["titles"]), tuple(words["patronymic_endings"]))
+
+
+def _is_title(word: str) -> bool:
+    return word.rstrip(".").casefold() in _name_words().titles
+
+
+def first_name(name: str) -> str:
+    """The first name for a warm greeting ("Maria Lopez", "Dr. Anna Chen" -> "Maria", "Anna");
+    a title with only a surname stays whole ("Frau Müller"), never "Hallo Frau,"."""
+    parts = name.split()
+    rest = parts
+    while rest and _is_title(rest[0]):
+        rest = rest[1:]
+    return rest[0] if len(rest) >= 2 else " ".join(parts)
+
+
+def greeting_name(name: str, tone: str) -> str:
+    """How the draft addresses `name` in `tone` (see name_titles.yaml for the choices)."""
+    parts = name.split()
+    endings = _name_words().patronymic_endings
+    for i in range(1, len(parts)):
+        if parts[i].casefold().endswith(endings) and not _is_title(parts[i - 1]):
+            return f"{parts[i - 1]} {parts[i]}"  # "Мария Ивановна"
+    if tone == "formal" or (tone == "brief" and len(parts) > 1 and _is_title(parts[0])):
+        return " ".join(parts)
+    return first_name(name)

@@ -13,7 +13,7 @@ import pytest
 from bot.content import load_content
 from bot.db.models import FeedbackRequest
 from bot.render import Renderer
-from bot.services import feedback
+from bot.services import feedback, names
 from bot.services.callback_data import MENU, REQUEST, MenuTap, RequestTap
 
 RENDER = Renderer(load_content().texts("en"))
@@ -129,10 +129,10 @@ def test_warmer_changes_greeting_and_body_not_only_the_sign_off(
 
 
 def test_names_and_unnamed_greetings() -> None:
-    assert feedback.first_name("Maria Lopez") == "Maria"
-    assert feedback.first_name("  Sam ") == "Sam"
-    assert feedback.first_name("Dr. Anna Chen") == "Anna"
-    assert feedback.first_name("Dr. Chen") == "Dr. Chen"
+    assert names.first_name("Maria Lopez") == "Maria"
+    assert names.first_name("  Sam ") == "Sam"
+    assert names.first_name("Dr. Anna Chen") == "Anna"
+    assert names.first_name("Dr. Chen") == "Dr. Chen"
     unnamed_formal = body(request("agency", "email", "formal", "ask"))
     assert unnamed_formal.startswith("Dear Recruitment Team,")
     assert body(request("hr", "email", "warm", "ask")).startswith("Hi there,")
