@@ -92,7 +92,8 @@ the final model of the round "crisis" below: 0.924 / 0.041 and 0.907 / 0.059 (po
 0.050): closer than any fresh set since heldout8, still short of 0.95 recall. Both were read
 and trained on in the round "crisis2" of 2026-12-07 (below); heldout13 and heldout14 in the round
 "crisis3"; heldout15 and heldout16 in the round "crisis4"; heldout17 and heldout18 in the round
-"crisis5" (the last section; NEVER_TRAIN names heldout19 and heldout20, which the lead commits).
+"crisis5"; heldout19 and heldout20 in the round "crisis6" (the last section; NEVER_TRAIN names
+heldout21 and heldout22, which the lead commits).
 heldout17 and heldout18, two more authors, were scored by the lead with --counts, unread, with
 main before the round "crisis4" (0cb3f52) and after it (d5dd09b):
 
@@ -488,6 +489,113 @@ retraining, which took 45 minutes on the loaded machine); the misses no category
 als zurück", "Ma décision est prise"); heldout19 and heldout20 say what carries to a new author.
 Median CPU per message is unchanged by the rules (1.09 ms old vs 1.09 ms new on 2490 messages
 on the loaded machine, where main's own 10,000-message timing test fails too).
+
+THE ROUND "crisis6" (2026-12-07): first the free stack, scored on heldout19 and heldout20 before
+reading them; then heldout19 and heldout20 read and trained on; NEVER_TRAIN names heldout21 and
+heldout22 (sealed; the lead commits them).
+
+THE FREE STACK (docs/crisis-encoder-experiment.md, "free stack": a second logistic regression over
+the signal categories found, "a guard matched", the rule level and the learned tier's
+probabilities, trained on the learned tier's leave-one-file-out probabilities, class-balanced, L2,
+Newton steps; a rule's "crisis" always stands; threshold the lowest keeping the false alarms on
+the crisis sets' negatives AND on everyday messages no higher than without it, out of fold).
+Measured, not shipped. Two variants, leave-one-file-out on the 25 crisis files (crisis+unsure;
+the learned tier alone 0.949 / 0.038, everyday 8 of 956):
+
+    variant                              threshold 25 files       19 (unread)    20 (unread)
+    without the stack (main)             -         0.949 / 0.038  0.752 / 0.100  0.824 / 0.062
+    re-decides every non-crisis message  0.81      0.946 / 0.034  0.745 / 0.086  0.834 / 0.055
+      (may quieten a weak rule's unsure)
+    decides only what the rules left     0.93      0.948 / 0.036  0.752 / 0.107  0.838 / 0.062
+      alone (a rule's "unsure" stands)
+
+At equal false alarms on the crisis sets the stack is 0.004 ahead (0.954 against 0.949 at 0.038),
+but it then asks about more everyday messages (13 against 8 of 956): with the everyday budget it
+is a higher threshold, not a better reader. The second variant raised heldout19's false alarms
+(29 -> 31 of 290): dropped by the brief's rule. The first lowered both sets' false alarms (29 -> 25,
+18 -> 16) for recall -2 and +3 positives, but it silences the weak signs the design asks about
+("I feel hopeless", "I feel so trapped": 6 unit tests) and loses 0.003 recall out of fold:
+dropped too. Nothing of the stack ships. (heldout19 and heldout20 were scored three times in
+this step, with --counts, before being read.)
+
+THEN heldout19 and heldout20 READ. The fair figure first (each file left out of the model's
+training, the rules before reading, 27 crisis files; unsure threshold 0.77):
+
+    heldout19 (290/290)   0.734 / 0.097   (crisis only 0.345 / 0.021)   lead's scoring 0.752 / 0.100
+    heldout20 (290/290)   0.800 / 0.059   (crisis only 0.407 / 0.007)                  0.824 / 0.062
+    all 27 crisis files   0.931 / 0.037   (0.624 / 0.004); everyday 9 of 956
+    by language (de en es fr hi pt ru uk), crisis+unsure:
+    heldout19  .667/.067 .825/.075 .733/.100 .733/.067 .800/.133 .767/.133 .467/.133 .733/.100
+    heldout20  .700/.033 .787/.075 .833/.033 .800/.033 .733/.100 .900/.067 .867/.067 .800/.033
+
+Training on two more authors did not lift them (as in every round since "crisis2"), and their
+hard negatives pushed the out-of-fold threshold from 0.72 to 0.77: the other files lose recall.
+
+WHAT WAS READ, by category (all eight languages unless a language is named). Misses: risk said as
+not being alive by a day named ("I don't think I'll be around by thursday", "Montag gibt's mich
+nicht mehr", "no voy a llegar al lunes", "меня к четвергу уже не будет", "kal tak nahi rahunga");
+a floor number noticed with a window that opens or no railing (company notes); accounts deleted
+with e-mails scheduled for the morning; a pet or child handed over, rent or savings passed on,
+with "all settled" or a cover story ("she doesn't need to know", "думает, я про відрядження");
+regret at being born or at waking up; a goodbye to everyone, or "can't anymore", as the WHOLE
+message (heldout20's fragments: with anything else "can't anymore" stays exhaustion, as designed);
+a means at hand ("la corde est dans le coffre", "таблетки лежать поруч"); letters written to the
+family; a past attempt with the thought coming back; a life insurance worth more than me; self-harm
+urges ("will mir wehtun", "руки чешутся взять лезвие", "envie de me cramer la main"); wishing a
+truck would hit me (de, uk), swerving under a lorry (ru), lethality questions in words no list had
+(pt, hi, fr, ru); "nobody would notice" (de, fr, uk, hi). False alarms, as GUARDS in the phrase
+file: an everyday will (notary, wedding, "adulting", a perk: 9 of them); good news with a goodbye
+("got the job, this is my last message", 7); fiction and articles (novel, web series, film); "no
+point in this field, I'll retrain"; a burden with carrying on ("por eso cojo lo que salga"); bank
+passwords left so a sibling pays the bills while away; "last message tonight, going to sleep";
+"im Boden versunken"; "brain dead". And the clause WINDOW 2 -> 3: the normaliser cuts at commas
+too, so "ya lo tengo decidido. el viernes, cuando mi mujer se vaya" was three clauses; on the 25
+files not read this round window 3 alone found 21 more positives for 2 more negatives asked about
+(both then guarded: "goodbye everyone, I got the job!").
+Left alone: a parent's suicide with "now I understand him" (de en es ru: the guard for someone
+else's death hides the words; a rule across a guard needs a new mechanism), explicit wording with
+laughter ("Лучше сдохнуть, чем снова работать с этим начальником 😂": policy), "a different plan
+for friday" (also an everyday sentence).
+
+The rules alone (no model), main's lists -> this round's, positives found / negatives asked about
+at crisis+unsure (helplines shown, crisis level, in brackets):
+
+    heldout19 (read)      128 -> 188 of 290 (100 -> 105)    17 -> 2 of 290 (6 -> 2)
+    heldout20 (read)      153 -> 200 of 290 (118 -> 121)    13 -> 0 of 290 (2 -> 0)
+    the 25 other files   5705 -> 5782 of 7611 (4892 -> 4928)  116 -> 115 of 7597 (22 -> 22)
+    everyday (956)          1 -> 2 ("não aguento mais", labelled venting there: the whole message
+                                    is "can't anymore", asked about by design now)
+    must-recall (crisis level) 317 / 317
+
+Retrained (heldout19 and heldout20 join the model's training; thresholds: unsure 0.76, was 0.72:
+their hard negatives; guarded and crisis never). Leave-one-file-out, crisis+unsure (crisis only):
+
+                        main ("crisis5")  fair: rules before reading  this round
+    heldout19           -                 0.734 / 0.097               0.872 / 0.028 (flatters)
+    heldout20           -                 0.800 / 0.059               0.945 / 0.007 (flatters)
+    the 25 other files  0.949 / 0.038     0.944 / 0.034               0.947 / 0.035
+    all 27 crisis files -                 0.931 / 0.037               0.944 / 0.034
+      crisis only       -                 0.624 / 0.004               0.629 / 0.003
+    everyday (of 956)   8                 9                           11
+    by language (de en es fr hi pt ru uk), this round:
+    heldout19   .800/.033 .900/.037 .933/0    .933/0    .933/0    .933/.067 .700/.033 .800/.033
+    heldout20   .900/0    .925/0    .967/0    .933/0    .933/0    1/.033    .967/.033 .967/0
+    25 others   .934/.031 .954/.035 .953/.056 .949/.045 .934/.030 .952/.035 .948/.017 .932/.027
+    main        .943/.034 .955/.039 .957/.058 .948/.048 .943/.036 .955/.036 .945/.020 .934/.030
+
+In sample (--counts): heldout19 0.752 / 0.100 -> 0.897 / 0.014 (crisis only 0.362 / 0.007),
+heldout20 0.824 / 0.062 -> 0.962 / 0.007 (0.417 / 0.000). The never-trained understanding
+held-out: the detector asks about 4 of 350 everyday messages (7 before). tuning_e in sample 281 ->
+277 of 290 positives (the higher threshold; its unit-test floor 0.965 -> 0.955).
+
+What this says: the rules read here lift the two read files and 77 positives on the 25 others (rules
+alone), but out of fold the other authors end where main was (0.947 against 0.949, false alarms
+0.035 against 0.038): the higher threshold the new hard negatives forced takes back what the rules
+added. Russian in heldout19 (0.70 out of fold even after reading) and Ukrainian stay the weakest.
+The target (recall >= 0.95 at <= 0.05 on a NEW author) is NOT shown; heldout21 and heldout22 will
+say what carries. Median CPU per message about the same as main's (625 against 613 µs on the unit
+test's sample at load 6); patterns that start with a digit are written [0-9] so the word dispatch
+can skip them.
 """
 
 from __future__ import annotations
@@ -563,6 +671,13 @@ HELD_OUT = (
     DATA / "crisis_heldout17.yaml",
     # Scored the same way (0.879 / 0.097 -> 0.879 / 0.093), then read and trained on in "crisis5".
     DATA / "crisis_heldout18.yaml",
+    # Scored by the lead with main before and after the round "crisis5" (0.745 / 0.107 -> 0.752 /
+    # 0.100; risk inside replies to the bot: check-ins, reflections, company notes), then read and
+    # trained on in "crisis6".
+    DATA / "crisis_heldout19.yaml",
+    # Scored the same way (0.824 / 0.083 -> 0.824 / 0.062; short fragments, typos, voice typing,
+    # formal older writers, second-language writers), then read and trained on in "crisis6".
+    DATA / "crisis_heldout20.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
@@ -580,10 +695,10 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # Held-out sets scored once by the lead and still unread: never trained on, and always scored
 # --counts only, whatever the arguments say, until a round reads them (then they join HELD_OUT).
-# heldout19 and heldout20: sealed sets being written while the round "crisis5" runs; the lead
-# commits them (they need not exist here: a missing one is skipped; once put in bench/data each
-# is scored --counts only and never trained on).
-NEVER_TRAIN = ("crisis_heldout19.yaml", "crisis_heldout20.yaml")
+# heldout21 and heldout22: sealed sets the lead commits after the round "crisis6" (they need not
+# exist here: a missing one is skipped; once put in bench/data each is scored --counts only and
+# never trained on).
+NEVER_TRAIN = ("crisis_heldout21.yaml", "crisis_heldout22.yaml")
 
 
 @dataclass(frozen=True)

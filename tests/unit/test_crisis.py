@@ -314,7 +314,7 @@ def test_finality_alone_is_nothing_and_joins_only_within_the_window() -> None:
         phrases.compiled(), signals.compiled(), "anymore. for good. forever."
     )
     assert rules_only.level == "none"
-    assert assess("I feel hopeless. not anymore").level == "crisis"  # window of two clauses
+    assert assess("I feel hopeless. not anymore").level == "crisis"  # within the window of clauses
     far = "I feel hopeless. the interview was on Monday. the office is nice. not anymore"
     assert assess(far).level == "unsure"  # the finality word is three clauses away
 
@@ -946,12 +946,14 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     assert {"crisis_heldout11.yaml", "crisis_heldout12.yaml"} <= names
     # heldout13 and heldout14, scored once, were read in the round "crisis3"; heldout15 and
     # heldout16, scored by the lead before and after that round, in "crisis4"; heldout17 and
-    # heldout18, scored by the lead before and after "crisis4", in "crisis5"; the next sealed
-    # sets (heldout19, heldout20) are committed by the lead, unread (they need not exist yet)
+    # heldout18, scored by the lead before and after "crisis4", in "crisis5"; heldout19 and
+    # heldout20, scored by the lead before and after "crisis5", in "crisis6"; the next sealed
+    # sets (heldout21, heldout22) are committed by the lead, unread (they need not exist yet)
     assert {"crisis_heldout13.yaml", "crisis_heldout14.yaml"} <= names
     assert {"crisis_heldout15.yaml", "crisis_heldout16.yaml"} <= names
     assert {"crisis_heldout17.yaml", "crisis_heldout18.yaml"} <= names
-    assert bench.NEVER_TRAIN == ("crisis_heldout19.yaml", "crisis_heldout20.yaml")
+    assert {"crisis_heldout19.yaml", "crisis_heldout20.yaml"} <= names
+    assert bench.NEVER_TRAIN == ("crisis_heldout21.yaml", "crisis_heldout22.yaml")
     assert not {path.name for path in bench.DEFAULT_FILES} & set(bench.NEVER_TRAIN)
 
 
@@ -1065,12 +1067,14 @@ def test_the_new_author_sets_stay_where_they_were_measured() -> None:
     """IN-SAMPLE floors: the lists were widened while reading these sets and the model trains on
     them. Scored once out-of-sample before (crisis+unsure 0.790 / 0.010 and 0.659 / 0.041).
     0.965: one positive fewer (281 of 290) once heldout15 and heldout16 trained the model in
-    the round "crisis4" (unsure threshold 0.71 -> 0.72)."""
+    the round "crisis4" (unsure threshold 0.71 -> 0.72). 0.955: tuning_e 281 -> 277 of 290 in the
+    round "crisis6" (heldout19 and heldout20's negatives raised the unsure threshold 0.72 -> 0.76;
+    tuning_d 289 -> 287)."""
     for cases in (TUNING_D, TUNING_E):
         results = bench.assess_all(cases)
         assert [r.case.text for r in results if r.case.must and r.level != "crisis"] == []
         loose = bench.score(results, True)
-        assert loose.recall >= 0.965
+        assert loose.recall >= 0.955
         assert loose.fp_rate <= 0.02, [
             r.case.text for r in results if not r.case.crisis and r.level != "none"
         ]

@@ -91,6 +91,20 @@ CATEGORIES = (
     "no_worry",
     "chose",
     "stare",
+    "not_by",
+    "quick_end",
+    "height",
+    "erase",
+    "erase_sched",
+    "all_done",
+    "arranged",
+    "secret",
+    "not_born",
+    "bye_all",
+    "only_cant",
+    "at_hand",
+    "tried_before",
+    "again_think",
 )
 
 
