@@ -56,6 +56,11 @@ async def on_text(turn: Turn) -> None:
         if mood is not None and await checkins.awaiting_mood(turn.session, person, turn.now):
             await checkin_feature.answer_mood(turn, mood, typed=True)  # "meh" after "how are you?"
             return
+        answered = listening.answered_offer(person, reading, message.text, turn.now)
+        person.offer = None
+        if answered is not None:  # "yes" after [Debrief it now] / [Not now]: as if tapped
+            await _take(turn, answered)
+            return
         turn.say_all(
             await listening.listen(
                 turn.session, person, turn.chat_id, reading, turn.now, locale, message.text
@@ -76,11 +81,19 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
         taps.stale(turn)
         return
     turn.strip_buttons(tapped)
+    turn.person.offer = None
+    await _take(turn, tap)
+
+
+async def _take(turn: Turn, tap: listening.Tap) -> None:
+    """What a listening button does, tapped or answered in words ("yes", "not now")."""
     person = turn.person
     if person.onboarded_at is None and tap.action not in (listening.SETUP, listening.VENT):
         await start_feature.set_up(turn)
         return
-    if tap.action == listening.DEBRIEF:
+    if tap.action == listening.DECLINED:  # "no thanks" to an offer without [Not now]
+        turn.say(await variants.say(turn.session, person.id, "listen.offer_declined", turn.now))
+    elif tap.action == listening.DEBRIEF:
         record_id = listening.debrief_id(tap)
         record = await turn.session.get(Rejection, record_id) if record_id else None
         if record is not None and (record.user_id != person.id or record.completed_at):

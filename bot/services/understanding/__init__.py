@@ -530,7 +530,7 @@ def recipient_of(text: str, language_hint: str | None = None) -> str | None:
 def option_named(step: str, text: str, language_hint: str | None = None) -> str | None:
     """The button of tap question ``step`` that a short typed answer names ("sure" at "Shall we
     set up?", "every day is fine", "auf Deutsch bitte"; see the lists' ``choice``); None for a
-    long message, none named, or two named ("ok, but not now": better asked again)."""
+    long message, none named, or two named ("sure, later": better asked again)."""
     normal = normalise(text if isinstance(text, str) else "")
     if not normal or len(normal.split()) > RECIPIENT_WORDS:
         return None
