@@ -363,6 +363,9 @@ async def bot_membership(turn: Turn) -> None:
         group = await groups.by_chat(turn.session, change.chat.id)
         if group is not None:
             groups.resume(group, turn.now, only=fixed)
+            demoted = old == ChatMember.ADMINISTRATOR and status == ChatMember.MEMBER
+            if demoted and not turn.context.bot.can_read_all_group_messages:
+                turn.say(groups.demoted(group, turn.context.bot.username))
 
 
 @handler

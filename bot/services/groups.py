@@ -279,6 +279,18 @@ def made_admin(group: Group | None, now: datetime, *, reads_everything: bool) ->
     return Say("group.made_admin")
 
 
+def demoted(group: Group, bot_username: str) -> Say | None:
+    """Said once in the group when an admin takes the bot's admin rights and it stays a member
+    that may post (Telegram's news of it comes once per change): under privacy mode it now
+    gets only commands meant for it and replies to its messages, so the members learn how to
+    reach it, and that it no longer notices distress. Nothing when it cannot post there now
+    (removed, or not allowed to send messages). It goes to the main chat (General in a
+    forum): a closed topic the posts went to is for admins only now."""
+    if not group.active or group.paused == NO_RIGHTS:
+        return None
+    return Say("group.demoted", {"bot": bot_username}, locale=group.locale)
+
+
 def hello(bot_username: str, *, reads_everything: bool) -> Say:
     """The one message when the bot is added. Without admin rights (privacy mode on), the
     admins learn in the same message what works as it is and what needs admin rights."""
