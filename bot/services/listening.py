@@ -547,6 +547,8 @@ def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | Non
 
 # News and questions keep their own replies even right after "how are you today?".
 _NOT_A_MOOD = frozenset({"distress", "rejection", "question"})
+# Typed words read as these are never taken as a tap ("what does weekdays mean?").
+_NOT_A_CHOICE = frozenset({"distress", "rejection", "question", "venting"})
 
 
 def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | None:
@@ -633,8 +635,9 @@ def lashing_out(reading: Reading) -> bool:
 
 def typed_option(reading: Reading, step: Step, text: str) -> str | None:
     """The option of a tap question that typed words name: the stage ("final round", "la
-    final", "финал"), the mood ("2", "meh", "not great") or whom a feedback request goes to
-    ("the hiring manager, her name is Julia Becker", "el reclutador"), when the step offers it."""
+    final", "финал"), the mood ("2", "meh", "not great"), whom a feedback request goes to
+    ("the hiring manager, her name is Julia Becker", "el reclutador") or another button by its
+    words ("sure", "every day is fine", "auf Deutsch"), when the step offers it."""
     values = {option.value for option in step.options}
     if step.name == "stage" and reading.kind != "distress":
         named = understanding.stage_of(text, reading.language)
@@ -643,6 +646,8 @@ def typed_option(reading: Reading, step: Step, text: str) -> str | None:
         named = None if mood is None else str(mood)
     elif step.name == "recipient" and reading.kind != "distress":
         named = understanding.recipient_of(text, reading.language)
+    elif reading.kind not in _NOT_A_CHOICE:
+        named = understanding.option_named(step.name, text, reading.language)
     else:
         return None
     return named if named in values else None

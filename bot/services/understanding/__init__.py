@@ -78,6 +78,7 @@ __all__ = [
     "Reading",
     "mood_in",
     "mood_in_clauses",
+    "option_named",
     "read",
     "recipient_of",
     "stage_of",
@@ -526,6 +527,20 @@ def recipient_of(text: str, language_hint: str | None = None) -> str | None:
             found = (match.start(), match.start() - match.end(), who)
             first = found if first is None or found[:2] < first[:2] else first
     return first[2] if first else None
+
+
+def option_named(step: str, text: str, language_hint: str | None = None) -> str | None:
+    """The button of tap question ``step`` that a short typed answer names ("sure" at "Shall we
+    set up?", "every day is fine", "auf Deutsch bitte"; see the lists' ``choice``); None for a
+    long message, none named, or two named ("ok, but not now": better asked again)."""
+    normal = normalise(text if isinstance(text, str) else "")
+    if not normal or len(normal.split()) > RECIPIENT_WORDS:
+        return None
+    named: set[str] = set()
+    for lex in _short_answer_lists(text, language_hint):
+        corrected = lex.corrected(normal)
+        named.update(value for value, words in lex.choices.get(step, ()) if words.search(corrected))
+    return named.pop() if len(named) == 1 else None
 
 
 def _short_answer_lists(text: str, language_hint: str | None) -> list[Lexicon]:
