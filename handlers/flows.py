@@ -27,7 +27,8 @@ async def on_text(turn: Turn) -> None:
     message = turn.update.effective_message
     assert message is not None and message.text is not None
     person = turn.person
-    reading = understanding.read(message.text, person.language)
+    distress = gatekeeping.crisis_read(turn.update, turn.context, message.text)
+    reading = understanding.read(message.text, person.language, distress=distress)
     if reading.kind == "distress":
         # The crisis check (handlers.gatekeeping) runs first; this is only a second net. Words
         # of distress are not stored anywhere, and a running flow stays as it was.

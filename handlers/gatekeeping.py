@@ -113,9 +113,17 @@ async def crisis_check(update: Update, context: Context) -> None:
         return
     level = crisis.assess(text).level
     if level == "none":
+        context.crisis_clear = (update.update_id, text)
         return
     await (_care if level == "crisis" else _ask_safe)(update, context)
     raise ApplicationHandlerStop
+
+
+def crisis_read(update: Update, context: Context, text: str) -> bool | None:
+    """False when :func:`crisis_check` has already read this very text of this update and
+    found nothing (bot.services.understanding need not read it for distress again); None when
+    it has not."""
+    return False if context.crisis_clear == (update.update_id, text) else None
 
 
 async def group_crisis_check(update: Update, context: Context) -> None:

@@ -313,9 +313,9 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     return (1, score), chosen, found
 
 
-def _read(text: str, language_hint: str | None) -> Reading:
+def _read(text: str, language_hint: str | None, distress: bool | None = None) -> Reading:
     language, guess = _language.detect_with_guess(text, language_hint)
-    if crisis.detect(text).matched:
+    if crisis.detect(text).matched if distress is None else distress:
         return Reading("distress", language, clear=True)
     normal = normalise(text)
     # Weak hints count only in the text's language and the person's own; the model's unsure
@@ -421,11 +421,13 @@ def _brighter_side(
     return None, None
 
 
-def read(text: str, language_hint: str | None = None) -> Reading:
-    """What ``text`` is (see the module docstring). Never raises: on a bug it logs the error's
-    type (never the text) and answers ``unsure``."""
+def read(text: str, language_hint: str | None = None, *, distress: bool | None = None) -> Reading:
+    """What ``text`` is (see the module docstring). ``distress``: whether the crisis check
+    found a crisis in it, when the caller has run it already (the gate before every private
+    message, handlers.gatekeeping); None to run it here. Never raises: on a bug it logs the
+    error's type (never the text) and answers ``unsure``."""
     try:
-        return _read(text if isinstance(text, str) else "", language_hint)
+        return _read(text if isinstance(text, str) else "", language_hint, distress)
     except Exception as exc:  # a reply must still go out; the words are never logged
         log.error("understanding failed: %s", type(exc).__name__)
         return Reading("unsure", _language.hint_language(language_hint) or "en")
