@@ -128,10 +128,10 @@ QUESTION_TOPICS = (
     "idea",
     "bug",
     "feedback",
+    "follow_up",
     "after_no",
     "prepare",
     "bot",
-    "follow_up",
     "pause",
     "remind",
 )
