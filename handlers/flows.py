@@ -27,7 +27,8 @@ async def on_text(turn: Turn) -> None:
     message = turn.update.effective_message
     assert message is not None and message.text is not None
     person = turn.person
-    reading = understanding.read(message.text, person.language)
+    distress = gatekeeping.crisis_read(turn.update, turn.context, message.text)
+    reading = understanding.read(message.text, person.language, distress=distress)
     if reading.kind == "distress":
         # The crisis check (handlers.gatekeeping) runs first; this is only a second net. Words
         # of distress are not stored anywhere, and a running flow stays as it was.
@@ -59,6 +60,11 @@ async def on_text(turn: Turn) -> None:
             progress = understanding.progress_in(message.text, person.language)
             await checkin_feature.answer_mood(turn, mood, typed=True, progress=progress)
             return
+        answered = listening.answered_offer(person, reading, message.text, turn.now)
+        person.offer = None
+        if answered is not None:  # "yes" after [Debrief it now] / [Not now]: as if tapped
+            await _take(turn, answered)
+            return
         turn.say_all(
             await listening.listen(
                 turn.session, person, turn.chat_id, reading, turn.now, locale, message.text
@@ -79,11 +85,19 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
         taps.stale(turn)
         return
     turn.strip_buttons(tapped)
+    turn.person.offer = None
+    await _take(turn, tap)
+
+
+async def _take(turn: Turn, tap: listening.Tap) -> None:
+    """What a listening button does, tapped or answered in words ("yes", "not now")."""
     person = turn.person
     if person.onboarded_at is None and tap.action not in (listening.SETUP, listening.VENT):
         await start_feature.set_up(turn)
         return
-    if tap.action == listening.DEBRIEF:
+    if tap.action == listening.DECLINED:  # "no thanks" to an offer without [Not now]
+        turn.say(await variants.say(turn.session, person.id, "listen.offer_declined", turn.now))
+    elif tap.action == listening.DEBRIEF:
         record_id = listening.debrief_id(tap)
         record = await turn.session.get(Rejection, record_id) if record_id else None
         if record is not None and (record.user_id != person.id or record.completed_at):

@@ -108,6 +108,9 @@ class User(Base):
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None = until /resume
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The offer under their latest reply to typed words, so a typed "yes" or "not now" answers
+    # it: {"yes": callback data, "no": callback data or absent, "at": ISO time}. No free text.
+    offer: Mapped[dict[str, str] | None] = mapped_column(JsonData)
     # False once the person blocks the bot; /start sets it back.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

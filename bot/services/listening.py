@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select
@@ -51,6 +51,7 @@ SETUP = "setup"
 PREPARE = "prep"  # how to get ready for an interview that is coming
 PAUSE = "pause"  # pause check-ins until /resume (asked for in words: "stop messaging me")
 VENT = "vent"  # "I just want to vent": an invitation to keep writing
+DECLINED = "no"  # "no thanks" typed to an offer that has no [Not now]: never a button
 LOG_FEEDBACK = "fblog"  # feedback told in words ("they said my SQL was weak"): the log flow
 ACTIONS = frozenset(
     {
@@ -293,6 +294,50 @@ def respond(
     return [Say(_key(reading), buttons=_stack(next_steps(now)))]
 
 
+# The actions a reply offers as its main next step ([Debrief it now], [Log it as a win],
+# [Draft a feedback request]...): "yes" typed right after takes it, "not now" its [Not now].
+_OFFERED = frozenset({DEBRIEF, WIN, LOG_FEEDBACK, FEEDBACK, PAUSE})
+# Questions answered with one matching action: "how do I ask for feedback?" [Draft one].
+_OFFERING = frozenset({"feedback", "after_no", "pause"})
+# How long a typed "yes" still answers the offer: a chat's "yes" an hour later is about
+# something else.
+OFFER_MINUTES = 30
+
+
+def offer_of(reading: Reading, replies: list[Say], now: datetime) -> dict[str, str] | None:
+    """The offer among the replies to ``reading`` (kept on the person, :func:`answered_offer`):
+    the first button when it is a next step someone says yes to, with [Not now] where there is
+    one. A menu of next steps under a hello or words I could not read is no offer."""
+    asked = reading.kind == "question" and reading.topic in _OFFERING
+    if reading.kind not in ("rejection", "good_news") and not asked:
+        return None
+    taps = [b.data for r in replies for row in r.buttons for b in row if b.data is not None]
+    first = TAP.parse(taps[0]) if taps else None
+    if first is None or first.action not in _OFFERED:
+        return None
+    offer = {"yes": taps[0], "at": now.isoformat()}
+    later = next((d for d in taps if (t := TAP.parse(d)) is not None and t.action == LATER), None)
+    return offer if later is None else {**offer, "no": later}
+
+
+def answered_offer(user: User, reading: Reading, text: str, now: datetime) -> Tap | None:
+    """The tap a typed "yes" or "not now" stands for, answering the offer under the person's
+    last reply (:func:`offer_of`) while it is fresh; None when there is none or the words
+    are something else ("yes it hurts" is venting, "ok so what now?" a question)."""
+    offer = user.offer
+    if not offer or reading.kind in _NOT_A_CHOICE:
+        return None
+    made = datetime.fromisoformat(offer["at"])
+    if now - made > timedelta(minutes=OFFER_MINUTES):
+        return None
+    said = understanding.option_named(YES_NO, text, reading.language)
+    if said == "yes":
+        return TAP.parse(offer["yes"])
+    if said == "no":
+        return TAP.parse(offer["no"]) if "no" in offer else Tap(DECLINED)
+    return None
+
+
 async def talk(session: AsyncSession, user: User, chat_id: int, now: datetime) -> list[Say]:
     """The answer to "can I talk to someone?" on its own: the private chat opened from the
     group's reply (``/start talk``), where the person's own lines can be shown."""
@@ -480,6 +525,7 @@ async def listen(
     if told_feedback(reading, here) and text:
         held = (await feedback.hold_told(session, user, now, text)).id
     answers = respond(reading, here, prefilled, helplines_of(user), held)
+    user.offer = offer_of(reading, answers, now) if here.onboarded else None
     replies = [await varied(session, user.id, r, now) for r in answers]
     return in_language(replies, locale)
 
@@ -577,6 +623,10 @@ def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | Non
 
 # News and questions keep their own replies even right after "how are you today?".
 _NOT_A_MOOD = frozenset({"distress", "rejection", "question"})
+# The word lists (``choice``) of every question answered yes or no.
+YES_NO = "yes_no"
+# Typed words read as these are never taken as a tap ("what does weekdays mean?").
+_NOT_A_CHOICE = frozenset({"distress", "rejection", "question", "venting"})
 
 
 def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | None:
@@ -683,8 +733,9 @@ def lashing_out(reading: Reading) -> bool:
 
 def typed_option(reading: Reading, step: Step, text: str) -> str | None:
     """The option of a tap question that typed words name: the stage ("final round", "la
-    final", "финал"), the mood ("2", "meh", "not great") or whom a feedback request goes to
-    ("the hiring manager, her name is Julia Becker", "el reclutador"), when the step offers it."""
+    final", "финал"), the mood ("2", "meh", "not great"), whom a feedback request goes to
+    ("the hiring manager, her name is Julia Becker", "el reclutador") or another button by its
+    words ("sure", "every day is fine", "auf Deutsch"), when the step offers it."""
     values = {option.value for option in step.options}
     if step.name == "stage" and reading.kind != "distress":
         named = understanding.stage_of(text, reading.language)
@@ -693,6 +744,9 @@ def typed_option(reading: Reading, step: Step, text: str) -> str | None:
         named = None if mood is None else str(mood)
     elif step.name == "recipient" and reading.kind != "distress":
         named = understanding.recipient_of(text, reading.language)
+    elif reading.kind not in _NOT_A_CHOICE:
+        lists = YES_NO if values == {"yes", "no"} else step.name
+        named = understanding.option_named(lists, text, reading.language)
     else:
         return None
     return named if named in values else None

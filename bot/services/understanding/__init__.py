@@ -78,6 +78,7 @@ __all__ = [
     "Reading",
     "mood_in",
     "mood_in_clauses",
+    "option_named",
     "progress_in",
     "read",
     "recipient_of",
@@ -313,9 +314,9 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     return (1, score), chosen, found
 
 
-def _read(text: str, language_hint: str | None) -> Reading:
+def _read(text: str, language_hint: str | None, distress: bool | None = None) -> Reading:
     language, guess = _language.detect_with_guess(text, language_hint)
-    if crisis.detect(text).matched:
+    if crisis.detect(text).matched if distress is None else distress:
         return Reading("distress", language, clear=True)
     normal = normalise(text)
     # Weak hints count only in the text's language and the person's own; the model's unsure
@@ -426,11 +427,13 @@ def _brighter_side(
     return None, None
 
 
-def read(text: str, language_hint: str | None = None) -> Reading:
-    """What ``text`` is (see the module docstring). Never raises: on a bug it logs the error's
-    type (never the text) and answers ``unsure``."""
+def read(text: str, language_hint: str | None = None, *, distress: bool | None = None) -> Reading:
+    """What ``text`` is (see the module docstring). ``distress``: whether the crisis check
+    found a crisis in it, when the caller has run it already (the gate before every private
+    message, handlers.gatekeeping); None to run it here. Never raises: on a bug it logs the
+    error's type (never the text) and answers ``unsure``."""
     try:
-        return _read(text if isinstance(text, str) else "", language_hint)
+        return _read(text if isinstance(text, str) else "", language_hint, distress)
     except Exception as exc:  # a reply must still go out; the words are never logged
         log.error("understanding failed: %s", type(exc).__name__)
         return Reading("unsure", _language.hint_language(language_hint) or "en")
@@ -556,6 +559,20 @@ def recipient_of(text: str, language_hint: str | None = None) -> str | None:
             found = (match.start(), match.start() - match.end(), who)
             first = found if first is None or found[:2] < first[:2] else first
     return first[2] if first else None
+
+
+def option_named(step: str, text: str, language_hint: str | None = None) -> str | None:
+    """The button of tap question ``step`` that a short typed answer names ("sure" at "Shall we
+    set up?", "every day is fine", "auf Deutsch bitte"; see the lists' ``choice``); None for a
+    long message, none named, or two named ("sure, later": better asked again)."""
+    normal = normalise(text if isinstance(text, str) else "")
+    if not normal or len(normal.split()) > RECIPIENT_WORDS:
+        return None
+    named: set[str] = set()
+    for lex in _short_answer_lists(text, language_hint):
+        corrected = lex.corrected(normal)
+        named.update(value for value, words in lex.choices.get(step, ()) if words.search(corrected))
+    return named.pop() if len(named) == 1 else None
 
 
 def _short_answer_lists(text: str, language_hint: str | None) -> list[Lexicon]:
