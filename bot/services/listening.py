@@ -298,7 +298,9 @@ def respond(
 # [Draft a feedback request]...): "yes" typed right after takes it, "not now" its [Not now].
 _OFFERED = frozenset({DEBRIEF, WIN, LOG_FEEDBACK, FEEDBACK, PAUSE})
 # Questions answered with one matching action: "how do I ask for feedback?" [Draft one].
-_OFFERING = frozenset({"feedback", "after_no", "pause"})
+_OFFERING = frozenset({"feedback", "pause"})
+# "ok thanks", "ok bye": a thank-you or a goodbye, not a yes.
+_NOT_A_YES = frozenset({"thanks", "bye"})
 # How long a typed "yes" still answers the offer: a chat's "yes" an hour later is about
 # something else.
 OFFER_MINUTES = 30
@@ -325,7 +327,7 @@ def answered_offer(user: User, reading: Reading, text: str, now: datetime) -> Ta
     last reply (:func:`offer_of`) while it is fresh; None when there is none or the words
     are something else ("yes it hurts" is venting, "ok so what now?" a question)."""
     offer = user.offer
-    if not offer or reading.kind in _NOT_A_CHOICE:
+    if not offer or reading.kind in _NOT_A_CHOICE or reading.topic in _NOT_A_YES:
         return None
     made = datetime.fromisoformat(offer["at"])
     if now - made > timedelta(minutes=OFFER_MINUTES):

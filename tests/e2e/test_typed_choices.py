@@ -250,3 +250,16 @@ async def test_yes_after_venting_is_not_an_offer_taken(harness_any_db: BotHarnes
     await bot.settle()
     assert await bot.flow_state(user.id) is None
     assert await wins(bot, user.id) == []
+
+
+async def test_ok_thanks_after_an_offer_is_a_thank_you(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("I got an offer!!!")
+    await bot.settle()
+    await user.send("ok thanks")
+    await bot.settle()
+    assert await wins(bot, user.id) == []
+    reply = user.last_message
+    assert reply is not None and one_of(reply.text, shown("listen.greeting.thanks"))

@@ -129,10 +129,10 @@ QUESTION_TOPICS = (
     "idea",
     "bug",
     "feedback",
+    "follow_up",
     "after_no",
     "prepare",
     "bot",
-    "follow_up",
     "pause",
     "remind",
 )
