@@ -8,7 +8,7 @@ is fresh (half an hour). Texts come from the content catalogue in the person's l
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -263,3 +263,43 @@ async def test_ok_thanks_after_an_offer_is_a_thank_you(harness_any_db: BotHarnes
     assert await wins(bot, user.id) == []
     reply = user.last_message
     assert reply is not None and one_of(reply.text, shown("listen.greeting.thanks"))
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "stored"),
+    [
+        ("en", "mornings are best", time(8, 0)),
+        ("en", "in the evening please", time(19, 0)),
+        ("en", "after work", time(18, 0)),
+        ("de", "abends", time(19, 0)),
+        ("ru", "утром", time(8, 0)),
+    ],
+)
+async def test_a_part_of_the_day_is_a_check_in_time_the_person_sees(
+    harness_any_db: BotHarness, locale: str, typed: str, stored: time
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await begin_onboarding(bot, language_code=locale)
+    await user.send("Berlin")
+    await user.next_message()
+    await user.send(typed)
+    await bot.settle()
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.checkin_time == stored
+    await user.tap(label("onboarding.frequency.daily", locale))
+    await bot.settle()
+    done = user.last_message
+    assert done is not None and stored.strftime("%H:%M") in done.text  # what was chosen
+
+
+async def test_a_night_is_no_check_in_time(bot: BotHarness) -> None:
+    user = await begin_onboarding(bot)
+    await user.send("Berlin")
+    await user.next_message()
+    await user.send("at night")
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None and one_of(reply.text, leads("onboarding.ask_time")), reply.text
+    row = await bot.stored_user(user.id)
+    assert row is not None and row.checkin_time is None
