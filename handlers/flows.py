@@ -36,7 +36,7 @@ async def on_text(turn: Turn) -> None:
         return
     # Typed instead of tapped: "a bit better today", "un poco mejor". The words are read first
     # (microseconds), so most messages skip the database's look for a morning check.
-    day = crisis_care.day_answer(message.text)
+    day = listening.day_answer(reading, message.text)
     if day is not None and await crisis_care.awaiting_day_answer(turn.session, person.id, turn.now):
         await crisis_care.note_day_answered(turn.session, person.id, turn.now)
         locale = gatekeeping.care_locale(turn, message.text)
@@ -55,7 +55,10 @@ async def on_text(turn: Turn) -> None:
     if result is None:
         mood = listening.typed_mood(reading, message.text, person.language)
         if mood is not None and await checkins.awaiting_mood(turn.session, person, turn.now):
-            await checkin_feature.answer_mood(turn, mood, typed=True)  # "meh" after "how are you?"
+            # "meh" after "how are you?"; "still raw, but I applied to two more places" also
+            # tells effort made, which is acknowledged and offered as a win.
+            progress = understanding.progress_in(message.text, person.language)
+            await checkin_feature.answer_mood(turn, mood, typed=True, progress=progress)
             return
         answered = listening.answered_offer(person, reading, message.text, turn.now)
         person.offer = None
@@ -117,7 +120,7 @@ async def _take(turn: Turn, tap: listening.Tap) -> None:
     elif tap.action == listening.FEEDBACK:
         await feedback_feature.show(turn)
     elif tap.action == listening.LOG_FEEDBACK:  # feedback told in words: keep it, make steps
-        await feedback_feature.log_told(turn)
+        await feedback_feature.log_told(turn, listening.held_id(tap))
     elif tap.action == listening.PLAN:
         await history_feature.show_plan(turn)
     elif tap.action == listening.MATCH:

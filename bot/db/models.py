@@ -246,6 +246,11 @@ class ScheduledMessage(Base):
     )
 
 
+# FeedbackRequest.status of words typed as feedback and held for the [Log this feedback] tap
+# (bot.services.feedback.hold_told): not a request nor a reply yet, so shown and counted nowhere.
+FEEDBACK_HELD = "told"
+
+
 class FeedbackRequest(Base):
     """A feedback request to an employer, from draft to reply (or letting it go)."""
 

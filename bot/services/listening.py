@@ -23,8 +23,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, FlowState, PlanAction, Rejection, User
-from bot.services import crisis, reflection, understanding, variants
+from bot.services import crisis, feedback, reflection, understanding, variants
 from bot.services.callback_data import Codec, NotThisField, Number, Token, Word
+from bot.services.crisis import care
 from bot.services.flow_engine import FreeText, Rejected, Step
 from bot.services.replies import Button, Ref, Say
 from bot.services.understanding import (
@@ -99,10 +100,31 @@ def pack(action: str, argument: str | int | None = None) -> str:
 
 def debrief_id(tap: Tap) -> int | None:
     """The pre-filled debrief a "Debrief now" button names, if it names one."""
+    return _number(tap)
+
+
+def held_id(tap: Tap) -> int | None:
+    """The feedback words a [Log this feedback] button names, if it names any (held by
+    bot.services.feedback.hold_told)."""
+    return _number(tap)
+
+
+def _number(tap: Tap) -> int | None:
     try:
         return Number().read(tap.argument or "")
     except NotThisField:
         return None
+
+
+def told_feedback(reading: Reading, now: Situation) -> bool:
+    """Feedback told in words (no no with it) by someone set up: answered with [Log this
+    feedback]."""
+    return now.onboarded and reading.kind == "good_news" and reading.topic == "feedback"
+
+
+def log_win_buttons(kind: str) -> tuple[tuple[Button, ...], ...]:
+    """[Log it as a win] for good news of ``kind`` (a GOOD_NEWS_TOPICS entry, or "win")."""
+    return ((Button("listen.buttons.log_it", data=pack(WIN, kind)),),)
 
 
 def win_kind(tap: Tap) -> str:
@@ -182,13 +204,15 @@ def respond(
     now: Situation,
     prefilled: int | None = None,
     helplines: str = crisis.INTERNATIONAL,
+    held: int | None = None,
 ) -> list[Say]:
     """The replies to one typed message outside any flow (pure: tested without a database).
 
     ``prefilled`` is the debrief already started from rejection news (company and stage
     filled where the message named them); for someone not set up yet, it waits for the end
     of onboarding (:func:`news_offer`). ``helplines`` is whose free lines to name when the
-    person asks for someone to talk to (:func:`helplines_of`)."""
+    person asks for someone to talk to (:func:`helplines_of`). ``held`` is the feedback told
+    in these words, kept for [Log this feedback] (bot.services.feedback.hold_told)."""
     if _wants_a_person(reading):
         # Set up or not: an honest "I'm a bot, and I'm listening", and people who pick up.
         second = next_steps(now)[0] if not now.onboarded else _CHECK_IN
@@ -250,7 +274,7 @@ def respond(
             )
         ]
     if kind == "good_news" and reading.topic == "feedback":  # something to work on: keep it
-        log = Button("listen.buttons.log_feedback", data=pack(LOG_FEEDBACK))
+        log = Button("listen.buttons.log_feedback", data=pack(LOG_FEEDBACK, held))
         return [Say(_key(reading), buttons=((log,),))]
     if kind == "good_news":
         topic = reading.topic if reading.topic in GOOD_NEWS_TOPICS else "win"
@@ -485,7 +509,10 @@ async def listen(
     at once, or (someone not set up yet, whose first words are often their news) once
     onboarding ends. The company, the stage and the reason are kept, in the database: a reason
     the debrief has a box for ("internal candidate") is ticked there; any other ("overqualified")
-    keeps ``text``, the words that told it, as the debrief's note. Nothing else of the message."""
+    keeps ``text``, the words that told it, as the debrief's note. Feedback told without a no
+    ("the recruiter said my SQL was weak") is held, encrypted and shown nowhere, for the [Log
+    this feedback] under the reply, so the tap does not ask for the words again. Nothing else of
+    the message."""
     here = await situation(session, user, chat_id)
     prefilled = None
     if reading.kind == "rejection" and (reading.company or reading.stage or reading.reason):
@@ -499,7 +526,10 @@ async def listen(
             words=text if reading.reason else None,
         )
         prefilled = record.id
-    answers = respond(reading, here, prefilled, helplines_of(user))
+    held = None
+    if told_feedback(reading, here) and text:
+        held = (await feedback.hold_told(session, user, now, text)).id
+    answers = respond(reading, here, prefilled, helplines_of(user), held)
     user.offer = offer_of(reading, answers, now) if here.onboarded else None
     replies = [await varied(session, user.id, r, now) for r in answers]
     return in_language(replies, locale)
@@ -612,6 +642,10 @@ def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | 
     questions and anything that names no mood."""
     if reading.kind in _NOT_A_MOOD:
         return None
+    if reading.kind == "good_news" and reading.topic == "progress":
+        # "ganz ok, aber heute 3 Bewerbungen verschickt": the mood its first clause names (the
+        # effort is acknowledged after it); effort alone ("sent 5 today") is news to cheer.
+        return understanding.mood_in_clauses(text, language_hint)
     if reading.kind == "good_news" and reading.topic not in (None, "went_well"):
         return None  # "got the offer!" is news to celebrate, not a 5
     mood = understanding.mood_in(text, language_hint)
@@ -620,6 +654,22 @@ def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | 
     if mood is None and not reading.clear:
         mood = understanding.mood_in_clauses(text, language_hint)
     return mood
+
+
+# The morning check after a crisis reply ("How are you doing right now?") answered in words:
+# crisis.care's phrases first (en, es, de, ru), else the mood the words give in any language the
+# understanding lists read (fr, pt, uk, hi too): 1-2 hard, 3 the same, 4-5 better.
+_DAY_OF_MOOD = {1: "hard", 2: "hard", 3: "same", 4: "better", 5: "better"}
+
+
+def day_answer(reading: Reading, text: str) -> str | None:
+    """How typed words answer the morning check: a crisis.care.DAY_KEYS key, or None when they
+    say neither (or are news or a question, which keep their own replies)."""
+    told = care.day_answer(text)
+    if told is not None or reading.kind in _NOT_A_MOOD:
+        return told
+    mood = understanding.mood_in(text, reading.language)
+    return None if mood is None else _DAY_OF_MOOD[mood]
 
 
 # --- Inside flows --------------------------------------------------------------------------------

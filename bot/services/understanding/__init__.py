@@ -79,6 +79,7 @@ __all__ = [
     "mood_in",
     "mood_in_clauses",
     "option_named",
+    "progress_in",
     "read",
     "recipient_of",
     "stage_of",
@@ -327,6 +328,7 @@ def _read(text: str, language_hint: str | None, distress: bool | None = None) ->
     order = dict.fromkeys([language, *sorted(own), "en", guess, *([sibling] if sibling else [])])
     lexicons = [lex for code in order if (lex := lexicon(code)) is not None]
     best: tuple[tuple[int, int], Kind, str | None, Scores] = ((0, 0), "unsure", None, {})
+    hinted = _language.hint_language(language_hint)
     for lex in lexicons:
         scores = _scores(normal, lex, weak=lex.language in own)
         strength, kind, topic = _decide(scores)
@@ -334,6 +336,10 @@ def _read(text: str, language_hint: str | None, distress: bool | None = None) ->
             best = (strength, kind, topic, scores)
             if lex.language in (guess, sibling) and lex.language not in own:
                 language = lex.language  # read where the text's and the hint's lists did not
+            elif lex.language == hinted and hinted != language and hinted != "en":
+                # Read by the person's own lists where the model's language read nothing: "цей
+                # бот класний" from someone with Ukrainian Telegram is Ukrainian, not Russian.
+                language = hinted
     (tier, score), kind, topic, scores = best
     clear = tier >= 2 or score >= STRONG
     if sibling is not None and language != sibling:  # its names and endings are not the text's
@@ -481,6 +487,32 @@ def mood_in_clauses(text: str, language_hint: str | None = None) -> int | None:
             return mood
         clause = []
     return None
+
+
+def progress_in(text: str, language_hint: str | None = None) -> bool:
+    """Whether the message, or one of its clauses, tells effort made (good news ``progress``):
+    "honestly still a bit raw about zalando but I applied to two more places today" tells a
+    mood in its first clause and effort in its second. Clauses end as in
+    :func:`mood_in_clauses`."""
+    whole = read(text, language_hint)
+    if whole.kind == "good_news" and whole.topic == "progress":
+        return True
+    if whole.kind == "distress":
+        return False
+    normal = normalise(text)
+    lists = _short_answer_lists(text, language_hint)
+    breaks = set().union(*(lex.clause_breaks for lex in lists)) | _CLAUSE_MARKS
+    clause: list[str] = []
+    for word in [*normal.split(), "."]:
+        if word not in breaks:
+            clause.append(word)
+            continue
+        if len(clause) > 1:
+            part = read(" ".join(clause), whole.language)
+            if part.kind == "good_news" and part.topic == "progress":
+                return True
+        clause = []
+    return False
 
 
 def without_moments(text: str, language_hint: str | None = None) -> str | None:
