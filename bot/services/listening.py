@@ -636,10 +636,10 @@ _NOT_A_CHOICE = frozenset({"distress", "rejection", "question", "venting"})
 
 def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | None:
     """The mood (1-5) a message gives if it answers a waiting check-in question: its words
-    ("not great tbh": 2, "meh": 3, "ganz gut": 4), else a short feeling (so-so 3, low 2), else,
-    for a longer message read as nothing clearer, the first clause that names a mood ("still a
-    bit raw about zalando but I applied to two more places today": 2). None for news,
-    questions and anything that names no mood."""
+    ("not great tbh": 2, "meh": 3, "ganz gut": 4), else the first clause that names a mood, for
+    a feeling or a message read as nothing clearer ("still a bit raw about zalando but I applied
+    to two more places today": 2), else, for a feeling, so-so 3 and low 2 ("ugh. long day,
+    recruiters ghosting me again"). None for news, questions and anything that names no mood."""
     if reading.kind in _NOT_A_MOOD:
         return None
     if reading.kind == "good_news" and reading.topic == "progress":
@@ -649,10 +649,11 @@ def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | 
     if reading.kind == "good_news" and reading.topic not in (None, "went_well"):
         return None  # "got the offer!" is news to celebrate, not a 5
     mood = understanding.mood_in(text, language_hint)
-    if mood is None and reading.kind == "venting" and len(text.split()) <= understanding.MOOD_WORDS:
-        mood = 3 if reading.topic == "so_so" else 2
-    if mood is None and not reading.clear:
+    if mood is None and (not reading.clear or reading.kind == "venting"):
+        # "kinda meh, didn't sleep well but I did prep for Thursday": the first clause's mood.
         mood = understanding.mood_in_clauses(text, language_hint)
+    if mood is None and reading.kind == "venting":  # a vent in answer to "how are you?"
+        mood = 3 if reading.topic == "so_so" else 2
     return mood
 
 

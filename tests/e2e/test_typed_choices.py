@@ -13,7 +13,7 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import FeedbackRequest, Win
+from bot.db.models import CheckIn, FeedbackRequest, Win
 from tests.e2e.harness import (
     BotHarness,
     begin_onboarding,
@@ -323,3 +323,28 @@ async def test_they_replied_offers_to_log_what_they_said(harness_any_db: BotHarn
     assert asked is not None and one_of(asked.text, leads("feedback.ask_log")), asked.text
     state = await bot.flow_state(user.id)
     assert state is not None and state.step == "reply"
+
+
+@pytest.mark.parametrize(
+    ("typed", "mood"),
+    [
+        ("kinda meh, didn't sleep well but I did prep for Thursday's interview", 3),
+        ("ugh. long day, recruiters ghosting me again and I'm just so fed up with all of it", 2),
+    ],
+)
+async def test_a_feeling_told_at_the_checkin_is_its_mood(
+    harness_any_db: BotHarness, typed: str, mood: int
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("/checkin")
+    await user.next_message()
+    await user.send(typed)
+    taken = await user.next_message()
+    face = label(f"checkin.mood.{mood}")
+    assert one_of(taken.text, shown("checkin.typed_mood", face=face)), taken.text
+    await bot.settle()
+    async with bot.sessions() as session:
+        query = select(CheckIn.mood).where(CheckIn.user_id == user.id)
+        assert list((await session.execute(query)).scalars()) == [mood]
