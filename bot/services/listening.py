@@ -281,6 +281,9 @@ def respond(
         rows: tuple[tuple[Button, ...], ...] = (
             (Button("listen.buttons.log_it", data=pack(WIN, topic)),),
         )
+        if topic == "reply":  # they answered (a feedback request, often): what did they say?
+            log = Button("listen.buttons.log_feedback", data=pack(LOG_FEEDBACK))
+            rows = ((log,), *rows)
         if topic in _STILL_AHEAD:  # an interview to come: getting ready is the next step
             rows += ((Button("listen.buttons.prepare", data=pack(PREPARE)),),)
         return [Say(_key(reading), buttons=rows)]

@@ -303,3 +303,23 @@ async def test_a_night_is_no_check_in_time(bot: BotHarness) -> None:
     assert reply is not None and one_of(reply.text, leads("onboarding.ask_time")), reply.text
     row = await bot.stored_user(user.id)
     assert row is not None and row.checkin_time is None
+
+
+async def test_they_replied_offers_to_log_what_they_said(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("so I sent the feedback email to Monzo and they actually replied")
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    assert reply.button_labels() == [
+        label("listen.buttons.log_feedback"),
+        label("listen.buttons.log_it"),
+    ]
+    await user.send("yes")
+    await bot.settle()
+    asked = user.last_message
+    assert asked is not None and one_of(asked.text, leads("feedback.ask_log")), asked.text
+    state = await bot.flow_state(user.id)
+    assert state is not None and state.step == "reply"
