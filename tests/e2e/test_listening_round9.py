@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.content import Texts
-from bot.db.models import CheckIn, FeedbackRequest, User, Win
+from bot.db.models import CheckIn, FeedbackRequest, Rejection, User, Win
 from bot.dispatch import dispatch_due
 from tests.e2e.harness import CONTENT, BotHarness, label, leads, onboard, one_of, seen, shown
 
@@ -257,3 +257,16 @@ async def test_the_morning_check_answered_in_words_in_a_care_only_language(
     assert answered is not None
     opening = seen(care(locale)(f"crisis.day_{day}", variant=0, helplines="\x00"))
     assert answered.text.startswith(opening.split("\x00")[0].strip()[:40]), answered.text
+
+
+async def test_a_no_told_with_just_names_the_company_in_the_reply(bot: BotHarness) -> None:
+    """listen9's demo run: "ugh, Zalando just said no after the final round" got the reply
+    without the name ("their words first"); the debrief it offers has it filled in."""
+    user = await onboard(bot)
+    await user.send("ugh, Zalando just said no after the final round")
+    reply = await user.next_message()
+    assert "Zalando" in reply.text, reply.text
+    assert label("listen.buttons.debrief_now") in reply.button_labels()
+    async with bot.sessions() as session:
+        rows = (await session.execute(select(Rejection.company, Rejection.stage))).all()
+    assert [tuple(row) for row in rows] == [("Zalando", "final_round")]

@@ -88,3 +88,17 @@ def test_ukrainian_read_by_the_persons_own_lists_stays_ukrainian() -> None:
     and the person's Telegram is Ukrainian, so it is answered as Ukrainian, never in Russian."""
     reading = understanding.read("цей бот класний", "uk")
     assert (reading.kind, reading.topic, reading.language) == ("greeting", "praise", "uk")
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("ugh, Zalando just said no after the final round", "Zalando"),
+        ("Monzo finally turned me down", "Monzo"),
+        ("Spotify said no", "Spotify"),
+        ("Just said no to a recruiter", None),
+    ],
+)
+def test_a_name_before_just_said_no_is_the_company(text: str, company: str | None) -> None:
+    """listen9's demo run: "Zalando just said no" got the reply without the name."""
+    assert understanding.read(text, "en").company == company
