@@ -309,7 +309,9 @@ _NOT_A_YES = frozenset({"thanks", "bye"})
 OFFER_MINUTES = 30
 
 
-def offer_of(reading: Reading, replies: list[Say], now: datetime) -> dict[str, str] | None:
+def offer_of(
+    reading: Reading, replies: list[Say], now: datetime, locale: str | None = None
+) -> dict[str, str] | None:
     """The offer among the replies to ``reading`` (kept on the person, :func:`answered_offer`):
     the first button when it is a next step someone says yes to, with [Not now] where there is
     one. A menu of next steps under a hello or words I could not read is no offer."""
@@ -321,6 +323,8 @@ def offer_of(reading: Reading, replies: list[Say], now: datetime) -> dict[str, s
     if first is None or first.action not in _OFFERED:
         return None
     offer = {"yes": taps[0], "at": now.isoformat()}
+    if locale is not None:  # the language it was made in: "ja, lass uns" is read in it
+        offer["lang"] = locale
     later = next((d for d in taps if (t := TAP.parse(d)) is not None and t.action == LATER), None)
     return offer if later is None else {**offer, "no": later}
 
@@ -335,7 +339,7 @@ def answered_offer(user: User, reading: Reading, text: str, now: datetime) -> Ta
     made = datetime.fromisoformat(offer["at"])
     if now - made > timedelta(minutes=OFFER_MINUTES):
         return None
-    said = understanding.option_named(YES_NO, text, reading.language)
+    said = understanding.option_named(YES_NO, text, offer.get("lang") or reading.language)
     if said == "yes":
         return TAP.parse(offer["yes"])
     if said == "no":
@@ -530,7 +534,7 @@ async def listen(
     if told_feedback(reading, here) and text:
         held = (await feedback.hold_told(session, user, now, text)).id
     answers = respond(reading, here, prefilled, helplines_of(user), held)
-    user.offer = offer_of(reading, answers, now) if here.onboarded else None
+    user.offer = offer_of(reading, answers, now, locale) if here.onboarded else None
     replies = [await varied(session, user.id, r, now) for r in answers]
     return in_language(replies, locale)
 

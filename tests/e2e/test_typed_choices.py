@@ -348,3 +348,18 @@ async def test_a_feeling_told_at_the_checkin_is_its_mood(
     async with bot.sessions() as session:
         query = select(CheckIn.mood).where(CheckIn.user_id == user.id)
         assert list((await session.execute(query)).scalars()) == [mood]
+
+
+async def test_yes_in_the_language_the_offer_was_made_in(harness_any_db: BotHarness) -> None:
+    """Telegram in English, news told in German and answered in German: "ja, lass uns" too."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("Hab heute wieder eine Absage bekommen, von Zalando")
+    await bot.settle()
+    offer = user.last_message
+    assert offer is not None and label("listen.buttons.debrief_now", "de") in offer.button_labels()
+    await user.send("ja, lass uns")
+    await bot.settle()
+    state = await bot.flow_state(user.id)
+    assert state is not None and state.flow == "rf"
