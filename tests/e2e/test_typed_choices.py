@@ -9,11 +9,13 @@ is fresh (half an hour). Texts come from the content catalogue in the person's l
 from __future__ import annotations
 
 from datetime import time, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.db.models import CheckIn, FeedbackRequest, Win
+from bot.emulator import SimUser
 from tests.e2e.harness import (
     BotHarness,
     begin_onboarding,
@@ -27,6 +29,15 @@ from tests.e2e.harness import (
     tap_keys,
 )
 from tests.e2e.listening_kit import open_debrief
+
+
+async def at_time_question(bot: BotHarness, **kwargs: Any) -> SimUser:
+    """A new person in Berlin, asked when to check in."""
+    user = await begin_onboarding(bot, **kwargs)
+    await user.send("Berlin")
+    await user.next_message()
+    return user
+
 
 CONSENT = [
     ("en", "ok sure", True),
@@ -103,9 +114,7 @@ async def test_how_often_in_words(
 ) -> None:
     bot = harness_any_db
     await bot.start()
-    user = await begin_onboarding(bot, language_code=locale)
-    await user.send("Berlin")
-    await user.next_message()
+    user = await at_time_question(bot, language_code=locale)
     await user.tap("09:00")
     await user.next_message()
     await user.send(typed)
@@ -117,9 +126,7 @@ async def test_how_often_in_words(
 
 
 async def test_not_every_day_is_asked_again(bot: BotHarness) -> None:
-    user = await begin_onboarding(bot)
-    await user.send("Berlin")
-    await user.next_message()
+    user = await at_time_question(bot)
     await user.tap("09:00")
     await user.next_message()
     await user.send("not every day")
@@ -280,9 +287,7 @@ async def test_a_part_of_the_day_is_a_check_in_time_the_person_sees(
 ) -> None:
     bot = harness_any_db
     await bot.start()
-    user = await begin_onboarding(bot, language_code=locale)
-    await user.send("Berlin")
-    await user.next_message()
+    user = await at_time_question(bot, language_code=locale)
     await user.send(typed)
     await bot.settle()
     row = await bot.stored_user(user.id)
@@ -294,9 +299,7 @@ async def test_a_part_of_the_day_is_a_check_in_time_the_person_sees(
 
 
 async def test_a_night_is_no_check_in_time(bot: BotHarness) -> None:
-    user = await begin_onboarding(bot)
-    await user.send("Berlin")
-    await user.next_message()
+    user = await at_time_question(bot)
     await user.send("at night")
     await bot.settle()
     reply = user.last_message

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -474,6 +475,16 @@ def mood_in_clauses(text: str, language_hint: str | None = None) -> int | None:
     :func:`mood_in` ("honestly still a bit raw about zalando but I applied to two more places
     today": 2). Clauses end at punctuation and at the lists' ``but`` words; a clause longer than
     ``MOOD_WORDS`` names none."""
+    for clause in _clauses(text, language_hint):
+        mood = mood_in(" ".join(clause), language_hint)
+        if mood is not None:
+            return mood
+    return None
+
+
+def _clauses(text: str, language_hint: str | None) -> Iterator[list[str]]:
+    """The message's clauses (normalised words; none empty), ending at punctuation and at the
+    lists' ``but`` words."""
     normal = normalise(text if isinstance(text, str) else "")
     lists = _short_answer_lists(text, language_hint)
     breaks = set().union(*(lex.clause_breaks for lex in lists)) | _CLAUSE_MARKS
@@ -481,12 +492,9 @@ def mood_in_clauses(text: str, language_hint: str | None = None) -> int | None:
     for word in [*normal.split(), "."]:
         if word not in breaks:
             clause.append(word)
-            continue
-        mood = mood_in(" ".join(clause), language_hint) if clause else None
-        if mood is not None:
-            return mood
-        clause = []
-    return None
+        elif clause:
+            yield clause
+            clause = []
 
 
 def progress_in(text: str, language_hint: str | None = None) -> bool:
@@ -499,19 +507,11 @@ def progress_in(text: str, language_hint: str | None = None) -> bool:
         return True
     if whole.kind == "distress":
         return False
-    normal = normalise(text)
-    lists = _short_answer_lists(text, language_hint)
-    breaks = set().union(*(lex.clause_breaks for lex in lists)) | _CLAUSE_MARKS
-    clause: list[str] = []
-    for word in [*normal.split(), "."]:
-        if word not in breaks:
-            clause.append(word)
-            continue
+    for clause in _clauses(text, language_hint):
         if len(clause) > 1:
             part = read(" ".join(clause), whole.language)
             if part.kind == "good_news" and part.topic == "progress":
                 return True
-        clause = []
     return False
 
 
