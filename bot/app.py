@@ -130,6 +130,7 @@ def build_application(
         delivery=Delivery(app, runtime),
         dispatcher=Dispatcher(runtime, app.bot, scheduled_kinds()),
         flood_gate=FloodGate(limit=settings.flood_limit, window=settings.flood_window_seconds),
+        updates_request=updates,
     )
     register_all(app)
     if app.job_queue is not None:
@@ -147,7 +148,9 @@ async def _prune_inbox(context: ReboundContext) -> None:
 
 async def start_polling(app: ReboundApplication, *, timeout: int = 10) -> InboxPoller:
     """Replay what an earlier run left unhandled, then poll through the inbox."""
-    poller = InboxPoller(app.wiring.intake, timeout=timeout)
+    updates = app.wiring.updates_request
+    as_sent = updates.take_updates if updates is not None else None
+    poller = InboxPoller(app.wiring.intake, timeout=timeout, as_sent=as_sent)
     await poller.start()
     app.wiring.poller = poller
     return poller

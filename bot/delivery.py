@@ -287,6 +287,11 @@ class _Notes:
         results = []
         async with self.rt.small_transaction() as session:
             delivered = [note.reply_id for note in notes if not note.outcome.left]
+            # A group's refused reply: the win it would have celebrated is not counted (read
+            # from the rows before they go). Rare: no statement at all when none was refused.
+            await groups.not_posted(
+                session, [note.reply_id for note in notes if _unseen(note, refused=True)]
+            )
             await outbox.replies_delivered(session, delivered)
             parked = [
                 bool(note.outcome.left)
@@ -297,9 +302,16 @@ class _Notes:
                     note.attempts,
                     now,
                     note.outcome.wait,
+                    posted=bool(note.outcome.sent),
                 )
                 for note in notes
             ]
+            given_up = [
+                note.reply_id
+                for note, was_parked in zip(notes, parked, strict=True)
+                if was_parked and _unseen(note, refused=False)
+            ]
+            await groups.not_posted(session, given_up)
             # Which message asks each open question: one statement for the batch.
             prompts = [
                 (note.chat_id, note.user_id, key, message_id)
@@ -316,6 +328,15 @@ class _Notes:
             ]  # their questions were answered before they were noted: buttons to go
             results.append((was_parked, answered))
         return results
+
+
+def _unseen(note: _Note, *, refused: bool) -> bool:
+    """Whether a group reply ended with none of its new messages posted: refused for good
+    (``refused``), or given up on (parked). Once its first message is out (the celebration
+    of a win), the rest failing takes nothing back."""
+    outcome = note.outcome
+    ended = outcome.refused is not None if refused else bool(outcome.left)
+    return note.chat_id < 0 and ended and not outcome.sent
 
 
 class Delivery:

@@ -37,6 +37,9 @@ DEMO_TOKEN = "123456789:REBOUND-DEMO-TOKEN"
 UPDATE_IDS_FILE = "demo-update-ids.json"
 CLOCK_STEP = re.compile(r"^\+(\d{1,4})([dhm])$")
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+# How :clock moves time: in steps well inside schedule.GRACE, up to a week.
+DEMO_STEP = timedelta(hours=1)
+DEMO_STEPPED = timedelta(days=7)
 
 
 class Demo:
@@ -123,6 +126,19 @@ class Demo:
             return
         await self.user.tap(labels[number - 1], message=latest)
 
+    async def move_clock(self, by: timedelta) -> None:
+        """Time passes as it would: an hour at a time, sending what falls due on the way, so
+        ":clock +1d" brings the morning check-in instead of jumping past it (anything more
+        than schedule.GRACE late is skipped, as after real downtime). Longer than a week is
+        one jump: being away that long skips what was due, as it would for a real person."""
+        assert self.app is not None
+        step = by if by > DEMO_STEPPED else DEMO_STEP
+        while by > timedelta(0):
+            moved = min(step, by)
+            self.clock.advance(moved)
+            by -= moved
+            await dispatch_due(self.app)
+
     async def demo_command(self, line: str) -> None:
         assert self.user is not None
         name, _, arg = line.partition(" ")
@@ -132,9 +148,8 @@ class Demo:
                 self.print(self.texts("terminal.clock_usage"))
                 return
             amount, unit = int(match.group(1)), UNITS[match.group(2)]
-            self.clock.advance(timedelta(**{unit: amount}))
             assert self.app is not None
-            await dispatch_due(self.app)
+            await self.move_clock(timedelta(**{unit: amount}))
             self.print(
                 self.texts("terminal.clock_moved", now=self.clock.now().strftime("%Y-%m-%d %H:%M"))
             )

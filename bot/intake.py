@@ -15,7 +15,7 @@ import contextlib
 import hmac
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import tornado.web
@@ -115,9 +115,18 @@ class InboxPoller:
     # two (it was up to MAX_BACKOFF). One failed write a second costs the database nothing.
     STORE_RETRY = 1.0
 
-    def __init__(self, intake: Intake, *, timeout: int = 10) -> None:
+    def __init__(
+        self,
+        intake: Intake,
+        *,
+        timeout: int = 10,
+        as_sent: Callable[[], list[Any]] | None = None,
+    ) -> None:
+        """``as_sent``: the last getUpdates answer's updates as Telegram sent them
+        (bot.telegram_http.UpdatesRequest.take_updates), stored in the inbox as they are."""
         self.intake = intake
         self.timeout = timeout
+        self.as_sent = as_sent
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -151,7 +160,8 @@ class InboxPoller:
                 )
                 backoff = 1.0
                 if updates:
-                    if not await self._store([(u.to_dict(), u) for u in updates]):
+                    sent = self.as_sent() if self.as_sent is not None else []
+                    if not await self._store(with_json(updates, sent)):
                         continue  # not confirmed: the same batch is fetched again
                     offset = updates[-1].update_id + 1
             except TimedOut:
@@ -180,6 +190,20 @@ class InboxPoller:
             await asyncio.sleep(self.STORE_RETRY)
             return False
         return True
+
+
+def with_json(
+    updates: Sequence[Update], sent: Sequence[Any]
+) -> list[tuple[dict[str, Any], Update]]:
+    """Each update with its JSON for the inbox: the object Telegram sent when ``sent`` holds
+    the same updates in the same order (the getUpdates request kept them), else PTB's
+    ``to_dict()`` of it (the same content, rebuilt)."""
+    if len(sent) == len(updates) and all(
+        isinstance(data, dict) and data.get("update_id") == update.update_id
+        for data, update in zip(sent, updates, strict=True)
+    ):
+        return list(zip(sent, updates, strict=True))
+    return [(update.to_dict(), update) for update in updates]
 
 
 # Telegram's updates are a few KiB; a request announcing more than this is refused unread.

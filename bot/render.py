@@ -28,6 +28,8 @@ PHONE_LABEL_CHARS = {1: 30, 2: 20, 3: 13, 4: 9, 5: 6}
 
 def label_width(label: str) -> int:
     """A label's width in letters as a phone draws it (wide characters and emoji count 2)."""
+    if label.isascii():  # most labels: no wide, combining or joining character among them
+        return len(label)
     width = 0
     for char in label:
         point = ord(char)

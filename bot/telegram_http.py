@@ -41,7 +41,7 @@ from __future__ import annotations
 import io
 import ipaddress
 import urllib.request
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
@@ -111,10 +111,10 @@ def environment_proxy(url: str) -> str | None:
 CALL_READ_TIMEOUT = 15.0
 
 
-def aiohttp_requests() -> tuple[AiohttpRequest, AiohttpRequest]:
-    """:class:`AiohttpRequest` for a bot's calls, and one for getUpdates (one connection: a
-    single long poll at a time)."""
-    return AiohttpRequest(read_timeout=CALL_READ_TIMEOUT), AiohttpRequest(connection_pool_size=1)
+def aiohttp_requests() -> tuple[AiohttpRequest, UpdatesRequest]:
+    """:class:`AiohttpRequest` for a bot's calls, and an :class:`UpdatesRequest` for getUpdates
+    (one connection: a single long poll at a time)."""
+    return AiohttpRequest(read_timeout=CALL_READ_TIMEOUT), UpdatesRequest(connection_pool_size=1)
 
 
 def use_aiohttp(builder: Builder) -> Builder:
@@ -282,3 +282,32 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut(f"Timed out: the call took longer than {total}s in all") from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+
+class UpdatesRequest(AiohttpRequest):
+    """The getUpdates request (``get_updates_request``): an :class:`AiohttpRequest` that also
+    keeps the updates of the last answer as the JSON objects Telegram sent, for the inbox
+    (bot.intake), which would otherwise rebuild each from PTB's object with ``to_dict()``
+    (~0.15-0.45 ms of CPU per update). It uses PTB's documented hook for decoding answers,
+    :meth:`BaseRequest.parse_json_payload`, and changes nothing in what PTB gets."""
+
+    __slots__ = ("_updates",)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._updates: list[Any] = []
+
+    # PTB declares the hook static and calls it on the instance (``self.parse_json_payload``);
+    # if it ever stopped, nothing would be kept and the inbox would use ``to_dict()`` again.
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
+        data: dict[str, Any] = BaseRequest.parse_json_payload(payload)
+        result = data.get("result") if isinstance(data, dict) else None
+        self._updates = result if isinstance(result, list) else []
+        return data
+
+    def take_updates(self) -> list[Any]:
+        """The last answer's ``result`` as decoded (once; empty after an error or a second
+        call). PTB's ``Update.de_json`` copies what it reads, so these are as Telegram sent
+        them."""
+        updates, self._updates = self._updates, []
+        return updates

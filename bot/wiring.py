@@ -22,6 +22,7 @@ from bot.intake import InboxPoller, Intake
 from bot.runtime import Runtime
 from bot.services.crisis import GroupCareLimiter
 from bot.services.flood import FloodGate
+from bot.telegram_http import UpdatesRequest
 
 
 @dataclass
@@ -53,6 +54,8 @@ class Wiring:
     admin_cache: AdminCache = field(default_factory=dict)  # handlers.groups.is_admin
     count_edits: dict[int, CountEdits] = field(default_factory=dict)  # by group chat id
     poller: InboxPoller | None = None  # while polling (bot.app.start_polling)
+    # The bot's getUpdates request, which keeps the JSON of what it fetched for the inbox.
+    updates_request: UpdatesRequest | None = None
 
 
 class ReboundApplication(Application[Any, Any, Any, Any, Any, Any]):
@@ -64,6 +67,12 @@ class ReboundApplication(Application[Any, Any, Any, Any, Any, Any]):
 
 class ReboundContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The context every handler and job gets: the Wiring's parts as typed properties."""
+
+    # (update id, text) of a message the crisis check read and found nothing in, so that the
+    # turn's understanding does not read it for a crisis again (handlers.gatekeeping). PTB
+    # builds one context per update for all its handler groups; a context built afresh has
+    # None here, and the text is then read again, as before.
+    crisis_clear: tuple[int, str] | None = None
 
     @property
     def app(self) -> ReboundApplication:

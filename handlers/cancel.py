@@ -1,4 +1,5 @@
-"""/cancel: leave whatever flow is running. Always works; answers so far stay saved."""
+"""/cancel: leave whatever flow is running. Always works; answers so far stay saved
+(and when none were given, it says so rather than "what you told me is saved")."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ async def cancel(turn: Turn) -> None:
     if not turn.private:
         turn.say(Say("cancel.nothing"))
         return
-    stopped = await flows.cancel(turn.session, turn.chat_id, turn.person.id)
-    turn.say(Say("cancel.done" if stopped else "cancel.nothing"))
+    stopped = await flows.stop(turn.session, turn.chat_id, turn.person.id)
+    if stopped is None:
+        turn.say(Say("cancel.nothing"))
+    else:
+        turn.say(Say("cancel.done" if stopped.answered else "cancel.done_empty"))
 
 
 def register(app: RuntimeApp) -> None:

@@ -10,7 +10,16 @@ from telegram.ext import CommandHandler, filters
 from bot.db.models import User
 from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
-from bot.services import callback_data, checkins, durations, flows, nudges, schedule, variants
+from bot.services import (
+    callback_data,
+    checkins,
+    durations,
+    flows,
+    listening,
+    nudges,
+    schedule,
+    variants,
+)
 from bot.services.outbox import Claimed
 from bot.services.replies import Ref, Say
 from bot.services.timezones import local_now, zone_for
@@ -54,15 +63,20 @@ async def on_checkin(turn: Turn, tap: callback_data.CheckinTap) -> None:
         await reflection_feature.show(turn)
 
 
-async def answer_mood(turn: Turn, mood: int, typed: bool = False) -> None:
+async def answer_mood(turn: Turn, mood: int, typed: bool = False, progress: bool = False) -> None:
     """Today's mood, tapped or ``typed`` in words right after the question ("meh", "not great
-    tbh": then first the face it was taken as, so a wrong reading is easy to correct)."""
+    tbh": then first the face it was taken as, so a wrong reading is easy to correct).
+    ``progress``: the words also told effort made ("...but I applied to two more places
+    today"), acknowledged after the mood's reply with [Log it as a win]."""
     user, session, now = turn.person, turn.session, turn.now
     await checkins.record(session, user, now, mood)
     if typed:
         face: dict[str, object] = {"face": Ref(f"checkin.mood.{mood}")}
         turn.say(await variants.say(session, user.id, "checkin.typed_mood", now, face))
     turn.say_all(await checkins.mood_reply(session, user, mood, now))
+    if progress:
+        log = listening.log_win_buttons("progress")
+        turn.say(await variants.say(session, user.id, "checkin.typed_progress", now, buttons=log))
     if checkins.band(mood) != "low":  # a low day brings rest, not a task
         window = timedelta(days=turn.rt.settings.nudge_repeat_days)
         turn.say(await nudges.offer(session, user, now, window))

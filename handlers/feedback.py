@@ -10,7 +10,8 @@ from telegram.ext import CommandHandler, filters
 from bot.db.models import Rejection, User
 from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
-from bot.services import callback_data, feedback, flows
+from bot.services import callback_data, feedback, flows, variants
+from bot.services.flow_engine import JsonValue
 from bot.services.outbox import Claimed
 from bot.services.replies import Say, When
 from handlers import taps
@@ -120,12 +121,35 @@ async def on_request(turn: Turn, tap: callback_data.RequestTap) -> None:
         )
 
 
-async def log_told(turn: Turn) -> None:
-    """[Log this feedback] under feedback told in words: the log flow, for the request still
-    waiting for a reply if there is one, else for feedback given without one."""
+async def log_told(turn: Turn, held_id: int | None = None) -> None:
+    """[Log this feedback] under feedback told in words: the words typed (held under
+    ``held_id``) become the reply, of the request still waiting for one if there is one, else
+    of feedback given without one, and the log flow goes on to the themes found in them. Without
+    held words (a button from before, or a newer message replaced them) it asks for them."""
+    spec = turn.rt.flows[feedback.LOG_FLOW.code]
+    taken = None
+    if held_id is not None:
+        taken = await feedback.take_told(turn.session, turn.person, held_id, turn.now)
+    if taken is not None:
+        kept, reading = taken
+        turn.say(await variants.say(turn.session, turn.person.id, "feedback.told_kept", turn.now))
+        data: dict[str, JsonValue] = {"request_id": kept.id, "generic": reading.generic}
+        ticked = {"tags": reading.tags}
+        turn.say(
+            await flows.start(
+                turn.session,
+                spec,
+                turn.person,
+                turn.chat_id,
+                turn.now,
+                step="tags",
+                data=data,
+                ticked=ticked,
+            )
+        )
+        return
     request = await feedback.awaiting(turn.session, turn.person.id)
     data = {"request_id": request.id} if request is not None else {}
-    spec = turn.rt.flows[feedback.LOG_FLOW.code]
     turn.say(await flows.start(turn.session, spec, turn.person, turn.chat_id, turn.now, data=data))
 
 

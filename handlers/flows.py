@@ -27,7 +27,8 @@ async def on_text(turn: Turn) -> None:
     message = turn.update.effective_message
     assert message is not None and message.text is not None
     person = turn.person
-    reading = understanding.read(message.text, person.language)
+    distress = gatekeeping.crisis_read(turn.update, turn.context, message.text)
+    reading = understanding.read(message.text, person.language, distress=distress)
     if reading.kind == "distress":
         # The crisis check (handlers.gatekeeping) runs first; this is only a second net. Words
         # of distress are not stored anywhere, and a running flow stays as it was.
@@ -35,7 +36,7 @@ async def on_text(turn: Turn) -> None:
         return
     # Typed instead of tapped: "a bit better today", "un poco mejor". The words are read first
     # (microseconds), so most messages skip the database's look for a morning check.
-    day = crisis_care.day_answer(message.text)
+    day = listening.day_answer(reading, message.text)
     if day is not None and await crisis_care.awaiting_day_answer(turn.session, person.id, turn.now):
         await crisis_care.note_day_answered(turn.session, person.id, turn.now)
         locale = gatekeeping.care_locale(turn, message.text)
@@ -54,7 +55,18 @@ async def on_text(turn: Turn) -> None:
     if result is None:
         mood = listening.typed_mood(reading, message.text, person.language)
         if mood is not None and await checkins.awaiting_mood(turn.session, person, turn.now):
-            await checkin_feature.answer_mood(turn, mood, typed=True)  # "meh" after "how are you?"
+            # "meh" after "how are you?"; "still raw, but I applied to two more places" also
+            # tells effort made, which is acknowledged and offered as a win.
+            progress = understanding.progress_in(message.text, person.language)
+            await checkin_feature.answer_mood(turn, mood, typed=True, progress=progress)
+            return
+        offer, person.offer = person.offer, None
+        answered = listening.answered_offer(offer, reading, message.text, turn.now)
+        if answered is not None:  # "yes" after [Debrief it now] / [Not now]: as if tapped
+            language = listening.answer_language(offer, answered)
+            if language is not None:
+                turn.texts = turn.rt.content.texts(language)
+            await _take(turn, answered)
             return
         turn.say_all(
             await listening.listen(
@@ -76,11 +88,19 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
         taps.stale(turn)
         return
     turn.strip_buttons(tapped)
+    turn.person.offer = None
+    await _take(turn, tap)
+
+
+async def _take(turn: Turn, tap: listening.Tap) -> None:
+    """What a listening button does, tapped or answered in words ("yes", "not now")."""
     person = turn.person
     if person.onboarded_at is None and tap.action not in (listening.SETUP, listening.VENT):
         await start_feature.set_up(turn)
         return
-    if tap.action == listening.DEBRIEF:
+    if tap.action == listening.DECLINED:  # "no thanks" to an offer without [Not now]
+        turn.say(await variants.say(turn.session, person.id, "listen.offer_declined", turn.now))
+    elif tap.action == listening.DEBRIEF:
         record_id = listening.debrief_id(tap)
         record = await turn.session.get(Rejection, record_id) if record_id else None
         if record is not None and (record.user_id != person.id or record.completed_at):
@@ -103,7 +123,7 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
     elif tap.action == listening.FEEDBACK:
         await feedback_feature.show(turn)
     elif tap.action == listening.LOG_FEEDBACK:  # feedback told in words: keep it, make steps
-        await feedback_feature.log_told(turn)
+        await feedback_feature.log_told(turn, listening.held_id(tap))
     elif tap.action == listening.PLAN:
         await history_feature.show_plan(turn)
     elif tap.action == listening.MATCH:

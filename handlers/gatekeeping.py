@@ -14,16 +14,20 @@ Private chat, by level (bot.services.crisis.assess):
 Either way the words go no further: the handlers that would store them (a flow's answer, a note)
 never see them, and nothing here logs or keeps them; the buttons carry no words.
 
-In a group the crisis check answers too, but in public: a gentle reply that never repeats,
-quotes or names what the member wrote, with the international helpline directory, and a button
-that opens the private chat (``/start support``) where their own country's helplines are shown.
-At most one such reply per member per half hour; nothing about it is stored or logged. An
+In a group the crisis check answers too. Where the member has a private chat with the bot (they
+started it and did not block it), the care goes there, with their own country's helplines, and
+the group hears one short line that points to it. Otherwise the reply is public: a gentle one
+that never repeats, quotes or names what the member wrote, with the international helpline
+directory, and a button that opens the private chat (``/start support``) where their own
+country's helplines are shown. At most one such reply per member per half hour; nothing about
+it is stored or logged. An
 ``unsure`` message in a group gets no public reply (asking "are you safe?" in front of others
 would single the member out over what may be venting) but is not passed on either.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import replace
@@ -31,7 +35,7 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
     MessageHandler,
@@ -39,6 +43,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import delivery
 from bot.db.models import User
 from bot.dispatch import Kinds
 from bot.render import Renderer
@@ -47,6 +52,7 @@ from bot.services import callback_data, checkins, crisis, flows
 from bot.services.crisis import care
 from bot.services.outbox import Claimed
 from bot.services.replies import Button, Ref, Say
+from bot.services.users import mark_blocked
 from bot.telegram_bot import ReboundBot
 from bot.update_processor import coalesce_replies
 from handlers import taps
@@ -54,6 +60,9 @@ from handlers.turn import Context, Turn, handler
 
 CRISIS_GROUP = -2
 FLOOD_GROUP = -1
+# Seconds to get the care to a member privately through Telegram's transient failures, before
+# the group gets the full reply instead (the group's own reply waits behind it).
+PRIVATE_CARE_BUDGET = 3.0
 log = logging.getLogger("rebound.flood")
 
 
@@ -104,9 +113,17 @@ async def crisis_check(update: Update, context: Context) -> None:
         return
     level = crisis.assess(text).level
     if level == "none":
+        context.crisis_clear = (update.update_id, text)
         return
     await (_care if level == "crisis" else _ask_safe)(update, context)
     raise ApplicationHandlerStop
+
+
+def crisis_read(update: Update, context: Context, text: str) -> bool | None:
+    """False when :func:`crisis_check` has already read this very text of this update and
+    found nothing (bot.services.understanding need not read it for distress again); None when
+    it has not."""
+    return False if context.crisis_clear == (update.update_id, text) else None
 
 
 async def group_crisis_check(update: Update, context: Context) -> None:
@@ -128,24 +145,54 @@ async def group_crisis_check(update: Update, context: Context) -> None:
     else:
         raise ApplicationHandlerStop
     if context.group_care.allow(message.chat_id, sender_id, time.monotonic()):
-        await _group_care(update, context)
+        if message.sender_chat is None and await _care_privately(update, context, text):
+            await _group_care_short(update, context)
+        else:
+            await _group_care(update, context)
     # With or without a reply, the inbox copy of the words is dropped when the update is
     # marked handled (bot.services.inbox.mark_processed), like every other message's.
     raise ApplicationHandlerStop
 
 
+async def _care_privately(update: Update, context: Context, text: str | None) -> bool:
+    """Words of distress in a group, from a member who has a private chat with the bot: the
+    care goes there, where their own country's helplines can be shown (care.private_from_group),
+    before anything is said in the group. Sent at once and on its own, like the slow-down note:
+    it answers nothing stored. True when it arrived; False when the bot may not write to them
+    (never started, blocked it: then noted) or Telegram failed it, and the group reply is the
+    full one instead."""
+    sender = update.effective_user
+    if sender is None or sender.is_bot:
+        return False
+    rt = context.runtime
+    async with rt.sessions() as session:
+        person = await session.get(User, sender.id)
+    care_note = care.private_from_group(person, text, sender.language_code, rt.content)
+    if care_note is None:
+        return False
+    bot: object = context.bot
+    assert isinstance(bot, ReboundBot)  # bot.app builds one (PTB's context types it ExtBot)
+    [out] = Renderer(rt.content.texts(care_note.locale)).messages([care_note])
+    try:
+        await delivery.retrying(
+            functools.partial(bot.send_text, sender.id, out.text), PRIVATE_CARE_BUDGET
+        )
+    except Forbidden:
+        async with rt.sessions() as session, session.begin():
+            await mark_blocked(session, sender.id, rt.clock.now())
+        return False
+    except TelegramError as exc:
+        log.info("group care not sent privately (%s); said in the group", type(exc).__name__)
+        return False
+    return True
+
+
 def _helplines(turn: Turn, written: str | None = None) -> Ref:
-    """The person's country's helplines (time zone, else app language), else the directory.
-    ``written``: the language of a care moment that is not their app's (Hindi typed from an
-    English Telegram), a last guess at the country when neither says anything: Tele-MANAS
-    rather than the directory. Never over a time zone that names a country."""
+    """The person's country's helplines (care.helplines)."""
     user = turn.user
     tg_user = turn.update.effective_user
     zone = user.timezone if user else None
-    country = crisis.helplines_for(zone, tg_user.language_code if tg_user else None)
-    if country == crisis.INTERNATIONAL and written and crisis.country_for_zone(zone) is None:
-        country = crisis.helplines_for(None, written)
-    return Ref(f"{crisis.HELPLINES_SECTION}.{country}")
+    return care.helplines(zone, tg_user.language_code if tg_user else None, written)
 
 
 async def _flow_open(turn: Turn) -> bool:
@@ -235,6 +282,13 @@ async def _group_care(turn: Turn) -> None:
             locale=_group_locale(turn),  # the language the group was just written in
         )
     )
+
+
+@handler
+async def _group_care_short(turn: Turn) -> None:
+    """The care went to the member privately: the group hears one short line (no name, no
+    quote, no reply-to), in the language the group was just written in."""
+    turn.say(Say(crisis.GROUP_REPLY_SHORT_KEY, locale=_group_locale(turn)))
 
 
 def _group_locale(turn: Turn) -> str | None:

@@ -286,7 +286,9 @@ async def _celebrate(turn: Turn, message: Message, user: TelegramUser, text: str
     # whose name ("Group", "Telegram") is nobody's, so no name is shown.
     name: str | Ref = Ref("group.someone") if message.sender_chat is not None else user.first_name
     group = await _group(turn)
-    turn.say_all(await groups.celebrate(turn.session, group, name, text, turn.now))
+    celebration = await groups.celebrate(turn.session, group, name, text, turn.now)
+    turn.say_all(celebration.replies)
+    turn.win_id = celebration.win_id
     await _paused_note(turn, group)
 
 
@@ -361,6 +363,9 @@ async def bot_membership(turn: Turn) -> None:
         group = await groups.by_chat(turn.session, change.chat.id)
         if group is not None:
             groups.resume(group, turn.now, only=fixed)
+            demoted = old == ChatMember.ADMINISTRATOR and status == ChatMember.MEMBER
+            if demoted and not turn.context.bot.can_read_all_group_messages:
+                turn.say(groups.demoted(group, turn.context.bot.username))
 
 
 @handler

@@ -90,6 +90,9 @@ class Turn:
     _files: list[_File] = field(default_factory=list)
     _reply: tuple[int, list[delivery.Call]] | None = None  # the committed outbox row, its calls
     duplicate: bool = False  # already handled elsewhere: nothing to do, nothing to send
+    # The group win this turn's replies celebrate: kept with them (the outbox row's ref_id), so
+    # that Telegram refusing them takes the win back out of the weekly recap (bot.delivery).
+    win_id: int | None = None
 
     @property
     def chat_id(self) -> int:
@@ -213,7 +216,7 @@ class Turn:
         if calls:
             user_id = self.user.id if self.user is not None else None
             reply_id = await outbox.queue_reply(
-                self.session, self.chat_id, user_id, calls, self.now
+                self.session, self.chat_id, user_id, calls, self.now, self.win_id
             )
             self._reply = (reply_id, calls)
 

@@ -108,6 +108,9 @@ class User(Base):
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None = until /resume
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The offer under their latest reply to typed words, so a typed "yes" or "not now" answers
+    # it: {"yes": callback data, "no": callback data or absent, "at": ISO time}. No free text.
+    offer: Mapped[dict[str, str] | None] = mapped_column(JsonData)
     # False once the person blocks the bot; /start sets it back.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -241,6 +244,11 @@ class ScheduledMessage(Base):
             postgresql_where=text("kind = 'reply'"),
         ),
     )
+
+
+# FeedbackRequest.status of words typed as feedback and held for the [Log this feedback] tap
+# (bot.services.feedback.hold_told): not a request nor a reply yet, so shown and counted nowhere.
+FEEDBACK_HELD = "told"
 
 
 class FeedbackRequest(Base):

@@ -350,6 +350,22 @@ class SimGroup(_ChatView):
             update = my_chat_member(chat, user_json(by.info), self._state.bot_user, old, "kicked")
             self._push(update)
 
+    async def delete_group(self) -> None:
+        """The owner deletes the supergroup. Telegram tells its bots nothing; every call about
+        it is answered 400 "chat not found" from then on."""
+        chat = self._chat
+        if chat.type != "supergroup":
+            raise ValueError(f"chat {chat.id} is a {chat.type}: model a supergroup's deletion")
+        chat.deleted = True
+        chat.bot_status = "left"  # it hears nothing more from there
+
+    async def demote_bot(self, by: SimUser) -> None:
+        """An admin takes the bot's administrator rights: a plain member again, under privacy
+        mode (if on) from now on. Telegram tells the bot (my_chat_member)."""
+        if self._chat.bot_status != "administrator":
+            raise ValueError(f"the bot is not an administrator of chat {self.id}")
+        self._set_bot_status(by, "member")
+
     async def restrict_bot(self, by: SimUser) -> None:
         """An admin takes the bot's right to send messages (supergroups only, as in Telegram).
         It stays a member and still receives updates; its sends get "not enough rights"."""

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
+    FEEDBACK_HELD,
     CheckIn,
     FeedbackRequest,
     Nudge,
@@ -317,7 +318,10 @@ async def week_counts(session: AsyncSession, user: User, now: datetime) -> WeekC
         ),
         debriefs=await _count(session, Rejection.user_id == uid, Rejection.completed_at >= since),
         feedback_requests=await _count(
-            session, FeedbackRequest.user_id == uid, FeedbackRequest.created_at >= since
+            session,
+            FeedbackRequest.user_id == uid,
+            FeedbackRequest.created_at >= since,
+            FeedbackRequest.status != FEEDBACK_HELD,
         ),
         nudges_done=steps + ideas,
         wins=await _count(session, Win.user_id == uid, Win.created_at >= since),

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import FeedbackRequest, PlanAction, Rejection, User
+from bot.db.models import FEEDBACK_HELD, FeedbackRequest, PlanAction, Rejection, User
 from bot.services import matching, outbox, plan, reflection, strengths
 from bot.services.business_days import business_days_later
 from bot.services.callback_data import MENU, REQUEST, MenuTap, RequestTap
 from bot.services.feedback_tags import TAGS, focus, read_feedback
+from bot.services.feedback_tags import Reading as FeedbackReading
 from bot.services.flow_engine import Accepted, Flow, Step, free_text, options
 from bot.services.flows import FlowContext
 from bot.services.history import short_date
@@ -284,7 +285,7 @@ def start_followup(request: FeedbackRequest, now: datetime) -> None:
 async def recent_requests(session: AsyncSession, user_id: int) -> list[FeedbackRequest]:
     query = (
         select(FeedbackRequest)
-        .where(FeedbackRequest.user_id == user_id)
+        .where(FeedbackRequest.user_id == user_id, FeedbackRequest.status != TOLD)
         .order_by(FeedbackRequest.updated_at.desc(), FeedbackRequest.id.desc())
         .limit(SHOWN)
     )
@@ -443,6 +444,54 @@ def unasked(user: User, now: datetime) -> FeedbackRequest:
         created_at=now,
         updated_at=now,
     )
+
+
+# Feedback told in words outside any flow ("the recruiter said my SQL was weak"), held for the
+# [Log this feedback] under the reply, so the tap does not ask for the words again. Held as a
+# request of its own with this status, shown nowhere, and only the latest one per person; the
+# tap turns it into the reply (see :func:`take_told`).
+TOLD = FEEDBACK_HELD
+
+
+async def hold_told(
+    session: AsyncSession, user: User, now: datetime, words: str
+) -> FeedbackRequest:
+    """Keep ``words`` (typed as feedback) for the [Log this feedback] tap; an earlier hold of
+    theirs goes (only the latest words are offered)."""
+    held = unasked(user, now)
+    held.status, held.reply_text = TOLD, words[:REPLY_LIMIT]
+    session.add(held)
+    await session.flush()
+    # Removed after the new row has its id, so SQLite never hands the old id (still on an older
+    # button) to the new words.
+    await session.execute(
+        delete(FeedbackRequest).where(
+            FeedbackRequest.user_id == user.id,
+            FeedbackRequest.status == TOLD,
+            FeedbackRequest.id != held.id,
+        )
+    )
+    return held
+
+
+async def take_told(
+    session: AsyncSession, user: User, held_id: int, now: datetime
+) -> tuple[FeedbackRequest, FeedbackReading] | None:
+    """The held words as the reply they were: to the request still waiting for one if there is
+    one (the hold then goes), else to a record of their own. None when nothing is held under
+    ``held_id`` any more (a newer hold replaced it)."""
+    held = await mine(session, user.id, held_id)
+    if held is None or held.status != TOLD:
+        return None
+    target = await awaiting(session, user.id) or held
+    if target is not held:
+        target.reply_text = held.reply_text
+        await session.delete(held)
+    reading = read_feedback(target.reply_text or "")
+    target.status, target.replied_at, target.updated_at = "replied", now, now
+    target.tags = list(reading.tags)
+    await outbox.cancel(session, user.id, CHECK, target.id)
+    return target, reading
 
 
 class LogSpec:

@@ -306,6 +306,25 @@ async def cancel(session: AsyncSession, chat_id: int, user_id: int) -> str | Non
     return row.flow
 
 
+async def stop(session: AsyncSession, chat_id: int, user_id: int) -> Stopped | None:
+    """/cancel: end any running flow and say whether anything had been answered in it (None
+    when nothing was running), so "what you'd told me is saved" is only said when it was."""
+    row = await load_state(session, chat_id, user_id)
+    if row is None:
+        return None
+    run = Run.from_json(row.run)
+    noted = any(key.endswith("_note") and value for key, value in (row.data or {}).items())
+    answered = bool(run.trail or run.selections or noted)
+    await session.delete(row)
+    return Stopped(row.flow, answered)
+
+
+@dataclass(frozen=True)
+class Stopped:
+    flow: str
+    answered: bool  # any step answered, ticked or noted in this run before it was stopped
+
+
 # The command that picks each flow up again; the debrief keeps every answer on its record.
 HOME_COMMANDS = {
     "rf": "reflect",

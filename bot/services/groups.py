@@ -3,6 +3,7 @@ celebrated wins, and a weekly recap. Nothing from anyone's private chat is ever 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -278,6 +279,18 @@ def made_admin(group: Group | None, now: datetime, *, reads_everything: bool) ->
     return Say("group.made_admin")
 
 
+def demoted(group: Group, bot_username: str) -> Say | None:
+    """Said once in the group when an admin takes the bot's admin rights and it stays a member
+    that may post (Telegram's news of it comes once per change): under privacy mode it now
+    gets only commands meant for it and replies to its messages, so the members learn how to
+    reach it, and that it no longer notices distress. Nothing when it cannot post there now
+    (removed, or not allowed to send messages). It goes to the main chat (General in a
+    forum): a closed topic the posts went to is for admins only now."""
+    if not group.active or group.paused == NO_RIGHTS:
+        return None
+    return Say("group.demoted", {"bot": bot_username}, locale=group.locale)
+
+
 def hello(bot_username: str, *, reads_everything: bool) -> Say:
     """The one message when the bot is added. Without admin rights (privacy mode on), the
     admins learn in the same message what works as it is and what needs admin rights."""
@@ -445,9 +458,18 @@ async def refresh(session: AsyncSession, checkin_id: int, now: datetime) -> Say 
 # --- Wins and the weekly recap --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Celebration:
+    """What /win says, and the win it counted (None: not counted). The count stands only if
+    the celebration is posted: a reply Telegram refuses takes it back (:func:`not_posted`)."""
+
+    replies: list[Say]
+    win_id: int | None = None
+
+
 async def celebrate(
     session: AsyncSession, group: Group, name: str | Ref, text: str, now: datetime
-) -> list[Say]:
+) -> Celebration:
     """/win: the celebration, unless :data:`WIN_BURST` wins were celebrated in the last
     :data:`WIN_WINDOW`; then a note, once per such wait, that asks to share it again in a
     moment (the win is not counted, so nothing is lost by sharing it again), else nothing."""
@@ -459,17 +481,40 @@ async def celebrate(
     oldest, in_window = recent.one()
     if in_window >= WIN_BURST:
         if group.win_noted_at is not None and group.win_noted_at >= oldest:
-            return []  # this wait was announced already
+            return Celebration([])  # this wait was announced already
         group.win_noted_at = now
-        return [Say("group.win_wait")]
-    session.add(GroupWin(group_id=group.id, created_at=now))
+        return Celebration([Say("group.win_wait")])
+    win = GroupWin(group_id=group.id, created_at=now)
+    session.add(win)
     await session.flush()
     total = select(func.count()).where(GroupWin.group_id == group.id)
     count = int((await session.execute(total)).scalar_one())
-    return [
+    replies = [
         Say("group.win", {"name": name, "text": text[:WIN_LIMIT]}),
         Say("group.win_cheer", variant=count),
     ]
+    return Celebration(replies, win.id)
+
+
+async def not_posted(session: AsyncSession, reply_ids: list[int]) -> int:
+    """Group replies Telegram refused for good (the bot removed, the chat gone, a closed
+    topic, no right to send) or gave up on before their first message was posted: the wins
+    they would have celebrated are taken back, so the weekly recap counts only wins the group
+    saw celebrated. A reply row names its win in ``ref_id`` (handlers.turn). Returns how many
+    were taken back."""
+    if not reply_ids:
+        return 0
+    announced = select(ScheduledMessage.ref_id).where(
+        ScheduledMessage.id.in_(reply_ids),
+        ScheduledMessage.kind == REPLY,
+        ScheduledMessage.ref_id.is_not(None),
+    )
+    taken = await session.execute(
+        delete(GroupWin)
+        .where(GroupWin.id.in_(announced))
+        .execution_options(synchronize_session=False)
+    )
+    return int(taken.rowcount)  # type: ignore[attr-defined]
 
 
 def cheer(group: Group, now: datetime) -> Say | None:

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, FlowState, PlanAction, Rejection, User
-from bot.services import crisis, reflection, understanding, variants
+from bot.services import crisis, feedback, reflection, understanding, variants
 from bot.services.callback_data import Codec, NotThisField, Number, Token, Word
+from bot.services.crisis import care
 from bot.services.flow_engine import FreeText, Rejected, Step
 from bot.services.replies import Button, Ref, Say
 from bot.services.understanding import (
@@ -50,6 +51,7 @@ SETUP = "setup"
 PREPARE = "prep"  # how to get ready for an interview that is coming
 PAUSE = "pause"  # pause check-ins until /resume (asked for in words: "stop messaging me")
 VENT = "vent"  # "I just want to vent": an invitation to keep writing
+DECLINED = "no"  # "no thanks" typed to an offer that has no [Not now]: never a button
 LOG_FEEDBACK = "fblog"  # feedback told in words ("they said my SQL was weak"): the log flow
 ACTIONS = frozenset(
     {
@@ -98,10 +100,31 @@ def pack(action: str, argument: str | int | None = None) -> str:
 
 def debrief_id(tap: Tap) -> int | None:
     """The pre-filled debrief a "Debrief now" button names, if it names one."""
+    return _number(tap)
+
+
+def held_id(tap: Tap) -> int | None:
+    """The feedback words a [Log this feedback] button names, if it names any (held by
+    bot.services.feedback.hold_told)."""
+    return _number(tap)
+
+
+def _number(tap: Tap) -> int | None:
     try:
         return Number().read(tap.argument or "")
     except NotThisField:
         return None
+
+
+def told_feedback(reading: Reading, now: Situation) -> bool:
+    """Feedback told in words (no no with it) by someone set up: answered with [Log this
+    feedback]."""
+    return now.onboarded and reading.kind == "good_news" and reading.topic == "feedback"
+
+
+def log_win_buttons(kind: str) -> tuple[tuple[Button, ...], ...]:
+    """[Log it as a win] for good news of ``kind`` (a GOOD_NEWS_TOPICS entry, or "win")."""
+    return ((Button("listen.buttons.log_it", data=pack(WIN, kind)),),)
 
 
 def win_kind(tap: Tap) -> str:
@@ -181,13 +204,15 @@ def respond(
     now: Situation,
     prefilled: int | None = None,
     helplines: str = crisis.INTERNATIONAL,
+    held: int | None = None,
 ) -> list[Say]:
     """The replies to one typed message outside any flow (pure: tested without a database).
 
     ``prefilled`` is the debrief already started from rejection news (company and stage
     filled where the message named them); for someone not set up yet, it waits for the end
     of onboarding (:func:`news_offer`). ``helplines`` is whose free lines to name when the
-    person asks for someone to talk to (:func:`helplines_of`)."""
+    person asks for someone to talk to (:func:`helplines_of`). ``held`` is the feedback told
+    in these words, kept for [Log this feedback] (bot.services.feedback.hold_told)."""
     if _wants_a_person(reading):
         # Set up or not: an honest "I'm a bot, and I'm listening", and people who pick up.
         second = next_steps(now)[0] if not now.onboarded else _CHECK_IN
@@ -249,13 +274,16 @@ def respond(
             )
         ]
     if kind == "good_news" and reading.topic == "feedback":  # something to work on: keep it
-        log = Button("listen.buttons.log_feedback", data=pack(LOG_FEEDBACK))
+        log = Button("listen.buttons.log_feedback", data=pack(LOG_FEEDBACK, held))
         return [Say(_key(reading), buttons=((log,),))]
     if kind == "good_news":
         topic = reading.topic if reading.topic in GOOD_NEWS_TOPICS else "win"
         rows: tuple[tuple[Button, ...], ...] = (
             (Button("listen.buttons.log_it", data=pack(WIN, topic)),),
         )
+        if topic == "reply":  # they answered (a feedback request, often): what did they say?
+            log = Button("listen.buttons.log_feedback", data=pack(LOG_FEEDBACK))
+            rows = ((log,), *rows)
         if topic in _STILL_AHEAD:  # an interview to come: getting ready is the next step
             rows += ((Button("listen.buttons.prepare", data=pack(PREPARE)),),)
         return [Say(_key(reading), buttons=rows)]
@@ -267,6 +295,67 @@ def respond(
     if kind == "greeting" and reading.topic == "bye":
         return [Say(_key(reading))]
     return [Say(_key(reading), buttons=_stack(next_steps(now)))]
+
+
+# The actions a reply offers as its main next step ([Debrief it now], [Log it as a win],
+# [Draft a feedback request]...): "yes" typed right after takes it, "not now" its [Not now].
+_OFFERED = frozenset({DEBRIEF, WIN, LOG_FEEDBACK, FEEDBACK, PAUSE})
+# Questions answered with one matching action: "how do I ask for feedback?" [Draft one].
+_OFFERING = frozenset({"feedback", "pause"})
+# "ok thanks", "ok bye": a thank-you or a goodbye, not a yes.
+_NOT_A_YES = frozenset({"thanks", "bye"})
+# How long a typed "yes" still answers the offer: a chat's "yes" an hour later is about
+# something else.
+OFFER_MINUTES = 30
+
+
+def offer_of(
+    reading: Reading, replies: list[Say], now: datetime, locale: str | None = None
+) -> dict[str, str] | None:
+    """The offer among the replies to ``reading`` (kept on the person, :func:`answered_offer`):
+    the first button when it is a next step someone says yes to, with [Not now] where there is
+    one. A menu of next steps under a hello or words I could not read is no offer."""
+    asked = reading.kind == "question" and reading.topic in _OFFERING
+    if reading.kind not in ("rejection", "good_news") and not asked:
+        return None
+    taps = [b.data for r in replies for row in r.buttons for b in row if b.data is not None]
+    first = TAP.parse(taps[0]) if taps else None
+    if first is None or first.action not in _OFFERED:
+        return None
+    offer = {"yes": taps[0], "at": now.isoformat()}
+    if locale is not None:  # the language it was made in: "ja, lass uns" is read in it
+        offer["lang"] = locale
+    later = next((d for d in taps if (t := TAP.parse(d)) is not None and t.action == LATER), None)
+    return offer if later is None else {**offer, "no": later}
+
+
+def answered_offer(
+    offer: dict[str, str] | None, reading: Reading, text: str, now: datetime
+) -> Tap | None:
+    """The tap a typed "yes" or "not now" stands for, answering ``offer``, the one under the
+    person's last reply (:func:`offer_of`), while it is fresh; None when there is none or the
+    words are something else ("yes it hurts" is venting, "ok so what now?" a question)."""
+    if not offer or reading.kind in _NOT_A_CHOICE or reading.topic in _NOT_A_YES:
+        return None
+    made = datetime.fromisoformat(offer["at"])
+    if now - made > timedelta(minutes=OFFER_MINUTES):
+        return None
+    said = understanding.option_named(YES_NO, text, offer.get("lang") or reading.language)
+    if said == "yes":
+        return TAP.parse(offer["yes"])
+    if said == "no":
+        return TAP.parse(offer["no"]) if "no" in offer else Tap(DECLINED)
+    return None
+
+
+# Offers answered with one message back ([Not now], a win logged, "no thanks"): said in the
+# language of the offer (a flow started by a yes goes on in the person's own).
+_ONE_REPLY = frozenset({LATER, WIN, DECLINED})
+
+
+def answer_language(offer: dict[str, str] | None, tap: Tap) -> str | None:
+    """The language to answer a typed "más tarde" in: the offer's, for a one-message answer."""
+    return offer.get("lang") if offer and tap.action in _ONE_REPLY else None
 
 
 async def talk(session: AsyncSession, user: User, chat_id: int, now: datetime) -> list[Say]:
@@ -435,7 +524,10 @@ async def listen(
     at once, or (someone not set up yet, whose first words are often their news) once
     onboarding ends. The company, the stage and the reason are kept, in the database: a reason
     the debrief has a box for ("internal candidate") is ticked there; any other ("overqualified")
-    keeps ``text``, the words that told it, as the debrief's note. Nothing else of the message."""
+    keeps ``text``, the words that told it, as the debrief's note. Feedback told without a no
+    ("the recruiter said my SQL was weak") is held, encrypted and shown nowhere, for the [Log
+    this feedback] under the reply, so the tap does not ask for the words again. Nothing else of
+    the message."""
     here = await situation(session, user, chat_id)
     prefilled = None
     if reading.kind == "rejection" and (reading.company or reading.stage or reading.reason):
@@ -449,7 +541,11 @@ async def listen(
             words=text if reading.reason else None,
         )
         prefilled = record.id
-    answers = respond(reading, here, prefilled, helplines_of(user))
+    held = None
+    if told_feedback(reading, here) and text:
+        held = (await feedback.hold_told(session, user, now, text)).id
+    answers = respond(reading, here, prefilled, helplines_of(user), held)
+    user.offer = offer_of(reading, answers, now, locale) if here.onboarded else None
     replies = [await varied(session, user.id, r, now) for r in answers]
     return in_language(replies, locale)
 
@@ -547,24 +643,49 @@ def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | Non
 
 # News and questions keep their own replies even right after "how are you today?".
 _NOT_A_MOOD = frozenset({"distress", "rejection", "question"})
+# The word lists (``choice``) of every question answered yes or no.
+YES_NO = "yes_no"
+# Typed words read as these are never taken as a tap ("what does weekdays mean?").
+_NOT_A_CHOICE = frozenset({"distress", "rejection", "question", "venting"})
 
 
 def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | None:
     """The mood (1-5) a message gives if it answers a waiting check-in question: its words
-    ("not great tbh": 2, "meh": 3, "ganz gut": 4), else a short feeling (so-so 3, low 2), else,
-    for a longer message read as nothing clearer, the first clause that names a mood ("still a
-    bit raw about zalando but I applied to two more places today": 2). None for news,
-    questions and anything that names no mood."""
+    ("not great tbh": 2, "meh": 3, "ganz gut": 4), else the first clause that names a mood, for
+    a feeling or a message read as nothing clearer ("still a bit raw about zalando but I applied
+    to two more places today": 2), else, for a feeling, so-so 3 and low 2 ("ugh. long day,
+    recruiters ghosting me again"). None for news, questions and anything that names no mood."""
     if reading.kind in _NOT_A_MOOD:
         return None
+    if reading.kind == "good_news" and reading.topic == "progress":
+        # "ganz ok, aber heute 3 Bewerbungen verschickt": the mood its first clause names (the
+        # effort is acknowledged after it); effort alone ("sent 5 today") is news to cheer.
+        return understanding.mood_in_clauses(text, language_hint)
     if reading.kind == "good_news" and reading.topic not in (None, "went_well"):
         return None  # "got the offer!" is news to celebrate, not a 5
     mood = understanding.mood_in(text, language_hint)
-    if mood is None and reading.kind == "venting" and len(text.split()) <= understanding.MOOD_WORDS:
-        mood = 3 if reading.topic == "so_so" else 2
-    if mood is None and not reading.clear:
+    if mood is None and (not reading.clear or reading.kind == "venting"):
+        # "kinda meh, didn't sleep well but I did prep for Thursday": the first clause's mood.
         mood = understanding.mood_in_clauses(text, language_hint)
+    if mood is None and reading.kind == "venting":  # a vent in answer to "how are you?"
+        mood = 3 if reading.topic == "so_so" else 2
     return mood
+
+
+# The morning check after a crisis reply ("How are you doing right now?") answered in words:
+# crisis.care's phrases first (en, es, de, ru), else the mood the words give in any language the
+# understanding lists read (fr, pt, uk, hi too): 1-2 hard, 3 the same, 4-5 better.
+_DAY_OF_MOOD = {1: "hard", 2: "hard", 3: "same", 4: "better", 5: "better"}
+
+
+def day_answer(reading: Reading, text: str) -> str | None:
+    """How typed words answer the morning check: a crisis.care.DAY_KEYS key, or None when they
+    say neither (or are news or a question, which keep their own replies)."""
+    told = care.day_answer(text)
+    if told is not None or reading.kind in _NOT_A_MOOD:
+        return told
+    mood = understanding.mood_in(text, reading.language)
+    return None if mood is None else _DAY_OF_MOOD[mood]
 
 
 # --- Inside flows --------------------------------------------------------------------------------
@@ -633,8 +754,9 @@ def lashing_out(reading: Reading) -> bool:
 
 def typed_option(reading: Reading, step: Step, text: str) -> str | None:
     """The option of a tap question that typed words name: the stage ("final round", "la
-    final", "финал"), the mood ("2", "meh", "not great") or whom a feedback request goes to
-    ("the hiring manager, her name is Julia Becker", "el reclutador"), when the step offers it."""
+    final", "финал"), the mood ("2", "meh", "not great"), whom a feedback request goes to
+    ("the hiring manager, her name is Julia Becker", "el reclutador") or another button by its
+    words ("sure", "every day is fine", "auf Deutsch"), when the step offers it."""
     values = {option.value for option in step.options}
     if step.name == "stage" and reading.kind != "distress":
         named = understanding.stage_of(text, reading.language)
@@ -643,6 +765,9 @@ def typed_option(reading: Reading, step: Step, text: str) -> str | None:
         named = None if mood is None else str(mood)
     elif step.name == "recipient" and reading.kind != "distress":
         named = understanding.recipient_of(text, reading.language)
+    elif reading.kind not in _NOT_A_CHOICE:
+        lists = YES_NO if values == {"yes", "no"} else step.name
+        named = understanding.option_named(lists, text, reading.language)
     else:
         return None
     return named if named in values else None

@@ -14,7 +14,7 @@ from bot.services.callback_data import SETTINGS, WordTap
 from bot.services.flow_engine import Accepted, Flow, Option, Rejected, Step, options
 from bot.services.flows import FlowContext
 from bot.services.replies import Button, Ref, Say
-from bot.services.time_of_day import format_time_of_day, parse_time_of_day
+from bot.services.time_of_day import format_time_of_day, parse_time_of_day, part_of_day
 from bot.services.timezones import (
     ZoneChoice,
     ZoneProblem,
@@ -46,7 +46,7 @@ def _zone_problem(problem: ZoneProblem) -> Rejected:
 
 
 def parse_time_answer(text: str, _now: datetime) -> Accepted | Rejected:
-    parsed = parse_time_of_day(text)
+    parsed = parse_time_of_day(text) or part_of_day(text)  # "8:15"; "mornings are best"
     if parsed is None:
         return Rejected("onboarding.time_problem")
     shown = format_time_of_day(parsed)

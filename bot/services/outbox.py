@@ -54,7 +54,7 @@ LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
 RETRY_BASE = timedelta(seconds=30)
 
-REPLY = "reply"
+REPLY = "reply"  # a turn's replies; its ref_id: the group win it celebrates, if any
 # How long the turn that committed a reply has to deliver it before anyone else may: more than
 # its own retries take (bot.delivery.INLINE_BUDGET plus one call's timeouts).
 REPLY_LEASE = timedelta(seconds=60)
@@ -332,12 +332,15 @@ async def queue_reply(
     user_id: int | None,
     calls: list[dict[str, Any]],
     now: datetime,
+    ref_id: int | None = None,
 ) -> int:
     """One turn's replies, leased to that turn (it sends them right after its commit); returns
-    the row's id. A prebuilt Core insert: the ORM's flush of a new object cost more than the
-    statement itself, and every turn that answers writes one. The id comes back as SQLAlchemy's
-    ``inserted_primary_key``: the cursor's ``lastrowid`` on SQLite (one hand-over to
-    aiosqlite's thread fewer than fetching a RETURNING row), RETURNING on PostgreSQL."""
+    the row's id. ``ref_id``: the group win they celebrate (taken back if Telegram refuses
+    them, bot.services.groups.not_posted). A prebuilt Core insert: the ORM's flush of a new
+    object cost more than the statement itself, and every turn that answers writes one. The
+    id comes back as SQLAlchemy's ``inserted_primary_key``: the cursor's ``lastrowid`` on
+    SQLite (one hand-over to aiosqlite's thread fewer than fetching a RETURNING row),
+    RETURNING on PostgreSQL."""
     result = await session.execute(
         _QUEUE_REPLY,
         {
@@ -347,6 +350,7 @@ async def queue_reply(
             "due_at": now,
             "claimed_until": now + REPLY_LEASE,
             "created_at": now,
+            "ref_id": ref_id,
         },
     )
     key = result.inserted_primary_key  # type: ignore[attr-defined]
@@ -365,6 +369,7 @@ _QUEUE_REPLY = insert(OUTBOX).values(
     claimed_until=bindparam("claimed_until"),
     attempts=1,
     created_at=bindparam("created_at"),
+    ref_id=bindparam("ref_id"),
 )
 
 
@@ -448,22 +453,25 @@ async def reply_again(
     attempts: int,
     now: datetime,
     wait: float | None = None,
+    *,
+    posted: bool = False,
 ) -> bool:
     """``calls`` (what is left of the reply) failed for now: retry with backoff (or Telegram's
-    retry_after), parked after ``REPLY_MAX_ATTEMPTS``. True when parked."""
+    retry_after), parked after ``REPLY_MAX_ATTEMPTS``. True when parked. ``posted``: some of
+    its messages went out, so the win it celebrates (``ref_id``) was seen and stays counted
+    whatever becomes of the rest."""
     parked = attempts >= REPLY_MAX_ATTEMPTS
     backoff = min(REPLY_RETRY_BASE * 2 ** max(attempts - 1, 0), REPLY_RETRY_MAX)
     delay = timedelta(seconds=wait) if wait else backoff
-    await session.execute(
-        update(OUTBOX)
-        .where(OUTBOX.c.id == reply_id)
-        .values(
-            status="parked" if parked else "pending",
-            payload=_sealed(calls),
-            due_at=now + delay,
-            claimed_until=None,
-        )
-    )
+    values: dict[str, Any] = {
+        "status": "parked" if parked else "pending",
+        "payload": _sealed(calls),
+        "due_at": now + delay,
+        "claimed_until": None,
+    }
+    if posted:
+        values["ref_id"] = None
+    await session.execute(update(OUTBOX).where(OUTBOX.c.id == reply_id).values(**values))
     return parked
 
 

@@ -17,7 +17,7 @@ import regex  # type: ignore[import-untyped]
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import FeedbackRequest, Rejection, Strength, User, Win
+from bot.db.models import FEEDBACK_HELD, FeedbackRequest, Rejection, Strength, User, Win
 from bot.services import matching
 from bot.services.callback_data import MATCH, STRENGTHS, StrengthsTap, WordTap
 from bot.services.flow_engine import Accepted, Flow, Rejected, Step
@@ -144,7 +144,9 @@ async def suggestions(session: AsyncSession, user: User) -> list[str]:
             found.update(matching.skills_in(note, lang))
     replies = await session.execute(
         select(FeedbackRequest.reply_text).where(
-            FeedbackRequest.user_id == user.id, FeedbackRequest.reply_text.is_not(None)
+            FeedbackRequest.user_id == user.id,
+            FeedbackRequest.reply_text.is_not(None),
+            FeedbackRequest.status != FEEDBACK_HELD,
         )
     )
     for (reply,) in replies:

@@ -21,7 +21,14 @@ from typing import Literal, TypeVar
 
 from bot import yaml_files
 
-__all__ = ["TimeReading", "fold", "format_time_of_day", "parse_time_of_day", "read_time_of_day"]
+__all__ = [
+    "TimeReading",
+    "fold",
+    "format_time_of_day",
+    "parse_time_of_day",
+    "part_of_day",
+    "read_time_of_day",
+]
 
 # Anything longer than this is not a time of day; bail out before doing real work.
 _MAX_LEN = 48
@@ -107,6 +114,27 @@ def read_time_of_day(text: str) -> TimeReading | None:
         return None if parsed is None else _resolve(list(parsed))
     tokens = _tokenize(text)
     return None if tokens is None else _resolve(tokens)
+
+
+# The time suggested for a part of the day named alone ("mornings are best", "abends",
+# "вечером"): a check-in time the person sees in the reply and can change in /settings.
+PART_TIMES = {"morning": time(8, 0), "afternoon": time(14, 0), "evening": time(19, 0)}
+
+
+def part_of_day(text: str) -> time | None:
+    """:data:`PART_TIMES`' time for an answer that names only a part of the day, with no
+    hour ("in the evening please"); None for anything else (a night is no check-in time)."""
+    text = text.strip()
+    if not text or len(text) > _MAX_LEN:
+        return None
+    tokens = _tokenize(_normalize(text))
+    if tokens is None:
+        return None
+    roles = [t.role if isinstance(t, _Role) else None for t in tokens]
+    periods = {role for role in roles if role in _PERIODS}
+    if len(periods) != 1 or any(role not in (*periods, "skip", "about") for role in roles):
+        return None
+    return PART_TIMES.get(periods.pop())
 
 
 def format_time_of_day(t: time) -> str:

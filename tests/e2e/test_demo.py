@@ -48,6 +48,9 @@ def test_scripted_demo_prints_the_conversation(tmp_path: Path) -> None:
     assert "You're all set" in out
     assert "every day at 09:00 (Europe/Berlin)" in out
     assert leads("terminal.clock_moved")[0] in out
+    # A day passes hour by hour: the 09:00 check-in comes on the way, not skipped as late.
+    after_clock = out[out.index("you › :clock +1d") :]
+    assert any(lead in after_clock for lead in leads("checkin.prompt"))
     assert "Time zone: Europe/Berlin" in out
     assert shown("fallback.not_read_sticker")[0] in out  # the script sends a sticker
     assert shown("terminal.no_buttons", number=9)[0] in out

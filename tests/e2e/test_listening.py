@@ -401,7 +401,7 @@ async def test_distress_the_crisis_check_missed_gets_support_and_nothing_is_stor
     the person gets the support message with helplines, and the words are kept nowhere."""
     user = await onboard(bot)
     await open_debrief(user)
-    monkeypatch.setattr(understanding, "read", lambda text, hint=None: Reading("distress"))
+    monkeypatch.setattr(understanding, "read", lambda text, hint=None, **_: Reading("distress"))
     await user.send("words the crisis check did not catch")
     support = await user.next_message()
     assert one_of(support.text, first_lines(crisis.PRIVATE_SUPPORT_KEY, helplines="\x00"))

@@ -85,24 +85,29 @@ async def test_feedback_without_a_no_is_offered_to_the_feedback_log(
     assert reply.button_labels() == [label("listen.buttons.log_feedback", locale)]
     assert not one_of(reply.text, shown("listen.unsure", locale))
     await bot.settle()
-    assert await requests(bot, user.id) == []  # nothing kept before they ask for it
+    # Held for the tap (round 9: the tap no longer asks for the words again), shown nowhere.
+    [held] = await requests(bot, user.id)
+    assert held.status == "told" and held.reply_text == told
     assert await debriefs(bot, user.id) == []
 
     await user.tap(label("listen.buttons.log_feedback", locale))
-    asked = await user.next_message()
-    assert one_of(asked.text, leads("feedback.ask_log", locale)), asked.text
+    themes = await user.next_message()  # the words kept, then the themes found in them
+    assert one_of(themes.text, shown("feedback.told_kept", locale)), themes.text
+    assert label("flow.done", locale) in themes.button_labels()
+    assert not one_of(themes.text, leads("feedback.ask_log", locale))
+    [logged] = await requests(bot, user.id)
+    assert logged.status == "replied" and logged.reply_text == told
 
 
 async def test_logged_feedback_is_kept_and_turned_into_steps(harness_any_db: BotHarness) -> None:
     bot = harness_any_db
     await bot.start()
     user = await onboard(bot)
-    await user.send("the hiring manager said my portfolio was weak")
+    await user.send("the hiring manager said my system design answers were weak")
     await user.next_message()
     await user.tap(label("listen.buttons.log_feedback"))
-    await user.next_message()
-    await user.send("Your system design answers lacked depth and some examples were vague.")
     tags = await user.next_message()
+    assert one_of(tags.text, shown("feedback.told_kept"))
     assert f"✓ {label('feedback.tag.technical')}" in tags.button_labels()
     await user.tap(label("flow.done"))
     logged = await user.next_message()
@@ -131,16 +136,15 @@ async def test_feedback_told_while_a_request_waits_is_logged_as_its_reply(
     await bot.settle()
     await user.tap(label("listen.buttons.log_feedback"))
     await bot.settle()
-    asked = user.last_message
-    assert asked is not None and one_of(asked.text, leads("feedback.ask_log")), asked
-    await user.send("Work on SQL joins and window functions; the rest was solid.")
-    await bot.settle()
+    themes = user.last_message  # the words typed are the reply: no second ask for them
+    assert themes is not None and label("flow.done") in themes.button_labels(), themes
+    assert one_of(themes.text, shown("feedback.told_kept"))
     await user.tap(label("flow.done"))
     await bot.settle()
     [request] = await requests(bot, user.id)  # the waiting request got the reply, no new one
     assert request.status == "replied"
     assert request.company == "Acme"
-    assert request.reply_text is not None and "SQL" in request.reply_text
+    assert request.reply_text == "the recruiter told me to work on my SQL"
 
 
 # (locale, how the day goes with news of effort, typed at the company question)

@@ -13,6 +13,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseRateLimiter, Defaults
 
 from bot.emulator import Emulator, SimUser
+from bot.intake import with_json
 from bot.telegram_bot import ReboundBot
 from bot.telegram_http import aiohttp_requests
 from tests.e2e.harness import TOKEN
@@ -120,7 +121,8 @@ async def test_telegrams_errors_come_back_as_ptbs_exceptions(
 async def test_an_update_stored_as_to_dict_reads_back_the_same(
     bot: ReboundBot, alex: SimUser, limiter: RecordingLimiter
 ) -> None:
-    """The inbox keeps ``Update.to_dict()`` of what PTB's public getUpdates parsed; a replay
+    """Without the JSON Telegram sent (another getUpdates request than bot.telegram_http's),
+    the inbox keeps ``Update.to_dict()`` of what PTB's public getUpdates parsed; a replay
     after a restart rebuilds the update from it with ``Update.de_json``."""
     await alex.send("Acme — <b>not</b> HTML")
     start, update = await bot.get_updates(timeout=0)  # the fixture's /start, then the text
@@ -137,3 +139,31 @@ async def test_an_update_stored_as_to_dict_reads_back_the_same(
     assert replayed.message.from_user == update.message.from_user
     assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == ()  # confirmed
     assert "getUpdates" not in limiter.endpoints  # never rate limited, as in PTB
+
+
+async def test_the_updates_request_keeps_what_telegram_sent(
+    emulator: Emulator, alex: SimUser
+) -> None:
+    """The getUpdates request keeps its answer's updates as decoded from Telegram's JSON; the
+    poller stores those (``with_json``), and a replay rebuilds the same update from them."""
+    calls, updates = aiohttp_requests()
+    async with ReboundBot(
+        TOKEN,
+        base_url=f"{emulator.api_url}/bot",
+        request=calls,
+        get_updates_request=updates,
+    ) as bot:
+        await alex.send("Acme — <b>not</b> HTML")
+        parsed = await bot.get_updates(timeout=0)
+        sent = updates.take_updates()
+        assert updates.take_updates() == []  # handed over once
+        paired = with_json(parsed, sent)
+        assert [data for data, _ in paired] == sent  # Telegram's objects, not rebuilt
+        data, update = paired[-1]
+        assert data["message"]["from"]["id"] == alex.id
+        assert data["message"]["text"] == "Acme — <b>not</b> HTML"
+        assert Update.de_json(json.loads(json.dumps(data)), bot) == update
+        await bot.send_text(alex.chat_id, "Which stage?")  # another request's answer
+        assert updates.take_updates() == []
+        assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == ()
+        assert updates.take_updates() == []

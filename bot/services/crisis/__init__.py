@@ -51,10 +51,12 @@ from bot.services.crisis.signals import Level
 __all__ = [
     "ASK_SAFE_KEY",
     "GROUP_REPLY_KEY",
+    "GROUP_REPLY_SHORT_KEY",
     "HELPLINES_SECTION",
     "INTERNATIONAL",
     "MAX_SCAN_CHARS",
     "NEXT_STEPS_KEY",
+    "PRIVATE_FROM_GROUP_KEY",
     "PRIVATE_SUPPORT_KEY",
     "REPLY_KEY",
     "RESUME_KEY",
@@ -85,6 +87,10 @@ HELPLINES_SECTION = "crisis.helplines"
 # button to t.me/<bot>?start=support, which opens PRIVATE_SUPPORT_KEY (with local helplines).
 GROUP_REPLY_KEY = "crisis.group_reply"
 PRIVATE_SUPPORT_KEY = "crisis.private_support"
+# Where the member has a private chat with the bot, the care goes there (with their country's
+# helplines) and the group hears only a short line that points to it.
+PRIVATE_FROM_GROUP_KEY = "crisis.private_from_group"
+GROUP_REPLY_SHORT_KEY = "crisis.group_reply_short"
 SUPPORT_PAYLOAD = "support"
 
 

@@ -30,10 +30,18 @@ from bot.content import DEFAULT_LOCALE, Content
 from bot.db.models import ScheduledMessage, User
 from bot.services import outbox
 from bot.services.callback_data import CARE, CareTap
-from bot.services.crisis import REPLY_KEY, assess
+from bot.services.crisis import (
+    HELPLINES_SECTION,
+    INTERNATIONAL,
+    PRIVATE_FROM_GROUP_KEY,
+    REPLY_KEY,
+    assess,
+    country_for_zone,
+    helplines_for,
+)
 from bot.services.flow_engine import JsonValue
 from bot.services.recurrence import local_day, local_instant, zone_for
-from bot.services.replies import Button, Say
+from bot.services.replies import Button, Ref, Say
 from bot.services.understanding import language as text_language
 
 CHECK_ON_ME = "crisis_check"  # outbox kind
@@ -249,3 +257,29 @@ async def note_day_answered(session: AsyncSession, user_id: int, now: datetime) 
     row = await awaiting_day_answer(session, user_id, now)
     if row is not None:
         row.payload = {**row.payload, "answered": True}  # how they felt is not kept
+
+
+def helplines(zone: str | None, app_language: str | None, written: str | None = None) -> Ref:
+    """The helplines of the person's country (time zone, else app language), else the
+    directory. ``written``: the language of a care moment that is not their app's (Hindi
+    typed from an English Telegram), a last guess at the country when neither says anything:
+    Tele-MANAS rather than the directory. Never over a time zone that names a country."""
+    country = helplines_for(zone, app_language)
+    if country == INTERNATIONAL and written and country_for_zone(zone) is None:
+        country = helplines_for(None, written)
+    return Ref(f"{HELPLINES_SECTION}.{country}")
+
+
+def private_from_group(
+    person: User | None, text: str | None, app_language: str | None, content: Content
+) -> Say | None:
+    """The care for a member whose words of distress in a group reached the bot, sent to them
+    privately, when the bot may write to them there: they started it and have not blocked it
+    (or erased their data: then there is no ``person``). Their country's helplines, in the
+    language the words are in (else their own). None when only the group can be answered."""
+    if person is None or not person.active:
+        return None
+    language = person.language or app_language
+    locale = care_locale(text, language, content)
+    lines = helplines(person.timezone, app_language, locale)
+    return Say(PRIVATE_FROM_GROUP_KEY, {"helplines": lines}, locale=locale)

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -78,6 +79,8 @@ __all__ = [
     "Reading",
     "mood_in",
     "mood_in_clauses",
+    "option_named",
+    "progress_in",
     "read",
     "recipient_of",
     "stage_of",
@@ -127,10 +130,10 @@ QUESTION_TOPICS = (
     "idea",
     "bug",
     "feedback",
+    "follow_up",
     "after_no",
     "prepare",
     "bot",
-    "follow_up",
     "pause",
     "remind",
 )
@@ -312,9 +315,9 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     return (1, score), chosen, found
 
 
-def _read(text: str, language_hint: str | None) -> Reading:
+def _read(text: str, language_hint: str | None, distress: bool | None = None) -> Reading:
     language, guess = _language.detect_with_guess(text, language_hint)
-    if crisis.detect(text).matched:
+    if crisis.detect(text).matched if distress is None else distress:
         return Reading("distress", language, clear=True)
     normal = normalise(text)
     # Weak hints count only in the text's language and the person's own; the model's unsure
@@ -326,6 +329,7 @@ def _read(text: str, language_hint: str | None) -> Reading:
     order = dict.fromkeys([language, *sorted(own), "en", guess, *([sibling] if sibling else [])])
     lexicons = [lex for code in order if (lex := lexicon(code)) is not None]
     best: tuple[tuple[int, int], Kind, str | None, Scores] = ((0, 0), "unsure", None, {})
+    hinted = _language.hint_language(language_hint)
     for lex in lexicons:
         scores = _scores(normal, lex, weak=lex.language in own)
         strength, kind, topic = _decide(scores)
@@ -333,6 +337,10 @@ def _read(text: str, language_hint: str | None) -> Reading:
             best = (strength, kind, topic, scores)
             if lex.language in (guess, sibling) and lex.language not in own:
                 language = lex.language  # read where the text's and the hint's lists did not
+            elif lex.language == hinted and hinted != language and hinted != "en":
+                # Read by the person's own lists where the model's language read nothing: "цей
+                # бот класний" from someone with Ukrainian Telegram is Ukrainian, not Russian.
+                language = hinted
     (tier, score), kind, topic, scores = best
     clear = tier >= 2 or score >= STRONG
     if sibling is not None and language != sibling:  # its names and endings are not the text's
@@ -420,11 +428,13 @@ def _brighter_side(
     return None, None
 
 
-def read(text: str, language_hint: str | None = None) -> Reading:
-    """What ``text`` is (see the module docstring). Never raises: on a bug it logs the error's
-    type (never the text) and answers ``unsure``."""
+def read(text: str, language_hint: str | None = None, *, distress: bool | None = None) -> Reading:
+    """What ``text`` is (see the module docstring). ``distress``: whether the crisis check
+    found a crisis in it, when the caller has run it already (the gate before every private
+    message, handlers.gatekeeping); None to run it here. Never raises: on a bug it logs the
+    error's type (never the text) and answers ``unsure``."""
     try:
-        return _read(text if isinstance(text, str) else "", language_hint)
+        return _read(text if isinstance(text, str) else "", language_hint, distress)
     except Exception as exc:  # a reply must still go out; the words are never logged
         log.error("understanding failed: %s", type(exc).__name__)
         return Reading("unsure", _language.hint_language(language_hint) or "en")
@@ -465,6 +475,16 @@ def mood_in_clauses(text: str, language_hint: str | None = None) -> int | None:
     :func:`mood_in` ("honestly still a bit raw about zalando but I applied to two more places
     today": 2). Clauses end at punctuation and at the lists' ``but`` words; a clause longer than
     ``MOOD_WORDS`` names none."""
+    for clause in _clauses(text, language_hint):
+        mood = mood_in(" ".join(clause), language_hint)
+        if mood is not None:
+            return mood
+    return None
+
+
+def _clauses(text: str, language_hint: str | None) -> Iterator[list[str]]:
+    """The message's clauses (normalised words; none empty), ending at punctuation and at the
+    lists' ``but`` words."""
     normal = normalise(text if isinstance(text, str) else "")
     lists = _short_answer_lists(text, language_hint)
     breaks = set().union(*(lex.clause_breaks for lex in lists)) | _CLAUSE_MARKS
@@ -472,12 +492,27 @@ def mood_in_clauses(text: str, language_hint: str | None = None) -> int | None:
     for word in [*normal.split(), "."]:
         if word not in breaks:
             clause.append(word)
-            continue
-        mood = mood_in(" ".join(clause), language_hint) if clause else None
-        if mood is not None:
-            return mood
-        clause = []
-    return None
+        elif clause:
+            yield clause
+            clause = []
+
+
+def progress_in(text: str, language_hint: str | None = None) -> bool:
+    """Whether the message, or one of its clauses, tells effort made (good news ``progress``):
+    "honestly still a bit raw about zalando but I applied to two more places today" tells a
+    mood in its first clause and effort in its second. Clauses end as in
+    :func:`mood_in_clauses`."""
+    whole = read(text, language_hint)
+    if whole.kind == "good_news" and whole.topic == "progress":
+        return True
+    if whole.kind == "distress":
+        return False
+    for clause in _clauses(text, language_hint):
+        if len(clause) > 1:
+            part = read(" ".join(clause), whole.language)
+            if part.kind == "good_news" and part.topic == "progress":
+                return True
+    return False
 
 
 def without_moments(text: str, language_hint: str | None = None) -> str | None:
@@ -524,6 +559,20 @@ def recipient_of(text: str, language_hint: str | None = None) -> str | None:
             found = (match.start(), match.start() - match.end(), who)
             first = found if first is None or found[:2] < first[:2] else first
     return first[2] if first else None
+
+
+def option_named(step: str, text: str, language_hint: str | None = None) -> str | None:
+    """The button of tap question ``step`` that a short typed answer names ("sure" at "Shall we
+    set up?", "every day is fine", "auf Deutsch bitte"; see the lists' ``choice``); None for a
+    long message, none named, or two named ("sure, later": better asked again)."""
+    normal = normalise(text if isinstance(text, str) else "")
+    if not normal or len(normal.split()) > RECIPIENT_WORDS:
+        return None
+    named: set[str] = set()
+    for lex in _short_answer_lists(text, language_hint):
+        corrected = lex.corrected(normal)
+        named.update(value for value, words in lex.choices.get(step, ()) if words.search(corrected))
+    return named.pop() if len(named) == 1 else None
 
 
 def _short_answer_lists(text: str, language_hint: str | None) -> list[Lexicon]:

@@ -107,6 +107,11 @@ class Lexicon:
     # Who a feedback request goes to, typed instead of tapped ("the hiring manager"): (one of
     # the request's recipients, its words), e.g. ("interviewer", "hiring manager|team lead").
     recipients: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    # The button a typed answer names on other tap questions, per step: step -> ((option
+    # value, its words), ...), e.g. "freq" -> (("daily", "every day|daily"), ...).
+    choices: Mapping[str, tuple[tuple[str, re.Pattern[str]], ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     # What happened in an interview, told as a fact ("I froze", "my mind went blank", "I
     # rambled", "couldn't answer the salary question"): an answer to "what would you do
     # differently?", not a feeling about oneself.
@@ -269,6 +274,21 @@ def load(language: str, path: Path | None = None) -> Lexicon:
         recipients=tuple(
             (str(who), _compile(_strings(items, f"{where}:recipient.{who}"), f"{where}:recipient"))
             for who, items in (data.get("recipient") or {}).items()
+        ),
+        choices=MappingProxyType(
+            {
+                str(step): tuple(
+                    (
+                        str(value),
+                        _compile(
+                            _strings(items, f"{where}:choice.{step}.{value}"),
+                            f"{where}:choice.{step}",
+                        ),
+                    )
+                    for value, items in (values or {}).items()
+                )
+                for step, values in (data.get("choice") or {}).items()
+            }
         ),
         moments=(
             _compile(_strings(data.get("moment"), f"{where}:moment"), f"{where}:moment")
