@@ -60,9 +60,12 @@ async def on_text(turn: Turn) -> None:
             progress = understanding.progress_in(message.text, person.language)
             await checkin_feature.answer_mood(turn, mood, typed=True, progress=progress)
             return
-        answered = listening.answered_offer(person, reading, message.text, turn.now)
-        person.offer = None
+        offer, person.offer = person.offer, None
+        answered = listening.answered_offer(offer, reading, message.text, turn.now)
         if answered is not None:  # "yes" after [Debrief it now] / [Not now]: as if tapped
+            language = listening.answer_language(offer, answered)
+            if language is not None:
+                turn.texts = turn.rt.content.texts(language)
             await _take(turn, answered)
             return
         turn.say_all(

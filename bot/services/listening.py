@@ -329,11 +329,12 @@ def offer_of(
     return offer if later is None else {**offer, "no": later}
 
 
-def answered_offer(user: User, reading: Reading, text: str, now: datetime) -> Tap | None:
-    """The tap a typed "yes" or "not now" stands for, answering the offer under the person's
-    last reply (:func:`offer_of`) while it is fresh; None when there is none or the words
-    are something else ("yes it hurts" is venting, "ok so what now?" a question)."""
-    offer = user.offer
+def answered_offer(
+    offer: dict[str, str] | None, reading: Reading, text: str, now: datetime
+) -> Tap | None:
+    """The tap a typed "yes" or "not now" stands for, answering ``offer``, the one under the
+    person's last reply (:func:`offer_of`), while it is fresh; None when there is none or the
+    words are something else ("yes it hurts" is venting, "ok so what now?" a question)."""
     if not offer or reading.kind in _NOT_A_CHOICE or reading.topic in _NOT_A_YES:
         return None
     made = datetime.fromisoformat(offer["at"])
@@ -345,6 +346,16 @@ def answered_offer(user: User, reading: Reading, text: str, now: datetime) -> Ta
     if said == "no":
         return TAP.parse(offer["no"]) if "no" in offer else Tap(DECLINED)
     return None
+
+
+# Offers answered with one message back ([Not now], a win logged, "no thanks"): said in the
+# language of the offer (a flow started by a yes goes on in the person's own).
+_ONE_REPLY = frozenset({LATER, WIN, DECLINED})
+
+
+def answer_language(offer: dict[str, str] | None, tap: Tap) -> str | None:
+    """The language to answer a typed "más tarde" in: the offer's, for a one-message answer."""
+    return offer.get("lang") if offer and tap.action in _ONE_REPLY else None
 
 
 async def talk(session: AsyncSession, user: User, chat_id: int, now: datetime) -> list[Say]:

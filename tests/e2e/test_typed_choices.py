@@ -366,3 +366,18 @@ async def test_yes_in_the_language_the_offer_was_made_in(harness_any_db: BotHarn
     await bot.settle()
     state = await bot.flow_state(user.id)
     assert state is not None and state.flow == "rf"
+
+
+async def test_later_in_the_offers_language_is_answered_in_it(harness_any_db: BotHarness) -> None:
+    """Telegram in English, news told in Spanish, "más tarde": the answer in Spanish."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("me acaban de rechazar de Mercado Libre, estoy fatal")
+    await bot.settle()
+    await user.send("más tarde")
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    assert one_of(reply.text, leads("reflection.not_now_with_time", "es")), reply.text
+    assert await bot.flow_state(user.id) is None
