@@ -20,10 +20,14 @@ class SystemClock:
 
 
 class ShiftedClock:
-    """Real time plus an offset that only grows: the demo's `:clock +1d` moves it forward."""
+    """Real time plus an offset that only grows: the demo's `:clock +1d` moves it forward.
+    ``not_before`` (where a previous demo run left its clock) starts it there when that is
+    later than real time, so what that run stored never lies in the future."""
 
-    def __init__(self) -> None:
+    def __init__(self, not_before: datetime | None = None) -> None:
         self.offset = timedelta()
+        if not_before is not None:
+            self.offset = max(timedelta(), not_before - datetime.now(UTC))
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset

@@ -7,10 +7,11 @@ Reads from the keyboard when standard input is a terminal, or a script of lines 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sys
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
@@ -35,6 +36,10 @@ DEMO_TOKEN = "123456789:REBOUND-DEMO-TOKEN"
 # run numbers on from it, as Telegram does, so the inbox (which remembers the ids it handled
 # within the last day) does not take the new run's updates for copies of the old ones.
 UPDATE_IDS_FILE = "demo-update-ids.json"
+# Beside the demo database too: where the demo's clock stood when the last run ended (after
+# `:clock +1d` it is ahead of real time). The next run starts its clock there, not back at real
+# time, or what was stored "tomorrow" (today's check-in) would stop the typed mood being taken.
+CLOCK_FILE = "demo-clock.json"
 CLOCK_STEP = re.compile(r"^\+(\d{1,4})([dhm])$")
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 # How :clock moves time: in steps well inside schedule.GRACE, up to a week.
@@ -49,7 +54,8 @@ class Demo:
         self.settings = settings
         self.texts = texts
         self.out = out
-        self.clock = ShiftedClock()
+        self.clock_file = settings.data_dir / CLOCK_FILE
+        self.clock = ShiftedClock(not_before=saved_clock(self.clock_file))
         self.emulator = Emulator(
             token=DEMO_TOKEN,
             bot_username="rebound_demo_bot",
@@ -91,6 +97,12 @@ class Demo:
     async def stop(self) -> None:
         await self.stop_bot()
         await self.emulator.stop()
+        self.save_clock()
+
+    def save_clock(self) -> None:
+        """Where the clock stands now, for the next run on this database."""
+        when = self.clock.now().isoformat()
+        self.clock_file.write_text(json.dumps({"now": when}), encoding="utf-8")
 
     async def handle(self, line: str) -> bool:
         """Act on one line; False means quit."""
@@ -109,6 +121,7 @@ class Demo:
             await user.send(line)
         await self.settle()
         self.show_new_messages()
+        self.save_clock()  # each line, so a run ended by Ctrl-C still leaves it
         return True
 
     async def settle(self) -> None:
@@ -190,6 +203,15 @@ class Demo:
                 self.print(render_message(message, self.texts("terminal.bot")))
 
 
+def saved_clock(path: Path) -> datetime | None:
+    """Where the last run left the demo's clock, or None (no run yet, or unreadable)."""
+    try:
+        saved = datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["now"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return saved if saved.tzinfo is not None else None
+
+
 def render_message(message: BotMessage, prefix: str) -> str:
     """A bot message as terminal lines, with its buttons numbered."""
     indent = " " * len(prefix)
@@ -227,6 +249,7 @@ def demo_settings(settings: Settings, *, fresh: bool) -> Settings:
     if fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        (settings.data_dir / CLOCK_FILE).unlink(missing_ok=True)  # a new database: real time
     return settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
 
 

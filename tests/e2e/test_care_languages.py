@@ -310,3 +310,31 @@ async def test_the_morning_check_asked_for_in_hindi_comes_in_hindi_from_an_engli
     assert hard is not None
     assert hard.text.startswith(said("crisis.day_hard", "hi", helplines=lines("hi", "IN"))[0])
     assert hard.button_labels() == buttons("hi", "not_now", "pause", "check_tomorrow")
+
+
+async def test_another_countrys_lines_are_labelled_in_the_care_language(
+    harness_any_db: BotHarness,
+) -> None:
+    """Hindi written in Berlin, Ukrainian in London: the other country's lines come with their
+    labels in the language written ("free, any time", "Emergency" were English), the service
+    names and numbers as they are."""
+    bot = harness_any_db
+    await bot.start()
+    berlin = await onboard(bot)
+    await berlin.send(HI_CRISIS)
+    reply = await berlin.next_message()
+    assert one_of(reply.text, said("crisis.reply", "hi", helplines=lines("hi", "DE")))
+    assert "TelefonSeelsorge" in reply.text and "0800 111 0 111" in reply.text
+    assert "मुफ़्त, किसी भी समय" in reply.text and "आपातकालीन नंबर" in reply.text
+    for english in ("free, any time", "Emergency", "Somewhere else?"):
+        assert english not in reply.text
+
+    london = await onboard(bot, user=bot.user("Olena", language_code="uk", user_id=7000000002))
+    await _move_to(bot, london.id, "Europe/London")
+    await london.send(UK_CRISIS)
+    reply = await london.next_message()
+    assert one_of(reply.text, said("crisis.reply", "uk", helplines=lines("uk", "GB")))
+    assert "Samaritans" in reply.text and "116 123" in reply.text
+    assert "безкоштовно, цілодобово" in reply.text and "Екстрені служби" in reply.text
+    for english in ("free, any time", "Emergency", "Somewhere else?", "text SHOUT"):
+        assert english not in reply.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,21 @@ async def test_demo_prints_the_mini_app_address_for_the_demo_person(tmp_path: Pa
         assert me.json()["debriefs"] == []
     finally:
         await demo.stop()
+
+
+def test_a_second_demo_continues_the_clock_where_the_first_left_it(tmp_path: Path) -> None:
+    """A run that moved its clock a day ahead stored that day's check-in; the next run on the
+    same database starts its clock there, not back at real time, so a mood typed at /checkin
+    is taken as usual (it was ignored until `:clock +1d`: the stored day lay in the future)."""
+    first = _demo(tmp_path, "/start\n1\nBerlin\n2\n1\n:clock +1d\nnot great\n:quit\n", fresh=True)
+    assert first.returncode == 0, first.stderr[-2000:]
+    low = shown("checkin.typed_mood", face=label("checkin.mood.2"))
+    assert any(line in first.stdout for line in low)
+    second = _demo(tmp_path, ":clock +1d\n/checkin\npretty good\n:quit\n", fresh=False)
+    assert second.returncode == 0, second.stderr[-2000:]
+    good = shown("checkin.typed_mood", face=label("checkin.mood.4"))
+    assert any(line in second.stdout for line in good), second.stdout[-3000:]
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        moods = [mood for (mood,) in db.execute("SELECT mood FROM checkins ORDER BY id")]
+    assert moods == [2, 4]
+    assert "Traceback" not in second.stderr

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import FeedbackRequest
+from bot.db.models import FeedbackRequest, Rejection, Win
 from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, shown
 
 
@@ -81,3 +81,27 @@ async def test_what_their_answers_lacked_is_read_as_feedback(
     await bot.settle()
     [held] = await requests(bot, user.id)
     assert held.status == "told" and held.reply_text == typed
+
+
+@pytest.mark.parametrize("typed", ["I just said no to the offer", "I turned down their offer"])
+async def test_their_own_no_to_an_offer_is_their_decision_not_a_rejection(
+    harness_any_db: BotHarness, typed: str
+) -> None:
+    """Declining an offer read as a rejection got "sorry about the no" and [Debrief it now].
+    It is their decision: a reply that says so, [Log it as a win], and no rejection stored."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send(typed)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.good_news.declined")), reply.text
+    assert reply.button_labels() == [label("listen.buttons.log_it")]
+    await bot.settle()
+    async with bot.sessions() as session:
+        assert (await session.execute(select(Rejection))).first() is None
+    await user.tap(label("listen.buttons.log_it"), message=reply)
+    logged = await user.next_message()
+    assert one_of(logged.text, shown("listen.win_logged.declined")), logged.text
+    async with bot.sessions() as session:
+        kinds = list((await session.execute(select(Win.kind, Win.text))).all())
+    assert [(kind, text) for kind, text in kinds] == [("declined", None)]

@@ -19,15 +19,18 @@ ENGLISH = CONTENT.catalogs[DEFAULT_LOCALE].texts
 HELPLINES = "crisis.helplines."
 TALK_LINES = "crisis.talk_lines."
 CRISIS_LOCALES = ("es", "de", "ru", "fr", "pt", "hi", "uk")
-# Sections each locale translates: where the language is spoken, among the English file's.
+# Sections each locale translates: where the language is spoken, among the English file's; the
+# care-only languages (fr, pt, hi, uk) translate every country's labels, so someone reading
+# French in the US is not handed English words around the numbers in a crisis.
+EVERY_COUNTRY = {k.removeprefix(HELPLINES) for k in ENGLISH if k.startswith(HELPLINES)}
 TRANSLATED = {
     "es": {"INTL", "ES", "MX", "AR", "US"},
     "de": {"INTL", "DE", "AT", "CH", "BE"},
     "ru": {"INTL", "UA", "RU"},
-    "fr": {"INTL", "FR", "BE", "CH", "CA"},
-    "pt": {"INTL", "BR", "PT"},
-    "hi": {"INTL", "IN"},
-    "uk": {"INTL", "UA", "PL"},  # Poland: where many Ukrainians live now
+    "fr": EVERY_COUNTRY,
+    "pt": EVERY_COUNTRY,
+    "hi": EVERY_COUNTRY,
+    "uk": EVERY_COUNTRY,
 }
 # Buttons that share a row (care.safety_buttons, care.check_message): 20 characters each.
 PAIRED = {"safe", "not_safe", "day_better", "day_same"}

@@ -105,7 +105,10 @@ KINDS: tuple[Kind, ...] = (
 # "progress": effort made, no news yet ("just applied to 10 jobs today", "sent 5 applications").
 # "feedback": feedback told without a no ("they said my system design answer was weak", "the
 # recruiter told me to work on my SQL"): something to work on, answered with [Log this feedback].
+# "declined": their own no to an offer ("I turned down their offer"): their decision, not a
+# rejection of them; listed first, so it wins over "offer" where both are named.
 GOOD_NEWS_TOPICS = (
+    "declined",
     "offer",
     "next_round",
     "interview",
