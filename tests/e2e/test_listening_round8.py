@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.db.models import CheckIn, FeedbackRequest
 from bot.emulator import SimUser
 from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, seen, shown, tap_keys
-from tests.e2e.listening_kit import open_debrief
+from tests.e2e.listening_kit import at_whom_to_write, open_debrief
 
 # (locale, whom the request goes to in words, the option it names)
 RECIPIENTS = [
@@ -44,14 +44,7 @@ async def test_whom_the_request_goes_to_typed_picks_that_option(
     bot = harness_any_db
     await bot.start()
     user = await onboard(bot, language_code=locale)
-    await open_debrief(user, locale)
-    await user.send("Acme, Designer")
-    await bot.settle()
-    await tap_keys(bot, user, locale, "reflection.stage.final_round")
-    await user.tap("😕 2")
-    await bot.settle()
-    await tap_keys(bot, user, locale, "flow.done", "flow.done", "flow.done")
-    asked = await tap_keys(bot, user, locale, "reflection.buttons.draft_now")
+    asked = await at_whom_to_write(bot, user, locale)
     assert one_of(asked.text, leads("feedback.ask_recipient", locale)), asked.text
 
     await user.send(typed)
@@ -74,15 +67,7 @@ async def test_a_company_typed_at_whom_is_still_asked_to_tap(harness_any_db: Bot
     bot = harness_any_db
     await bot.start()
     user = await onboard(bot)
-    await open_debrief(user)
-    await user.send("Acme, Designer")
-    await bot.settle()
-    await tap_keys(bot, user, "en", "reflection.stage.final_round")
-    await user.tap("😕 2")
-    await bot.settle()
-    await tap_keys(
-        bot, user, "en", "flow.done", "flow.done", "flow.done", "reflection.buttons.draft_now"
-    )
+    await at_whom_to_write(bot, user)
     await user.send("Julia Becker")
     await bot.settle()
     reply = user.last_message

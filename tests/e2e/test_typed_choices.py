@@ -28,7 +28,7 @@ from tests.e2e.harness import (
     shown,
     tap_keys,
 )
-from tests.e2e.listening_kit import open_debrief
+from tests.e2e.listening_kit import at_whom_to_write
 
 
 async def at_time_question(bot: BotHarness, **kwargs: Any) -> SimUser:
@@ -141,14 +141,8 @@ async def test_channel_and_tone_in_words(harness_any_db: BotHarness) -> None:
     bot = harness_any_db
     await bot.start()
     user = await onboard(bot)
-    await open_debrief(user)
-    await user.send("Acme, Designer")
-    await bot.settle()
-    await tap_keys(bot, user, "en", "reflection.stage.final_round")
-    await user.tap("😕 2")
-    await bot.settle()
-    await tap_keys(bot, user, "en", "flow.done", "flow.done", "flow.done")
-    await tap_keys(bot, user, "en", "reflection.buttons.draft_now", "feedback.recipient.hr")
+    await at_whom_to_write(bot, user)
+    await tap_keys(bot, user, "en", "feedback.recipient.hr")
     await user.send("Maria")
     await bot.settle()
     await user.send("Alex Kim")
