@@ -489,10 +489,13 @@ def _params(reading: Reading) -> dict[str, object]:
         return {}  # a mixed reply speaks to both sides itself, without the rejection tip
     # A reason they were given ("overqualified") gets a word on that reason, a no at the last
     # stage a word on how close it was; otherwise the general tip.
-    # A no told as one more ("rejected again") gets a word on how they stack up.
+    # A no told as one more ("rejected again") gets a word on how they stack up; one more at the
+    # last stage, a word on both.
     tip = "listen.rejection.tip"
     if reading.reason:
         tip = f"listen.rejection.reason.{reading.reason}"
+    elif reading.stage in LATE_STAGES and reading.again:  # "no again after the final round"
+        tip = "listen.rejection.late_again"
     elif reading.stage in LATE_STAGES:
         tip = "listen.rejection.late_stage"
     elif reading.again:

@@ -143,3 +143,18 @@ async def test_doubt_told_with_the_moment_still_gets_the_feeling_line(
     reply = user.last_message
     assert reply is not None
     assert one_of(reply.text, shown("listen.in_flow.noted_feeling.self_doubt")), reply.text
+
+
+async def test_one_more_no_at_the_final_round_is_answered_as_both(
+    harness_any_db: BotHarness,
+) -> None:
+    """ "they said no again after the final round": the reply speaks to the no's stacking up and
+    to how close this one was, not to the last stage alone."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("they said no again after the final round")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.rejection.late_again")), reply.text
+    assert not one_of(reply.text, shown("listen.rejection.late_stage"))
+    assert label("listen.buttons.debrief_now") in reply.button_labels()

@@ -139,7 +139,7 @@ def test_a_russian_i_am_useless_is_self_doubt() -> None:
 @pytest.mark.parametrize(
     ("text", "language"),
     [
-        ("they said no again after the final round", "en"),
+        ("they said no after the final round", "en"),  # with "again": late_again (round 7)
         ("me rechazaron después de la entrevista final", "es"),
         ("Absage nach der letzten Runde", "de"),
         ("отказали после финального собеседования", "ru"),

@@ -71,11 +71,14 @@ def test_a_first_no_is_not_read_as_one_more(text: str, language: str) -> None:
     assert tip(listening.respond(reading, SET_UP)) != "listen.rejection.again"
 
 
-def test_a_reason_and_the_last_stage_still_come_before_again() -> None:
+def test_a_reason_comes_before_again_and_the_last_stage_is_said_with_it() -> None:
     reason = read("rejected again, they said I'm overqualified", "en")
     assert reason.again and tip(listening.respond(reason, SET_UP)).endswith("overqualified")
+    # One more no, at the final round: both are true, so the word speaks to both.
     late = read("they said no again after the final round", "en")
-    assert late.again and tip(listening.respond(late, SET_UP)) == "listen.rejection.late_stage"
+    assert late.again and tip(listening.respond(late, SET_UP)) == "listen.rejection.late_again"
+    once = read("they said no after the final round", "en")
+    assert tip(listening.respond(once, SET_UP)) == "listen.rejection.late_stage"
 
 
 @pytest.mark.parametrize(
