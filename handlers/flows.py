@@ -57,7 +57,7 @@ async def on_text(turn: Turn) -> None:
         if mood is not None and await checkins.awaiting_mood(turn.session, person, turn.now):
             # "meh" after "how are you?"; "still raw, but I applied to two more places" also
             # tells effort made, which is acknowledged and offered as a win.
-            progress = understanding.progress_in(message.text, person.language)
+            progress = understanding.progress_in(message.text, person.language, reading)
             await checkin_feature.answer_mood(turn, mood, typed=True, progress=progress)
             return
         offer, person.offer = person.offer, None

@@ -500,12 +500,13 @@ def _clauses(text: str, language_hint: str | None) -> Iterator[list[str]]:
             clause = []
 
 
-def progress_in(text: str, language_hint: str | None = None) -> bool:
+def progress_in(text: str, language_hint: str | None = None, whole: Reading | None = None) -> bool:
     """Whether the message, or one of its clauses, tells effort made (good news ``progress``):
     "honestly still a bit raw about zalando but I applied to two more places today" tells a
     mood in its first clause and effort in its second. Clauses end as in
-    :func:`mood_in_clauses`."""
-    whole = read(text, language_hint)
+    :func:`mood_in_clauses`. ``whole``: the message's reading, where the caller has it (it is
+    not read, nor checked for a crisis, again)."""
+    whole = read(text, language_hint) if whole is None else whole
     if whole.kind == "good_news" and whole.topic == "progress":
         return True
     if whole.kind == "distress":
