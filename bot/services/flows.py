@@ -299,11 +299,8 @@ async def start(
 
 async def cancel(session: AsyncSession, chat_id: int, user_id: int) -> str | None:
     """End any running flow; returns its code, or None when nothing was running."""
-    row = await load_state(session, chat_id, user_id)
-    if row is None:
-        return None
-    await session.delete(row)
-    return row.flow
+    stopped = await stop(session, chat_id, user_id)
+    return None if stopped is None else stopped.flow
 
 
 async def stop(session: AsyncSession, chat_id: int, user_id: int) -> Stopped | None:
