@@ -10,6 +10,7 @@ import re
 import time
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from bot.services.crisis import (
     GROUP_REPLY_KEY,
     HELPLINES_SECTION,
     INTERNATIONAL,
+    MAX_SCAN_CHARS,
     PRIVATE_SUPPORT_KEY,
     REPLY_KEY,
     RESUME_KEY,
@@ -624,8 +626,43 @@ def test_huge_text_is_capped_and_fast() -> None:
     assert time.perf_counter() - start < 0.5
 
 
+def _best_cpu_seconds(work: Callable[[], object], repeats: int = 3) -> float:
+    """The fastest of a few runs, in CPU time: a busy machine adds to some runs, never removes."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.process_time()
+        work()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "I want to ",
+        "want ",
+        "i i i ",
+        "no point no point ",
+        "kill myself not ",
+        "не хочу жить ",
+        "pills saved tonight ",
+        "😭 ",
+        ". . . ",
+    ],
+)
+def test_time_grows_in_step_with_the_length(unit: str) -> None:
+    """A pattern that backtracks shows as time growing faster than the text: six times the
+    text (up to the scanned prefix) may take about six times as long, not sixty. Both sizes are
+    timed in the same run, so a slow or busy machine does not change the ratio (measured 2.5-11)."""
+    short = unit * (1000 // len(unit))
+    long = unit * (MAX_SCAN_CHARS // len(unit))
+    detect(short)
+    ratio = _best_cpu_seconds(lambda: detect(long)) / _best_cpu_seconds(lambda: detect(short))
+    assert ratio < 3 * len(long) / len(short), ratio
+
+
 @pytest.mark.slow
-def test_ten_thousand_messages_in_under_three_seconds() -> None:
+def test_ten_thousand_messages_cost_a_bounded_multiple_of_plain_word_splitting() -> None:
     sample = [c.text for c in CASES] + [
         "I had my final round today and they went with another candidate, pretty gutted",
         "ok",
@@ -633,22 +670,32 @@ def test_ten_thousand_messages_in_under_three_seconds() -> None:
         "it's 14:30 here",
     ]
     messages = (sample * (10_000 // len(sample) + 1))[:10_000]
-    # The garbage collector is paused while timing: at the end of the whole suite its heap holds
-    # thousands of other tests' objects, and its collections made this 3.8 s of CPU in CI where
-    # the detector alone takes 2.3-2.9 s.
-    gc.disable()
-    try:
-        start = time.process_time()  # CPU time: other processes sharing the machine don't count
+    word = re.compile(r"\w+")
+
+    def reference() -> None:
+        """Plain work on the same text: casefold, split into words, index them, sort them."""
+        for _ in range(20):
+            for message in messages:
+                words = word.findall(message.casefold())
+                dict(zip(words, range(len(words)), strict=True))
+                " ".join(sorted(words))
+
+    def detector() -> None:
         for message in messages:
             detect(message)
-        spent = time.process_time() - start
+
+    # The collector is paused while timing: at the end of the whole suite its heap holds
+    # thousands of other tests' objects, and its collections cost more than the detector.
+    gc.disable()
+    try:
+        ratio = _best_cpu_seconds(detector, repeats=1) / _best_cpu_seconds(reference, repeats=1)
     finally:
         gc.enable()
-    # Measured at 60-90 µs each (CPU) after issue 16's signals (35 µs before), 230-300 µs after
-    # the rounds of 2026-12-06/07 (more signal categories in eight languages), 560 µs in CI after
-    # the round "crisis5" (load 1). The bound (700 µs, under the free-text bar of 1 ms per
-    # message) catches a pattern that backtracks, not noise.
-    assert spent < 7.0
+    # A fixed bound (7 s) failed in CI at 9.8 s where this machine takes 2.8 s: the machine,
+    # not the detector. Measured against work done in the same run, the detector costs about
+    # 6 times the reference (2.8 s against 0.45 s) on either; the bound catches a pattern that
+    # backtracks or a model several times larger, not noise. bench.crisis reports the real time.
+    assert ratio < 25, ratio
 
 
 def test_the_text_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
