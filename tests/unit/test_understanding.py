@@ -440,6 +440,19 @@ def test_median_time_per_message() -> None:
         ("¡Me han ofrecido el puesto!", "es", "good_news", "offer"),
         ("Sie haben sich für jemand anderen entschieden", "de", "rejection", None),
         ("I feel like a total failure", "en", "venting", "self_doubt"),
+        # The lead's demo run of 2026-12-07 (2nd session): "I'm in" is good news only alone
+        # ("I'm in!"), never "I'm in a bad place" (was celebrated) nor "I'm in Manchester";
+        # a wish to talk about the no is a question about what to do after one.
+        ("i'm in a bad place", "en", "venting", "sad"),
+        ("im in a really dark place rn", "en", "venting", "sad"),
+        ("I'm in!!", "en", "good_news", None),
+        ("I'm in Manchester", "en", "unsure", None),
+        ("not now, can we just talk about the rejection?", "en", "question", "after_no"),
+        ("i want to talk about what happened", "en", "question", "after_no"),
+        ("I want to talk about my interview tomorrow", "en", "question", "prepare"),
+        ("können wir über die Absage reden?", "de", "question", "after_no"),
+        ("quiero hablar del rechazo", "es", "question", "after_no"),
+        ("давай поговорим о том что случилось", "ru", "question", "after_no"),
     ],
 )
 def test_common_phrasings_found_in_use(text: str, hint: str, kind: str, topic: str | None) -> None:
