@@ -392,7 +392,7 @@ WELCOME_NEWS = [
 async def test_news_or_a_wish_to_talk_at_the_welcome_is_answered_not_asked_again(
     harness_any_db: BotHarness, locale: str, typed: str, button: str
 ) -> None:
-    """"Shall we set up?" answered with a no just heard, or a wish to talk about it (the lead's
+    """ "Shall we set up?" answered with a no just heard, or a wish to talk about it (the lead's
     demo run: "Please tap one of the buttons", or a debrief's aside "looking back while it's
     fresh" and the welcome again): the words are answered as outside any flow, the welcome's
     buttons go, and nothing is stored but that the person came."""
