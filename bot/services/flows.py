@@ -450,8 +450,11 @@ async def handle_text(
     elif heard is not None and choice == "fill":
         result = await _fill(session, spec, row, user, now, heard)
     elif heard is not None and choice == "pick":
-        value = heard.picked(spec.flow.step(row.step), text)
+        value = heard.picked(asked, text)
         result = await _apply(session, spec, row, user, ChoiceEvent(row.step, value), now)
+        taken = _taken(asked, value)
+        if taken is not None and result.replies and not result.finished:
+            result.replies.insert(0, taken)
     elif heard is not None and choice == "skip":
         skipped = await _apply(session, spec, row, user, ChoiceEvent(row.step, SKIP), now)
         result = _acknowledged(heard.skipped(), skipped.replies, skipped)
@@ -465,6 +468,16 @@ async def handle_text(
     if prompt is not None and any(not r.edit for r in result.replies) and not result.noted:
         result.strip = None if result.above else prompt
     return result
+
+
+def _taken(step: Step, value: str) -> Say | None:
+    """The button typed words were taken as ("i did a take home, then a call" at the stage
+    question: ✅ Technical / task), so the person sees what was kept; not for a yes or a no,
+    whose next question says it."""
+    option = next((o for o in step.options if o.value == value), None)
+    if option is None or {o.value for o in step.options} == {"yes", "no"}:
+        return None
+    return Say("flow.typed_pick", {"option": option.label if option.literal else Ref(option.label)})
 
 
 async def _tick_told_reason(

@@ -24,6 +24,7 @@ from bot.services.understanding import (
     SOCIAL_TOPICS,
     Reading,
     read,
+    stage_of,
 )
 from bot.services.understanding.lexicon import DATA, STRONG, lexicon
 
@@ -453,6 +454,14 @@ def test_median_time_per_message() -> None:
         ("können wir über die Absage reden?", "de", "question", "after_no"),
         ("quiero hablar del rechazo", "es", "question", "after_no"),
         ("давай поговорим о том что случилось", "ru", "question", "after_no"),
+        # "thanks." opening a rough day is not a thank-you (was: "Happy to help 🌱")
+        (
+            "thanks. honestly today was rough, the recruiter didn't even give a reason",
+            "en",
+            "venting",
+            "frustrated",
+        ),
+        ("this week has been brutal", "en", "venting", "sad"),
     ],
 )
 def test_common_phrasings_found_in_use(text: str, hint: str, kind: str, topic: str | None) -> None:
@@ -632,3 +641,18 @@ def test_a_mention_of_the_bot_does_not_make_a_message_english() -> None:
     """In a group "@rebound_bot спасибо" is Russian: the username's Latin letters are no clue."""
     assert read("@rebound_bot спасибо", "en").language == "ru"
     assert read("@rebound_bot danke dir!", "en").language == "de"
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        # The way there told in a sentence at "How far did you get?" (the lead's demo run: it
+        # got "Please tap one of the buttons"); the furthest stage named is the one kept.
+        ("i did a take home and then one call with the manager", "technical"),
+        ("a call with the hiring manager", "first_interview"),
+        ("got to the final round and they still said no, im gutted", "final_round"),
+        ("I have been applying for six months now and this one really hurt", None),
+    ],
+)
+def test_a_stage_told_in_a_sentence(text: str, stage: str | None) -> None:
+    assert stage_of(text, "en") == stage
