@@ -68,6 +68,12 @@ async def on_text(turn: Turn) -> None:
                 turn.texts = turn.rt.content.texts(language)
             await _take(turn, answered)
             return
+        details = listening.news_details(offer, reading, message.text, turn.now)
+        if details is not None and offer is not None:  # "the Shopify one. PM role" after news
+            turn.say_all(
+                await listening.fill_in(turn.session, person, turn.now, details, offer, locale)
+            )
+            return
         turn.say_all(
             await listening.listen(
                 turn.session,

@@ -412,6 +412,67 @@ def answered_offer(
     return None
 
 
+# Readings a message of details can have: nothing clear ("the Shopify one. PM role"), or news
+# only hinted at ("the final round at Monzo" after "didn't get it").
+_DETAILS_KINDS = frozenset({"unsure", "rejection", "good_news"})
+
+
+def news_details(
+    offer: dict[str, str] | None, reading: Reading, text: str, now: datetime
+) -> understanding.Details | None:
+    """Which job the rejection news just told was about, when this message tells it ("didn't
+    get the job", then "the Shopify one. PM role"): while the [Debrief it now] under that news
+    is still open (OFFER_MINUTES), for a message that reads as nothing clear of its own and
+    names a company, a job title or a stage. None otherwise."""
+    if not offer or "yes" not in offer:
+        return None
+    tap = TAP.parse(offer["yes"])
+    if tap is None or tap.action != DEBRIEF:
+        return None
+    if now - datetime.fromisoformat(offer["at"]) > timedelta(minutes=OFFER_MINUTES):
+        return None
+    if reading.kind not in _DETAILS_KINDS or (reading.kind != "unsure" and reading.clear):
+        return None
+    return understanding.details_of(text, offer.get("lang") or reading.language)
+
+
+async def fill_in(
+    session: AsyncSession,
+    user: User,
+    now: datetime,
+    details: understanding.Details,
+    offer: dict[str, str],
+    locale: str | None = None,
+) -> list[Say]:
+    """Details of the news just told ("the Shopify one. PM role") filled into the debrief
+    that news offered (started now if it had none), and a short word that names them, with
+    [Debrief it now] / [Not now] again; the offer stays open as long as the first one."""
+    record = await reflection.prefill(session, user, now, details.company, details.stage)
+    if details.role:
+        record.role = details.role[: reflection.COMPANY_LIMIT]
+    parts = [
+        name
+        for name, value in (
+            ("company", details.company),
+            ("role", details.role),
+            ("stage", details.stage),
+        )
+        if value
+    ]
+    named = Ref(
+        f"listen.details.named.{'_'.join(parts)}",
+        {
+            "company": details.company or "",
+            "role": details.role or "",
+            "stage": reflection.stage_label(details.stage),
+        },
+    )
+    reply = Say("listen.details.noted", {"named": named}, buttons=(_debrief_now(record.id),))
+    kept = {**offer, "yes": pack(DEBRIEF, record.id), "no": pack(LATER)}
+    drop_offer(user, kept)
+    return in_language([await varied(session, user.id, reply, now)], locale)
+
+
 # Offers answered with one message back ([Not now], a win logged, "no thanks"): said in the
 # language of the offer (a flow started by a yes goes on in the person's own).
 _ONE_REPLY = frozenset({LATER, WIN, DECLINED})

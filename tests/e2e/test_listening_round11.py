@@ -5,11 +5,14 @@ debrief the news offered. What the person sees and what is stored are both check
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import User, Win
-from tests.e2e.harness import BotHarness, label, onboard, one_of, shown
+from bot.db.models import Rejection, User, Win
+from bot.services import listening
+from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, shown
 
 
 async def wins(bot: BotHarness, user_id: int) -> list[str]:
@@ -86,3 +89,90 @@ async def test_a_second_piece_of_good_news_is_its_own_win(harness_any_db: BotHar
         person = await session.get(User, user.id)
         assert person is not None and person.offer is not None
         assert "yes" not in person.offer  # no offer left open, only the wins remembered
+
+
+async def debriefs(bot: BotHarness, user_id: int) -> list[Rejection]:
+    async with bot.sessions() as session:
+        query = select(Rejection).where(Rejection.user_id == user_id)
+        return list((await session.execute(query)).scalars())
+
+
+# (locale, news without a company, then the details, the company and role stored, the stage)
+NEWS_THEN_DETAILS = [
+    ("en", "didn't get the job", "the Shopify one. PM role", "Shopify", "PM", None),
+    ("en", "they said no", "it was Monzo, final round", "Monzo", None, "final_round"),
+    (
+        "de",
+        "Ich habe eine Absage bekommen",
+        "die bei Zalando. Produktmanager",
+        "Zalando",
+        "Produktmanager",
+        None,
+    ),
+    ("es", "me rechazaron", "la de Glovo, puesto de PM", "Glovo", "PM", None),
+    ("ru", "пришёл отказ", "Яндекс, аналитик", "Яндекс", "аналитик", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("locale", "news", "details", "company", "role", "stage"), NEWS_THEN_DETAILS
+)
+async def test_details_typed_after_news_fill_in_the_debrief_it_offered(
+    harness_any_db: BotHarness,
+    locale: str,
+    news: str,
+    details: str,
+    company: str,
+    role: str | None,
+    stage: str | None,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(news)
+    offered = await user.next_message()
+    assert offered.button_labels()[0] == label("listen.buttons.debrief_now", locale), offered.text
+
+    await user.send(details)
+    noted = await user.next_message()
+    assert one_of(noted.text, leads("listen.details.noted", locale)), noted.text
+    assert company in noted.text and (role is None or role in noted.text), noted.text
+    assert not one_of(noted.text, leads("listen.unsure", locale))
+    assert noted.button_labels() == [
+        label("listen.buttons.debrief_now", locale),
+        label("listen.buttons.not_now", locale),
+    ]
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.role, record.stage) == (company, role, stage)
+    assert record.completed_at is None
+
+    # [Debrief it now] goes straight past what is known: the company is not asked.
+    await user.tap(label("listen.buttons.debrief_now", locale), message=noted)
+    asked = await user.next_message()
+    assert not one_of(asked.text, leads("reflection.ask_company", locale)), asked.text
+
+
+async def test_details_long_after_the_news_are_not_taken_for_it(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("didn't get the job")
+    await user.next_message()
+    bot.clock.advance(timedelta(minutes=listening.OFFER_MINUTES + 1))
+    await user.send("the Shopify one. PM role")
+    reply = await user.next_message()
+    assert not one_of(reply.text, leads("listen.details.noted")), reply.text
+    assert all(r.company is None for r in await debriefs(bot, user.id))
+
+
+async def test_a_lone_word_after_news_is_not_taken_for_a_company(bot: BotHarness) -> None:
+    """ "Brutal." right after the news is a feeling as often as a firm: not filled in."""
+    user = await onboard(bot)
+    await user.send("didn't get the job")
+    await user.next_message()
+    await user.send("Brutal.")
+    reply = await user.next_message()
+    assert not one_of(reply.text, leads("listen.details.noted")), reply.text
+    assert all(r.company is None for r in await debriefs(bot, user.id))

@@ -59,10 +59,10 @@ from typing import Literal
 
 from bot.services import crisis
 from bot.services.understanding import language as _language
-from bot.services.understanding.extract import company_in, stage_in
+from bot.services.understanding.extract import company_in, named_in, role_in, stage_in
 from bot.services.understanding.lexicon import BRIGHT_SIDES as _TOLD_SIDES
 from bot.services.understanding.lexicon import REASONS, STRONG, Lexicon, lexicon
-from bot.services.understanding.normalise import normalise
+from bot.services.understanding.normalise import fold, normalise
 
 __all__ = [
     "BRIGHT_SIDES",
@@ -577,6 +577,46 @@ def option_named(step: str, text: str, language_hint: str | None = None) -> str 
         corrected = lex.corrected(normal)
         named.update(value for value, words in lex.choices.get(step, ()) if words.search(corrected))
     return named.pop() if len(named) == 1 else None
+
+
+# "the Shopify one. PM role": a few words naming which job the news just told was about.
+DETAILS_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Details:
+    """Which job news was about, told in a message of its own: the company and the job title
+    as typed, the stage one of bot.services.reflection.STAGES. At least one is set."""
+
+    company: str | None = None
+    role: str | None = None
+    stage: str | None = None
+
+
+def details_of(text: str, language_hint: str | None = None) -> Details | None:
+    """The company, job title and stage a short message names, when it reads as nothing else
+    ("the Shopify one. PM role", "bei Zalando, Produktmanager", "в Яндексе, на позицию
+    аналитика"): said right after news, it tells which job that was. None for a long
+    message or one that names none of them. The caller checks that news came just before."""
+    text = text if isinstance(text, str) else ""
+    normal = normalise(text)
+    if not normal or len(normal.split()) > DETAILS_WORDS:
+        return None
+    lexicons = _short_answer_lists(text, language_hint)
+    role = role_in(text, lexicons)
+    stage = stage_in(normal, lexicons)
+    company = company_in(text, lexicons, lowercase=False)
+    company = company or named_in(text, lexicons, lone=bool(role or stage))
+    if company and role and fold(role).startswith(fold(company) + " "):
+        role = role[len(company) + 1 :]  # "the Shopify PM role": Shopify is the company
+    if company and role and fold(role).endswith(" " + fold(company)):
+        kept = role.split()[: -len(company.split()) - 1]  # "Produktmanager bei Zalando"
+        role = " ".join(kept) or None
+    if company and role and fold(company) == fold(role):
+        company = None
+    if not (company or role or stage):
+        return None
+    return Details(company, role, stage)
 
 
 def _short_answer_lists(text: str, language_hint: str | None) -> list[Lexicon]:
