@@ -176,3 +176,37 @@ async def test_a_lone_word_after_news_is_not_taken_for_a_company(bot: BotHarness
     reply = await user.next_message()
     assert not one_of(reply.text, leads("listen.details.noted")), reply.text
     assert all(r.company is None for r in await debriefs(bot, user.id))
+
+
+# (Telegram language, their own no to an offer, the language the reply is written in: the
+# care-only languages fr/pt/uk/hi read English everywhere but the care moments)
+DECLINED = [
+    ("de", "Ich habe ihr Angebot abgelehnt", "de"),
+    ("de", "hab das Angebot von SAP ausgeschlagen", "de"),
+    ("es", "rechacé su oferta", "es"),
+    ("es", "le dije que no a la oferta de Glovo", "es"),
+    ("ru", "я отказался от их оффера", "ru"),
+    ("ru", "решила не принимать оффер", "ru"),
+    ("fr", "j'ai refusé leur offre", "en"),
+    ("pt", "recusei a proposta deles", "en"),
+    ("uk", "я відмовився від їхнього офера", "en"),
+    ("hi", "maine offer reject kar diya", "en"),
+]
+
+
+@pytest.mark.parametrize(("language", "typed", "locale"), DECLINED)
+async def test_turning_down_an_offer_is_their_decision_not_a_rejection(
+    harness_any_db: BotHarness, language: str, typed: str, locale: str
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=language)
+    await user.send(typed)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.good_news.declined", locale)), reply.text
+    assert reply.button_labels() == [label("listen.buttons.log_it", locale)]
+    assert await debriefs(bot, user.id) == []  # no rejection kept for a debrief
+    await user.tap(label("listen.buttons.log_it", locale), message=reply)
+    logged = await user.next_message()
+    assert one_of(logged.text, shown("listen.win_logged.declined", locale)), logged.text
+    assert await wins(bot, user.id) == ["declined"]

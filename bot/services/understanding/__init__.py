@@ -286,6 +286,10 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     if asks >= STRONG:
         return (3, asks + (questions[topic] if topic else 0)), "question", topic
     news = max(total.get("rejection", 0), total.get("good_news", 0))
+    if scores.get("good_news", {}).get("declined", 0) >= STRONG:
+        # "Ich habe ihr Angebot abgelehnt", "я отказался от оффера": their own no to an offer,
+        # told with the very word a "no" from them would use; the phrase says whose it was.
+        return (2, news), "good_news", "declined"
     if news >= STRONG:
         kind: Kind = "rejection" if total.get("rejection", 0) >= news else "good_news"
         if "rejection" in last and "good_news" in last:  # both told clearly: the later one
@@ -353,7 +357,8 @@ def _read(text: str, language_hint: str | None, distress: bool | None = None) ->
     feeling = topic if kind == "venting" else _best_topic(scores.get("venting", {}), FEELINGS)
     ahead = any(lex.ahead is not None and lex.ahead.search(normal) for lex in lexicons)
     also = None
-    if kind in ("rejection", "good_news") and "rejection" in scores.get(_LAST, {}):
+    declined = kind == "good_news" and topic == "declined"
+    if kind in ("rejection", "good_news") and not declined and "rejection" in scores.get(_LAST, {}):
         also, good = _brighter_side(normal, lexicons, scores)
         if also is not None:
             kind, topic = "rejection", good
