@@ -361,9 +361,10 @@ def respond(
 
 # The actions a reply offers as its main next step ([Debrief it now], [Log it as a win],
 # [Draft a feedback request]...): "yes" typed right after takes it, "not now" its [Not now].
-_OFFERED = frozenset({DEBRIEF, WIN, LOG_FEEDBACK, FEEDBACK, PAUSE})
-# Questions answered with one matching action: "how do I ask for feedback?" [Draft one].
-_OFFERING = frozenset({"feedback", "pause"})
+_OFFERED = frozenset({DEBRIEF, WIN, LOG_FEEDBACK, FEEDBACK, PAUSE, PREPARE})
+# Questions answered with one matching action: "how do I ask for feedback?" [Draft one]; a plan
+# told ("I should ask for feedback") [Draft one], ("I'll practise tomorrow") [Help me prepare].
+_OFFERING = frozenset({"feedback", "pause", "plan_feedback", "plan_prepare"})
 # "ok thanks", "ok bye": a thank-you or a goodbye, not a yes.
 _NOT_A_YES = frozenset({"thanks", "bye"})
 # How long a typed "yes" still answers the offer: a chat's "yes" an hour later is about
@@ -576,6 +577,10 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
         ]
     if topic == "prepare":
         return list(_PREPARE_ACTIONS)
+    if topic == "plan_feedback":  # "mujhe feedback maangna chahiye": drafting it is the step
+        return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK))]
+    if topic == "plan_prepare":  # "kal interview ki practice karunga"
+        return [Button("listen.buttons.prepare", data=pack(PREPARE))]
     if topic == "pause" and now.onboarded:  # a break, asked for in words
         return [Button("listen.buttons.pause", data=pack(PAUSE))]
     if topic == "remind" and now.onboarded:  # the daily check-in, at the time they choose

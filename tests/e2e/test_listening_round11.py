@@ -210,3 +210,35 @@ async def test_turning_down_an_offer_is_their_decision_not_a_rejection(
     logged = await user.next_message()
     assert one_of(logged.text, shown("listen.win_logged.declined", locale)), logged.text
     assert await wins(bot, user.id) == ["declined"]
+
+
+# (Telegram language, a plan told in Hindi (Latin letters or Devanagari), the topic, the button)
+PLANS = [
+    ("en", "mujhe feedback maangna chahiye", "plan_feedback", "listen.buttons.draft_feedback"),
+    ("hi", "mujhe feedback maangna chahiye", "plan_feedback", "listen.buttons.draft_feedback"),
+    ("hi", "मुझे फीडबैक मांगना चाहिए", "plan_feedback", "listen.buttons.draft_feedback"),
+    ("en", "kal interview ki practice karunga", "plan_prepare", "listen.buttons.prepare"),
+    ("hi", "मैं कल इंटरव्यू की तैयारी करूंगा", "plan_prepare", "listen.buttons.prepare"),
+    ("en", "I should ask for feedback", "plan_feedback", "listen.buttons.draft_feedback"),
+    ("en", "I need to practice my answers", "plan_prepare", "listen.buttons.prepare"),
+]
+
+
+@pytest.mark.parametrize(("language", "typed", "topic", "button"), PLANS)
+async def test_a_plan_told_is_backed_with_the_action_that_fits(
+    harness_any_db: BotHarness, language: str, typed: str, topic: str, button: str
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=language)
+    await user.send(typed)
+    reply = await user.next_message()
+    # Hindi is a care-only language: the rest of the interface, this included, is English.
+    assert one_of(reply.text, shown(f"listen.question.{topic}")), reply.text
+    assert not one_of(reply.text, shown("listen.question.remind")), reply.text
+    assert reply.button_labels() == [label(button)]
+
+    await user.send("haan" if language == "hi" else "yes")  # the plan's action, said in words
+    taken = await user.next_message()
+    expected = "feedback.overview_empty" if topic == "plan_feedback" else "listen.question.prepare"
+    assert one_of(taken.text, shown(expected)), taken.text

@@ -126,12 +126,18 @@ FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
 # "talk": a person to talk to ("can I talk to someone?", "мне не с кем поговорить"), answered
 # with the honest word that Rebound is a bot that listens, and free lines where people do.
 # Listed first: asking for a person wins a tie ("help, I need someone to talk to").
+# "plan_feedback", "plan_prepare": a plan told, not asked ("I should ask for feedback", "mujhe
+# feedback maangna chahiye", "kal interview ki practice karunga"): acknowledged, with the action
+# that fits; listed before "feedback" and "prepare", whose words they hold (the patterns are told
+# plans only: "how do I ask for feedback?" stays a question).
 # "idea", "bug": about the bot itself ("can you add reminders on weekends?", "found a bug: the
 # button did nothing"), before "remind" so an idea about reminders is an idea.
 QUESTION_TOPICS = (
     "talk",
     "idea",
     "bug",
+    "plan_feedback",
+    "plan_prepare",
     "feedback",
     "follow_up",
     "after_no",
@@ -140,8 +146,9 @@ QUESTION_TOPICS = (
     "pause",
     "remind",
 )
-# Topics that are a question even when not asked as one ("help", "I just need to talk").
-_REQUESTS = ("talk", "idea", "bug", "bot", "pause", "remind")
+# Topics that are a question even when not asked as one ("help", "I just need to talk", and
+# a plan told: "mujhe feedback maangna chahiye", "kal interview ki practice karunga").
+_REQUESTS = ("talk", "idea", "bug", "bot", "pause", "remind", "plan_feedback", "plan_prepare")
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
 # "at_bot": lashing out at the bot ("you're useless", "du bist nutzlos"); listed first, so a
 # hello in the same message does not hide it. "praise": kind words about the bot ("this bot is
