@@ -1,7 +1,10 @@
 """What people type, round 11 (issue 16, listen11), each found by driving the demo as a person:
 a win answered in words ("yes please") is not logged again by a later tap on the offer's
 [Log it as a win]; details typed just after news ("the Shopify one. PM role") fill in the
-debrief the news offered. What the person sees and what is stored are both checked."""
+debrief the news offered; turning down an offer is the person's own decision in every language
+read; a plan told ("mujhe feedback maangna chahiye") is backed with the action that fits; a
+place on UTC's offset (Manchester in January) is named as people know its time, not "(UTC)".
+What the person sees and what is stored are both checked."""
 
 from __future__ import annotations
 
@@ -11,8 +14,18 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Rejection, User, Win
-from bot.services import listening
-from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, shown
+from bot.services import listening, timezones
+from tests.e2e.harness import (
+    CONTENT,
+    BotHarness,
+    begin_onboarding,
+    label,
+    leads,
+    onboard,
+    one_of,
+    seen,
+    shown,
+)
 
 
 async def wins(bot: BotHarness, user_id: int) -> list[str]:
@@ -242,3 +255,43 @@ async def test_a_plan_told_is_backed_with_the_action_that_fits(
     taken = await user.next_message()
     expected = "feedback.overview_empty" if topic == "plan_feedback" else "listen.question.prepare"
     assert one_of(taken.text, shown(expected)), taken.text
+
+
+# (Telegram language, the place typed at set-up, its zone, how its time is named)
+ZONES_ON_UTC = [
+    ("en", "Manchester", "Europe/London", "uk"),
+    ("de", "London", "Europe/London", "uk"),
+    ("es", "Lisboa", "Europe/Lisbon", "portugal"),
+    ("ru", "Лондон", "Europe/London", "uk"),
+    ("en", "Dublin", "Europe/Dublin", "ireland"),
+    ("en", "Reykjavik", "Atlantic/Reykjavik", "iceland"),
+]
+
+
+@pytest.mark.parametrize(("locale", "place", "zone", "called"), ZONES_ON_UTC)
+async def test_a_zone_on_utcs_offset_is_named_as_people_know_it(
+    harness_any_db: BotHarness, locale: str, place: str, zone: str, called: str
+) -> None:
+    """Manchester in January was acknowledged "(UTC)", which reads as "set to UTC"."""
+    bot = harness_any_db
+    await bot.start()
+    user = await begin_onboarding(bot, language_code=locale)
+    await user.send(place)
+    ack = await user.next_message()
+    now = bot.clock.now()
+    named = CONTENT.texts(locale)(f"onboarding.zone_called.{called}", offset="UTC+00:00")
+    assert timezones.offset_shown(zone, now) == "UTC+00:00"  # January: on UTC's own offset
+    assert f"({seen(named)})" in ack.text, ack.text
+    assert "(UTC)" not in ack.text
+    async with bot.sessions() as session:
+        person = await session.get(User, user.id)
+        assert person is not None and person.timezone == zone
+
+
+async def test_a_zone_off_utc_keeps_its_plain_offset(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await begin_onboarding(bot)
+    await user.send("Berlin")
+    ack = await user.next_message()
+    assert "(UTC+01:00)" in ack.text, ack.text
