@@ -52,6 +52,10 @@ async def on_text(turn: Turn) -> None:
     result = await flows.handle_text(
         turn.session, turn.rt.flows, person, turn.chat_id, message.text, turn.now, heard
     )
+    if result is not None and result.released:  # "Shall we set up?" answered with news
+        if result.strip is not None:
+            turn.strip_buttons(result.strip)
+        result = None
     if result is None:
         mood = listening.typed_mood(reading, message.text, person.language)
         if mood is not None and await checkins.awaiting_mood(turn.session, person, turn.now):

@@ -63,6 +63,7 @@ CONSENT = Step(
         Option("no", "onboarding.buttons.not_now"),
     ),
     ends_on=frozenset({"no"}),
+    invitation=True,
 )
 TIMEZONE = Step("tz", "onboarding.ask_timezone", parse_text=parse_zone_answer, skippable=True)
 CHECKIN_TIME = Step(

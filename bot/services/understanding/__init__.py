@@ -545,14 +545,17 @@ def without_moments(text: str, language_hint: str | None = None) -> str | None:
 
 
 def stage_of(text: str, language_hint: str | None = None) -> str | None:
-    """The stage a short typed answer names ("phone screen", "la final", "финал"), whatever
-    else the message reads as; None for a long one or none named."""
+    """The stage a short typed answer names ("phone screen", "la final", "финал", "i did a take
+    home and then one call with the manager"), whatever else the message reads as; None for a
+    long one or none named."""
     normal = normalise(text if isinstance(text, str) else "")
-    if not normal or len(normal.split()) > MOOD_WORDS:
+    if not normal or len(normal.split()) > STAGE_WORDS:
         return None
     return stage_in(normal, _short_answer_lists(text, language_hint))
 
 
+# "did a take home and then one call with the manager": the way there, told in a sentence.
+STAGE_WORDS = 16
 # "the hiring manager, her name is Julia Becker": who, then perhaps a word more about them.
 RECIPIENT_WORDS = 12
 
