@@ -23,6 +23,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import delivery
 from bot.db.models import Group
 from bot.dispatch import Kinds
 from bot.render import Renderer
@@ -255,12 +256,16 @@ async def _edit_counts(context: Context) -> None:
                     parse_mode=ParseMode.HTML,
                     reply_markup=renderer.markup(reply),
                 )
-            except Forbidden:
-                edits.behind.clear()
-                async with rt.sessions() as session, session.begin():
-                    await groups.left(session, chat_id, rt.clock.now())
-            except BadRequest as exc:  # shown already, or an admin deleted the check-in
-                reason = exc.message.lower()
+            except (Forbidden, BadRequest) as exc:
+                if delivery.group_gone(exc):  # removed, or the group was deleted
+                    edits.behind.clear()
+                    async with rt.sessions() as session, session.begin():
+                        if await groups.left(session, chat_id, rt.clock.now()):
+                            log.info(
+                                "the bot is no longer in chat %s; its group posts stop", chat_id
+                            )
+                    continue
+                reason = exc.message.lower()  # shown already, or an admin deleted the check-in
                 if "not modified" not in reason and "message to edit not found" not in reason:
                     raise
             finally:

@@ -48,6 +48,16 @@ _CANNOT_POST = (
     ("message thread not found", TOPIC_GONE),
     ("topic_deleted", TOPIC_GONE),
 )
+# Telegram's words for a group that is gone for the bot: deleted by its owner (a supergroup
+# answers 400 "chat not found"; a basic group 403 "the group chat was deleted"), or the bot was
+# removed (403 "bot was kicked", "bot is not a member"). Nothing there can succeed again until
+# the bot is added back, which Telegram announces (my_chat_member).
+_GONE = (
+    "chat not found",
+    "group chat was deleted",
+    "bot was kicked",
+    "bot is not a member",
+)
 # What the admins are told, privately (with the group's name) or in the group.
 PAUSED_NOTICE = {
     NO_RIGHTS: "group.paused.no_rights",
@@ -116,9 +126,11 @@ async def joined(
     return group
 
 
-async def left(session: AsyncSession, chat_id: int, now: datetime) -> None:
-    """Removed from the group (or a 403 "kicked"): every scheduled group message stops now,
-    and so do replies still waiting to go there (each would be refused the same way)."""
+async def left(session: AsyncSession, chat_id: int, now: datetime) -> bool:
+    """Removed from the group, or it is gone (a 403 "kicked", a deleted group: :func:`gone`):
+    every scheduled group message stops now, and so do replies still waiting to go there (each
+    would be refused the same way). True when the group was still active (so it is marked gone
+    once, however many refusals tell of it)."""
     await session.execute(
         delete(ScheduledMessage)
         .where(ScheduledMessage.kind == REPLY, ScheduledMessage.chat_id == chat_id)
@@ -126,7 +138,8 @@ async def left(session: AsyncSession, chat_id: int, now: datetime) -> None:
     )
     group = await by_chat(session, chat_id)
     if group is None:
-        return
+        return False
+    was_active = bool(group.active)
     group.active, group.updated_at = False, now
     group.next_checkin_at = group.next_recap_at = None
     await session.execute(
@@ -137,6 +150,7 @@ async def left(session: AsyncSession, chat_id: int, now: datetime) -> None:
         )
         .values(status="cancelled")
     )
+    return was_active
 
 
 async def migrated(
@@ -192,6 +206,14 @@ def cannot_post(description: str) -> str | None:
     that a retry may get past."""
     lowered = description.lower()
     return next((reason for words, reason in _CANNOT_POST if words in lowered), None)
+
+
+def gone(description: str) -> bool:
+    """Whether a group call that Telegram refused with ``description`` says the group is gone
+    for the bot (deleted, or the bot removed): its posts stop (:func:`left`), no retry, no
+    apology there."""
+    lowered = description.lower()
+    return any(words in lowered for words in _GONE)
 
 
 async def pause(session: AsyncSession, group_id: int, reason: str, now: datetime) -> bool:
