@@ -495,7 +495,7 @@ async def written_to(turn: Turn) -> None:
         await _celebrate(turn, message, sender, " ".join(text.split()))
         return
     reply = listening.group_reply(reading, bot.username, mentioned)
-    if reply is not None:
+    if reply is not None and turn.context.wiring.group_talk.allow(turn.chat_id, turn.now):
         shipped = frozenset(turn.rt.content.catalogs)
         locale = listening.reply_locale(reading, turn.texts.locale, shipped)
         turn.say(*listening.in_language([reply], locale))

@@ -202,8 +202,12 @@ class FlowResult:
     edited: bool = False
     strip: int | None = None  # a question answered by typing, whose buttons can go now
     noted: bool = False  # typed words kept as a note on the question, which stays open
+    above: bool = False  # "please tap": the question right above stays as it is, buttons too
     # The tapped question's buttons are removed by the turn that sent it (see handle_callback).
     leave_tapped: bool = False
+    # An invitation answered with other words ("just got rejected again, can we talk?"): the
+    # flow is gone, and the words are for whatever answers them outside a flow.
+    released: bool = False
 
 
 def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -> Say:
@@ -241,8 +245,9 @@ def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -
 
 def _typed(step: Step) -> bool:
     """A question that can be answered by typing as well as by its buttons: its message is
-    remembered (``Say.prompt_of``) so its buttons go once it is answered."""
-    return step.parse_text is not None and not step.multi
+    remembered (``Say.prompt_of``) so its buttons go once it is answered. An invitation too:
+    answered with news instead, it ends, and its buttons go with it."""
+    return (step.parse_text is not None and not step.multi) or step.invitation
 
 
 async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowState | None:
@@ -436,14 +441,20 @@ async def handle_text(
     prompt = row.prompt_message_id if row.prompt_step == row.step else None
     asked = spec.flow.step(row.step)
     choice = heard.choice(asked, text, now) if heard else "answer"
+    if heard is not None and choice == "aside" and asked.invitation:
+        await session.delete(row)  # nothing was begun: as if no flow were open
+        return FlowResult(strip=prompt, released=True)
     ticked = await _tick_told_reason(session, spec, row, now, heard) if heard else None
     if heard is not None and choice == "aside":
         result = await _aside(session, spec, row, user, text, now, heard)
     elif heard is not None and choice == "fill":
         result = await _fill(session, spec, row, user, now, heard)
     elif heard is not None and choice == "pick":
-        value = heard.picked(spec.flow.step(row.step), text)
+        value = heard.picked(asked, text)
         result = await _apply(session, spec, row, user, ChoiceEvent(row.step, value), now)
+        taken = _taken(asked, value)
+        if taken is not None and result.replies and not result.finished:
+            result.replies.insert(0, taken)
     elif heard is not None and choice == "skip":
         skipped = await _apply(session, spec, row, user, ChoiceEvent(row.step, SKIP), now)
         result = _acknowledged(heard.skipped(), skipped.replies, skipped)
@@ -455,8 +466,18 @@ async def handle_text(
     if ticked is not None and result.replies:  # said before the question (or "noted") again
         result.replies.insert(len(result.replies) - 1, ticked)
     if prompt is not None and any(not r.edit for r in result.replies) and not result.noted:
-        result.strip = prompt
+        result.strip = None if result.above else prompt
     return result
+
+
+def _taken(step: Step, value: str) -> Say | None:
+    """The button typed words were taken as ("i did a take home, then a call" at the stage
+    question: ✅ Technical / task), so the person sees what was kept; not for a yes or a no,
+    whose next question says it."""
+    option = next((o for o in step.options if o.value == value), None)
+    if option is None or {o.value for o in step.options} == {"yes", "no"}:
+        return None
+    return Say("flow.typed_pick", {"option": option.label if option.literal else Ref(option.label)})
 
 
 async def _tick_told_reason(
@@ -722,7 +743,7 @@ def _problem(spec: FlowSpec, ctx: FlowContext, state: State, transition: Transit
         return FlowResult(stale=True)
     problem = Say(transition.problem.problem, dict(transition.problem.params))
     if transition.problem.problem == "flow.tap_please":
-        return FlowResult([problem])  # the question and its buttons are right above
+        return FlowResult([problem], above=True)  # the question and its buttons are right above
     return FlowResult([problem, ask(spec, ctx, state)])
 
 

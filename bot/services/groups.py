@@ -75,6 +75,49 @@ TOLD_AT_MOST = 5  # admins told privately about one pause
 CHEER_COOLDOWN = timedelta(minutes=5)
 WIN_BURST = 4
 WIN_WINDOW = timedelta(minutes=1)
+# Members' words to the bot (a reply to one of its posts, a mention): at most TALK_BURST public
+# answers per group in any TALK_WINDOW (:class:`TalkBudget`).
+TALK_BURST = 3
+TALK_WINDOW = timedelta(minutes=1)
+
+
+class TalkBudget:
+    """At most :data:`TALK_BURST` public answers to members' words per group in any
+    :data:`TALK_WINDOW`. Twenty-five members answering the daily check-in at once ("another
+    no today", "feeling rough") would otherwise get twenty-five near-identical posts, paced by
+    Telegram's 20 messages a minute per group over more than a minute, ahead of every /win and
+    setting in that group. The first few answers carry the way to a private chat for all who
+    read them; the rest of the burst gets none (nothing is lost: nothing they wrote is kept,
+    and words of distress are answered by the crisis check, not from here). Kept in memory,
+    like the flood gate: a restart forgives every group."""
+
+    def __init__(
+        self, burst: int = TALK_BURST, window: timedelta = TALK_WINDOW, max_groups: int = 10_000
+    ) -> None:
+        self.burst, self.window, self.max_groups = burst, window, max_groups
+        self._said: dict[int, list[datetime]] = {}
+
+    def allow(self, chat_id: int, now: datetime) -> bool:
+        """True (and counted) when the group may hear one more answer now."""
+        recent = [t for t in self._said.get(chat_id, ()) if now - t < self.window]
+        if len(recent) >= self.burst:
+            self._said[chat_id] = recent
+            return False
+        if chat_id not in self._said and len(self._said) >= self.max_groups:
+            self._prune(now)
+        self._said[chat_id] = [*recent, now]
+        return True
+
+    def _prune(self, now: datetime) -> None:
+        live = {c: ts for c, ts in self._said.items() if ts and now - ts[-1] < self.window}
+        if len(live) >= self.max_groups:  # all busy: keep the most recently answered
+            newest = sorted(live.items(), key=lambda item: item[1][-1])
+            live = dict(newest[len(live) - self.max_groups + 1 :])
+        self._said = live
+
+    def __len__(self) -> int:
+        """Groups remembered."""
+        return len(self._said)
 
 
 async def by_chat(session: AsyncSession, chat_id: int) -> Group | None:

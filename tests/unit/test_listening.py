@@ -33,7 +33,16 @@ def test_the_codec_is_short_versioned_and_strict() -> None:
     tap = listening.TAP.parse(data)
     assert tap == listening.Tap("db", "123456789") and listening.debrief_id(tap) == 123456789
     assert listening.TAP.parse("ls:1:win:offer") == listening.Tap("win", "offer")
-    for stale in ("ls:0:db", "ls:2:db", "ls:1:nope", "ls:1:db:1:2", "rf:1:db", "ls:1:db:X;"):
+    assert listening.TAP.parse("ls:1:win:offer:812") == listening.Tap("win", "offer", "812")
+    for stale in (
+        "ls:0:db",
+        "ls:2:db",
+        "ls:1:nope",
+        "ls:1:db:1:2",
+        "ls:1:win:offer:x",
+        "rf:1:db",
+        "ls:1:db:X;",
+    ):
         assert listening.TAP.parse(stale) is None, stale
     assert listening.win_kind(listening.Tap("win", "bogus")) == "win"
 
