@@ -34,8 +34,6 @@ from queue import SimpleQueue
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-# Rows fetched with the statement itself; a longer result is fetched a chunk per hand-over.
-CHUNK = 20
 
 
 class _Worker:
@@ -89,11 +87,7 @@ def _set_exception(future: asyncio.Future[Any], exc: BaseException) -> None:
 
 
 class Cursor:
-    """A statement's outcome. Its first :data:`CHUNK` rows are fetched on the thread with the
-    statement itself, and a statement with no more rows is closed there too: one hand-over
-    for every statement a turn makes. A longer result keeps its cursor open and fetches the
-    rest a chunk per hand-over, as aiosqlite did, so a streamed read (``/export``) gives the
-    loop back between chunks."""
+    """A statement's outcome: rows fetched on the worker with the statement itself."""
 
     arraysize = 1
 
@@ -103,7 +97,6 @@ class Cursor:
         self.rowcount = -1
         self.lastrowid: int | None = None
         self._rows: deque[Any] = deque()
-        self._more: sqlite3.Cursor | None = None  # still has rows to fetch (on the thread)
 
     async def __aenter__(self) -> Cursor:
         return self
@@ -112,25 +105,22 @@ class Cursor:
         return None
 
     def _outcome(self, cursor: sqlite3.Cursor) -> None:
-        """On the thread, right after the statement ran."""
         self.description = cursor.description
+        self._rows = deque(cursor.fetchall()) if cursor.description else deque()
         self.rowcount = cursor.rowcount
         self.lastrowid = cursor.lastrowid
-        rows = cursor.fetchmany(CHUNK) if cursor.description else []
-        self._rows = deque(rows)
-        if len(rows) == CHUNK:
-            self._more = cursor
-        else:
-            cursor.close()
+        cursor.close()
 
-    async def _run(self, statement: Callable[[sqlite3.Cursor], object]) -> Cursor:
+    async def execute(self, operation: str, parameters: Any = None) -> Cursor:
         raw = self._owner.opened()
-        await self.close()
 
         def run() -> None:
             cursor = raw.cursor()
             try:
-                statement(cursor)
+                if parameters is None:
+                    cursor.execute(operation)
+                else:
+                    cursor.execute(operation, parameters)
                 self._outcome(cursor)
             except BaseException:
                 cursor.close()
@@ -139,45 +129,29 @@ class Cursor:
         await self._owner.worker.call(run)
         return self
 
-    async def execute(self, operation: str, parameters: Any = None) -> Cursor:
-        if parameters is None:
-            return await self._run(lambda cursor: cursor.execute(operation))
-        return await self._run(lambda cursor: cursor.execute(operation, parameters))
-
     async def executemany(self, operation: str, seq_of_parameters: Iterable[Any]) -> Cursor:
-        return await self._run(lambda cursor: cursor.executemany(operation, seq_of_parameters))
+        raw = self._owner.opened()
 
-    async def _fetch(self, size: int | None) -> None:
-        """``size`` more rows (None: all that are left) into the buffer, on the thread."""
-        cursor = self._more
-        if cursor is None:
-            return
-
-        def fetch() -> list[Any]:
-            rows = cursor.fetchall() if size is None else cursor.fetchmany(size)
-            if size is None or len(rows) < size:
+        def run() -> None:
+            cursor = raw.cursor()
+            try:
+                cursor.executemany(operation, seq_of_parameters)
+                self._outcome(cursor)
+            except BaseException:
                 cursor.close()
-            return rows
+                raise
 
-        rows = await self._owner.worker.call(fetch)
-        if size is None or len(rows) < size:
-            self._more = None
-        self._rows.extend(rows)
+        await self._owner.worker.call(run)
+        return self
 
     async def fetchone(self) -> Any:
-        if not self._rows:
-            await self._fetch(CHUNK)
         return self._rows.popleft() if self._rows else None
 
     async def fetchmany(self, size: int | None = None) -> Sequence[Any]:
-        size = size or self.arraysize
-        if len(self._rows) < size:
-            await self._fetch(max(size - len(self._rows), CHUNK))
         rows = self._rows
-        return [rows.popleft() for _ in range(min(size, len(rows)))]
+        return [rows.popleft() for _ in range(min(size or self.arraysize, len(rows)))]
 
     async def fetchall(self) -> Sequence[Any]:
-        await self._fetch(None)
         taken = list(self._rows)
         self._rows.clear()
         return taken
@@ -186,14 +160,11 @@ class Cursor:
         return self._rows_left()
 
     async def _rows_left(self) -> AsyncIterator[Any]:
-        while (row := await self.fetchone()) is not None:
-            yield row
+        while self._rows:
+            yield self._rows.popleft()
 
     async def close(self) -> None:
         self._rows.clear()
-        cursor, self._more = self._more, None
-        if cursor is not None and self._owner.raw is not None:
-            await self._owner.worker.call(cursor.close)
 
     async def setinputsizes(self, *_sizes: Any) -> None:
         return None
