@@ -295,3 +295,25 @@ async def test_a_zone_off_utc_keeps_its_plain_offset(harness_any_db: BotHarness)
     await user.send("Berlin")
     ack = await user.next_message()
     assert "(UTC+01:00)" in ack.text, ack.text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "I'm thinking of giving up on tech altogether",
+        "maybe I should just give up on this career",
+        "i'm ready to give up on job hunting",
+    ],
+)
+async def test_giving_up_on_the_search_is_heard_as_a_feeling(
+    harness_any_db: BotHarness, typed: str
+) -> None:
+    """It got "I may have missed what you meant" in the demo run."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send(typed)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.venting.exhausted")), reply.text
+    assert reply.button_labels()[0] == label("listen.buttons.just_saying")
+    assert await debriefs(bot, user.id) == []
