@@ -317,3 +317,31 @@ async def test_giving_up_on_the_search_is_heard_as_a_feeling(
     assert one_of(reply.text, shown("listen.venting.exhausted")), reply.text
     assert reply.button_labels()[0] == label("listen.buttons.just_saying")
     assert await debriefs(bot, user.id) == []
+
+
+# (locale, asking in words for the messages to stop)
+STOP_MESSAGES = [
+    ("en", "stop sending me messages"),
+    ("en", "can you stop sending me check-ins"),
+    ("de", "hör auf, mir Nachrichten zu schicken"),
+    ("es", "deja de mandarme mensajes"),
+]
+
+
+@pytest.mark.parametrize(("locale", "typed"), STOP_MESSAGES)
+async def test_asking_for_the_messages_to_stop_offers_the_pause(
+    harness_any_db: BotHarness, locale: str, typed: str
+) -> None:
+    """ "stop sending me messages" got "I'm not sure I understood that" in the demo run."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(typed)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.question.pause", locale)), reply.text
+    assert reply.button_labels() == [label("listen.buttons.pause", locale)]
+    await user.tap(label("listen.buttons.pause", locale), message=reply)
+    await user.next_message()
+    async with bot.sessions() as session:
+        person = await session.get(User, user.id)
+        assert person is not None and person.paused
