@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import ChatMember, Message, MessageEntity, Update
 from telegram import User as TelegramUser
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -256,6 +256,13 @@ async def _edit_counts(context: Context) -> None:
                     parse_mode=ParseMode.HTML,
                     reply_markup=renderer.markup(reply),
                 )
+            except ChatMigrated as exc:
+                # Upgraded to a supergroup since the tap: the old group's messages can no
+                # longer be edited. The group follows migrate_to_chat_id; nothing more here.
+                edits.behind.clear()
+                async with rt.sessions() as session, session.begin():
+                    await groups.migrated(session, chat_id, int(exc.new_chat_id), rt.clock.now())
+                log.info("group %s is now supergroup %s", chat_id, exc.new_chat_id)
             except (Forbidden, BadRequest) as exc:
                 if delivery.group_gone(exc):  # removed, or the group was deleted
                     edits.behind.clear()

@@ -171,8 +171,9 @@ class Listener(Protocol):
     def reason(self) -> str | None:
         """The reason for a "no" the words tell ("an internal candidate"), if any."""
 
-    def ticked(self, label: str) -> Say:
-        """The word that a told reason was ticked in advance (``label``: the option's key)."""
+    def ticked(self, label: str, here: bool = False) -> Say:
+        """The word that a told reason was ticked (``label``: the option's key), in advance or,
+        ``here``, at the question that offers it."""
 
 
 class AnswerAtFinish:
@@ -446,7 +447,9 @@ async def handle_text(
         return FlowResult(strip=prompt, released=True)
     ticked = await _tick_told_reason(session, spec, row, now, heard) if heard else None
     if heard is not None and choice == "aside":
-        result = await _aside(session, spec, row, user, text, now, heard)
+        # The reason ticked at its own question: the words answered it, the tick says so.
+        answered = ticked is not None and row.step == _reason_step(spec, heard)
+        result = await _aside(session, spec, row, user, text, now, heard, answered=answered)
     elif heard is not None and choice == "fill":
         result = await _fill(session, spec, row, user, now, heard)
     elif heard is not None and choice == "pick":
@@ -480,16 +483,24 @@ def _taken(step: Step, value: str) -> Say | None:
     return Say("flow.typed_pick", {"option": option.label if option.literal else Ref(option.label)})
 
 
+def _reason_step(spec: FlowSpec, heard: Listener) -> str | None:
+    """The question offering the reason the words tell, if the flow has one."""
+    reason = heard.reason()
+    if reason is None or not isinstance(spec, TakesReasons):
+        return None
+    return spec.reason_step(reason)
+
+
 async def _tick_told_reason(
     session: AsyncSession, spec: FlowSpec, row: FlowState, now: datetime, heard: Listener
 ) -> Say | None:
     """A reason told in typed words ("they went with an internal candidate") ticked on the
     question that offers it, when that question is still ahead or open (it is still asked, so
     it can be changed); the word saying so, or None."""
+    name = _reason_step(spec, heard)
     reason = heard.reason()
-    if reason is None or not isinstance(spec, TakesReasons):
+    if name is None or reason is None:
         return None
-    name = spec.reason_step(reason)
     state = _state(row)
     if name is None or name in state.run.trail or reason in state.selected(name):
         return None
@@ -498,7 +509,7 @@ async def _tick_told_reason(
         return None
     run = state.run.with_selected(name, [*state.selected(name), reason])
     await _save(session, row, replace(state, run=run), now)
-    return heard.ticked(option.label)
+    return heard.ticked(option.label, here=name == row.step)
 
 
 async def _aside(
@@ -509,13 +520,17 @@ async def _aside(
     text: str,
     now: datetime,
     heard: Listener,
+    *,
+    answered: bool = False,
 ) -> FlowResult:
-    """Acknowledge words that answer nothing, keep them if the flow can, ask again."""
+    """Acknowledge words that answer nothing, keep them if the flow can, ask again;
+    ``answered``: they did answer it after all (a reason ticked), so only the question again."""
     ctx = _context(session, user, row.chat_id, now, row)
     kept = (
         isinstance(spec, KeepsNotes) and heard.worth_keeping() and await spec.keep_note(ctx, text)
     )
-    return FlowResult([*heard.aside(kept), ask(spec, ctx, _state(row))])
+    said = [] if answered else heard.aside(kept)
+    return FlowResult([*said, ask(spec, ctx, _state(row))])
 
 
 async def _fill(

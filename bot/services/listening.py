@@ -1090,6 +1090,7 @@ class Heard:
         told = self.reading
         return told.reason if told.kind == "rejection" and told.clear else None
 
-    def ticked(self, label: str) -> Say:
-        reply = Say("listen.in_flow.reason_ticked", {"reason": Ref(label)})
+    def ticked(self, label: str, here: bool = False) -> Say:
+        key = "listen.in_flow.reason_ticked_here" if here else "listen.in_flow.reason_ticked"
+        reply = Say(key, {"reason": Ref(label)})
         return in_language([reply], self.locale)[0]

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot import delivery
 from bot.db.models import Group, ScheduledMessage
 from bot.dispatch import dispatch_due
 from bot.emulator import SimGroup, SimUser
@@ -154,4 +155,36 @@ async def test_added_back_after_a_refusal_the_group_posts_again(bot: BotHarness)
     assert one_of((await group.next_message()).text, shown("group.checkin", count=0))
     await group.send(member, f"/cheer@{BOT}")
     assert one_of((await group.next_message()).text, shown("group.cheer"))
+    assert refusals(bot) == []
+
+
+async def test_a_group_upgraded_and_then_deleted_while_a_reply_waited_stops_once(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/cheer's answer failed once (502) and waited; meanwhile the basic group became a
+    supergroup (the bot offline, so it never heard) and the supergroup was deleted. The later
+    send learns the new id from the old one, follows it (as the Bot API's migrate_to_chat_id
+    says), and is refused there: the group moves to its new id and stops with that one
+    refusal; its check-in is not tried the next day."""
+    monkeypatch.setattr(delivery, "INLINE_BUDGET", 0.2)  # one try, then the outbox
+    app = bot.instances[-1]
+    group, _, member = await a_group_with_posts_on(bot, supergroup=False)
+    bot.emulator.fail_next("sendMessage", 502)
+    await group.send(member, f"/cheer@{BOT}")
+    await bot.settle()
+    supergroup = await group.migrate_to_supergroup(bot_told=False)
+    await supergroup.delete_group()
+
+    bot.clock.advance(timedelta(seconds=10))  # the backoff has passed
+    await app.wiring.delivery.pump()
+    assert refusals(bot) == [
+        ("sendMessage", "Bad Request: group chat was upgraded to a supergroup chat"),
+        ("sendMessage", "Bad Request: chat not found"),
+    ]
+    bot.emulator.errors.clear()
+    stored = await the_group(bot)
+    assert (stored.chat_id, stored.active, stored.next_checkin_at) == (supergroup.id, False, None)
+    assert await posts_waiting(bot) == 0
+    bot.clock.advance(timedelta(days=2))
+    assert await dispatch_due(app) == 0
     assert refusals(bot) == []

@@ -361,6 +361,15 @@ def test_i_dont_know_skips_a_question_that_can_be_skipped_and_a_question_is_neve
         ("en", "got rejected from google today", None),  # news, not a mood
         ("en", "got the offer!!!", None),  # good news to celebrate, not a 5
         ("en", "how do I ask for feedback?", None),
+        # A number said last, after a few words (the lead's demo run: "Please tap"); a count
+        # of things done is no mood.
+        ("en", "honestly like a 2", 2),
+        ("en", "a solid 4", 4),
+        ("de", "so eine 2", 2),
+        ("es", "como un 3", 3),
+        ("ru", "где-то на 2", 2),
+        ("en", "sent 2 applications", None),
+        ("en", "like a 7", None),
     ],
 )
 def test_the_checkin_question_answered_in_words(language: str, text: str, mood: int | None) -> None:
