@@ -678,6 +678,12 @@ HELD_OUT = (
     # Scored the same way (0.824 / 0.083 -> 0.824 / 0.062; short fragments, typos, voice typing,
     # formal older writers, second-language writers), then read and trained on in "crisis6".
     DATA / "crisis_heldout20.yaml",
+    # Scored by the lead with main before and after the round "crisis6" (0.759 / 0.083 -> 0.738 /
+    # 0.066; group-chat posts, mixed-language writers), then read and trained on in "crisis7".
+    DATA / "crisis_heldout21.yaml",
+    # Scored the same way (0.845 / 0.076 -> 0.821 / 0.059; risk told through practical
+    # arrangements), then read and trained on in "crisis7".
+    DATA / "crisis_heldout22.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
@@ -695,11 +701,8 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # Held-out sets scored once by the lead and still unread: never trained on, and always scored
 # --counts only, whatever the arguments say, until a round reads them (then they join HELD_OUT).
-# heldout21 and heldout22: sealed sets the lead committed after the round "crisis6", unread,
-# scored with --counts before and after it (crisis+unsure recall / FP): 0.759 / 0.083 -> 0.738 /
-# 0.066 and 0.845 / 0.076 -> 0.821 / 0.059 (the higher unsure threshold traded recall for
-# false alarms on new authors; Russian in heldout21 0.533 both times).
-NEVER_TRAIN = ("crisis_heldout21.yaml", "crisis_heldout22.yaml")
+# heldout23 and heldout24: sealed sets the lead commits after the round "crisis7".
+NEVER_TRAIN = ("crisis_heldout23.yaml", "crisis_heldout24.yaml")
 
 
 @dataclass(frozen=True)
