@@ -137,6 +137,15 @@ def unchanged_or_gone(error: BadRequest) -> bool:
     return "not modified" in reason or "message to edit not found" in reason
 
 
+def group_gone(error: BaseException | None) -> bool:
+    """Whether Telegram refused a group call because the group is gone for the bot: removed
+    (403) or deleted (400 "chat not found"; a basic group's 403 "the group chat was deleted").
+    A muted bot's refusal is a 400 too, but not this (bot.services.groups.cannot_post)."""
+    if isinstance(error, Forbidden):
+        return True
+    return isinstance(error, BadRequest) and groups.gone(error.message)
+
+
 @dataclass
 class Outcome:
     """What came of making a reply's calls."""
@@ -386,8 +395,9 @@ class Delivery:
         self, chat_id: int, user_id: int | None, reply_id: int, attempts: int, outcome: Outcome
     ) -> None:
         """Write down what came of a reply: delivered (deleted), or what is left, with backoff;
-        which messages ask the open questions; and, when Telegram said the group became a
-        supergroup, that the group (its settings, schedule and waiting replies) moved there."""
+        which messages ask the open questions; when Telegram said the group became a
+        supergroup, that the group (its settings, schedule and waiting replies) moved there;
+        and when it said the group is gone for the bot, that its posts stop."""
         if outcome.deferred:
             return
         parked, stale = await self.notes.write(_Note(chat_id, user_id, reply_id, attempts, outcome))
@@ -397,6 +407,13 @@ class Delivery:
             log.info("group %s is now supergroup %s", chat_id, outcome.moved_to)
             async with self.rt.small_transaction() as session:
                 await groups.migrated(session, chat_id, outcome.moved_to, self.rt.clock.now())
+        if chat_id < 0 and group_gone(outcome.refused):
+            # Removed, or deleted (at its new id, if it moved on the way): its posts stop.
+            where = outcome.moved_to or chat_id
+            async with self.rt.small_transaction() as session:
+                stopped = await groups.left(session, where, self.rt.clock.now())
+            if stopped:
+                log.info("the bot is no longer in chat %s; its group posts stop", where)
         shown = self.rt.shown
         for message_id, call in outcome.sent:
             if call["markup"]:
@@ -478,14 +495,11 @@ class Delivery:
         """One chat's claimed replies, oldest first, stopping at the first that fails."""
         for index, reply in enumerate(replies):
             outcome = await make_calls(self.bot, reply.chat_id, reply.calls, PUMP_BUDGET)
-            if isinstance(outcome.refused, Forbidden) and reply.chat_id < 0:
-                # Removed from the group (or it is gone) while this reply waited: as on the
+            if reply.chat_id < 0 and group_gone(outcome.refused):
+                # Removed from the group (or it was deleted) while this reply waited: as on the
                 # turn's own path (handlers.errors), its posts stop and nothing there is tried
-                # again; the person who wrote there did not block anyone.
-                log.info("the bot is no longer in chat %s; its group posts stop", reply.chat_id)
+                # again (settle); the person who wrote there did not block anyone.
                 await self.settle(reply.chat_id, reply.user_id, reply.id, reply.attempts, outcome)
-                async with self.rt.small_transaction() as session:
-                    await groups.left(session, reply.chat_id, self.rt.clock.now())
                 self.behind.discard(reply.chat_id)
                 return index + 1
             if isinstance(outcome.refused, Forbidden) and reply.user_id is not None:

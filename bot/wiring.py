@@ -22,6 +22,7 @@ from bot.intake import InboxPoller, Intake
 from bot.runtime import Runtime
 from bot.services.crisis import GroupCareLimiter
 from bot.services.flood import FloodGate
+from bot.services.groups import TalkBudget
 from bot.telegram_http import UpdatesRequest
 
 
@@ -53,6 +54,7 @@ class Wiring:
     group_care: GroupCareLimiter = field(default_factory=GroupCareLimiter)  # crisis replies
     admin_cache: AdminCache = field(default_factory=dict)  # handlers.groups.is_admin
     count_edits: dict[int, CountEdits] = field(default_factory=dict)  # by group chat id
+    group_talk: TalkBudget = field(default_factory=TalkBudget)  # handlers.groups.written_to
     poller: InboxPoller | None = None  # while polling (bot.app.start_polling)
     # The bot's getUpdates request, which keeps the JSON of what it fetched for the inbox.
     updates_request: UpdatesRequest | None = None

@@ -1,4 +1,5 @@
-"""The one error handler: log without personal text, stop sending to blockers, apologise.
+"""The one error handler: log without personal text, stop sending to blockers and to groups
+that are gone, apologise.
 
 A reply that Telegram fails to take for now (5xx, timeout, network) does not end up here: the
 turn retries it and the outbox keeps it (bot.delivery). What does is a refusal for good or
@@ -40,12 +41,18 @@ async def on_error(update: object, context: Context) -> None:
         async with rt.sessions() as session, session.begin():
             await mark_blocked(session, chat.id, rt.clock.now())
         return
-    if isinstance(error, Forbidden) and chat is not None and chat.type != ChatType.CHANNEL:
-        # Removed from the group before this reply (Telegram's news of it not seen yet): its
-        # scheduled posts stop as if it had been; an apology there would be refused too.
-        log.info("the bot is no longer in chat %s; its group posts stop", chat.id)
+    if (
+        chat is not None
+        and chat.type not in (ChatType.PRIVATE, ChatType.CHANNEL)
+        and delivery.group_gone(error)
+    ):
+        # Removed from the group, or it was deleted, before this reply (Telegram's news of a
+        # removal not seen yet; of a deletion, none ever comes): its scheduled posts stop as
+        # if it had been; an apology there would be refused the same way.
         async with rt.sessions() as session, session.begin():
-            await groups.left(session, chat.id, rt.clock.now())
+            stopped = await groups.left(session, chat.id, rt.clock.now())
+        if stopped:
+            log.info("the bot is no longer in chat %s; its group posts stop", chat.id)
         return
     if isinstance(error, ChatMigrated) and chat is not None:
         await _moved(rt, upd, chat.id, int(error.new_chat_id))
@@ -90,6 +97,9 @@ async def on_error(update: object, context: Context) -> None:
         await delivery.retrying(apology, APOLOGY_BUDGET)
     except TelegramError as exc:
         log.warning("could not apologise in chat %s: %s", chat.id, type(exc).__name__)
+        if chat.type != ChatType.PRIVATE and delivery.group_gone(exc):
+            async with rt.sessions() as session, session.begin():
+                await groups.left(session, chat.id, rt.clock.now())
 
 
 async def _moved(rt: Runtime, update: Update | None, old_id: int, new_id: int) -> None:

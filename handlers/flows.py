@@ -52,6 +52,10 @@ async def on_text(turn: Turn) -> None:
     result = await flows.handle_text(
         turn.session, turn.rt.flows, person, turn.chat_id, message.text, turn.now, heard
     )
+    if result is not None and result.released:  # "Shall we set up?" answered with news
+        if result.strip is not None:
+            turn.strip_buttons(result.strip)
+        result = None
     if result is None:
         mood = listening.typed_mood(reading, message.text, person.language)
         if mood is not None and await checkins.awaiting_mood(turn.session, person, turn.now):
@@ -60,7 +64,7 @@ async def on_text(turn: Turn) -> None:
             progress = understanding.progress_in(message.text, person.language, reading)
             await checkin_feature.answer_mood(turn, mood, typed=True, progress=progress)
             return
-        offer, person.offer = person.offer, None
+        offer = listening.drop_offer(person)
         answered = listening.answered_offer(offer, reading, message.text, turn.now)
         if answered is not None:  # "yes" after [Debrief it now] / [Not now]: as if tapped
             language = listening.answer_language(offer, answered)
@@ -68,9 +72,22 @@ async def on_text(turn: Turn) -> None:
                 turn.texts = turn.rt.content.texts(language)
             await _take(turn, answered)
             return
+        details = listening.news_details(offer, reading, message.text, turn.now)
+        if details is not None and offer is not None:  # "the Shopify one. PM role" after news
+            turn.say_all(
+                await listening.fill_in(turn.session, person, turn.now, details, offer, locale)
+            )
+            return
         turn.say_all(
             await listening.listen(
-                turn.session, person, turn.chat_id, reading, turn.now, locale, message.text
+                turn.session,
+                person,
+                turn.chat_id,
+                reading,
+                turn.now,
+                locale,
+                message.text,
+                message.message_id,
             )
         )
         return
@@ -88,7 +105,7 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
         taps.stale(turn)
         return
     turn.strip_buttons(tapped)
-    turn.person.offer = None
+    listening.drop_offer(turn.person)
     await _take(turn, tap)
 
 
@@ -118,7 +135,11 @@ async def _take(turn: Turn, tap: listening.Tap) -> None:
         await checkin_feature.show_checkin(turn)
     elif tap.action == listening.WIN:
         kind = listening.win_kind(tap)
+        if listening.logged_already(person, tap):  # "yes please" typed, then the button tapped
+            turn.say(await variants.say(turn.session, person.id, "listen.win_already", turn.now))
+            return
         await checkins.log_win(turn.session, person, turn.now, kind, None)
+        listening.note_logged(person, tap)
         turn.say(await variants.say(turn.session, person.id, f"listen.win_logged.{kind}", turn.now))
     elif tap.action == listening.FEEDBACK:
         await feedback_feature.show(turn)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import ChatMember, Message, MessageEntity, Update
 from telegram import User as TelegramUser
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -23,6 +23,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import delivery
 from bot.db.models import Group
 from bot.dispatch import Kinds
 from bot.render import Renderer
@@ -255,12 +256,23 @@ async def _edit_counts(context: Context) -> None:
                     parse_mode=ParseMode.HTML,
                     reply_markup=renderer.markup(reply),
                 )
-            except Forbidden:
+            except ChatMigrated as exc:
+                # Upgraded to a supergroup since the tap: the old group's messages can no
+                # longer be edited. The group follows migrate_to_chat_id; nothing more here.
                 edits.behind.clear()
                 async with rt.sessions() as session, session.begin():
-                    await groups.left(session, chat_id, rt.clock.now())
-            except BadRequest as exc:  # shown already, or an admin deleted the check-in
-                reason = exc.message.lower()
+                    await groups.migrated(session, chat_id, int(exc.new_chat_id), rt.clock.now())
+                log.info("group %s is now supergroup %s", chat_id, exc.new_chat_id)
+            except (Forbidden, BadRequest) as exc:
+                if delivery.group_gone(exc):  # removed, or the group was deleted
+                    edits.behind.clear()
+                    async with rt.sessions() as session, session.begin():
+                        if await groups.left(session, chat_id, rt.clock.now()):
+                            log.info(
+                                "the bot is no longer in chat %s; its group posts stop", chat_id
+                            )
+                    continue
+                reason = exc.message.lower()  # shown already, or an admin deleted the check-in
                 if "not modified" not in reason and "message to edit not found" not in reason:
                     raise
             finally:
@@ -490,7 +502,7 @@ async def written_to(turn: Turn) -> None:
         await _celebrate(turn, message, sender, " ".join(text.split()))
         return
     reply = listening.group_reply(reading, bot.username, mentioned)
-    if reply is not None:
+    if reply is not None and turn.context.wiring.group_talk.allow(turn.chat_id, turn.now):
         shipped = frozenset(turn.rt.content.catalogs)
         locale = listening.reply_locale(reading, turn.texts.locale, shipped)
         turn.say(*listening.in_language([reply], locale))

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import CallbackContext, JobQueue
 
 from bot.db.models import Group, User
@@ -264,6 +264,9 @@ class Dispatcher:
     async def _send(self, job: Job, outcomes: Outcomes, chat_id: int | None = None) -> None:
         item = job.item
         chat_id = item.chat_id if chat_id is None else chat_id
+        if item.group_id is not None and chat_id in outcomes.kicked:
+            outcomes.dropped.append(item.id)  # the group is gone: refused already this round
+            return
         renderer = Renderer(self.rt.content.texts(job.language))
         try:
             sent = job.week is not None and await send_review_with_chart(
@@ -292,16 +295,28 @@ class Dispatcher:
                 outcomes.blocked.append(item.user_id)
         except RetryAfter as exc:
             outcomes.failed.append((item, retry_after_seconds(exc)))
-        except TelegramError as exc:
-            if item.group_id is not None and await cannot_post(
-                self.rt, self.bot, item.group_id, chat_id, exc
-            ):
-                outcomes.dropped.append(item.id)  # can never succeed: the group is paused
+        except BadRequest as exc:
+            if item.group_id is not None and groups.gone(exc.message):
+                # Deleted (a supergroup answers "chat not found"): as when removed, for good.
+                outcomes.dropped.append(item.id)
+                outcomes.kicked.append(chat_id)
                 return
-            log.warning("scheduled %s %s failed: %s", item.kind, item.id, type(exc).__name__)
-            outcomes.failed.append((item, None))
+            await self._refused(item, chat_id, exc, outcomes)
+        except TelegramError as exc:
+            await self._refused(item, chat_id, exc, outcomes)
         else:
             outcomes.sent.append(item.id)
+
+    async def _refused(
+        self, item: Claimed, chat_id: int, exc: TelegramError, outcomes: Outcomes
+    ) -> None:
+        if item.group_id is not None and await cannot_post(
+            self.rt, self.bot, item.group_id, chat_id, exc
+        ):
+            outcomes.dropped.append(item.id)  # can never succeed: the group is paused
+            return
+        log.warning("scheduled %s %s failed: %s", item.kind, item.id, type(exc).__name__)
+        outcomes.failed.append((item, None))
 
 
 async def _load_recipients(session: AsyncSession, items: list[Claimed]) -> None:
@@ -352,12 +367,14 @@ async def _record(rt: Runtime, outcomes: Outcomes) -> None:
             await groups.migrated(session, old_id, new_id, finished)
         for user_id in outcomes.blocked:
             await mark_blocked(session, user_id, finished)
-        for chat_id in outcomes.kicked:
-            await groups.left(session, chat_id, finished)
         for item, wait in outcomes.failed:
             if await outbox.record_failure(session, item.id, item.attempts, finished, wait):
                 log.error(
                     "scheduled %s %s parked after %d attempts", item.kind, item.id, item.attempts
                 )
+        # After the failures: a gone group's other posts, due again, are cancelled with it.
+        for chat_id in dict.fromkeys(outcomes.kicked):
+            if await groups.left(session, chat_id, finished):
+                log.info("the bot is no longer in chat %s; its group posts stop", chat_id)
     if outcomes.unsent:
         log.info("stopping: handed back %d claimed messages", len(outcomes.unsent))

@@ -351,11 +351,12 @@ class SimGroup(_ChatView):
             self._push(update)
 
     async def delete_group(self) -> None:
-        """The owner deletes the supergroup. Telegram tells its bots nothing; every call about
-        it is answered 400 "chat not found" from then on."""
+        """The owner deletes the group. Telegram tells its bots nothing; every call about it
+        is answered 400 "chat not found" from then on (a basic group: 403 "the group chat was
+        deleted")."""
         chat = self._chat
-        if chat.type != "supergroup":
-            raise ValueError(f"chat {chat.id} is a {chat.type}: model a supergroup's deletion")
+        if chat.type not in ("group", "supergroup") or chat.migrated_to is not None:
+            raise ValueError(f"chat {chat.id} is a {chat.type}: only a live group is deleted")
         chat.deleted = True
         chat.bot_status = "left"  # it hears nothing more from there
 

@@ -82,7 +82,7 @@ class ChatState:
     # admin took the bot's right to send messages: it stays a member and still hears updates).
     bot_status: str = "left"
     migrated_to: int | None = None
-    deleted: bool = False  # groups: deleted by its owner; every call answers "chat not found"
+    deleted: bool = False  # deleted by its owner: "chat not found" (a basic group: 403 "deleted")
     members: dict[int, str] = field(default_factory=dict)  # user id -> member/administrator/creator
     topics: dict[int, str] = field(default_factory=dict)
     closed_topics: set[int] = field(default_factory=set)  # only administrators post there
@@ -212,6 +212,8 @@ class State:
     def find_chat(self, chat_id: int | str) -> ChatState:
         """The chat as the bot knows it: "chat not found" unless the bot has seen it."""
         chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+        if chat is not None and chat.deleted and chat.type == "group":
+            raise forbidden("the group chat was deleted")  # a basic group's own answer
         if chat is None or not chat.bot_seen or chat.deleted:
             if chat is not None and chat.type == "private":
                 raise forbidden("bot can't initiate conversation with a user")

@@ -108,6 +108,9 @@ class Step:
     multi: bool = False
     notes: TextParser | None = None
     when: Callable[[dict[str, JsonValue]], bool] | None = None  # asked only if true
+    # An offer to begin ("Shall we set up?"): words that answer it with news, feelings or a
+    # question end it unanswered, and are answered as if no flow were open.
+    invitation: bool = False
 
     def applies(self, data: dict[str, JsonValue]) -> bool:
         return self.when is None or self.when(data)

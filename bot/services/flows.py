@@ -171,8 +171,9 @@ class Listener(Protocol):
     def reason(self) -> str | None:
         """The reason for a "no" the words tell ("an internal candidate"), if any."""
 
-    def ticked(self, label: str) -> Say:
-        """The word that a told reason was ticked in advance (``label``: the option's key)."""
+    def ticked(self, label: str, here: bool = False) -> Say:
+        """The word that a told reason was ticked (``label``: the option's key), in advance or,
+        ``here``, at the question that offers it."""
 
 
 class AnswerAtFinish:
@@ -202,8 +203,12 @@ class FlowResult:
     edited: bool = False
     strip: int | None = None  # a question answered by typing, whose buttons can go now
     noted: bool = False  # typed words kept as a note on the question, which stays open
+    above: bool = False  # "please tap": the question right above stays as it is, buttons too
     # The tapped question's buttons are removed by the turn that sent it (see handle_callback).
     leave_tapped: bool = False
+    # An invitation answered with other words ("just got rejected again, can we talk?"): the
+    # flow is gone, and the words are for whatever answers them outside a flow.
+    released: bool = False
 
 
 def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -> Say:
@@ -241,8 +246,9 @@ def ask(spec: FlowSpec, ctx: FlowContext, state: State, *, edit: bool = False) -
 
 def _typed(step: Step) -> bool:
     """A question that can be answered by typing as well as by its buttons: its message is
-    remembered (``Say.prompt_of``) so its buttons go once it is answered."""
-    return step.parse_text is not None and not step.multi
+    remembered (``Say.prompt_of``) so its buttons go once it is answered. An invitation too:
+    answered with news instead, it ends, and its buttons go with it."""
+    return (step.parse_text is not None and not step.multi) or step.invitation
 
 
 async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowState | None:
@@ -436,14 +442,22 @@ async def handle_text(
     prompt = row.prompt_message_id if row.prompt_step == row.step else None
     asked = spec.flow.step(row.step)
     choice = heard.choice(asked, text, now) if heard else "answer"
+    if heard is not None and choice == "aside" and asked.invitation:
+        await session.delete(row)  # nothing was begun: as if no flow were open
+        return FlowResult(strip=prompt, released=True)
     ticked = await _tick_told_reason(session, spec, row, now, heard) if heard else None
     if heard is not None and choice == "aside":
-        result = await _aside(session, spec, row, user, text, now, heard)
+        # The reason ticked at its own question: the words answered it, the tick says so.
+        answered = ticked is not None and row.step == _reason_step(spec, heard)
+        result = await _aside(session, spec, row, user, text, now, heard, answered=answered)
     elif heard is not None and choice == "fill":
         result = await _fill(session, spec, row, user, now, heard)
     elif heard is not None and choice == "pick":
-        value = heard.picked(spec.flow.step(row.step), text)
+        value = heard.picked(asked, text)
         result = await _apply(session, spec, row, user, ChoiceEvent(row.step, value), now)
+        taken = _taken(asked, value)
+        if taken is not None and result.replies and not result.finished:
+            result.replies.insert(0, taken)
     elif heard is not None and choice == "skip":
         skipped = await _apply(session, spec, row, user, ChoiceEvent(row.step, SKIP), now)
         result = _acknowledged(heard.skipped(), skipped.replies, skipped)
@@ -455,8 +469,26 @@ async def handle_text(
     if ticked is not None and result.replies:  # said before the question (or "noted") again
         result.replies.insert(len(result.replies) - 1, ticked)
     if prompt is not None and any(not r.edit for r in result.replies) and not result.noted:
-        result.strip = prompt
+        result.strip = None if result.above else prompt
     return result
+
+
+def _taken(step: Step, value: str) -> Say | None:
+    """The button typed words were taken as ("i did a take home, then a call" at the stage
+    question: ✅ Technical / task), so the person sees what was kept; not for a yes or a no,
+    whose next question says it."""
+    option = next((o for o in step.options if o.value == value), None)
+    if option is None or {o.value for o in step.options} == {"yes", "no"}:
+        return None
+    return Say("flow.typed_pick", {"option": option.label if option.literal else Ref(option.label)})
+
+
+def _reason_step(spec: FlowSpec, heard: Listener) -> str | None:
+    """The question offering the reason the words tell, if the flow has one."""
+    reason = heard.reason()
+    if reason is None or not isinstance(spec, TakesReasons):
+        return None
+    return spec.reason_step(reason)
 
 
 async def _tick_told_reason(
@@ -465,10 +497,10 @@ async def _tick_told_reason(
     """A reason told in typed words ("they went with an internal candidate") ticked on the
     question that offers it, when that question is still ahead or open (it is still asked, so
     it can be changed); the word saying so, or None."""
+    name = _reason_step(spec, heard)
     reason = heard.reason()
-    if reason is None or not isinstance(spec, TakesReasons):
+    if name is None or reason is None:
         return None
-    name = spec.reason_step(reason)
     state = _state(row)
     if name is None or name in state.run.trail or reason in state.selected(name):
         return None
@@ -477,7 +509,7 @@ async def _tick_told_reason(
         return None
     run = state.run.with_selected(name, [*state.selected(name), reason])
     await _save(session, row, replace(state, run=run), now)
-    return heard.ticked(option.label)
+    return heard.ticked(option.label, here=name == row.step)
 
 
 async def _aside(
@@ -488,13 +520,17 @@ async def _aside(
     text: str,
     now: datetime,
     heard: Listener,
+    *,
+    answered: bool = False,
 ) -> FlowResult:
-    """Acknowledge words that answer nothing, keep them if the flow can, ask again."""
+    """Acknowledge words that answer nothing, keep them if the flow can, ask again;
+    ``answered``: they did answer it after all (a reason ticked), so only the question again."""
     ctx = _context(session, user, row.chat_id, now, row)
     kept = (
         isinstance(spec, KeepsNotes) and heard.worth_keeping() and await spec.keep_note(ctx, text)
     )
-    return FlowResult([*heard.aside(kept), ask(spec, ctx, _state(row))])
+    said = [] if answered else heard.aside(kept)
+    return FlowResult([*said, ask(spec, ctx, _state(row))])
 
 
 async def _fill(
@@ -722,7 +758,7 @@ def _problem(spec: FlowSpec, ctx: FlowContext, state: State, transition: Transit
         return FlowResult(stale=True)
     problem = Say(transition.problem.problem, dict(transition.problem.params))
     if transition.problem.problem == "flow.tap_please":
-        return FlowResult([problem])  # the question and its buttons are right above
+        return FlowResult([problem], above=True)  # the question and its buttons are right above
     return FlowResult([problem, ask(spec, ctx, state)])
 
 

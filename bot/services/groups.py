@@ -48,6 +48,16 @@ _CANNOT_POST = (
     ("message thread not found", TOPIC_GONE),
     ("topic_deleted", TOPIC_GONE),
 )
+# Telegram's words for a group that is gone for the bot: deleted by its owner (a supergroup
+# answers 400 "chat not found"; a basic group 403 "the group chat was deleted"), or the bot was
+# removed (403 "bot was kicked", "bot is not a member"). Nothing there can succeed again until
+# the bot is added back, which Telegram announces (my_chat_member).
+_GONE = (
+    "chat not found",
+    "group chat was deleted",
+    "bot was kicked",
+    "bot is not a member",
+)
 # What the admins are told, privately (with the group's name) or in the group.
 PAUSED_NOTICE = {
     NO_RIGHTS: "group.paused.no_rights",
@@ -65,6 +75,49 @@ TOLD_AT_MOST = 5  # admins told privately about one pause
 CHEER_COOLDOWN = timedelta(minutes=5)
 WIN_BURST = 4
 WIN_WINDOW = timedelta(minutes=1)
+# Members' words to the bot (a reply to one of its posts, a mention): at most TALK_BURST public
+# answers per group in any TALK_WINDOW (:class:`TalkBudget`).
+TALK_BURST = 3
+TALK_WINDOW = timedelta(minutes=1)
+
+
+class TalkBudget:
+    """At most :data:`TALK_BURST` public answers to members' words per group in any
+    :data:`TALK_WINDOW`. Twenty-five members answering the daily check-in at once ("another
+    no today", "feeling rough") would otherwise get twenty-five near-identical posts, paced by
+    Telegram's 20 messages a minute per group over more than a minute, ahead of every /win and
+    setting in that group. The first few answers carry the way to a private chat for all who
+    read them; the rest of the burst gets none (nothing is lost: nothing they wrote is kept,
+    and words of distress are answered by the crisis check, not from here). Kept in memory,
+    like the flood gate: a restart forgives every group."""
+
+    def __init__(
+        self, burst: int = TALK_BURST, window: timedelta = TALK_WINDOW, max_groups: int = 10_000
+    ) -> None:
+        self.burst, self.window, self.max_groups = burst, window, max_groups
+        self._said: dict[int, list[datetime]] = {}
+
+    def allow(self, chat_id: int, now: datetime) -> bool:
+        """True (and counted) when the group may hear one more answer now."""
+        recent = [t for t in self._said.get(chat_id, ()) if now - t < self.window]
+        if len(recent) >= self.burst:
+            self._said[chat_id] = recent
+            return False
+        if chat_id not in self._said and len(self._said) >= self.max_groups:
+            self._prune(now)
+        self._said[chat_id] = [*recent, now]
+        return True
+
+    def _prune(self, now: datetime) -> None:
+        live = {c: ts for c, ts in self._said.items() if ts and now - ts[-1] < self.window}
+        if len(live) >= self.max_groups:  # all busy: keep the most recently answered
+            newest = sorted(live.items(), key=lambda item: item[1][-1])
+            live = dict(newest[len(live) - self.max_groups + 1 :])
+        self._said = live
+
+    def __len__(self) -> int:
+        """Groups remembered."""
+        return len(self._said)
 
 
 async def by_chat(session: AsyncSession, chat_id: int) -> Group | None:
@@ -116,9 +169,11 @@ async def joined(
     return group
 
 
-async def left(session: AsyncSession, chat_id: int, now: datetime) -> None:
-    """Removed from the group (or a 403 "kicked"): every scheduled group message stops now,
-    and so do replies still waiting to go there (each would be refused the same way)."""
+async def left(session: AsyncSession, chat_id: int, now: datetime) -> bool:
+    """Removed from the group, or it is gone (a 403 "kicked", a deleted group: :func:`gone`):
+    every scheduled group message stops now, and so do replies still waiting to go there (each
+    would be refused the same way). True when the group was still active (so it is marked gone
+    once, however many refusals tell of it)."""
     await session.execute(
         delete(ScheduledMessage)
         .where(ScheduledMessage.kind == REPLY, ScheduledMessage.chat_id == chat_id)
@@ -126,7 +181,8 @@ async def left(session: AsyncSession, chat_id: int, now: datetime) -> None:
     )
     group = await by_chat(session, chat_id)
     if group is None:
-        return
+        return False
+    was_active = bool(group.active)
     group.active, group.updated_at = False, now
     group.next_checkin_at = group.next_recap_at = None
     await session.execute(
@@ -137,6 +193,7 @@ async def left(session: AsyncSession, chat_id: int, now: datetime) -> None:
         )
         .values(status="cancelled")
     )
+    return was_active
 
 
 async def migrated(
@@ -192,6 +249,14 @@ def cannot_post(description: str) -> str | None:
     that a retry may get past."""
     lowered = description.lower()
     return next((reason for words, reason in _CANNOT_POST if words in lowered), None)
+
+
+def gone(description: str) -> bool:
+    """Whether a group call that Telegram refused with ``description`` says the group is gone
+    for the bot (deleted, or the bot removed): its posts stop (:func:`left`), no retry, no
+    apology there."""
+    lowered = description.lower()
+    return any(words in lowered for words in _GONE)
 
 
 async def pause(session: AsyncSession, group_id: int, reason: str, now: datetime) -> bool:

@@ -84,13 +84,23 @@ SHORT_ANSWER_LIMIT = 120  # a free-text question capped at this many characters 
 
 @dataclass(frozen=True)
 class Tap:
-    """A button under a reply to typed words: ``ls:1:<action>[:<argument>]``."""
+    """A button under a reply to typed words: ``ls:1:<action>[:<argument>[:<said>]]``.
+    ``said`` is the id of the person's message a [Log it as a win] answers (:func:`stamped`):
+    that win is logged once, whether tapped or answered in words."""
 
     action: str
     argument: str | None = None
+    said: str | None = None
 
 
-TAP = Codec("ls", 1, Tap, Word(*ACTIONS), Token(optional=True))
+def _said_fits(tap: Tap) -> bool:
+    """Only [Log it as a win] carries the message it answers, and only as a number."""
+    return tap.said is None or (tap.action == WIN and tap.said.isdigit())
+
+
+TAP = Codec(
+    "ls", 1, Tap, Word(*ACTIONS), Token(optional=True), Token(optional=True), valid=_said_fits
+)
 
 
 def pack(action: str, argument: str | int | None = None) -> str:
@@ -129,6 +139,58 @@ def log_win_buttons(kind: str) -> tuple[tuple[Button, ...], ...]:
 
 def win_kind(tap: Tap) -> str:
     return tap.argument if tap.argument in GOOD_NEWS_TOPICS else "win"
+
+
+# How many wins logged from a reply's [Log it as a win] are remembered (their ``said`` ids, on
+# the person's ``offer``): a stale tap on any of the last few is answered "already logged".
+LOGGED_KEPT = 8
+_LOGGED = "logged"  # the key in users.offer; kept when the offer itself is dropped
+
+
+def stamped(replies: list[Say], said: int | None) -> list[Say]:
+    """``replies`` with each [Log it as a win] carrying ``said``, the id of the message they
+    answer, so that one win is logged once however it is taken (:func:`logged_already`)."""
+    if said is None:
+        return replies
+    out = []
+    for reply in replies:
+        rows = tuple(tuple(_stamp(button, said) for button in row) for row in reply.buttons)
+        out.append(replace(reply, buttons=rows) if rows != reply.buttons else reply)
+    return out
+
+
+def _stamp(button: Button, said: int) -> Button:
+    tap = TAP.parse(button.data) if button.data else None
+    if tap is None or tap.action != WIN or tap.said is not None:
+        return button
+    return replace(button, data=TAP.pack(replace(tap, said=str(said))))
+
+
+def logged_already(user: User, tap: Tap) -> bool:
+    """Whether the win ``tap`` offers was logged already: tapped after "yes please" was typed
+    (or tapped twice from two devices). A button without a ``said`` id is never refused."""
+    return tap.said is not None and tap.said in (user.offer or {}).get(_LOGGED, "").split()
+
+
+def note_logged(user: User, tap: Tap) -> None:
+    """Remember that the win ``tap`` offers is logged (the last LOGGED_KEPT of them)."""
+    if tap.said is None:
+        return
+    kept = [s for s in (user.offer or {}).get(_LOGGED, "").split() if s != tap.said]
+    user.offer = {**(user.offer or {}), _LOGGED: " ".join([*kept, tap.said][-LOGGED_KEPT:])}
+
+
+def drop_offer(user: User, offer: dict[str, str] | None = None) -> dict[str, str] | None:
+    """Take the offer off the person (answered, tapped, or superseded by what they wrote
+    next), or put ``offer`` in its place; the wins already logged stay remembered. Returns
+    the offer that was there."""
+    was = user.offer
+    logged = (was or {}).get(_LOGGED)
+    if offer is None and logged is None:
+        user.offer = None
+    else:
+        user.offer = {**(offer or {}), **({_LOGGED: logged} if logged else {})}
+    return was if was and "yes" in was else None
 
 
 # --- The person's situation ---------------------------------------------------------------------
@@ -299,9 +361,10 @@ def respond(
 
 # The actions a reply offers as its main next step ([Debrief it now], [Log it as a win],
 # [Draft a feedback request]...): "yes" typed right after takes it, "not now" its [Not now].
-_OFFERED = frozenset({DEBRIEF, WIN, LOG_FEEDBACK, FEEDBACK, PAUSE})
-# Questions answered with one matching action: "how do I ask for feedback?" [Draft one].
-_OFFERING = frozenset({"feedback", "pause"})
+_OFFERED = frozenset({DEBRIEF, WIN, LOG_FEEDBACK, FEEDBACK, PAUSE, PREPARE})
+# Questions answered with one matching action: "how do I ask for feedback?" [Draft one]; a plan
+# told ("I should ask for feedback") [Draft one], ("I'll practise tomorrow") [Help me prepare].
+_OFFERING = frozenset({"feedback", "pause", "plan_feedback", "plan_prepare"})
 # "ok thanks", "ok bye": a thank-you or a goodbye, not a yes.
 _NOT_A_YES = frozenset({"thanks", "bye"})
 # How long a typed "yes" still answers the offer: a chat's "yes" an hour later is about
@@ -335,7 +398,9 @@ def answered_offer(
     """The tap a typed "yes" or "not now" stands for, answering ``offer``, the one under the
     person's last reply (:func:`offer_of`), while it is fresh; None when there is none or the
     words are something else ("yes it hurts" is venting, "ok so what now?" a question)."""
-    if not offer or reading.kind in _NOT_A_CHOICE or reading.topic in _NOT_A_YES:
+    if not offer or "yes" not in offer or reading.kind in _NOT_A_CHOICE:
+        return None
+    if reading.topic in _NOT_A_YES:
         return None
     made = datetime.fromisoformat(offer["at"])
     if now - made > timedelta(minutes=OFFER_MINUTES):
@@ -346,6 +411,67 @@ def answered_offer(
     if said == "no":
         return TAP.parse(offer["no"]) if "no" in offer else Tap(DECLINED)
     return None
+
+
+# Readings a message of details can have: nothing clear ("the Shopify one. PM role"), or news
+# only hinted at ("the final round at Monzo" after "didn't get it").
+_DETAILS_KINDS = frozenset({"unsure", "rejection", "good_news"})
+
+
+def news_details(
+    offer: dict[str, str] | None, reading: Reading, text: str, now: datetime
+) -> understanding.Details | None:
+    """Which job the rejection news just told was about, when this message tells it ("didn't
+    get the job", then "the Shopify one. PM role"): while the [Debrief it now] under that news
+    is still open (OFFER_MINUTES), for a message that reads as nothing clear of its own and
+    names a company, a job title or a stage. None otherwise."""
+    if not offer or "yes" not in offer:
+        return None
+    tap = TAP.parse(offer["yes"])
+    if tap is None or tap.action != DEBRIEF:
+        return None
+    if now - datetime.fromisoformat(offer["at"]) > timedelta(minutes=OFFER_MINUTES):
+        return None
+    if reading.kind not in _DETAILS_KINDS or (reading.kind != "unsure" and reading.clear):
+        return None
+    return understanding.details_of(text, offer.get("lang") or reading.language)
+
+
+async def fill_in(
+    session: AsyncSession,
+    user: User,
+    now: datetime,
+    details: understanding.Details,
+    offer: dict[str, str],
+    locale: str | None = None,
+) -> list[Say]:
+    """Details of the news just told ("the Shopify one. PM role") filled into the debrief
+    that news offered (started now if it had none), and a short word that names them, with
+    [Debrief it now] / [Not now] again; the offer stays open as long as the first one."""
+    record = await reflection.prefill(session, user, now, details.company, details.stage)
+    if details.role:
+        record.role = details.role[: reflection.COMPANY_LIMIT]
+    parts = [
+        name
+        for name, value in (
+            ("company", details.company),
+            ("role", details.role),
+            ("stage", details.stage),
+        )
+        if value
+    ]
+    named = Ref(
+        f"listen.details.named.{'_'.join(parts)}",
+        {
+            "company": details.company or "",
+            "role": details.role or "",
+            "stage": reflection.stage_label(details.stage),
+        },
+    )
+    reply = Say("listen.details.noted", {"named": named}, buttons=(_debrief_now(record.id),))
+    kept = {**offer, "yes": pack(DEBRIEF, record.id), "no": pack(LATER)}
+    drop_offer(user, kept)
+    return in_language([await varied(session, user.id, reply, now)], locale)
 
 
 # Offers answered with one message back ([Not now], a win logged, "no thanks"): said in the
@@ -451,6 +577,10 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
         ]
     if topic == "prepare":
         return list(_PREPARE_ACTIONS)
+    if topic == "plan_feedback":  # "mujhe feedback maangna chahiye": drafting it is the step
+        return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK))]
+    if topic == "plan_prepare":  # "kal interview ki practice karunga"
+        return [Button("listen.buttons.prepare", data=pack(PREPARE))]
     if topic == "pause" and now.onboarded:  # a break, asked for in words
         return [Button("listen.buttons.pause", data=pack(PAUSE))]
     if topic == "remind" and now.onboarded:  # the daily check-in, at the time they choose
@@ -521,8 +651,10 @@ async def listen(
     now: datetime,
     locale: str | None = None,
     text: str | None = None,
+    said: int | None = None,
 ) -> list[Say]:
-    """Replies to a typed message when no flow is running. Rejection news naming a company, a
+    """Replies to a typed message when no flow is running (``said``: its message id, which a
+    [Log it as a win] under the reply carries, :func:`stamped`). Rejection news naming a company, a
     stage or a reason starts an untouched debrief with those filled in, for [Debrief it now]:
     at once, or (someone not set up yet, whose first words are often their news) once
     onboarding ends. The company, the stage and the reason are kept, in the database: a reason
@@ -547,8 +679,8 @@ async def listen(
     held = None
     if told_feedback(reading, here) and text:
         held = (await feedback.hold_told(session, user, now, text)).id
-    answers = respond(reading, here, prefilled, helplines_of(user), held)
-    user.offer = offer_of(reading, answers, now, locale) if here.onboarded else None
+    answers = stamped(respond(reading, here, prefilled, helplines_of(user), held), said)
+    drop_offer(user, offer_of(reading, answers, now, locale) if here.onboarded else None)
     replies = [await varied(session, user.id, r, now) for r in answers]
     return in_language(replies, locale)
 
@@ -958,6 +1090,7 @@ class Heard:
         told = self.reading
         return told.reason if told.kind == "rejection" and told.clear else None
 
-    def ticked(self, label: str) -> Say:
-        reply = Say("listen.in_flow.reason_ticked", {"reason": Ref(label)})
+    def ticked(self, label: str, here: bool = False) -> Say:
+        key = "listen.in_flow.reason_ticked_here" if here else "listen.in_flow.reason_ticked"
+        reply = Say(key, {"reason": Ref(label)})
         return in_language([reply], self.locale)[0]

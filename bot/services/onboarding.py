@@ -18,7 +18,9 @@ from bot.services.time_of_day import format_time_of_day, parse_time_of_day, part
 from bot.services.timezones import (
     ZoneChoice,
     ZoneProblem,
+    known_as,
     local_now,
+    offset_shown,
     parse_timezone,
     utc_offset_label,
 )
@@ -61,6 +63,7 @@ CONSENT = Step(
         Option("no", "onboarding.buttons.not_now"),
     ),
     ends_on=frozenset({"no"}),
+    invitation=True,
 )
 TIMEZONE = Step("tz", "onboarding.ask_timezone", parse_text=parse_zone_answer, skippable=True)
 CHECKIN_TIME = Step(
@@ -195,7 +198,7 @@ def _acknowledge(step: str, answer: Accepted, now: datetime) -> list[Say]:
                 key,
                 {
                     "place": answer.shown,
-                    "offset": utc_offset_label(answer.value, now),
+                    "offset": _zone_shown(answer.value, now),
                     "local_time": local_now(answer.value, now).strftime("%H:%M"),
                 },
             )
@@ -203,6 +206,19 @@ def _acknowledge(step: str, answer: Accepted, now: datetime) -> list[Say]:
     if step == "tz":
         return [Say("onboarding.ack_zone_skipped")]
     return []
+
+
+def _zone_shown(zone: str, now: datetime) -> str | Ref:
+    """What stands in brackets after a place: its offset now ("UTC+01:00"), or, where the
+    offset alone would mislead (London in winter is UTC's own), the name people know its time
+    by, with the offset ("UK time, now UTC+00:00")."""
+    if zone.startswith("UTC"):  # typed as an offset, or "UTC" itself: shown as typed
+        return utc_offset_label(zone, now)
+    offset = offset_shown(zone, now)
+    called = known_as(zone)
+    if called is None:
+        return offset
+    return Ref(f"onboarding.zone_called.{called}", {"offset": offset})
 
 
 class OnboardingSpec(_SettingQuestions):

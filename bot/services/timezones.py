@@ -169,6 +169,25 @@ def utc_offset_label(name: str, now_utc: datetime) -> str:
     return _offset_name(round(offset.total_seconds() / 60))
 
 
+@cache
+def _called() -> dict[str, str]:
+    return _load_places().called
+
+
+def known_as(name: str) -> str | None:
+    """How people name zone ``name``'s time where its offset alone would mislead ("UK time"
+    for Europe/London, whose winter offset is UTC's own): a key of the content's
+    ``onboarding.zone_called``, from places.yaml's ``called``; None for other zones."""
+    return _called().get(name)
+
+
+def offset_shown(name: str, now_utc: datetime) -> str:
+    """:func:`utc_offset_label` as shown beside a place: never the bare "UTC" that a zone on
+    UTC's offset gets, which reads as "you are set to UTC" ("UTC+00:00" instead)."""
+    label = utc_offset_label(name, now_utc)
+    return "UTC+00:00" if label == "UTC" else label
+
+
 # --- offsets -----------------------------------------------------------------------------------
 
 
@@ -450,6 +469,7 @@ class _PlacesFile:
     before: tuple[str, ...]
     after: tuple[str, ...]
     endings: tuple[tuple[str, str], ...]
+    called: dict[str, str]
 
 
 @cache
@@ -516,6 +536,12 @@ def _load_places() -> _PlacesFile:
         for pairs in endings.values()
     ):
         raise ValueError("places.yaml: endings must map languages to [ending, base] pairs")
+    called = data.get("called")
+    if not isinstance(called, dict) or not all(
+        isinstance(k, str) and k in names and isinstance(v, str) and re.fullmatch(r"[a-z_]+", v)
+        for k, v in called.items()
+    ):
+        raise ValueError("places.yaml: called must map known IANA zones to lowercase names")
     return _PlacesFile(
         aliases,
         _suggestion_table(data, "ambiguous"),
@@ -523,6 +549,7 @@ def _load_places() -> _PlacesFile:
         tuple(w for sides in phrases.values() for w in sides.get("before", ())),
         tuple(w for sides in phrases.values() for w in sides.get("after", ())),
         tuple((end, base) for pairs in endings.values() for end, base in pairs),
+        called,
     )
 
 

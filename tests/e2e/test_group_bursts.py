@@ -16,7 +16,7 @@ from bot.dispatch import dispatch_due
 from bot.emulator import SimGroup, SimUser
 from bot.services import groups
 from handlers import groups as handlers_groups
-from tests.e2e.harness import CONTENT, BotHarness
+from tests.e2e.harness import CONTENT, BotHarness, one_of, seen, shown
 
 TELEGRAM_GROUP_PER_MINUTE = 20  # the Bot API FAQ's limit for one group
 
@@ -170,3 +170,51 @@ async def test_admin_checks_are_cached_and_take_nothing_from_the_group_budget(
     await group.tap(people[0], "Daily check-in on/off", message=view)
     await bot.settle()
     assert asked(people[0]) == 2
+
+
+async def test_a_crowd_answering_the_check_in_hears_a_few_answers_not_one_each(
+    harness_any_db: BotHarness,
+) -> None:
+    """25 members answer the daily check-in at once ("another no today", "feeling rough", a
+    reply reaches the bot under privacy mode). Each answer got its own public post, 25 paced
+    over more than a minute by the group's 20 a minute, ahead of everything else there. Now
+    the group hears ``TALK_BURST`` of them (each with the way to a private chat), a /win in
+    the same minute is celebrated at once, words of distress among them still get the care
+    reply, and a minute later the bot answers again."""
+    bot = harness_any_db
+    await bot.start()
+    group, admin, people = await a_group(bot, 26)
+    await group.send(admin, f"/groupsettings@{BOT}")
+    view = await group.next_message()
+    await group.tap(admin, "Daily check-in on/off", message=view)
+    await bot.settle()
+    async with bot.sessions() as session:
+        stored = (await session.execute(select(Group))).scalar_one()
+    assert stored.next_checkin_at is not None
+    bot.clock.current = stored.next_checkin_at
+    assert await dispatch_due(bot.instances[-1]) == 1
+    checkin = await group.next_message()
+    words = ["got rejected again today", "feeling rough", "another no :(", "I got an offer!!"]
+    crowd, last = people[:25], people[25]
+    before = len(group.messages)
+    for n, person in enumerate(crowd):
+        await group.send(person, words[n % len(words)], reply_to=checkin.message_id)
+    await group.send(crowd[0], f"/win@{BOT} Second interview at last")
+    await group.send(
+        crowd[1], "i dont see the point in living anymore", reply_to=checkin.message_id
+    )
+    await bot.settle()
+    posted = group.messages[before:]
+    answers = [m for m in posted if m.buttons and "?start=" in (m.buttons[0][0].url or "")]
+    care = [m for m in posted if one_of(m.text, [seen(TEXTS("crisis.group_reply_short"))])]
+    public_care = [m for m in posted if "?start=support" in str(m.buttons)]
+    wins = [m for m in posted if "Second interview at last" in m.text]
+    assert len(wins) == 1
+    assert len(care) + len(public_care) == 1  # distress is answered, whatever the budget
+    assert len(answers) - len(public_care) == groups.TALK_BURST
+    assert len(posted) == groups.TALK_BURST + 2
+
+    bot.clock.advance(groups.TALK_WINDOW)
+    await group.send(last, "another rejection this morning", reply_to=checkin.message_id)
+    answer = await group.next_message()
+    assert one_of(answer.text, shown("listen.group.rejection"))

@@ -5,6 +5,7 @@ and a reply refused because an admin muted the bot. On both databases."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -203,3 +204,38 @@ async def test_a_reply_refused_because_the_bot_was_muted_pauses_the_group(
     assert stored.paused is None and stored.next_checkin_at is not None
     await group.send(member, f"/cheer@{BOT}")  # the refused one was never seen
     assert one_of((await group.next_message()).text, shown("group.cheer"))
+
+
+async def test_taps_on_a_check_in_whose_group_was_just_upgraded_are_let_go_quietly(
+    harness_any_db: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two members tap the check-in of a basic group; the second tap's count edit waits its
+    gap (the group's 20 messages a minute), and in that gap the group becomes a supergroup.
+    The old group's messages can no longer be edited: the edit is let go without an error
+    (it was logged as a failed update), the group follows migrate_to_chat_id to its new id,
+    and nothing more is tried in the old group."""
+    bot = harness_any_db
+    gap = bot.settings.group_edit_gap_seconds = 0.5
+    app = await bot.start()
+    group, admin, member, _ = await a_group_with_checkins(bot, supergroup=False)
+    [stored] = await the_groups(bot)
+    bot.clock.current = stored.next_checkin_at  # type: ignore[assignment]
+    assert await dispatch_due(app) == 1
+    checkin = await group.next_message()
+    mood = checkin.buttons[0][0].text
+    with caplog.at_level(logging.INFO):
+        await group.tap(admin, mood, message=checkin)
+        await bot.settle()
+        await group.tap(member, mood, message=checkin)  # its edit waits a gap
+        await bot.settle()
+        supergroup = await group.migrate_to_supergroup(bot_told=False)
+        await bot.emulator.wait_idle(quiet=gap * 3)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    refused = [(e.method, e.description) for e in bot.emulator.errors]
+    assert refused == [
+        ("editMessageText", "Bad Request: group chat was upgraded to a supergroup chat")
+    ]
+    bot.emulator.errors.clear()
+    [stored] = await the_groups(bot)
+    assert (stored.chat_id, stored.active, stored.checkin_on) == (supergroup.id, True, True)
+    assert "1 checked in" in checkin.text  # as the first edit left it

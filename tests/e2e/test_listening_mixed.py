@@ -6,6 +6,8 @@ catalogue, in the person's language; what is stored is checked on both databases
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from bot.db.models import Rejection, Win
@@ -207,6 +209,7 @@ async def test_in_a_group_a_member_who_writes_to_the_bot_gets_a_public_kind_repl
 
     async def reply_to(text: str, reply_to: int | None = None) -> list[BotMessage]:
         before = len(group.messages)
+        bot.clock.advance(timedelta(seconds=20))  # typed at a person's pace (groups.TalkBudget)
         await group.send(member, text, reply_to=reply_to)
         await bot.settle()
         return group.messages[before:]

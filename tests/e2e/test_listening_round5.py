@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import CheckIn
-from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, shown
+from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, person_texts, seen, shown
 from tests.e2e.listening_kit import debriefs, open_debrief
 
 # (locale, talk about rejection, someone else's no, tips asked without a question word)
@@ -182,12 +182,16 @@ async def test_a_stage_and_a_mood_typed_at_the_debrief_are_taken_as_the_buttons_
     await user.send(stage)
     asked = await user.next_message()
     assert one_of(asked.text, leads("reflection.ask_mood", locale))  # not "tap a button"
+    expected = {"en": "final_round", "es": "final_round", "de": "phone_screen", "ru": "final_round"}
+    # The person sees which button the words were taken as, before the next question.
+    taken = label(f"reflection.stage.{expected[locale]}", locale)
+    assert asked.text.startswith(seen(person_texts(user)("flow.typed_pick", option=taken)))
     await user.send(mood_words)
     await bot.settle()
     assert user.last_message is not None
     assert one_of(user.last_message.text, leads("reflection.ask_went_well", locale))
+    assert label(f"reflection.mood.{mood}", locale) in user.last_message.text
     [record] = await debriefs(bot, user.id)
-    expected = {"en": "final_round", "es": "final_round", "de": "phone_screen", "ru": "final_round"}
     assert (record.company, record.stage, record.mood) == ("Acme", expected[locale], mood)
 
 

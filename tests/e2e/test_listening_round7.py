@@ -20,6 +20,8 @@ from tests.e2e.harness import (
     leads,
     onboard,
     one_of,
+    person_texts,
+    seen,
     shown,
     tap_keys,
 )
@@ -340,3 +342,36 @@ async def test_in_a_group_feedback_ideas_and_praise_get_fitting_public_replies(
         else:
             [[button]] = answer.buttons
             assert button.url == f"https://t.me/{bot_name}?start={start}"
+
+
+@pytest.mark.parametrize(("locale", "reason"), REASON_IN_FLOW)
+async def test_a_reason_typed_at_its_own_question_is_ticked_there_in_plain_words(
+    harness_any_db: BotHarness, locale: str, reason: str
+) -> None:
+    """At "What was outside your control?" itself, not "I've ticked it on the question about
+    what was outside your control" (the lead's demo run): a short word, and the question with
+    the tick."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await open_debrief(user, locale)
+    await user.send("Acme")
+    await bot.settle()
+    await tap_keys(bot, user, locale, "reflection.stage.final_round")
+    await user.tap("😕 2")
+    await bot.settle()
+    await tap_keys(bot, user, locale, "flow.done", "flow.done")
+    await user.send(reason)
+    await bot.settle()
+    outside = user.last_message
+    assert outside is not None
+    internal = label("reflection.outside.internal", locale)
+    assert one_of(outside.text, leads("listen.in_flow.reason_ticked_here", locale)), outside.text
+    told = person_texts(user)("listen.in_flow.reason_ticked", reason=internal)
+    assert seen(told) not in outside.text
+    # No "that's a no to sit with": the words answered the question, they are not news to it.
+    assert outside.text.startswith(
+        seen(person_texts(user)("listen.in_flow.reason_ticked_here", reason=internal))
+    )
+    assert one_of(outside.text, leads("reflection.ask_outside", locale))
+    assert f"✓ {internal}" in outside.button_labels()

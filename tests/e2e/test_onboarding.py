@@ -60,7 +60,11 @@ async def test_full_onboarding_stores_each_answer_as_given(harness_any_db: BotHa
         ("Berlin", "Europe/Berlin", "Berlin: it's 13:00 there now"),
         ("sao paulo", "America/Sao_Paulo", "it's 09:00 there now (UTC-03:00)"),
         ("São Paulo", "America/Sao_Paulo", "it's 09:00 there now"),
-        ("Europe/Lisbon", "Europe/Lisbon", "it's 12:00 there now (UTC)"),
+        (
+            "Europe/Lisbon",
+            "Europe/Lisbon",
+            "it's 12:00 there now (Portugal time, UTC+00:00)",
+        ),
         ("UTC+5:30", "UTC+05:30", "Set to UTC+05:30, so it's 17:30 for you now"),
         ("it's 14:00 here", "UTC+02:00", "Set to UTC+02:00, so it's 14:00 for you now"),
         ("it's 17:30 here", "UTC+05:30", "Set to UTC+05:30, so it's 17:30 for you now"),

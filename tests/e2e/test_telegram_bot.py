@@ -8,7 +8,13 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseRateLimiter, Defaults
 
@@ -167,3 +173,36 @@ async def test_the_updates_request_keeps_what_telegram_sent(
         assert updates.take_updates() == []
         assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == ()
         assert updates.take_updates() == []
+
+
+async def test_only_what_a_turn_reads_of_an_answer_is_parsed(
+    bot: ReboundBot, emulator: Emulator, alex: SimUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """send_text and set_buttons hand PTB the new message's id, date and chat from Telegram's
+    answer (bot.telegram_http.answer_reads): no Message is built with the keyboard, text and
+    sender echoed back. Other calls, and errors, get the whole answer as before."""
+    built: list[Message] = []
+    real = Message.de_json
+
+    def noted(data: Any, bot: Any = None) -> Message | None:
+        message = real(data, bot)
+        if message is not None:
+            built.append(message)
+        return message
+
+    monkeypatch.setattr(Message, "de_json", staticmethod(noted))
+    message_id = await bot.send_text(alex.chat_id, "Which stage?", reply_markup=KEYBOARD)
+    await bot.set_buttons(alex.chat_id, message_id)
+    seen = alex.messages[-1]
+    assert (seen.message_id, seen.text, seen.buttons) == (message_id, "Which stage?", [])
+    assert [m.message_id for m in built] == [message_id, message_id]
+    assert all(m.chat.id == alex.chat_id for m in built)
+    assert all((m.text, m.reply_markup, m.from_user) == (None, None, None) for m in built)
+
+    built.clear()
+    whole = await bot.send_message(alex.chat_id, "Which stage?", reply_markup=KEYBOARD)
+    assert whole.text == "Which stage?" and whole.reply_markup == KEYBOARD
+    assert built == [whole]
+    with pytest.raises(BadRequest, match="not modified"):
+        await bot.set_buttons(alex.chat_id, message_id)  # Telegram's error, as before
+    assert emulator.errors and emulator.errors[-1].method == "editMessageReplyMarkup"

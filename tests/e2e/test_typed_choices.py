@@ -19,6 +19,7 @@ from bot.emulator import SimUser
 from tests.e2e.harness import (
     BotHarness,
     begin_onboarding,
+    first_lines,
     label,
     leads,
     onboard,
@@ -375,3 +376,47 @@ async def test_later_in_the_offers_language_is_answered_in_it(harness_any_db: Bo
     assert reply is not None
     assert one_of(reply.text, leads("reflection.not_now_with_time", "es")), reply.text
     assert await bot.flow_state(user.id) is None
+
+
+WELCOME_NEWS = [
+    ("en", "just got rejected by Stripe, not in the mood for setup", "listen.buttons.set_up"),
+    ("en", "not now, can we just talk about the rejection?", "listen.buttons.set_up"),
+    ("en", "i want to talk about what happened", "listen.buttons.set_up"),
+    ("de", "können wir erst über die Absage reden?", "listen.buttons.set_up"),
+    ("es", "quiero hablar del rechazo primero", "listen.buttons.set_up"),
+    ("ru", "давай сначала поговорим об отказе", "listen.buttons.set_up"),
+]
+
+
+@pytest.mark.parametrize(("locale", "typed", "button"), WELCOME_NEWS)
+async def test_news_or_a_wish_to_talk_at_the_welcome_is_answered_not_asked_again(
+    harness_any_db: BotHarness, locale: str, typed: str, button: str
+) -> None:
+    """ "Shall we set up?" answered with a no just heard, or a wish to talk about it (the lead's
+    demo run: "Please tap one of the buttons", or a debrief's aside "looking back while it's
+    fresh" and the welcome again): the words are answered as outside any flow, the welcome's
+    buttons go, and nothing is stored but that the person came."""
+    bot = harness_any_db
+    await bot.start()
+    user = bot.user(language_code=locale)
+    texts = person_texts(user)
+    await user.send("/start")
+    welcome = await user.next_message()
+    assert welcome.buttons
+    await user.send(typed)
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    assert seen(texts("flow.tap_please")) not in reply.text
+    assert not one_of(reply.text, first_lines("onboarding.welcome", locale)), reply.text
+    assert label(button, locale) in reply.button_labels()
+    assert await bot.flow_state(user.id) is None
+    stored = await bot.stored_user(user.id)
+    assert stored is None or stored.consented_at is None
+    shown_now = {m.message_id: m for m in user.messages}
+    assert not shown_now[welcome.message_id].buttons  # the welcome asks no more
+
+    # Set-up is a tap away, and goes as it always does.
+    await user.tap(label(button, locale))
+    await bot.settle()
+    assert user.last_message is not None and user.last_message.buttons

@@ -113,3 +113,47 @@ async def test_a_kick_the_bot_never_heard_of_is_a_403(
     with pytest.raises(Forbidden, match="kicked from the supergroup chat"):
         await bot.send_message(group.id, "Hi")
     emu.errors.clear()
+
+
+@pytest.mark.parametrize(
+    ("supergroup", "answer"),
+    [
+        (True, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}),
+        (
+            False,
+            {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: the group chat was deleted",
+            },
+        ),
+    ],
+    ids=["supergroup", "basic"],
+)
+async def test_a_deleted_group_answers_every_call_as_telegram_does(
+    emu: Emulator, bot: Bot, http: httpx.AsyncClient, supergroup: bool, answer: dict[str, object]
+) -> None:
+    """Telegram tells a bot nothing when a group is deleted; every call about it is refused:
+    a supergroup is not found (400), a basic group says it was deleted (403)."""
+    owner = emu.user("Owner")
+    group = emu.group("Job seekers", supergroup=supergroup)
+    group.add_member(owner, creator=True)
+    await group.add_bot(owner)
+    await bot.send_message(group.id, "Hello")
+    await group.delete_group()
+    assert await refusal(http, chat_id=group.id, text="Hi") == answer
+    with pytest.raises(BadRequest if supergroup else Forbidden):
+        await bot.get_chat_administrators(group.id)
+    emu.errors.clear()
+
+
+async def test_an_upgraded_basic_group_is_deleted_as_its_supergroup(emu: Emulator) -> None:
+    """The old id of an upgraded group lives on only as "upgraded" answers: deleting it means
+    deleting the supergroup."""
+    owner = emu.user("Owner")
+    group = emu.group("Job seekers")
+    group.add_member(owner, creator=True)
+    supergroup = await group.migrate_to_supergroup()
+    with pytest.raises(ValueError, match="only a live group"):
+        await group.delete_group()
+    await supergroup.delete_group()

@@ -33,7 +33,16 @@ def test_the_codec_is_short_versioned_and_strict() -> None:
     tap = listening.TAP.parse(data)
     assert tap == listening.Tap("db", "123456789") and listening.debrief_id(tap) == 123456789
     assert listening.TAP.parse("ls:1:win:offer") == listening.Tap("win", "offer")
-    for stale in ("ls:0:db", "ls:2:db", "ls:1:nope", "ls:1:db:1:2", "rf:1:db", "ls:1:db:X;"):
+    assert listening.TAP.parse("ls:1:win:offer:812") == listening.Tap("win", "offer", "812")
+    for stale in (
+        "ls:0:db",
+        "ls:2:db",
+        "ls:1:nope",
+        "ls:1:db:1:2",
+        "ls:1:win:offer:x",
+        "rf:1:db",
+        "ls:1:db:X;",
+    ):
         assert listening.TAP.parse(stale) is None, stale
     assert listening.win_kind(listening.Tap("win", "bogus")) == "win"
 
@@ -352,6 +361,15 @@ def test_i_dont_know_skips_a_question_that_can_be_skipped_and_a_question_is_neve
         ("en", "got rejected from google today", None),  # news, not a mood
         ("en", "got the offer!!!", None),  # good news to celebrate, not a 5
         ("en", "how do I ask for feedback?", None),
+        # A number said last, after a few words (the lead's demo run: "Please tap"); a count
+        # of things done is no mood.
+        ("en", "honestly like a 2", 2),
+        ("en", "a solid 4", 4),
+        ("de", "so eine 2", 2),
+        ("es", "como un 3", 3),
+        ("ru", "где-то на 2", 2),
+        ("en", "sent 2 applications", None),
+        ("en", "like a 7", None),
     ],
 )
 def test_the_checkin_question_answered_in_words(language: str, text: str, mood: int | None) -> None:

@@ -24,6 +24,7 @@ from bot.services.understanding import (
     SOCIAL_TOPICS,
     Reading,
     read,
+    stage_of,
 )
 from bot.services.understanding.lexicon import DATA, STRONG, lexicon
 
@@ -440,6 +441,27 @@ def test_median_time_per_message() -> None:
         ("¡Me han ofrecido el puesto!", "es", "good_news", "offer"),
         ("Sie haben sich für jemand anderen entschieden", "de", "rejection", None),
         ("I feel like a total failure", "en", "venting", "self_doubt"),
+        # The lead's demo run of 2026-12-07 (2nd session): "I'm in" is good news only alone
+        # ("I'm in!"), never "I'm in a bad place" (was celebrated) nor "I'm in Manchester";
+        # a wish to talk about the no is a question about what to do after one.
+        ("i'm in a bad place", "en", "venting", "sad"),
+        ("im in a really dark place rn", "en", "venting", "sad"),
+        ("I'm in!!", "en", "good_news", None),
+        ("I'm in Manchester", "en", "unsure", None),
+        ("not now, can we just talk about the rejection?", "en", "question", "after_no"),
+        ("i want to talk about what happened", "en", "question", "after_no"),
+        ("I want to talk about my interview tomorrow", "en", "question", "prepare"),
+        ("können wir über die Absage reden?", "de", "question", "after_no"),
+        ("quiero hablar del rechazo", "es", "question", "after_no"),
+        ("давай поговорим о том что случилось", "ru", "question", "after_no"),
+        # "thanks." opening a rough day is not a thank-you (was: "Happy to help 🌱")
+        (
+            "thanks. honestly today was rough, the recruiter didn't even give a reason",
+            "en",
+            "venting",
+            "frustrated",
+        ),
+        ("this week has been brutal", "en", "venting", "sad"),
     ],
 )
 def test_common_phrasings_found_in_use(text: str, hint: str, kind: str, topic: str | None) -> None:
@@ -619,3 +641,18 @@ def test_a_mention_of_the_bot_does_not_make_a_message_english() -> None:
     """In a group "@rebound_bot спасибо" is Russian: the username's Latin letters are no clue."""
     assert read("@rebound_bot спасибо", "en").language == "ru"
     assert read("@rebound_bot danke dir!", "en").language == "de"
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        # The way there told in a sentence at "How far did you get?" (the lead's demo run: it
+        # got "Please tap one of the buttons"); the furthest stage named is the one kept.
+        ("i did a take home and then one call with the manager", "technical"),
+        ("a call with the hiring manager", "first_interview"),
+        ("got to the final round and they still said no, im gutted", "final_round"),
+        ("I have been applying for six months now and this one really hurt", None),
+    ],
+)
+def test_a_stage_told_in_a_sentence(text: str, stage: str | None) -> None:
+    assert stage_of(text, "en") == stage

@@ -59,10 +59,10 @@ from typing import Literal
 
 from bot.services import crisis
 from bot.services.understanding import language as _language
-from bot.services.understanding.extract import company_in, stage_in
+from bot.services.understanding.extract import company_in, named_in, role_in, stage_in
 from bot.services.understanding.lexicon import BRIGHT_SIDES as _TOLD_SIDES
 from bot.services.understanding.lexicon import REASONS, STRONG, Lexicon, lexicon
-from bot.services.understanding.normalise import normalise
+from bot.services.understanding.normalise import fold, normalise
 
 __all__ = [
     "BRIGHT_SIDES",
@@ -126,12 +126,18 @@ FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
 # "talk": a person to talk to ("can I talk to someone?", "мне не с кем поговорить"), answered
 # with the honest word that Rebound is a bot that listens, and free lines where people do.
 # Listed first: asking for a person wins a tie ("help, I need someone to talk to").
+# "plan_feedback", "plan_prepare": a plan told, not asked ("I should ask for feedback", "mujhe
+# feedback maangna chahiye", "kal interview ki practice karunga"): acknowledged, with the action
+# that fits; listed before "feedback" and "prepare", whose words they hold (the patterns are told
+# plans only: "how do I ask for feedback?" stays a question).
 # "idea", "bug": about the bot itself ("can you add reminders on weekends?", "found a bug: the
 # button did nothing"), before "remind" so an idea about reminders is an idea.
 QUESTION_TOPICS = (
     "talk",
     "idea",
     "bug",
+    "plan_feedback",
+    "plan_prepare",
     "feedback",
     "follow_up",
     "after_no",
@@ -140,8 +146,9 @@ QUESTION_TOPICS = (
     "pause",
     "remind",
 )
-# Topics that are a question even when not asked as one ("help", "I just need to talk").
-_REQUESTS = ("talk", "idea", "bug", "bot", "pause", "remind")
+# Topics that are a question even when not asked as one ("help", "I just need to talk", and
+# a plan told: "mujhe feedback maangna chahiye", "kal interview ki practice karunga").
+_REQUESTS = ("talk", "idea", "bug", "bot", "pause", "remind", "plan_feedback", "plan_prepare")
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
 # "at_bot": lashing out at the bot ("you're useless", "du bist nutzlos"); listed first, so a
 # hello in the same message does not hide it. "praise": kind words about the bot ("this bot is
@@ -286,6 +293,10 @@ def _decide(scores: Scores) -> tuple[tuple[int, int], Kind, str | None]:
     if asks >= STRONG:
         return (3, asks + (questions[topic] if topic else 0)), "question", topic
     news = max(total.get("rejection", 0), total.get("good_news", 0))
+    if scores.get("good_news", {}).get("declined", 0) >= STRONG:
+        # "Ich habe ihr Angebot abgelehnt", "я отказался от оффера": their own no to an offer,
+        # told with the very word a "no" from them would use; the phrase says whose it was.
+        return (2, news), "good_news", "declined"
     if news >= STRONG:
         kind: Kind = "rejection" if total.get("rejection", 0) >= news else "good_news"
         if "rejection" in last and "good_news" in last:  # both told clearly: the later one
@@ -353,7 +364,8 @@ def _read(text: str, language_hint: str | None, distress: bool | None = None) ->
     feeling = topic if kind == "venting" else _best_topic(scores.get("venting", {}), FEELINGS)
     ahead = any(lex.ahead is not None and lex.ahead.search(normal) for lex in lexicons)
     also = None
-    if kind in ("rejection", "good_news") and "rejection" in scores.get(_LAST, {}):
+    declined = kind == "good_news" and topic == "declined"
+    if kind in ("rejection", "good_news") and not declined and "rejection" in scores.get(_LAST, {}):
         also, good = _brighter_side(normal, lexicons, scores)
         if also is not None:
             kind, topic = "rejection", good
@@ -533,14 +545,17 @@ def without_moments(text: str, language_hint: str | None = None) -> str | None:
 
 
 def stage_of(text: str, language_hint: str | None = None) -> str | None:
-    """The stage a short typed answer names ("phone screen", "la final", "финал"), whatever
-    else the message reads as; None for a long one or none named."""
+    """The stage a short typed answer names ("phone screen", "la final", "финал", "i did a take
+    home and then one call with the manager"), whatever else the message reads as; None for a
+    long one or none named."""
     normal = normalise(text if isinstance(text, str) else "")
-    if not normal or len(normal.split()) > MOOD_WORDS:
+    if not normal or len(normal.split()) > STAGE_WORDS:
         return None
     return stage_in(normal, _short_answer_lists(text, language_hint))
 
 
+# "did a take home and then one call with the manager": the way there, told in a sentence.
+STAGE_WORDS = 16
 # "the hiring manager, her name is Julia Becker": who, then perhaps a word more about them.
 RECIPIENT_WORDS = 12
 
@@ -577,6 +592,46 @@ def option_named(step: str, text: str, language_hint: str | None = None) -> str 
         corrected = lex.corrected(normal)
         named.update(value for value, words in lex.choices.get(step, ()) if words.search(corrected))
     return named.pop() if len(named) == 1 else None
+
+
+# "the Shopify one. PM role": a few words naming which job the news just told was about.
+DETAILS_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Details:
+    """Which job news was about, told in a message of its own: the company and the job title
+    as typed, the stage one of bot.services.reflection.STAGES. At least one is set."""
+
+    company: str | None = None
+    role: str | None = None
+    stage: str | None = None
+
+
+def details_of(text: str, language_hint: str | None = None) -> Details | None:
+    """The company, job title and stage a short message names, when it reads as nothing else
+    ("the Shopify one. PM role", "bei Zalando, Produktmanager", "в Яндексе, на позицию
+    аналитика"): said right after news, it tells which job that was. None for a long
+    message or one that names none of them. The caller checks that news came just before."""
+    text = text if isinstance(text, str) else ""
+    normal = normalise(text)
+    if not normal or len(normal.split()) > DETAILS_WORDS:
+        return None
+    lexicons = _short_answer_lists(text, language_hint)
+    role = role_in(text, lexicons)
+    stage = stage_in(normal, lexicons)
+    company = company_in(text, lexicons, lowercase=False)
+    company = company or named_in(text, lexicons, lone=bool(role or stage))
+    if company and role and fold(role).startswith(fold(company) + " "):
+        role = role[len(company) + 1 :]  # "the Shopify PM role": Shopify is the company
+    if company and role and fold(role).endswith(" " + fold(company)):
+        kept = role.split()[: -len(company.split()) - 1]  # "Produktmanager bei Zalando"
+        role = " ".join(kept) or None
+    if company and role and fold(company) == fold(role):
+        company = None
+    if not (company or role or stage):
+        return None
+    return Details(company, role, stage)
 
 
 def _short_answer_lists(text: str, language_hint: str | None) -> list[Lexicon]:

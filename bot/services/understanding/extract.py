@@ -186,3 +186,80 @@ def stage_in(normal: str, lexicons: Sequence[Lexicon]) -> str | None:
         if stage in STAGES and pattern.search(normal)
     }
     return max(named, key=STAGES.index) if named else None
+
+
+MAX_ROLE_CHARS = 60
+_ROLE_RUN = 4  # words of a job title before its "role" word ("senior data analyst position")
+_CLAUSES = re.compile(r"[.,;:!?\n()]+|\s[-–—]\s")
+
+
+def role_in(text: str, lexicons: Sequence[Lexicon]) -> str | None:
+    """The job title a short message names, as typed: the words after a title word ("puesto
+    de PM", "позицию аналитика") or before one ("PM role", "the data analyst position",
+    "PM-Stelle"), or a run of role words ("Senior Designer", "аналитик"). A word the lists say
+    is never a name ("the", "my") ends the run, except the one right next to the title word
+    ("the PM role" -> "PM")."""
+    not_names = frozenset().union(*(lex.not_names for lex in lexicons))
+    titles = frozenset().union(*(lex.title_words for lex in lexicons))
+    roles = frozenset().union(*(lex.role_words for lex in lexicons))
+    joins = frozenset().union(*(lex.title_of for lex in lexicons))
+    for clause in _CLAUSES.split(text[:MAX_SCAN_CHARS]):
+        words = [w for w in (_TRIM.sub("", w) for w in re.split(r"[\s-]+", clause)) if w]
+        folded = [fold(w) for w in words]
+        for at, word in enumerate(folded):
+            if word in titles:
+                after = at + 2 if at + 2 < len(words) and folded[at + 1] in joins else at + 1
+                if after < len(words) and (folded[after] in roles or after == at + 2):
+                    start, end = after, after + 1  # "puesto de PM", "позицию аналитика"
+                    while end < min(len(words), start + _ROLE_RUN) and folded[end] not in not_names:
+                        end += 1
+                elif at > 0:  # "the PM role": the word right before the title is the title
+                    end, start = at, at - 1
+                    while start > max(0, end - _ROLE_RUN) and folded[start - 1] not in not_names:
+                        start -= 1
+                else:
+                    continue
+            elif word in roles:  # "Senior Designer", "junior data analyst"
+                start, end = at, at + 1
+                while end < len(words) and folded[end] in roles:
+                    end += 1
+                while start > max(0, end - _ROLE_RUN) and folded[start - 1] not in not_names:
+                    if folded[start - 1] in titles or folded[start - 1] in joins:
+                        break
+                    start -= 1
+            else:
+                continue
+            found = " ".join(words[start:end])
+            if found and fold(found) not in titles:
+                return found[:MAX_ROLE_CHARS]
+    return None
+
+
+def named_in(text: str, lexicons: Sequence[Lexicon], lone: bool = False) -> str | None:
+    """A company named without a lead-in in a short answer about which job it was ("the
+    Shopify one", "it was Monzo, PM role"): a capitalised run, not a title, that some word
+    the lists know as no name comes before or after in its clause ("the", "it", "one"). A
+    lone capitalised word ("Brutal.") is taken only with ``lone`` (the message names a job
+    title or a stage too: "Shopify, PM role"): alone it is as often a feeling as a firm."""
+    not_names = frozenset().union(*(lex.not_names for lex in lexicons))
+    titles = frozenset().union(*(lex.title_words for lex in lexicons))
+    roles = frozenset().union(*(lex.role_words for lex in lexicons))
+    for clause in _CLAUSES.split(text[:MAX_SCAN_CHARS]):
+        words = [w for w in (_TRIM.sub("", w) for w in clause.split()) if w]
+        folded = [fold(w) for w in words]
+        at = 0
+        while at < len(words):
+            if not words[at][:1].isupper() or folded[at] in not_names:
+                at += 1
+                continue
+            end = at
+            while end < len(words) and words[end][:1].isupper() and folded[end] not in not_names:
+                end += 1
+            run = folded[at:end]
+            titled = end < len(words) and folded[end] in titles
+            framed = lone or (at > 0 and folded[at - 1] in not_names)
+            framed = framed or (end < len(words) and folded[end] in not_names)
+            if framed and not titled and not any(w in roles or w in titles for w in run):
+                return " ".join(words[at:end])[:MAX_COMPANY_CHARS]
+            at = end
+    return None

@@ -78,6 +78,21 @@ def _classify(text: str, languages: tuple[str, ...]) -> tuple[str, float]:
     return str(language), float(probability)
 
 
+# Two words of Hindi typed in Latin letters (the hi lists' ``romanised``) make a message Hindi.
+ROMANISED_WORDS = 2
+_WORD = re.compile(r"[a-z]+")
+
+
+def _romanised_hindi(sample: str) -> bool:
+    from bot.services.understanding.lexicon import lexicon  # the lists import this module's kin
+
+    hindi = lexicon("hi")
+    if hindi is None or not hindi.romanised:
+        return False
+    words = set(_WORD.findall(sample.casefold()))
+    return len(words & hindi.romanised) >= ROMANISED_WORDS
+
+
 def hint_language(hint: str | None) -> str | None:
     """ "pt-br" -> "pt"; None when the hint is not a language we read."""
     if not hint:
@@ -114,6 +129,8 @@ def detect_with_guess(text: str, hint: str | None) -> tuple[str, str]:
         return (hint if hint in CYRILLIC_LANGUAGES else "ru"), language
     if latin == 0:
         return hint or "en", hint or "en"
+    if _romanised_hindi(sample):  # "kal interview ki practice karunga"
+        return "hi", "hi"
     language, probability = _classify(sample, LATIN_LANGUAGES)
     if probability >= CONFIDENT and latin >= MIN_LETTERS:
         return language, language

@@ -84,6 +84,9 @@ class Lexicon:
     # Job titles ("Analyst", "Analista", "Werkstudentin"): a capitalised run holding one, or
     # right after one ("Analista de Datos"), is a role, never the company.
     role_words: frozenset[str] = frozenset()
+    # Words of this language as people type it in Latin letters ("mujhe", "karunga", "chahiye"):
+    # two of them in a Latin-script message make it this language (understanding.language).
+    romanised: frozenset[str] = frozenset()
     # The words that join a title to what specifies it ("de" in "puesto de Marketing").
     title_of: frozenset[str] = frozenset()
     # A one-word adjectival name's case endings and the ending it is called by ("Касперском"
@@ -249,6 +252,7 @@ def load(language: str, path: Path | None = None) -> Lexicon:
         role_words=frozenset(
             fold(w) for w in _strings(company.get("role_words"), f"{where}:company.role_words")
         ),
+        romanised=frozenset(fold(w) for w in _strings(data.get("romanised"), f"{where}:romanised")),
         title_of=frozenset(
             fold(w) for w in _strings(company.get("title_of"), f"{where}:company.title_of")
         ),

@@ -1,0 +1,297 @@
+"""What people type, round 11 (issue 16, listen11), each found by driving the demo as a person:
+a win answered in words ("yes please") is not logged again by a later tap on the offer's
+[Log it as a win]; details typed just after news ("the Shopify one. PM role") fill in the
+debrief the news offered; turning down an offer is the person's own decision in every language
+read; a plan told ("mujhe feedback maangna chahiye") is backed with the action that fits; a
+place on UTC's offset (Manchester in January) is named as people know its time, not "(UTC)".
+What the person sees and what is stored are both checked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import Rejection, User, Win
+from bot.services import listening, timezones
+from tests.e2e.harness import (
+    CONTENT,
+    BotHarness,
+    begin_onboarding,
+    label,
+    leads,
+    onboard,
+    one_of,
+    seen,
+    shown,
+)
+
+
+async def wins(bot: BotHarness, user_id: int) -> list[str]:
+    async with bot.sessions() as session:
+        query = select(Win.kind).where(Win.user_id == user_id)
+        return list((await session.execute(query)).scalars())
+
+
+# (locale, good news, a yes in words)
+GOOD_NEWS_THEN_YES = [
+    ("en", "I got an offer!!!", "yes please"),
+    ("de", "Ich habe ein Angebot bekommen!", "ja bitte"),
+    ("es", "¡Me han hecho una oferta!", "sí, por favor"),
+    ("ru", "Мне сделали оффер!", "да, давай"),
+]
+
+
+@pytest.mark.parametrize(("locale", "news", "yes"), GOOD_NEWS_THEN_YES)
+async def test_a_win_answered_in_words_is_not_logged_again_by_a_tap(
+    harness_any_db: BotHarness, locale: str, news: str, yes: str
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(news)
+    offer = await user.next_message()
+    assert offer.button_labels() == [label("listen.buttons.log_it", locale)], offer.text
+    await user.send(yes)
+    logged = await user.next_message()
+    assert one_of(logged.text, shown("listen.win_logged.offer", locale)), logged.text
+    assert await wins(bot, user.id) == ["offer"]
+
+    await user.tap(label("listen.buttons.log_it", locale), message=offer)
+    again = await user.next_message()
+    assert one_of(again.text, shown("listen.win_already", locale)), again.text
+    assert await wins(bot, user.id) == ["offer"]  # still one
+    assert offer.button_labels() == [], "the answered offer keeps no buttons"
+
+
+async def test_a_stale_tap_after_later_messages_still_does_not_log_twice(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("I got an offer!!!")
+    offer = await user.next_message()
+    await user.send("yes please")
+    await user.next_message()
+    await user.send("hi")  # a hello in between: the offer on the person is gone
+    await user.next_message()
+    await user.tap(label("listen.buttons.log_it"), message=offer)
+    again = await user.next_message()
+    assert one_of(again.text, shown("listen.win_already")), again.text
+    assert await wins(bot, user.id) == ["offer"]
+
+
+async def test_a_second_piece_of_good_news_is_its_own_win(harness_any_db: BotHarness) -> None:
+    """The "already logged" answer is for the same news only: a new offer's button logs."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("I got an offer!!!")
+    await user.next_message()
+    await user.send("yes please")
+    await user.next_message()
+    await user.send("Got another offer today!")
+    second = await user.next_message()
+    await user.tap(label("listen.buttons.log_it"), message=second)
+    logged = await user.next_message()
+    assert one_of(logged.text, shown("listen.win_logged.offer")), logged.text
+    assert await wins(bot, user.id) == ["offer", "offer"]
+    async with bot.sessions() as session:
+        person = await session.get(User, user.id)
+        assert person is not None and person.offer is not None
+        assert "yes" not in person.offer  # no offer left open, only the wins remembered
+
+
+async def debriefs(bot: BotHarness, user_id: int) -> list[Rejection]:
+    async with bot.sessions() as session:
+        query = select(Rejection).where(Rejection.user_id == user_id)
+        return list((await session.execute(query)).scalars())
+
+
+# (locale, news without a company, then the details, the company and role stored, the stage)
+NEWS_THEN_DETAILS = [
+    ("en", "didn't get the job", "the Shopify one. PM role", "Shopify", "PM", None),
+    ("en", "they said no", "it was Monzo, final round", "Monzo", None, "final_round"),
+    (
+        "de",
+        "Ich habe eine Absage bekommen",
+        "die bei Zalando. Produktmanager",
+        "Zalando",
+        "Produktmanager",
+        None,
+    ),
+    ("es", "me rechazaron", "la de Glovo, puesto de PM", "Glovo", "PM", None),
+    ("ru", "пришёл отказ", "Яндекс, аналитик", "Яндекс", "аналитик", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("locale", "news", "details", "company", "role", "stage"), NEWS_THEN_DETAILS
+)
+async def test_details_typed_after_news_fill_in_the_debrief_it_offered(
+    harness_any_db: BotHarness,
+    locale: str,
+    news: str,
+    details: str,
+    company: str,
+    role: str | None,
+    stage: str | None,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(news)
+    offered = await user.next_message()
+    assert offered.button_labels()[0] == label("listen.buttons.debrief_now", locale), offered.text
+
+    await user.send(details)
+    noted = await user.next_message()
+    assert one_of(noted.text, leads("listen.details.noted", locale)), noted.text
+    assert company in noted.text and (role is None or role in noted.text), noted.text
+    assert not one_of(noted.text, leads("listen.unsure", locale))
+    assert noted.button_labels() == [
+        label("listen.buttons.debrief_now", locale),
+        label("listen.buttons.not_now", locale),
+    ]
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.role, record.stage) == (company, role, stage)
+    assert record.completed_at is None
+
+    # [Debrief it now] goes straight past what is known: the company is not asked.
+    await user.tap(label("listen.buttons.debrief_now", locale), message=noted)
+    asked = await user.next_message()
+    assert not one_of(asked.text, leads("reflection.ask_company", locale)), asked.text
+
+
+async def test_details_long_after_the_news_are_not_taken_for_it(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("didn't get the job")
+    await user.next_message()
+    bot.clock.advance(timedelta(minutes=listening.OFFER_MINUTES + 1))
+    await user.send("the Shopify one. PM role")
+    reply = await user.next_message()
+    assert not one_of(reply.text, leads("listen.details.noted")), reply.text
+    assert all(r.company is None for r in await debriefs(bot, user.id))
+
+
+async def test_a_lone_word_after_news_is_not_taken_for_a_company(bot: BotHarness) -> None:
+    """ "Brutal." right after the news is a feeling as often as a firm: not filled in."""
+    user = await onboard(bot)
+    await user.send("didn't get the job")
+    await user.next_message()
+    await user.send("Brutal.")
+    reply = await user.next_message()
+    assert not one_of(reply.text, leads("listen.details.noted")), reply.text
+    assert all(r.company is None for r in await debriefs(bot, user.id))
+
+
+# (Telegram language, their own no to an offer, the language the reply is written in: the
+# care-only languages fr/pt/uk/hi read English everywhere but the care moments)
+DECLINED = [
+    ("de", "Ich habe ihr Angebot abgelehnt", "de"),
+    ("de", "hab das Angebot von SAP ausgeschlagen", "de"),
+    ("es", "rechacé su oferta", "es"),
+    ("es", "le dije que no a la oferta de Glovo", "es"),
+    ("ru", "я отказался от их оффера", "ru"),
+    ("ru", "решила не принимать оффер", "ru"),
+    ("fr", "j'ai refusé leur offre", "en"),
+    ("pt", "recusei a proposta deles", "en"),
+    ("uk", "я відмовився від їхнього офера", "en"),
+    ("hi", "maine offer reject kar diya", "en"),
+]
+
+
+@pytest.mark.parametrize(("language", "typed", "locale"), DECLINED)
+async def test_turning_down_an_offer_is_their_decision_not_a_rejection(
+    harness_any_db: BotHarness, language: str, typed: str, locale: str
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=language)
+    await user.send(typed)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.good_news.declined", locale)), reply.text
+    assert reply.button_labels() == [label("listen.buttons.log_it", locale)]
+    assert await debriefs(bot, user.id) == []  # no rejection kept for a debrief
+    await user.tap(label("listen.buttons.log_it", locale), message=reply)
+    logged = await user.next_message()
+    assert one_of(logged.text, shown("listen.win_logged.declined", locale)), logged.text
+    assert await wins(bot, user.id) == ["declined"]
+
+
+# (Telegram language, a plan told in Hindi (Latin letters or Devanagari), the topic, the button)
+PLANS = [
+    ("en", "mujhe feedback maangna chahiye", "plan_feedback", "listen.buttons.draft_feedback"),
+    ("hi", "mujhe feedback maangna chahiye", "plan_feedback", "listen.buttons.draft_feedback"),
+    ("hi", "मुझे फीडबैक मांगना चाहिए", "plan_feedback", "listen.buttons.draft_feedback"),
+    ("en", "kal interview ki practice karunga", "plan_prepare", "listen.buttons.prepare"),
+    ("hi", "मैं कल इंटरव्यू की तैयारी करूंगा", "plan_prepare", "listen.buttons.prepare"),
+    ("en", "I should ask for feedback", "plan_feedback", "listen.buttons.draft_feedback"),
+    ("en", "I need to practice my answers", "plan_prepare", "listen.buttons.prepare"),
+]
+
+
+@pytest.mark.parametrize(("language", "typed", "topic", "button"), PLANS)
+async def test_a_plan_told_is_backed_with_the_action_that_fits(
+    harness_any_db: BotHarness, language: str, typed: str, topic: str, button: str
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=language)
+    await user.send(typed)
+    reply = await user.next_message()
+    # Hindi is a care-only language: the rest of the interface, this included, is English.
+    assert one_of(reply.text, shown(f"listen.question.{topic}")), reply.text
+    assert not one_of(reply.text, shown("listen.question.remind")), reply.text
+    assert reply.button_labels() == [label(button)]
+
+    await user.send("haan" if language == "hi" else "yes")  # the plan's action, said in words
+    taken = await user.next_message()
+    expected = "feedback.overview_empty" if topic == "plan_feedback" else "listen.question.prepare"
+    assert one_of(taken.text, shown(expected)), taken.text
+
+
+# (Telegram language, the place typed at set-up, its zone, how its time is named)
+ZONES_ON_UTC = [
+    ("en", "Manchester", "Europe/London", "uk"),
+    ("de", "London", "Europe/London", "uk"),
+    ("es", "Lisboa", "Europe/Lisbon", "portugal"),
+    ("ru", "Лондон", "Europe/London", "uk"),
+    ("en", "Dublin", "Europe/Dublin", "ireland"),
+    ("en", "Reykjavik", "Atlantic/Reykjavik", "iceland"),
+]
+
+
+@pytest.mark.parametrize(("locale", "place", "zone", "called"), ZONES_ON_UTC)
+async def test_a_zone_on_utcs_offset_is_named_as_people_know_it(
+    harness_any_db: BotHarness, locale: str, place: str, zone: str, called: str
+) -> None:
+    """Manchester in January was acknowledged "(UTC)", which reads as "set to UTC"."""
+    bot = harness_any_db
+    await bot.start()
+    user = await begin_onboarding(bot, language_code=locale)
+    await user.send(place)
+    ack = await user.next_message()
+    now = bot.clock.now()
+    named = CONTENT.texts(locale)(f"onboarding.zone_called.{called}", offset="UTC+00:00")
+    assert timezones.offset_shown(zone, now) == "UTC+00:00"  # January: on UTC's own offset
+    assert f"({seen(named)})" in ack.text, ack.text
+    assert "(UTC)" not in ack.text
+    async with bot.sessions() as session:
+        person = await session.get(User, user.id)
+        assert person is not None and person.timezone == zone
+
+
+async def test_a_zone_off_utc_keeps_its_plain_offset(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await begin_onboarding(bot)
+    await user.send("Berlin")
+    ack = await user.next_message()
+    assert "(UTC+01:00)" in ack.text, ack.text
