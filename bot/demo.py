@@ -56,6 +56,9 @@ class Demo:
         self.out = out
         self.clock_file = settings.data_dir / CLOCK_FILE
         self.clock = ShiftedClock(not_before=saved_clock(self.clock_file))
+        # An earlier run delivered this person's updates: they have started the bot, and its
+        # check-ins may reach them before they type (a new emulator would answer 403).
+        self.returning = (settings.data_dir / UPDATE_IDS_FILE).exists()
         self.emulator = Emulator(
             token=DEMO_TOKEN,
             bot_username="rebound_demo_bot",
@@ -74,8 +77,8 @@ class Demo:
 
     async def start(self) -> SimUser:
         await self.emulator.start()
-        await self.start_bot()
-        self.user = self.emulator.user("You", user_id=1001)
+        self.user = self.emulator.user("You", user_id=1001, started=self.returning)
+        await self.start_bot()  # after the person exists: what is due at start reaches them
         return self.user
 
     async def start_bot(self) -> None:

@@ -169,15 +169,20 @@ class Emulator:
         language_code: str | None = "en",
         username: str | None = None,
         last_name: str | None = None,
+        started: bool = False,
     ) -> SimUser:
-        """A new person; their private chat with the bot has the same id as they do."""
+        """A new person; their private chat with the bot has the same id as they do.
+        ``started``: they pressed Start in an earlier run (the demo's returning person), so
+        the bot may write first, as Telegram lets it once a person has started it."""
         state = self._state
         user_id = user_id if user_id is not None else state.new_user_id()
         if user_id in state.users:
             raise ValueError(f"user {user_id} already exists")
         info = UserInfo(user_id, first_name, last_name, username, language_code)
         state.users[user_id] = info
-        chat = ChatState(id=user_id, type="private", user=info, bot_status="member")
+        chat = ChatState(
+            id=user_id, type="private", user=info, bot_status="member", bot_seen=started
+        )
         state.chats[user_id] = chat
         return SimUser(state, info, chat)
 

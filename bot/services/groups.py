@@ -163,6 +163,9 @@ async def joined(
         group.locale = language
     if group.active is False:  # back after being removed: new membership, new rights
         group.paused, group.paused_told = None, False
+        # ``created_at`` is when the bot (last) joined: just greeted again (made_admin), and
+        # nothing changed by an admin since (migrated).
+        group.created_at = now
     group.active, group.updated_at = True, now
     reschedule(group, now)
     await session.flush()

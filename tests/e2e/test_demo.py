@@ -138,3 +138,18 @@ def test_a_second_demo_continues_the_clock_where_the_first_left_it(tmp_path: Pat
         moods = [mood for (mood,) in db.execute("SELECT mood FROM checkins ORDER BY id")]
     assert moods == [2, 4]
     assert "Traceback" not in second.stderr
+
+
+def test_a_second_demo_brings_the_check_in_without_a_word_typed_first(tmp_path: Path) -> None:
+    """The person started the bot in the first run: in the second, `:clock +1d` brings the
+    morning check-in before they type anything. (The new run's emulator did not know their
+    chat, answered the check-in 403 "bot can't initiate conversation", and the person was
+    marked inactive: no check-ins ever again, the lead's demo run.)"""
+    first = _demo(tmp_path, "/start\n1\nBerlin\n2\n1\n:quit\n", fresh=True)
+    assert first.returncode == 0, first.stderr[-2000:]
+    second = _demo(tmp_path, ":clock +1d\n:quit\n", fresh=False)
+    assert second.returncode == 0, second.stderr[-2000:]
+    after_clock = second.stdout[second.stdout.index("you › :clock +1d") :]
+    assert any(lead in after_clock for lead in leads("checkin.prompt")), second.stdout[-2000:]
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        assert db.execute("SELECT active FROM users").fetchall() == [(1,)]

@@ -256,6 +256,39 @@ async def test_added_through_the_admin_link_the_hello_is_all_it_says(bot: BotHar
     assert f"/groupsettings@{BOT}" in hello.text and hello.buttons == []
 
 
+async def test_added_back_through_the_admin_link_days_later_the_hello_is_all_it_says(
+    harness_any_db: BotHarness,
+) -> None:
+    """Removed, then added back through the same link days later: the group hears the hello
+    once, not the hello and then a thanks for the rights it was just added with (the "just
+    greeted" check looked at when the group was first seen); its settings are kept."""
+    bot = harness_any_db
+    await bot.start()
+    admin = bot.user("Ana")
+    group = bot.emulator.group("Hiring help", supergroup=True)
+    group.add_member(admin, admin=True)
+    await group.add_bot(admin, as_admin=True, start_parameter="admin")
+    await bot.settle()
+    [view] = await said(bot, group, group.send(admin, f"/groupsettings@{BOT}"))
+    await group.tap(admin, "Daily check-in on/off", message=view)
+    await bot.settle()
+    bot.clock.advance(timedelta(days=3))
+    await group.remove_bot(admin)
+    await bot.settle()
+    bot.clock.advance(timedelta(days=2))
+    [hello] = await said(bot, group, group.add_bot(admin, as_admin=True, start_parameter="admin"))
+    assert f"/groupsettings@{BOT}" in hello.text
+    async with bot.sessions() as session:
+        stored = (await session.execute(select(Group))).scalar_one()
+    assert (stored.active, stored.checkin_on) == (True, True)
+    assert stored.next_checkin_at is not None
+    bot.clock.advance(timedelta(minutes=10))  # promoted again later: that is news
+    await group.demote_bot(admin)
+    await bot.settle()
+    [thanks] = await said(bot, group, group.promote_bot(admin, start_parameter="admin"))
+    assert thanks.text == label("group.made_admin")
+
+
 async def test_a_win_can_be_shared_by_replying_to_the_bots_question(bot: BotHarness) -> None:
     """/win with nothing after it asks for the win; under privacy mode the bot never sees
     plain text, but it does see a reply to its own message: that reply is the win."""

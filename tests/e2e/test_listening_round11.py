@@ -295,3 +295,101 @@ async def test_a_zone_off_utc_keeps_its_plain_offset(harness_any_db: BotHarness)
     await user.send("Berlin")
     ack = await user.next_message()
     assert "(UTC+01:00)" in ack.text, ack.text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "I'm thinking of giving up on tech altogether",
+        "maybe I should just give up on this career",
+        "i'm ready to give up on job hunting",
+    ],
+)
+async def test_giving_up_on_the_search_is_heard_as_a_feeling(
+    harness_any_db: BotHarness, typed: str
+) -> None:
+    """It got "I may have missed what you meant" in the demo run."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send(typed)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.venting.exhausted")), reply.text
+    assert reply.button_labels()[0] == label("listen.buttons.just_saying")
+    assert await debriefs(bot, user.id) == []
+
+
+# (locale, asking in words for the messages to stop)
+STOP_MESSAGES = [
+    ("en", "stop sending me messages"),
+    ("en", "can you stop sending me check-ins"),
+    ("de", "hör auf, mir Nachrichten zu schicken"),
+    ("es", "deja de mandarme mensajes"),
+]
+
+
+@pytest.mark.parametrize(("locale", "typed"), STOP_MESSAGES)
+async def test_asking_for_the_messages_to_stop_offers_the_pause(
+    harness_any_db: BotHarness, locale: str, typed: str
+) -> None:
+    """ "stop sending me messages" got "I'm not sure I understood that" in the demo run."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(typed)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.question.pause", locale)), reply.text
+    assert reply.button_labels() == [label("listen.buttons.pause", locale)]
+    await user.tap(label("listen.buttons.pause", locale), message=reply)
+    await user.next_message()
+    async with bot.sessions() as session:
+        person = await session.get(User, user.id)
+        assert person is not None and person.paused
+
+
+async def test_an_interview_that_went_badly_is_a_feeling_not_news(
+    harness_any_db: BotHarness,
+) -> None:
+    """ "my interview went terribly" got "I may have missed what you meant" in the demo run;
+    it is no "no" yet, so nothing is kept for a debrief."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("my interview went terribly")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.venting.sad")), reply.text
+    assert await debriefs(bot, user.id) == []
+
+
+async def test_no_interview_at_all_is_a_no_at_the_application_stage(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("I didn't even get an interview")
+    reply = await user.next_message()
+    assert reply.button_labels()[0] == label("listen.buttons.debrief_now"), reply.text
+    [record] = await debriefs(bot, user.id)
+    assert record.stage == "application"
+
+
+async def test_runner_up_is_a_no_that_came_close(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("they said I was the runner-up")
+    reply = await user.next_message()
+    assert one_of(reply.text, leads("listen.rejection.mixed.close")), reply.text
+    assert reply.button_labels()[0] == label("listen.buttons.debrief_now")
+
+
+async def test_how_long_to_wait_for_an_answer_is_about_following_up(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code="de")
+    await user.send("wie lange soll ich auf eine Antwort warten?")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.question.follow_up", "de")), reply.text
