@@ -718,6 +718,20 @@ NOT DONE: German "Bin nicht safe heute Nacht" word order beyond "heute Nacht nic
 "rather die than" idiom guard, by policy); messages whose arrangements span more clauses than the
 window of 3 ("раздала вещи: шубу сестре, ноутбук племяннику. так спокойнее, когда всё
 пристроено"); "I don't intend to be here on the 12th" (a guard for absences with a date hides it).
+
+AFTER "crisis7" (the lead, 2026-12-07): heldout23 (long, mixed messages with the risk somewhere
+inside job-search talk) and heldout24 (figurative and cultural language; negatives of
+figurative idioms, other people, past hardship), two more authors who never saw the code,
+committed unread in NEVER_TRAIN, scored with --counts before and after the round:
+heldout23 0.828 / 0.259 -> 0.862 / 0.276, heldout24 0.807 / 0.190 -> 0.821 / 0.193 (crisis
+only 0.434 / 0.048 and 0.317 / 0.076, unchanged by the round); Russian 0.700 in both, French
+and Portuguese 0.73 in one each. The plateau holds for a new author: about 0.82-0.86 recall,
+and these two authors' hard negatives (near-twins of the positives; someone else's crisis,
+the news) are asked about far more than the budget. Then eleven answers to the feedback draft's
+tone and channel questions joined everyday_answers ("warm i think" had been asked "are you
+safe?" in the demo) and the model was retrained: unsure threshold 0.74 -> 0.73, tuning_c
+in-sample 12 -> 13 false alarms of 397 (its test's floor moved with it), the never-trained
+understanding set still 4 of 350.
 """
 
 from __future__ import annotations

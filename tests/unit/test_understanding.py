@@ -462,6 +462,17 @@ def test_median_time_per_message() -> None:
             "frustrated",
         ),
         ("this week has been brutal", "en", "venting", "sad"),
+        # "can you help" asks what the bot does, unless it names what with
+        ("can you help me prepare? it's on thursday", "en", "question", "prepare"),
+        ("can you help me?", "en", "question", "bot"),
+        # An interview question to get ready for, not feedback to ask for
+        (
+            "ugh they're going to ask why i got laid off, what do i even say",
+            "en",
+            "question",
+            "prepare",
+        ),
+        ("should i ask them why i was rejected", "en", "question", "feedback"),
     ],
 )
 def test_common_phrasings_found_in_use(text: str, hint: str, kind: str, topic: str | None) -> None:
