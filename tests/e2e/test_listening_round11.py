@@ -393,3 +393,28 @@ async def test_how_long_to_wait_for_an_answer_is_about_following_up(
     await user.send("wie lange soll ich auf eine Antwort warten?")
     reply = await user.next_message()
     assert one_of(reply.text, shown("listen.question.follow_up", "de")), reply.text
+
+
+# (locale, nerves about an interview later today)
+NERVOUS_TODAY = [
+    ("en", "I have an interview today and I'm so nervous"),
+    ("de", "ich hab heute ein Vorstellungsgespräch und bin total nervös"),
+    ("es", "hoy tengo una entrevista y estoy muy nerviosa"),
+    ("ru", "сегодня собеседование, очень волнуюсь"),
+]
+
+
+@pytest.mark.parametrize(("locale", "typed"), NERVOUS_TODAY)
+async def test_nerves_about_an_interview_today_are_met_with_getting_ready(
+    harness_any_db: BotHarness, locale: str, typed: str
+) -> None:
+    """An interview "today" is still to come: it got the general word on anxiety and a
+    [Debrief] button in the demo run, as if it were over."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(typed)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.venting.before_interview", locale)), reply.text
+    assert label("listen.buttons.prepare", locale) in reply.button_labels()
+    assert label("listen.buttons.debrief", locale) not in reply.button_labels()
