@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Rejection, User, Win
+from bot.db.models import CheckIn, Rejection, User, Win
 from bot.services import listening, timezones
 from tests.e2e.harness import (
     CONTENT,
@@ -418,3 +418,39 @@ async def test_nerves_about_an_interview_today_are_met_with_getting_ready(
     assert one_of(reply.text, shown("listen.venting.before_interview", locale)), reply.text
     assert label("listen.buttons.prepare", locale) in reply.button_labels()
     assert label("listen.buttons.debrief", locale) not in reply.button_labels()
+
+
+async def checkin_moods(bot: BotHarness, user_id: int) -> list[int | None]:
+    async with bot.sessions() as session:
+        query = select(CheckIn.mood).where(CheckIn.user_id == user_id)
+        return list((await session.execute(query)).scalars())
+
+
+# (locale, a low mood said in a word at the check-in, the mood it is)
+CRUSHED = [
+    ("en", "honestly pretty crushed", 1),
+    ("en", "gutted", 1),
+    ("en", "crushed it today", 5),  # did great: not crushed
+    ("de", "am Boden zerstört", 1),
+    ("es", "estoy destrozada", 1),
+    ("ru", "честно, раздавлена", 1),
+]
+
+
+@pytest.mark.parametrize(("locale", "typed", "mood"), CRUSHED)
+async def test_crushed_at_the_checkin_is_the_lowest_mood(
+    harness_any_db: BotHarness, locale: str, typed: str, mood: int
+) -> None:
+    """ "honestly pretty crushed" at "How are you feeling right now?" was kept as a note and
+    the question asked again in the demo run."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send("/checkin")
+    await user.next_message()
+    await user.send(typed)
+    await bot.settle()
+    face = label(f"checkin.mood.{mood}", locale)
+    said = [m.text for m in user.messages]
+    assert any(one_of(text, shown("checkin.typed_mood", locale, face=face)) for text in said)
+    assert await checkin_moods(bot, user.id) == [mood]
