@@ -454,3 +454,62 @@ async def test_crushed_at_the_checkin_is_the_lowest_mood(
     said = [m.text for m in user.messages]
     assert any(one_of(text, shown("checkin.typed_mood", locale, face=face)) for text in said)
     assert await checkin_moods(bot, user.id) == [mood]
+
+
+# (locale, a hello or thank-you typed in the middle of a debrief)
+HELLO_IN_A_DEBRIEF = [("en", "thanks"), ("en", "hi there"), ("ru", "спасибо"), ("ru", "привет")]
+
+
+@pytest.mark.parametrize(("locale", "typed"), HELLO_IN_A_DEBRIEF)
+async def test_a_hello_in_a_debrief_is_not_kept_as_a_note(
+    harness_any_db: BotHarness, locale: str, typed: str
+) -> None:
+    """ "привет" at 'What was outside your control?' got "I've kept what you wrote with this
+    debrief" in the demo run, and was stored as the debrief's note."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send("/reflect")
+    await user.next_message()
+    await user.tap(label("reflection.buttons.start", locale))
+    await user.next_message()
+    await user.send("Acme")
+    await bot.settle()
+    await user.tap(label("reflection.stage.final_round", locale))
+    await bot.settle()
+    await user.tap("😕 2")
+    await bot.settle()
+    # What went well? (a page that keeps typed words as its note)
+    await user.send(typed)
+    await bot.settle()
+    again = user.last_message
+    assert again is not None
+    assert one_of(again.text, shown("listen.in_flow.back_to_it", locale)), again.text
+    assert not one_of(again.text, shown("listen.in_flow.kept", locale))
+    await user.tap(label("flow.done", locale))
+    await bot.settle()
+    await user.tap(label("flow.done", locale))
+    await bot.settle()
+    # What was outside your control? (taps only)
+    await user.send(typed)
+    await bot.settle()
+    again = user.last_message
+    assert again is not None
+    assert one_of(again.text, shown("listen.in_flow.back_to_it", locale)), again.text
+    [record] = await debriefs(bot, user.id)
+    assert record.note is None and record.went_well_note is None
+    assert record.reasons_note is None
+
+
+async def test_a_second_interview_told_in_spanish_is_clear_good_news(
+    harness_any_db: BotHarness,
+) -> None:
+    """ "me llamaron para una segunda entrevista!!" was read only faintly: at a question
+    answered by tapping it got "Please tap one of the buttons"."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code="es")
+    await user.send("me llamaron para una segunda entrevista!!")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.good_news.next_round", "es")), reply.text
+    assert reply.button_labels()[0] == label("listen.buttons.log_it", "es")
