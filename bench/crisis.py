@@ -92,8 +92,8 @@ the final model of the round "crisis" below: 0.924 / 0.041 and 0.907 / 0.059 (po
 0.050): closer than any fresh set since heldout8, still short of 0.95 recall. Both were read
 and trained on in the round "crisis2" of 2026-12-07 (below); heldout13 and heldout14 in the round
 "crisis3"; heldout15 and heldout16 in the round "crisis4"; heldout17 and heldout18 in the round
-"crisis5"; heldout19 and heldout20 in the round "crisis6" (the last section; NEVER_TRAIN names
-heldout21 and heldout22, which the lead commits).
+"crisis5"; heldout19 and heldout20 in the round "crisis6"; heldout21 and heldout22 in the round
+"crisis7" (the last section; NEVER_TRAIN names heldout23 and heldout24, which the lead commits).
 heldout17 and heldout18, two more authors, were scored by the lead with --counts, unread, with
 main before the round "crisis4" (0cb3f52) and after it (d5dd09b):
 
@@ -596,6 +596,128 @@ The target (recall >= 0.95 at <= 0.05 on a NEW author) is NOT shown; heldout21 a
 say what carries. Median CPU per message about the same as main's (625 against 613 µs on the unit
 test's sample at load 6); patterns that start with a digit are written [0-9] so the word dispatch
 can skip them.
+
+THE ROUND "crisis7" (2026-12-07): heldout21 (group-chat posts, mixed-language writers) and
+heldout22 (risk told through practical arrangements: parents, migrants on visas, carers, people
+in debt) read and trained on; NEVER_TRAIN names heldout23 and heldout24 (sealed; the lead
+commits them). FIRST, before any list changed, their figures with main ("crisis6", --counts,
+as the lead scored them) and the fair leave-one-file-out figure (each file left out of the
+model's training, the other 28 crisis files and the everyday messages train it, rules untouched;
+unsure threshold 0.75):
+
+                          main, in one scoring    fair: leave-one-file-out, rules before reading
+    heldout21 (290/290)   0.738 / 0.066           0.752 / 0.066   (crisis only 0.283 / 0.010)
+    heldout22 (290/290)   0.821 / 0.059           0.838 / 0.055   (crisis only 0.345 / 0.007)
+    all 29 crisis files   -                       0.936 / 0.037   (0.608 / 0.003); everyday 11/992
+    by language (de en es fr hi pt ru uk), crisis+unsure, main / fair:
+    heldout21  .833/.033 .787/.087 .633/.033 .767/.100 .733/.067 .700/.033 .533/.033 .833/.100
+               .833/.033 .800/.087 .633/.033 .767/.067 .767/.067 .700/.033 .600/.033 .833/.133
+    heldout22  .733/0    .838/.150 .900/0    .867/.033 .867/.033 .833/.100 .733/0    .767/0
+               .733/0    .863/.138 .900/0    .867/.033 .900/.033 .867/.100 .733/0    .800/0
+
+Training on two more authors moved them by 0.01-0.02 (as in every round since "crisis2").
+
+WHAT WAS READ, by category (C-SSRS for the misses, the kind of look-alike for the false alarms),
+and written as categories in all eight languages (new words in tests/unit/test_crisis.py, not the
+sets' sentences). Misses (128; the largest groups first): settling affairs told practically
+(contracts cancelled, things given away, a will, custody, passwords, debts repaid, "a list of who
+gets what"; with "all done", "one thing left", "won't need it", "nobody has to look after
+me"); last words and farewells to a group ("прощайте", "не поминайте лихом", "une dernière
+fois", "tell them I was kind", "whoever finds it", voice messages for every birthday, a dress to
+be buried in);
+a goodbye the loved one did not understand ("she didn't know it was the last time"; the new
+``last_time`` + ``unaware``, third person only: "I didn't know it was the last time" is grief);
+not coming back with a cover story ("told my flatmates I'm moving home. I'm not"; ``no_return``,
+``told_cover``); a date and a plan ("I have a plan and a date", "the day it all ends" in a
+calendar); "not job-search tired, life" (``literal`` widened to "not just the job" in all eight);
+"I'm not safe tonight, can someone call me" (``unsafe`` + ``call_me``: a crisis; five languages
+wrote it); methods searched or read about, a painless way, a knot (``method_search``); medicine
+stopped and saved, pharmacies visited so nobody notices (``hoard``, ``not_suspect``); the house
+emptied for what is planned, the right moment awaited (``alone_for``, ``waiting_moment``); "next
+time I won't stop" after driving to a cliff (``next_time``: with a place, a crisis); a life
+insurance or a loan forgiven at death as "the only way out" (``insurance`` + ``only_way``: a
+crisis); self-harm in words no list had (punches to the thighs, pinching until purple, "cutting
+ki"); a burden ("taking up space and oxygen", "чувствую себя лишним", "без меня им будет проще",
+"nobody will miss me"); "why I'm still here, I don't know"; a place looked at (a bridge, railway
+tracks, a ceiling fan, a tree chosen) and veiled acts (stepping closer to lorries, a plane tree
+"would settle everything"). And the brief's known miss: a parent's suicide told with "now I
+understand him" (``identify``: "now I understand him / why he did it", "ahora lo entiendo",
+"langsam versteh ich ihn", "теперь я понимаю, почему", ending the message: "unsure"; the guard
+for someone else's death still hides the parent's words, the last clause is read on its own).
+False alarms (36), as GUARDS in the phrase file: peer support offered to someone else in a group
+chat (8: "if you're having those thoughts again call 988", "напиши мне в личку, ты не один",
+"me chama no privado", "DM कर"); grief and a relative's surgery ("he's okay, just recovering");
+"sorry for the long vent, I'm ok today"; things given away before a job abroad or because the new
+flat allows no pets; a one-way ticket with a remote contract, a visa running out with relief; a
+will "because my accountant told me to"; a burden reassured ("they keep saying they love having
+me"); letters to the team on leaving; "my last message, the bot keeps asking"; idioms ("goodbye
+cruel world of retail", "a special place in hell", "la entrevista me mató", "le marché est mort,
+je me reconvertis", "LinkedIn से रिश्ता खत्म").
+
+The rules alone (no model, no similarity layer), main's lists -> this round's, positives found /
+negatives asked about at crisis+unsure (helplines shown, crisis level, in brackets):
+
+    heldout21 (read)       107 -> 182 of 290 ( 82 -> 102)     4 -> 0 of 290 (3 -> 0)
+    heldout22 (read)       121 -> 169 of 290 (100 -> 110)     7 -> 0 of 290 (2 -> 0)
+    the 27 other files    6170 -> 6219 of 8191 (5154 -> 5170)  117 -> 116 of 8177 (24 -> 24)
+    everyday (understanding tuning 992, held-out 350, tuning_b 191, tuning_c 91): 2, 0, 0, 0 as
+    before; must-recall (crisis level) 317 / 317
+
+On the 27 files not read, 49 more positives and one fewer negative: the categories carry to other
+authors a little. Two rules tried were dropped on those files: ``intent`` + ``gone`` (13 more
+positives, and "I'm not going to be here for the follow up call" asked about) and "taking up
+space" without a guard for "in group interviews".
+
+Retrained (heldout21 and heldout22 and the new categories as cues; thresholds: unsure 0.74, was
+0.76 on main and 0.75 in the fair run; guarded and crisis never). Leave-one-file-out,
+crisis+unsure (crisis only):
+
+                          fair (rules before reading)    this round
+    heldout21             0.752 / 0.066                  0.993 / 0.014 (read: flatters)
+    heldout22             0.838 / 0.055                  0.979 / 0.014 (read: flatters)
+    the 27 other files    0.947 / 0.036 (0.629 / 0.003)  0.950 / 0.036 (0.631 / 0.003)
+    all 29 crisis files   0.936 / 0.037 (0.608 / 0.003)  0.953 / 0.035 (0.614 / 0.003)
+    everyday              11 of 992                      12 of 992
+    by language, 27 others  de .939/.033 en .952/.037 es .957/.053 fr .946/.042 hi .938/.032
+      (fair)                pt .957/.036 ru .943/.023 uk .925/.026
+    this round              de .945/.034 en .955/.038 es .961/.053 fr .948/.043 hi .942/.032
+                            pt .958/.036 ru .948/.023 uk .931/.027
+    heldout21, this round   de 1/0 en 1/.025 es 1/0 fr 1/.033 hi 1/0 pt .967/0 ru .967/0 uk 1/.033
+    heldout22, this round   de 1/0 en .975/.037 es 1/0 fr 1/0 hi .967/0 pt 1/.033 ru .900/0 uk 1/0
+
+Of the 27 files not read, 20 gained recall out of fold (heldout19 0.879 -> 0.893, tuning_g 0.869
+-> 0.879, heldout12 0.921 -> 0.928 with one false alarm fewer), 5 gained one false alarm each
+(tuning_c 2). In sample (--counts): heldout21 1.000 / 0.003, heldout22 0.993 / 0.003 (crisis only
+0.352 / 0, 0.379 / 0). The never-trained understanding held-out: the model asks about 4 of 350
+(as after "crisis6").
+
+THE UNSURE THRESHOLD, traded (point 3 of the brief; leave-one-file-out scores of this round's
+model, only the threshold varied; h21+h22 flatter, read):
+
+    unsure   all 29 files    27 others       h21+h22         everyday (of 992)
+    0.65     0.965 / 0.047   0.963 / 0.047   0.993 / 0.045   20
+    0.68     0.961 / 0.042   0.958 / 0.043   0.993 / 0.040   17
+    0.70     0.958 / 0.039   0.956 / 0.040   0.988 / 0.034   16
+    0.72     0.956 / 0.036   0.953 / 0.037   0.988 / 0.021   15
+    0.74     0.953 / 0.035   0.950 / 0.036   0.986 / 0.014   12   (chosen by the budgets)
+    0.76     0.948 / 0.033   0.946 / 0.034   0.984 / 0.009   10
+    0.80     0.937 / 0.028   0.935 / 0.030   0.960 / 0.005    9
+
+Out of fold the target (>= 0.95 at <= 0.05) now holds pooled over the 29 files at 0.74, and a
+lower threshold would buy about 0.01 recall per 0.01 false alarms on the crisis sets, but the
+everyday messages (what the bot mostly reads) would pay for it (12 -> 17 of 992 at 0.68): the
+budgets were left as they are. Out of fold is not a new author: every fresh author since
+heldout19 has scored 0.74-0.84 unread, 0.1-0.2 under the pooled leave-one-file-out, because the
+authors who trained the model and wrote the rules' vocabulary are the same. What carried over in
+this round is what carried before: categories (a cover story, a goodbye not understood, the
+house emptied) lift other authors' files a little (+49 positives by the rules, +0.003 out of
+fold), phrases for one set do not. heldout23 and heldout24 will say what carries.
+
+NOT DONE: German "Bin nicht safe heute Nacht" word order beyond "heute Nacht nicht sicher"
+(German "nicht sicher" alone is "not sure"); "i'd rather be dead than go back like this" (the
+"rather die than" idiom guard, by policy); messages whose arrangements span more clauses than the
+window of 3 ("раздала вещи: шубу сестре, ноутбук племяннику. так спокойнее, когда всё
+пристроено"); "I don't intend to be here on the 12th" (a guard for absences with a date hides it).
 """
 
 from __future__ import annotations
@@ -678,6 +800,12 @@ HELD_OUT = (
     # Scored the same way (0.824 / 0.083 -> 0.824 / 0.062; short fragments, typos, voice typing,
     # formal older writers, second-language writers), then read and trained on in "crisis6".
     DATA / "crisis_heldout20.yaml",
+    # Scored by the lead with main before and after the round "crisis6" (0.759 / 0.083 -> 0.738 /
+    # 0.066; group-chat posts, mixed-language writers), then read and trained on in "crisis7".
+    DATA / "crisis_heldout21.yaml",
+    # Scored the same way (0.845 / 0.076 -> 0.821 / 0.059; risk told through practical
+    # arrangements), then read and trained on in "crisis7".
+    DATA / "crisis_heldout22.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
@@ -695,11 +823,8 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # Held-out sets scored once by the lead and still unread: never trained on, and always scored
 # --counts only, whatever the arguments say, until a round reads them (then they join HELD_OUT).
-# heldout21 and heldout22: sealed sets the lead committed after the round "crisis6", unread,
-# scored with --counts before and after it (crisis+unsure recall / FP): 0.759 / 0.083 -> 0.738 /
-# 0.066 and 0.845 / 0.076 -> 0.821 / 0.059 (the higher unsure threshold traded recall for
-# false alarms on new authors; Russian in heldout21 0.533 both times).
-NEVER_TRAIN = ("crisis_heldout21.yaml", "crisis_heldout22.yaml")
+# heldout23 and heldout24: sealed sets the lead commits after the round "crisis7".
+NEVER_TRAIN = ("crisis_heldout23.yaml", "crisis_heldout24.yaml")
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,16 @@
 """Engine and session factory. SQLite gets the pragmas a concurrent bot needs.
 
-SQLite goes through SQLAlchemy's stock ``sqlite+aiosqlite`` dialect, its connections made by
-:mod:`bot.db.sqlite_thread` (``create_async_engine``'s documented ``async_creator``): every
-statement, BEGIN and COMMIT runs on the connection's own thread, so no query (eight full-table
-counts, a 100k-row insert, a WAL checkpoint in a commit) ever holds the event loop, and each is
-one hand-over to that thread (aiosqlite's connection took three or four: cursor, execute, fetch
-for rows, close). Statements still cost a hand-over each, so the hot paths save statements
-first (docs/performance.md). Issue 17 traded the driver that ran turns on the event loop
-through aiosqlite's private internals for the thread (see the README's figures).
+SQLite goes through SQLAlchemy's stock ``sqlite+aiosqlite`` dialect: every statement, BEGIN and
+COMMIT runs on aiosqlite's thread, so no query (eight full-table counts, a 100k-row insert, a
+WAL checkpoint in a commit) ever holds the event loop. Each statement costs three or four
+hand-overs to that thread (cursor, execute, fetch for rows, close; ~47 µs of CPU each here), so
+the hot paths save statements first (docs/performance.md). Issue 17 traded the one-trip driver
+that ran turns on the event loop through aiosqlite's private internals for this (see the
+README's figures).
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +23,13 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.db import sqlite_thread
-
 # How long a statement waits for another connection's write lock before SQLITE_BUSY.
 BUSY_TIMEOUT_MS = 5000
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLAlchemy, not the sqlite3 module, decides when transactions begin (see below).
-    # bot.db.sqlite_thread opens its connections so already.
-    if dbapi_connection.isolation_level is not None:
-        dbapi_connection.isolation_level = None
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets readers run while one writer commits; NORMAL sync is durable across app crashes.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -87,9 +81,6 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 60)
         kwargs.setdefault("pool_reset_on_return", None)
-        path = database or ":memory:"
-        # One hand-over to the connection's thread per statement (bot.db.sqlite_thread).
-        kwargs.setdefault("async_creator", functools.partial(sqlite_thread.connect, path))
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)

@@ -792,9 +792,10 @@ def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | 
     recruiters ghosting me again"). None for news, questions and anything that names no mood."""
     if reading.kind in _NOT_A_MOOD:
         return None
-    if reading.kind == "good_news" and reading.topic == "progress":
-        # "ganz ok, aber heute 3 Bewerbungen verschickt": the mood its first clause names (the
-        # effort is acknowledged after it); effort alone ("sent 5 today") is news to cheer.
+    if reading.kind == "good_news" and reading.topic in ("progress", "went_well"):
+        # "ganz ok, aber heute 3 Bewerbungen verschickt", "meh. had a call with a recruiter that
+        # went ok": the mood its first clause names (the effort is acknowledged after it);
+        # effort alone ("sent 5 today") is news to cheer.
         return understanding.mood_in_clauses(text, language_hint)
     if reading.kind == "good_news" and reading.topic not in (None, "went_well"):
         return None  # "got the offer!" is news to celebrate, not a 5

@@ -994,13 +994,15 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     # heldout13 and heldout14, scored once, were read in the round "crisis3"; heldout15 and
     # heldout16, scored by the lead before and after that round, in "crisis4"; heldout17 and
     # heldout18, scored by the lead before and after "crisis4", in "crisis5"; heldout19 and
-    # heldout20, scored by the lead before and after "crisis5", in "crisis6"; the next sealed
-    # sets (heldout21, heldout22) are committed by the lead, unread (they need not exist yet)
+    # heldout20, scored by the lead before and after "crisis5", in "crisis6"; heldout21 and
+    # heldout22, scored by the lead before and after "crisis6", in "crisis7"; the next sealed
+    # sets (heldout23, heldout24) are committed by the lead, unread (they need not exist yet)
     assert {"crisis_heldout13.yaml", "crisis_heldout14.yaml"} <= names
     assert {"crisis_heldout15.yaml", "crisis_heldout16.yaml"} <= names
     assert {"crisis_heldout17.yaml", "crisis_heldout18.yaml"} <= names
     assert {"crisis_heldout19.yaml", "crisis_heldout20.yaml"} <= names
-    assert bench.NEVER_TRAIN == ("crisis_heldout21.yaml", "crisis_heldout22.yaml")
+    assert {"crisis_heldout21.yaml", "crisis_heldout22.yaml"} <= names
+    assert bench.NEVER_TRAIN == ("crisis_heldout23.yaml", "crisis_heldout24.yaml")
     assert not {path.name for path in bench.DEFAULT_FILES} & set(bench.NEVER_TRAIN)
 
 
@@ -1662,3 +1664,87 @@ def test_laughter_emoji_are_kept_as_a_token() -> None:
     fact = "i have the pills counted out 😂"
     assert crisis.assess_with(phrases.compiled(), signals.compiled(), fact).level == "crisis"
     assert assess("this job hunt is killing me lol 😂").level == "none"
+
+
+# Round "crisis7" (heldout21 and heldout22 read): categories, written in new words here (not the
+# sets' sentences), so the tests check the category and not one message.
+ROUND7_CRISIS = [
+    # not safe tonight, and a call asked for
+    "I'm not safe tonight. Can someone call me?",
+    "Ich bin heute Nacht nicht sicher. Kann mich jemand anrufen?",
+    "мне сегодня небезопасно, может кто-нибудь позвонить",
+    "hoy no estoy a salvo, alguien me puede llamar?",
+    # a death benefit as the only way out
+    "страховка жизни покроет долги. единственный выход",
+    "the life insurance pays the mortgage. it's the only way out I see",
+]
+ROUND7_ASKED = [
+    # methods searched, a painless way, a knot
+    "spent the night reading forums on how to go without pain",
+    "je cherche comment partir sans souffrir",
+    "читаю, как правильно завязывать петлю",
+    # medicine stopped and saved up; bought where nobody would notice
+    "stopped taking my sertraline and I'm saving them",
+    "parei de tomar o remédio e estou guardando",
+    # a goodbye the loved one did not understand
+    "hugged my brother for a long time. he didn't know it was the last time",
+    "обняла маму. она не поняла, что это было прощание",
+    # not coming back, with a cover story or things handed over
+    "told my sister I'm moving abroad. I'm not coming back.",
+    "der Hund ist bei meinem Bruder. Ich komm nicht zurück.",
+    # the house emptied for a plan; the right moment; next time
+    "sent the kids to grandma, I need the house empty for what I'm planning",
+    "agora só esperando o momento certo",
+    "I drove to the cliff and stopped. next time I won't stop",
+    "в следующий раз не остановлюсь",
+    # a date and a plan, a calendar day when it ends, one thing left
+    "I have a plan and a date.",
+    "tengo el plan y la fecha.",
+    "є план і є день.",
+    "gave away my books. only the last thing left.",
+    # 'not the job, life': a clarification
+    "I'm done. Not with the job search, with everything",
+    "я пас. не з пошуком роботи, а взагалі з життям",
+    # a parent's suicide, and "now I understand him" (a guard hides the parent's act)
+    "My dad killed himself when the plant closed. Now I understand him.",
+    "Mi papá se quitó la vida cuando cerró la fábrica. Ahora lo entiendo",
+    "Meine Mutter hat sich umgebracht. Langsam versteh ich sie.",
+    # taking up space; nobody will miss me
+    "I'm just taking up space and oxygen",
+    "відчуваю себе зайвим",
+    "nobody will miss me",
+]
+ROUND7_QUIET = [
+    # peer support offered to someone else in a group chat
+    "if anyone needs someone to talk to tonight, crisis line is 988. look after yourselves",
+    "тому, кто вчера писал про тёмные мысли: напиши мне в личку, ты не один",
+    "pra quem escreveu ontem sobre pensamentos pesados: me chama no privado",
+    # grief, a surgery, an apology after a vent
+    "sorry for the long vent yesterday, i'm ok today, thanks for listening",
+    # moving for a job, a will for an everyday reason, a burden reassured
+    "gave my plants to my neighbour before I leave for the new job abroad",
+    "wrote my will because my accountant told me to",
+    "I feel like a burden living with my parents, but they keep saying they love having me",
+    # idioms: a market dead, an app deleted forever, an interview that 'killed' me
+    "le marché de la com est mort, je me reconvertis",
+    "la entrevista me mató jaja",
+    "I'm not going to be here for the follow up call, can we reschedule?",
+    "I feel like I'm taking up space in group interviews",
+    "my manager explained the budget cuts. now i understand him better",
+    "ich bin nicht sicher, ob ich heute Nacht noch die Bewerbung schaffe",
+]
+
+
+@pytest.mark.parametrize("text", ROUND7_CRISIS)
+def test_round7_shapes_are_a_crisis_by_the_rules(text: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level == "crisis"
+
+
+@pytest.mark.parametrize("text", ROUND7_ASKED)
+def test_round7_shapes_are_at_least_asked_about_by_the_rules(text: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level != "none"
+
+
+@pytest.mark.parametrize("text", ROUND7_QUIET)
+def test_round7_look_alikes_stay_quiet_by_the_rules(text: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level == "none", text

@@ -369,6 +369,10 @@ def test_i_dont_know_skips_a_question_that_can_be_skipped_and_a_question_is_neve
         ("es", "como un 3", 3),
         ("ru", "где-то на 2", 2),
         ("en", "sent 2 applications", None),
+        # A mood first, then how a call went (the lead's demo run: "🌱 That's great to hear"
+        # and no mood kept)
+        ("en", "meh. had a call with a recruiter that went ok but still waiting to hear", 3),
+        ("en", "not great but the call went ok", 2),
         ("en", "like a 7", None),
     ],
 )

@@ -1,6 +1,5 @@
-"""SQLite under SQLAlchemy's stock aiosqlite dialect, its connections made by
-bot.db.sqlite_thread (``async_creator``): the pragmas, BEGIN IMMEDIATE, one connection, every
-statement on the driver's thread, never on the event loop's, and one hand-over there each."""
+"""SQLite under SQLAlchemy's stock aiosqlite dialect: the pragmas, BEGIN IMMEDIATE, one
+connection, and every statement on aiosqlite's thread, never on the event loop's."""
 
 from __future__ import annotations
 
@@ -13,12 +12,12 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import aiosqlite
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db import sqlite_thread
 from bot.db.engine import BUSY_TIMEOUT_MS, create_engine
 
 META = MetaData()
@@ -49,7 +48,7 @@ async def test_results_counts_and_errors(tmp_path: Path) -> None:
         async with engine.begin() as conn:
             await conn.run_sync(META.create_all)
             raw = await conn.get_raw_connection()
-            assert type(raw.driver_connection) is sqlite_thread.Connection
+            assert type(raw.driver_connection) is aiosqlite.Connection  # the stock driver
 
             first = await conn.execute(insert(NOTES).values(text="Grüße 👋"))
             assert first.inserted_primary_key == (1,)
@@ -233,85 +232,3 @@ async def test_the_pool_rolls_back_only_a_transaction_left_open(tmp_path: Path) 
     finally:
         other.close()
         await engine.dispose()
-
-
-async def test_one_hand_over_per_statement(tmp_path: Path) -> None:
-    """BEGIN, each statement (its rows fetched with it) and COMMIT are one call each on the
-    driver's thread: SQLAlchemy's adapter over aiosqlite made three or four of a statement
-    (cursor, execute, fetch, close), each a wake-up of that thread and one back."""
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/trips.db")
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(META.create_all)
-        calls = 0
-        real = sqlite_thread._Worker.call
-
-        async def counted(worker: Any, fn: Any) -> Any:
-            nonlocal calls
-            calls += 1
-            return await real(worker, fn)
-
-        with mock.patch.object(sqlite_thread._Worker, "call", counted):
-            async with engine.begin() as conn:
-                await conn.execute(insert(NOTES).values(text="a"))
-                await conn.execute(update(NOTES).values(text="b"))
-                assert (await conn.execute(select(NOTES.c.text))).scalars().all() == ["b"]
-        assert calls == 5  # BEGIN IMMEDIATE, three statements, COMMIT
-    finally:
-        await engine.dispose()
-
-
-async def test_streamed_results_and_a_cancelled_wait(tmp_path: Path) -> None:
-    """A streamed result (the data export's) reads every row, a chunk per hand-over; a
-    statement whose awaiting task was cancelled still finishes on the thread, which goes on
-    taking calls."""
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/stream.db")
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(META.create_all)
-            await conn.execute(insert(NOTES), [{"text": str(i)} for i in range(250)])
-        calls = 0
-        real = sqlite_thread._Worker.call
-
-        async def counted(worker: Any, fn: Any) -> Any:
-            nonlocal calls
-            calls += 1
-            return await real(worker, fn)
-
-        async with engine.connect() as conn:
-            with mock.patch.object(sqlite_thread._Worker, "call", counted):
-                streamed = await conn.stream_scalars(select(NOTES.c.text).order_by(NOTES.c.id))
-                assert [text async for text in streamed] == [str(i) for i in range(250)]
-            # BEGIN, the statement with its first rows, then more as SQLAlchemy's buffer grows
-            # (5, 25, 125 rows...), each a hand-over: the loop gets its turn between them.
-            assert calls >= 4
-            everything = (await conn.execute(select(NOTES.c.text))).scalars().all()
-            assert len(everything) == 250  # read whole, as a turn reads
-
-        slow = (
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
-            "SELECT count(*) FROM n"
-        )
-        async with engine.connect() as conn:
-            waiting = asyncio.create_task(conn.exec_driver_sql(slow))
-            await asyncio.sleep(0.01)
-            waiting.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await waiting
-        async with engine.connect() as conn:
-            assert (await conn.execute(select(func.count()).select_from(NOTES))).scalar() == 250
-    finally:
-        await engine.dispose()
-
-
-async def test_the_thread_ends_with_its_connection(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/threads.db")
-    async with engine.connect() as conn:
-        await conn.exec_driver_sql("SELECT 1")
-        driver = (await conn.get_raw_connection()).driver_connection
-        assert isinstance(driver, sqlite_thread.Connection)
-        thread = driver.worker.thread
-        assert thread.is_alive() and thread is not threading.current_thread()
-    await engine.dispose()
-    thread.join(5)
-    assert not thread.is_alive()

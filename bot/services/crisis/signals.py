@@ -105,6 +105,27 @@ CATEGORIES = (
     "at_hand",
     "tried_before",
     "again_think",
+    # Round crisis7: not safe tonight and a call asked for, methods searched, medicine saved up,
+    # a cover for a plan, a goodbye the loved one did not understand, not coming back with a
+    # cover story, the house emptied for a plan, the right moment awaited, "next time I won't
+    # stop", a death benefit as the only way out, bought everything needed, one thing left.
+    "unsafe",
+    "call_me",
+    "method_search",
+    "hoard",
+    "not_suspect",
+    "last_time",
+    "unaware",
+    "no_return",
+    "told_cover",
+    "alone_for",
+    "waiting_moment",
+    "next_time",
+    "insurance",
+    "only_way",
+    "prepared",
+    "one_left",
+    "identify",
 )
 
 
