@@ -513,3 +513,23 @@ async def test_a_second_interview_told_in_spanish_is_clear_good_news(
     reply = await user.next_message()
     assert one_of(reply.text, shown("listen.good_news.next_round", "es")), reply.text
     assert reply.button_labels()[0] == label("listen.buttons.log_it", "es")
+
+
+# (a German message from the demo run that got the not-sure reply, what it is)
+GERMAN_UNSURE = [
+    ("hatte heute ein richtig gutes Gespräch", "listen.good_news.went_well"),
+    ("ich weiß nicht mehr weiter mit der Jobsuche", "listen.venting.sad"),
+]
+
+
+@pytest.mark.parametrize(("typed", "key"), GERMAN_UNSURE)
+async def test_german_words_from_the_demo_run_are_read(
+    harness_any_db: BotHarness, typed: str, key: str
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code="de")
+    await user.send(typed)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown(key, "de")), reply.text
+    assert not one_of(reply.text, leads("listen.unsure", "de"))
