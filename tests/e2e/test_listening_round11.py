@@ -515,21 +515,27 @@ async def test_a_second_interview_told_in_spanish_is_clear_good_news(
     assert reply.button_labels()[0] == label("listen.buttons.log_it", "es")
 
 
-# (a German message from the demo run that got the not-sure reply, what it is)
-GERMAN_UNSURE = [
-    ("hatte heute ein richtig gutes Gespräch", "listen.good_news.went_well"),
-    ("ich weiß nicht mehr weiter mit der Jobsuche", "listen.venting.sad"),
+# (locale, a message from the demo run that got the not-sure reply, what it is)
+UNSURE_IN_THE_DEMO = [
+    ("de", "hatte heute ein richtig gutes Gespräch", "listen.good_news.went_well"),
+    ("de", "ich weiß nicht mehr weiter mit der Jobsuche", "listen.venting.sad"),
+    ("es", "no sé qué hacer con mi búsqueda de empleo", "listen.venting.sad"),
+    ("ru", "не знаю, что делать с поиском работы", "listen.venting.sad"),
+    ("de", "ich sollte um Feedback bitten", "listen.question.plan_feedback"),
+    ("de", "ich werde mich morgen auf das Gespräch vorbereiten", "listen.question.plan_prepare"),
+    ("es", "voy a pedirles feedback", "listen.question.plan_feedback"),
+    ("es", "me voy a preparar para la entrevista de mañana", "listen.question.plan_prepare"),
 ]
 
 
-@pytest.mark.parametrize(("typed", "key"), GERMAN_UNSURE)
-async def test_german_words_from_the_demo_run_are_read(
-    harness_any_db: BotHarness, typed: str, key: str
+@pytest.mark.parametrize(("locale", "typed", "key"), UNSURE_IN_THE_DEMO)
+async def test_words_from_the_demo_run_are_read(
+    harness_any_db: BotHarness, locale: str, typed: str, key: str
 ) -> None:
     bot = harness_any_db
     await bot.start()
-    user = await onboard(bot, language_code="de")
+    user = await onboard(bot, language_code=locale)
     await user.send(typed)
     reply = await user.next_message()
-    assert one_of(reply.text, shown(key, "de")), reply.text
-    assert not one_of(reply.text, leads("listen.unsure", "de"))
+    assert one_of(reply.text, shown(key, locale)), reply.text
+    assert not one_of(reply.text, leads("listen.unsure", locale))
