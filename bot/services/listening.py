@@ -838,8 +838,9 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     # A reading decided only by weak hints ("meh", "ok") is taken as the answer typed.
     kind = reading.kind if reading.clear else "unsure"
     if step.multi and step.notes is not None:
-        # Every typed word on these steps is kept as the step's note, but words aimed at me.
-        return "aside" if lashing_out(reading) else "answer"
+        # Every typed word on these steps is kept as the step's note, but words aimed at me
+        # and a plain hello or thank-you.
+        return "aside" if lashing_out(reading) or _social(reading) else "answer"
     prose = isinstance(step.parse_text, FreeText) and step.parse_text.limit > SHORT_ANSWER_LIMIT
     if reading.unknown and step.skippable and not prose:
         return "skip"  # "idk", "no me acuerdo", "не помню" where a name is asked: as if Skip
@@ -881,6 +882,14 @@ _LETTER = re.compile(r"[^\W\d_]")
 # A sentence ending inside the text, then more words ("welp. rejected again"): "Booking.com",
 # "J. Crew" or "Acme Inc." do not end one (a single letter or nothing follows).
 _SENTENCE_BREAK = re.compile(r"[^\W\d_]{2,}[.!?…]+\s+\S+\s+\S")
+
+
+# A hello, a thank-you, a goodbye, small talk: clear social words, nothing to keep.
+_SOCIAL = frozenset({"hello", "thanks", "bye", "small_talk", "praise"})
+
+
+def _social(reading: Reading) -> bool:
+    return reading.kind == "greeting" and reading.clear and reading.topic in _SOCIAL
 
 
 def lashing_out(reading: Reading) -> bool:
@@ -1061,7 +1070,9 @@ class Heard:
         return in_language(replies, self.locale)
 
     def worth_keeping(self) -> bool:
-        return not lashing_out(self.reading)
+        """Words aimed at me, and a hello or a thank-you ("привет", "спасибо"), are not kept
+        as a note of the debrief: they say nothing about it."""
+        return not lashing_out(self.reading) and not _social(self.reading)
 
     def noted(self, step: Step | None = None) -> Say | None:
         if step is not None and step.name in MOMENT_STEPS and self._only_a_moment():

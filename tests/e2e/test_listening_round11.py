@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Rejection, User, Win
+from bot.db.models import CheckIn, Rejection, User, Win
 from bot.services import listening, timezones
 from tests.e2e.harness import (
     CONTENT,
@@ -393,3 +393,149 @@ async def test_how_long_to_wait_for_an_answer_is_about_following_up(
     await user.send("wie lange soll ich auf eine Antwort warten?")
     reply = await user.next_message()
     assert one_of(reply.text, shown("listen.question.follow_up", "de")), reply.text
+
+
+# (locale, nerves about an interview later today)
+NERVOUS_TODAY = [
+    ("en", "I have an interview today and I'm so nervous"),
+    ("de", "ich hab heute ein Vorstellungsgespräch und bin total nervös"),
+    ("es", "hoy tengo una entrevista y estoy muy nerviosa"),
+    ("ru", "сегодня собеседование, очень волнуюсь"),
+]
+
+
+@pytest.mark.parametrize(("locale", "typed"), NERVOUS_TODAY)
+async def test_nerves_about_an_interview_today_are_met_with_getting_ready(
+    harness_any_db: BotHarness, locale: str, typed: str
+) -> None:
+    """An interview "today" is still to come: it got the general word on anxiety and a
+    [Debrief] button in the demo run, as if it were over."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(typed)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.venting.before_interview", locale)), reply.text
+    assert label("listen.buttons.prepare", locale) in reply.button_labels()
+    assert label("listen.buttons.debrief", locale) not in reply.button_labels()
+
+
+async def checkin_moods(bot: BotHarness, user_id: int) -> list[int | None]:
+    async with bot.sessions() as session:
+        query = select(CheckIn.mood).where(CheckIn.user_id == user_id)
+        return list((await session.execute(query)).scalars())
+
+
+# (locale, a low mood said in a word at the check-in, the mood it is)
+CRUSHED = [
+    ("en", "honestly pretty crushed", 1),
+    ("en", "gutted", 1),
+    ("en", "crushed it today", 5),  # did great: not crushed
+    ("de", "am Boden zerstört", 1),
+    ("es", "estoy destrozada", 1),
+    ("ru", "честно, раздавлена", 1),
+]
+
+
+@pytest.mark.parametrize(("locale", "typed", "mood"), CRUSHED)
+async def test_crushed_at_the_checkin_is_the_lowest_mood(
+    harness_any_db: BotHarness, locale: str, typed: str, mood: int
+) -> None:
+    """ "honestly pretty crushed" at "How are you feeling right now?" was kept as a note and
+    the question asked again in the demo run."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send("/checkin")
+    await user.next_message()
+    await user.send(typed)
+    await bot.settle()
+    face = label(f"checkin.mood.{mood}", locale)
+    said = [m.text for m in user.messages]
+    assert any(one_of(text, shown("checkin.typed_mood", locale, face=face)) for text in said)
+    assert await checkin_moods(bot, user.id) == [mood]
+
+
+# (locale, a hello or thank-you typed in the middle of a debrief)
+HELLO_IN_A_DEBRIEF = [("en", "thanks"), ("en", "hi there"), ("ru", "спасибо"), ("ru", "привет")]
+
+
+@pytest.mark.parametrize(("locale", "typed"), HELLO_IN_A_DEBRIEF)
+async def test_a_hello_in_a_debrief_is_not_kept_as_a_note(
+    harness_any_db: BotHarness, locale: str, typed: str
+) -> None:
+    """ "привет" at 'What was outside your control?' got "I've kept what you wrote with this
+    debrief" in the demo run, and was stored as the debrief's note."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send("/reflect")
+    await user.next_message()
+    await user.tap(label("reflection.buttons.start", locale))
+    await user.next_message()
+    await user.send("Acme")
+    await bot.settle()
+    await user.tap(label("reflection.stage.final_round", locale))
+    await bot.settle()
+    await user.tap("😕 2")
+    await bot.settle()
+    # What went well? (a page that keeps typed words as its note)
+    await user.send(typed)
+    await bot.settle()
+    again = user.last_message
+    assert again is not None
+    assert one_of(again.text, shown("listen.in_flow.back_to_it", locale)), again.text
+    assert not one_of(again.text, shown("listen.in_flow.kept", locale))
+    await user.tap(label("flow.done", locale))
+    await bot.settle()
+    await user.tap(label("flow.done", locale))
+    await bot.settle()
+    # What was outside your control? (taps only)
+    await user.send(typed)
+    await bot.settle()
+    again = user.last_message
+    assert again is not None
+    assert one_of(again.text, shown("listen.in_flow.back_to_it", locale)), again.text
+    [record] = await debriefs(bot, user.id)
+    assert record.note is None and record.went_well_note is None
+    assert record.reasons_note is None
+
+
+async def test_a_second_interview_told_in_spanish_is_clear_good_news(
+    harness_any_db: BotHarness,
+) -> None:
+    """ "me llamaron para una segunda entrevista!!" was read only faintly: at a question
+    answered by tapping it got "Please tap one of the buttons"."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code="es")
+    await user.send("me llamaron para una segunda entrevista!!")
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.good_news.next_round", "es")), reply.text
+    assert reply.button_labels()[0] == label("listen.buttons.log_it", "es")
+
+
+# (locale, a message from the demo run that got the not-sure reply, what it is)
+UNSURE_IN_THE_DEMO = [
+    ("de", "hatte heute ein richtig gutes Gespräch", "listen.good_news.went_well"),
+    ("de", "ich weiß nicht mehr weiter mit der Jobsuche", "listen.venting.sad"),
+    ("es", "no sé qué hacer con mi búsqueda de empleo", "listen.venting.sad"),
+    ("ru", "не знаю, что делать с поиском работы", "listen.venting.sad"),
+    ("de", "ich sollte um Feedback bitten", "listen.question.plan_feedback"),
+    ("de", "ich werde mich morgen auf das Gespräch vorbereiten", "listen.question.plan_prepare"),
+    ("es", "voy a pedirles feedback", "listen.question.plan_feedback"),
+    ("es", "me voy a preparar para la entrevista de mañana", "listen.question.plan_prepare"),
+]
+
+
+@pytest.mark.parametrize(("locale", "typed", "key"), UNSURE_IN_THE_DEMO)
+async def test_words_from_the_demo_run_are_read(
+    harness_any_db: BotHarness, locale: str, typed: str, key: str
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(typed)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown(key, locale)), reply.text
+    assert not one_of(reply.text, leads("listen.unsure", locale))
