@@ -731,7 +731,7 @@ the news) are asked about far more than the budget. Then eleven answers to the f
 tone and channel questions joined everyday_answers ("warm i think" had been asked "are you
 safe?" in the demo) and the model was retrained: unsure threshold 0.74 -> 0.73, tuning_c
 in-sample 12 -> 13 false alarms of 397 (its test's floor moved with it), the never-trained
-understanding set still 4 of 350.
+understanding set still 4 of 350; heldout23 unchanged, heldout24 0.821 / 0.193 -> 0.821 / 0.197.
 """
 
 from __future__ import annotations
