@@ -473,6 +473,12 @@ def test_median_time_per_message() -> None:
             "prepare",
         ),
         ("should i ask them why i was rejected", "en", "question", "feedback"),
+        # Doing badly is a feeling about oneself until they say no (listen11's demo run: it
+        # was read as a rejection)
+        ("I bombed the technical interview", "en", "venting", "self_doubt"),
+        ("tanked the final round lol", "en", "venting", "self_doubt"),
+        ("i bombed the interview and they let me know today", "en", "rejection", None),
+        ("I failed the technical test", "en", "rejection", None),
     ],
 )
 def test_common_phrasings_found_in_use(text: str, hint: str, kind: str, topic: str | None) -> None:
