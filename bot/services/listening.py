@@ -349,6 +349,8 @@ def respond(
         if topic in _STILL_AHEAD:  # an interview to come: getting ready is the next step
             rows += ((Button("listen.buttons.prepare", data=pack(PREPARE)),),)
         return [Say(_key(reading), buttons=rows)]
+    if kind == "question" and reading.topic == "vent":  # "can I just vent?": yes, no task
+        return [Say(_key(reading))]
     if kind == "question":
         return [Say(_key(reading), buttons=_stack(_answers(reading.topic, now)))]
     if kind == "greeting" and reading.topic == "at_bot":  # owned, then what I can do

@@ -134,6 +134,7 @@ FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
 # button did nothing"), before "remind" so an idea about reminders is an idea.
 QUESTION_TOPICS = (
     "talk",
+    "vent",
     "idea",
     "bug",
     "plan_feedback",
@@ -146,9 +147,21 @@ QUESTION_TOPICS = (
     "pause",
     "remind",
 )
+# "vent": asking to let it out ("can I just vent?", "kann ich erstmal einfach nur reden?"):
+# answered "go ahead, I'm listening", no task; after "talk" (a person to talk to) on a tie.
 # Topics that are a question even when not asked as one ("help", "I just need to talk", and
 # a plan told: "mujhe feedback maangna chahiye", "kal interview ki practice karunga").
-_REQUESTS = ("talk", "idea", "bug", "bot", "pause", "remind", "plan_feedback", "plan_prepare")
+_REQUESTS = (
+    "talk",
+    "vent",
+    "idea",
+    "bug",
+    "bot",
+    "pause",
+    "remind",
+    "plan_feedback",
+    "plan_prepare",
+)
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
 # "at_bot": lashing out at the bot ("you're useless", "du bist nutzlos"); listed first, so a
 # hello in the same message does not hide it. "praise": kind words about the bot ("this bot is
