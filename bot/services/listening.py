@@ -335,6 +335,8 @@ def respond(
                 ),
             )
         ]
+    if kind == "good_news" and reading.topic == "heard_back":  # no outcome yet: ask it
+        return [Say(_key(reading))]
     if kind == "good_news" and reading.topic == "feedback":  # something to work on: keep it
         log = Button("listen.buttons.log_feedback", data=pack(LOG_FEEDBACK, held))
         return [Say(_key(reading), buttons=((log,),))]
@@ -767,6 +769,8 @@ def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | Non
         url = f"https://t.me/{bot}?start={TALK_PAYLOAD}"
         return Say("listen.group.talk", buttons=((Button("start.buttons.open_private", url=url),),))
     key = kind if kind in _GROUP_KINDS else "unsure"
+    if (kind, topic) == ("good_news", "heard_back"):
+        key = "unsure"  # no cheer in public before the outcome is told
     payload = _GROUP_PAYLOADS.get(key, "feedback" if topic == "feedback" else "help")
     url = f"https://t.me/{bot}?start={payload}"
     return Say(
@@ -1007,6 +1011,8 @@ def aside_replies(
         ("greeting", "at_bot"),
     ):
         key = f"listen.in_flow.{reading.topic}"  # effort made; feedback heard; words aimed at me
+    elif (kind, reading.topic) == ("good_news", "heard_back"):
+        key = "listen.in_flow.heard_back"  # no 🎉 before they say how it went
     elif kind in ("rejection", "good_news") or (kind == "greeting" and reading.topic != "ack"):
         key = f"listen.in_flow.{kind}"
     elif mood:

@@ -105,6 +105,8 @@ KINDS: tuple[Kind, ...] = (
 # "progress": effort made, no news yet ("just applied to 10 jobs today", "sent 5 applications").
 # "feedback": feedback told without a no ("they said my system design answer was weak", "the
 # recruiter told me to work on my SQL"): something to work on, answered with [Log this feedback].
+# "heard_back": they answered, the outcome not told yet ("so I finally heard back from
+# Spotify"): asked how it went; listed last, so any outcome told with it wins.
 # "declined": their own no to an offer ("I turned down their offer"): their decision, not a
 # rejection of them; listed first, so it wins over "offer" where both are named.
 GOOD_NEWS_TOPICS = (
@@ -117,6 +119,7 @@ GOOD_NEWS_TOPICS = (
     "interviewed",
     "progress",
     "feedback",
+    "heard_back",
 )
 # "so_so": neither good nor bad ("meh", "naja", "bueno pues", "ну такое"), not low.
 FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
