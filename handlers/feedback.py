@@ -24,6 +24,18 @@ async def show(turn: Turn) -> None:
     turn.say(await feedback.overview(turn.session, turn.person))
 
 
+async def draft(turn: Turn) -> None:
+    """A yes to "want a draft?" under a reply to typed words: a new request at once (which
+    debrief first, where there are some), not the list of requests to tap through."""
+    if redirected_to_private(turn, "feedback", "feedback.in_group"):
+        return
+    debriefs = await feedback.recent_debriefs(turn.session, turn.person.id)
+    if debriefs:
+        turn.say(feedback.which_debrief(debriefs))
+    else:
+        await begin(turn, None)
+
+
 async def begin(turn: Turn, record: Rejection | None, **preset: object) -> None:
     """The why (once), then the first question that applies."""
     data = {**feedback.request_data(turn.person, record), **preset}
@@ -40,11 +52,7 @@ async def on_menu(turn: Turn, tap: callback_data.MenuTap) -> None:
     message_id = tapped_message_with_buttons(turn.update)
     user, target = turn.person, tap.target
     if tap.verb == "new":
-        debriefs = await feedback.recent_debriefs(turn.session, user.id)
-        if debriefs:
-            turn.say(feedback.which_debrief(debriefs))
-        else:
-            await begin(turn, None)
+        await draft(turn)
     elif tap.verb == "for":
         record = await turn.session.get(Rejection, target) if target else None
         if record is not None and record.user_id != user.id:
