@@ -24,27 +24,30 @@ async def show(turn: Turn) -> None:
     turn.say(await feedback.overview(turn.session, turn.person))
 
 
-async def draft(turn: Turn) -> None:
-    """A yes to "want a draft?" under a reply to typed words: a new request at once (which
-    debrief first, where there are some), not the list of requests to tap through."""
+async def draft(turn: Turn, *, why: bool = True) -> None:
+    """A new request at once (which debrief first, where there are some), not the list of
+    requests to tap through. ``why``: say why asking helps; not after a reply that just said
+    it (a yes to "want a draft?" under the answer to "how do I ask for feedback?")."""
     if redirected_to_private(turn, "feedback", "feedback.in_group"):
         return
     debriefs = await feedback.recent_debriefs(turn.session, turn.person.id)
     if debriefs:
         turn.say(feedback.which_debrief(debriefs))
     else:
-        await begin(turn, None)
+        await begin(turn, None, why=why)
 
 
-async def begin(turn: Turn, record: Rejection | None, **preset: object) -> None:
-    """The why (once), then the first question that applies."""
+async def begin(
+    turn: Turn, record: Rejection | None, *, why: bool = True, **preset: object
+) -> None:
+    """The why (once; not when it was just said), then the first question that applies."""
     data = {**feedback.request_data(turn.person, record), **preset}
     spec = turn.rt.flows[feedback.REQUEST_FLOW.code]
     step = "their_name" if preset else None
     first = await flows.start(
         turn.session, spec, turn.person, turn.chat_id, turn.now, step=step, data=data
     )
-    turn.say(Say("feedback.intro"), first)
+    turn.say(*([Say("feedback.intro")] if why else []), first)
 
 
 async def on_menu(turn: Turn, tap: callback_data.MenuTap) -> None:

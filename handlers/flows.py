@@ -142,7 +142,7 @@ async def _take(turn: Turn, tap: listening.Tap) -> None:
         listening.note_logged(person, tap)
         turn.say(await variants.say(turn.session, person.id, f"listen.win_logged.{kind}", turn.now))
     elif tap.action == listening.FEEDBACK:
-        await feedback_feature.draft(turn)
+        await feedback_feature.draft(turn, why=False)  # the reply above said why
     elif tap.action == listening.LOG_FEEDBACK:  # feedback told in words: keep it, make steps
         await feedback_feature.log_told(turn, listening.held_id(tap))
     elif tap.action == listening.PLAN:

@@ -148,8 +148,10 @@ async def test_a_question_gets_an_answer_and_the_matching_action(bot: BotHarness
     assert reply.button_labels() == [label("listen.buttons.draft_feedback")]
     await user.tap(label("listen.buttons.draft_feedback"))
     drafting = await user.next_message()  # the request begins at once, no list to tap through
-    assert one_of(drafting.text, leads("feedback.intro")), drafting.text
+    assert one_of(drafting.text, leads("feedback.ask_company")), drafting.text
     assert not one_of(drafting.text, shown("feedback.overview_empty"))
+    # The reply above said why asking helps: the intro does not say it again.
+    assert not one_of(drafting.text, leads("feedback.intro")), drafting.text
 
 
 async def test_greetings_offer_what_is_useful_for_this_person(harness_any_db: BotHarness) -> None:

@@ -254,7 +254,7 @@ async def test_a_plan_told_is_backed_with_the_action_that_fits(
     await user.send("haan" if language == "hi" else "yes")  # the plan's action, said in words
     taken = await user.next_message()
     if topic == "plan_feedback":  # the request begins at once
-        assert one_of(taken.text, leads("feedback.intro")), taken.text
+        assert one_of(taken.text, leads("feedback.ask_company")), taken.text
     else:
         assert one_of(taken.text, shown("listen.question.prepare")), taken.text
 
