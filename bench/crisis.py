@@ -93,7 +93,8 @@ the final model of the round "crisis" below: 0.924 / 0.041 and 0.907 / 0.059 (po
 and trained on in the round "crisis2" of 2026-12-07 (below); heldout13 and heldout14 in the round
 "crisis3"; heldout15 and heldout16 in the round "crisis4"; heldout17 and heldout18 in the round
 "crisis5"; heldout19 and heldout20 in the round "crisis6"; heldout21 and heldout22 in the round
-"crisis7" (the last section; NEVER_TRAIN names heldout23 and heldout24, which the lead commits).
+"crisis7"; heldout23 and heldout24 in the round "crisis8" (the last section; NEVER_TRAIN names
+heldout25 and heldout26, which the lead commits).
 heldout17 and heldout18, two more authors, were scored by the lead with --counts, unread, with
 main before the round "crisis4" (0cb3f52) and after it (d5dd09b):
 
@@ -732,6 +733,118 @@ tone and channel questions joined everyday_answers ("warm i think" had been aske
 safe?" in the demo) and the model was retrained: unsure threshold 0.74 -> 0.73, tuning_c
 in-sample 12 -> 13 false alarms of 397 (its test's floor moved with it), the never-trained
 understanding set still 4 of 350; heldout23 unchanged, heldout24 0.821 / 0.193 -> 0.821 / 0.197.
+
+THE ROUND "crisis8" (2026-12-07): heldout23 (long, mixed messages, the risk inside job-search
+talk) and heldout24 (figurative and cultural language) read and trained on; NEVER_TRAIN names
+heldout25 and heldout26 (sealed; the lead commits them). FIRST, before any list changed, the fair
+figure (each file left out of the model's training, the other 30 crisis files and the everyday
+messages train it, rules untouched; unsure threshold 0.72), crisis+unsure (crisis only):
+
+    heldout23 (290/290)   0.859 / 0.276 (0.434 / 0.048)   lead: 0.828 / 0.259 -> 0.862 / 0.276
+    heldout24 (290/290)   0.828 / 0.197 (0.317 / 0.076)         0.807 / 0.190 -> 0.821 / 0.197
+    the 29 other files    0.955 / 0.036 (0.614 / 0.003)
+    all 31 crisis files   0.948 / 0.049 (0.599 / 0.006); everyday 11 of 992
+    by language (de en es fr hi pt ru uk):
+    heldout23  .867/.367 .900/.237 .933/.300 .900/.367 .900/.133 .733/.333 .700/.333 .867/.200
+    heldout24  .900/.233 .825/.150 .900/.233 .733/.133 .833/.233 .933/.300 .733/.133 .767/.233
+    29 others  .950/.032 .958/.039 .966/.048 .959/.042 .947/.036 .962/.037 .948/.022 .942/.025
+
+WHERE THE FALSE ALARMS CAME FROM (main, the 80 of heldout23 and 57 of heldout24, by the layer
+that raised them): the similarity layer 37 and 12, the learned tier 17 and 12, the rules 26 and
+33 (phrases 7 and 19). The similarity layer is a sum of word weights: it grows with a message's
+length, and heldout23's negatives are long job-search messages with a few low-mood words (a walk
+by the river, "the thought keeps me awake at night", a day's diary). The lead's two demo false
+alarms came from it as well ("honestly I just got rejected again and I don't have the energy for
+setup" 11.2, "мне снова отказали, уже не знаю что делать" 10.2, threshold 9). Measured out of fold
+on the fair run (only the similarity rule varied; all 31 files / heldout23 / everyday of 992):
+
+    main: similarity >= 9                     0.948 / 0.049   0.859 / 0.276   11
+    no similarity layer                       0.934 / 0.041   0.803 / 0.176   10
+    similarity >= 11 / >= 12                  0.942 / 0.045   0.940 / 0.044 (h23 0.248 / 0.231)
+    >= 9 and at most 20 / 40 words+pairs      0.936 / 0.042   0.945 / 0.045
+    >= 9 and the learned tier >= 0.3          0.947 / 0.047   0.859 / 0.248   11
+    >= 9 and the learned tier >= 0.4          0.946 / 0.046   0.852 / 0.241   10
+    >= 9 and the learned tier >= 0.5 (chosen) 0.944 / 0.044   0.845 / 0.228   10
+
+Dropping the layer costs 0.014 recall for 0.008 false alarms (a better trade than the learned
+tier's threshold, 0.005 for 0.004): it stays, but asks only when the learned tier gives the same
+clauses at least 0.5 (``crisis.SIMILAR_NEEDS``): two readers agreeing. The retraining below ran
+with 0.4 (its out-of-fold figures and thresholds are 0.4's); after it "мне снова отказали, уже не
+знаю что делать" still scored 0.47 and was asked about, so 0.5, the next point measured above
+(0.002 less recall, 0.002 fewer false alarms); not retrained with it (the deadline).
+
+WHAT WAS READ, by category. False alarms of the rules: a hardship told as LONG PAST with the
+present in contrast ("ten years ago I wanted to die ... today I got rejected and just shrugged",
+"В студенчестве резала себя. Давно прошло", "Колись я різала себе. П'ять років уже ні": 17 in
+seven languages); someone else's words reported with a question how to help them ("my friend told
+me she's been thinking of ending it. How do I help?", "Подруга пишет, что не хочет жить. Что ей
+ответить?": 8); idioms ("хочу умереть со смеху", "eu me mato de trabalhar", "Bist du lebensmüde?",
+"करियर सुसाइड", banging my head against the wall with a portal, nails bitten until they bled); a
+reason named (on the car park's roof because only there is there a signal), good news with a
+goodbye ("delete my CVs, I won't need them, I accepted an offer"), farewell letters to colleagues
+("прощальний лист для колег"), "my therapist asked if I had suicidal thoughts and I said no",
+fiction (a novel's heroine), "if I have to write one more cover letter I'll walk into the sea"
+(a conditional exaggeration). Misses: a prayer to be taken or not to wake ("Господи, прибери
+меня", "щовечора прошу Бога не дати мені ранку", "I pray He takes me home soon"; 12 in eight
+languages); joining a dead loved one ("Je vais rejoindre papa", "Vou ter com a minha avó. Em
+breve"); the place no one comes back from, a one-way trip ("туда, откуда не возвращаются", "ohne
+Rückfahrkarte"); to stop being, rest forever ("перестать быть", "відпочити назавжди"); a quantity
+of medicine already taken ("took a handful of my mum's sleeping tablets with wine", "me tomé media
+caja de ansiolíticos", "наглотался всего, что было в аптечке"); a running engine in a closed
+garage, letters to the family written, a note to be read "when he finds me", quietly saying
+goodbye to everyone, "the only option is from a bridge" (ru, uk).
+
+Written as, in the phrase file's guards: a past marker ("years ago", "в студенчестве", "колись",
+"vor fünf Jahren", "hace años") up to a present contrast or recovery ("it's been six years",
+"давно прошло", "сегодня отказ, а я спокойна"), unless a relapse follows ("again", "снова режу");
+a relative's reported words up to a question how to help them; the idioms and reasons above. In
+the signal file: ``divine_take``, ``rejoin``, ``cease`` ("unsure" alone), more ``no_return``, the
+quantities in ``self_harm_act`` (a crisis), the conditional exaggeration as a frame (helplines
+lowered to "are you safe?"). In crisis_everyday_b: plain low mood after a no in eight languages
+(52 messages: rejected again, no energy, out of ideas; not the demo's sentences) for the model.
+
+The rules alone (no model), main's lists -> this round's, positives found / negatives asked about
+at crisis+unsure (crisis level in brackets):
+
+    heldout23 (read)     157 -> 168 of 290 (126 -> 133)    26 -> 18 of 290 (14 -> 7)
+    heldout24 (read)     112 -> 142 of 290 ( 92 ->  92)    33 ->  9 of 290 (22 -> 0)
+    the 29 other files  6570 -> 6572 of 8771               116 -> 115 of 8489 (24 -> 24)
+    everyday (understanding 992 + 350, crisis_everyday_*): 2 -> 2; must-recall 317 / 317
+    (on the 29 files not read: "भगवान से रोज़ माँगती हूँ कि मुझे उठा ले" and "eu só quero parar de
+    existir" now asked about; "my sister said she feels hopeless about finding work, what can I
+    say to her?" no longer)
+
+Retrained (heldout23, heldout24 and the everyday low mood join the model's training; unsure
+threshold 0.73 by the same budgets, 0.72 in the fair run; guarded and crisis never).
+Leave-one-file-out, crisis+unsure (crisis only):
+
+                          fair (rules before reading)      this round (read: flatters)
+    heldout23             0.859 / 0.276 (0.434 / 0.048)    0.886 / 0.200 (0.459 / 0.024) read
+    heldout24             0.828 / 0.197 (0.317 / 0.076)    0.924 / 0.079 (0.317 / 0.000) read
+    the 29 other files    0.955 / 0.036 (0.614 / 0.003)    0.951 / 0.031 (0.614 / 0.003)
+    all 31 crisis files   0.948 / 0.049 (0.599 / 0.006)    0.949 / 0.038 (0.600 / 0.003)
+    by language (de en es fr hi pt ru uk), this round:
+    heldout23  .867/.300 .912/.188 .967/.267 .900/.300 .900/.067 .700/.133 .833/.233 .967/.133
+    heldout24  1/.067    .912/.087 .933/.100 .800/.067 .967/.033 1/.200    .900/0    .900/.067
+    29 others  .947/.029 .957/.034 .959/.045 .950/.040 .943/.030 .954/.028 .947/.015 .940/.021
+    (fair)     .950/.032 .958/.039 .966/.048 .959/.042 .947/.036 .962/.037 .948/.022 .942/.025
+
+What this says: on the 29 files not read for these rules, the round traded 0.004 recall for
+0.005 fewer false alarms (most of both from the similarity layer now needing the learned tier);
+Russian and Ukrainian false alarms there fell most (0.022 -> 0.015, 0.025 -> 0.021). heldout23's
+false alarms stay high even after reading (0.200): its negatives are long job-search messages
+that share the positives' situation word for word (a balcony, the river, a floor number, things
+given away), and most of what is left is the learned tier's; heldout24's figurative wording is
+now mostly named (0.924 / 0.079), which says little about the next author: every round since
+"crisis2" the rules read lifted the read files and moved the others by about 0.005. The target
+(>= 0.95 at <= 0.05 on a NEW author) is NOT shown; heldout25 and heldout26 will say what carries.
+In sample (--counts, with 0.5): heldout23 0.921 / 0.093 (crisis only 0.459 / 0.024), heldout24
+0.952 / 0.048 (0.317 / 0.000); Russian 0.900 / 0.100 and 0.967 / 0 (0.700 unread in both).
+The never-trained understanding held-out: asked about 4 of 350 (as before); the everyday tuning
+messages 3 of 992. In sample, the model still asks about 4 of the 52 low-mood messages it trained
+on (crisis_everyday_b: 6 of 190 in all; the test's floor moved 1 -> 6) and tuning_c's negatives
+13 -> 14 of 397 (the model's): plain low mood shares its words with the crisis sets' positives,
+a next round should look at it.
 """
 
 from __future__ import annotations
@@ -820,6 +933,13 @@ HELD_OUT = (
     # Scored the same way (0.845 / 0.076 -> 0.821 / 0.059; risk told through practical
     # arrangements), then read and trained on in "crisis7".
     DATA / "crisis_heldout22.yaml",
+    # Scored by the lead with main before and after the round "crisis7" (0.828 / 0.259 -> 0.862 /
+    # 0.276; long mixed messages, risk inside job-search talk), then read and trained on in
+    # "crisis8".
+    DATA / "crisis_heldout23.yaml",
+    # Scored the same way (0.807 / 0.190 -> 0.821 / 0.197; figurative and cultural language),
+    # then read and trained on in "crisis8".
+    DATA / "crisis_heldout24.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
@@ -837,8 +957,8 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # Held-out sets scored once by the lead and still unread: never trained on, and always scored
 # --counts only, whatever the arguments say, until a round reads them (then they join HELD_OUT).
-# heldout23 and heldout24: sealed sets the lead commits after the round "crisis7".
-NEVER_TRAIN = ("crisis_heldout23.yaml", "crisis_heldout24.yaml")
+# heldout25 and heldout26: sealed sets the lead commits after the round "crisis8".
+NEVER_TRAIN = ("crisis_heldout25.yaml", "crisis_heldout26.yaml")
 
 
 @dataclass(frozen=True)
@@ -1109,7 +1229,12 @@ def out_of_fold(data: Prepared, folds: npt.NDArray[np.int64]) -> tuple[Prepared,
         for i in np.flatnonzero(folds == fold):
             whole[i] = _chance(model, data.rows[i])
             best[i] = max((_chance(model, row) for row in data.parts[i]), default=0.0)
-            if levels[i] == "none" and data.rest[i] and similarity.similar(sim, data.rest[i]):
+            if (
+                levels[i] == "none"
+                and data.rest[i]
+                and best[i] >= crisis.SIMILAR_NEEDS
+                and similarity.similar(sim, data.rest[i])
+            ):
                 levels[i] = "unsure"
     return replace(data, rule_level=levels), Chances(whole, best)
 

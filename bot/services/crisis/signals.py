@@ -126,6 +126,9 @@ CATEGORIES = (
     "prepared",
     "one_left",
     "identify",
+    "divine_take",
+    "rejoin",
+    "cease",
 )
 
 
