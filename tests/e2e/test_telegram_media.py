@@ -116,12 +116,12 @@ async def test_a_long_email_split_by_the_app_gets_one_answer(harness_any_db: Bot
     user = await onboard(bot)
     # The rest of the email (the company's boilerplate) reads as nothing in particular alone.
     filler = " ".join(["Our offices are open from Monday to Friday."] * 100)
-    email = f"{EMAIL}\n\n{filler}\n\nThank you again for your time, and good luck!"
+    email = f"{EMAIL}\n\n{filler}\n\nThanks so much for applying, and all the best!"
     assert len(email) > 4096
     await user.send(email)
     reply = await user.next_message()
     assert label("listen.buttons.debrief_now") in reply.button_labels(), reply.text
-    # The second part is the same email: no second reply (it was "You're welcome!" to its
+    # The second part is the same email: no second reply (it was a "You're welcome" to its
     # closing thanks).
     await user.expect_silence(1.5)
     assert await offer_of(bot, user.id) is not None  # still open for a "yes"
