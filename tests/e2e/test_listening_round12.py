@@ -274,3 +274,38 @@ async def test_a_debrief_on_a_good_mood_still_adds_its_steps(harness_any_db: Bot
     assert set(await steps(bot, user.id)) == {"open"}
     records: list[Rejection] = await debriefs(bot, user.id)
     assert records[0].mood == 4
+
+
+# (Telegram language, a yes typed at "Shall we set up?", "how often?" typed)
+TYPED_IN_ANOTHER_LANGUAGE = [
+    ("en", "sí, vale", "cada día"),
+    ("en", "dale", "entre semana"),
+    ("de", "ok", "каждый день"),
+]
+
+
+@pytest.mark.parametrize(("locale", "yes", "often"), TYPED_IN_ANOTHER_LANGUAGE)
+async def test_set_up_answered_in_words_of_another_language(
+    harness_any_db: BotHarness, locale: str, yes: str, often: str
+) -> None:
+    """A Spanish speaker whose Telegram is in English answered "sí, vale" and got "Please tap
+    one of the buttons on the question above." four times (listen12's demo run): a word or two
+    is too short to tell its language, so every language's yes is read."""
+    bot = harness_any_db
+    await bot.start()
+    user = bot.user(language_code=locale)
+    await user.send("/start")
+    await user.next_message()
+    await user.send(yes)
+    ask_zone = await user.next_message()
+    texts = CONTENT.texts(locale)
+    assert seen(texts("onboarding.ask_timezone")) in ask_zone.text, ask_zone.text
+    await user.send("Madrid")
+    await user.next_message()
+    await user.tap("09:00")
+    await user.next_message()
+    await user.send(often)
+    await bot.settle()
+    done = user.last_message
+    assert done is not None
+    assert one_of(done.text, leads("onboarding.done", locale)), done.text
