@@ -451,6 +451,13 @@ def offer_of(
     return offer if later is None else {**offer, "no": later}
 
 
+def opener_offer(now: datetime) -> dict[str, str]:
+    """The offer under /reflect's "Shall we take 2 minutes?" ([Let's do it] / [Not now]), kept
+    on the person like a reply's (:func:`drop_offer`): "yes", "давай" or "not now" typed next
+    answers it as the tap would, instead of reading as words to answer on their own."""
+    return {"yes": pack(DEBRIEF), "no": pack(LATER), "at": now.isoformat()}
+
+
 def answered_offer(
     offer: dict[str, str] | None, reading: Reading, text: str, now: datetime
 ) -> Tap | None:

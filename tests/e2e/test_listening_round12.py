@@ -309,3 +309,37 @@ async def test_set_up_answered_in_words_of_another_language(
     done = user.last_message
     assert done is not None
     assert one_of(done.text, leads("onboarding.done", locale)), done.text
+
+
+# (Telegram language, a yes typed under /reflect's "Shall we take 2 minutes?")
+YES_TO_THE_OPENER = [("en", "yes"), ("en", "давай"), ("es", "vale, vamos"), ("de", "ja")]
+
+
+@pytest.mark.parametrize(("locale", "yes"), YES_TO_THE_OPENER)
+async def test_a_yes_typed_under_reflect_starts_the_debrief(
+    harness_any_db: BotHarness, locale: str, yes: str
+) -> None:
+    """A typed "давай" under /reflect's [Let's do it] / [Not now] got "I'm not sure I understood
+    that" with a menu (listen12's demo run as a Russian speaker); now it is the tap."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send("/reflect")
+    await user.next_message()
+    await user.send(yes)
+    await bot.settle()
+    asked = user.last_message
+    assert asked is not None
+    assert seen(CONTENT.texts(locale)("reflection.ask_company")) in asked.text, asked.text
+
+
+async def test_not_now_typed_under_reflect_is_the_not_now(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("/reflect")
+    await user.next_message()
+    await user.send("not now")
+    reply = await user.next_message()
+    assert one_of(reply.text, leads("reflection.not_now_with_time")), reply.text
+    assert await debriefs(bot, user.id) == []
