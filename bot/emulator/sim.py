@@ -531,9 +531,19 @@ class SimGroup(_ChatView):
         return int(message["message_id"])
 
     async def send_photo(
-        self, user: SimUser, caption: str | None = None, *, thread_id: int | None = None
+        self,
+        user: SimUser,
+        caption: str | None = None,
+        *,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
     ) -> int:
-        return self._post_media(user, photo_content(self._state, caption), thread_id)
+        content = photo_content(self._state, caption)
+        if reply_to is not None:
+            replied = content["reply_to_message"] = self._replied(reply_to)
+            if thread_id is None and replied.get("is_topic_message"):
+                thread_id = replied["message_thread_id"]
+        return self._post_media(user, content, thread_id)
 
     async def send_voice(self, user: SimUser, *, thread_id: int | None = None) -> int:
         return self._post_media(user, voice_content(self._state), thread_id)
