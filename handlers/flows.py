@@ -171,7 +171,7 @@ async def _take(turn: Turn, tap: listening.Tap) -> None:
     elif tap.action == listening.PAUSE:
         turn.say(checkins.pause(person, turn.now, None))
     else:  # SETUP
-        await start_feature.set_up(turn)
+        await start_feature.set_up(turn, chosen=True)
 
 
 @handler

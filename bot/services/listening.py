@@ -913,6 +913,10 @@ def typed_option(reading: Reading, step: Step, text: str) -> str | None:
         named = understanding.stage_of(text, reading.language)
     elif step.name == "mood" and reading.kind not in _NOT_A_MOOD:
         mood = understanding.mood_in(text, reading.language)
+        if mood is None and (not reading.clear or reading.kind == "venting"):
+            # "honestly about a 2. I'm 52 and starting to wonder if it's my age": the first
+            # clause's mood, as a check-in reads it (typed_mood)
+            mood = understanding.mood_in_clauses(text, reading.language)
         named = None if mood is None else str(mood)
     elif step.name == "recipient" and reading.kind != "distress":
         named = understanding.recipient_of(text, reading.language)

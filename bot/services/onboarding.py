@@ -7,14 +7,21 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.content import INTERFACE_LOCALES
 from bot.db.models import User
-from bot.services import listening, reflection, schedule
+from bot.services import flows, listening, reflection, schedule
 from bot.services.callback_data import SETTINGS, WordTap
 from bot.services.flow_engine import Accepted, Flow, Option, Rejected, Step, options
-from bot.services.flows import FlowContext
+from bot.services.flows import FlowContext, FlowSpec
 from bot.services.replies import Button, Ref, Say
-from bot.services.time_of_day import format_time_of_day, parse_time_of_day, part_of_day
+from bot.services.time_of_day import (
+    find_time_of_day,
+    format_time_of_day,
+    parse_time_of_day,
+    part_of_day,
+)
 from bot.services.timezones import (
     ZoneChoice,
     ZoneProblem,
@@ -49,6 +56,9 @@ def _zone_problem(problem: ZoneProblem) -> Rejected:
 
 def parse_time_answer(text: str, _now: datetime) -> Accepted | Rejected:
     parsed = parse_time_of_day(text) or part_of_day(text)  # "8:15"; "mornings are best"
+    if parsed is None:  # "usually about 7 in the evening, after the kids are in bed"
+        found = find_time_of_day(text)
+        parsed = None if found is None else found.time
     if parsed is None:
         return Rejected("onboarding.time_problem")
     shown = format_time_of_day(parsed)
@@ -205,6 +215,8 @@ def _acknowledge(step: str, answer: Accepted, now: datetime) -> list[Say]:
         ]
     if step == "tz":
         return [Say("onboarding.ack_zone_skipped")]
+    if step == "time" and answer.shown:  # typed ("about 7 in the evening"): what it was read as
+        return [Say("onboarding.ack_time", {"time": answer.shown})]
     return []
 
 
@@ -269,3 +281,28 @@ class SettingsSpec(_SettingQuestions):
         # In the language they read from now on: a new choice shows at once.
         saved = "settings.language_saved" if "lang" in ctx.data else "settings.saved"
         return [Say(saved, locale=ctx.user.language), summary(ctx.user, ctx.now)]
+
+
+async def begin_chosen(
+    session: AsyncSession,
+    spec: FlowSpec,
+    user: User,
+    chat_id: int,
+    now: datetime,
+    then: str | None = None,
+) -> list[Say]:
+    """Set-up begun by the person's own [Set up] (or a yes to it): that is their yes to "Shall
+    we set up?", so the welcome is not asked again. One line says what the welcome says (not a
+    therapist; what is kept), then the first question."""
+    store(user, CONSENT.name, "yes", now)
+    first = await flows.start(
+        session,
+        spec,
+        user,
+        chat_id,
+        now,
+        step=spec.flow.after(CONSENT.name),
+        data={CONSENT.name: "yes"},
+        then=then,
+    )
+    return [Say("onboarding.chosen"), first]
