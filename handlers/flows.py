@@ -101,6 +101,7 @@ async def read_typed(turn: Turn) -> None:
                 locale,
                 text,
                 message.message_id,
+                before=offer,
             )
         )
         return
@@ -153,6 +154,7 @@ async def _take(turn: Turn, tap: listening.Tap) -> None:
             return
         await checkins.log_win(turn.session, person, turn.now, kind, None)
         listening.note_logged(person, tap)
+        listening.note_told(person, tap, turn.now)
         turn.say(await variants.say(turn.session, person.id, f"listen.win_logged.{kind}", turn.now))
     elif tap.action == listening.FEEDBACK:
         await feedback_feature.draft(turn, why=False)  # the reply above said why

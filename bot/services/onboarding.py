@@ -36,6 +36,7 @@ FREQUENCIES = ("daily", "weekdays", "off")
 SUGGESTED_TIMES = ("08:00", "09:00", "12:30", "18:00", "20:00")
 DEFAULT_ZONE = "UTC"
 DEFAULT_REVIEW_DAY = 6  # Sunday; changed in /settings
+PLACE = "tz_place"  # flow data: the place typed at the zone question, said back at the end
 
 
 def parse_zone_answer(text: str, now: datetime) -> Accepted | Rejected:
@@ -150,8 +151,13 @@ class _SettingQuestions:
     """What onboarding and /settings share: how answers are stored, confirmed and asked."""
 
     async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
-        """Store one answer on the person's row, the moment it is given."""
+        """Store one answer on the person's row, the moment it is given; the place a zone was
+        named by ("Manchester") is kept for the summary at the end, which says it back."""
         store(ctx.user, step, _text(answer), ctx.now)
+        if step == "tz" and answer.value is not None and answer.shown:
+            ctx.data[PLACE] = answer.shown
+        elif step == "tz":
+            ctx.data.pop(PLACE, None)
 
     def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
         return _acknowledge(step, answer, ctx.now)
@@ -243,7 +249,9 @@ class OnboardingSpec(_SettingQuestions):
         if ctx.user.review_day is None:
             ctx.user.review_day = DEFAULT_REVIEW_DAY
         schedule.reschedule(ctx.user, ctx.now)
-        return [summary_done(ctx.user), *await _news_waiting(ctx)]
+        place = ctx.data.get(PLACE)
+        said = place if isinstance(place, str) else None
+        return [summary_done(ctx.user, ctx.now, said), *await _news_waiting(ctx)]
 
 
 async def _news_waiting(ctx: FlowContext) -> list[Say]:
@@ -259,7 +267,9 @@ async def _news_waiting(ctx: FlowContext) -> list[Say]:
     return [listening.news_offer(record)]
 
 
-def summary_done(user: User) -> Say:
+def summary_done(user: User, now: datetime, place: str | None = None) -> Say:
+    """The end of set-up: when the check-ins come, and where, said as the zone question's own
+    confirmation said it ("Manchester, UK time, UTC+00:00"), never the raw "Europe/London"."""
     if user.checkin_frequency in (None, "off") or user.checkin_time is None:
         return Say("onboarding.done_no_checkins")
     return Say(
@@ -267,9 +277,19 @@ def summary_done(user: User) -> Say:
         {
             "checkin_time": format_time_of_day(user.checkin_time),
             "frequency": Ref(f"onboarding.frequency_phrase.{user.checkin_frequency}"),
-            "timezone": zone_of(user),
+            "timezone": zone_said(zone_of(user), now, place),
         },
     )
+
+
+def zone_said(zone: str, now: datetime, place: str | None = None) -> str | Ref:
+    """A stored zone as a person says it: the name people know its time by, where the offset
+    alone would mislead ("UK time, UTC+00:00"), the place they named with its offset ("Berlin,
+    UTC+01:00"), or the offset they typed ("UTC+02:00")."""
+    shown = _zone_shown(zone, now)
+    if zone.startswith("UTC") or isinstance(shown, Ref):
+        return shown
+    return f"{place or zone.rpartition('/')[2].replace('_', ' ')}, {shown}"
 
 
 class SettingsSpec(_SettingQuestions):

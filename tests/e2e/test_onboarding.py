@@ -43,7 +43,7 @@ async def test_full_onboarding_stores_each_answer_as_given(harness_any_db: BotHa
     await user.tap("Weekdays")
     done = await user.next_message()
     assert "You're all set" in done.text
-    assert "on weekdays at 09:00 (Europe/Berlin)" in done.text
+    assert "on weekdays at 09:00 (Berlin, UTC+01:00)" in done.text
     stored = await bot.stored_user(user.id)
     assert stored is not None
     assert stored.checkin_frequency == "weekdays"
