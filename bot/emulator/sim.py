@@ -522,18 +522,24 @@ class SimGroup(_ChatView):
         chat.members.setdefault(user.id, "member")
         content = _text_content(text)
         if reply_to is not None:
-            replied = content["reply_to_message"] = self._replied(reply_to)
-            if thread_id is None and replied.get("is_topic_message"):
-                thread_id = replied["message_thread_id"]  # a reply stays in the replied topic
+            thread_id = self._reply(content, reply_to, thread_id)
         message = user_message(chat, user.info, content, thread_id=thread_id)
         if self._bot_hears(message):
             self._push({"message": copy.deepcopy(message)})
         return int(message["message_id"])
 
     async def send_photo(
-        self, user: SimUser, caption: str | None = None, *, thread_id: int | None = None
+        self,
+        user: SimUser,
+        caption: str | None = None,
+        *,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
     ) -> int:
-        return self._post_media(user, photo_content(self._state, caption), thread_id)
+        content = photo_content(self._state, caption)
+        if reply_to is not None:
+            thread_id = self._reply(content, reply_to, thread_id)
+        return self._post_media(user, content, thread_id)
 
     async def send_voice(self, user: SimUser, *, thread_id: int | None = None) -> int:
         return self._post_media(user, voice_content(self._state), thread_id)
@@ -571,9 +577,7 @@ class SimGroup(_ChatView):
             raise ValueError(f"chat {self.id} has no topic {thread_id}")
         content = {**_text_content(text), "sender_chat": chat_json(chat)}
         if reply_to is not None:
-            replied = content["reply_to_message"] = self._replied(reply_to)
-            if thread_id is None and replied.get("is_topic_message"):
-                thread_id = replied["message_thread_id"]
+            thread_id = self._reply(content, reply_to, thread_id)
         message = user_message(chat, ANONYMOUS_ADMIN, content, thread_id=thread_id)
         if self._bot_hears(message):
             self._push({"message": copy.deepcopy(message)})
@@ -593,7 +597,7 @@ class SimGroup(_ChatView):
             "sender_chat": {"id": channel_id, "type": "channel", "title": channel},
         }
         if reply_to is not None:
-            content["reply_to_message"] = self._replied(reply_to)
+            self._reply(content, reply_to, None)
         message = user_message(chat, CHANNEL_SENDER, content)
         if self._bot_hears(message):
             self._push({"message": copy.deepcopy(message)})
@@ -742,6 +746,19 @@ class SimGroup(_ChatView):
         chosen = next((uid for uid, s in members.items() if s == "creator"), None)
         chosen = chosen if chosen is not None else next(iter(members), None)
         return self._state.users.get(chosen) if chosen is not None else None
+
+    def _reply(self, content: dict[str, Any], reply_to: int, thread_id: int | None) -> int | None:
+        """Make ``content`` a reply to ``reply_to``; returns the forum topic it is in. A reply
+        stays in the replied message's topic. Outside a topic (a supergroup without topics,
+        or a forum's General), Telegram still gives a reply the ``message_thread_id`` of its
+        reply thread (the root message's id) without ``is_topic_message``: a bot that sends
+        with it gets "message thread not found" in a forum (tdlib/telegram-bot-api#447)."""
+        replied = content["reply_to_message"] = self._replied(reply_to)
+        if thread_id is None and replied.get("is_topic_message"):
+            return int(replied["message_thread_id"])
+        if thread_id is None and self._chat.type == "supergroup":
+            content["message_thread_id"] = replied.get("message_thread_id", reply_to)
+        return thread_id
 
     def _replied(self, message_id: int) -> dict[str, Any]:
         """The ``reply_to_message`` of a reply to ``message_id`` (one level deep, as Telegram)."""

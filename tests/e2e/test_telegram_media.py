@@ -172,3 +172,26 @@ async def test_in_a_group_media_and_captions_get_no_answer(bot: BotHarness) -> N
     await group.send_sticker(member)
     await bot.settle()
     assert len(group.messages) == before
+
+
+async def test_in_a_group_a_photo_answering_the_bot_has_its_words_read(
+    harness_any_db: BotHarness,
+) -> None:
+    """Privacy mode on (the bot is no admin): a photo answering the bot's message reaches it,
+    and the words under it get the public reply typed words get; one not for it does not."""
+    bot = harness_any_db
+    await bot.start()
+    admin, member = bot.user("Ana"), bot.user("Sam")
+    group = bot.emulator.group("Job hunters", supergroup=True)
+    group.add_member(admin, creator=True)
+    group.add_member(member)
+    await group.add_bot(admin)
+    hello = await group.next_message()
+    await bot.settle()
+    await group.send_photo(member, caption="they turned me down after the final round")
+    await group.send_photo(
+        member, caption="they turned me down after the final round", reply_to=hello.message_id
+    )
+    reply = await group.next_message()
+    assert one_of(reply.text, shown("listen.group.rejection")), reply.text
+    await group.expect_silence(1.5)
