@@ -122,8 +122,9 @@ GOOD_NEWS_TOPICS = (
     "feedback",
     "heard_back",
 )
-# "so_so": neither good nor bad ("meh", "naja", "bueno pues", "ну такое"), not low.
-FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
+# "so_so": neither good nor bad ("meh", "naja", "bueno pues", "ну такое"), not low. "bias": the
+# worry that a no was about who they are ("is it my age?", "weil ich eine Frau bin"); listed first.
+FEELINGS = ("bias", "exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
 # "remind": a reminder at a time ("can you remind me at 5"), which Rebound answers with the
 # daily check-in at the person's own time.
 # "pause": a break from the check-ins ("stop messaging me", "pausa dos semanas").
