@@ -274,10 +274,12 @@ class SimUser(_ChatView):
         sender: str = "Dana Recruiter",
         chat_title: str | None = None,
         hidden: bool = False,
+        own: bool = False,
     ) -> int:
         """Forward a text message from another chat: from a person (``sender``; with
         ``hidden`` one whose privacy settings hide their account), or from a channel
-        (``chat_title``). Telegram sends it as a new message with ``forward_origin``."""
+        (``chat_title``), or ``own`` words forwarded from elsewhere. Telegram sends it as a new
+        message with ``forward_origin``."""
         date = now() - 3600
         origin: dict[str, Any]
         if chat_title is not None:
@@ -286,6 +288,8 @@ class SimUser(_ChatView):
             )
             chat = {"id": channel_id, "type": "channel", "title": chat_title}
             origin = {"type": "channel", "date": date, "chat": chat, "message_id": 7}
+        elif own:  # their own message, forwarded from another chat or Saved Messages
+            origin = {"type": "user", "date": date, "sender_user": user_json(self.info)}
         elif hidden:
             origin = {"type": "hidden_user", "date": date, "sender_user_name": sender}
         else:
