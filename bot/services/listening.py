@@ -27,7 +27,7 @@ from bot.services import crisis, feedback, reflection, understanding, variants
 from bot.services.callback_data import Codec, NotThisField, Number, Token, Word
 from bot.services.crisis import care
 from bot.services.flow_engine import FreeText, Rejected, Step
-from bot.services.replies import Button, Ref, Say
+from bot.services.replies import Button, Ref, RefList, Say
 from bot.services.understanding import (
     BRIGHT_SIDES,
     FEELINGS,
@@ -145,6 +145,7 @@ def win_kind(tap: Tap) -> str:
 # the person's ``offer``): a stale tap on any of the last few is answered "already logged".
 LOGGED_KEPT = 8
 _LOGGED = "logged"  # the key in users.offer; kept when the offer itself is dropped
+_TOLD = "told"  # the key in users.offer: good news whose win was just logged (:func:`note_told`)
 
 
 def stamped(replies: list[Say], said: int | None) -> list[Say]:
@@ -190,7 +191,7 @@ def drop_offer(user: User, offer: dict[str, str] | None = None) -> dict[str, str
         user.offer = None
     else:
         user.offer = {**(offer or {}), **({_LOGGED: logged} if logged else {})}
-    return was if was and "yes" in was else None
+    return was if was and ("yes" in was or _TOLD in was) else None
 
 
 # --- The person's situation ---------------------------------------------------------------------
@@ -267,6 +268,7 @@ def respond(
     prefilled: int | None = None,
     helplines: str = crisis.INTERNATIONAL,
     held: int | None = None,
+    good: Tap | None = None,
 ) -> list[Say]:
     """The replies to one typed message outside any flow (pure: tested without a database).
 
@@ -274,7 +276,10 @@ def respond(
     filled where the message named them); for someone not set up yet, it waits for the end
     of onboarding (:func:`news_offer`). ``helplines`` is whose free lines to name when the
     person asks for someone to talk to (:func:`helplines_of`). ``held`` is the feedback told
-    in these words, kept for [Log this feedback] (bot.services.feedback.hold_told)."""
+    in these words, kept for [Log this feedback] (bot.services.feedback.hold_told).
+    ``good`` is the [Log it as a win] of the good news told just before (:func:`good_news_before`;
+    its ``said`` None once logged): "what do I do now?" after an offer or a next round asks what
+    comes after that news, not after a no."""
     if _wants_a_person(reading):
         # Set up or not: an honest "I'm a bot, and I'm listening", and people who pick up.
         second = next_steps(now)[0] if not now.onboarded else _CHECK_IN
@@ -353,6 +358,16 @@ def respond(
         return [Say(_key(reading), buttons=rows)]
     if kind == "question" and reading.topic == "vent":  # "can I just vent?": yes, no task
         return [Say(_key(reading))]
+    if kind == "question" and reading.topic == "after_no" and good is not None:
+        # "what do I do now?" right after "I got an offer!": what comes after that news, with
+        # its [Log it as a win] again (the same message's, so it logs once) until it is logged.
+        topic = win_kind(good)
+        after: tuple[tuple[Button, ...], ...] = ()
+        if good.said is not None:
+            after = ((Button("listen.buttons.log_it", data=TAP.pack(good)),),)
+        if topic in _STILL_AHEAD:
+            after = ((Button("listen.buttons.prepare", data=pack(PREPARE)),), *after)
+        return [Say(f"listen.question.after_good.{topic}", buttons=after)]
     if kind == "question":
         return [Say(_key(reading), buttons=_stack(_answers(reading.topic, now)))]
     if kind == "greeting" and reading.topic == "at_bot":  # owned, then what I can do
@@ -361,6 +376,30 @@ def respond(
     if kind == "greeting" and reading.topic == "bye":
         return [Say(_key(reading))]
     return [Say(_key(reading), buttons=_stack(next_steps(now)))]
+
+
+# Good news that "what do I do now?" typed right after asks about (not the after-a-no answer).
+_WHAT_NOW = frozenset({"offer", "next_round", "interview"})
+
+
+def good_news_before(user: User, offer: dict[str, str] | None, now: datetime) -> Tap | None:
+    """The [Log it as a win] of the good news told in the message just before (an offer, a
+    next round, an interview), offered or just logged (:func:`note_told`), while fresh
+    (OFFER_MINUTES); its ``said`` None when the win is logged already. None otherwise."""
+    data = (offer or {}).get("yes") or (offer or {}).get(_TOLD)
+    tap = TAP.parse(data) if data else None
+    if tap is None or tap.action != WIN or tap.argument not in _WHAT_NOW or offer is None:
+        return None
+    if now - datetime.fromisoformat(offer["at"]) > timedelta(minutes=OFFER_MINUTES):
+        return None
+    return replace(tap, said=None) if logged_already(user, tap) else tap
+
+
+def note_told(user: User, tap: Tap, now: datetime) -> None:
+    """A win just logged from good news told in words: kept on the person for their next
+    message only ("what do I do now?" asks what comes after that news)."""
+    if tap.argument in _WHAT_NOW:
+        user.offer = {**(user.offer or {}), _TOLD: TAP.pack(tap), "at": now.isoformat()}
 
 
 # The actions a reply offers as its main next step ([Debrief it now], [Log it as a win],
@@ -579,7 +618,7 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
             Button("listen.buttons.debrief_it", data=pack(DEBRIEF)),
             Button("listen.buttons.draft_feedback", data=pack(FEEDBACK)),
         ]
-    if topic == "prepare":
+    if topic in ("prepare", "practice"):  # getting ready; practising alone, out loud
         return list(_PREPARE_ACTIONS)
     if topic == "plan_feedback":  # "mujhe feedback maangna chahiye": drafting it is the step
         return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK))]
@@ -656,11 +695,13 @@ async def listen(
     locale: str | None = None,
     text: str | None = None,
     said: int | None = None,
+    before: dict[str, str] | None = None,
 ) -> list[Say]:
     """Replies to a typed message when no flow is running (``said``: its message id, which a
-    [Log it as a win] under the reply carries, :func:`stamped`). Rejection news naming a company, a
-    stage or a reason starts an untouched debrief with those filled in, for [Debrief it now]:
-    at once, or (someone not set up yet, whose first words are often their news) once
+    [Log it as a win] under the reply carries, :func:`stamped`; ``before``: the offer under the
+    reply just before, which tells what "what do I do now?" follows). Rejection news naming a
+    company, a stage or a reason starts an untouched debrief with those filled in, for [Debrief
+    it now]: at once, or (someone not set up yet, whose first words are often their news) once
     onboarding ends. The company, the stage and the reason are kept, in the database: a reason
     the debrief has a box for ("internal candidate") is ticked there; any other ("overqualified")
     keeps ``text``, the words that told it, as the debrief's note. Feedback told without a no
@@ -683,7 +724,8 @@ async def listen(
     held = None
     if told_feedback(reading, here) and text:
         held = (await feedback.hold_told(session, user, now, text)).id
-    answers = stamped(respond(reading, here, prefilled, helplines_of(user), held), said)
+    good = good_news_before(user, before, now)
+    answers = stamped(respond(reading, here, prefilled, helplines_of(user), held, good), said)
     drop_offer(user, offer_of(reading, answers, now, locale) if here.onboarded else None)
     replies = [await varied(session, user.id, r, now) for r in answers]
     return in_language(replies, locale)
@@ -913,6 +955,10 @@ def typed_option(reading: Reading, step: Step, text: str) -> str | None:
         named = understanding.stage_of(text, reading.language)
     elif step.name == "mood" and reading.kind not in _NOT_A_MOOD:
         mood = understanding.mood_in(text, reading.language)
+        if mood is None and (not reading.clear or reading.kind == "venting"):
+            # "honestly about a 2. I'm 52 and starting to wonder if it's my age": the first
+            # clause's mood, as a check-in reads it (typed_mood)
+            mood = understanding.mood_in_clauses(text, reading.language)
         named = None if mood is None else str(mood)
     elif step.name == "recipient" and reading.kind != "distress":
         named = understanding.recipient_of(text, reading.language)
@@ -1114,3 +1160,25 @@ class Heard:
         key = "listen.in_flow.reason_ticked_here" if here else "listen.in_flow.reason_ticked"
         reply = Say(key, {"reason": Ref(label)})
         return in_language([reply], self.locale)[0]
+
+    def options_named(self, step: Step, text: str) -> tuple[list[str], bool]:
+        """Options named in a note typed at a multi-select question, where the words voice
+        no feeling and are not aimed at me (bot.services.flows.Listener)."""
+        if self.reading.kind in _NOT_A_TICK or lashing_out(self.reading):
+            return [], False
+        if self.noted(step) is not None:  # a feeling told there is acknowledged as one
+            return [], False
+        told = understanding.options_in(step.name, text, self.reading.language)
+        return list(told.values), told.rest > _TICK_REST_WORDS
+
+    def options_ticked(self, labels: list[str], noted: bool) -> Say:
+        key = "listen.in_flow.options_ticked_noted" if noted else "listen.in_flow.options_ticked"
+        reply = Say(key, {"options": RefList.of(labels)})
+        return in_language([reply], self.locale)[0]
+
+
+# Readings whose words never tick an option: distress, a question, rejection news.
+_NOT_A_TICK = frozenset({"distress", "question", "rejection"})
+# Words left over, once the options named are cut out, that make a note worth keeping too
+# ("the rapport was good" leaves three: said by the tick alone).
+_TICK_REST_WORDS = 5
