@@ -76,7 +76,7 @@ async def _read_caption(turn: Turn, message: Message | None, caption: str) -> bo
     ("look what they sent me"): the picture's own answer is better then."""
     person = turn.person
     reading = understanding.read(caption, person.language)
-    if message is not None and message.forward_origin is not None:
+    if message is not None and flows_feature.someone_elses(message):
         reading = arrivals.forwarded(reading)
     in_flow = await flows.load_state(turn.session, turn.chat_id, person.id) is not None
     if not in_flow and reading.kind not in _CARRIED and reading.kind not in _WITH_NOTE:

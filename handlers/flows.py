@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from telegram import Message, MessageOriginUser
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.db.models import Rejection
@@ -27,6 +28,20 @@ async def on_text(turn: Turn) -> None:
     await read_typed(turn)
 
 
+def someone_elses(message: Message) -> bool:
+    """A message forwarded from someone else (the recruiter, the company's channel); one the
+    person forwards from themselves (from Saved Messages, from a chat with a friend) is theirs."""
+    origin = message.forward_origin
+    if origin is None:
+        return False
+    sender = message.from_user
+    return not (
+        isinstance(origin, MessageOriginUser)
+        and sender is not None
+        and origin.sender_user.id == sender.id
+    )
+
+
 async def read_typed(turn: Turn) -> None:
     """Words typed in a private chat: a message's text, or the caption under a photo or a file
     (handlers.fallback). A forwarded message is someone else's words (arrivals.forwarded); a
@@ -45,7 +60,7 @@ async def read_typed(turn: Turn) -> None:
         return
     if turn.rt.arrivals.quiet(turn.update.update_id):
         return  # the rest of a long paste Telegram split: its first part was answered
-    if message.forward_origin is not None:
+    if someone_elses(message):
         reading = arrivals.forwarded(reading)
     # Typed instead of tapped: "a bit better today", "un poco mejor". The words are read first
     # (microseconds), so most messages skip the database's look for a morning check.

@@ -19,7 +19,7 @@ from bot.emulator.state import (
     UserInfo,
     now,
 )
-from bot.emulator.text import bot_command_entities, mention_entities, utf16_len
+from bot.emulator.text import bot_command_entities, mention_entities
 from bot.emulator.webapp import init_data as web_app_init_data
 
 # Smallest byte strings that identify as the formats Telegram would store for these files.
@@ -163,19 +163,16 @@ MAX_CAPTION = 1024
 
 
 def split_as_the_app_does(text: str) -> list[str]:
-    """A text past :data:`MAX_TEXT` (UTF-16 units) as the Telegram apps send it: parts of at
-    most that length, cut after the last line break in the part, else the last space, else
-    where the part is full."""
+    """A text past :data:`MAX_TEXT` characters as the Telegram apps send it: parts of at most
+    that length, cut after the last line break in the part, else the last space, else where
+    the part is full. (Telegram counts these limits in characters, not in the UTF-16 units of
+    entity offsets: 4096 emoji are one message, 4097 are refused.)"""
     parts: list[str] = []
     rest = text
-    while utf16_len(rest) > MAX_TEXT:
-        end = min(len(rest), MAX_TEXT)
-        while utf16_len(rest[:end]) > MAX_TEXT:
-            end -= 1
-        head = rest[:end]
+    while len(rest) > MAX_TEXT:
+        head = rest[:MAX_TEXT]
         cut = max(head.rfind("\n"), head.rfind(" "))
-        if cut > end // 2:
-            end = cut + 1
+        end = cut + 1 if cut > MAX_TEXT // 2 else MAX_TEXT
         parts.append(rest[:end].rstrip())
         rest = rest[end:].lstrip()
     if rest:
@@ -186,7 +183,7 @@ def split_as_the_app_does(text: str) -> list[str]:
 def _caption_content(caption: str | None) -> dict[str, Any]:
     if caption is None:
         return {}
-    if utf16_len(caption) > MAX_CAPTION:
+    if len(caption) > MAX_CAPTION:
         raise ValueError(f"a caption is at most {MAX_CAPTION} characters (the app refuses it)")
     content = _text_content(caption)
     return {
@@ -274,10 +271,12 @@ class SimUser(_ChatView):
         sender: str = "Dana Recruiter",
         chat_title: str | None = None,
         hidden: bool = False,
+        own: bool = False,
     ) -> int:
         """Forward a text message from another chat: from a person (``sender``; with
         ``hidden`` one whose privacy settings hide their account), or from a channel
-        (``chat_title``). Telegram sends it as a new message with ``forward_origin``."""
+        (``chat_title``), or ``own`` words forwarded from elsewhere. Telegram sends it as a new
+        message with ``forward_origin``."""
         date = now() - 3600
         origin: dict[str, Any]
         if chat_title is not None:
@@ -286,6 +285,8 @@ class SimUser(_ChatView):
             )
             chat = {"id": channel_id, "type": "channel", "title": chat_title}
             origin = {"type": "channel", "date": date, "chat": chat, "message_id": 7}
+        elif own:  # their own message, forwarded from another chat or Saved Messages
+            origin = {"type": "user", "date": date, "sender_user": user_json(self.info)}
         elif hidden:
             origin = {"type": "hidden_user", "date": date, "sender_user_name": sender}
         else:

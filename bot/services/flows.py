@@ -457,7 +457,7 @@ async def handle_text(
     ticked = await _tick_told_reason(session, spec, row, now, heard) if heard else None
     if heard is not None and choice == "aside":
         # The reason ticked at its own question: the words answered it, the tick says so.
-        answered = ticked is not None and row.step == _reason_step(spec, heard)
+        answered = ticked is not None and ticked.here
         result = await _aside(session, spec, row, user, text, now, heard, answered=answered)
     elif heard is not None and choice == "fill":
         result = await _fill(session, spec, row, user, now, heard)
@@ -478,7 +478,7 @@ async def handle_text(
         if acknowledgement is not None:
             result.replies[-1] = acknowledgement
     if ticked is not None and result.replies:  # said before the question (or "noted") again
-        result.replies.insert(len(result.replies) - 1, ticked)
+        result.replies.insert(len(result.replies) - 1, ticked.said)
     if prompt is not None and any(not r.edit for r in result.replies) and not result.noted:
         result.strip = None if result.above else prompt
     return result
@@ -502,25 +502,35 @@ def _reason_step(spec: FlowSpec, heard: Listener) -> str | None:
     return spec.reason_step(reason)
 
 
+@dataclass(frozen=True)
+class _Tick:
+    """A told reason ticked: the word saying so, and whether it was ticked at the question at
+    hand (``here``: the words answered it)."""
+
+    said: Say
+    here: bool
+
+
 async def _tick_told_reason(
     session: AsyncSession, spec: FlowSpec, row: FlowState, now: datetime, heard: Listener
-) -> Say | None:
+) -> _Tick | None:
     """A reason told in typed words ("they went with an internal candidate") ticked on the
     question that offers it, when that question is still ahead or open (it is still asked, so
-    it can be changed); the word saying so, or None."""
+    it can be changed); None when nothing was ticked."""
     name = _reason_step(spec, heard)
     reason = heard.reason()
     if name is None or reason is None:
         return None
     state = _state(row)
-    if name is None or name in state.run.trail or reason in state.selected(name):
+    if name in state.run.trail or reason in state.selected(name):
         return None
     option = next((o for o in spec.flow.step(name).options if o.value == reason), None)
     if option is None:
         return None
     run = state.run.with_selected(name, [*state.selected(name), reason])
     await _save(session, row, replace(state, run=run), now)
-    return heard.ticked(option.label, here=name == row.step)
+    here = name == row.step
+    return _Tick(heard.ticked(option.label, here=here), here)
 
 
 async def _tick_told_options(

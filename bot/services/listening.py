@@ -262,6 +262,24 @@ def _stack(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
 # --- Replies outside flows ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Quiet:
+    """A topic answered with its own words only: no buttons, no cheer, no task. ``in_flow``:
+    the words inside a flow (the question then asked again); ``group``: the key of
+    ``listen.group`` said in a group."""
+
+    in_flow: str
+    group: str
+
+
+# "so I finally heard back from Spotify": how did it go? No 🎉 before the outcome is told, in
+# a group neither. "can I just vent?": yes, go ahead; nothing to do afterwards.
+QUIET: dict[tuple[str, str | None], Quiet] = {
+    ("good_news", "heard_back"): Quiet("listen.in_flow.heard_back", "unsure"),
+    ("question", "vent"): Quiet("listen.in_flow.question.vent", "question"),
+}
+
+
 def respond(
     reading: Reading,
     now: Situation,
@@ -340,7 +358,7 @@ def respond(
                 ),
             )
         ]
-    if kind == "good_news" and reading.topic == "heard_back":  # no outcome yet: ask it
+    if (kind, reading.topic) in QUIET:  # "finally heard back", "can I just vent?": no buttons
         return [Say(_key(reading))]
     if kind == "good_news" and reading.topic == "feedback":  # something to work on: keep it
         log = Button("listen.buttons.log_feedback", data=pack(LOG_FEEDBACK, held))
@@ -356,8 +374,6 @@ def respond(
         if topic in _STILL_AHEAD:  # an interview to come: getting ready is the next step
             rows += ((Button("listen.buttons.prepare", data=pack(PREPARE)),),)
         return [Say(_key(reading), buttons=rows)]
-    if kind == "question" and reading.topic == "vent":  # "can I just vent?": yes, no task
-        return [Say(_key(reading))]
     if kind == "question" and reading.topic == "after_no" and good is not None:
         # "what do I do now?" right after "I got an offer!": what comes after that news, with
         # its [Log it as a win] again (the same message's, so it logs once) until it is logged.
@@ -433,6 +449,13 @@ def offer_of(
         offer["lang"] = locale
     later = next((d for d in taps if (t := TAP.parse(d)) is not None and t.action == LATER), None)
     return offer if later is None else {**offer, "no": later}
+
+
+def opener_offer(now: datetime) -> dict[str, str]:
+    """The offer under /reflect's "Shall we take 2 minutes?" ([Let's do it] / [Not now]), kept
+    on the person like a reply's (:func:`drop_offer`): "yes", "давай" or "not now" typed next
+    answers it as the tap would, instead of reading as words to answer on their own."""
+    return {"yes": pack(DEBRIEF), "no": pack(LATER), "at": now.isoformat()}
 
 
 def answered_offer(
@@ -810,9 +833,8 @@ def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | Non
     if _wants_a_person(reading):  # nothing about them in public: the lines are in a DM
         url = f"https://t.me/{bot}?start={TALK_PAYLOAD}"
         return Say("listen.group.talk", buttons=((Button("start.buttons.open_private", url=url),),))
-    key = kind if kind in _GROUP_KINDS else "unsure"
-    if (kind, topic) == ("good_news", "heard_back"):
-        key = "unsure"  # no cheer in public before the outcome is told
+    quiet = QUIET.get((kind, topic))
+    key: str = quiet.group if quiet else kind if kind in _GROUP_KINDS else "unsure"
     payload = _GROUP_PAYLOADS.get(key, "feedback" if topic == "feedback" else "help")
     url = f"https://t.me/{bot}?start={payload}"
     return Say(
@@ -1042,7 +1064,9 @@ def aside_replies(
             Say("listen.in_flow.question.talk", _talk_params(helplines)),
             Say("listen.in_flow.kept" if kept else "listen.in_flow.back_to_it"),
         ]
-    if kind == "venting" and (reading.topic in FEELINGS or not mood):
+    if (kind, reading.topic) in QUIET:
+        key = QUIET[(kind, reading.topic)].in_flow
+    elif kind == "venting" and (reading.topic in FEELINGS or not mood):
         key = f"listen.in_flow.venting.{reading.topic if reading.topic in FEELINGS else 'general'}"
     elif kind == "venting":
         key = "listen.in_flow.mood"  # "ok i guess, applied to 20 jobs": how the day goes
@@ -1057,8 +1081,6 @@ def aside_replies(
         ("greeting", "at_bot"),
     ):
         key = f"listen.in_flow.{reading.topic}"  # effort made; feedback heard; words aimed at me
-    elif (kind, reading.topic) == ("good_news", "heard_back"):
-        key = "listen.in_flow.heard_back"  # no 🎉 before they say how it went
     elif kind in ("rejection", "good_news") or (kind == "greeting" and reading.topic != "ack"):
         key = f"listen.in_flow.{kind}"
     elif mood:

@@ -274,3 +274,72 @@ async def test_a_debrief_on_a_good_mood_still_adds_its_steps(harness_any_db: Bot
     assert set(await steps(bot, user.id)) == {"open"}
     records: list[Rejection] = await debriefs(bot, user.id)
     assert records[0].mood == 4
+
+
+# (Telegram language, a yes typed at "Shall we set up?", "how often?" typed)
+TYPED_IN_ANOTHER_LANGUAGE = [
+    ("en", "sí, vale", "cada día"),
+    ("en", "dale", "entre semana"),
+    ("de", "ok", "каждый день"),
+]
+
+
+@pytest.mark.parametrize(("locale", "yes", "often"), TYPED_IN_ANOTHER_LANGUAGE)
+async def test_set_up_answered_in_words_of_another_language(
+    harness_any_db: BotHarness, locale: str, yes: str, often: str
+) -> None:
+    """A Spanish speaker whose Telegram is in English answered "sí, vale" and got "Please tap
+    one of the buttons on the question above." four times (listen12's demo run): a word or two
+    is too short to tell its language, so every language's yes is read."""
+    bot = harness_any_db
+    await bot.start()
+    user = bot.user(language_code=locale)
+    await user.send("/start")
+    await user.next_message()
+    await user.send(yes)
+    ask_zone = await user.next_message()
+    texts = CONTENT.texts(locale)
+    assert seen(texts("onboarding.ask_timezone")) in ask_zone.text, ask_zone.text
+    await user.send("Madrid")
+    await user.next_message()
+    await user.tap("09:00")
+    await user.next_message()
+    await user.send(often)
+    await bot.settle()
+    done = user.last_message
+    assert done is not None
+    assert one_of(done.text, leads("onboarding.done", locale)), done.text
+
+
+# (Telegram language, a yes typed under /reflect's "Shall we take 2 minutes?")
+YES_TO_THE_OPENER = [("en", "yes"), ("en", "давай"), ("es", "vale, vamos"), ("de", "ja")]
+
+
+@pytest.mark.parametrize(("locale", "yes"), YES_TO_THE_OPENER)
+async def test_a_yes_typed_under_reflect_starts_the_debrief(
+    harness_any_db: BotHarness, locale: str, yes: str
+) -> None:
+    """A typed "давай" under /reflect's [Let's do it] / [Not now] got "I'm not sure I understood
+    that" with a menu (listen12's demo run as a Russian speaker); now it is the tap."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send("/reflect")
+    await user.next_message()
+    await user.send(yes)
+    await bot.settle()
+    asked = user.last_message
+    assert asked is not None
+    assert seen(CONTENT.texts(locale)("reflection.ask_company")) in asked.text, asked.text
+
+
+async def test_not_now_typed_under_reflect_is_the_not_now(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("/reflect")
+    await user.next_message()
+    await user.send("not now")
+    reply = await user.next_message()
+    assert one_of(reply.text, leads("reflection.not_now_with_time")), reply.text
+    assert await debriefs(bot, user.id) == []

@@ -195,3 +195,24 @@ async def test_in_a_group_a_photo_answering_the_bot_has_its_words_read(
     reply = await group.next_message()
     assert one_of(reply.text, shown("listen.group.rejection")), reply.text
     await group.expect_silence(1.5)
+
+
+async def test_words_of_distress_under_a_photo_get_care_and_nothing_else(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)  # Berlin: German helplines
+    await user.send_photo(caption="honestly I don't see the point anymore, I want to end my life")
+    care = await user.next_message()
+    assert "TelefonSeelsorge" in care.text
+    await user.expect_silence(1.5)  # no word about the picture, no second reply
+    assert await debriefs(bot, user.id) == []
+
+
+async def test_their_own_words_forwarded_from_elsewhere_are_theirs(bot: BotHarness) -> None:
+    user = await onboard(bot)
+    await user.forward("so tired of all of this", own=True)
+    reply = await user.next_message()
+    assert not one_of(reply.text, shown("listen.unsure")), reply.text
+    assert one_of(reply.text, shown("listen.venting.exhausted")), reply.text

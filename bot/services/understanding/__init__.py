@@ -610,9 +610,19 @@ def option_named(step: str, text: str, language_hint: str | None = None) -> str 
     if not normal or len(normal.split()) > RECIPIENT_WORDS:
         return None
     named: set[str] = set()
-    for lex in _short_answer_lists(text, language_hint):
+    tried = _short_answer_lists(text, language_hint)
+    for lex in tried:
         corrected = lex.corrected(normal)
         named.update(value for value, words in lex.choices.get(step, ()) if words.search(corrected))
+    if not named:
+        # A word or two is often too short to tell its language ("sí, vale" reads as English to
+        # the model): the other languages' lists, when none of those named a button.
+        for code in LANGUAGES:
+            other = lexicon(code)
+            if other is None or any(other is seen for seen in tried):
+                continue
+            corrected = other.corrected(normal)
+            named.update(v for v, words in other.choices.get(step, ()) if words.search(corrected))
     return named.pop() if len(named) == 1 else None
 
 
