@@ -71,3 +71,28 @@ async def test_a_debrief_typed_in_own_words_is_taken_as_said(
     assert (record.stage, record.mood) == ("first_interview", 2)
     assert record.completed_at is not None
     assert record.note is not None and OUTSIDE_GUESS[locale] in record.note
+
+
+async def test_a_request_asked_for_after_news_is_offered_for_that_company(
+    harness_any_db: BotHarness,
+) -> None:
+    """News told, no debrief finished, then "should I ask them why?" and [Draft a feedback
+    request]: the request is offered for Brightwell (before: "Which company and role?", as if
+    the bot had not just heard)."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("Brightwell Logistics turned me down after the second interview")
+    await user.next_message()
+    await user.send("should I ask them why? feels a bit desperate")
+    answer = await user.next_message()
+    assert label("listen.buttons.draft_feedback") in answer.button_labels()
+    await user.tap(label("listen.buttons.draft_feedback"))
+    which = await user.next_message()
+    assert one_of(which.text, shown("feedback.ask_which"))
+    assert which.button_labels() == ["Brightwell Logistics", label("feedback.another")]
+    await user.tap("Brightwell Logistics")
+    first = await user.next_message()
+    assert not one_of(first.text, shown("feedback.ask_company"))
+    [record] = await debriefs(bot, user.id)
+    assert record.company == "Brightwell Logistics" and record.completed_at is None
