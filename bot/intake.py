@@ -62,6 +62,9 @@ class Intake:
         incoming = [inbox.Incoming(u.update_id, chat_key(u) or None, data) for data, u in batch]
         async with self.rt.small_transaction() as session:  # at most 100 updates a batch
             fresh = await inbox.store(session, incoming, self.rt.clock.now())
+        # Albums and split pastes, in the order received (after the commit: a batch the
+        # database refused comes again and is looked at then).
+        self.rt.arrivals.note((u.update_id, data) for data, u in batch if u.update_id in fresh)
         for _data, update in batch:
             if update.update_id in fresh:
                 await self._enqueue(update)
@@ -77,6 +80,7 @@ class Intake:
         """Queue what an earlier run stored but never finished (oldest first)."""
         async with self.rt.sessions() as session:
             left = await inbox.unprocessed(session)
+        self.rt.arrivals.note((row.update_id, row.payload) for row in left)
         for row in left:
             update = Update.de_json(row.payload, self.app.bot)
             await self._enqueue(update)

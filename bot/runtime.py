@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.content import Content
 from bot.drawing import Drawing
 from bot.metrics import Metrics
+from bot.services.arrivals import Arrivals
 from bot.services.checkins import WinSpec
 from bot.services.feedback import LogSpec, RequestSpec
 from bot.services.flows import FlowSpec
@@ -57,6 +58,8 @@ class Runtime:
     # Ids of updates taken from the inbox whose processed mark is not yet committed: the
     # first turn of such an update sets the mark in its own transaction (see bot.intake).
     unmarked: set[int] = field(default_factory=set)
+    # Albums and split pastes: which incoming messages need no answer of their own.
+    arrivals: Arrivals = field(default_factory=Arrivals)
     # time.monotonic() when the dispatcher last finished a run (for /healthz).
     dispatched_at: float | None = None
     # What the bot's recent messages show, so that no edit is one that changes nothing.

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from telegram import Message, MessageOriginUser
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.db.models import Rejection
 from bot.runtime import RuntimeApp, flow_specs
-from bot.services import checkins, flows, listening, understanding, variants
+from bot.services import arrivals, checkins, flows, listening, understanding, variants
 from bot.services.crisis import care as crisis_care
 from handlers import checkin as checkin_feature
 from handlers import feedback as feedback_feature
@@ -24,22 +25,49 @@ from handlers.turn import Turn, handler, tapped_message_with_buttons
 
 @handler
 async def on_text(turn: Turn) -> None:
+    await read_typed(turn)
+
+
+def someone_elses(message: Message) -> bool:
+    """A message forwarded from someone else (the recruiter, the company's channel); one the
+    person forwards from themselves (from Saved Messages, from a chat with a friend) is theirs."""
+    origin = message.forward_origin
+    if origin is None:
+        return False
+    sender = message.from_user
+    return not (
+        isinstance(origin, MessageOriginUser)
+        and sender is not None
+        and origin.sender_user.id == sender.id
+    )
+
+
+async def read_typed(turn: Turn) -> None:
+    """Words typed in a private chat: a message's text, or the caption under a photo or a file
+    (handlers.fallback). A forwarded message is someone else's words (arrivals.forwarded); a
+    long paste's later parts were answered with the first (arrivals.Arrivals)."""
     message = turn.update.effective_message
-    assert message is not None and message.text is not None
+    assert message is not None
+    text = message.text if message.text is not None else message.caption
+    assert text is not None
     person = turn.person
-    distress = gatekeeping.crisis_read(turn.update, turn.context, message.text)
-    reading = understanding.read(message.text, person.language, distress=distress)
+    distress = gatekeeping.crisis_read(turn.update, turn.context, text)
+    reading = understanding.read(text, person.language, distress=distress)
     if reading.kind == "distress":
         # The crisis check (handlers.gatekeeping) runs first; this is only a second net. Words
         # of distress are not stored anywhere, and a running flow stays as it was.
-        await gatekeeping.private_support(turn, message.text)
+        await gatekeeping.private_support(turn, text)
         return
+    if turn.rt.arrivals.quiet(turn.update.update_id):
+        return  # the rest of a long paste Telegram split: its first part was answered
+    if someone_elses(message):
+        reading = arrivals.forwarded(reading)
     # Typed instead of tapped: "a bit better today", "un poco mejor". The words are read first
     # (microseconds), so most messages skip the database's look for a morning check.
-    day = listening.day_answer(reading, message.text)
+    day = listening.day_answer(reading, text)
     if day is not None and await crisis_care.awaiting_day_answer(turn.session, person.id, turn.now):
         await crisis_care.note_day_answered(turn.session, person.id, turn.now)
-        locale = gatekeeping.care_locale(turn, message.text)
+        locale = gatekeeping.care_locale(turn, text)
         await gatekeeping.answer_day(turn, day, locale)
         return
     stale = await flows.set_aside_if_stale(turn.session, turn.chat_id, person.id, turn.now)
@@ -48,31 +76,31 @@ async def on_text(turn: Turn) -> None:
             turn.strip_buttons(stale.prompt_message_id)
         turn.say(stale.notice)
     locale = listening.reply_locale(reading, turn.texts.locale, frozenset(turn.rt.content.catalogs))
-    heard = listening.Heard(reading, locale, listening.helplines_of(person), message.text)
+    heard = listening.Heard(reading, locale, listening.helplines_of(person), text)
     result = await flows.handle_text(
-        turn.session, turn.rt.flows, person, turn.chat_id, message.text, turn.now, heard
+        turn.session, turn.rt.flows, person, turn.chat_id, text, turn.now, heard
     )
     if result is not None and result.released:  # "Shall we set up?" answered with news
         if result.strip is not None:
             turn.strip_buttons(result.strip)
         result = None
     if result is None:
-        mood = listening.typed_mood(reading, message.text, person.language)
+        mood = listening.typed_mood(reading, text, person.language)
         if mood is not None and await checkins.awaiting_mood(turn.session, person, turn.now):
             # "meh" after "how are you?"; "still raw, but I applied to two more places" also
             # tells effort made, which is acknowledged and offered as a win.
-            progress = understanding.progress_in(message.text, person.language, reading)
+            progress = understanding.progress_in(text, person.language, reading)
             await checkin_feature.answer_mood(turn, mood, typed=True, progress=progress)
             return
         offer = listening.drop_offer(person)
-        answered = listening.answered_offer(offer, reading, message.text, turn.now)
+        answered = listening.answered_offer(offer, reading, text, turn.now)
         if answered is not None:  # "yes" after [Debrief it now] / [Not now]: as if tapped
             language = listening.answer_language(offer, answered)
             if language is not None:
                 turn.texts = turn.rt.content.texts(language)
             await _take(turn, answered)
             return
-        details = listening.news_details(offer, reading, message.text, turn.now)
+        details = listening.news_details(offer, reading, text, turn.now)
         if details is not None and offer is not None:  # "the Shopify one. PM role" after news
             turn.say_all(
                 await listening.fill_in(turn.session, person, turn.now, details, offer, locale)
@@ -86,8 +114,9 @@ async def on_text(turn: Turn) -> None:
                 reading,
                 turn.now,
                 locale,
-                message.text,
+                text,
                 message.message_id,
+                before=offer,
             )
         )
         return
@@ -140,6 +169,7 @@ async def _take(turn: Turn, tap: listening.Tap) -> None:
             return
         await checkins.log_win(turn.session, person, turn.now, kind, None)
         listening.note_logged(person, tap)
+        listening.note_told(person, tap, turn.now)
         turn.say(await variants.say(turn.session, person.id, f"listen.win_logged.{kind}", turn.now))
     elif tap.action == listening.FEEDBACK:
         await feedback_feature.draft(turn, why=False)  # the reply above said why
@@ -158,7 +188,7 @@ async def _take(turn: Turn, tap: listening.Tap) -> None:
     elif tap.action == listening.PAUSE:
         turn.say(checkins.pause(person, turn.now, None))
     else:  # SETUP
-        await start_feature.set_up(turn)
+        await start_feature.set_up(turn, chosen=True)
 
 
 @handler

@@ -422,7 +422,8 @@ async def reads_everything(turn: Turn) -> bool:
 def _mentions(message: Message, bot_id: int, username: str) -> bool:
     """Whether a group message names the bot (@username, or the account without one)."""
     kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-    for entity, text in message.parse_entities(kinds).items():
+    named = {**message.parse_entities(kinds), **message.parse_caption_entities(kinds)}
+    for entity, text in named.items():
         if entity.type == MessageEntity.TEXT_MENTION:
             if entity.user is not None and entity.user.id == bot_id:
                 return True
@@ -478,13 +479,15 @@ async def written_to(turn: Turn) -> None:
     read, never stored. Other group talk is none of the bot's business and gets no reply."""
     message = turn.update.effective_message
     bot = turn.context.bot
-    if message is None or message.text is None:
+    # The words under a photo are written too (a screenshot of the offer, "got it!!").
+    words = None if message is None else message.text or message.caption
+    if message is None or words is None:
         return
     mentioned = _mentions(message, bot.id, bot.username)
     sender = message.from_user
     if not (mentioned or _answers_the_bot(message, bot.id)) or _from_another_bot(message):
         return
-    text = message.text.replace(f"@{bot.username}", " ")
+    text = words.replace(f"@{bot.username}", " ")
     if _answers_settings(message, bot.id):  # a reply reaches the bot under privacy mode
         args = _settings_words(text, turn)
         if args is not None:
@@ -544,5 +547,6 @@ def register(app: RuntimeApp) -> None:
     reopened = filters.StatusUpdate.FORUM_TOPIC_REOPENED & GROUPS
     app.add_handler(MessageHandler(reopened, topic_reopened))
     app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS & GROUPS, added))
-    written = GROUPS & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+    written = GROUPS & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
+    written &= filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(written, written_to))

@@ -8,7 +8,7 @@ from telegram.ext import CommandHandler, filters
 from bot.db.models import Rejection, User
 from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
-from bot.services import callback_data, flows, outbox, reflection
+from bot.services import callback_data, flows, listening, outbox, reflection
 from bot.services.outbox import Claimed
 from bot.services.replies import Say
 from handlers import taps
@@ -30,6 +30,7 @@ async def show(turn: Turn) -> None:
         return
     again = await reflection.finished_count(turn.session, user.id) > 0
     turn.say(reflection.opener(again))
+    listening.drop_offer(user, listening.opener_offer(turn.now))  # "yes" typed next takes it
 
 
 async def start_now(turn: Turn, record: Rejection | None = None) -> None:

@@ -7,7 +7,7 @@ import re
 from telegram.ext import CommandHandler, filters
 
 from bot.runtime import RuntimeApp
-from bot.services import flows, groups, listening
+from bot.services import flows, groups, listening, onboarding
 from bot.services.onboarding import summary
 from bot.services.replies import Button, Say
 from handlers import checkin as checkin_feature
@@ -85,8 +85,10 @@ async def start(turn: Turn) -> None:
     await set_up(turn, payload)
 
 
-async def set_up(turn: Turn, payload: str | None = None) -> None:
-    """Onboarding: resumed where it stopped, or begun (then on to ``payload``'s feature)."""
+async def set_up(turn: Turn, payload: str | None = None, *, chosen: bool = False) -> None:
+    """Onboarding: resumed where it stopped, or begun (then on to ``payload``'s feature).
+    ``chosen``: the person tapped [Set up] (or said yes to it), which is their yes to "Shall we
+    set up?": the welcome is not asked again; one line says what the welcome would have."""
     user = turn.person
     if user.onboarded_at is not None:
         turn.say(summary(user, turn.now))
@@ -98,10 +100,15 @@ async def set_up(turn: Turn, payload: str | None = None) -> None:
             await flows.reask(turn.session, turn.rt.flows, user, turn.chat_id, turn.now),
         )
         return
-    first = await flows.start(
-        turn.session, turn.rt.flows["ob"], user, turn.chat_id, turn.now, then=payload
-    )
-    turn.say(first)
+    spec = turn.rt.flows["ob"]
+    if chosen:
+        turn.say_all(
+            await onboarding.begin_chosen(
+                turn.session, spec, user, turn.chat_id, turn.now, then=payload
+            )
+        )
+        return
+    turn.say(await flows.start(turn.session, spec, user, turn.chat_id, turn.now, then=payload))
 
 
 async def group_start(turn: Turn) -> None:

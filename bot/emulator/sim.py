@@ -26,6 +26,7 @@ from bot.emulator.webapp import init_data as web_app_init_data
 _JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 _WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88"
 _OGG = b"OggS\x00\x02" + bytes(22)
+_MP4 = b"\x00\x00\x00\x18ftypmp42" + bytes(12)
 
 
 class _ChatView:
@@ -154,6 +155,77 @@ def _text_content(text: str) -> dict[str, Any]:
     return content
 
 
+# Telegram's limits on what a person's message carries (Bot API: Message.text 0-4096, captions
+# 0-1024 characters; the apps split a longer text into several messages and refuse a longer
+# caption).
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+
+
+def split_as_the_app_does(text: str) -> list[str]:
+    """A text past :data:`MAX_TEXT` characters as the Telegram apps send it: parts of at most
+    that length, cut after the last line break in the part, else the last space, else where
+    the part is full. (Telegram counts these limits in characters, not in the UTF-16 units of
+    entity offsets: 4096 emoji are one message, 4097 are refused.)"""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > MAX_TEXT:
+        head = rest[:MAX_TEXT]
+        cut = max(head.rfind("\n"), head.rfind(" "))
+        end = cut + 1 if cut > MAX_TEXT // 2 else MAX_TEXT
+        parts.append(rest[:end].rstrip())
+        rest = rest[end:].lstrip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def _caption_content(caption: str | None) -> dict[str, Any]:
+    if caption is None:
+        return {}
+    if len(caption) > MAX_CAPTION:
+        raise ValueError(f"a caption is at most {MAX_CAPTION} characters (the app refuses it)")
+    content = _text_content(caption)
+    return {
+        "caption": content["text"],
+        **({"caption_entities": content["entities"]} if "entities" in content else {}),
+    }
+
+
+def photo_content(state: State, caption: str | None = None) -> dict[str, Any]:
+    """A photo message's content (a screenshot), with the words typed under it if any."""
+    stored = state.store_file(_JPEG, file_name=None, mime_type="image/jpeg", folder="photos")
+    return {"photo": photo_sizes_json(stored), **_caption_content(caption)}
+
+
+def sticker_content(state: State) -> dict[str, Any]:
+    stored = state.store_file(_WEBP, file_name=None, mime_type="image/webp", folder="stickers")
+    sticker = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": "👍",
+        "file_size": len(stored.content),
+    }
+    return {"sticker": sticker}
+
+
+def voice_content(state: State) -> dict[str, Any]:
+    stored = state.store_file(_OGG, file_name=None, mime_type="audio/ogg", folder="voice")
+    voice = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "duration": 3,
+        "mime_type": "audio/ogg",
+        "file_size": len(stored.content),
+    }
+    return {"voice": voice}
+
+
 # The bot's statuses in which it is in a group and receives its updates.
 _IN_THE_GROUP = ("member", "administrator", "restricted")
 
@@ -187,7 +259,43 @@ class SimUser(_ChatView):
         return self._chat.chat_actions
 
     async def send(self, text: str) -> int:
-        return self._post(_text_content(text))
+        """Type and send ``text``; past 4096 characters the app sends it as several messages
+        a moment apart (:func:`split_as_the_app_does`): the id of the last one is returned."""
+        ids = [self._post(_text_content(part)) for part in split_as_the_app_does(text) or [text]]
+        return ids[-1]
+
+    async def forward(
+        self,
+        text: str,
+        *,
+        sender: str = "Dana Recruiter",
+        chat_title: str | None = None,
+        hidden: bool = False,
+        own: bool = False,
+    ) -> int:
+        """Forward a text message from another chat: from a person (``sender``; with
+        ``hidden`` one whose privacy settings hide their account), or from a channel
+        (``chat_title``), or ``own`` words forwarded from elsewhere. Telegram sends it as a new
+        message with ``forward_origin``."""
+        date = now() - 3600
+        origin: dict[str, Any]
+        if chat_title is not None:
+            channel_id = self._state.channels.setdefault(
+                chat_title, self._state.new_group_id(supergroup=True)
+            )
+            chat = {"id": channel_id, "type": "channel", "title": chat_title}
+            origin = {"type": "channel", "date": date, "chat": chat, "message_id": 7}
+        elif own:  # their own message, forwarded from another chat or Saved Messages
+            origin = {"type": "user", "date": date, "sender_user": user_json(self.info)}
+        elif hidden:
+            origin = {"type": "hidden_user", "date": date, "sender_user_name": sender}
+        else:
+            first, _, last = sender.partition(" ")
+            person = {"id": 700_000_000 + len(sender), "is_bot": False, "first_name": first}
+            if last:
+                person["last_name"] = last
+            origin = {"type": "user", "date": date, "sender_user": person}
+        return self._post({**_text_content(text), "forward_origin": origin})
 
     def web_app_init_data(self, auth_date: int | None = None) -> str:
         """What Telegram would hand the bot's Mini App opened by this person, signed with the
@@ -203,48 +311,63 @@ class SimUser(_ChatView):
         message.deleted = True
 
     async def send_sticker(self) -> int:
+        return self._post(sticker_content(self._state))
+
+    async def send_photo(
+        self, caption: str | None = None, *, media_group_id: str | None = None
+    ) -> int:
+        """A photo (a screenshot), with the words typed under it if any (at most 1024)."""
+        content = photo_content(self._state, caption)
+        if media_group_id is not None:
+            content["media_group_id"] = media_group_id
+        return self._post(content)
+
+    async def send_album(
+        self, count: int = 3, caption: str | None = None, *, caption_on: int = 0
+    ) -> list[int]:
+        """Several photos sent together, as Telegram delivers them: one message (and update)
+        per photo, one after another, sharing a ``media_group_id`` (2-10 items); a caption
+        typed for the album rides on one of them (the first, as the apps do, or
+        ``caption_on``)."""
+        if not 2 <= count <= 10:
+            raise ValueError("an album holds 2 to 10 items")
+        group = str(13_000_000_000_000_000 + self._chat.new_message_id() * 1000 + count)
+        return [
+            await self.send_photo(caption if i == caption_on else None, media_group_id=group)
+            for i in range(count)
+        ]
+
+    async def send_animation(self) -> int:
+        """A GIF: Telegram sends it as an animation, with a document field for older bots."""
         stored = self._state.store_file(
-            _WEBP, file_name=None, mime_type="image/webp", folder="stickers"
+            _MP4, file_name="gif.mp4", mime_type="video/mp4", folder="animations"
         )
-        sticker = {
+        animation = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": "👍",
+            "width": 320,
+            "height": 240,
+            "duration": 2,
+            "file_name": "gif.mp4",
+            "mime_type": "video/mp4",
             "file_size": len(stored.content),
         }
-        return self._post({"sticker": sticker})
-
-    async def send_photo(self) -> int:
-        stored = self._state.store_file(
-            _JPEG, file_name=None, mime_type="image/jpeg", folder="photos"
-        )
-        return self._post({"photo": photo_sizes_json(stored)})
+        return self._post({"animation": animation, "document": document_json(stored)})
 
     async def send_voice(self) -> int:
-        stored = self._state.store_file(_OGG, file_name=None, mime_type="audio/ogg", folder="voice")
-        voice = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "duration": 3,
-            "mime_type": "audio/ogg",
-            "file_size": len(stored.content),
-        }
-        return self._post({"voice": voice})
+        return self._post(voice_content(self._state))
 
     async def send_location(self, latitude: float = 52.52, longitude: float = 13.40) -> int:
         return self._post({"location": {"latitude": latitude, "longitude": longitude}})
 
-    async def send_document(self, filename: str = "cv.pdf", content: bytes = b"%PDF-1.4") -> int:
+    async def send_document(
+        self, filename: str = "cv.pdf", content: bytes = b"%PDF-1.4", caption: str | None = None
+    ) -> int:
         mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         stored = self._state.store_file(
             content, file_name=filename, mime_type=mime, folder="documents"
         )
-        return self._post({"document": document_json(stored)})
+        return self._post({"document": document_json(stored), **_caption_content(caption)})
 
     async def edit(self, message_id: int, new_text: str) -> None:
         """Edit one of this person's own messages (the bot gets an edited_message update)."""
@@ -400,9 +523,38 @@ class SimGroup(_ChatView):
         chat.members.setdefault(user.id, "member")
         content = _text_content(text)
         if reply_to is not None:
-            replied = content["reply_to_message"] = self._replied(reply_to)
-            if thread_id is None and replied.get("is_topic_message"):
-                thread_id = replied["message_thread_id"]  # a reply stays in the replied topic
+            thread_id = self._reply(content, reply_to, thread_id)
+        message = user_message(chat, user.info, content, thread_id=thread_id)
+        if self._bot_hears(message):
+            self._push({"message": copy.deepcopy(message)})
+        return int(message["message_id"])
+
+    async def send_photo(
+        self,
+        user: SimUser,
+        caption: str | None = None,
+        *,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+    ) -> int:
+        content = photo_content(self._state, caption)
+        if reply_to is not None:
+            thread_id = self._reply(content, reply_to, thread_id)
+        return self._post_media(user, content, thread_id)
+
+    async def send_voice(self, user: SimUser, *, thread_id: int | None = None) -> int:
+        return self._post_media(user, voice_content(self._state), thread_id)
+
+    async def send_sticker(self, user: SimUser, *, thread_id: int | None = None) -> int:
+        return self._post_media(user, sticker_content(self._state), thread_id)
+
+    def _post_media(self, user: SimUser, content: dict[str, Any], thread_id: int | None) -> int:
+        """A member's photo, voice note or sticker; the bot receives it only if privacy mode
+        lets it (an administrator bot, or a reply to the bot's message)."""
+        chat = self._chat
+        if thread_id is not None and thread_id not in chat.topics:
+            raise ValueError(f"chat {self.id} has no topic {thread_id}")
+        chat.members.setdefault(user.id, "member")
         message = user_message(chat, user.info, content, thread_id=thread_id)
         if self._bot_hears(message):
             self._push({"message": copy.deepcopy(message)})
@@ -426,9 +578,7 @@ class SimGroup(_ChatView):
             raise ValueError(f"chat {self.id} has no topic {thread_id}")
         content = {**_text_content(text), "sender_chat": chat_json(chat)}
         if reply_to is not None:
-            replied = content["reply_to_message"] = self._replied(reply_to)
-            if thread_id is None and replied.get("is_topic_message"):
-                thread_id = replied["message_thread_id"]
+            thread_id = self._reply(content, reply_to, thread_id)
         message = user_message(chat, ANONYMOUS_ADMIN, content, thread_id=thread_id)
         if self._bot_hears(message):
             self._push({"message": copy.deepcopy(message)})
@@ -448,7 +598,7 @@ class SimGroup(_ChatView):
             "sender_chat": {"id": channel_id, "type": "channel", "title": channel},
         }
         if reply_to is not None:
-            content["reply_to_message"] = self._replied(reply_to)
+            self._reply(content, reply_to, None)
         message = user_message(chat, CHANNEL_SENDER, content)
         if self._bot_hears(message):
             self._push({"message": copy.deepcopy(message)})
@@ -598,6 +748,19 @@ class SimGroup(_ChatView):
         chosen = chosen if chosen is not None else next(iter(members), None)
         return self._state.users.get(chosen) if chosen is not None else None
 
+    def _reply(self, content: dict[str, Any], reply_to: int, thread_id: int | None) -> int | None:
+        """Make ``content`` a reply to ``reply_to``; returns the forum topic it is in. A reply
+        stays in the replied message's topic. Outside a topic (a supergroup without topics,
+        or a forum's General), Telegram still gives a reply the ``message_thread_id`` of its
+        reply thread (the root message's id) without ``is_topic_message``: a bot that sends
+        with it gets "message thread not found" in a forum (tdlib/telegram-bot-api#447)."""
+        replied = content["reply_to_message"] = self._replied(reply_to)
+        if thread_id is None and replied.get("is_topic_message"):
+            return int(replied["message_thread_id"])
+        if thread_id is None and self._chat.type == "supergroup":
+            content["message_thread_id"] = replied.get("message_thread_id", reply_to)
+        return thread_id
+
     def _replied(self, message_id: int) -> dict[str, Any]:
         """The ``reply_to_message`` of a reply to ``message_id`` (one level deep, as Telegram)."""
         chat = self._chat
@@ -626,7 +789,7 @@ class SimGroup(_ChatView):
         # (A post as the group or a channel comes "from" a placeholder bot that is nobody.)
         if replied_to.get("is_bot") and "sender_chat" not in replied:
             return bool(replied_to.get("id") == state.bot_id)
-        text = message.get("text", "")
+        text = message.get("text", message.get("caption", ""))  # a caption's command counts
         username = str(state.bot_user["username"]).casefold()
         command = text.split(maxsplit=1)[0] if text.startswith("/") else ""
         _, at, target = command.partition("@")

@@ -22,6 +22,7 @@ _FILE_KINDS = {
     "photos": ("AgAC", "jpg"),
     "stickers": ("CAAC", "webp"),
     "voice": ("AwAC", "oga"),
+    "animations": ("CgAC", "mp4"),
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -145,6 +145,8 @@ async def record(session: AsyncSession, user: User, now: datetime, mood: int | N
         session.add(checkin)
     elif mood is not None:
         checkin.mood = mood
+    if mood is not None and mood > LOW:  # the mood lifted: the steps kept on a low day return
+        await lift_rest(session, user.id)
     await session.flush()
     return checkin
 
@@ -179,6 +181,20 @@ async def low_day(session: AsyncSession, user: User, now: datetime) -> bool:
     """Whether today, in the person's own time zone, is a day for rest and no tasks."""
     today = local_day(now, user.timezone or "UTC")
     return is_low_day(today, await recent_moods(session, user.id))
+
+
+# A plan step kept for later on a low day (a debrief ending on a mood of 1-2): not in /plan,
+# never nudged, until the mood lifts (:func:`lift_rest`).
+RESTING = "resting"
+
+
+async def lift_rest(session: AsyncSession, user_id: int) -> None:
+    """The steps kept on a low day come back to the plan: the mood has lifted."""
+    await session.execute(
+        update(PlanAction)
+        .where(PlanAction.user_id == user_id, PlanAction.status == RESTING)
+        .values(status="open")
+    )
 
 
 async def low_day_message(session: AsyncSession, user: User, now: datetime, run: int = 1) -> Say:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FEEDBACK_HELD, FeedbackRequest, PlanAction, Rejection, User
@@ -327,10 +327,19 @@ async def overview(session: AsyncSession, user: User) -> Say:
 
 
 async def recent_debriefs(session: AsyncSession, user_id: int, limit: int = 3) -> list[Rejection]:
+    """The debriefs a request may be for, newest first: finished ones, and ones not finished
+    that name the company (news told, a debrief left halfway): "Brightwell said no", then "should
+    I ask them why?" offers Brightwell rather than asking for the company again."""
     query = (
         select(Rejection)
-        .where(Rejection.user_id == user_id, Rejection.completed_at.is_not(None))
-        .order_by(Rejection.completed_at.desc(), Rejection.id.desc())
+        .where(
+            Rejection.user_id == user_id,
+            or_(Rejection.completed_at.is_not(None), Rejection.company.is_not(None)),
+        )
+        .order_by(
+            func.coalesce(Rejection.completed_at, Rejection.updated_at).desc(),
+            Rejection.id.desc(),
+        )
         .limit(limit)
     )
     return list((await session.execute(query)).scalars())

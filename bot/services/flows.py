@@ -175,6 +175,15 @@ class Listener(Protocol):
         """The word that a told reason was ticked (``label``: the option's key), in advance or,
         ``here``, at the question that offers it."""
 
+    def options_named(self, step: Step, text: str) -> tuple[list[str], bool]:
+        """The options of multi-select ``step`` the words name ("we really clicked" at "What
+        went well?": rapport), and whether they say more than that (kept as a note too); no
+        options where the words voice a feeling, which is acknowledged as one instead."""
+
+    def options_ticked(self, labels: list[str], noted: bool) -> Say:
+        """The word that options named in typed words were ticked (``labels``: their keys);
+        ``noted``: the words were kept as the step's note too."""
+
 
 class AnswerAtFinish:
     """For a flow whose answers only matter once it ends: nothing stored per answer, nothing
@@ -448,7 +457,7 @@ async def handle_text(
     ticked = await _tick_told_reason(session, spec, row, now, heard) if heard else None
     if heard is not None and choice == "aside":
         # The reason ticked at its own question: the words answered it, the tick says so.
-        answered = ticked is not None and row.step == _reason_step(spec, heard)
+        answered = ticked is not None and ticked.here
         result = await _aside(session, spec, row, user, text, now, heard, answered=answered)
     elif heard is not None and choice == "fill":
         result = await _fill(session, spec, row, user, now, heard)
@@ -461,13 +470,15 @@ async def handle_text(
     elif heard is not None and choice == "skip":
         skipped = await _apply(session, spec, row, user, ChoiceEvent(row.step, SKIP), now)
         result = _acknowledged(heard.skipped(), skipped.replies, skipped)
+    elif heard is not None and asked.multi and (told := heard.options_named(asked, text))[0]:
+        result = await _tick_told_options(session, spec, row, user, text, now, heard, told)
     else:
         result = await _apply(session, spec, row, user, TextEvent(text), now)
         acknowledgement = heard.noted(asked) if heard is not None and result.noted else None
         if acknowledgement is not None:
             result.replies[-1] = acknowledgement
     if ticked is not None and result.replies:  # said before the question (or "noted") again
-        result.replies.insert(len(result.replies) - 1, ticked)
+        result.replies.insert(len(result.replies) - 1, ticked.said)
     if prompt is not None and any(not r.edit for r in result.replies) and not result.noted:
         result.strip = None if result.above else prompt
     return result
@@ -491,25 +502,66 @@ def _reason_step(spec: FlowSpec, heard: Listener) -> str | None:
     return spec.reason_step(reason)
 
 
+@dataclass(frozen=True)
+class _Tick:
+    """A told reason ticked: the word saying so, and whether it was ticked at the question at
+    hand (``here``: the words answered it)."""
+
+    said: Say
+    here: bool
+
+
 async def _tick_told_reason(
     session: AsyncSession, spec: FlowSpec, row: FlowState, now: datetime, heard: Listener
-) -> Say | None:
+) -> _Tick | None:
     """A reason told in typed words ("they went with an internal candidate") ticked on the
     question that offers it, when that question is still ahead or open (it is still asked, so
-    it can be changed); the word saying so, or None."""
+    it can be changed); None when nothing was ticked."""
     name = _reason_step(spec, heard)
     reason = heard.reason()
     if name is None or reason is None:
         return None
     state = _state(row)
-    if name is None or name in state.run.trail or reason in state.selected(name):
+    if name in state.run.trail or reason in state.selected(name):
         return None
     option = next((o for o in spec.flow.step(name).options if o.value == reason), None)
     if option is None:
         return None
     run = state.run.with_selected(name, [*state.selected(name), reason])
     await _save(session, row, replace(state, run=run), now)
-    return heard.ticked(option.label, here=name == row.step)
+    here = name == row.step
+    return _Tick(heard.ticked(option.label, here=here), here)
+
+
+async def _tick_told_options(
+    session: AsyncSession,
+    spec: FlowSpec,
+    row: FlowState,
+    user: User,
+    text: str,
+    now: datetime,
+    heard: Listener,
+    told: tuple[list[str], bool],
+) -> FlowResult:
+    """Options of the multi-select question at hand named in typed words ("the rapport was
+    good" at "What went well?") ticked, as a tap would, and the question asked again to show
+    them; the words kept as its note too when they say more. Options ticked already stay."""
+    values, more = told
+    asked = spec.flow.step(row.step)
+    noted = more and asked.notes is not None
+    if noted:
+        kept = await _apply(session, spec, row, user, TextEvent(text), now)
+        if not kept.noted:  # refused as a note (nothing to keep): tick all the same
+            noted = False
+    state = _state(row)
+    chosen = state.selected(asked.name)
+    offered = {option.value: option.label for option in asked.options}
+    new = [v for v in values if v in offered and v not in chosen]
+    state = replace(state, run=state.run.with_selected(asked.name, [*chosen, *new]))
+    await _save(session, row, state, now)
+    ctx = _context(session, user, row.chat_id, now, row)
+    labels = [offered[v] for v in new or values if v in offered]
+    return FlowResult([heard.options_ticked(labels, noted), ask(spec, ctx, state)])
 
 
 async def _aside(

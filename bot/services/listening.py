@@ -26,8 +26,8 @@ from bot.db.models import FeedbackRequest, FlowState, PlanAction, Rejection, Use
 from bot.services import crisis, feedback, reflection, understanding, variants
 from bot.services.callback_data import Codec, NotThisField, Number, Token, Word
 from bot.services.crisis import care
-from bot.services.flow_engine import FreeText, Rejected, Step
-from bot.services.replies import Button, Ref, Say
+from bot.services.flow_engine import DONE, FreeText, Rejected, Step
+from bot.services.replies import Button, Ref, RefList, Say
 from bot.services.understanding import (
     BRIGHT_SIDES,
     FEELINGS,
@@ -145,6 +145,7 @@ def win_kind(tap: Tap) -> str:
 # the person's ``offer``): a stale tap on any of the last few is answered "already logged".
 LOGGED_KEPT = 8
 _LOGGED = "logged"  # the key in users.offer; kept when the offer itself is dropped
+_TOLD = "told"  # the key in users.offer: good news whose win was just logged (:func:`note_told`)
 
 
 def stamped(replies: list[Say], said: int | None) -> list[Say]:
@@ -190,7 +191,7 @@ def drop_offer(user: User, offer: dict[str, str] | None = None) -> dict[str, str
         user.offer = None
     else:
         user.offer = {**(offer or {}), **({_LOGGED: logged} if logged else {})}
-    return was if was and "yes" in was else None
+    return was if was and ("yes" in was or _TOLD in was) else None
 
 
 # --- The person's situation ---------------------------------------------------------------------
@@ -261,12 +262,31 @@ def _stack(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
 # --- Replies outside flows ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Quiet:
+    """A topic answered with its own words only: no buttons, no cheer, no task. ``in_flow``:
+    the words inside a flow (the question then asked again); ``group``: the key of
+    ``listen.group`` said in a group."""
+
+    in_flow: str
+    group: str
+
+
+# "so I finally heard back from Spotify": how did it go? No 🎉 before the outcome is told, in
+# a group neither. "can I just vent?": yes, go ahead; nothing to do afterwards.
+QUIET: dict[tuple[str, str | None], Quiet] = {
+    ("good_news", "heard_back"): Quiet("listen.in_flow.heard_back", "unsure"),
+    ("question", "vent"): Quiet("listen.in_flow.question.vent", "question"),
+}
+
+
 def respond(
     reading: Reading,
     now: Situation,
     prefilled: int | None = None,
     helplines: str = crisis.INTERNATIONAL,
     held: int | None = None,
+    good: Tap | None = None,
 ) -> list[Say]:
     """The replies to one typed message outside any flow (pure: tested without a database).
 
@@ -274,7 +294,10 @@ def respond(
     filled where the message named them); for someone not set up yet, it waits for the end
     of onboarding (:func:`news_offer`). ``helplines`` is whose free lines to name when the
     person asks for someone to talk to (:func:`helplines_of`). ``held`` is the feedback told
-    in these words, kept for [Log this feedback] (bot.services.feedback.hold_told)."""
+    in these words, kept for [Log this feedback] (bot.services.feedback.hold_told).
+    ``good`` is the [Log it as a win] of the good news told just before (:func:`good_news_before`;
+    its ``said`` None once logged): "what do I do now?" after an offer or a next round asks what
+    comes after that news, not after a no."""
     if _wants_a_person(reading):
         # Set up or not: an honest "I'm a bot, and I'm listening", and people who pick up.
         second = next_steps(now)[0] if not now.onboarded else _CHECK_IN
@@ -335,7 +358,7 @@ def respond(
                 ),
             )
         ]
-    if kind == "good_news" and reading.topic == "heard_back":  # no outcome yet: ask it
+    if (kind, reading.topic) in QUIET:  # "finally heard back", "can I just vent?": no buttons
         return [Say(_key(reading))]
     if kind == "good_news" and reading.topic == "feedback":  # something to work on: keep it
         log = Button("listen.buttons.log_feedback", data=pack(LOG_FEEDBACK, held))
@@ -351,8 +374,16 @@ def respond(
         if topic in _STILL_AHEAD:  # an interview to come: getting ready is the next step
             rows += ((Button("listen.buttons.prepare", data=pack(PREPARE)),),)
         return [Say(_key(reading), buttons=rows)]
-    if kind == "question" and reading.topic == "vent":  # "can I just vent?": yes, no task
-        return [Say(_key(reading))]
+    if kind == "question" and reading.topic == "after_no" and good is not None:
+        # "what do I do now?" right after "I got an offer!": what comes after that news, with
+        # its [Log it as a win] again (the same message's, so it logs once) until it is logged.
+        topic = win_kind(good)
+        after: tuple[tuple[Button, ...], ...] = ()
+        if good.said is not None:
+            after = ((Button("listen.buttons.log_it", data=TAP.pack(good)),),)
+        if topic in _STILL_AHEAD:
+            after = ((Button("listen.buttons.prepare", data=pack(PREPARE)),), *after)
+        return [Say(f"listen.question.after_good.{topic}", buttons=after)]
     if kind == "question":
         return [Say(_key(reading), buttons=_stack(_answers(reading.topic, now)))]
     if kind == "greeting" and reading.topic == "at_bot":  # owned, then what I can do
@@ -361,6 +392,30 @@ def respond(
     if kind == "greeting" and reading.topic == "bye":
         return [Say(_key(reading))]
     return [Say(_key(reading), buttons=_stack(next_steps(now)))]
+
+
+# Good news that "what do I do now?" typed right after asks about (not the after-a-no answer).
+_WHAT_NOW = frozenset({"offer", "next_round", "interview"})
+
+
+def good_news_before(user: User, offer: dict[str, str] | None, now: datetime) -> Tap | None:
+    """The [Log it as a win] of the good news told in the message just before (an offer, a
+    next round, an interview), offered or just logged (:func:`note_told`), while fresh
+    (OFFER_MINUTES); its ``said`` None when the win is logged already. None otherwise."""
+    data = (offer or {}).get("yes") or (offer or {}).get(_TOLD)
+    tap = TAP.parse(data) if data else None
+    if tap is None or tap.action != WIN or tap.argument not in _WHAT_NOW or offer is None:
+        return None
+    if now - datetime.fromisoformat(offer["at"]) > timedelta(minutes=OFFER_MINUTES):
+        return None
+    return replace(tap, said=None) if logged_already(user, tap) else tap
+
+
+def note_told(user: User, tap: Tap, now: datetime) -> None:
+    """A win just logged from good news told in words: kept on the person for their next
+    message only ("what do I do now?" asks what comes after that news)."""
+    if tap.argument in _WHAT_NOW:
+        user.offer = {**(user.offer or {}), _TOLD: TAP.pack(tap), "at": now.isoformat()}
 
 
 # The actions a reply offers as its main next step ([Debrief it now], [Log it as a win],
@@ -394,6 +449,13 @@ def offer_of(
         offer["lang"] = locale
     later = next((d for d in taps if (t := TAP.parse(d)) is not None and t.action == LATER), None)
     return offer if later is None else {**offer, "no": later}
+
+
+def opener_offer(now: datetime) -> dict[str, str]:
+    """The offer under /reflect's "Shall we take 2 minutes?" ([Let's do it] / [Not now]), kept
+    on the person like a reply's (:func:`drop_offer`): "yes", "давай" or "not now" typed next
+    answers it as the tap would, instead of reading as words to answer on their own."""
+    return {"yes": pack(DEBRIEF), "no": pack(LATER), "at": now.isoformat()}
 
 
 def answered_offer(
@@ -579,7 +641,7 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
             Button("listen.buttons.debrief_it", data=pack(DEBRIEF)),
             Button("listen.buttons.draft_feedback", data=pack(FEEDBACK)),
         ]
-    if topic == "prepare":
+    if topic in ("prepare", "practice"):  # getting ready; practising alone, out loud
         return list(_PREPARE_ACTIONS)
     if topic == "plan_feedback":  # "mujhe feedback maangna chahiye": drafting it is the step
         return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK))]
@@ -656,11 +718,13 @@ async def listen(
     locale: str | None = None,
     text: str | None = None,
     said: int | None = None,
+    before: dict[str, str] | None = None,
 ) -> list[Say]:
     """Replies to a typed message when no flow is running (``said``: its message id, which a
-    [Log it as a win] under the reply carries, :func:`stamped`). Rejection news naming a company, a
-    stage or a reason starts an untouched debrief with those filled in, for [Debrief it now]:
-    at once, or (someone not set up yet, whose first words are often their news) once
+    [Log it as a win] under the reply carries, :func:`stamped`; ``before``: the offer under the
+    reply just before, which tells what "what do I do now?" follows). Rejection news naming a
+    company, a stage or a reason starts an untouched debrief with those filled in, for [Debrief
+    it now]: at once, or (someone not set up yet, whose first words are often their news) once
     onboarding ends. The company, the stage and the reason are kept, in the database: a reason
     the debrief has a box for ("internal candidate") is ticked there; any other ("overqualified")
     keeps ``text``, the words that told it, as the debrief's note. Feedback told without a no
@@ -683,7 +747,8 @@ async def listen(
     held = None
     if told_feedback(reading, here) and text:
         held = (await feedback.hold_told(session, user, now, text)).id
-    answers = stamped(respond(reading, here, prefilled, helplines_of(user), held), said)
+    good = good_news_before(user, before, now)
+    answers = stamped(respond(reading, here, prefilled, helplines_of(user), held, good), said)
     drop_offer(user, offer_of(reading, answers, now, locale) if here.onboarded else None)
     replies = [await varied(session, user.id, r, now) for r in answers]
     return in_language(replies, locale)
@@ -768,9 +833,8 @@ def group_reply(reading: Reading, bot: str, mentioned: bool = True) -> Say | Non
     if _wants_a_person(reading):  # nothing about them in public: the lines are in a DM
         url = f"https://t.me/{bot}?start={TALK_PAYLOAD}"
         return Say("listen.group.talk", buttons=((Button("start.buttons.open_private", url=url),),))
-    key = kind if kind in _GROUP_KINDS else "unsure"
-    if (kind, topic) == ("good_news", "heard_back"):
-        key = "unsure"  # no cheer in public before the outcome is told
+    quiet = QUIET.get((kind, topic))
+    key: str = quiet.group if quiet else kind if kind in _GROUP_KINDS else "unsure"
     payload = _GROUP_PAYLOADS.get(key, "feedback" if topic == "feedback" else "help")
     url = f"https://t.me/{bot}?start={payload}"
     return Say(
@@ -843,6 +907,8 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     """
     # A reading decided only by weak hints ("meh", "ok") is taken as the answer typed.
     kind = reading.kind if reading.clear else "unsure"
+    if step.multi and typed_option(reading, step, text) == DONE:
+        return "pick"  # "done", "that's it": the Done button, never a note saying "done"
     if step.multi and step.notes is not None:
         # Every typed word on these steps is kept as the step's note, but words aimed at me
         # and a plain hello or thank-you.
@@ -909,10 +975,16 @@ def typed_option(reading: Reading, step: Step, text: str) -> str | None:
     ("the hiring manager, her name is Julia Becker", "el reclutador") or another button by its
     words ("sure", "every day is fine", "auf Deutsch"), when the step offers it."""
     values = {option.value for option in step.options}
+    if step.multi and reading.kind != "distress" and understanding.option_named(DONE, text) == DONE:
+        return DONE  # "done", "that's it", "listo", "готово": the Done under the options
     if step.name == "stage" and reading.kind != "distress":
         named = understanding.stage_of(text, reading.language)
     elif step.name == "mood" and reading.kind not in _NOT_A_MOOD:
         mood = understanding.mood_in(text, reading.language)
+        if mood is None and (not reading.clear or reading.kind == "venting"):
+            # "honestly about a 2. I'm 52 and starting to wonder if it's my age": the first
+            # clause's mood, as a check-in reads it (typed_mood)
+            mood = understanding.mood_in_clauses(text, reading.language)
         named = None if mood is None else str(mood)
     elif step.name == "recipient" and reading.kind != "distress":
         named = understanding.recipient_of(text, reading.language)
@@ -996,7 +1068,9 @@ def aside_replies(
             Say("listen.in_flow.question.talk", _talk_params(helplines)),
             Say("listen.in_flow.kept" if kept else "listen.in_flow.back_to_it"),
         ]
-    if kind == "venting" and (reading.topic in FEELINGS or not mood):
+    if (kind, reading.topic) in QUIET:
+        key = QUIET[(kind, reading.topic)].in_flow
+    elif kind == "venting" and (reading.topic in FEELINGS or not mood):
         key = f"listen.in_flow.venting.{reading.topic if reading.topic in FEELINGS else 'general'}"
     elif kind == "venting":
         key = "listen.in_flow.mood"  # "ok i guess, applied to 20 jobs": how the day goes
@@ -1011,8 +1085,6 @@ def aside_replies(
         ("greeting", "at_bot"),
     ):
         key = f"listen.in_flow.{reading.topic}"  # effort made; feedback heard; words aimed at me
-    elif (kind, reading.topic) == ("good_news", "heard_back"):
-        key = "listen.in_flow.heard_back"  # no 🎉 before they say how it went
     elif kind in ("rejection", "good_news") or (kind == "greeting" and reading.topic != "ack"):
         key = f"listen.in_flow.{kind}"
     elif mood:
@@ -1114,3 +1186,25 @@ class Heard:
         key = "listen.in_flow.reason_ticked_here" if here else "listen.in_flow.reason_ticked"
         reply = Say(key, {"reason": Ref(label)})
         return in_language([reply], self.locale)[0]
+
+    def options_named(self, step: Step, text: str) -> tuple[list[str], bool]:
+        """Options named in a note typed at a multi-select question, where the words voice
+        no feeling and are not aimed at me (bot.services.flows.Listener)."""
+        if self.reading.kind in _NOT_A_TICK or lashing_out(self.reading):
+            return [], False
+        if self.noted(step) is not None:  # a feeling told there is acknowledged as one
+            return [], False
+        told = understanding.options_in(step.name, text, self.reading.language)
+        return list(told.values), told.rest > _TICK_REST_WORDS
+
+    def options_ticked(self, labels: list[str], noted: bool) -> Say:
+        key = "listen.in_flow.options_ticked_noted" if noted else "listen.in_flow.options_ticked"
+        reply = Say(key, {"options": RefList.of(labels)})
+        return in_language([reply], self.locale)[0]
+
+
+# Readings whose words never tick an option: distress, a question, rejection news.
+_NOT_A_TICK = frozenset({"distress", "question", "rejection"})
+# Words left over, once the options named are cut out, that make a note worth keeping too
+# ("the rapport was good" leaves three: said by the tick alone).
+_TICK_REST_WORDS = 5

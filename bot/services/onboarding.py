@@ -7,14 +7,21 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.content import INTERFACE_LOCALES
 from bot.db.models import User
-from bot.services import listening, reflection, schedule
+from bot.services import flows, listening, reflection, schedule
 from bot.services.callback_data import SETTINGS, WordTap
 from bot.services.flow_engine import Accepted, Flow, Option, Rejected, Step, options
-from bot.services.flows import FlowContext
+from bot.services.flows import FlowContext, FlowSpec
 from bot.services.replies import Button, Ref, Say
-from bot.services.time_of_day import format_time_of_day, parse_time_of_day, part_of_day
+from bot.services.time_of_day import (
+    find_time_of_day,
+    format_time_of_day,
+    parse_time_of_day,
+    part_of_day,
+)
 from bot.services.timezones import (
     ZoneChoice,
     ZoneProblem,
@@ -29,6 +36,7 @@ FREQUENCIES = ("daily", "weekdays", "off")
 SUGGESTED_TIMES = ("08:00", "09:00", "12:30", "18:00", "20:00")
 DEFAULT_ZONE = "UTC"
 DEFAULT_REVIEW_DAY = 6  # Sunday; changed in /settings
+PLACE = "tz_place"  # flow data: the place typed at the zone question, said back at the end
 
 
 def parse_zone_answer(text: str, now: datetime) -> Accepted | Rejected:
@@ -49,6 +57,9 @@ def _zone_problem(problem: ZoneProblem) -> Rejected:
 
 def parse_time_answer(text: str, _now: datetime) -> Accepted | Rejected:
     parsed = parse_time_of_day(text) or part_of_day(text)  # "8:15"; "mornings are best"
+    if parsed is None:  # "usually about 7 in the evening, after the kids are in bed"
+        found = find_time_of_day(text)
+        parsed = None if found is None else found.time
     if parsed is None:
         return Rejected("onboarding.time_problem")
     shown = format_time_of_day(parsed)
@@ -140,8 +151,13 @@ class _SettingQuestions:
     """What onboarding and /settings share: how answers are stored, confirmed and asked."""
 
     async def apply(self, ctx: FlowContext, step: str, answer: Accepted) -> None:
-        """Store one answer on the person's row, the moment it is given."""
+        """Store one answer on the person's row, the moment it is given; the place a zone was
+        named by ("Manchester") is kept for the summary at the end, which says it back."""
         store(ctx.user, step, _text(answer), ctx.now)
+        if step == "tz" and answer.value is not None and answer.shown:
+            ctx.data[PLACE] = answer.shown
+        elif step == "tz":
+            ctx.data.pop(PLACE, None)
 
     def acknowledge(self, ctx: FlowContext, step: str, answer: Accepted) -> list[Say]:
         return _acknowledge(step, answer, ctx.now)
@@ -205,6 +221,8 @@ def _acknowledge(step: str, answer: Accepted, now: datetime) -> list[Say]:
         ]
     if step == "tz":
         return [Say("onboarding.ack_zone_skipped")]
+    if step == "time" and answer.shown:  # typed ("about 7 in the evening"): what it was read as
+        return [Say("onboarding.ack_time", {"time": answer.shown})]
     return []
 
 
@@ -231,7 +249,9 @@ class OnboardingSpec(_SettingQuestions):
         if ctx.user.review_day is None:
             ctx.user.review_day = DEFAULT_REVIEW_DAY
         schedule.reschedule(ctx.user, ctx.now)
-        return [summary_done(ctx.user), *await _news_waiting(ctx)]
+        place = ctx.data.get(PLACE)
+        said = place if isinstance(place, str) else None
+        return [summary_done(ctx.user, ctx.now, said), *await _news_waiting(ctx)]
 
 
 async def _news_waiting(ctx: FlowContext) -> list[Say]:
@@ -247,7 +267,9 @@ async def _news_waiting(ctx: FlowContext) -> list[Say]:
     return [listening.news_offer(record)]
 
 
-def summary_done(user: User) -> Say:
+def summary_done(user: User, now: datetime, place: str | None = None) -> Say:
+    """The end of set-up: when the check-ins come, and where, said as the zone question's own
+    confirmation said it ("Manchester, UK time, UTC+00:00"), never the raw "Europe/London"."""
     if user.checkin_frequency in (None, "off") or user.checkin_time is None:
         return Say("onboarding.done_no_checkins")
     return Say(
@@ -255,9 +277,19 @@ def summary_done(user: User) -> Say:
         {
             "checkin_time": format_time_of_day(user.checkin_time),
             "frequency": Ref(f"onboarding.frequency_phrase.{user.checkin_frequency}"),
-            "timezone": zone_of(user),
+            "timezone": zone_said(zone_of(user), now, place),
         },
     )
+
+
+def zone_said(zone: str, now: datetime, place: str | None = None) -> str | Ref:
+    """A stored zone as a person says it: the name people know its time by, where the offset
+    alone would mislead ("UK time, UTC+00:00"), the place they named with its offset ("Berlin,
+    UTC+01:00"), or the offset they typed ("UTC+02:00")."""
+    shown = _zone_shown(zone, now)
+    if zone.startswith("UTC") or isinstance(shown, Ref):
+        return shown
+    return f"{place or zone.rpartition('/')[2].replace('_', ' ')}, {shown}"
 
 
 class SettingsSpec(_SettingQuestions):
@@ -269,3 +301,28 @@ class SettingsSpec(_SettingQuestions):
         # In the language they read from now on: a new choice shows at once.
         saved = "settings.language_saved" if "lang" in ctx.data else "settings.saved"
         return [Say(saved, locale=ctx.user.language), summary(ctx.user, ctx.now)]
+
+
+async def begin_chosen(
+    session: AsyncSession,
+    spec: FlowSpec,
+    user: User,
+    chat_id: int,
+    now: datetime,
+    then: str | None = None,
+) -> list[Say]:
+    """Set-up begun by the person's own [Set up] (or a yes to it): that is their yes to "Shall
+    we set up?", so the welcome is not asked again. One line says what the welcome says (not a
+    therapist; what is kept), then the first question."""
+    store(user, CONSENT.name, "yes", now)
+    first = await flows.start(
+        session,
+        spec,
+        user,
+        chat_id,
+        now,
+        step=spec.flow.after(CONSENT.name),
+        data={CONSENT.name: "yes"},
+        then=then,
+    )
+    return [Say("onboarding.chosen"), first]

@@ -19,6 +19,7 @@ from sqlalchemy import Table, TextClause, Update, bindparam, func, select, text,
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import PlanAction, Rejection, User
+from bot.services import checkins, variants
 from bot.services.callback_data import MENU, REFLECT, MenuTap, ReflectTap
 from bot.services.flow_engine import Accepted, Flow, JsonValue, Step, free_text, options
 from bot.services.flows import FlowContext
@@ -93,6 +94,8 @@ FLOW = Flow(
             "reflection.ask_outside",
             options=options("reflection.outside", OUTSIDE),
             multi=True,
+            # "maybe they wanted someone younger, cheaper": kept with the debrief's notes
+            notes=free_text(NOTE_LIMIT, "reflection.trimmed"),
         ),
     ),
     back=True,
@@ -333,15 +336,21 @@ def card_notes(record: Rejection) -> list[Ref]:
     return [Ref(key, {"text": trimmed(text)}) for key, text in notes if text and text.strip()]
 
 
-def card(record: Rejection, actions: Sequence[PlanAction], seed: int) -> Say:
-    """The summary card: what they said (their own words too), one reframe, the next steps."""
+def card(
+    record: Rejection, actions: Sequence[PlanAction], seed: int, low: Ref | None = None
+) -> Say:
+    """The summary card: what they said (their own words too), one reframe, the next steps;
+    on a low day (``low``: :func:`_low_ending`'s words) no steps, rest instead."""
     steps = tuple(action_text(a) for a in actions)
     notes = card_notes(record)
     extra: dict[str, object] = {}
     if notes:
         extra["notes"] = RefList(tuple(notes), separator="\n")
+    key = "reflection.summary_with_notes" if notes else "reflection.summary"
+    if low is not None:
+        key, extra["ending"] = key.replace("summary", "summary_low"), low
     return Say(
-        "reflection.summary_with_notes" if notes else "reflection.summary",
+        key,
         {
             **extra,
             "title": title(record),
@@ -472,6 +481,8 @@ class ReflectionSpec:
             return
         if "company" in values:
             ctx.data["company_name"] = values["company"]
+        if step == "outside" and ctx.data.get("outside_note"):  # no column of its own
+            await self.keep_note(ctx, str(ctx.data["outside_note"]))
 
     def reason_step(self, reason: str) -> str | None:
         """A reason typed in the debrief ("they went with an internal candidate") is ticked on
@@ -521,14 +532,40 @@ class ReflectionSpec:
                 record.reasons, [r for r, _ in patterns.reasons], used
             )
         ]
+        # A low day (a mood of 1-2 here, or today's check-ins say so): no tasks; the steps
+        # rest, kept for when the mood lifts (bot.services.checkins.lift_rest).
+        low = await _low_ending(ctx, record)
+        if low is not None:
+            for action in actions:
+                action.status = checkins.RESTING
+        else:
+            await checkins.lift_rest(ctx.session, ctx.user.id)
         ctx.session.add_all(actions)
         seed = len(facts)
-        replies = [card(record, actions, seed)]
+        replies = [card(record, actions, seed, low)]
         pattern = pattern_message(patterns, seed)
         if pattern is not None:
             replies.append(pattern)
         replies.append(feedback_offer(record))
         return replies
+
+
+async def _low_ending(ctx: FlowContext, record: Rejection) -> Ref | None:
+    """The end of a debrief on a low day (a mood of 1-2 given here, or none given and today a
+    low day by the check-ins): rest, one self-care idea, an offer to talk to someone, and the
+    word that the steps wait; None on any other day."""
+    if record.mood is not None and int(record.mood) > checkins.LOW:
+        return None
+    if record.mood is None and not await checkins.low_day(ctx.session, ctx.user, ctx.now):
+        return None
+    uid, now = ctx.user.id, ctx.now
+    return Ref(
+        "reflection.low_ending",
+        {
+            "care": await variants.ref(ctx.session, uid, "checkin.self_care", now),
+            "talk": await variants.ref(ctx.session, uid, "checkin.talk", now),
+        },
+    )
 
 
 def feedback_offer(record: Rejection) -> Say:

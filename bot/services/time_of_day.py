@@ -23,6 +23,7 @@ from bot import yaml_files
 
 __all__ = [
     "TimeReading",
+    "find_time_of_day",
     "fold",
     "format_time_of_day",
     "parse_time_of_day",
@@ -114,6 +115,44 @@ def read_time_of_day(text: str) -> TimeReading | None:
         return None if parsed is None else _resolve(list(parsed))
     tokens = _tokenize(text)
     return None if tokens is None else _resolve(tokens)
+
+
+# A time said inside a sentence ("usually about 7 in the evening after the kids are in bed"):
+# read from the stretches of up to this many words, in the first this many characters.
+_FIND_WORDS = 6
+_FIND_LEN = 240
+# What makes a stretch of words a time of day rather than a number ("2 kids", "about 2"): a
+# part of the day, am/pm, "Uhr", "half past", "noon", or minutes ("19:30").
+_ANCHORS = _PERIODS | {"hour_mark", "past", "to", "before", "after", "at", "minus", "without"}
+
+
+def find_time_of_day(text: str) -> TimeReading | None:
+    """The one time of day said somewhere in ``text``, when it is plainly one: a stretch of
+    words that reads as a time and says so (a part of the day, am/pm, "Uhr", minutes), not a
+    bare number. Shorter stretches inside a longer one ("half past 8" in "half past 8 in the
+    evening") give way to it; two different times ("8pm or 9pm") are no answer."""
+    raw = [w for w in (w.strip(_EDGE_PUNCTUATION) for w in text[:_FIND_LEN].split()) if w]
+    found: list[tuple[int, int, TimeReading]] = []
+    for start in range(len(raw)):
+        for end in range(start + 1, min(start + _FIND_WORDS, len(raw)) + 1):
+            tokens = _tokenize(_normalize(" ".join(raw[start:end])))
+            if tokens is None or not any(_anchors(t) for t in tokens):
+                continue
+            reading = _resolve(tokens)
+            if reading is not None:
+                found.append((start, end, reading))
+    widest = [
+        reading
+        for start, end, reading in found
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in found)
+    ]
+    return widest[0] if len({r.time for r in widest}) == 1 else None
+
+
+def _anchors(token: _Token) -> bool:
+    if isinstance(token, _Number):
+        return token.minute is not None
+    return token.role in _ANCHORS
 
 
 # The time suggested for a part of the day named alone ("mornings are best", "abends",

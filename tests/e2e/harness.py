@@ -209,7 +209,7 @@ async def onboard(bot: BotHarness, frequency: str = "Every day", **kwargs: Any) 
     else:
         phrase = texts(f"onboarding.frequency_phrase.{choice}")
         expected = texts(
-            "onboarding.done", frequency=phrase, checkin_time="09:00", timezone="Europe/Berlin"
+            "onboarding.done", frequency=phrase, checkin_time="09:00", timezone="Berlin, UTC+01:00"
         )
         assert done == seen(expected)
     return user

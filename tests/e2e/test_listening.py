@@ -23,7 +23,7 @@ from tests.e2e.harness import (
     one_of,
     shown,
 )
-from tests.e2e.listening_kit import debriefs, open_debrief
+from tests.e2e.listening_kit import debriefs, onboarded, onboarded_says, open_debrief
 
 # --- Outside flows --------------------------------------------------------------------------------
 
@@ -32,10 +32,9 @@ async def test_rejection_news_offers_a_debrief_with_the_company_filled_in(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("They went with another candidate at Globex after the final round")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(
+        bot, "They went with another candidate at Globex after the final round"
+    )
     assert one_of(reply.text, first_lines("listen.rejection.with_company", company="Globex"))
     assert one_of(reply.text, shown("listen.rejection.late_stage"))  # how close it was
     assert reply.button_labels() == [
@@ -58,9 +57,7 @@ async def test_rejection_news_offers_a_debrief_with_the_company_filled_in(
 
 
 async def test_rejection_news_not_now_brings_one_reminder(bot: BotHarness) -> None:
-    user = await onboard(bot)
-    await user.send("Just got the rejection email from Stripe")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, "Just got the rejection email from Stripe")
     assert one_of(reply.text, first_lines("listen.rejection.with_company", company="Stripe"))
     await user.tap(label("listen.buttons.not_now"))
     later = await user.next_message()
@@ -96,10 +93,7 @@ async def test_rejection_news_not_now_brings_one_reminder(bot: BotHarness) -> No
 
 async def test_venting_is_heard_without_a_task(harness_any_db: BotHarness) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("this job hunt is killing me lol")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, "this job hunt is killing me lol")
     assert one_of(reply.text, shown("listen.venting.exhausted"))
     assert reply.button_labels() == [
         label("listen.buttons.just_saying"),
@@ -120,10 +114,7 @@ async def test_venting_is_heard_without_a_task(harness_any_db: BotHarness) -> No
 
 async def test_good_news_is_celebrated_and_logged_as_a_win(harness_any_db: BotHarness) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("I got an offer!!!")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, "I got an offer!!!")
     assert one_of(reply.text, shown("listen.good_news.offer"))
     assert reply.button_labels() == [label("listen.buttons.log_it")]
     [[log_it]] = reply.buttons
@@ -141,9 +132,7 @@ async def test_good_news_is_celebrated_and_logged_as_a_win(harness_any_db: BotHa
 
 
 async def test_a_question_gets_an_answer_and_the_matching_action(bot: BotHarness) -> None:
-    user = await onboard(bot)
-    await user.send("how do I ask for feedback after a rejection?")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, "how do I ask for feedback after a rejection?")
     assert one_of(reply.text, shown("listen.question.feedback"))
     assert reply.button_labels() == [label("listen.buttons.draft_feedback")]
     await user.tap(label("listen.buttons.draft_feedback"))
@@ -156,10 +145,7 @@ async def test_a_question_gets_an_answer_and_the_matching_action(bot: BotHarness
 
 async def test_greetings_offer_what_is_useful_for_this_person(harness_any_db: BotHarness) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("hi")
-    hello = await user.next_message()
+    user, hello = await onboarded_says(bot, "hi")
     assert one_of(hello.text, shown("listen.greeting.hello"))
     assert hello.button_labels() == [
         label("listen.buttons.debrief_first"),  # never debriefed
@@ -185,9 +171,7 @@ async def test_greetings_offer_what_is_useful_for_this_person(harness_any_db: Bo
 
 
 async def test_unsure_is_answered_kindly_with_next_steps(bot: BotHarness) -> None:
-    user = await onboard(bot)
-    await user.send("Google")
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, "Google")
     assert one_of(reply.text, shown("listen.unsure"))
     assert reply.button_labels() == [
         label("listen.buttons.debrief_first"),
@@ -241,8 +225,7 @@ async def test_venting_at_the_company_question_is_kept_as_a_note(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
+    user = await onboarded(bot)
     question = await open_debrief(user)
     words = "I have been applying for six months now and this one really hurt…"
     await user.send(words)
@@ -265,8 +248,7 @@ async def test_venting_at_the_company_question_is_kept_as_a_note(
 
 async def test_rejection_news_at_the_company_question_fills_it(harness_any_db: BotHarness) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
+    user = await onboarded(bot)
     await open_debrief(user)
     await user.send("They went with another candidate at Globex after the final round")
     reply = await user.next_message()
@@ -305,8 +287,7 @@ async def test_a_feeling_on_a_multi_select_step_is_heard_and_on_the_card(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
+    user = await onboarded(bot)
     await open_debrief(user)
     await user.send("Umbrella <Corp>")
     await user.next_message()
@@ -364,8 +345,7 @@ async def test_another_command_parks_the_debrief_and_reflect_picks_it_up(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
+    user = await onboarded(bot)
     await open_debrief(user)
     await user.send("Hooli")
     await user.next_message()
@@ -448,9 +428,7 @@ async def test_the_same_kind_of_message_is_not_answered_with_the_same_words(
 
 
 async def test_a_person_whose_telegram_is_in_german_is_answered_in_german(bot: BotHarness) -> None:
-    user = await onboard(bot, language_code="de")
-    await user.send("Ich bin so müde von der Jobsuche")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, "Ich bin so müde von der Jobsuche", "de")
     assert one_of(reply.text, shown("listen.venting.exhausted", "de"))
     assert reply.button_labels()[0] == label("listen.buttons.just_saying", "de")
     await user.send("/reflect")
@@ -467,10 +445,9 @@ async def test_nerves_before_an_interview_get_help_to_prepare_not_a_debrief(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("I have my final round with Google tomorrow and I'm terrified")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(
+        bot, "I have my final round with Google tomorrow and I'm terrified"
+    )
     assert one_of(reply.text, shown("listen.venting.before_interview"))
     assert reply.button_labels() == [
         label("listen.buttons.just_saying"),
@@ -485,9 +462,7 @@ async def test_nerves_before_an_interview_get_help_to_prepare_not_a_debrief(
 
 
 async def test_asking_what_the_bot_does_offers_doing_it(bot: BotHarness) -> None:
-    user = await onboard(bot)
-    await user.send("what can you do?")
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, "what can you do?")
     assert one_of(reply.text, shown("listen.question.bot"))
     assert reply.button_labels() == [
         label("listen.buttons.debrief_first"),
@@ -500,8 +475,7 @@ async def test_a_question_left_since_yesterday_does_not_swallow_todays_news(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
+    user = await onboarded(bot)
     ask_company = await open_debrief(user)
     assert one_of(ask_company.text, shown("reflection.ask_company"))
     await user.send("Spotify")
@@ -537,10 +511,7 @@ async def test_acks_sarcasm_silence_and_a_done_interview_get_fitting_replies(
     """QA round 2: "👍" is not asked "how are you?", "thanks for nothing 🙃" is not welcomed,
     being ghosted is not good news, and an interview that happened can be logged as a win."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("👍")
-    ack = await user.next_message()
+    user, ack = await onboarded_says(bot, "👍")
     assert one_of(ack.text, shown("listen.greeting.ack"))
     assert ack.button_labels()[0] == label("listen.buttons.debrief_first")
     await user.send("cheers for nothing, Acme 🙃")

@@ -33,10 +33,10 @@ async def _tell_news_before_setting_up(bot: BotHarness, locale: str) -> SimUser:
     assert record.completed_at is None and record.note is None  # the message is not kept
     stored = await bot.stored_user(user.id)
     assert stored is not None and stored.onboarded_at is None
-    await user.tap(label("listen.buttons.set_up", locale))
-    assert one_of((await user.next_message()).text, shown("onboarding.welcome", locale))
-    await user.tap(label("onboarding.buttons.agree", locale))
-    assert one_of((await user.next_message()).text, shown("onboarding.ask_timezone", locale))
+    await user.tap(label("listen.buttons.set_up", locale))  # their yes: no second welcome
+    first = await user.next_message()
+    assert one_of(first.text, shown("onboarding.chosen", locale))
+    assert one_of(first.text, shown("onboarding.ask_timezone", locale))
     await user.send("Berlin")
     await user.next_message()
     return user
@@ -65,11 +65,12 @@ async def _finish_and_debrief(bot: BotHarness, user: SimUser, locale: str) -> Re
     return record
 
 
-async def _answer_onboarding(user: SimUser) -> None:
-    """Agree, Berlin, 09:00, daily: onboarding answered in English (the last answer's reply is
-    left for the caller to read)."""
-    await user.tap(label("onboarding.buttons.agree"))
-    await user.next_message()
+async def _answer_onboarding(user: SimUser, *, agree: bool = True) -> None:
+    """Agree (unless [Set up] was tapped, which is the yes), Berlin, 09:00, daily: onboarding
+    answered in English (the last answer's reply is left for the caller to read)."""
+    if agree:
+        await user.tap(label("onboarding.buttons.agree"))
+        await user.next_message()
     await user.send("Berlin")
     await user.next_message()
     await user.tap("09:00")
@@ -105,7 +106,7 @@ async def test_set_up_without_news_offers_no_debrief(bot: BotHarness) -> None:
     await user.next_message()
     await user.tap(label("listen.buttons.set_up"))
     await user.next_message()
-    await _answer_onboarding(user)
+    await _answer_onboarding(user, agree=False)
     done = await user.next_message()
     assert not one_of(done.text, shown("reflection.offer_from_news_plain"))
     assert done.button_labels() == []

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import BotHarness, label, onboard, one_of, shown
+from tests.e2e.harness import BotHarness, label, one_of, shown
+from tests.e2e.listening_kit import onboarded_says
 
 HEARD = [
     ("en", "so I finally heard back from Spotify", "they said no"),
@@ -21,10 +22,7 @@ async def test_heard_back_is_asked_how_it_went_then_the_outcome_is_answered(
     harness_any_db: BotHarness, locale: str, heard: str, outcome: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(heard)
-    asked = await user.next_message()
+    user, asked = await onboarded_says(bot, heard, locale)
     assert one_of(asked.text, shown("listen.good_news.heard_back", locale)), asked.text
     assert not asked.buttons  # no [Log it as a win] before they say what it was
     stored = await bot.stored_user(user.id)

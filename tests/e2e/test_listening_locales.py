@@ -8,34 +8,15 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import Rejection
-from bot.emulator import SimUser
-from bot.emulator.html import parse_html
-from tests.e2e.harness import CONTENT, BotHarness, onboard
-
-
-def shown(key: str, locale: str, **params: object) -> list[str]:
-    """Every version of ``key`` in ``locale`` as the person sees it."""
-    texts = CONTENT.texts(locale)
-    return [parse_html(texts(key, variant=v, **params))[0] for v in range(texts.count(key))]
-
-
-def one_of(text: str, candidates: list[str]) -> bool:
-    return any(candidate in text for candidate in candidates)
-
-
-async def open_debrief(user: SimUser, locale: str) -> None:
-    await user.send("/reflect")
-    await user.next_message()
-    await user.tap(CONTENT.texts(locale)("reflection.buttons.start", variant=0))
-    await user.next_message()
+from tests.e2e.harness import BotHarness, one_of, shown
+from tests.e2e.listening_kit import onboarded, open_debrief
 
 
 async def test_a_spanish_speakers_aside_and_parked_debrief_are_in_spanish(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code="es")
+    user = await onboarded(bot, "es")
     await open_debrief(user, "es")
     aside = "Estoy tan cansada de buscar trabajo, de verdad"
     await user.send(aside)  # at the company question: an aside, not a company name
@@ -56,7 +37,7 @@ async def test_a_spanish_speakers_aside_and_parked_debrief_are_in_spanish(
 
 async def test_every_version_of_an_aside_reads_in_the_persons_language(bot: BotHarness) -> None:
     """Versions are counted from English; a Russian speaker sees as many different ones."""
-    user = await onboard(bot, language_code="ru")
+    user = await onboarded(bot, "ru")
     await open_debrief(user, "ru")
     versions = shown("listen.in_flow.venting.exhausted", "ru")
     assert len(versions) == len(shown("listen.in_flow.venting.exhausted", "en"))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.db.models import Rejection, Win
 from bot.emulator import BotMessage
 from tests.e2e.harness import BotHarness, first_lines, label, onboard, one_of, shown
-from tests.e2e.listening_kit import debriefs, open_debrief
+from tests.e2e.listening_kit import debriefs, onboarded, onboarded_says, open_debrief
 
 # --- A "no" with a brighter side ------------------------------------------------------------------
 
@@ -22,10 +22,9 @@ async def test_a_no_told_with_relief_or_a_close_call_is_answered_as_both(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("didn't get it, but they said I was a close second and to apply again")
-    close = await user.next_message()
+    user, close = await onboarded_says(
+        bot, "didn't get it, but they said I was a close second and to apply again"
+    )
     assert one_of(close.text, shown("listen.rejection.mixed.close"))
     assert not one_of(close.text, shown("listen.rejection.tip"))  # no "another candidate fit"
     assert close.button_labels() == [
@@ -49,10 +48,9 @@ async def test_a_no_and_good_news_from_elsewhere_offer_both_the_debrief_and_the_
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code="es")
-    await user.send("me rechazaron en Glovo pero me llamaron para una entrevista en Cabify 🙌")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(
+        bot, "me rechazaron en Glovo pero me llamaron para una entrevista en Cabify 🙌", "es"
+    )
     assert one_of(reply.text, shown("listen.rejection.mixed.elsewhere", "es"))
     assert reply.button_labels() == [
         label("listen.buttons.debrief_now", "es"),
@@ -96,10 +94,7 @@ async def test_a_pasted_email_names_the_firm_not_the_role_or_the_greeting(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code="es")
-    await user.send(BBVA_EMAIL)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, BBVA_EMAIL, "es")
     assert one_of(reply.text, first_lines("listen.rejection.with_company", "es", company="BBVA"))
     assert "Analista" not in reply.text
     [record] = await debriefs(bot, user.id)
@@ -117,8 +112,7 @@ async def test_sentences_at_the_company_question_never_become_the_company(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
+    user = await onboarded(bot)
     await open_debrief(user)
     await user.send("hallo")  # a greeting is not a company ("How far did you get with hallo?")
     assert one_of((await user.next_message()).text, shown("reflection.ask_company"))
@@ -153,10 +147,7 @@ async def test_nerves_about_an_interview_ahead_get_help_to_prepare_in_their_lang
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code="ru")
-    await user.send("завтра собес и я в панике")
-    nerves = await user.next_message()
+    user, nerves = await onboarded_says(bot, "завтра собес и я в панике", "ru")
     assert one_of(nerves.text, shown("listen.venting.before_interview", "ru"))
     assert nerves.button_labels() == [
         label("listen.buttons.just_saying", "ru"),

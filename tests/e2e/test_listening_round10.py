@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.db.models import FeedbackRequest, Rejection, Win
 from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, shown
+from tests.e2e.listening_kit import onboarded_says
 
 
 async def requests(bot: BotHarness, user_id: int) -> list[FeedbackRequest]:
@@ -22,10 +23,9 @@ async def test_cancel_at_what_did_they_say_with_nothing_typed_says_nothing_was_k
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("so I sent the feedback email to Monzo and they actually replied")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(
+        bot, "so I sent the feedback email to Monzo and they actually replied"
+    )
     assert reply.button_labels()[0] == label("listen.buttons.log_feedback"), reply.text
     await user.tap(label("listen.buttons.log_feedback"), message=reply)
     asked = await user.next_message()
@@ -72,10 +72,7 @@ async def test_what_their_answers_lacked_is_read_as_feedback(
     harness_any_db: BotHarness, locale: str, typed: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(typed)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, typed, locale)
     assert reply.button_labels() == [label("listen.buttons.log_feedback", locale)], reply.text
     assert not one_of(reply.text, leads("listen.unsure", locale))
     await bot.settle()
@@ -90,10 +87,7 @@ async def test_their_own_no_to_an_offer_is_their_decision_not_a_rejection(
     """Declining an offer read as a rejection got "sorry about the no" and [Debrief it now].
     It is their decision: a reply that says so, [Log it as a win], and no rejection stored."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send(typed)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, typed)
     assert one_of(reply.text, shown("listen.good_news.declined")), reply.text
     assert reply.button_labels() == [label("listen.buttons.log_it")]
     await bot.settle()

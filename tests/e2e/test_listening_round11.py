@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import CheckIn, Rejection, User, Win
+from bot.db.models import CheckIn, User, Win
 from bot.services import listening, timezones
 from tests.e2e.harness import (
     CONTENT,
@@ -25,6 +25,14 @@ from tests.e2e.harness import (
     one_of,
     seen,
     shown,
+    tap_keys,
+)
+from tests.e2e.listening_kit import (
+    debrief_open_at,
+    debriefs,
+    onboarded,
+    onboarded_at_checkin,
+    onboarded_says,
 )
 
 
@@ -48,10 +56,7 @@ async def test_a_win_answered_in_words_is_not_logged_again_by_a_tap(
     harness_any_db: BotHarness, locale: str, news: str, yes: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(news)
-    offer = await user.next_message()
+    user, offer = await onboarded_says(bot, news, locale)
     assert offer.button_labels() == [label("listen.buttons.log_it", locale)], offer.text
     await user.send(yes)
     logged = await user.next_message()
@@ -69,10 +74,7 @@ async def test_a_stale_tap_after_later_messages_still_does_not_log_twice(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("I got an offer!!!")
-    offer = await user.next_message()
+    user, offer = await onboarded_says(bot, "I got an offer!!!")
     await user.send("yes please")
     await user.next_message()
     await user.send("hi")  # a hello in between: the offer on the person is gone
@@ -86,8 +88,7 @@ async def test_a_stale_tap_after_later_messages_still_does_not_log_twice(
 async def test_a_second_piece_of_good_news_is_its_own_win(harness_any_db: BotHarness) -> None:
     """The "already logged" answer is for the same news only: a new offer's button logs."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
+    user = await onboarded(bot)
     await user.send("I got an offer!!!")
     await user.next_message()
     await user.send("yes please")
@@ -102,12 +103,6 @@ async def test_a_second_piece_of_good_news_is_its_own_win(harness_any_db: BotHar
         person = await session.get(User, user.id)
         assert person is not None and person.offer is not None
         assert "yes" not in person.offer  # no offer left open, only the wins remembered
-
-
-async def debriefs(bot: BotHarness, user_id: int) -> list[Rejection]:
-    async with bot.sessions() as session:
-        query = select(Rejection).where(Rejection.user_id == user_id)
-        return list((await session.execute(query)).scalars())
 
 
 # (locale, news without a company, then the details, the company and role stored, the stage)
@@ -140,10 +135,7 @@ async def test_details_typed_after_news_fill_in_the_debrief_it_offered(
     stage: str | None,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(news)
-    offered = await user.next_message()
+    user, offered = await onboarded_says(bot, news, locale)
     assert offered.button_labels()[0] == label("listen.buttons.debrief_now", locale), offered.text
 
     await user.send(details)
@@ -169,8 +161,7 @@ async def test_details_long_after_the_news_are_not_taken_for_it(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
+    user = await onboarded(bot)
     await user.send("didn't get the job")
     await user.next_message()
     bot.clock.advance(timedelta(minutes=listening.OFFER_MINUTES + 1))
@@ -212,10 +203,7 @@ async def test_turning_down_an_offer_is_their_decision_not_a_rejection(
     harness_any_db: BotHarness, language: str, typed: str, locale: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=language)
-    await user.send(typed)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, typed, language)
     assert one_of(reply.text, shown("listen.good_news.declined", locale)), reply.text
     assert reply.button_labels() == [label("listen.buttons.log_it", locale)]
     assert await debriefs(bot, user.id) == []  # no rejection kept for a debrief
@@ -242,10 +230,7 @@ async def test_a_plan_told_is_backed_with_the_action_that_fits(
     harness_any_db: BotHarness, language: str, typed: str, topic: str, button: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=language)
-    await user.send(typed)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, typed, language)
     # Hindi is a care-only language: the rest of the interface, this included, is English.
     assert one_of(reply.text, shown(f"listen.question.{topic}")), reply.text
     assert not one_of(reply.text, shown("listen.question.remind")), reply.text
@@ -312,10 +297,7 @@ async def test_giving_up_on_the_search_is_heard_as_a_feeling(
 ) -> None:
     """It got "I may have missed what you meant" in the demo run."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send(typed)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, typed)
     assert one_of(reply.text, shown("listen.venting.exhausted")), reply.text
     assert reply.button_labels()[0] == label("listen.buttons.just_saying")
     assert await debriefs(bot, user.id) == []
@@ -336,10 +318,7 @@ async def test_asking_for_the_messages_to_stop_offers_the_pause(
 ) -> None:
     """ "stop sending me messages" got "I'm not sure I understood that" in the demo run."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(typed)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, typed, locale)
     assert one_of(reply.text, shown("listen.question.pause", locale)), reply.text
     assert reply.button_labels() == [label("listen.buttons.pause", locale)]
     await user.tap(label("listen.buttons.pause", locale), message=reply)
@@ -355,10 +334,7 @@ async def test_an_interview_that_went_badly_is_a_feeling_not_news(
     """ "my interview went terribly" got "I may have missed what you meant" in the demo run;
     it is no "no" yet, so nothing is kept for a debrief."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("my interview went terribly")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, "my interview went terribly")
     assert one_of(reply.text, shown("listen.venting.sad")), reply.text
     assert await debriefs(bot, user.id) == []
 
@@ -367,10 +343,7 @@ async def test_no_interview_at_all_is_a_no_at_the_application_stage(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("I didn't even get an interview")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, "I didn't even get an interview")
     assert reply.button_labels()[0] == label("listen.buttons.debrief_now"), reply.text
     [record] = await debriefs(bot, user.id)
     assert record.stage == "application"
@@ -378,10 +351,7 @@ async def test_no_interview_at_all_is_a_no_at_the_application_stage(
 
 async def test_runner_up_is_a_no_that_came_close(harness_any_db: BotHarness) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("they said I was the runner-up")
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, "they said I was the runner-up")
     assert one_of(reply.text, leads("listen.rejection.mixed.close")), reply.text
     assert reply.button_labels()[0] == label("listen.buttons.debrief_now")
 
@@ -390,10 +360,7 @@ async def test_how_long_to_wait_for_an_answer_is_about_following_up(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code="de")
-    await user.send("wie lange soll ich auf eine Antwort warten?")
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, "wie lange soll ich auf eine Antwort warten?", "de")
     assert one_of(reply.text, shown("listen.question.follow_up", "de")), reply.text
 
 
@@ -413,10 +380,7 @@ async def test_nerves_about_an_interview_today_are_met_with_getting_ready(
     """An interview "today" is still to come: it got the general word on anxiety and a
     [Debrief] button in the demo run, as if it were over."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(typed)
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, typed, locale)
     assert one_of(reply.text, shown("listen.venting.before_interview", locale)), reply.text
     assert label("listen.buttons.prepare", locale) in reply.button_labels()
     assert label("listen.buttons.debrief", locale) not in reply.button_labels()
@@ -446,10 +410,7 @@ async def test_crushed_at_the_checkin_is_the_lowest_mood(
     """ "honestly pretty crushed" at "How are you feeling right now?" was kept as a note and
     the question asked again in the demo run."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send("/checkin")
-    await user.next_message()
+    user = await onboarded_at_checkin(bot, locale)
     await user.send(typed)
     await bot.settle()
     face = label(f"checkin.mood.{mood}", locale)
@@ -469,18 +430,8 @@ async def test_a_hello_in_a_debrief_is_not_kept_as_a_note(
     """ "привет" at 'What was outside your control?' got "I've kept what you wrote with this
     debrief" in the demo run, and was stored as the debrief's note."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send("/reflect")
-    await user.next_message()
-    await user.tap(label("reflection.buttons.start", locale))
-    await user.next_message()
-    await user.send("Acme")
-    await bot.settle()
-    await user.tap(label("reflection.stage.final_round", locale))
-    await bot.settle()
-    await user.tap("😕 2")
-    await bot.settle()
+    user = await onboarded(bot, locale)
+    await debrief_open_at(bot, user, "went_well", locale)
     # What went well? (a page that keeps typed words as its note)
     await user.send(typed)
     await bot.settle()
@@ -488,10 +439,7 @@ async def test_a_hello_in_a_debrief_is_not_kept_as_a_note(
     assert again is not None
     assert one_of(again.text, shown("listen.in_flow.back_to_it", locale)), again.text
     assert not one_of(again.text, shown("listen.in_flow.kept", locale))
-    await user.tap(label("flow.done", locale))
-    await bot.settle()
-    await user.tap(label("flow.done", locale))
-    await bot.settle()
+    await tap_keys(bot, user, locale, "flow.done", "flow.done")
     # What was outside your control? (taps only)
     await user.send(typed)
     await bot.settle()
@@ -509,10 +457,7 @@ async def test_a_second_interview_told_in_spanish_is_clear_good_news(
     """ "me llamaron para una segunda entrevista!!" was read only faintly: at a question
     answered by tapping it got "Please tap one of the buttons"."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code="es")
-    await user.send("me llamaron para una segunda entrevista!!")
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, "me llamaron para una segunda entrevista!!", "es")
     assert one_of(reply.text, shown("listen.good_news.next_round", "es")), reply.text
     assert reply.button_labels()[0] == label("listen.buttons.log_it", "es")
 
@@ -535,9 +480,6 @@ async def test_words_from_the_demo_run_are_read(
     harness_any_db: BotHarness, locale: str, typed: str, key: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(typed)
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, typed, locale)
     assert one_of(reply.text, shown(key, locale)), reply.text
     assert not one_of(reply.text, leads("listen.unsure", locale))

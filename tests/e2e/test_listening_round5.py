@@ -13,7 +13,13 @@ from sqlalchemy import select
 
 from bot.db.models import CheckIn
 from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, person_texts, seen, shown
-from tests.e2e.listening_kit import debriefs, open_debrief
+from tests.e2e.listening_kit import (
+    debriefs,
+    onboarded,
+    onboarded_at_checkin,
+    onboarded_says,
+    open_debrief,
+)
 
 # (locale, talk about rejection, someone else's no, tips asked without a question word)
 NOT_NEWS = [
@@ -70,8 +76,7 @@ async def test_the_company_question_is_skipped_on_i_dont_know_and_never_stores_a
     harness_any_db: BotHarness, locale: str, unknown: str, faint: str, asked: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
     await open_debrief(user, locale)
 
     await user.send(faint)
@@ -113,10 +118,7 @@ async def test_words_typed_right_after_the_checkin_question_are_its_answer(
     harness_any_db: BotHarness, locale: str, typed: str, mood: int
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send("/checkin")
-    await user.next_message()
+    user = await onboarded_at_checkin(bot, locale)
     await user.send(typed)
     taken = await user.next_message()
     face = label(f"checkin.mood.{mood}", locale)
@@ -132,9 +134,7 @@ async def test_words_typed_right_after_the_checkin_question_are_its_answer(
 
 
 async def test_news_typed_after_the_checkin_question_is_news_not_a_mood(bot: BotHarness) -> None:
-    user = await onboard(bot)
-    await user.send("/checkin")
-    await user.next_message()
+    user = await onboarded_at_checkin(bot)
     await user.send("ugh google said no")
     reply = await user.next_message()
     assert label("listen.buttons.debrief_now") in reply.button_labels()
@@ -148,9 +148,9 @@ async def test_news_typed_after_the_checkin_question_is_news_not_a_mood(bot: Bot
 async def test_a_no_from_a_dream_job_is_no_offer_and_ukrainian_is_not_answered_in_russian(
     bot: BotHarness,
 ) -> None:
-    user = await onboard(bot)
-    await user.send("rejected from my dream job. i dont even know what to do now")
-    reply = await user.next_message()
+    user, reply = await onboarded_says(
+        bot, "rejected from my dream job. i dont even know what to do now"
+    )
     assert label("listen.buttons.debrief_now") in reply.button_labels()
     assert label("listen.buttons.log_it") not in reply.button_labels()  # never "🎉 An offer!"
 
@@ -174,8 +174,7 @@ async def test_a_stage_and_a_mood_typed_at_the_debrief_are_taken_as_the_buttons_
     harness_any_db: BotHarness, locale: str, stage: str, mood_words: str, mood: int
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
     await open_debrief(user, locale)
     await user.send("Acme")
     await user.next_message()

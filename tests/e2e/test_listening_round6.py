@@ -12,8 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Win
-from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, shown, tap_keys
-from tests.e2e.listening_kit import debriefs, open_debrief
+from tests.e2e.harness import BotHarness, label, leads, one_of, shown, tap_keys
+from tests.e2e.listening_kit import (
+    debrief_answered_to,
+    debriefs,
+    onboarded,
+    onboarded_says,
+    open_debrief,
+)
 
 # (locale, applications sent)
 PROGRESS = [
@@ -35,10 +41,7 @@ async def test_applications_sent_are_effort_to_log_not_venting(
     harness_any_db: BotHarness, locale: str, sent: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(sent)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, sent, locale)
     assert one_of(reply.text, shown("listen.good_news.progress", locale)), reply.text
     assert not one_of(reply.text, shown("listen.good_news.offer", locale))
     assert label("listen.buttons.just_saying", locale) not in reply.button_labels()  # no venting
@@ -64,8 +67,7 @@ async def test_a_no_told_with_its_reason_reaches_the_debrief(
     harness_any_db: BotHarness, locale: str, internal: str, overqualified: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
 
     await user.send(overqualified)
     reply = await user.next_message()
@@ -82,12 +84,7 @@ async def test_a_no_told_with_its_reason_reaches_the_debrief(
     await user.tap(label("listen.buttons.debrief_now", locale))
     asked = await user.next_message()
     assert one_of(asked.text, leads("reflection.ask_company", locale))
-    await user.send("Acme")
-    await bot.settle()
-    await tap_keys(bot, user, locale, "reflection.stage.final_round")
-    await user.tap("😕 2")
-    await bot.settle()
-    outside = await tap_keys(bot, user, locale, "flow.done", "flow.done")
+    outside = await debrief_answered_to(bot, user, "outside", locale)
     assert one_of(outside.text, leads("reflection.ask_outside", locale))
     ticked = f"✓ {label('reflection.outside.internal', locale)}"
     assert ticked in outside.button_labels()  # ticked in advance; the question is still asked
@@ -111,10 +108,7 @@ async def test_lashing_out_at_the_bot_is_owned_with_what_it_can_do(
     harness_any_db: BotHarness, locale: str, words: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(words)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, words, locale)
     assert one_of(reply.text, shown("listen.greeting.at_bot", locale)), reply.text
     assert "/help" in reply.text
     assert label("listen.buttons.help", locale) in reply.button_labels()

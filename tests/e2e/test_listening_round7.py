@@ -25,7 +25,13 @@ from tests.e2e.harness import (
     shown,
     tap_keys,
 )
-from tests.e2e.listening_kit import debriefs, open_debrief
+from tests.e2e.listening_kit import (
+    debrief_open_at,
+    debriefs,
+    onboarded,
+    onboarded_says,
+    open_debrief,
+)
 
 # (locale, a no told as one more, a first no)
 AGAIN = [
@@ -42,10 +48,7 @@ async def test_a_repeated_no_is_answered_as_one_more_on_the_pile(
     harness_any_db: BotHarness, locale: str, again: str, first: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(first)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, first, locale)
     assert one_of(reply.text, leads("listen.rejection.plain", locale)), reply.text
     assert not one_of(reply.text, shown("listen.rejection.again", locale))
     await user.tap(label("listen.buttons.not_now", locale))
@@ -79,10 +82,7 @@ async def test_feedback_without_a_no_is_offered_to_the_feedback_log(
     harness_any_db: BotHarness, locale: str, told: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(told)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, told, locale)
     assert one_of(reply.text, shown("listen.good_news.feedback", locale)), reply.text
     assert reply.button_labels() == [label("listen.buttons.log_feedback", locale)]
     assert not one_of(reply.text, shown("listen.unsure", locale))
@@ -103,8 +103,7 @@ async def test_feedback_without_a_no_is_offered_to_the_feedback_log(
 
 async def test_logged_feedback_is_kept_and_turned_into_steps(harness_any_db: BotHarness) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
+    user = await onboarded(bot)
     await user.send("the hiring manager said my system design answers were weak")
     await user.next_message()
     await user.tap(label("listen.buttons.log_feedback"))
@@ -163,8 +162,7 @@ async def test_a_mood_report_at_the_company_question_is_not_the_company(
     harness_any_db: BotHarness, locale: str, report: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
     await open_debrief(user, locale)
     await user.send(report)
     again = await user.next_message()
@@ -197,12 +195,8 @@ async def test_a_reason_typed_in_the_debrief_is_ticked_where_it_is_asked(
     harness_any_db: BotHarness, locale: str, reason: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await open_debrief(user, locale)
-    await user.send("Acme")
-    await bot.settle()
-    await tap_keys(bot, user, locale, "reflection.stage.final_round")
+    user = await onboarded(bot, locale)
+    await debrief_open_at(bot, user, "mood", locale)
     await user.send(reason)  # at the mood question: an aside, kept, and the reason ticked ahead
     await bot.settle()
     mood = user.last_message
@@ -256,8 +250,7 @@ async def test_words_about_the_bot_get_an_honest_answer(
     harness_any_db: BotHarness, locale: str, idea: str, bug: str, praise: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
     help_button = label("listen.buttons.help", locale)
     for text, key in ((idea, "listen.question.idea"), (bug, "listen.question.bug")):
         await user.send(text)
@@ -290,10 +283,7 @@ async def test_loneliness_said_plainly_gets_someone_to_talk_to(
     harness_any_db: BotHarness, locale: str, text: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(text)
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, text, locale)
     assert one_of(reply.text, leads("listen.question.talk", locale)), reply.text
     assert not one_of(reply.text, leads("crisis.ask_safe", locale))
     assert not one_of(reply.text, shown("listen.unsure", locale))
@@ -306,10 +296,7 @@ async def test_spanish_loneliness_is_never_not_sure(harness_any_db: BotHarness) 
     this round's to change, still asks "are you safe?" on it today. Either is a caring answer;
     "not sure" is not."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code="es")
-    await user.send("no tengo a nadie con quien hablar")
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, "no tengo a nadie con quien hablar", "es")
     talk = one_of(reply.text, leads("listen.question.talk", "es"))
     assert talk or one_of(reply.text, leads("crisis.ask_safe", "es")), reply.text
     assert not one_of(reply.text, shown("listen.unsure", "es"))
@@ -352,15 +339,8 @@ async def test_a_reason_typed_at_its_own_question_is_ticked_there_in_plain_words
     what was outside your control" (the lead's demo run): a short word, and the question with
     the tick."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await open_debrief(user, locale)
-    await user.send("Acme")
-    await bot.settle()
-    await tap_keys(bot, user, locale, "reflection.stage.final_round")
-    await user.tap("😕 2")
-    await bot.settle()
-    await tap_keys(bot, user, locale, "flow.done", "flow.done")
+    user = await onboarded(bot, locale)
+    await debrief_open_at(bot, user, "outside", locale)
     await user.send(reason)
     await bot.settle()
     outside = user.last_message

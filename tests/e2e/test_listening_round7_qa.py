@@ -12,8 +12,8 @@ import pytest
 
 from bench.understanding import Case, load_cases
 from bot.emulator import BotMessage, SimUser
-from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, shown
-from tests.e2e.listening_kit import debriefs
+from tests.e2e.harness import BotHarness, label, leads, one_of, shown
+from tests.e2e.listening_kit import debriefs, onboarded
 
 # The first 60 cases are the QA pass; the round's own cases follow (test_listening_round7.py).
 QA_PASS = 60
@@ -55,8 +55,7 @@ async def test_every_message_outside_a_flow_gets_the_reply_of_its_kind(
     harness_any_db: BotHarness, locale: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
     misfits, asked_if_safe = [], []
     for case in [c for c in CASES if c.lang == locale]:
         await user.send(case.text)
@@ -92,8 +91,7 @@ async def company_question(bot: BotHarness, user: SimUser, locale: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 async def test_no_message_is_stored_as_the_company(harness_any_db: BotHarness, locale: str) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
     stored = []
     for case in [c for c in CASES if c.lang == locale]:
         await company_question(bot, user, locale)

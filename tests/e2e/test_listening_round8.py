@@ -13,8 +13,14 @@ from sqlalchemy import select
 
 from bot.db.models import CheckIn, FeedbackRequest
 from bot.emulator import SimUser
-from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, seen, shown, tap_keys
-from tests.e2e.listening_kit import at_whom_to_write, open_debrief
+from tests.e2e.harness import BotHarness, label, leads, one_of, seen, shown, tap_keys
+from tests.e2e.listening_kit import (
+    at_whom_to_write,
+    onboarded,
+    onboarded_at_checkin,
+    onboarded_says,
+    open_debrief,
+)
 
 # (locale, whom the request goes to in words, the option it names)
 RECIPIENTS = [
@@ -42,8 +48,7 @@ async def test_whom_the_request_goes_to_typed_picks_that_option(
     harness_any_db: BotHarness, locale: str, typed: str, recipient: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
     asked = await at_whom_to_write(bot, user, locale)
     assert one_of(asked.text, leads("feedback.ask_recipient", locale)), asked.text
 
@@ -65,8 +70,7 @@ async def test_whom_the_request_goes_to_typed_picks_that_option(
 
 async def test_a_company_typed_at_whom_is_still_asked_to_tap(harness_any_db: BotHarness) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
+    user = await onboarded(bot)
     await at_whom_to_write(bot, user)
     await user.send("Julia Becker")
     await bot.settle()
@@ -85,10 +89,7 @@ async def test_a_feeling_then_applications_at_the_checkin_is_taken_as_the_mood(
     harness_any_db: BotHarness,
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("/checkin")
-    await user.next_message()
+    user = await onboarded_at_checkin(bot)
     await user.send("honestly still a bit raw about zalando but I applied to two more places today")
     taken = await user.next_message()
     assert one_of(taken.text, shown("checkin.typed_mood", face=label("checkin.mood.2"))), taken.text
@@ -107,8 +108,7 @@ MOMENTS = [
 
 
 async def at_differently(bot: BotHarness, locale: str) -> SimUser:
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
     await open_debrief(user, locale)
     await user.send("Acme, Designer")
     await bot.settle()
@@ -151,10 +151,7 @@ async def test_one_more_no_at_the_final_round_is_answered_as_both(
     """ "they said no again after the final round": the reply speaks to the no's stacking up and
     to how close this one was, not to the last stage alone."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
-    await user.send("they said no again after the final round")
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, "they said no again after the final round")
     assert one_of(reply.text, shown("listen.rejection.late_again")), reply.text
     assert not one_of(reply.text, shown("listen.rejection.late_stage"))
     assert label("listen.buttons.debrief_now") in reply.button_labels()

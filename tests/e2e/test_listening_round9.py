@@ -15,7 +15,8 @@ from sqlalchemy import select
 from bot.content import Texts
 from bot.db.models import CheckIn, FeedbackRequest, Rejection, User, Win
 from bot.dispatch import dispatch_due
-from tests.e2e.harness import CONTENT, BotHarness, label, leads, onboard, one_of, seen, shown
+from tests.e2e.harness import CONTENT, BotHarness, label, leads, one_of, seen, shown
+from tests.e2e.listening_kit import onboarded, onboarded_at_checkin, onboarded_says
 
 MIXED = "honestly still a bit raw about zalando but I applied to two more places today"
 
@@ -53,10 +54,7 @@ async def test_effort_told_with_the_mood_at_the_checkin_is_acknowledged_and_offe
     harness_any_db: BotHarness, locale: str, typed: str, mood: int
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send("/checkin")
-    await user.next_message()
+    user = await onboarded_at_checkin(bot, locale)
     await user.send(typed)
     await bot.settle()
     face = label(f"checkin.mood.{mood}", locale)
@@ -77,9 +75,7 @@ async def test_effort_told_with_the_mood_at_the_checkin_is_acknowledged_and_offe
 
 
 async def test_a_mood_alone_at_the_checkin_brings_no_effort_line(bot: BotHarness) -> None:
-    user = await onboard(bot)
-    await user.send("/checkin")
-    await user.next_message()
+    user = await onboarded_at_checkin(bot)
     await user.send("not great tbh")
     await bot.settle()
     assert not any(one_of(m.text, shown("checkin.typed_progress")) for m in user.messages)
@@ -92,8 +88,7 @@ async def test_feedback_typed_then_logged_is_not_asked_for_again(
     """Round 8 QA: the tap on [Log this feedback] asked "What did they say?" right after they
     had said it. The words typed are the feedback now; a newer message replaces held words."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot)
+    user = await onboarded(bot)
     await user.send("the recruiter said my SQL was weak")
     await user.next_message()
     told = "they said my system design answer was weak and my examples were vague"
@@ -125,9 +120,7 @@ async def test_feedback_typed_then_logged_is_not_asked_for_again(
 async def test_an_older_log_feedback_button_asks_for_the_words(bot: BotHarness) -> None:
     """Held words replaced by newer ones: the older button asks, as before, rather than logging
     words the person did not tap under."""
-    user = await onboard(bot)
-    await user.send("the recruiter said my SQL was weak")
-    first = await user.next_message()
+    user, first = await onboarded_says(bot, "the recruiter said my SQL was weak")
     await user.send("they told me my portfolio needs more examples")
     await user.next_message()
     await user.tap(label("listen.buttons.log_feedback"), message=first)
@@ -186,8 +179,7 @@ async def test_the_newer_readings_work_in_french_portuguese_ukrainian_and_hindi(
     talk to" is a care moment, in their language."""
     again, feedback, idea, bug, praise, lonely = NEW_WORDS[locale]
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
 
     await user.send(again)
     reply = await user.next_message()
@@ -235,8 +227,7 @@ async def test_the_morning_check_answered_in_words_in_a_care_only_language(
 ) -> None:
     """Before round 9 the typed answer was read only in English, Spanish, German and Russian."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
     async with bot.sessions() as session:
         person = await session.get(User, user.id)
         assert person is not None
@@ -262,9 +253,7 @@ async def test_the_morning_check_answered_in_words_in_a_care_only_language(
 async def test_a_no_told_with_just_names_the_company_in_the_reply(bot: BotHarness) -> None:
     """listen9's demo run: "ugh, Zalando just said no after the final round" got the reply
     without the name ("their words first"); the debrief it offers has it filled in."""
-    user = await onboard(bot)
-    await user.send("ugh, Zalando just said no after the final round")
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, "ugh, Zalando just said no after the final round")
     assert "Zalando" in reply.text, reply.text
     assert label("listen.buttons.debrief_now") in reply.button_labels()
     async with bot.sessions() as session:

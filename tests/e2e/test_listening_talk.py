@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.harness import CONTENT, BotHarness, label, leads, onboard, one_of, seen, shown
-from tests.e2e.listening_kit import open_debrief
+from tests.e2e.listening_kit import onboarded_says, open_debrief
 
 BOT = "rebound_test_bot"
 
@@ -93,9 +93,7 @@ async def test_someone_not_set_up_gets_the_directory_and_can_just_write(bot: Bot
 
 
 async def test_words_of_crisis_still_get_the_crisis_reply_first(bot: BotHarness) -> None:
-    user = await onboard(bot)
-    await user.send("nobody to talk to and I want to die")
-    reply = await user.next_message()
+    _user, reply = await onboarded_says(bot, "nobody to talk to and I want to die")
     assert one_of(reply.text, leads("crisis.reply"))
     assert not one_of(reply.text, leads("listen.question.talk"))
 

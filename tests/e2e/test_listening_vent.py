@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bot.db.models import Rejection
-from tests.e2e.harness import BotHarness, onboard, one_of, shown
-from tests.e2e.listening_kit import debriefs, open_debrief
+from tests.e2e.harness import BotHarness, one_of, shown
+from tests.e2e.listening_kit import debriefs, onboarded, onboarded_says, open_debrief
 
 ASKS = [
     ("en", "can I just vent for a bit?"),
@@ -23,10 +23,7 @@ async def test_asking_to_vent_gets_a_yes_and_no_task(
     harness_any_db: BotHarness, locale: str, asked: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(asked)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, asked, locale)
     assert one_of(reply.text, shown("listen.question.vent", locale)), reply.text
     assert not reply.buttons  # no task, no menu: they write next
     stored = await bot.stored_user(user.id)
@@ -38,8 +35,7 @@ async def test_asking_to_vent_in_a_debrief_keeps_the_question_open(
     harness_any_db: BotHarness, locale: str, asked: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
+    user = await onboarded(bot, locale)
     await open_debrief(user, locale)  # at "Which company and role?"
     await user.send(asked)
     await bot.settle()

@@ -22,7 +22,7 @@ from tests.e2e.harness import (
     one_of,
     shown,
 )
-from tests.e2e.listening_kit import debriefs, open_debrief
+from tests.e2e.listening_kit import debriefs, onboarded_says, open_debrief
 
 # (locale, a goodnight, a so-so mood, a reminder asked for, a time typed at the question)
 SPOKEN = [
@@ -44,9 +44,7 @@ SPOKEN = [
 async def test_goodnight_a_so_so_mood_and_a_reminder_are_answered_as_what_they_are(
     bot: BotHarness, locale: str, night: str, so_so: str, remind: str, typed: str, stored: time
 ) -> None:
-    user = await onboard(bot, language_code=locale)
-    await user.send(night)
-    bye = await user.next_message()
+    user, bye = await onboarded_says(bot, night, locale)
     assert one_of(bye.text, shown("listen.greeting.bye", locale))  # not "Hello! 👋"
     assert bye.buttons == []
 
@@ -120,10 +118,7 @@ async def test_a_pasted_email_names_its_firm_in_the_signature(
     harness_any_db: BotHarness, locale: str, email: str, company: str
 ) -> None:
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(email)
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, email, locale)
     lines = first_lines("listen.rejection.with_company", locale, company=company)
     assert one_of(reply.text, lines)
     [record] = await debriefs(bot, user.id)
@@ -209,9 +204,7 @@ async def test_in_a_group_a_mention_does_not_turn_russian_into_english(bot: BotH
 async def test_asking_in_words_for_a_break_offers_the_pause_and_it_pauses(
     bot: BotHarness, locale: str, words: str
 ) -> None:
-    user = await onboard(bot, language_code=locale)
-    await user.send(words)
-    answer = await user.next_message()
+    user, answer = await onboarded_says(bot, words, locale)
     assert one_of(answer.text, shown("listen.question.pause", locale))
     assert answer.button_labels() == [label("listen.buttons.pause", locale)]
     await user.tap(label("listen.buttons.pause", locale))

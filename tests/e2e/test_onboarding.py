@@ -43,7 +43,7 @@ async def test_full_onboarding_stores_each_answer_as_given(harness_any_db: BotHa
     await user.tap("Weekdays")
     done = await user.next_message()
     assert "You're all set" in done.text
-    assert "on weekdays at 09:00 (Europe/Berlin)" in done.text
+    assert "on weekdays at 09:00 (Berlin, UTC+01:00)" in done.text
     stored = await bot.stored_user(user.id)
     assert stored is not None
     assert stored.checkin_frequency == "weekdays"
@@ -186,3 +186,77 @@ async def test_commands_are_registered_for_private_chats_and_groups(bot: BotHarn
     assert dict(bot.emulator.commands("all_private_chats", "ru")) == russian
     assert set(russian) == set(private) and russian["cancel"] != private["cancel"]
     assert private["cancel"] == label("commands.private.cancel")
+
+
+WELCOMED_THEN_NEWS = {
+    "en": ("just got rejected by Brightwell after the final round", "Brightwell"),
+    "de": ("habe gerade eine Absage von Zalando bekommen, nach der letzten Runde", "Zalando"),
+    "es": ("me acaban de rechazar en Glovo después de la última ronda", "Glovo"),
+    "ru": ("мне только что отказали в Яндексе после финального этапа", "Яндекс"),
+}
+
+
+@pytest.mark.parametrize("locale", sorted(WELCOMED_THEN_NEWS))
+async def test_set_up_tapped_after_the_welcome_is_the_yes_not_a_second_welcome(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    """/start, then news typed instead of "Shall we set up?", then [Set up] under the reply:
+    that tap is the person's yes. Before, the whole welcome came again and asked "Shall we set
+    up?" a second time; now one line says what it would have (not a therapist, what is kept)
+    and the first question follows. Consent is stored; the news is offered at the end."""
+    bot = harness_any_db
+    await bot.start()
+    user = bot.user("Mo", language_code=locale)
+    await user.send("/start")
+    assert one_of((await user.next_message()).text, shown("onboarding.welcome", locale))
+    await user.send(WELCOMED_THEN_NEWS[locale][0])
+    reply = await user.next_message()
+    assert reply.button_labels() == [label("listen.buttons.set_up", locale)]
+    await user.tap(label("listen.buttons.set_up", locale))
+    first = await user.next_message()
+    assert one_of(first.text, shown("onboarding.chosen", locale))
+    assert one_of(first.text, shown("onboarding.ask_timezone", locale))
+    assert not one_of(first.text, shown("onboarding.welcome", locale))
+    assert label("onboarding.buttons.agree", locale) not in first.button_labels()
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.consented_at == bot.clock.now()
+    assert stored.onboarded_at is None
+    await user.send("Berlin")
+    await user.next_message()
+    await user.tap("09:00")
+    await user.next_message()
+    await user.tap(label("onboarding.frequency.daily", locale))
+    done = await user.next_message()
+    company = WELCOMED_THEN_NEWS[locale][1]
+    assert one_of(done.text, shown("reflection.offer_from_news", locale, company=company))
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.onboarded_at is not None
+
+
+@pytest.mark.parametrize(
+    ("locale", "said", "checkin"),
+    [
+        ("en", "usually about 7 in the evening after the kids are in bed", time(19, 0)),
+        ("de", "um 19 Uhr, wenn die Kinder schlafen", time(19, 0)),
+        ("es", "a las 7 de la tarde, cuando los niños duermen", time(19, 0)),
+        ("ru", "в 7 вечера, когда дети спят", time(19, 0)),
+        ("en", "half past 8 in the evening would be great", time(20, 30)),
+    ],
+)
+async def test_a_check_in_time_said_in_a_sentence_is_understood(
+    harness_any_db: BotHarness, locale: str, said: str, checkin: time
+) -> None:
+    """Before: "I didn't catch that time" to anything but the time alone."""
+    bot = harness_any_db
+    await bot.start()
+    user = await begin_onboarding(bot, language_code=locale)
+    await user.send("Berlin")
+    await user.next_message()
+    await user.send(said)
+    ask_freq = await user.next_message()
+    assert not one_of(ask_freq.text, shown("onboarding.time_problem", locale))
+    # what the words were read as, before the next question
+    assert one_of(ask_freq.text, shown("onboarding.ack_time", locale, time=f"{checkin:%H:%M}"))
+    assert label("onboarding.frequency.daily", locale) in ask_freq.button_labels()
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.checkin_time == checkin

@@ -43,7 +43,7 @@ async def test_a_spanish_speaker_is_onboarded_in_spanish(harness_any_db: BotHarn
     done = await user.next_message()
     phrase = es("onboarding.frequency_phrase.weekdays")
     expected = es(
-        "onboarding.done", frequency=phrase, checkin_time="20:00", timezone="Europe/Madrid"
+        "onboarding.done", frequency=phrase, checkin_time="20:00", timezone="Madrid, UTC+01:00"
     )
     assert done.text == seen(expected)
     assert done.text.startswith("¡Listo! ✅ Haré el check-in de lunes a viernes a las 20:00")

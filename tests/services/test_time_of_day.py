@@ -2,7 +2,7 @@ from datetime import time
 
 import pytest
 
-from bot.services.time_of_day import format_time_of_day, parse_time_of_day
+from bot.services.time_of_day import find_time_of_day, format_time_of_day, parse_time_of_day
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,38 @@ def test_format_round_trips(text: str) -> None:
     parsed = parse_time_of_day(text)
     assert parsed is not None
     assert parse_time_of_day(format_time_of_day(parsed)) == parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("usually about 7 in the evening after the kids are in bed", time(19, 0)),
+        ("around 7pm after the kids are in bed", time(19, 0)),
+        ("half past 8 in the evening would be great", time(20, 30)),  # not 08:30 from inside it
+        ("mornings before work, like 7:30", time(7, 30)),
+        ("at noon on my lunch break", time(12, 0)),
+        ("um 19 Uhr, wenn die Kinder schlafen", time(19, 0)),
+        ("gegen halb neun abends, nach dem Essen", time(20, 30)),
+        ("a las 7 de la tarde, cuando los niños duermen", time(19, 0)),
+        ("в 7 вечера, когда дети спят", time(19, 0)),
+    ],
+)
+def test_a_time_said_inside_a_sentence_is_found(text: str, expected: time) -> None:
+    found = find_time_of_day(text)
+    assert found is not None and found.time == expected
+    assert parse_time_of_day(text) is None  # the strict reading keeps refusing sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have 2 kids so 7 is fine",  # bare numbers say no time of day
+        "I have about 2 hours in the evening",
+        "I applied to 3 jobs today",
+        "8pm or 9pm",  # two times: no answer
+        "after the kids are in bed, so 8",
+        "",
+    ],
+)
+def test_no_time_is_found_where_none_is_plainly_said(text: str) -> None:
+    assert find_time_of_day(text) is None

@@ -262,16 +262,16 @@ def test_match_is_fast_for_1500_words() -> None:
     timings = []
     for seed in range(7):
         text = _description(1500, seed=seed)
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: other work on the machine does not count
         result = matching.match(text, mine)
-        timings.append(time.perf_counter() - started)
+        timings.append(time.process_time() - started)
         assert result.asked and result.gaps
     assert statistics.median(timings) < 0.2, timings
     assert max(timings) < 0.4, timings  # one slow run on a busy machine is not a failure
-    cold_started = time.perf_counter()
+    cold_started = time.process_time()
     matching._compiled.cache_clear()
     matching.match(_description(1500, seed=99), mine, "spanish")  # vocabulary built on the way
-    assert time.perf_counter() - cold_started < 0.4
+    assert time.process_time() - cold_started < 0.4
 
 
 DESIGNER = """Senior Product Designer

@@ -311,9 +311,9 @@ def test_odd_arguments_do_not_raise() -> None:
 
 def test_a_long_message_is_read_quickly() -> None:
     text = "Unfortunately we decided to move forward with other candidates. " * 300
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine slows the wall clock, not this
     assert read(text, "en").kind == "rejection"
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
 
 
 def test_a_failure_is_logged_without_the_words(

@@ -90,9 +90,8 @@ def _compose(
     """Check threading/reply/markup and build the Message the bot is about to send."""
     raw: dict[str, Any] = {"message_id": 0, "from": state.bot_user, "chat": chat_json(chat)}
     thread_id = params.get("message_thread_id")
+    _check_thread(chat, thread_id)
     if thread_id is not None and chat.is_forum:
-        if thread_id not in chat.topics:  # never opened, or deleted since
-            raise bad_request("message thread not found")
         if thread_id in chat.closed_topics and chat.bot_status != "administrator":
             raise bad_request("TOPIC_CLOSED")
         raw["message_thread_id"] = thread_id
@@ -112,6 +111,20 @@ def _compose(
         _note_cut_labels(state, inline)
     raw.update(content)
     return raw
+
+
+def _check_thread(chat: ChatState, thread_id: int | None) -> None:
+    """``message_thread_id`` is "for forum supergroups and private chats of bots with forum
+    topic mode enabled only" (the emulator's private chats have no topic mode, basic groups
+    no threads); in a forum it must name an open topic (not General's reply threads, whose
+    ids Telegram puts on replies there). A supergroup without topics takes a reply thread's
+    id, as Telegram does."""
+    if thread_id is None:
+        return
+    if chat.type in ("private", "group"):
+        raise bad_request("message thread not found")
+    if chat.is_forum and thread_id not in chat.topics:  # never opened, or deleted since
+        raise bad_request("message thread not found")
 
 
 def _inline_markup(markup: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -222,6 +235,7 @@ async def send_chat_action(state: State, params: dict[str, Any]) -> Any:
     chat = state.writable_chat(params["chat_id"])
     if params["action"] not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
+    _check_thread(chat, params.get("message_thread_id"))
     chat.chat_actions.append(params["action"])
     return True
 

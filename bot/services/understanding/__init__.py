@@ -80,6 +80,7 @@ __all__ = [
     "mood_in",
     "mood_in_clauses",
     "option_named",
+    "options_in",
     "progress_in",
     "read",
     "recipient_of",
@@ -121,8 +122,9 @@ GOOD_NEWS_TOPICS = (
     "feedback",
     "heard_back",
 )
-# "so_so": neither good nor bad ("meh", "naja", "bueno pues", "ну такое"), not low.
-FEELINGS = ("exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
+# "so_so": neither good nor bad ("meh", "naja", "bueno pues", "ну такое"), not low. "bias": the
+# worry that a no was about who they are ("is it my age?", "weil ich eine Frau bin"); listed first.
+FEELINGS = ("bias", "exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
 # "remind": a reminder at a time ("can you remind me at 5"), which Rebound answers with the
 # daily check-in at the person's own time.
 # "pause": a break from the check-ins ("stop messaging me", "pausa dos semanas").
@@ -145,11 +147,14 @@ QUESTION_TOPICS = (
     "feedback",
     "follow_up",
     "after_no",
+    "practice",
     "prepare",
     "bot",
     "pause",
     "remind",
 )
+# "practice": no one to practise with ("i don't have anyone to do a mock interview with"), or how
+# to practise alone: a need, not a question in form; before "prepare", whose words it holds.
 # "vent": asking to let it out ("can I just vent?", "kann ich erstmal einfach nur reden?"):
 # answered "go ahead, I'm listening", no task; after "talk" (a person to talk to) on a tie.
 # Topics that are a question even when not asked as one ("help", "I just need to talk", and
@@ -164,6 +169,7 @@ _REQUESTS = (
     "remind",
     "plan_feedback",
     "plan_prepare",
+    "practice",
 )
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
 # "at_bot": lashing out at the bot ("you're useless", "du bist nutzlos"); listed first, so a
@@ -604,10 +610,62 @@ def option_named(step: str, text: str, language_hint: str | None = None) -> str 
     if not normal or len(normal.split()) > RECIPIENT_WORDS:
         return None
     named: set[str] = set()
-    for lex in _short_answer_lists(text, language_hint):
+    tried = _short_answer_lists(text, language_hint)
+    for lex in tried:
         corrected = lex.corrected(normal)
         named.update(value for value, words in lex.choices.get(step, ()) if words.search(corrected))
+    if not named:
+        # A word or two is often too short to tell its language ("sí, vale" reads as English to
+        # the model): the other languages' lists, when none of those named a button.
+        for code in LANGUAGES:
+            other = lexicon(code)
+            if other is None or any(other is seen for seen in tried):
+                continue
+            corrected = other.corrected(normal)
+            named.update(v for v, words in other.choices.get(step, ()) if words.search(corrected))
     return named.pop() if len(named) == 1 else None
+
+
+# A note typed at a multi-select question is read for the options it names up to this long.
+OPTIONS_WORDS = 40
+
+
+@dataclass(frozen=True)
+class OptionsTold:
+    """The options of a multi-select question that typed words name (``values``, in the order
+    first named), and how many words are left once those are cut out (``rest``): a few ("the
+    rapport was good") say nothing more; many are a note of their own."""
+
+    values: tuple[str, ...]
+    rest: int
+
+
+def options_in(step: str, text: str, language_hint: str | None = None) -> OptionsTold:
+    """Every option of multi-select question ``step`` the words name ("we really clicked and
+    my examples landed" at "What went well?": rapport, examples; see the lists' ``choice``),
+    one not named after a negation ("I wasn't prepared"). Nothing for a long message."""
+    normal = normalise(text if isinstance(text, str) else "")
+    words = len([w for w in normal.split() if any(c.isalnum() for c in w)])
+    if not normal or words > OPTIONS_WORDS:
+        return OptionsTold((), words)
+    found: dict[str, tuple[int, int]] = {}
+    for lex in _short_answer_lists(text, language_hint):
+        corrected = lex.corrected(normal)
+        for value, pattern in lex.choices.get(step, ()):
+            if value in found:
+                continue
+            for match in pattern.finditer(corrected):
+                if not _negated(corrected, match.start(), lex):
+                    found[value] = (match.start(), match.end())
+                    break
+        if found:  # the first list that names any (the text's language, then the person's)
+            cut = corrected
+            for start, end in sorted(found.values(), reverse=True):
+                cut = cut[:start] + " " + cut[end:]
+            rest = len([w for w in cut.split() if any(c.isalnum() for c in w)])
+            ordered = sorted(found, key=lambda v: found[v])
+            return OptionsTold(tuple(ordered), rest)
+    return OptionsTold((), words)
 
 
 # "the Shopify one. PM role": a few words naming which job the news just told was about.

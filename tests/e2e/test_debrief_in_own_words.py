@@ -1,0 +1,98 @@
+"""A debrief answered in a person's own words (the lead's demo run of 2026-12-07 evening, a
+52-year-old operations manager): a second interview is the interview stage, a mood number
+with more said after it is the mood, and a guess at the reason typed at "What was outside your
+control?" is kept with the debrief's notes instead of "Please tap one of the buttons".
+Both databases; what the person sees and what is stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import BotHarness, label, onboard, one_of, shown
+from tests.e2e.listening_kit import debriefs, open_debrief
+
+SECOND_INTERVIEW = {
+    "en": "second interview, with the ops director and someone from HR",
+    "de": "zweites Gespräch mit der Abteilungsleitung",
+    "es": "segunda entrevista con el director",
+    "ru": "второе собеседование с директором",
+}
+MOOD_AND_MORE = {
+    "en": "honestly about a 2. I'm 52 and starting to wonder if it's my age",
+    "de": "so eine 2. bin 52 und frag mich, ob es am Alter liegt",
+    "es": "como un 2, tengo 52 años y ya no sé",
+    "ru": "где-то на 2. мне 52, может, дело в возрасте",
+}
+OUTSIDE_GUESS = {
+    "en": "maybe they wanted someone younger, cheaper",
+    "de": "vielleicht wollten sie jemand Jüngeren, Billigeren",
+    "es": "quizá querían a alguien más joven y más barato",
+    "ru": "может, хотели кого-то помоложе и подешевле",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(SECOND_INTERVIEW))
+async def test_a_debrief_typed_in_own_words_is_taken_as_said(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await open_debrief(user, locale)
+    await user.send("Brightwell Logistics")
+    await user.next_message()  # how far did you get?
+
+    await user.send(SECOND_INTERVIEW[locale])
+    mood_question = await user.next_message()
+    assert one_of(mood_question.text, shown("reflection.ask_mood", locale))
+    assert label("reflection.stage.first_interview", locale) in mood_question.text  # ✅ echo
+
+    await user.send(MOOD_AND_MORE[locale])
+    went_well = await user.next_message()
+    assert not one_of(went_well.text, shown("flow.tap_please", locale))
+    assert one_of(went_well.text, shown("reflection.ask_went_well", locale))
+
+    await user.tap(label("flow.done", locale))
+    await user.next_message()
+    await user.tap(label("flow.done", locale))
+    outside = await user.next_message()
+    assert one_of(outside.text, shown("reflection.ask_outside", locale))
+
+    await user.send(OUTSIDE_GUESS[locale])
+    noted = await user.next_message()
+    assert not one_of(noted.text, shown("flow.tap_please", locale))
+    saved = shown("reflection.note_saved", locale) + shown("flow.note_saved", locale)
+    assert one_of(noted.text, saved)
+    await user.tap(label("flow.done", locale))
+    card = await user.next_message()
+    assert OUTSIDE_GUESS[locale] in card.text  # their words on the summary card
+
+    [record] = await debriefs(bot, user.id)
+    assert (record.stage, record.mood) == ("first_interview", 2)
+    assert record.completed_at is not None
+    assert record.note is not None and OUTSIDE_GUESS[locale] in record.note
+
+
+async def test_a_request_asked_for_after_news_is_offered_for_that_company(
+    harness_any_db: BotHarness,
+) -> None:
+    """News told, no debrief finished, then "should I ask them why?" and [Draft a feedback
+    request]: the request is offered for Brightwell (before: "Which company and role?", as if
+    the bot had not just heard)."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("Brightwell Logistics turned me down after the second interview")
+    await user.next_message()
+    await user.send("should I ask them why? feels a bit desperate")
+    answer = await user.next_message()
+    assert label("listen.buttons.draft_feedback") in answer.button_labels()
+    await user.tap(label("listen.buttons.draft_feedback"))
+    which = await user.next_message()
+    assert one_of(which.text, shown("feedback.ask_which"))
+    assert which.button_labels() == ["Brightwell Logistics", label("feedback.another")]
+    await user.tap("Brightwell Logistics")
+    first = await user.next_message()
+    assert not one_of(first.text, shown("feedback.ask_company"))
+    [record] = await debriefs(bot, user.id)
+    assert record.company == "Brightwell Logistics" and record.completed_at is None
