@@ -26,7 +26,7 @@ from bot.db.models import FeedbackRequest, FlowState, PlanAction, Rejection, Use
 from bot.services import crisis, feedback, reflection, understanding, variants
 from bot.services.callback_data import Codec, NotThisField, Number, Token, Word
 from bot.services.crisis import care
-from bot.services.flow_engine import FreeText, Rejected, Step
+from bot.services.flow_engine import DONE, FreeText, Rejected, Step
 from bot.services.replies import Button, Ref, RefList, Say
 from bot.services.understanding import (
     BRIGHT_SIDES,
@@ -907,6 +907,8 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     """
     # A reading decided only by weak hints ("meh", "ok") is taken as the answer typed.
     kind = reading.kind if reading.clear else "unsure"
+    if step.multi and typed_option(reading, step, text) == DONE:
+        return "pick"  # "done", "that's it": the Done button, never a note saying "done"
     if step.multi and step.notes is not None:
         # Every typed word on these steps is kept as the step's note, but words aimed at me
         # and a plain hello or thank-you.
@@ -973,6 +975,8 @@ def typed_option(reading: Reading, step: Step, text: str) -> str | None:
     ("the hiring manager, her name is Julia Becker", "el reclutador") or another button by its
     words ("sure", "every day is fine", "auf Deutsch"), when the step offers it."""
     values = {option.value for option in step.options}
+    if step.multi and reading.kind != "distress" and understanding.option_named(DONE, text) == DONE:
+        return DONE  # "done", "that's it", "listo", "готово": the Done under the options
     if step.name == "stage" and reading.kind != "distress":
         named = understanding.stage_of(text, reading.language)
     elif step.name == "mood" and reading.kind not in _NOT_A_MOOD:

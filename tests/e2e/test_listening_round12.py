@@ -343,3 +343,32 @@ async def test_not_now_typed_under_reflect_is_the_not_now(harness_any_db: BotHar
     reply = await user.next_message()
     assert one_of(reply.text, leads("reflection.not_now_with_time")), reply.text
     assert await debriefs(bot, user.id) == []
+
+
+# (locale, Done typed on each of the debrief's three multi-select questions)
+DONE_TYPED = [
+    ("en", ("done", "that's it", "Done")),
+    ("es", ("listo", "ya está", "siguiente")),
+    ("de", ("fertig", "weiter", "das war's")),
+    ("ru", ("готово", "дальше", "всё")),
+]
+
+
+@pytest.mark.parametrize(("locale", "said"), DONE_TYPED)
+async def test_done_typed_on_a_multi_select_question_is_the_done_button(
+    harness_any_db: BotHarness, locale: str, said: tuple[str, str, str]
+) -> None:
+    """'done' typed at "What went well?" got "Noted ✅ Add more, or tap Done" and was kept as a
+    note saying "done", four times over (listen12's demo run): the debrief never ended."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await at_went_well(bot, user, locale)
+    for words in said:
+        await user.send(words)
+        await bot.settle()
+    card = next(m for m in reversed(user.messages) if m.text.startswith("📝"))
+    assert card.text
+    [record] = await debriefs(bot, user.id)
+    assert record.completed_at is not None
+    assert record.went_well_note is None and record.reasons_note is None and record.note is None
