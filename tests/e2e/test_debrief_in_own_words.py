@@ -7,9 +7,11 @@ Both databases; what the person sees and what is stored."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from bot.db.models import CheckIn
 from tests.e2e.harness import BotHarness, label, onboard, one_of, shown
-from tests.e2e.listening_kit import debriefs, open_debrief
+from tests.e2e.listening_kit import debriefs, onboarded_at_checkin, open_debrief
 
 SECOND_INTERVIEW = {
     "en": "second interview, with the ops director and someone from HR",
@@ -61,8 +63,8 @@ async def test_a_debrief_typed_in_own_words_is_taken_as_said(
     await user.send(OUTSIDE_GUESS[locale])
     noted = await user.next_message()
     assert not one_of(noted.text, shown("flow.tap_please", locale))
-    saved = shown("reflection.note_saved", locale) + shown("flow.note_saved", locale)
-    assert one_of(noted.text, saved)
+    # a guess that it was their age: acknowledged as that worry, and kept
+    assert one_of(noted.text, shown("listen.in_flow.noted_feeling.bias", locale))
     await user.tap(label("flow.done", locale))
     card = await user.next_message()
     assert OUTSIDE_GUESS[locale] in card.text  # their words on the summary card
@@ -96,3 +98,28 @@ async def test_a_request_asked_for_after_news_is_offered_for_that_company(
     assert not one_of(first.text, shown("feedback.ask_company"))
     [record] = await debriefs(bot, user.id)
     assert record.company == "Brightwell Logistics" and record.completed_at is None
+
+
+MONEY = {
+    "en": "bit flat. haven't heard anything and the bills are piling up",
+    "de": "bin platt. nichts gehört und die Rechnungen stapeln sich",
+    "es": "regular. no sé nada y no puedo pagar el alquiler",
+    "ru": "так себе. тишина, а деньги заканчиваются",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(MONEY))
+async def test_a_check_in_answered_with_money_worries_is_a_low_mood_heard(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    """Before: "I'm not sure I understood that" and a menu; "flat" named no mood and bills
+    piling up were no feeling. Now the check-in keeps a low mood and answers it."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboarded_at_checkin(bot, locale)
+    await user.send(MONEY[locale])
+    reply = await user.next_message()
+    assert not one_of(reply.text, shown("listen.unsure", locale))
+    async with bot.sessions() as session:
+        moods = list((await session.execute(select(CheckIn.mood))).scalars())
+    assert moods and moods[0] is not None and moods[0] <= 3
