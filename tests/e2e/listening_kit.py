@@ -89,6 +89,12 @@ async def debrief_open_at(
     return await debrief_answered_to(bot, user, page, locale)
 
 
+async def debrief_at_stage(user: SimUser, locale: str = "en", company: str = "Acme") -> BotMessage:
+    """/reflect, [Start], ``company`` typed: the message asking how far they got."""
+    await open_debrief(user, locale)
+    return await says(user, company)
+
+
 async def at_whom_to_write(bot: BotHarness, user: SimUser, locale: str = "en") -> BotMessage:
     """A debrief of Acme (final round, mood 2, Done on each page), then [Draft it now]: the
     message asking whom the feedback request goes to."""

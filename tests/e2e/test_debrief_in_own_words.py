@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.db.models import CheckIn
 from tests.e2e.harness import BotHarness, label, onboard, one_of, shown
-from tests.e2e.listening_kit import debriefs, onboarded_at_checkin, open_debrief
+from tests.e2e.listening_kit import debrief_at_stage, debriefs, onboarded_at_checkin
 
 SECOND_INTERVIEW = {
     "en": "second interview, with the ops director and someone from HR",
@@ -40,9 +40,7 @@ async def test_a_debrief_typed_in_own_words_is_taken_as_said(
     bot = harness_any_db
     await bot.start()
     user = await onboard(bot, language_code=locale)
-    await open_debrief(user, locale)
-    await user.send("Brightwell Logistics")
-    await user.next_message()  # how far did you get?
+    await debrief_at_stage(user, locale, "Brightwell Logistics")
 
     await user.send(SECOND_INTERVIEW[locale])
     mood_question = await user.next_message()

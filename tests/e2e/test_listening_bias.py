@@ -9,7 +9,7 @@ import pytest
 
 from bot.db.models import CheckIn
 from tests.e2e.harness import BotHarness, onboard, one_of, shown
-from tests.e2e.listening_kit import debriefs, open_debrief
+from tests.e2e.listening_kit import debrief_at_stage, debriefs
 
 WORRY = {
     "en": "I'm 52 and starting to wonder if it's my age. nobody says it but you can tell",
@@ -44,9 +44,7 @@ async def test_the_same_worry_typed_in_a_debrief_is_acknowledged_and_kept(
     bot = harness_any_db
     await bot.start()
     user = await onboard(bot, language_code=locale)
-    await open_debrief(user, locale)
-    await user.send("Brightwell Logistics")
-    await user.next_message()  # how far did you get?
+    await debrief_at_stage(user, locale, "Brightwell Logistics")
     await user.send(WORRY[locale])
     again = await user.next_message()
     assert one_of(again.text, shown("listen.in_flow.venting.bias", locale))
