@@ -845,6 +845,23 @@ messages 3 of 992. In sample, the model still asks about 4 of the 52 low-mood me
 on (crisis_everyday_b: 6 of 190 in all; the test's floor moved 1 -> 6) and tuning_c's negatives
 13 -> 14 of 397 (the model's): plain low mood shares its words with the crisis sets' positives,
 a next round should look at it.
+
+THE LEAD'S RETRAIN (same evening, after "crisis8"): the worry that a no was about age or origin
+("¿será por mi edad? tengo 52 años y nadie lo dice", "мне 52 и я думаю, что дело в возрасте",
+from the demo) was asked "are you safe?" (the learned tier: 0.85 for "мне 52 и я думаю"). 22
+everyday messages joined crisis_everyday_b (15 about age or accent in eight languages, 7 Russian
+and Ukrainian "я думаю, что дело в…"), none of them the demo sentences; retrained (with
+SIMILAR_NEEDS 0.5, which "crisis8" had set after its own training). The two demo sentences are
+quiet; "где-то на 2. мне 52, и мне кажется, меня не берут из-за возраста" is still asked about.
+Out of fold: heldout23 0.883 / 0.190, heldout24 0.928 / 0.076 (crisis8's 0.886 / 0.200, 0.924 /
+0.079). In sample 3 of the 22 are still asked about (crisis_everyday_b 9 of 212).
+Sealed sets heldout25 (a realistic, balanced week, ages 19-64) and heldout26 (short mid-
+conversation replies, 1-15 words), scored --counts only by the lead (crisis+unsure; crisis only):
+    before "crisis8" (f5af06f)    0.900 / 0.072 (0.590 / 0.017)   0.855 / 0.055 (0.538 / 0.041)
+    after "crisis8"               0.893 / 0.038 (0.590 / 0.007)   0.841 / 0.052 (0.538 / 0.041)
+    after the lead's retrain      0.900 / 0.038 (0.590 / 0.007)   0.841 / 0.052 (0.538 / 0.041)
+heldout25 meets the false-alarm bar (<= 0.05), a first for a fresh author, with recall 0.900
+(Hindi 0.767, Spanish 0.800, German 0.867); heldout26's short replies stay the hardest.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The worry that a no was about who one is (age, accent, origin, gender): its own warm words,
 outside a debrief and inside one, in en/de/es/ru. Before, "I'm 52 and starting to wonder if
-it's my age" got the not-sure reply ("I may have missed what you meant") and, in Russian, was
-asked "are you safe?". Both databases; what the person sees and what is stored."""
+it's my age" got the not-sure reply ("I may have missed what you meant") and, in Spanish and
+Russian, was asked "are you safe?". Both databases; what the person sees and what is stored."""
 
 from __future__ import annotations
 
@@ -17,12 +17,9 @@ WORRY = {
     "es": "¿será por mi edad? tengo 52 años y nadie lo dice",
     "ru": "может, дело в моём возрасте, мне 52, но никто так прямо не скажет",
 }
-# Spanish waits for the crisis model's next training: "¿será por mi edad? tengo 52 años" is
-# still asked "are you safe?" (the learned tier), a false alarm taken to the crisis round.
-SPOKEN = ["de", "en", "ru"]
 
 
-@pytest.mark.parametrize("locale", SPOKEN)
+@pytest.mark.parametrize("locale", sorted(WORRY))
 async def test_a_worry_about_bias_is_named_warmly_not_missed(
     harness_any_db: BotHarness, locale: str
 ) -> None:
@@ -37,7 +34,7 @@ async def test_a_worry_about_bias_is_named_warmly_not_missed(
     assert await debriefs(bot, user.id) == []  # no task made of it
 
 
-@pytest.mark.parametrize("locale", SPOKEN)
+@pytest.mark.parametrize("locale", sorted(WORRY))
 async def test_the_same_worry_typed_in_a_debrief_is_acknowledged_and_kept(
     harness_any_db: BotHarness, locale: str
 ) -> None:
