@@ -95,6 +95,14 @@ def test_the_issue_in_flow_examples() -> None:
         ("what can you do?", {"question"}),
         ("thanks but they rejected me", {"rejection"}),
         ("I want to kill myself", {"distress"}),
+        # a job wished for or missed is no offer, an answer missed no reply (were good news)
+        ("I should have a job by now", {"venting"}),
+        ("at my age I should have a job by now", {"venting"}),
+        ("I'd love to have a job", {"unsure", "venting"}),
+        ("I should have heard back by now", {"venting"}),
+        ("I'm not employed yet", {"unsure", "venting"}),
+        ("finally have a job", {"good_news"}),
+        ("I'm employed again!", {"good_news"}),
     ],
 )
 def test_tricky_messages(text: str, kinds: set[str]) -> None:
