@@ -62,8 +62,8 @@ def parse_time_answer(text: str, _now: datetime) -> Accepted | Rejected:
         parsed = None if found is None else found.time
     if parsed is None:
         return Rejected("onboarding.time_problem")
-    shown = format_time_of_day(parsed)
-    return Accepted(shown, shown=shown)
+    # ``shown`` is what they typed ("about 7 in the evening"): a tapped time is its own label
+    return Accepted(format_time_of_day(parsed), shown=text.strip())
 
 
 CONSENT = Step(
@@ -221,8 +221,9 @@ def _acknowledge(step: str, answer: Accepted, now: datetime) -> list[Say]:
         ]
     if step == "tz":
         return [Say("onboarding.ack_zone_skipped")]
-    if step == "time" and answer.shown:  # typed ("about 7 in the evening"): what it was read as
-        return [Say("onboarding.ack_time", {"time": answer.shown})]
+    if step == "time" and answer.value is not None and answer.shown != answer.value:
+        # typed in words ("about 7 in the evening", "8pm"): what it was read as; not for a tap
+        return [Say("onboarding.ack_time", {"time": answer.value})]
     return []
 
 

@@ -94,8 +94,6 @@ FLOW = Flow(
             "reflection.ask_outside",
             options=options("reflection.outside", OUTSIDE),
             multi=True,
-            # "maybe they wanted someone younger, cheaper": kept with the debrief's notes
-            notes=free_text(NOTE_LIMIT, "reflection.trimmed"),
         ),
     ),
     back=True,
@@ -481,8 +479,6 @@ class ReflectionSpec:
             return
         if "company" in values:
             ctx.data["company_name"] = values["company"]
-        if step == "outside" and ctx.data.get("outside_note"):  # no column of its own
-            await self.keep_note(ctx, str(ctx.data["outside_note"]))
 
     def reason_step(self, reason: str) -> str | None:
         """A reason typed in the debrief ("they went with an internal candidate") is ticked on

@@ -114,7 +114,7 @@ async def test_journey_shows_the_debrief_and_plan_done_in_the_app_shows_in_the_c
         assert mine["words"]["tabs.plan"] == "Plan"
         [debrief] = mine["debriefs"]
         assert debrief["stage_label"] == "Final round"
-        assert debrief["mood"] == 2
+        assert debrief["mood"] == 3
         opened = await client.get(f"/app/api/debriefs/{debrief['id']}", headers=headers)
         assert "Your debrief" in opened.json()["card_html"]
         assert "Final round" in card.text and "Final round" in opened.json()["card_html"]

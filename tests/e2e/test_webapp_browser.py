@@ -92,7 +92,7 @@ async def debrief_at(bot: BotHarness, user: SimUser, company: str) -> None:
     await user.next_message()
     await user.tap("Final round")
     await user.next_message()
-    await user.tap("😕 2")
+    await user.tap("😐 3")  # not a low day: its steps go on the plan
     await user.next_message()
     await toggle(bot, user, "Strong examples")
     await user.tap("Done ✓")
