@@ -869,12 +869,18 @@ def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | 
         return understanding.mood_in_clauses(text, language_hint)
     if reading.kind == "good_news" and reading.topic not in (None, "went_well"):
         return None  # "got the offer!" is news to celebrate, not a 5
-    mood = understanding.mood_in(text, language_hint)
-    if mood is None and (not reading.clear or reading.kind == "venting"):
-        # "kinda meh, didn't sleep well but I did prep for Thursday": the first clause's mood.
-        mood = understanding.mood_in_clauses(text, language_hint)
+    mood = _mood_named(reading, text, language_hint)
     if mood is None and reading.kind == "venting":  # a vent in answer to "how are you?"
         mood = 3 if reading.topic == "so_so" else 2
+    return mood
+
+
+def _mood_named(reading: Reading, text: str, language: str | None) -> int | None:
+    """The mood the words name: the whole message's, else, for a feeling or words read as
+    nothing clearer, its first clause's ("kinda meh, didn't sleep well but I did prep")."""
+    mood = understanding.mood_in(text, language)
+    if mood is None and (not reading.clear or reading.kind == "venting"):
+        mood = understanding.mood_in_clauses(text, language)
     return mood
 
 
@@ -980,11 +986,8 @@ def typed_option(reading: Reading, step: Step, text: str) -> str | None:
     if step.name == "stage" and reading.kind != "distress":
         named = understanding.stage_of(text, reading.language)
     elif step.name == "mood" and reading.kind not in _NOT_A_MOOD:
-        mood = understanding.mood_in(text, reading.language)
-        if mood is None and (not reading.clear or reading.kind == "venting"):
-            # "honestly about a 2. I'm 52 and starting to wonder if it's my age": the first
-            # clause's mood, as a check-in reads it (typed_mood)
-            mood = understanding.mood_in_clauses(text, reading.language)
+        # "honestly about a 2. I'm 52 and starting to wonder if it's my age": 2
+        mood = _mood_named(reading, text, reading.language)
         named = None if mood is None else str(mood)
     elif step.name == "recipient" and reading.kind != "distress":
         named = understanding.recipient_of(text, reading.language)
