@@ -11,11 +11,13 @@ README's figures).
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import AdaptedConnection, Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -42,11 +44,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_immediate(connection: Any) -> None:
+_BEGIN = "BEGIN IMMEDIATE"
+
+
+def _begin_immediate(connection: Connection) -> None:
     """Take SQLite's write lock when a transaction starts. Concurrent handlers and the
     dispatcher then queue on busy_timeout instead of failing with SQLITE_BUSY when a read
-    transaction later wants to write."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    transaction later wants to write.
+
+    Every transaction begins here (each turn, each inbox batch), so it is sent as one call on
+    aiosqlite's thread, through SQLAlchemy's documented way to await the driver's own methods
+    (``AdaptedConnection.run_async``) and aiosqlite's public ``execute_fetchall``: one
+    hand-over to that thread, where a statement through SQLAlchemy's cursor takes three
+    (cursor, execute, close) and its execution context besides. A failure (the write lock not
+    had within busy_timeout) is raised as SQLAlchemy's error for it, as a statement's is."""
+    adapted: object = connection.connection.dbapi_connection
+    if not isinstance(adapted, AdaptedConnection):  # a synchronous driver: no hand-over
+        connection.exec_driver_sql(_BEGIN)
+        return
+    try:
+        adapted.run_async(lambda driver: driver.execute_fetchall(_BEGIN))
+    except sqlite3.Error as exc:  # aiosqlite raises the sqlite3 module's errors
+        raise DBAPIError.instance(_BEGIN, None, exc, sqlite3.Error, hide_parameters=True) from exc
 
 
 def _reset_if_in_transaction(dbapi_connection: Any, record: Any, _state: Any) -> None:

@@ -62,6 +62,8 @@ _LOCKED_STATE = (
     .with_for_update()
     .execution_options(populate_existing=True)
 )
+# session.info: the conversation rows this session's transaction has locked (load_state).
+_LOCKED_IN = "flows.locked"
 _REMEMBER_PROMPT = (
     update(_FLOW_STATES)
     .where(
@@ -267,8 +269,21 @@ async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowS
     if session.get_bind().dialect.name != "postgresql":
         # Found in the session when bot.services.users loaded it with the person.
         return await session.get(FlowState, (chat_id, user_id))
+    # Locked once per transaction: until it commits, only this transaction can change the
+    # row, and its changes are on the loaded object (the ORM's, and _save's), so a second look
+    # in the same turn (a typed answer: set_aside_if_stale, then handle_text) finds it in the
+    # session as SQLite's does, instead of reading and locking it again.
+    transaction = session.sync_session.get_transaction()
+    locked: dict[object, set[tuple[int, int]]] = session.info.setdefault(_LOCKED_IN, {})
+    if (chat_id, user_id) in locked.get(transaction, ()):
+        return await session.get(FlowState, (chat_id, user_id))
     found = await session.execute(_LOCKED_STATE, {"chat": chat_id, "user": user_id})
-    return found.scalar_one_or_none()
+    row = found.scalar_one_or_none()
+    if row is not None and transaction is not None:
+        if transaction not in locked:
+            locked.clear()  # an earlier transaction of this session holds no lock any more
+        locked.setdefault(transaction, set()).add((chat_id, user_id))
+    return row
 
 
 def _state(row: FlowState) -> State:

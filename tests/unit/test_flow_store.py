@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.db.engine import create_engine, create_sessionmaker
@@ -128,6 +129,50 @@ async def test_a_step_moves_the_loaded_row_too(db_url: str) -> None:
         async with sessions() as session:
             stored = await session.get(FlowState, (CHAT, CHAT))
             assert stored is not None and (stored.step, stored.revision) == ("tz", read + 1)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_turn_looks_at_its_conversation_once(db_url: str) -> None:
+    """A typed answer looks at the conversation twice (is it stale? then the answer): the
+    second look asks the database nothing, on PostgreSQL too, where the first one locked the
+    row for the turn, and it shows a step taken in between. The next transaction reads (and
+    on PostgreSQL locks) it again."""
+    engine = create_engine(db_url)
+    sessions = create_sessionmaker(engine)
+    specs = flow_specs()
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "flow_states" in statement and statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    try:
+        async with sessions() as session, session.begin():
+            user = User(id=CHAT, created_at=NOW, updated_at=NOW)
+            session.add(user)
+            await session.flush()
+            await flows.start(session, specs["ob"], user, CHAT, NOW)
+        event.listen(engine.sync_engine, "before_cursor_execute", seen)
+        for _turn in range(2):
+            async with sessions() as session, session.begin():
+                user = await session.get(User, CHAT)
+                assert user is not None
+                first = await flows.load_state(session, CHAT, CHAT)
+                assert first is not None
+                looked = len(statements)
+                assert looked >= 1
+                assert await flows.load_state(session, CHAT, CHAT) is first
+                assert len(statements) == looked  # not read again
+                if first.step == "consent":
+                    tap = f"ob:1:{first.run['token']}:consent:yes"
+                    await flows.handle_callback(session, specs, user, CHAT, tap, NOW)
+                    again = await flows.load_state(session, CHAT, CHAT)
+                    assert again is not None and again.step == "tz"
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+        assert len(statements) == 2  # one look per transaction
+        if engine.dialect.name == "postgresql":
+            assert all("FOR UPDATE" in statement for statement in statements)
     finally:
         await engine.dispose()
 

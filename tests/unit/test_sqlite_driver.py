@@ -15,7 +15,7 @@ from unittest import mock
 import aiosqlite
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import BUSY_TIMEOUT_MS, create_engine
@@ -229,6 +229,59 @@ async def test_the_pool_rolls_back_only_a_transaction_left_open(tmp_path: Path) 
         other.execute("COMMIT")
         async with engine.connect() as conn:
             assert (await conn.execute(select(NOTES.c.text))).scalars().all() == ["kept"]
+    finally:
+        other.close()
+        await engine.dispose()
+
+
+async def test_begin_is_one_call_on_the_drivers_thread(tmp_path: Path) -> None:
+    """Every transaction starts with BEGIN IMMEDIATE: it goes to aiosqlite's thread as one
+    call of its public ``execute_fetchall`` (no cursor opened and closed for it, two
+    hand-overs to that thread fewer per transaction), and it still takes the write lock."""
+    path = tmp_path / "begin.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    driver = aiosqlite.Connection
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(META.create_all)
+        with (
+            mock.patch.object(driver, "cursor", autospec=True, side_effect=driver.cursor) as cursor,
+            mock.patch.object(
+                driver, "execute_fetchall", autospec=True, side_effect=driver.execute_fetchall
+            ) as fetchall,
+        ):
+            async with engine.begin():
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+        assert [call.args[1:] for call in fetchall.call_args_list] == [("BEGIN IMMEDIATE",)]
+        assert cursor.call_count == 0
+    finally:
+        other.close()
+        await engine.dispose()
+
+
+async def test_a_begin_that_cannot_have_the_lock_fails_as_a_statement_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding the write lock past busy_timeout: SQLAlchemy's
+    OperationalError, as for any statement (what the error handler and the inbox expect)."""
+    monkeypatch.setattr("bot.db.engine.BUSY_TIMEOUT_MS", 50)
+    path = tmp_path / "busy.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(META.create_all)
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError, match="locked") as failed:
+            async with engine.begin() as conn:
+                await conn.execute(insert(NOTES).values(text="never"))
+        assert isinstance(failed.value.orig, sqlite3.OperationalError)
+        other.execute("COMMIT")
+        async with engine.begin() as conn:  # the connection is good afterwards
+            await conn.execute(insert(NOTES).values(text="later"))
+            assert (await conn.execute(select(NOTES.c.text))).scalars().all() == ["later"]
     finally:
         other.close()
         await engine.dispose()
