@@ -230,10 +230,13 @@ async def make_calls(bot: ReboundBot, chat_id: int, calls: list[Call], budget: f
     outcome = Outcome()
     edits = [call for call in calls if call["m"] != "send"]
     sends = [call for call in calls if call["m"] == "send"]
-    await asyncio.gather(
-        _in_order(bot, chat_id, edits, budget, outcome),
-        _in_order(bot, chat_id, sends, budget, outcome),
-    )
+    if edits and sends:
+        await asyncio.gather(
+            _in_order(bot, chat_id, edits, budget, outcome),
+            _in_order(bot, chat_id, sends, budget, outcome),
+        )
+    else:  # one kind: made here, without two tasks to run it and nothing beside it
+        await _in_order(bot, chat_id, edits or sends, budget, outcome)
     return outcome
 
 

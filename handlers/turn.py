@@ -241,9 +241,17 @@ class Turn:
                 outcome = await deliveries.deliver(self.chat_id, reply_id, calls)
             await self._send_files()
 
-        answered, replied = await asyncio.gather(
-            self._answer_query(), replies(), return_exceptions=True
-        )
+        answered: BaseException | None = None
+        replied: BaseException | None = None
+        if self.update.callback_query is not None:
+            answered, replied = await asyncio.gather(
+                self._answer_query(), replies(), return_exceptions=True
+            )
+        else:  # no spinner to stop: the replies alone, without a task each
+            try:
+                await replies()
+            except Exception as exc:
+                replied = exc
         failures = [outcome.refused if outcome else None, replied, answered]
         sent()
         if self._reply is not None and outcome is not None:
