@@ -272,17 +272,18 @@ async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowS
     # Locked once per transaction: until it commits, only this transaction can change the
     # row, and its changes are on the loaded object (the ORM's, and _save's), so a second look
     # in the same turn (a typed answer: set_aside_if_stale, then handle_text) finds it in the
-    # session as SQLite's does, instead of reading and locking it again.
+    # session as SQLite's does, instead of reading and locking it again. The session's identity
+    # map holds objects weakly: the locked rows are kept here for the transaction.
     transaction = session.sync_session.get_transaction()
-    locked: dict[object, set[tuple[int, int]]] = session.info.setdefault(_LOCKED_IN, {})
-    if (chat_id, user_id) in locked.get(transaction, ()):
+    locked: dict[object, dict[tuple[int, int], FlowState]] = session.info.setdefault(_LOCKED_IN, {})
+    if (chat_id, user_id) in locked.get(transaction, {}):
         return await session.get(FlowState, (chat_id, user_id))
     found = await session.execute(_LOCKED_STATE, {"chat": chat_id, "user": user_id})
     row = found.scalar_one_or_none()
     if row is not None and transaction is not None:
         if transaction not in locked:
             locked.clear()  # an earlier transaction of this session holds no lock any more
-        locked.setdefault(transaction, set()).add((chat_id, user_id))
+        locked.setdefault(transaction, {})[(chat_id, user_id)] = row
     return row
 
 
