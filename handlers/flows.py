@@ -141,6 +141,10 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
 async def _take(turn: Turn, tap: listening.Tap) -> None:
     """What a listening button does, tapped or answered in words ("yes", "not now")."""
     person = turn.person
+    if person.onboarded_at is None and tap.action == listening.LATER:
+        # [Later] under news told before set-up: nothing asked; /start picks the news up.
+        turn.say(await listening.setup_later(turn.session, person))
+        return
     if person.onboarded_at is None and tap.action not in (listening.SETUP, listening.VENT):
         await start_feature.set_up(turn)
         return

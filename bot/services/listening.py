@@ -308,11 +308,16 @@ def respond(
         first = reading.kind == "unsure" or (
             reading.kind == "greeting" and reading.topic in ("hello", "small_talk", "ack")
         )
-        # Rejection news kept for after set-up is promised back, not left behind.
-        setup = "listen.setup" if prefilled is None else "listen.setup_news"
+        if prefilled is not None:
+            # Rejection news kept for after set-up is promised back, not left behind; the
+            # reply asked "now or later?", so both are offered ([Later]: :func:`setup_later`).
+            return [
+                Say(_key(reading), _params(reading)),
+                Say("listen.setup_news", buttons=(_SET_UP_NOW_OR_LATER,)),
+            ]
         return [
             Say("listen.first_hello") if first else Say(_key(reading), _params(reading)),
-            Say(setup, buttons=_stack(next_steps(now))),
+            Say("listen.setup", buttons=_stack(next_steps(now))),
         ]
     kind = reading.kind
     if kind == "rejection":
@@ -576,6 +581,22 @@ def _debrief_now(prefilled: int | None) -> tuple[Button, Button]:
         Button("listen.buttons.debrief_now", data=pack(DEBRIEF, prefilled)),
         Button("listen.buttons.not_now", data=pack(LATER)),
     )
+
+
+# Under rejection news told before set-up: set up now, or later (the news kept either way).
+_SET_UP_NOW_OR_LATER = (
+    Button("listen.buttons.set_up_now", data=pack(SETUP)),
+    Button("listen.buttons.later", data=pack(LATER)),
+)
+
+
+async def setup_later(session: AsyncSession, user: User) -> Say:
+    """[Later] under news told before set-up: nothing asked, the news kept for /start (whose
+    end offers it as a debrief, :func:`news_offer`)."""
+    record = await reflection.unfinished(session, user.id)
+    if record is not None and record.company:
+        return Say("listen.setup_later", {"company": record.company})
+    return Say("listen.setup_later_plain")
 
 
 _VENT = Button("listen.buttons.vent", data=pack(VENT))
@@ -902,7 +923,11 @@ def day_answer(reading: Reading, text: str) -> str | None:
 
 # --- Inside flows --------------------------------------------------------------------------------
 
-Choice = Literal["answer", "fill", "aside", "skip", "pick"]
+Choice = Literal["answer", "fill", "aside", "skip", "pick", "stop"]
+
+
+# A break asked for in the middle of a flow (the lists' ``choice.stop``).
+STOP = "stop"
 
 
 def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Choice:
@@ -911,6 +936,8 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     else (``aside``: acknowledged, kept as a note where there is one, the question asked
     again). Real answers are never diverted: "Google", "Acme, designer", "Berlin", "09:00".
     """
+    if reading.kind != "distress" and understanding.option_named(STOP, text) == STOP:
+        return "stop"  # "thanks, I think I need a break": a pause asked for, not thanks
     # A reading decided only by weak hints ("meh", "ok") is taken as the answer typed.
     kind = reading.kind if reading.clear else "unsure"
     if step.multi and typed_option(reading, step, text) == DONE:
@@ -1139,6 +1166,11 @@ class Heard:
 
     def choice(self, step: Step, text: str, now: datetime) -> Choice:
         return in_flow_choice(self.reading, step, text, now)
+
+    def stopped(self, parked: Say) -> Say:
+        """A break asked for: fine, nothing more asked; ``parked`` says where the flow waits."""
+        reply = Say("listen.in_flow.stop", {"parked": Ref(parked.key, parked.params)})
+        return in_language([reply], self.locale)[0]
 
     def fill(self) -> tuple[str, str | None, Say]:
         assert self.reading.company is not None

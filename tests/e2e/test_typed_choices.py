@@ -379,7 +379,7 @@ async def test_later_in_the_offers_language_is_answered_in_it(harness_any_db: Bo
 
 
 WELCOME_NEWS = [
-    ("en", "just got rejected by Stripe, not in the mood for setup", "listen.buttons.set_up"),
+    ("en", "just got rejected by Stripe, not in the mood for setup", "listen.buttons.set_up_now"),
     ("en", "not now, can we just talk about the rejection?", "listen.buttons.set_up"),
     ("en", "i want to talk about what happened", "listen.buttons.set_up"),
     ("de", "können wir erst über die Absage reden?", "listen.buttons.set_up"),

@@ -1,0 +1,111 @@
+"""What people type, round 13 (issue 16, listen13): rejection news typed at "Shall we set up?"
+is offered set-up now or later, and [Later] keeps the news for /start without asking anything;
+"thanks, I think I need a break" typed mid-debrief parks it instead of being read as thanks.
+What the person sees and what is stored are both checked, on both databases."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import BotHarness, label, leads, one_of, seen, shown
+from tests.e2e.listening_kit import debrief_open_at, debriefs, onboarded
+
+# (locale, news typed at the welcome, the company it names)
+NEWS_AT_THE_WELCOME = [
+    ("en", "just got rejected by Brightwell after the final round", "Brightwell"),
+    ("de", "habe gerade eine Absage von Zalando bekommen, nach der letzten Runde", "Zalando"),
+    ("es", "me acaban de rechazar en Glovo después de la última ronda", "Glovo"),
+    ("ru", "мне только что отказали в Яндексе после финального этапа", "Яндекс"),
+]
+
+
+@pytest.mark.parametrize(("locale", "news", "company"), NEWS_AT_THE_WELCOME)
+async def test_news_at_the_welcome_can_wait_for_later(
+    harness_any_db: BotHarness, locale: str, news: str, company: str
+) -> None:
+    """The reply asked "now or later?" above a lone [Set up]. Now [Set up now] / [Later];
+    [Later] says the news is kept and /start picks it up, asks nothing, and /start's set-up
+    ends by offering that debrief."""
+    bot = harness_any_db
+    await bot.start()
+    user = bot.user("Mo", language_code=locale)
+    await user.send("/start")
+    await user.next_message()
+    await user.send(news)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.setup_news", locale)), reply.text
+    assert reply.button_labels() == [
+        label("listen.buttons.set_up_now", locale),
+        label("listen.buttons.later", locale),
+    ]
+    await user.tap(label("listen.buttons.later", locale), message=reply)
+    later = await user.next_message()
+    assert later.text == seen(shown("listen.setup_later", locale, company=company)[0])
+    assert later.buttons == []
+    await bot.settle()
+    assert user.last_message is later  # nothing asked after it
+    assert await bot.flow_state(user.id) is None
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.stage, record.completed_at) == (company, "final_round", None)
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and stored.onboarded_at is None and stored.consented_at is None
+
+    # Back with /start: the usual set-up, then the news offered as a debrief.
+    await user.send("/start")
+    welcome = await user.next_message()
+    assert one_of(welcome.text, shown("onboarding.welcome", locale))
+    await user.tap(label("onboarding.buttons.agree", locale), message=welcome)
+    await user.next_message()
+    await user.send("Berlin")
+    await user.next_message()
+    await user.tap("09:00")
+    await user.next_message()
+    await user.tap(label("onboarding.frequency.daily", locale))
+    done = await user.next_message()
+    assert one_of(done.text, shown("reflection.offer_from_news", locale, company=company))
+    assert done.button_labels() == [
+        label("listen.buttons.debrief_now", locale),
+        label("listen.buttons.not_now", locale),
+    ]
+
+
+# (locale, thanks and a break asked for, typed at "What went well?")
+THANKS_AND_A_BREAK = [
+    ("en", "thanks, I think I need a break"),
+    ("en", "thanks, that's enough for today"),
+    ("es", "gracias, necesito un descanso"),
+    ("ru", "спасибо, мне нужен перерыв"),
+    ("de", "danke, ich brauche eine Pause"),
+]
+
+
+@pytest.mark.parametrize(("locale", "typed"), THANKS_AND_A_BREAK)
+async def test_thanks_and_a_break_mid_debrief_parks_it(
+    harness_any_db: BotHarness, locale: str, typed: str
+) -> None:
+    """It was read as thanks, and the question came again. Now the break is fine, nothing
+    more is asked, the answers so far are kept, and /reflect offers to continue."""
+    bot = harness_any_db
+    user = await onboarded(bot, locale)
+    await debrief_open_at(bot, user, "went_well", locale)
+    await bot.settle()
+    await user.send(typed)
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    [parked] = shown("flow.parked.debrief", locale, command="/reflect")
+    assert one_of(reply.text, shown("listen.in_flow.stop", locale, parked=parked)), reply.text
+    assert reply.buttons == []
+    assert not one_of(reply.text, shown("reflection.ask_differently", locale))
+    assert await bot.flow_state(user.id) is None  # nothing more is asked
+    [record] = await debriefs(bot, user.id)
+    assert (record.company, record.stage, record.mood) == ("Acme", "final_round", 2)
+    assert record.completed_at is None and record.note is None  # the thanks is not a note
+
+    await user.send("/reflect")
+    await bot.settle()
+    again = user.last_message
+    assert again is not None
+    assert one_of(again.text, leads("reflection.continue_or_fresh", locale)), again.text
+    assert "Acme" in again.text
+    assert label("reflection.buttons.continue", locale) in again.button_labels()
