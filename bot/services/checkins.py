@@ -10,7 +10,7 @@ against anyone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +30,7 @@ from bot.services import schedule, variants
 from bot.services.callback_data import CHECKIN, CheckinTap
 from bot.services.flow_engine import Accepted, Flow, Step, free_text
 from bot.services.flows import FlowContext
-from bot.services.recurrence import local_day
+from bot.services.recurrence import local_day, local_instant
 from bot.services.replies import Button, Ref, RefList, Say, When
 
 MOODS = (1, 2, 3, 4, 5)
@@ -178,9 +178,38 @@ def is_low_day(today: date, recent: list[tuple[date, int | None]]) -> bool:
 
 
 async def low_day(session: AsyncSession, user: User, now: datetime) -> bool:
-    """Whether today, in the person's own time zone, is a day for rest and no tasks."""
-    today = local_day(now, user.timezone or "UTC")
+    """Whether today, in the person's own time zone, is a day for rest and no tasks: the
+    latest mood told today decides, a check-in's or a finished debrief's (a 1-2 either way);
+    with none today, a low streak up to yesterday (:func:`is_low_day`)."""
+    zone = user.timezone or "UTC"
+    today = local_day(now, zone)
+    debrief = await _latest_debrief_mood(session, user.id, local_instant(today, time(0), zone))
+    if debrief is not None:
+        told_at, mood = debrief
+        checked_in = await _last_shown(session, user.id, MOOD_REPLY_KEYS)
+        if checked_in is None or checked_in < told_at:  # no check-in mood since the debrief
+            return mood <= LOW
     return is_low_day(today, await recent_moods(session, user.id))
+
+
+async def _latest_debrief_mood(
+    session: AsyncSession, user_id: int, since: datetime
+) -> tuple[datetime, int] | None:
+    """The mood of the latest debrief finished since ``since``, and when it was finished."""
+    query = (
+        select(Rejection.completed_at, Rejection.mood)
+        .where(
+            Rejection.user_id == user_id,
+            Rejection.completed_at >= since,
+            Rejection.mood.is_not(None),
+        )
+        .order_by(Rejection.completed_at.desc())
+        .limit(1)
+    )
+    found = (await session.execute(query)).first()
+    if found is None or found.completed_at is None or found.mood is None:
+        return None
+    return found.completed_at, int(found.mood)
 
 
 # A plan step kept for later on a low day (a debrief ending on a mood of 1-2): not in /plan,

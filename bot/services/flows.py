@@ -459,9 +459,6 @@ async def handle_text(
     prompt = row.prompt_message_id if row.prompt_step == row.step else None
     asked = spec.flow.step(row.step)
     choice = heard.choice(asked, text, now) if heard else "answer"
-    if heard is not None and choice == "aside" and asked.invitation:
-        await session.delete(row)  # nothing was begun: as if no flow were open
-        return FlowResult(strip=prompt, released=True)
     if heard is not None and choice == "stop":
         if row.flow != "ob" and row.flow in HOME_COMMANDS:
             # "thanks, I think I need a break": the flow waits, every answer kept, and nothing
@@ -469,6 +466,9 @@ async def handle_text(
             await session.delete(row)
             return FlowResult(replies=[heard.stopped(parked(row.flow))], strip=prompt)
         choice = "aside"
+    if heard is not None and choice == "aside" and asked.invitation:
+        await session.delete(row)  # nothing was begun: as if no flow were open
+        return FlowResult(strip=prompt, released=True)
     ticked = await _tick_told_reason(session, spec, row, now, heard) if heard else None
     if heard is not None and choice == "aside":
         # The reason ticked at its own question: the words answered it, the tick says so.

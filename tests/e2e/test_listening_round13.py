@@ -1,14 +1,27 @@
 """What people type, round 13 (issue 16, listen13): rejection news typed at "Shall we set up?"
 is offered set-up now or later, and [Later] keeps the news for /start without asking anything;
-"thanks, I think I need a break" typed mid-debrief parks it instead of being read as thanks.
+"thanks, I think I need a break" typed mid-debrief parks it instead of being read as thanks;
+a debrief on a mood of 1-2 rests the day's nudges as a check-in's 1-2 does.
 What the person sees and what is stored are both checked, on both databases."""
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime, timedelta
 
-from tests.e2e.harness import BotHarness, label, leads, one_of, seen, shown
-from tests.e2e.listening_kit import debrief_open_at, debriefs, onboarded
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import Nudge, PlanAction
+from bot.dispatch import dispatch_due
+from bot.services import checkins
+from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, seen, shown
+from tests.e2e.listening_kit import (
+    debrief_answered_to,
+    debrief_open_at,
+    debriefs,
+    onboarded,
+    open_debrief,
+)
 
 # (locale, news typed at the welcome, the company it names)
 NEWS_AT_THE_WELCOME = [
@@ -109,3 +122,91 @@ async def test_thanks_and_a_break_mid_debrief_parks_it(
     assert one_of(again.text, leads("reflection.continue_or_fresh", locale)), again.text
     assert "Acme" in again.text
     assert label("reflection.buttons.continue", locale) in again.button_labels()
+
+
+FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)
+
+
+async def run_clock(bot: BotHarness, until: datetime) -> None:
+    """Time moves on in quarter hours, the dispatcher running at each, as the job queue would."""
+    while bot.clock.now() < until:
+        bot.clock.advance(timedelta(minutes=15))
+        await dispatch_due(bot.instances[-1])
+    await bot.settle()
+
+
+async def nudge_outcomes(bot: BotHarness) -> list[str | None]:
+    async with bot.sessions() as session:
+        return list((await session.execute(select(Nudge.outcome).order_by(Nudge.id))).scalars())
+
+
+async def step_statuses(bot: BotHarness, user_id: int) -> set[str]:
+    async with bot.sessions() as session:
+        query = select(PlanAction.status).where(PlanAction.user_id == user_id)
+        return set((await session.execute(query)).scalars())
+
+
+async def test_a_low_debrief_rests_the_days_nudges(harness_any_db: BotHarness) -> None:
+    """A step snoozed to later today came back a few hours after a debrief on a mood of 2:
+    only a check-in's 1-2 held it. Now the debrief's low mood counts the same way: the step
+    waits (stored as held), and comes back with the next check-in whose mood is not low."""
+    bot = harness_any_db
+    await bot.start()
+    bot.clock.current = FRIDAY + timedelta(hours=8)  # 09:00 in Berlin
+    user = await onboard(bot)
+    await user.send("/checkin")
+    await user.tap("🙂", message=await user.next_message())
+    nudge = await user.next_message()
+    assert nudge.button_labels() == ["✅ Done", "⏰ Snooze", "Not relevant"]
+    await user.tap(label("checkin.buttons.snooze"), message=nudge)
+    await user.tap(label("checkin.buttons.later_today"), message=await user.next_message())
+    await user.next_message()  # "Later it is: around 12:00."
+
+    bot.clock.advance(timedelta(minutes=30))
+    await open_debrief(user)  # later that morning: a debrief on a mood of 2
+    await debrief_answered_to(bot, user, "end")
+    card = next(m for m in reversed(user.messages) if m.text.startswith("📝"))
+    assert one_of(card.text, leads("reflection.low_ending")), card.text
+    assert await step_statuses(bot, user.id) == {checkins.RESTING}
+    count = len(user.messages)
+    await run_clock(bot, FRIDAY + timedelta(hours=20))
+    assert len(user.messages) == count  # the snoozed step is not sent that day
+    assert await nudge_outcomes(bot) == ["held"]
+
+    # Next morning's check-in on a better mood: the held step comes back, the steps too.
+    await run_clock(bot, FRIDAY + timedelta(days=1, hours=8))
+    prompt = user.messages[-1]
+    assert label("checkin.buttons.win") in prompt.button_labels()
+    await user.tap("😐", message=prompt)
+    await bot.settle()
+    back = user.last_message
+    assert back is not None and back is not prompt
+    assert back.text.split("\n")[-1] == nudge.text.split("\n")[-1]  # the same step
+    assert one_of(back.text, shown("checkin.nudge_again_intro"))
+    assert await nudge_outcomes(bot) == [None]
+    assert await step_statuses(bot, user.id) == {"open"}
+
+
+async def test_a_good_check_in_after_a_low_debrief_lifts_the_day(
+    harness_any_db: BotHarness,
+) -> None:
+    """The latest mood told decides: a check-in on a 4 after a debrief on a 2 brings the
+    day's small step, and the rested steps back."""
+    bot = harness_any_db
+    await bot.start()
+    bot.clock.current = FRIDAY + timedelta(hours=8)
+    user = await onboard(bot)
+    await open_debrief(user)
+    await debrief_answered_to(bot, user, "end")
+    assert await step_statuses(bot, user.id) == {checkins.RESTING}
+    bot.clock.advance(timedelta(hours=2))
+    await user.send("/checkin")
+    await bot.settle()
+    prompt = user.last_message
+    assert prompt is not None
+    await user.tap("🙂", message=prompt)
+    await bot.settle()
+    nudge = user.last_message
+    assert nudge is not None
+    assert nudge.button_labels() == ["✅ Done", "⏰ Snooze", "Not relevant"]
+    assert await step_statuses(bot, user.id) == {"open"}
