@@ -96,7 +96,7 @@ async def daily_prompt(session: AsyncSession, user: User, now: datetime) -> Say:
 
 
 # The check-in question's wordings, and the replies that answer a mood: a question shown after
-# the last reply, within PROMPT_OPEN, is still waiting for its answer.
+# the last reply, the same local day, is still waiting for its answer.
 PROMPT_KEYS = ("checkin.prompt", "checkin.prompt_after_low", "checkin.prompt_after_pause")
 MOOD_REPLY_KEYS = (
     "checkin.reply.low",
@@ -104,7 +104,6 @@ MOOD_REPLY_KEYS = (
     "checkin.reply.high",
     "checkin.low_streak",
 )
-PROMPT_OPEN = timedelta(hours=12)
 
 
 async def _last_shown(
@@ -118,10 +117,13 @@ async def _last_shown(
 
 async def awaiting_mood(session: AsyncSession, user: User, now: datetime) -> bool:
     """Whether the check-in question ("How are you today?") is the last thing asked and not
-    yet answered, so that words typed now ("meh", "not great tbh") are its answer. Read from
-    when each wording was last shown (bot.services.variants), no state of its own."""
+    yet answered, so that words typed now ("meh", "not great tbh") are its answer: until the
+    person's midnight, however many hours later ("not great, about a 2" at 14:00 answers the
+    09:00 question), and until a newer check-in is sent. Read from when each wording was last
+    shown (bot.services.variants), no state of its own."""
     asked = await _last_shown(session, user.id, PROMPT_KEYS)
-    if asked is None or not (now - PROMPT_OPEN <= asked <= now):
+    zone = user.timezone or "UTC"
+    if asked is None or asked > now or local_day(asked, zone) != local_day(now, zone):
         return False
     answered = await _last_shown(session, user.id, MOOD_REPLY_KEYS)
     if answered is not None and answered >= asked:

@@ -1,7 +1,8 @@
 """What people type, round 13 (issue 16, listen13): rejection news typed at "Shall we set up?"
 is offered set-up now or later, and [Later] keeps the news for /start without asking anything;
 "thanks, I think I need a break" typed mid-debrief parks it instead of being read as thanks;
-a debrief on a mood of 1-2 rests the day's nudges as a check-in's 1-2 does.
+a debrief on a mood of 1-2 rests the day's nudges as a check-in's 1-2 does; a mood typed hours
+after the morning check-in, the same day, is its answer.
 What the person sees and what is stored are both checked, on both databases."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Nudge, PlanAction
+from bot.db.models import CheckIn, Nudge, PlanAction
 from bot.dispatch import dispatch_due
 from bot.services import checkins
 from tests.e2e.harness import BotHarness, label, leads, onboard, one_of, seen, shown
@@ -210,3 +211,61 @@ async def test_a_good_check_in_after_a_low_debrief_lifts_the_day(
     assert nudge is not None
     assert nudge.button_labels() == ["✅ Done", "⏰ Snooze", "Not relevant"]
     assert await step_statuses(bot, user.id) == {"open"}
+
+
+async def stored_moods(bot: BotHarness, user_id: int) -> list[tuple[str, int | None]]:
+    async with bot.sessions() as session:
+        query = select(CheckIn.day, CheckIn.mood).where(CheckIn.user_id == user_id)
+        return [(day.isoformat(), mood) for day, mood in (await session.execute(query)).all()]
+
+
+# (locale, a mood typed later that day, the mood it gives, hours after the 09:00 question)
+LATE_MOODS = [
+    ("en", "not great, about a 2", 2, 5),
+    ("en", "pretty good actually", 4, 13),  # 22:00: more than the 12 hours the rule allowed
+    ("es", "no muy bien, como un 2", 2, 13),
+    ("de", "nicht so gut, eher eine 2", 2, 13),
+    ("ru", "не очень, где-то на 2", 2, 13),
+]
+
+
+@pytest.mark.parametrize(("locale", "typed", "mood", "hours"), LATE_MOODS)
+async def test_a_mood_typed_hours_after_the_check_in_is_its_answer(
+    harness_any_db: BotHarness, locale: str, typed: str, mood: int, hours: int
+) -> None:
+    """The 09:00 check-in answered in words at 22:00 was read as venting (or not understood):
+    only 12 hours counted. Until the person's midnight it is the check-in's answer: the face it
+    was taken as, the reply to that mood, and the mood stored for that day."""
+    bot = harness_any_db
+    await bot.start()
+    bot.clock.current = FRIDAY + timedelta(hours=6)  # 07:00 in Berlin
+    user = await onboarded(bot, locale)
+    await run_clock(bot, FRIDAY + timedelta(hours=8))  # the 09:00 check-in
+    prompt = user.last_message
+    assert prompt is not None and label("checkin.buttons.win", locale) in prompt.button_labels()
+    bot.clock.current = FRIDAY + timedelta(hours=8 + hours)
+    await user.send(typed)
+    await bot.settle()
+    face = label(f"checkin.mood.{mood}", locale)
+    taken = [m for m in user.messages if m.message_id > prompt.message_id]
+    assert taken and one_of(taken[0].text, shown("checkin.typed_mood", locale, face=face))
+    assert await stored_moods(bot, user.id) == [("2026-03-27", mood)]
+
+
+async def test_a_mood_typed_the_next_morning_is_not_yesterdays_answer(
+    harness_any_db: BotHarness,
+) -> None:
+    """After the person's midnight, yesterday's question waits no more: "not great" typed at
+    07:00 before the day's check-in is heard as itself, and no mood is stored for either day."""
+    bot = harness_any_db
+    await bot.start()
+    bot.clock.current = FRIDAY + timedelta(hours=6)
+    user = await onboarded(bot)
+    await run_clock(bot, FRIDAY + timedelta(hours=8))
+    bot.clock.current = FRIDAY + timedelta(days=1, hours=6)  # 07:00 the next day
+    await user.send("not great")
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    assert not one_of(reply.text, leads("checkin.typed_mood")), reply.text
+    assert await stored_moods(bot, user.id) == []
