@@ -276,6 +276,16 @@ async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowS
     return found.scalar_one_or_none()
 
 
+async def asking(
+    session: AsyncSession, specs: Mapping[str, FlowSpec], chat_id: int, user_id: int
+) -> Step | None:
+    """The question a running flow is asking here, or None when no flow runs."""
+    row = await load_state(session, chat_id, user_id)
+    if row is None or row.flow not in specs:
+        return None
+    return specs[row.flow].flow.step(row.step)
+
+
 def _state(row: FlowState) -> State:
     return State(row.flow, row.step, dict(row.data), Run.from_json(row.run))
 

@@ -53,8 +53,10 @@ PAUSE = "pause"  # pause check-ins until /resume (asked for in words: "stop mess
 VENT = "vent"  # "I just want to vent": an invitation to keep writing
 DECLINED = "no"  # "no thanks" typed to an offer that has no [Not now]: never a button
 LOG_FEEDBACK = "fblog"  # feedback told in words ("they said my SQL was weak"): the log flow
+LANGUAGE = "lang"  # back to the app's language after a switch to the words' (own_language)
 ACTIONS = frozenset(
     {
+        LANGUAGE,
         DEBRIEF,
         LATER,
         SAID,
@@ -754,7 +756,9 @@ async def listen(
     the message."""
     here = await situation(session, user, chat_id)
     prefilled = None
-    if reading.kind == "rejection" and (reading.company or reading.stage or reading.reason):
+    told = reading.company or reading.stage or reading.reason
+    # Before set-up even a plain "rejected again" is kept: set-up's end offers it back.
+    if reading.kind == "rejection" and (told or not here.onboarded):
         record = await reflection.prefill(
             session,
             user,

@@ -2,7 +2,8 @@
 is offered set-up now or later, and [Later] keeps the news for /start without asking anything;
 "thanks, I think I need a break" typed mid-debrief parks it instead of being read as thanks;
 a debrief on a mood of 1-2 rests the day's nudges as a check-in's 1-2 does; a mood typed hours
-after the morning check-in, the same day, is its answer.
+after the morning check-in, the same day, is its answer; a person whose first words are plainly
+in another of our languages than their Telegram app's is set up and answered in it.
 What the person sees and what is stored are both checked, on both databases."""
 
 from __future__ import annotations
@@ -269,3 +270,138 @@ async def test_a_mood_typed_the_next_morning_is_not_yesterdays_answer(
     assert reply is not None
     assert not one_of(reply.text, leads("checkin.typed_mood")), reply.text
     assert await stored_moods(bot, user.id) == []
+
+
+async def stored_locale(bot: BotHarness, user_id: int) -> str | None:
+    stored = await bot.stored_user(user_id)
+    assert stored is not None
+    return stored.locale
+
+
+# (their first words, the language they are plainly in); the Telegram app is in English
+FIRST_WORDS_IN_ANOTHER_LANGUAGE = [
+    ("hola, me rechazaron otra vez", "es"),
+    ("привет, мне опять отказали", "ru"),
+    ("Hallo, ich habe schon wieder eine Absage bekommen", "de"),
+]
+
+
+@pytest.mark.parametrize(("typed", "locale"), FIRST_WORDS_IN_ANOTHER_LANGUAGE)
+async def test_first_words_in_another_language_choose_it(
+    harness_any_db: BotHarness, typed: str, locale: str
+) -> None:
+    """They were answered in that language once, then set up and answered in English: the
+    app's. Now the words choose: one line says so in their language with [English] to go
+    back, the choice is stored, and set-up asks in it."""
+    bot = harness_any_db
+    await bot.start()
+    user = bot.user("Lu", language_code="en")
+    await user.send(typed)
+    note = await user.next_message()
+    assert note.text == seen(shown("listen.language_switched", locale)[0])
+    assert note.button_labels() == ["English"]
+    reply = await user.next_message()
+    assert one_of(reply.text, leads("listen.setup_news", locale)), reply.text
+    assert reply.button_labels() == [
+        label("listen.buttons.set_up_now", locale),
+        label("listen.buttons.later", locale),
+    ]
+    assert await stored_locale(bot, user.id) == locale
+    await user.tap(label("listen.buttons.set_up_now", locale), message=reply)
+    first = await user.next_message()
+    assert one_of(first.text, shown("onboarding.ask_timezone", locale)), first.text
+
+
+async def test_words_at_the_welcome_choose_the_language_too(harness_any_db: BotHarness) -> None:
+    """/start showed the English welcome; "sí, vale" typed at it is the yes, and the
+    set-up goes on in Spanish."""
+    bot = harness_any_db
+    await bot.start()
+    user = bot.user("Lu", language_code="en")
+    await user.send("/start")
+    await user.next_message()
+    await user.send("sí, vale")
+    note = await user.next_message()
+    assert note.text == seen(shown("listen.language_switched", "es")[0])
+    ask = await user.next_message()
+    assert one_of(ask.text, shown("onboarding.ask_timezone", "es")), ask.text
+    assert await stored_locale(bot, user.id) == "es"
+
+
+async def test_the_way_back_is_a_choice_the_words_do_not_undo(
+    harness_any_db: BotHarness,
+) -> None:
+    """[English] under the line: English from now on, stored as their choice; more Spanish
+    typed after it switches nothing."""
+    bot = harness_any_db
+    await bot.start()
+    user = bot.user("Lu", language_code="en")
+    await user.send("hola, me rechazaron otra vez")
+    note = await user.next_message()
+    await user.next_message()
+    await user.tap("English", message=note)
+    saved = await user.next_message()
+    assert saved.text == seen(shown("settings.language_saved", "en")[0])
+    assert await stored_locale(bot, user.id) == "en"
+    await user.send("gracias, ¿qué puedo hacer ahora?")
+    await bot.settle()
+    later = [m.text for m in user.messages if m.message_id > saved.message_id]
+    assert later and not any(one_of(t, leads("listen.language_switched", "es")) for t in later)
+    assert await stored_locale(bot, user.id) == "en"
+
+
+# Words too short or too shared to name a language: no switch, nothing stored.
+NOT_PLAINLY = ["ok", "lol", "Madrid", "👍", "Acme", "hi", "thanks"]
+
+
+@pytest.mark.parametrize("typed", NOT_PLAINLY)
+async def test_a_short_or_shared_word_switches_nothing(bot: BotHarness, typed: str) -> None:
+    user = bot.user("Lu", language_code="es")
+    await user.send(typed)
+    await bot.settle()
+    assert all(
+        not one_of(m.text, leads("listen.language_switched", code))
+        for m in user.messages
+        for code in ("en", "es", "de", "ru")
+    )
+    assert await stored_locale(bot, user.id) is None
+
+
+async def test_gracias_alone_is_spanish_enough(bot: BotHarness) -> None:
+    user = bot.user("Lu", language_code="en")
+    await user.send("gracias")
+    note = await user.next_message()
+    assert note.text == seen(shown("listen.language_switched", "es")[0])
+    assert await stored_locale(bot, user.id) == "es"
+
+
+async def test_a_language_chosen_in_settings_wins_over_the_words(
+    harness_any_db: BotHarness,
+) -> None:
+    """Set up in English, German chosen in /settings: Spanish typed after it is answered, and
+    the choice stays German."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await user.send("/settings")
+    await user.next_message()
+    await user.tap(label("settings.buttons.language"))
+    await user.next_message()
+    await user.tap("Deutsch")
+    await user.next_message()
+    await user.send("hola, me rechazaron otra vez")
+    await bot.settle()
+    assert not any(one_of(m.text, leads("listen.language_switched", "es")) for m in user.messages)
+    assert await stored_locale(bot, user.id) == "de"
+
+
+async def test_after_the_first_day_the_words_switch_nothing(harness_any_db: BotHarness) -> None:
+    """Set up in English two days ago: a Spanish message then is answered, the interface stays."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    bot.clock.advance(timedelta(days=2))
+    await user.send("hola, me rechazaron otra vez")
+    await bot.settle()
+    assert not any(one_of(m.text, leads("listen.language_switched", "es")) for m in user.messages)
+    assert await stored_locale(bot, user.id) is None
