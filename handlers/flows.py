@@ -69,10 +69,18 @@ async def read_typed(turn: Turn) -> None:
         return
     if turn.rt.arrivals.quiet(turn.update.update_id):
         return  # the rest of a long paste Telegram split: its first part was answered
+    switched = None
     if someone_elses(message):
         reading = arrivals.forwarded(reading)
     else:
-        await _own_language(turn, text)
+        switched = await _own_language(turn, text)
+    await _answer(turn, message, text, reading)
+    turn.say(switched)  # after the answer: their words first
+
+
+async def _answer(turn: Turn, message: Message, text: str, reading: understanding.Reading) -> None:
+    """The answer to typed words that are not distress (:func:`read_typed`)."""
+    person = turn.person
     # Typed instead of tapped: "a bit better today", "un poco mejor". The words are read first
     # (microseconds), so most messages skip the database's look for a morning check.
     day = listening.day_answer(reading, text)
@@ -138,21 +146,22 @@ async def read_typed(turn: Turn) -> None:
         await start_feature.follow_up(turn, result.follow_up)
 
 
-async def _own_language(turn: Turn, text: str) -> None:
+async def _own_language(turn: Turn, text: str) -> Say | None:
     """The first typed words plainly in another of our languages than the app's choose it
-    (bot.services.own_language): stored, replies in it from this one on, said in one line
-    with the way back. Not an answer to a question asked (a city at the time zone question)."""
+    (bot.services.own_language): stored, replies in it from this one on; the line that says
+    so, with the way back. Not an answer to a question asked (a city at the time zone one)."""
     person = turn.person
     if not own_language.may_switch(person, turn.now):
-        return
+        return None
     asked = await flows.asking(turn.session, turn.rt.flows, turn.chat_id, person.id)
     if asked is not None and not asked.invitation:
-        return
+        return None
     before = turn.texts.locale
     chosen = own_language.switch(person, text, before, turn.rt.content.interface_locales)
-    if chosen is not None:
-        turn.texts = turn.rt.content.texts(chosen)
-        turn.say_first(own_language.switched(before))
+    if chosen is None:
+        return None
+    turn.texts = turn.rt.content.texts(chosen)
+    return own_language.switched(before)
 
 
 async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:

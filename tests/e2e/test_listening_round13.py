@@ -297,15 +297,15 @@ async def test_first_words_in_another_language_choose_it(
     await bot.start()
     user = bot.user("Lu", language_code="en")
     await user.send(typed)
-    note = await user.next_message()
-    assert note.text == seen(shown("listen.language_switched", locale)[0])
-    assert note.button_labels() == ["English"]
-    reply = await user.next_message()
+    reply = await user.next_message()  # their words answered first, in their language
     assert one_of(reply.text, leads("listen.setup_news", locale)), reply.text
     assert reply.button_labels() == [
         label("listen.buttons.set_up_now", locale),
         label("listen.buttons.later", locale),
     ]
+    note = await user.next_message()
+    assert note.text == seen(shown("listen.language_switched", locale)[0])
+    assert note.button_labels() == ["English"]
     assert await stored_locale(bot, user.id) == locale
     await user.tap(label("listen.buttons.set_up_now", locale), message=reply)
     first = await user.next_message()
@@ -321,10 +321,10 @@ async def test_words_at_the_welcome_choose_the_language_too(harness_any_db: BotH
     await user.send("/start")
     await user.next_message()
     await user.send("sí, vale")
-    note = await user.next_message()
-    assert note.text == seen(shown("listen.language_switched", "es")[0])
     ask = await user.next_message()
     assert one_of(ask.text, shown("onboarding.ask_timezone", "es")), ask.text
+    note = await user.next_message()
+    assert note.text == seen(shown("listen.language_switched", "es")[0])
     assert await stored_locale(bot, user.id) == "es"
 
 
@@ -337,8 +337,8 @@ async def test_the_way_back_is_a_choice_the_words_do_not_undo(
     await bot.start()
     user = bot.user("Lu", language_code="en")
     await user.send("hola, me rechazaron otra vez")
-    note = await user.next_message()
     await user.next_message()
+    note = await user.next_message()
     await user.tap("English", message=note)
     saved = await user.next_message()
     assert saved.text == seen(shown("settings.language_saved", "en")[0])
@@ -370,8 +370,9 @@ async def test_a_short_or_shared_word_switches_nothing(bot: BotHarness, typed: s
 async def test_gracias_alone_is_spanish_enough(bot: BotHarness) -> None:
     user = bot.user("Lu", language_code="en")
     await user.send("gracias")
-    note = await user.next_message()
-    assert note.text == seen(shown("listen.language_switched", "es")[0])
+    await bot.settle()
+    note = user.last_message
+    assert note is not None and note.text == seen(shown("listen.language_switched", "es")[0])
     assert await stored_locale(bot, user.id) == "es"
 
 

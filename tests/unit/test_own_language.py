@@ -73,10 +73,30 @@ def test_words_switch_to_a_language_of_ours_other_than_the_one_shown() -> None:
 
 
 def test_words_in_the_shown_language_or_one_we_do_not_offer_switch_nothing() -> None:
-    for text in ("hola, me rechazaron otra vez", "привіт, мені знову відмовили", "ok"):
+    for text, written in (
+        ("hola, me rechazaron otra vez", "es"),
+        ("привіт, мені знову відмовили", "uk"),
+        ("ok", None),
+    ):
         user = person()
         assert own_language.switch(user, text, "es", INTERFACE) is None
-        assert user.locale is None
+        assert user.locale is None and user.words_language == written
+
+
+def test_the_first_plain_words_decide_once() -> None:
+    """English typed first: Spanish typed later switches nothing ("q puedes hacer tu")."""
+    user = person()
+    assert (
+        own_language.switch(user, "how do i follow up if they havent replied", "en", INTERFACE)
+        is None
+    )
+    assert user.words_language == "en" and not own_language.may_switch(user, NOW)
+
+
+def test_russian_looking_words_never_make_a_ukrainian_app_russian() -> None:
+    user = person(language_code="uk")
+    assert own_language.switch(user, "привет, мне опять отказали", "en", INTERFACE) is None
+    assert user.locale is None and user.words_language == "ru"
 
 
 def test_only_the_first_messages_of_someone_who_chose_nothing_may_switch() -> None:
@@ -84,6 +104,7 @@ def test_only_the_first_messages_of_someone_who_chose_nothing_may_switch() -> No
     assert own_language.may_switch(person(onboarded_at=NOW - timedelta(hours=3)), NOW)
     assert not own_language.may_switch(person(onboarded_at=NOW - timedelta(days=2)), NOW)
     assert not own_language.may_switch(person(locale="en"), NOW)  # chosen, or switched once
+    assert not own_language.may_switch(person(words_language="en"), NOW)  # words told it
 
 
 def test_the_way_back_is_stored_as_a_choice() -> None:
