@@ -68,6 +68,8 @@ def test_the_issue_in_flow_examples() -> None:
     [
         ("I didn't get an offer", {"rejection"}),
         ("didn't get the job :(", {"rejection"}),
+        ("didnt get the TD job", {"rejection"}),  # a name between "the" and "job"
+        ("didnt get that internship at Shopify", {"rejection"}),
         ("no luck again", {"rejection", "venting"}),
         ("hi, just got rejected by Google", {"rejection"}),
         ("thanks, that helped", {"greeting"}),
