@@ -1,0 +1,86 @@
+"""What a graduate in Toronto typed while driving the demo (issue 16, session of 2026-12-08):
+what they would do differently, typed at that question ("the conflict question. i didnt have a
+good story ready"), is ticked there as "What went well?" already was, instead of "Noted ✅" with
+every option left open. What the person sees and what is stored are both checked, on both
+databases."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import CONTENT, BotHarness, leads, onboard, one_of, seen, tap_keys
+from tests.e2e.listening_kit import debrief_open_at, debriefs
+
+# (locale, typed at "What would you do differently?", the options ticked, kept as a note too)
+DIFFERENTLY_TYPED = [
+    (
+        "en",
+        "the conflict question. i didnt have a good story ready",
+        ["off_guard", "examples"],
+        False,
+    ),
+    ("en", "honestly i was so nervous", ["nerves"], False),
+    ("en", "should have researched the company more", ["research"], False),
+    (
+        "en",
+        "my sql was rusty, I'd spend the weekend on joins and window functions before the next one",
+        ["tech_depth"],
+        True,
+    ),
+    (
+        "de",
+        "die Konfliktfrage hat mich kalt erwischt, war total nervös",
+        ["off_guard", "nerves"],
+        True,
+    ),
+    ("es", "me quedé en blanco con una pregunta difícil", ["off_guard"], False),
+    (
+        "ru",
+        "растерялся на вопросе про конфликт и не было хороших примеров",
+        ["off_guard", "examples"],
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "ticked", "noted"), DIFFERENTLY_TYPED)
+async def test_what_to_do_differently_typed_is_ticked(
+    harness_any_db: BotHarness, locale: str, text: str, ticked: list[str], noted: bool
+) -> None:
+    """It was "Noted ✅ Add more, or tap Done", every option left unticked."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await debrief_open_at(bot, user, "differently", locale)
+    await user.send(text)
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    texts = CONTENT.texts(locale)
+    names = [texts(f"reflection.reason.{v}") for v in ticked]
+    key = "listen.in_flow.options_ticked_noted" if noted else "listen.in_flow.options_ticked"
+    assert seen(texts(key, options=", ".join(names))) in reply.text, reply.text
+    assert seen(texts("reflection.ask_differently")).split("\n")[0] in reply.text
+    for name in names:  # shown ticked on the question asked again
+        assert any(name in b and b != name for b in reply.button_labels()), reply.button_labels()
+    await tap_keys(bot, user, locale, "flow.done", "flow.done")
+    [record] = await debriefs(bot, user.id)
+    assert record.reasons == ticked
+    assert (record.reasons_note == text) is noted
+
+
+async def test_a_feeling_at_what_to_do_differently_is_not_ticked(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await debrief_open_at(bot, user, "differently")
+    await user.send("everything. I feel like such a failure")
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    assert not one_of(reply.text, leads("listen.in_flow.options_ticked"))
+    await tap_keys(bot, user, "en", "flow.done", "flow.done")
+    [record] = await debriefs(bot, user.id)
+    assert record.reasons == []
