@@ -7,9 +7,11 @@ databases."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from tests.e2e.harness import CONTENT, BotHarness, leads, onboard, one_of, seen, tap_keys
-from tests.e2e.listening_kit import debrief_open_at, debriefs
+from bot.db.models import CheckIn
+from tests.e2e.harness import CONTENT, BotHarness, leads, onboard, one_of, seen, shown, tap_keys
+from tests.e2e.listening_kit import debrief_open_at, debriefs, onboarded_at_checkin
 
 # (locale, typed at "What would you do differently?", the options ticked, kept as a note too)
 DIFFERENTLY_TYPED = [
@@ -84,3 +86,29 @@ async def test_a_feeling_at_what_to_do_differently_is_not_ticked(
     await tap_keys(bot, user, "en", "flow.done", "flow.done")
     [record] = await debriefs(bot, user.id)
     assert record.reasons == []
+
+
+# (locale, a check-in answered with a better and a low day in one message)
+MIXED_DAY = {
+    "en": "better than yesterday. still kinda sad but i went for a run",
+    "de": "besser als gestern, aber immer noch traurig",
+    "es": "mejor que ayer, pero sigo triste",
+    "ru": "лучше, чем вчера, но всё ещё грустно",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(MIXED_DAY))
+async def test_a_check_in_naming_a_better_and_a_sad_day_is_a_middling_one(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    """It was taken as 🙂 4 ("better" was the longest word), then "Days like this suit one of
+    the trickier tasks" to someone who had just said they were still sad."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboarded_at_checkin(bot, locale)
+    await user.send(MIXED_DAY[locale])
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("checkin.typed_mood", locale, face="😐")), reply.text
+    async with bot.sessions() as session:
+        moods = list((await session.execute(select(CheckIn.mood))).scalars())
+    assert moods == [3]

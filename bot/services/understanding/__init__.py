@@ -494,14 +494,30 @@ def mood_in(text: str, language_hint: str | None = None) -> int | None:
     number = _MOOD_NUMBER.fullmatch(normal)
     if number:
         return int(number.group(1))
-    best: tuple[int, int, int] | None = None  # (length, -start, mood)
+    found: list[tuple[int, int, int]] = []  # (start, end, mood)
     for lex in _short_answer_lists(text, language_hint):
         corrected = lex.corrected(normal)
         for mood, pattern in lex.moods:
-            for match in pattern.finditer(corrected):
-                found = (match.end() - match.start(), -match.start(), mood)
-                best = found if best is None or found > best else best
-    return best[2] if best else None
+            found += [(m.start(), m.end(), mood) for m in pattern.finditer(corrected)]
+    # A match inside a longer one gives way to it ("not great" over "great"); what is left
+    # naming both a low and a good day is a mixed one ("better than yesterday but still sad").
+    said = [
+        (s, e, mood)
+        for s, e, mood in found
+        if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found)
+    ]
+    return _one_mood([mood for _, _, mood in sorted(said, key=lambda m: (m[0] - m[1], m[0]))])
+
+
+def _one_mood(moods: list[int]) -> int | None:
+    """The first mood named (the longest phrase first), or 3 when both a low (1-2) and a good
+    (4-5) one are."""
+    if not moods:
+        return None
+    return MIXED_MOOD if min(moods) <= 2 and max(moods) >= 4 else moods[0]
+
+
+MIXED_MOOD = 3
 
 
 _CLAUSE_MARKS = frozenset({".", "?", "!", ",", ";", ":", "-", "–", "—", "…"})
@@ -510,13 +526,10 @@ _CLAUSE_MARKS = frozenset({".", "?", "!", ",", ";", ":", "-", "–", "—", "…
 def mood_in_clauses(text: str, language_hint: str | None = None) -> int | None:
     """The mood (1-5) of the first clause that names one, in a message too long for
     :func:`mood_in` ("honestly still a bit raw about zalando but I applied to two more places
-    today": 2). Clauses end at punctuation and at the lists' ``but`` words; a clause longer than
-    ``MOOD_WORDS`` names none."""
-    for clause in _clauses(text, language_hint):
-        mood = mood_in(" ".join(clause), language_hint)
-        if mood is not None:
-            return mood
-    return None
+    today": 2); 3 when the clauses name both a low and a good day. Clauses end at punctuation
+    and at the lists' ``but`` words; a clause longer than ``MOOD_WORDS`` names none."""
+    moods = [mood_in(" ".join(clause), language_hint) for clause in _clauses(text, language_hint)]
+    return _one_mood([mood for mood in moods if mood is not None])
 
 
 def _clauses(text: str, language_hint: str | None) -> Iterator[list[str]]:
