@@ -112,3 +112,26 @@ async def test_a_check_in_naming_a_better_and_a_sad_day_is_a_middling_one(
     async with bot.sessions() as session:
         moods = list((await session.execute(select(CheckIn.mood))).scalars())
     assert moods == [3]
+
+
+# (locale, an interview invitation told as what they want)
+INVITED = {
+    "en": "omg shopify just emailed, they want to do a phone screen next week!!",
+    "de": "Zalando will ein Telefoninterview mit mir machen!",
+    "es": "¡quieren hacerme una entrevista la semana que viene!",
+    "ru": "хотят провести со мной собеседование на следующей неделе!",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(INVITED))
+async def test_an_invitation_told_as_what_they_want_is_celebrated(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    """It was "I may have missed what you meant" with a menu: "they want to do a phone
+    screen" named no news."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(INVITED[locale])
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.good_news.interview", locale)), reply.text

@@ -70,6 +70,8 @@ def test_the_issue_in_flow_examples() -> None:
         ("didn't get the job :(", {"rejection"}),
         ("didnt get the TD job", {"rejection"}),  # a name between "the" and "job"
         ("didnt get that internship at Shopify", {"rejection"}),
+        ("omg shopify just emailed, they want to do a phone screen next week!!", {"good_news"}),
+        ("I want to do a phone screen practice", {"unsure", "question"}),
         ("no luck again", {"rejection", "venting"}),
         ("hi, just got rejected by Google", {"rejection"}),
         ("thanks, that helped", {"greeting"}),
