@@ -627,6 +627,10 @@ _PREPARE_ACTIONS = (
 )
 
 
+# Questions about getting ready for an interview: answered with the job-ad check and the plan.
+_GETTING_READY = frozenset({"prepare", "practice", "intro", "weakness", "salary", "gap"})
+
+
 def prepare_replies() -> list[Say]:
     """What "Help me prepare" shows: the short answer on getting ready, and its action."""
     return [Say("listen.question.prepare", buttons=_stack(list(_PREPARE_ACTIONS)))]
@@ -641,7 +645,7 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
             Button("listen.buttons.debrief_it", data=pack(DEBRIEF)),
             Button("listen.buttons.draft_feedback", data=pack(FEEDBACK)),
         ]
-    if topic in ("prepare", "practice"):  # getting ready; practising alone, out loud
+    if topic in _GETTING_READY:  # getting ready; practising alone; one interview question
         return list(_PREPARE_ACTIONS)
     if topic == "plan_feedback":  # "mujhe feedback maangna chahiye": drafting it is the step
         return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK))]

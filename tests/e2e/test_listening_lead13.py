@@ -10,7 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import CheckIn
-from tests.e2e.harness import CONTENT, BotHarness, leads, onboard, one_of, seen, shown, tap_keys
+from tests.e2e.harness import (
+    CONTENT,
+    BotHarness,
+    label,
+    leads,
+    onboard,
+    one_of,
+    seen,
+    shown,
+    tap_keys,
+)
 from tests.e2e.listening_kit import debrief_open_at, debriefs, onboarded_at_checkin
 
 # (locale, typed at "What would you do differently?", the options ticked, kept as a note too)
@@ -135,3 +145,33 @@ async def test_an_invitation_told_as_what_they_want_is_celebrated(
     await user.send(INVITED[locale])
     reply = await user.next_message()
     assert one_of(reply.text, shown("listen.good_news.interview", locale)), reply.text
+
+
+# (locale, a question about one interview question, the topic answered)
+INTERVIEW_QUESTIONS = [
+    ("en", "can you help me prepare? i always freeze on the tell me about yourself thing", "intro"),
+    ("en", "what should I say for my biggest weakness?", "weakness"),
+    ("en", "any tips for salary negotiation?", "salary"),
+    ("en", "they will ask why I was laid off, what do I say", "gap"),
+    ("de", "wie beantworte ich die Frage nach meiner größten Schwäche?", "weakness"),
+    ("de", "wie erkläre ich die Lücke im Lebenslauf?", "gap"),
+    ("es", "¿cómo respondo a háblame de ti?", "intro"),
+    ("es", "¿cuánto pido de salario?", "salary"),
+    ("ru", "как отвечать на «расскажите о себе»?", "intro"),
+    ("ru", "как объяснить перерыв в резюме?", "gap"),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "topic"), INTERVIEW_QUESTIONS)
+async def test_a_question_about_one_interview_question_gets_the_answer_to_it(
+    harness_any_db: BotHarness, locale: str, text: str, topic: str
+) -> None:
+    """It was the general "research the company, practise out loud" for any of them."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(text)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown(f"listen.question.{topic}", locale)), reply.text
+    assert not one_of(reply.text, shown("listen.question.prepare", locale))
+    assert label("listen.buttons.match", locale) in reply.button_labels()

@@ -477,12 +477,12 @@ def test_median_time_per_message() -> None:
         # "can you help" asks what the bot does, unless it names what with
         ("can you help me prepare? it's on thursday", "en", "question", "prepare"),
         ("can you help me?", "en", "question", "bot"),
-        # An interview question to get ready for, not feedback to ask for
+        # An interview question to get ready for (a layoff), not feedback to ask for
         (
             "ugh they're going to ask why i got laid off, what do i even say",
             "en",
             "question",
-            "prepare",
+            "gap",
         ),
         ("should i ask them why i was rejected", "en", "question", "feedback"),
         # Doing badly is a feeling about oneself until they say no (listen11's demo run: it

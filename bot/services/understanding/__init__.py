@@ -148,11 +148,18 @@ QUESTION_TOPICS = (
     "follow_up",
     "after_no",
     "practice",
+    "intro",
+    "weakness",
+    "salary",
+    "gap",
     "prepare",
     "bot",
     "pause",
     "remind",
 )
+# "intro", "weakness", "salary", "gap": how to answer one interview question ("tell me about
+# yourself", "your biggest weakness", salary expectations, a gap or a layoff); before "prepare",
+# so a question naming one gets the answer to that one.
 # "practice": no one to practise with ("i don't have anyone to do a mock interview with"), or how
 # to practise alone: a need, not a question in form; before "prepare", whose words it holds.
 # "vent": asking to let it out ("can I just vent?", "kann ich erstmal einfach nur reden?"):
