@@ -268,6 +268,10 @@ def test_a_language_mixed_with_english_is_still_read() -> None:
         ("отказ от Яндекса после технического собеседования", "Яндекс", "technical"),
         ("me rechazaron en Mercado Libre", "Mercado Libre", None),
         ("got rejected from stripe", "stripe", None),  # lowercase, after a lead-in, in news
+        ("shopify passed after the phone screen", "shopify", "phone_screen"),  # lowercase, first
+        ("zalando hat abgesagt", "zalando", None),
+        ("яндекс отказал после финала", "яндекс", "final_round"),
+        ("time passed so slowly today", None, None),
         ("rejected by email at the last minute", None, None),
         ("how do i get better at behavioral interviews", None, None),  # a question: no guess
     ],
