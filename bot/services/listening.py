@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, FlowState, PlanAction, Rejection, User
-from bot.services import crisis, feedback, reflection, understanding, variants
+from bot.services import checkins, crisis, feedback, reflection, understanding, variants
 from bot.services.callback_data import Codec, NotThisField, Number, Token, Word
 from bot.services.crisis import care
 from bot.services.flow_engine import DONE, FreeText, Rejected, Step
@@ -736,6 +736,9 @@ async def listen(
     this feedback] under the reply, so the tap does not ask for the words again. Nothing else of
     the message."""
     here = await situation(session, user, chat_id)
+    if reading.kind == "question" and reading.topic == "resume" and here.onboarded:
+        # "ok I'm back, can we start the check-ins again?": done, as /resume would
+        return in_language([checkins.resume(user, now)], locale)
     prefilled = None
     if reading.kind == "rejection" and (reading.company or reading.stage or reading.reason):
         record = await reflection.prefill(

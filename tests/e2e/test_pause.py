@@ -12,7 +12,16 @@ import pytest
 
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimUser
-from tests.e2e.harness import BotHarness, begin_onboarding, label, onboard, one_of, shown
+from tests.e2e.harness import (
+    CONTENT,
+    BotHarness,
+    begin_onboarding,
+    label,
+    onboard,
+    one_of,
+    seen,
+    shown,
+)
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)  # 01:00 in Berlin; clocks change on the 29th
 
@@ -205,3 +214,29 @@ async def test_a_pause_holds_the_debrief_reminder_and_the_did_they_reply_check(
     assert not any(label("reflection.buttons.start") in m.button_labels() for m in after)
     [request] = await requests(bot, user.id)
     assert request.status == "sent"
+
+
+# (locale, "I'm back" in words, after a pause)
+BACK = {
+    "en": "ok im back, can we start the check ins again?",
+    "de": "kannst du die Check-ins wieder anschalten?",
+    "es": "reanuda los check-ins por favor",
+    "ru": "сними с паузы",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(BACK))
+async def test_back_after_a_pause_in_words_resumes_the_check_ins(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    """It was "I'm not sure I understood that" and a menu: only /resume brought them back."""
+    bot = harness_any_db
+    await bot.start()
+    bot.clock.current = FRIDAY
+    user = await onboard(bot, language_code=locale)
+    await reply_to(bot, user, "/pause")
+    reply = await reply_to(bot, user, BACK[locale])
+    resumed = seen(CONTENT.texts(locale)("checkin.resumed", time="TIME"))
+    assert reply.text.startswith(resumed.split("TIME")[0]), reply.text
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and not stored.paused

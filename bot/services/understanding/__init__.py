@@ -128,6 +128,7 @@ FEELINGS = ("bias", "exhausted", "frustrated", "sad", "self_doubt", "anxious", "
 # "remind": a reminder at a time ("can you remind me at 5"), which Rebound answers with the
 # daily check-in at the person's own time.
 # "pause": a break from the check-ins ("stop messaging me", "pausa dos semanas").
+# "resume": the check-ins back after a pause ("ok I'm back, start the check-ins again"): done.
 # "talk": a person to talk to ("can I talk to someone?", "мне не с кем поговорить"), answered
 # with the honest word that Rebound is a bot that listens, and free lines where people do.
 # Listed first: asking for a person wins a tie ("help, I need someone to talk to").
@@ -154,6 +155,7 @@ QUESTION_TOPICS = (
     "gap",
     "prepare",
     "bot",
+    "resume",
     "pause",
     "remind",
 )
@@ -173,6 +175,7 @@ _REQUESTS = (
     "bug",
     "bot",
     "pause",
+    "resume",
     "remind",
     "plan_feedback",
     "plan_prepare",
