@@ -87,7 +87,7 @@ async def _answer(turn: Turn, message: Message, text: str, reading: understandin
     if day is not None and await crisis_care.awaiting_day_answer(turn.session, person.id, turn.now):
         await crisis_care.note_day_answered(turn.session, person.id, turn.now)
         locale = gatekeeping.care_locale(turn, text)
-        await gatekeeping.answer_day(turn, day, locale)
+        await gatekeeping.answer_day(turn, day, locale, sorry=crisis_care.apologised(text))
         return
     stale = await flows.set_aside_if_stale(turn.session, turn.chat_id, person.id, turn.now)
     if stale is not None:

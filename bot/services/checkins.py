@@ -273,6 +273,18 @@ async def win_reply(session: AsyncSession, user: User, now: datetime, kind: str 
 # --- Pause --------------------------------------------------------------------------------------
 
 
+def paused_at(user: User, at: datetime) -> bool:
+    """Whether ``user`` had check-ins paused at ``at``: reminders they did not ask for just
+    then (a debrief reminder, a snoozed step, the "did they reply?" check) wait too."""
+    return user.paused and (user.paused_until is None or user.paused_until > at)
+
+
+def after_pause(user: User) -> datetime | None:
+    """When a reminder held by a pause is due again: the first check-in after it (None for a
+    pause with no end, or no check-ins)."""
+    return user.next_checkin_at if user.paused_until is not None else None
+
+
 def pause(user: User, now: datetime, days: int | None) -> Say:
     user.paused = True
     user.paused_until = now + timedelta(days=days) if days else None

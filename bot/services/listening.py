@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, FlowState, PlanAction, Rejection, User
-from bot.services import crisis, feedback, reflection, understanding, variants
+from bot.services import checkins, crisis, feedback, reflection, understanding, variants
 from bot.services.callback_data import Codec, NotThisField, Number, Token, Word
 from bot.services.crisis import care
 from bot.services.flow_engine import DONE, FreeText, Rejected, Step
@@ -650,6 +650,10 @@ _PREPARE_ACTIONS = (
 )
 
 
+# Questions about getting ready for an interview: answered with the job-ad check and the plan.
+_GETTING_READY = frozenset({"prepare", "practice", "intro", "weakness", "salary", "gap"})
+
+
 def prepare_replies() -> list[Say]:
     """What "Help me prepare" shows: the short answer on getting ready, and its action."""
     return [Say("listen.question.prepare", buttons=_stack(list(_PREPARE_ACTIONS)))]
@@ -664,7 +668,7 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
             Button("listen.buttons.debrief_it", data=pack(DEBRIEF)),
             Button("listen.buttons.draft_feedback", data=pack(FEEDBACK)),
         ]
-    if topic in ("prepare", "practice"):  # getting ready; practising alone, out loud
+    if topic in _GETTING_READY:  # getting ready; practising alone; one interview question
         return list(_PREPARE_ACTIONS)
     if topic == "plan_feedback":  # "mujhe feedback maangna chahiye": drafting it is the step
         return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK))]
@@ -755,6 +759,9 @@ async def listen(
     this feedback] under the reply, so the tap does not ask for the words again. Nothing else of
     the message."""
     here = await situation(session, user, chat_id)
+    if reading.kind == "question" and reading.topic == "resume" and here.onboarded:
+        # "ok I'm back, can we start the check-ins again?": done, as /resume would
+        return in_language([checkins.resume(user, now)], locale)
     prefilled = None
     told = reading.company or reading.stage or reading.reason
     # Before set-up even a plain "rejected again" is kept: set-up's end offers it back.
