@@ -957,6 +957,12 @@ HELD_OUT = (
     # Scored the same way (0.807 / 0.190 -> 0.821 / 0.197; figurative and cultural language),
     # then read and trained on in "crisis8".
     DATA / "crisis_heldout24.yaml",
+    # Scored by the lead with main before and after the round "crisis8" (0.900 / 0.072 -> 0.893 /
+    # 0.038; a realistic, balanced week), then read and trained on in "crisis9".
+    DATA / "crisis_heldout25.yaml",
+    # Scored the same way (0.855 / 0.055 -> 0.841 / 0.052; short mid-conversation replies), then
+    # read and trained on in "crisis9".
+    DATA / "crisis_heldout26.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
@@ -974,8 +980,9 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # Held-out sets scored once by the lead and still unread: never trained on, and always scored
 # --counts only, whatever the arguments say, until a round reads them (then they join HELD_OUT).
-# heldout25 and heldout26: sealed sets the lead commits after the round "crisis8".
-NEVER_TRAIN = ("crisis_heldout25.yaml", "crisis_heldout26.yaml")
+# heldout27 and heldout28: sealed sets the lead commits after the round "crisis9" (they need not
+# exist yet; the lead names them here).
+NEVER_TRAIN = ("crisis_heldout27.yaml", "crisis_heldout28.yaml")
 
 
 @dataclass(frozen=True)
