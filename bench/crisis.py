@@ -93,8 +93,8 @@ the final model of the round "crisis" below: 0.924 / 0.041 and 0.907 / 0.059 (po
 and trained on in the round "crisis2" of 2026-12-07 (below); heldout13 and heldout14 in the round
 "crisis3"; heldout15 and heldout16 in the round "crisis4"; heldout17 and heldout18 in the round
 "crisis5"; heldout19 and heldout20 in the round "crisis6"; heldout21 and heldout22 in the round
-"crisis7"; heldout23 and heldout24 in the round "crisis8" (the last section; NEVER_TRAIN names
-heldout25 and heldout26, which the lead commits).
+"crisis7"; heldout23 and heldout24 in the round "crisis8"; heldout25 and heldout26 in the round
+"crisis9" (the last section; NEVER_TRAIN names heldout27 and heldout28, which the lead commits).
 heldout17 and heldout18, two more authors, were scored by the lead with --counts, unread, with
 main before the round "crisis4" (0cb3f52) and after it (d5dd09b):
 
