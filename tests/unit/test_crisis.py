@@ -1907,8 +1907,9 @@ ROUND9_QUIET = [
     # an idiom wished on someone else; a multi-word subject that "will kill me"
     "that hiring manager can go jump in a lake",
     "cette recherche de stage va me tuer",
-    # a plan followed by what it is
+    # a plan or a date followed by what it is
     "i have a plan now: two applications every morning",
+    "ya tengo fecha: empiezo el lunes en la nueva empresa",
 ]
 
 
