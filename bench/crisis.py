@@ -979,7 +979,10 @@ helplines shown to someone who was fine, a crisis word DENIED ("not suicidal, ju
 no guard in any language before; it is a category the next author will write again. Hindi and
 Ukrainian terse replies were the weakest in the fair run (0.73 and 0.70 in heldout26); what
 carries to a new author is for heldout27 and heldout28 to say. The target (>= 0.95 at <= 0.05 on
-a NEW author) is NOT shown.
+a NEW author) is NOT shown. Median CPU per message on 2500 messages of heldout1x, main against
+this round, alternated on the loaded machine: 0.82 and 0.97 ms against 1.11, 0.90 and 1.02 ms
+(p99 2.1-2.7 ms): within the noise, perhaps 0.1 ms more for the 20 new categories; the unit
+tests' timing test passes. Slow unit tests (602) and tests/e2e/test_crisis*.py on SQLite pass.
 """
 
 from __future__ import annotations
