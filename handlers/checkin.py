@@ -77,7 +77,7 @@ async def answer_mood(turn: Turn, mood: int, typed: bool = False, progress: bool
     if progress:
         log = listening.log_win_buttons("progress")
         turn.say(await variants.say(session, user.id, "checkin.typed_progress", now, buttons=log))
-    if checkins.band(mood) != "low":  # a low day brings rest, not a task
+    if not await checkins.low_day(session, user, now):  # a low day brings rest, not a task
         window = timedelta(days=turn.rt.settings.nudge_repeat_days)
         turn.say(await nudges.offer(session, user, now, window))
 

@@ -164,8 +164,8 @@ async def log_told(turn: Turn, held_id: int | None = None) -> None:
     turn.say(await flows.start(turn.session, spec, turn.person, turn.chat_id, turn.now, data=data))
 
 
-async def _check(session: AsyncSession, item: Claimed, _u: User) -> Say | None:
-    return await feedback.check_for(session, item.ref_id)
+async def _check(session: AsyncSession, item: Claimed, user: User) -> Say | None:
+    return await feedback.check_for(session, user, item.ref_id, item.due_at)
 
 
 def scheduled(kinds: Kinds) -> None:

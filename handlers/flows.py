@@ -10,8 +10,17 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.db.models import Rejection
 from bot.runtime import RuntimeApp, flow_specs
-from bot.services import arrivals, checkins, flows, listening, understanding, variants
+from bot.services import (
+    arrivals,
+    checkins,
+    flows,
+    listening,
+    own_language,
+    understanding,
+    variants,
+)
 from bot.services.crisis import care as crisis_care
+from bot.services.replies import Say
 from handlers import checkin as checkin_feature
 from handlers import feedback as feedback_feature
 from handlers import gatekeeping, taps
@@ -60,15 +69,25 @@ async def read_typed(turn: Turn) -> None:
         return
     if turn.rt.arrivals.quiet(turn.update.update_id):
         return  # the rest of a long paste Telegram split: its first part was answered
+    switched = None
     if someone_elses(message):
         reading = arrivals.forwarded(reading)
+    else:
+        switched = await _own_language(turn, text)
+    await _answer(turn, message, text, reading)
+    turn.say(switched)  # after the answer: their words first
+
+
+async def _answer(turn: Turn, message: Message, text: str, reading: understanding.Reading) -> None:
+    """The answer to typed words that are not distress (:func:`read_typed`)."""
+    person = turn.person
     # Typed instead of tapped: "a bit better today", "un poco mejor". The words are read first
     # (microseconds), so most messages skip the database's look for a morning check.
     day = listening.day_answer(reading, text)
     if day is not None and await crisis_care.awaiting_day_answer(turn.session, person.id, turn.now):
         await crisis_care.note_day_answered(turn.session, person.id, turn.now)
         locale = gatekeeping.care_locale(turn, text)
-        await gatekeeping.answer_day(turn, day, locale)
+        await gatekeeping.answer_day(turn, day, locale, sorry=crisis_care.apologised(text))
         return
     stale = await flows.set_aside_if_stale(turn.session, turn.chat_id, person.id, turn.now)
     if stale is not None:
@@ -127,6 +146,24 @@ async def read_typed(turn: Turn) -> None:
         await start_feature.follow_up(turn, result.follow_up)
 
 
+async def _own_language(turn: Turn, text: str) -> Say | None:
+    """The first typed words plainly in another of our languages than the app's choose it
+    (bot.services.own_language): stored, replies in it from this one on; the line that says
+    so, with the way back. Not an answer to a question asked (a city at the time zone one)."""
+    person = turn.person
+    if not own_language.may_switch(person, turn.now):
+        return None
+    asked = await flows.asking(turn.session, turn.rt.flows, turn.chat_id, person.id)
+    if asked is not None and not asked.invitation:
+        return None
+    before = turn.texts.locale
+    chosen = own_language.switch(person, text, before, turn.rt.content.interface_locales)
+    if chosen is None:
+        return None
+    turn.texts = turn.rt.content.texts(chosen)
+    return own_language.switched(before)
+
+
 async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
     """The buttons under a reply to typed words."""
     tapped = tapped_message_with_buttons(turn.update)
@@ -141,6 +178,17 @@ async def on_listen_tap(turn: Turn, tap: listening.Tap) -> None:
 async def _take(turn: Turn, tap: listening.Tap) -> None:
     """What a listening button does, tapped or answered in words ("yes", "not now")."""
     person = turn.person
+    if tap.action == listening.LANGUAGE:  # [English] under "I'll write in Spanish"
+        interface = turn.rt.content.interface_locales
+        chosen = own_language.choose(person, tap.argument, interface)
+        if chosen is not None:
+            turn.texts = turn.rt.content.texts(chosen)
+        turn.say(Say("settings.language_saved"))
+        return
+    if person.onboarded_at is None and tap.action == listening.LATER:
+        # [Later] under news told before set-up: nothing asked; /start picks the news up.
+        turn.say(await listening.setup_later(turn.session, person))
+        return
     if person.onboarded_at is None and tap.action not in (listening.SETUP, listening.VENT):
         await start_feature.set_up(turn)
         return

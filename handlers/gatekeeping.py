@@ -223,9 +223,12 @@ async def _reply_with_care(turn: Turn, locale: str | None = None) -> None:
     await _offer_next_steps(turn, locale)
 
 
-async def answer_day(turn: Turn, day: str, locale: str | None = None) -> None:
+async def answer_day(turn: Turn, day: str, locale: str | None = None, sorry: bool = False) -> None:
     """The answer to how the morning after is going (a care.DAY_KEYS key): still hard brings
-    the helplines and the next steps again."""
+    the helplines and the next steps again. ``sorry``: they apologised for the night before,
+    and hear first that there is no need."""
+    if sorry:
+        turn.say(Say(care.APOLOGY_KEY, locale=locale))
     if day == "hard":
         turn.say(Say(care.DAY_KEYS[day], {"helplines": _helplines(turn, locale)}, locale=locale))
         await _offer_next_steps(turn, locale)

@@ -8,7 +8,7 @@ from telegram.ext import CommandHandler, filters
 from bot.db.models import Rejection, User
 from bot.dispatch import Kinds
 from bot.runtime import RuntimeApp
-from bot.services import callback_data, flows, listening, outbox, reflection
+from bot.services import callback_data, checkins, flows, listening, outbox, reflection
 from bot.services.outbox import Claimed
 from bot.services.replies import Say
 from handlers import taps
@@ -122,7 +122,9 @@ async def on_choice(turn: Turn, tap: callback_data.ReflectTap) -> None:
         await begin(turn, record)
 
 
-async def _reminder(_s: AsyncSession, _i: Claimed, _u: User) -> Say | None:
+async def _reminder(_s: AsyncSession, item: Claimed, user: User) -> Say | None:
+    if checkins.paused_at(user, item.due_at):
+        return None  # a once-only nudge: a pause means not now
     return reflection.reminder_message()
 
 

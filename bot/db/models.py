@@ -95,6 +95,9 @@ class User(Base):
     # /settings, which no update changes. ``language`` is the one they read.
     language_code: Mapped[str | None] = mapped_column(String(16))
     locale: Mapped[str | None] = mapped_column(String(16))
+    # The language their first plainly written words were in (bot.services.own_language);
+    # once set, no later words switch ``locale``.
+    words_language: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
     checkin_time: Mapped[time | None] = mapped_column(Time())
     checkin_frequency: Mapped[str | None] = mapped_column(String(16))

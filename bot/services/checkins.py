@@ -10,7 +10,7 @@ against anyone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +30,7 @@ from bot.services import schedule, variants
 from bot.services.callback_data import CHECKIN, CheckinTap
 from bot.services.flow_engine import Accepted, Flow, Step, free_text
 from bot.services.flows import FlowContext
-from bot.services.recurrence import local_day
+from bot.services.recurrence import local_day, local_instant
 from bot.services.replies import Button, Ref, RefList, Say, When
 
 MOODS = (1, 2, 3, 4, 5)
@@ -96,7 +96,7 @@ async def daily_prompt(session: AsyncSession, user: User, now: datetime) -> Say:
 
 
 # The check-in question's wordings, and the replies that answer a mood: a question shown after
-# the last reply, within PROMPT_OPEN, is still waiting for its answer.
+# the last reply, the same local day, is still waiting for its answer.
 PROMPT_KEYS = ("checkin.prompt", "checkin.prompt_after_low", "checkin.prompt_after_pause")
 MOOD_REPLY_KEYS = (
     "checkin.reply.low",
@@ -104,7 +104,6 @@ MOOD_REPLY_KEYS = (
     "checkin.reply.high",
     "checkin.low_streak",
 )
-PROMPT_OPEN = timedelta(hours=12)
 
 
 async def _last_shown(
@@ -118,10 +117,13 @@ async def _last_shown(
 
 async def awaiting_mood(session: AsyncSession, user: User, now: datetime) -> bool:
     """Whether the check-in question ("How are you today?") is the last thing asked and not
-    yet answered, so that words typed now ("meh", "not great tbh") are its answer. Read from
-    when each wording was last shown (bot.services.variants), no state of its own."""
+    yet answered, so that words typed now ("meh", "not great tbh") are its answer: until the
+    person's midnight, however many hours later ("not great, about a 2" at 14:00 answers the
+    09:00 question), and until a newer check-in is sent. Read from when each wording was last
+    shown (bot.services.variants), no state of its own."""
     asked = await _last_shown(session, user.id, PROMPT_KEYS)
-    if asked is None or not (now - PROMPT_OPEN <= asked <= now):
+    zone = user.timezone or "UTC"
+    if asked is None or asked > now or local_day(asked, zone) != local_day(now, zone):
         return False
     answered = await _last_shown(session, user.id, MOOD_REPLY_KEYS)
     if answered is not None and answered >= asked:
@@ -178,9 +180,38 @@ def is_low_day(today: date, recent: list[tuple[date, int | None]]) -> bool:
 
 
 async def low_day(session: AsyncSession, user: User, now: datetime) -> bool:
-    """Whether today, in the person's own time zone, is a day for rest and no tasks."""
-    today = local_day(now, user.timezone or "UTC")
+    """Whether today, in the person's own time zone, is a day for rest and no tasks: the
+    latest mood told today decides, a check-in's or a finished debrief's (a 1-2 either way);
+    with none today, a low streak up to yesterday (:func:`is_low_day`)."""
+    zone = user.timezone or "UTC"
+    today = local_day(now, zone)
+    debrief = await _latest_debrief_mood(session, user.id, local_instant(today, time(0), zone))
+    if debrief is not None:
+        told_at, mood = debrief
+        checked_in = await _last_shown(session, user.id, MOOD_REPLY_KEYS)
+        if checked_in is None or checked_in < told_at:  # no check-in mood since the debrief
+            return mood <= LOW
     return is_low_day(today, await recent_moods(session, user.id))
+
+
+async def _latest_debrief_mood(
+    session: AsyncSession, user_id: int, since: datetime
+) -> tuple[datetime, int] | None:
+    """The mood of the latest debrief finished since ``since``, and when it was finished."""
+    query = (
+        select(Rejection.completed_at, Rejection.mood)
+        .where(
+            Rejection.user_id == user_id,
+            Rejection.completed_at >= since,
+            Rejection.mood.is_not(None),
+        )
+        .order_by(Rejection.completed_at.desc())
+        .limit(1)
+    )
+    found = (await session.execute(query)).first()
+    if found is None or found.completed_at is None or found.mood is None:
+        return None
+    return found.completed_at, int(found.mood)
 
 
 # A plan step kept for later on a low day (a debrief ending on a mood of 1-2): not in /plan,
@@ -240,6 +271,18 @@ async def win_reply(session: AsyncSession, user: User, now: datetime, kind: str 
 
 
 # --- Pause --------------------------------------------------------------------------------------
+
+
+def paused_at(user: User, at: datetime) -> bool:
+    """Whether ``user`` had check-ins paused at ``at``: reminders they did not ask for just
+    then (a debrief reminder, a snoozed step, the "did they reply?" check) wait too."""
+    return user.paused and (user.paused_until is None or user.paused_until > at)
+
+
+def after_pause(user: User) -> datetime | None:
+    """When a reminder held by a pause is due again: the first check-in after it (None for a
+    pause with no end, or no check-ins)."""
+    return user.next_checkin_at if user.paused_until is not None else None
 
 
 def pause(user: User, now: datetime, days: int | None) -> Say:

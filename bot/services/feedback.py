@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FEEDBACK_HELD, FeedbackRequest, PlanAction, Rejection, User
-from bot.services import matching, outbox, plan, reflection, strengths
+from bot.services import checkins, matching, outbox, plan, reflection, strengths
 from bot.services.business_days import business_days_later
 from bot.services.callback_data import MENU, REQUEST, MenuTap, RequestTap
 from bot.services.feedback_tags import TAGS, focus, read_feedback
@@ -589,9 +589,17 @@ class LogSpec:
         return replies
 
 
-async def check_for(session: AsyncSession, request_id: int | None) -> Say | None:
-    """The scheduled "did they reply?" message, unless the request has moved on since."""
+async def check_for(
+    session: AsyncSession, user: User, request_id: int | None, due_at: datetime
+) -> Say | None:
+    """The scheduled "did they reply?" message, unless the request has moved on since. While
+    check-ins are paused it waits for the first check-in after the pause (None now)."""
     request = await session.get(FeedbackRequest, request_id) if request_id else None
     if request is None or request.status not in OPEN:
+        return None
+    if checkins.paused_at(user, due_at):
+        later = checkins.after_pause(user)
+        if later is not None:
+            await outbox.schedule(session, user, CHECK, later, due_at, ref_id=request_id)
         return None
     return check_message(request)

@@ -138,7 +138,7 @@ class TakesReasons(Protocol):
         """The step whose options hold ``reason``; None when no step has it."""
 
 
-Choice = Literal["answer", "fill", "aside", "skip", "pick"]
+Choice = Literal["answer", "fill", "aside", "skip", "pick", "stop"]
 
 
 class Listener(Protocol):
@@ -148,7 +148,12 @@ class Listener(Protocol):
     def choice(self, step: Step, text: str, now: datetime) -> Choice:
         """``answer``, ``fill`` (rejection news naming the company asked for), ``aside`` or
         ``skip`` (the person does not know or remember, at a question that can be skipped) or
-        ``pick`` (typed words that name one of a tap question's options: "final round")."""
+        ``pick`` (typed words that name one of a tap question's options: "final round") or
+        ``stop`` (a break asked for: "thanks, I think I need a break")."""
+
+    def stopped(self, parked: Say) -> Say:
+        """For ``stop``: a kind word that a break is fine, with ``parked`` (where the flow
+        waits and the command that picks it up)."""
 
     def fill(self) -> tuple[str, str | None, Say]:
         """For ``fill``: the company, the stage if named, and the acknowledgement."""
@@ -271,6 +276,16 @@ async def load_state(session: AsyncSession, chat_id: int, user_id: int) -> FlowS
     return found.scalar_one_or_none()
 
 
+async def asking(
+    session: AsyncSession, specs: Mapping[str, FlowSpec], chat_id: int, user_id: int
+) -> Step | None:
+    """The question a running flow is asking here, or None when no flow runs."""
+    row = await load_state(session, chat_id, user_id)
+    if row is None or row.flow not in specs:
+        return None
+    return specs[row.flow].flow.step(row.step)
+
+
 def _state(row: FlowState) -> State:
     return State(row.flow, row.step, dict(row.data), Run.from_json(row.run))
 
@@ -384,8 +399,13 @@ async def park(
         return None
     if after == before:
         await cancel(session, chat_id, user_id)
+    return parked(code)
+
+
+def parked(code: str) -> Say:
+    """Flow ``code`` set aside: "Your debrief is saved; /reflect picks it up"."""
     key = "flow.parked.debrief" if code == "rf" else "flow.parked.other"
-    return Say(key, {"what": Ref(f"flow.parked_what.{code}"), "command": f"/{home}"})
+    return Say(key, {"what": Ref(f"flow.parked_what.{code}"), "command": f"/{HOME_COMMANDS[code]}"})
 
 
 # A question left this long is not what the next typed message answers ("I had an interview
@@ -414,10 +434,8 @@ async def set_aside_if_stale(
     prompt = row.prompt_message_id if row.prompt_step == row.step else None
     code = await cancel(session, chat_id, user_id)
     await session.flush()  # gone for the rest of this turn too (session.get would still find it)
-    key = "flow.parked.debrief" if code == "rf" else "flow.parked.other"
-    return SetAside(
-        Say(key, {"what": Ref(f"flow.parked_what.{code}"), "command": f"/{home}"}), prompt
-    )
+    assert code is not None
+    return SetAside(parked(code), prompt)
 
 
 async def reask(
@@ -451,6 +469,13 @@ async def handle_text(
     prompt = row.prompt_message_id if row.prompt_step == row.step else None
     asked = spec.flow.step(row.step)
     choice = heard.choice(asked, text, now) if heard else "answer"
+    if heard is not None and choice == "stop":
+        if row.flow != "ob" and row.flow in HOME_COMMANDS:
+            # "thanks, I think I need a break": the flow waits, every answer kept, and nothing
+            # more is asked. Set-up is never set aside: the words are an aside there.
+            await session.delete(row)
+            return FlowResult(replies=[heard.stopped(parked(row.flow))], strip=prompt)
+        choice = "aside"
     if heard is not None and choice == "aside" and asked.invitation:
         await session.delete(row)  # nothing was begun: as if no flow were open
         return FlowResult(strip=prompt, released=True)

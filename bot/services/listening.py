@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FeedbackRequest, FlowState, PlanAction, Rejection, User
-from bot.services import crisis, feedback, reflection, understanding, variants
+from bot.services import checkins, crisis, feedback, reflection, understanding, variants
 from bot.services.callback_data import Codec, NotThisField, Number, Token, Word
 from bot.services.crisis import care
 from bot.services.flow_engine import DONE, FreeText, Rejected, Step
@@ -53,8 +53,10 @@ PAUSE = "pause"  # pause check-ins until /resume (asked for in words: "stop mess
 VENT = "vent"  # "I just want to vent": an invitation to keep writing
 DECLINED = "no"  # "no thanks" typed to an offer that has no [Not now]: never a button
 LOG_FEEDBACK = "fblog"  # feedback told in words ("they said my SQL was weak"): the log flow
+LANGUAGE = "lang"  # back to the app's language after a switch to the words' (own_language)
 ACTIONS = frozenset(
     {
+        LANGUAGE,
         DEBRIEF,
         LATER,
         SAID,
@@ -308,11 +310,16 @@ def respond(
         first = reading.kind == "unsure" or (
             reading.kind == "greeting" and reading.topic in ("hello", "small_talk", "ack")
         )
-        # Rejection news kept for after set-up is promised back, not left behind.
-        setup = "listen.setup" if prefilled is None else "listen.setup_news"
+        if prefilled is not None:
+            # Rejection news kept for after set-up is promised back, not left behind; the
+            # reply asked "now or later?", so both are offered ([Later]: :func:`setup_later`).
+            return [
+                Say(_key(reading), _params(reading)),
+                Say("listen.setup_news", buttons=(_SET_UP_NOW_OR_LATER,)),
+            ]
         return [
             Say("listen.first_hello") if first else Say(_key(reading), _params(reading)),
-            Say(setup, buttons=_stack(next_steps(now))),
+            Say("listen.setup", buttons=_stack(next_steps(now))),
         ]
     kind = reading.kind
     if kind == "rejection":
@@ -578,6 +585,22 @@ def _debrief_now(prefilled: int | None) -> tuple[Button, Button]:
     )
 
 
+# Under rejection news told before set-up: set up now, or later (the news kept either way).
+_SET_UP_NOW_OR_LATER = (
+    Button("listen.buttons.set_up_now", data=pack(SETUP)),
+    Button("listen.buttons.later", data=pack(LATER)),
+)
+
+
+async def setup_later(session: AsyncSession, user: User) -> Say:
+    """[Later] under news told before set-up: nothing asked, the news kept for /start (whose
+    end offers it as a debrief, :func:`news_offer`)."""
+    record = await reflection.unfinished(session, user.id)
+    if record is not None and record.company:
+        return Say("listen.setup_later", {"company": record.company})
+    return Say("listen.setup_later_plain")
+
+
 _VENT = Button("listen.buttons.vent", data=pack(VENT))
 _CHECK_IN = Button("listen.buttons.check_in", data=pack(CHECKIN))
 
@@ -627,6 +650,10 @@ _PREPARE_ACTIONS = (
 )
 
 
+# Questions about getting ready for an interview: answered with the job-ad check and the plan.
+_GETTING_READY = frozenset({"prepare", "practice", "intro", "weakness", "salary", "gap"})
+
+
 def prepare_replies() -> list[Say]:
     """What "Help me prepare" shows: the short answer on getting ready, and its action."""
     return [Say("listen.question.prepare", buttons=_stack(list(_PREPARE_ACTIONS)))]
@@ -641,7 +668,7 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
             Button("listen.buttons.debrief_it", data=pack(DEBRIEF)),
             Button("listen.buttons.draft_feedback", data=pack(FEEDBACK)),
         ]
-    if topic in ("prepare", "practice"):  # getting ready; practising alone, out loud
+    if topic in _GETTING_READY:  # getting ready; practising alone; one interview question
         return list(_PREPARE_ACTIONS)
     if topic == "plan_feedback":  # "mujhe feedback maangna chahiye": drafting it is the step
         return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK))]
@@ -732,8 +759,13 @@ async def listen(
     this feedback] under the reply, so the tap does not ask for the words again. Nothing else of
     the message."""
     here = await situation(session, user, chat_id)
+    if reading.kind == "question" and reading.topic == "resume" and here.onboarded:
+        # "ok I'm back, can we start the check-ins again?": done, as /resume would
+        return in_language([checkins.resume(user, now)], locale)
     prefilled = None
-    if reading.kind == "rejection" and (reading.company or reading.stage or reading.reason):
+    told = reading.company or reading.stage or reading.reason
+    # Before set-up even a plain "rejected again" is kept: set-up's end offers it back.
+    if reading.kind == "rejection" and (told or not here.onboarded):
         record = await reflection.prefill(
             session,
             user,
@@ -902,7 +934,11 @@ def day_answer(reading: Reading, text: str) -> str | None:
 
 # --- Inside flows --------------------------------------------------------------------------------
 
-Choice = Literal["answer", "fill", "aside", "skip", "pick"]
+Choice = Literal["answer", "fill", "aside", "skip", "pick", "stop"]
+
+
+# A break asked for in the middle of a flow (the lists' ``choice.stop``).
+STOP = "stop"
 
 
 def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Choice:
@@ -911,6 +947,8 @@ def in_flow_choice(reading: Reading, step: Step, text: str, now: datetime) -> Ch
     else (``aside``: acknowledged, kept as a note where there is one, the question asked
     again). Real answers are never diverted: "Google", "Acme, designer", "Berlin", "09:00".
     """
+    if reading.kind != "distress" and understanding.option_named(STOP, text) == STOP:
+        return "stop"  # "thanks, I think I need a break": a pause asked for, not thanks
     # A reading decided only by weak hints ("meh", "ok") is taken as the answer typed.
     kind = reading.kind if reading.clear else "unsure"
     if step.multi and typed_option(reading, step, text) == DONE:
@@ -1139,6 +1177,11 @@ class Heard:
 
     def choice(self, step: Step, text: str, now: datetime) -> Choice:
         return in_flow_choice(self.reading, step, text, now)
+
+    def stopped(self, parked: Say) -> Say:
+        """A break asked for: fine, nothing more asked; ``parked`` says where the flow waits."""
+        reply = Say("listen.in_flow.stop", {"parked": Ref(parked.key, parked.params)})
+        return in_language([reply], self.locale)[0]
 
     def fill(self) -> tuple[str, str | None, Say]:
         assert self.reading.company is not None

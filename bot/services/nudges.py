@@ -169,12 +169,13 @@ def hold(nudge: Nudge) -> None:
 async def back_from_snooze(
     session: AsyncSession, user: User, nudge_id: int | None, now: datetime
 ) -> Say | None:
-    """A snoozed nudge coming back (the dispatcher's ``SNOOZE`` kind); on a low day it is held
-    until the mood lifts instead. None when there is nothing to send."""
+    """A snoozed nudge coming back (the dispatcher's ``SNOOZE`` kind); on a low day, or while
+    check-ins are paused, it is held until the mood lifts instead. None when there is nothing
+    to send."""
     nudge = await mine(session, user.id, nudge_id) if nudge_id else None
     if nudge is None or nudge.outcome != "snoozed":
         return None
-    if await checkins.low_day(session, user, now):
+    if checkins.paused_at(user, now) or await checkins.low_day(session, user, now):
         hold(nudge)
         return None
     return await again(session, nudge, now)

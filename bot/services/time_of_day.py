@@ -85,7 +85,9 @@ class _Number:
 @dataclass(frozen=True)
 class _Role:
     role: str  # one of _SIMPLE_ROLES, a period, "at", "before" or "after"
-    minutes: int = 0  # "at": minutes after midnight; "before"/"after": minutes from the hour
+    # "at", and a period with a usual time ("after work"): minutes after midnight;
+    # "before"/"after": minutes from the hour
+    minutes: int = 0
 
 
 _Token = _Number | _Role
@@ -299,8 +301,18 @@ def _resolve(tokens: list[_Token]) -> TimeReading | None:
     ]
     # "Uhr" joins hour and minutes ("8 Uhr 30"); elsewhere it adds nothing ("20 Uhr").
     core = [t for i, t in enumerate(core) if not _loose_hour_mark(core, i)]
-    if len(periods) > 1 or not core:
+    if len(periods) > 1:
         return None
+    if not core:  # "after work" alone: the part of the day's usual time, if it has one
+        usual = {t.minutes for t in tokens if isinstance(t, _Role) and t.role in _PERIODS}
+        if len(usual) != 1 or not (minutes := usual.pop()):
+            return None
+        clock = _hour_and_minute(minutes // 60, minutes % 60)
+        return (
+            None
+            if clock is None
+            else TimeReading(time(minutes // 60, minutes % 60), clock[2], approximate)
+        )
     clock = _clock(core)
     if clock is None:
         return None
@@ -425,17 +437,17 @@ def _lookup_role(phrases: dict[str, _Token], start: object) -> _Token | None:
     return phrases.get(fold(start)) if isinstance(start, str) else None
 
 
-_ROLE = re.compile(r"(?P<role>at|before|after) (?P<value>\S+)")
+_ROLE = re.compile(r"(?P<role>at|before|after|morning|afternoon|evening) (?P<value>\S+)")
 
 
 def _parse_role(role: object, language: str) -> _Role:
     if isinstance(role, str) and (role in _SIMPLE_ROLES or role in _PERIODS):
         return _Role(role)
     match = _ROLE.fullmatch(role) if isinstance(role, str) else None
-    if match is not None and match["role"] == "at":
+    if match is not None and match["role"] not in ("before", "after"):
         hours, _, mins = match["value"].partition(":")
         if hours.isdigit() and mins.isdigit() and int(hours) < 24 and int(mins) < 60:
-            return _Role("at", int(hours) * 60 + int(mins))
+            return _Role(match["role"], int(hours) * 60 + int(mins))
     elif match is not None and re.fullmatch(r"[+-]\d{1,2}", match["value"]):
         delta = int(match["value"])
         if 0 < abs(delta) < 60:

@@ -481,6 +481,44 @@ async def test_the_morning_check_can_be_answered_in_words(harness_any_db: BotHar
     assert "TelefonSeelsorge" not in user.last_message.text
 
 
+# (locale, the morning check answered with a sorry for the night before, the answer it gives)
+SORRY_MORNINGS = [
+    ("en", "a bit better. slept like 5 hours. sorry about last night", "crisis.day_better"),
+    ("de", "etwas besser. tut mir leid wegen gestern", "crisis.day_better"),
+    ("es", "igual, perdón por lo de anoche", "crisis.day_same"),
+    ("ru", "чуть лучше. простите за вчерашнее", "crisis.day_better"),
+]
+# What was said the night before, in each language.
+CRISIS_IN = {
+    "en": CRISIS,
+    "de": "ich will nicht mehr leben",
+    "es": "tengo las pastillas guardadas para hacerlo",
+    "ru": "я больше не хочу жить",
+}
+
+
+@pytest.mark.parametrize(("locale", "text", "answer"), SORRY_MORNINGS)
+async def test_a_sorry_for_the_night_before_hears_there_is_no_need(
+    harness_any_db: BotHarness, locale: str, text: str, answer: str
+) -> None:
+    """It got only "I'm really glad to hear that": the sorry went unanswered, as if owed."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)  # Berlin
+    await user.send(CRISIS_IN[locale])
+    reply = await user.next_message()
+    await user.tap(CONTENT.texts(locale)("crisis.buttons.check_tomorrow"), message=reply)
+    await user.next_message()
+    bot.clock.current = BERLIN_NEXT_MORNING + timedelta(minutes=1)
+    await dispatch_due(bot.instances[-1])
+    await bot.settle()
+    await user.send(text)
+    await bot.settle()
+    texts = CONTENT.texts(locale)
+    assert user.last_message is not None  # the sorry answered first, then how the day is
+    assert user.last_message.text == f"{texts(care.APOLOGY_KEY)}\n\n{texts(answer)}"
+
+
 async def test_a_hard_morning_typed_in_spanish_brings_the_helplines_again(bot: BotHarness) -> None:
     user = await onboard(bot, language_code="es")  # Berlin
     await user.send("tengo las pastillas guardadas para hacerlo")

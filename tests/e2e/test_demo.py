@@ -126,9 +126,9 @@ def test_a_second_demo_continues_the_clock_where_the_first_left_it(tmp_path: Pat
     """A run that moved its clock a day ahead stored that day's check-in; the next run on the
     same database starts its clock there, not back at real time, so a mood typed at /checkin
     is taken as usual (it was ignored until `:clock +1d`: the stored day lay in the future)."""
-    # /checkin after the jump: the scheduled 09:00 check-in may be more than 12 hours old by
-    # then (the demo's clock starts at real time; in a Berlin evening it is), and a mood typed
-    # to a check-in that old is no answer to it
+    # /checkin after the jump: the latest scheduled check-in may have been sent on another
+    # local day than the clock's (the demo's clock starts at real time), and a mood typed after
+    # the person's midnight is no answer to yesterday's
     script = "/start\n1\nBerlin\n2\n1\n:clock +1d\n/checkin\nnot great\n:quit\n"
     first = _demo(tmp_path, script, fresh=True)
     assert first.returncode == 0, first.stderr[-2000:]

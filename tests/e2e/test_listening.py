@@ -21,6 +21,7 @@ from tests.e2e.harness import (
     leads,
     onboard,
     one_of,
+    seen,
     shown,
 )
 from tests.e2e.listening_kit import debriefs, onboarded, onboarded_says, open_debrief
@@ -205,16 +206,35 @@ async def test_a_stale_or_older_listening_button_is_answered_kindly(bot: BotHarn
 
 
 async def test_written_in_another_language_is_answered_in_it(bot: BotHarness) -> None:
-    user = await onboard(bot)  # Telegram in English
+    user = await onboard(bot)  # Telegram in English, set up with taps and a city
     await user.send("Привет, как дела?")
     reply = await user.next_message()
     assert one_of(reply.text, shown("listen.greeting.hello", "ru"))
     assert label("listen.buttons.check_in", "ru") in reply.button_labels()
+    # Their first words written plainly are Russian: Russian from now on, with the way back
+    # (bot.services.own_language; listen13).
+    note = await user.next_message()
+    assert one_of(note.text, shown("listen.language_switched", "ru"))
     await user.send("Я так устал от этих поисков работы")
     venting = await user.next_message()
     assert one_of(venting.text, shown("listen.venting.exhausted", "ru"))
     assert venting.button_labels()[0] == label("listen.buttons.just_saying", "ru")
-    await user.send("/help")  # their own settings still say English for everything else
+    await user.send("/help")
+    assert (await user.next_message()).text == seen(CONTENT.texts("ru")("help.private"))
+
+
+async def test_written_in_another_language_after_english_is_answered_in_it(
+    bot: BotHarness,
+) -> None:
+    """Their first words were English: later Russian is answered in Russian, and their own
+    settings still say English for everything else."""
+    user = await onboard(bot)
+    await user.send("thanks, this looks useful")
+    await user.next_message()
+    await user.send("Я так устал от этих поисков работы")
+    venting = await user.next_message()
+    assert one_of(venting.text, shown("listen.venting.exhausted", "ru"))
+    await user.send("/help")
     assert "Getting started" in (await user.next_message()).text
 
 

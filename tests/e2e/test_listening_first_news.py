@@ -27,13 +27,16 @@ async def _tell_news_before_setting_up(bot: BotHarness, locale: str) -> SimUser:
     assert one_of(reply.text, first_lines("listen.rejection.with_company", locale, company=company))
     assert one_of(reply.text, shown("listen.setup_news", locale))
     assert not one_of(reply.text, shown("listen.setup", locale))
-    assert reply.button_labels() == [label("listen.buttons.set_up", locale)]
+    assert reply.button_labels() == [
+        label("listen.buttons.set_up_now", locale),
+        label("listen.buttons.later", locale),
+    ]
     [record] = await debriefs(bot, user.id)
     assert (record.company, record.stage, record.from_news) == (company, "final_round", True)
     assert record.completed_at is None and record.note is None  # the message is not kept
     stored = await bot.stored_user(user.id)
     assert stored is not None and stored.onboarded_at is None
-    await user.tap(label("listen.buttons.set_up", locale))  # their yes: no second welcome
+    await user.tap(label("listen.buttons.set_up_now", locale))  # their yes: no second welcome
     first = await user.next_message()
     assert one_of(first.text, shown("onboarding.chosen", locale))
     assert one_of(first.text, shown("onboarding.ask_timezone", locale))

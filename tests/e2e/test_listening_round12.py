@@ -276,30 +276,36 @@ async def test_a_debrief_on_a_good_mood_still_adds_its_steps(harness_any_db: Bot
     assert records[0].mood == 4
 
 
-# (Telegram language, a yes typed at "Shall we set up?", "how often?" typed)
+# (Telegram language, a yes typed at "Shall we set up?", "how often?" typed, the language the
+# set-up goes on in: "sí, vale" is plainly Spanish, which chooses it (listen13); "dale" and
+# "ok" are too short to tell)
 TYPED_IN_ANOTHER_LANGUAGE = [
-    ("en", "sí, vale", "cada día"),
-    ("en", "dale", "entre semana"),
-    ("de", "ok", "каждый день"),
+    ("en", "sí, vale", "cada día", "es"),
+    ("en", "dale", "entre semana", "en"),
+    ("de", "ok", "каждый день", "de"),
 ]
 
 
-@pytest.mark.parametrize(("locale", "yes", "often"), TYPED_IN_ANOTHER_LANGUAGE)
+@pytest.mark.parametrize(("app", "yes", "often", "locale"), TYPED_IN_ANOTHER_LANGUAGE)
 async def test_set_up_answered_in_words_of_another_language(
-    harness_any_db: BotHarness, locale: str, yes: str, often: str
+    harness_any_db: BotHarness, app: str, yes: str, often: str, locale: str
 ) -> None:
     """A Spanish speaker whose Telegram is in English answered "sí, vale" and got "Please tap
     one of the buttons on the question above." four times (listen12's demo run): a word or two
-    is too short to tell its language, so every language's yes is read."""
+    is too short to tell its language, so every language's yes is read; where the words are
+    plainly one of our languages, the set-up goes on in it."""
     bot = harness_any_db
     await bot.start()
-    user = bot.user(language_code=locale)
+    user = bot.user(language_code=app)
     await user.send("/start")
     await user.next_message()
     await user.send(yes)
     ask_zone = await user.next_message()
     texts = CONTENT.texts(locale)
     assert seen(texts("onboarding.ask_timezone")) in ask_zone.text, ask_zone.text
+    if locale != app:  # the line saying so, with the way back
+        switched = await user.next_message()
+        assert one_of(switched.text, shown("listen.language_switched", locale)), switched.text
     await user.send("Madrid")
     await user.next_message()
     await user.tap("09:00")

@@ -211,8 +211,11 @@ async def test_set_up_tapped_after_the_welcome_is_the_yes_not_a_second_welcome(
     assert one_of((await user.next_message()).text, shown("onboarding.welcome", locale))
     await user.send(WELCOMED_THEN_NEWS[locale][0])
     reply = await user.next_message()
-    assert reply.button_labels() == [label("listen.buttons.set_up", locale)]
-    await user.tap(label("listen.buttons.set_up", locale))
+    assert reply.button_labels() == [
+        label("listen.buttons.set_up_now", locale),
+        label("listen.buttons.later", locale),
+    ]
+    await user.tap(label("listen.buttons.set_up_now", locale))
     first = await user.next_message()
     assert one_of(first.text, shown("onboarding.chosen", locale))
     assert one_of(first.text, shown("onboarding.ask_timezone", locale))

@@ -12,7 +12,16 @@ import pytest
 
 from bot.dispatch import dispatch_due
 from bot.emulator import BotMessage, SimUser
-from tests.e2e.harness import BotHarness, begin_onboarding, label, onboard, one_of, shown
+from tests.e2e.harness import (
+    CONTENT,
+    BotHarness,
+    begin_onboarding,
+    label,
+    onboard,
+    one_of,
+    seen,
+    shown,
+)
 
 FRIDAY = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)  # 01:00 in Berlin; clocks change on the 29th
 
@@ -47,7 +56,8 @@ async def test_pause_two_weeks_pauses_for_fourteen_days(harness_any_db: BotHarne
 
     reply = await reply_to(bot, user, "/pause two weeks")
     assert reply.html is not None
-    assert "Check-ins are paused until <b>Fri, Apr 10</b>" in reply.html  # Berlin's date
+    paused = CONTENT.texts("en")("checkin.paused", date="Fri, Apr 10")  # Berlin's date
+    assert paused in reply.html
     stored = await bot.stored_user(user.id)
     assert stored is not None and stored.paused
     assert stored.paused_until is not None
@@ -165,3 +175,67 @@ async def test_time_zone_and_time_in_other_words(
     stored = await bot.stored_user(user.id)
     assert stored is not None
     assert (stored.timezone, stored.checkin_time) == (zone, checkin)
+
+
+# --- a pause holds the reminders too -------------------------------------------------------------
+
+
+async def test_a_pause_holds_the_debrief_reminder_and_the_did_they_reply_check(
+    harness_any_db: BotHarness,
+) -> None:
+    """Paused for two weeks, a graduate in the demo got "Would now be a good time for that
+    2-minute debrief?" the next evening: only the check-ins waited. Now the once-only debrief
+    reminder is dropped, and "did they reply?" waits for the first check-in after the pause."""
+    from tests.e2e.test_feedback import button, debrief_then_draft, requests
+
+    bot = harness_any_db
+    await bot.start()
+    bot.clock.current = FRIDAY
+    user = await onboard(bot)  # Berlin, 09:00, every day
+    await debrief_then_draft(bot, user)
+    await user.tap(button("sent"))
+    await user.next_message()
+    await user.send("Stripe said no after the final round")  # a second no, debriefed later
+    news = await user.next_message()
+    await user.tap(label("listen.buttons.not_now"), message=news)
+    await user.next_message()
+    await reply_to(bot, user, "/pause two weeks")
+
+    count = len(user.messages)
+    await run_clock(bot, FRIDAY + timedelta(days=14), timedelta(hours=1))
+    assert len(user.messages) == count  # two quiet weeks: no reminder of either kind
+    await run_clock(bot, FRIDAY + timedelta(days=14, hours=9), timedelta(hours=1))
+    await bot.settle()
+    after = user.messages[count:]
+    assert any(is_checkin(m) for m in after)  # check-ins are back at 09:00
+    checks = [m for m in after if button("log") in m.button_labels()]
+    assert len(checks) == 1 and "Acme" in checks[0].text  # "did they reply?", once
+    assert not any(label("reflection.buttons.start") in m.button_labels() for m in after)
+    [request] = await requests(bot, user.id)
+    assert request.status == "sent"
+
+
+# (locale, "I'm back" in words, after a pause)
+BACK = {
+    "en": "ok im back, can we start the check ins again?",
+    "de": "kannst du die Check-ins wieder anschalten?",
+    "es": "reanuda los check-ins por favor",
+    "ru": "сними с паузы",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(BACK))
+async def test_back_after_a_pause_in_words_resumes_the_check_ins(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    """It was "I'm not sure I understood that" and a menu: only /resume brought them back."""
+    bot = harness_any_db
+    await bot.start()
+    bot.clock.current = FRIDAY
+    user = await onboard(bot, language_code=locale)
+    await reply_to(bot, user, "/pause")
+    reply = await reply_to(bot, user, BACK[locale])
+    resumed = seen(CONTENT.texts(locale)("checkin.resumed", time="TIME"))
+    assert reply.text.startswith(resumed.split("TIME")[0]), reply.text
+    stored = await bot.stored_user(user.id)
+    assert stored is not None and not stored.paused

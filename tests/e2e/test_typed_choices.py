@@ -355,8 +355,10 @@ async def test_yes_in_the_language_the_offer_was_made_in(harness_any_db: BotHarn
     user = await onboard(bot)
     await user.send("Hab heute wieder eine Absage bekommen, von Zalando")
     await bot.settle()
-    offer = user.last_message
-    assert offer is not None and label("listen.buttons.debrief_now", "de") in offer.button_labels()
+    # The offer, then the line saying German is kept from now on (listen13: first words).
+    offer, switched = user.messages[-2:]
+    assert label("listen.buttons.debrief_now", "de") in offer.button_labels()
+    assert one_of(switched.text, shown("listen.language_switched", "de")), switched.text
     await user.send("ja, lass uns")
     await bot.settle()
     state = await bot.flow_state(user.id)
@@ -379,7 +381,7 @@ async def test_later_in_the_offers_language_is_answered_in_it(harness_any_db: Bo
 
 
 WELCOME_NEWS = [
-    ("en", "just got rejected by Stripe, not in the mood for setup", "listen.buttons.set_up"),
+    ("en", "just got rejected by Stripe, not in the mood for setup", "listen.buttons.set_up_now"),
     ("en", "not now, can we just talk about the rejection?", "listen.buttons.set_up"),
     ("en", "i want to talk about what happened", "listen.buttons.set_up"),
     ("de", "können wir erst über die Absage reden?", "listen.buttons.set_up"),

@@ -113,7 +113,7 @@ def test_format_round_trips(text: str) -> None:
         ("usually about 7 in the evening after the kids are in bed", time(19, 0)),
         ("around 7pm after the kids are in bed", time(19, 0)),
         ("half past 8 in the evening would be great", time(20, 30)),  # not 08:30 from inside it
-        ("mornings before work, like 7:30", time(7, 30)),
+        ("mornings before work, like 7:30 if that works", time(7, 30)),
         ("at noon on my lunch break", time(12, 0)),
         ("um 19 Uhr, wenn die Kinder schlafen", time(19, 0)),
         ("gegen halb neun abends, nach dem Essen", time(20, 30)),
@@ -125,6 +125,25 @@ def test_a_time_said_inside_a_sentence_is_found(text: str, expected: time) -> No
     found = find_time_of_day(text)
     assert found is not None and found.time == expected
     assert parse_time_of_day(text) is None  # the strict reading keeps refusing sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("after work", time(18, 0)),  # alone: the part of the day's usual time
+        ("after work, like 7 maybe", time(19, 0)),  # with an hour: 7 after work is 19:00
+        ("after dinner, 8ish", time(20, 0)),
+        ("before work, 7", time(7, 0)),
+        ("at lunch, 1", time(13, 0)),
+        ("lunchtime", time(12, 30)),
+        ("nach der Arbeit so gegen 7", time(19, 0)),
+        ("después del trabajo, a las 7", time(19, 0)),
+        ("после работы, часов в 7", time(19, 0)),
+    ],
+)
+def test_a_part_of_the_day_with_a_usual_time_places_a_bare_hour(text: str, expected: time) -> None:
+    found = find_time_of_day(text)
+    assert found is not None and found.time == expected
 
 
 @pytest.mark.parametrize(

@@ -153,7 +153,7 @@ def test_news_from_someone_not_set_up_is_acknowledged_and_promised_back() -> Non
     says = listening.respond(news, listening.Situation(False), prefilled=7)
     assert [s.key for s in says] == ["listen.rejection.with_company", "listen.setup_news"]
     assert says[0].params["company"] == "Stripe"
-    assert labels(says) == ["listen.buttons.set_up"]
+    assert labels(says) == ["listen.buttons.set_up_now", "listen.buttons.later"]
 
 
 def test_a_first_hello_from_someone_not_set_up_gets_who_i_am() -> None:

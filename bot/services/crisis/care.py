@@ -55,6 +55,8 @@ CHECK_KEY = "crisis.check_on_me"
 CHECK_SET_KEY = "crisis.check_set"
 NOT_NOW_KEY = "crisis.not_now"
 DAY_KEYS = {"better": "crisis.day_better", "same": "crisis.day_same", "hard": "crisis.day_hard"}
+APOLOGY = "apology"  # crisis_day_answers.yaml's words of sorry, answered by APOLOGY_KEY first
+APOLOGY_KEY = "crisis.no_need_to_apologise"
 # A typed answer to the morning check counts as one for this long after it was sent.
 DAY_ANSWER_WINDOW = timedelta(hours=12)
 _DAY_ANSWERS = Path(__file__).resolve().parent.parent / "data" / "crisis_day_answers.yaml"
@@ -215,11 +217,29 @@ def _day_phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
     found = [
         (str(phrase).casefold(), answer)
         for answer, languages in data.items()
+        if answer in DAY_KEYS
         for phrases in languages.values()
         for phrase in phrases
     ]
     found.sort(key=lambda item: -len(item[0]))
-    return tuple((re.compile(rf"(?<!\w){re.escape(p)}(?!\w)"), a) for p, a in found)
+    return tuple((_whole(p), a) for p, a in found)
+
+
+def _whole(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+
+
+@cache
+def _apologies() -> tuple[re.Pattern[str], ...]:
+    data = yaml.safe_load(_DAY_ANSWERS.read_text(encoding="utf-8"))
+    return tuple(_whole(str(p).casefold()) for ps in data[APOLOGY].values() for p in ps)
+
+
+def apologised(text: str) -> bool:
+    """Whether the answer to the morning check says sorry for the night before ("sorry about
+    last night"): the reply says first that there is nothing to be sorry for."""
+    lowered = text.casefold()
+    return any(pattern.search(lowered) for pattern in _apologies())
 
 
 def day_answer(text: str) -> str | None:

@@ -128,6 +128,7 @@ FEELINGS = ("bias", "exhausted", "frustrated", "sad", "self_doubt", "anxious", "
 # "remind": a reminder at a time ("can you remind me at 5"), which Rebound answers with the
 # daily check-in at the person's own time.
 # "pause": a break from the check-ins ("stop messaging me", "pausa dos semanas").
+# "resume": the check-ins back after a pause ("ok I'm back, start the check-ins again"): done.
 # "talk": a person to talk to ("can I talk to someone?", "мне не с кем поговорить"), answered
 # with the honest word that Rebound is a bot that listens, and free lines where people do.
 # Listed first: asking for a person wins a tie ("help, I need someone to talk to").
@@ -148,11 +149,19 @@ QUESTION_TOPICS = (
     "follow_up",
     "after_no",
     "practice",
+    "intro",
+    "weakness",
+    "salary",
+    "gap",
     "prepare",
     "bot",
+    "resume",
     "pause",
     "remind",
 )
+# "intro", "weakness", "salary", "gap": how to answer one interview question ("tell me about
+# yourself", "your biggest weakness", salary expectations, a gap or a layoff); before "prepare",
+# so a question naming one gets the answer to that one.
 # "practice": no one to practise with ("i don't have anyone to do a mock interview with"), or how
 # to practise alone: a need, not a question in form; before "prepare", whose words it holds.
 # "vent": asking to let it out ("can I just vent?", "kann ich erstmal einfach nur reden?"):
@@ -166,6 +175,7 @@ _REQUESTS = (
     "bug",
     "bot",
     "pause",
+    "resume",
     "remind",
     "plan_feedback",
     "plan_prepare",
@@ -494,14 +504,30 @@ def mood_in(text: str, language_hint: str | None = None) -> int | None:
     number = _MOOD_NUMBER.fullmatch(normal)
     if number:
         return int(number.group(1))
-    best: tuple[int, int, int] | None = None  # (length, -start, mood)
+    found: list[tuple[int, int, int]] = []  # (start, end, mood)
     for lex in _short_answer_lists(text, language_hint):
         corrected = lex.corrected(normal)
         for mood, pattern in lex.moods:
-            for match in pattern.finditer(corrected):
-                found = (match.end() - match.start(), -match.start(), mood)
-                best = found if best is None or found > best else best
-    return best[2] if best else None
+            found += [(m.start(), m.end(), mood) for m in pattern.finditer(corrected)]
+    # A match inside a longer one gives way to it ("not great" over "great"); what is left
+    # naming both a low and a good day is a mixed one ("better than yesterday but still sad").
+    said = [
+        (s, e, mood)
+        for s, e, mood in found
+        if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found)
+    ]
+    return _one_mood([mood for _, _, mood in sorted(said, key=lambda m: (m[0] - m[1], m[0]))])
+
+
+def _one_mood(moods: list[int]) -> int | None:
+    """The first mood named (the longest phrase first), or 3 when both a low (1-2) and a good
+    (4-5) one are."""
+    if not moods:
+        return None
+    return MIXED_MOOD if min(moods) <= 2 and max(moods) >= 4 else moods[0]
+
+
+MIXED_MOOD = 3
 
 
 _CLAUSE_MARKS = frozenset({".", "?", "!", ",", ";", ":", "-", "–", "—", "…"})
@@ -510,13 +536,10 @@ _CLAUSE_MARKS = frozenset({".", "?", "!", ",", ";", ":", "-", "–", "—", "…
 def mood_in_clauses(text: str, language_hint: str | None = None) -> int | None:
     """The mood (1-5) of the first clause that names one, in a message too long for
     :func:`mood_in` ("honestly still a bit raw about zalando but I applied to two more places
-    today": 2). Clauses end at punctuation and at the lists' ``but`` words; a clause longer than
-    ``MOOD_WORDS`` names none."""
-    for clause in _clauses(text, language_hint):
-        mood = mood_in(" ".join(clause), language_hint)
-        if mood is not None:
-            return mood
-    return None
+    today": 2); 3 when the clauses name both a low and a good day. Clauses end at punctuation
+    and at the lists' ``but`` words; a clause longer than ``MOOD_WORDS`` names none."""
+    moods = [mood_in(" ".join(clause), language_hint) for clause in _clauses(text, language_hint)]
+    return _one_mood([mood for mood in moods if mood is not None])
 
 
 def _clauses(text: str, language_hint: str | None) -> Iterator[list[str]]:

@@ -3,7 +3,8 @@
 Company: as the person typed it, found next to the words that introduce one in the lists
 ("from Stripe", "at Acme", "bei SAP", "Google said no"). A capitalised run of words is taken
 after any lead-in; a lowercase single word only in news (people type "rejected by google"), after
-the lead-ins each list allows for it. Words that are never a company ("them", "the recruiter",
+the lead-ins each list allows for it, or as a message's first word before the lead-outs it allows
+("shopify passed"). Words that are never a company ("them", "the recruiter",
 "Friday", "LinkedIn") are refused, and dropped from either end of a run ("at Google I think",
 "My Google interview"); a run followed by a job-title word is a title ("the Data Analyst
 role"), and so is a run holding a role word or right after one ("el puesto de Analista de Datos
@@ -98,6 +99,11 @@ def company_in(text: str, lexicons: Sequence[Lexicon], lowercase: bool = True) -
     if signed is not None:
         return signed
     if lowercase:
+        for lex in lexicons:
+            first = lex.company_first_lower and lex.company_first_lower.match(text)
+            name = _clean(first.group("name"), not_names) if first else None
+            if name:  # "shopify passed after the phone screen"
+                return name
         for lex in lexicons:
             if lex.company_before_lower is None:
                 continue

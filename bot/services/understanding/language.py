@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 LATIN_LANGUAGES = ("en", "de", "es", "pt", "fr")
@@ -140,3 +142,71 @@ def detect_with_guess(text: str, hint: str | None) -> tuple[str, str]:
     if hint in LATIN_LANGUAGES:
         return hint, language
     return (language if probability >= CONFIDENT else "en"), language
+
+
+# --- The language a person plainly writes in -----------------------------------------------------
+
+_WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "language_words.yaml"
+_NOT_A_WORD = re.compile(r"[^\w\s]")
+
+
+@cache
+def _plain_words() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(language -> whole messages that say it, language -> its everyday words), from
+    data/language_words.yaml."""
+    from bot import yaml_files
+
+    data = yaml_files.safe_load(_WORDS_FILE.read_text(encoding="utf-8")) or {}
+
+    def lists(section: str) -> dict[str, frozenset[str]]:
+        return {code: frozenset(str(w) for w in words) for code, words in data[section].items()}
+
+    return lists("whole"), lists("common")
+
+
+# Everyday words of one language (and none of another's) that name it with the model's lean.
+COMMON_WORDS = 2
+
+
+def plainly(text: str) -> str | None:
+    """The language ``text`` is plainly written in, or None when it cannot be told for sure
+    ("ok", "lol", "Acme", "Madrid", a name and an emoji). Stricter than :func:`detect`, which
+    always answers: no hint decides here, so one short or ambiguous message names none.
+
+    - a whole message that is one of a language's own words ("gracias", "danke", "привет");
+    - Cyrillic: Ukrainian with its own letters, Russian with its own letters or the model
+      fairly sure, on enough letters;
+    - Latin script: the model confident on enough letters, or leaning to a language two of
+      whose everyday words are there and no other's ("sí, claro, vamos"), or to the one whose
+      own mark is there (¿ ¡ ñ, ß ä ö ü) with one of its everyday words."""
+    from bot.services.understanding.normalise import normalise
+
+    sample = _MENTION.sub(" ", text[:MAX_MODEL_CHARS])
+    words = _NOT_A_WORD.sub(" ", normalise(sample).replace("'", "")).split()
+    whole, common = _plain_words()
+    for code, said in whole.items():
+        if " ".join(words) in said:
+            return code
+    told = {code: sum(w in known for w in words) for code, known in common.items()}
+    by_words = [code for code, count in told.items() if count]
+    cyrillic = len(_CYRILLIC.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    if cyrillic > latin:
+        if _UKRAINIAN.search(sample):
+            return "uk"
+        if _RUSSIAN.search(sample) and cyrillic >= MIN_LETTERS:
+            return "ru"
+        language, probability = _classify(sample, CYRILLIC_LANGUAGES)
+        if probability >= FAIRLY_SURE and cyrillic >= MIN_LETTERS:
+            return language
+        return language if by_words == [language] and told[language] >= COMMON_WORDS else None
+    if latin == 0 or _DEVANAGARI.search(sample) or _romanised_hindi(sample):
+        return None
+    language, probability = _classify(sample, LATIN_LANGUAGES)
+    if probability >= CONFIDENT and latin >= MIN_LETTERS:
+        return language
+    if by_words == [language] and told[language] >= COMMON_WORDS:
+        return language
+    marked = [code for code, marks in _OWN_MARKS if marks.search(sample)]
+    # "Zürich office" is no German: a mark, and an everyday word of the language with it.
+    return language if marked == [language] and told.get(language, 0) else None

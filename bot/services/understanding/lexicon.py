@@ -66,6 +66,8 @@ class Lexicon:
     company_before: re.Pattern[str] | None  # a lead-in followed by a capitalised name
     company_before_lower: re.Pattern[str] | None  # lead-ins after which a lowercase word is a name
     company_after: re.Pattern[str] | None  # a capitalised name followed by a lead-out
+    # the message's first word, lowercase, followed by one of these ("shopify passed")
+    company_first_lower: re.Pattern[str] | None
     not_names: frozenset[str]
     title_words: frozenset[
         str
@@ -228,6 +230,7 @@ def load(language: str, path: Path | None = None) -> Lexicon:
     before = _strings(company.get("before"), f"{where}:company.before")
     lower = _strings(company.get("lowercase_after"), f"{where}:company.lowercase_after")
     after = _strings(company.get("after"), f"{where}:company.after")
+    first = _strings(company.get("lowercase_first"), f"{where}:company.lowercase_first")
     return Lexicon(
         language=language,
         rules=tuple(rules),
@@ -237,6 +240,7 @@ def load(language: str, path: Path | None = None) -> Lexicon:
         company_before=_raw(before, rf"(?<!\w)(?i:LEAD) {_ARTICLE}{NAME}"),
         company_before_lower=_raw(lower, rf"(?<!\w)(?:LEAD) {_LOWER}", re.IGNORECASE),
         company_after=_raw(after, rf"(?<!\w){NAME} (?i:LEAD)(?!\w)"),
+        company_first_lower=_raw(first, rf"^{_LOWER} (?:LEAD)(?!\w)", re.IGNORECASE),
         not_names=frozenset(
             fold(w) for w in _strings(company.get("not_names"), f"{where}:company.not_names")
         ),

@@ -1,0 +1,177 @@
+"""What a graduate in Toronto typed while driving the demo (issue 16, session of 2026-12-08):
+what they would do differently, typed at that question ("the conflict question. i didnt have a
+good story ready"), is ticked there as "What went well?" already was, instead of "Noted ✅" with
+every option left open. What the person sees and what is stored are both checked, on both
+databases."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import CheckIn
+from tests.e2e.harness import (
+    CONTENT,
+    BotHarness,
+    label,
+    leads,
+    onboard,
+    one_of,
+    seen,
+    shown,
+    tap_keys,
+)
+from tests.e2e.listening_kit import debrief_open_at, debriefs, onboarded_at_checkin
+
+# (locale, typed at "What would you do differently?", the options ticked, kept as a note too)
+DIFFERENTLY_TYPED = [
+    (
+        "en",
+        "the conflict question. i didnt have a good story ready",
+        ["off_guard", "examples"],
+        False,
+    ),
+    ("en", "honestly i was so nervous", ["nerves"], False),
+    ("en", "should have researched the company more", ["research"], False),
+    (
+        "en",
+        "my sql was rusty, I'd spend the weekend on joins and window functions before the next one",
+        ["tech_depth"],
+        True,
+    ),
+    (
+        "de",
+        "die Konfliktfrage hat mich kalt erwischt, war total nervös",
+        ["off_guard", "nerves"],
+        True,
+    ),
+    ("es", "me quedé en blanco con una pregunta difícil", ["off_guard"], False),
+    (
+        "ru",
+        "растерялся на вопросе про конфликт и не было хороших примеров",
+        ["off_guard", "examples"],
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "ticked", "noted"), DIFFERENTLY_TYPED)
+async def test_what_to_do_differently_typed_is_ticked(
+    harness_any_db: BotHarness, locale: str, text: str, ticked: list[str], noted: bool
+) -> None:
+    """It was "Noted ✅ Add more, or tap Done", every option left unticked."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await debrief_open_at(bot, user, "differently", locale)
+    await user.send(text)
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    texts = CONTENT.texts(locale)
+    names = [texts(f"reflection.reason.{v}") for v in ticked]
+    key = "listen.in_flow.options_ticked_noted" if noted else "listen.in_flow.options_ticked"
+    assert seen(texts(key, options=", ".join(names))) in reply.text, reply.text
+    assert seen(texts("reflection.ask_differently")).split("\n")[0] in reply.text
+    for name in names:  # shown ticked on the question asked again
+        assert any(name in b and b != name for b in reply.button_labels()), reply.button_labels()
+    await tap_keys(bot, user, locale, "flow.done", "flow.done")
+    [record] = await debriefs(bot, user.id)
+    assert record.reasons == ticked
+    assert (record.reasons_note == text) is noted
+
+
+async def test_a_feeling_at_what_to_do_differently_is_not_ticked(
+    harness_any_db: BotHarness,
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot)
+    await debrief_open_at(bot, user, "differently")
+    await user.send("everything. I feel like such a failure")
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    assert not one_of(reply.text, leads("listen.in_flow.options_ticked"))
+    await tap_keys(bot, user, "en", "flow.done", "flow.done")
+    [record] = await debriefs(bot, user.id)
+    assert record.reasons == []
+
+
+# (locale, a check-in answered with a better and a low day in one message)
+MIXED_DAY = {
+    "en": "better than yesterday. still kinda sad but i went for a run",
+    "de": "besser als gestern, aber immer noch traurig",
+    "es": "mejor que ayer, pero sigo triste",
+    "ru": "лучше, чем вчера, но всё ещё грустно",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(MIXED_DAY))
+async def test_a_check_in_naming_a_better_and_a_sad_day_is_a_middling_one(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    """It was taken as 🙂 4 ("better" was the longest word), then "Days like this suit one of
+    the trickier tasks" to someone who had just said they were still sad."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboarded_at_checkin(bot, locale)
+    await user.send(MIXED_DAY[locale])
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("checkin.typed_mood", locale, face="😐")), reply.text
+    async with bot.sessions() as session:
+        moods = list((await session.execute(select(CheckIn.mood))).scalars())
+    assert moods == [3]
+
+
+# (locale, an interview invitation told as what they want)
+INVITED = {
+    "en": "omg shopify just emailed, they want to do a phone screen next week!!",
+    "de": "Zalando will ein Telefoninterview mit mir machen!",
+    "es": "¡quieren hacerme una entrevista la semana que viene!",
+    "ru": "хотят провести со мной собеседование на следующей неделе!",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(INVITED))
+async def test_an_invitation_told_as_what_they_want_is_celebrated(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    """It was "I may have missed what you meant" with a menu: "they want to do a phone
+    screen" named no news."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(INVITED[locale])
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.good_news.interview", locale)), reply.text
+
+
+# (locale, a question about one interview question, the topic answered)
+INTERVIEW_QUESTIONS = [
+    ("en", "can you help me prepare? i always freeze on the tell me about yourself thing", "intro"),
+    ("en", "what should I say for my biggest weakness?", "weakness"),
+    ("en", "any tips for salary negotiation?", "salary"),
+    ("en", "they will ask why I was laid off, what do I say", "gap"),
+    ("de", "wie beantworte ich die Frage nach meiner größten Schwäche?", "weakness"),
+    ("de", "wie erkläre ich die Lücke im Lebenslauf?", "gap"),
+    ("es", "¿cómo respondo a háblame de ti?", "intro"),
+    ("es", "¿cuánto pido de salario?", "salary"),
+    ("ru", "как отвечать на «расскажите о себе»?", "intro"),
+    ("ru", "как объяснить перерыв в резюме?", "gap"),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "topic"), INTERVIEW_QUESTIONS)
+async def test_a_question_about_one_interview_question_gets_the_answer_to_it(
+    harness_any_db: BotHarness, locale: str, text: str, topic: str
+) -> None:
+    """It was the general "research the company, practise out loud" for any of them."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(text)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown(f"listen.question.{topic}", locale)), reply.text
+    assert not one_of(reply.text, shown("listen.question.prepare", locale))
+    assert label("listen.buttons.match", locale) in reply.button_labels()
