@@ -894,7 +894,7 @@ def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | 
     recruiters ghosting me again"). None for news, questions and anything that names no mood."""
     if reading.kind in _NOT_A_MOOD:
         return None
-    if reading.kind == "good_news" and reading.topic in ("progress", "went_well"):
+    if reading.kind == "good_news" and reading.topic in (*understanding.EFFORT_TOPICS, "went_well"):
         # "ganz ok, aber heute 3 Bewerbungen verschickt", "meh. had a call with a recruiter that
         # went ok": the mood its first clause names (the effort is acknowledged after it);
         # effort alone ("sent 5 today") is news to cheer.

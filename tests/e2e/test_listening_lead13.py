@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import CheckIn
+from bot.db.models import CheckIn, Win
 from tests.e2e.harness import (
     CONTENT,
     BotHarness,
@@ -175,3 +175,31 @@ async def test_a_question_about_one_interview_question_gets_the_answer_to_it(
     assert one_of(reply.text, shown(f"listen.question.{topic}", locale)), reply.text
     assert not one_of(reply.text, shown("listen.question.prepare", locale))
     assert label("listen.buttons.match", locale) in reply.button_labels()
+
+
+# (locale, preparation done, told)
+PRACTISED = {
+    "en": "i wrote out a STAR story for the conflict question today!",
+    "de": "habe heute meine Antworten geübt",
+    "es": "hoy preparé dos historias STAR",
+    "ru": "сегодня отрепетировал самопрезентацию",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(PRACTISED))
+async def test_preparation_done_is_cheered_as_preparation_and_can_be_a_win(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    """It was "I want to get this right, and I'm not sure I did" and a menu."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(PRACTISED[locale])
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.good_news.practised", locale)), reply.text
+    await user.tap(label("listen.buttons.log_it", locale), message=reply)
+    logged = await user.next_message()
+    assert one_of(logged.text, shown("listen.win_logged.practised", locale)), logged.text
+    async with bot.sessions() as session:
+        kinds = list((await session.execute(select(Win.kind))).scalars())
+    assert kinds == ["practised"]

@@ -118,10 +118,14 @@ GOOD_NEWS_TOPICS = (
     "reply",
     "went_well",
     "interviewed",
+    "practised",
     "progress",
     "feedback",
     "heard_back",
 )
+# "practised": getting ready done ("wrote out a STAR story for the conflict question"), effort
+# like "progress" (applications sent), cheered as preparation.
+EFFORT_TOPICS = ("practised", "progress")
 # "so_so": neither good nor bad ("meh", "naja", "bueno pues", "ну такое"), not low. "bias": the
 # worry that a no was about who they are ("is it my age?", "weil ich eine Frau bin"); listed first.
 FEELINGS = ("bias", "exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
@@ -564,14 +568,14 @@ def progress_in(text: str, language_hint: str | None = None, whole: Reading | No
     :func:`mood_in_clauses`. ``whole``: the message's reading, where the caller has it (it is
     not read, nor checked for a crisis, again)."""
     whole = read(text, language_hint) if whole is None else whole
-    if whole.kind == "good_news" and whole.topic == "progress":
+    if whole.kind == "good_news" and whole.topic in EFFORT_TOPICS:
         return True
     if whole.kind == "distress":
         return False
     for clause in _clauses(text, language_hint):
         if len(clause) > 1:
             part = read(" ".join(clause), whole.language)
-            if part.kind == "good_news" and part.topic == "progress":
+            if part.kind == "good_news" and part.topic in EFFORT_TOPICS:
                 return True
     return False
 
