@@ -670,6 +670,8 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
         ]
     if topic in _GETTING_READY:  # getting ready; practising alone; one interview question
         return list(_PREPARE_ACTIONS)
+    if topic == "reapply":  # the same company again: a feedback request keeps the door open
+        return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK)), *next_steps(now, 1)]
     if topic == "plan_feedback":  # "mujhe feedback maangna chahiye": drafting it is the step
         return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK))]
     if topic == "plan_prepare":  # "kal interview ki practice karunga"

@@ -203,3 +203,53 @@ async def test_preparation_done_is_cheered_as_preparation_and_can_be_a_win(
     async with bot.sessions() as session:
         kinds = list((await session.execute(select(Win.kind))).scalars())
     assert kinds == ["practised"]
+
+
+# (locale, what they typed, the question topic answered)
+SEARCH_WORRIES = [
+    ("en", "no news today", "silence"),
+    ("en", "i think i need to change careers honestly", "career_change"),
+    ("en", "maybe i should just give up on data analytics", "career_change"),
+    ("en", "should i apply to the same company again", "reapply"),
+    ("en", "everyone says just network but i dont know anyone", "network"),
+    ("de", "vielleicht sollte ich die Branche wechseln", "career_change"),
+    ("de", "ich kenne niemanden in der Branche", "network"),
+    ("es", "¿vuelvo a postularme a la misma empresa?", "reapply"),
+    ("es", "creo que voy a cambiar de sector", "career_change"),
+    ("ru", "рекрутер так и не ответил", "silence"),
+    ("ru", "я никого не знаю в айти", "network"),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "topic"), SEARCH_WORRIES)
+async def test_search_worries_in_own_words_get_an_answer_that_fits(
+    harness_any_db: BotHarness, locale: str, text: str, topic: str
+) -> None:
+    """Each was "I'm not sure I understood that" (or the after-a-no answer) and a menu."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(text)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown(f"listen.question.{topic}", locale)), reply.text
+
+
+# (locale, frustration told about the search itself)
+FED_UP = {
+    "en": "i hate linkedin so much",
+    "de": "meine Eltern fragen ständig, wann ich endlich was finde",
+    "es": "odio buscar trabajo",
+    "ru": "мама постоянно спрашивает, когда я найду работу",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(FED_UP))
+async def test_fed_up_with_the_search_is_heard_as_frustration(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(FED_UP[locale])
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.venting.frustrated", locale)), reply.text

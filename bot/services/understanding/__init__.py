@@ -151,6 +151,10 @@ QUESTION_TOPICS = (
     "plan_prepare",
     "feedback",
     "follow_up",
+    "silence",
+    "career_change",
+    "reapply",
+    "network",
     "after_no",
     "practice",
     "intro",
@@ -184,7 +188,14 @@ _REQUESTS = (
     "plan_feedback",
     "plan_prepare",
     "practice",
+    "silence",
+    "career_change",
+    "network",
 )
+# "silence" (told, not asked: "the recruiter hasn't replied in 2 weeks"): waiting, and when to
+# follow up. "career_change" ("i think i need to change careers"): a big decision for a calmer
+# day, tested small. "reapply": whether to apply to the same company again. "network" ("everyone
+# says network but i don't know anyone"): two people, one small question each.
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
 # "at_bot": lashing out at the bot ("you're useless", "du bist nutzlos"); listed first, so a
 # hello in the same message does not hide it. "praise": kind words about the bot ("this bot is
