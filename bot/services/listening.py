@@ -1225,6 +1225,11 @@ class Heard:
         assert value is not None
         return value
 
+    def name_told(self, step: Step, text: str) -> str | None:
+        if step.name not in _NAMES_WITH:
+            return None
+        return understanding.name_with(text, self.reading.language)
+
     def reason(self) -> str | None:
         """The reason a clearly told "no" gives ("they went with an internal candidate")."""
         told = self.reading
@@ -1251,6 +1256,8 @@ class Heard:
         return in_language([reply], self.locale)[0]
 
 
+# Questions whose answer may come with a person's name ("the hiring manager, priya").
+_NAMES_WITH = frozenset({"recipient"})
 # Readings whose words never tick an option: distress, a question, rejection news.
 _NOT_A_TICK = frozenset({"distress", "question", "rejection"})
 # Words left over, once the options named are cut out, that make a note worth keeping too

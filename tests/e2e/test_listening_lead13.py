@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import CheckIn, Win
+from bot.db.models import CheckIn, FlowState, Win
 from tests.e2e.harness import (
     CONTENT,
     BotHarness,
@@ -21,7 +21,12 @@ from tests.e2e.harness import (
     shown,
     tap_keys,
 )
-from tests.e2e.listening_kit import debrief_open_at, debriefs, onboarded_at_checkin
+from tests.e2e.listening_kit import (
+    at_whom_to_write,
+    debrief_open_at,
+    debriefs,
+    onboarded_at_checkin,
+)
 
 # (locale, typed at "What would you do differently?", the options ticked, kept as a note too)
 DIFFERENTLY_TYPED = [
@@ -253,3 +258,33 @@ async def test_fed_up_with_the_search_is_heard_as_frustration(
     await user.send(FED_UP[locale])
     reply = await user.next_message()
     assert one_of(reply.text, shown("listen.venting.frustrated", locale)), reply.text
+
+
+# (locale, whom to write to with their name, the name)
+NAMED_RECIPIENTS = [
+    ("en", "the hiring manager, priya. she was really nice", "Priya"),
+    ("en", "HR, her name is Julia Becker", "Julia Becker"),
+    ("es", "la reclutadora, se llama Marta", "Marta"),
+    ("ru", "эйчар, Ольга", "Ольга"),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "name"), NAMED_RECIPIENTS)
+async def test_a_name_told_with_whom_to_write_to_is_not_asked_again(
+    harness_any_db: BotHarness, locale: str, text: str, name: str
+) -> None:
+    """It was "✅ The interviewer" and then "What's their name?" about the Priya just named."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await at_whom_to_write(bot, user, locale)
+    await user.send(text)
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    texts = CONTENT.texts(locale)
+    assert seen(texts("flow.typed_pick", option=name)) in reply.text, reply.text
+    assert seen(texts("feedback.ask_their_name")).split("\n")[0] not in reply.text
+    async with bot.sessions() as session:
+        [row] = list((await session.execute(select(FlowState))).scalars())
+    assert row.step != "their_name" and row.data.get("their_name") == name
