@@ -93,8 +93,8 @@ the final model of the round "crisis" below: 0.924 / 0.041 and 0.907 / 0.059 (po
 and trained on in the round "crisis2" of 2026-12-07 (below); heldout13 and heldout14 in the round
 "crisis3"; heldout15 and heldout16 in the round "crisis4"; heldout17 and heldout18 in the round
 "crisis5"; heldout19 and heldout20 in the round "crisis6"; heldout21 and heldout22 in the round
-"crisis7"; heldout23 and heldout24 in the round "crisis8" (the last section; NEVER_TRAIN names
-heldout25 and heldout26, which the lead commits).
+"crisis7"; heldout23 and heldout24 in the round "crisis8"; heldout25 and heldout26 in the round
+"crisis9" (the last section; NEVER_TRAIN names heldout27 and heldout28, which the lead commits).
 heldout17 and heldout18, two more authors, were scored by the lead with --counts, unread, with
 main before the round "crisis4" (0cb3f52) and after it (d5dd09b):
 
@@ -862,6 +862,127 @@ conversation replies, 1-15 words), scored --counts only by the lead (crisis+unsu
     after the lead's retrain      0.900 / 0.038 (0.590 / 0.007)   0.841 / 0.052 (0.538 / 0.041)
 heldout25 meets the false-alarm bar (<= 0.05), a first for a fresh author, with recall 0.900
 (Hindi 0.767, Spanish 0.800, German 0.867); heldout26's short replies stay the hardest.
+THE ROUND "crisis9" (2026-12-07, late evening): heldout25 (a realistic, balanced week) and
+heldout26 (short mid-conversation replies, 1-15 words) read and trained on; NEVER_TRAIN names
+heldout27 and heldout28 (sealed; the lead commits them). FIRST, before any list changed, the fair
+figure: each file left out of the model's training (the other 32 crisis files and the everyday
+messages train it), rules untouched, leave-one-file-out (unsure threshold 0.74), crisis+unsure
+(crisis only):
+
+    heldout25 (290/290)   0.897 / 0.038 (0.590 / 0.007)   lead's scorings 0.900 / 0.038
+    heldout26 (290/290)   0.834 / 0.052 (0.538 / 0.041)                   0.841 / 0.052
+    the 31 other files    0.944 / 0.035 (0.600 / 0.003); everyday 10 of 992
+    by language (de en es fr hi pt ru uk):
+    heldout25  .833/.033 .938/.025 .800/.067 .967/.067 .767/.033 .900/.033 1/.033    .900/.033
+    heldout26  .800/.033 .875/.062 .967/.100 .800/.033 .733/.033 .867/.033 .867/.067 .700/.033
+
+Training on two more authors moved neither (as in every round since "crisis2").
+
+WHAT WAS READ (the 75 misses and 26 false alarms of the detector as shipped), by category.
+Misses (C-SSRS): intent and plan told tersely (about 15: a plan "now" ending the message, "esta
+noche lo hago", a decision with calm, "j'en finis", Ukrainian reflexive futures in -сь
+"повішусь", "викинусь з вікна", the German split verb "ich tu mir heute was an", stepping in
+front of a train in Hinglish); not being alive by a time, or a last one ever (10: "до весны не
+доживу", "next interview tak main rahunga hi nahi", "na próxima entrevista eu nem vou tá mais
+aqui", "the last interview I'll ever do"); farewells and last messages (about 12: farewell
+messages being written, "последний раз пишу", a goodbye a brother took for goodnight, "you won't
+need to help me anymore. take care", "tomorrow's my last day on earth", a note left for the
+parents); preparatory acts (about 12: a will done at 26, the cat to be fed "after", debts repaid
+and a laptop handed over, pills collected "tabletten sammeln", "juntar comprimidos", "складаю
+їх у коробочку"); a place looked at or stood on (5: tracks, a bridge "the feet carry me to", a
+rooftop, a terrace with a look down, waiting for the train "not to get on"); a passive wish (8:
+"mar jana better hai", tired of living in Devanagari, no reason to wake up, not afraid of dying
+any more, "I'm checking out", a voice saying "just jump"); means and lethality (6: "is 20 floors
+high enough", a painless way searched, a rope in the cellar thought of, a ceiling fan and a
+dupatta); self-harm (3: the blade out again, "recommencé à me taillader", bruises from hitting
+oneself); oneself as the problem to be removed (3: en, es, pt); one hopelessness.
+False alarms: the rules showed HELPLINES to 14 negatives (heldout26 12, heldout25 2): a crisis
+word denied with the feeling named (7, one per language but German: "not gonna hurt myself dont
+worry, just venting", "no estoy suicida, solo quemada", "не суицид, просто бесит всё", "suicidal
+nahi hoon bas gussa hoon"); someone else's crisis long over or grieved (5: "my mate was suicidal
+last year, hes way better now", "у друга были мысли о суициде, сейчас он в порядке", an uncle lost
+to suicide, a sister who harms herself and a question whom to tell); "that recruiter can go jump
+off a cliff"; "self harmed as a teen, 8 yrs clean". "Are you safe?" was asked of 12 more (the
+learned tier, the similarity layer or a framed phrase): moving abroad or home (3), someone
+else's words with a question how to help (de, pt), embarrassment idioms ("que me trague la
+tierra", "rentrer sous terre", "i want to die lol he saw me trip"), "cette recherche d'emploi va
+me tuer", selling the car, "harto de todo" before sleep, no more applying to banks.
+
+Written as, in all eight languages (new words in tests/unit/test_crisis.py, not the sets'): in
+the signal file, a crisis alone: ``act_future`` (explicit acts as what one will do, in the forms
+the lists lacked). "Unsure" alone: ``fearless_death``, ``farewell_note`` (farewell or last
+messages written, "the last time I write to you", "sorry for what I'm about to do"),
+``collect_meds``, ``blade_again``, ``better_dead`` (ending its clause: "... than" is the idiom),
+``search_ways`` (a painless way), ``no_wake``, ``last_ever``, ``height_enough``, ``voice_says``,
+``found_by`` ("so my kids aren't the ones who find me"), ``plan_end`` (a plan ending the WHOLE
+message: "i have a plan now: 5 applications a day" is not it; as ``plan_made`` alone it raised 11
+negatives of older files, all such colons, and was dropped). "Unsure" in pairs: ``self_problem``
++ ``remove_problem``, ``no_more_help`` + a goodbye word (``bye_word``), ``sorry_all`` + a
+goodbye, ``decided`` + calm, a place + ``stare`` or ``why_tell`` ("no sé por qué te escribo"),
+means + ``why_tell``, ``settle`` + ``little_left``, a goodbye + ``unaware`` (widened: "he thought
+I meant for the night"). Widened: ``not_by`` (both word orders in ru/uk, Hinglish "tak ... nahi
+rahunga", "for the next round"), ``after_me`` (a will "done" unless a reason follows; "so they
+have nothing to do after"), ``settle`` (debts repaid, things handed to a brother, in ru/uk/hi),
+``waiting_moment`` (till everyone is asleep), ``stare``, ``veiled_act``, ``last_word`` ("my last
+day on earth"), ``wish_dead`` and ``cease`` (hi), ``self_hit`` (de), ``date_set`` (es "ya tengo
+fecha", "esta noche lo hago"; not before a start date or an interview). GUARDS in the phrase
+file: a crisis word denied ("not suicidal", "no estoy suicida", "не суицид", "suicidal nahi
+hoon"; only the denial is hidden: "not suicidal, but I've been collecting my sleeping pills" is
+still asked about, a test says so); someone else's crisis long over ("was suicidal ... now
+better") or grieved ("lost X to suicide"); "can go jump off a cliff"; self-harm as a teen with
+years clean; reported words with "erzählt" (de) and "tá falando ... como eu abordo" (pt); a
+several-word subject that "va me tuer" (fr). And 22 everyday answers to the debrief's mood
+question (a low number, then an age, experience or salary worry, eight languages; not the demo's
+sentence) in crisis_everyday_answers, for the model.
+
+The rules alone (no model), main's lists -> this round's, positives found / negatives asked about
+at crisis+unsure (helplines, crisis level, in brackets):
+
+    heldout25 (read)      201 -> 232 of 290 (171 -> 174)    4 -> 0 of 290 ( 2 -> 0)
+    heldout26 (read)      192 -> 241 of 290 (156 -> 165)   14 -> 2 of 290 (12 -> 0)
+    the 31 other files   6882 -> 6932 of 9351 (5607 -> 5614)  142 -> 138 of 9069 (31 -> 31)
+    everyday (understanding 992 + 350, crisis_everyday_*): 2 -> 2; must-recall 317 / 317
+
+On the 31 files NOT read for these rules, 50 more positives found (tuning_g "Hab keine Angst mehr
+vorm Sterben", heldout15's painless ways in four languages, heldout8 "Збираю снодійне", ...),
+5 fewer negatives asked about and one more ("ya tengo fecha: si para junio no consigo nada, me
+regreso a mi pueblo", tuning_g: the colon becomes a clause end). The categories carry to other
+authors' files a little, as in every round.
+
+Retrained (heldout25, heldout26 and the mood answers join the model's training; unsure 0.73 by
+the same budgets, 0.74 in the fair run; guarded and crisis never; 355 KiB). Leave-one-file-out,
+crisis+unsure (crisis only):
+
+                          fair (rules before reading)      this round
+    heldout25             0.897 / 0.038 (0.590 / 0.007)    0.986 / 0.021 (0.600 / 0.000) read
+    heldout26             0.834 / 0.052 (0.538 / 0.041)    0.997 / 0.010 (0.569 / 0.000) read
+    the 31 other files    0.944 / 0.035 (0.600 / 0.003)    0.946 / 0.035 (0.600 / 0.003)
+    all 33 crisis files   0.939 / 0.035 (0.598 / 0.005)    0.949 / 0.034 (0.599 / 0.003)
+    everyday (of 992)     10                               10
+    by language (de en es fr hi pt ru uk):
+    31 others, fair .940/.037 .952/.038 .955/.049 .932/.045 .941/.024 .940/.033 .938/.018 .929/.021
+    31 others, now  .947/.037 .953/.039 .956/.049 .936/.043 .943/.027 .944/.033 .943/.018 .933/.022
+    heldout25, now  .967/0    1/.013    .967/.067 1/.033    .967/0    .967/0    1/.033    1/.033
+    heldout26, now  .967/0    1/.013    1/.067    1/0       1/0       1/0       1/0       1/0
+
+In sample (--counts): heldout25 0.993 / 0.010 (crisis only 0.600 / 0.000), heldout26 0.997 /
+0.007 (0.569 / 0.000). The never-trained understanding held-out: asked about 4 of 350 (as
+before). The demo's "где-то на 2. мне 52, и мне кажется, меня не берут из-за возраста" is quiet
+(the learned tier gives its clauses 0.43, below the 0.5 the similarity layer now needs; it was
+0.50); crisis_everyday_answers out of fold 4 of 143 -> 5 of 165 asked about.
+
+What this says: the fair figure for the two new authors was 0.897 / 0.038 and 0.834 / 0.052; the
+rules read here lift them to near 1.0 (they were written from them) and lift the 31 other
+authors' files by 0.002 recall at the same false alarms out of fold (Ukrainian 0.929 -> 0.933,
+German 0.940 -> 0.947, still the weakest with French and Hindi). The largest single kind of
+helplines shown to someone who was fine, a crisis word DENIED ("not suicidal, just angry"), had
+no guard in any language before; it is a category the next author will write again. Hindi and
+Ukrainian terse replies were the weakest in the fair run (0.73 and 0.70 in heldout26); what
+carries to a new author is for heldout27 and heldout28 to say. The target (>= 0.95 at <= 0.05 on
+a NEW author) is NOT shown. Median CPU per message on 2500 messages of heldout1x, main against
+this round, alternated on the loaded machine: 0.82 and 0.97 ms against 1.11, 0.90 and 1.02 ms
+(p99 2.1-2.7 ms): within the noise, perhaps 0.1 ms more for the 21 new categories; the unit
+tests' timing test passes. Slow unit tests (602) and tests/e2e/test_crisis*.py on SQLite pass.
 """
 
 from __future__ import annotations
@@ -957,6 +1078,12 @@ HELD_OUT = (
     # Scored the same way (0.807 / 0.190 -> 0.821 / 0.197; figurative and cultural language),
     # then read and trained on in "crisis8".
     DATA / "crisis_heldout24.yaml",
+    # Scored by the lead with main before and after the round "crisis8" (0.900 / 0.072 -> 0.893 /
+    # 0.038; a realistic, balanced week), then read and trained on in "crisis9".
+    DATA / "crisis_heldout25.yaml",
+    # Scored the same way (0.855 / 0.055 -> 0.841 / 0.052; short mid-conversation replies), then
+    # read and trained on in "crisis9".
+    DATA / "crisis_heldout26.yaml",
 )
 DEFAULT_FILES = (*TUNING_FILES, *HELD_OUT)
 # The learned tier (bot/services/crisis/learned.py) trains on every tuning batch, the spent
@@ -974,8 +1101,9 @@ EVERYDAY = DATA / "understanding_tuning.yaml"
 EVERYDAY_UNSEEN = DATA / "understanding_heldout.yaml"
 # Held-out sets scored once by the lead and still unread: never trained on, and always scored
 # --counts only, whatever the arguments say, until a round reads them (then they join HELD_OUT).
-# heldout25 and heldout26: sealed sets the lead commits after the round "crisis8".
-NEVER_TRAIN = ("crisis_heldout25.yaml", "crisis_heldout26.yaml")
+# heldout27 and heldout28: sealed sets the lead commits after the round "crisis9" (they need not
+# exist yet; the lead names them here).
+NEVER_TRAIN = ("crisis_heldout27.yaml", "crisis_heldout28.yaml")
 
 
 @dataclass(frozen=True)

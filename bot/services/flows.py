@@ -51,6 +51,7 @@ from bot.services.flow_engine import (
     advance,
     new_run,
 )
+from bot.services.names import PersonName
 from bot.services.replies import Button, Ref, Say, rows
 
 _FLOW_STATES = cast(Table, FlowState.__table__)
@@ -174,6 +175,9 @@ class Listener(Protocol):
 
     def picked(self, step: Step, text: str) -> str:
         """For ``pick`` ("final round" typed at the stage question): the option it names."""
+
+    def name_told(self, step: Step, text: str) -> str | None:
+        """For ``pick``: a person's name told with the option ("the hiring manager, priya")."""
 
     def reason(self) -> str | None:
         """The reason for a "no" the words tell ("an internal candidate"), if any."""
@@ -508,6 +512,7 @@ async def handle_text(
         taken = _taken(asked, value)
         if taken is not None and result.replies and not result.finished:
             result.replies.insert(0, taken)
+        result = await _name_told_with(session, spec, row, user, now, heard, asked, text, result)
     elif heard is not None and choice == "skip":
         skipped = await _apply(session, spec, row, user, ChoiceEvent(row.step, SKIP), now)
         result = _acknowledged(heard.skipped(), skipped.replies, skipped)
@@ -645,6 +650,32 @@ async def _fill(
         return _acknowledged(acknowledgement, first.replies, first)
     asked_stage = first.replies[:-1]  # the stage question is answered already
     return _acknowledged(acknowledgement, [*asked_stage, *second.replies], second)
+
+
+async def _name_told_with(
+    session: AsyncSession,
+    spec: FlowSpec,
+    row: FlowState,
+    user: User,
+    now: datetime,
+    heard: Listener,
+    asked: Step,
+    text: str,
+    picked: FlowResult,
+) -> FlowResult:
+    """A name told with the option picked ("the hiring manager, priya"): when the next
+    question asks for a name, it is answered too, and shown, instead of being asked."""
+    name = heard.name_told(asked, text)
+    nxt = spec.flow.step(row.step) if not picked.finished and row.step != asked.name else None
+    if name is None or nxt is None or not isinstance(nxt.parse_text, PersonName):
+        return picked
+    named = await _apply(session, spec, row, user, TextEvent(name), now)
+    if named.stale or row.step == nxt.name:  # refused as a name: the question stays asked
+        return picked
+    shown = Say("flow.typed_pick", {"option": name})
+    return FlowResult(
+        [*picked.replies[:-1], shown, *named.replies], named.finished, named.follow_up
+    )
 
 
 def _acknowledged(acknowledgement: Say, replies: list[Say], outcome: FlowResult) -> FlowResult:

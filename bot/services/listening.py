@@ -670,6 +670,8 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
         ]
     if topic in _GETTING_READY:  # getting ready; practising alone; one interview question
         return list(_PREPARE_ACTIONS)
+    if topic == "reapply":  # the same company again: a feedback request keeps the door open
+        return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK)), *next_steps(now, 1)]
     if topic == "plan_feedback":  # "mujhe feedback maangna chahiye": drafting it is the step
         return [Button("listen.buttons.draft_feedback", data=pack(FEEDBACK))]
     if topic == "plan_prepare":  # "kal interview ki practice karunga"
@@ -894,7 +896,7 @@ def typed_mood(reading: Reading, text: str, language_hint: str | None) -> int | 
     recruiters ghosting me again"). None for news, questions and anything that names no mood."""
     if reading.kind in _NOT_A_MOOD:
         return None
-    if reading.kind == "good_news" and reading.topic in ("progress", "went_well"):
+    if reading.kind == "good_news" and reading.topic in (*understanding.EFFORT_TOPICS, "went_well"):
         # "ganz ok, aber heute 3 Bewerbungen verschickt", "meh. had a call with a recruiter that
         # went ok": the mood its first clause names (the effort is acknowledged after it);
         # effort alone ("sent 5 today") is news to cheer.
@@ -1223,6 +1225,11 @@ class Heard:
         assert value is not None
         return value
 
+    def name_told(self, step: Step, text: str) -> str | None:
+        if step.name not in _NAMES_WITH:
+            return None
+        return understanding.name_with(text, self.reading.language)
+
     def reason(self) -> str | None:
         """The reason a clearly told "no" gives ("they went with an internal candidate")."""
         told = self.reading
@@ -1249,6 +1256,8 @@ class Heard:
         return in_language([reply], self.locale)[0]
 
 
+# Questions whose answer may come with a person's name ("the hiring manager, priya").
+_NAMES_WITH = frozenset({"recipient"})
 # Readings whose words never tick an option: distress, a question, rejection news.
 _NOT_A_TICK = frozenset({"distress", "question", "rejection"})
 # Words left over, once the options named are cut out, that make a note worth keeping too

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import CheckIn
+from bot.db.models import CheckIn, FlowState, Win
 from tests.e2e.harness import (
     CONTENT,
     BotHarness,
@@ -21,7 +21,12 @@ from tests.e2e.harness import (
     shown,
     tap_keys,
 )
-from tests.e2e.listening_kit import debrief_open_at, debriefs, onboarded_at_checkin
+from tests.e2e.listening_kit import (
+    at_whom_to_write,
+    debrief_open_at,
+    debriefs,
+    onboarded_at_checkin,
+)
 
 # (locale, typed at "What would you do differently?", the options ticked, kept as a note too)
 DIFFERENTLY_TYPED = [
@@ -175,3 +180,111 @@ async def test_a_question_about_one_interview_question_gets_the_answer_to_it(
     assert one_of(reply.text, shown(f"listen.question.{topic}", locale)), reply.text
     assert not one_of(reply.text, shown("listen.question.prepare", locale))
     assert label("listen.buttons.match", locale) in reply.button_labels()
+
+
+# (locale, preparation done, told)
+PRACTISED = {
+    "en": "i wrote out a STAR story for the conflict question today!",
+    "de": "habe heute meine Antworten geübt",
+    "es": "hoy preparé dos historias STAR",
+    "ru": "сегодня отрепетировал самопрезентацию",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(PRACTISED))
+async def test_preparation_done_is_cheered_as_preparation_and_can_be_a_win(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    """It was "I want to get this right, and I'm not sure I did" and a menu."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(PRACTISED[locale])
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.good_news.practised", locale)), reply.text
+    await user.tap(label("listen.buttons.log_it", locale), message=reply)
+    logged = await user.next_message()
+    assert one_of(logged.text, shown("listen.win_logged.practised", locale)), logged.text
+    async with bot.sessions() as session:
+        kinds = list((await session.execute(select(Win.kind))).scalars())
+    assert kinds == ["practised"]
+
+
+# (locale, what they typed, the question topic answered)
+SEARCH_WORRIES = [
+    ("en", "no news today", "silence"),
+    ("en", "i think i need to change careers honestly", "career_change"),
+    ("en", "maybe i should just give up on data analytics", "career_change"),
+    ("en", "should i apply to the same company again", "reapply"),
+    ("en", "everyone says just network but i dont know anyone", "network"),
+    ("de", "vielleicht sollte ich die Branche wechseln", "career_change"),
+    ("de", "ich kenne niemanden in der Branche", "network"),
+    ("es", "¿vuelvo a postularme a la misma empresa?", "reapply"),
+    ("es", "creo que voy a cambiar de sector", "career_change"),
+    ("ru", "рекрутер так и не ответил", "silence"),
+    ("ru", "я никого не знаю в айти", "network"),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "topic"), SEARCH_WORRIES)
+async def test_search_worries_in_own_words_get_an_answer_that_fits(
+    harness_any_db: BotHarness, locale: str, text: str, topic: str
+) -> None:
+    """Each was "I'm not sure I understood that" (or the after-a-no answer) and a menu."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(text)
+    reply = await user.next_message()
+    assert one_of(reply.text, shown(f"listen.question.{topic}", locale)), reply.text
+
+
+# (locale, frustration told about the search itself)
+FED_UP = {
+    "en": "i hate linkedin so much",
+    "de": "meine Eltern fragen ständig, wann ich endlich was finde",
+    "es": "odio buscar trabajo",
+    "ru": "мама постоянно спрашивает, когда я найду работу",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(FED_UP))
+async def test_fed_up_with_the_search_is_heard_as_frustration(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await user.send(FED_UP[locale])
+    reply = await user.next_message()
+    assert one_of(reply.text, shown("listen.venting.frustrated", locale)), reply.text
+
+
+# (locale, whom to write to with their name, the name)
+NAMED_RECIPIENTS = [
+    ("en", "the hiring manager, priya. she was really nice", "Priya"),
+    ("en", "HR, her name is Julia Becker", "Julia Becker"),
+    ("es", "la reclutadora, se llama Marta", "Marta"),
+    ("ru", "эйчар, Ольга", "Ольга"),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "name"), NAMED_RECIPIENTS)
+async def test_a_name_told_with_whom_to_write_to_is_not_asked_again(
+    harness_any_db: BotHarness, locale: str, text: str, name: str
+) -> None:
+    """It was "✅ The interviewer" and then "What's their name?" about the Priya just named."""
+    bot = harness_any_db
+    await bot.start()
+    user = await onboard(bot, language_code=locale)
+    await at_whom_to_write(bot, user, locale)
+    await user.send(text)
+    await bot.settle()
+    reply = user.last_message
+    assert reply is not None
+    texts = CONTENT.texts(locale)
+    assert seen(texts("flow.typed_pick", option=name)) in reply.text, reply.text
+    assert seen(texts("feedback.ask_their_name")).split("\n")[0] not in reply.text
+    async with bot.sessions() as session:
+        [row] = list((await session.execute(select(FlowState))).scalars())
+    assert row.step != "their_name" and row.data.get("their_name") == name

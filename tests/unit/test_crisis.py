@@ -1004,15 +1004,17 @@ def test_the_model_is_in_step_with_its_training_data() -> None:
     # heldout18, scored by the lead before and after "crisis4", in "crisis5"; heldout19 and
     # heldout20, scored by the lead before and after "crisis5", in "crisis6"; heldout21 and
     # heldout22, scored by the lead before and after "crisis6", in "crisis7"; heldout23 and
-    # heldout24, scored by the lead before and after "crisis7", in "crisis8"; the next sealed
-    # sets (heldout25, heldout26) are committed by the lead, unread (they need not exist yet)
+    # heldout24, scored by the lead before and after "crisis7", in "crisis8"; heldout25 and
+    # heldout26, scored by the lead before and after "crisis8", in "crisis9"; the next sealed
+    # sets (heldout27, heldout28) are committed by the lead, unread (they need not exist yet)
     assert {"crisis_heldout13.yaml", "crisis_heldout14.yaml"} <= names
     assert {"crisis_heldout15.yaml", "crisis_heldout16.yaml"} <= names
     assert {"crisis_heldout17.yaml", "crisis_heldout18.yaml"} <= names
     assert {"crisis_heldout19.yaml", "crisis_heldout20.yaml"} <= names
     assert {"crisis_heldout21.yaml", "crisis_heldout22.yaml"} <= names
     assert {"crisis_heldout23.yaml", "crisis_heldout24.yaml"} <= names
-    assert bench.NEVER_TRAIN == ("crisis_heldout25.yaml", "crisis_heldout26.yaml")
+    assert {"crisis_heldout25.yaml", "crisis_heldout26.yaml"} <= names
+    assert bench.NEVER_TRAIN == ("crisis_heldout27.yaml", "crisis_heldout28.yaml")
     assert not {path.name for path in bench.DEFAULT_FILES} & set(bench.NEVER_TRAIN)
 
 
@@ -1847,6 +1849,9 @@ def test_a_conditional_exaggeration_is_asked_about_not_told() -> None:
         # crisis_everyday_b has other words for it, in eight languages)
         "¿será por mi edad? tengo 52 años y nadie lo dice",
         "мне 52 и я думаю, что дело в возрасте",
+        # the debrief's mood answer in the demo after "crisis8" (not in the training data either;
+        # crisis_everyday_answers has other mood answers with a worry, in eight languages)
+        "где-то на 2. мне 52, и мне кажется, меня не берут из-за возраста",
     ],
 )
 def test_plain_low_mood_after_a_no_is_not_asked_about(text: str) -> None:
@@ -1854,3 +1859,75 @@ def test_plain_low_mood_after_a_no_is_not_asked_about(text: str) -> None:
     know what to do") until a long enough message crossed its threshold; the learned tier had no
     everyday low mood to learn from (crisis_everyday_b now has some, in eight languages)."""
     assert assess(text).level == "none"
+
+
+# --- Round crisis9 (heldout25 and heldout26 read, by category; new words, not the sets') ---------
+
+ROUND9_CRISIS = [
+    # explicit acts told as what one will do: Ukrainian -сь futures, the German split verb
+    "повішусь сьогодні, все",
+    "викинусь з балкона",
+    "ich tu mir morgen was an",
+    "train ke aage kood jaunga aaj",
+]
+ROUND9_ASKED = [
+    # oneself as the problem, and the problem removed
+    "I'm the problem here. Getting rid of the problem is simple.",
+    "ich bin das Problem. und Probleme beseitigt man.",
+    # not afraid of dying; death the better option
+    "я больше не боюсь смерти",
+    "ya no me da miedo morir",
+    "morir sería más fácil.",
+    # farewell or last messages written; help no longer needed, with a goodbye
+    "writing goodbye messages to my friends tonight",
+    "пишу тобі востаннє",
+    "thanks for everything, you won't need to help me anymore. bye",
+    # medicine collected; the blade out again; a painless way searched
+    "ich sammle seit Wochen meine Schlaftabletten",
+    "збираю пігулки в шухляді",
+    "got the razor out again",
+    "googled how to do it painlessly",
+    # no reason to wake up; a plan ending the message; a height enough; a voice; not by a time
+    "no reason to wake up anymore",
+    "ok. i have a plan now",
+    "is 15 floors high enough",
+    "the voices keep telling me to jump",
+    "до понеділка не доживу",
+    "dont think ill be around for the next round",
+]
+ROUND9_QUIET = [
+    # a crisis word denied, with the feeling named
+    "not suicidal at all, just exhausted",
+    "no estoy suicida, solo cansada de esto",
+    "не суицид, просто устала",
+    # someone else's crisis long over, or grieved; asked how to help
+    "my cousin was suicidal a few years back, she's doing great now",
+    "we lost a friend to suicide in 2019, today is hard",
+    "mein Kollege hat mir erzählt, dass er an Suizid denkt. Wie kann ich ihm helfen?",
+    # an idiom wished on someone else; a multi-word subject that "will kill me"
+    "that hiring manager can go jump in a lake",
+    "cette recherche de stage va me tuer",
+    # a plan or a date followed by what it is
+    "i have a plan now: two applications every morning",
+    "ya tengo fecha: empiezo el lunes en la nueva empresa",
+]
+
+
+@pytest.mark.parametrize("text", ROUND9_CRISIS)
+def test_round9_shapes_are_a_crisis_by_the_rules(text: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level == "crisis"
+
+
+@pytest.mark.parametrize("text", ROUND9_ASKED)
+def test_round9_shapes_are_at_least_asked_about_by_the_rules(text: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level != "none"
+
+
+@pytest.mark.parametrize("text", ROUND9_QUIET)
+def test_round9_look_alikes_stay_quiet_by_the_rules(text: str) -> None:
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level == "none", text
+
+
+def test_a_denial_does_not_hide_what_follows_it() -> None:
+    text = "not suicidal, but honestly i've been collecting my sleeping pills"
+    assert crisis.assess_with(phrases.compiled(), signals.compiled(), text).level != "none"

@@ -129,6 +129,31 @@ CATEGORIES = (
     "divine_take",
     "rejoin",
     "cease",
+    # Round crisis9: oneself as the problem, and the problem removed; not afraid of dying;
+    # farewell or last messages written; help no longer needed; explicit acts as what one will
+    # do; medicine collected; the blade out again; death the better option; a painless way
+    # searched; no reason to wake up.
+    "self_problem",
+    "remove_problem",
+    "fearless_death",
+    "farewell_note",
+    "no_more_help",
+    "act_future",
+    "collect_meds",
+    "blade_again",
+    "better_dead",
+    "search_ways",
+    "no_wake",
+    "bye_word",
+    "sorry_all",
+    "decided",
+    "last_ever",
+    "height_enough",
+    "voice_says",
+    "found_by",
+    "why_tell",
+    "little_left",
+    "plan_end",
 )
 
 

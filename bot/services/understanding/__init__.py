@@ -57,12 +57,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.services import crisis
+from bot.services import crisis, names
 from bot.services.understanding import language as _language
 from bot.services.understanding.extract import company_in, named_in, role_in, stage_in
 from bot.services.understanding.lexicon import BRIGHT_SIDES as _TOLD_SIDES
 from bot.services.understanding.lexicon import REASONS, STRONG, Lexicon, lexicon
-from bot.services.understanding.normalise import fold, normalise
+from bot.services.understanding.normalise import MAX_SCAN_CHARS, fold, normalise
 
 __all__ = [
     "BRIGHT_SIDES",
@@ -118,10 +118,14 @@ GOOD_NEWS_TOPICS = (
     "reply",
     "went_well",
     "interviewed",
+    "practised",
     "progress",
     "feedback",
     "heard_back",
 )
+# "practised": getting ready done ("wrote out a STAR story for the conflict question"), effort
+# like "progress" (applications sent), cheered as preparation.
+EFFORT_TOPICS = ("practised", "progress")
 # "so_so": neither good nor bad ("meh", "naja", "bueno pues", "ну такое"), not low. "bias": the
 # worry that a no was about who they are ("is it my age?", "weil ich eine Frau bin"); listed first.
 FEELINGS = ("bias", "exhausted", "frustrated", "sad", "self_doubt", "anxious", "so_so")
@@ -147,6 +151,10 @@ QUESTION_TOPICS = (
     "plan_prepare",
     "feedback",
     "follow_up",
+    "silence",
+    "career_change",
+    "reapply",
+    "network",
     "after_no",
     "practice",
     "intro",
@@ -180,7 +188,14 @@ _REQUESTS = (
     "plan_feedback",
     "plan_prepare",
     "practice",
+    "silence",
+    "career_change",
+    "network",
 )
+# "silence" (told, not asked: "the recruiter hasn't replied in 2 weeks"): waiting, and when to
+# follow up. "career_change" ("i think i need to change careers"): a big decision for a calmer
+# day, tested small. "reapply": whether to apply to the same company again. "network" ("everyone
+# says network but i don't know anyone"): two people, one small question each.
 # "ack": a short acknowledgement ("ok", "no", "👍"), not a question about how the bot is.
 # "at_bot": lashing out at the bot ("you're useless", "du bist nutzlos"); listed first, so a
 # hello in the same message does not hide it. "praise": kind words about the bot ("this bot is
@@ -564,14 +579,14 @@ def progress_in(text: str, language_hint: str | None = None, whole: Reading | No
     :func:`mood_in_clauses`. ``whole``: the message's reading, where the caller has it (it is
     not read, nor checked for a crisis, again)."""
     whole = read(text, language_hint) if whole is None else whole
-    if whole.kind == "good_news" and whole.topic == "progress":
+    if whole.kind == "good_news" and whole.topic in EFFORT_TOPICS:
         return True
     if whole.kind == "distress":
         return False
     for clause in _clauses(text, language_hint):
         if len(clause) > 1:
             part = read(" ".join(clause), whole.language)
-            if part.kind == "good_news" and part.topic == "progress":
+            if part.kind == "good_news" and part.topic in EFFORT_TOPICS:
                 return True
     return False
 
@@ -603,6 +618,36 @@ def stage_of(text: str, language_hint: str | None = None) -> str | None:
 STAGE_WORDS = 16
 # "the hiring manager, her name is Julia Becker": who, then perhaps a word more about them.
 RECIPIENT_WORDS = 12
+
+
+# A name told in a clause of its own beside whom to write is at most this many words.
+NAME_WORDS = 3
+_NAME_CLAUSES = re.compile(r"[,.;:!?\n()]+|\s[-–—]\s")
+
+
+def name_with(text: str, language_hint: str | None = None) -> str | None:
+    """A person's name told with whom a feedback request goes to ("the hiring manager, priya",
+    "HR, her name is Julia Becker"), as typed: the first clause after the one naming them that
+    is only a name (a lead-in such as "her name is" dropped), never a word the lists know as
+    no name ("she was really nice"), a hello or thanks, or "not sure"."""
+    if not isinstance(text, str) or recipient_of(text, language_hint) is None:
+        return None
+    lexicons = _short_answer_lists(text, language_hint)
+    not_names = frozenset().union(*(lex.not_names for lex in lexicons))
+    clauses = [c.strip() for c in _NAME_CLAUSES.split(text[:MAX_SCAN_CHARS]) if c.strip()]
+    for clause in clauses[1:]:
+        name = names.clean_name(clause)
+        words = name.split()
+        if not 1 <= len(words) <= NAME_WORDS or recipient_of(clause, language_hint):
+            continue
+        if not all(w.replace("-", "").replace("'", "").isalpha() for w in words):
+            continue
+        if any(fold(w) in not_names for w in words) or read(name, language_hint).kind != "unsure":
+            continue
+        if any(lex.dont_know and lex.dont_know.search(normalise(name)) for lex in lexicons):
+            continue
+        return name
+    return None
 
 
 def recipient_of(text: str, language_hint: str | None = None) -> str | None:
