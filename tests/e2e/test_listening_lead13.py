@@ -26,6 +26,7 @@ from tests.e2e.listening_kit import (
     debrief_open_at,
     debriefs,
     onboarded_at_checkin,
+    onboarded_says,
 )
 
 # (locale, typed at "What would you do differently?", the options ticked, kept as a note too)
@@ -144,11 +145,7 @@ async def test_an_invitation_told_as_what_they_want_is_celebrated(
 ) -> None:
     """It was "I may have missed what you meant" with a menu: "they want to do a phone
     screen" named no news."""
-    bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(INVITED[locale])
-    reply = await user.next_message()
+    _, reply = await onboarded_says(harness_any_db, INVITED[locale], locale)
     assert one_of(reply.text, shown("listen.good_news.interview", locale)), reply.text
 
 
@@ -172,11 +169,7 @@ async def test_a_question_about_one_interview_question_gets_the_answer_to_it(
     harness_any_db: BotHarness, locale: str, text: str, topic: str
 ) -> None:
     """It was the general "research the company, practise out loud" for any of them."""
-    bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(text)
-    reply = await user.next_message()
+    _, reply = await onboarded_says(harness_any_db, text, locale)
     assert one_of(reply.text, shown(f"listen.question.{topic}", locale)), reply.text
     assert not one_of(reply.text, shown("listen.question.prepare", locale))
     assert label("listen.buttons.match", locale) in reply.button_labels()
@@ -197,10 +190,7 @@ async def test_preparation_done_is_cheered_as_preparation_and_can_be_a_win(
 ) -> None:
     """It was "I want to get this right, and I'm not sure I did" and a menu."""
     bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(PRACTISED[locale])
-    reply = await user.next_message()
+    user, reply = await onboarded_says(bot, PRACTISED[locale], locale)
     assert one_of(reply.text, shown("listen.good_news.practised", locale)), reply.text
     await user.tap(label("listen.buttons.log_it", locale), message=reply)
     logged = await user.next_message()
@@ -231,11 +221,7 @@ async def test_search_worries_in_own_words_get_an_answer_that_fits(
     harness_any_db: BotHarness, locale: str, text: str, topic: str
 ) -> None:
     """Each was "I'm not sure I understood that" (or the after-a-no answer) and a menu."""
-    bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(text)
-    reply = await user.next_message()
+    _, reply = await onboarded_says(harness_any_db, text, locale)
     assert one_of(reply.text, shown(f"listen.question.{topic}", locale)), reply.text
 
 
@@ -252,11 +238,7 @@ FED_UP = {
 async def test_fed_up_with_the_search_is_heard_as_frustration(
     harness_any_db: BotHarness, locale: str
 ) -> None:
-    bot = harness_any_db
-    await bot.start()
-    user = await onboard(bot, language_code=locale)
-    await user.send(FED_UP[locale])
-    reply = await user.next_message()
+    _, reply = await onboarded_says(harness_any_db, FED_UP[locale], locale)
     assert one_of(reply.text, shown("listen.venting.frustrated", locale)), reply.text
 
 
