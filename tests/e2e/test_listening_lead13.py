@@ -213,6 +213,10 @@ SEARCH_WORRIES = [
     ("es", "creo que voy a cambiar de sector", "career_change"),
     ("ru", "рекрутер так и не ответил", "silence"),
     ("ru", "я никого не знаю в айти", "network"),
+    ("en", "i dont know what else to do", "after_no"),
+    ("de", "ich weiß nicht, was ich noch machen soll", "after_no"),
+    ("es", "no sé qué más hacer", "after_no"),
+    ("ru", "не знаю, что делать дальше", "after_no"),
 ]
 
 
