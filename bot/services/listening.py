@@ -643,6 +643,8 @@ def _nervous_before_interview(reading: Reading) -> bool:
 
 # Opens the check-in time question of /settings (handlers.settings).
 _CHECKIN_TIME = Button("listen.buttons.checkin_time", data="ss:1:time")
+# Opens the language question of /settings.
+_LANGUAGE = Button("listen.buttons.language", data="ss:1:lang")
 
 _PREPARE_ACTIONS = (
     Button("listen.buttons.match", data=pack(MATCH)),
@@ -678,6 +680,10 @@ def _answers(topic: str | None, now: Situation) -> list[Button]:
         return [Button("listen.buttons.prepare", data=pack(PREPARE))]
     if topic == "pause" and now.onboarded:  # a break, asked for in words
         return [Button("listen.buttons.pause", data=pack(PAUSE))]
+    if topic == "settings" and now.onboarded:  # "how do i change my checkin time"
+        return [_CHECKIN_TIME, _LANGUAGE]
+    if topic == "language" and now.onboarded:  # "can you speak spanish?"
+        return [_LANGUAGE]
     if topic == "remind" and now.onboarded:  # the daily check-in, at the time they choose
         return [_CHECKIN_TIME, Button("listen.buttons.help", data=pack(HELP))]
     if topic in _ABOUT_ME:  # an idea or a bug report: nothing kept, the answer says so; /help

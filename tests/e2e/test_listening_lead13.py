@@ -274,3 +274,35 @@ async def test_a_name_told_with_whom_to_write_to_is_not_asked_again(
     async with bot.sessions() as session:
         [row] = list((await session.execute(select(FlowState))).scalars())
     assert row.step != "their_name" and row.data.get("their_name") == name
+
+
+# (locale, asked about the set-up in words, the topic, the buttons under the answer)
+ABOUT_SETTINGS = [
+    ("en", "how do i change my checkin time", "settings", ["checkin_time", "language"]),
+    ("en", "I need to change my time zone, I moved to Vancouver", "settings", None),
+    ("en", "can you speak spanish", "language", ["language"]),
+    ("de", "wie kann ich die Uhrzeit vom Check-in ändern?", "settings", None),
+    ("es", "¿hablas inglés?", "language", ["language"]),
+    ("ru", "а по-английски говоришь?", "language", None),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "topic", "buttons"), ABOUT_SETTINGS)
+async def test_asking_about_the_set_up_in_words_points_to_it(
+    harness_any_db: BotHarness, locale: str, text: str, topic: str, buttons: list[str] | None
+) -> None:
+    """They were "I'm not sure I understood that" and a menu."""
+    _, reply = await onboarded_says(harness_any_db, text, locale)
+    assert one_of(reply.text, shown(f"listen.question.{topic}", locale)), reply.text
+    if buttons is not None:
+        expected = [label(f"listen.buttons.{b}", locale) for b in buttons]
+        assert reply.button_labels() == expected
+
+
+async def test_the_language_button_opens_the_language_question(harness_any_db: BotHarness) -> None:
+    bot = harness_any_db
+    user, reply = await onboarded_says(bot, "can you speak spanish")
+    await user.tap(label("listen.buttons.language"), message=reply)
+    asked = await user.next_message()
+    assert seen(CONTENT.texts("en")("settings.ask_language")) in asked.text
+    assert label("settings.language.es") in asked.button_labels()

@@ -165,8 +165,12 @@ QUESTION_TOPICS = (
     "bot",
     "resume",
     "pause",
+    "settings",
+    "language",
     "remind",
 )
+# "settings" ("how do i change my checkin time"): /settings, the check-in time a tap away.
+# "language" ("can you speak spanish?"): the languages, and the language question a tap away.
 # "intro", "weakness", "salary", "gap": how to answer one interview question ("tell me about
 # yourself", "your biggest weakness", salary expectations, a gap or a layoff); before "prepare",
 # so a question naming one gets the answer to that one.
@@ -191,6 +195,8 @@ _REQUESTS = (
     "silence",
     "career_change",
     "network",
+    "settings",
+    "language",
 )
 # "silence" (told, not asked: "the recruiter hasn't replied in 2 weeks"): waiting, and when to
 # follow up. "career_change" ("i think i need to change careers"): a big decision for a calmer
