@@ -306,3 +306,11 @@ async def test_the_language_button_opens_the_language_question(harness_any_db: B
     asked = await user.next_message()
     assert seen(CONTENT.texts("en")("settings.ask_language")) in asked.text
     assert label("settings.language.es") in asked.button_labels()
+
+
+async def test_an_interview_aced_is_not_taken_for_the_next_round(
+    harness_any_db: BotHarness,
+) -> None:
+    """It was "🎉 Through to the next round! They liked what they saw." before any answer."""
+    _, reply = await onboarded_says(harness_any_db, "i aced the technical round at RBC!!")
+    assert one_of(reply.text, shown("listen.good_news.went_well")), reply.text
