@@ -380,6 +380,8 @@ def respond(
             rows = ((log,), *rows)
         if topic in _STILL_AHEAD:  # an interview to come: getting ready is the next step
             rows += ((Button("listen.buttons.prepare", data=pack(PREPARE)),),)
+        if topic == "new_job" and now.onboarded:  # the search is over: a rest from check-ins
+            rows += ((Button("listen.buttons.pause", data=pack(PAUSE)),),)
         return [Say(_key(reading), buttons=rows)]
     if kind == "question" and reading.topic == "after_no" and good is not None:
         # "what do I do now?" right after "I got an offer!": what comes after that news, with

@@ -314,3 +314,25 @@ async def test_an_interview_aced_is_not_taken_for_the_next_round(
     """It was "🎉 Through to the next round! They liked what they saw." before any answer."""
     _, reply = await onboarded_says(harness_any_db, "i aced the technical round at RBC!!")
     assert one_of(reply.text, shown("listen.good_news.went_well")), reply.text
+
+
+# (locale, the new job starting)
+NEW_JOB = {
+    "en": "first day at the new job tomorrow, scared lol",
+    "de": "morgen ist mein erster Arbeitstag",
+    "es": "mañana es mi primer día de trabajo",
+    "ru": "завтра выхожу на новую работу",
+}
+
+
+@pytest.mark.parametrize("locale", sorted(NEW_JOB))
+async def test_a_new_job_starting_is_congratulated_with_a_rest_offered(
+    harness_any_db: BotHarness, locale: str
+) -> None:
+    """It was "🎉 An offer!" to someone starting tomorrow, with nothing about the check-ins."""
+    _, reply = await onboarded_says(harness_any_db, NEW_JOB[locale], locale)
+    assert one_of(reply.text, shown("listen.good_news.new_job", locale)), reply.text
+    assert reply.button_labels() == [
+        label("listen.buttons.log_it", locale),
+        label("listen.buttons.pause", locale),
+    ]

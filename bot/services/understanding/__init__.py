@@ -113,6 +113,7 @@ KINDS: tuple[Kind, ...] = (
 GOOD_NEWS_TOPICS = (
     "declined",
     "offer",
+    "new_job",
     "next_round",
     "interview",
     "reply",
@@ -123,6 +124,8 @@ GOOD_NEWS_TOPICS = (
     "feedback",
     "heard_back",
 )
+# "new_job": starting it ("first day at the new job tomorrow, scared lol"): after "offer", so an
+# offer told with its start date is the offer.
 # "practised": getting ready done ("wrote out a STAR story for the conflict question"), effort
 # like "progress" (applications sent), cheered as preparation.
 EFFORT_TOPICS = ("practised", "progress")
