@@ -38,7 +38,7 @@ LOW = 2
 LOW_STREAK = 3
 WIN_LIMIT = 300
 RECENT_DAYS = 14
-AWAY_DAYS = 5  # no check-in for this many days: the next prompt says welcome back
+AWAY_DAYS = 5  # no check-in answered for this many days (a pause, or quiet): no catching up asked
 FIRST_REVIEW_AFTER = timedelta(days=7)  # no weekly review in a person's first week
 
 
