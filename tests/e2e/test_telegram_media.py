@@ -56,7 +56,7 @@ async def test_a_feeling_under_a_photo_is_answered_then_the_picture_is_explained
     bot = harness_any_db
     await bot.start()
     user = await onboard(bot, language_code="de")
-    await user.send_photo(caption="just got this 😞")
+    await user.send_photo(caption="hab gerade das hier bekommen 😞")
     felt = await user.next_message()
     assert not one_of(felt.text, shown("fallback.not_read_photo", "de"))
     note = await user.next_message()
